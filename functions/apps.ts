@@ -1,0 +1,24 @@
+import { CreateAppRequest } from '../shared/api/apps';
+import { presentApp } from '../shared/api/presenters';
+import { authorize, mayAccessApp } from '../shared/domain/access';
+import { httpFunction } from '../shared/http/http-function';
+import { parseInput } from '../shared/http/request';
+import { createApp, getApps, requireApp } from '../shared/operations/apps';
+
+export const handler = httpFunction<'apps'>({
+  'POST /apps': async ({ body, principal }) => {
+    authorize(principal, 'apps:manage');
+    const app = await createApp(parseInput(CreateAppRequest, body, 'body'));
+    return { status: 201, body: presentApp(app), headers: { location: `/apps/${app.name}` } };
+  },
+  'GET /apps': async ({ principal }) => {
+    authorize(principal, 'read');
+    const apps = await getApps();
+    return { status: 200, body: apps.filter((app) => mayAccessApp(principal, app.name)).map(presentApp) };
+  },
+  'GET /apps/{app}': async ({ params, principal }) => {
+    const app = await requireApp(params.app ?? '');
+    authorize(principal, 'read', app.name);
+    return { status: 200, body: presentApp(app) };
+  },
+});

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { CreateBuildRequest, UpdateBuildRequest } from '../shared/api/builds';
+import { presentBuild } from '../shared/api/presenters';
+import { authorize } from '../shared/domain/access';
+import { httpFunction } from '../shared/http/http-function';
+import { parseInput } from '../shared/http/request';
+import { requireApp } from '../shared/operations/apps';
+import { getBuilds, registerBuild, requireBuild, requireSlug, updateBuildStatus } from '../shared/operations/builds';
+
+const ListBuildsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+
+export const handler = httpFunction<'builds'>({
+  'POST /apps/{app}/builds': async ({ params, body, principal }) => {
+    const app = await requireApp(params.app ?? '');
+    authorize(principal, 'builds:write', app.name);
+    const { build } = await registerBuild(app, parseInput(CreateBuildRequest, body, 'body'));
+    return { status: 201, body: presentBuild(build), headers: { location: `/apps/${app.name}/builds/${build.id}` } };
+  },
+  'GET /apps/{app}/builds': async ({ params, query, principal }) => {
+    const app = await requireApp(params.app ?? '');
+    authorize(principal, 'read', app.name);
+    const { limit } = parseInput(ListBuildsQuery, query, 'query');
+    return { status: 200, body: (await getBuilds(app, limit)).map(presentBuild) };
+  },
+  'GET /apps/{app}/builds/{build}': async ({ params, principal }) => {
+    const app = await requireApp(params.app ?? '');
+    authorize(principal, 'read', app.name);
+    return { status: 200, body: presentBuild(await requireBuild(app, params.build ?? '')) };
+  },
+  'PATCH /apps/{app}/builds/{build}': async ({ params, body, principal }) => {
+    const app = await requireApp(params.app ?? '');
+    authorize(principal, 'builds:write', app.name);
+    const { build } = await updateBuildStatus(app, params.build ?? '', parseInput(UpdateBuildRequest, body, 'body'));
+    return { status: 200, body: presentBuild(build) };
+  },
+  'GET /slugs/{slug}': async ({ params, principal }) => {
+    const build = await requireSlug(params.slug ?? '');
+    authorize(principal, 'read', build.app.name);
+    return { status: 200, body: presentBuild(build) };
+  },
+});

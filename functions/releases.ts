@@ -1,0 +1,36 @@
+import { CreateReleaseRequest, ListReleasesQuery } from '../shared/api/releases';
+import { presentRelease } from '../shared/api/presenters';
+import { actorOf, authorize } from '../shared/domain/access';
+import { httpFunction } from '../shared/http/http-function';
+import { parseInput } from '../shared/http/request';
+import { requireApp } from '../shared/operations/apps';
+import { createRelease, listReleases, requireRelease } from '../shared/operations/releases';
+
+export const handler = httpFunction<'releases'>({
+  'POST /apps/{app}/releases': async ({ params, body, principal }) => {
+    const app = await requireApp(params.app ?? '');
+    const request = parseInput(CreateReleaseRequest, body, 'body');
+    authorize(principal, request.release === undefined ? 'releases:deploy' : 'releases:rollback', app.name);
+    const release = await createRelease(app, request, actorOf(principal));
+    return {
+      status: 201,
+      body: presentRelease(release, app),
+      headers: { location: `/apps/${app.name}/releases/${release.id}` },
+    };
+  },
+  'GET /apps/{app}/releases': async ({ params, query, principal }) => {
+    const app = await requireApp(params.app ?? '');
+    authorize(principal, 'read', app.name);
+    const { releases, nextCursor } = await listReleases(app, parseInput(ListReleasesQuery, query, 'query'));
+    return {
+      status: 200,
+      body: releases.map((release) => presentRelease(release, app)),
+      ...(nextCursor ? { headers: { 'next-cursor': nextCursor } } : {}),
+    };
+  },
+  'GET /apps/{app}/releases/{release}': async ({ params, principal }) => {
+    const app = await requireApp(params.app ?? '');
+    authorize(principal, 'read', app.name);
+    return { status: 200, body: presentRelease(await requireRelease(app, params.release ?? ''), app) };
+  },
+});

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+  Context,
+} from 'aws-lambda';
+import { MAX_BODY_BYTES } from '../shared/http/request';
+import { PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type RouteKey } from '../shared/http/routes';
+
+export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+export type Authorizer = (
+  event: APIGatewayRequestAuthorizerEventV2,
+) => Promise<APIGatewaySimpleAuthorizerWithContextResult<Record<string, unknown>>>;
+
+/**
+ * A local stand-in for API Gateway's HTTP API: matches the request against the same route table the
+ * CDK stack deploys, runs the same Lambda authorizer, then calls the same handler with a payload-v2 event.
+ */
+type CompiledRoute = { key: RouteKey; method: string; fn: FunctionName; pattern: RegExp; names: string[] };
+
+const compile = (): CompiledRoute[] =>
+  ROUTES.map((route) => {
+    const names: string[] = [];
+    const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    return { key: routeKeyOf(route), method: route.method, fn: route.fn, pattern: new RegExp(`^${source}$`), names };
+  });
+
+const MAX_RAW_BYTES = MAX_BODY_BYTES * 4;
+
+const readBody = async (request: IncomingMessage): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).byteLength;
+    // Keep reading past the API's limit so the handler can refuse it with a proper 413, but not forever.
+    if (size > MAX_RAW_BYTES) break;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+};
+
+const queryParameters = (search: URLSearchParams): Record<string, string> | undefined => {
+  const parameters: Record<string, string> = {};
+  for (const key of new Set(search.keys())) parameters[key] = search.getAll(key).join(',');
+  return Object.keys(parameters).length > 0 ? parameters : undefined;
+};
+
+const lambdaContext = (fn: string, requestId: string): Context =>
+  ({
+    functionName: `slipway-${fn}`,
+    functionVersion: '$LATEST',
+    awsRequestId: requestId,
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:slipway-${fn}`,
+    memoryLimitInMB: '256',
+    logGroupName: `/aws/lambda/slipway-${fn}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  }) as Context;
+
+const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  response.end(JSON.stringify(body));
+};
+
+export const createApiGateway = (options: {
+  handlers: Record<FunctionName, HttpHandler>;
+  authorizer: Authorizer;
+}): Server => {
+  const routes = compile();
+  return createServer(async (request, response) => {
+    try {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const method = request.method ?? 'GET';
+      const matches = routes
+        .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
+        .filter((candidate) => candidate.match !== null);
+      const matched = matches.find((candidate) => candidate.route.method === method);
+      if (!matched?.match) {
+        const status = matches.length > 0 ? 405 : 404;
+        sendJson(response, status, {
+          error: {
+            code: status === 405 ? 'method_not_allowed' : 'route_not_found',
+            message: `No route ${method} ${url.pathname}.`,
+            details: status === 405 ? { allowed: matches.map((candidate) => candidate.route.method) } : {},
+          },
+        });
+        return;
+      }
+      const { route, match } = matched;
+      const pathParameters = Object.fromEntries(
+        route.names.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]),
+      );
+      const body = await readBody(request);
+      const requestId = randomUUID();
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]),
+      );
+      const now = new Date();
+      const requestContext = {
+        accountId: '000000000000',
+        apiId: 'local',
+        domainName: headers.host ?? 'localhost',
+        domainPrefix: 'local',
+        http: {
+          method,
+          path: url.pathname,
+          protocol: `HTTP/${request.httpVersion}`,
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId,
+        routeKey: route.key,
+        stage: '$default',
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+      };
+      const common = {
+        version: '2.0' as const,
+        routeKey: route.key,
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        queryStringParameters: queryParameters(url.searchParams),
+        pathParameters,
+        requestContext,
+      };
+      let authorizerContext: Record<string, unknown> | undefined;
+      if (!PUBLIC_ROUTE_KEYS.has(route.key)) {
+        const verdict = await options.authorizer({
+          ...common,
+          type: 'REQUEST',
+          routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${method}${url.pathname}`,
+          identitySource: [],
+          cookies: [],
+        } as APIGatewayRequestAuthorizerEventV2);
+        if (!verdict.isAuthorized) {
+          sendJson(response, 403, { message: 'Forbidden' });
+          return;
+        }
+        authorizerContext = verdict.context;
+      }
+      const event = {
+        ...common,
+        requestContext: { ...requestContext, ...(authorizerContext ? { authorizer: { lambda: authorizerContext } } : {}) },
+        body: body.byteLength > 0 ? body.toString('utf8') : undefined,
+        isBase64Encoded: false,
+      } as APIGatewayProxyEventV2;
+      const result = await options.handlers[route.fn](event, lambdaContext(route.fn, requestId));
+      response.writeHead(result.statusCode ?? 200, { 'apigw-requestid': requestId, ...(result.headers as Record<string, string>) });
+      response.end(result.body ?? '');
+    } catch (error) {
+      // The handlers map every fault to a response; reaching here means the local gateway itself broke.
+      console.error('local API gateway failure', error);
+      if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' });
+      else response.end();
+    }
+  });
+};

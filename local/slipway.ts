@@ -1,0 +1,55 @@
+import { once } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { anyApiKeyExists } from '../shared/store/api-keys-store';
+import { createStore, useStore } from '../shared/store/client';
+import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
+import { createApiKey } from '../shared/operations/api-keys';
+import { createApiGateway } from './api-gateway';
+import { startDynalite } from './dynalite';
+import { httpHandlers, localAuthorizer } from './handlers';
+import { ensureTable } from './table';
+
+export type LocalSlipway = {
+  url: string;
+  /** Set only when this start created the first admin key; it is never shown again. */
+  bootstrapAdminKey: string | null;
+  close: () => Promise<void>;
+};
+
+/**
+ * Slipway on a laptop: dynalite (on disk under `dataDir`, or in memory), the same handlers behind a
+ * local API Gateway, and an admin key minted on the first start so the API can be used at once.
+ */
+export const startLocalSlipway = async (options: {
+  port?: number;
+  host?: string;
+  dataDir?: string | undefined;
+}): Promise<LocalSlipway> => {
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  const dynamo = await startDynalite({ path: options.dataDir });
+  const tableName = DEFAULT_TABLE_NAME;
+  process.env.SLIPWAY_TABLE = tableName;
+  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+  const store = createStore({ tableName, endpoint: dynamo.endpoint });
+  useStore(store);
+  await ensureTable(store);
+
+  const bootstrapAdminKey = (await anyApiKeyExists())
+    ? null
+    : (await createApiKey({ role: 'admin', email: 'bootstrap-admin@slipway.local' })).key;
+
+  const server = createApiGateway({ handlers: httpHandlers, authorizer: localAuthorizer });
+  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    bootstrapAdminKey,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dynamo.close();
+    },
+  };
+};

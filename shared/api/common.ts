@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Shapes every resource shares: ids, times, references and the error envelope. */
+export const Uuid = z.uuid();
+export const Timestamp = z.iso.datetime({ precision: 3 }).meta({ example: '2026-11-24T19:03:07.123Z' });
+export const AppName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{2,62}$/, 'must be 3-63 characters: a lowercase letter, then lowercase letters, digits or dashes');
+export const AppRef = z.object({ id: Uuid, name: AppName }).meta({ id: 'AppRef' });
+export const HttpUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    message: 'must be an http(s) URL',
+  });
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  })
+  .meta({ id: 'Error' });
+export type ErrorResponse = z.infer<typeof ErrorResponse>;
+
+/** Optional short free text (descriptions, commit messages) with a ceiling so one item stays small. */
+export const shortText = (max: number) => z.string().max(max);

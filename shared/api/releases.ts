@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { CHECK_STATES, RELEASE_STATUSES, RELEASE_TRIGGERS } from '../domain/model';
+import { AppRef, Timestamp, Uuid, shortText } from './common';
+
+export const CreateReleaseRequest = z
+  .strictObject({
+    slug: Uuid.optional().meta({ description: 'Build id to release.' }),
+    release: Uuid.optional().meta({ description: 'Earlier release id to roll back to.' }),
+    description: shortText(1024).optional(),
+  })
+  .meta({ id: 'CreateReleaseRequest' });
+export type CreateReleaseRequest = z.infer<typeof CreateReleaseRequest>;
+
+export const MAX_PAGE_SIZE = 1000;
+export const DEFAULT_PAGE_SIZE = 100;
+
+export const ListReleasesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  cursor: z.string().max(256).optional(),
+  status: z.enum(RELEASE_STATUSES).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  access_token: z.string().optional(),
+});
+export type ListReleasesQuery = z.infer<typeof ListReleasesQuery>;
+
+export const RolloutResponse = z
+  .object({
+    desired: z.number().int(),
+    running_new: z.number().int(),
+    failed_tasks: z.number().int(),
+    deployment_id: z.string().nullable().optional(),
+    task_definition_arn: z.string().nullable().optional(),
+    message: z.string().nullable().optional(),
+  })
+  .meta({ id: 'Rollout' });
+
+export const ReleaseResponse = z
+  .object({
+    id: Uuid,
+    app: AppRef,
+    version: z.number().int().positive(),
+    slug: z.object({ id: Uuid }),
+    description: z.string(),
+    status: z.enum(RELEASE_STATUSES),
+    state: z.enum(CHECK_STATES),
+    current: z.boolean(),
+    user: z.object({ id: z.string(), email: z.string() }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    started_at: Timestamp.nullable(),
+    finished_at: Timestamp.nullable(),
+    trigger: z.enum(RELEASE_TRIGGERS),
+    rollout: RolloutResponse.nullable(),
+  })
+  .meta({ id: 'Release' });
+export type ReleaseResponse = z.infer<typeof ReleaseResponse>;

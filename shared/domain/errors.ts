@@ -1,0 +1,36 @@
+/**
+ * Every refusal the domain can make. The HTTP layer maps `kind` to a status code, so domain rules stay
+ * free of transport concerns while each error still carries a stable machine-readable `code`.
+ */
+export type ErrorKind =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unprocessable'
+  | 'unsupported_media_type';
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (resource: string, reference: string): DomainError =>
+  new DomainError('not_found', `${resource}_not_found`, `No ${resource.replaceAll('_', ' ')} matches '${reference}'.`, {
+    [resource]: reference,
+  });
+
+export const conflict = (code: string, message: string, details: Record<string, unknown> = {}): DomainError =>
+  new DomainError('conflict', code, message, details);
+
+export const unprocessable = (code: string, message: string, details: Record<string, unknown> = {}): DomainError =>
+  new DomainError('unprocessable', code, message, details);

@@ -1,0 +1,79 @@
+/** Slipway's entities as the domain sees them; storage and wire shapes are derived from these. */
+
+export type AppRef = { id: string; name: string };
+
+export type App = {
+  id: string;
+  name: string;
+  cluster: string;
+  service: string;
+  container: string | null;
+  auto_release: boolean;
+  created_at: string;
+  updated_at: string;
+  /** Version of the newest succeeded release; it alone is `current`. */
+  current_release_version: number | null;
+};
+
+export const BUILD_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type BuildStatus = (typeof BUILD_STATUSES)[number];
+
+export type SourceBlob = {
+  image: string;
+  commit: string | null;
+  branch: string | null;
+  repo: string | null;
+  version: string | null;
+  author: string | null;
+  message: string | null;
+};
+
+export type Build = {
+  id: string;
+  app: AppRef;
+  status: BuildStatus;
+  source_blob: SourceBlob;
+  created_at: string;
+  updated_at: string;
+};
+
+export const RELEASE_STATUSES = ['queued', 'pending', 'succeeded', 'failed', 'unknown'] as const;
+export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
+
+export const CHECK_STATES = ['pending', 'success', 'failure', 'error'] as const;
+export type CheckState = (typeof CHECK_STATES)[number];
+
+export const RELEASE_TRIGGERS = ['deploy', 'rollback', 'promotion', 'auto'] as const;
+export type ReleaseTrigger = (typeof RELEASE_TRIGGERS)[number];
+
+export type Actor = { id: string; email: string };
+
+export type RolloutProgress = {
+  desired: number;
+  running_new: number;
+  failed_tasks: number;
+  deployment_id?: string | null;
+  task_definition_arn?: string | null;
+  message?: string | null;
+};
+
+export type Release = {
+  id: string;
+  app: AppRef;
+  version: number;
+  slug: { id: string };
+  image: string;
+  description: string;
+  status: ReleaseStatus;
+  state: CheckState;
+  user: Actor;
+  trigger: ReleaseTrigger;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  rollout: RolloutProgress | null;
+};
+
+/** Rollout statuses after which a release never changes status again. */
+export const FINAL_RELEASE_STATUSES: readonly ReleaseStatus[] = ['succeeded', 'failed', 'unknown'];

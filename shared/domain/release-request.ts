@@ -1,0 +1,86 @@
+import { DomainError, conflict, unprocessable } from './errors';
+import type { App, Build, Release, ReleaseTrigger } from './model';
+
+/** What a `POST /apps/{app}/releases` asks for: a build to deploy, or an earlier release to go back to. */
+export type ReleaseSource = { kind: 'slug'; slugId: string } | { kind: 'rollback'; releaseId: string };
+
+export const releaseSourceOf = (request: { slug?: string | undefined; release?: string | undefined }): ReleaseSource => {
+  const hasSlug = request.slug !== undefined;
+  const hasRelease = request.release !== undefined;
+  if (hasSlug === hasRelease) {
+    throw unprocessable(
+      'slug_or_release_required',
+      hasSlug
+        ? 'Give either "slug" (a build to release) or "release" (a release to roll back to), not both.'
+        : 'Give "slug" (a build to release) or "release" (a release to roll back to).',
+      { fields: ['slug', 'release'] },
+    );
+  }
+  return request.slug !== undefined
+    ? { kind: 'slug', slugId: request.slug }
+    : { kind: 'rollback', releaseId: request.release as string };
+};
+
+/** The parts of a new release that depend on where its slug came from. */
+export type ReleasePlan = {
+  slugId: string;
+  image: string;
+  description: string;
+  trigger: ReleaseTrigger;
+};
+
+/** A build can be released only to its own app and only once CI reported it succeeded. */
+export const planBuildRelease = (
+  app: App,
+  build: Build,
+  trigger: Exclude<ReleaseTrigger, 'rollback'>,
+  description?: string,
+): ReleasePlan => {
+  if (build.app.id !== app.id) {
+    throw conflict('slug_belongs_to_another_app', `Slug ${build.id} belongs to app ${build.app.name}, not ${app.name}.`, {
+      slug: build.id,
+      slug_app: build.app.name,
+      app: app.name,
+    });
+  }
+  if (build.status !== 'succeeded') {
+    throw conflict('slug_not_succeeded', `Slug ${build.id} is ${build.status}; only succeeded builds can be released.`, {
+      slug: build.id,
+      build_status: build.status,
+    });
+  }
+  return {
+    slugId: build.id,
+    image: build.source_blob.image,
+    description: description ?? defaultDescription(trigger, build),
+    trigger,
+  };
+};
+
+const defaultDescription = (trigger: Exclude<ReleaseTrigger, 'rollback'>, build: Build): string => {
+  const what = build.source_blob.version ?? build.source_blob.commit?.slice(0, 7) ?? build.id;
+  switch (trigger) {
+    case 'auto':
+      return `Auto-release of build ${build.id}`;
+    case 'promotion':
+      return `Promotion of ${what}`;
+    case 'deploy':
+      return `Deploy ${what}`;
+  }
+};
+
+/** A rollback is a new release carrying an earlier release's slug; history is never rewritten. */
+export const planRollback = (app: App, target: Release): ReleasePlan => {
+  if (target.app.id !== app.id) {
+    throw new DomainError('not_found', 'release_not_found', `No release ${target.id} exists on app ${app.name}.`, {
+      release: target.id,
+      app: app.name,
+    });
+  }
+  return {
+    slugId: target.slug.id,
+    image: target.image,
+    description: `Rollback to v${target.version}`,
+    trigger: 'rollback',
+  };
+};

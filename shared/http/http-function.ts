@@ -1,0 +1,113 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Principal } from '../domain/access';
+import { DomainError, type ErrorKind } from '../domain/errors';
+import { logger } from '../observability/logger';
+import { principalOf } from './principal-context';
+import { jsonBodyOf } from './request';
+import { type FunctionName, type RouteKey, type RouteKeyOf } from './routes';
+
+export type HttpRequest = {
+  event: APIGatewayProxyEventV2;
+  params: Readonly<Record<string, string>>;
+  query: Readonly<Record<string, string | undefined>>;
+  headers: Readonly<Record<string, string | undefined>>;
+  /** Parsed JSON body (`{}` when empty); validated by each route against its zod schema. */
+  body: unknown;
+  principal: Principal;
+};
+
+export type HttpResult = { status: number; body?: unknown; headers?: Record<string, string> };
+export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
+export type PublicRouteHandler = (request: Omit<HttpRequest, 'principal'>) => Promise<HttpResult>;
+
+const STATUS_OF: Record<ErrorKind, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+};
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+const errorResult = (status: number, code: string, message: string, details: Record<string, unknown> = {}) => ({
+  statusCode: status,
+  headers: JSON_HEADERS,
+  body: JSON.stringify({ error: { code, message, details } }),
+});
+
+/** Faults of our dependencies that a client should simply retry. */
+const isTransientFault = (error: unknown): boolean =>
+  error instanceof Error &&
+  /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|ServiceUnavailable|TimeoutError|ECONNRESET|ECONNREFUSED/.test(
+    `${error.name} ${error.message}`,
+  );
+
+const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayProxyStructuredResultV2 => {
+  if (error instanceof DomainError) {
+    return errorResult(STATUS_OF[error.kind], error.code, error.message, error.details);
+  }
+  if (isTransientFault(error)) {
+    logger.warn('dependency fault', { routeKey: event.routeKey, error: error as Error });
+    return { ...errorResult(503, 'service_unavailable', 'Slipway is briefly unable to serve this; retry shortly.'), headers: { ...JSON_HEADERS, 'retry-after': '1' } };
+  }
+  logger.error('unhandled error', { routeKey: event.routeKey, error: error as Error });
+  return errorResult(500, 'internal_error', 'Slipway failed to handle this request.', {
+    request_id: event.requestContext.requestId,
+  });
+};
+
+const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<string, string | undefined> =>
+  Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+
+/**
+ * Builds a Lambda handler that serves the given routes of one function: parses the body, requires an
+ * authenticated principal (except on public routes), runs the route and maps domain errors to JSON.
+ */
+export const httpFunction = <F extends FunctionName>(
+  routes: Record<RouteKeyOf<F>, RouteHandler | { public: PublicRouteHandler }>,
+) =>
+  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .before(async (request) => {
+      logger.addContext(request.context);
+      logger.appendKeys({ requestId: request.event.requestContext.requestId, routeKey: request.event.routeKey });
+    })
+    .handler(async (event) => {
+      const routeKey = event.routeKey as RouteKey;
+      const route = (routes as Record<string, RouteHandler | { public: PublicRouteHandler }>)[routeKey];
+      try {
+        if (!route) throw new DomainError('not_found', 'route_not_found', `No route ${event.routeKey}.`, {});
+        const base = {
+          event,
+          params: event.pathParameters ?? {},
+          query: event.queryStringParameters ?? {},
+          headers: lowerCaseHeaders(event.headers),
+          body: event.requestContext.http.method === 'GET' ? {} : jsonBodyOf(event),
+        } as Omit<HttpRequest, 'principal'>;
+        const result = await ('public' in route ? route.public(base) : runAuthenticated(route, base));
+        logger.info('request served', { status: result.status });
+        return {
+          statusCode: result.status,
+          headers: { ...(result.body === undefined ? {} : JSON_HEADERS), ...result.headers },
+          body: result.body === undefined ? '' : JSON.stringify(result.body),
+        };
+      } catch (error) {
+        const response = toResponse(error, event);
+        logger.info('request refused', { status: response.statusCode });
+        return response;
+      } finally {
+        logger.resetKeys();
+      }
+    });
+
+const runAuthenticated = (route: RouteHandler, base: Omit<HttpRequest, 'principal'>) => {
+  const principal = principalOf(base.event);
+  if (!principal) {
+    throw new DomainError('unauthorized', 'unauthorized', 'Send a valid API key as "Authorization: Bearer <key>".', {});
+  }
+  return route({ ...base, principal });
+};

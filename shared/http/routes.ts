@@ -1,0 +1,33 @@
+/**
+ * Every HTTP route and the Lambda function that serves it. The CDK stack creates one API Gateway route
+ * per entry and the local server matches requests against the same list, so the two cannot disagree.
+ */
+export const FUNCTION_NAMES = ['apps', 'builds', 'releases', 'statuses', 'pipelines'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+export const ROUTES = [
+  { method: 'POST', path: '/apps', fn: 'apps' },
+  { method: 'GET', path: '/apps', fn: 'apps' },
+  { method: 'GET', path: '/apps/{app}', fn: 'apps' },
+  { method: 'POST', path: '/apps/{app}/builds', fn: 'builds' },
+  { method: 'GET', path: '/apps/{app}/builds', fn: 'builds' },
+  { method: 'GET', path: '/apps/{app}/builds/{build}', fn: 'builds' },
+  { method: 'PATCH', path: '/apps/{app}/builds/{build}', fn: 'builds' },
+  { method: 'GET', path: '/slugs/{slug}', fn: 'builds' },
+  { method: 'POST', path: '/apps/{app}/releases', fn: 'releases' },
+  { method: 'GET', path: '/apps/{app}/releases', fn: 'releases' },
+  { method: 'GET', path: '/apps/{app}/releases/{release}', fn: 'releases' },
+] as const satisfies readonly { method: string; path: string; fn: FunctionName }[];
+
+export type Route = (typeof ROUTES)[number];
+export type RouteKey = `${Route['method']} ${Route['path']}`;
+export type RouteKeyOf<F extends FunctionName> = Extract<Route, { fn: F }> extends infer R
+  ? R extends { method: infer M extends string; path: infer P extends string }
+    ? `${M} ${P}`
+    : never
+  : never;
+
+export const routeKeyOf = (route: Pick<Route, 'method' | 'path'>): RouteKey => `${route.method} ${route.path}` as RouteKey;
+
+/** Routes that need no API key. */
+export const PUBLIC_ROUTE_KEYS: ReadonlySet<RouteKey> = new Set<RouteKey>([]);

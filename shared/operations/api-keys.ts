@@ -1,0 +1,37 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Principal, Role } from '../domain/access';
+import { findApiKeyByHash, insertApiKey, type ApiKeyRecord } from '../store/api-keys-store';
+
+const KEY_PREFIX = 'slw_';
+
+const sha256 = (value: string): string => createHash('sha256').update(value, 'utf8').digest('hex');
+
+export type NewApiKey = { key: string; record: ApiKeyRecord };
+
+/** Mints a key; the caller shows `key` once, only its hash is stored. */
+export const createApiKey = async (options: { role: Role; apps?: string[] | null; email?: string }): Promise<NewApiKey> => {
+  const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const id = randomUUID();
+  const record: ApiKeyRecord = {
+    id,
+    key_hash: sha256(key),
+    role: options.role,
+    apps: options.apps && options.apps.length > 0 ? [...options.apps] : null,
+    email: options.email ?? `${options.role}-${id.slice(0, 8)}@keys.slipway`,
+    created_at: new Date().toISOString(),
+  };
+  await insertApiKey(record);
+  return { key, record };
+};
+
+/** Resolves a presented key to its principal, or undefined for anything that is not a live key. */
+export const authenticate = async (presented: string | undefined): Promise<Principal | undefined> => {
+  if (!presented || !presented.startsWith(KEY_PREFIX) || presented.length > 128) return undefined;
+  const presentedHash = sha256(presented);
+  const record = await findApiKeyByHash(presentedHash);
+  // The lookup is by hash; comparing in constant time as well keeps timing flat whatever the store does.
+  if (!record || !timingSafeEqual(Buffer.from(record.key_hash, 'hex'), Buffer.from(presentedHash, 'hex'))) {
+    return undefined;
+  }
+  return { keyId: record.id, role: record.role, apps: record.apps, email: record.email };
+};

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import type { CreateAppRequest } from '../api/apps';
+import { notFound } from '../domain/errors';
+import type { App } from '../domain/model';
+import { findAppById, findAppByName, insertApp, listApps } from '../store/apps-store';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const createApp = async (request: CreateAppRequest): Promise<App> => {
+  const at = new Date().toISOString();
+  const app: App = {
+    id: randomUUID(),
+    name: request.name,
+    cluster: request.cluster,
+    service: request.service,
+    container: request.container ?? null,
+    auto_release: request.auto_release,
+    created_at: at,
+    updated_at: at,
+    current_release_version: null,
+  };
+  await insertApp(app);
+  return app;
+};
+
+/** Apps are addressed by name or id everywhere (`/apps/{app}`, promotion bodies, key scopes). */
+export const requireApp = async (reference: string): Promise<App> => {
+  const app = UUID_PATTERN.test(reference) ? await findAppById(reference) : await findAppByName(reference);
+  if (!app) throw notFound('app', reference);
+  return app;
+};
+
+export const getApps = (): Promise<App[]> => listApps();

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import type { CreateBuildRequest, UpdateBuildRequest } from '../api/builds';
+import { notFound } from '../domain/errors';
+import type { App, Build } from '../domain/model';
+import { findBuild, findBuildAnywhere, insertBuild, listBuilds, settleBuildStatus } from '../store/builds-store';
+
+export type BuildChange = { build: Build; becameSucceeded: boolean };
+
+export const registerBuild = async (app: App, request: CreateBuildRequest): Promise<BuildChange> => {
+  const at = new Date().toISOString();
+  const build: Build = {
+    id: randomUUID(),
+    app: { id: app.id, name: app.name },
+    status: request.status,
+    source_blob: {
+      image: request.image,
+      commit: request.sha ?? null,
+      branch: request.branch ?? null,
+      repo: request.repo ?? null,
+      version: request.version ?? null,
+      author: request.author ?? null,
+      message: request.message ?? null,
+    },
+    created_at: at,
+    updated_at: at,
+  };
+  await insertBuild(build);
+  return { build, becameSucceeded: build.status === 'succeeded' };
+};
+
+export const requireBuild = async (app: App, buildId: string): Promise<Build> => {
+  const build = await findBuild(app.id, buildId);
+  if (!build) throw notFound('build', buildId);
+  return build;
+};
+
+export const requireSlug = async (slugId: string): Promise<Build> => {
+  const build = await findBuildAnywhere(slugId);
+  if (!build) throw notFound('slug', slugId);
+  return build;
+};
+
+/** The build behind a release request: this app's, else another app's (refused later with 409), else 404. */
+export const requireSlugForRelease = async (app: App, slugId: string): Promise<Build> =>
+  (await findBuild(app.id, slugId)) ?? (await requireSlug(slugId));
+
+export const updateBuildStatus = async (app: App, buildId: string, request: UpdateBuildRequest): Promise<BuildChange> => {
+  const build = await requireBuild(app, buildId);
+  const { build: updated, changed } = await settleBuildStatus(build, request.status, new Date().toISOString());
+  return { build: updated, becameSucceeded: changed && updated.status === 'succeeded' };
+};
+
+export const getBuilds = (app: App, limit: number): Promise<Build[]> => listBuilds(app.id, limit);

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CreateReleaseRequest, ListReleasesQuery } from '../api/releases';
+import { DomainError, notFound } from '../domain/errors';
+import type { Actor, App, Release } from '../domain/model';
+import { planBuildRelease, planRollback, releaseSourceOf, type ReleasePlan } from '../domain/release-request';
+import { nextReleaseVersion, parseReleaseReference } from '../domain/versioning';
+import { decodeCursor, encodeCursor } from '../domain/cursor';
+import {
+  claimReleaseVersion,
+  findLatestRelease,
+  findReleaseById,
+  findReleaseByVersion,
+  listReleasePage,
+} from '../store/releases-store';
+import { requireSlugForRelease } from './builds';
+
+const MAX_VERSION_CLAIMS = 200;
+
+/** `POST /apps/{app}/releases`: deploy a build (`slug`) or roll back to an earlier release (`release`). */
+export const createRelease = async (app: App, request: CreateReleaseRequest, actor: Actor): Promise<Release> => {
+  const source = releaseSourceOf(request);
+  const plan =
+    source.kind === 'slug'
+      ? planBuildRelease(app, await requireSlugForRelease(app, source.slugId), 'deploy', request.description)
+      : planRollback(app, await requireReleaseById(app, source.releaseId));
+  return recordRelease(app, plan, actor);
+};
+
+/**
+ * Appends a queued release at the next free version. Concurrent writers race for the same version slot
+ * with a conditional put; the loser reads the new latest version and tries the one after, so versions
+ * stay unique and gap-free without transactions.
+ */
+export const recordRelease = async (app: App, plan: ReleasePlan, actor: Actor): Promise<Release> => {
+  const id = randomUUID();
+  for (let attempt = 1; attempt <= MAX_VERSION_CLAIMS; attempt++) {
+    const latest = await findLatestRelease(app.id);
+    const at = new Date().toISOString();
+    const release: Release = {
+      id,
+      app: { id: app.id, name: app.name },
+      version: nextReleaseVersion(latest?.version ?? null),
+      slug: { id: plan.slugId },
+      image: plan.image,
+      description: plan.description,
+      status: 'queued',
+      state: 'pending',
+      user: actor,
+      trigger: plan.trigger,
+      created_at: at,
+      updated_at: at,
+      started_at: null,
+      finished_at: null,
+      rollout: null,
+    };
+    if (await claimReleaseVersion(release)) return release;
+    // Spread the retries of many racing writers so they do not collide again in lockstep.
+    await sleep(Math.random() * Math.min(50, attempt * 2));
+  }
+  throw new DomainError('conflict', 'release_contention', `Too many concurrent releases to ${app.name}; retry shortly.`, {
+    app: app.name,
+  });
+};
+
+export const requireReleaseById = async (app: App, releaseId: string): Promise<Release> => {
+  const release = await findReleaseById(app.id, releaseId);
+  if (!release) throw notFound('release', releaseId);
+  return release;
+};
+
+/** `/releases/{id|version}`. */
+export const requireRelease = async (app: App, reference: string): Promise<Release> => {
+  const parsed = parseReleaseReference(reference);
+  const release =
+    'version' in parsed ? await findReleaseByVersion(app.id, parsed.version) : await findReleaseById(app.id, parsed.id);
+  if (!release) throw notFound('release', reference);
+  return release;
+};
+
+export const listReleases = async (
+  app: App,
+  query: ListReleasesQuery,
+): Promise<{ releases: Release[]; nextCursor: string | null }> => {
+  const page = await listReleasePage(app.id, {
+    afterVersion: query.cursor === undefined ? 0 : decodeCursor(query.cursor),
+    limit: query.limit,
+    status: query.status,
+    since: query.since,
+  });
+  return {
+    releases: page.releases,
+    nextCursor: page.hasMore && page.lastVersion !== null ? encodeCursor(page.lastVersion) : null,
+  };
+};

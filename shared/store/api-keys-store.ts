@@ -1,0 +1,54 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Role } from '../domain/access';
+import { entityOf, getStore } from './client';
+
+/** What is kept of a key: its SHA-256 and its grants, never the key itself. */
+export type ApiKeyRecord = {
+  id: string;
+  key_hash: string;
+  role: Role;
+  apps: string[] | null;
+  email: string;
+  created_at: string;
+};
+
+const apiKeyKey = (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' });
+
+export const insertApiKey = async (record: ApiKeyRecord): Promise<void> => {
+  const { client, tableName } = getStore();
+  await client.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        ...apiKeyKey(record.key_hash),
+        gsi1pk: `ID#${record.id}`,
+        gsi1sk: 'APIKEY',
+        gsi2pk: 'APIKEYS',
+        gsi2sk: `${record.created_at}#${record.id}`,
+        type: 'api_key',
+        ...record,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+};
+
+export const findApiKeyByHash = async (keyHash: string): Promise<ApiKeyRecord | undefined> => {
+  const { client, tableName } = getStore();
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: apiKeyKey(keyHash) }));
+  return Item ? entityOf<ApiKeyRecord>(Item) : undefined;
+};
+
+export const anyApiKeyExists = async (): Promise<boolean> => {
+  const { client, tableName } = getStore();
+  const { Items } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :keys',
+      ExpressionAttributeValues: { ':keys': 'APIKEYS' },
+      Limit: 1,
+    }),
+  );
+  return (Items?.length ?? 0) > 0;
+};

@@ -1,0 +1,95 @@
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conflict } from '../domain/errors';
+import type { Build, BuildStatus } from '../domain/model';
+import { entityOf, getStore, isConditionFailure } from './client';
+
+const buildKey = (appId: string, buildId: string) => ({ pk: `APP#${appId}`, sk: `BUILD#${buildId}` });
+
+export const insertBuild = async (build: Build): Promise<void> => {
+  const { client, tableName } = getStore();
+  await client.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        ...buildKey(build.app.id, build.id),
+        lsi1sk: `BUILDAT#${build.created_at}#${build.id}`,
+        gsi1pk: `ID#${build.id}`,
+        gsi1sk: 'BUILD',
+        type: 'build',
+        ...build,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+};
+
+export const findBuild = async (appId: string, buildId: string): Promise<Build | undefined> => {
+  const { client, tableName } = getStore();
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: buildKey(appId, buildId), ConsistentRead: true }),
+  );
+  return Item ? entityOf<Build>(Item) : undefined;
+};
+
+/** Finds a build without knowing its app (GET /slugs/{id}, and telling "other app's slug" from "no slug"). */
+export const findBuildAnywhere = async (buildId: string): Promise<Build | undefined> => {
+  const { client, tableName } = getStore();
+  const { Items } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :id AND gsi1sk = :type',
+      ExpressionAttributeValues: { ':id': `ID#${buildId}`, ':type': 'BUILD' },
+    }),
+  );
+  const item = Items?.[0];
+  return item ? entityOf<Build>(item) : undefined;
+};
+
+export const listBuilds = async (appId: string, limit: number): Promise<Build[]> => {
+  const { client, tableName } = getStore();
+  const { Items } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'lsi1',
+      KeyConditionExpression: 'pk = :app AND begins_with(lsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':app': `APP#${appId}`, ':prefix': 'BUILDAT#' },
+      Limit: limit,
+    }),
+  );
+  return (Items ?? []).map((item) => entityOf<Build>(item));
+};
+
+/**
+ * A build's status moves once, from pending to a final status. Repeating the same final status is a
+ * harmless retry; changing a final status is refused.
+ */
+export const settleBuildStatus = async (
+  build: Build,
+  status: Exclude<BuildStatus, 'pending'>,
+  at: string,
+): Promise<{ build: Build; changed: boolean }> => {
+  const { client, tableName } = getStore();
+  try {
+    const { Attributes } = await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: buildKey(build.app.id, build.id),
+        UpdateExpression: 'SET #status = :status, updated_at = :at',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status, ':pending': 'pending', ':at': at },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { build: entityOf<Build>(Attributes ?? {}), changed: true };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const latest = await findBuild(build.app.id, build.id);
+    if (latest?.status === status) return { build: latest, changed: false };
+    throw conflict('build_status_final', `Build ${build.id} is already ${latest?.status ?? 'gone'}; its status cannot change to ${status}.`, {
+      build: build.id,
+      build_status: latest?.status ?? null,
+    });
+  }
+};

@@ -1,0 +1,54 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_TABLE_NAME, KEY_ATTRIBUTES } from './table-design';
+
+export type Store = { client: DynamoDBDocumentClient; tableName: string };
+
+let store: Store | undefined;
+
+/**
+ * One document client per process, built from the environment on first use: SLIPWAY_TABLE names the
+ * table and DYNAMODB_ENDPOINT points at dynalite when running locally.
+ */
+export const getStore = (): Store => {
+  store ??= createStore({
+    tableName: process.env.SLIPWAY_TABLE ?? DEFAULT_TABLE_NAME,
+    endpoint: process.env.DYNAMODB_ENDPOINT,
+  });
+  return store;
+};
+
+export const createStore = (options: { tableName: string; endpoint?: string | undefined }): Store => {
+  const local = options.endpoint !== undefined;
+  const client = new DynamoDBClient({
+    ...(local
+      ? {
+          endpoint: options.endpoint,
+          region: process.env.AWS_REGION ?? 'local',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {}),
+    maxAttempts: 5,
+  });
+  return {
+    client: DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    }),
+    tableName: options.tableName,
+  };
+};
+
+/** Lets the local server and tests point every adapter at their own table. */
+export const useStore = (next: Store): void => {
+  store = next;
+};
+
+/** Strips storage keys from an item so only the entity's own fields remain. */
+export const entityOf = <T>(item: Record<string, unknown>): T => {
+  const entity: Record<string, unknown> = { ...item };
+  for (const key of KEY_ATTRIBUTES) delete entity[key];
+  return entity as T;
+};
+
+export const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';

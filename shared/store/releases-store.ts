@@ -1,0 +1,132 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Release, ReleaseStatus } from '../domain/model';
+import { versionSortKey } from '../domain/versioning';
+import { entityOf, getStore, isConditionFailure } from './client';
+
+const RELEASE_PREFIX = 'REL#';
+const appPartition = (appId: string) => `APP#${appId}`;
+const releaseSortKey = (version: number) => `${RELEASE_PREFIX}${versionSortKey(version)}`;
+export const releaseKey = (appId: string, version: number) => ({ pk: appPartition(appId), sk: releaseSortKey(version) });
+
+/** The item as stored: the release plus its keys. Exported for the adapters that update releases in place. */
+export const releaseItem = (release: Release) => ({
+  ...releaseKey(release.app.id, release.version),
+  lsi1sk: `RELID#${release.id}`,
+  gsi1pk: `ID#${release.id}`,
+  gsi1sk: 'RELEASE',
+  type: 'release',
+  ...release,
+});
+
+export const findLatestRelease = async (appId: string): Promise<Release | undefined> => {
+  const { client, tableName } = getStore();
+  const { Items } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :app AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':app': appPartition(appId), ':prefix': RELEASE_PREFIX },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  const item = Items?.[0];
+  return item ? entityOf<Release>(item) : undefined;
+};
+
+/**
+ * Writes the release into its version slot. Returns false when another writer took that version first;
+ * the caller then retries with the next version. One conditional put: a release is whole or absent.
+ */
+export const claimReleaseVersion = async (release: Release): Promise<boolean> => {
+  const { client, tableName } = getStore();
+  try {
+    await client.send(
+      new PutCommand({ TableName: tableName, Item: releaseItem(release), ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+export const findReleaseByVersion = async (appId: string, version: number): Promise<Release | undefined> => {
+  const { client, tableName } = getStore();
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: releaseKey(appId, version), ConsistentRead: true }),
+  );
+  return Item ? entityOf<Release>(Item) : undefined;
+};
+
+export const findReleaseById = async (appId: string, releaseId: string): Promise<Release | undefined> => {
+  const { client, tableName } = getStore();
+  const { Items } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'lsi1',
+      KeyConditionExpression: 'pk = :app AND lsi1sk = :id',
+      ExpressionAttributeValues: { ':app': appPartition(appId), ':id': `RELID#${releaseId}` },
+      ConsistentRead: true,
+    }),
+  );
+  const item = Items?.[0];
+  return item ? entityOf<Release>(item) : undefined;
+};
+
+export type ReleasePageRequest = {
+  afterVersion: number;
+  limit: number;
+  status?: ReleaseStatus | undefined;
+  since?: string | undefined;
+};
+
+export type ReleasePage = { releases: Release[]; lastVersion: number | null; hasMore: boolean };
+
+/**
+ * One page of an app's releases in version order. The key range starts right after the cursor's
+ * version, so page cost does not grow with history. Filters may need more than one Query to fill a page.
+ */
+export const listReleasePage = async (appId: string, request: ReleasePageRequest): Promise<ReleasePage> => {
+  const { client, tableName } = getStore();
+  const filters: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {
+    ':app': appPartition(appId),
+    ':from': releaseSortKey(request.afterVersion + 1),
+    ':to': `${RELEASE_PREFIX}9999999999`,
+  };
+  if (request.status) {
+    filters.push('#status = :status');
+    names['#status'] = 'status';
+    values[':status'] = request.status;
+  }
+  if (request.since) {
+    filters.push('created_at >= :since');
+    values[':since'] = new Date(request.since).toISOString();
+  }
+
+  const releases: Release[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :app AND sk BETWEEN :from AND :to',
+        FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
+        ExpressionAttributeNames: filters.length > 0 && Object.keys(names).length > 0 ? names : undefined,
+        ExpressionAttributeValues: values,
+        // One more than asked tells whether another page exists without a second round trip.
+        Limit: request.limit + 1 - releases.length,
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+      }),
+    );
+    releases.push(...(page.Items ?? []).map((item) => entityOf<Release>(item)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && releases.length <= request.limit);
+
+  const hasMore = releases.length > request.limit;
+  const pageReleases = releases.slice(0, request.limit);
+  return { releases: pageReleases, lastVersion: pageReleases.at(-1)?.version ?? null, hasMore };
+};

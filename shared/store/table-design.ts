@@ -1,0 +1,25 @@
+/**
+ * The single-table layout, used by both the CDK stack and the local dynalite bootstrap so they cannot drift.
+ *
+ *   pk                 sk                          what
+ *   APPS               APP#{name}                  app (create = conditional put on the name)
+ *   APP#{appId}        BUILD#{buildId}             build; lsi1sk BUILDAT#{created_at}#{id} lists them by time
+ *   APP#{appId}        REL#{version, 10 digits}    release; the key is the version slot, so one conditional
+ *                                                  put both claims the version and writes the release;
+ *                                                  lsi1sk RELID#{id} finds it by id with a consistent read
+ *   APP#{appId}        ROLLOUT_LOCK                the app's single in-flight rollout
+ *   …                  …                           gsi1pk ID#{id} finds any resource by id alone
+ */
+export const TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  localIndexes: [{ name: 'lsi1', sortKey: 'lsi1sk' }],
+  globalIndexes: [
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+} as const;
+
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'lsi1sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'] as const;
+
+export const DEFAULT_TABLE_NAME = 'slipway';

@@ -1,0 +1,60 @@
+import type { Role } from '../../shared/domain/access';
+import { createApiKey } from '../../shared/operations/api-keys';
+import { startLocalSlipway, type LocalSlipway } from '../../local/slipway';
+
+export type ApiResponse<T = unknown> = { status: number; headers: Headers; body: T };
+
+export type TestSlipway = LocalSlipway & {
+  adminKey: string;
+  /** Calls the local API; `key` defaults to the admin key, `null` sends none. */
+  call: <T = any>(
+    method: string,
+    path: string,
+    options?: { body?: unknown; rawBody?: string; key?: string | null; headers?: Record<string, string> },
+  ) => Promise<ApiResponse<T>>;
+  keyFor: (role: Role, apps?: string[]) => Promise<string>;
+};
+
+/** Slipway on an in-memory dynalite and a free loopback port, driven over real HTTP. */
+export const startTestSlipway = async (): Promise<TestSlipway> => {
+  const slipway = await startLocalSlipway({ port: 0 });
+  const adminKey = slipway.bootstrapAdminKey;
+  if (!adminKey) throw new Error('a fresh store must mint a bootstrap admin key');
+  const call: TestSlipway['call'] = async (method, path, options = {}) => {
+    const key = options.key === undefined ? adminKey : options.key;
+    const response = await fetch(`${slipway.url}${path}`, {
+      method,
+      redirect: 'manual',
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(options.body !== undefined || options.rawBody !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      },
+      body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  };
+  return {
+    ...slipway,
+    adminKey,
+    call,
+    keyFor: async (role, apps) => (await createApiKey({ role, apps: apps ?? null })).key,
+  };
+};
+
+export const IMAGE_DIGEST = `sha256:${'a'.repeat(64)}`;
+
+/** Creates an app and `count` succeeded builds on it; returns their ids. */
+export const seedApp = async (slipway: TestSlipway, name: string, count = 2) => {
+  const app = await slipway.call('POST', '/apps', { body: { name, cluster: 'local', service: `${name}-svc` } });
+  if (app.status !== 201) throw new Error(`seeding app ${name} failed: ${JSON.stringify(app.body)}`);
+  const builds: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const build = await slipway.call('POST', `/apps/${name}/builds`, {
+      body: { image: `registry.local/${name}:v${index + 1}`, sha: `${index + 1}`.padStart(7, 'a') },
+    });
+    builds.push(build.body.id);
+  }
+  return { app: app.body, builds };
+};
