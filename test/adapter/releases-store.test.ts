@@ -1,0 +1,99 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { App, Release } from '../../shared/domain/model';
+import { recordRelease } from '../../shared/operations/releases';
+import { createStore, useStore } from '../../shared/store/client';
+import { claimReleaseVersion, listReleasePage, updateReleaseAtRevision } from '../../shared/store/releases-store';
+
+const store = createStore({ tableName: 'slipway-test', endpoint: 'http://127.0.0.1:1' });
+const dynamo = mockClient(DynamoDBDocumentClient);
+
+const app: App = {
+  id: 'a1',
+  name: 'web',
+  cluster: 'c',
+  service: 's',
+  container: null,
+  auto_release: false,
+  created_at: '2026-11-24T00:00:00.000Z',
+  updated_at: '2026-11-24T00:00:00.000Z',
+  current_release_version: null,
+};
+
+const stored = (version: number): Record<string, unknown> => ({
+  pk: 'APP#a1',
+  sk: `REL#${String(version).padStart(10, '0')}`,
+  type: 'release',
+  id: `r${version}`,
+  version,
+  app: { id: 'a1', name: 'web' },
+});
+
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'taken', $metadata: {} });
+
+beforeEach(() => {
+  dynamo.reset();
+  useStore(store);
+});
+
+describe('releases store', () => {
+  it('claims a version with one conditional put keyed by the version', async () => {
+    dynamo.on(PutCommand).resolves({});
+    const release = { id: 'r7', version: 7, app: { id: 'a1', name: 'web' } } as Release;
+    await expect(claimReleaseVersion(release)).resolves.toBe(true);
+    const put = dynamo.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(put?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(put?.Item).toMatchObject({ pk: 'APP#a1', sk: 'REL#0000000007', lsi1sk: 'RELID#r7' });
+  });
+
+  it('reports a taken version instead of throwing', async () => {
+    dynamo.on(PutCommand).rejects(conditionFailed());
+    await expect(claimReleaseVersion({ id: 'r1', version: 1, app: { id: 'a1', name: 'web' } } as Release)).resolves.toBe(false);
+  });
+
+  it('retries on the next version when a concurrent writer took the slot', async () => {
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [stored(1)] })
+      .resolvesOnce({ Items: [stored(2)] });
+    dynamo.on(PutCommand).rejectsOnce(conditionFailed()).resolves({});
+    const release = await recordRelease(app, { slugId: 'b', image: 'i', description: 'd', trigger: 'deploy' }, { id: 'u', email: 'e' });
+    expect(release.version).toBe(3);
+    const versions = dynamo.commandCalls(PutCommand).map((call) => (call.args[0].input.Item as Release).version);
+    expect(versions).toEqual([2, 3]);
+    expect(new Set(dynamo.commandCalls(PutCommand).map((call) => (call.args[0].input.Item as Release).id)).size).toBe(1);
+  });
+
+  it('pages from just after the cursor and asks for one extra item to know whether more exist', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [stored(6), stored(7), stored(8)] });
+    const page = await listReleasePage('a1', { afterVersion: 5, limit: 2 });
+    const query = dynamo.commandCalls(QueryCommand)[0]?.args[0].input;
+    expect(query?.ExpressionAttributeValues?.[':from']).toBe('REL#0000000006');
+    expect(query?.Limit).toBe(3);
+    expect(page).toMatchObject({ lastVersion: 7, hasMore: true });
+    expect(page.releases.map((release) => release.version)).toEqual([6, 7]);
+    expect(page.releases[0]).not.toHaveProperty('pk');
+  });
+
+  it('keeps querying through filtered-out items until the page is full', async () => {
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [stored(1)], LastEvaluatedKey: { pk: 'APP#a1', sk: 'REL#0000000003' } })
+      .resolvesOnce({ Items: [stored(5)] });
+    const page = await listReleasePage('a1', { afterVersion: 0, limit: 5, status: 'failed' });
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(2);
+    expect(page).toMatchObject({ hasMore: false, lastVersion: 5 });
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input.FilterExpression).toBe('#status = :status');
+  });
+
+  it('updates in place only at the expected revision', async () => {
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+    const result = await updateReleaseAtRevision({ app: { id: 'a1', name: 'web' }, version: 2 }, 4, { status: 'pending' }, 'now');
+    expect(result).toBeUndefined();
+    const update = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(update?.ConditionExpression).toContain('#revision = :expected');
+    expect(update?.ExpressionAttributeValues).toMatchObject({ ':expected': 4, ':next': 5 });
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { authorize, type Action, type Principal, type Role } from '../../shared/domain/access';
+import { DomainError } from '../../shared/domain/errors';
+
+const principal = (role: Role, apps: string[] | null = null): Principal => ({ keyId: 'k', role, apps, email: 'k@x' });
+const allowed = (p: Principal, action: Action, app?: string) => {
+  try {
+    authorize(p, action, app);
+    return true;
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === 'forbidden') return false;
+    throw error;
+  }
+};
+
+describe('roles', () => {
+  it.each([
+    ['developer', 'releases:deploy', true],
+    ['developer', 'builds:write', true],
+    ['developer', 'releases:rollback', false],
+    ['developer', 'promotions:create', false],
+    ['operator', 'releases:rollback', true],
+    ['operator', 'apps:manage', false],
+    ['pipeline', 'promotions:create', true],
+    ['pipeline', 'statuses:write', true],
+    ['pipeline', 'releases:deploy', false],
+    ['admin', 'keys:manage', true],
+    ['admin', 'releases:rollback', true],
+  ] as const)('%s may %s: %s', (role, action, expected) => {
+    expect(allowed(principal(role), action)).toBe(expected);
+  });
+
+  it('limits an app-scoped key to its apps', () => {
+    const scoped = principal('developer', ['web']);
+    expect(allowed(scoped, 'releases:deploy', 'web')).toBe(true);
+    expect(allowed(scoped, 'releases:deploy', 'api')).toBe(false);
+    expect(allowed(scoped, 'read', 'api')).toBe(false);
+  });
+});
