@@ -57,6 +57,19 @@ export type RolloutProgress = {
   message?: string | null;
 };
 
+/** A status check posted against a release by CI, QA or a pipeline tool, keyed by its context. */
+export type StatusCheck = {
+  id: string;
+  context: string;
+  name: string;
+  state: CheckState;
+  description: string | null;
+  target_url: string | null;
+  image_url: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
 export type Release = {
   id: string;
   app: AppRef;
@@ -73,6 +86,10 @@ export type Release = {
   started_at: string | null;
   finished_at: string | null;
   rollout: RolloutProgress | null;
+  /** Status checks by context. Kept on the release item so `state` is recomputed from them atomically. */
+  checks: Record<string, StatusCheck>;
+  /** Bumped by every in-place change; writers condition on it (optimistic concurrency). */
+  revision: number;
 };
 
 /** Rollout statuses after which a release never changes status again. */

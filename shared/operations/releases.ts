@@ -12,9 +12,12 @@ import {
   findReleaseById,
   findReleaseByVersion,
   listReleasePage,
+  updateReleaseAtRevision,
+  type ReleaseChanges,
 } from '../store/releases-store';
 import { requireSlugForRelease } from './builds';
 
+/** Bounds the optimistic-concurrency retries of writers racing on one app's releases. */
 const MAX_VERSION_CLAIMS = 200;
 
 /** `POST /apps/{app}/releases`: deploy a build (`slug`) or roll back to an earlier release (`release`). */
@@ -53,6 +56,8 @@ export const recordRelease = async (app: App, plan: ReleasePlan, actor: Actor): 
       started_at: null,
       finished_at: null,
       rollout: null,
+      checks: {},
+      revision: 0,
     };
     if (await claimReleaseVersion(release)) return release;
     // Spread the retries of many racing writers so they do not collide again in lockstep.
@@ -92,4 +97,27 @@ export const listReleases = async (
     releases: page.releases,
     nextCursor: page.hasMore && page.lastVersion !== null ? encodeCursor(page.lastVersion) : null,
   };
+};
+
+/**
+ * Read-modify-write of one release under optimistic concurrency: `decide` sees the latest release and
+ * returns the changes to make (or null for none); a concurrent change makes it decide again.
+ */
+export const mutateRelease = async (
+  appId: string,
+  version: number,
+  decide: (release: Release) => ReleaseChanges | null,
+): Promise<Release> => {
+  for (let attempt = 1; attempt <= MAX_VERSION_CLAIMS; attempt++) {
+    const release = await findReleaseByVersion(appId, version);
+    if (!release) throw notFound('release', `v${version}`);
+    const changes = decide(release);
+    if (changes === null) return release;
+    const updated = await updateReleaseAtRevision(release, release.revision, changes, new Date().toISOString());
+    if (updated) return updated;
+    await sleep(Math.random() * Math.min(50, attempt * 2));
+  }
+  throw new DomainError('conflict', 'release_contention', `Release v${version} is changing too fast; retry shortly.`, {
+    version,
+  });
 };

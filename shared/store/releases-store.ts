@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Release, ReleaseStatus } from '../domain/model';
 import { versionSortKey } from '../domain/versioning';
 import { entityOf, getStore, isConditionFailure } from './client';
@@ -129,4 +129,46 @@ export const listReleasePage = async (appId: string, request: ReleasePageRequest
   const hasMore = releases.length > request.limit;
   const pageReleases = releases.slice(0, request.limit);
   return { releases: pageReleases, lastVersion: pageReleases.at(-1)?.version ?? null, hasMore };
+};
+
+/** Fields of a release that change after it is created. */
+export type ReleaseChanges = Partial<Pick<Release, 'status' | 'state' | 'started_at' | 'finished_at' | 'rollout' | 'checks'>>;
+
+/**
+ * Applies `changes` only if the release is still at `expectedRevision`, bumping the revision. Returns the
+ * updated release, or undefined when another writer got there first (re-read and decide again).
+ */
+export const updateReleaseAtRevision = async (
+  release: Pick<Release, 'app' | 'version'>,
+  expectedRevision: number,
+  changes: ReleaseChanges,
+  at: string,
+): Promise<Release | undefined> => {
+  const { client, tableName } = getStore();
+  const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
+  const names: Record<string, string> = { '#revision': 'revision' };
+  const values: Record<string, unknown> = { ':expected': expectedRevision, ':next': expectedRevision + 1, ':at': at };
+  const assignments = ['#revision = :next', 'updated_at = :at'];
+  entries.forEach(([field, value], index) => {
+    names[`#f${index}`] = field;
+    values[`:v${index}`] = value;
+    assignments.push(`#f${index} = :v${index}`);
+  });
+  try {
+    const { Attributes } = await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: releaseKey(release.app.id, release.version),
+        UpdateExpression: `SET ${assignments.join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk) AND #revision = :expected',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes ? entityOf<Release>(Attributes) : undefined;
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
 };

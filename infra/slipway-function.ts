@@ -1,0 +1,45 @@
+import { Duration } from 'aws-cdk-lib';
+import { Architecture, Runtime, Tracing, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Every Slipway Lambda: arm64 on nodejs24.x, bundled by the local esbuild (never Docker), minified, ESM,
+ * with the AWS SDK v3 bundled in so cold starts do not depend on the runtime's copy.
+ */
+export const slipwayFunction = (
+  scope: Construct,
+  id: string,
+  props: { entry: string; environment?: Record<string, string> } & Partial<
+    Pick<FunctionProps, 'timeout' | 'memorySize' | 'description' | 'deadLetterQueue' | 'reservedConcurrentExecutions'>
+  >,
+): NodejsFunction =>
+  new NodejsFunction(scope, id, {
+    entry: `${projectRoot}${props.entry}`,
+    handler: 'handler',
+    projectRoot,
+    depsLockFilePath: `${projectRoot}package-lock.json`,
+    runtime: Runtime.NODEJS_24_X,
+    architecture: Architecture.ARM_64,
+    memorySize: props.memorySize ?? 512,
+    timeout: props.timeout ?? Duration.seconds(15),
+    tracing: Tracing.ACTIVE,
+    description: props.description,
+    deadLetterQueue: props.deadLetterQueue,
+    reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+    environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+    bundling: {
+      format: OutputFormat.ESM,
+      minify: true,
+      sourceMap: true,
+      target: 'node24',
+      forceDockerBundling: false,
+      bundleAwsSDK: true,
+      // ESM bundles still meet CommonJS dependencies that call require().
+      banner: "import { createRequire as slipwayCreateRequire } from 'module'; const require = slipwayCreateRequire(import.meta.url);",
+      mainFields: ['module', 'main'],
+    },
+  });
