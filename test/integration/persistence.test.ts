@@ -7,7 +7,7 @@ import { startLocalSlipway } from '../../local/slipway';
 const dataDir = await mkdtemp(join(tmpdir(), 'slipway-persist-'));
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+// Bodies are loosely typed on purpose: the assertions below check them field by field.
 const call = async (url: string, key: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
   const response = await fetch(`${url}${path}`, {
     method,
