@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../domain/errors';
 import type { App } from '../domain/model';
-import { entityOf, getStore, isConditionFailure } from './client';
+import { entityOf, findEntityById, getStore, isConditionFailure } from './client';
 
 const APPS_PARTITION = 'APPS';
 const appKey = (name: string) => ({ pk: APPS_PARTITION, sk: `APP#${name}` });
@@ -31,19 +31,7 @@ export const findAppByName = async (name: string): Promise<App | undefined> => {
   return Item ? entityOf<App>(Item) : undefined;
 };
 
-export const findAppById = async (id: string): Promise<App | undefined> => {
-  const { client, tableName } = getStore();
-  const { Items } = await client.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :id AND gsi1sk = :type',
-      ExpressionAttributeValues: { ':id': `ID#${id}`, ':type': 'APP' },
-    }),
-  );
-  const item = Items?.[0];
-  return item ? entityOf<App>(item) : undefined;
-};
+export const findAppById = (id: string): Promise<App | undefined> => findEntityById<App>(id, 'APP');
 
 export const listApps = async (): Promise<App[]> => {
   const { client, tableName } = getStore();

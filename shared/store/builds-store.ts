@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../domain/errors';
 import type { Build, BuildStatus } from '../domain/model';
-import { entityOf, getStore, isConditionFailure } from './client';
+import { entityOf, findEntityById, getStore, isConditionFailure } from './client';
 
 const buildKey = (appId: string, buildId: string) => ({ pk: `APP#${appId}`, sk: `BUILD#${buildId}` });
 
@@ -32,19 +32,7 @@ export const findBuild = async (appId: string, buildId: string): Promise<Build |
 };
 
 /** Finds a build without knowing its app (GET /slugs/{id}, and telling "other app's slug" from "no slug"). */
-export const findBuildAnywhere = async (buildId: string): Promise<Build | undefined> => {
-  const { client, tableName } = getStore();
-  const { Items } = await client.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :id AND gsi1sk = :type',
-      ExpressionAttributeValues: { ':id': `ID#${buildId}`, ':type': 'BUILD' },
-    }),
-  );
-  const item = Items?.[0];
-  return item ? entityOf<Build>(item) : undefined;
-};
+export const findBuildAnywhere = (buildId: string): Promise<Build | undefined> => findEntityById<Build>(buildId, 'BUILD');
 
 export const listBuilds = async (appId: string, limit: number): Promise<Build[]> => {
   const { client, tableName } = getStore();

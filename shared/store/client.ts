@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_TABLE_NAME, KEY_ATTRIBUTES } from './table-design';
 
 export type Store = { client: DynamoDBDocumentClient; tableName: string };
@@ -52,3 +52,18 @@ export const entityOf = <T>(item: Record<string, unknown>): T => {
 
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** Finds any entity by its id alone through gsi1 (`ID#{id}`, sort key = the entity kind). */
+export const findEntityById = async <T>(id: string, kind: string): Promise<T | undefined> => {
+  const { client, tableName } = getStore();
+  const { Items } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :id AND gsi1sk = :kind',
+      ExpressionAttributeValues: { ':id': `ID#${id}`, ':kind': kind },
+    }),
+  );
+  const item = Items?.[0];
+  return item ? entityOf<T>(item) : undefined;
+};

@@ -2,7 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { App, Release } from '../../shared/domain/model';
+import type { Release } from '../../shared/domain/model';
+import { appFixture } from '../support/fixtures';
 import { recordRelease } from '../../shared/operations/releases';
 import { createStore, useStore } from '../../shared/store/client';
 import { claimReleaseVersion, listReleasePage, updateReleaseAtRevision } from '../../shared/store/releases-store';
@@ -10,17 +11,7 @@ import { claimReleaseVersion, listReleasePage, updateReleaseAtRevision } from '.
 const store = createStore({ tableName: 'slipway-test', endpoint: 'http://127.0.0.1:1' });
 const dynamo = mockClient(DynamoDBDocumentClient);
 
-const app: App = {
-  id: 'a1',
-  name: 'web',
-  cluster: 'c',
-  service: 's',
-  container: null,
-  auto_release: false,
-  created_at: '2026-11-24T00:00:00.000Z',
-  updated_at: '2026-11-24T00:00:00.000Z',
-  current_release_version: null,
-};
+const app = appFixture({ id: 'a1' });
 
 const stored = (version: number): Record<string, unknown> => ({
   pk: 'APP#a1',

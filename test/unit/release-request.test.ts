@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/domain/errors';
-import type { App, Build, Release } from '../../shared/domain/model';
+import type { Build, Release } from '../../shared/domain/model';
 import { planBuildRelease, planRollback, releaseSourceOf } from '../../shared/domain/release-request';
+import { appFixture, releaseFixture } from '../support/fixtures';
 
-const app: App = {
-  id: 'app-1',
-  name: 'web',
-  cluster: 'c',
-  service: 's',
-  container: null,
-  auto_release: false,
-  created_at: '2026-11-24T00:00:00.000Z',
-  updated_at: '2026-11-24T00:00:00.000Z',
-  current_release_version: null,
-};
+const app = appFixture();
 
 const build = (overrides: Partial<Build> = {}): Build => ({
   id: 'build-1',
@@ -25,26 +16,8 @@ const build = (overrides: Partial<Build> = {}): Build => ({
   ...overrides,
 });
 
-const release = (overrides: Partial<Release> = {}): Release => ({
-  id: 'rel-1',
-  app: { id: app.id, name: app.name },
-  version: 4,
-  slug: { id: 'build-0' },
-  image: 'r/web:0',
-  description: 'Deploy',
-  status: 'succeeded',
-  state: 'success',
-  user: { id: 'u', email: 'u@x' },
-  trigger: 'deploy',
-  created_at: app.created_at,
-  updated_at: app.updated_at,
-  started_at: null,
-  finished_at: null,
-  rollout: null,
-  checks: {},
-  revision: 0,
-  ...overrides,
-});
+const release = (overrides: Partial<Release> = {}): Release =>
+  releaseFixture({ version: 4, image: 'r/web:0', status: 'succeeded', ...overrides });
 
 const refusal = (run: () => unknown): DomainError => {
   try {
