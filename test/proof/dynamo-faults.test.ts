@@ -1,0 +1,136 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorResponse } from '../../shared/api/common';
+import { touchesKey, type DynamoCall } from '../support/dynamo-fault-proxy';
+import { startFaultySlipway, type FaultySlipway } from '../support/faulty-slipway';
+import { seedApp } from '../support/local-slipway';
+import { releaseIntegrityProblems, releasesByApp } from '../support/table-census';
+
+let slipway: FaultySlipway;
+beforeAll(async () => {
+  slipway = await startFaultySlipway();
+});
+afterEach(() => slipway.faults.clear());
+afterAll(() => slipway.close());
+
+const releaseWrite = (call: DynamoCall) => call.operation === 'PutItem' && touchesKey('REL#')(call);
+const releaseRead = (call: DynamoCall) => call.operation === 'Query' && touchesKey('REL#')(call);
+
+const storedReleasesOf = async (app: string) => (await releasesByApp()).get(app) ?? [];
+
+const expectCleanRefusal = (response: { status: number; body: unknown }) => {
+  expect(response.status).toBe(503);
+  expect(ErrorResponse.safeParse(response.body).success).toBe(true);
+};
+
+describe('DynamoDB throttling', () => {
+  it.each(['ThrottlingException', 'ProvisionedThroughputExceededException'] as const)(
+    'a burst of %s on release writes is absorbed by SDK retries: 201 and one release per request',
+    async (error) => {
+      const app = `throttled-${error.length}`;
+      const { builds } = await seedApp(slipway, app, 1);
+      slipway.faults.inject({ fault: { kind: 'throttle', error }, when: releaseWrite, times: 3 });
+
+      const responses = await Promise.all(
+        [0, 1, 2].map(() => slipway.call('POST', `/apps/${app}/releases`, { body: { slug: builds[0] } })),
+      );
+
+      expect(responses.map((response) => response.status)).toEqual([201, 201, 201]);
+      expect(slipway.faults.injected().PutItem).toBeGreaterThanOrEqual(3);
+      const stored = await storedReleasesOf(app);
+      expect(stored.map((release) => release.id).sort()).toEqual(responses.map((response) => response.body.id).sort());
+      expect(releaseIntegrityProblems(stored)).toEqual([]);
+    },
+  );
+
+  // One test for writes and reads alike: each must sit through the SDK's full throttling backoff.
+  it('throttling that outlasts the retries ends in a JSON 503 with Retry-After, writes nothing and then passes', async () => {
+    const { builds } = await seedApp(slipway, 'throttled-hard', 1);
+    const { builds: readable } = await seedApp(slipway, 'throttled-reads', 1);
+    await slipway.call('POST', '/apps/throttled-reads/releases', { body: { slug: readable[0] } });
+    slipway.faults.inject(
+      { fault: { kind: 'throttle' }, when: releaseWrite },
+      { fault: { kind: 'throttle', error: 'ProvisionedThroughputExceededException' }, when: releaseRead },
+    );
+
+    const [write, read] = await Promise.all([
+      slipway.call('POST', '/apps/throttled-hard/releases', { body: { slug: builds[0] } }),
+      slipway.call('GET', '/apps/throttled-reads/releases'),
+    ]);
+
+    expectCleanRefusal(write);
+    expectCleanRefusal(read);
+    expect(write.headers.get('retry-after')).toBeTruthy();
+    expect(await storedReleasesOf('throttled-hard')).toEqual([]);
+
+    slipway.faults.clear();
+    const retried = await slipway.call('POST', '/apps/throttled-hard/releases', { body: { slug: builds[0] } });
+    expect(retried.status).toBe(201);
+    expect(retried.body.version).toBe(1);
+    expect((await slipway.call('GET', '/apps/throttled-reads/releases')).body).toHaveLength(1);
+  });
+});
+
+describe('DynamoDB server faults and timeouts', () => {
+  it('a transient InternalServerError on a release write is retried to a 201', async () => {
+    const { builds } = await seedApp(slipway, 'flaky-server', 1);
+    slipway.faults.inject({ fault: { kind: 'internal_error' }, when: releaseWrite, times: 2 });
+
+    const created = await slipway.call('POST', '/apps/flaky-server/releases', { body: { slug: builds[0] } });
+
+    expect(created.status).toBe(201);
+    expect(slipway.faults.injected().PutItem).toBeGreaterThanOrEqual(2);
+    expect(releaseIntegrityProblems(await storedReleasesOf('flaky-server'))).toEqual([]);
+  });
+
+  it('a persistent InternalServerError ends in a JSON 503, never a 500', async () => {
+    const { builds } = await seedApp(slipway, 'broken-server', 1);
+    slipway.faults.inject({ fault: { kind: 'internal_error' }, when: releaseWrite });
+
+    expectCleanRefusal(await slipway.call('POST', '/apps/broken-server/releases', { body: { slug: builds[0] } }));
+    expect(await storedReleasesOf('broken-server')).toEqual([]);
+  });
+
+  it('slow DynamoDB answers only slow the request down', async () => {
+    const { builds } = await seedApp(slipway, 'slow-table', 1);
+    slipway.faults.inject({ fault: { kind: 'delay', ms: 300 }, when: touchesKey('REL#') });
+
+    const created = await slipway.call('POST', '/apps/slow-table/releases', { body: { slug: builds[0] } });
+    const listed = await slipway.call('GET', '/apps/slow-table/releases');
+
+    expect(created.status).toBe(201);
+    expect(listed.body.map((release: { id: string }) => release.id)).toEqual([created.body.id]);
+  });
+
+  it('connections dropped before DynamoDB sees the write are retried to a single release', async () => {
+    const { builds } = await seedApp(slipway, 'dropped-early', 1);
+    slipway.faults.inject({ fault: { kind: 'reset_before' }, when: releaseWrite, times: 2 });
+
+    const created = await slipway.call('POST', '/apps/dropped-early/releases', { body: { slug: builds[0] } });
+
+    expect(created.status).toBe(201);
+    expect(slipway.faults.injected().PutItem).toBeGreaterThanOrEqual(2);
+    const stored = await storedReleasesOf('dropped-early');
+    expect(stored.map((release) => release.id)).toEqual([created.body.id]);
+  });
+
+  it('a release write that lands but whose answer is lost still yields exactly one release', async () => {
+    const { builds } = await seedApp(slipway, 'dropped-late', 1);
+    slipway.faults.inject({ fault: { kind: 'reset_after' }, when: releaseWrite, times: 1 });
+
+    const created = await slipway.call('POST', '/apps/dropped-late/releases', { body: { slug: builds[0] } });
+
+    expect(created.status).toBe(201);
+    const stored = await storedReleasesOf('dropped-late');
+    expect(releaseIntegrityProblems(stored)).toEqual([]);
+    expect(stored.map((release) => release.id)).toEqual([created.body.id]);
+    expect(created.body.version).toBe(1);
+  });
+
+  it('persistent connection resets end in a JSON 503 and write nothing', async () => {
+    const { builds } = await seedApp(slipway, 'unreachable', 1);
+    slipway.faults.inject({ fault: { kind: 'reset_before' }, when: releaseWrite });
+
+    expectCleanRefusal(await slipway.call('POST', '/apps/unreachable/releases', { body: { slug: builds[0] } }));
+    expect(await storedReleasesOf('unreachable')).toEqual([]);
+  });
+});
