@@ -2,18 +2,28 @@ import { CreateReleaseRequest, ListReleasesQuery } from '../shared/api/releases'
 import { presentRelease } from '../shared/api/presenters';
 import { actorOf, authorize } from '../shared/domain/access';
 import { httpFunction } from '../shared/http/http-function';
+import { idempotencyKeyOf, runOnce } from '../shared/idempotency/idempotency';
 import { parseInput } from '../shared/http/request';
 import { requireApp } from '../shared/operations/apps';
-import { createRelease, listReleases, requireRelease } from '../shared/operations/releases';
+import { createRelease, listReleases, requireRelease, requireReleaseById } from '../shared/operations/releases';
 
 export const handler = httpFunction<'releases'>({
-  'POST /apps/{app}/releases': async ({ params, body, principal }) => {
+  'POST /apps/{app}/releases': async ({ params, body, headers, principal, context, annotate }) => {
     const app = await requireApp(params.app ?? '');
     const request = parseInput(CreateReleaseRequest, body, 'body');
     authorize(principal, request.release === undefined ? 'releases:deploy' : 'releases:rollback', app.name);
-    const release = await createRelease(app, request, actorOf(principal));
+    const outcome = await runOnce({
+      key: idempotencyKeyOf(headers),
+      scope: { caller: principal.keyId, operation: 'POST /apps/{app}/releases', resource: app.id },
+      request,
+      context,
+      run: () => createRelease(app, request, actorOf(principal)),
+    });
+    // A replay points at the release the first request made, shown as it is now.
+    const release = outcome.replayed ? await requireReleaseById(app, outcome.id) : outcome.value;
+    annotate({ releaseId: release.id, releaseVersion: release.version });
     return {
-      status: 201,
+      status: outcome.replayed ? 303 : 201,
       body: presentRelease(release, app),
       headers: { location: `/apps/${app.name}/releases/${release.id}` },
     };
@@ -28,9 +38,11 @@ export const handler = httpFunction<'releases'>({
       ...(nextCursor ? { headers: { 'next-cursor': nextCursor } } : {}),
     };
   },
-  'GET /apps/{app}/releases/{release}': async ({ params, principal }) => {
+  'GET /apps/{app}/releases/{release}': async ({ params, principal, annotate }) => {
     const app = await requireApp(params.app ?? '');
     authorize(principal, 'read', app.name);
-    return { status: 200, body: presentRelease(await requireRelease(app, params.release ?? ''), app) };
+    const release = await requireRelease(app, params.release ?? '');
+    annotate({ releaseId: release.id, releaseVersion: release.version });
+    return { status: 200, body: presentRelease(release, app) };
   },
 });

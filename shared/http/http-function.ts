@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Principal } from '../domain/access';
 import { DomainError, type ErrorKind } from '../domain/errors';
-import { logger } from '../observability/logger';
+import { logger, type RequestLogFacts } from '../observability/logger';
 import { principalOf } from './principal-context';
 import { jsonBodyOf } from './request';
 import { type FunctionName, type RouteKey, type RouteKeyOf } from './routes';
@@ -15,6 +15,10 @@ export type HttpRequest = {
   /** Parsed JSON body (`{}` when empty); validated by each route against its zod schema. */
   body: unknown;
   principal: Principal;
+  /** The Lambda context; its remaining time bounds work that must not outlive the invocation. */
+  context: Context;
+  /** Adds what the route learns (e.g. the release it created) to this request's log line. */
+  annotate: (facts: RequestLogFacts) => void;
 };
 
 export type HttpResult = { status: number; body?: unknown; headers?: Record<string, string> };
@@ -52,10 +56,10 @@ const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayPr
     return errorResult(STATUS_OF[error.kind], error.code, error.message, error.details);
   }
   if (isTransientFault(error)) {
-    logger.warn('dependency fault', { routeKey: event.routeKey, error: error as Error });
+    logger.warn('dependency fault', { requestId: event.requestContext.requestId, routeKey: event.routeKey, error: error as Error });
     return { ...errorResult(503, 'service_unavailable', 'Slipway is briefly unable to serve this; retry shortly.'), headers: { ...JSON_HEADERS, 'retry-after': '1' } };
   }
-  logger.error('unhandled error', { routeKey: event.routeKey, error: error as Error });
+  logger.error('unhandled error', { requestId: event.requestContext.requestId, routeKey: event.routeKey, error: error as Error });
   return errorResult(500, 'internal_error', 'Slipway failed to handle this request.', {
     request_id: event.requestContext.requestId,
   });
@@ -74,22 +78,34 @@ export const httpFunction = <F extends FunctionName>(
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .before(async (request) => {
       logger.addContext(request.context);
-      logger.appendKeys({ requestId: request.event.requestContext.requestId, routeKey: request.event.routeKey });
     })
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       const routeKey = event.routeKey as RouteKey;
       const route = (routes as Record<string, RouteHandler | { public: PublicRouteHandler }>)[routeKey];
+      const startedAt = performance.now();
+      // Request facts travel with the request, not as logger-wide keys, so concurrent requests in one
+      // process (the local server) never mix up each other's ids.
+      const facts: RequestLogFacts = {
+        requestId: event.requestContext.requestId,
+        routeKey: event.routeKey,
+        ...(event.pathParameters?.app ? { app: event.pathParameters.app } : {}),
+      };
+      const annotate = (more: RequestLogFacts) => Object.assign(facts, more);
+      const logOutcome = (message: string, status: number) =>
+        logger.info(message, { ...facts, status, durationMs: Math.round(performance.now() - startedAt) });
       try {
         if (!route) throw new DomainError('not_found', 'route_not_found', `No route ${event.routeKey}.`, {});
         const base = {
           event,
+          context,
+          annotate,
           params: event.pathParameters ?? {},
           query: event.queryStringParameters ?? {},
           headers: lowerCaseHeaders(event.headers),
           body: event.requestContext.http.method === 'GET' ? {} : jsonBodyOf(event),
         } as Omit<HttpRequest, 'principal'>;
         const result = await ('public' in route ? route.public(base) : runAuthenticated(route, base));
-        logger.info('request served', { status: result.status });
+        logOutcome('request served', result.status);
         return {
           statusCode: result.status,
           headers: { ...(result.body === undefined ? {} : JSON_HEADERS), ...result.headers },
@@ -97,10 +113,8 @@ export const httpFunction = <F extends FunctionName>(
         };
       } catch (error) {
         const response = toResponse(error, event);
-        logger.info('request refused', { status: response.statusCode });
+        logOutcome('request refused', response.statusCode ?? 500);
         return response;
-      } finally {
-        logger.resetKeys();
       }
     });
 
@@ -109,5 +123,6 @@ const runAuthenticated = (route: RouteHandler, base: Omit<HttpRequest, 'principa
   if (!principal) {
     throw new DomainError('unauthorized', 'unauthorized', 'Send a valid API key as "Authorization: Bearer <key>".', {});
   }
+  base.annotate({ keyId: principal.keyId });
   return route({ ...base, principal });
 };

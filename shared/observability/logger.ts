@@ -8,3 +8,17 @@ export const logger = new Logger({
   serviceName: 'slipway',
   logLevel: (process.env.SLIPWAY_LOG_LEVEL ?? (process.env.VITEST ? 'SILENT' : 'INFO')) as 'INFO',
 });
+
+/**
+ * What one request's log line may say about it. Only ids and names: never headers, query strings or
+ * bodies, which is where API keys travel.
+ */
+export type RequestLogFacts = {
+  requestId?: string;
+  routeKey?: string;
+  /** The id of the API key used (a record id, not the key). */
+  keyId?: string;
+  app?: string;
+  releaseId?: string;
+  releaseVersion?: number;
+};
