@@ -1,10 +1,23 @@
 import { Duration } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** How every function is bundled; exported so `npm run bench` measures exactly what `cdk deploy` ships. */
+export const SLIPWAY_BUNDLING = {
+  format: OutputFormat.ESM,
+  minify: true,
+  sourceMap: true,
+  target: 'node24',
+  forceDockerBundling: false,
+  bundleAwsSDK: true,
+  // ESM bundles still meet CommonJS dependencies that call require().
+  banner: "import { createRequire as slipwayCreateRequire } from 'module'; const require = slipwayCreateRequire(import.meta.url);",
+  mainFields: ['module', 'main'],
+} as const satisfies BundlingOptions;
 
 /**
  * Every Slipway Lambda: arm64 on nodejs24.x, bundled by the local esbuild (never Docker), minified, ESM,
@@ -31,15 +44,5 @@ export const slipwayFunction = (
     deadLetterQueue: props.deadLetterQueue,
     reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
-    bundling: {
-      format: OutputFormat.ESM,
-      minify: true,
-      sourceMap: true,
-      target: 'node24',
-      forceDockerBundling: false,
-      bundleAwsSDK: true,
-      // ESM bundles still meet CommonJS dependencies that call require().
-      banner: "import { createRequire as slipwayCreateRequire } from 'module'; const require = slipwayCreateRequire(import.meta.url);",
-      mainFields: ['module', 'main'],
-    },
+    bundling: SLIPWAY_BUNDLING,
   });
