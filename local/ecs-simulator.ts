@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { logger } from '../shared/observability/logger';
+import {
+  EcsApiError,
+  EcsSimulatorModel,
+  type BatchSnapshot,
+  type DeploymentStateChangeEvent,
+  type EcsInput,
+  type SimulatedServiceRef,
+} from './ecs-simulator-model';
+
+export type { BatchSnapshot, DeploymentStateChangeEvent } from './ecs-simulator-model';
+
+/**
+ * The ECS SIMULATOR: an HTTP server speaking ECS's JSON 1.1 protocol on loopback so the unmodified
+ * @aws-sdk/client-ecs (and so Slipway's real ECS adapter) can be pointed at it with ECS_ENDPOINT.
+ * It simulates services rolling their tasks over in batches, health checks, the deployment circuit
+ * breaker with rollback, and "ECS Deployment State Change" events; it runs no containers.
+ *
+ * Besides the ECS API (POST / with X-Amz-Target), it answers control routes for demos and tests:
+ *   POST /simulator/services/{cluster}/{service}/health  {"healthy": false}  new tasks fail health checks
+ *   POST /simulator/services/{cluster}/{service}         {"desiredCount"?, "container"?, "image"?}  create a service
+ *   POST /simulator/faults  {"operation": "UpdateService" | "*", "error": "ThrottlingException", "times"?: 1}
+ */
+
+export type EcsFault = {
+  /** An ECS operation name such as `UpdateService`, or `*` for any. */
+  operation: string;
+  /** The AWS error code returned, e.g. ThrottlingException, ServerException, ClientException. */
+  error: string;
+  message?: string;
+  /** How many matching calls fail before the operation answers normally again. */
+  times?: number;
+};
+
+export type EcsSimulatorOptions = {
+  /** Time between two replacement batches of a deployment. */
+  batchIntervalMs?: number;
+  /** Tasks a service gets when it is created on first reference. */
+  defaultDesiredCount?: number;
+  onDeploymentEvent?: (event: DeploymentStateChangeEvent) => void | Promise<void>;
+  /** Called after every replacement batch with the task counts it left. */
+  onBatch?: (snapshot: BatchSnapshot) => void;
+  /** false: unknown services are missing, as in ECS, instead of being created on first reference. */
+  autoCreateServices?: boolean;
+  /** The container name of a service's initial task definition (default: the service name). */
+  initialContainerName?: (ref: SimulatedServiceRef) => Promise<string | null | undefined> | string | null | undefined;
+  region?: string;
+};
+
+export type EcsSimulator = {
+  endpoint: string;
+  close: () => Promise<void>;
+  setServiceHealth: (cluster: string, service: string, healthy: boolean) => void;
+  ensureService: (
+    cluster: string,
+    service: string,
+    shape?: { desiredCount?: number; container?: string; image?: string },
+  ) => Promise<void>;
+  injectFault: (fault: EcsFault) => void;
+};
+
+const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
+const ACCOUNT = '000000000000';
+const SERVER_ERRORS = new Set(['ServerException', 'ServiceUnavailableException', 'InternalFailure']);
+const SERVICE_ROUTE = /^\/simulator\/services\/([^/]+)\/([^/]+)(\/health)?$/;
+
+/** The AWS JSON protocols carry timestamps as epoch seconds. */
+const toWireJson = (body: unknown): string =>
+  JSON.stringify(body, function (this: Record<string, unknown>, key, value: unknown) {
+    const raw = this[key];
+    return raw instanceof Date ? raw.getTime() / 1000 : value;
+  });
+
+const readJson = async (request: IncomingMessage): Promise<EcsInput> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as EcsInput;
+  } catch {
+    // Falls through to the same refusal as a body that is JSON but not an object.
+  }
+  throw new EcsApiError('SerializationException', 'The request body is not a JSON object.');
+};
+
+const send = (response: ServerResponse, status: number, body: unknown, contentType = 'application/x-amz-json-1.1') => {
+  response.writeHead(status, { 'content-type': contentType, 'x-amzn-requestid': randomUUID() });
+  response.end(toWireJson(body));
+};
+
+const sendError = (response: ServerResponse, error: EcsApiError) =>
+  send(response, error.status, { __type: error.type, message: error.message });
+
+export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Promise<EcsSimulator> => {
+  let deliveries: Promise<void> = Promise.resolve();
+  const deliver = (event: DeploymentStateChangeEvent) => {
+    const handler = options.onDeploymentEvent;
+    if (!handler) return;
+    // In order, one at a time, as a consumer of an EventBridge rule sees them; a failing consumer is logged, not fatal.
+    deliveries = deliveries
+      .then(() => handler(event))
+      .catch((error: unknown) => logger.error('ECS SIMULATOR: deployment event handler failed', { error: String(error) }));
+  };
+  const model = new EcsSimulatorModel({
+    region: options.region ?? process.env.AWS_REGION ?? 'local',
+    account: ACCOUNT,
+    batchIntervalMs: options.batchIntervalMs ?? 300,
+    defaultDesiredCount: options.defaultDesiredCount ?? 3,
+    autoCreateServices: options.autoCreateServices ?? true,
+    initialContainerName: options.initialContainerName,
+    emit: deliver,
+    onBatch: options.onBatch,
+    log: (message) => logger.info(message),
+  });
+
+  const operations: Record<string, (input: EcsInput) => unknown> = {
+    DescribeServices: (input) => model.describeServices(input),
+    DescribeTaskDefinition: (input) => model.describeTaskDefinition(input),
+    RegisterTaskDefinition: (input) => model.registerTaskDefinition(input),
+    UpdateService: (input) => model.updateService(input),
+    ListTasks: (input) => model.listTasks(input),
+    DescribeTasks: (input) => model.describeTasks(input),
+  };
+
+  const faults: Required<EcsFault>[] = [];
+  const injectFault = (fault: EcsFault) => {
+    const times = fault.times ?? 1;
+    if (fault.operation !== '*' && !(fault.operation in operations)) {
+      throw new EcsApiError('InvalidParameterException', `The ECS simulator has no operation '${fault.operation}'.`);
+    }
+    if (typeof fault.error !== 'string' || !Number.isInteger(times) || times < 1) {
+      throw new EcsApiError('InvalidParameterException', 'A fault needs an error code and a positive integer times.');
+    }
+    faults.push({ operation: fault.operation, error: fault.error, message: fault.message ?? `Injected ${fault.error}.`, times });
+  };
+  const takeFault = (operation: string): EcsApiError | undefined => {
+    const index = faults.findIndex((fault) => fault.operation === operation || fault.operation === '*');
+    const fault = faults[index];
+    if (!fault) return undefined;
+    fault.times -= 1;
+    if (fault.times === 0) faults.splice(index, 1);
+    return new EcsApiError(fault.error, fault.message, SERVER_ERRORS.has(fault.error) ? 500 : 400);
+  };
+
+  const handleEcs = async (request: IncomingMessage, response: ServerResponse) => {
+    const target = request.headers['x-amz-target'];
+    const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    const run = operations[operation];
+    if (!run) throw new EcsApiError('UnknownOperationException', `The ECS simulator does not implement '${operation}'.`);
+    const input = await readJson(request);
+    const fault = takeFault(operation);
+    if (fault) throw fault;
+    send(response, 200, await run(input));
+  };
+
+  const handleControl = async (request: IncomingMessage, response: ServerResponse, path: string) => {
+    const body = await readJson(request);
+    const route = SERVICE_ROUTE.exec(path);
+    if (path === '/simulator/faults') {
+      injectFault(body as EcsFault);
+    } else if (route?.[3]) {
+      if (typeof body.healthy !== 'boolean') throw new EcsApiError('InvalidParameterException', 'healthy must be a boolean.');
+      model.setServiceHealth(serviceRef(route), body.healthy);
+    } else if (route) {
+      await model.ensureService(serviceRef(route), body as { desiredCount?: number; container?: string; image?: string });
+    } else {
+      throw new EcsApiError('NotFound', `No ECS simulator control route ${path}.`, 404);
+    }
+    send(response, 200, { ok: true }, 'application/json');
+  };
+
+  const server = createServer(async (request, response) => {
+    try {
+      if (request.method !== 'POST') throw new EcsApiError('MethodNotAllowed', 'The ECS simulator only accepts POST.', 405);
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if (path.startsWith('/simulator/')) await handleControl(request, response, path);
+      else await handleEcs(request, response);
+    } catch (error) {
+      if (error instanceof EcsApiError) {
+        sendError(response, error);
+        return;
+      }
+      logger.error('ECS SIMULATOR: request failed', { error: String(error) });
+      sendError(response, new EcsApiError('ServerException', error instanceof Error ? error.message : String(error), 500));
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  logger.info(`ECS SIMULATOR listening on ${endpoint} (simulated ECS, no containers run)`);
+
+  return {
+    endpoint,
+    close: async () => {
+      model.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await deliveries;
+    },
+    setServiceHealth: (cluster, service, healthy) => model.setServiceHealth({ cluster, service }, healthy),
+    ensureService: async (cluster, service, shape) => {
+      await model.ensureService({ cluster, service }, shape);
+    },
+    injectFault,
+  };
+};
+
+const serviceRef = (route: RegExpExecArray): SimulatedServiceRef => ({
+  cluster: decodeURIComponent(route[1] ?? ''),
+  service: decodeURIComponent(route[2] ?? ''),
+});

@@ -1,0 +1,132 @@
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type DeploymentConfiguration,
+  type ECSClient,
+  type Service,
+} from '@aws-sdk/client-ecs';
+import { DomainError } from '../domain/errors';
+import { getEcsClient } from './ecs-client';
+import { releaseTaskDefinitionInput } from './task-definition-revision';
+
+export type ServiceRef = { cluster: string; service: string };
+
+export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+
+export type DeploymentProgress = {
+  rolloutState: RolloutState;
+  desired: number;
+  runningNew: number;
+  failedTasks: number;
+  reason: string | null;
+};
+
+/**
+ * How every release rolls out: new tasks start beside the old ones (never below the desired count,
+ * at most double it) and ECS's circuit breaker rolls back to the last completed deployment on failure.
+ * The state machine's direct UpdateService integration uses the same values.
+ */
+export const ROLLING_DEPLOYMENT_CONFIGURATION = {
+  minimumHealthyPercent: 100,
+  maximumPercent: 200,
+  deploymentCircuitBreaker: { enable: true, rollback: true },
+} as const satisfies DeploymentConfiguration;
+
+const serviceNotFound = ({ cluster, service }: ServiceRef, reason: string): DomainError =>
+  new DomainError('not_found', 'ecs_service_not_found', `ECS service '${service}' was not found in cluster '${cluster}'.`, {
+    cluster,
+    service,
+    reason,
+  });
+
+const describeService = async (client: ECSClient, ref: ServiceRef): Promise<Service> => {
+  const { services, failures } = await client.send(
+    new DescribeServicesCommand({ cluster: ref.cluster, services: [ref.service] }),
+  );
+  const found = services?.[0];
+  // A deleted service is still described for a while, as INACTIVE; it can no longer be deployed to.
+  if (!found || found.status === 'INACTIVE') {
+    throw serviceNotFound(ref, failures?.[0]?.reason ?? found?.status ?? 'MISSING');
+  }
+  return found;
+};
+
+/**
+ * Registers the revision a release deploys: a copy of the service's current task definition (with its
+ * tags) carrying the release's image and SLIPWAY_RELEASE_ID / SLIPWAY_RELEASE_VERSION.
+ */
+export const registerReleaseTaskDefinition = async (
+  input: ServiceRef & { container: string | null; image: string; releaseId: string; version: number },
+  client: ECSClient = getEcsClient(),
+): Promise<{ taskDefinitionArn: string }> => {
+  const current = await describeService(client, input);
+  if (!current.taskDefinition) throw serviceNotFound(input, 'NO_TASK_DEFINITION');
+  const described = await client.send(
+    new DescribeTaskDefinitionCommand({ taskDefinition: current.taskDefinition, include: ['TAGS'] }),
+  );
+  const { taskDefinition } = await client.send(
+    new RegisterTaskDefinitionCommand(
+      releaseTaskDefinitionInput(described, {
+        container: input.container,
+        image: input.image,
+        releaseId: input.releaseId,
+        version: input.version,
+      }),
+    ),
+  );
+  if (!taskDefinition?.taskDefinitionArn) throw new Error('RegisterTaskDefinition returned no task definition ARN');
+  return { taskDefinitionArn: taskDefinition.taskDefinitionArn };
+};
+
+/** Points the service at a task definition with the rolling configuration; returns the deployment ECS started. */
+export const startDeployment = async (
+  input: ServiceRef & { taskDefinitionArn: string },
+  client: ECSClient = getEcsClient(),
+): Promise<{ deploymentId: string }> => {
+  const { service } = await client.send(
+    new UpdateServiceCommand({
+      cluster: input.cluster,
+      service: input.service,
+      taskDefinition: input.taskDefinitionArn,
+      deploymentConfiguration: ROLLING_DEPLOYMENT_CONFIGURATION,
+    }),
+  );
+  const primary = service?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
+  if (!primary?.id) throw new Error(`UpdateService on ${input.cluster}/${input.service} returned no primary deployment`);
+  return { deploymentId: primary.id };
+};
+
+const ROLLOUT_STATES: readonly string[] = ['IN_PROGRESS', 'COMPLETED', 'FAILED'] satisfies RolloutState[];
+
+/**
+ * Where one deployment stands. ECS drops a deployment from the service once another replaced it and its
+ * tasks drained; with one rollout per app that only happens when the circuit breaker rolled it back, so
+ * a deployment that is gone reads as FAILED, with the service event that mentions it as the reason.
+ */
+export const describeDeployment = async (
+  input: ServiceRef & { deploymentId: string },
+  client: ECSClient = getEcsClient(),
+): Promise<DeploymentProgress> => {
+  const service = await describeService(client, input);
+  const deployment = service.deployments?.find((candidate) => candidate.id === input.deploymentId);
+  if (!deployment) {
+    const mention = service.events?.find((event) => event.message?.includes(input.deploymentId));
+    return {
+      rolloutState: 'FAILED',
+      desired: service.desiredCount ?? 0,
+      runningNew: 0,
+      failedTasks: 0,
+      reason: mention?.message ?? `Deployment ${input.deploymentId} is no longer on the service; ECS replaced it.`,
+    };
+  }
+  const state = deployment.rolloutState ?? 'IN_PROGRESS';
+  return {
+    rolloutState: ROLLOUT_STATES.includes(state) ? (state as RolloutState) : 'IN_PROGRESS',
+    desired: deployment.desiredCount ?? 0,
+    runningNew: deployment.runningCount ?? 0,
+    failedTasks: deployment.failedTasks ?? 0,
+    reason: deployment.rolloutStateReason ?? null,
+  };
+};

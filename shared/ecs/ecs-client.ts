@@ -1,0 +1,39 @@
+import { ECSClient } from '@aws-sdk/client-ecs';
+
+/**
+ * ECS throttles its control-plane APIs per account; adaptive retry shares one client-side rate limiter
+ * across every call made through this client, so a burst of rollouts backs off together instead of
+ * each call retrying blindly.
+ */
+export const ECS_MAX_ATTEMPTS = 6;
+
+let client: ECSClient | undefined;
+
+/**
+ * One ECS client per process, built from the environment on first use: ECS_ENDPOINT points it at the
+ * local ECS simulator (with dummy credentials); unset, it talks to AWS with the normal credential chain.
+ */
+export const getEcsClient = (): ECSClient => {
+  client ??= createEcsClient({ endpoint: process.env.ECS_ENDPOINT });
+  return client;
+};
+
+export const createEcsClient = (options: { endpoint?: string | undefined; maxAttempts?: number } = {}): ECSClient => {
+  const local = options.endpoint !== undefined && options.endpoint !== '';
+  return new ECSClient({
+    ...(local
+      ? {
+          endpoint: options.endpoint,
+          region: process.env.AWS_REGION ?? 'local',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {}),
+    maxAttempts: options.maxAttempts ?? ECS_MAX_ATTEMPTS,
+    retryMode: 'adaptive',
+  });
+};
+
+/** Lets the local server and tests point every ECS adapter call at their own simulator. */
+export const useEcsClient = (next: ECSClient): void => {
+  client = next;
+};
