@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { CreateBuildRequest, UpdateBuildRequest } from '../shared/api/builds';
 import { presentBuild } from '../shared/api/presenters';
-import { authorize } from '../shared/domain/access';
+import { actorOf, authorize } from '../shared/domain/access';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { requireApp } from '../shared/operations/apps';
+import { ensureAutoRelease } from '../shared/operations/auto-release';
 import { getBuilds, registerBuild, requireBuild, requireSlug, updateBuildStatus } from '../shared/operations/builds';
 
 const ListBuildsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
@@ -14,6 +15,7 @@ export const handler = httpFunction<'builds'>({
     const app = await requireApp(params.app ?? '');
     authorize(principal, 'builds:write', app.name);
     const { build } = await registerBuild(app, parseInput(CreateBuildRequest, body, 'body'));
+    await ensureAutoRelease(app, build, actorOf(principal));
     return { status: 201, body: presentBuild(build), headers: { location: `/apps/${app.name}/builds/${build.id}` } };
   },
   'GET /apps/{app}/builds': async ({ params, query, principal }) => {
@@ -31,6 +33,8 @@ export const handler = httpFunction<'builds'>({
     const app = await requireApp(params.app ?? '');
     authorize(principal, 'builds:write', app.name);
     const { build } = await updateBuildStatus(app, params.build ?? '', parseInput(UpdateBuildRequest, body, 'body'));
+    // Also on a repeated report of success, so a retry finishes an auto-release a crashed request began.
+    await ensureAutoRelease(app, build, actorOf(principal));
     return { status: 200, body: presentBuild(build) };
   },
   'GET /slugs/{slug}': async ({ params, principal }) => {

@@ -1,7 +1,12 @@
-import type { App, Build, Release } from '../domain/model';
+import type { App, Build, Release, StatusCheck } from '../domain/model';
+import type { Pipeline, PipelineCoupling } from '../domain/pipeline';
+import type { Promotion } from '../domain/promotion';
+import { listStatusChecks } from '../domain/status-checks';
 import type { AppResponse } from './apps';
 import type { BuildResponse } from './builds';
+import type { CouplingResponse, PipelineResponse, PromotionResponse } from './pipelines';
 import type { ReleaseResponse } from './releases';
+import type { ReleaseStatusesResponse, StatusResponse } from './statuses';
 
 /** Domain entities to their wire shapes; storage-only fields never leave the service. */
 export const presentApp = (app: App): AppResponse => ({
@@ -42,4 +47,57 @@ export const presentRelease = (release: Release, app: App): ReleaseResponse => (
   finished_at: release.finished_at,
   trigger: release.trigger,
   rollout: release.rollout,
+});
+
+export const presentPipeline = (pipeline: Pipeline): PipelineResponse => ({
+  id: pipeline.id,
+  name: pipeline.name,
+  description: pipeline.description,
+  created_at: pipeline.created_at,
+  updated_at: pipeline.updated_at,
+});
+
+export const presentCoupling = (coupling: PipelineCoupling): CouplingResponse => ({
+  id: coupling.id,
+  pipeline: coupling.pipeline,
+  app: coupling.app,
+  stage: coupling.stage,
+  required_status_checks: { contexts: coupling.required_status_checks.contexts },
+  created_at: coupling.created_at,
+  updated_at: coupling.updated_at,
+});
+
+export const presentPromotion = (promotion: Promotion): PromotionResponse => ({
+  id: promotion.id,
+  pipeline: promotion.pipeline,
+  source: promotion.source,
+  targets: promotion.targets.map((target) => ({
+    app: target.app,
+    release: target.release,
+    status: target.status,
+    error_message: target.error_message,
+  })),
+  status: promotion.status,
+  safe: promotion.safe,
+  created_at: promotion.created_at,
+  updated_at: promotion.updated_at,
+});
+
+export const presentStatus = (check: StatusCheck): StatusResponse => ({
+  id: check.id,
+  context: check.context,
+  name: check.name,
+  state: check.state,
+  description: check.description,
+  target_url: check.target_url,
+  image_url: check.image_url,
+  created_at: check.created_at,
+  updated_at: check.updated_at,
+});
+
+/** The release's stored `state` is the aggregate of exactly these statuses, written together with them. */
+export const presentReleaseStatuses = (release: Release, app: App): ReleaseStatusesResponse => ({
+  state: release.state,
+  release: presentRelease(release, app),
+  statuses: listStatusChecks(release).map(presentStatus),
 });

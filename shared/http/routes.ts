@@ -17,6 +17,18 @@ export const ROUTES = [
   { method: 'POST', path: '/apps/{app}/releases', fn: 'releases' },
   { method: 'GET', path: '/apps/{app}/releases', fn: 'releases' },
   { method: 'GET', path: '/apps/{app}/releases/{release}', fn: 'releases' },
+  { method: 'POST', path: '/apps/{app}/releases/{release}/statuses', fn: 'statuses' },
+  { method: 'GET', path: '/apps/{app}/releases/{release}/statuses', fn: 'statuses' },
+  { method: 'PATCH', path: '/apps/{app}/releases/{release}/statuses/{context}', fn: 'statuses' },
+  { method: 'POST', path: '/pipelines', fn: 'pipelines' },
+  { method: 'GET', path: '/pipelines', fn: 'pipelines' },
+  { method: 'GET', path: '/pipelines/{pipeline}', fn: 'pipelines' },
+  { method: 'GET', path: '/pipelines/{pipeline}/pipeline-couplings', fn: 'pipelines' },
+  { method: 'POST', path: '/pipeline-couplings', fn: 'pipelines' },
+  { method: 'DELETE', path: '/pipeline-couplings/{coupling}', fn: 'pipelines' },
+  { method: 'GET', path: '/apps/{app}/pipeline-couplings', fn: 'pipelines' },
+  { method: 'POST', path: '/pipeline-promotions', fn: 'pipelines' },
+  { method: 'GET', path: '/pipeline-promotions/{promotion}', fn: 'pipelines' },
 ] as const satisfies readonly { method: string; path: string; fn: FunctionName }[];
 
 export type Route = (typeof ROUTES)[number];

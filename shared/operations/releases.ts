@@ -16,6 +16,7 @@ import {
   type ReleaseChanges,
 } from '../store/releases-store';
 import { requireSlugForRelease } from './builds';
+import { directReleaseRefusalFor } from './pipelines';
 
 /** Bounds the optimistic-concurrency retries of writers racing on one app's releases. */
 const MAX_VERSION_CLAIMS = 200;
@@ -23,6 +24,8 @@ const MAX_VERSION_CLAIMS = 200;
 /** `POST /apps/{app}/releases`: deploy a build (`slug`) or roll back to an earlier release (`release`). */
 export const createRelease = async (app: App, request: CreateReleaseRequest, actor: Actor): Promise<Release> => {
   const source = releaseSourceOf(request);
+  const refusal = await directReleaseRefusalFor(app);
+  if (refusal) throw refusal;
   const plan =
     source.kind === 'slug'
       ? planBuildRelease(app, await requireSlugForRelease(app, source.slugId), 'deploy', request.description)
@@ -35,8 +38,13 @@ export const createRelease = async (app: App, request: CreateReleaseRequest, act
  * with a conditional put; the loser reads the new latest version and tries the one after, so versions
  * stay unique and gap-free without transactions.
  */
-export const recordRelease = async (app: App, plan: ReleasePlan, actor: Actor): Promise<Release> => {
-  const id = randomUUID();
+export const recordRelease = async (
+  app: App,
+  plan: ReleasePlan,
+  actor: Actor,
+  /** Fixed in advance by callers that must find this very release again after a crash (auto-release). */
+  id: string = randomUUID(),
+): Promise<Release> => {
   for (let attempt = 1; attempt <= MAX_VERSION_CLAIMS; attempt++) {
     const latest = await findLatestRelease(app.id);
     const at = new Date().toISOString();

@@ -8,6 +8,14 @@
  *                                                  put both claims the version and writes the release;
  *                                                  lsi1sk RELID#{id} finds it by id with a consistent read
  *   APP#{appId}        ROLLOUT_LOCK                the app's single in-flight rollout
+ *   APP#{appId}        COUPLING                    the app's pipeline coupling: keyed by the app, so "one
+ *                                                  pipeline per app" is a conditional put; gsi2pk
+ *                                                  PIPELINE#{pipelineId}, gsi2sk COUPLING#{stage index}#{app}
+ *                                                  lists a pipeline's couplings in stage order in one Query
+ *   APP#{appId}        AUTOREL#{buildId}           claim on a build's single auto-release: fixes the release
+ *                                                  id and holds a lease so a retry can roll a crash forward
+ *   PIPELINES          PIPELINE#{name}             pipeline (create = conditional put on the name)
+ *   PROMOTION#{id}     PROMOTION                   pipeline promotion and its per-target outcome
  *   …                  …                           gsi1pk ID#{id} finds any resource by id alone
  */
 export const TABLE_KEYS = {

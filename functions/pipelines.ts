@@ -1,0 +1,68 @@
+import { CreateCouplingRequest, CreatePipelineRequest, CreatePromotionRequest } from '../shared/api/pipelines';
+import { presentCoupling, presentPipeline, presentPromotion } from '../shared/api/presenters';
+import { authorize } from '../shared/domain/access';
+import { httpFunction } from '../shared/http/http-function';
+import { parseInput } from '../shared/http/request';
+import { requireApp } from '../shared/operations/apps';
+import {
+  coupleApp,
+  createPipeline,
+  getPipelineCouplings,
+  getPipelines,
+  requireAppCoupling,
+  requireCoupling,
+  requirePipeline,
+  uncoupleApp,
+} from '../shared/operations/pipelines';
+import { promote, requirePromotion } from '../shared/operations/promotions';
+
+export const handler = httpFunction<'pipelines'>({
+  'POST /pipelines': async ({ body, principal }) => {
+    authorize(principal, 'pipelines:manage');
+    const pipeline = await createPipeline(parseInput(CreatePipelineRequest, body, 'body'));
+    return { status: 201, body: presentPipeline(pipeline), headers: { location: `/pipelines/${pipeline.id}` } };
+  },
+  'GET /pipelines': async ({ principal }) => {
+    authorize(principal, 'read');
+    return { status: 200, body: (await getPipelines()).map(presentPipeline) };
+  },
+  'GET /pipelines/{pipeline}': async ({ params, principal }) => {
+    authorize(principal, 'read');
+    return { status: 200, body: presentPipeline(await requirePipeline(params.pipeline ?? '')) };
+  },
+  'GET /pipelines/{pipeline}/pipeline-couplings': async ({ params, principal }) => {
+    authorize(principal, 'read');
+    const pipeline = await requirePipeline(params.pipeline ?? '');
+    return { status: 200, body: (await getPipelineCouplings(pipeline)).map(presentCoupling) };
+  },
+  'POST /pipeline-couplings': async ({ body, principal }) => {
+    authorize(principal, 'pipelines:manage');
+    const request = parseInput(CreateCouplingRequest, body, 'body');
+    const [pipeline, app] = await Promise.all([requirePipeline(request.pipeline), requireApp(request.app)]);
+    authorize(principal, 'pipelines:manage', app.name);
+    const coupling = await coupleApp(pipeline, app, request);
+    return { status: 201, body: presentCoupling(coupling), headers: { location: `/apps/${app.name}/pipeline-couplings` } };
+  },
+  'DELETE /pipeline-couplings/{coupling}': async ({ params, principal }) => {
+    authorize(principal, 'pipelines:manage');
+    const coupling = await requireCoupling(params.coupling ?? '');
+    authorize(principal, 'pipelines:manage', coupling.app.name);
+    await uncoupleApp(coupling);
+    return { status: 200, body: presentCoupling(coupling) };
+  },
+  'GET /apps/{app}/pipeline-couplings': async ({ params, principal }) => {
+    const app = await requireApp(params.app ?? '');
+    authorize(principal, 'read', app.name);
+    return { status: 200, body: presentCoupling(await requireAppCoupling(app)) };
+  },
+  'POST /pipeline-promotions': async ({ body, principal }) => {
+    const promotion = await promote(parseInput(CreatePromotionRequest, body, 'body'), principal);
+    return { status: 201, body: presentPromotion(promotion), headers: { location: `/pipeline-promotions/${promotion.id}` } };
+  },
+  'GET /pipeline-promotions/{promotion}': async ({ params, principal }) => {
+    authorize(principal, 'read');
+    const promotion = await requirePromotion(params.promotion ?? '');
+    authorize(principal, 'read', promotion.source.app.name);
+    return { status: 200, body: presentPromotion(promotion) };
+  },
+});

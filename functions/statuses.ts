@@ -1,0 +1,38 @@
+import { presentReleaseStatuses, presentStatus } from '../shared/api/presenters';
+import { CreateStatusRequest, StatusContext, UpdateStatusRequest } from '../shared/api/statuses';
+import { authorize } from '../shared/domain/access';
+import { notFound } from '../shared/domain/errors';
+import { httpFunction } from '../shared/http/http-function';
+import { parseInput } from '../shared/http/request';
+import { requireApp } from '../shared/operations/apps';
+import { requireRelease } from '../shared/operations/releases';
+import { patchStatus, postStatus } from '../shared/operations/statuses';
+
+export const handler = httpFunction<'statuses'>({
+  'POST /apps/{app}/releases/{release}/statuses': async ({ params, body, principal }) => {
+    const app = await requireApp(params.app ?? '');
+    authorize(principal, 'statuses:write', app.name);
+    const request = parseInput(CreateStatusRequest, body, 'body');
+    const { release, status } = await postStatus(await requireRelease(app, params.release ?? ''), request);
+    return {
+      status: 201,
+      body: presentStatus(status),
+      headers: { location: `/apps/${app.name}/releases/${release.id}/statuses/${encodeURIComponent(status.context)}` },
+    };
+  },
+  'PATCH /apps/{app}/releases/{release}/statuses/{context}': async ({ params, body, principal }) => {
+    const app = await requireApp(params.app ?? '');
+    authorize(principal, 'statuses:write', app.name);
+    const context = params.context ?? '';
+    // A context that could never have been created cannot exist either.
+    if (!StatusContext.safeParse(context).success) throw notFound('status', context);
+    const request = parseInput(UpdateStatusRequest, body, 'body');
+    const { status } = await patchStatus(await requireRelease(app, params.release ?? ''), context, request);
+    return { status: 200, body: presentStatus(status) };
+  },
+  'GET /apps/{app}/releases/{release}/statuses': async ({ params, principal }) => {
+    const app = await requireApp(params.app ?? '');
+    authorize(principal, 'read', app.name);
+    return { status: 200, body: presentReleaseStatuses(await requireRelease(app, params.release ?? ''), app) };
+  },
+});

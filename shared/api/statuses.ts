@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { CHECK_STATES } from '../domain/model';
+import { HttpUrl, Timestamp, Uuid, shortText } from './common';
+import { ReleaseResponse } from './releases';
+
+/** A status check's key on its release, e.g. `ci/unit` or `qa+smoke`. */
+export const StatusContext = z
+  .string()
+  .regex(/^[./\\+\-A-Za-z0-9]{3,63}$/, 'must be 3-63 characters of letters, digits and . / \\ + -')
+  .meta({ id: 'StatusContext', example: 'ci/unit' });
+
+const CheckState = z.enum(CHECK_STATES);
+
+export const CreateStatusRequest = z
+  .strictObject({
+    context: StatusContext,
+    name: z.string().min(1).max(255),
+    state: CheckState,
+    description: shortText(1024).optional(),
+    target_url: HttpUrl.optional(),
+    image_url: HttpUrl.optional(),
+  })
+  .meta({ id: 'CreateStatusRequest' });
+export type CreateStatusRequest = z.infer<typeof CreateStatusRequest>;
+
+export const UpdateStatusRequest = CreateStatusRequest.omit({ context: true })
+  .partial()
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
+    message: 'give at least one of name, state, description, target_url, image_url',
+  })
+  .meta({ id: 'UpdateStatusRequest' });
+export type UpdateStatusRequest = z.infer<typeof UpdateStatusRequest>;
+
+export const StatusResponse = z
+  .object({
+    id: Uuid,
+    context: z.string(),
+    name: z.string(),
+    state: CheckState,
+    description: z.string().nullable(),
+    target_url: z.string().nullable(),
+    image_url: z.string().nullable(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .meta({ id: 'Status' });
+export type StatusResponse = z.infer<typeof StatusResponse>;
+
+/** `state` is the release's aggregate: error > failure > pending (or no statuses) > success. */
+export const ReleaseStatusesResponse = z
+  .object({ state: CheckState, release: ReleaseResponse, statuses: z.array(StatusResponse) })
+  .meta({ id: 'ReleaseStatuses' });
+export type ReleaseStatusesResponse = z.infer<typeof ReleaseStatusesResponse>;

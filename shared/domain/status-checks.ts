@@ -1,0 +1,77 @@
+import { DomainError, conflict, unprocessable } from './errors';
+import type { CheckState, Release, StatusCheck } from './model';
+import { aggregateState } from './state-aggregation';
+
+/**
+ * Checks live in one DynamoDB item with their release (at most 400 KB); a status is at most ~7 KB, so this
+ * bound keeps the item safely under the limit.
+ */
+export const MAX_CHECKS_PER_RELEASE = 50;
+
+export type NewStatusCheck = {
+  context: string;
+  name: string;
+  state: CheckState;
+  description?: string | undefined;
+  target_url?: string | undefined;
+  image_url?: string | undefined;
+};
+
+export type StatusCheckPatch = Partial<Omit<NewStatusCheck, 'context'>>;
+
+/** The part of a release that a status write replaces; `state` always travels with the checks it came from. */
+export type ChecksChange = { checks: Record<string, StatusCheck>; state: CheckState };
+
+const withChecks = (checks: Record<string, StatusCheck>): ChecksChange => ({
+  checks,
+  state: aggregateState(Object.values(checks).map((check) => check.state)),
+});
+
+export const addStatusCheck = (release: Pick<Release, 'checks' | 'version'>, input: NewStatusCheck, id: string, at: string): ChecksChange => {
+  if (release.checks[input.context]) {
+    throw conflict('status_context_exists', `Release v${release.version} already has a status for ${input.context}; PATCH it instead.`, {
+      context: input.context,
+    });
+  }
+  if (Object.keys(release.checks).length >= MAX_CHECKS_PER_RELEASE) {
+    throw unprocessable('too_many_statuses', `A release holds at most ${MAX_CHECKS_PER_RELEASE} status contexts.`, {
+      limit: MAX_CHECKS_PER_RELEASE,
+    });
+  }
+  const check: StatusCheck = {
+    id,
+    context: input.context,
+    name: input.name,
+    state: input.state,
+    description: input.description ?? null,
+    target_url: input.target_url ?? null,
+    image_url: input.image_url ?? null,
+    created_at: at,
+    updated_at: at,
+  };
+  return withChecks({ ...release.checks, [input.context]: check });
+};
+
+export const updateStatusCheck = (
+  release: Pick<Release, 'checks' | 'version'>,
+  context: string,
+  patch: StatusCheckPatch,
+  at: string,
+): ChecksChange => {
+  const existing = release.checks[context];
+  if (!existing) {
+    throw new DomainError('not_found', 'status_not_found', `Release v${release.version} has no status for ${context}.`, { context });
+  }
+  const updated: StatusCheck = {
+    ...existing,
+    ...Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)),
+    updated_at: at,
+  };
+  return withChecks({ ...release.checks, [context]: updated });
+};
+
+/** Oldest first, so a listing reads as the order checks were reported in. */
+export const listStatusChecks = (release: Pick<Release, 'checks'>): StatusCheck[] =>
+  Object.values(release.checks).sort(
+    (a, b) => a.created_at.localeCompare(b.created_at) || a.context.localeCompare(b.context),
+  );

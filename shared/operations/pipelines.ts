@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { Uuid } from '../api/common';
+import type { CreateCouplingRequest, CreatePipelineRequest } from '../api/pipelines';
+import { DomainError, notFound } from '../domain/errors';
+import type { App } from '../domain/model';
+import { directReleaseRefusal, type Pipeline, type PipelineCoupling } from '../domain/pipeline';
+import {
+  deleteCoupling,
+  findCouplingById,
+  findCouplingOfApp,
+  findPipelineById,
+  findPipelineByName,
+  insertCoupling,
+  insertPipeline,
+  listCouplingsOfPipeline,
+  listPipelines,
+} from '../store/pipelines-store';
+
+const isUuid = (reference: string): boolean => Uuid.safeParse(reference).success;
+
+export const createPipeline = async (request: CreatePipelineRequest): Promise<Pipeline> => {
+  const at = new Date().toISOString();
+  const pipeline: Pipeline = {
+    id: randomUUID(),
+    name: request.name,
+    description: request.description ?? null,
+    created_at: at,
+    updated_at: at,
+  };
+  await insertPipeline(pipeline);
+  return pipeline;
+};
+
+/** Pipelines, like apps, are addressed by id or name. */
+export const requirePipeline = async (reference: string): Promise<Pipeline> => {
+  const pipeline = isUuid(reference) ? await findPipelineById(reference) : await findPipelineByName(reference);
+  if (!pipeline) throw notFound('pipeline', reference);
+  return pipeline;
+};
+
+export const getPipelines = (): Promise<Pipeline[]> => listPipelines();
+
+export const coupleApp = async (pipeline: Pipeline, app: App, request: CreateCouplingRequest): Promise<PipelineCoupling> => {
+  const at = new Date().toISOString();
+  const coupling: PipelineCoupling = {
+    id: randomUUID(),
+    pipeline: { id: pipeline.id, name: pipeline.name },
+    app: { id: app.id, name: app.name },
+    stage: request.stage,
+    required_status_checks: { contexts: request.required_status_checks.contexts },
+    created_at: at,
+    updated_at: at,
+  };
+  await insertCoupling(coupling);
+  return coupling;
+};
+
+export const findAppCoupling = (app: Pick<App, 'id'>): Promise<PipelineCoupling | undefined> => findCouplingOfApp(app.id);
+
+export const requireAppCoupling = async (app: App): Promise<PipelineCoupling> => {
+  const coupling = await findCouplingOfApp(app.id);
+  if (!coupling) {
+    throw new DomainError('not_found', 'pipeline_coupling_not_found', `App ${app.name} is not coupled to any pipeline.`, {
+      app: app.name,
+    });
+  }
+  return coupling;
+};
+
+export const requireCoupling = async (id: string): Promise<PipelineCoupling> => {
+  const coupling = isUuid(id) ? await findCouplingById(id) : undefined;
+  if (!coupling) throw notFound('pipeline_coupling', id);
+  return coupling;
+};
+
+export const getPipelineCouplings = (pipeline: Pick<Pipeline, 'id'>): Promise<PipelineCoupling[]> =>
+  listCouplingsOfPipeline(pipeline.id);
+
+export const uncoupleApp = async (coupling: PipelineCoupling): Promise<void> => {
+  if (!(await deleteCoupling(coupling))) throw notFound('pipeline_coupling', coupling.id);
+};
+
+/** The 422 rule for direct releases (deploys, rollbacks, auto-releases); one GetItem for an uncoupled app. */
+export const directReleaseRefusalFor = async (app: Pick<App, 'id'>): Promise<DomainError | null> => {
+  const coupling = await findCouplingOfApp(app.id);
+  if (!coupling) return null;
+  return directReleaseRefusal(coupling, await listCouplingsOfPipeline(coupling.pipeline.id));
+};

@@ -1,0 +1,126 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { conflict } from '../domain/errors';
+import { stageIndex, type Pipeline, type PipelineCoupling } from '../domain/pipeline';
+import { entityOf, findEntityById, getStore, isConditionFailure } from './client';
+
+const PIPELINES_PARTITION = 'PIPELINES';
+const pipelineKey = (name: string) => ({ pk: PIPELINES_PARTITION, sk: `PIPELINE#${name}` });
+/** The coupling is keyed by its app, so "one pipeline per app" is a conditional put on one key. */
+const couplingKey = (appId: string) => ({ pk: `APP#${appId}`, sk: 'COUPLING' });
+const pipelineCouplingsPartition = (pipelineId: string) => `PIPELINE#${pipelineId}`;
+
+/** Same pattern as apps: the name is the key, so DynamoDB itself refuses a second pipeline of that name. */
+export const insertPipeline = async (pipeline: Pipeline): Promise<void> => {
+  const { client, tableName } = getStore();
+  try {
+    await client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...pipelineKey(pipeline.name), gsi1pk: `ID#${pipeline.id}`, gsi1sk: 'PIPELINE', type: 'pipeline', ...pipeline },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) {
+      throw conflict('pipeline_name_taken', `A pipeline named ${pipeline.name} already exists.`, { name: pipeline.name });
+    }
+    throw error;
+  }
+};
+
+export const findPipelineByName = async (name: string): Promise<Pipeline | undefined> => {
+  const { client, tableName } = getStore();
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: pipelineKey(name), ConsistentRead: true }));
+  return Item ? entityOf<Pipeline>(Item) : undefined;
+};
+
+export const findPipelineById = (id: string): Promise<Pipeline | undefined> => findEntityById<Pipeline>(id, 'PIPELINE');
+
+const queryAll = async <T>(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<T[]> => {
+  const { client } = getStore();
+  const entities: T[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    entities.push(...(page.Items ?? []).map((item) => entityOf<T>(item)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return entities;
+};
+
+/** Every pipeline, by name: one partition, one Query (paged by DynamoDB only past 1 MB). */
+export const listPipelines = (): Promise<Pipeline[]> =>
+  queryAll<Pipeline>({
+    TableName: getStore().tableName,
+    KeyConditionExpression: 'pk = :pipelines',
+    ExpressionAttributeValues: { ':pipelines': PIPELINES_PARTITION },
+    ConsistentRead: true,
+  });
+
+/** Refused with 409 if the app is already coupled, to this or any other pipeline. */
+export const insertCoupling = async (coupling: PipelineCoupling): Promise<void> => {
+  const { client, tableName } = getStore();
+  try {
+    await client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...couplingKey(coupling.app.id),
+          gsi1pk: `ID#${coupling.id}`,
+          gsi1sk: 'COUPLING',
+          gsi2pk: pipelineCouplingsPartition(coupling.pipeline.id),
+          gsi2sk: `COUPLING#${stageIndex(coupling.stage)}#${coupling.app.name}`,
+          type: 'pipeline_coupling',
+          ...coupling,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const existing = await findCouplingOfApp(coupling.app.id);
+    throw conflict('app_already_coupled', `App ${coupling.app.name} is already coupled to a pipeline; an app has at most one.`, {
+      app: coupling.app.name,
+      pipeline: existing?.pipeline ?? null,
+      stage: existing?.stage ?? null,
+    });
+  }
+};
+
+export const findCouplingOfApp = async (appId: string): Promise<PipelineCoupling | undefined> => {
+  const { client, tableName } = getStore();
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: couplingKey(appId), ConsistentRead: true }));
+  return Item ? entityOf<PipelineCoupling>(Item) : undefined;
+};
+
+export const findCouplingById = (id: string): Promise<PipelineCoupling | undefined> =>
+  findEntityById<PipelineCoupling>(id, 'COUPLING');
+
+/** A pipeline's couplings in stage order, then by app name: one Query on gsi2. */
+export const listCouplingsOfPipeline = (pipelineId: string): Promise<PipelineCoupling[]> =>
+  queryAll<PipelineCoupling>({
+    TableName: getStore().tableName,
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pipeline AND begins_with(gsi2sk, :prefix)',
+    ExpressionAttributeValues: { ':pipeline': pipelineCouplingsPartition(pipelineId), ':prefix': 'COUPLING#' },
+  });
+
+/** Deletes only that very coupling: if the app was re-coupled meanwhile, the newer coupling stays. */
+export const deleteCoupling = async (coupling: PipelineCoupling): Promise<boolean> => {
+  const { client, tableName } = getStore();
+  try {
+    await client.send(
+      new DeleteCommand({
+        TableName: tableName,
+        Key: couplingKey(coupling.app.id),
+        ConditionExpression: '#id = :id',
+        ExpressionAttributeNames: { '#id': 'id' },
+        ExpressionAttributeValues: { ':id': coupling.id },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
