@@ -7,6 +7,7 @@ import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
 import { createApiKey } from '../shared/operations/api-keys';
 import { createApiGateway } from './api-gateway';
 import { startDynalite } from './dynalite';
+import { publishEndpoint, withdrawEndpoint } from './endpoint-file';
 import { httpHandlers, localAuthorizer } from './handlers';
 import { ensureTable } from './table';
 
@@ -34,6 +35,7 @@ export const startLocalSlipway = async (options: {
   const store = createStore({ tableName, endpoint: dynamo.endpoint });
   useStore(store);
   await ensureTable(store);
+  if (options.dataDir) await publishEndpoint(options.dataDir, dynamo.endpoint);
 
   const bootstrapAdminKey = (await anyApiKeyExists())
     ? null
@@ -49,6 +51,7 @@ export const startLocalSlipway = async (options: {
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (options.dataDir) await withdrawEndpoint(options.dataDir);
       await dynamo.close();
     },
   };

@@ -1,6 +1,14 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Principal, Role } from '../domain/access';
-import { findApiKeyByHash, insertApiKey, type ApiKeyRecord } from '../store/api-keys-store';
+import { notFound } from '../domain/errors';
+import {
+  findApiKeyByHash,
+  findApiKeyById,
+  insertApiKey,
+  listApiKeyRecords,
+  markApiKeyRevoked,
+  type ApiKeyRecord,
+} from '../store/api-keys-store';
 
 const KEY_PREFIX = 'slw_';
 
@@ -33,5 +41,20 @@ export const authenticate = async (presented: string | undefined): Promise<Princ
   if (!record || !timingSafeEqual(Buffer.from(record.key_hash, 'hex'), Buffer.from(presentedHash, 'hex'))) {
     return undefined;
   }
+  if (record.revoked_at) return undefined;
   return { keyId: record.id, role: record.role, apps: record.apps, email: record.email };
+};
+
+/** What may be shown about a key: everything but its hash (which would allow offline guessing). */
+export type ApiKeySummary = Omit<ApiKeyRecord, 'key_hash'>;
+
+const summaryOf = ({ key_hash: _hash, ...summary }: ApiKeyRecord): ApiKeySummary => ({ ...summary, revoked_at: summary.revoked_at ?? null });
+
+export const listApiKeys = async (): Promise<ApiKeySummary[]> => (await listApiKeyRecords()).map(summaryOf);
+
+/** Revokes a key by its id; from then on it authenticates nobody. Revoking twice is harmless. */
+export const revokeApiKey = async (id: string): Promise<ApiKeySummary> => {
+  const record = await findApiKeyById(id);
+  if (!record) throw notFound('api_key', id);
+  return summaryOf(await markApiKeyRevoked(record, new Date().toISOString()));
 };

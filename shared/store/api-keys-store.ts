@@ -1,6 +1,6 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '../domain/access';
-import { entityOf, getStore } from './client';
+import { entityOf, findEntityById, getStore } from './client';
 
 /** What is kept of a key: its SHA-256 and its grants, never the key itself. */
 export type ApiKeyRecord = {
@@ -10,6 +10,8 @@ export type ApiKeyRecord = {
   apps: string[] | null;
   email: string;
   created_at: string;
+  /** Set once the key is revoked; the record stays so `keys list` still shows who had access. */
+  revoked_at?: string | null;
 };
 
 const apiKeyKey = (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' });
@@ -51,4 +53,43 @@ export const anyApiKeyExists = async (): Promise<boolean> => {
     }),
   );
   return (Items?.length ?? 0) > 0;
+};
+
+export const findApiKeyById = (id: string): Promise<ApiKeyRecord | undefined> => findEntityById<ApiKeyRecord>(id, 'APIKEY');
+
+/** Every key, oldest first. */
+export const listApiKeyRecords = async (): Promise<ApiKeyRecord[]> => {
+  const { client, tableName } = getStore();
+  const records: ApiKeyRecord[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :keys',
+        ExpressionAttributeValues: { ':keys': 'APIKEYS' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    records.push(...(page.Items ?? []).map((item) => entityOf<ApiKeyRecord>(item)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return records;
+};
+
+/** Marks the key revoked unless it already is; returns the record as stored afterwards. */
+export const markApiKeyRevoked = async (record: ApiKeyRecord, at: string): Promise<ApiKeyRecord> => {
+  const { client, tableName } = getStore();
+  const { Attributes } = await client.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: apiKeyKey(record.key_hash),
+      UpdateExpression: 'SET revoked_at = if_not_exists(revoked_at, :at)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':at': at },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return Attributes ? entityOf<ApiKeyRecord>(Attributes) : { ...record, revoked_at: at };
 };

@@ -15,9 +15,9 @@ export type TestSlipway = LocalSlipway & {
   keyFor: (role: Role, apps?: string[]) => Promise<string>;
 };
 
-/** Slipway on an in-memory dynalite and a free loopback port, driven over real HTTP. */
-export const startTestSlipway = async (): Promise<TestSlipway> => {
-  const slipway = await startLocalSlipway({ port: 0 });
+/** Slipway on a fresh dynalite (in memory unless `dataDir` is given) and a free loopback port, driven over real HTTP. */
+export const startTestSlipway = async (options: { dataDir?: string } = {}): Promise<TestSlipway> => {
+  const slipway = await startLocalSlipway({ port: 0, dataDir: options.dataDir });
   const adminKey = slipway.bootstrapAdminKey;
   if (!adminKey) throw new Error('a fresh store must mint a bootstrap admin key');
   const call: TestSlipway['call'] = async (method, path, options = {}) => {
