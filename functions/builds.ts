@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CreateBuildRequest, UpdateBuildRequest } from '../shared/api/builds';
 import { presentBuild } from '../shared/api/presenters';
 import { actorOf, authorize } from '../shared/domain/access';

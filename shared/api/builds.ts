@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppRef, Timestamp, Uuid, shortText } from './common';
 
 /** A container image reference: repository[:tag][@sha256:digest]. */

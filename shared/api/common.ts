@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Shapes every resource shares: ids, times, references and the error envelope. */
 export const Uuid = z.uuid();

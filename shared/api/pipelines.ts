@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROMOTION_STATUSES, PROMOTION_TARGET_STATUSES } from '../domain/promotion';
 import { STAGES } from '../domain/pipeline';
 import { AppName, AppRef, Timestamp, Uuid, shortText } from './common';

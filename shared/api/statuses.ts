@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHECK_STATES } from '../domain/model';
 import { HttpUrl, Timestamp, Uuid, shortText } from './common';
 import { ReleaseResponse } from './releases';
