@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '../domain/access';
 import { entityOf, findEntityById, getStore } from './client';
 
@@ -61,20 +61,16 @@ export const findApiKeyById = (id: string): Promise<ApiKeyRecord | undefined> =>
 export const listApiKeyRecords = async (): Promise<ApiKeyRecord[]> => {
   const { client, tableName } = getStore();
   const records: ApiKeyRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :keys',
-        ExpressionAttributeValues: { ':keys': 'APIKEYS' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    records.push(...(page.Items ?? []).map((item) => entityOf<ApiKeyRecord>(item)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const pages = paginateQuery(
+    { client },
+    {
+      TableName: tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :keys',
+      ExpressionAttributeValues: { ':keys': 'APIKEYS' },
+    },
+  );
+  for await (const page of pages) records.push(...(page.Items ?? []).map((item) => entityOf<ApiKeyRecord>(item)));
   return records;
 };
 
