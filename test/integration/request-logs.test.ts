@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../shared/observability/logger';
+import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
+
+let slipway: TestSlipway;
+beforeAll(async () => {
+  slipway = await startTestSlipway();
+});
+afterAll(() => slipway.close());
+
+/** Collects the JSON log lines written while `work` runs. */
+const captureLogs = async (work: () => Promise<void>): Promise<{ raw: string; lines: Record<string, unknown>[] }> => {
+  const chunks: string[] = [];
+  const capture = (chunk: unknown) => {
+    chunks.push(String(chunk));
+    return true;
+  };
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  logger.setLogLevel('INFO');
+  try {
+    await work();
+  } finally {
+    logger.setLogLevel('SILENT');
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+  const raw = chunks.join('');
+  const lines = raw
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { raw, lines };
+};
+
+describe('request logs', () => {
+  it('writes one structured line per request with request, route, status, app and release ids', async () => {
+    const { builds } = await seedApp(slipway, 'logged', 1);
+    let requestId = '';
+    let releaseId = '';
+    const { lines } = await captureLogs(async () => {
+      const created = await slipway.call('POST', '/apps/logged/releases', { body: { slug: builds[0] } });
+      requestId = created.headers.get('apigw-requestid') ?? '';
+      releaseId = created.body.id;
+      await slipway.call('GET', '/apps/logged/releases/99');
+    });
+
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      level: 'INFO',
+      message: 'request served',
+      service: 'slipway',
+      requestId,
+      routeKey: 'POST /apps/{app}/releases',
+      app: 'logged',
+      releaseId,
+      releaseVersion: 1,
+      status: 201,
+      keyId: expect.any(String),
+      durationMs: expect.any(Number),
+    });
+    expect(lines[1]).toMatchObject({ message: 'request refused', routeKey: 'GET /apps/{app}/releases/{release}', status: 404 });
+  });
+
+  it('never logs the API key, whether sent as a bearer header or as access_token', async () => {
+    await seedApp(slipway, 'secret-app', 0);
+    const key = await slipway.keyFor('developer');
+    const { raw, lines } = await captureLogs(async () => {
+      await slipway.call('GET', '/apps/secret-app', { key });
+      await slipway.call('GET', `/apps/secret-app/releases?access_token=${key}`, { key: null });
+      await slipway.call('GET', '/apps/secret-app', { key: `${key}x` });
+      await slipway.call('POST', '/apps/secret-app/releases', { key, rawBody: `{"slug":"${key}"` });
+    });
+
+    expect(lines.map((line) => line.status)).toEqual([200, 200, 401, 400]);
+    expect(raw).not.toContain(key);
+    expect(raw).not.toContain(key.slice(4));
+    expect(raw.toLowerCase()).not.toContain('authorization');
+    expect(raw).not.toContain('access_token');
+  });
+});
