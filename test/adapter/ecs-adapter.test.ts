@@ -1,0 +1,208 @@
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type Deployment,
+  type Service,
+} from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DomainError } from '../../shared/domain/errors';
+import {
+  describeDeployment,
+  registerReleaseTaskDefinition,
+  ROLLING_DEPLOYMENT_CONFIGURATION,
+  startDeployment,
+} from '../../shared/ecs/ecs-adapter';
+import { createEcsClient, useEcsClient } from '../../shared/ecs/ecs-client';
+
+const ecs = mockClient(ECSClient);
+const ref = { cluster: 'prod', service: 'web' };
+const currentArn = 'arn:aws:ecs:eu-west-1:1:task-definition/web:6';
+
+const service = (overrides: Partial<Service> = {}): Service => ({
+  serviceName: 'web',
+  status: 'ACTIVE',
+  desiredCount: 4,
+  taskDefinition: currentArn,
+  deployments: [],
+  events: [],
+  ...overrides,
+});
+
+const deployment = (overrides: Partial<Deployment>): Deployment => ({
+  id: 'ecs-svc/1',
+  status: 'PRIMARY',
+  desiredCount: 4,
+  runningCount: 1,
+  pendingCount: 2,
+  failedTasks: 0,
+  rolloutState: 'IN_PROGRESS',
+  ...overrides,
+});
+
+const rejection = async (promise: Promise<unknown>): Promise<DomainError> => {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (error instanceof DomainError) return error;
+  throw new Error(`expected a DomainError, got ${String(error)}`);
+};
+
+beforeEach(() => {
+  ecs.reset();
+  useEcsClient(createEcsClient({ endpoint: 'http://127.0.0.1:1' }));
+});
+
+describe('registering a release task definition', () => {
+  const release = { ...ref, container: null, image: 'registry/web:v7', releaseId: 'rel-7', version: 7 };
+
+  it("copies the service's current revision, with its tags, onto the release image", async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [service()], failures: [] });
+    ecs.on(DescribeTaskDefinitionCommand).resolves({
+      taskDefinition: { family: 'web', taskRoleArn: 'role', containerDefinitions: [{ name: 'web', image: 'registry/web:v6' }] },
+      tags: [{ key: 'team', value: 'payments' }],
+    });
+    ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: `${currentArn.slice(0, -1)}7` } });
+
+    await expect(registerReleaseTaskDefinition(release)).resolves.toEqual({ taskDefinitionArn: `${currentArn.slice(0, -1)}7` });
+
+    expect(ecs.commandCalls(DescribeServicesCommand)[0]?.args[0].input).toEqual({ cluster: 'prod', services: ['web'] });
+    expect(ecs.commandCalls(DescribeTaskDefinitionCommand)[0]?.args[0].input).toEqual({
+      taskDefinition: currentArn,
+      include: ['TAGS'],
+    });
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)[0]?.args[0].input).toEqual({
+      family: 'web',
+      taskRoleArn: 'role',
+      tags: [{ key: 'team', value: 'payments' }],
+      containerDefinitions: [
+        {
+          name: 'web',
+          image: 'registry/web:v7',
+          environment: [
+            { name: 'SLIPWAY_RELEASE_ID', value: 'rel-7' },
+            { name: 'SLIPWAY_RELEASE_VERSION', value: '7' },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('refuses a service ECS reports missing or inactive, registering nothing', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [], failures: [{ arn: 'x', reason: 'MISSING' }] })
+      .resolvesOnce({ services: [service({ status: 'INACTIVE' })], failures: [] });
+    for (const expectedReason of ['MISSING', 'INACTIVE']) {
+      const error = await rejection(registerReleaseTaskDefinition(release));
+      expect(error).toMatchObject({ kind: 'not_found', code: 'ecs_service_not_found', details: { ...ref, reason: expectedReason } });
+      expect(error.message).toBe("ECS service 'web' was not found in cluster 'prod'.");
+    }
+    expect(ecs.commandCalls(RegisterTaskDefinitionCommand)).toHaveLength(0);
+  });
+});
+
+describe('starting a deployment', () => {
+  it('updates the service with the rolling configuration and returns the new primary deployment', async () => {
+    ecs.on(UpdateServiceCommand).resolves({
+      service: service({
+        deployments: [deployment({ id: 'ecs-svc/old', status: 'ACTIVE' }), deployment({ id: 'ecs-svc/new' })],
+      }),
+    });
+    await expect(startDeployment({ ...ref, taskDefinitionArn: 'td:7' })).resolves.toEqual({ deploymentId: 'ecs-svc/new' });
+    expect(ecs.commandCalls(UpdateServiceCommand)[0]?.args[0].input).toEqual({
+      ...ref,
+      taskDefinition: 'td:7',
+      deploymentConfiguration: {
+        minimumHealthyPercent: 100,
+        maximumPercent: 200,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+      },
+    });
+    expect(ROLLING_DEPLOYMENT_CONFIGURATION.deploymentCircuitBreaker.rollback).toBe(true);
+  });
+});
+
+describe('describing a deployment', () => {
+  const progressOfDeployment1 = () => describeDeployment({ ...ref, deploymentId: 'ecs-svc/1' });
+
+  it('reports the progress of a deployment in flight', async () => {
+    ecs.on(DescribeServicesCommand).resolves({
+      services: [service({ deployments: [deployment({ rolloutStateReason: 'ECS deployment ecs-svc/1 in progress.' })] })],
+    });
+    await expect(progressOfDeployment1()).resolves.toEqual({
+      rolloutState: 'IN_PROGRESS',
+      desired: 4,
+      runningNew: 1,
+      failedTasks: 0,
+      reason: 'ECS deployment ecs-svc/1 in progress.',
+    });
+  });
+
+  it('reports completed and failed deployments with their reason', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({
+        services: [service({ deployments: [deployment({ rolloutState: 'COMPLETED', runningCount: 4, pendingCount: 0 })] })],
+      })
+      .resolvesOnce({
+      services: [
+        service({
+          deployments: [
+            deployment({ id: 'ecs-svc/2' }),
+            deployment({
+              status: 'ACTIVE',
+              rolloutState: 'FAILED',
+              failedTasks: 3,
+              runningCount: 0,
+              rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+            }),
+          ],
+        }),
+      ],
+    });
+    await expect(progressOfDeployment1()).resolves.toMatchObject({ rolloutState: 'COMPLETED', runningNew: 4, reason: null });
+    await expect(progressOfDeployment1()).resolves.toEqual({
+      rolloutState: 'FAILED',
+      desired: 4,
+      runningNew: 0,
+      failedTasks: 3,
+      reason: 'ECS deployment circuit breaker: tasks failed to start.',
+    });
+  });
+
+  it('reads a deployment the circuit breaker rolled back and ECS dropped as FAILED', async () => {
+    const events = [
+      { message: '(service web) has reached a steady state.' },
+      { message: '(service web) (deployment ecs-svc/1) deployment failed: tasks failed to start.' },
+    ];
+    const rolledBack = [deployment({ id: 'ecs-svc/2' })];
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [service({ deployments: rolledBack, events })] })
+      .resolvesOnce({ services: [service({ deployments: rolledBack })] });
+    await expect(progressOfDeployment1()).resolves.toEqual({
+      rolloutState: 'FAILED',
+      desired: 4,
+      runningNew: 0,
+      failedTasks: 0,
+      reason: '(service web) (deployment ecs-svc/1) deployment failed: tasks failed to start.',
+    });
+    await expect(progressOfDeployment1()).resolves.toMatchObject({ rolloutState: 'FAILED', reason: expect.stringContaining('ecs-svc/1') });
+  });
+
+  it('refuses an unknown service clearly', async () => {
+    ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [{ arn: 'x', reason: 'MISSING' }] });
+    expect(await rejection(progressOfDeployment1())).toMatchObject({ code: 'ecs_service_not_found', details: ref });
+  });
+
+  it('lets ECS errors such as throttling reach the caller, which retries them', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    ecs.on(DescribeServicesCommand).rejects(throttled);
+    await expect(progressOfDeployment1()).rejects.toMatchObject({ name: 'ThrottlingException' });
+  });
+});

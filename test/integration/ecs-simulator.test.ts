@@ -1,0 +1,306 @@
+import {
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type ECSClient,
+} from '@aws-sdk/client-ecs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DomainError } from '../../shared/domain/errors';
+import { describeDeployment, registerReleaseTaskDefinition, startDeployment } from '../../shared/ecs/ecs-adapter';
+import { createEcsClient } from '../../shared/ecs/ecs-client';
+import {
+  startEcsSimulator,
+  type BatchSnapshot,
+  type DeploymentStateChangeEvent,
+  type EcsSimulator,
+  type EcsSimulatorOptions,
+} from '../../local/ecs-simulator';
+
+type EventName = DeploymentStateChangeEvent['detail']['eventName'];
+
+const opened: EcsSimulator[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((simulator) => simulator.close()));
+});
+
+/** A simulator with fast batches, recording every event and batch so tests can await them. */
+const simulate = async (options: EcsSimulatorOptions = {}) => {
+  const events: DeploymentStateChangeEvent[] = [];
+  const batches: BatchSnapshot[] = [];
+  const waiting: { matches: (event: DeploymentStateChangeEvent) => boolean; resolve: (event: DeploymentStateChangeEvent) => void }[] = [];
+  const simulator = await startEcsSimulator({
+    batchIntervalMs: 10,
+    ...options,
+    onBatch: (batch) => batches.push(batch),
+    onDeploymentEvent: (event) => {
+      events.push(event);
+      for (const waiter of waiting.filter((candidate) => candidate.matches(event))) waiter.resolve(event);
+    },
+  });
+  opened.push(simulator);
+  const client = createEcsClient({ endpoint: simulator.endpoint });
+  /** Resolves with the event once the deployment reaches it (at once when it already has). */
+  const reached = (deploymentId: string, eventName: EventName) => {
+    const matches = (event: DeploymentStateChangeEvent) =>
+      event.detail.deploymentId === deploymentId && event.detail.eventName === eventName;
+    const seen = events.find(matches);
+    return seen ? Promise.resolve(seen) : new Promise<DeploymentStateChangeEvent>((resolve) => waiting.push({ matches, resolve }));
+  };
+  /** The first deployment that followed `deploymentId` and reached `eventName`. */
+  const followedBy = (deploymentId: string, eventName: EventName) =>
+    new Promise<DeploymentStateChangeEvent>((resolve) => {
+      const after = (event: DeploymentStateChangeEvent) =>
+        events.findIndex((earlier) => earlier.detail.deploymentId === deploymentId) < events.indexOf(event);
+      const matches = (event: DeploymentStateChangeEvent) =>
+        event.detail.deploymentId !== deploymentId && event.detail.eventName === eventName && after(event);
+      const seen = events.find(matches);
+      if (seen) resolve(seen);
+      else waiting.push({ matches, resolve });
+    });
+  return { simulator, client, events, batches, reached, followedBy };
+};
+
+const describeService = async (client: ECSClient, cluster: string, service: string) => {
+  const { services } = await client.send(new DescribeServicesCommand({ cluster, services: [service] }));
+  const found = services?.[0];
+  if (!found) throw new Error(`service ${cluster}/${service} was not described`);
+  return found;
+};
+
+const runningImages = async (client: ECSClient, cluster: string, service: string) => {
+  const { taskArns } = await client.send(new ListTasksCommand({ cluster, serviceName: service }));
+  const { tasks } = await client.send(new DescribeTasksCommand({ cluster, tasks: taskArns ?? [] }));
+  return (tasks ?? []).map((task) => `${task.lastStatus} ${task.containers?.[0]?.image}`);
+};
+
+const deploy = async (client: ECSClient, cluster: string, service: string, image: string, version: number) => {
+  const { taskDefinitionArn } = await registerReleaseTaskDefinition(
+    { cluster, service, container: null, image, releaseId: `release-${version}`, version },
+    client,
+  );
+  const { deploymentId } = await startDeployment({ cluster, service, taskDefinitionArn }, client);
+  return { taskDefinitionArn, deploymentId };
+};
+
+describe('the ECS simulator', () => {
+  it('creates a service on first reference with running tasks of an initial task definition', async () => {
+    const { client } = await simulate({ defaultDesiredCount: 2 });
+    const service = await describeService(client, 'local', 'shop');
+    expect(service).toMatchObject({
+      serviceName: 'shop',
+      serviceArn: 'arn:aws:ecs:local:000000000000:service/local/shop',
+      desiredCount: 2,
+      runningCount: 2,
+      taskDefinition: 'arn:aws:ecs:local:000000000000:task-definition/shop:1',
+    });
+    expect(service.deployments).toMatchObject([{ status: 'PRIMARY', rolloutState: 'COMPLETED', runningCount: 2 }]);
+    expect(service.createdAt).toBeInstanceOf(Date);
+    expect(await runningImages(client, 'local', 'shop')).toEqual([
+      'RUNNING simulator.local/shop:initial',
+      'RUNNING simulator.local/shop:initial',
+    ]);
+  });
+
+  it('rolls a healthy release over in batches within minimumHealthyPercent and maximumPercent', async () => {
+    const { client, batches, reached, events } = await simulate();
+    await describeService(client, 'local', 'web');
+    const { deploymentId, taskDefinitionArn } = await deploy(client, 'local', 'web', 'registry.local/web:v2', 2);
+    const completed = await reached(deploymentId, 'SERVICE_DEPLOYMENT_COMPLETED');
+
+    expect(completed).toMatchObject({
+      version: '0',
+      'detail-type': 'ECS Deployment State Change',
+      source: 'aws.ecs',
+      account: '000000000000',
+      region: 'local',
+      resources: ['arn:aws:ecs:local:000000000000:service/local/web'],
+      detail: { eventType: 'INFO', deploymentId, reason: `ECS deployment ${deploymentId} completed.` },
+    });
+    expect(events.map((event) => event.detail.eventName)).toEqual([
+      'SERVICE_DEPLOYMENT_IN_PROGRESS',
+      'SERVICE_DEPLOYMENT_COMPLETED',
+    ]);
+    // 200% lets all three new tasks start beside the old ones; the old ones stop only once those are healthy.
+    expect(batches.map(({ started, stopped, runningNew, runningOld }) => ({ started, stopped, runningNew, runningOld }))).toEqual([
+      { started: 3, stopped: 0, runningNew: 0, runningOld: 3 },
+      { started: 0, stopped: 3, runningNew: 3, runningOld: 0 },
+    ]);
+    const service = await describeService(client, 'local', 'web');
+    expect(service.taskDefinition).toBe(taskDefinitionArn);
+    expect(service.deployments).toMatchObject([{ id: deploymentId, status: 'PRIMARY', rolloutState: 'COMPLETED', runningCount: 3 }]);
+    expect(await runningImages(client, 'local', 'web')).toEqual(Array(3).fill('RUNNING registry.local/web:v2'));
+    await expect(describeDeployment({ cluster: 'local', service: 'web', deploymentId }, client)).resolves.toEqual({
+      rolloutState: 'COMPLETED',
+      desired: 3,
+      runningNew: 3,
+      failedTasks: 0,
+      reason: `ECS deployment ${deploymentId} completed.`,
+    });
+  });
+
+  it('paces a narrower maximumPercent over more batches without dropping below the desired count', async () => {
+    const { simulator, client, batches, reached } = await simulate();
+    await simulator.ensureService('local', 'api', { desiredCount: 4, container: 'app' });
+    const { taskDefinition } = await client.send(
+      new RegisterTaskDefinitionCommand({ family: 'api', containerDefinitions: [{ name: 'app', image: 'api:v2' }] }),
+    );
+    const { service } = await client.send(
+      new UpdateServiceCommand({
+        cluster: 'local',
+        service: 'api',
+        taskDefinition: taskDefinition?.taskDefinitionArn,
+        deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 150 },
+      }),
+    );
+    const deploymentId = service?.deployments?.find((deployment) => deployment.status === 'PRIMARY')?.id ?? '';
+    await reached(deploymentId, 'SERVICE_DEPLOYMENT_COMPLETED');
+
+    for (const batch of batches) {
+      expect(batch.runningNew + batch.runningOld).toBeGreaterThanOrEqual(4);
+      expect(batch.runningNew + batch.pendingNew + batch.runningOld).toBeLessThanOrEqual(6);
+    }
+    expect(batches.map(({ started, stopped }) => [started, stopped])).toEqual([
+      [2, 0],
+      [2, 2],
+      [0, 2],
+    ]);
+    expect(await runningImages(client, 'local', 'api')).toEqual(Array(4).fill('RUNNING api:v2'));
+  });
+
+  it('trips the circuit breaker on an unhealthy image and rolls back to the last completed revision', async () => {
+    const { client, batches, reached, followedBy } = await simulate();
+    const good = await deploy(client, 'local', 'pay', 'registry.local/pay:v2', 2);
+    await reached(good.deploymentId, 'SERVICE_DEPLOYMENT_COMPLETED');
+    batches.length = 0;
+
+    const bad = await deploy(client, 'local', 'pay', 'registry.local/pay:v3-unhealthy', 3);
+    const failed = await reached(bad.deploymentId, 'SERVICE_DEPLOYMENT_FAILED');
+    expect(failed.detail).toMatchObject({ eventType: 'ERROR', reason: 'ECS deployment circuit breaker: tasks failed to start.' });
+    const rollback = await followedBy(bad.deploymentId, 'SERVICE_DEPLOYMENT_IN_PROGRESS');
+    expect(rollback.detail.reason).toBe('ECS deployment circuit breaker: rolling back to task definition pay:2.');
+    await reached(rollback.detail.deploymentId, 'SERVICE_DEPLOYMENT_COMPLETED');
+
+    // ECS's threshold for 3 desired tasks is its minimum of 3 failed tasks; the old tasks kept serving meanwhile.
+    expect(batches.reduce((sum, batch) => sum + batch.failed, 0)).toBe(3);
+    for (const batch of batches) expect(batch.runningNew + batch.runningOld).toBeGreaterThanOrEqual(3);
+    const service = await describeService(client, 'local', 'pay');
+    expect(service.taskDefinition).toBe(good.taskDefinitionArn);
+    expect(await runningImages(client, 'local', 'pay')).toEqual(Array(3).fill('RUNNING registry.local/pay:v2'));
+    const stopped = await client.send(new ListTasksCommand({ cluster: 'local', serviceName: 'pay', desiredStatus: 'STOPPED' }));
+    const { tasks } = await client.send(new DescribeTasksCommand({ cluster: 'local', tasks: stopped.taskArns ?? [] }));
+    expect(tasks?.filter((task) => task.stoppedReason === 'Task failed container health checks')).toHaveLength(3);
+    await expect(describeDeployment({ cluster: 'local', service: 'pay', deploymentId: bad.deploymentId }, client)).resolves.toMatchObject({
+      rolloutState: 'FAILED',
+      reason: `(service pay) (deployment ${bad.deploymentId}) deployment failed: tasks failed to start.`,
+    });
+  });
+
+  it('fails new tasks of a service switched unhealthy over its control route, and recovers when switched back', async () => {
+    const { simulator, client, reached, followedBy } = await simulate({ defaultDesiredCount: 1 });
+    const response = await fetch(`${simulator.endpoint}/simulator/services/local/cart/health`, {
+      method: 'POST',
+      body: JSON.stringify({ healthy: false }),
+    });
+    expect(response.status).toBe(200);
+
+    const bad = await deploy(client, 'local', 'cart', 'registry.local/cart:v2', 2);
+    await reached(bad.deploymentId, 'SERVICE_DEPLOYMENT_FAILED');
+    const rollback = await followedBy(bad.deploymentId, 'SERVICE_DEPLOYMENT_IN_PROGRESS');
+    await reached(rollback.detail.deploymentId, 'SERVICE_DEPLOYMENT_COMPLETED');
+    expect(await runningImages(client, 'local', 'cart')).toEqual(['RUNNING simulator.local/cart:initial']);
+
+    simulator.setServiceHealth('local', 'cart', true);
+    const good = await deploy(client, 'local', 'cart', 'registry.local/cart:v2', 3);
+    await reached(good.deploymentId, 'SERVICE_DEPLOYMENT_COMPLETED');
+    expect(await runningImages(client, 'local', 'cart')).toEqual(['RUNNING registry.local/cart:v2']);
+  });
+
+  it('leaves a failed deployment in place, old tasks serving, when rollback is off', async () => {
+    const { client, reached, events } = await simulate();
+    await describeService(client, 'local', 'mail');
+    const { taskDefinition } = await client.send(
+      new RegisterTaskDefinitionCommand({ family: 'mail', containerDefinitions: [{ name: 'mail', image: 'mail:v2-unhealthy' }] }),
+    );
+    const { service } = await client.send(
+      new UpdateServiceCommand({
+        cluster: 'local',
+        service: 'mail',
+        taskDefinition: taskDefinition?.taskDefinitionArn,
+        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } },
+      }),
+    );
+    const deploymentId = service?.deployments?.[0]?.id ?? '';
+    await reached(deploymentId, 'SERVICE_DEPLOYMENT_FAILED');
+    expect(events).toHaveLength(2);
+    const after = await describeService(client, 'local', 'mail');
+    expect(after.deployments?.map(({ status, rolloutState }) => `${status} ${rolloutState}`)).toEqual([
+      'PRIMARY FAILED',
+      'ACTIVE COMPLETED',
+    ]);
+    expect(await runningImages(client, 'local', 'mail')).toEqual(Array(3).fill('RUNNING simulator.local/mail:initial'));
+  });
+
+  it('answers injected throttling as ThrottlingException, which the SDK retries', async () => {
+    const { simulator, client } = await simulate();
+    simulator.injectFault({ operation: 'DescribeServices', error: 'ThrottlingException', times: 2 });
+    const once = createEcsClient({ endpoint: simulator.endpoint, maxAttempts: 1 });
+    await expect(once.send(new DescribeServicesCommand({ cluster: 'local', services: ['web'] }))).rejects.toMatchObject({
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    const retried = await client.send(new DescribeServicesCommand({ cluster: 'local', services: ['web'] }));
+    expect(retried.$metadata.attempts).toBe(2);
+    expect(retried.services).toHaveLength(1);
+
+    const viaRoute = await fetch(`${simulator.endpoint}/simulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ operation: 'UpdateService', error: 'ServerException', times: 1 }),
+    });
+    expect(viaRoute.status).toBe(200);
+    await expect(once.send(new UpdateServiceCommand({ cluster: 'local', service: 'web' }))).rejects.toMatchObject({
+      name: 'ServerException',
+      $metadata: { httpStatusCode: 500 },
+    });
+  });
+
+  it('answers as ECS does when services are not created on first reference', async () => {
+    const { client } = await simulate({ autoCreateServices: false });
+    const described = await client.send(new DescribeServicesCommand({ cluster: 'local', services: ['ghost'] }));
+    expect(described).toMatchObject({
+      services: [],
+      failures: [{ arn: 'arn:aws:ecs:local:000000000000:service/local/ghost', reason: 'MISSING' }],
+    });
+    await expect(client.send(new UpdateServiceCommand({ cluster: 'local', service: 'ghost' }))).rejects.toMatchObject({
+      name: 'ServiceNotFoundException',
+    });
+    const refused = await describeDeployment({ cluster: 'local', service: 'ghost', deploymentId: 'ecs-svc/1' }, client).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(refused).toMatchObject({ code: 'ecs_service_not_found' });
+  });
+
+  it('refuses malformed ECS requests in the AWS JSON error shape', async () => {
+    const { simulator, client } = await simulate();
+    await expect(
+      client.send(new RegisterTaskDefinitionCommand({ family: 'web', containerDefinitions: [] })),
+    ).rejects.toMatchObject({ name: 'ClientException', message: 'Container list cannot be empty.' });
+    await expect(
+      client.send(new UpdateServiceCommand({ cluster: 'local', service: 'web', taskDefinition: 'nope:9' })),
+    ).rejects.toMatchObject({ name: 'ClientException' });
+
+    const unknown = await fetch(simulator.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AmazonEC2ContainerServiceV20141113.DeleteCluster',
+      },
+      body: '{}',
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.headers.get('content-type')).toBe('application/x-amz-json-1.1');
+    expect(await unknown.json()).toMatchObject({ __type: 'UnknownOperationException' });
+  });
+});
