@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppName } from '../shared/api/common';
 import { ROLES } from '../shared/domain/access';
 import { DomainError } from '../shared/domain/errors';

@@ -2,7 +2,7 @@
  * Every HTTP route and the Lambda function that serves it. The CDK stack creates one API Gateway route
  * per entry and the local server matches requests against the same list, so the two cannot disagree.
  */
-export const FUNCTION_NAMES = ['apps', 'builds', 'releases', 'statuses', 'pipelines'] as const;
+export const FUNCTION_NAMES = ['apps', 'builds', 'releases', 'statuses', 'pipelines', 'openapi'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export const ROUTES = [
@@ -29,6 +29,7 @@ export const ROUTES = [
   { method: 'GET', path: '/apps/{app}/pipeline-couplings', fn: 'pipelines' },
   { method: 'POST', path: '/pipeline-promotions', fn: 'pipelines' },
   { method: 'GET', path: '/pipeline-promotions/{promotion}', fn: 'pipelines' },
+  { method: 'GET', path: '/openapi.json', fn: 'openapi' },
 ] as const satisfies readonly { method: string; path: string; fn: FunctionName }[];
 
 export type Route = (typeof ROUTES)[number];
@@ -42,4 +43,4 @@ export type RouteKeyOf<F extends FunctionName> = Extract<Route, { fn: F }> exten
 export const routeKeyOf = (route: Pick<Route, 'method' | 'path'>): RouteKey => `${route.method} ${route.path}` as RouteKey;
 
 /** Routes that need no API key. */
-export const PUBLIC_ROUTE_KEYS: ReadonlySet<RouteKey> = new Set<RouteKey>([]);
+export const PUBLIC_ROUTE_KEYS: ReadonlySet<RouteKey> = new Set<RouteKey>(['GET /openapi.json']);

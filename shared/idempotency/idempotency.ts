@@ -8,9 +8,9 @@ import {
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
 import { conflict, unprocessable } from '../domain/errors';
 import { getStore, type Store } from '../store/client';
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from './contract';
 
 /**
  * `Idempotency-Key` support on top of Powertools Idempotency, stored in the Slipway table:
@@ -24,15 +24,7 @@ import { getStore, type Store } from '../store/client';
  * corrected retry under the same key is simply a new request. A crashed run frees its key once the
  * Lambda's remaining time at the start has passed.
  */
-export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY';
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
-
-const IdempotencyKey = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[\x21-\x7e]+$/, 'must be 1-255 printable ASCII characters without spaces');
 
 /** Who asks and for what: the same key from another caller, route or app is a different key. */
 export type IdempotencyScope = { caller: string; operation: string; resource: string };

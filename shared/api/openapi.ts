@@ -1,0 +1,232 @@
+import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import * as z from 'zod';
+import { PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type Route, type RouteKey } from '../http/routes';
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from '../idempotency/contract';
+import { AppResponse, CreateAppRequest } from './apps';
+import { BuildResponse, CreateBuildRequest, UpdateBuildRequest } from './builds';
+import { ErrorResponse } from './common';
+import {
+  CouplingResponse,
+  CreateCouplingRequest,
+  CreatePipelineRequest,
+  CreatePromotionRequest,
+  PipelineResponse,
+  PromotionResponse,
+} from './pipelines';
+import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse } from './releases';
+import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateStatusRequest } from './statuses';
+
+/**
+ * The OpenAPI 3.1 document of the whole API, generated from the same zod schemas the handlers validate
+ * with. Routes come from ROUTES; each needs an entry in OPERATIONS, and a test fails for any that lacks one.
+ */
+type Operation = {
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  headers?: z.ZodObject;
+  success: { status: number; description: string; schema?: z.ZodType; location?: boolean };
+  /** More answers than the ones every route of its kind has (see `commonErrors`). */
+  also?: Record<number, string>;
+};
+
+const list = (schema: z.ZodType) => z.array(schema);
+
+const IdempotencyHeaders = z.object({
+  [IDEMPOTENCY_HEADER]: IdempotencyKey.optional().meta({
+    description: `Makes the create safe to retry for ${IDEMPOTENCY_WINDOW_SECONDS / 3600} h: the same key and body answer 303 with the first release's Location.`,
+  }),
+});
+
+const ListBuildsQuery = z.object({ limit: z.number().int().min(1).max(1000).optional().meta({ description: 'Newest first; default 100.' }) });
+
+export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
+  'POST /apps': {
+    summary: 'Register an app (an ECS service)',
+    body: CreateAppRequest,
+    success: { status: 201, description: 'The app', schema: AppResponse, location: true },
+    also: { 409: 'An app with this name exists' },
+  },
+  'GET /apps': { summary: 'List the apps this key may see', success: { status: 200, description: 'Apps', schema: list(AppResponse) } },
+  'GET /apps/{app}': { summary: 'Get an app by name or id', success: { status: 200, description: 'The app', schema: AppResponse } },
+  'POST /apps/{app}/builds': {
+    summary: 'Register a build (a container image made by CI)',
+    body: CreateBuildRequest,
+    success: { status: 201, description: 'The build', schema: BuildResponse, location: true },
+  },
+  'GET /apps/{app}/builds': {
+    summary: "List an app's builds",
+    query: ListBuildsQuery,
+    success: { status: 200, description: 'Builds', schema: list(BuildResponse) },
+  },
+  'GET /apps/{app}/builds/{build}': { summary: 'Get a build', success: { status: 200, description: 'The build', schema: BuildResponse } },
+  'PATCH /apps/{app}/builds/{build}': {
+    summary: "Set a build's outcome (succeeded may release it automatically)",
+    body: UpdateBuildRequest,
+    success: { status: 200, description: 'The build', schema: BuildResponse },
+    also: { 409: 'The build already has an outcome' },
+  },
+  'GET /slugs/{slug}': { summary: 'Get a build by its slug id', success: { status: 200, description: 'The build', schema: BuildResponse } },
+  'POST /apps/{app}/releases': {
+    summary: 'Deploy a build (slug) or roll back to an earlier release (release)',
+    body: CreateReleaseRequest,
+    headers: IdempotencyHeaders,
+    success: { status: 201, description: 'The new release, queued for rollout', schema: ReleaseResponse, location: true },
+    also: {
+      303: 'An identical request with this Idempotency-Key already created the release at Location',
+      409: 'The slug is not releasable here, or a request with this Idempotency-Key is still in flight',
+      422: 'Invalid body, Idempotency-Key reused with another body, or the app only takes pipeline promotions',
+    },
+  },
+  'GET /apps/{app}/releases': {
+    summary: "List an app's releases by ascending version (Next-Cursor header when there are more)",
+    query: ListReleasesQuery,
+    success: { status: 200, description: 'Releases', schema: list(ReleaseResponse) },
+  },
+  'GET /apps/{app}/releases/{release}': {
+    summary: 'Get a release by id or version',
+    success: { status: 200, description: 'The release', schema: ReleaseResponse },
+  },
+  'POST /apps/{app}/releases/{release}/statuses': {
+    summary: 'Report a status check on a release',
+    body: CreateStatusRequest,
+    success: { status: 201, description: 'The status', schema: StatusResponse, location: true },
+    also: { 409: 'This context exists on the release (use PATCH)' },
+  },
+  'GET /apps/{app}/releases/{release}/statuses': {
+    summary: "A release's status checks and their combined state",
+    success: { status: 200, description: 'Statuses and state', schema: ReleaseStatusesResponse },
+  },
+  'PATCH /apps/{app}/releases/{release}/statuses/{context}': {
+    summary: 'Update a status check',
+    body: UpdateStatusRequest,
+    success: { status: 200, description: 'The status', schema: StatusResponse },
+  },
+  'POST /pipelines': {
+    summary: 'Create a pipeline',
+    body: CreatePipelineRequest,
+    success: { status: 201, description: 'The pipeline', schema: PipelineResponse, location: true },
+    also: { 409: 'A pipeline with this name exists' },
+  },
+  'GET /pipelines': { summary: 'List pipelines', success: { status: 200, description: 'Pipelines', schema: list(PipelineResponse) } },
+  'GET /pipelines/{pipeline}': {
+    summary: 'Get a pipeline by name or id',
+    success: { status: 200, description: 'The pipeline', schema: PipelineResponse },
+  },
+  'GET /pipelines/{pipeline}/pipeline-couplings': {
+    summary: "List a pipeline's couplings",
+    success: { status: 200, description: 'Couplings', schema: list(CouplingResponse) },
+  },
+  'POST /pipeline-couplings': {
+    summary: 'Couple an app to a pipeline stage',
+    body: CreateCouplingRequest,
+    success: { status: 201, description: 'The coupling', schema: CouplingResponse, location: true },
+    also: { 409: 'The app is already in a pipeline' },
+  },
+  'DELETE /pipeline-couplings/{coupling}': {
+    summary: 'Remove an app from its pipeline',
+    success: { status: 200, description: 'The removed coupling', schema: CouplingResponse },
+  },
+  'GET /apps/{app}/pipeline-couplings': {
+    summary: "An app's pipeline coupling",
+    success: { status: 200, description: 'The coupling', schema: CouplingResponse },
+  },
+  'POST /pipeline-promotions': {
+    summary: "Promote a release to the next stage's apps",
+    body: CreatePromotionRequest,
+    success: { status: 201, description: 'The promotion', schema: PromotionResponse, location: true },
+    also: { 409: 'A required status check is not success on the source release (unsafe_promotion)' },
+  },
+  'GET /pipeline-promotions/{promotion}': {
+    summary: 'Get a promotion',
+    success: { status: 200, description: 'The promotion', schema: PromotionResponse },
+  },
+  'GET /openapi.json': {
+    summary: 'This document',
+    success: { status: 200, description: 'OpenAPI 3.1 document', schema: z.record(z.string(), z.unknown()) },
+  },
+};
+
+const PARAMETER_DESCRIPTIONS: Record<string, string> = {
+  app: 'App name or id',
+  pipeline: 'Pipeline name or id',
+  release: 'Release id, or its version number',
+  context: 'Status check context',
+};
+
+const pathParametersOf = (path: string): z.ZodObject | undefined => {
+  const names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '');
+  if (names.length === 0) return undefined;
+  return z.object(
+    Object.fromEntries(names.map((name) => [name, z.string().meta({ description: PARAMETER_DESCRIPTIONS[name] ?? `${name} id` })])),
+  );
+};
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse } } });
+
+/** The refusals every route of its kind can give, so OPERATIONS only lists the route's own. */
+const commonErrors = (route: Route, operation: Operation): Record<number, string> => {
+  const errors: Record<number, string> = {};
+  if (operation.body) Object.assign(errors, { 400: 'The body is not JSON', 413: 'The body is over 64 KiB' });
+  if (!PUBLIC_ROUTE_KEYS.has(routeKeyOf(route))) Object.assign(errors, { 401: 'No valid API key', 403: "Beyond the key's role or apps" });
+  if (route.path.includes('{')) errors[404] = 'No such resource';
+  if (operation.body || operation.query || operation.headers) errors[422] = 'Invalid request';
+  errors[503] = 'A dependency is briefly unavailable; retry';
+  return errors;
+};
+
+const LOCATION_HEADER = z.object({ location: z.string().meta({ description: 'Path of the resource' }) });
+
+const routeConfigOf = (route: Route, operation: Operation): RouteConfig => {
+  const params = pathParametersOf(route.path);
+  const { success } = operation;
+  const { 303: redirect, ...refusals } = { ...commonErrors(route, operation), ...operation.also };
+  return {
+    method: route.method.toLowerCase() as RouteConfig['method'],
+    path: route.path,
+    operationId: routeKeyOf(route),
+    summary: operation.summary,
+    tags: [route.fn],
+    ...(PUBLIC_ROUTE_KEYS.has(routeKeyOf(route)) ? { security: [] } : {}),
+    request: {
+      ...(params ? { params } : {}),
+      ...(operation.query ? { query: operation.query } : {}),
+      ...(operation.headers ? { headers: operation.headers } : {}),
+      ...(operation.body ? { body: { required: true, content: { 'application/json': { schema: operation.body } } } } : {}),
+    },
+    responses: {
+      [success.status]: {
+        description: success.description,
+        ...(success.location ? { headers: LOCATION_HEADER } : {}),
+        ...(success.schema ? { content: { 'application/json': { schema: success.schema } } } : {}),
+      },
+      ...(redirect && success.schema
+        ? { 303: { description: redirect, headers: LOCATION_HEADER, content: { 'application/json': { schema: success.schema } } } }
+        : {}),
+      ...Object.fromEntries(Object.entries(refusals).map(([status, description]) => [status, errorResponse(description)])),
+    },
+  };
+};
+
+export const buildOpenApiDocument = () => {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key from `npm run keys -- create`, as `Authorization: Bearer <key>`.',
+  });
+  registry.registerComponent('securitySchemes', 'access_token', { type: 'apiKey', in: 'query', name: 'access_token' });
+  for (const route of ROUTES) {
+    const operation = OPERATIONS[routeKeyOf(route)];
+    if (operation) registry.registerPath(routeConfigOf(route, operation));
+  }
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Slipway',
+      version: '1',
+      description: 'Release controller for ECS services: apps, builds, releases, status checks and pipelines.',
+    },
+    security: [{ bearer: [] }, { access_token: [] }],
+  });
+};
