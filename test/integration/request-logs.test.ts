@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => slipway.close());
 
-/** Collects the JSON log lines written while `work` runs. */
+/** Collects what is written while `work` runs: all of it raw, and the per-request log lines parsed. */
 const captureLogs = async (work: () => Promise<void>): Promise<{ raw: string; lines: Record<string, unknown>[] }> => {
   const chunks: string[] = [];
   const capture = (chunk: unknown) => {
@@ -29,7 +29,8 @@ const captureLogs = async (work: () => Promise<void>): Promise<{ raw: string; li
   const lines = raw
     .split('\n')
     .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.message === 'request served' || line.message === 'request refused');
   return { raw, lines };
 };
 
