@@ -99,12 +99,14 @@ const sendError = (response: ServerResponse, error: EcsApiError) =>
 
 export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Promise<EcsSimulator> => {
   let deliveries: Promise<void> = Promise.resolve();
+  let closed = false;
   const deliver = (event: DeploymentStateChangeEvent) => {
     const handler = options.onDeploymentEvent;
     if (!handler) return;
     // In order, one at a time, as a consumer of an EventBridge rule sees them; a failing consumer is logged, not fatal.
+    // Events still queued at close() are dropped, so closing never waits on consumers that are shutting down too.
     deliveries = deliveries
-      .then(() => handler(event))
+      .then(() => (closed ? undefined : handler(event)))
       .catch((error: unknown) => logger.error('ECS SIMULATOR: deployment event handler failed', { error: String(error) }));
   };
   const model = new EcsSimulatorModel({
@@ -152,7 +154,10 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
     const target = request.headers['x-amz-target'];
     const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     const run = operations[operation];
-    if (!run) throw new EcsApiError('UnknownOperationException', `The ECS simulator does not implement '${operation}'.`);
+    if (!run) {
+      const named = typeof target === 'string' ? `'${target}'` : 'a request without X-Amz-Target';
+      throw new EcsApiError('UnknownOperationException', `The ECS simulator does not implement ${named}.`);
+    }
     const input = await readJson(request);
     const fault = takeFault(operation);
     if (fault) throw fault;
@@ -199,6 +204,7 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
   return {
     endpoint,
     close: async () => {
+      closed = true;
       model.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

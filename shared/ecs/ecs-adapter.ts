@@ -1,4 +1,5 @@
 import {
+  ClusterNotFoundException,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   RegisterTaskDefinitionCommand,
@@ -42,9 +43,16 @@ const serviceNotFound = ({ cluster, service }: ServiceRef, reason: string): Doma
   });
 
 const describeService = async (client: ECSClient, ref: ServiceRef): Promise<Service> => {
-  const { services, failures } = await client.send(
-    new DescribeServicesCommand({ cluster: ref.cluster, services: [ref.service] }),
-  );
+  const { services, failures } = await client
+    .send(new DescribeServicesCommand({ cluster: ref.cluster, services: [ref.service] }))
+    .catch((error: unknown) => {
+      if (error instanceof ClusterNotFoundException) {
+        throw new DomainError('not_found', 'ecs_cluster_not_found', `ECS cluster '${ref.cluster}' was not found.`, {
+          cluster: ref.cluster,
+        });
+      }
+      throw error;
+    });
   const found = services?.[0];
   // A deleted service is still described for a while, as INACTIVE; it can no longer be deployed to.
   if (!found || found.status === 'INACTIVE') {

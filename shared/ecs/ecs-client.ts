@@ -18,7 +18,9 @@ export const getEcsClient = (): ECSClient => {
   return client;
 };
 
-export const createEcsClient = (options: { endpoint?: string | undefined; maxAttempts?: number } = {}): ECSClient => {
+export const createEcsClient = (
+  options: { endpoint?: string | undefined; maxAttempts?: number; retryMode?: 'adaptive' | 'standard' } = {},
+): ECSClient => {
   const local = options.endpoint !== undefined && options.endpoint !== '';
   return new ECSClient({
     ...(local
@@ -29,7 +31,7 @@ export const createEcsClient = (options: { endpoint?: string | undefined; maxAtt
         }
       : {}),
     maxAttempts: options.maxAttempts ?? ECS_MAX_ATTEMPTS,
-    retryMode: 'adaptive',
+    retryMode: options.retryMode ?? 'adaptive',
   });
 };
 

@@ -1,4 +1,5 @@
 import {
+  ClusterNotFoundException,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
@@ -195,9 +196,17 @@ describe('describing a deployment', () => {
     await expect(progressOfDeployment1()).resolves.toMatchObject({ rolloutState: 'FAILED', reason: expect.stringContaining('ecs-svc/1') });
   });
 
-  it('refuses an unknown service clearly', async () => {
-    ecs.on(DescribeServicesCommand).resolves({ services: [], failures: [{ arn: 'x', reason: 'MISSING' }] });
+  it('refuses an unknown service or cluster clearly', async () => {
+    ecs
+      .on(DescribeServicesCommand)
+      .resolvesOnce({ services: [], failures: [{ arn: 'x', reason: 'MISSING' }] })
+      .rejectsOnce(new ClusterNotFoundException({ message: 'Cluster not found.', $metadata: {} }));
     expect(await rejection(progressOfDeployment1())).toMatchObject({ code: 'ecs_service_not_found', details: ref });
+    expect(await rejection(progressOfDeployment1())).toMatchObject({
+      kind: 'not_found',
+      code: 'ecs_cluster_not_found',
+      message: "ECS cluster 'prod' was not found.",
+    });
   });
 
   it('lets ECS errors such as throttling reach the caller, which retries them', async () => {

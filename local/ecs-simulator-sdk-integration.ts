@@ -1,0 +1,105 @@
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type ECSClient,
+} from '@aws-sdk/client-ecs';
+import { createEcsClient } from '../shared/ecs/ecs-client';
+
+/**
+ * Runs the rollout state machine's direct ECS integrations (`arn:aws:states:::aws-sdk:ecs:<action>`)
+ * locally against the ECS SIMULATOR, the way Step Functions runs them in the cloud: PascalCase
+ * parameters in, PascalCase result out, no SDK-level retries (the state's Retry decides), and failures
+ * named `Ecs.<ErrorName>` so the same Retry/Catch ErrorEquals match locally and in AWS.
+ * Plug the handlers into aws-local-stepfunctions' `overrides.taskResourceLocalHandlers`.
+ */
+
+export const ECS_SDK_RESOURCE_PREFIX = 'arn:aws:states:::aws-sdk:ecs:';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type EcsSdkTask = (parameters: unknown) => Promise<Json>;
+
+const COMMANDS = {
+  describeServices: DescribeServicesCommand,
+  describeTaskDefinition: DescribeTaskDefinitionCommand,
+  describeTasks: DescribeTasksCommand,
+  listTasks: ListTasksCommand,
+  registerTaskDefinition: RegisterTaskDefinitionCommand,
+  updateService: UpdateServiceCommand,
+} as const;
+type EcsSdkAction = keyof typeof COMMANDS;
+
+/** ECS members whose values are free-form maps: their keys are user data and keep their case. */
+const MAP_MEMBERS = new Set(['dockerLabels', 'options', 'driverOpts', 'labels']);
+
+const recase = (value: unknown, rename: (key: string) => string): unknown => {
+  if (Array.isArray(value)) return value.map((item) => recase(item, rename));
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, child]) => {
+      const member = key.charAt(0).toLowerCase() + key.slice(1);
+      return [rename(key), MAP_MEMBERS.has(member) ? child : recase(child, rename)];
+    }),
+  );
+};
+
+const camel = (key: string) => key.charAt(0).toLowerCase() + key.slice(1);
+const pascal = (key: string) => key.charAt(0).toUpperCase() + key.slice(1);
+
+const isAction = (action: string): action is EcsSdkAction => action in COMMANDS;
+
+/** One `aws-sdk:ecs:<action>` task, run through `client` (which should not retry on its own). */
+export const ecsSdkTask = (resource: string, client: ECSClient): EcsSdkTask => {
+  const action = resource.startsWith(ECS_SDK_RESOURCE_PREFIX) ? resource.slice(ECS_SDK_RESOURCE_PREFIX.length) : '';
+  if (!isAction(action)) throw new Error(`The ECS simulator cannot run the task resource ${resource}.`);
+  const Command = COMMANDS[action];
+  return async (parameters) => {
+    const input = recase(parameters, camel) as ConstructorParameters<typeof Command>[0];
+    try {
+      // Each command class accepts exactly its own input; the union of classes cannot express that pairing.
+      const { $metadata: _metadata, ...output } = await client.send(new (Command as typeof DescribeServicesCommand)(input as never));
+      // Through JSON, as Step Functions passes results on: timestamps become ISO strings.
+      return JSON.parse(JSON.stringify(recase(output, pascal))) as Json;
+    } catch (error) {
+      if (!(error instanceof Error) || !('$metadata' in error)) throw error;
+      const failure = new Error(error.message);
+      failure.name = `Ecs.${error.name}`;
+      throw failure;
+    }
+  };
+};
+
+type StateDefinition = {
+  Type?: string;
+  Resource?: string;
+  Branches?: { States?: Record<string, StateDefinition> }[];
+  ItemProcessor?: { States?: Record<string, StateDefinition> };
+  Iterator?: { States?: Record<string, StateDefinition> };
+};
+
+/**
+ * Local handlers, by state name, for every `aws-sdk:ecs:*` Task state of a state machine definition
+ * (Parallel branches and Map processors included), all talking to the simulator at `endpoint`.
+ */
+export const ecsSdkTaskHandlers = (
+  definition: { States?: Record<string, StateDefinition> },
+  endpoint: string,
+): Record<string, EcsSdkTask> => {
+  // Standard mode with one attempt: adaptive mode would also pace later calls after a throttle, which Step Functions does not.
+  const client = createEcsClient({ endpoint, maxAttempts: 1, retryMode: 'standard' });
+  const handlers: Record<string, EcsSdkTask> = {};
+  const visit = (states: Record<string, StateDefinition> = {}) => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type === 'Task' && state.Resource?.startsWith(ECS_SDK_RESOURCE_PREFIX)) {
+        handlers[name] = ecsSdkTask(state.Resource, client);
+      }
+      for (const branch of state.Branches ?? []) visit(branch.States);
+      visit((state.ItemProcessor ?? state.Iterator)?.States);
+    }
+  };
+  visit(definition.States);
+  return handlers;
+};
