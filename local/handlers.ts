@@ -1,6 +1,7 @@
 import { handler as apps } from '../functions/apps';
 import { handler as authorizer } from '../functions/authorizer';
 import { handler as builds } from '../functions/builds';
+import { handler as keys } from '../functions/keys';
 import { handler as openapi } from '../functions/openapi';
 import { handler as pipelines } from '../functions/pipelines';
 import { handler as releases } from '../functions/releases';
@@ -15,6 +16,7 @@ export const httpHandlers: Record<FunctionName, HttpHandler> = {
   releases,
   statuses,
   pipelines,
+  keys,
   openapi,
 };
 

@@ -2,11 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as z from 'zod';
-import { AppName } from '../shared/api/common';
+import { CreateApiKeyRequest, type ApiKeyResponse } from '../shared/api/api-keys';
 import { ROLES } from '../shared/domain/access';
 import { DomainError } from '../shared/domain/errors';
-import { createApiKey, listApiKeys, revokeApiKey, type ApiKeySummary } from '../shared/operations/api-keys';
+import { createApiKey, listApiKeys, revokeApiKey } from '../shared/operations/api-keys';
 import { createStore, useStore } from '../shared/store/client';
 import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
 import { startDynalite } from './dynalite';
@@ -27,14 +26,8 @@ const USAGE = `usage:
 
 export class UsageError extends Error {}
 
-const CreateOptions = z.strictObject({
-  role: z.enum(ROLES),
-  apps: z.array(AppName).optional(),
-  email: z.email().max(254).optional(),
-});
-
 export type KeysCommand =
-  | { command: 'create'; options: z.infer<typeof CreateOptions> }
+  | { command: 'create'; options: CreateApiKeyRequest }
   | { command: 'list' }
   | { command: 'revoke'; id: string };
 
@@ -56,14 +49,14 @@ export const parseKeysCommand = (argv: readonly string[]): KeysCommand => {
   const [command, ...rest] = argv;
   const { values, positionals } = parseFlags(rest);
   if (command === 'create' && positionals.length === 0) {
-    const options = CreateOptions.safeParse({
+    const options = CreateApiKeyRequest.safeParse({
       role: values.role,
       apps: values.apps?.split(',').map((app) => app.trim()).filter(Boolean),
       email: values.email,
     });
     if (!options.success) {
       const issue = options.error.issues[0];
-      throw new UsageError(`--${issue?.path.join('.') ?? 'role'}: ${issue?.message ?? 'invalid'}`);
+      throw new UsageError(`--${String(issue?.path[0] ?? 'role')}: ${issue?.message ?? 'invalid'}`);
     }
     return { command: 'create', options: options.data };
   }
@@ -74,7 +67,7 @@ export const parseKeysCommand = (argv: readonly string[]): KeysCommand => {
   throw new UsageError(command ? `cannot understand "keys ${argv.join(' ')}"` : 'no command given');
 };
 
-const describeKey = (key: ApiKeySummary): string =>
+const describeKey = (key: ApiKeyResponse): string =>
   [
     key.id,
     key.role.padEnd(9),

@@ -2,6 +2,7 @@ import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteaso
 import * as z from 'zod';
 import { PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type Route, type RouteKey } from '../http/routes';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from '../idempotency/contract';
+import { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse } from './api-keys';
 import { AppResponse, CreateAppRequest } from './apps';
 import { BuildResponse, CreateBuildRequest, UpdateBuildRequest } from './builds';
 import { ErrorResponse } from './common';
@@ -141,6 +142,16 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     summary: 'Get a promotion',
     success: { status: 200, description: 'The promotion', schema: PromotionResponse },
   },
+  'POST /api-keys': {
+    summary: 'Mint an API key (admin for all apps only); the key is in this response and nowhere else',
+    body: CreateApiKeyRequest,
+    success: { status: 201, description: 'The key and its grants', schema: CreatedApiKeyResponse, location: true },
+  },
+  'GET /api-keys': { summary: 'List API keys (never the keys themselves)', success: { status: 200, description: 'Keys', schema: list(ApiKeyResponse) } },
+  'DELETE /api-keys/{key}': {
+    summary: 'Revoke an API key; requests with it get 401 from then on',
+    success: { status: 200, description: 'The revoked key', schema: ApiKeyResponse },
+  },
   'GET /openapi.json': {
     summary: 'This document',
     success: { status: 200, description: 'OpenAPI 3.1 document', schema: z.record(z.string(), z.unknown()) },
@@ -152,6 +163,7 @@ const PARAMETER_DESCRIPTIONS: Record<string, string> = {
   pipeline: 'Pipeline name or id',
   release: 'Release id, or its version number',
   context: 'Status check context',
+  key: 'API key id (not the key)',
 };
 
 const pathParametersOf = (path: string): z.ZodObject | undefined => {

@@ -2,7 +2,7 @@
  * Every HTTP route and the Lambda function that serves it. The CDK stack creates one API Gateway route
  * per entry and the local server matches requests against the same list, so the two cannot disagree.
  */
-export const FUNCTION_NAMES = ['apps', 'builds', 'releases', 'statuses', 'pipelines', 'openapi'] as const;
+export const FUNCTION_NAMES = ['apps', 'builds', 'releases', 'statuses', 'pipelines', 'keys', 'openapi'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export const ROUTES = [
@@ -29,6 +29,9 @@ export const ROUTES = [
   { method: 'GET', path: '/apps/{app}/pipeline-couplings', fn: 'pipelines' },
   { method: 'POST', path: '/pipeline-promotions', fn: 'pipelines' },
   { method: 'GET', path: '/pipeline-promotions/{promotion}', fn: 'pipelines' },
+  { method: 'POST', path: '/api-keys', fn: 'keys' },
+  { method: 'GET', path: '/api-keys', fn: 'keys' },
+  { method: 'DELETE', path: '/api-keys/{key}', fn: 'keys' },
   { method: 'GET', path: '/openapi.json', fn: 'openapi' },
 ] as const satisfies readonly { method: string; path: string; fn: FunctionName }[];
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Principal, Role } from '../domain/access';
-import { notFound } from '../domain/errors';
+import type { ApiKeyResponse } from '../api/api-keys';
+import { authorize, type Principal, type Role } from '../domain/access';
+import { DomainError, notFound } from '../domain/errors';
 import {
   findApiKeyByHash,
   findApiKeyById,
@@ -45,16 +46,34 @@ export const authenticate = async (presented: string | undefined): Promise<Princ
   return { keyId: record.id, role: record.role, apps: record.apps, email: record.email };
 };
 
-/** What may be shown about a key: everything but its hash (which would allow offline guessing). */
-export type ApiKeySummary = Omit<ApiKeyRecord, 'key_hash'>;
+/** What may be shown about a key: never the key, nor its hash (which would allow offline guessing). */
+export const summarizeApiKey = (record: ApiKeyRecord): ApiKeyResponse => ({
+  id: record.id,
+  role: record.role,
+  apps: record.apps,
+  email: record.email,
+  created_at: record.created_at,
+  revoked_at: record.revoked_at ?? null,
+});
 
-const summaryOf = ({ key_hash: _hash, ...summary }: ApiKeyRecord): ApiKeySummary => ({ ...summary, revoked_at: summary.revoked_at ?? null });
-
-export const listApiKeys = async (): Promise<ApiKeySummary[]> => (await listApiKeyRecords()).map(summaryOf);
+export const listApiKeys = async (): Promise<ApiKeyResponse[]> => (await listApiKeyRecords()).map(summarizeApiKey);
 
 /** Revokes a key by its id; from then on it authenticates nobody. Revoking twice is harmless. */
-export const revokeApiKey = async (id: string): Promise<ApiKeySummary> => {
+export const revokeApiKey = async (id: string): Promise<ApiKeyResponse> => {
   const record = await findApiKeyById(id);
   if (!record) throw notFound('api_key', id);
-  return summaryOf(await markApiKeyRevoked(record, new Date().toISOString()));
+  return summarizeApiKey(await markApiKeyRevoked(record, new Date().toISOString()));
+};
+
+/**
+ * Managing keys over HTTP takes an admin key for all apps: an admin limited to some apps could
+ * otherwise mint itself a key for every app.
+ */
+export const requireKeyManager = (principal: Principal): void => {
+  authorize(principal, 'keys:manage');
+  if (principal.apps !== null) {
+    throw new DomainError('forbidden', 'forbidden_scoped_key', 'Only an admin key for all apps may manage API keys.', {
+      apps: principal.apps,
+    });
+  }
 };
