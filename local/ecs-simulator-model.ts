@@ -266,16 +266,19 @@ export class EcsSimulatorModel {
     const ref = { cluster: clusterOf(input), service: nameOf(requiredString(input, 'service')) };
     const service = await this.findService(ref);
     if (!service) throw new EcsApiError('ServiceNotFoundException', 'Service not found.');
-    const desiredCount = input.desiredCount;
-    if (desiredCount !== undefined && desiredCount !== null) {
-      if (typeof desiredCount !== 'number' || !Number.isInteger(desiredCount) || desiredCount < 0) {
-        throw new EcsApiError('InvalidParameterException', 'desiredCount must be a non-negative integer.');
-      }
-      service.desiredCount = desiredCount;
+    const desiredCount = input.desiredCount ?? undefined;
+    if (
+      desiredCount !== undefined &&
+      (typeof desiredCount !== 'number' || !Number.isInteger(desiredCount) || desiredCount < 0)
+    ) {
+      throw new EcsApiError('InvalidParameterException', 'desiredCount must be a non-negative integer.');
     }
-    service.configuration = this.mergeConfiguration(service.configuration, input.deploymentConfiguration);
+    const configuration = this.mergeConfiguration(service.configuration, input.deploymentConfiguration);
     const requested = stringField(input, 'taskDefinition');
     const target = requested ? this.resolveTaskDefinition(requested).definition.taskDefinitionArn : undefined;
+    // Only a request found valid as a whole changes the service.
+    if (typeof desiredCount === 'number') service.desiredCount = desiredCount;
+    service.configuration = configuration;
     const primary = this.primaryOf(service);
     if ((target && target !== primary.taskDefinitionArn) || input.forceNewDeployment === true) {
       this.startDeployment(service, target ?? primary.taskDefinitionArn);

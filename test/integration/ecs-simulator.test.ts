@@ -288,8 +288,9 @@ describe('the ECS simulator', () => {
       client.send(new RegisterTaskDefinitionCommand({ family: 'web', containerDefinitions: [] })),
     ).rejects.toMatchObject({ name: 'ClientException', message: 'Container list cannot be empty.' });
     await expect(
-      client.send(new UpdateServiceCommand({ cluster: 'local', service: 'web', taskDefinition: 'nope:9' })),
-    ).rejects.toMatchObject({ name: 'ClientException' });
+      client.send(new UpdateServiceCommand({ cluster: 'local', service: 'web', desiredCount: 5, taskDefinition: 'nope:9' })),
+    ).rejects.toMatchObject({ name: 'ClientException', message: 'Unable to describe task definition.' });
+    expect(await describeService(client, 'local', 'web')).toMatchObject({ desiredCount: 3, deployments: [{ rolloutState: 'COMPLETED' }] });
 
     const unknown = await fetch(simulator.endpoint, {
       method: 'POST',
