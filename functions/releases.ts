@@ -2,8 +2,8 @@ import { CreateReleaseRequest, ListReleasesQuery } from '../shared/api/releases'
 import { presentRelease } from '../shared/api/presenters';
 import { actorOf, authorize } from '../shared/domain/access';
 import { httpFunction } from '../shared/http/http-function';
-import { idempotencyKeyOf, runOnce } from '../shared/idempotency/idempotency';
 import { parseInput } from '../shared/http/request';
+import { idempotencyKeyOf, runOnce } from '../shared/idempotency/idempotency';
 import { requireApp } from '../shared/operations/apps';
 import { createRelease, listReleases, requireRelease, requireReleaseById } from '../shared/operations/releases';
 

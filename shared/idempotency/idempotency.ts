@@ -25,6 +25,8 @@ import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from '
  * Lambda's remaining time at the start has passed.
  */
 export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY';
+/** The table's TTL attribute must be this one, so DynamoDB deletes records once their window is over. */
+export const IDEMPOTENCY_EXPIRY_ATTRIBUTE = 'expiration';
 
 /** Who asks and for what: the same key from another caller, route or app is a different key. */
 export type IdempotencyScope = { caller: string; operation: string; resource: string };
@@ -47,7 +49,7 @@ const persistenceFor = (store: Store): DynamoDBPersistenceLayer => {
       keyAttr: 'pk',
       sortKeyAttr: 'sk',
       staticPkValue: IDEMPOTENCY_PARTITION,
-      expiryAttr: 'expiration',
+      expiryAttr: IDEMPOTENCY_EXPIRY_ATTRIBUTE,
     });
     layers.set(store, layer);
   }
