@@ -88,8 +88,7 @@ export const ecsSdkTaskHandlers = (
   definition: { States?: Record<string, StateDefinition> },
   endpoint: string,
 ): Record<string, EcsSdkTask> => {
-  // Standard mode with one attempt: adaptive mode would also pace later calls after a throttle, which Step Functions does not.
-  const client = createEcsClient({ endpoint, maxAttempts: 1, retryMode: 'standard' });
+  const client = createEcsClient({ endpoint, maxAttempts: 1 });
   const handlers: Record<string, EcsSdkTask> = {};
   const visit = (states: Record<string, StateDefinition> = {}) => {
     for (const [name, state] of Object.entries(states)) {

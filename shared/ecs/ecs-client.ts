@@ -18,9 +18,7 @@ export const getEcsClient = (): ECSClient => {
   return client;
 };
 
-export const createEcsClient = (
-  options: { endpoint?: string | undefined; maxAttempts?: number; retryMode?: 'adaptive' | 'standard' } = {},
-): ECSClient => {
+export const createEcsClient = (options: { endpoint?: string | undefined; maxAttempts?: number } = {}): ECSClient => {
   const local = options.endpoint !== undefined && options.endpoint !== '';
   return new ECSClient({
     ...(local
@@ -31,7 +29,9 @@ export const createEcsClient = (
         }
       : {}),
     maxAttempts: options.maxAttempts ?? ECS_MAX_ATTEMPTS,
-    retryMode: options.retryMode ?? 'adaptive',
+    // A client that never retries (as Step Functions' direct integrations, which Retry in the state
+    // machine) must not pace its later calls either, which adaptive mode would after one throttle.
+    retryMode: options.maxAttempts === 1 ? 'standard' : 'adaptive',
   });
 };
 
