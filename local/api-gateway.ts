@@ -67,6 +67,15 @@ const lambdaContext = (fn: string, requestId: string): Context =>
     succeed: () => undefined,
   }) as Context;
 
+/** Path parameters as API Gateway hands them over, decoded; undefined when the encoding is malformed. */
+const decodePathParameters = (names: string[], match: RegExpExecArray): Record<string, string> | undefined => {
+  try {
+    return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]));
+  } catch {
+    return undefined;
+  }
+};
+
 const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   response.end(JSON.stringify(body));
@@ -97,9 +106,13 @@ export const createApiGateway = (options: {
         return;
       }
       const { route, match } = matched;
-      const pathParameters = Object.fromEntries(
-        route.names.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]),
-      );
+      const pathParameters = decodePathParameters(route.names, match);
+      if (!pathParameters) {
+        sendJson(response, 400, {
+          error: { code: 'invalid_path', message: `The path ${url.pathname} is not validly percent-encoded.`, details: {} },
+        });
+        return;
+      }
       const body = await readBody(request);
       const requestId = randomUUID();
       const headers = Object.fromEntries(

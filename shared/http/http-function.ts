@@ -44,12 +44,16 @@ const errorResult = (status: number, code: string, message: string, details: Rec
   body: JSON.stringify({ error: { code, message, details } }),
 });
 
-/** Faults of our dependencies that a client should simply retry. */
+/**
+ * Faults of our dependencies that a client should simply retry: throttling, timeouts, dropped connections
+ * and any server-side fault an AWS service reports (the SDK marks those `$fault: 'server'`).
+ */
 const isTransientFault = (error: unknown): boolean =>
   error instanceof Error &&
-  /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|ServiceUnavailable|TimeoutError|ECONNRESET|ECONNREFUSED/.test(
-    `${error.name} ${error.message}`,
-  );
+  ((error as { $fault?: string }).$fault === 'server' ||
+    /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|ServiceUnavailable|InternalServerError|TimeoutError|ECONNRESET|ECONNREFUSED|socket hang up/.test(
+      `${error.name} ${error.message}`,
+    ));
 
 const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayProxyStructuredResultV2 => {
   if (error instanceof DomainError) {
