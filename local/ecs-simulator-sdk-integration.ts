@@ -7,14 +7,13 @@ import {
   UpdateServiceCommand,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
-import { createEcsClient } from '../shared/ecs/ecs-client';
 
 /**
  * Runs the rollout state machine's direct ECS integrations (`arn:aws:states:::aws-sdk:ecs:<action>`)
  * locally against the ECS SIMULATOR, the way Step Functions runs them in the cloud: PascalCase
  * parameters in, PascalCase result out, no SDK-level retries (the state's Retry decides), and failures
  * named `Ecs.<ErrorName>` so the same Retry/Catch ErrorEquals match locally and in AWS.
- * Plug the handlers into aws-local-stepfunctions' `overrides.taskResourceLocalHandlers`.
+ * The handlers go into aws-local-stepfunctions' `overrides.taskResourceLocalHandlers`.
  */
 
 export const ECS_SDK_RESOURCE_PREFIX = 'arn:aws:states:::aws-sdk:ecs:';
@@ -70,35 +69,4 @@ export const ecsSdkTask = (resource: string, client: ECSClient): EcsSdkTask => {
       throw failure;
     }
   };
-};
-
-type StateDefinition = {
-  Type?: string;
-  Resource?: string;
-  Branches?: { States?: Record<string, StateDefinition> }[];
-  ItemProcessor?: { States?: Record<string, StateDefinition> };
-  Iterator?: { States?: Record<string, StateDefinition> };
-};
-
-/**
- * Local handlers, by state name, for every `aws-sdk:ecs:*` Task state of a state machine definition
- * (Parallel branches and Map processors included), all talking to the simulator at `endpoint`.
- */
-export const ecsSdkTaskHandlers = (
-  definition: { States?: Record<string, StateDefinition> },
-  endpoint: string,
-): Record<string, EcsSdkTask> => {
-  const client = createEcsClient({ endpoint, maxAttempts: 1 });
-  const handlers: Record<string, EcsSdkTask> = {};
-  const visit = (states: Record<string, StateDefinition> = {}) => {
-    for (const [name, state] of Object.entries(states)) {
-      if (state.Type === 'Task' && state.Resource?.startsWith(ECS_SDK_RESOURCE_PREFIX)) {
-        handlers[name] = ecsSdkTask(state.Resource, client);
-      }
-      for (const branch of state.Branches ?? []) visit(branch.States);
-      visit((state.ItemProcessor ?? state.Iterator)?.States);
-    }
-  };
-  visit(definition.States);
-  return handlers;
 };

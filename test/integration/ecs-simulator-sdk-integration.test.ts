@@ -1,7 +1,7 @@
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEcsSimulator, type EcsSimulator } from '../../local/ecs-simulator';
-import { ecsSdkTask, ecsSdkTaskHandlers } from '../../local/ecs-simulator-sdk-integration';
+import { ecsSdkTask } from '../../local/ecs-simulator-sdk-integration';
 import { createEcsClient } from '../../shared/ecs/ecs-client';
 
 const opened: EcsSimulator[] = [];
@@ -9,13 +9,22 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((simulator) => simulator.close()));
 });
 
+/** What the local Step Functions does for the rollout: one single-attempt client, one handler per ECS state. */
+const handlersFor = (endpoint: string) => {
+  const client = createEcsClient({ endpoint, maxAttempts: 1 });
+  return {
+    DescribeService: ecsSdkTask('arn:aws:states:::aws-sdk:ecs:describeServices', client),
+    UpdateService: ecsSdkTask('arn:aws:states:::aws-sdk:ecs:updateService', client),
+  };
+};
+
 const simulator = async (options: Parameters<typeof startEcsSimulator>[0] = {}) => {
   const started = await startEcsSimulator({ batchIntervalMs: 10, ...options });
   opened.push(started);
   return started;
 };
 
-/** Describe the service, register a copy of its task definition, update the service: as direct integrations. */
+/** Describe the service and update it onto its current task definition: both as direct integrations. */
 const definition: StateMachineDefinition = {
   StartAt: 'DescribeService',
   States: {
@@ -25,39 +34,28 @@ const definition: StateMachineDefinition = {
       Parameters: { Cluster: 'local', 'Services.$': 'States.Array($.service)' },
       ResultSelector: { 'TaskDefinition.$': '$.Services[0].TaskDefinition' },
       ResultPath: '$.current',
-      Next: 'Deploy',
+      Next: 'UpdateService',
     },
-    Deploy: {
-      Type: 'Parallel',
-      Branches: [
-        {
-          StartAt: 'UpdateService',
-          States: {
-            UpdateService: {
-              Type: 'Task',
-              Resource: 'arn:aws:states:::aws-sdk:ecs:updateService',
-              Parameters: {
-                Cluster: 'local',
-                'Service.$': '$.service',
-                'TaskDefinition.$': '$.current.TaskDefinition',
-                ForceNewDeployment: true,
-                DeploymentConfiguration: {
-                  MinimumHealthyPercent: 100,
-                  MaximumPercent: 200,
-                  DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-                },
-              },
-              ResultSelector: { 'DeploymentId.$': '$.Service.Deployments[0].Id', 'Status.$': '$.Service.Deployments[0].Status' },
-              Retry: [{ ErrorEquals: ['Ecs.ThrottlingException'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }],
-              Catch: [{ ErrorEquals: ['Ecs.ServiceNotFoundException'], ResultPath: '$.error', Next: 'NotFound' }],
-              End: true,
-            },
-            NotFound: { Type: 'Pass', Parameters: { 'Error.$': '$.error.Error' }, End: true },
-          },
+    UpdateService: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::aws-sdk:ecs:updateService',
+      Parameters: {
+        Cluster: 'local',
+        'Service.$': '$.service',
+        'TaskDefinition.$': '$.current.TaskDefinition',
+        ForceNewDeployment: true,
+        DeploymentConfiguration: {
+          MinimumHealthyPercent: 100,
+          MaximumPercent: 200,
+          DeploymentCircuitBreaker: { Enable: true, Rollback: true },
         },
-      ],
+      },
+      ResultSelector: { 'DeploymentId.$': '$.Service.Deployments[0].Id', 'Status.$': '$.Service.Deployments[0].Status' },
+      Retry: [{ ErrorEquals: ['Ecs.ThrottlingException'], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 }],
+      Catch: [{ ErrorEquals: ['Ecs.ServiceNotFoundException'], ResultPath: '$.error', Next: 'NotFound' }],
       End: true,
     },
+    NotFound: { Type: 'Pass', Parameters: { 'Error.$': '$.error.Error' }, End: true },
   },
 };
 
@@ -65,16 +63,13 @@ describe("the rollout's direct ECS integrations, run locally", () => {
   it('take PascalCase parameters, answer PascalCase results and let the Retry ride out throttling', async () => {
     const ecs = await simulator();
     ecs.injectFault({ operation: 'UpdateService', error: 'ThrottlingException', times: 2 });
-    const handlers = ecsSdkTaskHandlers(definition, ecs.endpoint);
-    expect(Object.keys(handlers).sort()).toEqual(['DescribeService', 'UpdateService']);
-
+    const handlers = handlersFor(ecs.endpoint);
     const machine = new StateMachine(definition);
     const execution = machine.run(
       { service: 'web' },
       { overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: { UpdateService: 0 } } },
     );
-    const [result] = (await execution.result) as [{ DeploymentId: string; Status: string }];
-    expect(result).toEqual({ DeploymentId: expect.stringMatching(/^ecs-svc\/\d+$/), Status: 'PRIMARY' });
+    expect(await execution.result).toEqual({ DeploymentId: expect.stringMatching(/^ecs-svc\/\d+$/), Status: 'PRIMARY' });
   });
 
   it('name ECS failures Ecs.<ErrorName> so Catch matches them as in AWS', async () => {
@@ -84,9 +79,9 @@ describe("the rollout's direct ECS integrations, run locally", () => {
     const machine = new StateMachine(definition);
     const execution = machine.run(
       { service: 'web' },
-      { overrides: { taskResourceLocalHandlers: ecsSdkTaskHandlers(definition, ecs.endpoint) } },
+      { overrides: { taskResourceLocalHandlers: handlersFor(ecs.endpoint) } },
     );
-    expect(await execution.result).toEqual([{ Error: 'Ecs.ServiceNotFoundException' }]);
+    expect(await execution.result).toEqual({ Error: 'Ecs.ServiceNotFoundException' });
   });
 
   it('keep user-defined map keys as they are and pass timestamps on as ISO strings', async () => {
