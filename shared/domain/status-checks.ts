@@ -58,16 +58,21 @@ export const updateStatusCheck = (
   patch: StatusCheckPatch,
   at: string,
 ): ChecksChange => {
-  const existing = release.checks[context];
-  if (!existing) {
-    throw new DomainError('not_found', 'status_not_found', `Release v${release.version} has no status for ${context}.`, { context });
-  }
+  const existing = requireStatusCheck(release, context);
   const updated: StatusCheck = {
     ...existing,
     ...Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)),
     updated_at: at,
   };
   return withChecks({ ...release.checks, [context]: updated });
+};
+
+export const requireStatusCheck = (release: Pick<Release, 'checks' | 'version'>, context: string): StatusCheck => {
+  const check = release.checks[context];
+  if (!check) {
+    throw new DomainError('not_found', 'status_not_found', `Release v${release.version} has no status for ${context}.`, { context });
+  }
+  return check;
 };
 
 /** Oldest first, so a listing reads as the order checks were reported in. */

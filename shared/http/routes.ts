@@ -19,6 +19,7 @@ export const ROUTES = [
   { method: 'GET', path: '/apps/{app}/releases/{release}', fn: 'releases' },
   { method: 'POST', path: '/apps/{app}/releases/{release}/statuses', fn: 'statuses' },
   { method: 'GET', path: '/apps/{app}/releases/{release}/statuses', fn: 'statuses' },
+  { method: 'GET', path: '/apps/{app}/releases/{release}/statuses/{context}', fn: 'statuses' },
   { method: 'PATCH', path: '/apps/{app}/releases/{release}/statuses/{context}', fn: 'statuses' },
   { method: 'POST', path: '/pipelines', fn: 'pipelines' },
   { method: 'GET', path: '/pipelines', fn: 'pipelines' },

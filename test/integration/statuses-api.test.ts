@@ -63,6 +63,9 @@ describe('release statuses', () => {
     const created = await slipway.call('POST', statusesPath(release), { body });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({ ...body, id: expect.any(String), created_at: expect.any(String), updated_at: expect.any(String) });
+    const location = created.headers.get('location');
+    expect(location).toBe(`${statusesPath(release)}/ci%2Funit`);
+    expect((await slipway.call('GET', location as string)).body).toEqual(created.body);
     expect(await stateOf(release)).toBe('success');
 
     await post(release, 'qa.smoke+eu', 'pending');
@@ -88,9 +91,10 @@ describe('release statuses', () => {
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.error.code).toBe('status_context_exists');
     for (const context of ['ci%2Flint', 'x', 'bad%20context']) {
-      const unknown = await slipway.call('PATCH', `${statusesPath(release)}/${context}`, { body: { state: 'error' } });
-      expect(unknown.status).toBe(404);
-      expect(unknown.body.error.code).toBe('status_not_found');
+      for (const method of ['PATCH', 'GET']) {
+        const unknown = await slipway.call(method, `${statusesPath(release)}/${context}`, method === 'PATCH' ? { body: { state: 'error' } } : {});
+        expect([unknown.status, unknown.body.error.code]).toEqual([404, 'status_not_found']);
+      }
     }
     const invalid: Record<string, unknown>[] = [
       { context: 'ci', name: 'n', state: 'success' },
