@@ -98,6 +98,10 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     summary: "A release's status checks and their combined state",
     success: { status: 200, description: 'Statuses and state', schema: ReleaseStatusesResponse },
   },
+  'GET /apps/{app}/releases/{release}/statuses/{context}': {
+    summary: 'Get one status check by its context',
+    success: { status: 200, description: 'The status', schema: StatusResponse },
+  },
   'PATCH /apps/{app}/releases/{release}/statuses/{context}': {
     summary: 'Update a status check',
     body: UpdateStatusRequest,
