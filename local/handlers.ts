@@ -1,11 +1,17 @@
 import { handler as apps } from '../functions/apps';
 import { handler as authorizer } from '../functions/authorizer';
 import { handler as builds } from '../functions/builds';
+import { handler as ecsDeploymentEvents } from '../functions/ecs-deployment-events';
 import { handler as keys } from '../functions/keys';
 import { handler as openapi } from '../functions/openapi';
 import { handler as pipelines } from '../functions/pipelines';
 import { handler as releases } from '../functions/releases';
+import { handler as rolloutAwait } from '../functions/rollout-await';
+import { handler as rolloutDeploy } from '../functions/rollout-deploy';
+import { handler as rolloutFinish } from '../functions/rollout-finish';
+import { handler as rolloutLock } from '../functions/rollout-lock';
 import { handler as statuses } from '../functions/statuses';
+import type { RolloutStep } from '../infra/rollout';
 import type { FunctionName } from '../shared/http/routes';
 import type { Authorizer, HttpHandler } from './api-gateway';
 
@@ -21,3 +27,14 @@ export const httpHandlers: Record<FunctionName, HttpHandler> = {
 };
 
 export const localAuthorizer: Authorizer = authorizer;
+
+/** The rollout state machine's step Lambdas, by the step names its CDK construct gives them. */
+export const rolloutStepHandlers: Record<RolloutStep, (event: unknown) => Promise<unknown>> = {
+  lock: rolloutLock,
+  deploy: rolloutDeploy,
+  await: rolloutAwait,
+  finish: rolloutFinish,
+};
+
+/** The target of the EventBridge rule for ECS deployment state changes. */
+export const deploymentEventsHandler: (event: unknown) => Promise<unknown> = ecsDeploymentEvents;

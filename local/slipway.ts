@@ -9,12 +9,15 @@ import { createApiGateway } from './api-gateway';
 import { startDynalite } from './dynalite';
 import { publishEndpoint, withdrawEndpoint } from './endpoint-file';
 import { httpHandlers, localAuthorizer } from './handlers';
+import { disableLocalRollouts, startLocalRollouts, type LocalRolloutOptions, type LocalRollouts } from './rollout-runtime';
 import { ensureTable } from './table';
 
 export type LocalSlipway = {
   url: string;
   /** Set only when this start created the first admin key; it is never shown again. */
   bootstrapAdminKey: string | null;
+  /** The ECS simulator and the local Step Functions, unless started with `rollouts: false`. */
+  rollouts: LocalRollouts | null;
   close: () => Promise<void>;
 };
 
@@ -26,6 +29,8 @@ export const startLocalSlipway = async (options: {
   port?: number;
   host?: string;
   dataDir?: string | undefined;
+  /** false: no state machine, so releases stay `queued`. */
+  rollouts?: LocalRolloutOptions | false;
 }): Promise<LocalSlipway> => {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const dynamo = await startDynalite({ path: options.dataDir });
@@ -36,6 +41,8 @@ export const startLocalSlipway = async (options: {
   useStore(store);
   await ensureTable(store);
   if (options.dataDir) await publishEndpoint(options.dataDir, dynamo.endpoint);
+  if (options.rollouts === false) disableLocalRollouts();
+  const rollouts = options.rollouts === false ? null : await startLocalRollouts(options.rollouts);
 
   const bootstrapAdminKey = (await anyApiKeyExists())
     ? null
@@ -48,10 +55,12 @@ export const startLocalSlipway = async (options: {
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     bootstrapAdminKey,
+    rollouts,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (options.dataDir) await withdrawEndpoint(options.dataDir);
+      await rollouts?.close();
       await dynamo.close();
     },
   };

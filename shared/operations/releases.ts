@@ -17,6 +17,7 @@ import {
 } from '../store/releases-store';
 import { requireSlugForRelease } from './builds';
 import { directReleaseRefusalFor } from './pipelines';
+import { startRollout } from '../rollout/start-rollout';
 
 /** Bounds the optimistic-concurrency retries of writers racing on one app's releases. */
 const MAX_VERSION_CLAIMS = 200;
@@ -67,7 +68,11 @@ export const recordRelease = async (
       checks: {},
       revision: 0,
     };
-    if (await claimReleaseVersion(release)) return release;
+    if (await claimReleaseVersion(release)) {
+      // Every release, whatever triggered it, rolls out the same way once its version is its own.
+      await startRollout(release);
+      return release;
+    }
     // Spread the retries of many racing writers so they do not collide again in lockstep.
     await sleep(Math.random() * Math.min(50, attempt * 2));
   }

@@ -1,5 +1,6 @@
 import type { Role } from '../../shared/domain/access';
 import { createApiKey } from '../../shared/operations/api-keys';
+import type { LocalRolloutOptions } from '../../local/rollout-runtime';
 import { startLocalSlipway, type LocalSlipway } from '../../local/slipway';
 
 export type ApiResponse<T = unknown> = { status: number; headers: Headers; body: T };
@@ -15,9 +16,14 @@ export type TestSlipway = LocalSlipway & {
   keyFor: (role: Role, apps?: string[]) => Promise<string>;
 };
 
-/** Slipway on a fresh dynalite (in memory unless `dataDir` is given) and a free loopback port, driven over real HTTP. */
-export const startTestSlipway = async (options: { dataDir?: string } = {}): Promise<TestSlipway> => {
-  const slipway = await startLocalSlipway({ port: 0, dataDir: options.dataDir });
+/**
+ * Slipway on a fresh dynalite (in memory unless `dataDir` is given) and a free loopback port, driven over real HTTP.
+ * Releases roll out (ECS simulator + local Step Functions) only when `rollouts` asks for it; otherwise they stay queued.
+ */
+export const startTestSlipway = async (
+  options: { dataDir?: string; rollouts?: LocalRolloutOptions } = {},
+): Promise<TestSlipway> => {
+  const slipway = await startLocalSlipway({ port: 0, dataDir: options.dataDir, rollouts: options.rollouts ?? false });
   const adminKey = slipway.bootstrapAdminKey;
   if (!adminKey) throw new Error('a fresh store must mint a bootstrap admin key');
   const call: TestSlipway['call'] = async (method, path, options = {}) => {

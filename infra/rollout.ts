@@ -1,0 +1,329 @@
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import {
+  CustomState,
+  DefinitionBody,
+  Errors,
+  IntegrationPattern,
+  JitterType,
+  JsonPath,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+  TaskInput,
+  type TaskStateBase,
+  Timeout,
+  type RetryProps,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { ROLLING_DEPLOYMENT_CONFIGURATION } from '../shared/ecs/ecs-adapter';
+import { DEPLOYMENT_EVENT_PATTERN } from '../shared/rollout/contract';
+import { slipwayFunction } from './slipway-function';
+import { grantTableData } from './slipway-table';
+
+/** The rollout's step Lambdas, by the name the local Step Functions emulator maps them back with. */
+export const ROLLOUT_STEP_ENTRIES = {
+  lock: 'functions/rollout-lock.ts',
+  deploy: 'functions/rollout-deploy.ts',
+  await: 'functions/rollout-await.ts',
+  finish: 'functions/rollout-finish.ts',
+} as const;
+export type RolloutStep = keyof typeof ROLLOUT_STEP_ENTRIES;
+
+/** State names, for whoever scales or counts them (the local emulator, tests, the bench). */
+export const ROLLOUT_STATES = {
+  lock: 'Lock',
+  deploy: 'Deploy',
+  updateService: 'UpdateService',
+  await: 'AwaitDeployment',
+  finish: 'Finish',
+  salvage: 'Salvage',
+} as const;
+
+/** How long a parked Lock step sleeps before it looks at the lock again on its own (a lost wake-up's cost). */
+const LOCK_POLL = Duration.minutes(5);
+/** How often a deployment is reconciled with DescribeServices when no ECS event resumed the wait. */
+const DEPLOYMENT_RECONCILE = Duration.minutes(1);
+
+/** Errors that retrying cannot fix: the release is settled from them at once. */
+const PERMANENT_ERRORS = ['DomainError', 'ZodError', 'RolloutLockNotHeld', 'ReleaseNotQueued', 'AppNotFound'];
+
+const BACKOFF: RetryProps = {
+  interval: Duration.seconds(1),
+  backoffRate: 2,
+  maxAttempts: 5,
+  maxDelay: Duration.seconds(20),
+  jitterStrategy: JitterType.FULL,
+};
+
+/** Context keys that scope what the rollout may touch in ECS (`npx cdk deploy -c slipway:clusters=a,b`). */
+export const ROLLOUT_CONTEXT = {
+  clusters: 'slipway:clusters',
+  taskRoles: 'slipway:taskRoleArns',
+} as const;
+
+/** Services Slipway deploys to carry this tag; the rollout may update no other service. */
+export const MANAGED_SERVICE_TAG = { key: 'slipway:managed', value: 'true' } as const;
+
+const listContext = (scope: Construct, key: string): string[] => {
+  const value: unknown = scope.node.tryGetContext(key);
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : [];
+  return items.map((item) => String(item).trim()).filter((item) => item !== '');
+};
+
+export type RolloutProps = { table: ITableV2 };
+
+/**
+ * Deploys releases: one Standard state machine per release execution (named after the release), its
+ * step Lambdas, and the EventBridge rule that resumes a rollout when ECS reports its deployment ended.
+ *
+ *   Lock (wait for task token) -> Deploy -> UpdateService (aws-sdk:ecs) -> AwaitDeployment (wait for
+ *   task token; ECS event or reconcile) -> Finish;   any failure -> Salvage.
+ *
+ * An uncontended release takes five state transitions; each lock poll or deployment reconcile adds one.
+ */
+export class Rollout extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly steps: Readonly<Record<RolloutStep, NodejsFunction>>;
+  readonly deploymentEvents: NodejsFunction;
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: RolloutProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const environment = { SLIPWAY_TABLE: props.table.tableName };
+    const fn = (name: string, entry: string, description: string) =>
+      slipwayFunction(this, name, { entry, environment, description, timeout: Duration.seconds(30) });
+
+    this.steps = {
+      lock: fn('LockStep', ROLLOUT_STEP_ENTRIES.lock, 'Rollout: take the app lock or park until handed it'),
+      deploy: fn('DeployStep', ROLLOUT_STEP_ENTRIES.deploy, 'Rollout: mark pending, register the task definition'),
+      await: fn('AwaitStep', ROLLOUT_STEP_ENTRIES.await, 'Rollout: park for ECS events, reconcile the deployment'),
+      finish: fn('FinishStep', ROLLOUT_STEP_ENTRIES.finish, 'Rollout: settle the release, pass the lock on'),
+    };
+    this.deadLetterQueue = new Queue(this, 'DeploymentEventsDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.deploymentEvents = slipwayFunction(this, 'DeploymentEvents', {
+      entry: 'functions/ecs-deployment-events.ts',
+      environment,
+      description: 'Resumes the rollout waiting on an ECS deployment that ended',
+      timeout: Duration.seconds(30),
+      deadLetterQueue: this.deadLetterQueue,
+    });
+    for (const grantee of [...Object.values(this.steps), this.deploymentEvents]) grantTableData(grantee, props.table, 'read-write');
+
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(this.definition()),
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, 'StateMachineLogs', { retention: RetentionDays.THREE_MONTHS }),
+        level: LogLevel.ALL,
+        includeExecutionData: true,
+      },
+      comment: 'Slipway: roll one release out to its ECS service',
+    });
+
+    new Rule(this, 'EcsDeploymentStateChange', {
+      description: 'ECS deployment state changes resume the rollout waiting on that deployment',
+      eventPattern: { source: [...DEPLOYMENT_EVENT_PATTERN.source], detailType: [...DEPLOYMENT_EVENT_PATTERN.detailType] },
+      targets: [
+        new LambdaFunction(this.deploymentEvents, {
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
+
+    this.grantEcs(stack);
+    this.grantCallbacks(stack);
+  }
+
+  private definition() {
+    const rollout = JsonPath.objectAt('$$.Execution.Input');
+    const stateMachineArn = JsonPath.stringAt('$$.StateMachine.Id');
+    // Retriers apply in order: a permanent error matches the first and is not retried at all.
+    const retry = (state: TaskStateBase): TaskStateBase =>
+      state.addRetry({ errors: PERMANENT_ERRORS, maxAttempts: 0 }).addRetry({ ...BACKOFF, errors: [Errors.TASKS_FAILED] });
+
+    const salvage = new LambdaInvoke(this, ROLLOUT_STATES.salvage, {
+      comment: 'Any failure: settle the release as failed (or unknown once ECS deploys) and pass the lock on',
+      lambdaFunction: this.steps.finish,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      payload: TaskInput.fromObject({ rollout, stateMachineArn, error: JsonPath.objectAt('$.error') }),
+      taskTimeout: Timeout.duration(Duration.minutes(1)),
+    }).addRetry({ ...BACKOFF, maxAttempts: 8, errors: [Errors.ALL] });
+    const onFailure = { errors: [Errors.ALL], resultPath: '$.error' };
+
+    const lock = new LambdaInvoke(this, ROLLOUT_STATES.lock, {
+      comment: "Take the app's rollout lock, or park the task token until the lock is handed over",
+      lambdaFunction: this.steps.lock,
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: TaskInput.fromObject({ rollout, stateMachineArn, taskToken: JsonPath.taskToken }),
+      taskTimeout: Timeout.duration(LOCK_POLL),
+      resultPath: JsonPath.DISCARD,
+      retryOnServiceExceptions: false,
+    });
+    retry(lock).addCatch(lock, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD }).addCatch(salvage, onFailure);
+
+    const deploy = new LambdaInvoke(this, ROLLOUT_STATES.deploy, {
+      comment: 'Mark the release pending and register its task definition revision',
+      lambdaFunction: this.steps.deploy,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      payload: TaskInput.fromObject({ rollout }),
+      resultPath: '$.deploy',
+      taskTimeout: Timeout.duration(Duration.minutes(1)),
+    });
+    retry(deploy).addCatch(salvage, onFailure);
+
+    const updateService = new CustomState(this, ROLLOUT_STATES.updateService, {
+      stateJson: {
+        Type: 'Task',
+        Comment: 'Rolling update: never below the desired count, at most double, circuit breaker with rollback',
+        Resource: 'arn:aws:states:::aws-sdk:ecs:updateService',
+        Parameters: {
+          'Cluster.$': '$.deploy.cluster',
+          'Service.$': '$.deploy.service',
+          'TaskDefinition.$': '$.deploy.taskDefinitionArn',
+          DeploymentConfiguration: {
+            MinimumHealthyPercent: ROLLING_DEPLOYMENT_CONFIGURATION.minimumHealthyPercent,
+            MaximumPercent: ROLLING_DEPLOYMENT_CONFIGURATION.maximumPercent,
+            DeploymentCircuitBreaker: {
+              Enable: ROLLING_DEPLOYMENT_CONFIGURATION.deploymentCircuitBreaker.enable,
+              Rollback: ROLLING_DEPLOYMENT_CONFIGURATION.deploymentCircuitBreaker.rollback,
+            },
+          },
+        },
+        // ECS lists the PRIMARY deployment, the one this call started, first.
+        ResultSelector: { 'deploymentId.$': '$.Service.Deployments[0].Id' },
+        ResultPath: '$.update',
+        TimeoutSeconds: 60,
+      },
+    })
+      .addRetry({
+        ...BACKOFF,
+        maxAttempts: 6,
+        errors: ['Ecs.ThrottlingException', 'Ecs.ServerException', 'Ecs.EcsException', 'Ecs.SdkClientException'],
+      })
+      .addCatch(salvage, onFailure);
+
+    const awaitDeployment = new LambdaInvoke(this, ROLLOUT_STATES.await, {
+      comment: 'Park the task token for the ECS deployment event; each timeout reconciles with ECS, up to the deadline',
+      lambdaFunction: this.steps.await,
+      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: TaskInput.fromObject({
+        rollout,
+        deploy: JsonPath.objectAt('$.deploy'),
+        deploymentId: JsonPath.stringAt('$.update.deploymentId'),
+        taskToken: JsonPath.taskToken,
+      }),
+      taskTimeout: Timeout.duration(DEPLOYMENT_RECONCILE),
+      resultPath: '$.result',
+      retryOnServiceExceptions: false,
+    });
+    retry(awaitDeployment)
+      .addCatch(awaitDeployment, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD })
+      .addCatch(salvage, onFailure);
+
+    const finish = new LambdaInvoke(this, ROLLOUT_STATES.finish, {
+      comment: 'Settle the release, make it current if it succeeded, fold in its checks, pass the lock on',
+      lambdaFunction: this.steps.finish,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      payload: TaskInput.fromObject({ rollout, stateMachineArn, result: JsonPath.objectAt('$.result') }),
+      taskTimeout: Timeout.duration(Duration.minutes(1)),
+    });
+    retry(finish).addCatch(salvage, onFailure);
+
+    return lock.next(deploy).next(updateService).next(awaitDeployment).next(finish);
+  }
+
+  /**
+   * ECS rights, scoped to the services of the clusters named in context (default: any cluster of this
+   * account and region) that carry the managed-service tag. Task definitions support no resource-level
+   * permissions for Register/Describe, so those two are on "*"; the roles a copied revision passes on
+   * are limited to ECS tasks (and to `slipway:taskRoleArns` when given).
+   */
+  private grantEcs(stack: Stack): void {
+    const clusters = listContext(this, ROLLOUT_CONTEXT.clusters);
+    const services = (clusters.length > 0 ? clusters : ['*']).map((cluster) =>
+      stack.formatArn({ service: 'ecs', resource: 'service', resourceName: `${cluster}/*` }),
+    );
+    const managed = { StringEquals: { [`aws:ResourceTag/${MANAGED_SERVICE_TAG.key}`]: MANAGED_SERVICE_TAG.value } };
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({ actions: ['ecs:UpdateService'], resources: services, conditions: managed }),
+    );
+    const readService = new PolicyStatement({ actions: ['ecs:DescribeServices'], resources: services });
+    const taskRoles = listContext(this, ROLLOUT_CONTEXT.taskRoles);
+    const deployStatements = [
+      readService,
+      new PolicyStatement({ actions: ['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], resources: ['*'] }),
+      new PolicyStatement({
+        actions: ['ecs:TagResource'],
+        resources: [stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: '*' })],
+        conditions: { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } },
+      }),
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: taskRoles.length > 0 ? taskRoles : [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: '*' })],
+        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      }),
+    ];
+    for (const statement of deployStatements) this.steps.deploy.addToRolePolicy(statement);
+    for (const grantee of [this.steps.await, this.deploymentEvents]) grantee.addToRolePolicy(readService);
+    const deployRole = this.steps.deploy.role;
+    if (deployRole) {
+      Validations.of(deployRole).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'ecs:RegisterTaskDefinition and ecs:DescribeTaskDefinition support no resource-level permissions; the ' +
+          'Deploy step copies the service\'s current revision with them. Every other ECS action is scoped.',
+      });
+    }
+  }
+
+  /**
+   * Resuming a parked step, and starting or looking at a queued release's execution. The state machine
+   * hands its own ARN to the steps ($$.StateMachine.Id) and these rights live in a policy of their own:
+   * the state machine references the functions, so the functions cannot reference it back.
+   */
+  private grantCallbacks(stack: Stack): void {
+    const callbacks = new Policy(this, 'StepCallbacks');
+    callbacks.addStatements(
+      new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [this.stateMachine.stateMachineArn] }),
+    );
+    const starters = new Policy(this, 'QueueStarts');
+    starters.addStatements(
+      new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
+      new PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        resources: [
+          stack.formatArn({
+            service: 'states',
+            resource: 'execution',
+            resourceName: `${this.stateMachine.stateMachineName}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+    const attach = (policy: Policy, functions: NodejsFunction[]) => {
+      for (const fn of functions) if (fn.role) policy.attachToRole(fn.role);
+    };
+    attach(callbacks, [this.steps.lock, this.steps.await, this.steps.finish, this.deploymentEvents]);
+    attach(starters, [this.steps.lock, this.steps.finish]);
+  }
+}

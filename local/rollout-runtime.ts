@@ -1,0 +1,68 @@
+import { createEcsClient, useEcsClient } from '../shared/ecs/ecs-client';
+import { DEPLOYMENT_EVENT_PATTERN } from '../shared/rollout/contract';
+import { createSfnClient, useSfnClient } from '../shared/rollout/sfn';
+import { startEcsSimulator, type DeploymentStateChangeEvent, type EcsSimulator, type EcsSimulatorOptions } from './ecs-simulator';
+import { deploymentEventsHandler, rolloutStepHandlers } from './handlers';
+import { startStepFunctionsEmulator, type StepFunctionsEmulator } from './step-functions';
+
+export type LocalRolloutOptions = {
+  /** Scales the state machine's timeouts, polls and retry intervals (tests: e.g. 0.001). */
+  timeScale?: number;
+  /** ROLLOUT_DEADLINE_SECONDS for releases started by this server. */
+  deadlineSeconds?: number;
+  ecs?: Omit<EcsSimulatorOptions, 'onDeploymentEvent'>;
+};
+
+export type LocalRollouts = {
+  stepFunctions: StepFunctionsEmulator;
+  ecs: EcsSimulator;
+  close: () => Promise<void>;
+};
+
+const ROLLOUT_ENV = ['ECS_ENDPOINT', 'SFN_ENDPOINT', 'ROLLOUT_STATE_MACHINE_ARN', 'ROLLOUT_DEADLINE_SECONDS'] as const;
+
+/** What the EventBridge rule lets through to its target. */
+const matchesRule = (event: DeploymentStateChangeEvent): boolean =>
+  (DEPLOYMENT_EVENT_PATTERN.source as readonly string[]).includes(event.source) &&
+  (DEPLOYMENT_EVENT_PATTERN.detailType as readonly string[]).includes(event['detail-type']);
+
+/**
+ * Rollouts on a laptop: the ECS SIMULATOR (its deployment events routed to the deployment-events
+ * handler as the EventBridge rule routes them in AWS) and the local Step Functions API running the
+ * synthesized rollout state machine; every adapter in this process is pointed at them.
+ */
+export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Promise<LocalRollouts> => {
+  const ecs = await startEcsSimulator({
+    ...options.ecs,
+    onDeploymentEvent: async (event) => {
+      if (matchesRule(event)) await deploymentEventsHandler(event);
+    },
+  });
+  useEcsClient(createEcsClient({ endpoint: ecs.endpoint }));
+  const stepFunctions = await startStepFunctionsEmulator({
+    handlers: rolloutStepHandlers,
+    ecsEndpoint: ecs.endpoint,
+    timeScale: options.timeScale,
+  });
+  useSfnClient(createSfnClient(stepFunctions.endpoint));
+  process.env.ECS_ENDPOINT = ecs.endpoint;
+  process.env.SFN_ENDPOINT = stepFunctions.endpoint;
+  process.env.ROLLOUT_STATE_MACHINE_ARN = stepFunctions.stateMachineArn;
+  if (options.deadlineSeconds !== undefined) process.env.ROLLOUT_DEADLINE_SECONDS = String(options.deadlineSeconds);
+  else delete process.env.ROLLOUT_DEADLINE_SECONDS;
+  return {
+    stepFunctions,
+    ecs,
+    close: async () => {
+      // ECS first: its queued events are dropped instead of resuming executions that are being stopped.
+      await ecs.close();
+      await stepFunctions.close();
+      disableLocalRollouts();
+    },
+  };
+};
+
+/** Without a state machine configured, a recorded release simply stays `queued`. */
+export const disableLocalRollouts = (): void => {
+  for (const name of ROLLOUT_ENV) delete process.env[name];
+};

@@ -1,0 +1,90 @@
+import type { Release, ReleaseStatus, RolloutProgress } from './model';
+import { FINAL_RELEASE_STATUSES } from './model';
+
+/**
+ * Rules of a rollout that need no AWS: who may hold an app's rollout lock, how long a hold lasts,
+ * and which release status each way a deployment can end maps to.
+ */
+
+/** Default overall budget of one deployment, from UpdateService to a final rolloutState. */
+export const DEFAULT_DEADLINE_SECONDS = 30 * 60;
+
+/**
+ * A lock outlives its holder's deadline by this much: the holder's own Finish step frees it long before,
+ * so an expired lock means its execution died (aborted, or every retry exhausted) and may be taken over.
+ */
+export const LOCK_GRACE_SECONDS = 15 * 60;
+
+/** The app's single in-flight rollout. `holder` null means free. */
+export type RolloutLock = {
+  holder: { release_id: string; version: number; acquired_at: string; expires_at: string } | null;
+  /** Every release at or below this version has left the queue for good, so the queue is searched above it. */
+  settled_through: number;
+};
+
+export const FREE_LOCK: RolloutLock = { holder: null, settled_through: 0 };
+
+export const isLockFree = (lock: RolloutLock, now: Date): boolean =>
+  lock.holder === null || Date.parse(lock.holder.expires_at) <= now.getTime();
+
+export const isHeldBy = (lock: RolloutLock, releaseId: string, now: Date): boolean =>
+  !isLockFree(lock, now) && lock.holder?.release_id === releaseId;
+
+export const lockExpiry = (now: Date, deadlineSeconds: number): string =>
+  new Date(now.getTime() + (deadlineSeconds + LOCK_GRACE_SECONDS) * 1000).toISOString();
+
+export const deadlineAt = (startedAt: string, deadlineSeconds: number): string =>
+  new Date(Date.parse(startedAt) + deadlineSeconds * 1000).toISOString();
+
+export const isPastDeadline = (deadline: string, now: Date): boolean => now.getTime() >= Date.parse(deadline);
+
+/** How a deployment ended, as the wait step reports it: ECS's rolloutState, or our own deadline. */
+export const DEPLOYMENT_OUTCOMES = ['COMPLETED', 'FAILED', 'DEADLINE'] as const;
+export type DeploymentOutcome = (typeof DEPLOYMENT_OUTCOMES)[number];
+
+export const statusAfterDeployment = (outcome: DeploymentOutcome): ReleaseStatus => {
+  switch (outcome) {
+    case 'COMPLETED':
+      return 'succeeded';
+    case 'FAILED':
+      return 'failed';
+    case 'DEADLINE':
+      return 'unknown';
+  }
+};
+
+/**
+ * A rollout step failed for good. Before UpdateService took effect nothing changed in ECS, so the
+ * release failed and the previous one still runs; after it, ECS may be doing anything, so it is unknown.
+ */
+export const statusAfterError = (release: Pick<Release, 'rollout'>): ReleaseStatus =>
+  release.rollout?.deployment_id ? 'unknown' : 'failed';
+
+export const isSettled = (release: Pick<Release, 'status'>): boolean => FINAL_RELEASE_STATUSES.includes(release.status);
+
+/** Progress as shown on the release; a later report keeps what an earlier one knew unless it knows better. */
+export const mergeProgress = (
+  previous: RolloutProgress | null,
+  next: Partial<RolloutProgress>,
+): RolloutProgress => ({
+  desired: next.desired ?? previous?.desired ?? 0,
+  running_new: next.running_new ?? previous?.running_new ?? 0,
+  failed_tasks: next.failed_tasks ?? previous?.failed_tasks ?? 0,
+  deployment_id: next.deployment_id ?? previous?.deployment_id ?? null,
+  task_definition_arn: next.task_definition_arn ?? previous?.task_definition_arn ?? null,
+  message: next.message ?? previous?.message ?? null,
+});
+
+/** Step Functions error causes can be long JSON; a release shows a readable line. */
+export const describeFailure = (error: { Error?: string; Cause?: string }): string => {
+  const cause = error.Cause ?? '';
+  let detail = cause;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') detail = parsed.errorMessage;
+  } catch {
+    // A plain-text cause is already readable.
+  }
+  const text = [error.Error, detail].filter((part) => part && part.length > 0).join(': ');
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+};

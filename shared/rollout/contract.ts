@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { DEPLOYMENT_OUTCOMES } from '../domain/rollout';
+
+/**
+ * What the rollout state machine passes between its states and to its step Lambdas. The CDK construct
+ * builds the state machine's payloads with these field names and every step handler parses its event
+ * with these schemas, so a mismatch fails loudly at the step that received it.
+ */
+
+/** The execution input: one release of one app. */
+export const RolloutInput = z
+  .object({
+    appId: z.string().min(1),
+    appName: z.string().min(1),
+    releaseId: z.string().min(1),
+    version: z.number().int().positive(),
+    /** Budget for the deployment once UpdateService ran; past it the release ends `unknown`. */
+    deadlineSeconds: z.number().positive(),
+  })
+  .meta({ id: 'RolloutInput' });
+export type RolloutInput = z.infer<typeof RolloutInput>;
+
+const TaskToken = z.string().min(1);
+const StateMachineArn = z.string().min(1);
+
+export const LockStepInput = z.object({ rollout: RolloutInput, stateMachineArn: StateMachineArn, taskToken: TaskToken });
+export type LockStepInput = z.infer<typeof LockStepInput>;
+
+export const DeployStepInput = z.object({ rollout: RolloutInput });
+
+/** The Deploy step's result: what UpdateService and the wait need. */
+export const DeployPlan = z.object({
+  cluster: z.string().min(1),
+  service: z.string().min(1),
+  taskDefinitionArn: z.string().min(1),
+  deadlineAt: z.iso.datetime(),
+});
+export type DeployPlan = z.infer<typeof DeployPlan>;
+
+export const AwaitStepInput = z.object({
+  rollout: RolloutInput,
+  deploy: DeployPlan,
+  deploymentId: z.string().min(1),
+  taskToken: TaskToken,
+});
+export type AwaitStepInput = z.infer<typeof AwaitStepInput>;
+
+/** What resumes the wait for a deployment: how it ended, and why. */
+export const DeploymentResult = z.object({ outcome: z.enum(DEPLOYMENT_OUTCOMES), reason: z.string().nullable() });
+export type DeploymentResult = z.infer<typeof DeploymentResult>;
+
+/** A Catch's error output, as Step Functions shapes it. */
+export const StepError = z.object({ Error: z.string().optional(), Cause: z.string().optional() });
+
+export const FinishStepInput = z.object({
+  rollout: RolloutInput,
+  stateMachineArn: StateMachineArn,
+  result: DeploymentResult.optional(),
+  error: StepError.optional(),
+});
+export type FinishStepInput = z.infer<typeof FinishStepInput>;
+
+/** The EventBridge rule's pattern; the local ECS simulator's events are routed through the same filter. */
+export const DEPLOYMENT_EVENT_PATTERN = { source: ['aws.ecs'], detailType: ['ECS Deployment State Change'] } as const;
+
+export const DeploymentStateChange = z.object({
+  source: z.literal('aws.ecs'),
+  'detail-type': z.literal('ECS Deployment State Change'),
+  resources: z.array(z.string()).default([]),
+  detail: z.object({
+    eventName: z.string(),
+    deploymentId: z.string().min(1),
+    reason: z.string().optional(),
+  }),
+});
+export type DeploymentStateChange = z.infer<typeof DeploymentStateChange>;

@@ -1,0 +1,111 @@
+import type { Release } from '../domain/model';
+import { isHeldBy, isLockFree, lockExpiry, mergeProgress } from '../domain/rollout';
+import { mutateRelease } from '../operations/releases';
+import { findLowestQueuedRelease, findReleaseByVersion } from '../store/releases-store';
+import type { LockStepInput } from './contract';
+import {
+  findLockWaiterToken,
+  freeLock,
+  getRolloutLock,
+  handLockTo,
+  putLockWaiter,
+} from './rollout-store';
+import { isRolloutRunning, sendTaskResult, startRolloutExecution } from './sfn';
+import { rolloutInputOf } from './start-rollout';
+
+/** Bounds one pass along the queue; each hop past a dead release settles that release for good. */
+const MAX_HANDOFFS = 20;
+
+type Holder = { releaseId: string; version: number };
+
+/** What a parked Lock step is resumed with. */
+const LOCK_GRANTED = { acquired: true } as const;
+
+/**
+ * Tells a release that now holds the lock to run: resumes its parked Lock step, or starts its execution
+ * if it never started. False when its execution has ended without settling it, so it never will run.
+ */
+const wake = async (release: Release, stateMachineArn: string, self: string | null): Promise<boolean> => {
+  if (release.id === self) return true;
+  const token = await findLockWaiterToken(release.app.id, release.version);
+  if (token && (await sendTaskResult(token, LOCK_GRANTED))) return true;
+  if (await startRolloutExecution(stateMachineArn, rolloutInputOf(release))) return true;
+  // Parked without a token yet, or between two polls: it finds the lock its own at its next look.
+  return isRolloutRunning(stateMachineArn, release.id);
+};
+
+const abandonQueued = (release: Release): Promise<Release> =>
+  mutateRelease(release.app.id, release.version, (current) =>
+    current.status === 'queued'
+      ? {
+          status: 'failed',
+          finished_at: new Date().toISOString(),
+          rollout: mergeProgress(current.rollout, { message: 'Its rollout execution ended before it could run.' }),
+        }
+      : null,
+  );
+
+/**
+ * Moves an app's rollout lock along its queue: from `holder` once it is done (or, with no holder, only
+ * if the lock is free) to the lowest-version queued release, atomically, and wakes that release. With
+ * nothing queued the lock is freed, then the queue is read once more, as a release queued meanwhile
+ * saw the lock taken and parked. `self` names a Lock step asking for itself: it needs no waking.
+ */
+export const passLockOn = async (
+  appId: string,
+  stateMachineArn: string,
+  deadlineSeconds: number,
+  holder: Holder | null,
+  self: string | null = null,
+): Promise<void> => {
+  let from = holder;
+  for (let hop = 0; hop < MAX_HANDOFFS; hop++) {
+    const now = new Date();
+    const lock = await getRolloutLock(appId);
+    const owner = from !== null && isHeldBy(lock, from.releaseId, now) ? from : null;
+    if (owner === null && !isLockFree(lock, now)) return;
+    const settled = Math.max(lock.settled_through, owner?.version ?? 0);
+    const next = await findLowestQueuedRelease(appId, settled);
+    if (!next) {
+      if (owner === null) return;
+      await freeLock(appId, owner.releaseId, settled);
+      from = null;
+      continue;
+    }
+    const handed = await handLockTo(
+      appId,
+      { releaseId: next.id, version: next.version, expiresAt: lockExpiry(now, deadlineSeconds) },
+      owner?.releaseId ?? null,
+      settled,
+      now,
+    );
+    if (!handed || (await wake(next, stateMachineArn, self))) return;
+    await abandonQueued(next);
+    from = { releaseId: next.id, version: next.version };
+  }
+};
+
+/** True once the release holds its app's lock, or when it has nothing left to wait for. */
+const mayProceed = async ({ rollout, stateMachineArn }: LockStepInput): Promise<boolean> => {
+  if (isHeldBy(await getRolloutLock(rollout.appId), rollout.releaseId, new Date())) return true;
+  const release = await findReleaseByVersion(rollout.appId, rollout.version);
+  // Not queued (any more): the Deploy step refuses to deploy it and the release is settled from there.
+  if (release?.status !== 'queued') return true;
+  await passLockOn(rollout.appId, stateMachineArn, rollout.deadlineSeconds, null, rollout.releaseId);
+  return isHeldBy(await getRolloutLock(rollout.appId), rollout.releaseId, new Date());
+};
+
+/**
+ * The Lock step (waitForTaskToken): proceeds at once when the app's lock is free and this release is
+ * first in the queue; otherwise parks its task token for whoever frees the lock. Parking, then looking
+ * again, closes the gap in which the lock could be handed over before the token was there to be woken.
+ */
+export const acquireRolloutLock = async (input: LockStepInput): Promise<'running' | 'parked'> => {
+  const { rollout, taskToken } = input;
+  if (!(await mayProceed(input))) {
+    await putLockWaiter(rollout.appId, rollout.version, rollout.releaseId, taskToken);
+    if (!(await mayProceed(input))) return 'parked';
+  }
+  await sendTaskResult(taskToken, LOCK_GRANTED);
+  return 'running';
+};

@@ -1,0 +1,188 @@
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { FREE_LOCK, type RolloutLock } from '../domain/rollout';
+import { versionSortKey } from '../domain/versioning';
+import { getStore, isConditionFailure } from '../store/client';
+
+/**
+ * The rollout's own items (see table-design.ts): an app's lock, the task tokens of releases waiting
+ * for it, and the task token of the deployment a rollout waits on, keyed so each is one GetItem.
+ */
+const appPartition = (appId: string) => `APP#${appId}`;
+const lockKey = (appId: string) => ({ pk: appPartition(appId), sk: 'ROLLOUT_LOCK' });
+const waiterKey = (appId: string, version: number) => ({
+  pk: appPartition(appId),
+  sk: `ROLLOUT_WAITER#${versionSortKey(version)}`,
+});
+const deploymentKey = (deploymentId: string) => ({ pk: `ECSDEPLOY#${deploymentId}`, sk: 'ROLLOUT' });
+
+type LockItem = {
+  holder_release_id?: string;
+  holder_version?: number;
+  acquired_at?: string;
+  expires_at?: string;
+  settled_through?: number;
+};
+
+export const getRolloutLock = async (appId: string): Promise<RolloutLock> => {
+  const { client, tableName } = getStore();
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: lockKey(appId), ConsistentRead: true }));
+  if (!Item) return FREE_LOCK;
+  const item = Item as LockItem;
+  return {
+    holder:
+      item.holder_release_id && item.holder_version !== undefined && item.acquired_at && item.expires_at
+        ? {
+            release_id: item.holder_release_id,
+            version: item.holder_version,
+            acquired_at: item.acquired_at,
+            expires_at: item.expires_at,
+          }
+        : null,
+    settled_through: item.settled_through ?? 0,
+  };
+};
+
+/**
+ * Gives the lock to `next`, only if it is still as the caller saw it: held by `from`, or free (absent,
+ * released, or expired by `now`) when `from` is null. One conditional write, so two deciders never both win.
+ */
+export const handLockTo = async (
+  appId: string,
+  next: { releaseId: string; version: number; expiresAt: string },
+  from: string | null,
+  settledThrough: number,
+  now: Date,
+): Promise<boolean> => {
+  const { client, tableName } = getStore();
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: lockKey(appId),
+        UpdateExpression:
+          'SET #type = :type, holder_release_id = :id, holder_version = :version, acquired_at = :now, expires_at = :expires, settled_through = :settled',
+        ConditionExpression:
+          from === null
+            ? 'attribute_not_exists(holder_release_id) OR expires_at <= :now'
+            : 'holder_release_id = :from',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':type': 'rollout_lock',
+          ':id': next.releaseId,
+          ':version': next.version,
+          ':now': now.toISOString(),
+          ':expires': next.expiresAt,
+          ':settled': settledThrough,
+          ...(from === null ? {} : { ':from': from }),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+/** Frees the lock if `holder` still holds it. The item stays: it remembers how far the queue has settled. */
+export const freeLock = async (appId: string, holder: string, settledThrough: number): Promise<boolean> => {
+  const { client, tableName } = getStore();
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: lockKey(appId),
+        UpdateExpression: 'REMOVE holder_release_id, holder_version, acquired_at, expires_at SET settled_through = :settled',
+        ConditionExpression: 'holder_release_id = :holder',
+        ExpressionAttributeValues: { ':holder': holder, ':settled': settledThrough },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+/** A queued release's execution, parked until the lock is handed to it. */
+export const putLockWaiter = async (appId: string, version: number, releaseId: string, taskToken: string): Promise<void> => {
+  const { client, tableName } = getStore();
+  await client.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        ...waiterKey(appId, version),
+        type: 'rollout_waiter',
+        release_id: releaseId,
+        task_token: taskToken,
+        stored_at: new Date().toISOString(),
+      },
+    }),
+  );
+};
+
+export const findLockWaiterToken = async (appId: string, version: number): Promise<string | undefined> => {
+  const { client, tableName } = getStore();
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: waiterKey(appId, version), ConsistentRead: true }),
+  );
+  return typeof Item?.task_token === 'string' ? Item.task_token : undefined;
+};
+
+export const deleteLockWaiter = async (appId: string, version: number): Promise<void> => {
+  const { client, tableName } = getStore();
+  await client.send(new DeleteCommand({ TableName: tableName, Key: waiterKey(appId, version) }));
+};
+
+/** Which release an ECS deployment belongs to, and the token of the step waiting for it to end. */
+export type DeploymentWatch = {
+  deploymentId: string;
+  appId: string;
+  version: number;
+  releaseId: string;
+  cluster: string;
+  service: string;
+  taskToken: string;
+};
+
+export const putDeploymentWatch = async (watch: DeploymentWatch): Promise<void> => {
+  const { client, tableName } = getStore();
+  await client.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        ...deploymentKey(watch.deploymentId),
+        type: 'rollout_deployment',
+        deployment_id: watch.deploymentId,
+        app_id: watch.appId,
+        version: watch.version,
+        release_id: watch.releaseId,
+        cluster: watch.cluster,
+        service: watch.service,
+        task_token: watch.taskToken,
+      },
+    }),
+  );
+};
+
+export const findDeploymentWatch = async (deploymentId: string): Promise<DeploymentWatch | undefined> => {
+  const { client, tableName } = getStore();
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: deploymentKey(deploymentId), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  return {
+    deploymentId: String(Item.deployment_id),
+    appId: String(Item.app_id),
+    version: Number(Item.version),
+    releaseId: String(Item.release_id),
+    cluster: String(Item.cluster),
+    service: String(Item.service),
+    taskToken: String(Item.task_token),
+  };
+};
+
+export const deleteDeploymentWatch = async (deploymentId: string): Promise<void> => {
+  const { client, tableName } = getStore();
+  await client.send(new DeleteCommand({ TableName: tableName, Key: deploymentKey(deploymentId) }));
+};

@@ -1,0 +1,84 @@
+import {
+  DescribeExecutionCommand,
+  SFNClient,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import type { RolloutInput } from './contract';
+
+let client: SFNClient | undefined;
+
+/**
+ * One Step Functions client per process: SFN_ENDPOINT points it at the local Step Functions API (with
+ * dummy credentials); unset, it talks to AWS with the normal credential chain.
+ */
+export const getSfnClient = (): SFNClient => {
+  client ??= createSfnClient(process.env.SFN_ENDPOINT);
+  return client;
+};
+
+export const createSfnClient = (endpoint: string | undefined): SFNClient =>
+  new SFNClient({
+    ...(endpoint
+      ? {
+          endpoint,
+          region: process.env.AWS_REGION ?? 'local',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {}),
+    maxAttempts: 5,
+  });
+
+/** Lets the local server point every rollout call at its own Step Functions API. */
+export const useSfnClient = (next: SFNClient): void => {
+  client = next;
+};
+
+const isNamed = (error: unknown, ...names: string[]): boolean => error instanceof Error && names.includes(error.name);
+
+/**
+ * Starts the rollout of one release. The execution is named after the release, so a retried start can
+ * never deploy a release twice: Step Functions refuses the second one, which is the outcome wanted.
+ * Returns false when an execution of that name already existed.
+ */
+export const startRolloutExecution = async (stateMachineArn: string, input: RolloutInput): Promise<boolean> => {
+  try {
+    await getSfnClient().send(
+      new StartExecutionCommand({ stateMachineArn, name: input.releaseId, input: JSON.stringify(input) }),
+    );
+    return true;
+  } catch (error) {
+    if (isNamed(error, 'ExecutionAlreadyExists')) return false;
+    throw error;
+  }
+};
+
+const executionArnOf = (stateMachineArn: string, name: string): string =>
+  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+/** Whether the rollout execution of a release is still running (false also when it never existed). */
+export const isRolloutRunning = async (stateMachineArn: string, releaseId: string): Promise<boolean> => {
+  try {
+    const { status } = await getSfnClient().send(
+      new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, releaseId) }),
+    );
+    return status === 'RUNNING';
+  } catch (error) {
+    if (isNamed(error, 'ExecutionDoesNotExist')) return false;
+    throw error;
+  }
+};
+
+/**
+ * Resumes a waiting step. Returns false when the token no longer waits (its wait timed out and the
+ * execution moved on, or the execution ended): the caller's news is then picked up by the polling path.
+ */
+export const sendTaskResult = async (taskToken: string, output: unknown): Promise<boolean> => {
+  try {
+    await getSfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+    return true;
+  } catch (error) {
+    if (isNamed(error, 'TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken')) return false;
+    throw error;
+  }
+};

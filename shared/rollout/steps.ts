@@ -1,0 +1,174 @@
+import type { CheckState, Release, RolloutProgress } from '../domain/model';
+import {
+  deadlineAt,
+  describeFailure,
+  isHeldBy,
+  isPastDeadline,
+  isSettled,
+  mergeProgress,
+  statusAfterDeployment,
+  statusAfterError,
+} from '../domain/rollout';
+import { aggregateState } from '../domain/state-aggregation';
+import { describeDeployment, registerReleaseTaskDefinition, type DeploymentProgress } from '../ecs/ecs-adapter';
+import { logger } from '../observability/logger';
+import { mutateRelease } from '../operations/releases';
+import { advanceCurrentRelease, findAppById } from '../store/apps-store';
+import type { AwaitStepInput, DeployPlan, DeploymentResult, DeploymentStateChange, FinishStepInput, RolloutInput } from './contract';
+import { passLockOn } from './lock';
+import { deleteDeploymentWatch, deleteLockWaiter, findDeploymentWatch, getRolloutLock, putDeploymentWatch } from './rollout-store';
+import { sendTaskResult } from './sfn';
+
+/** A step failure with a stable name, which is what the state machine's Catch and the release message show. */
+export class RolloutStepError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/** Shows progress on a release still rolling out; a settled release keeps its final word. */
+const recordProgress = (rollout: RolloutInput, progress: Partial<RolloutProgress>): Promise<Release> =>
+  mutateRelease(rollout.appId, rollout.version, (release) =>
+    isSettled(release) ? null : { rollout: mergeProgress(release.rollout, progress) },
+  );
+
+const progressOf = (deployment: DeploymentProgress): Partial<RolloutProgress> => ({
+  desired: deployment.desired,
+  running_new: deployment.runningNew,
+  failed_tasks: deployment.failedTasks,
+  message: deployment.reason ?? `${deployment.runningNew} of ${deployment.desired} new tasks running`,
+});
+
+/** ECS's verdict on a deployment, or null while it is still rolling. */
+const resultOf = (deployment: DeploymentProgress): DeploymentResult | null =>
+  deployment.rolloutState === 'IN_PROGRESS' ? null : { outcome: deployment.rolloutState, reason: deployment.reason };
+
+/**
+ * The Deploy step: marks the release `pending`, then registers the task definition revision it deploys
+ * (the service's current one with the release's image and SLIPWAY_RELEASE_* environment).
+ */
+export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPlan> => {
+  const now = new Date();
+  if (!isHeldBy(await getRolloutLock(rollout.appId), rollout.releaseId, now)) {
+    throw new RolloutStepError('RolloutLockNotHeld', `Release v${rollout.version} does not hold its app's rollout lock.`);
+  }
+  const release = await mutateRelease(rollout.appId, rollout.version, (current) =>
+    current.status === 'queued'
+      ? {
+          status: 'pending',
+          started_at: now.toISOString(),
+          rollout: mergeProgress(current.rollout, { message: 'Registering the task definition revision' }),
+        }
+      : null,
+  );
+  if (release.status !== 'pending') {
+    throw new RolloutStepError('ReleaseNotQueued', `Release v${rollout.version} is ${release.status}; it is not rolled out again.`);
+  }
+  await deleteLockWaiter(rollout.appId, rollout.version);
+  const app = await findAppById(rollout.appId);
+  if (!app) throw new RolloutStepError('AppNotFound', `App ${rollout.appName} no longer exists.`);
+  const { taskDefinitionArn } = await registerReleaseTaskDefinition({
+    cluster: app.cluster,
+    service: app.service,
+    container: app.container,
+    image: release.image,
+    releaseId: release.id,
+    version: release.version,
+  });
+  await recordProgress(rollout, { task_definition_arn: taskDefinitionArn, message: 'Updating the ECS service' });
+  return {
+    cluster: app.cluster,
+    service: app.service,
+    taskDefinitionArn,
+    deadlineAt: deadlineAt(release.started_at ?? now.toISOString(), rollout.deadlineSeconds),
+  };
+};
+
+/**
+ * The AwaitDeployment step (waitForTaskToken), entered once after UpdateService and again each time its
+ * wait times out: parks the token under the deployment id for the ECS event handler, then reconciles
+ * with ECS itself, resuming at once if the deployment already ended (its event may have come before the
+ * token was parked) or if the deadline has passed. So the loop is bounded by the deadline.
+ */
+export const watchDeployment = async ({ rollout, deploy, deploymentId, taskToken }: AwaitStepInput): Promise<void> => {
+  // First of all: from here on a failure must leave the release `unknown`, as ECS is deploying.
+  await recordProgress(rollout, { deployment_id: deploymentId });
+  await putDeploymentWatch({
+    deploymentId,
+    appId: rollout.appId,
+    version: rollout.version,
+    releaseId: rollout.releaseId,
+    cluster: deploy.cluster,
+    service: deploy.service,
+    taskToken,
+  });
+  const deployment = await describeDeployment({ cluster: deploy.cluster, service: deploy.service, deploymentId });
+  await recordProgress(rollout, progressOf(deployment));
+  const result =
+    resultOf(deployment) ??
+    (isPastDeadline(deploy.deadlineAt, new Date())
+      ? { outcome: 'DEADLINE' as const, reason: `The deployment did not finish within ${rollout.deadlineSeconds} s.` }
+      : null);
+  if (result) await sendTaskResult(taskToken, result);
+};
+
+const OUTCOME_OF_EVENT: Record<string, DeploymentResult['outcome']> = {
+  SERVICE_DEPLOYMENT_COMPLETED: 'COMPLETED',
+  SERVICE_DEPLOYMENT_FAILED: 'FAILED',
+};
+
+/**
+ * EventBridge's "ECS Deployment State Change" for a deployment a rollout waits on: records its progress
+ * and, once it ended, resumes the waiting step. Deployments Slipway did not start (such as the circuit
+ * breaker's rollback) are ignored.
+ */
+export const onDeploymentStateChange = async (event: DeploymentStateChange): Promise<'ignored' | 'recorded' | 'resumed'> => {
+  const watch = await findDeploymentWatch(event.detail.deploymentId);
+  if (!watch) return 'ignored';
+  const rollout = { appId: watch.appId, version: watch.version };
+  try {
+    const deployment = await describeDeployment(watch);
+    await mutateRelease(rollout.appId, rollout.version, (release) =>
+      isSettled(release) ? null : { rollout: mergeProgress(release.rollout, progressOf(deployment)) },
+    );
+  } catch (error) {
+    // Progress is a courtesy; the outcome below is what the rollout waits for.
+    logger.warn('deployment progress not recorded', { deploymentId: watch.deploymentId, error: error as Error });
+  }
+  const outcome = OUTCOME_OF_EVENT[event.detail.eventName];
+  if (!outcome) return 'recorded';
+  const resumed = await sendTaskResult(watch.taskToken, { outcome, reason: event.detail.reason ?? null });
+  return resumed ? 'resumed' : 'recorded';
+};
+
+const stateOf = (release: Release): CheckState =>
+  aggregateState(Object.values(release.checks ?? {}).map((check) => check.state));
+
+/**
+ * The Finish step, and the Salvage step every Catch leads to: settles the release (`succeeded` becomes
+ * current; `failed` leaves the previous release current; `unknown` past the deadline or after an error
+ * once ECS was told to deploy), folds its status checks into `state`, and passes the lock on. Safe to
+ * run again: a settled release is left as it is and the lock is only passed on by its holder.
+ */
+export const finishRollout = async ({ rollout, stateMachineArn, result, error }: FinishStepInput): Promise<Release> => {
+  const finishedAt = new Date().toISOString();
+  const release = await mutateRelease(rollout.appId, rollout.version, (current) => {
+    if (isSettled(current)) return null;
+    const message = result ? (result.reason ?? null) : describeFailure(error ?? {});
+    return {
+      status: result ? statusAfterDeployment(result.outcome) : statusAfterError(current),
+      finished_at: finishedAt,
+      state: stateOf(current),
+      rollout: mergeProgress(current.rollout, message ? { message } : {}),
+    };
+  });
+  if (release.status === 'succeeded') await advanceCurrentRelease(rollout.appName, rollout.version, finishedAt);
+  const deploymentId = release.rollout?.deployment_id;
+  if (deploymentId) await deleteDeploymentWatch(deploymentId);
+  await passLockOn(rollout.appId, stateMachineArn, rollout.deadlineSeconds, {
+    releaseId: rollout.releaseId,
+    version: rollout.version,
+  });
+  return release;
+};
