@@ -34,19 +34,16 @@ type EcsSdkAction = keyof typeof COMMANDS;
 /** ECS members whose values are free-form maps: their keys are user data and keep their case. */
 const MAP_MEMBERS = new Set(['dockerLabels', 'options', 'driverOpts', 'labels']);
 
+const camel = (key: string) => key.charAt(0).toLowerCase() + key.slice(1);
+const pascal = (key: string) => key.charAt(0).toUpperCase() + key.slice(1);
+
 const recase = (value: unknown, rename: (key: string) => string): unknown => {
   if (Array.isArray(value)) return value.map((item) => recase(item, rename));
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, child]) => {
-      const member = key.charAt(0).toLowerCase() + key.slice(1);
-      return [rename(key), MAP_MEMBERS.has(member) ? child : recase(child, rename)];
-    }),
+    Object.entries(value).map(([key, child]) => [rename(key), MAP_MEMBERS.has(camel(key)) ? child : recase(child, rename)]),
   );
 };
-
-const camel = (key: string) => key.charAt(0).toLowerCase() + key.slice(1);
-const pascal = (key: string) => key.charAt(0).toUpperCase() + key.slice(1);
 
 const isAction = (action: string): action is EcsSdkAction => action in COMMANDS;
 
