@@ -7,7 +7,13 @@
  *   APP#{appId}        REL#{version, 10 digits}    release; the key is the version slot, so one conditional
  *                                                  put both claims the version and writes the release;
  *                                                  lsi1sk RELID#{id} finds it by id with a consistent read
- *   APP#{appId}        ROLLOUT_LOCK                the app's single in-flight rollout
+ *   APP#{appId}        ROLLOUT_LOCK                the app's single in-flight rollout: holder release (id,
+ *                                                  version, expiry) taken and handed over by conditional
+ *                                                  update; never deleted, as settled_through (every release
+ *                                                  at or below it has left the queue) starts the queue search
+ *   APP#{appId}        ROLLOUT_WAITER#{version}    task token of a queued release's parked Lock step
+ *   ECSDEPLOY#{id}     ROLLOUT                     an ECS deployment's release and the task token waiting
+ *                                                  for it to end, for the ECS event handler
  *   APP#{appId}        COUPLING                    the app's pipeline coupling: keyed by the app, so "one
  *                                                  pipeline per app" is a conditional put; gsi2pk
  *                                                  PIPELINE#{pipelineId}, gsi2sk COUPLING#{stage index}#{app}
