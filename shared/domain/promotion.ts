@@ -125,6 +125,20 @@ export const planPromotion = (source: Pick<Release, 'slug' | 'image' | 'version'
   trigger: 'promotion',
 });
 
+/** Each target's outcome as recorded: the release it got, or why it got none. */
+export const settleTargets = (
+  targets: readonly PromotionTarget[],
+  outcomes: readonly PromiseSettledResult<Pick<Release, 'id' | 'version'>>[],
+): PromotionTarget[] =>
+  targets.map((target, index) => {
+    const outcome = outcomes[index];
+    if (outcome?.status === 'fulfilled') {
+      return { ...target, release: { id: outcome.value.id, version: outcome.value.version }, status: 'succeeded', error_message: null };
+    }
+    const reason: unknown = outcome?.reason ?? 'no release was attempted';
+    return { ...target, release: null, status: 'failed', error_message: reason instanceof Error ? reason.message : String(reason) };
+  });
+
 export const promotionStatusOf = (targets: readonly Pick<PromotionTarget, 'status'>[]): PromotionStatus => {
   if (targets.some((target) => target.status === 'pending')) return 'pending';
   return targets.some((target) => target.status === 'failed') ? 'failed' : 'completed';

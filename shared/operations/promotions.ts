@@ -9,8 +9,8 @@ import {
   assertSourceInPipeline,
   planPromotion,
   promotionStatusOf,
+  settleTargets,
   type Promotion,
-  type PromotionTarget,
 } from '../domain/promotion';
 import { findPromotion, insertPromotion, saveSettledPromotion } from '../store/promotions-store';
 import { requireApp } from './apps';
@@ -73,12 +73,7 @@ export const promote = async (request: CreatePromotionRequest, principal: Princi
 
   const plan = planPromotion(sourceRelease);
   const outcomes = await Promise.allSettled(targetApps.map((app) => recordRelease(app, plan, pending.user)));
-  const settledTargets = pending.targets.map((target, index): PromotionTarget => {
-    const outcome = outcomes[index];
-    return outcome?.status === 'fulfilled'
-      ? { ...target, release: { id: outcome.value.id, version: outcome.value.version }, status: 'succeeded' }
-      : { ...target, status: 'failed', error_message: errorMessageOf(outcome?.reason) };
-  });
+  const settledTargets = settleTargets(pending.targets, outcomes);
   const settled: Promotion = {
     ...pending,
     targets: settledTargets,
@@ -88,8 +83,6 @@ export const promote = async (request: CreatePromotionRequest, principal: Princi
   await saveSettledPromotion(settled);
   return settled;
 };
-
-const errorMessageOf = (reason: unknown): string => (reason instanceof Error ? reason.message : String(reason));
 
 export const requirePromotion = async (id: string): Promise<Promotion> => {
   const promotion = await findPromotion(id);

@@ -7,6 +7,7 @@ import {
   assertSourceInPipeline,
   planPromotion,
   promotionStatusOf,
+  settleTargets,
   unsafeTargetOf,
 } from '../../shared/domain/promotion';
 import { releaseFixture } from '../support/fixtures';
@@ -165,6 +166,22 @@ describe('safe promotions', () => {
       description: 'Promotion of web v7',
       trigger: 'promotion',
     });
+  });
+
+  it('records per target the release it got or why it got none', () => {
+    const pending = (name: string) => ({ app: { id: name, name }, release: null, status: 'pending' as const, error_message: null });
+    const settled = settleTargets(
+      [pending('a'), pending('b')],
+      [
+        { status: 'fulfilled', value: { id: 'r9', version: 9 } },
+        { status: 'rejected', reason: new Error('Too many concurrent releases to b; retry shortly.') },
+      ],
+    );
+    expect(settled).toEqual([
+      { app: { id: 'a', name: 'a' }, release: { id: 'r9', version: 9 }, status: 'succeeded', error_message: null },
+      { app: { id: 'b', name: 'b' }, release: null, status: 'failed', error_message: 'Too many concurrent releases to b; retry shortly.' },
+    ]);
+    expect(promotionStatusOf(settled)).toBe('failed');
   });
 
   it('settles a promotion from its targets', () => {
