@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEPLOYMENT_OUTCOMES } from '../domain/rollout';
 
 /**
