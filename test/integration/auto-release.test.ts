@@ -58,7 +58,6 @@ describe('auto-release', () => {
       slug: { id: build.id },
       trigger: 'auto',
       description: `Auto-release of build ${build.id}`,
-      status: 'queued',
     });
   });
 

@@ -220,7 +220,6 @@ describe('promotions', () => {
       slug: { id: apps.dev?.build },
       trigger: 'promotion',
       description: `Promotion of ${dev} v1`,
-      status: 'queued',
     });
 
     await postStatus(stg, stagingRelease?.id, 'ci/unit', 'success');
