@@ -62,14 +62,18 @@ export const statusAfterError = (release: Pick<Release, 'rollout'>): ReleaseStat
 
 export const isSettled = (release: Pick<Release, 'status'>): boolean => FINAL_RELEASE_STATUSES.includes(release.status);
 
-/** Progress as shown on the release; a later report keeps what an earlier one knew unless it knows better. */
+/**
+ * Progress as shown on the release; a later report keeps what an earlier one knew unless it knows better.
+ * A deployment's failed-task count only grows, and ECS forgets it once the deployment is rolled back and
+ * gone, so the highest count seen stands.
+ */
 export const mergeProgress = (
   previous: RolloutProgress | null,
   next: Partial<RolloutProgress>,
 ): RolloutProgress => ({
   desired: next.desired ?? previous?.desired ?? 0,
   running_new: next.running_new ?? previous?.running_new ?? 0,
-  failed_tasks: next.failed_tasks ?? previous?.failed_tasks ?? 0,
+  failed_tasks: Math.max(next.failed_tasks ?? 0, previous?.failed_tasks ?? 0),
   deployment_id: next.deployment_id ?? previous?.deployment_id ?? null,
   task_definition_arn: next.task_definition_arn ?? previous?.task_definition_arn ?? null,
   message: next.message ?? previous?.message ?? null,
