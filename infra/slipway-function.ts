@@ -1,5 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +31,13 @@ export const slipwayFunction = (
   props: { entry: string; environment?: Record<string, string> } & Partial<
     Pick<FunctionProps, 'timeout' | 'memorySize' | 'description' | 'deadLetterQueue' | 'reservedConcurrentExecutions'>
   >,
-): NodejsFunction =>
-  new NodejsFunction(scope, id, {
+): NodejsFunction => {
+  // An own log group (with retention) and role: the default role's AWSLambdaBasicExecutionRole would let the
+  // function write to, and create, any log group in the account.
+  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.THREE_MONTHS });
+  const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+  logGroup.grantWrite(role);
+  return new NodejsFunction(scope, id, {
     entry: `${projectRoot}${props.entry}`,
     handler: 'handler',
     projectRoot,
@@ -45,4 +52,7 @@ export const slipwayFunction = (
     reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
     bundling: SLIPWAY_BUNDLING,
+    logGroup,
+    role,
   });
+};

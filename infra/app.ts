@@ -1,0 +1,3 @@
+import { createSlipwayApp } from './slipway-app';
+
+createSlipwayApp().app.synth();

@@ -1,0 +1,144 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName } from '../shared/http/routes';
+import { slipwayFunction } from './slipway-function';
+import { grantKeyLookup, grantTableData } from './slipway-table';
+
+/**
+ * What each HTTP function may touch beyond serving its routes. Functions that record releases (deploys,
+ * rollbacks, promotions, auto-releases on a succeeded build) start rollouts; the OpenAPI document is built
+ * from the schemas alone. A new function name fails to compile until it is given its access here.
+ */
+export const FUNCTION_ACCESS: Readonly<Record<FunctionName, { table: boolean; startsRollouts: boolean }>> = {
+  apps: { table: true, startsRollouts: false },
+  builds: { table: true, startsRollouts: true },
+  releases: { table: true, startsRollouts: true },
+  statuses: { table: true, startsRollouts: false },
+  pipelines: { table: true, startsRollouts: true },
+  keys: { table: true, startsRollouts: false },
+  openapi: { table: false, startsRollouts: false },
+};
+
+/**
+ * Stage-wide limits: far above what CI pipelines and operators send, low enough that a runaway client
+ * cannot run up the DynamoDB and Lambda bill. Per-account API Gateway quotas still apply on top.
+ */
+export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+/**
+ * Access log fields. Only the route key is logged, never the raw path or query string, because an API key
+ * may arrive as `?access_token=`.
+ */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    sourceIp: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    responseLength: '$context.responseLength',
+    latencyMs: '$context.responseLatency',
+    integrationLatencyMs: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+    keyId: '$context.authorizer.keyId',
+  }),
+);
+
+const pascalCase = (name: string) => name.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
+
+/**
+ * The HTTP API: one route per entry of the shared route table, each served by its function, all but the
+ * public ones behind the Lambda authorizer.
+ */
+export class SlipwayHttpApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly authorizerFunction: NodejsFunction;
+  readonly functions: ReadonlyMap<FunctionName, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, props: { table: ITableV2; rolloutStateMachine: IStateMachine }) {
+    super(scope, id);
+    const stateEnvironment = {
+      SLIPWAY_TABLE: props.table.tableName,
+      ROLLOUT_STATE_MACHINE_ARN: props.rolloutStateMachine.stateMachineArn,
+    };
+
+    this.authorizerFunction = slipwayFunction(this, 'AuthorizerFunction', {
+      entry: 'functions/authorizer.ts',
+      description: 'Slipway API key authorizer',
+      timeout: Duration.seconds(5),
+      environment: { SLIPWAY_TABLE: props.table.tableName },
+    });
+    grantKeyLookup(this.authorizerFunction, props.table);
+    const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', this.authorizerFunction, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      // Keys come from the Authorization header or the access_token query parameter, and a request with
+      // neither must still reach the handler for Slipway's own 401 JSON: API Gateway would refuse a
+      // request missing a declared identity source with a bare 401. Without identity sources caching is
+      // impossible, and it would also keep a revoked key alive for the TTL.
+      identitySource: [],
+      resultsCacheTtl: Duration.seconds(0),
+    });
+
+    // A function serves traffic only once it has routes; names reserved ahead of their handlers get none.
+    const served = FUNCTION_NAMES.filter((name) => ROUTES.some((route) => route.fn === name));
+    this.functions = new Map(
+      served.map((name) => {
+        const access = FUNCTION_ACCESS[name];
+        const fn = slipwayFunction(this, `${pascalCase(name)}Function`, {
+          entry: `functions/${name}.ts`,
+          description: `Slipway ${name} API`,
+          ...(access.table ? { environment: stateEnvironment } : {}),
+        });
+        if (access.table) grantTableData(fn, props.table, 'read-write');
+        if (access.startsRollouts) props.rolloutStateMachine.grantStartExecution(fn);
+        return [name, fn] as const;
+      }),
+    );
+
+    this.api = new HttpApi(this, 'Api', {
+      description: 'Slipway release controller API',
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: API_THROTTLE,
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
+    });
+
+    const integrations = new Map(
+      [...this.functions].map(([name, fn]) => [name, new HttpLambdaIntegration(`${pascalCase(name)}Integration`, fn)]),
+    );
+    for (const route of ROUTES) {
+      const isPublic = PUBLIC_ROUTE_KEYS.has(routeKeyOf(route));
+      const added = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrations.get(route.fn)!,
+        ...(isPublic ? {} : { authorizer }),
+      });
+      if (isPublic) {
+        for (const publicRoute of added) {
+          Validations.of(publicRoute).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason:
+              `${routeKeyOf(route)} is in PUBLIC_ROUTE_KEYS (shared/http/routes.ts): it serves no tenant data, ` +
+              'only what any client needs before it has a key, such as the OpenAPI document.',
+          });
+        }
+      }
+    }
+  }
+}

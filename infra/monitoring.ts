@@ -1,0 +1,104 @@
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct, type IConstruct } from 'constructs';
+
+const PERIOD = Duration.minutes(5);
+
+/** A construct's path below the stack, as a readable alarm id ("HttpApi/ReleasesFunction" -> "HttpApiReleasesFunction"). */
+const idOf = (construct: IConstruct) => construct.node.scopes.slice(2).map((scope) => scope.node.id).join('');
+
+/**
+ * Alarms on everything that can fail without a user watching: every function's errors and throttles, failed,
+ * timed-out or aborted rollouts, anything parked in a dead-letter queue, and API 5xx responses. All of
+ * them notify one encrypted SNS topic.
+ */
+export class SlipwayAlarms extends Construct {
+  readonly topic: Topic;
+  readonly alarms: Alarm[] = [];
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      functions: readonly IFunction[];
+      stateMachines: readonly IStateMachine[];
+      deadLetterQueues: readonly IQueue[];
+      api: HttpApi;
+      alarmEmail?: string | undefined;
+    },
+  ) {
+    super(scope, id);
+    // CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, so the topic gets its
+    // own key that lets CloudWatch use it.
+    const key = new Key(this, 'TopicKey', {
+      description: 'Encrypts Slipway alarm notifications',
+      enableKeyRotation: true,
+    });
+    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.topic = new Topic(this, 'Topic', { displayName: 'Slipway alarms', masterKey: key, enforceSSL: true });
+    // The topic policy that enforces TLS replaces SNS's default one, so this account's alarms must be let in.
+    const stack = Stack.of(this);
+    const anyAlarmHere = stack.formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { ArnLike: { 'aws:SourceArn': anyAlarmHere }, StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    for (const fn of props.functions) {
+      this.alarmOn(`${idOf(fn)}Errors`, `Lambda ${idOf(fn)} reported errors`, fn.metricErrors({ period: PERIOD }));
+      this.alarmOn(`${idOf(fn)}Throttles`, `Lambda ${idOf(fn)} was throttled`, fn.metricThrottles({ period: PERIOD }));
+    }
+    for (const machine of props.stateMachines) {
+      const name = idOf(machine);
+      this.alarmOn(`${name}Failed`, `Rollout executions failed (${name})`, machine.metricFailed({ period: PERIOD }));
+      this.alarmOn(`${name}TimedOut`, `Rollout executions timed out (${name})`, machine.metricTimedOut({ period: PERIOD }));
+      this.alarmOn(`${name}Aborted`, `Rollout executions were aborted (${name})`, machine.metricAborted({ period: PERIOD }));
+    }
+    for (const queue of props.deadLetterQueues) {
+      this.alarmOn(
+        `${idOf(queue)}Depth`,
+        `Dead-letter queue ${idOf(queue)} holds messages that were never processed`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+      );
+    }
+    this.alarmOn('Api5xx', 'The Slipway API answered with 5xx errors', props.api.metricServerError({ period: PERIOD }));
+  }
+
+  /** Fires when the metric goes above zero in any period; no data means nothing happened. */
+  private alarmOn(id: string, description: string, metric: IMetric): void {
+    const alarm = new Alarm(this, id, {
+      alarmDescription: `Slipway: ${description}`,
+      metric,
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new SnsAction(this.topic));
+    this.alarms.push(alarm);
+  }
+}

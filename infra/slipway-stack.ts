@@ -1,0 +1,51 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { SlipwayHttpApi } from './http-api';
+import { SlipwayAlarms } from './monitoring';
+import { Rollout } from './rollout';
+import { slipwayTable } from './slipway-table';
+import { acknowledgeNagFindings } from './nag-acknowledgements';
+
+export type SlipwayStackProps = StackProps & {
+  /** Where alarm notifications go; without it, subscribe to the AlarmTopicArn output yourself. */
+  alarmEmail?: string | undefined;
+};
+
+/** The whole of Slipway in one stack: table, API, rollout state machine and the alarms that watch them. */
+export class SlipwayStack extends Stack {
+  readonly table: TableV2;
+  readonly httpApi: SlipwayHttpApi;
+  readonly rollout: Rollout;
+  readonly alarms: SlipwayAlarms;
+
+  constructor(scope: Construct, id: string, props: SlipwayStackProps = {}) {
+    super(scope, id, props);
+    this.table = slipwayTable(this, 'Table');
+    this.rollout = new Rollout(this, 'Rollout', { table: this.table });
+    this.httpApi = new SlipwayHttpApi(this, 'HttpApi', {
+      table: this.table,
+      rolloutStateMachine: this.rollout.stateMachine,
+    });
+
+    // Found rather than listed so a function or queue added later cannot go unwatched. Every queue in
+    // this stack is a dead-letter queue: nothing here consumes work from SQS.
+    const all = this.node.findAll();
+    this.alarms = new SlipwayAlarms(this, 'Alarms', {
+      functions: all.filter((construct) => construct instanceof NodejsFunction),
+      stateMachines: [this.rollout.stateMachine],
+      deadLetterQueues: all.filter((construct) => construct instanceof Queue),
+      api: this.httpApi.api,
+      alarmEmail: props.alarmEmail,
+    });
+
+    acknowledgeNagFindings(this, this.rollout);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.stage.url, description: 'Base URL of the Slipway API' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'Set as SLIPWAY_TABLE for `npm run keys`' });
+    new CfnOutput(this, 'RolloutStateMachineArn', { value: this.rollout.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+  }
+}

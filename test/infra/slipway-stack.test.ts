@@ -1,0 +1,314 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { FUNCTION_ACCESS } from '../../infra/http-api';
+import type { SlipwayStack } from '../../infra/slipway-stack';
+import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf } from '../../shared/http/routes';
+import { TABLE_KEYS } from '../../shared/store/table-design';
+import { actionsOf, identityStatements, resourcesOf, synthesizeSlipway } from './synthesize';
+
+let stack: SlipwayStack;
+let template: Template;
+
+beforeAll(() => {
+  ({ stack, template } = synthesizeSlipway());
+});
+
+const logicalIdOf = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const onlyLogicalId = (type: string) => {
+  const ids = Object.keys(template.findResources(type));
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
+};
+const ref = (construct: IConstruct) => ({ Ref: logicalIdOf(construct) });
+/** The statements of a function's own role policy. */
+const statementsOf = (fn: NodejsFunction) => {
+  const policy = stack.getLogicalId(fn.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnElement);
+  return identityStatements(template)
+    .filter((entry) => entry.policy === policy)
+    .map((entry) => entry.statement);
+};
+
+describe('Lambda functions', () => {
+  it('all run nodejs24.x on arm64 with active tracing and their own log group', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThan(FUNCTION_NAMES.length);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+      });
+    }
+  });
+
+  it('serve every HTTP handler; those that use the table get it and the rollout state machine in their environment', () => {
+    expect([...stack.httpApi.functions.keys()].sort()).toEqual([...FUNCTION_NAMES].sort());
+    for (const [name, fn] of stack.httpApi.functions) {
+      const variables = template.toJSON().Resources[logicalIdOf(fn)].Properties.Environment.Variables;
+      if (FUNCTION_ACCESS[name].table) {
+        expect(variables, name).toMatchObject({
+          SLIPWAY_TABLE: ref(stack.table),
+          ROLLOUT_STATE_MACHINE_ARN: ref(stack.rollout.stateMachine),
+        });
+      } else {
+        expect(Object.keys(variables), name).toEqual(['NODE_OPTIONS']);
+      }
+    }
+  });
+});
+
+describe('the table', () => {
+  it('is on-demand, point-in-time recoverable, deletion-protected and retained', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        Replicas: [
+          Match.objectLike({
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      }),
+    });
+  });
+
+  it('has the keys and indexes of the shared table design, all projecting ALL', () => {
+    const table = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0]!.Properties;
+    const keySchema = (hash: string, range: string) => [
+      { AttributeName: hash, KeyType: 'HASH' },
+      { AttributeName: range, KeyType: 'RANGE' },
+    ];
+    const index = (name: string, hash: string, range: string) => ({
+      IndexName: name,
+      KeySchema: keySchema(hash, range),
+      Projection: { ProjectionType: 'ALL' },
+    });
+    expect(table.KeySchema).toEqual(keySchema(TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey));
+    expect(table.LocalSecondaryIndexes).toEqual(
+      TABLE_KEYS.localIndexes.map((lsi) => index(lsi.name, TABLE_KEYS.partitionKey, lsi.sortKey)),
+    );
+    expect(table.GlobalSecondaryIndexes).toEqual(
+      TABLE_KEYS.globalIndexes.map((gsi) => index(gsi.name, gsi.partitionKey, gsi.sortKey)),
+    );
+    for (const attribute of table.AttributeDefinitions) expect(attribute.AttributeType).toBe('S');
+  });
+});
+
+describe('the HTTP API', () => {
+  it('has exactly one route per entry of the route table, integrated with that route’s function', () => {
+    const routes = template.findResources('AWS::ApiGatewayV2::Route');
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+    expect(Object.keys(routes)).toHaveLength(ROUTES.length);
+    for (const route of ROUTES) {
+      const matching = Object.values(routes).filter((resource) => resource.Properties.RouteKey === routeKeyOf(route));
+      expect(matching, routeKeyOf(route)).toHaveLength(1);
+      const integrationId = matching[0]!.Properties.Target['Fn::Join'][1][1].Ref as string;
+      expect(integrations[integrationId]!.Properties.IntegrationUri).toEqual({
+        'Fn::GetAtt': [logicalIdOf(stack.httpApi.functions.get(route.fn)!), 'Arn'],
+      });
+    }
+  });
+
+  it('puts the API key authorizer on every route that is not public', () => {
+    const authorizerId = onlyLogicalId('AWS::ApiGatewayV2::Authorizer');
+    for (const route of Object.values(template.findResources('AWS::ApiGatewayV2::Route'))) {
+      const routeKey = route.Properties.RouteKey as Parameters<typeof PUBLIC_ROUTE_KEYS.has>[0];
+      if (PUBLIC_ROUTE_KEYS.has(routeKey)) {
+        expect(route.Properties.AuthorizerId, routeKey).toBeUndefined();
+      } else {
+        expect(route.Properties, routeKey).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+      }
+    }
+  });
+
+  it('asks the authorizer on every request: simple responses, no identity source, no caching', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: [],
+      AuthorizerResultTtlInSeconds: 0,
+      AuthorizerUri: Match.objectLike({
+        'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [logicalIdOf(stack.httpApi.authorizerFunction), 'Arn'] }])],
+      }),
+    });
+  });
+
+  it('throttles and access-logs the stage without ever logging the query string', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('\\$context\\.requestId') },
+    });
+    const format = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!.Properties.AccessLogSettings
+      .Format as string;
+    expect(format).not.toMatch(/querystring|\$context\.path|\$request/i);
+  });
+});
+
+describe('the rollout', () => {
+  it('is one Standard state machine logging ALL with X-Ray tracing', () => {
+    onlyLogicalId('AWS::StepFunctions::StateMachine');
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+      TracingConfiguration: { Enabled: true },
+    });
+    const { StateMachineType } = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]!.Properties;
+    expect(StateMachineType ?? 'STANDARD').toBe('STANDARD');
+  });
+
+  it('hears ECS deployment state changes through an EventBridge rule with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['aws.ecs'], 'detail-type': ['ECS Deployment State Change'] }),
+      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() } })],
+    });
+  });
+
+  it('may be started only by the functions that record releases', () => {
+    const machine = logicalIdOf(stack.rollout.stateMachine);
+    for (const [name, fn] of stack.httpApi.functions) {
+      const starts = statementsOf(fn).some(
+        (statement) => actionsOf(statement).includes('states:StartExecution') && JSON.stringify(statement.Resource).includes(machine),
+      );
+      expect(starts, name).toBe(FUNCTION_ACCESS[name].startsRollouts);
+    }
+  });
+});
+
+describe('alarms', () => {
+  const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
+  const alarmOn = (metricName: string, dimension: unknown) =>
+    alarms().filter(
+      (alarm) => alarm.MetricName === metricName && JSON.stringify(alarm.Dimensions ?? []).includes(JSON.stringify(dimension)),
+    );
+
+  it('watch every function for errors and throttles', () => {
+    for (const id of Object.keys(template.findResources('AWS::Lambda::Function'))) {
+      expect(alarmOn('Errors', { Ref: id }), id).toHaveLength(1);
+      expect(alarmOn('Throttles', { Ref: id }), id).toHaveLength(1);
+    }
+  });
+
+  it('watch the rollout for failed, timed-out and aborted executions', () => {
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) {
+      expect(alarmOn(metric, ref(stack.rollout.stateMachine)), metric).toHaveLength(1);
+    }
+  });
+
+  it('fire as soon as any dead-letter queue holds a message', () => {
+    const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
+    expect(queues.length).toBeGreaterThan(0);
+    for (const id of queues) {
+      expect(alarmOn('ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [id, 'QueueName'] }), id).toMatchObject([
+        { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' },
+      ]);
+    }
+  });
+
+  it('watch the API for 5xx answers', () => {
+    expect(alarmOn('5xx', { Ref: logicalIdOf(stack.httpApi.api) })).toHaveLength(1);
+  });
+
+  it('all notify one KMS-encrypted topic that CloudWatch may publish to', () => {
+    const topicId = onlyLogicalId('AWS::SNS::Topic');
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+        ]),
+      },
+    });
+  });
+
+  it('mail the address given as context', () => {
+    const { template: withEmail } = synthesizeSlipway({ 'slipway:alarmEmail': 'oncall@example.com' });
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+});
+
+/**
+ * The only actions allowed on "*", all without resource-level permissions in IAM: X-Ray writes and sampling
+ * (tracing), CloudWatch Logs vended-log delivery (the state machine's logging) and the task definition
+ * calls the rollout copies a service's revision with.
+ */
+const RESOURCELESS_ACTIONS = [
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+  'ecs:DescribeTaskDefinition',
+  'ecs:RegisterTaskDefinition',
+];
+
+describe('IAM', () => {
+  const allowed = () => identityStatements(template).filter(({ statement }) => statement.Effect === 'Allow');
+  const granting = (prefix: string) =>
+    allowed().filter(({ statement }) => actionsOf(statement).some((action) => action.startsWith(prefix)));
+
+  it('grants on "*" only actions that IAM cannot scope to a resource', () => {
+    const onAnything = allowed().filter(({ statement }) => resourcesOf(statement).includes('*'));
+    expect(onAnything.length).toBeGreaterThan(0);
+    for (const { policy, statement } of onAnything) {
+      for (const action of actionsOf(statement)) expect(RESOURCELESS_ACTIONS, `${policy}: ${action}`).toContain(action);
+    }
+  });
+
+  it('reaches DynamoDB only through the table and its named indexes', () => {
+    const table = logicalIdOf(stack.table);
+    const tableArn = { 'Fn::GetAtt': [table, 'Arn'] };
+    const indexNames = [...TABLE_KEYS.localIndexes, ...TABLE_KEYS.globalIndexes].map((index) => index.name);
+    const allowedResources = [tableArn, ...indexNames.map((name) => ({ 'Fn::Join': ['', [tableArn, `/index/${name}`]] }))];
+    const statements = granting('dynamodb:');
+    expect(statements.length).toBeGreaterThan(0);
+    for (const { policy, statement } of statements) {
+      for (const resource of resourcesOf(statement)) expect(allowedResources, policy).toContainEqual(resource);
+      expect(actionsOf(statement).filter((action) => /[*]|Scan|Table$|Tables$/.test(action)), policy).toEqual([]);
+    }
+  });
+
+  it('lets the authorizer only look a key up, and functions that need no table not touch it', () => {
+    const tableActions = (fn: NodejsFunction) =>
+      statementsOf(fn).flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
+    expect(tableActions(stack.httpApi.authorizerFunction)).toEqual(['dynamodb:GetItem']);
+    for (const [name, fn] of stack.httpApi.functions) {
+      if (!FUNCTION_ACCESS[name].table) expect(tableActions(fn), name).toEqual([]);
+    }
+  });
+
+  it('scopes every other ECS permission to ECS resource ARNs, and updates only services tagged as managed', () => {
+    const statements = granting('ecs:').filter(({ statement }) => !resourcesOf(statement).includes('*'));
+    expect(statements.length).toBeGreaterThan(0);
+    for (const { policy, statement } of statements) {
+      for (const resource of resourcesOf(statement)) {
+        expect(JSON.stringify(resource), policy).toMatch(/:(cluster|service|task-definition|task|container-instance)\//);
+      }
+      if (actionsOf(statement).includes('ecs:UpdateService')) {
+        expect(JSON.stringify(statement.Condition ?? {}), policy).toContain('aws:ResourceTag/');
+      }
+    }
+  });
+
+  it('passes roles only to ECS tasks', () => {
+    for (const { policy, statement } of granting('iam:PassRole')) {
+      expect(JSON.stringify(statement.Condition ?? {}), policy).toContain('"iam:PassedToService":"ecs-tasks.amazonaws.com"');
+    }
+  });
+});
