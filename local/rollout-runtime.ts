@@ -1,5 +1,6 @@
 import { createEcsClient, useEcsClient } from '../shared/ecs/ecs-client';
 import { DEPLOYMENT_EVENT_PATTERN } from '../shared/rollout/contract';
+import { listApps } from '../shared/store/apps-store';
 import { createSfnClient, useSfnClient } from '../shared/rollout/sfn';
 import { startEcsSimulator, type DeploymentStateChangeEvent, type EcsSimulator, type EcsSimulatorOptions } from './ecs-simulator';
 import { deploymentEventsHandler, rolloutStepHandlers } from './handlers';
@@ -33,6 +34,9 @@ const matchesRule = (event: DeploymentStateChangeEvent): boolean =>
  */
 export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Promise<LocalRollouts> => {
   const ecs = await startEcsSimulator({
+    // A service the simulator creates on first reference gets the container its app names.
+    initialContainerName: async (ref) =>
+      (await listApps()).find((app) => app.cluster === ref.cluster && app.service === ref.service)?.container,
     ...options.ecs,
     onDeploymentEvent: async (event) => {
       if (matchesRule(event)) await deploymentEventsHandler(event);
