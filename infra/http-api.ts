@@ -90,10 +90,8 @@ export class SlipwayHttpApi extends Construct {
       resultsCacheTtl: Duration.seconds(0),
     });
 
-    // A function serves traffic only once it has routes; names reserved ahead of their handlers get none.
-    const served = FUNCTION_NAMES.filter((name) => ROUTES.some((route) => route.fn === name));
     this.functions = new Map(
-      served.map((name) => {
+      FUNCTION_NAMES.map((name) => {
         const access = FUNCTION_ACCESS[name];
         const fn = slipwayFunction(this, `${pascalCase(name)}Function`, {
           entry: `functions/${name}.ts`,
