@@ -8,6 +8,7 @@ import {
   renewAutoReleaseLease,
   type AutoReleaseMarker,
 } from '../store/auto-release-store';
+import { startRollout } from '../rollout/start-rollout';
 import { findReleaseById } from '../store/releases-store';
 import { directReleaseRefusalFor } from './pipelines';
 import { recordRelease } from './releases';
@@ -28,7 +29,8 @@ export const AUTO_RELEASE_LEASE_MS = 60_000;
  * 3. If the claimant dies between 1 and 2, the marker stays `claimed`. A later report of the same success
  *    (a client retrying its PATCH) finds the lease expired, takes it over with a conditional update that
  *    only one caller can win, and rolls forward: it looks the fixed release id up (a consistent read) and
- *    creates the release only if it is not there, so a crash after the release was written is no duplicate.
+ *    creates the release only if it is not there, so a crash after the release was written is no duplicate
+ *    (and a release found still queued gets its rollout started, in case the crash came before that).
  *
  * Downstream pipeline apps are skipped (no marker written): only promotions release there, and the
  * build request itself must not fail because of it.
@@ -51,9 +53,11 @@ export const ensureAutoRelease = async (app: App, build: Build, actor: Actor): P
   const marker = claim.claimed ? claim.marker : await takeOverStalledClaim(claim.marker, now);
   if (!marker) return null;
   try {
-    const release =
-      (await findReleaseById(app.id, marker.release_id)) ??
-      (await recordRelease(app, planBuildRelease(app, build, 'auto'), actor, marker.release_id));
+    const written = await findReleaseById(app.id, marker.release_id);
+    // The crashed request may have died between writing the release and starting its rollout; the
+    // execution is named after the release, so starting it again cannot run it twice.
+    if (written?.status === 'queued') await startRollout(written);
+    const release = written ?? (await recordRelease(app, planBuildRelease(app, build, 'auto'), actor, marker.release_id));
     await markAutoReleased(marker, release.version);
     return release;
   } catch (error) {

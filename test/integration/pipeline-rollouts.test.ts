@@ -32,7 +32,7 @@ const promoteCurrent = async (pipeline: string, source: string, targets: string[
 };
 
 describe('a build flows dev -> staging -> production with rollouts', () => {
-  it('promotes each stage's current release, so every stage gets the very build development released', async () => {
+  it('promotes the current release of each stage, so every stage gets the very build development released', async () => {
     await slipway.call('POST', '/pipelines', { body: { name: 'flow' } });
     const { builds } = await seedApp(slipway, 'flow-dev', 1);
     for (const [app, stage, contexts] of [
