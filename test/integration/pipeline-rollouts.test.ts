@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_STATES } from '../../shared/domain/model';
+import { claimAutoRelease } from '../../shared/store/auto-release-store';
+import { claimReleaseVersion } from '../../shared/store/releases-store';
+import { releaseFixture } from '../support/fixtures';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /**
@@ -95,5 +98,25 @@ describe('state while a release rolls out', () => {
       const statuses = await slipway.call('GET', `/apps/racing-checks/releases/${release.id}/statuses`);
       expect([done.status, done.state, statuses.body.state]).toEqual(['succeeded', expected[index], expected[index]]);
     }
+  });
+});
+
+describe('auto-release with rollouts', () => {
+  it('rolls out a release that a crashed auto-release wrote but never started', async () => {
+    const app = (
+      await slipway.call('POST', '/apps', { body: { name: 'auto-crash', cluster: 'local', service: 'auto-crash-svc', auto_release: true } })
+    ).body;
+    const build = (
+      await slipway.call('POST', '/apps/auto-crash/builds', { body: { image: 'registry.local/auto-crash:v1', status: 'pending' } })
+    ).body;
+    // What the crashed request left: its claim (lease run out) and its queued release, with no rollout started.
+    const releaseId = crypto.randomUUID();
+    await claimAutoRelease({ app_id: app.id, build_id: build.id, release_id: releaseId, status: 'claimed', lease_until: 0, release_version: null });
+    const orphan = releaseFixture({ id: releaseId, app: { id: app.id, name: app.name }, slug: { id: build.id }, trigger: 'auto' });
+    expect(await claimReleaseVersion(orphan)).toBe(true);
+
+    expect((await slipway.call('PATCH', `/apps/auto-crash/builds/${build.id}`, { body: { status: 'succeeded' } })).status).toBe(200);
+    expect(await settled('auto-crash', releaseId)).toMatchObject({ status: 'succeeded', current: true });
+    expect((await slipway.call('GET', '/apps/auto-crash/releases')).body).toHaveLength(1);
   });
 });
