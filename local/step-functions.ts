@@ -121,6 +121,8 @@ export const startStepFunctionsEmulator = async (options: StepFunctionsEmulatorO
   const waitForTaskToken = async (state: TaskState, input: unknown): Promise<unknown> => {
     const token = `${randomUUID()}${randomUUID()}`.replaceAll('-', '');
     const waiter = Promise.withResolvers<unknown>();
+    // The task may be settled while its Lambda still runs, before anything awaits the waiter.
+    waiter.promise.catch(() => undefined);
     waiting.set(token, waiter);
     issuedTokens.add(token);
     let timer: NodeJS.Timeout | undefined;
