@@ -93,6 +93,21 @@ describe('keys against a running local Slipway', () => {
   });
 });
 
+describe('keys on a named table', () => {
+  it('uses SLIPWAY_TABLE (and DYNAMODB_ENDPOINT) as a deployed stack would, ignoring the local data dir', async () => {
+    const slipway = await startTestSlipway();
+    cleanups.push(() => slipway.close());
+    const connection = await connectStore({
+      SLIPWAY_TABLE: 'slipway',
+      DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
+      SLIPWAY_DATA_DIR: '/nonexistent',
+    });
+    expect(connection.target).toBe(`DynamoDB table slipway at ${process.env.DYNAMODB_ENDPOINT}`);
+    const key = keyIn(await run({ command: 'create', options: { role: 'pipeline' } }));
+    expect((await slipway.call('GET', '/apps', { key })).status).toBe(200);
+  });
+});
+
 describe('keys without a running server', () => {
   it('opens the data dir itself, and the key it mints works once the server starts', async () => {
     const dataDir = await tempDataDir();
