@@ -120,13 +120,14 @@ export const describeDeployment = async (
   const service = await describeService(client, input);
   const deployment = service.deployments?.find((candidate) => candidate.id === input.deploymentId);
   if (!deployment) {
-    const mention = service.events?.find((event) => event.message?.includes(input.deploymentId));
+    const mention = service.events?.find((event) => event.message?.includes(input.deploymentId))?.message;
+    const rolledBack = `The ECS deployment circuit breaker rolled back deployment ${input.deploymentId}`;
     return {
       rolloutState: 'FAILED',
       desired: service.desiredCount ?? 0,
       runningNew: 0,
       failedTasks: 0,
-      reason: mention?.message ?? `Deployment ${input.deploymentId} is no longer on the service; ECS replaced it.`,
+      reason: mention ? `${rolledBack}: ${mention}` : `${rolledBack}; it is no longer on the service.`,
     };
   }
   const state = deployment.rolloutState ?? 'IN_PROGRESS';

@@ -191,9 +191,14 @@ describe('describing a deployment', () => {
       desired: 4,
       runningNew: 0,
       failedTasks: 0,
-      reason: '(service web) (deployment ecs-svc/1) deployment failed: tasks failed to start.',
+      reason:
+        'The ECS deployment circuit breaker rolled back deployment ecs-svc/1: ' +
+        '(service web) (deployment ecs-svc/1) deployment failed: tasks failed to start.',
     });
-    await expect(progressOfDeployment1()).resolves.toMatchObject({ rolloutState: 'FAILED', reason: expect.stringContaining('ecs-svc/1') });
+    await expect(progressOfDeployment1()).resolves.toMatchObject({
+      rolloutState: 'FAILED',
+      reason: 'The ECS deployment circuit breaker rolled back deployment ecs-svc/1; it is no longer on the service.',
+    });
   });
 
   it('refuses an unknown service or cluster clearly', async () => {
