@@ -7,8 +7,7 @@ import { createApiKey, listApiKeys, requireKeyManager, revokeApiKey, summarizeAp
 export const handler = httpFunction<'keys'>({
   'POST /api-keys': async ({ body, principal }) => {
     requireKeyManager(principal);
-    const { role, apps, email } = parseInput(CreateApiKeyRequest, body, 'body');
-    const { key, record } = await createApiKey({ role, apps: apps ?? null, ...(email ? { email } : {}) });
+    const { key, record } = await createApiKey(parseInput(CreateApiKeyRequest, body, 'body'));
     return {
       status: 201,
       body: { ...summarizeApiKey(record), key },

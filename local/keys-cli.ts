@@ -81,8 +81,7 @@ const describeKey = (key: ApiKeyResponse): string =>
 export const runKeysCommand = async (command: KeysCommand, print: (line: string) => void): Promise<void> => {
   switch (command.command) {
     case 'create': {
-      const { role, apps, email } = command.options;
-      const { key, record } = await createApiKey({ role, apps: apps ?? null, ...(email ? { email } : {}) });
+      const { key, record } = await createApiKey(command.options);
       print(`Created ${record.role} key ${record.id} for ${record.apps === null ? 'all apps' : record.apps.join(', ')} (${record.email}).`);
       print('The key is shown only this once; Slipway keeps only its SHA-256:');
       print('');
