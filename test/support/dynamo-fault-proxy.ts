@@ -37,10 +37,10 @@ export type FaultRule = {
 
 export type FaultProxy = {
   endpoint: string;
-  /** Replaces the active rules; the first rule whose turn it is decides each call. */
+  /** Replaces the active rules and restarts the count of injected faults; the first rule whose turn it is decides each call. */
   inject: (...rules: FaultRule[]) => void;
   clear: () => void;
-  /** Calls answered with a fault so far, by operation. */
+  /** Calls answered with a fault since the last `inject`, by operation. */
   injected: () => Record<string, number>;
   close: () => Promise<void>;
 };
@@ -77,7 +77,7 @@ const awsError = (response: ServerResponse, status: number, type: string, messag
 export const startDynamoFaultProxy = async (target: string): Promise<FaultProxy> => {
   const upstream = new URL(target);
   let rules: { rule: FaultRule; seen: number; fired: number }[] = [];
-  const injected: Record<string, number> = {};
+  let injected: Record<string, number> = {};
 
   const pass = (request: IncomingMessage, body: Buffer): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> =>
     new Promise((resolve, reject) => {
@@ -138,6 +138,7 @@ export const startDynamoFaultProxy = async (target: string): Promise<FaultProxy>
     endpoint: `http://127.0.0.1:${port}`,
     inject: (...next) => {
       rules = next.map((rule) => ({ rule, seen: 0, fired: 0 }));
+      injected = {};
     },
     clear: () => {
       rules = [];

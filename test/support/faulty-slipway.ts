@@ -8,8 +8,8 @@ export type FaultySlipway = TestSlipway & { faults: FaultProxy };
  * A test Slipway whose every DynamoDB call, from handlers and authorizer alike, crosses the fault proxy.
  * The client keeps the production retry settings, so what the tests see is what a deployed Lambda does.
  */
-export const startFaultySlipway = async (): Promise<FaultySlipway> => {
-  const slipway = await startTestSlipway();
+export const startFaultySlipway = async (options: Parameters<typeof startTestSlipway>[0] = {}): Promise<FaultySlipway> => {
+  const slipway = await startTestSlipway(options);
   const direct = process.env.DYNAMODB_ENDPOINT;
   if (!direct) throw new Error('the local Slipway must publish its DynamoDB endpoint');
   const faults = await startDynamoFaultProxy(direct);
