@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getRolloutLock } from '../../shared/rollout/rollout-store';
+import { createSfnClient } from '../../shared/rollout/sfn';
+import { claimReleaseVersion } from '../../shared/store/releases-store';
+import { releaseFixture } from '../support/fixtures';
+import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
+
+/**
+ * The app's queue heals itself: a release whose rollout never started is started by the next rollout of
+ * its app, and one whose execution ended without settling it is settled as failed and skipped, so the
+ * queue never stalls behind either.
+ */
+let slipway: TestSlipway;
+
+beforeAll(async () => {
+  slipway = await startTestSlipway({ rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5 } } });
+});
+afterAll(() => slipway?.close());
+
+const rollouts = () => {
+  if (!slipway.rollouts) throw new Error('rollouts are not running');
+  return slipway.rollouts;
+};
+
+type Release = { id: string; version: number; status: string; current: boolean; rollout: { message: string | null } | null };
+
+/** A release written as recordRelease writes it, but whose StartExecution never happened. */
+const strandedRelease = async (app: { id: string; name: string }, slug: string) => {
+  const release = releaseFixture({ id: randomUUID(), app: { id: app.id, name: app.name }, version: 1, slug: { id: slug } });
+  expect(await claimReleaseVersion(release)).toBe(true);
+  return release;
+};
+
+const read = async (app: string, id: string) => (await slipway.call<Release>('GET', `/apps/${app}/releases/${id}`)).body;
+
+describe('the rollout queue', () => {
+  it('starts a release that was recorded but never started when the next release of the app arrives', async () => {
+    const { app, builds } = await seedApp(slipway, 'stranded', 2);
+    const stranded = await strandedRelease(app, builds[0]!);
+    const next = (await slipway.call<Release>('POST', '/apps/stranded/releases', { body: { slug: builds[1] } })).body;
+    expect(next.version).toBe(2);
+
+    await rollouts().stepFunctions.finished(next.id);
+    expect((await rollouts().stepFunctions.finished(stranded.id)).status).toBe('SUCCEEDED');
+    expect(await read('stranded', stranded.id)).toMatchObject({ status: 'succeeded', current: false });
+    expect(await read('stranded', next.id)).toMatchObject({ status: 'succeeded', current: true });
+    expect((await getRolloutLock(app.id)).holder).toBeNull();
+  });
+
+  it('settles as failed, and skips, a queued release whose execution ended without running it', async () => {
+    const { app, builds } = await seedApp(slipway, 'orphaned', 2);
+    const orphan = await strandedRelease(app, builds[0]!);
+    // An execution under the release's name that dies at once, before it could take the lock.
+    const sfn = createSfnClient(rollouts().stepFunctions.endpoint);
+    await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: rollouts().stepFunctions.stateMachineArn, name: orphan.id, input: '{}' }),
+    );
+    sfn.destroy();
+    expect((await rollouts().stepFunctions.finished(orphan.id)).status).toBe('FAILED');
+
+    const next = (await slipway.call<Release>('POST', '/apps/orphaned/releases', { body: { slug: builds[1] } })).body;
+    await rollouts().stepFunctions.finished(next.id);
+    expect(await read('orphaned', orphan.id)).toMatchObject({
+      status: 'failed',
+      rollout: { message: 'Its rollout execution ended before it could run.' },
+    });
+    expect(await read('orphaned', next.id)).toMatchObject({ status: 'succeeded', current: true });
+    expect((await getRolloutLock(app.id)).holder).toBeNull();
+  });
+});
