@@ -68,10 +68,14 @@ export const recordRelease = async (
       checks: {},
       revision: 0,
     };
-    if (await claimReleaseVersion(release)) {
+    // A put whose answer was lost is retried by the SDK and then meets its own item: that slot is ours too.
+    const claimed = (await claimReleaseVersion(release))
+      ? release
+      : await findReleaseByVersion(app.id, release.version).then((holder) => (holder?.id === id ? holder : undefined));
+    if (claimed) {
       // Every release, whatever triggered it, rolls out the same way once its version is its own.
-      await startRollout(release);
-      return release;
+      await startRollout(claimed);
+      return claimed;
     }
     // Spread the retries of many racing writers so they do not collide again in lockstep.
     await sleep(Math.random() * Math.min(50, attempt * 2));

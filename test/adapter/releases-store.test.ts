@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Release } from '../../shared/domain/model';
@@ -21,6 +21,9 @@ const stored = (version: number): Record<string, unknown> => ({
   version,
   app: { id: 'a1', name: 'web' },
 });
+
+const plan = { slugId: 'b', image: 'i', description: 'd', trigger: 'deploy' } as const;
+const actor = { id: 'u', email: 'e' };
 
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'taken', $metadata: {} });
 
@@ -50,11 +53,21 @@ describe('releases store', () => {
       .resolvesOnce({ Items: [stored(1)] })
       .resolvesOnce({ Items: [stored(2)] });
     dynamo.on(PutCommand).rejectsOnce(conditionFailed()).resolves({});
-    const release = await recordRelease(app, { slugId: 'b', image: 'i', description: 'd', trigger: 'deploy' }, { id: 'u', email: 'e' });
+    dynamo.on(GetCommand).resolves({ Item: stored(2) });
+    const release = await recordRelease(app, plan, actor);
     expect(release.version).toBe(3);
     const versions = dynamo.commandCalls(PutCommand).map((call) => (call.args[0].input.Item as Release).version);
     expect(versions).toEqual([2, 3]);
     expect(new Set(dynamo.commandCalls(PutCommand).map((call) => (call.args[0].input.Item as Release).id)).size).toBe(1);
+  });
+
+  it('takes a slot already holding its own release as claimed (a put whose answer was lost)', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [stored(1)] });
+    dynamo.on(PutCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: { ...stored(2), id: 'mine' } });
+    const release = await recordRelease(app, plan, actor, 'mine');
+    expect(release).toMatchObject({ id: 'mine', version: 2 });
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
   });
 
   it('pages from just after the cursor and asks for one extra item to know whether more exist', async () => {
