@@ -102,10 +102,6 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     summary: 'Get one status check by its context',
     success: { status: 200, description: 'The status', schema: StatusResponse },
   },
-  'GET /apps/{app}/releases/{release}/statuses/{context}': {
-    summary: 'Get one status check of a release',
-    success: { status: 200, description: 'The status', schema: StatusResponse },
-  },
   'PATCH /apps/{app}/releases/{release}/statuses/{context}': {
     summary: 'Update a status check',
     body: UpdateStatusRequest,
