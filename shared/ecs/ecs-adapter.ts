@@ -133,7 +133,8 @@ export const describeDeployment = async (
   const state = deployment.rolloutState ?? 'IN_PROGRESS';
   return {
     rolloutState: ROLLOUT_STATES.includes(state) ? (state as RolloutState) : 'IN_PROGRESS',
-    desired: deployment.desiredCount ?? 0,
+    // A replaced deployment's own desired count drains to 0; the service's is the target it was rolling to.
+    desired: service.desiredCount ?? deployment.desiredCount ?? 0,
     runningNew: deployment.runningCount ?? 0,
     failedTasks: deployment.failedTasks ?? 0,
     reason: deployment.rolloutStateReason ?? null,

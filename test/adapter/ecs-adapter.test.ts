@@ -158,6 +158,7 @@ describe('describing a deployment', () => {
             deployment({
               status: 'ACTIVE',
               rolloutState: 'FAILED',
+              desiredCount: 0,
               failedTasks: 3,
               runningCount: 0,
               rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
