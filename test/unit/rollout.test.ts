@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import {
+  deadlineAt,
+  describeFailure,
+  FREE_LOCK,
+  isHeldBy,
+  isLockFree,
+  isPastDeadline,
+  LOCK_GRACE_SECONDS,
+  lockExpiry,
+  mergeProgress,
+  statusAfterDeployment,
+  statusAfterError,
+  type RolloutLock,
+} from '../../shared/domain/rollout';
+
+const now = new Date('2026-11-26T12:00:00.000Z');
+const heldUntil = (expires: string): RolloutLock => ({
+  holder: { release_id: 'r1', version: 1, acquired_at: '2026-11-26T11:00:00.000Z', expires_at: expires },
+  settled_through: 0,
+});
+
+describe('the rollout lock', () => {
+  it('is free when nobody holds it or the holder outlived its expiry', () => {
+    expect(isLockFree(FREE_LOCK, now)).toBe(true);
+    expect(isLockFree(heldUntil('2026-11-26T12:00:01.000Z'), now)).toBe(false);
+    expect(isLockFree(heldUntil('2026-11-26T12:00:00.000Z'), now)).toBe(true);
+  });
+
+  it('is held by its holder only until it expires', () => {
+    expect(isHeldBy(heldUntil('2026-11-26T12:30:00.000Z'), 'r1', now)).toBe(true);
+    expect(isHeldBy(heldUntil('2026-11-26T12:30:00.000Z'), 'r2', now)).toBe(false);
+    expect(isHeldBy(heldUntil('2026-11-26T11:59:59.000Z'), 'r1', now)).toBe(false);
+  });
+
+  it('expires a grace period after its holder’s deadline, so only a dead holder loses it', () => {
+    expect(Date.parse(lockExpiry(now, 60)) - now.getTime()).toBe((60 + LOCK_GRACE_SECONDS) * 1000);
+  });
+});
+
+describe('the deadline', () => {
+  it('counts from the start of the rollout', () => {
+    const deadline = deadlineAt('2026-11-26T11:59:00.000Z', 30);
+    expect(deadline).toBe('2026-11-26T11:59:30.000Z');
+    expect(isPastDeadline(deadline, now)).toBe(true);
+    expect(isPastDeadline(deadlineAt('2026-11-26T11:59:00.000Z', 61), now)).toBe(false);
+  });
+});
+
+describe('the release status a rollout ends with', () => {
+  it('follows how the deployment ended', () => {
+    expect(statusAfterDeployment('COMPLETED')).toBe('succeeded');
+    expect(statusAfterDeployment('FAILED')).toBe('failed');
+    expect(statusAfterDeployment('DEADLINE')).toBe('unknown');
+  });
+
+  it('after an error is failed before ECS was asked to deploy, unknown after', () => {
+    expect(statusAfterError({ rollout: null })).toBe('failed');
+    expect(statusAfterError({ rollout: { desired: 0, running_new: 0, failed_tasks: 0, deployment_id: null } })).toBe('failed');
+    expect(statusAfterError({ rollout: { desired: 3, running_new: 1, failed_tasks: 0, deployment_id: 'ecs-svc/1' } })).toBe(
+      'unknown',
+    );
+  });
+});
+
+describe('rollout progress', () => {
+  it('keeps what it knew, takes what is new, and never lowers the failed-task count', () => {
+    const first = mergeProgress(null, { desired: 3, task_definition_arn: 'td:2' });
+    expect(first).toEqual({
+      desired: 3,
+      running_new: 0,
+      failed_tasks: 0,
+      deployment_id: null,
+      task_definition_arn: 'td:2',
+      message: null,
+    });
+    const failing = mergeProgress(first, { running_new: 1, failed_tasks: 2, deployment_id: 'd1' });
+    const gone = mergeProgress(failing, { running_new: 0, failed_tasks: 0, message: 'rolled back' });
+    expect(gone).toMatchObject({ desired: 3, running_new: 0, failed_tasks: 2, deployment_id: 'd1', task_definition_arn: 'td:2' });
+    expect(gone.message).toBe('rolled back');
+  });
+});
+
+describe('failure messages', () => {
+  it('reads the Lambda error message out of a Step Functions cause', () => {
+    const cause = JSON.stringify({ errorType: 'DomainError', errorMessage: "ECS service 'x' was not found." });
+    expect(describeFailure({ Error: 'DomainError', Cause: cause })).toBe("DomainError: ECS service 'x' was not found.");
+    expect(describeFailure({ Error: 'Ecs.ClientException', Cause: 'plain text' })).toBe('Ecs.ClientException: plain text');
+    expect(describeFailure({ Error: 'States.Runtime', Cause: 'x'.repeat(400) })).toHaveLength(300);
+  });
+});
