@@ -4,6 +4,7 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
+  type DeploymentConfiguration,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -84,6 +85,24 @@ const deploy = async (client: ECSClient, cluster: string, service: string, image
   return { taskDefinitionArn, deploymentId };
 };
 
+/** Registers a one-container revision (family = service) and deploys it with a deployment configuration of choice. */
+const deployWith = async (
+  client: ECSClient,
+  service: string,
+  container: { name: string; image: string },
+  deploymentConfiguration: DeploymentConfiguration,
+): Promise<string> => {
+  const { taskDefinition } = await client.send(
+    new RegisterTaskDefinitionCommand({ family: service, containerDefinitions: [container] }),
+  );
+  const updated = await client.send(
+    new UpdateServiceCommand({ cluster: 'local', service, taskDefinition: taskDefinition?.taskDefinitionArn, deploymentConfiguration }),
+  );
+  const primary = updated.service?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
+  if (!primary?.id) throw new Error(`UpdateService on ${service} started no deployment`);
+  return primary.id;
+};
+
 describe('the ECS simulator', () => {
   it('creates a service on first reference with running tasks of an initial task definition', async () => {
     const { client } = await simulate({ defaultDesiredCount: 2 });
@@ -143,18 +162,10 @@ describe('the ECS simulator', () => {
   it('paces a narrower maximumPercent over more batches without dropping below the desired count', async () => {
     const { simulator, client, batches, reached } = await simulate();
     await simulator.ensureService('local', 'api', { desiredCount: 4, container: 'app' });
-    const { taskDefinition } = await client.send(
-      new RegisterTaskDefinitionCommand({ family: 'api', containerDefinitions: [{ name: 'app', image: 'api:v2' }] }),
-    );
-    const { service } = await client.send(
-      new UpdateServiceCommand({
-        cluster: 'local',
-        service: 'api',
-        taskDefinition: taskDefinition?.taskDefinitionArn,
-        deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 150 },
-      }),
-    );
-    const deploymentId = service?.deployments?.find((deployment) => deployment.status === 'PRIMARY')?.id ?? '';
+    const deploymentId = await deployWith(client, 'api', { name: 'app', image: 'api:v2' }, {
+      minimumHealthyPercent: 100,
+      maximumPercent: 150,
+    });
     await reached(deploymentId, 'SERVICE_DEPLOYMENT_COMPLETED');
 
     for (const batch of batches) {
@@ -220,18 +231,9 @@ describe('the ECS simulator', () => {
   it('leaves a failed deployment in place, old tasks serving, when rollback is off', async () => {
     const { client, reached, events } = await simulate();
     await describeService(client, 'local', 'mail');
-    const { taskDefinition } = await client.send(
-      new RegisterTaskDefinitionCommand({ family: 'mail', containerDefinitions: [{ name: 'mail', image: 'mail:v2-unhealthy' }] }),
-    );
-    const { service } = await client.send(
-      new UpdateServiceCommand({
-        cluster: 'local',
-        service: 'mail',
-        taskDefinition: taskDefinition?.taskDefinitionArn,
-        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } },
-      }),
-    );
-    const deploymentId = service?.deployments?.[0]?.id ?? '';
+    const deploymentId = await deployWith(client, 'mail', { name: 'mail', image: 'mail:v2-unhealthy' }, {
+      deploymentCircuitBreaker: { enable: true, rollback: false },
+    });
     await reached(deploymentId, 'SERVICE_DEPLOYMENT_FAILED');
     expect(events).toHaveLength(2);
     const after = await describeService(client, 'local', 'mail');

@@ -48,15 +48,8 @@ const described = (containers: ContainerDefinition[]): DescribeTaskDefinitionRes
   tags: [{ key: 'team', value: 'payments' }],
 });
 
-const failure = (run: () => unknown): DomainError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-};
+/** Matches the DomainError a builder refusal throws. */
+const refusal = (fields: Partial<DomainError>) => expect.objectContaining({ name: 'DomainError', ...fields });
 
 describe('the task definition revision of a release', () => {
   it('copies every registerable field and the tags, and nothing ECS computes itself', () => {
@@ -128,18 +121,24 @@ describe('the task definition revision of a release', () => {
   });
 
   it('refuses to guess between several essential containers', () => {
-    const error = failure(() => releaseTaskDefinitionInput(described([app, { ...logRouter, essential: true }]), release));
-    expect(error).toMatchObject({ code: 'ambiguous_container', details: { containers: ['web', 'log-router'] } });
-    expect(error.message).toContain('"container"');
+    expect(() => releaseTaskDefinitionInput(described([app, { ...logRouter, essential: true }]), release)).toThrow(
+      refusal({
+        code: 'ambiguous_container',
+        message: expect.stringContaining('"container"'),
+        details: { containers: ['web', 'log-router'] },
+      }),
+    );
   });
 
   it('refuses a container name the task definition does not have', () => {
-    const error = failure(() => releaseTaskDefinitionInput(described([app]), { ...release, container: 'worker' }));
-    expect(error).toMatchObject({ kind: 'unprocessable', code: 'container_not_found', details: { containers: ['web'] } });
+    expect(() => releaseTaskDefinitionInput(described([app]), { ...release, container: 'worker' })).toThrow(
+      refusal({ kind: 'unprocessable', code: 'container_not_found', details: { container: 'worker', containers: ['web'] } }),
+    );
   });
 
   it('refuses a task definition without containers', () => {
-    const error = failure(() => releaseTaskDefinitionInput({ taskDefinition: { family: 'web', containerDefinitions: [] } }, release));
-    expect(error.code).toBe('task_definition_incomplete');
+    expect(() => releaseTaskDefinitionInput({ taskDefinition: { family: 'web', containerDefinitions: [] } }, release)).toThrow(
+      refusal({ code: 'task_definition_incomplete' }),
+    );
   });
 });
