@@ -1,7 +1,9 @@
 import { createEcsClient, useEcsClient } from '../shared/ecs/ecs-client';
 import { DEPLOYMENT_EVENT_PATTERN } from '../shared/rollout/contract';
 import { listApps } from '../shared/store/apps-store';
+import { resumeQueues } from '../shared/rollout/lock';
 import { createSfnClient, useSfnClient } from '../shared/rollout/sfn';
+import { configuredDeadlineSeconds } from '../shared/rollout/start-rollout';
 import { startEcsSimulator, type DeploymentStateChangeEvent, type EcsSimulator, type EcsSimulatorOptions } from './ecs-simulator';
 import { deploymentEventsHandler, rolloutStepHandlers } from './handlers';
 import { startStepFunctionsEmulator, type StepFunctionsEmulator } from './step-functions';
@@ -30,7 +32,8 @@ const matchesRule = (event: DeploymentStateChangeEvent): boolean =>
 /**
  * Rollouts on a laptop: the ECS SIMULATOR (its deployment events routed to the deployment-events
  * handler as the EventBridge rule routes them in AWS) and the local Step Functions API running the
- * synthesized rollout state machine; every adapter in this process is pointed at them.
+ * synthesized rollout state machine; every adapter in this process is pointed at them. Needs the
+ * store in place (it resumes the queues the data directory holds).
  */
 export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Promise<LocalRollouts> => {
   const ecs = await startEcsSimulator({
@@ -54,6 +57,9 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
   process.env.ROLLOUT_STATE_MACHINE_ARN = stepFunctions.stateMachineArn;
   if (options.deadlineSeconds !== undefined) process.env.ROLLOUT_DEADLINE_SECONDS = String(options.deadlineSeconds);
   else delete process.env.ROLLOUT_DEADLINE_SECONDS;
+  // Executions live in this process only: whatever was rolling out when it last stopped is settled, and queues resume.
+  const appIds = (await listApps()).map((app) => app.id);
+  await resumeQueues(appIds, stepFunctions.stateMachineArn, configuredDeadlineSeconds());
   return {
     stepFunctions,
     ecs,

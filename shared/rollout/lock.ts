@@ -1,5 +1,5 @@
 import type { Release } from '../domain/model';
-import { isHeldBy, isLockFree, lockExpiry, mergeProgress } from '../domain/rollout';
+import { isHeldBy, isLockFree, isSettled, lockExpiry, mergeProgress, statusAfterError } from '../domain/rollout';
 import { mutateRelease } from '../operations/releases';
 import { findLowestQueuedRelease, findReleaseByVersion } from '../store/releases-store';
 import type { LockStepInput } from './contract';
@@ -34,15 +34,21 @@ const wake = async (release: Release, stateMachineArn: string, self: string | nu
   return isRolloutRunning(stateMachineArn, release.id);
 };
 
-const abandonQueued = (release: Release): Promise<Release> =>
-  mutateRelease(release.app.id, release.version, (current) =>
-    current.status === 'queued'
-      ? {
-          status: 'failed',
+/** Settles a release whose execution is gone: never run, it failed; cut short mid-deployment, it is unknown. */
+const abandon = (appId: string, version: number): Promise<Release> =>
+  mutateRelease(appId, version, (current) =>
+    isSettled(current)
+      ? null
+      : {
+          status: current.status === 'queued' ? 'failed' : statusAfterError(current),
           finished_at: new Date().toISOString(),
-          rollout: mergeProgress(current.rollout, { message: 'Its rollout execution ended before it could run.' }),
-        }
-      : null,
+          rollout: mergeProgress(current.rollout, {
+            message:
+              current.status === 'queued'
+                ? 'Its rollout execution ended before it could run.'
+                : 'Its rollout execution ended before the release was settled.',
+          }),
+        },
   );
 
 /**
@@ -63,7 +69,13 @@ export const passLockOn = async (
     const now = new Date();
     const lock = await getRolloutLock(appId);
     const owner = from !== null && isHeldBy(lock, from.releaseId, now) ? from : null;
-    if (owner === null && !isLockFree(lock, now)) return;
+    if (owner === null && lock.holder && !isLockFree(lock, now)) {
+      if (await isRolloutRunning(stateMachineArn, lock.holder.release_id)) return;
+      // The holder's execution is gone (stopped by hand, or lost with a local restart): settle it, pass the lock on.
+      await abandon(appId, lock.holder.version);
+      from = { releaseId: lock.holder.release_id, version: lock.holder.version };
+      continue;
+    }
     const settled = Math.max(lock.settled_through, owner?.version ?? 0);
     const next = await findLowestQueuedRelease(appId, settled);
     if (!next) {
@@ -80,9 +92,17 @@ export const passLockOn = async (
       now,
     );
     if (!handed || (await wake(next, stateMachineArn, self))) return;
-    await abandonQueued(next);
+    await abandon(appId, next.version);
     from = { releaseId: next.id, version: next.version };
   }
+};
+
+/**
+ * Gets every app's queue moving again after executions were lost (a local restart): a lock held by a
+ * dead execution is taken back and the lowest queued release of each app is started.
+ */
+export const resumeQueues = async (appIds: readonly string[], stateMachineArn: string, deadlineSeconds: number): Promise<void> => {
+  for (const appId of appIds) await passLockOn(appId, stateMachineArn, deadlineSeconds, null);
 };
 
 /** True once the release holds its app's lock, or when it has nothing left to wait for. */

@@ -1,0 +1,52 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startLocalSlipway } from '../../local/slipway';
+import { getRolloutLock } from '../../shared/rollout/rollout-store';
+import { seedApp, startTestSlipway } from '../support/local-slipway';
+
+/**
+ * Local executions live in the server process. A restart in the middle of a rollout must leave neither
+ * a release pending forever nor the app's lock held by an execution that no longer exists.
+ */
+const dataDir = await mkdtemp(join(tmpdir(), 'slipway-rollout-restart-'));
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+type Release = { id: string; version: number; status: string; current: boolean; rollout: { deployment_id: string | null; message: string | null } | null };
+
+describe('a restart during a rollout', () => {
+  it('settles the interrupted release as unknown and rolls out the queued one', async () => {
+    // Batches far apart: the first deployment is still under way when the server stops.
+    const first = await startTestSlipway({ dataDir, rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 600_000 } } });
+    const { app, builds } = await seedApp(first, 'restarted', 2);
+    const interrupted = (await first.call<Release>('POST', '/apps/restarted/releases', { body: { slug: builds[0] } })).body;
+    await expect
+      .poll(async () => (await first.call<Release>('GET', `/apps/restarted/releases/${interrupted.id}`)).body.rollout?.deployment_id)
+      .toEqual(expect.any(String));
+    const queued = (await first.call<Release>('POST', '/apps/restarted/releases', { body: { slug: builds[1] } })).body;
+    expect(queued.status).toBe('queued');
+    await first.close();
+
+    const second = await startLocalSlipway({ dataDir, rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5 } } });
+    try {
+      const execution = second.rollouts?.stepFunctions.execution(queued.id);
+      expect(execution).toBeDefined();
+      await second.rollouts?.stepFunctions.finished(queued.id);
+      const read = async (id: string): Promise<Release> => {
+        const response = await fetch(`${second.url}/apps/restarted/releases/${id}`, {
+          headers: { authorization: `Bearer ${first.adminKey}` },
+        });
+        return (await response.json()) as Release;
+      };
+      expect(await read(interrupted.id)).toMatchObject({
+        status: 'unknown',
+        rollout: { message: 'Its rollout execution ended before the release was settled.' },
+      });
+      expect(await read(queued.id)).toMatchObject({ status: 'succeeded', current: true });
+      expect((await getRolloutLock(app.id)).holder).toBeNull();
+    } finally {
+      await second.close();
+    }
+  });
+});
