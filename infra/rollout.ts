@@ -153,41 +153,60 @@ export class Rollout extends Construct {
   private definition() {
     const rollout = JsonPath.objectAt('$$.Execution.Input');
     const stateMachineArn = JsonPath.stringAt('$$.StateMachine.Id');
+    /** A step Lambda whose answer is the state's result. */
+    const call = (id: string, step: RolloutStep, comment: string, payload: Record<string, unknown>, resultPath?: string) =>
+      new LambdaInvoke(this, id, {
+        comment,
+        lambdaFunction: this.steps[step],
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+        payload: TaskInput.fromObject(payload),
+        ...(resultPath ? { resultPath } : {}),
+        taskTimeout: Timeout.duration(Duration.minutes(1)),
+      });
+    /**
+     * A step Lambda that parks the state's task token until someone resumes it; when the timeout comes
+     * first, the state is entered again, which is the polling fallback.
+     */
+    const park = (id: string, step: RolloutStep, comment: string, payload: Record<string, unknown>, timeout: Duration, resultPath: string) => {
+      const state = new LambdaInvoke(this, id, {
+        comment,
+        lambdaFunction: this.steps[step],
+        integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        payload: TaskInput.fromObject({ ...payload, rollout, taskToken: JsonPath.taskToken }),
+        taskTimeout: Timeout.duration(timeout),
+        resultPath,
+        retryOnServiceExceptions: false,
+      });
+      return state.addCatch(state, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD });
+    };
     // Retriers apply in order: a permanent error matches the first and is not retried at all.
     const retry = (state: TaskStateBase): TaskStateBase =>
       state.addRetry({ errors: PERMANENT_ERRORS, maxAttempts: 0 }).addRetry({ ...BACKOFF, errors: [Errors.TASKS_FAILED] });
 
-    const salvage = new LambdaInvoke(this, ROLLOUT_STATES.salvage, {
-      comment: 'Any failure: settle the release as failed (or unknown once ECS deploys) and pass the lock on',
-      lambdaFunction: this.steps.finish,
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: false,
-      payload: TaskInput.fromObject({ rollout, stateMachineArn, error: JsonPath.objectAt('$.error') }),
-      taskTimeout: Timeout.duration(Duration.minutes(1)),
-    }).addRetry({ ...BACKOFF, maxAttempts: 8, errors: [Errors.ALL] });
+    const salvage = call(
+      ROLLOUT_STATES.salvage,
+      'finish',
+      'Any failure: settle the release as failed (or unknown once ECS deploys) and pass the lock on',
+      { rollout, stateMachineArn, error: JsonPath.objectAt('$.error') },
+    ).addRetry({ ...BACKOFF, maxAttempts: 8, errors: [Errors.ALL] });
     const onFailure = { errors: [Errors.ALL], resultPath: '$.error' };
 
-    const lock = new LambdaInvoke(this, ROLLOUT_STATES.lock, {
-      comment: "Take the app's rollout lock, or park the task token until the lock is handed over",
-      lambdaFunction: this.steps.lock,
-      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: TaskInput.fromObject({ rollout, stateMachineArn, taskToken: JsonPath.taskToken }),
-      taskTimeout: Timeout.duration(LOCK_POLL),
-      resultPath: JsonPath.DISCARD,
-      retryOnServiceExceptions: false,
-    });
-    retry(lock).addCatch(lock, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD }).addCatch(salvage, onFailure);
-
-    const deploy = new LambdaInvoke(this, ROLLOUT_STATES.deploy, {
-      comment: 'Mark the release pending and register its task definition revision',
-      lambdaFunction: this.steps.deploy,
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: false,
-      payload: TaskInput.fromObject({ rollout }),
-      resultPath: '$.deploy',
-      taskTimeout: Timeout.duration(Duration.minutes(1)),
-    });
-    retry(deploy).addCatch(salvage, onFailure);
+    const lock = park(
+      ROLLOUT_STATES.lock,
+      'lock',
+      "Take the app's rollout lock, or park the task token until the lock is handed over",
+      { stateMachineArn },
+      LOCK_POLL,
+      JsonPath.DISCARD,
+    );
+    const deploy = call(
+      ROLLOUT_STATES.deploy,
+      'deploy',
+      'Mark the release pending and register its task definition revision',
+      { rollout },
+      '$.deploy',
+    );
 
     const updateService = new CustomState(this, ROLLOUT_STATES.updateService, {
       stateJson: {
@@ -212,42 +231,29 @@ export class Rollout extends Construct {
         ResultPath: '$.update',
         TimeoutSeconds: 60,
       },
-    })
-      .addRetry({
-        ...BACKOFF,
-        maxAttempts: 6,
-        errors: ['Ecs.ThrottlingException', 'Ecs.ServerException', 'Ecs.EcsException', 'Ecs.SdkClientException'],
-      })
-      .addCatch(salvage, onFailure);
-
-    const awaitDeployment = new LambdaInvoke(this, ROLLOUT_STATES.await, {
-      comment: 'Park the task token for the ECS deployment event; each timeout reconciles with ECS, up to the deadline',
-      lambdaFunction: this.steps.await,
-      integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: TaskInput.fromObject({
-        rollout,
-        deploy: JsonPath.objectAt('$.deploy'),
-        deploymentId: JsonPath.stringAt('$.update.deploymentId'),
-        taskToken: JsonPath.taskToken,
-      }),
-      taskTimeout: Timeout.duration(DEPLOYMENT_RECONCILE),
-      resultPath: '$.result',
-      retryOnServiceExceptions: false,
+    }).addRetry({
+      ...BACKOFF,
+      maxAttempts: 6,
+      errors: ['Ecs.ThrottlingException', 'Ecs.ServerException', 'Ecs.EcsException', 'Ecs.SdkClientException'],
     });
-    retry(awaitDeployment)
-      .addCatch(awaitDeployment, { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD })
-      .addCatch(salvage, onFailure);
 
-    const finish = new LambdaInvoke(this, ROLLOUT_STATES.finish, {
-      comment: 'Settle the release, make it current if it succeeded, fold in its checks, pass the lock on',
-      lambdaFunction: this.steps.finish,
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: false,
-      payload: TaskInput.fromObject({ rollout, stateMachineArn, result: JsonPath.objectAt('$.result') }),
-      taskTimeout: Timeout.duration(Duration.minutes(1)),
-    });
-    retry(finish).addCatch(salvage, onFailure);
+    const awaitDeployment = park(
+      ROLLOUT_STATES.await,
+      'await',
+      'Park the task token for the ECS deployment event; each timeout reconciles with ECS, up to the deadline',
+      { deploy: JsonPath.objectAt('$.deploy'), deploymentId: JsonPath.stringAt('$.update.deploymentId') },
+      DEPLOYMENT_RECONCILE,
+      '$.result',
+    );
+    const finish = call(
+      ROLLOUT_STATES.finish,
+      'finish',
+      'Settle the release, make it current if it succeeded, fold in its checks, pass the lock on',
+      { rollout, stateMachineArn, result: JsonPath.objectAt('$.result') },
+    );
 
+    for (const state of [lock, deploy, awaitDeployment, finish]) retry(state).addCatch(salvage, onFailure);
+    updateService.addCatch(salvage, onFailure);
     return lock.next(deploy).next(updateService).next(awaitDeployment).next(finish);
   }
 

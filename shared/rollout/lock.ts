@@ -1,7 +1,7 @@
 import type { Release } from '../domain/model';
 import { isHeldBy, isLockFree, isSettled, lockExpiry, mergeProgress, statusAfterError } from '../domain/rollout';
 import { mutateRelease } from '../operations/releases';
-import { findLowestQueuedRelease, findReleaseByVersion } from '../store/releases-store';
+import { findReleaseByVersion, listReleasePage } from '../store/releases-store';
 import type { LockStepInput } from './contract';
 import {
   findLockWaiterToken,
@@ -17,6 +17,13 @@ import { rolloutInputOf } from './start-rollout';
 const MAX_HANDOFFS = 20;
 
 type Holder = { releaseId: string; version: number };
+
+/**
+ * The release the lock goes to next: the lowest-version queued one. Releases leave the queue in version
+ * order, so the search starts just above the settled ones and stays short however long the history is.
+ */
+const lowestQueued = async (appId: string, settledThrough: number): Promise<Release | undefined> =>
+  (await listReleasePage(appId, { afterVersion: settledThrough, limit: 1, status: 'queued' })).releases[0];
 
 /** What a parked Lock step is resumed with. */
 const LOCK_GRANTED = { acquired: true } as const;
@@ -77,7 +84,7 @@ export const passLockOn = async (
       continue;
     }
     const settled = Math.max(lock.settled_through, owner?.version ?? 0);
-    const next = await findLowestQueuedRelease(appId, settled);
+    const next = await lowestQueued(appId, settled);
     if (!next) {
       if (owner === null) return;
       await freeLock(appId, owner.releaseId, settled);

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { FREE_LOCK, type RolloutLock } from '../domain/rollout';
 import { versionSortKey } from '../domain/versioning';
 import { getStore, isConditionFailure } from '../store/client';
@@ -42,6 +42,18 @@ export const getRolloutLock = async (appId: string): Promise<RolloutLock> => {
   };
 };
 
+/** One conditional update of the lock; false when its condition no longer held. */
+const updateLockIf = async (appId: string, update: Omit<UpdateCommandInput, 'TableName' | 'Key'>): Promise<boolean> => {
+  const { client, tableName } = getStore();
+  try {
+    await client.send(new UpdateCommand({ TableName: tableName, Key: lockKey(appId), ...update }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
 /**
  * Gives the lock to `next`, only if it is still as the caller saw it: held by `from`, or free (absent,
  * released, or expired by `now`) when `from` is null. One conditional write, so two deciders never both win.
@@ -52,57 +64,31 @@ export const handLockTo = async (
   from: string | null,
   settledThrough: number,
   now: Date,
-): Promise<boolean> => {
-  const { client, tableName } = getStore();
-  try {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: lockKey(appId),
-        UpdateExpression:
-          'SET #type = :type, holder_release_id = :id, holder_version = :version, acquired_at = :now, expires_at = :expires, settled_through = :settled',
-        ConditionExpression:
-          from === null
-            ? 'attribute_not_exists(holder_release_id) OR expires_at <= :now'
-            : 'holder_release_id = :from',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: {
-          ':type': 'rollout_lock',
-          ':id': next.releaseId,
-          ':version': next.version,
-          ':now': now.toISOString(),
-          ':expires': next.expiresAt,
-          ':settled': settledThrough,
-          ...(from === null ? {} : { ':from': from }),
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
+): Promise<boolean> =>
+  updateLockIf(appId, {
+    UpdateExpression:
+      'SET #type = :type, holder_release_id = :id, holder_version = :version, acquired_at = :now, expires_at = :expires, settled_through = :settled',
+    ConditionExpression:
+      from === null ? 'attribute_not_exists(holder_release_id) OR expires_at <= :now' : 'holder_release_id = :from',
+    ExpressionAttributeNames: { '#type': 'type' },
+    ExpressionAttributeValues: {
+      ':type': 'rollout_lock',
+      ':id': next.releaseId,
+      ':version': next.version,
+      ':now': now.toISOString(),
+      ':expires': next.expiresAt,
+      ':settled': settledThrough,
+      ...(from === null ? {} : { ':from': from }),
+    },
+  });
 
 /** Frees the lock if `holder` still holds it. The item stays: it remembers how far the queue has settled. */
-export const freeLock = async (appId: string, holder: string, settledThrough: number): Promise<boolean> => {
-  const { client, tableName } = getStore();
-  try {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: lockKey(appId),
-        UpdateExpression: 'REMOVE holder_release_id, holder_version, acquired_at, expires_at SET settled_through = :settled',
-        ConditionExpression: 'holder_release_id = :holder',
-        ExpressionAttributeValues: { ':holder': holder, ':settled': settledThrough },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
+export const freeLock = (appId: string, holder: string, settledThrough: number): Promise<boolean> =>
+  updateLockIf(appId, {
+    UpdateExpression: 'REMOVE holder_release_id, holder_version, acquired_at, expires_at SET settled_through = :settled',
+    ConditionExpression: 'holder_release_id = :holder',
+    ExpressionAttributeValues: { ':holder': holder, ':settled': settledThrough },
+  });
 
 /** A queued release's execution, parked until the lock is handed to it. */
 export const putLockWaiter = async (appId: string, version: number, releaseId: string, taskToken: string): Promise<void> => {

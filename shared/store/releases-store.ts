@@ -172,36 +172,3 @@ export const updateReleaseAtRevision = async (
     throw error;
   }
 };
-
-/**
- * The lowest-version `queued` release above `afterVersion`: the next one an app's rollout lock goes to.
- * Releases leave the queue in version order, so starting just above the settled ones keeps this a short
- * read however long the app's history is.
- */
-export const findLowestQueuedRelease = async (appId: string, afterVersion: number): Promise<Release | undefined> => {
-  const { client, tableName } = getStore();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :app AND sk BETWEEN :from AND :to',
-        FilterExpression: '#status = :queued',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':app': appPartition(appId),
-          ':from': releaseSortKey(afterVersion + 1),
-          ':to': `${RELEASE_PREFIX}9999999999`,
-          ':queued': 'queued',
-        },
-        Limit: 25,
-        ExclusiveStartKey: startKey,
-        ConsistentRead: true,
-      }),
-    );
-    const item = page.Items?.[0];
-    if (item) return entityOf<Release>(item);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return undefined;
-};

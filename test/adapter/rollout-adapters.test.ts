@@ -8,13 +8,12 @@ import {
   StartExecutionCommand,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { freeLock, getRolloutLock, handLockTo } from '../../shared/rollout/rollout-store';
 import { isRolloutRunning, sendTaskResult, startRolloutExecution } from '../../shared/rollout/sfn';
 import { createStore, useStore } from '../../shared/store/client';
-import { findLowestQueuedRelease } from '../../shared/store/releases-store';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
@@ -100,20 +99,5 @@ describe('the rollout lock item', () => {
     dynamo.on(UpdateCommand).rejects(conditionFailed());
     await expect(handLockTo('a1', next, null, 6, now)).resolves.toBe(false);
     await expect(freeLock('a1', 'r7', 7)).resolves.toBe(false);
-  });
-});
-
-describe('the queue', () => {
-  it('finds the lowest queued release above the settled versions, paging past filtered-out pages', async () => {
-    dynamo
-      .on(QueryCommand)
-      .resolvesOnce({ Items: [], LastEvaluatedKey: { pk: 'APP#a1', sk: 'REL#0000000030' } })
-      .resolvesOnce({ Items: [{ pk: 'APP#a1', sk: 'REL#0000000031', id: 'r31', version: 31, status: 'queued' }] });
-    const found = await findLowestQueuedRelease('a1', 5);
-    expect(found).toMatchObject({ id: 'r31', version: 31 });
-    const [first, second] = dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input);
-    expect(first?.ExpressionAttributeValues).toMatchObject({ ':from': 'REL#0000000006', ':queued': 'queued' });
-    expect(first?.ConsistentRead).toBe(true);
-    expect(second?.ExclusiveStartKey).toEqual({ pk: 'APP#a1', sk: 'REL#0000000030' });
   });
 });
