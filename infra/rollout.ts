@@ -49,8 +49,12 @@ export const ROLLOUT_STATES = {
 
 /** How long a parked Lock step sleeps before it looks at the lock again on its own (a lost wake-up's cost). */
 const LOCK_POLL = Duration.minutes(5);
-/** How often a deployment is reconciled with DescribeServices when no ECS event resumed the wait. */
-const DEPLOYMENT_RECONCILE = Duration.minutes(1);
+/**
+ * How often a deployment is reconciled with DescribeServices when no ECS event resumed the wait. Each
+ * reconcile is a state transition and refreshes the progress a release shows: a ten-minute deployment
+ * costs five more transitions, and the 30-minute deadline bounds them at fifteen.
+ */
+const DEPLOYMENT_RECONCILE = Duration.minutes(2);
 
 /** Errors that retrying cannot fix: the release is settled from them at once. */
 const PERMANENT_ERRORS = ['DomainError', 'ZodError', 'RolloutLockNotHeld', 'ReleaseNotQueued', 'AppNotFound'];
