@@ -60,7 +60,8 @@ const abandon = (appId: string, version: number): Promise<Release> =>
 
 /**
  * Moves an app's rollout lock along its queue: from `holder` once it is done (or, with no holder, only
- * if the lock is free) to the lowest-version queued release, atomically, and wakes that release. With
+ * if the lock is free or its holder's execution is gone) to the lowest-version queued release,
+ * atomically, and wakes that release. With
  * nothing queued the lock is freed, then the queue is read once more, as a release queued meanwhile
  * saw the lock taken and parked. `self` names a Lock step asking for itself: it needs no waking.
  */
