@@ -22,6 +22,8 @@
  *                                                  id and holds a lease so a retry can roll a crash forward
  *   PIPELINES          PIPELINE#{name}             pipeline (create = conditional put on the name)
  *   PROMOTION#{id}     PROMOTION                   pipeline promotion and its per-target outcome
+ *   APIKEY#{sha256}    APIKEY                      API key: its hash and grants, never the key; gsi2pk APIKEYS
+ *   IDEMPOTENCY        slipway#{sha256 of scope}   Powertools idempotency record (no `type`), TTL `expiration`
  *   …                  …                           gsi1pk ID#{id} finds any resource by id alone
  */
 export const TABLE_KEYS = {
