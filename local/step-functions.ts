@@ -64,6 +64,7 @@ const TASK_TOKEN_MARKER = 'local-task-token-placeholder';
 const LAMBDA_WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 /** Step Functions' own limit when a task names no TimeoutSeconds. */
 const UNBOUNDED_TASK_SECONDS = 99_999_999;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 class ApiError extends Error {
   constructor(
@@ -115,7 +116,8 @@ export const startStepFunctionsEmulator = async (options: StepFunctionsEmulatorO
     }
   };
 
-  const scaledMs = (seconds: number) => Math.max(0, Math.round(seconds * 1000 * scale));
+  // Clamped to what setTimeout can wait: beyond it Node would fire at once.
+  const scaledMs = (seconds: number) => Math.min(MAX_TIMER_MS, Math.max(0, Math.round(seconds * 1000 * scale)));
 
   /** `.waitForTaskToken`: hand the task a fresh token, then wait for SendTaskSuccess/Failure or the timeout. */
   const waitForTaskToken = async (state: TaskState, input: unknown): Promise<unknown> => {
