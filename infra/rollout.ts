@@ -1,6 +1,6 @@
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule } from 'aws-cdk-lib/aws-events';
+import { Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -82,6 +82,10 @@ const listContext = (scope: Construct, key: string): string[] => {
   return items.map((item) => String(item).trim()).filter((item) => item !== '');
 };
 
+/** Every service of a cluster, as an ARN pattern ending in `/*`. */
+const serviceArn = (stack: Stack, cluster: string): string =>
+  stack.formatArn({ service: 'ecs', resource: 'service', resourceName: `${cluster}/*` });
+
 export type RolloutProps = { table: ITableV2 };
 
 /**
@@ -138,9 +142,17 @@ export class Rollout extends Construct {
       comment: 'Slipway: roll one release out to its ECS service',
     });
 
+    const clusters = listContext(this, ROLLOUT_CONTEXT.clusters);
     new Rule(this, 'EcsDeploymentStateChange', {
       description: 'ECS deployment state changes resume the rollout waiting on that deployment',
-      eventPattern: { source: [...DEPLOYMENT_EVENT_PATTERN.source], detailType: [...DEPLOYMENT_EVENT_PATTERN.detailType] },
+      eventPattern: {
+        source: [...DEPLOYMENT_EVENT_PATTERN.source],
+        detailType: [...DEPLOYMENT_EVENT_PATTERN.detailType],
+        // Scoped like the ECS rights: only services of the named clusters wake the handler.
+        ...(clusters.length > 0
+          ? { resources: Match.anyOf(...clusters.map((cluster) => Match.prefix(serviceArn(stack, cluster).slice(0, -1)))) }
+          : {}),
+      },
       targets: [
         new LambdaFunction(this.deploymentEvents, {
           deadLetterQueue: this.deadLetterQueue,
@@ -150,7 +162,7 @@ export class Rollout extends Construct {
       ],
     });
 
-    this.grantEcs(stack);
+    this.grantEcs(stack, clusters);
     this.grantCallbacks(stack);
   }
 
@@ -267,11 +279,8 @@ export class Rollout extends Construct {
    * permissions for Register/Describe, so those two are on "*"; the roles a copied revision passes on
    * are limited to ECS tasks (and to `slipway:taskRoleArns` when given).
    */
-  private grantEcs(stack: Stack): void {
-    const clusters = listContext(this, ROLLOUT_CONTEXT.clusters);
-    const services = (clusters.length > 0 ? clusters : ['*']).map((cluster) =>
-      stack.formatArn({ service: 'ecs', resource: 'service', resourceName: `${cluster}/*` }),
-    );
+  private grantEcs(stack: Stack, clusters: string[]): void {
+    const services = (clusters.length > 0 ? clusters : ['*']).map((cluster) => serviceArn(stack, cluster));
     const managed = { StringEquals: { [`aws:ResourceTag/${MANAGED_SERVICE_TAG.key}`]: MANAGED_SERVICE_TAG.value } };
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({ actions: ['ecs:UpdateService'], resources: services, conditions: managed }),
