@@ -1,0 +1,60 @@
+import { build, type Metafile } from 'esbuild';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SLIPWAY_BUNDLING } from '../infra/slipway-function';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const FUNCTIONS_DIR = join(PROJECT_ROOT, 'functions');
+
+export type BundleFigures = {
+  name: string;
+  file: string;
+  bytes: number;
+  /** The largest inputs by bytes they contribute to the bundle, to explain a size. */
+  heaviest: { path: string; bytes: number }[];
+};
+
+/** Every Lambda entry point: one file per function under functions/. */
+export const functionEntries = async (): Promise<{ name: string; entry: string }[]> =>
+  (await readdir(FUNCTIONS_DIR))
+    .filter((file) => file.endsWith('.ts'))
+    .sort()
+    .map((file) => ({ name: basename(file, '.ts'), entry: join(FUNCTIONS_DIR, file) }));
+
+const heaviestPackages = (metafile: Metafile, output: string): BundleFigures['heaviest'] => {
+  const byPackage = new Map<string, number>();
+  for (const [path, input] of Object.entries(metafile.outputs[output]?.inputs ?? {})) {
+    const match = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+    const owner = match?.[1] ?? 'slipway';
+    byPackage.set(owner, (byPackage.get(owner) ?? 0) + input.bytesInOutput);
+  }
+  return [...byPackage]
+    .map(([path, bytes]) => ({ path, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 5);
+};
+
+/**
+ * Bundles one function the way `NodejsFunction` does with SLIPWAY_BUNDLING (esbuild, platform node,
+ * everything bundled including the AWS SDK) and measures the `index.mjs` Lambda would load.
+ */
+export const bundleFunction = async (name: string, entry: string, outDir: string): Promise<BundleFigures> => {
+  const outfile = join(outDir, name, 'index.mjs');
+  const result = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: SLIPWAY_BUNDLING.format === 'esm' ? 'esm' : 'cjs',
+    target: SLIPWAY_BUNDLING.target,
+    minify: SLIPWAY_BUNDLING.minify,
+    sourcemap: SLIPWAY_BUNDLING.sourceMap,
+    mainFields: [...SLIPWAY_BUNDLING.mainFields],
+    banner: { js: SLIPWAY_BUNDLING.banner },
+    metafile: true,
+    logLevel: 'error',
+  });
+  const output = Object.keys(result.metafile.outputs).find((path) => path.endsWith('index.mjs')) ?? '';
+  return { name, file: outfile, bytes: (await stat(outfile)).size, heaviest: heaviestPackages(result.metafile, output) };
+};

@@ -1,0 +1,138 @@
+import { execFile } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { toPrincipalContext } from '../shared/http/principal-context';
+import { ROUTES, routeKeyOf } from '../shared/http/routes';
+
+const run = promisify(execFile);
+
+/**
+ * Runs in a fresh `node` with nothing preloaded: the time to import the bundle (what Lambda's init phase
+ * does) and to answer the first event (the first invoke, which also opens the first DynamoDB connection).
+ */
+const PROBE = `
+const started = performance.now();
+const { handler } = await import(process.argv[1]);
+const imported = performance.now();
+let outcome;
+try {
+  const result = await handler(JSON.parse(process.argv[2]), {
+    functionName: 'bench', awsRequestId: 'cold-init', getRemainingTimeInMillis: () => 30000,
+    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:bench', memoryLimitInMB: '512',
+  });
+  outcome = result && typeof result === 'object' && 'statusCode' in result ? String(result.statusCode)
+    : result && typeof result === 'object' && 'isAuthorized' in result ? 'authorized=' + result.isAuthorized
+    : JSON.stringify(result ?? null).slice(0, 40);
+} catch (error) {
+  outcome = 'threw ' + (error && error.name);
+}
+const answered = performance.now();
+console.log('COLD_INIT ' + JSON.stringify({ importMs: imported - started, firstEventMs: answered - imported, outcome }));
+`;
+
+export type ColdInit = { importMs: number; firstEventMs: number; totalMs: number; outcome: string };
+
+const probeOnce = async (bundle: string, event: unknown, env: Record<string, string>): Promise<ColdInit> => {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', PROBE, pathToFileURL(bundle).href, JSON.stringify(event)], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    maxBuffer: 16 * 1024 * 1024,
+    timeout: 60_000,
+  });
+  const line = stdout.split('\n').find((candidate) => candidate.startsWith('COLD_INIT '));
+  if (!line) throw new Error(`cold init probe of ${bundle} printed no result:\n${stdout}`);
+  const figures = JSON.parse(line.slice('COLD_INIT '.length)) as Omit<ColdInit, 'totalMs'>;
+  return { ...figures, totalMs: figures.importMs + figures.firstEventMs };
+};
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+/** The median of `runs` fresh processes, each a true cold start of the bundle. */
+export const measureColdInit = async (bundle: string, event: unknown, env: Record<string, string>, runs = 5): Promise<ColdInit> => {
+  const samples: ColdInit[] = [];
+  for (let index = 0; index < runs; index++) samples.push(await probeOnce(bundle, event, env));
+  return {
+    importMs: median(samples.map((sample) => sample.importMs)),
+    firstEventMs: median(samples.map((sample) => sample.firstEventMs)),
+    totalMs: median(samples.map((sample) => sample.totalMs)),
+    outcome: samples.at(-1)?.outcome ?? '',
+  };
+};
+
+export type BenchIdentity = { adminKey: string; appId: string; params: Record<string, string> };
+
+/** The authorizer's first event: an HTTP API REQUEST authorizer event carrying a real key. */
+export const authorizerEvent = (identity: BenchIdentity) => ({
+  version: '2.0',
+  type: 'REQUEST',
+  routeArn: 'arn:aws:execute-api:local:000000000000:bench/$default/GET/apps',
+  identitySource: [`Bearer ${identity.adminKey}`],
+  routeKey: 'GET /apps',
+  rawPath: '/apps',
+  rawQueryString: '',
+  headers: { authorization: `Bearer ${identity.adminKey}` },
+  requestContext: { http: { method: 'GET', path: '/apps' }, requestId: 'cold-init', routeKey: 'GET /apps' },
+});
+
+/**
+ * An HTTP function's first event: its first GET route (reads are what a cold function most often meets)
+ * with real path parameters, as API Gateway would pass it after the authorizer let an admin through.
+ */
+export const httpEvent = (fn: string, identity: BenchIdentity) => {
+  const routes = ROUTES.filter((route) => route.fn === fn);
+  const route = routes.find((candidate) => candidate.method === 'GET') ?? routes[0];
+  if (!route) return undefined;
+  const pathParameters: Record<string, string> = {};
+  const rawPath = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    pathParameters[name] = identity.params[name] ?? 'unknown';
+    return encodeURIComponent(pathParameters[name]);
+  });
+  const principal = toPrincipalContext({ keyId: 'bench', role: 'admin', apps: null, email: 'bench@slipway.local' });
+  return {
+    version: '2.0',
+    routeKey: routeKeyOf(route),
+    rawPath,
+    rawQueryString: '',
+    headers: { host: 'bench.local' },
+    pathParameters,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'bench',
+      domainName: 'bench.local',
+      domainPrefix: 'bench',
+      http: { method: route.method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      requestId: 'cold-init',
+      routeKey: routeKeyOf(route),
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+      authorizer: { lambda: principal },
+    },
+  };
+};
+
+/**
+ * First events of the rollout's functions. They name a release version that does not exist, so each
+ * answers after its first DynamoDB read (a refusal or 'ignored') and the bench's data stays as it was.
+ */
+export const rolloutEvent = (fn: string, identity: BenchIdentity): unknown => {
+  const rollout = { appId: identity.appId, appName: 'bench', releaseId: 'cold-init', version: 999_999, deadlineSeconds: 1800 };
+  const stateMachineArn = 'arn:aws:states:local:000000000000:stateMachine:SlipwayRollout';
+  const deploy = { cluster: 'bench', service: 'bench-svc', taskDefinitionArn: 'arn:aws:ecs:local:000000000000:task-definition/bench:1', deadlineAt: new Date().toISOString() };
+  const events: Record<string, unknown> = {
+    'rollout-lock': { rollout, stateMachineArn, taskToken: 'cold-init' },
+    'rollout-deploy': { rollout },
+    'rollout-await': { rollout, deploy, deploymentId: 'ecs-svc/cold-init', taskToken: 'cold-init' },
+    'rollout-finish': { rollout, stateMachineArn, result: { outcome: 'COMPLETED', reason: null } },
+    'ecs-deployment-events': {
+      source: 'aws.ecs',
+      'detail-type': 'ECS Deployment State Change',
+      resources: [],
+      detail: { eventName: 'SERVICE_DEPLOYMENT_COMPLETED', deploymentId: 'ecs-svc/cold-init' },
+    },
+  };
+  return events[fn];
+};

@@ -1,0 +1,145 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
+import { bundleFunction, functionEntries, PROJECT_ROOT, type BundleFigures } from './bundles';
+import { startChild } from './child';
+import { authorizerEvent, httpEvent, measureColdInit, rolloutEvent, type ColdInit } from './cold-init';
+import { measureDeepHistory } from './deep-history';
+import { apiClient, load, type LoadFigures } from './http-load';
+import { renderResults } from './report';
+import { measureTransitions } from './transitions';
+
+/**
+ * `npm run bench`: bundle sizes, cold init, HTTP latency and throughput against a bare node:http
+ * server, and list cost on a 100k-release history. Prints as it goes and writes bench/results.md.
+ */
+const DEEP_HISTORY = 100_000;
+const SHALLOW_HISTORY = 10;
+const LIST_APP_RELEASES = 20;
+const SPREAD_APPS = 10;
+const TRANSITION_RELEASES = 5;
+
+const started = Date.now();
+const loadBefore = loadavg()[0] ?? Number.NaN;
+const section = (title: string) => console.log(`\n== ${title}`);
+
+section('bundles (esbuild, SLIPWAY_BUNDLING)');
+const outDir = await mkdtemp(join(tmpdir(), 'slipway-bench-'));
+const bundles: BundleFigures[] = [];
+for (const { name, entry } of await functionEntries()) {
+  const figures = await bundleFunction(name, entry, outDir);
+  console.log(`  ${name}: ${(figures.bytes / 1024).toFixed(1)} KB`);
+  bundles.push(figures);
+}
+
+section('HTTP load (autocannon)');
+const bare = await startChild<{ url: string }>('./bare-server.ts');
+const server = await startChild<{ url: string; adminKey: string; dynamoEndpoint: string }>('./server.ts');
+const { url, adminKey, dynamoEndpoint } = server.ready;
+const api = apiClient(url, adminKey);
+const auth = { authorization: `Bearer ${adminKey}` };
+
+await api('POST', '/apps', { name: 'bench', cluster: 'bench', service: 'bench-svc' });
+const build = await api<{ id: string }>('POST', '/apps/bench/builds', { image: 'registry.local/bench:v1' });
+const release = await api<{ id: string }>('POST', '/apps/bench/releases', { slug: build.id });
+await api('POST', '/apps', { name: 'bench-list', cluster: 'bench', service: 'bench-list-svc' });
+const listBuild = await api<{ id: string }>('POST', '/apps/bench-list/builds', { image: 'registry.local/bench-list:v1' });
+for (let index = 0; index < LIST_APP_RELEASES; index++) await api('POST', '/apps/bench-list/releases', { slug: listBuild.id });
+const spread: { name: string; slug: string }[] = [];
+for (let index = 0; index < SPREAD_APPS; index++) {
+  const name = `bench-spread-${index}`;
+  await api('POST', '/apps', { name, cluster: 'bench', service: `${name}-svc` });
+  spread.push({ name, slug: (await api<{ id: string }>('POST', `/apps/${name}/builds`, { image: `registry.local/${name}:v1` })).id });
+}
+
+const json = { ...auth, 'content-type': 'application/json' };
+let nextSpread = 0;
+const http: LoadFigures[] = [];
+http.push(await load('bare node:http, fixed JSON', { url: bare.ready.url }));
+http.push(await load('get release', { url: `${url}/apps/bench/releases/${release.id}`, headers: auth }));
+http.push(await load(`list releases (page of ${LIST_APP_RELEASES})`, { url: `${url}/apps/bench-list/releases`, headers: auth }));
+http.push(
+  await load(`create release, round-robin over ${SPREAD_APPS} apps`, {
+    url,
+    requests: [
+      {
+        method: 'POST',
+        headers: json,
+        // Consecutive requests go to different apps, so the 10 in flight rarely race for one version.
+        setupRequest: (request) => {
+          const target = spread[nextSpread++ % spread.length];
+          return { ...request, path: `/apps/${target?.name}/releases`, body: JSON.stringify({ slug: target?.slug }) };
+        },
+      },
+    ],
+  }),
+);
+http.push(
+  await load('create release, all on one app', {
+    url: `${url}/apps/bench/releases`,
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ slug: build.id }),
+  }),
+);
+await bare.stop();
+
+section(`list cost against history (${DEEP_HISTORY.toLocaleString('en')} vs ${SHALLOW_HISTORY} releases)`);
+const history = await measureDeepHistory({
+  url,
+  key: adminKey,
+  dynamoEndpoint,
+  tableName: DEFAULT_TABLE_NAME,
+  api,
+  deep: DEEP_HISTORY,
+  shallow: SHALLOW_HISTORY,
+});
+console.log(`  seeded in ${history.seedSeconds.toFixed(1)} s`);
+for (const page of history.pages) {
+  console.log(`  ${page.label}: median ${page.medianMs.toFixed(2)} ms, p99 ${page.p99Ms.toFixed(2)} ms (${page.items} items)`);
+}
+await server.stop();
+
+section(`state transitions per release (local Step Functions, deployed timings, ${TRANSITION_RELEASES} + ${TRANSITION_RELEASES} releases)`);
+const coldInits: (ColdInit & { name: string })[] = [];
+const transitions = await measureTransitions(TRANSITION_RELEASES, async (environment) => {
+  section('cold init (fresh node process: import + first event, median of 5)');
+  for (const bundle of bundles) {
+    const event =
+      bundle.name === 'authorizer'
+        ? authorizerEvent(environment)
+        : (httpEvent(bundle.name, environment) ?? rolloutEvent(bundle.name, environment));
+    if (!event) {
+      console.log(`  ${bundle.name}: no first event known for this function; skipped`);
+      continue;
+    }
+    const figures = await measureColdInit(bundle.file, event, { ...environment.env, SLIPWAY_LOG_LEVEL: 'INFO' });
+    console.log(
+      `  ${bundle.name}: import ${figures.importMs.toFixed(1)} ms + first event ${figures.firstEventMs.toFixed(1)} ms = ${figures.totalMs.toFixed(1)} ms (${figures.outcome})`,
+    );
+    coldInits.push({ name: bundle.name, ...figures });
+  }
+});
+for (const row of transitions) console.log(`  ${row.label}: min ${row.min}, median ${row.median}, max ${row.max}`);
+await rm(outDir, { recursive: true, force: true });
+
+const markdown = renderResults({
+  date: new Date().toISOString(),
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadBefore,
+    loadAfter: loadavg()[0] ?? Number.NaN,
+  },
+  bundles,
+  http,
+  coldInits,
+  history,
+  transitions,
+  durationSeconds: (Date.now() - started) / 1000,
+});
+await writeFile(join(PROJECT_ROOT, 'bench', 'results.md'), markdown);
+console.log(`\nwrote bench/results.md in ${((Date.now() - started) / 1000).toFixed(0)} s`);
