@@ -13,6 +13,8 @@ export type BundleFigures = {
   bytes: number;
   /** The largest inputs by bytes they contribute to the bundle, to explain a size. */
   heaviest: { path: string; bytes: number }[];
+  /** Every source file that contributed to the bundle. */
+  inputs: string[];
 };
 
 /** Every Lambda entry point: one file per function under functions/. */
@@ -56,5 +58,11 @@ export const bundleFunction = async (name: string, entry: string, outDir: string
     logLevel: 'error',
   });
   const output = Object.keys(result.metafile.outputs).find((path) => path.endsWith('index.mjs')) ?? '';
-  return { name, file: outfile, bytes: (await stat(outfile)).size, heaviest: heaviestPackages(result.metafile, output) };
+  return {
+    name,
+    file: outfile,
+    bytes: (await stat(outfile)).size,
+    heaviest: heaviestPackages(result.metafile, output),
+    inputs: Object.keys(result.metafile.outputs[output]?.inputs ?? {}),
+  };
 };

@@ -1,0 +1,38 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleFunction, functionEntries, type BundleFigures } from '../../bench/bundles';
+
+/**
+ * Every Lambda bundled exactly as `cdk deploy` bundles it (SLIPWAY_BUNDLING): self-contained, with the AWS
+ * SDK inside, and free of the weight that once tripled every bundle (`npm run bench` reports the sizes).
+ */
+let outDir: string;
+const bundles: BundleFigures[] = [];
+
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'slipway-bundles-'));
+  for (const { name, entry } of await functionEntries()) bundles.push(await bundleFunction(name, entry, outDir));
+}, 120_000);
+afterAll(() => rm(outDir, { recursive: true, force: true }));
+
+describe('function bundles', () => {
+  it('exist for every function', () => {
+    expect(bundles.map((bundle) => bundle.name)).toEqual(expect.arrayContaining(['authorizer', 'apps', 'releases']));
+  });
+
+  it('carry the AWS SDK inside: no import of an @aws-sdk or @smithy package is left for the runtime to resolve', async () => {
+    for (const bundle of bundles) {
+      const code = await readFile(bundle.file, 'utf8');
+      expect(code.match(/(?:from|import\()\s*["'](?:@aws-sdk|@smithy)\/[^"']+["']/g), bundle.name).toBeNull();
+    }
+  });
+
+  it("tree-shake zod: no locale but the default English one is bundled (a named `import { z }` defeats that)", () => {
+    for (const bundle of bundles) {
+      const locales = bundle.inputs.filter((input) => /zod\/v4\/locales\/(?!en\.js)/.test(input));
+      expect(locales, bundle.name).toEqual([]);
+    }
+  });
+});
