@@ -11,7 +11,7 @@ import { startStepFunctionsEmulator, type StepFunctionsEmulator } from './step-f
 export type LocalRolloutOptions = {
   /** Scales the state machine's timeouts, polls and retry intervals (tests: e.g. 0.001). */
   timeScale?: number;
-  /** ROLLOUT_DEADLINE_SECONDS for releases started by this server. */
+  /** ROLLOUT_DEADLINE_SECONDS for releases started by this server (default: the environment's). */
   deadlineSeconds?: number;
   ecs?: Omit<EcsSimulatorOptions, 'onDeploymentEvent'>;
 };
@@ -22,7 +22,7 @@ export type LocalRollouts = {
   close: () => Promise<void>;
 };
 
-const ROLLOUT_ENV = ['ECS_ENDPOINT', 'SFN_ENDPOINT', 'ROLLOUT_STATE_MACHINE_ARN', 'ROLLOUT_DEADLINE_SECONDS'] as const;
+const ROLLOUT_ENV = ['ECS_ENDPOINT', 'SFN_ENDPOINT', 'ROLLOUT_STATE_MACHINE_ARN'] as const;
 
 /** What the EventBridge rule lets through to its target. */
 const matchesRule = (event: DeploymentStateChangeEvent): boolean =>
@@ -55,8 +55,8 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
   process.env.ECS_ENDPOINT = ecs.endpoint;
   process.env.SFN_ENDPOINT = stepFunctions.endpoint;
   process.env.ROLLOUT_STATE_MACHINE_ARN = stepFunctions.stateMachineArn;
+  const configuredDeadline = process.env.ROLLOUT_DEADLINE_SECONDS;
   if (options.deadlineSeconds !== undefined) process.env.ROLLOUT_DEADLINE_SECONDS = String(options.deadlineSeconds);
-  else delete process.env.ROLLOUT_DEADLINE_SECONDS;
   // Executions live in this process only: whatever was rolling out when it last stopped is settled, and queues resume.
   const appIds = (await listApps()).map((app) => app.id);
   await resumeQueues(appIds, stepFunctions.stateMachineArn, configuredDeadlineSeconds());
@@ -68,6 +68,8 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
       await ecs.close();
       await stepFunctions.close();
       disableLocalRollouts();
+      if (configuredDeadline === undefined) delete process.env.ROLLOUT_DEADLINE_SECONDS;
+      else process.env.ROLLOUT_DEADLINE_SECONDS = configuredDeadline;
     },
   };
 };
