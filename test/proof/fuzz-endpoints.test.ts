@@ -32,6 +32,8 @@ beforeAll(async () => {
   await seedApp(slipway, 'fuzz-down', 1);
   await seedApp(slipway, 'fuzz-spare', 1);
   narrowKey = await slipway.keyFor('developer', ['fuzz-spare']);
+  // A key of its own for the fuzz to find (and perhaps revoke), never the admin key it runs with.
+  const spareKey = await created('POST', '/api-keys', { role: 'pipeline', email: 'spare@fuzz.local' });
   const release = await created('POST', '/apps/fuzz-target/releases', { slug: builds[0] });
   await created('POST', `/apps/fuzz-target/releases/${release.id}/statuses`, { context: 'ci/test', name: 'CI', state: 'success' });
   const pipeline = await created('POST', '/pipelines', { name: 'fuzz-pipe' });
@@ -52,6 +54,7 @@ beforeAll(async () => {
     pipeline: [pipeline.id, 'fuzz-pipe'],
     coupling: [coupling.id],
     promotion: [promotion.id],
+    key: [spareKey.id],
   });
   Object.assign(validBodies, {
     'POST /apps': { name: 'fuzz-made', cluster: 'local', service: 'fuzz-svc', container: 'web', auto_release: false },
@@ -67,6 +70,7 @@ beforeAll(async () => {
       image_url: 'https://ci.local/badge.svg',
     },
     'PATCH /apps/{app}/releases/{release}/statuses/{context}': { state: 'failure', description: 'refuzzed' },
+    'POST /api-keys': { role: 'developer', apps: ['fuzz-target'], email: 'dev@fuzz.local' },
     'POST /pipelines': { name: 'fuzz-pipe-two', description: 'fuzzed' },
     'POST /pipeline-couplings': {
       pipeline: 'fuzz-pipe',
