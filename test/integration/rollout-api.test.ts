@@ -105,6 +105,20 @@ describe('a release rolls out', () => {
     expect((await runningTaskDefinition('shaky-svc')).arn).toBe(goodDone.rollout?.task_definition_arn);
   });
 
+  it('fails while the simulator holds the service unhealthy, and succeeds again once it is healthy', async () => {
+    const { builds } = await seedApp(slipway, 'sick', 2);
+    const good = await release('sick', { slug: builds[0] });
+    await settled('sick', good.id);
+    rollouts().ecs.setServiceHealth('local', 'sick-svc', false);
+    const failing = await release('sick', { slug: builds[1] });
+    expect(await settled('sick', failing.id)).toMatchObject({ status: 'failed', current: false });
+    expect((await slipway.call<Release>('GET', `/apps/sick/releases/${good.id}`)).body.current).toBe(true);
+
+    rollouts().ecs.setServiceHealth('local', 'sick-svc', true);
+    const retried = await release('sick', { slug: builds[1] });
+    expect(await settled('sick', retried.id)).toMatchObject({ status: 'succeeded', current: true });
+  });
+
   it("rolls back to v1 by deploying v1's image", async () => {
     const { builds } = await seedApp(slipway, 'undo', 2);
     const v1 = await release('undo', { slug: builds[0] });
