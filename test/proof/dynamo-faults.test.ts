@@ -126,6 +126,17 @@ describe('DynamoDB server faults and timeouts', () => {
     expect(created.body.version).toBe(1);
   });
 
+  it('a release write that is never answered is abandoned by the SDK and retried: 201 and one release', async () => {
+    const { builds } = await seedApp(slipway, 'stalled', 1);
+    slipway.faults.inject({ fault: { kind: 'stall' }, when: releaseWrite, times: 1 });
+
+    const created = await slipway.call('POST', '/apps/stalled/releases', { body: { slug: builds[0] } });
+
+    expect(created.status).toBe(201);
+    const stored = await storedReleasesOf('stalled');
+    expect(stored.map((release) => release.id)).toEqual([created.body.id]);
+  });
+
   it('persistent connection resets end in a JSON 503 and write nothing', async () => {
     const { builds } = await seedApp(slipway, 'unreachable', 1);
     slipway.faults.inject({ fault: { kind: 'reset_before' }, when: releaseWrite });

@@ -14,6 +14,8 @@ export type DynamoFault =
   | { kind: 'internal_error' }
   /** Holds the request for `ms` before passing it on: a slow partition, not a failure. */
   | { kind: 'delay'; ms: number }
+  /** Never answers and keeps the connection open: a stalled partition or a black-holed packet. */
+  | { kind: 'stall' }
   /** Drops the connection before DynamoDB sees the request: nothing was applied. */
   | { kind: 'reset_before' }
   /**
@@ -119,6 +121,8 @@ export const startDynamoFaultProxy = async (target: string): Promise<FaultProxy>
       return awsError(response, 500, ERROR_TYPES.InternalServerError, 'Internal server error');
     }
     if (fault?.kind === 'reset_before') return void request.socket.destroy();
+    // Left unanswered; close() ends the connection.
+    if (fault?.kind === 'stall') return;
     if (fault?.kind === 'delay') await sleep(fault.ms);
     try {
       const answer = await pass(request, body);
