@@ -2,7 +2,7 @@ import { build, type Metafile } from 'esbuild';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SLIPWAY_BUNDLING } from '../infra/slipway-function';
+import { LAMBDA_ALIASES, SLIPWAY_BUNDLING } from '../infra/slipway-function';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FUNCTIONS_DIR = join(PROJECT_ROOT, 'functions');
@@ -54,6 +54,7 @@ export const bundleFunction = async (name: string, entry: string, outDir: string
     sourcemap: SLIPWAY_BUNDLING.sourceMap,
     mainFields: [...SLIPWAY_BUNDLING.mainFields],
     banner: { js: SLIPWAY_BUNDLING.banner },
+    alias: { ...LAMBDA_ALIASES },
     metafile: true,
     logLevel: 'error',
   });

@@ -8,6 +8,11 @@ import { fileURLToPath } from 'node:url';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
+/** Modules swapped for Lambda-only stand-ins when bundling (see shared/aws/lambda-credentials.ts). */
+export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': `${projectRoot}shared/aws/lambda-credentials.ts`,
+};
+
 /** How every function is bundled; exported so `npm run bench` measures exactly what `cdk deploy` ships. */
 export const SLIPWAY_BUNDLING = {
   format: OutputFormat.ESM,
@@ -19,7 +24,8 @@ export const SLIPWAY_BUNDLING = {
   // ESM bundles still meet CommonJS dependencies that call require().
   banner: "import { createRequire as slipwayCreateRequire } from 'module'; const require = slipwayCreateRequire(import.meta.url);",
   mainFields: ['module', 'main'],
-} as const satisfies BundlingOptions;
+  esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_ALIASES).map(([module, path]) => [`--alias:${module}`, path])),
+} satisfies BundlingOptions;
 
 /**
  * Every Slipway Lambda: arm64 on nodejs24.x, bundled by the local esbuild (never Docker), minified, ESM,
