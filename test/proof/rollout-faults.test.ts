@@ -74,6 +74,32 @@ describe('ECS faults during a rollout', () => {
     await expectLockFree(app);
   });
 
+  it('throttled task definition registrations in the Deploy step are retried and the release succeeds', async () => {
+    const { app, builds } = await seedApp(slipway, 'ecs-register-throttled', 1);
+    rollouts().ecs.injectFault({ operation: 'RegisterTaskDefinition', error: 'ThrottlingException', times: 2 });
+
+    const { execution, release: done } = await settled('ecs-register-throttled', await release('ecs-register-throttled', builds[0]));
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(done).toMatchObject({ status: 'succeeded', current: true });
+    await expectLockFree(app);
+  });
+
+  it('ECS refusing every registration of the task definition fails the release with its reason; the next one runs', async () => {
+    const { app, builds } = await seedApp(slipway, 'ecs-refused', 1);
+    // The Deploy step's first attempt and its five retries.
+    const message = 'Invalid container image.';
+    rollouts().ecs.injectFault({ operation: 'RegisterTaskDefinition', error: 'ClientException', message, times: 6 });
+
+    const refused = await settled('ecs-refused', await release('ecs-refused', builds[0]));
+    expect(refused.release).toMatchObject({ status: 'failed', current: false });
+    expect(refused.release.rollout?.message).toContain(message);
+
+    const next = await settled('ecs-refused', await release('ecs-refused', builds[0]));
+    expect(next.release).toMatchObject({ status: 'succeeded', current: true });
+    await expectLockFree(app);
+  });
+
   it('a deployment failing its health checks ends failed by the circuit breaker, and the next release still runs', async () => {
     const { app, builds } = await seedApp(slipway, 'ecs-sick', 2);
     const good = await settled('ecs-sick', await release('ecs-sick', builds[0]));
