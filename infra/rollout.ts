@@ -1,6 +1,6 @@
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Match, Rule } from 'aws-cdk-lib/aws-events';
+import { Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -101,6 +101,8 @@ export class Rollout extends Construct {
   readonly stateMachine: StateMachine;
   readonly steps: Readonly<Record<RolloutStep, NodejsFunction>>;
   readonly deploymentEvents: NodejsFunction;
+  /** Scheduled safety net: starts queued releases nothing else will start (see functions/rollout-reconcile.ts). */
+  readonly queueReconciler: NodejsFunction;
   readonly deadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: RolloutProps) {
@@ -160,6 +162,20 @@ export class Rollout extends Construct {
           maxEventAge: Duration.hours(2),
         }),
       ],
+    });
+
+    this.queueReconciler = slipwayFunction(this, 'QueueReconciler', {
+      entry: 'functions/rollout-reconcile.ts',
+      environment: { ...environment, ROLLOUT_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+      description: 'Rollout: restart queues whose next release was never started',
+      timeout: Duration.minutes(5),
+      deadLetterQueue: this.deadLetterQueue,
+    });
+    grantTableData(this.queueReconciler, props.table, 'read-write');
+    new Rule(this, 'QueueReconcileSchedule', {
+      description: 'Every 5 minutes: start queued releases whose execution never started',
+      schedule: Schedule.rate(Duration.minutes(5)),
+      targets: [new LambdaFunction(this.queueReconciler, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 2 })],
     });
 
     this.grantEcs(stack, clusters);
@@ -342,7 +358,7 @@ export class Rollout extends Construct {
     const attach = (policy: Policy, functions: NodejsFunction[]) => {
       for (const fn of functions) if (fn.role) policy.attachToRole(fn.role);
     };
-    attach(callbacks, [this.steps.lock, this.steps.await, this.steps.finish, this.deploymentEvents]);
-    attach(starters, [this.steps.lock, this.steps.finish]);
+    attach(callbacks, [this.steps.lock, this.steps.await, this.steps.finish, this.deploymentEvents, this.queueReconciler]);
+    attach(starters, [this.steps.lock, this.steps.finish, this.queueReconciler]);
   }
 }

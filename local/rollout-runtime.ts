@@ -1,9 +1,9 @@
 import { createEcsClient, useEcsClient } from '../shared/ecs/ecs-client';
 import { DEPLOYMENT_EVENT_PATTERN } from '../shared/rollout/contract';
+import { handler as reconcileQueues } from '../functions/rollout-reconcile';
+import { logger } from '../shared/observability/logger';
 import { listApps } from '../shared/store/apps-store';
-import { resumeQueues } from '../shared/rollout/lock';
 import { createSfnClient, useSfnClient } from '../shared/rollout/sfn';
-import { configuredDeadlineSeconds } from '../shared/rollout/start-rollout';
 import { startEcsSimulator, type DeploymentStateChangeEvent, type EcsSimulator, type EcsSimulatorOptions } from './ecs-simulator';
 import { deploymentEventsHandler, rolloutStepHandlers } from './handlers';
 import { startStepFunctionsEmulator, type StepFunctionsEmulator } from './step-functions';
@@ -21,6 +21,9 @@ export type LocalRollouts = {
   ecs: EcsSimulator;
   close: () => Promise<void>;
 };
+
+/** Matches the rate of the reconcile schedule in infra/rollout.ts. */
+const RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
 
 const ROLLOUT_ENV = ['ECS_ENDPOINT', 'SFN_ENDPOINT', 'ROLLOUT_STATE_MACHINE_ARN'] as const;
 
@@ -58,12 +61,18 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
   const configuredDeadline = process.env.ROLLOUT_DEADLINE_SECONDS;
   if (options.deadlineSeconds !== undefined) process.env.ROLLOUT_DEADLINE_SECONDS = String(options.deadlineSeconds);
   // Executions live in this process only: whatever was rolling out when it last stopped is settled, and queues resume.
-  const appIds = (await listApps()).map((app) => app.id);
-  await resumeQueues(appIds, stepFunctions.stateMachineArn, configuredDeadlineSeconds());
+  await reconcileQueues();
+  // The schedule the CDK stack gives the same function in AWS.
+  const reconciler = setInterval(
+    () => void reconcileQueues().catch((error: unknown) => logger.warn('queue reconcile failed', { error: error as Error })),
+    RECONCILE_INTERVAL_MS * (options.timeScale ?? 1),
+  );
+  reconciler.unref();
   return {
     stepFunctions,
     ecs,
     close: async () => {
+      clearInterval(reconciler);
       // ECS first: its queued events are dropped instead of resuming executions that are being stopped.
       await ecs.close();
       await stepFunctions.close();

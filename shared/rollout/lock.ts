@@ -2,6 +2,7 @@ import type { Release } from '../domain/model';
 import { isHeldBy, isLockFree, isSettled, lockExpiry, mergeProgress, statusAfterError } from '../domain/rollout';
 import { mutateRelease } from '../operations/releases';
 import { findReleaseByVersion, listReleasePage } from '../store/releases-store';
+import { listApps } from '../store/apps-store';
 import type { LockStepInput } from './contract';
 import {
   findLockWaiterToken,
@@ -111,6 +112,16 @@ export const passLockOn = async (
  */
 export const resumeQueues = async (appIds: readonly string[], stateMachineArn: string, deadlineSeconds: number): Promise<void> => {
   for (const appId of appIds) await passLockOn(appId, stateMachineArn, deadlineSeconds, null);
+};
+
+/**
+ * The periodic safety net behind every queue: a release whose StartExecution failed at create time, on an
+ * app with no later release to start it, would otherwise stay `queued` forever.
+ */
+export const resumeAllQueues = async (stateMachineArn: string, deadlineSeconds: number): Promise<number> => {
+  const appIds = (await listApps()).map((app) => app.id);
+  await resumeQueues(appIds, stateMachineArn, deadlineSeconds);
+  return appIds.length;
 };
 
 /** True once the release holds its app's lock, or when it has nothing left to wait for. */

@@ -172,6 +172,22 @@ describe('the rollout', () => {
     });
   });
 
+  it('runs the queue reconciler every 5 minutes, with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalIdOf(stack.rollout.queueReconciler), 'Arn'] },
+          DeadLetterConfig: { Arn: Match.anyValue() },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ROLLOUT_STATE_MACHINE_ARN: ref(stack.rollout.stateMachine) }) },
+      Description: Match.stringLikeRegexp('never started'),
+    });
+  });
+
   it('may be started only by the functions that record releases', () => {
     const machine = logicalIdOf(stack.rollout.stateMachine);
     for (const [name, fn] of stack.httpApi.functions) {

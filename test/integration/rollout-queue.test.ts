@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler as reconcileQueues } from '../../functions/rollout-reconcile';
 import { getRolloutLock } from '../../shared/rollout/rollout-store';
 import { createSfnClient } from '../../shared/rollout/sfn';
 import { claimReleaseVersion } from '../../shared/store/releases-store';
@@ -46,6 +47,18 @@ describe('the rollout queue', () => {
     expect((await rollouts().stepFunctions.finished(stranded.id)).status).toBe('SUCCEEDED');
     expect(await read('stranded', stranded.id)).toMatchObject({ status: 'succeeded', current: false });
     expect(await read('stranded', next.id)).toMatchObject({ status: 'succeeded', current: true });
+    expect((await getRolloutLock(app.id)).holder).toBeNull();
+  });
+
+  it('starts a stranded release on the reconcile schedule when no later release comes', async () => {
+    const { app, builds } = await seedApp(slipway, 'lonely', 1);
+    const stranded = await strandedRelease(app, builds[0]!);
+    expect(await read('lonely', stranded.id)).toMatchObject({ status: 'queued' });
+
+    await reconcileQueues();
+
+    expect((await rollouts().stepFunctions.finished(stranded.id)).status).toBe('SUCCEEDED');
+    expect(await read('lonely', stranded.id)).toMatchObject({ status: 'succeeded', current: true });
     expect((await getRolloutLock(app.id)).holder).toBeNull();
   });
 
