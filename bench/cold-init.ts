@@ -116,7 +116,8 @@ export const httpEvent = (fn: string, identity: BenchIdentity) => {
 
 /**
  * First events of the rollout's functions. They name a release version that does not exist, so each
- * answers after its first DynamoDB read (a refusal or 'ignored') and the bench's data stays as it was.
+ * answers after its first DynamoDB read (a refusal or 'ignored') and the bench's data stays as it was;
+ * the queue reconciler gets its schedule's event and walks the (settled) queues of the bench's apps.
  */
 export const rolloutEvent = (fn: string, identity: BenchIdentity): unknown => {
   const rollout = { appId: identity.appId, appName: 'bench', releaseId: 'cold-init', version: 999_999, deadlineSeconds: 1800 };
@@ -127,6 +128,15 @@ export const rolloutEvent = (fn: string, identity: BenchIdentity): unknown => {
     'rollout-deploy': { rollout },
     'rollout-await': { rollout, deploy, deploymentId: 'ecs-svc/cold-init', taskToken: 'cold-init' },
     'rollout-finish': { rollout, stateMachineArn, result: { outcome: 'COMPLETED', reason: null } },
+    'rollout-reconcile': {
+      version: '0',
+      id: 'cold-init',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      time: new Date().toISOString(),
+      resources: [],
+      detail: {},
+    },
     'ecs-deployment-events': {
       source: 'aws.ecs',
       'detail-type': 'ECS Deployment State Change',

@@ -34,19 +34,19 @@ type Headline = { biggest: number; slowest: number; ratio: number; deepRatio: nu
 const whyMissed = (results: BenchResults, headline: Headline): string => {
   const notes: string[] = [];
   if (headline.biggest >= TARGETS.bundleBytes) {
-    notes.push(`- **Bundle size.** What fills the bundles is the AWS SDK v3 itself, which the stack bundles on purpose:
-  \`@smithy/core\` (~130 KB: the schema-based serializers, retry, endpoint and event-stream code every client pulls in),
-  \`@aws-sdk/core\`, the DynamoDB client, and the default credential provider chain, whose SSO/INI/STS/login
-  providers with their \`@aws-sdk/nested-clients\` add ~130 KB although a Lambda always finds its credentials in
-  the environment. zod adds ~90 KB to every function that validates input. The authorizer, which needs neither
-  zod nor anything but DynamoDB, is the floor for "SDK bundled": ${kb(results.bundles.find((bundle) => bundle.name === 'authorizer')?.bytes ?? Number.NaN)}.
-  Fixed on the way: \`import { z } from 'zod'\` made esbuild keep all of zod including ~50 locales (~370 KB per
-  function); every module now imports \`* as z\`. Marking the credential providers other than \`fromEnv\` external
-  would cut ~130 KB per function (the authorizer to ~207 KB) at the price of a bundle that breaks if a
-  function ever runs without credentials in its environment; that trade is the stack owner's to make.`);
+    const missed = results.bundles.filter((bundle) => bundle.bytes >= TARGETS.bundleBytes).map((bundle) => bundle.name);
+    notes.push(`- **Bundle size** (missed by ${missed.join(', ')}). What fills the bundles is the AWS SDK v3, bundled on
+  purpose: \`@smithy/core\` alone (~110 KB: the schema-based serializers, retry, endpoint and event-stream code
+  every client pulls in), then \`@aws-sdk/core\` and each service client (DynamoDB ~30 KB, ECS ~30 KB, SFN ~22 KB).
+  With it, zod (~90 KB, classic API) is what pushes a function past 250 KB: the authorizer, which validates
+  nothing with zod, stays under it with the whole SDK inside. Already fixed: a named \`import { z } from 'zod'\`
+  kept all of zod and its ~50 locales (~370 KB in every function; every module now imports \`* as z\`, and
+  test/proof/bundles.test.ts guards it), and the SDK's credential provider chain, useless in Lambda, is
+  aliased to \`fromEnv\` (~135 KB). Further cuts would mean zod/mini or hand-rolled validation, or dropping
+  the SDK clients for raw signed HTTP calls: rewrites, not tuning.`);
   }
   if (headline.slowest >= TARGETS.coldInitMs) {
-    notes.push(`- **Cold init.** Almost all of it is \`import()\`: V8 compiling ~0.5 MB of minified JavaScript and
+    notes.push(`- **Cold init.** Almost all of it is \`import()\`: V8 compiling 0.2-0.4 MB of minified JavaScript and
   Node loading its http/crypto/stream internals; the first event adds one DynamoDB round trip (~30 ms with
   connection setup). Smaller bundles are the lever (see above). Numbers swing by ±40% with the machine's load.`);
   }
@@ -59,8 +59,9 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   (\`@smithy/core\`, \`@aws-sdk/core\`, signing and hashing), 10-15% in dynalite, about 20% in Node's HTTP and
   streams for the four loopback legs, and under 5% in Slipway's own code. Reaching 40% of a bare server would
   need a request to cost at most 2.5x an empty response; one SDK call alone costs more, so this target cannot be
-  met with DynamoDB behind the API. What would help most: API Gateway's authorizer result caching (one of the
-  three DynamoDB calls), which the stack and the local gateway could both turn on.`);
+  met with DynamoDB behind the API. Authorizer result caching would save one of the three calls, but the stack
+  keeps it off on purpose (a request without a key must still reach Slipway's JSON 401, and a revoked key must
+  stop working at once), and caching reads in the functions would trade away read-your-writes.`);
   }
   if (headline.deepRatio > TARGETS.deepToShallowRatio) {
     notes.push(`- **Deep history.** Pages are a key-range Query that starts right after the cursor's version, so their
