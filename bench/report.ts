@@ -154,8 +154,11 @@ ${table(
 
 ## Cold init
 
-A fresh \`node\` process per sample (median of 5): \`import()\` of the bundle, then the first event (the
-first GET route of the function, or an authorizer request) against the bench's dynalite.
+A fresh \`node\` process per sample (median of 5) with a deployed function's environment (credentials in
+variables, endpoints of a local Slipway's dynalite, Step Functions and ECS simulator): \`import()\` of the
+bundle, then the first event: an HTTP function's first GET route, an authorizer request, a rollout step
+naming a release version that does not exist (so it answers after its first reads and changes nothing),
+or the reconciler's scheduled event.
 
 ${table(
   ['function', 'import ms', 'first event ms', 'total ms', 'answer', 'verdict'],
