@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorResponse } from '../../shared/api/common';
 import { touchesKey, type DynamoCall } from '../support/dynamo-fault-proxy';
@@ -17,9 +18,9 @@ const releaseRead = (call: DynamoCall) => call.operation === 'Query' && touchesK
 
 const storedReleasesOf = async (app: string) => (await releasesByApp()).get(app) ?? [];
 
-const expectCleanRefusal = (response: { status: number; body: unknown }) => {
-  expect(response.status).toBe(503);
-  expect(ErrorResponse.safeParse(response.body).success).toBe(true);
+const expectCleanRefusal = (response: { status: number; body: unknown }, what = 'the request') => {
+  expect(response.status, `${what}: ${JSON.stringify(response.body)}`).toBe(503);
+  expect(ErrorResponse.safeParse(response.body).success, what).toBe(true);
 };
 
 describe('DynamoDB throttling', () => {
@@ -42,23 +43,28 @@ describe('DynamoDB throttling', () => {
     },
   );
 
-  // One test for writes and reads alike: each must sit through the SDK's full throttling backoff.
+  // One test for writes, reads and the authorizer's key lookup alike: each sits through the SDK's full backoff.
   it('throttling that outlasts the retries ends in a JSON 503 with Retry-After, writes nothing and then passes', async () => {
     const { builds } = await seedApp(slipway, 'throttled-hard', 1);
     const { builds: readable } = await seedApp(slipway, 'throttled-reads', 1);
     await slipway.call('POST', '/apps/throttled-reads/releases', { body: { slug: readable[0] } });
+    const unluckyKey = await slipway.keyFor('developer');
+    const unluckyLookup = touchesKey(`APIKEY#${createHash('sha256').update(unluckyKey).digest('hex')}`);
     slipway.faults.inject(
       { fault: { kind: 'throttle' }, when: releaseWrite },
       { fault: { kind: 'throttle', error: 'ProvisionedThroughputExceededException' }, when: releaseRead },
+      { fault: { kind: 'throttle' }, when: unluckyLookup },
     );
 
-    const [write, read] = await Promise.all([
+    const [write, read, authorized] = await Promise.all([
       slipway.call('POST', '/apps/throttled-hard/releases', { body: { slug: builds[0] } }),
       slipway.call('GET', '/apps/throttled-reads/releases'),
+      slipway.call('GET', '/apps/throttled-reads/releases', { key: unluckyKey }),
     ]);
 
-    expectCleanRefusal(write);
-    expectCleanRefusal(read);
+    expectCleanRefusal(write, 'the release write');
+    expectCleanRefusal(read, 'the release list');
+    expectCleanRefusal(authorized, 'the request whose API key lookup is throttled');
     expect(write.headers.get('retry-after')).toBeTruthy();
     expect(await storedReleasesOf('throttled-hard')).toEqual([]);
 
@@ -66,7 +72,7 @@ describe('DynamoDB throttling', () => {
     const retried = await slipway.call('POST', '/apps/throttled-hard/releases', { body: { slug: builds[0] } });
     expect(retried.status).toBe(201);
     expect(retried.body.version).toBe(1);
-    expect((await slipway.call('GET', '/apps/throttled-reads/releases')).body).toHaveLength(1);
+    expect((await slipway.call('GET', '/apps/throttled-reads/releases', { key: unluckyKey })).body).toHaveLength(1);
   });
 });
 
