@@ -6,8 +6,9 @@ import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-sl
 import { countByType } from '../support/table-census';
 
 /**
- * Property-based fuzz of every route in the route table: whatever arrives in the path, query or body,
- * Slipway answers below 500, refuses with the JSON error envelope, and a refusal leaves no record behind.
+ * Property-based fuzz of every route in the route table: whatever arrives in the path, query, body or
+ * Idempotency-Key, from whichever caller, Slipway answers below 500, refuses with the JSON error envelope,
+ * and a refusal leaves no record behind.
  */
 
 const RUNS_PER_ROUTE = 40;
@@ -199,13 +200,36 @@ const caller: fc.Arbitrary<Caller> = fc.oneof(
 const keyOf = (who: Caller): string | null =>
   ({ admin: slipway.adminKey, anonymous: null, forged: 'slw_forged', malformed: 'not-a-key', narrow: narrowKey })[who];
 
-const send = async (method: string, path: string, pairs: [string, string][], body: Body, who: Caller): Promise<Answer> => {
+/**
+ * An Idempotency-Key header, sometimes: printable ASCII (what a header can carry), including empty,
+ * overlong and reused values, so retries of the same request show up as well.
+ */
+const idempotencyKey: fc.Arbitrary<string | undefined> = fc.option(
+  fc.oneof(
+    fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 40 }),
+    fc.constantFrom('', 'same-key', 'same-key', 'k'.repeat(300), 'with space'),
+  ),
+  { nil: undefined },
+);
+
+const send = async (
+  method: string,
+  path: string,
+  pairs: [string, string][],
+  body: Body,
+  who: Caller,
+  idempotency?: string,
+): Promise<Answer> => {
   const key = keyOf(who);
   const search = new URLSearchParams(pairs).toString();
   const response = await fetch(`${slipway.url}${path}${search ? `?${search}` : ''}`, {
     method,
     redirect: 'manual',
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), 'content-type': 'application/json' },
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(idempotency === undefined ? {} : { 'idempotency-key': idempotency }),
+      'content-type': 'application/json',
+    },
     ...(body === undefined ? {} : { body: 'raw' in body ? body.raw : JSON.stringify(body.json) }),
   });
   const raw = await response.text();
@@ -223,8 +247,8 @@ describe.each(ROUTES.map((route) => [routeKeyOf(route), route] as const))('fuzzi
     let counts = await countByType();
     const body = route.method === 'GET' ? fc.constant(undefined) : bodyFor(routeKey);
     await fc.assert(
-      fc.asyncProperty(pathFor(route), query, body, caller, async (path, pairs, sent, who) => {
-        const answer = await send(route.method, path, pairs, sent, who);
+      fc.asyncProperty(pathFor(route), query, body, caller, idempotencyKey, async (path, pairs, sent, who, idempotency) => {
+        const answer = await send(route.method, path, pairs, sent, who, idempotency);
         const before = counts;
         counts = await countByType();
 
