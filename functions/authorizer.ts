@@ -1,6 +1,7 @@
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { authenticate } from '../shared/operations/api-keys';
-import { toPrincipalContext, UNAUTHENTICATED, type PrincipalContext } from '../shared/http/principal-context';
+import { KEY_CHECK_UNAVAILABLE, toPrincipalContext, UNAUTHENTICATED, type PrincipalContext } from '../shared/http/principal-context';
+import { logger } from '../shared/observability/logger';
 
 /**
  * HTTP API Lambda authorizer (simple responses). It resolves the key and lets the request through either
@@ -16,6 +17,12 @@ export const bearerTokenOf = (event: Pick<APIGatewayRequestAuthorizerEventV2, 'h
 export const handler = async (
   event: APIGatewayRequestAuthorizerEventV2,
 ): Promise<APIGatewaySimpleAuthorizerWithContextResult<PrincipalContext>> => {
-  const principal = await authenticate(bearerTokenOf(event));
-  return { isAuthorized: true, context: principal ? toPrincipalContext(principal) : UNAUTHENTICATED };
+  try {
+    const principal = await authenticate(bearerTokenOf(event));
+    return { isAuthorized: true, context: principal ? toPrincipalContext(principal) : UNAUTHENTICATED };
+  } catch (error) {
+    // Throwing here would make API Gateway answer a bare 500; the handler answers a JSON 503 instead.
+    logger.warn('API key lookup failed', { error: error as Error });
+    return { isAuthorized: true, context: KEY_CHECK_UNAVAILABLE };
+  }
 };

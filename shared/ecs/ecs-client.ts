@@ -1,4 +1,5 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { awsClientConfig } from '../aws/client-config';
 
 /**
  * ECS throttles its control-plane APIs per account; adaptive retry shares one client-side rate limiter
@@ -18,22 +19,13 @@ export const getEcsClient = (): ECSClient => {
   return client;
 };
 
-export const createEcsClient = (options: { endpoint?: string | undefined; maxAttempts?: number } = {}): ECSClient => {
-  const local = options.endpoint !== undefined && options.endpoint !== '';
-  return new ECSClient({
-    ...(local
-      ? {
-          endpoint: options.endpoint,
-          region: process.env.AWS_REGION ?? 'local',
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }
-      : {}),
-    maxAttempts: options.maxAttempts ?? ECS_MAX_ATTEMPTS,
+export const createEcsClient = (options: { endpoint?: string | undefined; maxAttempts?: number } = {}): ECSClient =>
+  new ECSClient({
+    ...awsClientConfig({ endpoint: options.endpoint, maxAttempts: options.maxAttempts ?? ECS_MAX_ATTEMPTS, requestTimeoutMs: 10_000 }),
     // A client that never retries (as Step Functions' direct integrations, which Retry in the state
     // machine) must not pace its later calls either, which adaptive mode would after one throttle.
     retryMode: options.maxAttempts === 1 ? 'standard' : 'adaptive',
   });
-};
 
 /** Lets the local server and tests point every ECS adapter call at their own simulator. */
 export const useEcsClient = (next: ECSClient): void => {

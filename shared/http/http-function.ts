@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { Principal } from '../domain/access';
 import { DomainError, type ErrorKind } from '../domain/errors';
 import { logger, type RequestLogFacts } from '../observability/logger';
-import { principalOf } from './principal-context';
+import { isKeyCheckUnavailable, principalOf } from './principal-context';
 import { jsonBodyOf } from './request';
 import { type FunctionName, type RouteKey, type RouteKeyOf } from './routes';
 
@@ -43,6 +43,11 @@ const errorResult = (status: number, code: string, message: string, details: Rec
   headers: JSON_HEADERS,
   body: JSON.stringify({ error: { code, message, details } }),
 });
+
+/** A dependency failed in a way the caller should simply retry (answered 503 with Retry-After). */
+class ServiceUnavailable extends Error {
+  override name = 'ServiceUnavailable';
+}
 
 /**
  * Faults of our dependencies that a client should simply retry: throttling, timeouts, dropped connections
@@ -124,6 +129,7 @@ export const httpFunction = <F extends FunctionName>(
 
 const runAuthenticated = (route: RouteHandler, base: Omit<HttpRequest, 'principal'>) => {
   const principal = principalOf(base.event);
+  if (!principal && isKeyCheckUnavailable(base.event)) throw new ServiceUnavailable('The API key could not be checked.');
   if (!principal) {
     throw new DomainError('unauthorized', 'unauthorized', 'Send a valid API key as "Authorization: Bearer <key>".', {});
   }

@@ -4,6 +4,7 @@ import {
   SendTaskSuccessCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { awsClientConfig } from '../aws/client-config';
 import type { RolloutInput } from './contract';
 
 let client: SFNClient | undefined;
@@ -18,16 +19,7 @@ export const getSfnClient = (): SFNClient => {
 };
 
 export const createSfnClient = (endpoint: string | undefined): SFNClient =>
-  new SFNClient({
-    ...(endpoint
-      ? {
-          endpoint,
-          region: process.env.AWS_REGION ?? 'local',
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }
-      : {}),
-    maxAttempts: 5,
-  });
+  new SFNClient(awsClientConfig({ endpoint, maxAttempts: 5, requestTimeoutMs: 5_000 }));
 
 /** Lets the local server point every rollout call at its own Step Functions API. */
 export const useSfnClient = (next: SFNClient): void => {

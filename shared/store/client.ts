@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { awsClientConfig } from '../aws/client-config';
 import { DEFAULT_TABLE_NAME, KEY_ATTRIBUTES } from './table-design';
 
 export type Store = { client: DynamoDBDocumentClient; tableName: string };
@@ -18,25 +19,14 @@ export const getStore = (): Store => {
   return store;
 };
 
-export const createStore = (options: { tableName: string; endpoint?: string | undefined }): Store => {
-  const local = options.endpoint !== undefined;
-  const client = new DynamoDBClient({
-    ...(local
-      ? {
-          endpoint: options.endpoint,
-          region: process.env.AWS_REGION ?? 'local',
-          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        }
-      : {}),
-    maxAttempts: 5,
-  });
-  return {
-    client: DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-    }),
-    tableName: options.tableName,
-  };
-};
+export const createStore = (options: { tableName: string; endpoint?: string | undefined }): Store => ({
+  // DynamoDB answers in milliseconds: two seconds without an answer is a hung call, not a slow one.
+  client: DynamoDBDocumentClient.from(
+    new DynamoDBClient(awsClientConfig({ endpoint: options.endpoint, maxAttempts: 5, requestTimeoutMs: 2_000 })),
+    { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },
+  ),
+  tableName: options.tableName,
+});
 
 /** Lets the local server and tests point every adapter at their own table. */
 export const useStore = (next: Store): void => {
