@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,10 +30,13 @@ export const startChild = async <T>(entry: string, env: Record<string, string> =
   return {
     ready,
     stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.disconnect();
-      await exited;
+      if (child.exitCode === null) {
+        const exited = once(child, 'exit');
+        child.disconnect();
+        await exited;
+      }
+      // About 10 MB of request logs per run: kept only when the child fails to start.
+      rmSync(logFile, { force: true });
     },
   };
 };
