@@ -1,5 +1,4 @@
-import * as z from 'zod';
-import { CreateBuildRequest, UpdateBuildRequest } from '../shared/api/builds';
+import { CreateBuildRequest, ListBuildsQuery, UpdateBuildRequest } from '../shared/api/builds';
 import { presentBuild } from '../shared/api/presenters';
 import { actorOf, authorize } from '../shared/domain/access';
 import { httpFunction } from '../shared/http/http-function';
@@ -7,8 +6,6 @@ import { parseInput } from '../shared/http/request';
 import { requireApp } from '../shared/operations/apps';
 import { ensureAutoRelease } from '../shared/operations/auto-release';
 import { getBuilds, registerBuild, requireBuild, requireSlug, updateBuildStatus } from '../shared/operations/builds';
-
-const ListBuildsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
 export const handler = httpFunction<'builds'>({
   'POST /apps/{app}/builds': async ({ params, body, principal }) => {

@@ -29,6 +29,10 @@ export const UpdateBuildRequest = z
   .meta({ id: 'UpdateBuildRequest' });
 export type UpdateBuildRequest = z.infer<typeof UpdateBuildRequest>;
 
+export const ListBuildsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100).meta({ description: 'Oldest first; default 100.' }),
+});
+
 export const BuildResponse = z
   .object({
     id: Uuid,

@@ -4,7 +4,7 @@ import { PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type Route, type RouteKey } from
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from '../idempotency/contract';
 import { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse } from './api-keys';
 import { AppResponse, CreateAppRequest } from './apps';
-import { BuildResponse, CreateBuildRequest, UpdateBuildRequest } from './builds';
+import { BuildResponse, CreateBuildRequest, ListBuildsQuery, UpdateBuildRequest } from './builds';
 import { ErrorResponse } from './common';
 import {
   CouplingResponse,
@@ -38,8 +38,6 @@ const IdempotencyHeaders = z.object({
     description: `Makes the create safe to retry for ${IDEMPOTENCY_WINDOW_SECONDS / 3600} h: the same key and body answer 303 with the first release's Location.`,
   }),
 });
-
-const ListBuildsQuery = z.object({ limit: z.number().int().min(1).max(1000).optional().meta({ description: 'Newest first; default 100.' }) });
 
 export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   'POST /apps': {
