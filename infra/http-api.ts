@@ -104,9 +104,19 @@ export class SlipwayHttpApi extends Construct {
       }),
     );
 
+    const integrations = new Map(
+      [...this.functions].map(([name, fn]) => [name, new HttpLambdaIntegration(`${pascalCase(name)}Integration`, fn)]),
+    );
     this.api = new HttpApi(this, 'Api', {
       description: 'Slipway release controller API',
       createDefaultStage: false,
+      // Requests matching no route get Slipway's JSON 404 (from the public openapi function, which has no
+      // such route) instead of API Gateway's bare {"message":"Not Found"}.
+      defaultIntegration: integrations.get('openapi'),
+    });
+    Validations.of(this.api.node.findChild('DefaultRoute')).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'The $default route only answers a JSON 404 for paths no route matches; it reads and returns no data.',
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.THREE_MONTHS });
     this.stage = this.api.addStage('DefaultStage', {
@@ -116,9 +126,6 @@ export class SlipwayHttpApi extends Construct {
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
     });
 
-    const integrations = new Map(
-      [...this.functions].map(([name, fn]) => [name, new HttpLambdaIntegration(`${pascalCase(name)}Integration`, fn)]),
-    );
     for (const route of ROUTES) {
       const isPublic = PUBLIC_ROUTE_KEYS.has(routeKeyOf(route));
       const added = this.api.addRoutes({

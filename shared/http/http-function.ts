@@ -103,7 +103,7 @@ export const httpFunction = <F extends FunctionName>(
       const logOutcome = (message: string, status: number) =>
         logger.info(message, { ...facts, status, durationMs: Math.round(performance.now() - startedAt) });
       try {
-        if (!route) throw new DomainError('not_found', 'route_not_found', `No route ${event.routeKey}.`, {});
+        if (!route) throw new DomainError('not_found', 'route_not_found', `No route ${event.requestContext.http.method} ${event.rawPath}.`, {});
         const base = {
           event,
           context,

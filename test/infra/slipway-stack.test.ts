@@ -105,7 +105,8 @@ describe('the HTTP API', () => {
   it('has exactly one route per entry of the route table, integrated with that route’s function', () => {
     const routes = template.findResources('AWS::ApiGatewayV2::Route');
     const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
-    expect(Object.keys(routes)).toHaveLength(ROUTES.length);
+    // Plus $default, which answers Slipway's JSON 404 for anything else.
+    expect(Object.keys(routes)).toHaveLength(ROUTES.length + 1);
     for (const route of ROUTES) {
       const matching = Object.values(routes).filter((resource) => resource.Properties.RouteKey === routeKeyOf(route));
       expect(matching, routeKeyOf(route)).toHaveLength(1);
@@ -116,11 +117,23 @@ describe('the HTTP API', () => {
     }
   });
 
+  it('sends requests no route matches to a public JSON 404', () => {
+    const fallback = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter(
+      (resource) => resource.Properties.RouteKey === '$default',
+    );
+    expect(fallback).toHaveLength(1);
+    expect(fallback[0]!.Properties.AuthorizerId).toBeUndefined();
+    const integrationId = fallback[0]!.Properties.Target['Fn::Join'][1][1].Ref as string;
+    expect(template.findResources('AWS::ApiGatewayV2::Integration')[integrationId]!.Properties.IntegrationUri).toEqual({
+      'Fn::GetAtt': [logicalIdOf(stack.httpApi.functions.get('openapi')!), 'Arn'],
+    });
+  });
+
   it('puts the API key authorizer on every route that is not public', () => {
     const authorizerId = onlyLogicalId('AWS::ApiGatewayV2::Authorizer');
     for (const route of Object.values(template.findResources('AWS::ApiGatewayV2::Route'))) {
-      const routeKey = route.Properties.RouteKey as Parameters<typeof PUBLIC_ROUTE_KEYS.has>[0];
-      if (PUBLIC_ROUTE_KEYS.has(routeKey)) {
+      const routeKey = route.Properties.RouteKey as Parameters<typeof PUBLIC_ROUTE_KEYS.has>[0] | '$default';
+      if (routeKey === '$default' || PUBLIC_ROUTE_KEYS.has(routeKey)) {
         expect(route.Properties.AuthorizerId, routeKey).toBeUndefined();
       } else {
         expect(route.Properties, routeKey).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
