@@ -2,10 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableV2, type ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { TABLE_KEYS } from '../shared/store/table-design';
-
-/** Powertools idempotency records expire through this attribute, so finished keys need no cleanup. */
-export const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
+import { TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-design';
 
 const string = (name: string) => ({ name, type: AttributeType.STRING });
 
@@ -30,7 +27,7 @@ export const slipwayTable = (scope: Construct, id: string): TableV2 =>
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     deletionProtection: true,
     removalPolicy: RemovalPolicy.RETAIN,
-    timeToLiveAttribute: IDEMPOTENCY_TTL_ATTRIBUTE,
+    timeToLiveAttribute: TTL_ATTRIBUTE,
   });
 
 const INDEX_NAMES = [...TABLE_KEYS.localIndexes, ...TABLE_KEYS.globalIndexes].map((index) => index.name);

@@ -10,6 +10,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { conflict, unprocessable } from '../domain/errors';
 import { getStore, type Store } from '../store/client';
+import { TTL_ATTRIBUTE } from '../store/table-design';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from './contract';
 
 /**
@@ -25,8 +26,6 @@ import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from '
  * Lambda's remaining time at the start has passed.
  */
 export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY';
-/** The table's TTL attribute must be this one, so DynamoDB deletes records once their window is over. */
-export const IDEMPOTENCY_EXPIRY_ATTRIBUTE = 'expiration';
 
 /** Who asks and for what: the same key from another caller, route or app is a different key. */
 export type IdempotencyScope = { caller: string; operation: string; resource: string };
@@ -49,7 +48,8 @@ const persistenceFor = (store: Store): DynamoDBPersistenceLayer => {
       keyAttr: 'pk',
       sortKeyAttr: 'sk',
       staticPkValue: IDEMPOTENCY_PARTITION,
-      expiryAttr: IDEMPOTENCY_EXPIRY_ATTRIBUTE,
+      // The table's TTL attribute, so DynamoDB deletes records once their window is over.
+      expiryAttr: TTL_ATTRIBUTE,
     });
     layers.set(store, layer);
   }

@@ -39,3 +39,6 @@ export const TABLE_KEYS = {
 export const KEY_ATTRIBUTES = ['pk', 'sk', 'lsi1sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'] as const;
 
 export const DEFAULT_TABLE_NAME = 'slipway';
+
+/** Items with this attribute (epoch seconds) expire by DynamoDB TTL: idempotency records, so finished keys need no cleanup. */
+export const TTL_ATTRIBUTE = 'expiration';
