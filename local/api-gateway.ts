@@ -8,6 +8,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { MAX_BODY_BYTES } from '../shared/http/request';
+import { lambdaContext } from './lambda-context';
 import { PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type RouteKey } from '../shared/http/routes';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -50,22 +51,6 @@ const queryParameters = (search: URLSearchParams): Record<string, string> | unde
   for (const key of new Set(search.keys())) parameters[key] = search.getAll(key).join(',');
   return Object.keys(parameters).length > 0 ? parameters : undefined;
 };
-
-const lambdaContext = (fn: string, requestId: string): Context =>
-  ({
-    functionName: `slipway-${fn}`,
-    functionVersion: '$LATEST',
-    awsRequestId: requestId,
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:slipway-${fn}`,
-    memoryLimitInMB: '256',
-    logGroupName: `/aws/lambda/slipway-${fn}`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  }) as Context;
 
 /** Path parameters as API Gateway hands them over, decoded; undefined when the encoding is malformed. */
 const decodePathParameters = (names: string[], match: RegExpExecArray): Record<string, string> | undefined => {

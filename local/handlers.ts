@@ -14,6 +14,7 @@ import { handler as statuses } from '../functions/statuses';
 import type { RolloutStep } from '../infra/rollout';
 import type { FunctionName } from '../shared/http/routes';
 import type { Authorizer, HttpHandler } from './api-gateway';
+import { lambdaContext } from './lambda-context';
 
 /** The very Lambda handlers the CDK stack deploys, by function name. */
 export const httpHandlers: Record<FunctionName, HttpHandler> = {
@@ -30,11 +31,12 @@ export const localAuthorizer: Authorizer = authorizer;
 
 /** The rollout state machine's step Lambdas, by the step names its CDK construct gives them. */
 export const rolloutStepHandlers: Record<RolloutStep, (event: unknown) => Promise<unknown>> = {
-  lock: rolloutLock,
-  deploy: rolloutDeploy,
-  await: rolloutAwait,
-  finish: rolloutFinish,
+  lock: (event) => rolloutLock(event, lambdaContext('rollout-lock')),
+  deploy: (event) => rolloutDeploy(event, lambdaContext('rollout-deploy')),
+  await: (event) => rolloutAwait(event, lambdaContext('rollout-await')),
+  finish: (event) => rolloutFinish(event, lambdaContext('rollout-finish')),
 };
 
 /** The target of the EventBridge rule for ECS deployment state changes. */
-export const deploymentEventsHandler: (event: unknown) => Promise<unknown> = ecsDeploymentEvents;
+export const deploymentEventsHandler = (event: unknown): Promise<unknown> =>
+  ecsDeploymentEvents(event, lambdaContext('ecs-deployment-events'));
