@@ -60,6 +60,21 @@ describe('releases over HTTP', () => {
     expect((await slipway.call('GET', '/apps/paged/releases?limit=1001')).status).toBe(422);
   });
 
+  it('filters by creation time with since', async () => {
+    const { builds } = await seedApp(slipway, 'since', 1);
+    const first = await slipway.call('POST', '/apps/since/releases', { body: { slug: builds[0] } });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = await slipway.call('POST', '/apps/since/releases', { body: { slug: builds[0] } });
+    const versionsSince = async (since: string) =>
+      (await slipway.call('GET', `/apps/since/releases?since=${encodeURIComponent(since)}`)).body.map(
+        (release: { version: number }) => release.version,
+      );
+    expect(await versionsSince(first.body.created_at)).toEqual([1, 2]);
+    expect(await versionsSince(second.body.created_at)).toEqual([2]);
+    expect(await versionsSince('2999-01-01T00:00:00+02:00')).toEqual([]);
+    expect((await slipway.call('GET', '/apps/since/releases?since=yesterday')).status).toBe(422);
+  });
+
   it('keeps versions unique and gap-free under 50 concurrent creates', async () => {
     const { builds } = await seedApp(slipway, 'racing', 1);
     const responses = await Promise.all(
