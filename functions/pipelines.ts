@@ -3,6 +3,7 @@ import { presentCoupling, presentPipeline, presentPromotion } from '../shared/ap
 import { authorize } from '../shared/domain/access';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
+import { idempotencyKeyOf, runOnce } from '../shared/idempotency/idempotency';
 import { requireApp } from '../shared/operations/apps';
 import {
   coupleApp,
@@ -55,9 +56,22 @@ export const handler = httpFunction<'pipelines'>({
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentCoupling(await requireAppCoupling(app)) };
   },
-  'POST /pipeline-promotions': async ({ body, principal }) => {
-    const promotion = await promote(parseInput(CreatePromotionRequest, body, 'body'), principal);
-    return { status: 201, body: presentPromotion(promotion), headers: { location: `/pipeline-promotions/${promotion.id}` } };
+  'POST /pipeline-promotions': async ({ body, headers, principal, context }) => {
+    const request = parseInput(CreatePromotionRequest, body, 'body');
+    // Pipeline tooling retries; a retried promotion must not release every target a second time.
+    const outcome = await runOnce({
+      key: idempotencyKeyOf(headers),
+      scope: { caller: principal.keyId, operation: 'POST /pipeline-promotions', resource: request.pipeline },
+      request,
+      context,
+      run: () => promote(request, principal),
+    });
+    const promotion = outcome.replayed ? await requirePromotion(outcome.id) : outcome.value;
+    return {
+      status: outcome.replayed ? 303 : 201,
+      body: presentPromotion(promotion),
+      headers: { location: `/pipeline-promotions/${promotion.id}` },
+    };
   },
   'GET /pipeline-promotions/{promotion}': async ({ params, principal }) => {
     authorize(principal, 'read');

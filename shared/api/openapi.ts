@@ -137,8 +137,13 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   'POST /pipeline-promotions': {
     summary: "Promote a release to the next stage's apps",
     body: CreatePromotionRequest,
+    headers: IdempotencyHeaders,
     success: { status: 201, description: 'The promotion', schema: PromotionResponse, location: true },
-    also: { 409: 'A required status check is not success on the source release (unsafe_promotion)' },
+    also: {
+      303: 'An identical request with this Idempotency-Key already made the promotion at Location',
+      409: 'A required status check is not success on the source release (unsafe_promotion), or a request with this Idempotency-Key is still in flight',
+      422: 'Invalid body, targets not at the next stage, or Idempotency-Key reused with another body',
+    },
   },
   'GET /pipeline-promotions/{promotion}': {
     summary: 'Get a promotion',

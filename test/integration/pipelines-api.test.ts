@@ -339,4 +339,25 @@ describe('promotions', () => {
     const pipelineKey = await slipway.keyFor('pipeline', [dev, apps.stg?.name as string]);
     expect((await slipway.call('POST', '/pipeline-promotions', { body, key: pipelineKey })).status).toBe(201);
   });
+
+  it('makes a retried promotion with the same Idempotency-Key answer 303, releasing each target once', async () => {
+    const { pipeline, apps } = await pipelineWith({ development: ['idem-dev'], staging: ['idem-stg'] });
+    const dev = apps['idem-dev']?.name as string;
+    const stg = apps['idem-stg']?.name as string;
+    const source = await slipway.call('POST', `/apps/${dev}/releases`, { body: { slug: apps['idem-dev']?.build } });
+    const body = { pipeline: { id: pipeline.id }, source: { app: { name: dev }, release: { id: source.body.id } }, targets: [{ app: { name: stg } }] };
+    const headers = { 'idempotency-key': `promote-${source.body.id}` };
+
+    const first = await slipway.call('POST', '/pipeline-promotions', { body, headers });
+    const retried = await slipway.call('POST', '/pipeline-promotions', { body, headers });
+    expect([first.status, retried.status]).toEqual([201, 303]);
+    expect(retried.headers.get('location')).toBe(`/pipeline-promotions/${first.body.id}`);
+    expect(retried.body.id).toBe(first.body.id);
+    expect(await releasesOf(stg)).toHaveLength(1);
+
+    const otherBody = await slipway.call('POST', '/pipeline-promotions', { body: { ...body, safe: false }, headers });
+    expect(otherBody.status).toBe(422);
+    expect(otherBody.body.error.code).toBe('idempotency_key_mismatch');
+    expect(await releasesOf(stg)).toHaveLength(1);
+  });
 });
