@@ -1,6 +1,7 @@
 import { build, type Metafile } from 'esbuild';
-import { readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { LAMBDA_ALIASES, SLIPWAY_BUNDLING } from '../infra/slipway-function';
 
@@ -11,6 +12,8 @@ export type BundleFigures = {
   name: string;
   file: string;
   bytes: number;
+  /** Gzip size: about what the function's deployment zip carries, for comparison only (the target is on `bytes`). */
+  gzipBytes: number;
   /** The largest inputs by bytes they contribute to the bundle, to explain a size. */
   heaviest: { path: string; bytes: number }[];
   /** Every source file that contributed to the bundle. */
@@ -63,6 +66,7 @@ export const bundleFunction = async (name: string, entry: string, outDir: string
     name,
     file: outfile,
     bytes: (await stat(outfile)).size,
+    gzipBytes: gzipSync(await readFile(outfile), { level: 9 }).byteLength,
     heaviest: heaviestPackages(result.metafile, output),
     inputs: Object.keys(result.metafile.outputs[output]?.inputs ?? {}),
   };

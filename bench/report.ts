@@ -140,13 +140,15 @@ ${table(
 ## Bundles
 
 esbuild with the exact options CDK's NodejsFunction gets (\`SLIPWAY_BUNDLING\` in infra/slipway-function.ts):
-ESM, minified, target node24, AWS SDK v3 bundled. Size of \`index.mjs\` (source map not counted).
+ESM, minified, target node24, AWS SDK v3 bundled. Size of \`index.mjs\` (source map not counted); the target
+applies to it. Gzipped, for comparison, is about what the deployment zip carries.
 
 ${table(
-  ['function', 'size', 'verdict', 'largest contributors'],
+  ['function', 'size', 'gzipped', 'verdict', 'largest contributors'],
   results.bundles.map((bundle) => [
     bundle.name,
     kb(bundle.bytes),
+    kb(bundle.gzipBytes),
     verdict(bundle.bytes < TARGETS.bundleBytes),
     bundle.heaviest.map((input) => `${input.path} ${kb(input.bytes)}`).join(', '),
   ]),
