@@ -1,27 +1,15 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../domain/errors';
 import type { App } from '../domain/model';
-import { entityOf, findEntityById, getStore, isConditionFailure } from './client';
+import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent } from './client';
 
 const APPS_PARTITION = 'APPS';
 const appKey = (name: string) => ({ pk: APPS_PARTITION, sk: `APP#${name}` });
 
 /** Creates the app; the name is the key, so a second app of the same name is refused by DynamoDB itself. */
 export const insertApp = async (app: App): Promise<void> => {
-  const { client, tableName } = getStore();
-  try {
-    await client.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...appKey(app.name), gsi1pk: `ID#${app.id}`, gsi1sk: 'APP', type: 'app', ...app },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) {
-      throw conflict('app_name_taken', `An app named ${app.name} already exists.`, { name: app.name });
-    }
-    throw error;
+  if (!(await putIfAbsent({ ...appKey(app.name), gsi1pk: `ID#${app.id}`, gsi1sk: 'APP', type: 'app', ...app }))) {
+    throw conflict('app_name_taken', `An app named ${app.name} already exists.`, { name: app.name });
   }
 };
 

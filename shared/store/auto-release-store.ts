@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { entityOf, getStore, isConditionFailure } from './client';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { entityOf, getStore, isConditionFailure, putIfAbsent } from './client';
 
 /**
  * The claim on a build's one auto-release. `release_id` is fixed when the claim is made, so whoever rolls a
@@ -19,22 +19,12 @@ const markerKey = (appId: string, buildId: string) => ({ pk: `APP#${appId}`, sk:
 
 /** One conditional put: returns the marker if this caller now holds the claim, else the existing marker. */
 export const claimAutoRelease = async (marker: AutoReleaseMarker): Promise<{ claimed: boolean; marker: AutoReleaseMarker }> => {
-  const { client, tableName } = getStore();
-  try {
-    await client.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...markerKey(marker.app_id, marker.build_id), type: 'auto_release', ...marker },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+  if (await putIfAbsent({ ...markerKey(marker.app_id, marker.build_id), type: 'auto_release', ...marker })) {
     return { claimed: true, marker };
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    const existing = await findAutoReleaseMarker(marker.app_id, marker.build_id);
-    if (!existing) throw error;
-    return { claimed: false, marker: existing };
   }
+  const existing = await findAutoReleaseMarker(marker.app_id, marker.build_id);
+  if (!existing) throw new Error(`auto-release claim on build ${marker.build_id} was refused, yet no claim is stored`);
+  return { claimed: false, marker: existing };
 };
 
 export const findAutoReleaseMarker = async (appId: string, buildId: string): Promise<AutoReleaseMarker | undefined> => {

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig } from '../aws/client-config';
 import { DEFAULT_TABLE_NAME, KEY_ATTRIBUTES } from './table-design';
 
@@ -56,4 +56,19 @@ export const findEntityById = async <T>(id: string, kind: string): Promise<T | u
   );
   const item = Items?.[0];
   return item ? entityOf<T>(item) : undefined;
+};
+
+/**
+ * Writes `item` only where no item has its key: the one way Slipway claims a name, a version slot or a
+ * once-only marker. False when the key was taken already, which callers turn into their own answer.
+ */
+export const putIfAbsent = async (item: Record<string, unknown>): Promise<boolean> => {
+  const { client, tableName } = getStore();
+  try {
+    await client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 };

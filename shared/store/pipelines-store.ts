@@ -1,7 +1,7 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../domain/errors';
 import { stageIndex, type Pipeline, type PipelineCoupling } from '../domain/pipeline';
-import { entityOf, findEntityById, getStore, isConditionFailure } from './client';
+import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent } from './client';
 
 const PIPELINES_PARTITION = 'PIPELINES';
 const pipelineKey = (name: string) => ({ pk: PIPELINES_PARTITION, sk: `PIPELINE#${name}` });
@@ -11,20 +11,9 @@ const pipelineCouplingsPartition = (pipelineId: string) => `PIPELINE#${pipelineI
 
 /** Same pattern as apps: the name is the key, so DynamoDB itself refuses a second pipeline of that name. */
 export const insertPipeline = async (pipeline: Pipeline): Promise<void> => {
-  const { client, tableName } = getStore();
-  try {
-    await client.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...pipelineKey(pipeline.name), gsi1pk: `ID#${pipeline.id}`, gsi1sk: 'PIPELINE', type: 'pipeline', ...pipeline },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) {
-      throw conflict('pipeline_name_taken', `A pipeline named ${pipeline.name} already exists.`, { name: pipeline.name });
-    }
-    throw error;
+  const item = { ...pipelineKey(pipeline.name), gsi1pk: `ID#${pipeline.id}`, gsi1sk: 'PIPELINE', type: 'pipeline', ...pipeline };
+  if (!(await putIfAbsent(item))) {
+    throw conflict('pipeline_name_taken', `A pipeline named ${pipeline.name} already exists.`, { name: pipeline.name });
   }
 };
 
@@ -59,32 +48,22 @@ export const listPipelines = (): Promise<Pipeline[]> =>
 
 /** Refused with 409 if the app is already coupled, to this or any other pipeline. */
 export const insertCoupling = async (coupling: PipelineCoupling): Promise<void> => {
-  const { client, tableName } = getStore();
-  try {
-    await client.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: {
-          ...couplingKey(coupling.app.id),
-          gsi1pk: `ID#${coupling.id}`,
-          gsi1sk: 'COUPLING',
-          gsi2pk: pipelineCouplingsPartition(coupling.pipeline.id),
-          gsi2sk: `COUPLING#${stageIndex(coupling.stage)}#${coupling.app.name}`,
-          type: 'pipeline_coupling',
-          ...coupling,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    const existing = await findCouplingOfApp(coupling.app.id);
-    throw conflict('app_already_coupled', `App ${coupling.app.name} is already coupled to a pipeline; an app has at most one.`, {
-      app: coupling.app.name,
-      pipeline: existing?.pipeline ?? null,
-      stage: existing?.stage ?? null,
-    });
-  }
+  const inserted = await putIfAbsent({
+    ...couplingKey(coupling.app.id),
+    gsi1pk: `ID#${coupling.id}`,
+    gsi1sk: 'COUPLING',
+    gsi2pk: pipelineCouplingsPartition(coupling.pipeline.id),
+    gsi2sk: `COUPLING#${stageIndex(coupling.stage)}#${coupling.app.name}`,
+    type: 'pipeline_coupling',
+    ...coupling,
+  });
+  if (inserted) return;
+  const existing = await findCouplingOfApp(coupling.app.id);
+  throw conflict('app_already_coupled', `App ${coupling.app.name} is already coupled to a pipeline; an app has at most one.`, {
+    app: coupling.app.name,
+    pipeline: existing?.pipeline ?? null,
+    stage: existing?.stage ?? null,
+  });
 };
 
 export const findCouplingOfApp = async (appId: string): Promise<PipelineCoupling | undefined> => {

@@ -1,7 +1,7 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Release, ReleaseStatus } from '../domain/model';
 import { versionSortKey } from '../domain/versioning';
-import { entityOf, getStore, isConditionFailure } from './client';
+import { entityOf, getStore, isConditionFailure, putIfAbsent } from './client';
 
 const RELEASE_PREFIX = 'REL#';
 const appPartition = (appId: string) => `APP#${appId}`;
@@ -38,18 +38,7 @@ export const findLatestRelease = async (appId: string): Promise<Release | undefi
  * Writes the release into its version slot. Returns false when another writer took that version first;
  * the caller then retries with the next version. One conditional put: a release is whole or absent.
  */
-export const claimReleaseVersion = async (release: Release): Promise<boolean> => {
-  const { client, tableName } = getStore();
-  try {
-    await client.send(
-      new PutCommand({ TableName: tableName, Item: releaseItem(release), ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
+export const claimReleaseVersion = (release: Release): Promise<boolean> => putIfAbsent(releaseItem(release));
 
 export const findReleaseByVersion = async (appId: string, version: number): Promise<Release | undefined> => {
   const { client, tableName } = getStore();
