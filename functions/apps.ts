@@ -17,7 +17,7 @@ export const handler = httpFunction<'apps'>({
     return { status: 200, body: apps.filter((app) => mayAccessApp(principal, app.name)).map(presentApp) };
   },
   'GET /apps/{app}': async ({ params, principal }) => {
-    const app = await requireApp(params.app ?? '');
+    const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentApp(app) };
   },

@@ -9,25 +9,25 @@ import { getBuilds, registerBuild, requireBuild, requireSlug, updateBuildStatus 
 
 export const handler = httpFunction<'builds'>({
   'POST /apps/{app}/builds': async ({ params, body, principal }) => {
-    const app = await requireApp(params.app ?? '');
+    const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'builds:write', app.name);
     const { build } = await registerBuild(app, parseInput(CreateBuildRequest, body, 'body'));
     await ensureAutoRelease(app, build, actorOf(principal));
     return { status: 201, body: presentBuild(build), headers: { location: `/apps/${app.name}/builds/${build.id}` } };
   },
   'GET /apps/{app}/builds': async ({ params, query, principal }) => {
-    const app = await requireApp(params.app ?? '');
+    const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'read', app.name);
     const { limit } = parseInput(ListBuildsQuery, query, 'query');
     return { status: 200, body: (await getBuilds(app, limit)).map(presentBuild) };
   },
   'GET /apps/{app}/builds/{build}': async ({ params, principal }) => {
-    const app = await requireApp(params.app ?? '');
+    const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentBuild(await requireBuild(app, params.build ?? '')) };
   },
   'PATCH /apps/{app}/builds/{build}': async ({ params, body, principal }) => {
-    const app = await requireApp(params.app ?? '');
+    const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'builds:write', app.name);
     const { build } = await updateBuildStatus(app, params.build ?? '', parseInput(UpdateBuildRequest, body, 'body'));
     // Also on a repeated report of success, so a retry finishes an auto-release a crashed request began.

@@ -1,6 +1,7 @@
 import { CreateCouplingRequest, CreatePipelineRequest, CreatePromotionRequest } from '../shared/api/pipelines';
 import { presentCoupling, presentPipeline, presentPromotion } from '../shared/api/presenters';
-import { authorize } from '../shared/domain/access';
+import { authorize, mayAccessApp, onlyAccessibleApps } from '../shared/domain/access';
+import { notFound } from '../shared/domain/errors';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { idempotencyKeyOf, runOnce } from '../shared/idempotency/idempotency';
@@ -34,25 +35,23 @@ export const handler = httpFunction<'pipelines'>({
   'GET /pipelines/{pipeline}/pipeline-couplings': async ({ params, principal }) => {
     authorize(principal, 'read');
     const pipeline = await requirePipeline(params.pipeline ?? '');
-    return { status: 200, body: (await getPipelineCouplings(pipeline)).map(presentCoupling) };
+    return { status: 200, body: onlyAccessibleApps(principal, await getPipelineCouplings(pipeline)).map(presentCoupling) };
   },
   'POST /pipeline-couplings': async ({ body, principal }) => {
     authorize(principal, 'pipelines:manage');
     const request = parseInput(CreateCouplingRequest, body, 'body');
-    const [pipeline, app] = await Promise.all([requirePipeline(request.pipeline), requireApp(request.app)]);
-    authorize(principal, 'pipelines:manage', app.name);
+    const [pipeline, app] = await Promise.all([requirePipeline(request.pipeline), requireApp(request.app, principal)]);
     const coupling = await coupleApp(pipeline, app, request);
     return { status: 201, body: presentCoupling(coupling), headers: { location: `/apps/${app.name}/pipeline-couplings` } };
   },
   'DELETE /pipeline-couplings/{coupling}': async ({ params, principal }) => {
     authorize(principal, 'pipelines:manage');
     const coupling = await requireCoupling(params.coupling ?? '');
-    authorize(principal, 'pipelines:manage', coupling.app.name);
     await uncoupleApp(coupling);
     return { status: 200, body: presentCoupling(coupling) };
   },
   'GET /apps/{app}/pipeline-couplings': async ({ params, principal }) => {
-    const app = await requireApp(params.app ?? '');
+    const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentCoupling(await requireAppCoupling(app)) };
   },
@@ -76,7 +75,8 @@ export const handler = httpFunction<'pipelines'>({
   'GET /pipeline-promotions/{promotion}': async ({ params, principal }) => {
     authorize(principal, 'read');
     const promotion = await requirePromotion(params.promotion ?? '');
-    authorize(principal, 'read', promotion.source.app.name);
-    return { status: 200, body: presentPromotion(promotion) };
+    // Seen through its source app; targets in apps the key does not cover are left out.
+    if (!mayAccessApp(principal, promotion.source.app.name)) throw notFound('pipeline_promotion', promotion.id);
+    return { status: 200, body: presentPromotion({ ...promotion, targets: onlyAccessibleApps(principal, promotion.targets) }) };
   },
 });

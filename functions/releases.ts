@@ -9,7 +9,7 @@ import { createRelease, listReleases, requireRelease, requireReleaseById } from 
 
 export const handler = httpFunction<'releases'>({
   'POST /apps/{app}/releases': async ({ params, body, headers, principal, context, annotate }) => {
-    const app = await requireApp(params.app ?? '');
+    const app = await requireApp(params.app ?? '', principal);
     const request = parseInput(CreateReleaseRequest, body, 'body');
     authorize(principal, request.release === undefined ? 'releases:deploy' : 'releases:rollback', app.name);
     const outcome = await runOnce({
@@ -29,7 +29,7 @@ export const handler = httpFunction<'releases'>({
     };
   },
   'GET /apps/{app}/releases': async ({ params, query, principal }) => {
-    const app = await requireApp(params.app ?? '');
+    const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'read', app.name);
     const { releases, nextCursor } = await listReleases(app, parseInput(ListReleasesQuery, query, 'query'));
     return {
@@ -39,7 +39,7 @@ export const handler = httpFunction<'releases'>({
     };
   },
   'GET /apps/{app}/releases/{release}': async ({ params, principal, annotate }) => {
-    const app = await requireApp(params.app ?? '');
+    const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'read', app.name);
     const release = await requireRelease(app, params.release ?? '');
     annotate({ releaseId: release.id, releaseVersion: release.version });

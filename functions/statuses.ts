@@ -1,7 +1,6 @@
 import { presentReleaseStatuses, presentStatus } from '../shared/api/presenters';
-import { CreateStatusRequest, StatusContext, UpdateStatusRequest } from '../shared/api/statuses';
+import { CreateStatusRequest, UpdateStatusRequest } from '../shared/api/statuses';
 import { authorize } from '../shared/domain/access';
-import { notFound } from '../shared/domain/errors';
 import { requireStatusCheck } from '../shared/domain/status-checks';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
@@ -9,16 +8,9 @@ import { requireApp } from '../shared/operations/apps';
 import { requireRelease } from '../shared/operations/releases';
 import { patchStatus, postStatus } from '../shared/operations/statuses';
 
-/** A context that could never have been created cannot exist either: 404 before any lookup. */
-const contextOf = (params: Readonly<Record<string, string>>): string => {
-  const context = params.context ?? '';
-  if (!StatusContext.safeParse(context).success) throw notFound('status', context);
-  return context;
-};
-
 export const handler = httpFunction<'statuses'>({
   'POST /apps/{app}/releases/{release}/statuses': async ({ params, body, principal }) => {
-    const app = await requireApp(params.app ?? '');
+    const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'statuses:write', app.name);
     const request = parseInput(CreateStatusRequest, body, 'body');
     const { release, status } = await postStatus(await requireRelease(app, params.release ?? ''), request);
@@ -29,21 +21,21 @@ export const handler = httpFunction<'statuses'>({
     };
   },
   'GET /apps/{app}/releases/{release}/statuses/{context}': async ({ params, principal }) => {
-    const app = await requireApp(params.app ?? '');
+    const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'read', app.name);
     const release = await requireRelease(app, params.release ?? '');
-    return { status: 200, body: presentStatus(requireStatusCheck(release, contextOf(params))) };
+    return { status: 200, body: presentStatus(requireStatusCheck(release, params.context ?? '')) };
   },
   'PATCH /apps/{app}/releases/{release}/statuses/{context}': async ({ params, body, principal }) => {
-    const app = await requireApp(params.app ?? '');
+    const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'statuses:write', app.name);
-    const context = contextOf(params);
+    const context = params.context ?? '';
     const request = parseInput(UpdateStatusRequest, body, 'body');
     const { status } = await patchStatus(await requireRelease(app, params.release ?? ''), context, request);
     return { status: 200, body: presentStatus(status) };
   },
   'GET /apps/{app}/releases/{release}/statuses': async ({ params, principal }) => {
-    const app = await requireApp(params.app ?? '');
+    const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentReleaseStatuses(await requireRelease(app, params.release ?? ''), app) };
   },

@@ -3,9 +3,17 @@ import * as z from 'zod';
 /** Shapes every resource shares: ids, times, references and the error envelope. */
 export const Uuid = z.uuid();
 export const Timestamp = z.iso.datetime({ precision: 3 }).meta({ example: '2026-11-24T19:03:07.123Z' });
+/** Apps and pipelines are addressed by name or id alike, so a name must never parse as an id. */
 export const AppName = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{2,62}$/, 'must be 3-63 characters: a lowercase letter, then lowercase letters, digits or dashes');
+  .regex(/^[a-z][a-z0-9-]{2,62}$/, 'must be 3-63 characters: a lowercase letter, then lowercase letters, digits or dashes')
+  .refine((value) => !z.guid().safeParse(value).success, { message: 'must not look like a UUID (names and ids share one path segment)' });
+/** What `/apps/{app}` and `/pipelines/{pipeline}` take: an id (UUID) or a name. */
+export const IdOrName = z
+  .string()
+  .refine((value) => Uuid.safeParse(value).success || AppName.safeParse(value).success, {
+    message: 'must be an id (UUID) or a name',
+  });
 export const AppRef = z.object({ id: Uuid, name: AppName }).meta({ id: 'AppRef' });
 export const HttpUrl = z
   .string()

@@ -1,15 +1,8 @@
 import * as z from 'zod';
 import { PROMOTION_STATUSES, PROMOTION_TARGET_STATUSES } from '../domain/promotion';
 import { STAGES } from '../domain/pipeline';
-import { AppName, AppRef, Timestamp, Uuid, shortText } from './common';
+import { AppName, AppRef, IdOrName, Timestamp, Uuid, shortText } from './common';
 import { StatusContext } from './statuses';
-
-/** Apps and pipelines are addressed by id or by name alike. */
-const IdOrName = z
-  .string()
-  .refine((value) => Uuid.safeParse(value).success || AppName.safeParse(value).success, {
-    message: 'must be an id (UUID) or a name',
-  });
 
 /** `{id}` or `{name}`; `id` also accepts a name, as `/apps/{app}` does. */
 const Reference = z

@@ -1,4 +1,4 @@
-import { DomainError } from './errors';
+import { DomainError, notFound } from './errors';
 import type { Actor } from './model';
 
 export const ROLES = ['developer', 'operator', 'pipeline', 'admin'] as const;
@@ -36,10 +36,24 @@ const GRANTS: Record<Role, ReadonlySet<Action>> = {
   ]),
 };
 
+/**
+ * Work that reaches beyond single apps: a key limited to some apps could otherwise create apps it would
+ * then see, join pipelines other apps share, or mint itself a key for every app.
+ */
+const UNSCOPED_ACTIONS: ReadonlySet<Action> = new Set(['apps:manage', 'pipelines:manage', 'keys:manage']);
+
 export const mayAccessApp = (principal: Principal, appName: string): boolean =>
   principal.apps === null || principal.apps.includes(appName);
 
-/** Refuses with 403 unless the principal's role grants `action` and, for app-scoped work, its key covers the app. */
+/** What of `items` concerns apps the key covers; the rest it must not learn exists. */
+export const onlyAccessibleApps = <T extends { app: { name: string } }>(principal: Principal, items: readonly T[]): T[] =>
+  items.filter((item) => mayAccessApp(principal, item.app.name));
+
+/**
+ * Refuses with 403 unless the principal's role grants `action` (and, for work beyond single apps, its key
+ * covers all apps). An app the key does not cover answers 404, exactly as an app that does not exist, so
+ * names cannot be probed.
+ */
 export const authorize = (principal: Principal, action: Action, appName?: string): void => {
   if (!GRANTS[principal.role].has(action)) {
     throw new DomainError('forbidden', 'forbidden', `A ${principal.role} key may not perform ${action}.`, {
@@ -47,11 +61,12 @@ export const authorize = (principal: Principal, action: Action, appName?: string
       action,
     });
   }
-  if (appName !== undefined && !mayAccessApp(principal, appName)) {
-    throw new DomainError('forbidden', 'forbidden_app', `This key is not allowed to act on app ${appName}.`, {
-      app: appName,
+  if (UNSCOPED_ACTIONS.has(action) && principal.apps !== null) {
+    throw new DomainError('forbidden', 'forbidden_scoped_key', `Only an admin key for all apps may perform ${action}.`, {
+      action,
     });
   }
+  if (appName !== undefined && !mayAccessApp(principal, appName)) throw notFound('app', appName);
 };
 
 export const actorOf = (principal: Principal): Actor => ({ id: principal.keyId, email: principal.email });

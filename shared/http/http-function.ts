@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { parsePathParameters } from '../api/path-parameters';
 import type { Principal } from '../domain/access';
 import { DomainError, type ErrorKind } from '../domain/errors';
 import { logger, type RequestLogFacts } from '../observability/logger';
@@ -60,9 +61,23 @@ const isTransientFault = (error: unknown): boolean =>
       `${error.name} ${error.message}`,
     ));
 
+/**
+ * DynamoDB refusing a value (a key over its size limit, say) means input got past validation: a bug to
+ * log and fix, but still the caller's request that cannot be served, never a 500 that invites a retry.
+ */
+const isRefusedByStore = (error: unknown): boolean => error instanceof Error && error.name === 'ValidationException';
+
 const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayProxyStructuredResultV2 => {
   if (error instanceof DomainError) {
     return errorResult(STATUS_OF[error.kind], error.code, error.message, error.details);
+  }
+  if (isRefusedByStore(error)) {
+    logger.error('store refused a value that validation let through', {
+      requestId: event.requestContext.requestId,
+      routeKey: event.routeKey,
+      error: error as Error,
+    });
+    return errorResult(400, 'unsupported_value', 'A value in this request cannot be stored or looked up.', {});
   }
   if (isTransientFault(error)) {
     logger.warn('dependency fault', { requestId: event.requestContext.requestId, routeKey: event.routeKey, error: error as Error });
@@ -108,12 +123,11 @@ export const httpFunction = <F extends FunctionName>(
           event,
           context,
           annotate,
-          params: event.pathParameters ?? {},
           query: event.queryStringParameters ?? {},
           headers: lowerCaseHeaders(event.headers),
           body: event.requestContext.http.method === 'GET' ? {} : jsonBodyOf(event),
-        } as Omit<HttpRequest, 'principal'>;
-        const result = await ('public' in route ? route.public(base) : runAuthenticated(route, base));
+        } as UncheckedRequest;
+        const result = await ('public' in route ? route.public(withPathParameters(base)) : runAuthenticated(route, base));
         logOutcome('request served', result.status);
         return {
           statusCode: result.status,
@@ -127,12 +141,20 @@ export const httpFunction = <F extends FunctionName>(
       }
     });
 
-const runAuthenticated = (route: RouteHandler, base: Omit<HttpRequest, 'principal'>) => {
+type UncheckedRequest = Omit<HttpRequest, 'principal' | 'params'>;
+
+const runAuthenticated = (route: RouteHandler, base: UncheckedRequest) => {
   const principal = principalOf(base.event);
   if (!principal && isKeyCheckUnavailable(base.event)) throw new ServiceUnavailable('The API key could not be checked.');
   if (!principal) {
     throw new DomainError('unauthorized', 'unauthorized', 'Send a valid API key as "Authorization: Bearer <key>".', {});
   }
   base.annotate({ keyId: principal.keyId });
-  return route({ ...base, principal });
+  return route({ ...withPathParameters(base), principal });
 };
+
+/** Path parameters are checked once the caller is known, so an anonymous caller learns nothing from them. */
+const withPathParameters = (base: UncheckedRequest): Omit<HttpRequest, 'principal'> => ({
+  ...base,
+  params: parsePathParameters(base.event.pathParameters ?? {}),
+});

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyResponse } from '../api/api-keys';
 import { authorize, type Principal, type Role } from '../domain/access';
-import { DomainError, notFound } from '../domain/errors';
+import { notFound } from '../domain/errors';
 import {
   findApiKeyByHash,
   findApiKeyById,
@@ -65,15 +65,4 @@ export const revokeApiKey = async (id: string): Promise<ApiKeyResponse> => {
   return summarizeApiKey(await markApiKeyRevoked(record, new Date().toISOString()));
 };
 
-/**
- * Managing keys over HTTP takes an admin key for all apps: an admin limited to some apps could
- * otherwise mint itself a key for every app.
- */
-export const requireKeyManager = (principal: Principal): void => {
-  authorize(principal, 'keys:manage');
-  if (principal.apps !== null) {
-    throw new DomainError('forbidden', 'forbidden_scoped_key', 'Only an admin key for all apps may manage API keys.', {
-      apps: principal.apps,
-    });
-  }
-};
+export const requireKeyManager = (principal: Principal): void => authorize(principal, 'keys:manage');

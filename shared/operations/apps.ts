@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateAppRequest } from '../api/apps';
+import { Uuid } from '../api/common';
+import { mayAccessApp, type Principal } from '../domain/access';
 import { notFound } from '../domain/errors';
 import type { App } from '../domain/model';
 import { findAppById, findAppByName, insertApp, listApps } from '../store/apps-store';
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const createApp = async (request: CreateAppRequest): Promise<App> => {
   const at = new Date().toISOString();
@@ -23,11 +24,19 @@ export const createApp = async (request: CreateAppRequest): Promise<App> => {
   return app;
 };
 
-/** Apps are addressed by name or id everywhere (`/apps/{app}`, promotion bodies, key scopes). */
-export const requireApp = async (reference: string): Promise<App> => {
-  const app = UUID_PATTERN.test(reference) ? await findAppById(reference) : await findAppByName(reference);
-  if (!app) throw notFound('app', reference);
+/**
+ * Apps are addressed by name or id everywhere (`/apps/{app}`, promotion bodies). An app the key does not
+ * cover is answered exactly as one that does not exist; a name outside the key's apps is not even looked up.
+ */
+export const requireApp = async (reference: string, principal: Principal): Promise<App> => {
+  const app = await findVisibleApp(reference, principal);
+  if (!app || !mayAccessApp(principal, app.name)) throw notFound('app', reference);
   return app;
+};
+
+const findVisibleApp = async (reference: string, principal: Principal): Promise<App | undefined> => {
+  if (Uuid.safeParse(reference).success) return findAppById(reference);
+  return mayAccessApp(principal, reference) ? findAppByName(reference) : undefined;
 };
 
 export const getApps = (): Promise<App[]> => listApps();

@@ -39,9 +39,9 @@ const sourceReleaseOf = async (app: App, releaseId: string | undefined): Promise
 export const promote = async (request: CreatePromotionRequest, principal: Principal): Promise<Promotion> => {
   authorize(principal, 'promotions:create');
   const pipeline = await requirePipeline(request.pipeline);
-  const sourceApp = await requireApp(request.source.app);
+  const sourceApp = await requireApp(request.source.app, principal);
   authorize(principal, 'read', sourceApp.name);
-  const targetApps = await Promise.all(request.targets.map((target) => requireApp(target.app)));
+  const targetApps = await Promise.all(request.targets.map((target) => requireApp(target.app, principal)));
   for (const app of targetApps) authorize(principal, 'promotions:create', app.name);
 
   const sourceCoupling = assertSourceInPipeline(pipeline, appRef(sourceApp), await findAppCoupling(sourceApp));

@@ -43,7 +43,7 @@ describe('apps over HTTP', () => {
     await slipway.call('POST', '/apps', { body: { name: 'hidden', cluster: 'c', service: 's' } });
     const visible = (await slipway.call('GET', '/apps', { key: developer })).body.map((app: { name: string }) => app.name);
     expect(visible).toEqual(['catalog']);
-    expect((await slipway.call('GET', '/apps/hidden', { key: developer })).status).toBe(403);
+    expect((await slipway.call('GET', '/apps/hidden', { key: developer })).status).toBe(404);
   });
 });
 

@@ -116,7 +116,7 @@ describe('auto-release', () => {
     const build = await createBuild(app.name, 'pending');
     const marker = await claim(app.id, build.id);
     await recordRelease(
-      await requireApp(app.name),
+      await requireApp(app.name, { keyId: 'test', role: 'admin', apps: null, email: 'test@slipway.local' }),
       { slugId: build.id, image: `registry.local/${app.name}:v1`, description: `Auto-release of build ${build.id}`, trigger: 'auto' },
       { id: 'crashed', email: 'crashed@slipway.local' },
       marker.release_id,

@@ -74,7 +74,7 @@ describe('keys against a running local Slipway', () => {
     await slipway.call('POST', '/apps', { body: { name: 'other', cluster: 'local', service: 'other-svc' } });
     expect((await slipway.call('GET', '/apps/shop', { key })).status).toBe(200);
     expect((await slipway.call('GET', `/apps/shop?access_token=${key}`, { key: null })).status).toBe(200);
-    expect((await slipway.call('GET', '/apps/other', { key })).status).toBe(403);
+    expect((await slipway.call('GET', '/apps/other', { key })).status).toBe(404);
     expect((await slipway.call('POST', '/apps', { key, body: { name: 'mine', cluster: 'c', service: 's' } })).status).toBe(403);
 
     const listed = await run({ command: 'list' });

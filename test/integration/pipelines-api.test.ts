@@ -333,8 +333,8 @@ describe('promotions', () => {
     expect((await slipway.call('POST', '/pipeline-promotions', { body, key: developer })).status).toBe(403);
     const narrow = await slipway.keyFor('pipeline', [dev]);
     const outOfScope = await slipway.call('POST', '/pipeline-promotions', { body, key: narrow });
-    expect(outOfScope.status).toBe(403);
-    expect(outOfScope.body.error.code).toBe('forbidden_app');
+    expect(outOfScope.status).toBe(404);
+    expect(outOfScope.body.error.code).toBe('app_not_found');
     expect(await releasesOf(apps.stg?.name as string)).toEqual([]);
     const pipelineKey = await slipway.keyFor('pipeline', [dev, apps.stg?.name as string]);
     expect((await slipway.call('POST', '/pipeline-promotions', { body, key: pipelineKey })).status).toBe(201);

@@ -128,7 +128,7 @@ describe('release statuses', () => {
     const pipeline = await slipway.keyFor('pipeline', [APP]);
     const body = { context: 'ci/unit', name: 'Unit', state: 'success' };
     expect((await slipway.call('POST', statusesPath(release), { body, key: developer })).status).toBe(403);
-    expect((await slipway.call('POST', statusesPath(release), { body, key: otherPipeline })).status).toBe(403);
+    expect((await slipway.call('POST', statusesPath(release), { body, key: otherPipeline })).status).toBe(404);
     expect((await slipway.call('POST', statusesPath(release), { body, key: pipeline })).status).toBe(201);
     expect((await slipway.call('GET', statusesPath(release), { key: developer })).body.statuses).toHaveLength(1);
   });
