@@ -15,7 +15,7 @@ export const publishEndpoint = (dataDir: string, endpoint: string): Promise<void
 
 export const withdrawEndpoint = (dataDir: string): Promise<void> => rm(join(dataDir, ENDPOINT_FILE), { force: true });
 
-const isAlive = (pid: number): boolean => {
+export const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { runningEndpoint } from './endpoint-file';
+import { DataDirUnusable } from './data-dir';
 import { startLocalSlipway } from './slipway';
 
 /** `npm start`: Slipway on 127.0.0.1:$PORT with its state under $SLIPWAY_DATA_DIR. */
@@ -11,16 +11,17 @@ const refuseToStart = (reason: string): never => {
   process.exit(1);
 };
 
-// The data dir's LevelDB can have one owner; a second server would fail later with an obscure error.
-if (await runningEndpoint(dataDir)) {
-  refuseToStart(`another Slipway is already running on ${dataDir}. Stop it, or set SLIPWAY_DATA_DIR to another directory.`);
-}
+/** The refusals a user can act on get one plain sentence; anything else is a bug and keeps its stack. */
+const plainReasonOf = (error: unknown): string | undefined => {
+  if (error instanceof DataDirUnusable) return error.message;
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return `port ${port} is in use. Set PORT to a free port, e.g. PORT=5001 npm start.`;
+  return undefined;
+};
 
-const slipway = await startLocalSlipway({ port, dataDir }).catch((error: unknown) =>
-  (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
-    ? refuseToStart(`port ${port} is in use. Set PORT to a free port, e.g. PORT=5001 npm start.`)
-    : Promise.reject(error),
-);
+const slipway = await startLocalSlipway({ port, dataDir }).catch((error: unknown) => {
+  const reason = plainReasonOf(error);
+  return reason === undefined ? Promise.reject(error) : refuseToStart(reason);
+});
 console.log(`Slipway is listening on ${slipway.url} (data in ${dataDir})`);
 if (slipway.bootstrapAdminKey) {
   console.log(`First start: an admin API key was created. It is shown only this once:\n\n  ${slipway.bootstrapAdminKey}\n`);

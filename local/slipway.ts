@@ -6,6 +6,7 @@ import { createStore, useStore } from '../shared/store/client';
 import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
 import { createApiKey } from '../shared/operations/api-keys';
 import { createApiGateway } from './api-gateway';
+import { checkDataDir, claimDataDir } from './data-dir';
 import { startDynalite } from './dynalite';
 import { publishEndpoint, withdrawEndpoint } from './endpoint-file';
 import { httpHandlers, localAuthorizer } from './handlers';
@@ -32,36 +33,47 @@ export const startLocalSlipway = async (options: {
   /** false: no state machine, so releases stay `queued`. */
   rollouts?: LocalRolloutOptions | false;
 }): Promise<LocalSlipway> => {
-  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-  const dynamo = await startDynalite({ path: options.dataDir });
-  const tableName = DEFAULT_TABLE_NAME;
-  process.env.SLIPWAY_TABLE = tableName;
-  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
-  const store = createStore({ tableName, endpoint: dynamo.endpoint });
-  useStore(store);
-  await ensureTable(store);
-  if (options.dataDir) await publishEndpoint(options.dataDir, dynamo.endpoint);
-  if (options.rollouts === false) disableLocalRollouts();
-  const rollouts = options.rollouts === false ? null : await startLocalRollouts(options.rollouts);
+  const { dataDir } = options;
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const releaseDataDir = dataDir ? await claimDataDir(dataDir) : async () => {};
+  // Whatever started is stopped again, in reverse order, if a later step fails.
+  const stops: (() => Promise<void>)[] = [releaseDataDir];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+  try {
+    if (dataDir) await checkDataDir(dataDir);
+    const dynamo = await startDynalite({ path: dataDir });
+    stops.push(dynamo.close);
+    const tableName = DEFAULT_TABLE_NAME;
+    process.env.SLIPWAY_TABLE = tableName;
+    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+    const store = createStore({ tableName, endpoint: dynamo.endpoint });
+    useStore(store);
+    await ensureTable(store);
+    if (options.rollouts === false) disableLocalRollouts();
+    const rollouts = options.rollouts === false ? null : await startLocalRollouts(options.rollouts);
+    if (rollouts) stops.push(rollouts.close);
 
-  const bootstrapAdminKey = (await anyApiKeyExists())
-    ? null
-    : (await createApiKey({ role: 'admin', email: 'bootstrap-admin@slipway.local' })).key;
-
-  const server = createApiGateway({ handlers: httpHandlers, authorizer: localAuthorizer });
-  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
-    bootstrapAdminKey,
-    rollouts,
-    close: async () => {
+    const server = createApiGateway({ handlers: httpHandlers, authorizer: localAuthorizer });
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+    await once(server, 'listening');
+    stops.push(async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (options.dataDir) await withdrawEndpoint(options.dataDir);
-      await rollouts?.close();
-      await dynamo.close();
-    },
-  };
+    });
+    if (dataDir) {
+      await publishEndpoint(dataDir, dynamo.endpoint);
+      stops.push(() => withdrawEndpoint(dataDir));
+    }
+    // Only now that nothing else can fail to start: a key minted before a refused port was never shown.
+    const bootstrapAdminKey = (await anyApiKeyExists())
+      ? null
+      : (await createApiKey({ role: 'admin', email: 'bootstrap-admin@slipway.local' })).key;
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://${options.host ?? '127.0.0.1'}:${port}`, bootstrapAdminKey, rollouts, close: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
 };

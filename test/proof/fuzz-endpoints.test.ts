@@ -166,10 +166,23 @@ const query: fc.Arbitrary<[string, string][]> = fc.array(
   { maxLength: 4 },
 );
 
-/** A path segment: a real value, text to percent-encode, or raw bytes the encoder would never produce. */
+/**
+ * Path segments past DynamoDB's key limits (1,021 characters of an app name once were a 500) and values
+ * one step from valid: a UUID with a bad digit, a name in capitals, a version of 0.
+ */
+const ODD_SEGMENTS = fc.oneof(
+  fc.constantFrom(1_021, 1_025, 2_049, 8_000).map((length) => 'a'.repeat(length)),
+  fc.constantFrom(600, 3_000).map((length) => encodeURIComponent('é'.repeat(length))),
+  fc.uuid().map((uuid) => `${uuid.slice(0, -1)}g`),
+  fc.uuid().map((uuid) => uuid.toUpperCase()),
+  fc.constantFrom('0', '01', '99999999999', 'Fuzz-Target', 'ab', `${'a'.repeat(63)}b`),
+);
+
+/** A path segment: a real value, text to percent-encode, raw bytes the encoder would never produce, or an odd one. */
 const segmentFor = (name: string): fc.Arbitrary<string> =>
   fc.oneof(
     fc.constantFrom(...(known[name] ?? ['x'])),
+    ODD_SEGMENTS,
     fc.oneof(urlText, fc.uuid(), fc.integer().map(String)).map((value) => encodeURIComponent(value.toWellFormed())),
     fc
       .array(fc.constantFrom('%', '%E0%A4%A', '%ZZ', '%C3%28', '%00', '%2F', ';', '@', '~', 'a', '..'), { minLength: 1, maxLength: 5 })
