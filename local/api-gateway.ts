@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -7,7 +8,6 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
   Context,
 } from 'aws-lambda';
-import { MAX_BODY_BYTES } from '../shared/http/request';
 import { lambdaContext } from './lambda-context';
 import { PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type RouteKey } from '../shared/http/routes';
 
@@ -32,18 +32,49 @@ const compile = (): CompiledRoute[] =>
     return { key: routeKeyOf(route), method: route.method, fn: route.fn, pattern: new RegExp(`^${source}$`), names };
   });
 
-const MAX_RAW_BYTES = MAX_BODY_BYTES * 4;
+/** API Gateway's own limits: it refuses bigger payloads (413) and request lines with headers (431) itself. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+const MAX_REQUEST_LINE_AND_HEADER_BYTES = 10 * 1024;
+/** What Node's parser accepts at all; between the two limits the gateway answers with its own JSON 431. */
+const NODE_MAX_HEADER_BYTES = 64 * 1024;
 
-const readBody = async (request: IncomingMessage): Promise<Buffer> => {
+/**
+ * Reads the whole body, so the connection is ready for the next request whatever is answered; beyond
+ * API Gateway's payload limit the rest is read and dropped rather than kept.
+ */
+const readBody = async (request: IncomingMessage): Promise<{ body: Buffer; tooLarge: boolean }> => {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).byteLength;
-    // Keep reading past the API's limit so the handler can refuse it with a proper 413, but not forever.
-    if (size > MAX_RAW_BYTES) break;
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return { body: Buffer.concat(chunks), tooLarge: size > MAX_PAYLOAD_BYTES };
+};
+
+const requestLineAndHeaderBytes = (request: IncomingMessage): number =>
+  Buffer.byteLength(`${request.method ?? ''} ${request.url ?? ''} HTTP/${request.httpVersion}`) +
+  request.rawHeaders.reduce((total, part) => total + Buffer.byteLength(part), 0);
+
+const errorBody = (code: string, message: string, details: Record<string, unknown> = {}) => ({ error: { code, message, details } });
+
+const HEADERS_TOO_LARGE = errorBody(
+  'request_header_fields_too_large',
+  `The request line and headers are limited to ${MAX_REQUEST_LINE_AND_HEADER_BYTES} bytes.`,
+  { limit_bytes: MAX_REQUEST_LINE_AND_HEADER_BYTES },
+);
+
+/** Requests Node cannot even parse: the socket cannot be reused, but the answer is still Slipway's JSON. */
+const answerUnparsable = (error: NodeJS.ErrnoException, socket: Duplex) => {
+  if (!socket.writable) return socket.destroy();
+  const [status, reason, body] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', HEADERS_TOO_LARGE]
+      : [400, 'Bad Request', errorBody('malformed_request', 'The request is not valid HTTP/1.1.')];
+  const json = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`,
+  );
 };
 
 const queryParameters = (search: URLSearchParams): Record<string, string> | undefined => {
@@ -71,8 +102,13 @@ export const createApiGateway = (options: {
   authorizer: Authorizer;
 }): Server => {
   const routes = compile();
-  return createServer(async (request, response) => {
+  const server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, async (request, response) => {
     try {
+      if (requestLineAndHeaderBytes(request) > MAX_REQUEST_LINE_AND_HEADER_BYTES) {
+        await readBody(request);
+        sendJson(response, 431, HEADERS_TOO_LARGE);
+        return;
+      }
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = request.method ?? 'GET';
       const matches = routes
@@ -98,7 +134,11 @@ export const createApiGateway = (options: {
         });
         return;
       }
-      const body = await readBody(request);
+      const { body, tooLarge } = await readBody(request);
+      if (tooLarge) {
+        sendJson(response, 413, errorBody('payload_too_large', `API Gateway accepts payloads up to ${MAX_PAYLOAD_BYTES} bytes.`));
+        return;
+      }
       const requestId = randomUUID();
       const headers = Object.fromEntries(
         Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]),
@@ -163,4 +203,6 @@ export const createApiGateway = (options: {
       else response.end();
     }
   });
+  server.on('clientError', answerUnparsable);
+  return server;
 };

@@ -6,6 +6,7 @@ import { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse } from './ap
 import { AppResponse, CreateAppRequest } from './apps';
 import { BuildResponse, CreateBuildRequest, ListBuildsQuery, UpdateBuildRequest } from './builds';
 import { ErrorResponse } from './common';
+import { PATH_PARAMETERS, type PathParameterName } from './path-parameters';
 import {
   CouplingResponse,
   CreateCouplingRequest,
@@ -165,19 +166,11 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   },
 };
 
-const PARAMETER_DESCRIPTIONS: Record<string, string> = {
-  app: 'App name or id',
-  pipeline: 'Pipeline name or id',
-  release: 'Release id, or its version number',
-  context: 'Status check context',
-  key: 'API key id (not the key)',
-};
-
 const pathParametersOf = (path: string): z.ZodObject | undefined => {
-  const names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '');
+  const names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as PathParameterName);
   if (names.length === 0) return undefined;
   return z.object(
-    Object.fromEntries(names.map((name) => [name, z.string().meta({ description: PARAMETER_DESCRIPTIONS[name] ?? `${name} id` })])),
+    Object.fromEntries(names.map((name) => [name, PATH_PARAMETERS[name].schema.meta({ description: PATH_PARAMETERS[name].description })])),
   );
 };
 
@@ -186,9 +179,15 @@ const errorResponse = (description: string) => ({ description, content: { 'appli
 /** The refusals every route of its kind can give, so OPERATIONS only lists the route's own. */
 const commonErrors = (route: Route, operation: Operation): Record<number, string> => {
   const errors: Record<number, string> = {};
-  if (operation.body) Object.assign(errors, { 400: 'The body is not JSON', 413: 'The body is over 64 KiB' });
+  if (operation.body) {
+    Object.assign(errors, {
+      400: 'The body is not JSON',
+      413: 'The body is over 64 KiB',
+      415: 'The body is neither application/json nor application/x-www-form-urlencoded',
+    });
+  }
   if (!PUBLIC_ROUTE_KEYS.has(routeKeyOf(route))) Object.assign(errors, { 401: 'No valid API key', 403: "Beyond the key's role or apps" });
-  if (route.path.includes('{')) errors[404] = 'No such resource';
+  if (route.path.includes('{')) errors[404] = 'No such resource, or one the key does not cover';
   if (operation.body || operation.query || operation.headers) errors[422] = 'Invalid request';
   errors[503] = 'A dependency is briefly unavailable; retry';
   return errors;
@@ -211,7 +210,18 @@ const routeConfigOf = (route: Route, operation: Operation): RouteConfig => {
       ...(params ? { params } : {}),
       ...(operation.query ? { query: operation.query } : {}),
       ...(operation.headers ? { headers: operation.headers } : {}),
-      ...(operation.body ? { body: { required: true, content: { 'application/json': { schema: operation.body } } } } : {}),
+      ...(operation.body
+        ? {
+            body: {
+              required: true,
+              content: {
+                'application/json': { schema: operation.body },
+                // Bracket keys nest (`source[app][name]=web`), `[]` keys repeat into arrays, true/false are booleans.
+                'application/x-www-form-urlencoded': { schema: operation.body },
+              },
+            },
+          }
+        : {}),
     },
     responses: {
       [success.status]: {

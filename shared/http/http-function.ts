@@ -5,7 +5,7 @@ import type { Principal } from '../domain/access';
 import { DomainError, type ErrorKind } from '../domain/errors';
 import { logger, type RequestLogFacts } from '../observability/logger';
 import { isKeyCheckUnavailable, principalOf } from './principal-context';
-import { jsonBodyOf } from './request';
+import { bodyOf } from './request';
 import { type FunctionName, type RouteKey, type RouteKeyOf } from './routes';
 
 export type HttpRequest = {
@@ -13,7 +13,7 @@ export type HttpRequest = {
   params: Readonly<Record<string, string>>;
   query: Readonly<Record<string, string | undefined>>;
   headers: Readonly<Record<string, string | undefined>>;
-  /** Parsed JSON body (`{}` when empty); validated by each route against its zod schema. */
+  /** Parsed JSON or form body (`{}` when empty); validated by each route against its zod schema. */
   body: unknown;
   principal: Principal;
   /** The Lambda context; its remaining time bounds work that must not outlive the invocation. */
@@ -125,7 +125,7 @@ export const httpFunction = <F extends FunctionName>(
           annotate,
           query: event.queryStringParameters ?? {},
           headers: lowerCaseHeaders(event.headers),
-          body: event.requestContext.http.method === 'GET' ? {} : jsonBodyOf(event),
+          body: event.requestContext.http.method === 'GET' ? {} : bodyOf(event),
         } as UncheckedRequest;
         const result = await ('public' in route ? route.public(withPathParameters(base)) : runAuthenticated(route, base));
         logOutcome('request served', result.status);
