@@ -10,21 +10,29 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName } from '../shared/http/routes';
 import { slipwayFunction } from './slipway-function';
-import { grantKeyLookup, grantTableData } from './slipway-table';
+import { grantApiKeyItems, grantKeyLookup, grantTableData } from './slipway-table';
 
 /**
- * What each HTTP function may touch beyond serving its routes. Functions that record releases (deploys,
+ * What each HTTP function may touch beyond serving its routes. API-key items belong to the key routes
+ * alone; every other function that uses the table is denied them. Functions that record releases (deploys,
  * rollbacks, promotions, auto-releases on a succeeded build) start rollouts; the OpenAPI document is built
  * from the schemas alone. A new function name fails to compile until it is given its access here.
  */
-export const FUNCTION_ACCESS: Readonly<Record<FunctionName, { table: boolean; startsRollouts: boolean }>> = {
-  apps: { table: true, startsRollouts: false },
-  builds: { table: true, startsRollouts: true },
-  releases: { table: true, startsRollouts: true },
-  statuses: { table: true, startsRollouts: false },
-  pipelines: { table: true, startsRollouts: true },
-  keys: { table: true, startsRollouts: false },
-  openapi: { table: false, startsRollouts: false },
+export type TableAccess = 'none' | 'api-keys' | 'all-but-api-keys';
+export const FUNCTION_ACCESS: Readonly<Record<FunctionName, { table: TableAccess; startsRollouts: boolean }>> = {
+  apps: { table: 'all-but-api-keys', startsRollouts: false },
+  builds: { table: 'all-but-api-keys', startsRollouts: true },
+  releases: { table: 'all-but-api-keys', startsRollouts: true },
+  statuses: { table: 'all-but-api-keys', startsRollouts: false },
+  pipelines: { table: 'all-but-api-keys', startsRollouts: true },
+  keys: { table: 'api-keys', startsRollouts: false },
+  openapi: { table: 'none', startsRollouts: false },
+};
+
+const TABLE_GRANTS: Record<TableAccess, (fn: NodejsFunction, table: ITableV2) => void> = {
+  none: () => {},
+  'api-keys': grantApiKeyItems,
+  'all-but-api-keys': (fn, table) => grantTableData(fn, table, 'read-write'),
 };
 
 /**
@@ -96,9 +104,9 @@ export class SlipwayHttpApi extends Construct {
         const fn = slipwayFunction(this, `${pascalCase(name)}Function`, {
           entry: `functions/${name}.ts`,
           description: `Slipway ${name} API`,
-          ...(access.table ? { environment: stateEnvironment } : {}),
+          ...(access.table === 'none' ? {} : { environment: stateEnvironment }),
         });
-        if (access.table) grantTableData(fn, props.table, 'read-write');
+        TABLE_GRANTS[access.table](fn, props.table);
         if (access.startsRollouts) props.rolloutStateMachine.grantStartExecution(fn);
         return [name, fn] as const;
       }),

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -311,12 +311,24 @@ export class Rollout extends Construct {
         resources: [stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: '*' })],
         conditions: { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } },
       }),
-      new PolicyStatement({
-        actions: ['iam:PassRole'],
-        resources: taskRoles.length > 0 ? taskRoles : [stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: '*' })],
-        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      }),
+      // No role may be passed until the roles are named: a copied revision that names a task or execution
+      // role then fails to register (the release fails) rather than Slipway holding PassRole on every role.
+      ...(taskRoles.length > 0
+        ? [
+            new PolicyStatement({
+              actions: ['iam:PassRole'],
+              resources: taskRoles,
+              conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+            }),
+          ]
+        : []),
     ];
+    if (taskRoles.length === 0) {
+      Annotations.of(this).addWarningV2(
+        'slipway:noTaskRoles',
+        `Set -c ${ROLLOUT_CONTEXT.taskRoles}=<arn,...> to the task and execution roles of the services Slipway deploys; until then it may pass no role, so deploying a task definition that names one fails.`,
+      );
+    }
     for (const statement of deployStatements) this.steps.deploy.addToRolePolicy(statement);
     for (const grantee of [this.steps.await, this.deploymentEvents]) grantee.addToRolePolicy(readService);
     const deployRole = this.steps.deploy.role;

@@ -1,8 +1,8 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, TableV2, type ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Effect, Grant, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-design';
+import { API_KEY_PARTITIONS, TABLE_KEYS, TTL_ATTRIBUTE } from '../shared/store/table-design';
 
 const string = (name: string) => ({ name, type: AttributeType.STRING });
 
@@ -35,24 +35,62 @@ const INDEX_NAMES = [...TABLE_KEYS.localIndexes, ...TABLE_KEYS.globalIndexes].ma
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
+const indexArn = (table: ITableV2, name: string) => `${table.tableArn}/index/${name}`;
+const API_KEY_ITEMS = `${API_KEY_PARTITIONS.itemPrefix}*`;
+
 /**
- * Item-level access to the table and queries on its named indexes. Narrower than TableV2's own grants,
- * which add `table/index/*` and table-management actions no Slipway code calls (nor Scan).
+ * Item-level access to the table and queries on its named indexes, but never to API-key items: an
+ * explicit Deny on their partitions (by `dynamodb:LeadingKeys`) that no later Allow can undo. Narrower
+ * than TableV2's own grants, which add `table/index/*` and table-management actions no Slipway code calls
+ * (nor Scan).
  */
 export const grantTableData = (grantee: IGrantable, table: ITableV2, access: 'read' | 'read-write'): void => {
-  Grant.addToPrincipal({
-    grantee,
-    actions: access === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS],
-    resourceArns: [table.tableArn],
-  });
-  Grant.addToPrincipal({
-    grantee,
-    actions: ['dynamodb:Query'],
-    resourceArns: INDEX_NAMES.map((name) => `${table.tableArn}/index/${name}`),
-  });
+  const actions = access === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS];
+  Grant.addToPrincipal({ grantee, actions, resourceArns: [table.tableArn] });
+  Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: INDEX_NAMES.map((name) => indexArn(table, name)) });
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      effect: Effect.DENY,
+      actions,
+      resources: [table.tableArn],
+      conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [API_KEY_ITEMS] } },
+    }),
+  );
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      effect: Effect.DENY,
+      actions: ['dynamodb:Query'],
+      resources: [indexArn(table, API_KEY_PARTITIONS.listIndex)],
+      conditions: { 'ForAnyValue:StringEquals': { 'dynamodb:LeadingKeys': [API_KEY_PARTITIONS.listPartition] } },
+    }),
+  );
 };
 
-/** The authorizer only ever looks a key up by its hash. */
+/** The key routes' function: API-key items and their list, and nothing else of the table. */
+export const grantApiKeyItems = (grantee: IGrantable, table: ITableV2): void => {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: [...READ_ACTIONS, ...WRITE_ACTIONS],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [API_KEY_ITEMS] } },
+    }),
+  );
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [indexArn(table, API_KEY_PARTITIONS.listIndex)],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [API_KEY_PARTITIONS.listPartition] } },
+    }),
+  );
+};
+
+/** Whatever authenticates requests only ever gets one key item by its hash. */
 export const grantKeyLookup = (grantee: IGrantable, table: ITableV2): void => {
-  Grant.addToPrincipal({ grantee, actions: ['dynamodb:GetItem'], resourceArns: [table.tableArn] });
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:GetItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [API_KEY_ITEMS] } },
+    }),
+  );
 };

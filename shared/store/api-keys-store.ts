@@ -1,6 +1,7 @@
 import { GetCommand, paginateQuery, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '../domain/access';
-import { entityOf, findEntityById, getStore } from './client';
+import { entityOf, getStore } from './client';
+import { API_KEY_PARTITIONS } from './table-design';
 
 /** What is kept of a key: its SHA-256 and its grants, never the key itself. */
 export type ApiKeyRecord = {
@@ -14,7 +15,14 @@ export type ApiKeyRecord = {
   revoked_at?: string | null;
 };
 
-const apiKeyKey = (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' });
+const apiKeyKey = (keyHash: string) => ({ pk: `${API_KEY_PARTITIONS.itemPrefix}${keyHash}`, sk: 'APIKEY' });
+
+/** The one Query API-key items are reached by, besides a GetItem on a key's hash. */
+const keyListQuery = {
+  IndexName: API_KEY_PARTITIONS.listIndex,
+  KeyConditionExpression: 'gsi2pk = :keys',
+  ExpressionAttributeValues: { ':keys': API_KEY_PARTITIONS.listPartition },
+} as const;
 
 export const insertApiKey = async (record: ApiKeyRecord): Promise<void> => {
   const { client, tableName } = getStore();
@@ -23,9 +31,7 @@ export const insertApiKey = async (record: ApiKeyRecord): Promise<void> => {
       TableName: tableName,
       Item: {
         ...apiKeyKey(record.key_hash),
-        gsi1pk: `ID#${record.id}`,
-        gsi1sk: 'APIKEY',
-        gsi2pk: 'APIKEYS',
+        gsi2pk: API_KEY_PARTITIONS.listPartition,
         gsi2sk: `${record.created_at}#${record.id}`,
         type: 'api_key',
         ...record,
@@ -44,18 +50,14 @@ export const findApiKeyByHash = async (keyHash: string): Promise<ApiKeyRecord | 
 export const anyApiKeyExists = async (): Promise<boolean> => {
   const { client, tableName } = getStore();
   const { Items } = await client.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :keys',
-      ExpressionAttributeValues: { ':keys': 'APIKEYS' },
-      Limit: 1,
-    }),
+    new QueryCommand({ TableName: tableName, ...keyListQuery, Limit: 1 }),
   );
   return (Items?.length ?? 0) > 0;
 };
 
-export const findApiKeyById = (id: string): Promise<ApiKeyRecord | undefined> => findEntityById<ApiKeyRecord>(id, 'APIKEY');
+/** Keys are few, and reaching them only through their own partition keeps them out of every other function's reach. */
+export const findApiKeyById = async (id: string): Promise<ApiKeyRecord | undefined> =>
+  (await listApiKeyRecords()).find((record) => record.id === id);
 
 /** Every key, oldest first. */
 export const listApiKeyRecords = async (): Promise<ApiKeyRecord[]> => {
@@ -63,12 +65,7 @@ export const listApiKeyRecords = async (): Promise<ApiKeyRecord[]> => {
   const records: ApiKeyRecord[] = [];
   const pages = paginateQuery(
     { client },
-    {
-      TableName: tableName,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :keys',
-      ExpressionAttributeValues: { ':keys': 'APIKEYS' },
-    },
+    { TableName: tableName, ...keyListQuery },
   );
   for await (const page of pages) records.push(...(page.Items ?? []).map((item) => entityOf<ApiKeyRecord>(item)));
   return records;

@@ -23,6 +23,8 @@
  *   PIPELINES          PIPELINE#{name}             pipeline (create = conditional put on the name)
  *   PROMOTION#{id}     PROMOTION                   pipeline promotion and its per-target outcome
  *   APIKEY#{sha256}    APIKEY                      API key: its hash and grants, never the key; gsi2pk APIKEYS
+ *                                                  lists keys (and finds one by id); never on gsi1, so that
+ *                                                  IAM can keep every function but the key routes' off them
  *   IDEMPOTENCY        slipway#{sha256 of scope}   Powertools idempotency record (no `type`), TTL `expiration`
  *   …                  …                           gsi1pk ID#{id} finds any resource by id alone
  */
@@ -35,6 +37,9 @@ export const TABLE_KEYS = {
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   ],
 } as const;
+
+/** Where API-key items live: the partition of each key's hash, and the gsi2 partition listing them. */
+export const API_KEY_PARTITIONS = { itemPrefix: 'APIKEY#', listIndex: 'gsi2', listPartition: 'APIKEYS' } as const;
 
 export const KEY_ATTRIBUTES = ['pk', 'sk', 'lsi1sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'] as const;
 

@@ -25,6 +25,11 @@ describe('cdk-nag AwsSolutions', () => {
     expect(unacknowledgedFindings(scoped)).toEqual([]);
   });
 
+  it('finds none either when task roles may be passed', () => {
+    const { app: withRoles } = synthesizeSlipway({ [ROLLOUT_CONTEXT.taskRoles]: 'arn:aws:iam::123456789012:role/web-task' });
+    expect(unacknowledgedFindings(withRoles)).toEqual([]);
+  });
+
   it('has a written, specific reason for every acknowledgement', () => {
     const acknowledgements = app.node
       .findAll()

@@ -49,7 +49,7 @@ describe('Lambda functions', () => {
     expect([...stack.httpApi.functions.keys()].sort()).toEqual([...FUNCTION_NAMES].sort());
     for (const [name, fn] of stack.httpApi.functions) {
       const variables = template.toJSON().Resources[logicalIdOf(fn)].Properties.Environment.Variables;
-      if (FUNCTION_ACCESS[name].table) {
+      if (FUNCTION_ACCESS[name].table !== 'none') {
         expect(variables, name).toMatchObject({
           SLIPWAY_TABLE: ref(stack.table),
           ROLLOUT_STATE_MACHINE_ARN: ref(stack.rollout.stateMachine),
@@ -318,7 +318,7 @@ describe('IAM', () => {
       statementsOf(fn).flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
     expect(tableActions(stack.httpApi.authorizerFunction)).toEqual(['dynamodb:GetItem']);
     for (const [name, fn] of stack.httpApi.functions) {
-      if (!FUNCTION_ACCESS[name].table) expect(tableActions(fn), name).toEqual([]);
+      if (FUNCTION_ACCESS[name].table === 'none') expect(tableActions(fn), name).toEqual([]);
     }
   });
 

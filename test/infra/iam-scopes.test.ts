@@ -1,0 +1,119 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { ROLLOUT_CONTEXT } from '../../infra/rollout';
+import { API_KEY_PARTITIONS } from '../../shared/store/table-design';
+import { actionsOf, identityStatements, resourcesOf, synthesizeSlipway, type PolicyStatement } from './synthesize';
+
+/**
+ * Least privilege on the shared table and on IAM roles, read from the synthesized template: API-key
+ * items are written only by the key routes' function and read only by a GetItem on a key's hash (the
+ * authorizer); every other function is denied them; no role may be passed until task roles are named.
+ */
+
+const { stack, template } = synthesizeSlipway();
+
+const logicalIdOf = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const tableArn = { 'Fn::GetAtt': [logicalIdOf(stack.table), 'Arn'] };
+const indexArn = (name: string) => ({ 'Fn::Join': ['', [tableArn, `/index/${name}`]] });
+const API_KEY_ITEMS = `${API_KEY_PARTITIONS.itemPrefix}*`;
+
+/** Every policy's DynamoDB statements, by the policy that holds them (each function's role has its own). */
+const dynamoStatementsByPolicy = (): Map<string, PolicyStatement[]> => {
+  const byPolicy = new Map<string, PolicyStatement[]>();
+  for (const { policy, statement } of identityStatements(template)) {
+    if (!actionsOf(statement).some((action) => action.startsWith('dynamodb:'))) continue;
+    byPolicy.set(policy, [...(byPolicy.get(policy) ?? []), statement]);
+  }
+  return byPolicy;
+};
+
+const policyOf = (construct: IConstruct & { role?: IConstruct | undefined }) =>
+  stack.getLogicalId(construct.role!.node.findChild('DefaultPolicy').node.defaultChild as CfnElement);
+
+const keysFunction = stack.httpApi.functions.get('keys')!;
+const leadingKeys = (statement: PolicyStatement) => JSON.stringify(statement.Condition ?? {});
+
+describe('API-key items', () => {
+  it('are reached by the authorizer only through one GetItem on a key hash', () => {
+    const statements = dynamoStatementsByPolicy().get(policyOf(stack.httpApi.authorizerFunction));
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: tableArn,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [API_KEY_ITEMS] } },
+      },
+    ]);
+  });
+
+  it('are all the key routes’ function may touch: their partitions and the index partition that lists them', () => {
+    const statements = dynamoStatementsByPolicy().get(policyOf(keysFunction)) ?? [];
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      expect(statement.Effect).toBe('Allow');
+      const [resource] = resourcesOf(statement);
+      if (JSON.stringify(resource) === JSON.stringify(tableArn)) {
+        expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [API_KEY_ITEMS] } });
+      } else {
+        expect(resource).toEqual(indexArn(API_KEY_PARTITIONS.listIndex));
+        expect(actionsOf(statement)).toEqual(['dynamodb:Query']);
+        expect(statement.Condition).toEqual({
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [API_KEY_PARTITIONS.listPartition] },
+        });
+      }
+    }
+  });
+
+  it('are denied, for every action it is allowed, to every other role that may use the table', () => {
+    const others = [...dynamoStatementsByPolicy()].filter(
+      ([policy]) => policy !== policyOf(keysFunction) && policy !== policyOf(stack.httpApi.authorizerFunction),
+    );
+    expect(others.length).toBeGreaterThanOrEqual(7);
+    for (const [policy, statements] of others) {
+      const allowedOnTable = statements
+        .filter((statement) => statement.Effect === 'Allow' && JSON.stringify(statement.Resource) === JSON.stringify(tableArn))
+        .flatMap(actionsOf);
+      const deniedOnKeys = statements
+        .filter((statement) => statement.Effect === 'Deny' && leadingKeys(statement).includes(`"${API_KEY_ITEMS}"`))
+        .flatMap(actionsOf);
+      expect(allowedOnTable.length, policy).toBeGreaterThan(0);
+      expect(deniedOnKeys, policy).toEqual(expect.arrayContaining(allowedOnTable));
+      const listDenied = statements.some(
+        (statement) =>
+          statement.Effect === 'Deny' &&
+          JSON.stringify(statement.Resource) === JSON.stringify(indexArn(API_KEY_PARTITIONS.listIndex)) &&
+          leadingKeys(statement).includes(`"${API_KEY_PARTITIONS.listPartition}"`),
+      );
+      expect(listDenied, policy).toBe(true);
+    }
+  });
+
+  it('are never scanned by anyone', () => {
+    for (const [policy, statements] of dynamoStatementsByPolicy()) {
+      const allowed = statements.filter((statement) => statement.Effect === 'Allow').flatMap(actionsOf);
+      expect(allowed.filter((action) => /Scan|dynamodb:\*/.test(action)), policy).toEqual([]);
+    }
+  });
+});
+
+describe('iam:PassRole', () => {
+  const passRoles = (synthesized: Template) =>
+    identityStatements(synthesized).filter(
+      ({ statement }) => statement.Effect === 'Allow' && actionsOf(statement).includes('iam:PassRole'),
+    );
+
+  it('is granted on nothing while no task roles are configured', () => {
+    expect(passRoles(template)).toEqual([]);
+  });
+
+  it('is granted on exactly the configured task roles, for ECS tasks only', () => {
+    const roles = ['arn:aws:iam::123456789012:role/web-task', 'arn:aws:iam::123456789012:role/web-execution'];
+    const { template: configured } = synthesizeSlipway({ [ROLLOUT_CONTEXT.taskRoles]: roles.join(',') });
+    const granted = passRoles(configured);
+    expect(granted).toHaveLength(1);
+    expect(resourcesOf(granted[0]!.statement)).toEqual(roles);
+    expect(granted[0]!.statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+  });
+});
