@@ -36,61 +36,53 @@ const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Que
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 const indexArn = (table: ITableV2, name: string) => `${table.tableArn}/index/${name}`;
-const API_KEY_ITEMS = `${API_KEY_PARTITIONS.itemPrefix}*`;
+
+/**
+ * `only`: every partition a request names is an API-key one (for Allow); `any`: at least one is (for Deny).
+ * Conditions on `dynamodb:LeadingKeys`, the partition keys of the items (or index entries) a request reaches.
+ */
+type Reach = 'only' | 'any';
+const QUANTIFIER: Record<Reach, string> = { only: 'ForAllValues', any: 'ForAnyValue' };
+
+const keyItemsStatement = (effect: Effect, reach: Reach, table: ITableV2, actions: string[]) =>
+  new PolicyStatement({
+    effect,
+    actions,
+    resources: [table.tableArn],
+    conditions: { [`${QUANTIFIER[reach]}:StringLike`]: { 'dynamodb:LeadingKeys': [`${API_KEY_PARTITIONS.itemPrefix}*`] } },
+  });
+
+const keyListStatement = (effect: Effect, reach: Reach, table: ITableV2) =>
+  new PolicyStatement({
+    effect,
+    actions: ['dynamodb:Query'],
+    resources: [indexArn(table, API_KEY_PARTITIONS.listIndex)],
+    conditions: { [`${QUANTIFIER[reach]}:StringEquals`]: { 'dynamodb:LeadingKeys': [API_KEY_PARTITIONS.listPartition] } },
+  });
+
+const addStatements = (grantee: IGrantable, statements: PolicyStatement[]) => {
+  for (const statement of statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+};
 
 /**
  * Item-level access to the table and queries on its named indexes, but never to API-key items: an
- * explicit Deny on their partitions (by `dynamodb:LeadingKeys`) that no later Allow can undo. Narrower
- * than TableV2's own grants, which add `table/index/*` and table-management actions no Slipway code calls
- * (nor Scan).
+ * explicit Deny on their partitions that no Allow can undo. Narrower than TableV2's own grants, which
+ * add `table/index/*` and table-management actions no Slipway code calls (nor Scan).
  */
 export const grantTableData = (grantee: IGrantable, table: ITableV2, access: 'read' | 'read-write'): void => {
   const actions = access === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS];
   Grant.addToPrincipal({ grantee, actions, resourceArns: [table.tableArn] });
   Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: INDEX_NAMES.map((name) => indexArn(table, name)) });
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({
-      effect: Effect.DENY,
-      actions,
-      resources: [table.tableArn],
-      conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [API_KEY_ITEMS] } },
-    }),
-  );
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({
-      effect: Effect.DENY,
-      actions: ['dynamodb:Query'],
-      resources: [indexArn(table, API_KEY_PARTITIONS.listIndex)],
-      conditions: { 'ForAnyValue:StringEquals': { 'dynamodb:LeadingKeys': [API_KEY_PARTITIONS.listPartition] } },
-    }),
-  );
+  addStatements(grantee, [keyItemsStatement(Effect.DENY, 'any', table, actions), keyListStatement(Effect.DENY, 'any', table)]);
 };
 
 /** The key routes' function: API-key items and their list, and nothing else of the table. */
-export const grantApiKeyItems = (grantee: IGrantable, table: ITableV2): void => {
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({
-      actions: [...READ_ACTIONS, ...WRITE_ACTIONS],
-      resources: [table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [API_KEY_ITEMS] } },
-    }),
-  );
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({
-      actions: ['dynamodb:Query'],
-      resources: [indexArn(table, API_KEY_PARTITIONS.listIndex)],
-      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [API_KEY_PARTITIONS.listPartition] } },
-    }),
-  );
-};
+export const grantApiKeyItems = (grantee: IGrantable, table: ITableV2): void =>
+  addStatements(grantee, [
+    keyItemsStatement(Effect.ALLOW, 'only', table, [...READ_ACTIONS, ...WRITE_ACTIONS]),
+    keyListStatement(Effect.ALLOW, 'only', table),
+  ]);
 
 /** Whatever authenticates requests only ever gets one key item by its hash. */
-export const grantKeyLookup = (grantee: IGrantable, table: ITableV2): void => {
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({
-      actions: ['dynamodb:GetItem'],
-      resources: [table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [API_KEY_ITEMS] } },
-    }),
-  );
-};
+export const grantKeyLookup = (grantee: IGrantable, table: ITableV2): void =>
+  addStatements(grantee, [keyItemsStatement(Effect.ALLOW, 'only', table, ['dynamodb:GetItem'])]);
