@@ -186,7 +186,7 @@ const commonErrors = (route: Route, operation: Operation): Record<number, string
       415: 'The body is neither application/json nor application/x-www-form-urlencoded',
     });
   }
-  if (!PUBLIC_ROUTE_KEYS.has(routeKeyOf(route))) Object.assign(errors, { 401: 'No valid API key', 403: "Beyond the key's role or apps" });
+  if (!PUBLIC_ROUTE_KEYS.has(routeKeyOf(route))) Object.assign(errors, { 401: 'No valid API key', 403: "Beyond the key's role (or, for apps, pipelines and keys, its app limit)" });
   if (route.path.includes('{')) errors[404] = 'No such resource, or one the key does not cover';
   if (operation.body || operation.query || operation.headers) errors[422] = 'Invalid request';
   errors[503] = 'A dependency is briefly unavailable; retry';

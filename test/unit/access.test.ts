@@ -30,10 +30,16 @@ describe('roles', () => {
     expect(allowed(principal(role), action)).toBe(expected);
   });
 
-  it('limits an app-scoped key to its apps', () => {
+  it('answers an app outside a scoped key as an unknown app, so names cannot be probed', () => {
     const scoped = principal('developer', ['web']);
     expect(allowed(scoped, 'releases:deploy', 'web')).toBe(true);
-    expect(allowed(scoped, 'releases:deploy', 'api')).toBe(false);
-    expect(allowed(scoped, 'read', 'api')).toBe(false);
+    for (const action of ['releases:deploy', 'read'] as const) {
+      expect(() => authorize(scoped, action, 'api')).toThrow(expect.objectContaining({ kind: 'not_found', code: 'app_not_found' }));
+    }
+  });
+
+  it.each(['apps:manage', 'pipelines:manage', 'keys:manage'] as const)('lets only an admin key for all apps %s', (action) => {
+    expect(allowed(principal('admin'), action)).toBe(true);
+    expect(allowed(principal('admin', ['web']), action)).toBe(false);
   });
 });
