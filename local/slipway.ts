@@ -5,6 +5,7 @@ import { anyApiKeyExists } from '../shared/store/api-keys-store';
 import { createStore, useStore } from '../shared/store/client';
 import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
 import { createApiKey } from '../shared/operations/api-keys';
+import { treatOtherLeaseHoldersAsGone } from '../shared/operations/lease-holder';
 import { createApiGateway } from './api-gateway';
 import { startDynalite } from './dynalite';
 import { publishEndpoint, withdrawEndpoint } from './endpoint-file';
@@ -39,6 +40,8 @@ export const startLocalSlipway = async (options: {
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   const store = createStore({ tableName, endpoint: dynamo.endpoint });
   useStore(store);
+  // This server alone uses its data: leases (Idempotency-Keys, promotions) of an earlier process died with it.
+  treatOtherLeaseHoldersAsGone();
   await ensureTable(store);
   if (options.dataDir) await publishEndpoint(options.dataDir, dynamo.endpoint);
   if (options.rollouts === false) disableLocalRollouts();

@@ -62,7 +62,10 @@ const isTransientFault = (error: unknown): boolean =>
 
 const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayProxyStructuredResultV2 => {
   if (error instanceof DomainError) {
-    return errorResult(STATUS_OF[error.kind], error.code, error.message, error.details);
+    const result = errorResult(STATUS_OF[error.kind], error.code, error.message, error.details);
+    return error.retryAfterSeconds === undefined
+      ? result
+      : { ...result, headers: { ...result.headers, 'retry-after': String(error.retryAfterSeconds) } };
   }
   if (isTransientFault(error)) {
     logger.warn('dependency fault', { requestId: event.requestContext.requestId, routeKey: event.routeKey, error: error as Error });
