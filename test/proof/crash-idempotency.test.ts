@@ -14,9 +14,9 @@ import { startSlipwayProcess, type SlipwayProcess } from '../support/slipway-pro
  */
 const KILLS = 3;
 const FREE_APPS = ['crash-a1', 'crash-a2', 'crash-a3'];
-const KEYS_PER_APP = 8;
-const STAGING_APPS = ['crash-s1', 'crash-s2', 'crash-s3'];
-const PROMOTIONS = 6;
+const KEYS_PER_APP = 6;
+const STAGING_APPS = ['crash-s1', 'crash-s2'];
+const PROMOTIONS = 4;
 
 type Answer = { status: number; location: string | null; body: any };
 type Item = { key: string; path: string; body: unknown; location?: string };
@@ -28,7 +28,11 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-const figures = { crashes: 0, requestsSent: 0, requestsRetried: 0, unanswered: 0, serverErrors: 0, inFlight409: 0 };
+const figures = { crashes: 0, requestsRetried: 0, unanswered: 0, created201: 0, replayed303: 0, inFlight409: 0, serverErrors: 0 };
+const phases: Record<string, number> = {};
+const t0 = Date.now();
+const mark = (phase: string) => (phases[phase] = Date.now() - t0);
+const attempted = new Set<string>();
 
 const call = async (method: string, path: string, options: { body?: unknown; key?: string } = {}): Promise<Answer> => {
   const running = server as SlipwayProcess;
@@ -71,11 +75,14 @@ const sendPending = (items: Item[]) =>
     items
       .filter((item) => item.location === undefined)
       .map(async (item) => {
-        if (figures.requestsSent++ >= items.length) figures.requestsRetried++;
+        if (attempted.has(item.key)) figures.requestsRetried++;
+        attempted.add(item.key);
         try {
           const answer = await call('POST', item.path, { body: item.body, key: item.key });
-          if (answer.status === 201 || answer.status === 303) item.location = answer.location ?? undefined;
-          else if (answer.status === 409) figures.inFlight409++;
+          if (answer.status === 201 || answer.status === 303) {
+            item.location = answer.location ?? undefined;
+            figures[answer.status === 201 ? 'created201' : 'replayed303']++;
+          } else if (answer.status === 409) figures.inFlight409++;
           else if (answer.status < 500) throw new Error(`${item.key}: ${answer.status} ${JSON.stringify(answer.body)}`);
         } catch (error) {
           if (!(error instanceof TypeError)) throw error; // fetch failed: the server died under it
@@ -99,6 +106,7 @@ describe('Idempotency-Key across kill -9', () => {
     await ok('POST', '/pipeline-couplings', { pipeline: 'crash', app: 'crash-dev', stage: 'development' });
     for (const app of STAGING_APPS) await ok('POST', '/pipeline-couplings', { pipeline: 'crash', app, stage: 'staging' });
     const source = await ok('POST', '/apps/crash-dev/releases', { slug: builds['crash-dev'] });
+    mark('setup');
     await until('the source release to succeed', async () =>
       (await ok('GET', `/apps/crash-dev/releases/${source.id}`)).status === 'succeeded' ? true : undefined,
     );
@@ -122,13 +130,16 @@ describe('Idempotency-Key across kill -9', () => {
     const items = [...releases, ...promotions];
 
     for (let crash = 0; crash < KILLS; crash++) {
+      mark(`crash ${crash}`);
       const burst = sendPending(items);
-      await sleep(50 + Math.random() * 750);
+      // Anywhere from mid-burst (writes half done) to after the answers (rollouts under way).
+      await sleep(50 + Math.random() * 1950);
       await server.kill9();
       figures.crashes++;
       await burst;
       server = await startSlipwayProcess(dataDir, { fresh: false });
     }
+    mark('restarted');
     while (items.some((item) => item.location === undefined)) {
       await sendPending(items);
       await sleep(100);
@@ -136,7 +147,6 @@ describe('Idempotency-Key across kill -9', () => {
 
     // Everything answered: a retry of any item now names the very same resource.
     const locations = items.map((item) => item.location);
-    figures.requestsSent = 0;
     const again = await Promise.all(items.map((item) => call('POST', item.path, { body: item.body, key: item.key })));
     expect(again.map((answer) => answer.status)).toEqual(items.map(() => 303));
     expect(again.map((answer) => answer.location)).toEqual(locations);
@@ -151,6 +161,7 @@ describe('Idempotency-Key across kill -9', () => {
       expect(listed.map((release) => release.id).sort(), app).toEqual([...made].sort());
     }
 
+    mark('answered');
     const ended = await Promise.all(
       promotions.map((item) =>
         until(`promotion ${item.key} to end`, async () => {
@@ -167,6 +178,7 @@ describe('Idempotency-Key across kill -9', () => {
       const targeted = ended.map((promotion) => promotion.targets.find((target: any) => target.app.name === app)?.release?.id);
       expect(listed.map((release) => release.id).sort(), app).toEqual([...targeted].sort());
     }
+    mark('ended');
     expect((await ok('GET', '/apps/crash-dev/releases')).length).toBe(1);
     expect(figures.serverErrors).toBe(0);
 
@@ -177,6 +189,7 @@ describe('Idempotency-Key across kill -9', () => {
         releasesExpected: FREE_APPS.length * KEYS_PER_APP + STAGING_APPS.length * PROMOTIONS,
         releasesFound: Object.values(found).reduce((sum, count) => sum + count, 0),
         promotions: ended.map((promotion) => promotion.status),
+        phases,
       }),
     );
   }, 180_000);
