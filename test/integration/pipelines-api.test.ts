@@ -1,4 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { handler as reconcile } from '../../functions/rollout-reconcile';
+import { lambdaContext } from '../../local/lambda-context';
+import type { App } from '../../shared/domain/model';
+import { planPromotion, targetReleaseIdOf } from '../../shared/domain/promotion';
+import { requireApp } from '../../shared/operations/apps';
+import { recordRelease, requireRelease } from '../../shared/operations/releases';
+import { insertPromotion } from '../../shared/store/promotions-store';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 let slipway: TestSlipway;
@@ -417,5 +425,43 @@ describe('promotions', () => {
     expect(fetched.targets[0]).toMatchObject({ app: { name: apps.eu?.name }, status: 'succeeded', error_message: null });
     expect(fetched.targets[1]).toMatchObject({ app: { name: apps.us?.name }, status: 'failed' });
     expect(fetched.targets[1].error_message).toMatch(/^Release v1 failed/);
+  });
+
+  it('has the reconciler carry a promotion cut short by a crash to its end, releasing no target twice', async () => {
+    const { pipeline, apps } = await pipelineWith({ development: ['dev'], staging: ['a', 'b'] });
+    const source = await releaseSettled(apps.dev?.name as string, apps.dev?.build);
+    const [devApp, appA, appB] = await Promise.all(['dev', 'a', 'b'].map((role) => requireApp(apps[role]?.name as string)));
+    // What a promotion request leaves when its process dies after releasing target a: an open record whose
+    // lease belongs to a process that is gone, and a's release under the id derived for it.
+    const id = randomUUID();
+    const sourceRelease = await requireRelease(devApp as App, String(source.version));
+    const releasedBeforeCrash = await recordRelease(appA as App, planPromotion(sourceRelease), { id: 'k', email: 'ci@example.com' }, targetReleaseIdOf(id, (appA as App).id));
+    const at = new Date().toISOString();
+    await insertPromotion({
+      id,
+      pipeline: { id: pipeline.id, name: pipeline.name },
+      source: { app: { id: source.app.id, name: source.app.name }, release: { id: source.id, version: source.version } },
+      targets: [appA, appB].map((app) => ({ app: { id: (app as App).id, name: (app as App).name }, release: null, error_message: null })),
+      safe: true,
+      user: { id: 'k', email: 'ci@example.com' },
+      created_at: at,
+      updated_at: at,
+      lease: { holder: 'a-process-that-died', until: Date.now() + 60_000 },
+    });
+    expect((await slipway.call('GET', `/pipeline-promotions/${id}`)).body).toMatchObject({
+      status: 'pending',
+      targets: [{ release: null, status: 'pending' }, { release: null, status: 'pending' }],
+    });
+
+    await reconcile({}, lambdaContext('rollout-reconcile'));
+    await reconcile({}, lambdaContext('rollout-reconcile'));
+    const carried = (await slipway.call('GET', `/pipeline-promotions/${id}`)).body;
+    expect(carried.targets[0].release.id).toBe(releasedBeforeCrash.id);
+    for (const target of carried.targets) await settledRelease(target.app.name, target.release.id);
+    expect((await slipway.call('GET', `/pipeline-promotions/${id}`)).body).toMatchObject({
+      status: 'succeeded',
+      targets: [{ status: 'succeeded' }, { status: 'succeeded' }],
+    });
+    for (const app of [appA, appB]) expect(await releasesOf((app as App).name)).toHaveLength(1);
   });
 });
