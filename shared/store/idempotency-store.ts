@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Lease } from '../domain/lease';
-import { entityOf, getStore, isConditionFailure } from './client';
+import { entityOf, getStore, whenConditionHolds } from './client';
 import { TTL_ATTRIBUTE } from './table-design';
 
 /**
@@ -21,23 +21,17 @@ export type IdempotencyRecord = {
 
 const recordKey = (scopeHash: string) => ({ pk: `IDEMPOTENCY#${scopeHash}`, sk: 'IDEMPOTENCY' });
 
-const leaseNames = { '#lease': 'lease', '#holder': 'holder', '#until': 'until', '#status': 'status' };
-
-/** Only the current holder may let go of a key; a lapsed holder finding its lease taken over leaves it be. */
-const ifHeldBy = async (send: () => Promise<unknown>): Promise<boolean> => {
-  try {
-    await send();
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
+/** Only the current holder may let go of a key; a lapsed holder whose lease was taken over leaves it be. */
+const heldBy = (record: IdempotencyRecord) => ({
+  ConditionExpression: '#status = :inProgress AND #lease.#holder = :holder',
+  ExpressionAttributeNames: { '#lease': 'lease', '#holder': 'holder', '#status': 'status' },
+  ExpressionAttributeValues: { ':inProgress': 'in_progress', ':holder': record.lease.holder },
+});
 
 /** Claims the key with a conditional put; false when a record inside its window already holds it. */
 export const claimIdempotencyKey = (record: IdempotencyRecord, nowSeconds: number): Promise<boolean> => {
   const { client, tableName } = getStore();
-  return ifHeldBy(() =>
+  return whenConditionHolds(() =>
     client.send(
       new PutCommand({
         TableName: tableName,
@@ -60,14 +54,14 @@ export const findIdempotencyRecord = async (scopeHash: string): Promise<Idempote
 /** Takes a lapsed lease over; of several retries racing for it exactly one wins. */
 export const takeOverIdempotencyKey = (record: IdempotencyRecord, lease: Lease): Promise<boolean> => {
   const { client, tableName } = getStore();
-  return ifHeldBy(() =>
+  return whenConditionHolds(() =>
     client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: recordKey(record.scope_hash),
         UpdateExpression: 'SET #lease = :lease',
         ConditionExpression: '#status = :inProgress AND #lease.#holder = :holder AND #lease.#until = :until',
-        ExpressionAttributeNames: leaseNames,
+        ExpressionAttributeNames: { '#lease': 'lease', '#holder': 'holder', '#until': 'until', '#status': 'status' },
         ExpressionAttributeValues: {
           ':lease': lease,
           ':inProgress': 'in_progress',
@@ -95,31 +89,24 @@ export const completeIdempotencyKey = async (record: IdempotencyRecord): Promise
 /** Frees the key for a new request: its holder's request was refused, so nothing was made under it. */
 export const forgetIdempotencyKey = (record: IdempotencyRecord): Promise<boolean> => {
   const { client, tableName } = getStore();
-  return ifHeldBy(() =>
-    client.send(
-      new DeleteCommand({
-        TableName: tableName,
-        Key: recordKey(record.scope_hash),
-        ConditionExpression: '#status = :inProgress AND #lease.#holder = :holder',
-        ExpressionAttributeNames: { '#lease': 'lease', '#holder': 'holder', '#status': 'status' },
-        ExpressionAttributeValues: { ':inProgress': 'in_progress', ':holder': record.lease.holder },
-      }),
-    ),
+  return whenConditionHolds(() =>
+    client.send(new DeleteCommand({ TableName: tableName, Key: recordKey(record.scope_hash), ...heldBy(record) })),
   );
 };
 
 /** Ends the lease at once and keeps the record, so the next retry carries on with the same resource id. */
 export const lapseIdempotencyLease = (record: IdempotencyRecord): Promise<boolean> => {
   const { client, tableName } = getStore();
-  return ifHeldBy(() =>
+  const condition = heldBy(record);
+  return whenConditionHolds(() =>
     client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: recordKey(record.scope_hash),
         UpdateExpression: 'SET #lease.#until = :zero',
-        ConditionExpression: '#status = :inProgress AND #lease.#holder = :holder',
-        ExpressionAttributeNames: { '#lease': 'lease', '#holder': 'holder', '#status': 'status' },
-        ExpressionAttributeValues: { ':zero': 0, ':inProgress': 'in_progress', ':holder': record.lease.holder },
+        ...condition,
+        ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, '#until': 'until' },
+        ExpressionAttributeValues: { ...condition.ExpressionAttributeValues, ':zero': 0 },
       }),
     ),
   );

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Lease } from '../domain/lease';
 import type { PromotionRecord } from '../domain/promotion';
-import { entityOf, getStore, isConditionFailure } from './client';
+import { entityOf, getStore, whenConditionHolds } from './client';
 
 const promotionKey = (id: string) => ({ pk: `PROMOTION#${id}`, sk: 'PROMOTION' });
 
@@ -22,16 +22,6 @@ const promotionItem = (promotion: PromotionRecord) => ({
 const recordOf = (item: Record<string, unknown>): PromotionRecord => {
   const record = entityOf<PromotionRecord>(item);
   return { ...record, lease: record.lease ?? null };
-};
-
-const whenConditionHolds = async (send: () => Promise<unknown>): Promise<boolean> => {
-  try {
-    await send();
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
 };
 
 export const insertPromotion = async (promotion: PromotionRecord): Promise<void> => {
