@@ -16,7 +16,7 @@ import {
   requirePipeline,
   uncoupleApp,
 } from '../shared/operations/pipelines';
-import { promote, requirePromotion } from '../shared/operations/promotions';
+import { promote, requirePromotion, resumePromotion } from '../shared/operations/promotions';
 
 export const handler = httpFunction<'pipelines'>({
   'POST /pipelines': async ({ body, principal }) => {
@@ -63,9 +63,10 @@ export const handler = httpFunction<'pipelines'>({
       scope: { caller: principal.keyId, operation: 'POST /pipeline-promotions', resource: request.pipeline },
       request,
       context,
-      run: () => promote(request, principal),
+      run: (id) => promote(request, principal, { id, leaseMs: context.getRemainingTimeInMillis() }),
+      resume: (id) => resumePromotion(id, context.getRemainingTimeInMillis()),
     });
-    const promotion = outcome.replayed ? await requirePromotion(outcome.id) : outcome.value;
+    const promotion = outcome.value;
     return {
       status: outcome.replayed ? 303 : 201,
       body: presentPromotion(promotion),

@@ -5,7 +5,7 @@ import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { idempotencyKeyOf, runOnce } from '../shared/idempotency/idempotency';
 import { requireApp } from '../shared/operations/apps';
-import { createRelease, listReleases, requireRelease, requireReleaseById } from '../shared/operations/releases';
+import { createRelease, findRecordedRelease, listReleases, requireRelease } from '../shared/operations/releases';
 
 export const handler = httpFunction<'releases'>({
   'POST /apps/{app}/releases': async ({ params, body, headers, principal, context, annotate }) => {
@@ -17,10 +17,10 @@ export const handler = httpFunction<'releases'>({
       scope: { caller: principal.keyId, operation: 'POST /apps/{app}/releases', resource: app.id },
       request,
       context,
-      run: () => createRelease(app, request, actorOf(principal)),
+      run: (id) => createRelease(app, request, actorOf(principal), id),
+      resume: (id) => findRecordedRelease(app, id),
     });
-    // A replay points at the release the first request made, shown as it is now.
-    const release = outcome.replayed ? await requireReleaseById(app, outcome.id) : outcome.value;
+    const release = outcome.value;
     annotate({ releaseId: release.id, releaseVersion: release.version });
     return {
       status: outcome.replayed ? 303 : 201,

@@ -6,6 +6,7 @@ import { listApps } from '../shared/store/apps-store';
 import { createSfnClient, useSfnClient } from '../shared/rollout/sfn';
 import { startEcsSimulator, type DeploymentStateChangeEvent, type EcsSimulator, type EcsSimulatorOptions } from './ecs-simulator';
 import { deploymentEventsHandler, rolloutStepHandlers } from './handlers';
+import { lambdaContext } from './lambda-context';
 import { startStepFunctionsEmulator, type StepFunctionsEmulator } from './step-functions';
 
 export type LocalRolloutOptions = {
@@ -60,11 +61,12 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
   process.env.ROLLOUT_STATE_MACHINE_ARN = stepFunctions.stateMachineArn;
   const configuredDeadline = process.env.ROLLOUT_DEADLINE_SECONDS;
   if (options.deadlineSeconds !== undefined) process.env.ROLLOUT_DEADLINE_SECONDS = String(options.deadlineSeconds);
-  // Executions live in this process only: whatever was rolling out when it last stopped is settled, and queues resume.
-  await reconcileQueues();
+  // Executions live in this process only: whatever was rolling out when it last stopped is settled, promotions cut
+  // short are carried on, and queues resume.
+  await reconcileQueues({}, lambdaContext('rollout-reconcile'));
   // The schedule the CDK stack gives the same function in AWS.
   const reconciler = setInterval(
-    () => void reconcileQueues().catch((error: unknown) => logger.warn('queue reconcile failed', { error: error as Error })),
+    () => void reconcileQueues({}, lambdaContext('rollout-reconcile')).catch((error: unknown) => logger.warn('queue reconcile failed', { error: error as Error })),
     RECONCILE_INTERVAL_MS * (options.timeScale ?? 1),
   );
   reconciler.unref();

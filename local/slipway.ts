@@ -5,6 +5,7 @@ import { anyApiKeyExists } from '../shared/store/api-keys-store';
 import { createStore, useStore } from '../shared/store/client';
 import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
 import { createApiKey } from '../shared/operations/api-keys';
+import { treatOtherLeaseHoldersAsGone } from '../shared/operations/lease-holder';
 import { createApiGateway } from './api-gateway';
 import { checkDataDir, claimDataDir } from './data-dir';
 import { startDynalite } from './dynalite';
@@ -50,6 +51,8 @@ export const startLocalSlipway = async (options: {
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
     const store = createStore({ tableName, endpoint: dynamo.endpoint });
     useStore(store);
+    // This server alone uses its data: leases (Idempotency-Keys, promotions) of an earlier process died with it.
+    treatOtherLeaseHoldersAsGone();
     await ensureTable(store);
     if (options.rollouts === false) disableLocalRollouts();
     const rollouts = options.rollouts === false ? null : await startLocalRollouts(options.rollouts);

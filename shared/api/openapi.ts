@@ -73,8 +73,8 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     headers: IdempotencyHeaders,
     success: { status: 201, description: 'The new release, queued for rollout', schema: ReleaseResponse, location: true },
     also: {
-      303: 'An identical request with this Idempotency-Key already created the release at Location',
-      409: 'The slug is not releasable here, or a request with this Idempotency-Key is still in flight',
+      303: 'A retry with this Idempotency-Key (of an answered request, or of one cut short, which it completes): the release at Location',
+      409: 'The slug is not releasable here, or a request with this Idempotency-Key is still in flight (Retry-After)',
       422: 'Invalid body, Idempotency-Key reused with another body, or the app only takes pipeline promotions',
     },
   },
@@ -141,14 +141,18 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     headers: IdempotencyHeaders,
     success: { status: 201, description: 'The promotion', schema: PromotionResponse, location: true },
     also: {
-      303: 'An identical request with this Idempotency-Key already made the promotion at Location',
-      409: 'A required status check is not success on the source release (unsafe_promotion), or a request with this Idempotency-Key is still in flight',
+      303: 'A retry with this Idempotency-Key (of an answered request, or of one cut short, which it completes): the promotion at Location',
+      409: 'The source release has not succeeded (source_release_not_succeeded), a required status check is not success on it (unsafe_promotion), or a request with this Idempotency-Key is still in flight (Retry-After)',
       422: 'Invalid body, targets not at the next stage, or Idempotency-Key reused with another body',
     },
   },
   'GET /pipeline-promotions/{promotion}': {
     summary: 'Get a promotion',
-    success: { status: 200, description: 'The promotion', schema: PromotionResponse },
+    success: {
+      status: 200,
+      description: "The promotion; each target's status follows its release's rollout, and the promotion's sums them up",
+      schema: PromotionResponse,
+    },
   },
   'POST /api-keys': {
     summary: 'Mint an API key (admin for all apps only); the key is in this response and nowhere else',

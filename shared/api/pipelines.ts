@@ -79,11 +79,15 @@ export const PromotionResponse = z
       z.object({
         app: AppRef,
         release: ReleaseRef.nullable(),
-        status: z.enum(PROMOTION_TARGET_STATUSES),
-        error_message: z.string().nullable(),
+        status: z.enum(PROMOTION_TARGET_STATUSES).meta({
+          description: 'pending until its release has rolled out; failed if it got no release or its rollout did not succeed',
+        }),
+        error_message: z.string().nullable().meta({ description: 'Why the target failed' }),
       }),
     ),
-    status: z.enum(PROMOTION_STATUSES),
+    status: z.enum(PROMOTION_STATUSES).meta({
+      description: 'pending while any target is; then succeeded (every target), partially_failed (some) or failed (none)',
+    }),
     safe: z.boolean(),
     created_at: Timestamp,
     updated_at: Timestamp,

@@ -18,6 +18,8 @@ export class DomainError extends Error {
     readonly code: string,
     message: string,
     readonly details: Record<string, unknown> = {},
+    /** Set on refusals that will pass by themselves: how long the caller should wait before retrying. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -29,8 +31,12 @@ export const notFound = (resource: string, reference: string): DomainError =>
     [resource]: reference,
   });
 
-export const conflict = (code: string, message: string, details: Record<string, unknown> = {}): DomainError =>
-  new DomainError('conflict', code, message, details);
+export const conflict = (
+  code: string,
+  message: string,
+  details: Record<string, unknown> = {},
+  options: { retryAfterSeconds?: number } = {},
+): DomainError => new DomainError('conflict', code, message, details, options.retryAfterSeconds);
 
 export const unprocessable = (code: string, message: string, details: Record<string, unknown> = {}): DomainError =>
   new DomainError('unprocessable', code, message, details);

@@ -1,33 +1,51 @@
+import { v5 as uuidv5 } from 'uuid';
 import { conflict, unprocessable } from './errors';
+import type { Lease } from './lease';
 import type { Actor, AppRef, CheckState, Release } from './model';
 import { nextStageOf, type PipelineCoupling, type PipelineRef, type Stage } from './pipeline';
 import type { ReleasePlan } from './release-request';
 
+/**
+ * A target is `pending` until its release has finished rolling out, then `succeeded`, or `failed` when it
+ * could not be released or its rollout did not verifiably succeed (`failed` or `unknown`).
+ */
 export const PROMOTION_TARGET_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 export type PromotionTargetStatus = (typeof PROMOTION_TARGET_STATUSES)[number];
 
-/** `pending` until every target was attempted; `failed` if any target could not be released. */
-export const PROMOTION_STATUSES = ['pending', 'completed', 'failed'] as const;
+/**
+ * `pending` while any target is; then `succeeded` (every target reached its stage), `failed` (none did)
+ * or `partially_failed` (some did, some did not).
+ */
+export const PROMOTION_STATUSES = ['pending', 'succeeded', 'partially_failed', 'failed'] as const;
 export type PromotionStatus = (typeof PROMOTION_STATUSES)[number];
 
-export type PromotionTarget = {
+/** What is stored of a target: the release it got, or why it got none (`null`s: not dispatched yet). */
+export type PromotionTargetRecord = {
   app: AppRef;
   release: { id: string; version: number } | null;
-  status: PromotionTargetStatus;
   error_message: string | null;
 };
 
-export type Promotion = {
+/**
+ * A promotion as stored. `lease` is set while some target is still to be released (dispatched): whoever
+ * holds it (the request, or after a crash a retry or the reconciler) releases the rest, and only they.
+ */
+export type PromotionRecord = {
   id: string;
   pipeline: PipelineRef;
   source: { app: AppRef; release: { id: string; version: number } };
-  targets: PromotionTarget[];
-  status: PromotionStatus;
+  targets: PromotionTargetRecord[];
   safe: boolean;
   user: Actor;
   created_at: string;
   updated_at: string;
+  lease: Lease | null;
 };
+
+export type PromotionTarget = PromotionTargetRecord & { status: PromotionTargetStatus };
+
+/** A promotion as users see it: each target's status follows its release to the end of its rollout. */
+export type Promotion = Omit<PromotionRecord, 'targets' | 'lease'> & { targets: PromotionTarget[]; status: PromotionStatus };
 
 /** A target app as the request named it, with its coupling if it has one. */
 export type TargetCandidate = { app: AppRef; coupling: PipelineCoupling | undefined };
@@ -125,21 +143,54 @@ export const planPromotion = (source: Pick<Release, 'slug' | 'image' | 'version'
   trigger: 'promotion',
 });
 
-/** Each target's outcome as recorded: the release it got, or why it got none. */
-export const settleTargets = (
-  targets: readonly PromotionTarget[],
-  outcomes: readonly PromiseSettledResult<Pick<Release, 'id' | 'version'>>[],
-): PromotionTarget[] =>
-  targets.map((target, index) => {
-    const outcome = outcomes[index];
-    if (outcome?.status === 'fulfilled') {
-      return { ...target, release: { id: outcome.value.id, version: outcome.value.version }, status: 'succeeded', error_message: null };
-    }
-    const reason: unknown = outcome?.reason ?? 'no release was attempted';
-    return { ...target, release: null, status: 'failed', error_message: reason instanceof Error ? reason.message : String(reason) };
-  });
+/** Names each target's release after the promotion and the app, so whoever carries a promotion on finds it. */
+export const targetReleaseIdOf = (promotionId: string, appId: string): string => uuidv5(appId, promotionId);
+
+export const isDispatched = (target: PromotionTargetRecord): boolean => target.release !== null || target.error_message !== null;
+
+/** Only what reached its own stage moves on: promoting a release that did not succeed is refused. */
+export const assertPromotableSource = (release: Pick<Release, 'status' | 'version' | 'app'>): void => {
+  if (release.status === 'succeeded') return;
+  throw conflict(
+    'source_release_not_succeeded',
+    `Release v${release.version} of ${release.app.name} is ${release.status}; only a succeeded release can be promoted.`,
+    { app: release.app.name, release_version: release.version, status: release.status },
+  );
+};
+
+const targetStatusOf = (
+  target: PromotionTargetRecord,
+  release: Pick<Release, 'status' | 'version' | 'rollout'> | undefined,
+): Pick<PromotionTarget, 'status' | 'error_message'> => {
+  if (target.release === null) return { status: target.error_message === null ? 'pending' : 'failed', error_message: target.error_message };
+  if (release === undefined) return { status: 'failed', error_message: `Release v${target.release.version} no longer exists.` };
+  const reason = release.rollout?.message ? `: ${release.rollout.message}` : '';
+  switch (release.status) {
+    case 'queued':
+    case 'pending':
+      return { status: 'pending', error_message: null };
+    case 'succeeded':
+      return { status: 'succeeded', error_message: null };
+    case 'failed':
+      return { status: 'failed', error_message: `Release v${release.version} failed${reason}` };
+    case 'unknown':
+      return { status: 'failed', error_message: `Release v${release.version} ended with its outcome unknown${reason}` };
+  }
+};
 
 export const promotionStatusOf = (targets: readonly Pick<PromotionTarget, 'status'>[]): PromotionStatus => {
   if (targets.some((target) => target.status === 'pending')) return 'pending';
-  return targets.some((target) => target.status === 'failed') ? 'failed' : 'completed';
+  const succeeded = targets.filter((target) => target.status === 'succeeded').length;
+  if (succeeded === targets.length) return 'succeeded';
+  return succeeded === 0 ? 'failed' : 'partially_failed';
+};
+
+/** The promotion as it stands, from its record and each target's release as read now (index by index). */
+export const viewPromotion = (
+  record: PromotionRecord,
+  releases: readonly (Pick<Release, 'status' | 'version' | 'rollout'> | undefined)[],
+): Promotion => {
+  const { lease: _lease, targets: recorded, ...rest } = record;
+  const targets = recorded.map((target, index) => ({ ...target, ...targetStatusOf(target, releases[index]) }));
+  return { ...rest, targets, status: promotionStatusOf(targets) };
 };

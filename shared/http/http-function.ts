@@ -69,7 +69,10 @@ const isRefusedByStore = (error: unknown): boolean => error instanceof Error && 
 
 const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayProxyStructuredResultV2 => {
   if (error instanceof DomainError) {
-    return errorResult(STATUS_OF[error.kind], error.code, error.message, error.details);
+    const result = errorResult(STATUS_OF[error.kind], error.code, error.message, error.details);
+    return error.retryAfterSeconds === undefined
+      ? result
+      : { ...result, headers: { ...result.headers, 'retry-after': String(error.retryAfterSeconds) } };
   }
   if (isRefusedByStore(error)) {
     logger.error('store refused a value that validation let through', {

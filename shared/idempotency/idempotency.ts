@@ -1,60 +1,31 @@
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  IdempotencyPersistenceLayerError,
-  IdempotencyValidationError,
-  makeIdempotent,
-} from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { conflict, unprocessable } from '../domain/errors';
-import { getStore, type Store } from '../store/client';
-import { TTL_ATTRIBUTE } from '../store/table-design';
+import { conflict, DomainError, unprocessable } from '../domain/errors';
+import { isLeaseLiveNow, leaseForThisProcess } from '../operations/lease-holder';
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  findIdempotencyRecord,
+  forgetIdempotencyKey,
+  lapseIdempotencyLease,
+  takeOverIdempotencyKey,
+  type IdempotencyRecord,
+} from '../store/idempotency-store';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from './contract';
-
-/**
- * `Idempotency-Key` support on top of Powertools Idempotency, stored in the Slipway table:
- *
- *   pk IDEMPOTENCY   sk slipway#{sha256 of scope}   status, expiration (TTL, epoch s), in_progress_expiration,
- *                                                    validation (sha256 of the request), data ({id} of the result)
- *
- * Powertools gives exactly the API's semantics: a completed key replays its stored result, a key whose
- * first request is still running is refused, a different request under the same key fails validation,
- * and a run that throws deletes its record, so a refused (4xx) attempt never poisons the key: a
- * corrected retry under the same key is simply a new request. A crashed run frees its key once the
- * Lambda's remaining time at the start has passed.
- */
-export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY';
 
 /** Who asks and for what: the same key from another caller, route or app is a different key. */
 export type IdempotencyScope = { caller: string; operation: string; resource: string };
 
-export type IdempotentOutcome<T> = { replayed: false; value: T } | { replayed: true; id: string };
+/** `replayed`: an earlier attempt under the key made (or began) the resource; answer 303 to it. */
+export type IdempotentOutcome<T> = { replayed: boolean; value: T };
 
-type Payload = { scope: IdempotencyScope & { key: string }; request: unknown };
-type Stored = { id: string };
+/** How soon a caller refused for a key in flight should look again: keyed creates take well under a second. */
+const IN_FLIGHT_RETRY_AFTER_SECONDS = 1;
 
-const layers = new WeakMap<Store, DynamoDBPersistenceLayer>();
+/** A record deleted (its window over) between our claim and our read is claimed afresh; twice is plenty. */
+const MAX_CLAIMS = 3;
 
-const persistenceFor = (store: Store): DynamoDBPersistenceLayer => {
-  let layer = layers.get(store);
-  if (!layer) {
-    layer = new DynamoDBPersistenceLayer({
-      tableName: store.tableName,
-      // The document client shares the DynamoDB client's config and middleware, and sends the plain
-      // DynamoDB commands Powertools issues unchanged, so both use one connection pool and endpoint.
-      awsSdkV3Client: store.client as unknown as DynamoDBClient,
-      keyAttr: 'pk',
-      sortKeyAttr: 'sk',
-      staticPkValue: IDEMPOTENCY_PARTITION,
-      // The table's TTL attribute, so DynamoDB deletes records once their window is over.
-      expiryAttr: TTL_ATTRIBUTE,
-    });
-    layers.set(store, layer);
-  }
-  return layer;
-};
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** The header's value, or undefined when the caller sent none; a malformed key is refused with 422. */
 export const idempotencyKeyOf = (headers: Readonly<Record<string, string | undefined>>): string | undefined => {
@@ -69,62 +40,96 @@ export const idempotencyKeyOf = (headers: Readonly<Record<string, string | undef
   return parsed.data;
 };
 
-/**
- * Runs `run` at most once per (scope, key) within 24 h. Without a key it just runs. A replay returns the
- * id of what the first run created, for the caller to redirect to.
- */
-export const runOnce = async <T extends Stored>(options: {
+type Options<T> = {
   key: string | undefined;
   scope: IdempotencyScope;
+  /** The parsed request; the same key with another request is refused. */
   request: unknown;
   context: Context;
-  run: () => Promise<T>;
-}): Promise<IdempotentOutcome<T>> => {
+  /** Makes the resource with this id. Idempotent by id: run again, it finds what an earlier run wrote. */
+  run: (id: string) => Promise<T>;
+  /**
+   * Finds what an earlier, cut-short attempt under the key wrote and carries it to its end; undefined if
+   * it wrote nothing, and `run` then makes it.
+   */
+  resume: (id: string) => Promise<T | undefined>;
+};
+
+/**
+ * Runs a create at most once per (scope, key) within 24 h, across crashes. A record claimed before
+ * anything else is written fixes the id of what the request makes; an attempt that dies leaves it in
+ * progress, and once its lease has lapsed (its Lambda's time is up, or the local server restarted) the
+ * next retry takes the lease over and carries the same resource to its end. Without a key it just runs.
+ */
+export const runOnce = async <T>(options: Options<T>): Promise<IdempotentOutcome<T>> => {
   const { key, scope, request, context, run } = options;
-  if (key === undefined) return { replayed: false, value: await run() };
+  if (key === undefined) return { replayed: false, value: await run(randomUUID()) };
 
-  let fresh: T | undefined;
-  const once = makeIdempotent(
-    async (_payload: Payload): Promise<Stored> => {
-      fresh = await run();
-      return { id: fresh.id };
-    },
-    {
-      persistenceStore: persistenceFor(getStore()),
-      keyPrefix: 'slipway',
-      // A config per call: its Lambda context bounds how long this run may hold the key in flight.
-      config: new IdempotencyConfig({
-        eventKeyJmesPath: 'scope',
-        payloadValidationJmesPath: 'request',
-        throwOnNoIdempotencyKey: true,
-        expiresAfterSeconds: IDEMPOTENCY_WINDOW_SECONDS,
-        hashFunction: 'sha256',
-        lambdaContext: context,
-      }),
-    },
-  );
+  const scopeHash = sha256(JSON.stringify([scope.caller, scope.operation, scope.resource, key]));
+  const requestHash = sha256(JSON.stringify(request));
+  for (let claim = 1; claim <= MAX_CLAIMS; claim++) {
+    const now = Date.now();
+    const fresh: IdempotencyRecord = {
+      scope_hash: scopeHash,
+      request_hash: requestHash,
+      resource_id: randomUUID(),
+      status: 'in_progress',
+      lease: leaseForThisProcess(context.getRemainingTimeInMillis()),
+      expiration: Math.floor(now / 1000) + IDEMPOTENCY_WINDOW_SECONDS,
+    };
+    if (await claimIdempotencyKey(fresh, Math.floor(now / 1000))) {
+      return { replayed: false, value: await runHolding(fresh, () => run(fresh.resource_id)) };
+    }
+    const existing = await findIdempotencyRecord(scopeHash);
+    if (!existing) continue;
+    if (existing.request_hash !== requestHash) throw mismatch(key);
+    if (existing.status === 'completed') return { replayed: true, value: await resumed(options, existing) };
+    const lease = leaseForThisProcess(context.getRemainingTimeInMillis());
+    if (isLeaseLiveNow(existing.lease) || !(await takeOverIdempotencyKey(existing, lease))) throw inFlight(key);
+    const held = { ...existing, lease };
+    return {
+      replayed: true,
+      value: await runHolding(held, async () => (await options.resume(held.resource_id)) ?? run(held.resource_id)),
+    };
+  }
+  throw inFlight(key);
+};
+
+/** What a completed key made; it exists, as the key was only marked completed once it did. */
+const resumed = async <T>(options: Options<T>, record: IdempotencyRecord): Promise<T> => {
+  const value = await options.resume(record.resource_id);
+  if (value === undefined) throw new Error(`Idempotency-Key record names ${record.resource_id}, which does not exist`);
+  return value;
+};
+
+/**
+ * Runs `work` under the key's lease and settles the record. A refusal (a domain error: nothing was
+ * written) frees the key, so a corrected request may use it; any other failure may come after writes, so
+ * the record stays and its lease lapses at once: the client's retry carries on with the same id.
+ */
+const runHolding = async <T>(record: IdempotencyRecord, work: () => Promise<T>): Promise<T> => {
+  let value: T;
   try {
-    const stored = await once({ scope: { ...scope, key }, request });
-    return fresh ? { replayed: false, value: fresh } : { replayed: true, id: stored.id };
+    value = await work();
   } catch (error) {
-    throw refusalFor(error, key);
+    await (error instanceof DomainError ? forgetIdempotencyKey(record) : lapseIdempotencyLease(record));
+    throw error;
   }
+  await completeIdempotencyKey(record);
+  return value;
 };
 
-const refusalFor = (error: unknown, key: string): unknown => {
-  if (error instanceof IdempotencyValidationError) {
-    return unprocessable(
-      'idempotency_key_mismatch',
-      'This Idempotency-Key was already used with a different request; use a new key for a new request.',
-      { idempotency_key: key },
-    );
-  }
-  if (error instanceof IdempotencyAlreadyInProgressError) {
-    return conflict('idempotency_key_in_flight', 'A request with this Idempotency-Key is still in progress; retry shortly.', {
-      idempotency_key: key,
-    });
-  }
-  // Surface the store's own fault (throttling, timeouts) so the HTTP layer can answer 503 rather than 500.
-  if (error instanceof IdempotencyPersistenceLayerError && error.cause instanceof Error) return error.cause;
-  return error;
-};
+const mismatch = (key: string) =>
+  unprocessable(
+    'idempotency_key_mismatch',
+    'This Idempotency-Key was already used with a different request; use a new key for a new request.',
+    { idempotency_key: key },
+  );
+
+const inFlight = (key: string) =>
+  conflict(
+    'idempotency_key_in_flight',
+    'A request with this Idempotency-Key is still in progress; retry shortly.',
+    { idempotency_key: key },
+    { retryAfterSeconds: IN_FLIGHT_RETRY_AFTER_SECONDS },
+  );

@@ -8,8 +8,6 @@ import {
   renewAutoReleaseLease,
   type AutoReleaseMarker,
 } from '../store/auto-release-store';
-import { startRollout } from '../rollout/start-rollout';
-import { findReleaseById } from '../store/releases-store';
 import { directReleaseRefusalFor } from './pipelines';
 import { recordRelease } from './releases';
 
@@ -53,11 +51,8 @@ export const ensureAutoRelease = async (app: App, build: Build, actor: Actor): P
   const marker = claim.claimed ? claim.marker : await takeOverStalledClaim(claim.marker, now);
   if (!marker) return null;
   try {
-    const written = await findReleaseById(app.id, marker.release_id);
-    // The crashed request may have died between writing the release and starting its rollout; the
-    // execution is named after the release, so starting it again cannot run it twice.
-    if (written?.status === 'queued') await startRollout(written);
-    const release = written ?? (await recordRelease(app, planBuildRelease(app, build, 'auto'), actor, marker.release_id));
+    // With the id fixed, a release the crashed claimant already wrote is found (and started), not doubled.
+    const release = await recordRelease(app, planBuildRelease(app, build, 'auto'), actor, marker.release_id);
     await markAutoReleased(marker, release.version);
     return release;
   } catch (error) {

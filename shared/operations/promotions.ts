@@ -1,18 +1,32 @@
-import { randomUUID } from 'node:crypto';
 import type { CreatePromotionRequest } from '../api/pipelines';
 import { actorOf, authorize, type Principal } from '../domain/access';
-import { conflict, notFound } from '../domain/errors';
+import { conflict, DomainError, notFound } from '../domain/errors';
+import type { Lease } from '../domain/lease';
 import type { App, Release } from '../domain/model';
 import {
   assertPromotionTargets,
   assertSafePromotion,
   assertSourceInPipeline,
+  assertPromotableSource,
+  isDispatched,
   planPromotion,
-  promotionStatusOf,
-  settleTargets,
+  targetReleaseIdOf,
+  viewPromotion,
   type Promotion,
+  type PromotionRecord,
+  type PromotionTargetRecord,
 } from '../domain/promotion';
-import { findPromotion, insertPromotion, saveSettledPromotion } from '../store/promotions-store';
+import { logger } from '../observability/logger';
+import { findAppById } from '../store/apps-store';
+import {
+  findPromotion,
+  insertPromotion,
+  listOpenPromotionIds,
+  savePromotionProgress,
+  takeOverPromotionLease,
+} from '../store/promotions-store';
+import { findReleaseByVersion } from '../store/releases-store';
+import { isLeaseLiveNow, leaseForThisProcess } from './lease-holder';
 import { requireApp } from './apps';
 import { findAppCoupling, getPipelineCouplings, requirePipeline } from './pipelines';
 import { recordRelease, requireRelease, requireReleaseById } from './releases';
@@ -32,11 +46,17 @@ const sourceReleaseOf = async (app: App, releaseId: string | undefined): Promise
 
 /**
  * `POST /pipeline-promotions`. Everything is checked before anything is written (who may do it, where the
- * apps sit, which release, whether it is safe), so a refused promotion leaves no trace. Each target then
- * gets a normal release through `recordRelease`; one target failing does not undo the others, and the
- * record says which target got which release and why any did not.
+ * apps sit, which release, whether it succeeded and is safe), so a refused promotion leaves no trace. The
+ * record is written first, holding a lease; then each target gets a normal release through
+ * `recordRelease`, under an id derived from the promotion and the app, so whoever carries a cut-short
+ * promotion on (a retry under its Idempotency-Key, or the reconciler) finds the releases already made.
+ * One target failing does not undo the others.
  */
-export const promote = async (request: CreatePromotionRequest, principal: Principal): Promise<Promotion> => {
+export const promote = async (
+  request: CreatePromotionRequest,
+  principal: Principal,
+  options: { id: string; leaseMs: number },
+): Promise<Promotion> => {
   authorize(principal, 'promotions:create');
   const pipeline = await requirePipeline(request.pipeline);
   const sourceApp = await requireApp(request.source.app, principal);
@@ -55,37 +75,112 @@ export const promote = async (request: CreatePromotionRequest, principal: Princi
     targetApps.map((app, index) => ({ app: appRef(app), coupling: targetCouplings[index] })),
   );
   const sourceRelease = await sourceReleaseOf(sourceApp, request.source.release?.id);
+  assertPromotableSource(sourceRelease);
   if (request.safe) assertSafePromotion(targets, sourceRelease);
 
   const at = new Date().toISOString();
-  const pending: Promotion = {
-    id: randomUUID(),
+  const record: OpenPromotion = {
+    id: options.id,
     pipeline: { id: pipeline.id, name: pipeline.name },
     source: { app: appRef(sourceApp), release: { id: sourceRelease.id, version: sourceRelease.version } },
-    targets: targetApps.map((app) => ({ app: appRef(app), release: null, status: 'pending', error_message: null })),
-    status: 'pending',
+    targets: targetApps.map((app) => ({ app: appRef(app), release: null, error_message: null })),
     safe: request.safe,
     user: actorOf(principal),
     created_at: at,
     updated_at: at,
+    lease: leaseForThisProcess(options.leaseMs),
   };
-  await insertPromotion(pending);
+  await insertPromotion(record);
+  return viewOf(await dispatchTargets(record, sourceRelease));
+};
 
-  const plan = planPromotion(sourceRelease);
-  const outcomes = await Promise.allSettled(targetApps.map((app) => recordRelease(app, plan, pending.user)));
-  const settledTargets = settleTargets(pending.targets, outcomes);
-  const settled: Promotion = {
-    ...pending,
-    targets: settledTargets,
-    status: promotionStatusOf(settledTargets),
+type OpenPromotion = PromotionRecord & { lease: Lease };
+
+/**
+ * Releases every target not released yet, as the holder of the promotion's lease, and records what became
+ * of each. A refusal (a domain error, nothing written) is the target's final word; any other failure
+ * leaves the target to whoever carries the promotion on next, with the lease lapsed so they may at once.
+ */
+const dispatchTargets = async (record: OpenPromotion, source: Release): Promise<PromotionRecord> => {
+  const plan = planPromotion(source);
+  const outcomes = await Promise.allSettled(
+    record.targets.map(async (target) => {
+      if (isDispatched(target)) return target;
+      const app = await findAppById(target.app.id);
+      if (!app) throw notFound('app', target.app.name);
+      const release = await recordRelease(app, plan, record.user, targetReleaseIdOf(record.id, app.id));
+      return { ...target, release: { id: release.id, version: release.version } };
+    }),
+  );
+  const targets = outcomes.map((outcome, index) => {
+    const target = record.targets[index] as PromotionTargetRecord;
+    if (outcome.status === 'fulfilled') return outcome.value;
+    if (outcome.reason instanceof DomainError) return { ...target, error_message: outcome.reason.message };
+    logger.warn('promotion target not released yet; the next holder carries it on', {
+      promotionId: record.id,
+      app: target.app.name,
+      error: outcome.reason as Error,
+    });
+    return target;
+  });
+  const progress: PromotionRecord = {
+    ...record,
+    targets,
     updated_at: new Date().toISOString(),
+    lease: targets.every(isDispatched) ? null : { ...record.lease, until: 0 },
   };
-  await saveSettledPromotion(settled);
-  return settled;
+  // Lost only to a successor that took the lease over, which now owns the record.
+  return (await savePromotionProgress(progress, record.lease.holder)) ? progress : ((await findPromotion(record.id)) ?? progress);
+};
+
+/**
+ * Carries a promotion cut short (by a crash or a failure) on to the end of its dispatch if its lease has
+ * lapsed; a promotion whose lease is live is being carried on by its holder and is left to it.
+ */
+const carryOn = async (record: PromotionRecord, leaseMs: number): Promise<PromotionRecord> => {
+  if (record.lease === null || isLeaseLiveNow(record.lease)) return record;
+  const lease = leaseForThisProcess(leaseMs);
+  if (!(await takeOverPromotionLease({ ...record, lease: record.lease }, lease))) return (await findPromotion(record.id)) ?? record;
+  const held: OpenPromotion = { ...record, lease };
+  const source = await findReleaseByVersion(record.source.app.id, record.source.release.version);
+  if (source) return dispatchTargets(held, source);
+  // Releases are never deleted; should the source be gone all the same, say so rather than wait forever.
+  const refusal = notFound('release', record.source.release.id).message;
+  const failed = { ...held, targets: held.targets.map((target) => (isDispatched(target) ? target : { ...target, error_message: refusal })), lease: null };
+  await savePromotionProgress(failed, lease.holder);
+  return failed;
+};
+
+/** A promotion as it stands now: each target's status is its release's, read at this moment. */
+const viewOf = async (record: PromotionRecord): Promise<Promotion> =>
+  viewPromotion(
+    record,
+    await Promise.all(
+      record.targets.map((target) => (target.release ? findReleaseByVersion(target.app.id, target.release.version) : undefined)),
+    ),
+  );
+
+/**
+ * What an earlier attempt under an Idempotency-Key made of the promotion with this id, carried on if it
+ * was cut short; undefined if it wrote nothing.
+ */
+export const resumePromotion = async (id: string, leaseMs: number): Promise<Promotion | undefined> => {
+  const record = await findPromotion(id);
+  return record && viewOf(await carryOn(record, leaseMs));
+};
+
+/** The reconciler's part: every promotion cut short and not carried on by anyone is carried on. */
+export const carryOnOpenPromotions = async (leaseMs: number): Promise<number> => {
+  const ids = await listOpenPromotionIds();
+  for (const id of ids) {
+    const record = await findPromotion(id);
+    if (record) await carryOn(record, leaseMs);
+  }
+  return ids.length;
 };
 
 export const requirePromotion = async (id: string): Promise<Promotion> => {
-  const promotion = await findPromotion(id);
-  if (!promotion) throw notFound('pipeline_promotion', id);
-  return promotion;
+  const record = await findPromotion(id);
+  if (!record) throw notFound('pipeline_promotion', id);
+  return viewOf(record);
 };

@@ -23,7 +23,13 @@ import { startRollout } from '../rollout/start-rollout';
 const MAX_VERSION_CLAIMS = 200;
 
 /** `POST /apps/{app}/releases`: deploy a build (`slug`) or roll back to an earlier release (`release`). */
-export const createRelease = async (app: App, request: CreateReleaseRequest, actor: Actor): Promise<Release> => {
+export const createRelease = async (
+  app: App,
+  request: CreateReleaseRequest,
+  actor: Actor,
+  /** Fixed by an Idempotency-Key, so every attempt under the key makes this one release. */
+  id?: string,
+): Promise<Release> => {
   const source = releaseSourceOf(request);
   const refusal = await directReleaseRefusalFor(app);
   if (refusal) throw refusal;
@@ -31,7 +37,17 @@ export const createRelease = async (app: App, request: CreateReleaseRequest, act
     source.kind === 'slug'
       ? planBuildRelease(app, await requireSlugForRelease(app, source.slugId), 'deploy', request.description)
       : planRollback(app, await requireReleaseById(app, source.releaseId));
-  return recordRelease(app, plan, actor);
+  return recordRelease(app, plan, actor, id);
+};
+
+/**
+ * The release an earlier attempt recorded under this fixed id, if any, with its rollout started in case
+ * that attempt died before starting it (executions are named after releases: it never runs twice).
+ */
+export const findRecordedRelease = async (app: App, id: string): Promise<Release | undefined> => {
+  const recorded = await findReleaseById(app.id, id);
+  if (recorded?.status === 'queued') await startRollout(recorded);
+  return recorded;
 };
 
 /**
@@ -43,9 +59,15 @@ export const recordRelease = async (
   app: App,
   plan: ReleasePlan,
   actor: Actor,
-  /** Fixed in advance by callers that must find this very release again after a crash (auto-release). */
-  id: string = randomUUID(),
+  /**
+   * Fixed in advance by callers that must find this very release again after a crash (Idempotency-Key,
+   * promotion targets, auto-release): if it is already recorded, that release is the answer.
+   */
+  fixedId?: string,
 ): Promise<Release> => {
+  const recorded = fixedId === undefined ? undefined : await findRecordedRelease(app, fixedId);
+  if (recorded) return recorded;
+  const id = fixedId ?? randomUUID();
   for (let attempt = 1; attempt <= MAX_VERSION_CLAIMS; attempt++) {
     const latest = await findLatestRelease(app.id);
     const at = new Date().toISOString();

@@ -58,17 +58,24 @@ export const findEntityById = async <T>(id: string, kind: string): Promise<T | u
   return item ? entityOf<T>(item) : undefined;
 };
 
-/**
- * Writes `item` only where no item has its key: the one way Slipway claims a name, a version slot or a
- * once-only marker. False when the key was taken already, which callers turn into their own answer.
- */
-export const putIfAbsent = async (item: Record<string, unknown>): Promise<boolean> => {
-  const { client, tableName } = getStore();
+/** Runs a conditional write: true if it was made, false if its condition did not hold. */
+export const whenConditionHolds = async (send: () => Promise<unknown>): Promise<boolean> => {
   try {
-    await client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await send();
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
     throw error;
   }
+};
+
+/**
+ * Writes `item` only where no item has its key: the one way Slipway claims a name, a version slot or a
+ * once-only marker. False when the key was taken already, which callers turn into their own answer.
+ */
+export const putIfAbsent = (item: Record<string, unknown>): Promise<boolean> => {
+  const { client, tableName } = getStore();
+  return whenConditionHolds(() =>
+    client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
+  );
 };

@@ -1,28 +1,96 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Promotion } from '../domain/promotion';
-import { entityOf, getStore } from './client';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Lease } from '../domain/lease';
+import type { PromotionRecord } from '../domain/promotion';
+import { entityOf, getStore, whenConditionHolds } from './client';
 
 const promotionKey = (id: string) => ({ pk: `PROMOTION#${id}`, sk: 'PROMOTION' });
 
-const promotionItem = (promotion: Promotion) => ({ ...promotionKey(promotion.id), type: 'pipeline_promotion', ...promotion });
+/** Promotions with targets still to be released sit in this sparse gsi2 partition, for the reconciler. */
+const OPEN_PROMOTIONS = 'OPEN_PROMOTIONS';
 
-export const insertPromotion = async (promotion: Promotion): Promise<void> => {
+const openIndexOf = (promotion: PromotionRecord) =>
+  promotion.lease === null ? {} : { gsi2pk: OPEN_PROMOTIONS, gsi2sk: `${promotion.created_at}#${promotion.id}` };
+
+const promotionItem = (promotion: PromotionRecord) => ({
+  ...promotionKey(promotion.id),
+  type: 'pipeline_promotion',
+  ...openIndexOf(promotion),
+  ...promotion,
+});
+
+/** Records of earlier releases carry no lease: they were written whole, by one request. */
+const recordOf = (item: Record<string, unknown>): PromotionRecord => {
+  const record = entityOf<PromotionRecord>(item);
+  return { ...record, lease: record.lease ?? null };
+};
+
+export const insertPromotion = async (promotion: PromotionRecord): Promise<void> => {
   const { client, tableName } = getStore();
   await client.send(
     new PutCommand({ TableName: tableName, Item: promotionItem(promotion), ConditionExpression: 'attribute_not_exists(pk)' }),
   );
 };
 
-/** Replaces the record with its outcome; only the promotion's own request ever writes it, so no race to guard. */
-export const saveSettledPromotion = async (promotion: Promotion): Promise<void> => {
+/**
+ * Saves the progress of whoever holds the promotion's lease (`holder`); false if the lease was taken over
+ * meanwhile, so a holder whose time ran out cannot overwrite its successor's work.
+ */
+export const savePromotionProgress = (promotion: PromotionRecord, holder: string): Promise<boolean> => {
   const { client, tableName } = getStore();
-  await client.send(
-    new PutCommand({ TableName: tableName, Item: promotionItem(promotion), ConditionExpression: 'attribute_exists(pk)' }),
+  return whenConditionHolds(() =>
+    client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: promotionItem(promotion),
+        ConditionExpression: '#lease.#holder = :holder',
+        ExpressionAttributeNames: { '#lease': 'lease', '#holder': 'holder' },
+        ExpressionAttributeValues: { ':holder': holder },
+      }),
+    ),
   );
 };
 
-export const findPromotion = async (id: string): Promise<Promotion | undefined> => {
+/** Takes over the lease `seen` on an open promotion; of several contenders exactly one wins. */
+export const takeOverPromotionLease = (promotion: PromotionRecord & { lease: Lease }, lease: Lease): Promise<boolean> => {
+  const { client, tableName } = getStore();
+  return whenConditionHolds(() =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: promotionKey(promotion.id),
+        UpdateExpression: 'SET #lease = :lease',
+        ConditionExpression: '#lease.#holder = :holder AND #lease.#until = :until',
+        ExpressionAttributeNames: { '#lease': 'lease', '#holder': 'holder', '#until': 'until' },
+        ExpressionAttributeValues: { ':lease': lease, ':holder': promotion.lease.holder, ':until': promotion.lease.until },
+      }),
+    ),
+  );
+};
+
+export const findPromotion = async (id: string): Promise<PromotionRecord | undefined> => {
   const { client, tableName } = getStore();
   const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: promotionKey(id), ConsistentRead: true }));
-  return Item ? entityOf<Promotion>(Item) : undefined;
+  return Item ? recordOf(Item) : undefined;
+};
+
+/** Ids of promotions with targets still to be released, oldest first (gsi2 is eventually consistent). */
+export const listOpenPromotionIds = async (): Promise<string[]> => {
+  const { client, tableName } = getStore();
+  const ids: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :open',
+        ExpressionAttributeValues: { ':open': OPEN_PROMOTIONS },
+        ProjectionExpression: 'id',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    ids.push(...(page.Items ?? []).map((item) => String(item.id)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return ids;
 };

@@ -21,11 +21,16 @@
  *   APP#{appId}        AUTOREL#{buildId}           claim on a build's single auto-release: fixes the release
  *                                                  id and holds a lease so a retry can roll a crash forward
  *   PIPELINES          PIPELINE#{name}             pipeline (create = conditional put on the name)
- *   PROMOTION#{id}     PROMOTION                   pipeline promotion and its per-target outcome
+ *   PROMOTION#{id}     PROMOTION                   pipeline promotion: per target the release it got (its id
+ *                                                  derived from promotion and app) or why none; while targets
+ *                                                  remain to be released it holds a lease and sits in the sparse
+ *                                                  gsi2pk OPEN_PROMOTIONS (gsi2sk {created_at}#{id}) for the reconciler
  *   APIKEY#{sha256}    APIKEY                      API key: its hash and grants, never the key; gsi2pk APIKEYS
  *                                                  lists keys (and finds one by id); never on gsi1, so that
  *                                                  IAM can keep every function but the key routes' off them
- *   IDEMPOTENCY        slipway#{sha256 of scope}   Powertools idempotency record (no `type`), TTL `expiration`
+ *   IDEMPOTENCY#{h}    IDEMPOTENCY                 Idempotency-Key record, h = sha256 of (caller, route, resource,
+ *                                                  key): request hash, the id fixed for what it makes, status,
+ *                                                  lease; TTL `expiration`
  *   …                  …                           gsi1pk ID#{id} finds any resource by id alone
  */
 export const TABLE_KEYS = {

@@ -63,11 +63,27 @@ describe('releases store', () => {
 
   it('takes a slot already holding its own release as claimed (a put whose answer was lost)', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [stored(1)] });
+    dynamo.on(QueryCommand, { IndexName: 'lsi1' }).resolves({ Items: [] });
     dynamo.on(PutCommand).rejects(conditionFailed());
     dynamo.on(GetCommand).resolves({ Item: { ...stored(2), id: 'mine' } });
     const release = await recordRelease(app, plan, actor, 'mine');
     expect(release).toMatchObject({ id: 'mine', version: 2 });
     expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
+  });
+
+  it('answers a fixed id that is already recorded with that release, claiming no version', async () => {
+    dynamo.on(QueryCommand, { IndexName: 'lsi1' }).resolves({ Items: [{ ...stored(3), id: 'mine', status: 'succeeded' }] });
+    const release = await recordRelease(app, plan, actor, 'mine');
+    expect(release).toMatchObject({ id: 'mine', version: 3 });
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('looks no id up when none is fixed', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [stored(1)] });
+    dynamo.on(PutCommand).resolves({});
+    await recordRelease(app, plan, actor);
+    expect(dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input.IndexName)).toEqual([undefined]);
   });
 
   it('pages from just after the cursor and asks for one extra item to know whether more exist', async () => {

@@ -80,6 +80,7 @@ describe('Idempotency-Key on POST /apps/{app}/releases', () => {
     const concurrent = await createWithKey('idem-flight', key, { slug: builds[0] });
     expect(concurrent.status).toBe(409);
     expect(concurrent.body.error.code).toBe('idempotency_key_in_flight');
+    expect(concurrent.headers.get('retry-after')).toBe('1');
 
     hold.release();
     const first = await pending;

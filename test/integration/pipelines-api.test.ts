@@ -1,9 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { handler as reconcile } from '../../functions/rollout-reconcile';
+import { lambdaContext } from '../../local/lambda-context';
+import type { App } from '../../shared/domain/model';
+import type { Principal } from '../../shared/domain/access';
+import { planPromotion, targetReleaseIdOf } from '../../shared/domain/promotion';
+import { requireApp } from '../../shared/operations/apps';
+import { recordRelease, requireRelease } from '../../shared/operations/releases';
+import { insertPromotion } from '../../shared/store/promotions-store';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 let slipway: TestSlipway;
 beforeAll(async () => {
-  slipway = await startTestSlipway();
+  // Real rollouts, fast: a promotion's source must have succeeded, and its targets' statuses follow their rollouts.
+  slipway = await startTestSlipway({ rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5 } } });
 });
 afterAll(() => slipway.close());
 
@@ -27,6 +37,18 @@ const releasesOf = async (app: string) => (await slipway.call('GET', `/apps/${ap
 
 const postStatus = (app: string, release: string, context: string, state: string) =>
   slipway.call('POST', `/apps/${app}/releases/${release}/statuses`, { body: { context, name: context, state } });
+
+/** Releases the build and waits for its rollout to end; returns the release as it then stands. */
+const releaseSettled = async (app: string, slug: string | undefined) => {
+  const created = await slipway.call('POST', `/apps/${app}/releases`, { body: { slug } });
+  expect(created.status).toBe(201);
+  return settledRelease(app, created.body.id);
+};
+
+const settledRelease = async (app: string, id: string) => {
+  await slipway.rollouts?.stepFunctions.finished(id);
+  return (await slipway.call('GET', `/apps/${app}/releases/${id}`)).body as Record<string, any>;
+};
 
 /** A pipeline with one app per given stage; each app gets one succeeded build. */
 const pipelineWith = async (stages: Record<string, string[]>, contexts: Record<string, string[]> = {}) => {
@@ -198,8 +220,8 @@ describe('promotions', () => {
     );
     const dev = apps.dev?.name as string;
     const stg = apps.stg?.name as string;
-    const devRelease = await slipway.call('POST', `/apps/${dev}/releases`, { body: { slug: apps.dev?.build } });
-    expect(devRelease.status).toBe(201);
+    const devRelease = { body: await releaseSettled(dev, apps.dev?.build) };
+    expect(devRelease.body.status).toBe('succeeded');
     await postStatus(dev, devRelease.body.id, 'ci/unit', 'success');
 
     const toStaging = await slipway.call('POST', '/pipeline-promotions', {
@@ -210,11 +232,15 @@ describe('promotions', () => {
     expect(toStaging.body).toMatchObject({
       pipeline: { id: pipeline.id, name: pipeline.name },
       source: { app: { name: dev }, release: { id: devRelease.body.id, version: 1 } },
-      targets: [{ app: { name: stg }, status: 'succeeded', error_message: null, release: { version: 1 } }],
-      status: 'completed',
+      targets: [{ app: { name: stg }, status: 'pending', error_message: null, release: { version: 1 } }],
+      status: 'pending',
       safe: true,
     });
-    const [stagingRelease] = await releasesOf(stg);
+    const stagingRelease = await settledRelease(stg, toStaging.body.targets[0].release.id);
+    expect((await slipway.call('GET', `/pipeline-promotions/${toStaging.body.id}`)).body).toMatchObject({
+      targets: [{ status: 'succeeded', error_message: null }],
+      status: 'succeeded',
+    });
     expect(stagingRelease).toMatchObject({
       id: toStaging.body.targets[0].release.id,
       slug: { id: apps.dev?.build },
@@ -235,14 +261,15 @@ describe('promotions', () => {
       body: { pipeline: { name: pipeline.name }, source: { app: { id: stg }, release: { id: stagingRelease?.id } }, targets: [{ app: { name: apps.eu?.name } }, { app: { name: apps.us?.name } }] },
     });
     expect(toProduction.status).toBe(201);
-    expect(toProduction.body.targets.map((target: { status: string }) => target.status)).toEqual(['succeeded', 'succeeded']);
+    for (const target of toProduction.body.targets) await settledRelease(target.app.name, target.release.id);
     for (const target of ['eu', 'us']) {
       const releases = await releasesOf(apps[target]?.name as string);
       expect(releases).toHaveLength(1);
       expect(releases[0]).toMatchObject({ slug: { id: apps.dev?.build }, trigger: 'promotion', description: `Promotion of ${stg} v1` });
     }
     const fetched = await slipway.call('GET', `/pipeline-promotions/${toProduction.body.id}`);
-    expect(fetched.body).toEqual(toProduction.body);
+    expect(fetched.body).toMatchObject({ id: toProduction.body.id, status: 'succeeded' });
+    expect(fetched.body.targets.map((target: { status: string }) => target.status)).toEqual(['succeeded', 'succeeded']);
     expect((await slipway.call('GET', '/pipeline-promotions/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 
@@ -252,7 +279,7 @@ describe('promotions', () => {
       { a: ['ci/unit', 'ci/lint'], b: ['qa/e2e'] },
     );
     const dev = apps.dev?.name as string;
-    const release = await slipway.call('POST', `/apps/${dev}/releases`, { body: { slug: apps.dev?.build } });
+    const release = { body: await releaseSettled(dev, apps.dev?.build) };
     await postStatus(dev, release.body.id, 'ci/unit', 'failure');
     await postStatus(dev, release.body.id, 'qa/e2e', 'success');
     const body = {
@@ -280,7 +307,9 @@ describe('promotions', () => {
     const loose = unique('loose');
     await seedApp(slipway, loose, 0);
     const rev = apps.rev?.name as string;
-    const release = await slipway.call('POST', `/apps/${rev}/releases`, { body: { slug: apps.rev?.build } });
+    // Its only release fails, so it has no current release to promote either.
+    slipway.rollouts?.ecs.setServiceHealth('local', `${rev}-svc`, false);
+    const release = { body: await releaseSettled(rev, apps.rev?.build) };
     const promote = (override: Record<string, unknown>) =>
       slipway.call('POST', '/pipeline-promotions', {
         body: {
@@ -323,7 +352,7 @@ describe('promotions', () => {
   it('lets a pipeline key promote within its apps only, and never a developer key', async () => {
     const { pipeline, apps } = await pipelineWith({ development: ['dev'], staging: ['stg'] });
     const dev = apps.dev?.name as string;
-    const release = await slipway.call('POST', `/apps/${dev}/releases`, { body: { slug: apps.dev?.build } });
+    const release = { body: await releaseSettled(dev, apps.dev?.build) };
     const body = {
       pipeline: { name: pipeline.name },
       source: { app: { name: dev }, release: { id: release.body.id } },
@@ -344,7 +373,7 @@ describe('promotions', () => {
     const { pipeline, apps } = await pipelineWith({ development: ['idem-dev'], staging: ['idem-stg'] });
     const dev = apps['idem-dev']?.name as string;
     const stg = apps['idem-stg']?.name as string;
-    const source = await slipway.call('POST', `/apps/${dev}/releases`, { body: { slug: apps['idem-dev']?.build } });
+    const source = { body: await releaseSettled(dev, apps['idem-dev']?.build) };
     const body = { pipeline: { id: pipeline.id }, source: { app: { name: dev }, release: { id: source.body.id } }, targets: [{ app: { name: stg } }] };
     const headers = { 'idempotency-key': `promote-${source.body.id}` };
 
@@ -359,5 +388,82 @@ describe('promotions', () => {
     expect(otherBody.status).toBe(422);
     expect(otherBody.body.error.code).toBe('idempotency_key_mismatch');
     expect(await releasesOf(stg)).toHaveLength(1);
+  });
+
+  it('refuses to promote a release that has not succeeded (409) and releases nothing', async () => {
+    const { pipeline, apps } = await pipelineWith({ development: ['dev'], staging: ['stg'] });
+    const dev = apps.dev?.name as string;
+    const stg = apps.stg?.name as string;
+    const ecs = slipway.rollouts?.ecs;
+    ecs?.setServiceHealth('local', `${dev}-svc`, false);
+    const failed = await releaseSettled(dev, apps.dev?.build);
+    ecs?.setServiceHealth('local', `${dev}-svc`, true);
+    const queued = await slipway.call('POST', `/apps/${dev}/releases`, { body: { slug: apps.dev?.build } });
+    for (const release of [failed, queued.body]) {
+      const refused = await slipway.call('POST', '/pipeline-promotions', {
+        body: { pipeline: { id: pipeline.id }, source: { app: { name: dev }, release: { id: release.id } }, targets: [{ app: { name: stg } }] },
+      });
+      expect([refused.status, refused.body.error.code]).toEqual([409, 'source_release_not_succeeded']);
+      expect(refused.body.error.details).toMatchObject({ release_version: release.version });
+    }
+    expect(failed.status).toBe('failed');
+    expect(await releasesOf(stg)).toEqual([]);
+  });
+
+  it('reports a target whose rollout fails as failed, with the reason, and the promotion as partially failed', async () => {
+    const { pipeline, apps } = await pipelineWith({ development: ['dev'], production: ['eu', 'us'] });
+    const dev = apps.dev?.name as string;
+    const source = await releaseSettled(dev, apps.dev?.build);
+    slipway.rollouts?.ecs.setServiceHealth('local', `${apps.us?.name}-svc`, false);
+    const promoted = await slipway.call('POST', '/pipeline-promotions', {
+      body: { pipeline: { id: pipeline.id }, source: { app: { name: dev }, release: { id: source.id } }, targets: [{ app: { name: apps.eu?.name } }, { app: { name: apps.us?.name } }] },
+    });
+    expect(promoted.status).toBe(201);
+    for (const target of promoted.body.targets) await settledRelease(target.app.name, target.release.id);
+
+    const fetched = (await slipway.call('GET', `/pipeline-promotions/${promoted.body.id}`)).body;
+    expect(fetched.status).toBe('partially_failed');
+    expect(fetched.targets[0]).toMatchObject({ app: { name: apps.eu?.name }, status: 'succeeded', error_message: null });
+    expect(fetched.targets[1]).toMatchObject({ app: { name: apps.us?.name }, status: 'failed' });
+    expect(fetched.targets[1].error_message).toMatch(/^Release v1 failed/);
+  });
+
+  it('has the reconciler carry a promotion cut short by a crash to its end, releasing no target twice', async () => {
+    const unscopedAdmin: Principal = { keyId: 'test', role: 'admin', apps: null, email: 'admin@example.com' };
+    const { pipeline, apps } = await pipelineWith({ development: ['dev'], staging: ['a', 'b'] });
+    const source = await releaseSettled(apps.dev?.name as string, apps.dev?.build);
+    const [devApp, appA, appB] = await Promise.all(['dev', 'a', 'b'].map((role) => requireApp(apps[role]?.name as string, unscopedAdmin)));
+    // What a promotion request leaves when its process dies after releasing target a: an open record whose
+    // lease belongs to a process that is gone, and a's release under the id derived for it.
+    const id = randomUUID();
+    const sourceRelease = await requireRelease(devApp as App, String(source.version));
+    const releasedBeforeCrash = await recordRelease(appA as App, planPromotion(sourceRelease), { id: 'k', email: 'ci@example.com' }, targetReleaseIdOf(id, (appA as App).id));
+    const at = new Date().toISOString();
+    await insertPromotion({
+      id,
+      pipeline: { id: pipeline.id, name: pipeline.name },
+      source: { app: { id: source.app.id, name: source.app.name }, release: { id: source.id, version: source.version } },
+      targets: [appA, appB].map((app) => ({ app: { id: (app as App).id, name: (app as App).name }, release: null, error_message: null })),
+      safe: true,
+      user: { id: 'k', email: 'ci@example.com' },
+      created_at: at,
+      updated_at: at,
+      lease: { holder: 'a-process-that-died', until: Date.now() + 60_000 },
+    });
+    expect((await slipway.call('GET', `/pipeline-promotions/${id}`)).body).toMatchObject({
+      status: 'pending',
+      targets: [{ release: null, status: 'pending' }, { release: null, status: 'pending' }],
+    });
+
+    await reconcile({}, lambdaContext('rollout-reconcile'));
+    await reconcile({}, lambdaContext('rollout-reconcile'));
+    const carried = (await slipway.call('GET', `/pipeline-promotions/${id}`)).body;
+    expect(carried.targets[0].release.id).toBe(releasedBeforeCrash.id);
+    for (const target of carried.targets) await settledRelease(target.app.name, target.release.id);
+    expect((await slipway.call('GET', `/pipeline-promotions/${id}`)).body).toMatchObject({
+      status: 'succeeded',
+      targets: [{ status: 'succeeded' }, { status: 'succeeded' }],
+    });
+    for (const app of [appA, appB]) expect(await releasesOf((app as App).name)).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as reconcileQueues } from '../../functions/rollout-reconcile';
+import { lambdaContext } from '../../local/lambda-context';
 import { getRolloutLock } from '../../shared/rollout/rollout-store';
 import { createSfnClient } from '../../shared/rollout/sfn';
 import { claimReleaseVersion } from '../../shared/store/releases-store';
@@ -55,7 +56,7 @@ describe('the rollout queue', () => {
     const stranded = await strandedRelease(app, builds[0]!);
     expect(await read('lonely', stranded.id)).toMatchObject({ status: 'queued' });
 
-    await reconcileQueues();
+    await reconcileQueues({}, lambdaContext('rollout-reconcile'));
 
     expect((await rollouts().stepFunctions.finished(stranded.id)).status).toBe('SUCCEEDED');
     expect(await read('lonely', stranded.id)).toMatchObject({ status: 'succeeded', current: true });

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { StatusCheck } from '../../shared/domain/model';
+import type { ReleaseStatus, StatusCheck } from '../../shared/domain/model';
 import { directReleaseRefusal, nextStageOf, upstreamStageOf, type PipelineCoupling, type Stage } from '../../shared/domain/pipeline';
 import {
   assertPromotionTargets,
   assertSafePromotion,
   assertSourceInPipeline,
   planPromotion,
+  assertPromotableSource,
   promotionStatusOf,
-  settleTargets,
+  targetReleaseIdOf,
   unsafeTargetOf,
+  viewPromotion,
+  type PromotionRecord,
 } from '../../shared/domain/promotion';
 import { releaseFixture } from '../support/fixtures';
 
@@ -168,25 +171,77 @@ describe('safe promotions', () => {
     });
   });
 
-  it('records per target the release it got or why it got none', () => {
-    const pending = (name: string) => ({ app: { id: name, name }, release: null, status: 'pending' as const, error_message: null });
-    const settled = settleTargets(
-      [pending('a'), pending('b')],
-      [
-        { status: 'fulfilled', value: { id: 'r9', version: 9 } },
-        { status: 'rejected', reason: new Error('Too many concurrent releases to b; retry shortly.') },
-      ],
-    );
-    expect(settled).toEqual([
-      { app: { id: 'a', name: 'a' }, release: { id: 'r9', version: 9 }, status: 'succeeded', error_message: null },
-      { app: { id: 'b', name: 'b' }, release: null, status: 'failed', error_message: 'Too many concurrent releases to b; retry shortly.' },
+  it('follows each target release to the end of its rollout, and sums the targets up', () => {
+    const record: PromotionRecord = {
+      id: '6a0d3f5e-8b1c-4c57-9d2e-1f0a2b3c4d5e',
+      pipeline: PIPELINE,
+      source: { app: { id: 'dev', name: 'dev' }, release: { id: 'r1', version: 1 } },
+      targets: ['a', 'b', 'c'].map((name, index) => ({ app: { id: name, name }, release: { id: `r-${name}`, version: index + 1 }, error_message: null })),
+      safe: true,
+      user: { id: 'u', email: 'u@example.com' },
+      created_at: '2026-11-30T00:00:00.000Z',
+      updated_at: '2026-11-30T00:00:00.000Z',
+      lease: null,
+    };
+    const release = (status: ReleaseStatus, message: string | null = null) => ({
+      status,
+      version: 1,
+      rollout: { desired: 3, running_new: 0, failed_tasks: 3, message },
+    });
+
+    const rolling = viewPromotion(record, [release('succeeded'), release('pending'), release('queued')]);
+    expect(rolling.targets.map((target) => target.status)).toEqual(['succeeded', 'pending', 'pending']);
+    expect(rolling.status).toBe('pending');
+    expect(rolling).not.toHaveProperty('lease');
+
+    const ended = viewPromotion(record, [release('succeeded'), release('failed', 'circuit breaker tripped'), release('unknown')]);
+    expect(ended.targets.map((target) => [target.status, target.error_message])).toEqual([
+      ['succeeded', null],
+      ['failed', 'Release v1 failed: circuit breaker tripped'],
+      ['failed', 'Release v1 ended with its outcome unknown'],
     ]);
-    expect(promotionStatusOf(settled)).toBe('failed');
+    expect(ended.status).toBe('partially_failed');
   });
 
-  it('settles a promotion from its targets', () => {
+  it('reports a target that could not be released as failed, and one not yet dispatched as pending', () => {
+    const target = (error_message: string | null) => ({ app: { id: 'a', name: 'a' }, release: null, error_message });
     expect(promotionStatusOf([{ status: 'succeeded' }, { status: 'pending' }])).toBe('pending');
-    expect(promotionStatusOf([{ status: 'succeeded' }, { status: 'failed' }])).toBe('failed');
-    expect(promotionStatusOf([{ status: 'succeeded' }, { status: 'succeeded' }])).toBe('completed');
+    expect(promotionStatusOf([{ status: 'succeeded' }, { status: 'succeeded' }])).toBe('succeeded');
+    expect(promotionStatusOf([{ status: 'failed' }, { status: 'failed' }])).toBe('failed');
+    const view = (error: string | null) =>
+      viewPromotion(
+        {
+          id: 'p',
+          pipeline: PIPELINE,
+          source: { app: { id: 'dev', name: 'dev' }, release: { id: 'r1', version: 1 } },
+          targets: [target(error)],
+          safe: true,
+          user: { id: 'u', email: 'u@example.com' },
+          created_at: '',
+          updated_at: '',
+          lease: null,
+        },
+        [undefined],
+      );
+    expect(view('Too many concurrent releases to a; retry shortly.')).toMatchObject({ status: 'failed', targets: [{ status: 'failed' }] });
+    expect(view(null)).toMatchObject({ status: 'pending', targets: [{ status: 'pending', error_message: null }] });
+  });
+
+  it('refuses to promote a release that has not succeeded', () => {
+    for (const status of ['queued', 'pending', 'failed', 'unknown'] as const) {
+      expect(() => assertPromotableSource(releaseFixture({ status, version: 4 }))).toThrow(
+        expect.objectContaining({ kind: 'conflict', code: 'source_release_not_succeeded' }),
+      );
+    }
+    expect(() => assertPromotableSource(releaseFixture({ status: 'succeeded' }))).not.toThrow();
+  });
+
+  it('names each target release after the promotion and the app, the same every time', () => {
+    const promotion = '6a0d3f5e-8b1c-4c57-9d2e-1f0a2b3c4d5e';
+    const id = targetReleaseIdOf(promotion, 'app-1');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(targetReleaseIdOf(promotion, 'app-1')).toBe(id);
+    expect(targetReleaseIdOf(promotion, 'app-2')).not.toBe(id);
+    expect(targetReleaseIdOf('0b7e8f4c-1d2a-4e3b-8c5d-6e7f8a9b0c1d', 'app-1')).not.toBe(id);
   });
 });

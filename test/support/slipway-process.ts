@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runningEndpoint } from '../../local/endpoint-file';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX_CLI = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+const START_TIMEOUT_MS = 45_000;
+
+/** `npm start` as a child process in its own process group, so a test can kill -9 all of it at once. */
+export type SlipwayProcess = {
+  url: string;
+  /** Printed by the first start on a fresh data dir only (`fresh`). */
+  adminKey: string | null;
+  /** SIGKILL to the whole process group (tsx and the server it runs), then waits until the server is gone. */
+  kill9: () => Promise<void>;
+};
+
+const waitFor = async (condition: () => boolean, child: ChildProcess, what: string, output: () => string): Promise<void> => {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!condition()) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`Slipway exited before ${what}:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`Slipway did not reach ${what} in time:\n${output()}`);
+    await sleep(25);
+  }
+};
+
+export const startSlipwayProcess = async (dataDir: string, options: { fresh: boolean }): Promise<SlipwayProcess> => {
+  const child = spawn(process.execPath, [TSX_CLI, 'local/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: '0', SLIPWAY_DATA_DIR: dataDir, SLIPWAY_LOG_LEVEL: 'ERROR' },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const listening = () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+  await waitFor(() => listening() !== undefined, child, 'listening', () => output);
+  // The first start prints its admin key just after it says where it listens.
+  if (options.fresh) await waitFor(() => /slw_\S+/.test(output), child, 'printing its admin key', () => output);
+  return {
+    url: listening() as string,
+    adminKey: /slw_\S+/.exec(output)?.[0] ?? null,
+    kill9: async () => {
+      const exited = once(child, 'exit');
+      process.kill(-(child.pid as number), 'SIGKILL');
+      await exited;
+      // The server's own process is a grandchild: wait until it, too, is gone and its data dir is free.
+      while (await runningEndpoint(dataDir)) await sleep(25);
+    },
+  };
+};
