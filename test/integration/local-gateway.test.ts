@@ -1,7 +1,7 @@
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorResponse } from '../../shared/api/common';
-import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
+import { seedApp, settleAsSucceeded, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /** Limits and media types as a client meets them, and the keep-alive connection surviving each refusal. */
 
@@ -110,6 +110,7 @@ describe('request bodies', () => {
     await slipway.call('POST', '/pipeline-couplings', { body: { pipeline: 'form-pipe', app: 'form-dev', stage: 'development' } });
     await slipway.call('POST', '/pipeline-couplings', { body: { pipeline: 'form-pipe', app: 'form-stg', stage: 'staging' } });
     const release = await slipway.call('POST', '/apps/form-dev/releases', { body: { slug: builds[0] } });
+    await settleAsSucceeded(release.body);
     const promotion = await send('POST', '/pipeline-promotions', {
       body: `pipeline[name]=form-pipe&source[app][name]=form-dev&source[release][id]=${release.body.id}&targets[0][app][name]=form-stg&safe=false`,
       headers: form,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
+import { seedApp, settleAsSucceeded, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /** A key limited to app `web` must learn nothing of app `secret`: not its id, not its name, not that it exists. */
 
@@ -17,6 +17,7 @@ beforeAll(async () => {
   await slipway.call('POST', '/pipeline-couplings', { body: { pipeline: 'shared-pipe', app: 'web', stage: 'development' } });
   await slipway.call('POST', '/pipeline-couplings', { body: { pipeline: 'shared-pipe', app: 'secret', stage: 'staging' } });
   const release = await slipway.call('POST', '/apps/web/releases', { body: { slug: web.builds[0] } });
+  await settleAsSucceeded(release.body);
   const promotion = await slipway.call('POST', '/pipeline-promotions', {
     body: {
       pipeline: { name: 'shared-pipe' },

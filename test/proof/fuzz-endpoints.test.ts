@@ -3,9 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorResponse } from '../../shared/api/common';
 import type { Release } from '../../shared/domain/model';
 import { ROUTES, routeKeyOf, type Route } from '../../shared/http/routes';
-import { rolloutInputOf } from '../../shared/rollout/start-rollout';
-import { finishRollout } from '../../shared/rollout/steps';
-import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
+import { seedApp, settleAsSucceeded, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 import { countByType } from '../support/table-census';
 
 /**
@@ -41,11 +39,7 @@ beforeAll(async () => {
   const release = await created('POST', '/apps/fuzz-target/releases', { slug: builds[0] });
   // Rollouts are off here (their background writes would blur the census): the release ends as its
   // rollout's Finish step ends a completed deployment, so it may be promoted.
-  await finishRollout({
-    rollout: rolloutInputOf(release as Pick<Release, 'id' | 'version' | 'app'>),
-    stateMachineArn: 'arn:aws:states:local:000000000000:stateMachine:unused',
-    result: { outcome: 'COMPLETED', reason: null },
-  });
+  await settleAsSucceeded(release as Pick<Release, 'id' | 'version' | 'app'>);
   await created('POST', `/apps/fuzz-target/releases/${release.id}/statuses`, { context: 'ci/test', name: 'CI', state: 'success' });
   const pipeline = await created('POST', '/pipelines', { name: 'fuzz-pipe' });
   const coupling = await created('POST', '/pipeline-couplings', { pipeline: 'fuzz-pipe', app: 'fuzz-target', stage: 'review' });

@@ -2,6 +2,9 @@ import type { Role } from '../../shared/domain/access';
 import { createApiKey } from '../../shared/operations/api-keys';
 import type { LocalRolloutOptions } from '../../local/rollout-runtime';
 import { startLocalSlipway, type LocalSlipway } from '../../local/slipway';
+import type { Release } from '../../shared/domain/model';
+import { rolloutInputOf } from '../../shared/rollout/start-rollout';
+import { finishRollout } from '../../shared/rollout/steps';
 
 export type ApiResponse<T = unknown> = { status: number; headers: Headers; body: T };
 
@@ -64,3 +67,14 @@ export const seedApp = async (slipway: TestSlipway, name: string, count = 2) => 
   }
   return { app: app.body, builds };
 };
+
+/**
+ * Settles a release the way its rollout's Finish step settles a completed deployment, for suites that run
+ * without rollouts (their background writes would blur what they measure) but need a succeeded release.
+ */
+export const settleAsSucceeded = (release: Pick<Release, 'id' | 'version' | 'app'>) =>
+  finishRollout({
+    rollout: rolloutInputOf(release),
+    stateMachineArn: 'arn:aws:states:local:000000000000:stateMachine:unused',
+    result: { outcome: 'COMPLETED', reason: null },
+  });
