@@ -9,7 +9,8 @@ import type {
 } from 'aws-lambda';
 import { MAX_BODY_BYTES } from '../shared/http/request';
 import { lambdaContext } from './lambda-context';
-import { PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type RouteKey } from '../shared/http/routes';
+import { errorBodyOf } from '../shared/api/common';
+import { PUBLIC_ROUTE_KEYS, matchRoute, routeKeyOf, type FunctionName, type RouteKey } from '../shared/http/routes';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 export type Authorizer = (
@@ -19,18 +20,11 @@ export type Authorizer = (
 /**
  * A local stand-in for API Gateway's HTTP API: matches the request against the same route table the
  * CDK stack deploys, runs the same Lambda authorizer, then calls the same handler with a payload-v2 event.
+ * A request no route takes goes, as in AWS, to the $default route (the openapi function), which refuses it.
  */
-type CompiledRoute = { key: RouteKey; method: string; fn: FunctionName; pattern: RegExp; names: string[] };
+type Target = { key: RouteKey | '$default'; fn: FunctionName; names: string[]; values: string[] };
 
-const compile = (): CompiledRoute[] =>
-  ROUTES.map((route) => {
-    const names: string[] = [];
-    const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-      names.push(name);
-      return '([^/]+)';
-    });
-    return { key: routeKeyOf(route), method: route.method, fn: route.fn, pattern: new RegExp(`^${source}$`), names };
-  });
+const DEFAULT_TARGET: Target = { key: '$default', fn: 'openapi', names: [], values: [] };
 
 const MAX_RAW_BYTES = MAX_BODY_BYTES * 4;
 
@@ -53,9 +47,9 @@ const queryParameters = (search: URLSearchParams): Record<string, string> | unde
 };
 
 /** Path parameters as API Gateway hands them over, decoded; undefined when the encoding is malformed. */
-const decodePathParameters = (names: string[], match: RegExpExecArray): Record<string, string> | undefined => {
+const decodePathParameters = (names: string[], values: string[]): Record<string, string> | undefined => {
   try {
-    return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]));
+    return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(values[index] ?? '')]));
   } catch {
     return undefined;
   }
@@ -70,32 +64,18 @@ export const createApiGateway = (options: {
   handlers: Record<FunctionName, HttpHandler>;
   authorizer: Authorizer;
 }): Server => {
-  const routes = compile();
   return createServer(async (request, response) => {
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = request.method ?? 'GET';
-      const matches = routes
-        .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
-        .filter((candidate) => candidate.match !== null);
-      const matched = matches.find((candidate) => candidate.route.method === method);
-      if (!matched?.match) {
-        const status = matches.length > 0 ? 405 : 404;
-        sendJson(response, status, {
-          error: {
-            code: status === 405 ? 'method_not_allowed' : 'route_not_found',
-            message: `No route ${method} ${url.pathname}.`,
-            details: status === 405 ? { allowed: matches.map((candidate) => candidate.route.method) } : {},
-          },
-        });
-        return;
-      }
-      const { route, match } = matched;
-      const pathParameters = decodePathParameters(route.names, match);
+      const found = matchRoute(method, url.pathname);
+      const route: Target =
+        found.kind === 'matched'
+          ? { key: routeKeyOf(found.route), fn: found.route.fn, names: found.names, values: found.values }
+          : DEFAULT_TARGET;
+      const pathParameters = decodePathParameters(route.names, route.values);
       if (!pathParameters) {
-        sendJson(response, 400, {
-          error: { code: 'invalid_path', message: `The path ${url.pathname} is not validly percent-encoded.`, details: {} },
-        });
+        sendJson(response, 400, errorBodyOf('invalid_path', `The path ${url.pathname} is not validly percent-encoded.`));
         return;
       }
       const body = await readBody(request);
@@ -133,7 +113,7 @@ export const createApiGateway = (options: {
         requestContext,
       };
       let authorizerContext: Record<string, unknown> | undefined;
-      if (!PUBLIC_ROUTE_KEYS.has(route.key)) {
+      if (route.key !== '$default' && !PUBLIC_ROUTE_KEYS.has(route.key)) {
         const verdict = await options.authorizer({
           ...common,
           type: 'REQUEST',

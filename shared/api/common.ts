@@ -21,9 +21,18 @@ export const ErrorResponse = z
       message: z.string(),
       details: z.record(z.string(), z.unknown()),
     }),
+    id: z.string().meta({ description: 'The same as error.code, where Heroku-style clients look for it.' }),
+    message: z.string().meta({ description: 'The same as error.message, where Heroku-style clients look for it.' }),
   })
   .meta({ id: 'Error' });
 export type ErrorResponse = z.infer<typeof ErrorResponse>;
+
+/** The one error shape of every refusal, with the reason also at the top level for Heroku and Akkeris clients. */
+export const errorBodyOf = (code: string, message: string, details: Record<string, unknown> = {}): ErrorResponse => ({
+  error: { code, message, details },
+  id: code,
+  message,
+});
 
 /** Optional short free text (descriptions, commit messages) with a ceiling so one item stays small. */
 export const shortText = (max: number) => z.string().max(max);
