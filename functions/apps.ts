@@ -1,5 +1,5 @@
 import { CreateAppRequest } from '../shared/api/apps';
-import { presentApp } from '../shared/api/presenters';
+import { presentApp, presentAppFeatures } from '../shared/api/presenters';
 import { authorize, mayAccessApp } from '../shared/domain/access';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
@@ -20,5 +20,10 @@ export const handler = httpFunction<'apps'>({
     const app = await requireApp(params.app ?? '');
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentApp(app) };
+  },
+  'GET /apps/{app}/features': async ({ params, principal }) => {
+    const app = await requireApp(params.app ?? '');
+    authorize(principal, 'read', app.name);
+    return { status: 200, body: presentAppFeatures(app) };
   },
 });

@@ -1,11 +1,13 @@
 import { CreateCouplingRequest, CreatePipelineRequest, CreatePromotionRequest } from '../shared/api/pipelines';
 import { presentCoupling, presentPipeline, presentPromotion } from '../shared/api/presenters';
 import { authorize } from '../shared/domain/access';
+import { stageSuccessors } from '../shared/domain/pipeline';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { idempotencyKeyOf, runOnce } from '../shared/idempotency/idempotency';
 import { requireApp } from '../shared/operations/apps';
 import {
+  assertNamedPairsAgree,
   coupleApp,
   createPipeline,
   getPipelineCouplings,
@@ -58,6 +60,7 @@ export const handler = httpFunction<'pipelines'>({
   },
   'POST /pipeline-promotions': async ({ body, headers, principal, context }) => {
     const request = parseInput(CreatePromotionRequest, body, 'body');
+    await assertNamedPairsAgree(request.named_pairs);
     // Pipeline tooling retries; a retried promotion must not release every target a second time.
     const outcome = await runOnce({
       key: idempotencyKeyOf(headers),
@@ -69,7 +72,7 @@ export const handler = httpFunction<'pipelines'>({
     const promotion = outcome.replayed ? await requirePromotion(outcome.id) : outcome.value;
     return {
       status: outcome.replayed ? 303 : 201,
-      body: presentPromotion(promotion),
+      body: presentPromotion(promotion, await requireApp(promotion.source.app.id)),
       headers: { location: `/pipeline-promotions/${promotion.id}` },
     };
   },
@@ -77,6 +80,10 @@ export const handler = httpFunction<'pipelines'>({
     authorize(principal, 'read');
     const promotion = await requirePromotion(params.promotion ?? '');
     authorize(principal, 'read', promotion.source.app.name);
-    return { status: 200, body: presentPromotion(promotion) };
+    return { status: 200, body: presentPromotion(promotion, await requireApp(promotion.source.app.id)) };
+  },
+  'GET /pipeline-stages': async ({ principal }) => {
+    authorize(principal, 'read');
+    return { status: 200, body: stageSuccessors() };
   },
 });

@@ -7,6 +7,7 @@ export const AppName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{2,62}$/, 'must be 3-63 characters: a lowercase letter, then lowercase letters, digits or dashes');
 export const AppRef = z.object({ id: Uuid, name: AppName }).meta({ id: 'AppRef' });
+export const NamedRef = z.object({ name: z.string() }).meta({ id: 'NamedRef' });
 export const HttpUrl = z
   .string()
   .max(2048)
