@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type Route, type RouteKey } from '../http/routes';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from '../idempotency/contract';
 import { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse } from './api-keys';
-import { AppFeatureResponse, AppResponse, CreateAppRequest } from './apps';
+import { AppDetailResponse, AppFeatureResponse, AppResponse, CreateAppRequest } from './apps';
 import { BuildResponse, CreateBuildRequest, ListBuildsQuery, UpdateBuildRequest } from './builds';
 import { ErrorResponse } from './common';
 import {
@@ -59,7 +59,10 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     also: { 409: 'An app with this name exists' },
   },
   'GET /apps': { summary: 'List the apps this key may see', success: { status: 200, description: 'Apps', schema: list(AppResponse) } },
-  'GET /apps/{app}': { summary: 'Get an app by name or id', success: { status: 200, description: 'The app', schema: AppResponse } },
+  'GET /apps/{app}': {
+    summary: 'Get an app by name or id, with what it runs now',
+    success: { status: 200, description: 'The app', schema: AppDetailResponse },
+  },
   'GET /apps/{app}/features': {
     summary: "An app's features (Akkeris compatibility: auto-release)",
     success: { status: 200, description: 'Features', schema: list(AppFeatureResponse) },

@@ -19,9 +19,11 @@ const IdOrName = z
 const ReferenceFields = z
   .strictObject({ id: IdOrName.optional(), name: AppName.optional() })
   .refine((reference) => reference.id !== undefined || reference.name !== undefined, { message: 'give id or name' })
-  .refine((reference) => reference.id === undefined || reference.name === undefined || !AppName.safeParse(reference.id).success || reference.id === reference.name, {
-    message: 'id and name name different things',
-  });
+  .refine(
+    (reference) =>
+      reference.id === undefined || reference.name === undefined || Uuid.safeParse(reference.id).success || reference.id === reference.name,
+    { message: 'id and name name different things' },
+  );
 
 export type NamedPair = { kind: 'app' | 'pipeline'; id: string; name: string };
 

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateAppRequest } from '../api/apps';
 import { notFound } from '../domain/errors';
-import type { App } from '../domain/model';
+import type { App, Build, Release } from '../domain/model';
 import { findAppById, findAppByName, insertApp, listApps } from '../store/apps-store';
+import { findBuild } from '../store/builds-store';
+import { findReleaseByVersion } from '../store/releases-store';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,3 +33,12 @@ export const requireApp = async (reference: string): Promise<App> => {
 };
 
 export const getApps = (): Promise<App[]> => listApps();
+
+/** What `GET /apps/{app}` adds for Akkeris' apps:info: the current release and the build it deployed. */
+export type CurrentDeployment = { release: Release; build: Build | undefined };
+
+export const findCurrentDeployment = async (app: App): Promise<CurrentDeployment | undefined> => {
+  if (app.current_release_version === null) return undefined;
+  const release = await findReleaseByVersion(app.id, app.current_release_version);
+  return release ? { release, build: await findBuild(app.id, release.slug.id) } : undefined;
+};

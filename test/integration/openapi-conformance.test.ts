@@ -54,9 +54,9 @@ describe('the OpenAPI document', () => {
     const check = conformanceCheckerFor(document);
     const seen = new Map<RouteKey, number[]>();
     const problems: string[] = [];
-    const call = async (route: RouteKey, path: string, options: Parameters<TestSlipway['call']>[2] = {}): Promise<ApiResponse> => {
+    const call = async (route: RouteKey, path: string, options: Parameters<TestSlipway['call']>[2] = {}): Promise<ApiResponse<{ id: string; key: string }>> => {
       const [method = '', template = ''] = route.split(' ');
-      const response = await slipway.call(method, path, options);
+      const response = await slipway.call<{ id: string; key: string }>(method, path, options);
       problems.push(...check(method, template, response));
       seen.set(route, [...(seen.get(route) ?? []), response.status]);
       return response;
