@@ -118,6 +118,9 @@ describe('the Akkeris CLI against Slipway', () => {
         const created = await quiet.call('POST', '/apps/old-app/releases', { body: { slug: build.body.id, description: `release ${version}` } });
         expect(created.status).toBe(201);
       }
+      const newest = await quiet.call<Release[]>('GET', '/apps/old-app/releases');
+      expect([newest.status, newest.body[0]?.version, newest.body.at(-1)?.version]).toEqual([200, 6, 105]);
+      expect(newest.headers.get('next-range')).toBe('version ..5; order=desc, max=100');
       const list = await quietCli.aka('releases', '-a', 'old-app');
       expect(list.match(/• v\d+/g)).toEqual(Array.from({ length: 10 }, (_, index) => `• v${96 + index}`));
       expect(await quietCli.aka('releases:info', '-a', 'old-app')).toMatch(/version\s+105\n/);
