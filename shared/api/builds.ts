@@ -47,8 +47,16 @@ export const UpdateBuildRequest = z
   .meta({ id: 'UpdateBuildRequest' });
 export type UpdateBuildRequest = z.infer<typeof UpdateBuildRequest>;
 
+export const DEFAULT_BUILD_PAGE = 100;
+
 export const ListBuildsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100).meta({ description: 'Oldest first; default 100.' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .meta({ description: `The oldest N builds. Without it, the newest ${DEFAULT_BUILD_PAGE}, oldest first.` }),
 });
 
 export const BuildResponse = z

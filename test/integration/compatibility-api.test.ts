@@ -51,6 +51,22 @@ describe('Heroku list ranges on releases', () => {
   });
 });
 
+describe('builds of a long-lived app', () => {
+  it('lists the newest 100 builds, oldest first, unless limit asks for the oldest', async () => {
+    await seedApp(slipway, 'many-builds', 0);
+    for (let index = 1; index <= 102; index++) {
+      await slipway.call('POST', '/apps/many-builds/builds', { body: { image: `registry.local/many:v${index}` } });
+    }
+    const imagesOf = (builds: { source_blob: { image: string } }[]) => builds.map((build) => build.source_blob.image.split(':')[1]);
+    const listed = (await slipway.call<{ created_at: string; source_blob: { image: string } }[]>('GET', '/apps/many-builds/builds')).body;
+    const newest = imagesOf(listed);
+    // Builds made in the same millisecond have no order between them, so only the ends are asserted.
+    expect([newest.length, newest.includes('v102'), newest.includes('v1')]).toEqual([100, true, false]);
+    expect(listed.map((build) => build.created_at)).toEqual(listed.map((build) => build.created_at).sort());
+    expect(imagesOf((await slipway.call('GET', '/apps/many-builds/builds?limit=2')).body)).toEqual(['v1', 'v2']);
+  });
+});
+
 describe('Akkeris shapes', () => {
   it('gives every refusal a top-level message and id beside the error object', async () => {
     const response = await slipway.call('GET', '/apps/no-such-app');
