@@ -1,9 +1,9 @@
 import { CreateAppRequest } from '../shared/api/apps';
-import { presentApp } from '../shared/api/presenters';
+import { presentApp, presentAppDetail, presentAppFeatures } from '../shared/api/presenters';
 import { authorize, mayAccessApp } from '../shared/domain/access';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
-import { createApp, getApps, requireApp } from '../shared/operations/apps';
+import { createApp, findCurrentDeployment, getApps, requireApp } from '../shared/operations/apps';
 
 export const handler = httpFunction<'apps'>({
   'POST /apps': async ({ body, principal }) => {
@@ -19,6 +19,11 @@ export const handler = httpFunction<'apps'>({
   'GET /apps/{app}': async ({ params, principal }) => {
     const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'read', app.name);
-    return { status: 200, body: presentApp(app) };
+    return { status: 200, body: presentAppDetail(app, await findCurrentDeployment(app)) };
+  },
+  'GET /apps/{app}/features': async ({ params, principal }) => {
+    const app = await requireApp(params.app ?? '', principal);
+    authorize(principal, 'read', app.name);
+    return { status: 200, body: presentAppFeatures(app) };
   },
 });

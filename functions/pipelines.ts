@@ -2,11 +2,13 @@ import { CreateCouplingRequest, CreatePipelineRequest, CreatePromotionRequest } 
 import { presentCoupling, presentPipeline, presentPromotion } from '../shared/api/presenters';
 import { authorize, mayAccessApp, onlyAccessibleApps } from '../shared/domain/access';
 import { notFound } from '../shared/domain/errors';
+import { stageSuccessors } from '../shared/domain/pipeline';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { idempotencyKeyOf, runOnce } from '../shared/idempotency/idempotency';
 import { requireApp } from '../shared/operations/apps';
 import {
+  assertNamedPairsAgree,
   coupleApp,
   createPipeline,
   getPipelineCouplings,
@@ -57,6 +59,7 @@ export const handler = httpFunction<'pipelines'>({
   },
   'POST /pipeline-promotions': async ({ body, headers, principal, context }) => {
     const request = parseInput(CreatePromotionRequest, body, 'body');
+    await assertNamedPairsAgree(request.named_pairs, principal);
     // Pipeline tooling retries; a retried promotion must not release every target a second time.
     const outcome = await runOnce({
       key: idempotencyKeyOf(headers),
@@ -69,7 +72,7 @@ export const handler = httpFunction<'pipelines'>({
     const promotion = outcome.value;
     return {
       status: outcome.replayed ? 303 : 201,
-      body: presentPromotion(promotion),
+      body: presentPromotion(promotion, await requireApp(promotion.source.app.id, principal)),
       headers: { location: `/pipeline-promotions/${promotion.id}` },
     };
   },
@@ -78,6 +81,14 @@ export const handler = httpFunction<'pipelines'>({
     const promotion = await requirePromotion(params.promotion ?? '');
     // Seen through its source app; targets in apps the key does not cover are left out.
     if (!mayAccessApp(principal, promotion.source.app.name)) throw notFound('pipeline_promotion', promotion.id);
-    return { status: 200, body: presentPromotion({ ...promotion, targets: onlyAccessibleApps(principal, promotion.targets) }) };
+    const sourceApp = await requireApp(promotion.source.app.id, principal);
+    return {
+      status: 200,
+      body: presentPromotion({ ...promotion, targets: onlyAccessibleApps(principal, promotion.targets) }, sourceApp),
+    };
+  },
+  'GET /pipeline-stages': async ({ principal }) => {
+    authorize(principal, 'read');
+    return { status: 200, body: stageSuccessors() };
   },
 });

@@ -28,14 +28,17 @@ export const handler = httpFunction<'releases'>({
       headers: { location: `/apps/${app.name}/releases/${release.id}` },
     };
   },
-  'GET /apps/{app}/releases': async ({ params, query, principal }) => {
+  'GET /apps/{app}/releases': async ({ params, query, headers, principal }) => {
     const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'read', app.name);
-    const { releases, nextCursor } = await listReleases(app, parseInput(ListReleasesQuery, query, 'query'));
+    const list = await listReleases(app, parseInput(ListReleasesQuery, query, 'query'), headers.range);
     return {
-      status: 200,
-      body: releases.map((release) => presentRelease(release, app)),
-      ...(nextCursor ? { headers: { 'next-cursor': nextCursor } } : {}),
+      status: list.ranged && list.nextRange ? 206 : 200,
+      body: list.releases.map((release) => presentRelease(release, app)),
+      headers: {
+        ...(list.nextCursor ? { 'next-cursor': list.nextCursor } : {}),
+        ...(list.nextRange ? { 'next-range': list.nextRange } : {}),
+      },
     };
   },
   'GET /apps/{app}/releases/{release}': async ({ params, principal, annotate }) => {

@@ -9,7 +9,8 @@ import type {
   Context,
 } from 'aws-lambda';
 import { lambdaContext } from './lambda-context';
-import { PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type RouteKey } from '../shared/http/routes';
+import { errorBodyOf } from '../shared/api/common';
+import { PUBLIC_ROUTE_KEYS, matchRoute, routeKeyOf, type FunctionName, type RouteKey } from '../shared/http/routes';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 export type Authorizer = (
@@ -19,18 +20,11 @@ export type Authorizer = (
 /**
  * A local stand-in for API Gateway's HTTP API: matches the request against the same route table the
  * CDK stack deploys, runs the same Lambda authorizer, then calls the same handler with a payload-v2 event.
+ * A request no route takes goes, as in AWS, to the $default route (the openapi function), which refuses it.
  */
-type CompiledRoute = { key: RouteKey; method: string; fn: FunctionName; pattern: RegExp; names: string[] };
+type Target = { key: RouteKey | '$default'; fn: FunctionName; names: string[]; values: string[] };
 
-const compile = (): CompiledRoute[] =>
-  ROUTES.map((route) => {
-    const names: string[] = [];
-    const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-      names.push(name);
-      return '([^/]+)';
-    });
-    return { key: routeKeyOf(route), method: route.method, fn: route.fn, pattern: new RegExp(`^${source}$`), names };
-  });
+const DEFAULT_TARGET: Target = { key: '$default', fn: 'openapi', names: [], values: [] };
 
 /** API Gateway's own limits: it refuses bigger payloads (413) and request lines with headers (431) itself. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -56,9 +50,8 @@ const requestLineAndHeaderBytes = (request: IncomingMessage): number =>
   Buffer.byteLength(`${request.method ?? ''} ${request.url ?? ''} HTTP/${request.httpVersion}`) +
   request.rawHeaders.reduce((total, part) => total + Buffer.byteLength(part), 0);
 
-const errorBody = (code: string, message: string, details: Record<string, unknown> = {}) => ({ error: { code, message, details } });
 
-const HEADERS_TOO_LARGE = errorBody(
+const HEADERS_TOO_LARGE = errorBodyOf(
   'request_header_fields_too_large',
   `The request line and headers are limited to ${MAX_REQUEST_LINE_AND_HEADER_BYTES} bytes.`,
   { limit_bytes: MAX_REQUEST_LINE_AND_HEADER_BYTES },
@@ -70,7 +63,7 @@ const answerUnparsable = (error: NodeJS.ErrnoException, socket: Duplex) => {
   const [status, reason, body] =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'Request Header Fields Too Large', HEADERS_TOO_LARGE]
-      : [400, 'Bad Request', errorBody('malformed_request', 'The request is not valid HTTP/1.1.')];
+      : [400, 'Bad Request', errorBodyOf('malformed_request', 'The request is not valid HTTP/1.1.')];
   const json = JSON.stringify(body);
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(json)}\r\nconnection: close\r\n\r\n${json}`,
@@ -84,9 +77,9 @@ const queryParameters = (search: URLSearchParams): Record<string, string> | unde
 };
 
 /** Path parameters as API Gateway hands them over, decoded; undefined when the encoding is malformed. */
-const decodePathParameters = (names: string[], match: RegExpExecArray): Record<string, string> | undefined => {
+const decodePathParameters = (names: string[], values: string[]): Record<string, string> | undefined => {
   try {
-    return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]));
+    return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(values[index] ?? '')]));
   } catch {
     return undefined;
   }
@@ -101,7 +94,6 @@ export const createApiGateway = (options: {
   handlers: Record<FunctionName, HttpHandler>;
   authorizer: Authorizer;
 }): Server => {
-  const routes = compile();
   const server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, async (request, response) => {
     try {
       if (requestLineAndHeaderBytes(request) > MAX_REQUEST_LINE_AND_HEADER_BYTES) {
@@ -111,32 +103,19 @@ export const createApiGateway = (options: {
       }
       const url = new URL(request.url ?? '/', 'http://localhost');
       const method = request.method ?? 'GET';
-      const matches = routes
-        .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
-        .filter((candidate) => candidate.match !== null);
-      const matched = matches.find((candidate) => candidate.route.method === method);
-      if (!matched?.match) {
-        const status = matches.length > 0 ? 405 : 404;
-        sendJson(response, status, {
-          error: {
-            code: status === 405 ? 'method_not_allowed' : 'route_not_found',
-            message: `No route ${method} ${url.pathname}.`,
-            details: status === 405 ? { allowed: matches.map((candidate) => candidate.route.method) } : {},
-          },
-        });
-        return;
-      }
-      const { route, match } = matched;
-      const pathParameters = decodePathParameters(route.names, match);
+      const found = matchRoute(method, url.pathname);
+      const route: Target =
+        found.kind === 'matched'
+          ? { key: routeKeyOf(found.route), fn: found.route.fn, names: found.names, values: found.values }
+          : DEFAULT_TARGET;
+      const pathParameters = decodePathParameters(route.names, route.values);
       if (!pathParameters) {
-        sendJson(response, 400, {
-          error: { code: 'invalid_path', message: `The path ${url.pathname} is not validly percent-encoded.`, details: {} },
-        });
+        sendJson(response, 400, errorBodyOf('invalid_path', `The path ${url.pathname} is not validly percent-encoded.`));
         return;
       }
       const { body, tooLarge } = await readBody(request);
       if (tooLarge) {
-        sendJson(response, 413, errorBody('payload_too_large', `API Gateway accepts payloads up to ${MAX_PAYLOAD_BYTES} bytes.`));
+        sendJson(response, 413, errorBodyOf('payload_too_large', `API Gateway accepts payloads up to ${MAX_PAYLOAD_BYTES} bytes.`));
         return;
       }
       const requestId = randomUUID();
@@ -173,7 +152,7 @@ export const createApiGateway = (options: {
         requestContext,
       };
       let authorizerContext: Record<string, unknown> | undefined;
-      if (!PUBLIC_ROUTE_KEYS.has(route.key)) {
+      if (route.key !== '$default' && !PUBLIC_ROUTE_KEYS.has(route.key)) {
         const verdict = await options.authorizer({
           ...common,
           type: 'REQUEST',

@@ -10,10 +10,18 @@ const ImageReference = z
     'must be a container image reference such as registry/repo:tag or registry/repo@sha256:<digest>',
   );
 
+const CommitId = z.string().regex(/^[0-9a-f]{7,64}$/, 'must be a hex commit id');
+
+/**
+ * Akkeris' CLI registers an image as `{url, checksum: "", sha: ""}`: `url` is a narrow alias of `image`
+ * (both may be given only when equal), an empty `checksum` or `sha` means none.
+ */
 export const CreateBuildRequest = z
   .strictObject({
-    image: ImageReference,
-    sha: z.string().regex(/^[0-9a-f]{7,64}$/, 'must be a hex commit id').optional(),
+    image: ImageReference.optional().meta({ description: 'The container image; required unless url is given.' }),
+    url: ImageReference.optional().meta({ description: 'Akkeris alias of image.' }),
+    checksum: z.literal('').optional().meta({ description: 'Akkeris sends an empty checksum for an image; only "" is accepted.' }),
+    sha: z.union([CommitId, z.literal('')]).optional().meta({ description: 'Commit id; "" means none.' }),
     branch: shortText(255).optional(),
     repo: shortText(1024).optional(),
     version: shortText(255).optional(),
@@ -21,6 +29,16 @@ export const CreateBuildRequest = z
     message: shortText(4096).optional(),
     status: z.enum(['succeeded', 'pending']).default('succeeded'),
   })
+  .refine((request) => request.image !== undefined || request.url !== undefined, { message: 'give image (or its alias url)', path: ['image'] })
+  .refine((request) => request.image === undefined || request.url === undefined || request.image === request.url, {
+    message: 'image and url name different images; give one of them',
+    path: ['url'],
+  })
+  .transform(({ url, checksum: _checksum, image, sha, ...rest }) => ({
+    ...rest,
+    image: (image ?? url) as string,
+    ...(sha ? { sha } : {}),
+  }))
   .meta({ id: 'CreateBuildRequest' });
 export type CreateBuildRequest = z.infer<typeof CreateBuildRequest>;
 
@@ -29,8 +47,16 @@ export const UpdateBuildRequest = z
   .meta({ id: 'UpdateBuildRequest' });
 export type UpdateBuildRequest = z.infer<typeof UpdateBuildRequest>;
 
+export const DEFAULT_BUILD_PAGE = 100;
+
 export const ListBuildsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100).meta({ description: 'Oldest first; default 100.' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .meta({ description: `The oldest N builds. Without it, the newest ${DEFAULT_BUILD_PAGE}, oldest first.` }),
 });
 
 export const BuildResponse = z

@@ -15,6 +15,7 @@ export const IdOrName = z
     message: 'must be an id (UUID) or a name',
   });
 export const AppRef = z.object({ id: Uuid, name: AppName }).meta({ id: 'AppRef' });
+export const NamedRef = z.object({ name: z.string() }).meta({ id: 'NamedRef' });
 export const HttpUrl = z
   .string()
   .max(2048)
@@ -29,9 +30,18 @@ export const ErrorResponse = z
       message: z.string(),
       details: z.record(z.string(), z.unknown()),
     }),
+    id: z.string().meta({ description: 'The same as error.code, where Heroku-style clients look for it.' }),
+    message: z.string().meta({ description: 'The same as error.message, where Heroku-style clients look for it.' }),
   })
   .meta({ id: 'Error' });
 export type ErrorResponse = z.infer<typeof ErrorResponse>;
+
+/** The one error shape of every refusal, with the reason also at the top level for Heroku and Akkeris clients. */
+export const errorBodyOf = (code: string, message: string, details: Record<string, unknown> = {}): ErrorResponse => ({
+  error: { code, message, details },
+  id: code,
+  message,
+});
 
 /** Optional short free text (descriptions, commit messages) with a ceiling so one item stays small. */
 export const shortText = (max: number) => z.string().max(max);

@@ -1,9 +1,9 @@
 import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type Route, type RouteKey } from '../http/routes';
+import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type Route, type RouteKey } from '../http/routes';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from '../idempotency/contract';
 import { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse } from './api-keys';
-import { AppResponse, CreateAppRequest } from './apps';
+import { AppDetailResponse, AppFeatureResponse, AppResponse, CreateAppRequest } from './apps';
 import { BuildResponse, CreateBuildRequest, ListBuildsQuery, UpdateBuildRequest } from './builds';
 import { ErrorResponse } from './common';
 import { PATH_PARAMETERS, type PathParameterName } from './path-parameters';
@@ -13,6 +13,7 @@ import {
   CreatePipelineRequest,
   CreatePromotionRequest,
   PipelineResponse,
+  PipelineStagesResponse,
   PromotionResponse,
 } from './pipelines';
 import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse } from './releases';
@@ -27,7 +28,9 @@ type Operation = {
   body?: z.ZodType;
   query?: z.ZodObject;
   headers?: z.ZodObject;
-  success: { status: number; description: string; schema?: z.ZodType; location?: boolean };
+  success: { status: number; description: string; schema?: z.ZodType; location?: boolean; headers?: z.ZodObject };
+  /** A 206 Partial Content answer (a Range request with more to come), with these headers. */
+  partial?: { description: string; headers: z.ZodObject };
   /** More answers than the ones every route of its kind has (see `commonErrors`). */
   also?: Record<number, string>;
 };
@@ -40,6 +43,15 @@ const IdempotencyHeaders = z.object({
   }),
 });
 
+const ListHeaders = z.object({
+  range: z
+    .string()
+    .optional()
+    .meta({ description: 'Heroku list range, e.g. `version ..; order=desc, max=10` (instead of limit/cursor).', example: 'version ..; order=desc, max=10' }),
+});
+
+const NEXT_RANGE = z.string().meta({ description: 'The Range that asks for the rest (answered 206 when sent as Range).' });
+
 export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   'POST /apps': {
     summary: 'Register an app (an ECS service)',
@@ -48,7 +60,14 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     also: { 409: 'An app with this name exists' },
   },
   'GET /apps': { summary: 'List the apps this key may see', success: { status: 200, description: 'Apps', schema: list(AppResponse) } },
-  'GET /apps/{app}': { summary: 'Get an app by name or id', success: { status: 200, description: 'The app', schema: AppResponse } },
+  'GET /apps/{app}': {
+    summary: 'Get an app by name or id, with what it runs now',
+    success: { status: 200, description: 'The app', schema: AppDetailResponse },
+  },
+  'GET /apps/{app}/features': {
+    summary: "An app's features (Akkeris compatibility: auto-release)",
+    success: { status: 200, description: 'Features', schema: list(AppFeatureResponse) },
+  },
   'POST /apps/{app}/builds': {
     summary: 'Register a build (a container image made by CI)',
     body: CreateBuildRequest,
@@ -79,9 +98,20 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     },
   },
   'GET /apps/{app}/releases': {
-    summary: "List an app's releases by ascending version (Next-Cursor header when there are more)",
+    summary: "List an app's releases: pages by limit/cursor or Range; without either, the newest page",
     query: ListReleasesQuery,
-    success: { status: 200, description: 'Releases', schema: list(ReleaseResponse) },
+    headers: ListHeaders,
+    success: {
+      status: 200,
+      description: 'Releases, ascending by version unless a Range asks for order=desc',
+      schema: list(ReleaseResponse),
+      headers: z.object({
+        'next-cursor': z.string().optional().meta({ description: 'Present when more (newer) releases follow a limit/cursor page.' }),
+        'next-range': NEXT_RANGE.optional(),
+      }),
+    },
+    partial: { description: 'A page of a Range request with more to come', headers: z.object({ 'next-range': NEXT_RANGE }) },
+    also: { 400: 'invalid_cursor: the cursor is not one this API issued; invalid_range: the Range header is malformed or sent with limit/cursor' },
   },
   'GET /apps/{app}/releases/{release}': {
     summary: 'Get a release by id or version',
@@ -143,7 +173,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     also: {
       303: 'A retry with this Idempotency-Key (of an answered request, or of one cut short, which it completes): the promotion at Location',
       409: 'The source release has not succeeded (source_release_not_succeeded), a required status check is not success on it (unsafe_promotion), or a request with this Idempotency-Key is still in flight (Retry-After)',
-      422: 'Invalid body, targets not at the next stage, or Idempotency-Key reused with another body',
+      422: 'Invalid body, an {id, name} pair naming two things, targets not at the next stage, or Idempotency-Key reused with another body',
     },
   },
   'GET /pipeline-promotions/{promotion}': {
@@ -153,6 +183,10 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
       description: "The promotion; each target's status follows its release's rollout, and the promotion's sums them up",
       schema: PromotionResponse,
     },
+  },
+  'GET /pipeline-stages': {
+    summary: 'Each pipeline stage and the one after it (Akkeris compatibility)',
+    success: { status: 200, description: 'Stages', schema: PipelineStagesResponse },
   },
   'POST /api-keys': {
     summary: 'Mint an API key (admin for all apps only); the key is in this response and nowhere else',
@@ -178,36 +212,70 @@ const pathParametersOf = (path: string): z.ZodObject | undefined => {
   );
 };
 
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse } } });
+const ERROR_HEADERS: Record<number, z.ZodObject> = {
+  405: z.object({ allow: z.string().meta({ description: 'The methods this path takes' }) }),
+  503: z.object({ 'retry-after': z.string().meta({ description: 'Seconds to wait before retrying' }) }),
+};
+
+const errorResponse = (status: number, description: string) => ({
+  description,
+  ...(ERROR_HEADERS[status] ? { headers: ERROR_HEADERS[status] } : {}),
+  content: { 'application/json': { schema: ErrorResponse } },
+});
 
 /** The refusals every route of its kind can give, so OPERATIONS only lists the route's own. */
 const commonErrors = (route: Route, operation: Operation): Record<number, string> => {
-  const errors: Record<number, string> = {};
+  const errors: Record<number, string[]> = {};
+  const add = (status: number, description: string) => (errors[status] ??= []).push(description);
   if (operation.body) {
-    Object.assign(errors, {
-      400: 'The body is not JSON',
-      413: 'The body is over 64 KiB',
-      415: 'The body is neither application/json nor application/x-www-form-urlencoded',
-    });
+    add(400, 'The body is not JSON');
+    add(413, 'The body is over 64 KiB');
+    add(415, 'The body is neither application/json nor application/x-www-form-urlencoded');
   }
-  if (!PUBLIC_ROUTE_KEYS.has(routeKeyOf(route))) Object.assign(errors, { 401: 'No valid API key', 403: "Beyond the key's role (or, for apps, pipelines and keys, its app limit)" });
-  if (route.path.includes('{')) errors[404] = 'No such resource, or one the key does not cover';
-  if (operation.body || operation.query || operation.headers) errors[422] = 'Invalid request';
-  errors[503] = 'A dependency is briefly unavailable; retry';
-  return errors;
+  if (route.path.includes('{')) add(400, 'A path segment is not validly percent-encoded');
+  if (!PUBLIC_ROUTE_KEYS.has(routeKeyOf(route))) {
+    add(401, 'No valid API key');
+    add(403, "Beyond the key's role (or, for apps, pipelines and keys, its app limit)");
+  }
+  if (route.path.includes('{')) add(404, 'No such resource, or one the key does not cover');
+  add(405, 'The path does not take this method (Allow lists those it takes)');
+  if (operation.body || operation.query || operation.headers) add(422, 'Invalid request');
+  add(503, 'A dependency is briefly unavailable; retry after Retry-After seconds');
+  return Object.fromEntries(Object.entries(errors).map(([status, descriptions]) => [status, descriptions.join('; ')]));
 };
 
 const LOCATION_HEADER = z.object({ location: z.string().meta({ description: 'Path of the resource' }) });
 
+/** URL-safe and stable: `GET /apps/{app}/releases` is `getAppsAppReleases`. */
+const operationIdOf = (route: Route): string =>
+  route.method.toLowerCase() +
+  route.path
+    .split(/[/{}.-]+/)
+    .filter((word) => word !== '')
+    .map((word) => word[0]?.toUpperCase() + word.slice(1))
+    .join('');
+
+const TAG_DESCRIPTIONS: Record<FunctionName, string> = {
+  apps: 'Apps: ECS services Slipway releases to',
+  builds: 'Builds: container images made by CI',
+  releases: 'Releases: deployments and rollbacks, rolled out one at a time per app',
+  statuses: 'Status checks on releases',
+  pipelines: 'Pipelines, their couplings, stages and promotions',
+  keys: 'API keys (admin)',
+  openapi: 'This document',
+};
+
 const routeConfigOf = (route: Route, operation: Operation): RouteConfig => {
   const params = pathParametersOf(route.path);
-  const { success } = operation;
+  const { success, partial } = operation;
   const { 303: redirect, ...refusals } = { ...commonErrors(route, operation), ...operation.also };
+  const successHeaders = success.location ? LOCATION_HEADER.extend(success.headers?.shape ?? {}) : success.headers;
   return {
     method: route.method.toLowerCase() as RouteConfig['method'],
     path: route.path,
-    operationId: routeKeyOf(route),
+    operationId: operationIdOf(route),
     summary: operation.summary,
+    description: `${operation.summary}. Served by the ${route.fn} function; refusals are JSON errors (see Error).`,
     tags: [route.fn],
     ...(PUBLIC_ROUTE_KEYS.has(routeKeyOf(route)) ? { security: [] } : {}),
     request: {
@@ -230,13 +298,16 @@ const routeConfigOf = (route: Route, operation: Operation): RouteConfig => {
     responses: {
       [success.status]: {
         description: success.description,
-        ...(success.location ? { headers: LOCATION_HEADER } : {}),
+        ...(successHeaders ? { headers: successHeaders } : {}),
         ...(success.schema ? { content: { 'application/json': { schema: success.schema } } } : {}),
       },
+      ...(partial && success.schema
+        ? { 206: { description: partial.description, headers: partial.headers, content: { 'application/json': { schema: success.schema } } } }
+        : {}),
       ...(redirect && success.schema
         ? { 303: { description: redirect, headers: LOCATION_HEADER, content: { 'application/json': { schema: success.schema } } } }
         : {}),
-      ...Object.fromEntries(Object.entries(refusals).map(([status, description]) => [status, errorResponse(description)])),
+      ...Object.fromEntries(Object.entries(refusals).map(([status, description]) => [status, errorResponse(Number(status), description)])),
     },
   };
 };
@@ -258,8 +329,14 @@ export const buildOpenApiDocument = () => {
     info: {
       title: 'Slipway',
       version: '1',
-      description: 'Release controller for ECS services: apps, builds, releases, status checks and pipelines.',
+      description:
+        'Release controller for ECS services: apps, builds, releases, status checks and pipelines. The API reference is docs/api.md in the repository.',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+      contact: { name: 'Slipway maintainers' },
     },
+    // Relative, so the document is right wherever Slipway is served (API Gateway, npm start).
+    servers: [{ url: '/', description: 'The Slipway that serves this document' }],
+    tags: FUNCTION_NAMES.map((name) => ({ name, description: TAG_DESCRIPTIONS[name] })),
     security: [{ bearer: [] }, { access_token: [] }],
   });
 };

@@ -1,16 +1,31 @@
 import * as z from 'zod';
 import { PROMOTION_STATUSES, PROMOTION_TARGET_STATUSES } from '../domain/promotion';
 import { STAGES } from '../domain/pipeline';
-import { AppName, AppRef, IdOrName, Timestamp, Uuid, shortText } from './common';
+import { AppName, AppRef, IdOrName, NamedRef, Timestamp, Uuid, shortText } from './common';
 import { StatusContext } from './statuses';
 
-/** `{id}` or `{name}`; `id` also accepts a name, as `/apps/{app}` does. */
-const Reference = z
+/**
+ * `{id}`, `{name}` or both, as Akkeris clients send the `{id, name}` pairs they read from Slipway; `id` also
+ * accepts a name, as `/apps/{app}` does. When both are given they must name the same thing: a name in `id`
+ * is compared here, a UUID in `id` by `assertNamedPairsAgree` against the stored name.
+ */
+const ReferenceFields = z
   .strictObject({ id: IdOrName.optional(), name: AppName.optional() })
-  .refine((reference) => (reference.id === undefined) !== (reference.name === undefined), {
-    message: 'give exactly one of id or name',
-  })
-  .transform((reference) => (reference.id ?? reference.name) as string);
+  .refine((reference) => reference.id !== undefined || reference.name !== undefined, { message: 'give id or name' })
+  .refine(
+    (reference) =>
+      reference.id === undefined || reference.name === undefined || Uuid.safeParse(reference.id).success || reference.id === reference.name,
+    { message: 'id and name name different things' },
+  );
+
+export type NamedPair = { kind: 'app' | 'pipeline'; id: string; name: string };
+
+const keyOf = (reference: { id?: string | undefined; name?: string | undefined }) => (reference.id ?? reference.name) as string;
+
+const namedPairOf = (kind: NamedPair['kind'], reference: { id?: string | undefined; name?: string | undefined }): NamedPair[] =>
+  reference.id !== undefined && reference.name !== undefined ? [{ kind, id: reference.id, name: reference.name }] : [];
+
+const ReleaseId = z.strictObject({ id: Uuid });
 
 const Stage = z.enum(STAGES);
 const PipelineRef = z.object({ id: Uuid, name: AppName }).meta({ id: 'PipelineRef' });
@@ -19,6 +34,10 @@ const ReleaseRef = z.object({ id: Uuid, version: z.number().int().positive() });
 /** Bounded so a coupling, and the promotions that check it, stay small. */
 export const MAX_REQUIRED_CONTEXTS = 20;
 export const MAX_PROMOTION_TARGETS = 20;
+
+export const PipelineStagesResponse = z
+  .record(Stage, Stage.nullable())
+  .meta({ id: 'PipelineStages', description: 'Each stage and the stage after it (null after the last).' });
 
 export const CreatePipelineRequest = z
   .strictObject({ name: AppName, description: shortText(1024).optional() })
@@ -60,12 +79,38 @@ export const CouplingResponse = z
   .meta({ id: 'PipelineCoupling' });
 export type CouplingResponse = z.infer<typeof CouplingResponse>;
 
+/**
+ * Akkeris' CLI puts a chosen release inside the source app (`source.app.release`); it is taken like
+ * `source.release`, and refused when both are given and differ.
+ */
 export const CreatePromotionRequest = z
   .strictObject({
-    pipeline: Reference,
-    source: z.strictObject({ app: Reference, release: z.strictObject({ id: Uuid }).optional() }),
-    targets: z.array(z.strictObject({ app: Reference })).min(1).max(MAX_PROMOTION_TARGETS),
+    pipeline: ReferenceFields,
+    source: z.strictObject({
+      app: ReferenceFields.safeExtend({ release: ReleaseId.optional() }),
+      release: ReleaseId.optional(),
+    }),
+    targets: z.array(z.strictObject({ app: ReferenceFields })).min(1).max(MAX_PROMOTION_TARGETS),
     safe: z.boolean().default(true),
+  })
+  .refine(({ source }) => !source.release || !source.app.release || source.release.id === source.app.release.id, {
+    message: 'source.release and source.app.release name different releases',
+    path: ['source', 'release'],
+  })
+  .transform(({ pipeline, source, targets, safe }) => {
+    const release = source.release ?? source.app.release;
+    return {
+      pipeline: keyOf(pipeline),
+      source: { app: keyOf(source.app), ...(release ? { release } : {}) },
+      targets: targets.map((target) => ({ app: keyOf(target.app) })),
+      safe,
+      /** `{id, name}` pairs whose id is a UUID, to be checked against the stored names. */
+      named_pairs: [
+        ...namedPairOf('pipeline', pipeline),
+        ...namedPairOf('app', source.app),
+        ...targets.flatMap((target) => namedPairOf('app', target.app)),
+      ],
+    };
   })
   .meta({ id: 'CreatePipelinePromotionRequest' });
 export type CreatePromotionRequest = z.infer<typeof CreatePromotionRequest>;
@@ -74,7 +119,11 @@ export const PromotionResponse = z
   .object({
     id: Uuid,
     pipeline: PipelineRef,
-    source: z.object({ app: AppRef, release: ReleaseRef }),
+    source: z.object({
+      app: AppRef,
+      release: ReleaseRef,
+      space: NamedRef.meta({ description: "Akkeris compatibility: the source app's ECS cluster." }),
+    }),
     targets: z.array(
       z.object({
         app: AppRef,

@@ -2,7 +2,7 @@ import type { App, Build, Release, StatusCheck } from '../domain/model';
 import type { Pipeline, PipelineCoupling } from '../domain/pipeline';
 import type { Promotion } from '../domain/promotion';
 import { listStatusChecks } from '../domain/status-checks';
-import type { AppResponse } from './apps';
+import type { AppDetailResponse, AppFeatureResponse, AppResponse } from './apps';
 import type { BuildResponse } from './builds';
 import type { CouplingResponse, PipelineResponse, PromotionResponse } from './pipelines';
 import type { ReleaseResponse } from './releases';
@@ -18,7 +18,25 @@ export const presentApp = (app: App): AppResponse => ({
   auto_release: app.auto_release,
   created_at: app.created_at,
   updated_at: app.updated_at,
+  description: `ECS service ${app.service} in cluster ${app.cluster}`,
+  web_url: '',
+  simple_name: app.name,
+  space: { name: app.cluster },
+  organization: { name: 'slipway' },
+  region: { name: process.env.AWS_REGION ?? 'local' },
 });
+
+export const presentAppDetail = (app: App, current: { release: Release; build: Build | undefined } | undefined): AppDetailResponse => ({
+  ...presentApp(app),
+  image: current?.release.image ?? '',
+  git_url: current?.build?.source_blob.repo ?? '',
+  git_branch: current?.build?.source_blob.branch ?? '',
+  released_at: current?.release.finished_at ?? null,
+});
+
+export const presentAppFeatures = (app: App): AppFeatureResponse[] => [
+  { name: 'auto-release', description: 'Release each build as soon as it succeeds', enabled: app.auto_release },
+];
 
 export const presentBuild = (build: Build): BuildResponse => ({
   id: build.id,
@@ -67,10 +85,11 @@ export const presentCoupling = (coupling: PipelineCoupling): CouplingResponse =>
   updated_at: coupling.updated_at,
 });
 
-export const presentPromotion = (promotion: Promotion): PromotionResponse => ({
+/** `sourceApp` gives Akkeris clients the `source.space` they print. */
+export const presentPromotion = (promotion: Promotion, sourceApp: Pick<App, 'cluster'>): PromotionResponse => ({
   id: promotion.id,
   pipeline: promotion.pipeline,
-  source: promotion.source,
+  source: { ...promotion.source, space: { name: sourceApp.cluster } },
   targets: promotion.targets.map((target) => ({
     app: target.app,
     release: target.release,

@@ -7,7 +7,11 @@ export const CreateReleaseRequest = z
     slug: Uuid.optional().meta({ description: 'Build id to release.' }),
     release: Uuid.optional().meta({ description: 'Earlier release id to roll back to.' }),
     description: shortText(1024).optional(),
+    version: shortText(255)
+      .optional()
+      .meta({ description: "Akkeris' free-text version label; the release's description when none is given (its number is always assigned)." }),
   })
+  .transform(({ version, ...request }) => ({ ...request, description: request.description ?? version }))
   .meta({ id: 'CreateReleaseRequest' });
 export type CreateReleaseRequest = z.infer<typeof CreateReleaseRequest>;
 
@@ -15,8 +19,14 @@ export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 100;
 
 export const ListReleasesQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().max(256).optional(),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .optional()
+    .meta({ description: `Page size, oldest first from the cursor (default ${DEFAULT_PAGE_SIZE}). Without limit, cursor or Range the answer is the newest ${DEFAULT_PAGE_SIZE} releases, oldest first.` }),
+  cursor: z.string().max(256).optional().meta({ description: 'The Next-Cursor of the previous page.' }),
   status: z.enum(RELEASE_STATUSES).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
   access_token: z.string().optional(),

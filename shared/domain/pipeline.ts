@@ -29,6 +29,13 @@ export type PipelineCoupling = {
 
 export const stageIndex = (stage: Stage): number => STAGES.indexOf(stage);
 
+/**
+ * Each stage and the one after it, as Akkeris' `GET /pipeline-stages` tells clients. A promotion really goes
+ * to the nearest later stage that has apps (`nextStageOf`), which is this one unless a stage is left empty.
+ */
+export const stageSuccessors = (): Record<Stage, Stage | null> =>
+  Object.fromEntries(STAGES.map((stage, index) => [stage, STAGES[index + 1] ?? null])) as Record<Stage, Stage | null>;
+
 const populatedStages = (couplings: readonly Pick<PipelineCoupling, 'stage'>[]): Stage[] =>
   STAGES.filter((stage) => couplings.some((coupling) => coupling.stage === stage));
 

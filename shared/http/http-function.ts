@@ -2,11 +2,12 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { parsePathParameters } from '../api/path-parameters';
 import type { Principal } from '../domain/access';
+import { errorBodyOf } from '../api/common';
 import { DomainError, type ErrorKind } from '../domain/errors';
 import { logger, type RequestLogFacts } from '../observability/logger';
 import { isKeyCheckUnavailable, principalOf } from './principal-context';
 import { bodyOf } from './request';
-import { type FunctionName, type RouteKey, type RouteKeyOf } from './routes';
+import { matchRoute, type FunctionName, type RouteKey, type RouteKeyOf } from './routes';
 
 export type HttpRequest = {
   event: APIGatewayProxyEventV2;
@@ -31,6 +32,7 @@ const STATUS_OF: Record<ErrorKind, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
@@ -42,8 +44,18 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 const errorResult = (status: number, code: string, message: string, details: Record<string, unknown> = {}) => ({
   statusCode: status,
   headers: JSON_HEADERS,
-  body: JSON.stringify({ error: { code, message, details } }),
+  body: JSON.stringify(errorBodyOf(code, message, details)),
 });
+
+/** What API Gateway's $default route (and the local server's) answers for a request no route takes. */
+const unroutedError = (method: string, path: string): DomainError => {
+  const found = matchRoute(method, path);
+  return found.kind === 'method_not_allowed'
+    ? new DomainError('method_not_allowed', 'method_not_allowed', `${path} does not take ${method}; it takes ${found.allowed.join(', ')}.`, {
+        allowed: found.allowed,
+      })
+    : new DomainError('not_found', 'route_not_found', `No route ${method} ${path}.`, {});
+};
 
 /** A dependency failed in a way the caller should simply retry (answered 503 with Retry-After). */
 class ServiceUnavailable extends Error {
@@ -70,9 +82,13 @@ const isRefusedByStore = (error: unknown): boolean => error instanceof Error && 
 const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayProxyStructuredResultV2 => {
   if (error instanceof DomainError) {
     const result = errorResult(STATUS_OF[error.kind], error.code, error.message, error.details);
-    return error.retryAfterSeconds === undefined
-      ? result
-      : { ...result, headers: { ...result.headers, 'retry-after': String(error.retryAfterSeconds) } };
+    const allowed = error.kind === 'method_not_allowed' ? error.details.allowed : undefined;
+    const headers = {
+      ...result.headers,
+      ...(Array.isArray(allowed) ? { allow: allowed.join(', ') } : {}),
+      ...(error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) }),
+    };
+    return { ...result, headers };
   }
   if (isRefusedByStore(error)) {
     logger.error('store refused a value that validation let through', {
@@ -121,7 +137,7 @@ export const httpFunction = <F extends FunctionName>(
       const logOutcome = (message: string, status: number) =>
         logger.info(message, { ...facts, status, durationMs: Math.round(performance.now() - startedAt) });
       try {
-        if (!route) throw new DomainError('not_found', 'route_not_found', `No route ${event.requestContext.http.method} ${event.rawPath}.`, {});
+        if (!route) throw unroutedError(event.requestContext.http.method, event.rawPath);
         const base = {
           event,
           context,

@@ -9,6 +9,7 @@ export const ROUTES = [
   { method: 'POST', path: '/apps', fn: 'apps' },
   { method: 'GET', path: '/apps', fn: 'apps' },
   { method: 'GET', path: '/apps/{app}', fn: 'apps' },
+  { method: 'GET', path: '/apps/{app}/features', fn: 'apps' },
   { method: 'POST', path: '/apps/{app}/builds', fn: 'builds' },
   { method: 'GET', path: '/apps/{app}/builds', fn: 'builds' },
   { method: 'GET', path: '/apps/{app}/builds/{build}', fn: 'builds' },
@@ -30,6 +31,7 @@ export const ROUTES = [
   { method: 'GET', path: '/apps/{app}/pipeline-couplings', fn: 'pipelines' },
   { method: 'POST', path: '/pipeline-promotions', fn: 'pipelines' },
   { method: 'GET', path: '/pipeline-promotions/{promotion}', fn: 'pipelines' },
+  { method: 'GET', path: '/pipeline-stages', fn: 'pipelines' },
   { method: 'POST', path: '/api-keys', fn: 'keys' },
   { method: 'GET', path: '/api-keys', fn: 'keys' },
   { method: 'DELETE', path: '/api-keys/{key}', fn: 'keys' },
@@ -48,3 +50,33 @@ export const routeKeyOf = (route: Pick<Route, 'method' | 'path'>): RouteKey => `
 
 /** Routes that need no API key. */
 export const PUBLIC_ROUTE_KEYS: ReadonlySet<RouteKey> = new Set<RouteKey>(['GET /openapi.json']);
+
+type CompiledRoute = { route: Route; pattern: RegExp; names: string[] };
+
+const COMPILED_ROUTES: readonly CompiledRoute[] = ROUTES.map((route) => {
+  const names: string[] = [];
+  const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}$`), names };
+});
+
+export type RouteMatch =
+  | { kind: 'matched'; route: Route; names: string[]; values: string[] }
+  /** The path is known but not with this method: API Gateway and the local server both answer 405. */
+  | { kind: 'method_not_allowed'; allowed: string[] }
+  | { kind: 'not_found' };
+
+/** Matches a request against the route table, as API Gateway does; path values are still percent-encoded. */
+export const matchRoute = (method: string, path: string): RouteMatch => {
+  const candidates = COMPILED_ROUTES.map((compiled) => ({ compiled, match: compiled.pattern.exec(path) })).filter(
+    (candidate) => candidate.match !== null,
+  );
+  const matched = candidates.find((candidate) => candidate.compiled.route.method === method);
+  if (matched?.match) {
+    return { kind: 'matched', route: matched.compiled.route, names: matched.compiled.names, values: matched.match.slice(1) };
+  }
+  if (candidates.length > 0) return { kind: 'method_not_allowed', allowed: candidates.map((candidate) => candidate.compiled.route.method) };
+  return { kind: 'not_found' };
+};

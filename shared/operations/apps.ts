@@ -3,8 +3,10 @@ import type { CreateAppRequest } from '../api/apps';
 import { Uuid } from '../api/common';
 import { mayAccessApp, type Principal } from '../domain/access';
 import { notFound } from '../domain/errors';
-import type { App } from '../domain/model';
+import type { App, Build, Release } from '../domain/model';
 import { findAppById, findAppByName, insertApp, listApps } from '../store/apps-store';
+import { findBuild } from '../store/builds-store';
+import { findReleaseByVersion } from '../store/releases-store';
 
 
 export const createApp = async (request: CreateAppRequest): Promise<App> => {
@@ -40,3 +42,12 @@ const findVisibleApp = async (reference: string, principal: Principal): Promise<
 };
 
 export const getApps = (): Promise<App[]> => listApps();
+
+/** What `GET /apps/{app}` adds for Akkeris' apps:info: the current release and the build it deployed. */
+export type CurrentDeployment = { release: Release; build: Build | undefined };
+
+export const findCurrentDeployment = async (app: App): Promise<CurrentDeployment | undefined> => {
+  if (app.current_release_version === null) return undefined;
+  const release = await findReleaseByVersion(app.id, app.current_release_version);
+  return release ? { release, build: await findBuild(app.id, release.slug.id) } : undefined;
+};

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CreateBuildRequest, UpdateBuildRequest } from '../api/builds';
+import { DEFAULT_BUILD_PAGE, type CreateBuildRequest, type UpdateBuildRequest } from '../api/builds';
 import { notFound } from '../domain/errors';
 import type { App, Build } from '../domain/model';
 import { findBuild, findBuildAnywhere, insertBuild, listBuilds, settleBuildStatus } from '../store/builds-store';
@@ -50,4 +50,9 @@ export const updateBuildStatus = async (app: App, buildId: string, request: Upda
   return { build: updated, becameSucceeded: changed && updated.status === 'succeeded' };
 };
 
-export const getBuilds = (app: App, limit: number): Promise<Build[]> => listBuilds(app.id, limit);
+/**
+ * `limit` asks for the oldest builds; without it a client gets the newest page, oldest first, so clients
+ * that never page (the Akkeris CLI) see an app's recent builds however long its history.
+ */
+export const getBuilds = async (app: App, limit: number | undefined): Promise<Build[]> =>
+  limit === undefined ? (await listBuilds(app.id, DEFAULT_BUILD_PAGE, true)).reverse() : listBuilds(app.id, limit);

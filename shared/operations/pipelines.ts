@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Uuid } from '../api/common';
-import type { CreateCouplingRequest, CreatePipelineRequest } from '../api/pipelines';
-import { DomainError, notFound } from '../domain/errors';
+import type { CreateCouplingRequest, CreatePipelineRequest, NamedPair } from '../api/pipelines';
+import type { Principal } from '../domain/access';
+import { DomainError, notFound, unprocessable } from '../domain/errors';
 import type { App } from '../domain/model';
 import { directReleaseRefusal, type Pipeline, type PipelineCoupling } from '../domain/pipeline';
 import {
@@ -15,6 +16,7 @@ import {
   listCouplingsOfPipeline,
   listPipelines,
 } from '../store/pipelines-store';
+import { requireApp } from './apps';
 
 const isUuid = (reference: string): boolean => Uuid.safeParse(reference).success;
 
@@ -29,6 +31,26 @@ export const createPipeline = async (request: CreatePipelineRequest): Promise<Pi
   };
   await insertPipeline(pipeline);
   return pipeline;
+};
+
+/**
+ * Refuses `{id, name}` pairs whose UUID and name belong to different pipelines or apps (a name in `id` was
+ * already compared with `name` by the schema); an unknown id is a 404 as everywhere else.
+ */
+export const assertNamedPairsAgree = async (pairs: readonly NamedPair[], principal: Principal): Promise<void> => {
+  const checked = await Promise.all(
+    pairs
+      .filter((pair) => isUuid(pair.id))
+      .map(async (pair) => ({ ...pair, stored: (pair.kind === 'app' ? await requireApp(pair.id, principal) : await requirePipeline(pair.id)).name })),
+  );
+  const mismatch = checked.find((pair) => pair.stored !== pair.name);
+  if (mismatch) {
+    throw unprocessable('reference_mismatch', `The ${mismatch.kind} ${mismatch.id} is named ${mismatch.stored}, not ${mismatch.name}.`, {
+      kind: mismatch.kind,
+      id: mismatch.id,
+      name: mismatch.name,
+    });
+  }
 };
 
 /** Pipelines, like apps, are addressed by id or name. */

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CreateReleaseRequest, ListReleasesQuery } from '../api/releases';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CreateReleaseRequest, type ListReleasesQuery } from '../api/releases';
 import { DomainError, notFound } from '../domain/errors';
 import type { Actor, App, Release } from '../domain/model';
 import { planBuildRelease, planRollback, releaseSourceOf, type ReleasePlan } from '../domain/release-request';
 import { nextReleaseVersion, parseReleaseReference } from '../domain/versioning';
 import { decodeCursor, encodeCursor } from '../domain/cursor';
+import { nextVersionRange, parseVersionRange } from '../domain/version-range';
 import {
   claimReleaseVersion,
   findLatestRelease,
@@ -122,19 +123,52 @@ export const requireRelease = async (app: App, reference: string): Promise<Relea
   return release;
 };
 
-export const listReleases = async (
-  app: App,
-  query: ListReleasesQuery,
-): Promise<{ releases: Release[]; nextCursor: string | null }> => {
+export type ReleaseList = {
+  releases: Release[];
+  /** For `limit`/`cursor` clients: where the next (newer) page starts. */
+  nextCursor: string | null;
+  /** For `Range` clients and the default answer: the `Next-Range` of the rest. */
+  nextRange: string | null;
+  /** Whether the client asked with `Range` (such a partial answer is a 206). */
+  ranged: boolean;
+};
+
+/**
+ * `GET /apps/{app}/releases` in its three forms: `limit`/`cursor` pages oldest first; a Heroku `Range`
+ * header pages either way; a client that sends neither gets the newest page, oldest first, so a long-lived
+ * app's latest releases are in the answer of clients that never page (the Akkeris CLI takes the last entry
+ * as the latest release).
+ */
+export const listReleases = async (app: App, query: ListReleasesQuery, rangeHeader: string | undefined): Promise<ReleaseList> => {
+  const filters = { status: query.status, since: query.since };
+  if (rangeHeader !== undefined && (query.limit !== undefined || query.cursor !== undefined)) {
+    throw new DomainError('bad_request', 'invalid_range', 'Send either a Range header or limit/cursor, not both.', { range: rangeHeader });
+  }
+  if (rangeHeader === undefined && (query.limit !== undefined || query.cursor !== undefined)) {
+    const page = await listReleasePage(app.id, {
+      afterVersion: query.cursor === undefined ? 0 : decodeCursor(query.cursor),
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      ...filters,
+    });
+    const nextCursor = page.hasMore && page.lastVersion !== null ? encodeCursor(page.lastVersion) : null;
+    return { releases: page.releases, nextCursor, nextRange: null, ranged: false };
+  }
+  const range =
+    rangeHeader === undefined
+      ? ({ afterVersion: 0, beforeVersion: undefined, order: 'desc', max: DEFAULT_PAGE_SIZE } as const)
+      : parseVersionRange(rangeHeader, { defaultMax: DEFAULT_PAGE_SIZE, maxMax: MAX_PAGE_SIZE });
   const page = await listReleasePage(app.id, {
-    afterVersion: query.cursor === undefined ? 0 : decodeCursor(query.cursor),
-    limit: query.limit,
-    status: query.status,
-    since: query.since,
+    afterVersion: range.afterVersion,
+    beforeVersion: range.beforeVersion,
+    descending: range.order === 'desc',
+    limit: range.max,
+    ...filters,
   });
   return {
-    releases: page.releases,
-    nextCursor: page.hasMore && page.lastVersion !== null ? encodeCursor(page.lastVersion) : null,
+    releases: rangeHeader === undefined ? [...page.releases].reverse() : page.releases,
+    nextCursor: null,
+    nextRange: page.hasMore && page.lastVersion !== null ? nextVersionRange(range, page.lastVersion) : null,
+    ranged: rangeHeader !== undefined,
   };
 };
 

@@ -34,7 +34,8 @@ export const findBuild = async (appId: string, buildId: string): Promise<Build |
 /** Finds a build without knowing its app (GET /slugs/{id}, and telling "other app's slug" from "no slug"). */
 export const findBuildAnywhere = (buildId: string): Promise<Build | undefined> => findEntityById<Build>(buildId, 'BUILD');
 
-export const listBuilds = async (appId: string, limit: number): Promise<Build[]> => {
+/** An app's builds by creation time: the oldest `limit`, or with `newest` the newest `limit` (newest first). */
+export const listBuilds = async (appId: string, limit: number, newest = false): Promise<Build[]> => {
   const { client, tableName } = getStore();
   const { Items } = await client.send(
     new QueryCommand({
@@ -43,6 +44,7 @@ export const listBuilds = async (appId: string, limit: number): Promise<Build[]>
       KeyConditionExpression: 'pk = :app AND begins_with(lsi1sk, :prefix)',
       ExpressionAttributeValues: { ':app': `APP#${appId}`, ':prefix': 'BUILDAT#' },
       Limit: limit,
+      ScanIndexForward: !newest,
     }),
   );
   return (Items ?? []).map((item) => entityOf<Build>(item));

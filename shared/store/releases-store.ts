@@ -65,6 +65,10 @@ export const findReleaseById = async (appId: string, releaseId: string): Promise
 
 export type ReleasePageRequest = {
   afterVersion: number;
+  /** Only versions below this one; none when absent. */
+  beforeVersion?: number | undefined;
+  /** Newest first: the page starts at the highest version in range. */
+  descending?: boolean | undefined;
   limit: number;
   status?: ReleaseStatus | undefined;
   since?: string | undefined;
@@ -73,17 +77,20 @@ export type ReleasePageRequest = {
 export type ReleasePage = { releases: Release[]; lastVersion: number | null; hasMore: boolean };
 
 /**
- * One page of an app's releases in version order. The key range starts right after the cursor's
- * version, so page cost does not grow with history. Filters may need more than one Query to fill a page.
+ * One page of an app's releases in version order (ascending unless `descending`), within a key range that
+ * starts right after the cursor's version (or ends before a bound), so page cost does not grow with history. Filters may need more than one Query to fill a page.
  */
 export const listReleasePage = async (appId: string, request: ReleasePageRequest): Promise<ReleasePage> => {
+  if (request.beforeVersion !== undefined && request.beforeVersion <= request.afterVersion + 1) {
+    return { releases: [], lastVersion: null, hasMore: false };
+  }
   const { client, tableName } = getStore();
   const filters: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {
     ':app': appPartition(appId),
     ':from': releaseSortKey(request.afterVersion + 1),
-    ':to': `${RELEASE_PREFIX}9999999999`,
+    ':to': request.beforeVersion === undefined ? `${RELEASE_PREFIX}9999999999` : releaseSortKey(request.beforeVersion - 1),
   };
   if (request.status) {
     filters.push('#status = :status');
@@ -108,6 +115,7 @@ export const listReleasePage = async (appId: string, request: ReleasePageRequest
         // One more than asked tells whether another page exists without a second round trip.
         Limit: request.limit + 1 - releases.length,
         ExclusiveStartKey: startKey,
+        ScanIndexForward: request.descending !== true,
         ConsistentRead: true,
       }),
     );

@@ -97,6 +97,19 @@ describe('releases store', () => {
     expect(page.releases[0]).not.toHaveProperty('pk');
   });
 
+  it('pages newest first below a bound, and asks nothing of DynamoDB for an empty range', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [stored(9), stored(8), stored(7)] });
+    const page = await listReleasePage('a1', { afterVersion: 2, beforeVersion: 10, descending: true, limit: 2 });
+    const query = dynamo.commandCalls(QueryCommand)[0]?.args[0].input;
+    expect(query?.ExpressionAttributeValues).toMatchObject({ ':from': 'REL#0000000003', ':to': 'REL#0000000009' });
+    expect(query?.ScanIndexForward).toBe(false);
+    expect(page).toMatchObject({ lastVersion: 8, hasMore: true });
+
+    dynamo.resetHistory();
+    expect(await listReleasePage('a1', { afterVersion: 4, beforeVersion: 5, limit: 2 })).toEqual({ releases: [], lastVersion: null, hasMore: false });
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+
   it('keeps querying through filtered-out items until the page is full', async () => {
     dynamo
       .on(QueryCommand)

@@ -338,7 +338,7 @@ describe('promotions', () => {
       [{ pipeline: { name: 'no-such-pipeline' } }, 404, 'pipeline_not_found'],
       [{ targets: [{ app: { name: 'no-such-app' } }] }, 404, 'app_not_found'],
       [{ targets: [] }, 422, 'validation_failed'],
-      [{ pipeline: { id: pipeline.id, name: pipeline.name } }, 422, 'validation_failed'],
+      [{ pipeline: { id: pipeline.id, name: 'another-line' } }, 422, 'reference_mismatch'],
       [{ safe: 'yes' }, 422, 'validation_failed'],
       [{ source: { app: { name: rev }, release: { id: 'v1' } } }, 422, 'validation_failed'],
     ];

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { akkerisCliFor, installedAkkerisCli } from '../support/akkeris-cli';
+import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
+
+/**
+ * The unmodified Akkeris CLI (`aka`) against a local Slipway with real rollouts. The CLI exits 0 whatever
+ * happens, so each command is judged by what it printed and by what Slipway recorded.
+ */
+let slipway: TestSlipway;
+let cli: Awaited<ReturnType<typeof akkerisCliFor>>;
+beforeAll(async () => {
+  const [cliDir, started] = await Promise.all([
+    installedAkkerisCli(),
+    startTestSlipway({ rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5 } } }),
+  ]);
+  slipway = started;
+  cli = await akkerisCliFor({ cliDir, apiUrl: slipway.url, token: slipway.adminKey });
+  for (const name of ['web-dev', 'web-stg']) {
+    await slipway.call('POST', '/apps', { body: { name, cluster: 'local', service: name } });
+  }
+}, 180_000);
+afterAll(async () => {
+  await cli?.close();
+  await slipway?.close();
+});
+
+type Release = { id: string; version: number; status: string; current: boolean; description: string; slug: { id: string } };
+
+const releasesOf = async (app: string) => (await slipway.call<Release[]>('GET', `/apps/${app}/releases?limit=1000`)).body;
+
+const becomesCurrent = async (app: string, version: number) => {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const release = (await slipway.call<Release>('GET', `/apps/${app}/releases/${version}`)).body;
+    if (release.current) return true;
+    if (release.status === 'failed') return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+};
+
+describe('the Akkeris CLI against Slipway', () => {
+  it('releases:create registers the image as a build and releases it; builds and releases list them', async () => {
+    for (const tag of ['v1', 'v2']) {
+      const output = await cli.aka('releases:create', `registry.local/web:${tag}`, '-a', 'web-dev');
+      expect(output).toContain('✓');
+    }
+    const releases = await releasesOf('web-dev');
+    expect(releases.map((release) => release.version)).toEqual([1, 2]);
+    expect(await becomesCurrent('web-dev', 2)).toBe(true);
+
+    const builds = await cli.aka('builds', '-a', 'web-dev');
+    expect(builds.match(/Build Id:/g)).toHaveLength(2);
+    const list = await cli.aka('releases', '-a', 'web-dev');
+    expect(list).toMatch(/• v1\t.*\n• v2\t.*current/);
+  }, 60_000);
+
+  it('apps and apps:info show the app, what it runs and where', async () => {
+    expect(await cli.aka('apps')).toMatch(/⬢ web-dev[\s\S]*⬢ web-stg/);
+    const info = await cli.aka('apps:info', '-a', 'web-dev');
+    expect(info).toMatch(/Organization:\s+slipway/);
+    expect(info).toMatch(/Region:\s+local/);
+    expect(info).toMatch(/Current Image:\s+registry\.local\/web:v2/);
+    expect(info).toMatch(/Service ENV:\s+WEB-DEV_SERVICE_HOST/);
+    expect(info).not.toContain('☠');
+  });
+
+  it('releases:info shows the latest release and releases:rollback rolls back to the version asked for', async () => {
+    expect(await cli.aka('releases:info', '-a', 'web-dev')).toMatch(/version\s+2\n/);
+    const output = await cli.aka('releases:rollback', '1', '-a', 'web-dev');
+    expect(output).toContain('v1');
+    expect(output).toContain('✓');
+    const [v1, , v3] = await releasesOf('web-dev');
+    expect(v3).toMatchObject({ version: 3, slug: v1?.slug });
+    expect(await becomesCurrent('web-dev', 3)).toBe(true);
+  }, 60_000);
+
+  it('pipelines:create, pipelines:add, pipelines and pipelines:info set up and show a pipeline', async () => {
+    expect(await cli.aka('pipelines:create', 'webline')).toContain('webline');
+    await cli.aka('pipelines:add', 'webline', '-a', 'web-dev', '-s', 'development');
+    await cli.aka('pipelines:add', 'webline', '-a', 'web-stg', '-s', 'staging');
+    expect(await cli.aka('pipelines')).toContain('᱿ webline');
+    const info = await cli.aka('pipelines:info', 'webline');
+    expect(info).toMatch(/᱿ development[\s\S]*App: web-dev[\s\S]*᱿ staging[\s\S]*App: web-stg/);
+  });
+
+  it("shows Slipway's reason when it refuses, and the refusal changes nothing", async () => {
+    const output = await cli.aka('releases:create', 'registry.local/web:v9', '-a', 'web-stg');
+    expect(output).toMatch(/Error 422, App web-stg is at stage staging .* only promotions release there/);
+    expect(output).not.toContain('<Buffer');
+    expect(await releasesOf('web-stg')).toEqual([]);
+  }, 60_000);
+
+  it('pipelines:promote promotes the current release, or the one named, once, and reports it', async () => {
+    const output = await cli.aka('pipelines:promote', '-a', 'web-dev');
+    expect(output).toContain('✓');
+    expect(output).toMatch(/webline pipeline\*?\*? ?\(development -> staging\)/);
+    expect(output).toMatch(/Promoted: .*web-dev-local/);
+    expect(output).not.toContain('☠');
+    const current = (await releasesOf('web-dev')).at(-1);
+    const [promoted] = await releasesOf('web-stg');
+    expect(promoted).toMatchObject({ version: 1, slug: current?.slug });
+    expect(await releasesOf('web-stg')).toHaveLength(1);
+
+    const named = await cli.aka('pipelines:promote', '-a', 'web-dev', '-r', '2');
+    expect(named).toContain('✓');
+    const v2 = (await releasesOf('web-dev'))[1];
+    expect((await releasesOf('web-stg'))[1]).toMatchObject({ version: 2, slug: v2?.slug });
+  }, 60_000);
+
+  it('keeps the newest of 105 releases within reach: releases, releases:info and releases:rollback 103', async () => {
+    // A Slipway without rollouts: 105 queued releases are history enough, and cost no rollouts.
+    const quiet = await startTestSlipway();
+    const quietCli = await akkerisCliFor({ cliDir: await installedAkkerisCli(), apiUrl: quiet.url, token: quiet.adminKey });
+    try {
+      await quiet.call('POST', '/apps', { body: { name: 'old-app', cluster: 'local', service: 'old-app' } });
+      const build = await quiet.call('POST', '/apps/old-app/builds', { body: { image: 'registry.local/old:v1' } });
+      for (let version = 1; version <= 105; version++) {
+        const created = await quiet.call('POST', '/apps/old-app/releases', { body: { slug: build.body.id, description: `release ${version}` } });
+        expect(created.status).toBe(201);
+      }
+      const newest = await quiet.call<Release[]>('GET', '/apps/old-app/releases');
+      expect([newest.status, newest.body[0]?.version, newest.body.at(-1)?.version]).toEqual([200, 6, 105]);
+      expect(newest.headers.get('next-range')).toBe('version ..5; order=desc, max=100');
+      const list = await quietCli.aka('releases', '-a', 'old-app');
+      expect(list.match(/• v\d+/g)).toEqual(Array.from({ length: 10 }, (_, index) => `• v${96 + index}`));
+      expect(await quietCli.aka('releases:info', '-a', 'old-app')).toMatch(/version\s+105\n/);
+      const rollback = await quietCli.aka('releases:rollback', '103', '-a', 'old-app');
+      expect(rollback).toContain('v103');
+      expect(rollback).not.toContain('not found');
+      const v106 = (await quiet.call<Release>('GET', '/apps/old-app/releases/106')).body;
+      expect(v106.description).toContain('v103');
+    } finally {
+      await quietCli.close();
+      await quiet.close();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,144 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES, routeKeyOf, type RouteKey } from '../../shared/http/routes';
+import { conformanceCheckerFor } from '../support/openapi-conformance';
+import { seedApp, startTestSlipway, type ApiResponse, type TestSlipway } from '../support/local-slipway';
+
+const run = promisify(execFile);
+
+let slipway: TestSlipway;
+let document: Parameters<typeof conformanceCheckerFor>[0];
+let workDir: string;
+beforeAll(async () => {
+  slipway = await startTestSlipway();
+  document = (await slipway.call('GET', '/openapi.json', { key: null })).body;
+  workDir = await mkdtemp(join(tmpdir(), 'slipway-openapi-'));
+  await writeFile(join(workDir, 'openapi.json'), JSON.stringify(document));
+  await writeFile(join(workDir, '.spectral.yaml'), 'extends: ["spectral:oas"]\n');
+});
+afterAll(async () => {
+  await slipway.close();
+  await rm(workDir, { recursive: true, force: true });
+});
+
+/** The linters exit non-zero on findings; their JSON report is what the tests read either way. */
+const reportOf = async (command: string, args: string[]): Promise<string> => {
+  try {
+    return (await run(join(process.cwd(), 'node_modules/.bin', command), args, { cwd: workDir, maxBuffer: 16 << 20 })).stdout;
+  } catch (error) {
+    return (error as { stdout?: string }).stdout ?? '';
+  }
+};
+
+describe('the OpenAPI document', () => {
+  it('lints clean with Redocly (recommended rules)', async () => {
+    const report = JSON.parse(await reportOf('redocly', ['lint', 'openapi.json', '--format', 'json'])) as {
+      totals: { errors: number; warnings: number };
+      problems: { ruleId: string; message: string }[];
+    };
+    expect(report.problems.map((problem) => `${problem.ruleId}: ${problem.message}`)).toEqual([]);
+    expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+  }, 60_000);
+
+  it("lints clean with Spectral's spectral:oas ruleset, warnings included", async () => {
+    const output = await reportOf('spectral', ['lint', 'openapi.json', '--ruleset', '.spectral.yaml', '--format', 'json', '--quiet']);
+    const findings = JSON.parse(output) as { code: string; message: string }[];
+    expect(findings.map((finding) => `${finding.code}: ${finding.message}`)).toEqual([]);
+  }, 60_000);
+
+  it('describes the real answers of every route: statuses, bodies and headers', async () => {
+    const check = conformanceCheckerFor(document);
+    const seen = new Map<RouteKey, number[]>();
+    const problems: string[] = [];
+    const call = async (route: RouteKey, path: string, options: Parameters<TestSlipway['call']>[2] = {}): Promise<ApiResponse<{ id: string; key: string }>> => {
+      const [method = '', template = ''] = route.split(' ');
+      const response = await slipway.call<{ id: string; key: string }>(method, path, options);
+      problems.push(...check(method, template, response));
+      seen.set(route, [...(seen.get(route) ?? []), response.status]);
+      return response;
+    };
+
+    const { app, builds } = await seedApp(slipway, 'conform-web', 2);
+    await seedApp(slipway, 'conform-stage', 0);
+    await call('POST /apps', '/apps', { body: { name: 'conform-api', cluster: 'local', service: 'api' } });
+    await call('POST /apps', '/apps', { body: { name: 'conform-api', cluster: 'local', service: 'api' } });
+    await call('GET /apps', '/apps');
+    await call('GET /apps/{app}', '/apps/conform-web');
+    await call('GET /apps/{app}', '/apps/conform-none');
+    await call('GET /apps/{app}/features', '/apps/conform-web/features');
+    const build = await call('POST /apps/{app}/builds', '/apps/conform-web/builds', {
+      body: { url: 'registry.local/web:v3', checksum: '', sha: '', status: 'pending' },
+    });
+    await call('POST /apps/{app}/builds', '/apps/conform-web/builds', { body: { image: 'Not An Image' } });
+    await call('GET /apps/{app}/builds', '/apps/conform-web/builds');
+    await call('GET /apps/{app}/builds/{build}', `/apps/conform-web/builds/${build.body.id}`);
+    await call('PATCH /apps/{app}/builds/{build}', `/apps/conform-web/builds/${build.body.id}`, { body: { status: 'failed' } });
+    await call('GET /slugs/{slug}', `/slugs/${builds[0]}`);
+    const release = await call('POST /apps/{app}/releases', '/apps/conform-web/releases', {
+      body: { slug: builds[0] },
+      headers: { 'idempotency-key': 'conform-1' },
+    });
+    await call('POST /apps/{app}/releases', '/apps/conform-web/releases', { body: { slug: builds[0] }, headers: { 'idempotency-key': 'conform-1' } });
+    await call('POST /apps/{app}/releases', '/apps/conform-web/releases', { body: { slug: builds[1], version: 'v2.0' } });
+    await call('GET /apps/{app}/releases', '/apps/conform-web/releases');
+    await call('GET /apps/{app}/releases', '/apps/conform-web/releases?limit=1');
+    await call('GET /apps/{app}/releases', '/apps/conform-web/releases', { headers: { range: 'version ..; order=desc, max=1' } });
+    await call('GET /apps/{app}/releases', '/apps/conform-web/releases?cursor=nonsense');
+    await call('GET /apps/{app}/releases/{release}', `/apps/conform-web/releases/${release.body.id}`);
+    await call('GET /apps/{app}/releases/{release}', '/apps/conform-web/releases/2');
+    const statusPath = `/apps/conform-web/releases/${release.body.id}/statuses`;
+    await call('POST /apps/{app}/releases/{release}/statuses', statusPath, { body: { context: 'ci/unit', name: 'Unit', state: 'success' } });
+    await call('GET /apps/{app}/releases/{release}/statuses', statusPath);
+    await call('GET /apps/{app}/releases/{release}/statuses/{context}', `${statusPath}/ci%2Funit`);
+    await call('PATCH /apps/{app}/releases/{release}/statuses/{context}', `${statusPath}/ci%2Funit`, { body: { state: 'failure' } });
+    const pipeline = await call('POST /pipelines', '/pipelines', { body: { name: 'conform-line' } });
+    await call('GET /pipelines', '/pipelines');
+    await call('GET /pipelines/{pipeline}', '/pipelines/conform-line');
+    await call('POST /pipeline-couplings', '/pipeline-couplings', { body: { pipeline: 'conform-line', app: 'conform-web', stage: 'development' } });
+    const downstream = await call('POST /pipeline-couplings', '/pipeline-couplings', {
+      body: { pipeline: 'conform-line', app: 'conform-stage', stage: 'staging' },
+    });
+    await call('GET /pipelines/{pipeline}/pipeline-couplings', `/pipelines/${pipeline.body.id}/pipeline-couplings`);
+    await call('GET /apps/{app}/pipeline-couplings', '/apps/conform-web/pipeline-couplings');
+    await call('GET /pipeline-stages', '/pipeline-stages');
+    const promotion = await call('POST /pipeline-promotions', '/pipeline-promotions', {
+      body: {
+        pipeline: { id: pipeline.body.id, name: 'conform-line' },
+        source: { app: { id: app.id, name: 'conform-web', release: { id: release.body.id } } },
+        targets: [{ app: { name: 'conform-stage' } }],
+        safe: false,
+      },
+    });
+    await call('POST /pipeline-promotions', '/pipeline-promotions', {
+      body: { pipeline: { id: pipeline.body.id, name: 'another' }, source: { app: { name: 'conform-web' } }, targets: [{ app: { name: 'conform-stage' } }] },
+    });
+    await call('GET /pipeline-promotions/{promotion}', `/pipeline-promotions/${promotion.body.id}`);
+    await call('DELETE /pipeline-couplings/{coupling}', `/pipeline-couplings/${downstream.body.id}`);
+    const key = await call('POST /api-keys', '/api-keys', { body: { role: 'developer' } });
+    await call('GET /api-keys', '/api-keys');
+    await call('DELETE /api-keys/{key}', `/api-keys/${key.body.id}`);
+    await call('GET /apps', '/apps', { key: key.body.key });
+    await call('GET /openapi.json', '/openapi.json', { key: null });
+    await call('GET /apps/{app}', '/apps/conform-web', { key: null });
+    await call('GET /apps/{app}/builds', '/apps/conform-web/builds?limit=0');
+    await call('POST /apps', '/apps', { rawBody: '{not json' });
+
+    expect(problems).toEqual([]);
+    const appAnswer = await slipway.call('GET', '/apps/conform-web');
+    expect(check('GET', '/apps/{app}', { ...appAnswer, body: { ...appAnswer.body, simple_name: 42 } }), 'the checker must be able to fail').not.toEqual([]);
+    expect(check('GET', '/apps/{app}', { ...appAnswer, status: 418 })).not.toEqual([]);
+    expect(ROUTES.map(routeKeyOf).filter((route) => !seen.has(route))).toEqual([]);
+  }, 60_000);
+
+  it('documents the 405 that an unknown method on a known path gets, with its Allow header', async () => {
+    const response = await slipway.call('DELETE', '/apps');
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST, GET');
+    expect(response.body).toMatchObject({ id: 'method_not_allowed', error: { code: 'method_not_allowed', details: { allowed: ['POST', 'GET'] } } });
+    expect(conformanceCheckerFor(document)('GET', '/apps', response)).toEqual([]);
+  });
+});
