@@ -10,7 +10,7 @@ import {
   type CreatePipelineRequest,
   type CreatePromotionRequest,
 } from '../shared/api/pipelines';
-import { ReleaseResponse, type CreateReleaseRequest, type ListReleasesQuery } from '../shared/api/releases';
+import { MAX_PAGE_SIZE, ReleaseResponse, type CreateReleaseRequest, type ListReleasesQuery } from '../shared/api/releases';
 import { ReleaseStatusesResponse, StatusResponse, type CreateStatusRequest } from '../shared/api/statuses';
 import type { HttpClient } from './http-client';
 
@@ -30,8 +30,24 @@ export class SlipwayApi {
   createBuild = (app: string, body: z.input<typeof CreateBuildRequest>) =>
     this.http.request('POST', `/apps/${segment(app)}/builds`, BuildResponse, { body });
 
-  releases = (app: string, query: Partial<Pick<ListReleasesQuery, 'limit' | 'status'>> = {}) =>
-    this.http.request('GET', `/apps/${segment(app)}/releases`, z.array(ReleaseResponse), { query });
+  /**
+   * Every release (optionally of one status), oldest first as the API lists them. The API has no newest-first
+   * order, so "the newest" or "the current" release means walking the pages to the end (1000 a page).
+   */
+  releases = async (app: string, status?: ListReleasesQuery['status']) => {
+    const releases: ReleaseResponse[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.http.page(`/apps/${segment(app)}/releases`, z.array(ReleaseResponse), {
+        limit: MAX_PAGE_SIZE,
+        status,
+        cursor,
+      });
+      releases.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return releases;
+  };
   /** `release` is an id or a version number. */
   release = (app: string, release: string) =>
     this.http.request('GET', `/apps/${segment(app)}/releases/${segment(release)}`, ReleaseResponse);

@@ -39,16 +39,26 @@ export class HttpClient {
   constructor(private readonly connection: Connection) {}
 
   async request<S extends z.ZodType>(method: string, path: string, schema: S, options: RequestOptions = {}): Promise<z.infer<S>> {
+    return (await this.exchange(method, path, schema, options)).body;
+  }
+
+  /** A GET of one page of a list, with the cursor of the next page when there is one. */
+  async page<S extends z.ZodType>(path: string, schema: S, query: RequestOptions['query']) {
+    const { body, headers } = await this.exchange('GET', path, schema, { query });
+    return { items: body, nextCursor: headers.get('next-cursor') ?? undefined };
+  }
+
+  private async exchange<S extends z.ZodType>(method: string, path: string, schema: S, options: RequestOptions) {
     const retryable = method === 'GET' || options.idempotencyKey !== undefined;
     for (let attempt = 0; ; attempt++) {
       const delay = RETRY_DELAYS_MS[attempt];
       try {
-        const { status, body } = await this.send(method, path, options);
+        const { status, body, headers } = await this.send(method, path, options);
         if (retryable && delay !== undefined && isTransient(status, body)) {
           await sleep(delay);
           continue;
         }
-        return this.accept(status, body, schema, `${method} ${path}`);
+        return { body: this.accept(status, body, schema, `${method} ${path}`), headers };
       } catch (error) {
         if (error instanceof CliError) throw error;
         if (!retryable || delay === undefined) throw unreachable(error instanceof Error ? error.message : String(error));
@@ -81,7 +91,7 @@ export class HttpClient {
     } catch {
       body = text;
     }
-    return { status: response.status, body };
+    return { status: response.status, body, headers: response.headers };
   }
 
   /**

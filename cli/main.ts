@@ -52,5 +52,3 @@ try {
 } catch (error) {
   process.exitCode = report(error, json);
 }
-
-export type { GlobalArgs };

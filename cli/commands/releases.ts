@@ -110,7 +110,7 @@ const releases = defineCommand({
   builder: (argv) => withApp(argv).option('num', { alias: 'n', type: 'number', default: 15, describe: 'how many' }),
   run: async (args, { api, json }) => {
     const app = requireApp(args);
-    const list = await api.releases(app, { limit: args.num });
+    const list = (await api.releases(app)).slice(-args.num).reverse();
     if (json) return printJson(list);
     printLine(`=== ${app} releases`);
     printTable(
@@ -194,7 +194,7 @@ const releasesWait = defineCommand({
     withTimeout(withApp(argv)).positional('release', { type: 'string', describe: 'version (v3) or release id' }),
   run: async (args, session) => {
     const app = requireApp(args);
-    const [newest] = args.release ? [await session.api.release(app, parseReleaseRef(args.release))] : await session.api.releases(app, { limit: 1 });
+    const newest = args.release ? await session.api.release(app, parseReleaseRef(args.release)) : (await session.api.releases(app)).at(-1);
     if (!newest) throw usageError(`${app} has no releases to wait for`);
     const final = await waitForRelease(session.api, app, newest.id, waitOptions(args, session));
     if (session.json) printJson(final);

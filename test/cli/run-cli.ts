@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const CLI_ENTRY = resolve(import.meta.dirname, '../../cli/slipway.mjs');
+
+export type CliRun = { code: number | null; stdout: string; stderr: string };
+
+/** A private config dir per test file, so no test reads or writes the developer's own login. */
+export const freshConfigHome = () => mkdtemp(join(tmpdir(), 'slipway-cli-'));
+
+/** The environment a CLI run sees: only what the test gives, plus PATH and a fast poll. */
+export const cliEnv = (env: Record<string, string>) => ({
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? tmpdir(),
+  SLIPWAY_POLL_MS: '50',
+  ...env,
+});
+
+/** Runs `slipway ...args` as a separate process, as a user or a CI job would. */
+export const runCli = (args: string[], env: Record<string, string>, stdin = ''): Promise<CliRun> =>
+  new Promise((done, fail) => {
+    const child = spawn(process.execPath, [CLI_ENTRY, ...args], { env: cliEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
