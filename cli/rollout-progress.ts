@@ -30,16 +30,15 @@ const outcome = (release: ReleaseResponse | null, elapsedMs: number) => {
   return `${release.status} after ${seconds(elapsedMs)}${release.status !== 'succeeded' && message ? `: ${message}` : ''}`;
 };
 
+/** New tasks green, failed ones red, the rest still to replace grey. */
 const bar = (release: ReleaseResponse, stream: NodeJS.WriteStream) => {
   const rollout = release.rollout;
-  if (!rollout || rollout.desired === 0) return paint('gray', '░'.repeat(BAR_WIDTH), stream);
-  const done = Math.min(BAR_WIDTH, Math.round((rollout.running_new / rollout.desired) * BAR_WIDTH));
-  const failed = Math.min(BAR_WIDTH - done, Math.round((rollout.failed_tasks / rollout.desired) * BAR_WIDTH));
-  return (
-    paint('green', '█'.repeat(done), stream) +
-    paint('red', '█'.repeat(failed), stream) +
-    paint('gray', '░'.repeat(BAR_WIDTH - done - failed), stream)
-  );
+  const cells = (count: number) => (rollout && rollout.desired > 0 ? Math.round((count / rollout.desired) * BAR_WIDTH) : 0);
+  const done = Math.min(BAR_WIDTH, cells(rollout?.running_new ?? 0));
+  const failed = Math.min(BAR_WIDTH - done, cells(rollout?.failed_tasks ?? 0));
+  const segment = (style: Parameters<typeof paint>[0], glyph: string, count: number) =>
+    count > 0 ? paint(style, glyph.repeat(count), stream) : '';
+  return segment('green', '█', done) + segment('red', '█', failed) + segment('gray', '░', BAR_WIDTH - done - failed);
 };
 
 /** Cuts the line to the terminal's width so a redraw never wraps (a wrapped line cannot be cleared with \r). */

@@ -12,7 +12,7 @@ export type WaitOptions = {
 };
 
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
-const POLL_MS = Number(process.env.SLIPWAY_POLL_MS) || 1000;
+const POLL_MS = Number(process.env.SLIPWAY_POLL_MS) || 500;
 
 export const exitCodeOf = (release: ReleaseResponse): ExitCode =>
   release.status === 'succeeded' ? EXIT.succeeded : release.status === 'failed' ? EXIT.failed : EXIT.timedOutOrUnknown;

@@ -30,3 +30,20 @@ export const runCli = (args: string[], env: Record<string, string>, stdin = ''):
     child.on('close', (code) => done({ code, stdout, stderr }));
     child.stdin.end(stdin);
   });
+
+/**
+ * Runs `slipway ...args` on a pseudo-terminal (util-linux `script`), so it sees a TTY as on a person's
+ * screen; returns everything it drew, escape sequences included.
+ */
+export const runCliOnTerminal = (args: string[], env: Record<string, string>): Promise<CliRun> =>
+  new Promise((done, fail) => {
+    const command = [process.execPath, CLI_ENTRY, ...args].map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...cliEnv(env), TERM: 'xterm-256color' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+    child.stdin.end();
+  });

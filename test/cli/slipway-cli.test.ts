@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
-import { freshConfigHome, runCli } from './run-cli';
+import { freshConfigHome, runCli, runCliOnTerminal } from './run-cli';
 
 /** The `slipway` CLI as a separate process against a real local Slipway with (shortened) rollouts. */
 let slipway: TestSlipway;
@@ -31,6 +31,22 @@ describe('deploy --wait', () => {
     const run = await cli('deploy', 'registry.local/cli-web:v2-unhealthy', '-a', 'cli-web', '--wait');
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/cli-web v2 failed after [\d.]+s/);
+  });
+});
+
+describe('on a terminal', () => {
+  it('draws the rollout live in colour on one redrawn line, then leaves one clean summary line', async () => {
+    await createApp('cli-tty');
+    const { NO_COLOR: _noColor, ...colourEnv } = env;
+    const run = await runCliOnTerminal(['deploy', 'registry.local/cli-tty:v1', '-a', 'cli-tty', '--wait'], colourEnv);
+    expect(run.code).toBe(0);
+    const screen = run.stdout;
+    expect(screen).toContain('\u001b[?25l');
+    const frames = screen.split('\r\u001b[2K');
+    const progress = frames.find((frame) => /cli-tty v1 .*(queued|pending|succeeded).*[█░]/u.test(frame));
+    expect(progress).toMatch(/\d+\/\d+ new, \d+ failed .*\d+\.\ds/);
+    expect(progress).toMatch(/\u001b\[3\dm/);
+    expect(frames.at(-1)).toMatch(/^\u001b\[32m✔\u001b\[39m cli-tty v1 succeeded after \d+\.\ds\r?\n\u001b\[\?25h$/);
   });
 });
 
