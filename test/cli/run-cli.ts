@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,10 +18,8 @@ export const cliEnv = (env: Record<string, string>) => ({
   ...env,
 });
 
-/** Runs `slipway ...args` as a separate process, as a user or a CI job would. */
-export const runCli = (args: string[], env: Record<string, string>, stdin = ''): Promise<CliRun> =>
+const outcomeOf = (child: ChildProcessWithoutNullStreams, stdin: string): Promise<CliRun> =>
   new Promise((done, fail) => {
-    const child = spawn(process.execPath, [CLI_ENTRY, ...args], { env: cliEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -31,19 +29,15 @@ export const runCli = (args: string[], env: Record<string, string>, stdin = ''):
     child.stdin.end(stdin);
   });
 
+/** Runs `slipway ...args` as a separate process, as a user or a CI job would. */
+export const runCli = (args: string[], env: Record<string, string>, stdin = '') =>
+  outcomeOf(spawn(process.execPath, [CLI_ENTRY, ...args], { env: cliEnv(env) }), stdin);
+
 /**
  * Runs `slipway ...args` on a pseudo-terminal (util-linux `script`), so it sees a TTY as on a person's
  * screen; returns everything it drew, escape sequences included.
  */
-export const runCliOnTerminal = (args: string[], env: Record<string, string>): Promise<CliRun> =>
-  new Promise((done, fail) => {
-    const command = [process.execPath, CLI_ENTRY, ...args].map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...cliEnv(env), TERM: 'xterm-256color' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end();
-  });
+export const runCliOnTerminal = (args: string[], env: Record<string, string>) => {
+  const command = [process.execPath, CLI_ENTRY, ...args].map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
+  return outcomeOf(spawn('script', ['-qfec', command, '/dev/null'], { env: { ...cliEnv(env), TERM: 'xterm-256color' } }), '');
+};

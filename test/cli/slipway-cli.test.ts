@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
+import { startAnswerDroppingProxy } from './answer-dropping-proxy';
 import { freshConfigHome, runCli, runCliOnTerminal } from './run-cli';
 
 /** The `slipway` CLI as a separate process against a real local Slipway with (shortened) rollouts. */
@@ -119,7 +120,29 @@ describe('promote', () => {
   });
 });
 
+describe('a flaky network', () => {
+  it('never doubles a release: a deploy whose answer was lost retries with its Idempotency-Key and gets the same release', async () => {
+    await createApp('cli-flaky');
+    const proxy = await startAnswerDroppingProxy(slipway.url, { method: 'POST', path: /^\/apps\/cli-flaky\/releases$/ }, 2);
+    try {
+      const run = await runCli(['deploy', 'registry.local/cli-flaky:v1', '-a', 'cli-flaky', '--json'], { ...env, SLIPWAY_URL: proxy.url });
+      expect(run.code).toBe(0);
+      expect(proxy.forwarded.filter((call) => call === 'POST /apps/cli-flaky/releases')).toHaveLength(3);
+      const releases = (await slipway.call<{ id: string }[]>('GET', '/apps/cli-flaky/releases')).body;
+      expect(releases.map((release) => release.id)).toEqual([JSON.parse(run.stdout).id]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
 describe('usage and configuration', () => {
+  it('completes command names for the shell', async () => {
+    const run = await cli('--get-yargs-completions', 'pipelines:');
+    expect(run.stdout.split('\n')).toEqual(expect.arrayContaining(['pipelines:promote', 'pipelines:couple']));
+    expect((await cli('completion')).stdout).toContain('_slipway_yargs_completions');
+  });
+
   it('exits 2 and says how to log in when there is no key, and suggests a command for a typo', async () => {
     const noKey = await runCli(['releases', '-a', 'cli-web'], { SLIPWAY_URL: slipway.url, XDG_CONFIG_HOME: await freshConfigHome() });
     expect(noKey.code).toBe(2);
