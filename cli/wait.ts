@@ -13,6 +13,8 @@ export type WaitOptions = {
 
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 3600;
 const POLL_MS = Number(process.env.SLIPWAY_POLL_MS) || 500;
+/** The shell's convention for a command ended by Ctrl-C. */
+const INTERRUPTED = 130;
 
 export const exitCodeOf = (release: ReleaseResponse): ExitCode =>
   release.status === 'succeeded' ? EXIT.succeeded : release.status === 'failed' ? EXIT.failed : EXIT.timedOutOrUnknown;
@@ -21,6 +23,14 @@ export const exitCodeOf = (release: ReleaseResponse): ExitCode =>
 export const waitForRelease = async (api: SlipwayApi, app: string, id: string, options: WaitOptions) => {
   const view = progressView(options.stream);
   const deadline = Date.now() + options.timeoutSeconds * 1000;
+  const followAgain = `\`slipway releases:wait ${id} -a ${app}\` follows it again`;
+  // Ctrl-C stops the watching, not the rollout; the view still ends on a clean line with the cursor back.
+  const interrupted = () => {
+    view.end(null);
+    process.stderr.write(`The rollout goes on; ${followAgain}.\n`);
+    process.exit(INTERRUPTED);
+  };
+  process.once('SIGINT', interrupted);
   try {
     for (;;) {
       const release = await api.release(app, id);
@@ -35,10 +45,12 @@ export const waitForRelease = async (api: SlipwayApi, app: string, id: string, o
   } catch (error) {
     view.end(null);
     throw error;
+  } finally {
+    process.removeListener('SIGINT', interrupted);
   }
   view.end(null);
   throw new CliError(
     EXIT.timedOutOrUnknown,
-    `Timed out after ${options.timeoutSeconds}s waiting for ${app}'s release to settle; it goes on rolling out (see \`slipway releases:wait -a ${app}\`)`,
+    `Timed out after ${options.timeoutSeconds}s waiting for ${app}'s release to settle; it goes on rolling out (${followAgain})`,
   );
 };
