@@ -26,7 +26,8 @@ export class SlipwayApi {
 
   builds = (app: string, limit?: number) =>
     this.http.request('GET', `/apps/${segment(app)}/builds`, z.array(BuildResponse), { query: { limit } });
-  build = (app: string, id: string) => this.http.request('GET', `/apps/${segment(app)}/builds/${segment(id)}`, BuildResponse);
+  /** A build by id whatever app registered it: a promoted release runs a build of the app upstream. */
+  slug = (id: string) => this.http.request('GET', `/slugs/${segment(id)}`, BuildResponse);
   createBuild = (app: string, body: z.input<typeof CreateBuildRequest>) =>
     this.http.request('POST', `/apps/${segment(app)}/builds`, BuildResponse, { body });
 

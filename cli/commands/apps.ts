@@ -26,7 +26,7 @@ const appsInfo = defineCommand({
     const name = requireApp(args);
     const app = await api.app(name);
     const current = (await api.releases(app.name, 'succeeded')).at(-1);
-    const build = current ? await api.build(app.name, current.slug.id) : null;
+    const build = current ? await api.slug(current.slug.id) : null;
     if (json) return printJson({ app, current_release: current ?? null, build });
     printLine(`=== ${app.name}`);
     const rollout = current?.rollout;

@@ -110,6 +110,7 @@ describe('promote', () => {
     const promotion = JSON.parse(run.stdout);
     expect(promotion.targets).toMatchObject([{ app: { name: 'cli-stg' }, release: { version: 1 } }]);
     expect((await slipway.call('GET', '/apps/cli-stg/releases/1')).body).toMatchObject({ status: 'succeeded', trigger: 'promotion' });
+    expect((await cli('apps:info', '-a', 'cli-stg')).stdout).toMatch(/Image: +registry\.local\/cli-dev:v1\n/);
   });
 
   it('refuses a direct release to a downstream app with exit 4 and the API error on stderr (and on stdout under --json)', async () => {
