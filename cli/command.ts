@@ -76,3 +76,7 @@ export const waitOptions = (args: { timeout: number }, session: Session): WaitOp
   timeoutSeconds: args.timeout,
   stream: session.json ? process.stderr : process.stdout,
 });
+
+/** `a, b,c` as given to --to, --checks and --apps. */
+export const commaList = (text: string | undefined) =>
+  text ? text.split(',').map((item) => item.trim()).filter(Boolean) : [];

@@ -46,6 +46,7 @@ const report = (error: unknown, json: boolean) => {
   return error.code;
 };
 
+// Read from the raw arguments: a usage error happens before yargs has parsed them.
 const json = hideBin(process.argv).includes('--json');
 try {
   await parser.parseAsync();

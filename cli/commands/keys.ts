@@ -1,5 +1,5 @@
 import { ROLES } from '../../shared/domain/access';
-import { defineCommand } from '../command';
+import { commaList, defineCommand } from '../command';
 import { paint, printJson, printLine, printTable } from '../output';
 
 const keys = defineCommand({
@@ -30,7 +30,7 @@ const keysCreate = defineCommand({
       .option('apps', { type: 'string', describe: 'comma-separated apps it is limited to (default: all)' })
       .option('email', { type: 'string', describe: 'who holds it; recorded as the user of what it does' }),
   run: async (args, { api, json }) => {
-    const created = await api.createKey({ role: args.role, apps: args.apps?.split(','), email: args.email });
+    const created = await api.createKey({ role: args.role, apps: args.apps === undefined ? undefined : commaList(args.apps), email: args.email });
     if (json) return printJson(created);
     printLine(`Created ${created.role} key ${created.id}. It is shown only this once:`);
     printLine();

@@ -1,13 +1,11 @@
 import type { PromotionResponse } from '../../shared/api/pipelines';
 import { STAGES, nextStageOf } from '../../shared/domain/pipeline';
 import type { SlipwayApi } from '../api';
-import { defineCommand, requireApp, waitOptions, withApp, withWait } from '../command';
+import { commaList, defineCommand, requireApp, waitOptions, withApp, withWait } from '../command';
 import { EXIT, usageError, type ExitCode } from '../exit-codes';
 import { paintStatus, printFields, printJson, printLine, printTable } from '../output';
 import { parseReleaseRef } from '../release-ref';
 import { exitCodeOf, waitForRelease } from '../wait';
-
-const list = (text: string | undefined) => (text ? text.split(',').map((item) => item.trim()).filter(Boolean) : []);
 
 const pipelines = defineCommand({
   command: 'pipelines',
@@ -71,7 +69,7 @@ const pipelinesCouple = defineCommand({
       pipeline: args.pipeline,
       app: requireApp(args),
       stage: args.stage,
-      required_status_checks: { contexts: list(args.checks) },
+      required_status_checks: { contexts: commaList(args.checks) },
     });
     if (json) return printJson(coupling);
     printLine(`Coupled ${coupling.app.name} to ${coupling.pipeline.name} at ${coupling.stage}.`);
@@ -118,7 +116,7 @@ const pipelinesPromote = defineCommand({
     const { api } = session;
     const source = requireApp(args);
     const coupling = await api.appCoupling(source);
-    const targets = args.to ? list(args.to) : await downstreamApps(api, coupling.pipeline.id, coupling.stage);
+    const targets = args.to ? commaList(args.to) : await downstreamApps(api, coupling.pipeline.id, coupling.stage);
     const release = args.release ? await api.release(source, parseReleaseRef(args.release)) : undefined;
     const promotion = await api.promote(
       {
