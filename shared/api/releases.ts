@@ -14,6 +14,8 @@ export const CreateReleaseRequest = z
   .transform(({ version, ...request }) => ({ ...request, description: request.description ?? version }))
   .meta({ id: 'CreateReleaseRequest' });
 export type CreateReleaseRequest = z.infer<typeof CreateReleaseRequest>;
+/** What a client sends (before the Akkeris `version` label is folded into the description). */
+export type CreateReleaseBody = z.input<typeof CreateReleaseRequest>;
 
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 100;

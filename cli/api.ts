@@ -1,0 +1,78 @@
+import * as z from 'zod';
+import { ApiKeyResponse, CreatedApiKeyResponse, type CreateApiKeyRequest } from '../shared/api/api-keys';
+import { AppResponse, type CreateAppRequest } from '../shared/api/apps';
+import { BuildResponse, type CreateBuildRequest } from '../shared/api/builds';
+import {
+  CouplingResponse,
+  PipelineResponse,
+  PromotionResponse,
+  type CreateCouplingRequest,
+  type CreatePipelineRequest,
+  type CreatePromotionRequest,
+} from '../shared/api/pipelines';
+import { MAX_PAGE_SIZE, ReleaseResponse, type CreateReleaseBody, type ListReleasesQuery } from '../shared/api/releases';
+import { ReleaseStatusesResponse, StatusResponse, type CreateStatusRequest } from '../shared/api/statuses';
+import type { HttpClient } from './http-client';
+
+const segment = encodeURIComponent;
+
+/** One method per API call the CLI makes, typed by the schemas the API itself serves. */
+export class SlipwayApi {
+  constructor(private readonly http: HttpClient) {}
+
+  apps = () => this.http.request('GET', '/apps', z.array(AppResponse));
+  app = (app: string) => this.http.request('GET', `/apps/${segment(app)}`, AppResponse);
+  createApp = (body: z.input<typeof CreateAppRequest>) => this.http.request('POST', '/apps', AppResponse, { body });
+
+  builds = (app: string, limit?: number) =>
+    this.http.request('GET', `/apps/${segment(app)}/builds`, z.array(BuildResponse), { query: { limit } });
+  /** A build by id whatever app registered it: a promoted release runs a build of the app upstream. */
+  slug = (id: string) => this.http.request('GET', `/slugs/${segment(id)}`, BuildResponse);
+  createBuild = (app: string, body: z.input<typeof CreateBuildRequest>) =>
+    this.http.request('POST', `/apps/${segment(app)}/builds`, BuildResponse, { body });
+
+  /**
+   * Every release (optionally of one status), oldest first as the API lists them. The API has no newest-first
+   * order, so "the newest" or "the current" release means walking the pages to the end (1000 a page).
+   */
+  releases = async (app: string, status?: ListReleasesQuery['status']) => {
+    const releases: ReleaseResponse[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.http.page(`/apps/${segment(app)}/releases`, z.array(ReleaseResponse), {
+        limit: MAX_PAGE_SIZE,
+        status,
+        cursor,
+      });
+      releases.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return releases;
+  };
+  /** `release` is an id or a version number. */
+  release = (app: string, release: string) =>
+    this.http.request('GET', `/apps/${segment(app)}/releases/${segment(release)}`, ReleaseResponse);
+  createRelease = (app: string, body: CreateReleaseBody, idempotencyKey: string) =>
+    this.http.request('POST', `/apps/${segment(app)}/releases`, ReleaseResponse, { body, idempotencyKey });
+
+  statuses = (app: string, release: string) =>
+    this.http.request('GET', `/apps/${segment(app)}/releases/${segment(release)}/statuses`, ReleaseStatusesResponse);
+  postStatus = (app: string, release: string, body: z.input<typeof CreateStatusRequest>) =>
+    this.http.request('POST', `/apps/${segment(app)}/releases/${segment(release)}/statuses`, StatusResponse, { body });
+
+  pipelines = () => this.http.request('GET', '/pipelines', z.array(PipelineResponse));
+  pipeline = (pipeline: string) => this.http.request('GET', `/pipelines/${segment(pipeline)}`, PipelineResponse);
+  createPipeline = (body: CreatePipelineRequest) => this.http.request('POST', '/pipelines', PipelineResponse, { body });
+  pipelineCouplings = (pipeline: string) =>
+    this.http.request('GET', `/pipelines/${segment(pipeline)}/pipeline-couplings`, z.array(CouplingResponse));
+  appCoupling = (app: string) => this.http.request('GET', `/apps/${segment(app)}/pipeline-couplings`, CouplingResponse);
+  couple = (body: z.input<typeof CreateCouplingRequest>) =>
+    this.http.request('POST', '/pipeline-couplings', CouplingResponse, { body });
+  promote = (body: z.input<typeof CreatePromotionRequest>, idempotencyKey: string) =>
+    this.http.request('POST', '/pipeline-promotions', PromotionResponse, { body, idempotencyKey });
+  promotion = (id: string) => this.http.request('GET', `/pipeline-promotions/${segment(id)}`, PromotionResponse);
+
+  keys = () => this.http.request('GET', '/api-keys', z.array(ApiKeyResponse));
+  createKey = (body: CreateApiKeyRequest) => this.http.request('POST', '/api-keys', CreatedApiKeyResponse, { body });
+  revokeKey = (id: string) => this.http.request('DELETE', `/api-keys/${segment(id)}`, ApiKeyResponse);
+}

@@ -1,0 +1,70 @@
+import { defineCommand, requireApp, withApp } from '../command';
+import { age, paintStatus, printFields, printJson, printLine, printTable } from '../output';
+import { versionLabel } from '../release-ref';
+
+const apps = defineCommand({
+  command: 'apps',
+  describe: 'list the apps your key may see',
+  examples: [['$0 apps', 'names, clusters and services']],
+  run: async (_args, { api, json }) => {
+    const list = await api.apps();
+    if (json) return printJson(list);
+    printTable(
+      ['NAME', 'CLUSTER', 'SERVICE', 'AUTO RELEASE', 'CREATED'],
+      list.map((app) => [app.name, app.cluster, app.service, app.auto_release ? 'yes' : 'no', age(app.created_at)]),
+      'No apps yet: create one with `slipway apps:create`.',
+    );
+  },
+});
+
+const appsInfo = defineCommand({
+  command: 'apps:info',
+  describe: 'what is live on an app now: current release, image, checks, tasks',
+  examples: [['$0 apps:info -a web', 'the current release of web'], ['$0 apps:info -a web --json', '{app, current_release, build}']],
+  builder: (argv) => withApp(argv),
+  run: async (args, { api, json }) => {
+    const name = requireApp(args);
+    const app = await api.app(name);
+    const current = (await api.releases(app.name, 'succeeded')).at(-1);
+    const build = current ? await api.slug(current.slug.id) : null;
+    if (json) return printJson({ app, current_release: current ?? null, build });
+    printLine(`=== ${app.name}`);
+    const rollout = current?.rollout;
+    printFields([
+      ['Cluster', app.cluster],
+      ['Service', app.service],
+      ['Auto release', app.auto_release ? 'yes' : 'no'],
+      ['Current release', current ? `${versionLabel(current)} (${current.description}, ${age(current.created_at)})` : 'none'],
+      ['Image', build?.source_blob.image ?? '-'],
+      ['Status', current ? paintStatus(current.status) : '-'],
+      ['Checks', current ? paintStatus(current.state) : '-'],
+      ['Tasks', rollout ? `${rollout.running_new}/${rollout.desired} running` : '-'],
+    ]);
+  },
+});
+
+const appsCreate = defineCommand({
+  command: 'apps:create <name>',
+  describe: 'register an app: the ECS service Slipway releases to',
+  examples: [['$0 apps:create web --cluster prod --service web', 'an app deploying to the web service of cluster prod']],
+  builder: (argv) =>
+    argv
+      .positional('name', { type: 'string', demandOption: true, describe: 'app name (lowercase letters, digits, dashes)' })
+      .option('cluster', { type: 'string', demandOption: true, describe: 'ECS cluster name or ARN' })
+      .option('service', { type: 'string', demandOption: true, describe: 'ECS service name or ARN' })
+      .option('container', { type: 'string', describe: 'container whose image releases replace (default: the first)' })
+      .option('auto-release', { type: 'boolean', default: false, describe: 'release every build once it succeeds' }),
+  run: async (args, { api, json }) => {
+    const app = await api.createApp({
+      name: args.name,
+      cluster: args.cluster,
+      service: args.service,
+      container: args.container,
+      auto_release: args.autoRelease,
+    });
+    if (json) return printJson(app);
+    printLine(`Created ${app.name} (${app.cluster}/${app.service}).`);
+  },
+});
+
+export const appCommands = [apps, appsInfo, appsCreate];

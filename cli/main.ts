@@ -1,0 +1,55 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import type { GlobalArgs } from './command';
+import { appCommands } from './commands/apps';
+import { keyCommands } from './commands/keys';
+import { login } from './commands/login';
+import { pipelineCommands } from './commands/pipelines';
+import { releaseCommands } from './commands/releases';
+import { statusCommands } from './commands/statuses';
+import { CliError, EXIT, EXIT_CODES_HELP, usageError } from './exit-codes';
+import { ApiRefusal } from './http-client';
+import { printError, printJson } from './output';
+
+const parser = yargs(hideBin(process.argv))
+  .scriptName('slipway')
+  .usage('$0 <command> [options]\n\nRelease, watch, roll back and promote apps on Slipway.')
+  .option('profile', { type: 'string', describe: 'stored login to use (default: $SLIPWAY_PROFILE or "default")' })
+  .option('json', { type: 'boolean', default: false, describe: "print the API's objects as one JSON document" })
+  .command(login)
+  .command([...appCommands, ...releaseCommands, ...statusCommands, ...pipelineCommands, ...keyCommands])
+  .completion('completion', 'print a bash/zsh completion script: slipway completion >> ~/.bashrc')
+  .example('$0 deploy registry/web:v2 -a web --wait', 'release an image and follow its rollout')
+  .example('$0 rollback -a web', 'back to the previous good release')
+  .epilogue(
+    `Environment: SLIPWAY_URL, SLIPWAY_API_KEY (override the stored login), SLIPWAY_APP (default -a), SLIPWAY_PROFILE, NO_COLOR.\n\n${EXIT_CODES_HELP}`,
+  )
+  .demandCommand(1, 'Give a command; `slipway --help` lists them.')
+  .recommendCommands()
+  .strict()
+  .help()
+  .alias('help', 'h')
+  .version()
+  .wrap(Math.min(120, process.stdout.columns ?? 100))
+  .fail((message, error) => {
+    throw error ?? usageError(message);
+  });
+
+const report = (error: unknown, json: boolean) => {
+  if (!(error instanceof CliError)) {
+    printError(error instanceof Error ? error.message : String(error));
+    return EXIT.timedOutOrUnknown;
+  }
+  if (json && error instanceof ApiRefusal) printJson(error.document);
+  printError(error.message);
+  if (error.code === EXIT.usage && !(error instanceof ApiRefusal)) process.stderr.write('See `slipway --help`.\n');
+  return error.code;
+};
+
+// Read from the raw arguments: a usage error happens before yargs has parsed them.
+const json = hideBin(process.argv).includes('--json');
+try {
+  await parser.parseAsync();
+} catch (error) {
+  process.exitCode = report(error, json);
+}

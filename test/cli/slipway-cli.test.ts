@@ -1,0 +1,173 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
+import { startAnswerDroppingProxy } from './answer-dropping-proxy';
+import { freshConfigHome, runCli, runCliOnTerminal } from './run-cli';
+
+/** The `slipway` CLI as a separate process against a real local Slipway with (shortened) rollouts. */
+let slipway: TestSlipway;
+let env: Record<string, string>;
+beforeAll(async () => {
+  slipway = await startTestSlipway({ rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5 } } });
+  env = { SLIPWAY_URL: slipway.url, SLIPWAY_API_KEY: slipway.adminKey, XDG_CONFIG_HOME: await freshConfigHome(), NO_COLOR: '1' };
+});
+afterAll(async () => {
+  await slipway?.close();
+});
+
+const cli = (...args: string[]) => runCli(args, env);
+const createApp = async (name: string) => expect((await cli('apps:create', name, '--cluster', 'local', '--service', name)).code).toBe(0);
+
+describe('deploy --wait', () => {
+  it('follows a rollout to success in timestamped lines (stdout is no terminal) and exits 0', async () => {
+    await createApp('cli-web');
+    const run = await cli('deploy', 'registry.local/cli-web:v1', '-a', 'cli-web', '--wait');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z cli-web v1 succeeded after [\d.]+s$/m);
+    expect(run.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('exits 1 when the rollout fails, with the deployment message', async () => {
+    const run = await cli('deploy', 'registry.local/cli-web:v2-unhealthy', '-a', 'cli-web', '--wait');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/cli-web v2 failed after [\d.]+s/);
+  });
+});
+
+describe('on a terminal', () => {
+  it('draws the rollout live in colour on one redrawn line, then leaves one clean summary line', async () => {
+    await createApp('cli-tty');
+    const { NO_COLOR: _noColor, ...colourEnv } = env;
+    const run = await runCliOnTerminal(['deploy', 'registry.local/cli-tty:v1', '-a', 'cli-tty', '--wait'], colourEnv);
+    expect(run.code).toBe(0);
+    const screen = run.stdout;
+    expect(screen).toContain('\u001b[?25l');
+    const frames = screen.split('\r\u001b[2K');
+    const progress = frames.find((frame) => / new, \d+ failed /.test(frame));
+    expect(progress).toMatch(/\u001b\[3\dm/);
+    expect(stripVTControlCharacters(progress ?? '')).toMatch(/^. cli-tty v1 (pending|succeeded) [█░]{20} \d+\/\d+ new, \d+ failed \d+\.\ds {2}\S/u);
+    expect(frames.at(-1)).toMatch(/^\u001b\[32m✔\u001b\[39m cli-tty v1 succeeded after \d+\.\ds\r?\n\u001b\[\?25h$/);
+  });
+});
+
+describe('rollback', () => {
+  it('with no version goes back to the release that succeeded before the current one, never a failed one', async () => {
+    expect((await cli('deploy', 'registry.local/cli-web:v3', '-a', 'cli-web', '--wait')).code).toBe(0);
+    const before = JSON.parse((await cli('releases', '-a', 'cli-web', '--json')).stdout) as { version: number; status: string }[];
+    expect(before.map((release) => [release.version, release.status])).toEqual([
+      [3, 'succeeded'],
+      [2, 'failed'],
+      [1, 'succeeded'],
+    ]);
+    const run = await cli('rollback', '-a', 'cli-web', '--wait', '--json');
+    expect(run.code).toBe(0);
+    const release = JSON.parse(run.stdout);
+    const v1 = (await slipway.call('GET', '/apps/cli-web/releases/1')).body;
+    expect(release).toMatchObject({ version: 4, status: 'succeeded', trigger: 'rollback', slug: v1.slug });
+    expect(run.stderr).toMatch(/cli-web v4 succeeded/);
+  });
+
+  it('rolls back to a named version', async () => {
+    const run = await cli('rollback', 'v3', '-a', 'cli-web', '--json');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ version: 5, trigger: 'rollback' });
+  });
+});
+
+describe('--json', () => {
+  it("prints the API's objects unchanged, as one document (releases newest first)", async () => {
+    const run = await cli('releases', '-a', 'cli-web', '-n', '2', '--json');
+    expect(run.code).toBe(0);
+    const all = (await slipway.call<unknown[]>('GET', '/apps/cli-web/releases')).body;
+    expect(JSON.parse(run.stdout)).toEqual(all.slice(-2).reverse());
+  });
+
+  it('apps:info tells what is live', async () => {
+    expect((await cli('releases:wait', 'v5', '-a', 'cli-web')).code).toBe(0);
+    const run = await cli('apps:info', '-a', 'cli-web');
+    expect(run.stdout).toMatch(/Current release: v5/);
+    expect(run.stdout).toMatch(/Image: +registry\.local\/cli-web:v3/);
+    expect(run.stdout).toMatch(/Tasks: +3\/3 running/);
+  });
+});
+
+describe('promote', () => {
+  it('promotes the current release to the next stage and follows the rollout', async () => {
+    await createApp('cli-dev');
+    await createApp('cli-stg');
+    expect((await cli('pipelines:create', 'cli-flow')).code).toBe(0);
+    expect((await cli('pipelines:couple', 'cli-flow', '-a', 'cli-dev', '--stage', 'development')).code).toBe(0);
+    expect((await cli('pipelines:couple', 'cli-flow', '-a', 'cli-stg', '--stage', 'staging', '--checks', 'ci/unit')).code).toBe(0);
+    expect((await cli('deploy', 'registry.local/cli-dev:v1', '-a', 'cli-dev', '--wait')).code).toBe(0);
+
+    const unsafe = await cli('pipelines:promote', '-a', 'cli-dev');
+    expect([unsafe.code, unsafe.stderr]).toEqual([4, expect.stringMatching(/409 unsafe_promotion/)]);
+
+    expect((await cli('statuses:set', 'ci/unit', 'success', '-a', 'cli-dev')).code).toBe(0);
+    const run = await cli('pipelines:promote', '-a', 'cli-dev', '--wait', '--json');
+    expect(run.code).toBe(0);
+    const promotion = JSON.parse(run.stdout);
+    expect(promotion.targets).toMatchObject([{ app: { name: 'cli-stg' }, release: { version: 1 } }]);
+    expect((await slipway.call('GET', '/apps/cli-stg/releases/1')).body).toMatchObject({ status: 'succeeded', trigger: 'promotion' });
+    expect((await cli('apps:info', '-a', 'cli-stg')).stdout).toMatch(/Image: +registry\.local\/cli-dev:v1\n/);
+  });
+
+  it('refuses a direct release to a downstream app with exit 4 and the API error on stderr (and on stdout under --json)', async () => {
+    const run = await cli('deploy', 'registry.local/cli-stg:v9', '-a', 'cli-stg', '--json');
+    expect(run.code).toBe(4);
+    expect(run.stderr).toMatch(/Refused by Slipway \(422 downstream_pipeline_app\): /);
+    expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'downstream_pipeline_app' } });
+  });
+});
+
+describe('a flaky network', () => {
+  it('never doubles a release: a deploy whose answer was lost retries with its Idempotency-Key and gets the same release', async () => {
+    await createApp('cli-flaky');
+    const proxy = await startAnswerDroppingProxy(slipway.url, { method: 'POST', path: /^\/apps\/cli-flaky\/releases$/ }, 2);
+    try {
+      const run = await runCli(['deploy', 'registry.local/cli-flaky:v1', '-a', 'cli-flaky', '--json'], { ...env, SLIPWAY_URL: proxy.url });
+      expect(run.code).toBe(0);
+      expect(proxy.forwarded.filter((call) => call === 'POST /apps/cli-flaky/releases')).toHaveLength(3);
+      const releases = (await slipway.call<{ id: string }[]>('GET', '/apps/cli-flaky/releases')).body;
+      expect(releases.map((release) => release.id)).toEqual([JSON.parse(run.stdout).id]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('usage and configuration', () => {
+  it('completes command names for the shell', async () => {
+    const run = await cli('--get-yargs-completions', 'pipelines:');
+    expect(run.stdout.split('\n')).toEqual(expect.arrayContaining(['pipelines:promote', 'pipelines:couple']));
+    expect((await cli('completion')).stdout).toContain('_slipway_yargs_completions');
+  });
+
+  it('exits 2 and says how to log in when there is no key, and suggests a command for a typo', async () => {
+    const noKey = await runCli(['releases', '-a', 'cli-web'], { SLIPWAY_URL: slipway.url, XDG_CONFIG_HOME: await freshConfigHome() });
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toMatch(/No API key for profile "default": run `slipway login` or set SLIPWAY_API_KEY/);
+    const typo = await cli('relases', '-a', 'cli-web');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/Did you mean releases\?/);
+  });
+
+  it('login checks the key, stores it for the profile in a 0600 file, and never prints it', async () => {
+    const configHome = await freshConfigHome();
+    const wrong = await runCli(['login', '--profile', 'local'], { XDG_CONFIG_HOME: configHome }, `${slipway.url}\nslw_wrong\n`);
+    expect(wrong.code).toBe(4);
+    const login = await runCli(['login', '--profile', 'local'], { XDG_CONFIG_HOME: configHome }, `${slipway.url}\n${slipway.adminKey}\n`);
+    expect(login.code).toBe(0);
+    expect(login.stdout + login.stderr).not.toContain(slipway.adminKey);
+    const file = join(configHome, 'slipway', 'config.json');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+
+    const apps = await runCli(['apps', '--profile', 'local', '--json'], { XDG_CONFIG_HOME: configHome });
+    expect(apps.code).toBe(0);
+    expect(JSON.parse(apps.stdout).map((app: { name: string }) => app.name)).toContain('cli-web');
+    const otherProfile = await runCli(['apps'], { XDG_CONFIG_HOME: configHome });
+    expect(otherProfile.code).toBe(2);
+  });
+});
