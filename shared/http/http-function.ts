@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { Principal } from '../domain/access';
 import { DomainError, type ErrorKind } from '../domain/errors';
 import { logger, type RequestLogFacts } from '../observability/logger';
+import { runBeforeDeadline } from '../runtime/deadline';
 import { isKeyCheckUnavailable, principalOf } from './principal-context';
 import { jsonBodyOf } from './request';
 import { type FunctionName, type RouteKey, type RouteKeyOf } from './routes';
@@ -34,9 +35,12 @@ const STATUS_OF: Record<ErrorKind, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
+  unavailable: 503,
 };
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+const RETRY_AFTER_SECONDS = '1';
+const ANSWER_RESERVE_MS = 500;
 
 const errorResult = (status: number, code: string, message: string, details: Record<string, unknown> = {}) => ({
   statusCode: status,
@@ -62,11 +66,12 @@ const isTransientFault = (error: unknown): boolean =>
 
 const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayProxyStructuredResultV2 => {
   if (error instanceof DomainError) {
-    return errorResult(STATUS_OF[error.kind], error.code, error.message, error.details);
+    const result = errorResult(STATUS_OF[error.kind], error.code, error.message, error.details);
+    return error.kind === 'unavailable' ? { ...result, headers: { ...JSON_HEADERS, 'retry-after': RETRY_AFTER_SECONDS } } : result;
   }
   if (isTransientFault(error)) {
     logger.warn('dependency fault', { requestId: event.requestContext.requestId, routeKey: event.routeKey, error: error as Error });
-    return { ...errorResult(503, 'service_unavailable', 'Slipway is briefly unable to serve this; retry shortly.'), headers: { ...JSON_HEADERS, 'retry-after': '1' } };
+    return { ...errorResult(503, 'service_unavailable', 'Slipway is briefly unable to serve this; retry shortly.'), headers: { ...JSON_HEADERS, 'retry-after': RETRY_AFTER_SECONDS } };
   }
   logger.error('unhandled error', { requestId: event.requestContext.requestId, routeKey: event.routeKey, error: error as Error });
   return errorResult(500, 'internal_error', 'Slipway failed to handle this request.', {
@@ -113,7 +118,10 @@ export const httpFunction = <F extends FunctionName>(
           headers: lowerCaseHeaders(event.headers),
           body: event.requestContext.http.method === 'GET' ? {} : jsonBodyOf(event),
         } as Omit<HttpRequest, 'principal'>;
-        const result = await ('public' in route ? route.public(base) : runAuthenticated(route, base));
+        // Answer before Lambda's own timeout, keeping room to serialize and send the answer.
+        const result = await runBeforeDeadline(context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS, () =>
+          'public' in route ? route.public(base) : runAuthenticated(route, base),
+        );
         logOutcome('request served', result.status);
         return {
           statusCode: result.status,

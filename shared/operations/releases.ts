@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CreateReleaseRequest, ListReleasesQuery } from '../api/releases';
-import { DomainError, notFound } from '../domain/errors';
+import { DomainError, notFound, unavailable } from '../domain/errors';
 import type { Actor, App, Release } from '../domain/model';
 import { planBuildRelease, planRollback, releaseSourceOf, type ReleasePlan } from '../domain/release-request';
-import { nextReleaseVersion, parseReleaseReference } from '../domain/versioning';
+import { parseReleaseReference } from '../domain/versioning';
 import { decodeCursor, encodeCursor } from '../domain/cursor';
 import {
-  claimReleaseVersion,
-  findLatestRelease,
   findReleaseById,
   findReleaseByVersion,
   listReleasePage,
@@ -18,9 +16,22 @@ import {
 import { requireSlugForRelease } from './builds';
 import { directReleaseRefusalFor } from './pipelines';
 import { startRollout } from '../rollout/start-rollout';
+import { logger } from '../observability/logger';
+import { remainingMs } from '../runtime/deadline';
+import {
+  claimNextVersion,
+  deleteReleaseIntent,
+  findReleaseIntent,
+  placeInSlot,
+  putReleaseIntent,
+  readPendingClaims,
+  settleClaim,
+  withdrawClaim,
+  type PendingClaims,
+} from '../store/release-claims-store';
 
-/** Bounds the optimistic-concurrency retries of writers racing on one app's releases. */
-const MAX_VERSION_CLAIMS = 200;
+/** Bounds the optimistic-concurrency retries of writers racing on one release. */
+const MAX_RELEASE_UPDATES = 200;
 
 /** `POST /apps/{app}/releases`: deploy a build (`slug`) or roll back to an earlier release (`release`). */
 export const createRelease = async (app: App, request: CreateReleaseRequest, actor: Actor): Promise<Release> => {
@@ -34,10 +45,20 @@ export const createRelease = async (app: App, request: CreateReleaseRequest, act
   return recordRelease(app, plan, actor);
 };
 
+/** Kept back from the invocation's time for writing the claimed release into its slot and answering. */
+const CLAIM_RESERVE_MS = 2_000;
+/** Longer than any function runs: a claim this old has lost its writer and is rolled forward by others. */
+const STALE_CLAIM_MS = 30_000;
+
+const tooBusy = (app: App) =>
+  unavailable('release_contention', `Too many concurrent releases to ${app.name}; nothing was recorded, retry shortly.`, {
+    app: app.name,
+  });
+
 /**
- * Appends a queued release at the next free version. Concurrent writers race for the same version slot
- * with a conditional put; the loser reads the new latest version and tries the one after, so versions
- * stay unique and gap-free without transactions.
+ * Appends a queued release at the next version (see release-claims-store.ts for how the version is
+ * claimed). Cost and latency per release stay constant with the number of concurrent writers; when the
+ * claim cannot be made within the invocation's time the answer is a 503 and nothing is recorded.
  */
 export const recordRelease = async (
   app: App,
@@ -46,43 +67,108 @@ export const recordRelease = async (
   /** Fixed in advance by callers that must find this very release again after a crash (auto-release). */
   id: string = randomUUID(),
 ): Promise<Release> => {
-  for (let attempt = 1; attempt <= MAX_VERSION_CLAIMS; attempt++) {
-    const latest = await findLatestRelease(app.id);
-    const at = new Date().toISOString();
-    const release: Release = {
-      id,
-      app: { id: app.id, name: app.name },
-      version: nextReleaseVersion(latest?.version ?? null),
-      slug: { id: plan.slugId },
-      image: plan.image,
-      description: plan.description,
-      status: 'queued',
-      state: 'pending',
-      user: actor,
-      trigger: plan.trigger,
-      created_at: at,
-      updated_at: at,
-      started_at: null,
-      finished_at: null,
-      rollout: null,
-      checks: {},
-      revision: 0,
-    };
-    // A put whose answer was lost is retried by the SDK and then meets its own item: that slot is ours too.
-    const claimed = (await claimReleaseVersion(release))
-      ? release
-      : await findReleaseByVersion(app.id, release.version).then((holder) => (holder?.id === id ? holder : undefined));
-    if (claimed) {
-      // Every release, whatever triggered it, rolls out the same way once its version is its own.
-      await startRollout(claimed);
-      return claimed;
-    }
-    // Spread the retries of many racing writers so they do not collide again in lockstep.
-    await sleep(Math.random() * Math.min(50, attempt * 2));
-  }
-  throw new DomainError('conflict', 'release_contention', `Too many concurrent releases to ${app.name}; retry shortly.`, {
-    app: app.name,
+  const at = new Date().toISOString();
+  const draft: Release = {
+    id,
+    app: { id: app.id, name: app.name },
+    version: 0,
+    slug: { id: plan.slugId },
+    image: plan.image,
+    description: plan.description,
+    status: 'queued',
+    state: 'pending',
+    user: actor,
+    trigger: plan.trigger,
+    created_at: at,
+    updated_at: at,
+    started_at: null,
+    finished_at: null,
+    rollout: null,
+    checks: {},
+    revision: 0,
+  };
+  // False when a call with the same id got here first: the claim below is then shared with it.
+  const ownsIntent = await putReleaseIntent(draft);
+  const version = await claimInTime(app, id, at).catch(async (error: unknown) => {
+    if (ownsIntent) await deleteReleaseIntent(app.id, id);
+    throw error;
   });
+  const claimed = { ...draft, version };
+  try {
+    const release = await placeClaimed(claimed);
+    // Every release, whatever triggered it, rolls out the same way once its version is its own.
+    await startRollout(release);
+    return release;
+  } catch (error) {
+    if (ownsIntent && (await withdrawClaim(app.id, id, version).catch(() => false))) {
+      await deleteReleaseIntent(app.id, id);
+      throw error;
+    }
+    // The version is spoken for and its intent holds the release: whoever next finds the claim stale
+    // places it, and the queue starts it. It exists, so the answer says so.
+    logger.warn('release claimed but not yet in its slot; it is rolled forward later', { releaseId: id, version, error: error as Error });
+    return claimed;
+  }
+};
+
+/** The version claim, given up (with nothing claimed) when it would eat the time needed to answer. */
+const claimInTime = async (app: App, releaseId: string, at: string): Promise<number> => {
+  const budgetMs = remainingMs() - CLAIM_RESERVE_MS;
+  if (budgetMs <= 0) throw tooBusy(app);
+  const abortSignal = Number.isFinite(budgetMs) ? AbortSignal.timeout(budgetMs) : undefined;
+  try {
+    return await claimNextVersion(app.id, releaseId, at, { abortSignal });
+  } catch (error) {
+    if (!abortSignal?.aborted) throw error;
+    // Cut off mid-call: the claim may have landed just before.
+    const landed = (await readPendingClaims(app.id)).get(releaseId);
+    if (landed) return landed.version;
+    throw tooBusy(app);
+  }
+};
+
+/** Writes a claimed release into its version slot and retires its intent and claim. */
+const placeClaimed = async (claimed: Release): Promise<Release> => {
+  let release = claimed;
+  let placed = await placeInSlot(release);
+  while (placed.id !== release.id) {
+    // The slot was filled outside the sequence (a release older than it): take the next one; no gap opens.
+    release = { ...release, version: await claimNextVersion(release.app.id, release.id, release.created_at, { taken: release.version }) };
+    placed = await placeInSlot(release);
+  }
+  await deleteReleaseIntent(release.app.id, release.id);
+  await rollStaleClaimsForward(release.app.id, await settleClaim(release.app.id, release.id));
+  return placed;
+};
+
+/** Claims whose writer died between claim and slot: their intent holds the release, so it is placed for them. */
+const rollStaleClaimsForward = async (appId: string, claims: PendingClaims): Promise<PendingClaims> => {
+  const now = Date.now();
+  const remaining = new Map(claims);
+  for (const [releaseId, claim] of claims) {
+    if (now - Date.parse(claim.claimedAt) < STALE_CLAIM_MS) continue;
+    const intent = await findReleaseIntent(appId, releaseId);
+    const holder = intent ? await placeInSlot({ ...intent, version: claim.version }) : await findReleaseByVersion(appId, claim.version);
+    if (holder?.id !== releaseId) {
+      // Cannot happen by construction (the intent outlives the claim's slot write); the claim is kept for a person to see.
+      logger.error('a stale release claim cannot be rolled forward', { appId, releaseId, version: claim.version });
+      continue;
+    }
+    await deleteReleaseIntent(appId, releaseId);
+    await settleClaim(appId, releaseId);
+    remaining.delete(releaseId);
+  }
+  return remaining;
+};
+
+/**
+ * The lowest version claimed but not yet in its slot (rolling stale claims forward first), or null.
+ * The rollout queue must not pass it: a release may reach its slot before a lower one does.
+ */
+export const lowestPendingVersion = async (appId: string): Promise<number | null> => {
+  const pending = await rollStaleClaimsForward(appId, await readPendingClaims(appId));
+  const versions = [...pending.values()].map((claim) => claim.version);
+  return versions.length > 0 ? Math.min(...versions) : null;
 };
 
 export const requireReleaseById = async (app: App, releaseId: string): Promise<Release> => {
@@ -125,7 +211,7 @@ export const mutateRelease = async (
   version: number,
   decide: (release: Release) => ReleaseChanges | null,
 ): Promise<Release> => {
-  for (let attempt = 1; attempt <= MAX_VERSION_CLAIMS; attempt++) {
+  for (let attempt = 1; attempt <= MAX_RELEASE_UPDATES; attempt++) {
     const release = await findReleaseByVersion(appId, version);
     if (!release) throw notFound('release', `v${version}`);
     const changes = decide(release);

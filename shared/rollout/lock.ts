@@ -1,6 +1,6 @@
 import type { Release } from '../domain/model';
 import { isHeldBy, isLockFree, isSettled, lockExpiry, mergeProgress, statusAfterError } from '../domain/rollout';
-import { mutateRelease } from '../operations/releases';
+import { lowestPendingVersion, mutateRelease } from '../operations/releases';
 import { findReleaseByVersion, listReleasePage } from '../store/releases-store';
 import { listApps } from '../store/apps-store';
 import type { LockStepInput } from './contract';
@@ -23,8 +23,13 @@ type Holder = { releaseId: string; version: number };
  * The release the lock goes to next: the lowest-version queued one. Releases leave the queue in version
  * order, so the search starts just above the settled ones and stays short however long the history is.
  */
-const lowestQueued = async (appId: string, settledThrough: number): Promise<Release | undefined> =>
-  (await listReleasePage(appId, { afterVersion: settledThrough, limit: 1, status: 'queued' })).releases[0];
+const lowestQueued = async (appId: string, settledThrough: number): Promise<Release | undefined> => {
+  const next = (await listReleasePage(appId, { afterVersion: settledThrough, limit: 1, status: 'queued' })).releases[0];
+  if (!next) return undefined;
+  // A lower version still on its way to its slot goes first: whoever places it starts its rollout.
+  const pending = await lowestPendingVersion(appId);
+  return pending !== null && pending < next.version ? undefined : next;
+};
 
 /** What a parked Lock step is resumed with. */
 const LOCK_GRANTED = { acquired: true } as const;
