@@ -1,6 +1,7 @@
 import { CreateReleaseRequest, ListReleasesQuery } from '../shared/api/releases';
 import { presentRelease } from '../shared/api/presenters';
 import { actorOf, authorize } from '../shared/domain/access';
+import { withCurrentAmong } from '../shared/domain/current-release';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { idempotencyKeyOf, runOnce } from '../shared/idempotency/idempotency';
@@ -32,9 +33,10 @@ export const handler = httpFunction<'releases'>({
     const app = await requireApp(params.app ?? '');
     authorize(principal, 'read', app.name);
     const { releases, nextCursor } = await listReleases(app, parseInput(ListReleasesQuery, query, 'query'));
+    const shown = withCurrentAmong(app, releases);
     return {
       status: 200,
-      body: releases.map((release) => presentRelease(release, app)),
+      body: releases.map((release) => presentRelease(release, shown)),
       ...(nextCursor ? { headers: { 'next-cursor': nextCursor } } : {}),
     };
   },

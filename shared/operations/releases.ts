@@ -22,9 +22,11 @@ import {
   claimNextVersion,
   deleteReleaseIntent,
   findReleaseIntent,
+  forgetRevocations,
   placeInSlot,
   putReleaseIntent,
   readPendingClaims,
+  revokeClaim,
   settleClaim,
   withdrawClaim,
   type PendingClaims,
@@ -89,10 +91,7 @@ export const recordRelease = async (
   };
   // False when a call with the same id got here first: the claim below is then shared with it.
   const ownsIntent = await putReleaseIntent(draft);
-  const version = await claimInTime(app, id, at).catch(async (error: unknown) => {
-    if (ownsIntent) await deleteReleaseIntent(app.id, id);
-    throw error;
-  });
+  const version = await claimInTime(app, id, at, ownsIntent);
   const claimed = { ...draft, version };
   try {
     const release = await placeClaimed(claimed);
@@ -112,18 +111,22 @@ export const recordRelease = async (
 };
 
 /** The version claim, given up (with nothing claimed) when it would eat the time needed to answer. */
-const claimInTime = async (app: App, releaseId: string, at: string): Promise<number> => {
+const claimInTime = async (app: App, releaseId: string, at: string, ownsIntent: boolean): Promise<number> => {
   const budgetMs = remainingMs() - CLAIM_RESERVE_MS;
-  if (budgetMs <= 0) throw tooBusy(app);
+  if (budgetMs <= 0) {
+    if (ownsIntent) await deleteReleaseIntent(app.id, releaseId);
+    throw tooBusy(app);
+  }
   const abortSignal = Number.isFinite(budgetMs) ? AbortSignal.timeout(budgetMs) : undefined;
   try {
     return await claimNextVersion(app.id, releaseId, at, { abortSignal });
   } catch (error) {
-    if (!abortSignal?.aborted) throw error;
-    // Cut off mid-call: the claim may have landed just before.
-    const landed = (await readPendingClaims(app.id)).get(releaseId);
-    if (landed) return landed.version;
-    throw tooBusy(app);
+    // Cut short, the request may still land: revoking it settles which it is. If even that fails, the
+    // intent stays, so a claim that did land is still rolled forward from it.
+    const landed = await revokeClaim(app.id, releaseId, new Date().toISOString());
+    if (landed !== null) return landed;
+    if (ownsIntent) await deleteReleaseIntent(app.id, releaseId);
+    throw abortSignal?.aborted ? tooBusy(app) : error;
   }
 };
 
@@ -144,9 +147,12 @@ const placeClaimed = async (claimed: Release): Promise<Release> => {
 /** Claims whose writer died between claim and slot: their intent holds the release, so it is placed for them. */
 const rollStaleClaimsForward = async (appId: string, claims: PendingClaims): Promise<PendingClaims> => {
   const now = Date.now();
+  const isStale = (at: string) => now - Date.parse(at) >= STALE_CLAIM_MS;
+  const expiredRevocations = [...(claims.revokedAt ?? [])].filter(([, at]) => isStale(at)).map(([releaseId]) => releaseId);
+  if (expiredRevocations.length > 0) await forgetRevocations(appId, expiredRevocations);
   const remaining = new Map(claims);
   for (const [releaseId, claim] of claims) {
-    if (now - Date.parse(claim.claimedAt) < STALE_CLAIM_MS) continue;
+    if (!isStale(claim.claimedAt)) continue;
     const intent = await findReleaseIntent(appId, releaseId);
     const holder = intent ? await placeInSlot({ ...intent, version: claim.version }) : await findReleaseByVersion(appId, claim.version);
     if (holder?.id !== releaseId) {

@@ -20,17 +20,30 @@ const appPartition = (appId: string) => `APP#${appId}`;
 const sequenceKey = (appId: string) => ({ pk: appPartition(appId), sk: 'RELEASE_SEQUENCE' });
 const intentKey = (appId: string, releaseId: string) => ({ pk: appPartition(appId), sk: `RELEASE_INTENT#${releaseId}` });
 
-/** Versions taken in the sequence whose release is not in its slot yet, by release id. */
-export type PendingClaims = ReadonlyMap<string, { version: number; claimedAt: string }>;
+/**
+ * Versions taken in the sequence whose release is not in its slot yet, by release id; and the claims
+ * revoked by writers that gave up, with when (kept until no late claim request can arrive any more).
+ */
+export type PendingClaims = ReadonlyMap<string, { version: number; claimedAt: string }> & {
+  revokedAt?: ReadonlyMap<string, string>;
+};
 
-type SequenceItem = { last_version?: number; claims?: Record<string, number>; claimed_at?: Record<string, string> };
+type SequenceItem = {
+  last_version?: number;
+  claims?: Record<string, number>;
+  claimed_at?: Record<string, string>;
+  revoked?: Record<string, string>;
+};
 
 const pendingClaimsOf = (item: SequenceItem | undefined): PendingClaims =>
-  new Map(
-    Object.entries(item?.claims ?? {}).map(([releaseId, version]) => [
-      releaseId,
-      { version, claimedAt: item?.claimed_at?.[releaseId] ?? '' },
-    ]),
+  Object.assign(
+    new Map(
+      Object.entries(item?.claims ?? {}).map(([releaseId, version]) => [
+        releaseId,
+        { version, claimedAt: item?.claimed_at?.[releaseId] ?? '' },
+      ]),
+    ),
+    { revokedAt: new Map(Object.entries(item?.revoked ?? {})) },
   );
 
 /** The release, waiting for its version; false when an intent with this id exists already. */
@@ -60,7 +73,14 @@ export const readPendingClaims = async (appId: string): Promise<PendingClaims> =
  */
 const createSequence = async (appId: string): Promise<void> => {
   const latest = await findLatestRelease(appId);
-  await putIfAbsent({ ...sequenceKey(appId), type: 'release_sequence', last_version: latest?.version ?? 0, claims: {}, claimed_at: {} });
+  await putIfAbsent({
+    ...sequenceKey(appId),
+    type: 'release_sequence',
+    last_version: latest?.version ?? 0,
+    claims: {},
+    claimed_at: {},
+    revoked: {},
+  });
 };
 
 /**
@@ -85,7 +105,7 @@ export const claimNextVersion = async (
           UpdateExpression: 'SET last_version = last_version + :one, claims.#id = last_version + :one, claimed_at.#id = :at',
           ConditionExpression:
             options.taken === undefined
-              ? 'attribute_exists(last_version) AND attribute_not_exists(claims.#id)'
+              ? 'attribute_exists(last_version) AND attribute_not_exists(claims.#id) AND attribute_not_exists(revoked.#id)'
               : 'attribute_exists(last_version) AND claims.#id = :taken',
           ExpressionAttributeNames: { '#id': releaseId },
           ExpressionAttributeValues: { ':one': 1, ':at': at, ...(options.taken === undefined ? {} : { ':taken': options.taken }) },
@@ -100,11 +120,62 @@ export const claimNextVersion = async (
       if (!isConditionFailure(error)) throw error;
     }
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: sequenceKey(appId), ConsistentRead: true }));
-    const mine = (Item as SequenceItem | undefined)?.claims?.[releaseId];
+    const sequence = Item as SequenceItem | undefined;
+    const mine = sequence?.claims?.[releaseId];
     if (mine !== undefined && mine !== options.taken) return mine;
-    if (!Item) await createSequence(appId);
+    if (!sequence) await createSequence(appId);
+    else if (sequence.revoked?.[releaseId] !== undefined) await forgetRevocations(appId, [releaseId]);
     else if (mine === undefined && options.taken !== undefined) throw new Error(`release ${releaseId} lost its version claim`);
   }
+};
+
+/**
+ * Makes sure a claim request that was cut short (timed out, aborted) can never land later: records its
+ * revocation in the sequence, which the claim's own condition refuses. Writes to one item are
+ * serialized, so either the claim landed first (its version is returned: the release must be placed)
+ * or it never will (null: nothing was claimed).
+ */
+export const revokeClaim = async (appId: string, releaseId: string, at: string): Promise<number | null> => {
+  const { client, tableName } = getStore();
+  for (;;) {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: sequenceKey(appId),
+          UpdateExpression: 'SET revoked.#id = :at',
+          ConditionExpression: 'attribute_exists(last_version) AND attribute_not_exists(claims.#id)',
+          ExpressionAttributeNames: { '#id': releaseId },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return null;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: sequenceKey(appId), ConsistentRead: true }));
+    // No sequence yet: no claim could land (its condition needs one) but after another writer's first claim.
+    if (!Item) return null;
+    const landed = (Item as SequenceItem).claims?.[releaseId];
+    if (landed !== undefined) return landed;
+  }
+};
+
+/**
+ * Lifts revocations: for a new attempt under the same release id (a retried request), and for old ones
+ * that no late request can meet any more.
+ */
+export const forgetRevocations = async (appId: string, releaseIds: readonly string[]): Promise<void> => {
+  const { client, tableName } = getStore();
+  await client.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: sequenceKey(appId),
+      UpdateExpression: `REMOVE ${releaseIds.map((_, index) => `revoked.#id${index}`).join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: Object.fromEntries(releaseIds.map((releaseId, index) => [`#id${index}`, releaseId])),
+    }),
+  );
 };
 
 /** The release is in its slot: its claim no longer holds back the queue. Returns the claims still pending. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { currentVersionAmong } from '../../shared/domain/current-release';
 import {
   deadlineAt,
   describeFailure,
@@ -87,5 +88,20 @@ describe('failure messages', () => {
     expect(describeFailure({ Error: 'DomainError', Cause: cause })).toBe("DomainError: ECS service 'x' was not found.");
     expect(describeFailure({ Error: 'Ecs.ClientException', Cause: 'plain text' })).toBe('Ecs.ClientException: plain text');
     expect(describeFailure({ Error: 'States.Runtime', Cause: 'x'.repeat(400) })).toHaveLength(300);
+  });
+});
+
+describe('current among releases read after the app', () => {
+  it('is the app pointer, moved forward by a newer succeeded release only', () => {
+    const releases = [
+      { version: 3, status: 'succeeded' as const },
+      { version: 4, status: 'failed' as const },
+      { version: 5, status: 'succeeded' as const },
+      { version: 6, status: 'pending' as const },
+    ];
+    expect(currentVersionAmong(3, releases)).toBe(5);
+    expect(currentVersionAmong(null, [])).toBeNull();
+    expect(currentVersionAmong(null, releases.slice(0, 2))).toBe(3);
+    expect(currentVersionAmong(7, releases)).toBe(7);
   });
 });
