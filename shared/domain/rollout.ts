@@ -96,8 +96,20 @@ export const mergeProgress = (
   failed_tasks: Math.max(next.failed_tasks ?? 0, previous?.failed_tasks ?? 0),
   deployment_id: next.deployment_id ?? previous?.deployment_id ?? null,
   task_definition_arn: next.task_definition_arn ?? previous?.task_definition_arn ?? null,
-  message: next.message ?? previous?.message ?? null,
+  message: truncatedMessage(next.message ?? previous?.message ?? null),
 });
+
+/**
+ * ECS reasons and step errors come from outside: bounded (in UTF-8 bytes) so the rollout's writes to its
+ * release can never be refused for the item's size.
+ */
+export const MAX_PROGRESS_MESSAGE_BYTES = 1024;
+const truncatedMessage = (message: string | null): string | null => {
+  if (message === null || Buffer.byteLength(message, 'utf8') <= MAX_PROGRESS_MESSAGE_BYTES) return message;
+  let kept = message.slice(0, MAX_PROGRESS_MESSAGE_BYTES);
+  while (Buffer.byteLength(`${kept}...`, 'utf8') > MAX_PROGRESS_MESSAGE_BYTES) kept = kept.slice(0, -1);
+  return `${kept}...`;
+};
 
 /** Step Functions error causes can be long JSON; a release shows a readable line. */
 export const describeFailure = (error: { Error?: string; Cause?: string }): string => {
