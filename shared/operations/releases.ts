@@ -139,8 +139,9 @@ const placeClaimed = async (claimed: Release): Promise<Release> => {
     release = { ...release, version: await claimNextVersion(release.app.id, release.id, release.created_at, { taken: release.version }) };
     placed = await placeInSlot(release);
   }
-  await deleteReleaseIntent(release.app.id, release.id);
-  await rollStaleClaimsForward(release.app.id, await settleClaim(release.app.id, release.id));
+  // Either order is safe after a crash: an intent left over is inert, a claim left over is settled when stale.
+  const [, pending] = await Promise.all([deleteReleaseIntent(release.app.id, release.id), settleClaim(release.app.id, release.id)]);
+  await rollStaleClaimsForward(release.app.id, pending);
   return placed;
 };
 
