@@ -93,21 +93,34 @@ export const recordRelease = async (
   const ownsIntent = await putReleaseIntent(draft);
   const version = await claimInTime(app, id, at, ownsIntent);
   const claimed = { ...draft, version };
+  let release: Release;
   try {
-    const release = await placeClaimed(claimed);
-    // Every release, whatever triggered it, rolls out the same way once its version is its own.
-    await startRollout(release);
-    return release;
+    release = await placeInOwnSlot(claimed);
   } catch (error) {
+    // The version can be given back while none was taken after it; the slot is looked at once more after,
+    // as a slot write that timed out may still have landed (the next writer then steps past it: no gap).
     if (ownsIntent && (await withdrawClaim(app.id, id, version).catch(() => false))) {
-      await deleteReleaseIntent(app.id, id);
-      throw error;
+      const landed = await findReleaseByVersion(app.id, version).catch(() => undefined);
+      if (landed?.id !== id) {
+        await deleteReleaseIntent(app.id, id);
+        throw error;
+      }
+      release = landed;
+      await startRollout(release);
+      return release;
     }
     // The version is spoken for and its intent holds the release: whoever next finds the claim stale
     // places it, and the queue starts it. It exists, so the answer says so.
     logger.warn('release claimed but not yet in its slot; it is rolled forward later', { releaseId: id, version, error: error as Error });
     return claimed;
   }
+  await retireClaim(release).catch((error: unknown) => {
+    // The release is in its slot; a claim left open is settled by whoever finds it stale.
+    logger.warn('release claim not retired; it is settled when stale', { releaseId: id, version: release.version, error: error as Error });
+  });
+  // Every release, whatever triggered it, rolls out the same way once its version is its own.
+  await startRollout(release);
+  return release;
 };
 
 /** The version claim, given up (with nothing claimed) when it would eat the time needed to answer. */
@@ -130,8 +143,8 @@ const claimInTime = async (app: App, releaseId: string, at: string, ownsIntent: 
   }
 };
 
-/** Writes a claimed release into its version slot and retires its intent and claim. */
-const placeClaimed = async (claimed: Release): Promise<Release> => {
+/** Writes a claimed release into its version slot; the release as placed. */
+const placeInOwnSlot = async (claimed: Release): Promise<Release> => {
   let release = claimed;
   let placed = await placeInSlot(release);
   while (placed.id !== release.id) {
@@ -139,10 +152,14 @@ const placeClaimed = async (claimed: Release): Promise<Release> => {
     release = { ...release, version: await claimNextVersion(release.app.id, release.id, release.created_at, { taken: release.version }) };
     placed = await placeInSlot(release);
   }
+  return placed;
+};
+
+/** Retires the intent and the claim of a placed release; on the way, rolls forward claims found stale. */
+const retireClaim = async (release: Release): Promise<void> => {
   // Either order is safe after a crash: an intent left over is inert, a claim left over is settled when stale.
   const [, pending] = await Promise.all([deleteReleaseIntent(release.app.id, release.id), settleClaim(release.app.id, release.id)]);
   await rollStaleClaimsForward(release.app.id, pending);
-  return placed;
 };
 
 /** Claims whose writer died between claim and slot: their intent holds the release, so it is placed for them. */
