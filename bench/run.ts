@@ -5,6 +5,7 @@ import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
 import { bundleFunction, functionEntries, PROJECT_ROOT, type BundleFigures } from './bundles';
 import { startChild } from './child';
 import { authorizerEvent, httpEvent, measureColdInit, rolloutEvent, type ColdInit } from './cold-init';
+import { measureBurst } from './burst';
 import { measureDeepHistory } from './deep-history';
 import { apiClient, load, type LoadFigures } from './http-load';
 import { renderResults } from './report';
@@ -85,6 +86,12 @@ http.push(
 );
 await bare.stop();
 
+section('creates in flight on one app (all sent at once)');
+await api('POST', '/apps', { name: 'bench-burst', cluster: 'bench', service: 'bench-burst-svc' });
+const burstBuild = await api<{ id: string }>('POST', '/apps/bench-burst/builds', { image: 'registry.local/bench-burst:v1' });
+const burstTarget = { url, key: adminKey, app: 'bench-burst', slug: burstBuild.id };
+const bursts = [await measureBurst(burstTarget, 50, 4), await measureBurst(burstTarget, 200, 2)];
+
 section(`list cost against history (${DEEP_HISTORY.toLocaleString('en')} vs ${SHALLOW_HISTORY} releases)`);
 const history = await measureDeepHistory({
   url,
@@ -136,6 +143,7 @@ const markdown = renderResults({
   },
   bundles,
   http,
+  bursts,
   coldInits,
   history,
   transitions,

@@ -1,6 +1,7 @@
 import { CreateReleaseRequest, ListReleasesQuery } from '../shared/api/releases';
 import { presentRelease } from '../shared/api/presenters';
 import { actorOf, authorize } from '../shared/domain/access';
+import { withCurrentAmong } from '../shared/domain/current-release';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { idempotencyKeyOf, runOnce } from '../shared/idempotency/idempotency';
@@ -32,9 +33,10 @@ export const handler = httpFunction<'releases'>({
     const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'read', app.name);
     const list = await listReleases(app, parseInput(ListReleasesQuery, query, 'query'), headers.range);
+    const shown = withCurrentAmong(app, list.releases);
     return {
       status: list.ranged && list.nextRange ? 206 : 200,
-      body: list.releases.map((release) => presentRelease(release, app)),
+      body: list.releases.map((release) => presentRelease(release, shown)),
       headers: {
         ...(list.nextCursor ? { 'next-cursor': list.nextCursor } : {}),
         ...(list.nextRange ? { 'next-range': list.nextRange } : {}),

@@ -23,6 +23,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { DEFAULT_DEADLINE_SECONDS } from '../shared/domain/rollout';
 import { ROLLING_DEPLOYMENT_CONFIGURATION } from '../shared/ecs/ecs-adapter';
 import { DEPLOYMENT_EVENT_PATTERN } from '../shared/rollout/contract';
 import { slipwayFunction } from './slipway-function';
@@ -66,6 +67,43 @@ const BACKOFF: RetryProps = {
   maxDelay: Duration.seconds(20),
   jitterStrategy: JitterType.FULL,
 };
+
+/**
+ * ECS throttling and brief unavailability pass by themselves: they are retried for a span of time, not
+ * for a number of attempts, so a burst of throttles or one ServiceUnavailableException never fails a
+ * release, while an ECS that stays down does within a few minutes (the deadline would end it anyway).
+ */
+export const ECS_TRANSIENT_RETRY_WINDOW = Duration.minutes(5);
+const ECS_TRANSIENT_BACKOFF = { interval: Duration.seconds(1), backoffRate: 2, maxDelay: Duration.seconds(30) };
+
+/** How many retries fit in `window` when each waits at most its backoff delay (capped at `maxDelay`). */
+export const retriesWithin = (window: Duration, backoff: typeof ECS_TRANSIENT_BACKOFF): number => {
+  let retries = 0;
+  let waited = 0;
+  for (;;) {
+    const delay = Math.min(backoff.interval.toSeconds() * backoff.backoffRate ** retries, backoff.maxDelay.toSeconds());
+    if (waited + delay > window.toSeconds()) return retries;
+    waited += delay;
+    retries += 1;
+  }
+};
+
+export const ECS_TRANSIENT_RETRIES = retriesWithin(ECS_TRANSIENT_RETRY_WINDOW, ECS_TRANSIENT_BACKOFF);
+const ECS_TRANSIENT_RETRY: RetryProps = {
+  ...ECS_TRANSIENT_BACKOFF,
+  maxAttempts: ECS_TRANSIENT_RETRIES,
+  jitterStrategy: JitterType.FULL,
+};
+/** ECS's transient faults as the Deploy step's Lambda reports them (the error's name) … */
+const ECS_TRANSIENT_ERRORS = ['ThrottlingException', 'ServerException', 'ServiceUnavailableException', 'ServiceUnavailable'];
+/** … and as the state machine's direct ECS integration names them. */
+const ECS_TASK_TRANSIENT_ERRORS = [...ECS_TRANSIENT_ERRORS.map((name) => `Ecs.${name}`), 'Ecs.EcsException', 'Ecs.SdkClientException'];
+
+/**
+ * Room above the rollout deadline for the steps around the deployment (lock handover, task definition,
+ * ECS retries, settling), so an execution that outlives it is stuck for real and its TimedOut alarm fires.
+ */
+export const EXECUTION_TIMEOUT = Duration.seconds(DEFAULT_DEADLINE_SECONDS).plus(Duration.minutes(15));
 
 /** Context keys that scope what the rollout may touch in ECS (`npx cdk deploy -c slipway:clusters=a,b`). */
 export const ROLLOUT_CONTEXT = {
@@ -142,6 +180,7 @@ export class Rollout extends Construct {
         includeExecutionData: true,
       },
       comment: 'Slipway: roll one release out to its ECS service',
+      timeout: EXECUTION_TIMEOUT,
     });
 
     const clusters = listContext(this, ROLLOUT_CONTEXT.clusters);
@@ -214,7 +253,10 @@ export class Rollout extends Construct {
     };
     // Retriers apply in order: a permanent error matches the first and is not retried at all.
     const retry = (state: TaskStateBase): TaskStateBase =>
-      state.addRetry({ errors: PERMANENT_ERRORS, maxAttempts: 0 }).addRetry({ ...BACKOFF, errors: [Errors.TASKS_FAILED] });
+      state
+        .addRetry({ errors: PERMANENT_ERRORS, maxAttempts: 0 })
+        .addRetry({ ...ECS_TRANSIENT_RETRY, errors: ECS_TRANSIENT_ERRORS })
+        .addRetry({ ...BACKOFF, errors: [Errors.TASKS_FAILED] });
 
     const salvage = call(
       ROLLOUT_STATES.salvage,
@@ -263,11 +305,7 @@ export class Rollout extends Construct {
         ResultPath: '$.update',
         TimeoutSeconds: 60,
       },
-    }).addRetry({
-      ...BACKOFF,
-      maxAttempts: 6,
-      errors: ['Ecs.ThrottlingException', 'Ecs.ServerException', 'Ecs.EcsException', 'Ecs.SdkClientException'],
-    });
+    }).addRetry({ ...ECS_TRANSIENT_RETRY, errors: ECS_TASK_TRANSIENT_ERRORS });
 
     const awaitDeployment = park(
       ROLLOUT_STATES.await,

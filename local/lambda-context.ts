@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 
+/** The HTTP functions' timeout in AWS (infra/slipway-function.ts); locally each invocation counts down from it too. */
+const FUNCTION_TIMEOUT_MS = 15_000;
+
 /** What the Lambda runtime hands a function with each invocation, for the local calls of the same handlers. */
-export const lambdaContext = (fn: string, requestId: string = randomUUID()): Context =>
+export const lambdaContext = (fn: string, requestId: string = randomUUID(), startedAt = Date.now()): Context =>
   ({
     functionName: `slipway-${fn}`,
     functionVersion: '$LATEST',
@@ -12,7 +15,7 @@ export const lambdaContext = (fn: string, requestId: string = randomUUID()): Con
     logGroupName: `/aws/lambda/slipway-${fn}`,
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => FUNCTION_TIMEOUT_MS - (Date.now() - startedAt),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

@@ -16,9 +16,12 @@ export const IdOrName = z
   });
 export const AppRef = z.object({ id: Uuid, name: AppName }).meta({ id: 'AppRef' });
 export const NamedRef = z.object({ name: z.string() }).meta({ id: 'NamedRef' });
-export const HttpUrl = z
-  .string()
-  .max(2048)
+/** Bounds count UTF-8 bytes, which is what DynamoDB's item limit counts, not characters. */
+export const utf8Bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
+export const boundedBytes = <T extends z.ZodType<string>>(schema: T, maxBytes: number) =>
+  schema.refine((value) => utf8Bytes(value) <= maxBytes, { message: `must be at most ${maxBytes} bytes of UTF-8` });
+
+export const HttpUrl = boundedBytes(z.string().max(2048), 2048)
   .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
     message: 'must be an http(s) URL',
   });
@@ -43,5 +46,6 @@ export const errorBodyOf = (code: string, message: string, details: Record<strin
   message,
 });
 
-/** Optional short free text (descriptions, commit messages) with a ceiling so one item stays small. */
-export const shortText = (max: number) => z.string().max(max);
+/** Short free text (names, descriptions, commit messages) with a ceiling in UTF-8 bytes so one item stays small. */
+// `.max` too, so the OpenAPI document shows a length bound: UTF-16 units never outnumber UTF-8 bytes.
+export const shortText = (maxBytes: number) => boundedBytes(z.string().max(maxBytes), maxBytes);

@@ -95,6 +95,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
       303: 'A retry with this Idempotency-Key (of an answered request, or of one cut short, which it completes): the release at Location',
       409: 'The slug is not releasable here, or a request with this Idempotency-Key is still in flight (Retry-After)',
       422: 'Invalid body, Idempotency-Key reused with another body, or the app only takes pipeline promotions',
+      503: 'A dependency is briefly unavailable, or too many releases to this app are being created at once: nothing was recorded; retry after Retry-After',
     },
   },
   'GET /apps/{app}/releases': {
@@ -121,7 +122,11 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     summary: 'Report a status check on a release',
     body: CreateStatusRequest,
     success: { status: 201, description: 'The status', schema: StatusResponse, location: true },
-    also: { 409: 'This context exists on the release (use PATCH)' },
+    also: {
+      409: 'This context exists on the release (use PATCH)',
+      413: 'The body is over 64 KiB, or the release\'s statuses would pass 256 KiB of UTF-8 together',
+      422: 'Invalid body (text bounds count UTF-8 bytes), or the release holds 50 statuses already',
+    },
   },
   'GET /apps/{app}/releases/{release}/statuses': {
     summary: "A release's status checks and their combined state",
@@ -135,6 +140,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     summary: 'Update a status check',
     body: UpdateStatusRequest,
     success: { status: 200, description: 'The status', schema: StatusResponse },
+    also: { 413: 'The body is over 64 KiB, or the release\'s statuses would pass 256 KiB of UTF-8 together' },
   },
   'POST /pipelines': {
     summary: 'Create a pipeline',

@@ -1,3 +1,4 @@
+import { currentVersionAmong } from '../domain/current-release';
 import type { App, Build, Release, StatusCheck } from '../domain/model';
 import type { Pipeline, PipelineCoupling } from '../domain/pipeline';
 import type { Promotion } from '../domain/promotion';
@@ -48,7 +49,11 @@ export const presentBuild = (build: Build): BuildResponse => ({
   slug: { id: build.id },
 });
 
-/** `current` is derived from the app's pointer, so exactly one release per app can ever show it. */
+/**
+ * `current` is derived from the app's pointer (moved forward by the release itself when it succeeded after
+ * the app was read), so exactly one release per app can ever show it. Lists pass the app as
+ * `withCurrentAmong` shows it for the whole page.
+ */
 export const presentRelease = (release: Release, app: App): ReleaseResponse => ({
   id: release.id,
   app: release.app,
@@ -57,7 +62,7 @@ export const presentRelease = (release: Release, app: App): ReleaseResponse => (
   description: release.description,
   status: release.status,
   state: release.state,
-  current: app.current_release_version === release.version,
+  current: currentVersionAmong(app.current_release_version, [release]) === release.version,
   user: release.user,
   created_at: release.created_at,
   updated_at: release.updated_at,

@@ -14,7 +14,7 @@ const CheckState = z.enum(CHECK_STATES);
 export const CreateStatusRequest = z
   .strictObject({
     context: StatusContext,
-    name: z.string().min(1).max(255),
+    name: shortText(255).min(1),
     state: CheckState,
     description: shortText(1024).optional(),
     target_url: HttpUrl.optional(),

@@ -11,7 +11,9 @@ export type ErrorKind =
   | 'conflict'
   | 'payload_too_large'
   | 'unprocessable'
-  | 'unsupported_media_type';
+  | 'unsupported_media_type'
+  /** Nothing was done, and the same request is expected to succeed shortly: 503 with Retry-After. */
+  | 'unavailable';
 
 export class DomainError extends Error {
   constructor(
@@ -41,3 +43,6 @@ export const conflict = (
 
 export const unprocessable = (code: string, message: string, details: Record<string, unknown> = {}): DomainError =>
   new DomainError('unprocessable', code, message, details);
+
+export const unavailable = (code: string, message: string, details: Record<string, unknown> = {}): DomainError =>
+  new DomainError('unavailable', code, message, details);

@@ -13,6 +13,11 @@ export type App = {
   updated_at: string;
   /** Version of the newest succeeded release; it alone is `current`. */
   current_release_version: number | null;
+  /**
+   * Set before a rollout marks its release succeeded and cleared once the pointer above has moved to it:
+   * while set, that release is current as soon as its own status says succeeded (read it to know).
+   */
+  succeeding_release_version?: number | null;
 };
 
 export const BUILD_STATUSES = ['pending', 'succeeded', 'failed'] as const;

@@ -17,12 +17,32 @@ export const LOCK_GRACE_SECONDS = 15 * 60;
 
 /** The app's single in-flight rollout. `holder` null means free. */
 export type RolloutLock = {
-  holder: { release_id: string; version: number; acquired_at: string; expires_at: string } | null;
+  holder: {
+    release_id: string;
+    version: number;
+    acquired_at: string;
+    expires_at: string;
+    /** The execution running the holder: the release id, or a rerun's name once it had to be run again. */
+    execution: string;
+  } | null;
   /** Every release at or below this version has left the queue for good, so the queue is searched above it. */
   settled_through: number;
 };
 
 export const FREE_LOCK: RolloutLock = { holder: null, settled_through: 0 };
+
+/** How often a lock holder whose execution died before it deployed is run again before it is failed. */
+export const MAX_RERUNS = 3;
+
+/**
+ * The execution name for running a release again after `current` ended without deploying it. Step
+ * Functions never reuses a name (90 days), so each rerun takes the next numbered one; null once
+ * MAX_RERUNS have been spent.
+ */
+export const rerunExecutionName = (releaseId: string, current: string): string | null => {
+  const spent = current === releaseId ? 0 : Number(/-rerun-(\d+)$/.exec(current)?.[1] ?? MAX_RERUNS);
+  return spent < MAX_RERUNS ? `${releaseId}-rerun-${spent + 1}` : null;
+};
 
 export const isLockFree = (lock: RolloutLock, now: Date): boolean =>
   lock.holder === null || Date.parse(lock.holder.expires_at) <= now.getTime();
@@ -76,8 +96,20 @@ export const mergeProgress = (
   failed_tasks: Math.max(next.failed_tasks ?? 0, previous?.failed_tasks ?? 0),
   deployment_id: next.deployment_id ?? previous?.deployment_id ?? null,
   task_definition_arn: next.task_definition_arn ?? previous?.task_definition_arn ?? null,
-  message: next.message ?? previous?.message ?? null,
+  message: truncatedMessage(next.message ?? previous?.message ?? null),
 });
+
+/**
+ * ECS reasons and step errors come from outside: bounded (in UTF-8 bytes) so the rollout's writes to its
+ * release can never be refused for the item's size.
+ */
+export const MAX_PROGRESS_MESSAGE_BYTES = 1024;
+const truncatedMessage = (message: string | null): string | null => {
+  if (message === null || Buffer.byteLength(message, 'utf8') <= MAX_PROGRESS_MESSAGE_BYTES) return message;
+  let kept = message.slice(0, MAX_PROGRESS_MESSAGE_BYTES);
+  while (Buffer.byteLength(`${kept}...`, 'utf8') > MAX_PROGRESS_MESSAGE_BYTES) kept = kept.slice(0, -1);
+  return `${kept}...`;
+};
 
 /** Step Functions error causes can be long JSON; a release shows a readable line. */
 export const describeFailure = (error: { Error?: string; Cause?: string }): string => {

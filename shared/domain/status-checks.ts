@@ -3,10 +3,29 @@ import type { CheckState, Release, StatusCheck } from './model';
 import { aggregateState } from './state-aggregation';
 
 /**
- * Checks live in one DynamoDB item with their release (at most 400 KB); a status is at most ~7 KB, so this
- * bound keeps the item safely under the limit.
+ * Checks live in one DynamoDB item with their release (at most 400 KB). A status is at most ~5.5 KB of
+ * UTF-8 (its fields are bounded in bytes), and the checks of a release together at most
+ * MAX_CHECKS_BYTES, which leaves the item well over 100 KB of room for the release itself and for the
+ * rollout's final writes, which must never be refused for size.
  */
 export const MAX_CHECKS_PER_RELEASE = 50;
+export const MAX_CHECKS_BYTES = 256 * 1024;
+
+/** An upper bound of what the checks weigh in the item: their JSON in UTF-8 counts more than DynamoDB does. */
+export const checksBytes = (checks: Record<string, StatusCheck>): number => Buffer.byteLength(JSON.stringify(checks), 'utf8');
+
+const withinBytes = (checks: Record<string, StatusCheck>, release: Pick<Release, 'version'>): Record<string, StatusCheck> => {
+  const bytes = checksBytes(checks);
+  if (bytes > MAX_CHECKS_BYTES) {
+    throw new DomainError(
+      'payload_too_large',
+      'statuses_too_large',
+      `The statuses of release v${release.version} would take ${bytes} bytes; a release holds at most ${MAX_CHECKS_BYTES}.`,
+      { limit_bytes: MAX_CHECKS_BYTES, bytes },
+    );
+  }
+  return checks;
+};
 
 export type NewStatusCheck = {
   context: string;
@@ -49,7 +68,7 @@ export const addStatusCheck = (release: Pick<Release, 'checks' | 'version'>, inp
     created_at: at,
     updated_at: at,
   };
-  return withChecks({ ...release.checks, [input.context]: check });
+  return withChecks(withinBytes({ ...release.checks, [input.context]: check }, release));
 };
 
 export const updateStatusCheck = (
@@ -64,7 +83,7 @@ export const updateStatusCheck = (
     ...Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)),
     updated_at: at,
   };
-  return withChecks({ ...release.checks, [context]: updated });
+  return withChecks(withinBytes({ ...release.checks, [context]: updated }, release));
 };
 
 export const requireStatusCheck = (release: Pick<Release, 'checks' | 'version'>, context: string): StatusCheck => {

@@ -1,11 +1,8 @@
 /**
- * Release versions are 1, 2, 3 … per app with no gaps. The store claims a version by a conditional put on
- * the item keyed by that version, so uniqueness comes from DynamoDB; these rules say which version to try
- * and how versions sort as strings.
+ * Release versions are 1, 2, 3 … per app with no gaps (the store's version sequence hands them out, see
+ * release-claims-store.ts); these rules say how versions sort as strings and how a reference names one.
  */
 const VERSION_DIGITS = 10;
-
-export const nextReleaseVersion = (latestVersion: number | null): number => (latestVersion ?? 0) + 1;
 
 /** Zero-padded so that DynamoDB's lexicographic sort key order is numeric order. */
 export const versionSortKey = (version: number): string => {

@@ -5,6 +5,7 @@ import type { Principal } from '../domain/access';
 import { errorBodyOf } from '../api/common';
 import { DomainError, type ErrorKind } from '../domain/errors';
 import { logger, type RequestLogFacts } from '../observability/logger';
+import { runBeforeDeadline } from '../runtime/deadline';
 import { isKeyCheckUnavailable, principalOf } from './principal-context';
 import { bodyOf } from './request';
 import { matchRoute, type FunctionName, type RouteKey, type RouteKeyOf } from './routes';
@@ -37,9 +38,12 @@ const STATUS_OF: Record<ErrorKind, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
+  unavailable: 503,
 };
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+const RETRY_AFTER_SECONDS = '1';
+const ANSWER_RESERVE_MS = 500;
 
 const errorResult = (status: number, code: string, message: string, details: Record<string, unknown> = {}) => ({
   statusCode: status,
@@ -83,10 +87,11 @@ const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayPr
   if (error instanceof DomainError) {
     const result = errorResult(STATUS_OF[error.kind], error.code, error.message, error.details);
     const allowed = error.kind === 'method_not_allowed' ? error.details.allowed : undefined;
+    const retryAfter = error.retryAfterSeconds ?? (error.kind === 'unavailable' ? RETRY_AFTER_SECONDS : undefined);
     const headers = {
       ...result.headers,
       ...(Array.isArray(allowed) ? { allow: allowed.join(', ') } : {}),
-      ...(error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) }),
+      ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
     };
     return { ...result, headers };
   }
@@ -100,7 +105,7 @@ const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayPr
   }
   if (isTransientFault(error)) {
     logger.warn('dependency fault', { requestId: event.requestContext.requestId, routeKey: event.routeKey, error: error as Error });
-    return { ...errorResult(503, 'service_unavailable', 'Slipway is briefly unable to serve this; retry shortly.'), headers: { ...JSON_HEADERS, 'retry-after': '1' } };
+    return { ...errorResult(503, 'service_unavailable', 'Slipway is briefly unable to serve this; retry shortly.'), headers: { ...JSON_HEADERS, 'retry-after': RETRY_AFTER_SECONDS } };
   }
   logger.error('unhandled error', { requestId: event.requestContext.requestId, routeKey: event.routeKey, error: error as Error });
   return errorResult(500, 'internal_error', 'Slipway failed to handle this request.', {
@@ -146,7 +151,10 @@ export const httpFunction = <F extends FunctionName>(
           headers: lowerCaseHeaders(event.headers),
           body: event.requestContext.http.method === 'GET' ? {} : bodyOf(event),
         } as UncheckedRequest;
-        const result = await ('public' in route ? route.public(withPathParameters(base)) : runAuthenticated(route, base));
+        // Answer before Lambda's own timeout, keeping room to serialize and send the answer.
+        const result = await runBeforeDeadline(context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS, () =>
+          'public' in route ? route.public(withPathParameters(base)) : runAuthenticated(route, base),
+        );
         logOutcome('request served', result.status);
         return {
           statusCode: result.status,

@@ -7,6 +7,7 @@ import type { App, Build, Release } from '../domain/model';
 import { findAppById, findAppByName, insertApp, listApps } from '../store/apps-store';
 import { findBuild } from '../store/builds-store';
 import { findReleaseByVersion } from '../store/releases-store';
+import { withCurrentAmong } from '../domain/current-release';
 
 
 export const createApp = async (request: CreateAppRequest): Promise<App> => {
@@ -32,13 +33,28 @@ export const createApp = async (request: CreateAppRequest): Promise<App> => {
  */
 export const requireApp = async (reference: string, principal: Principal): Promise<App> => {
   const app = await findVisibleApp(reference, principal);
-  if (!app || !mayAccessApp(principal, app.name)) throw notFound('app', reference);
-  return app;
+  if (!app) throw notFound('app', reference);
+  return withExactCurrent(app);
 };
 
+/** The app with `current` as it is now: an announced release counts once its own status says succeeded. */
+const withExactCurrent = async (app: App): Promise<App> => {
+  const announced = app.succeeding_release_version ?? null;
+  if (announced === null || announced <= (app.current_release_version ?? 0)) return app;
+  const release = await findReleaseByVersion(app.id, announced);
+  return release ? withCurrentAmong(app, [release]) : app;
+};
+
+/**
+ * By id the index answers (eventually consistent); the app item itself is then read consistently, by name.
+ * A name outside the key's apps is not even looked up.
+ */
 const findVisibleApp = async (reference: string, principal: Principal): Promise<App | undefined> => {
-  if (Uuid.safeParse(reference).success) return findAppById(reference);
-  return mayAccessApp(principal, reference) ? findAppByName(reference) : undefined;
+  const byId = Uuid.safeParse(reference).success ? await findAppById(reference) : undefined;
+  const name = byId?.name ?? reference;
+  if (!mayAccessApp(principal, name)) return undefined;
+  const app = await findAppByName(name);
+  return app && (!byId || app.id === byId.id) ? app : undefined;
 };
 
 export const getApps = (): Promise<App[]> => listApps();

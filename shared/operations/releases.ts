@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CreateReleaseRequest, type ListReleasesQuery } from '../api/releases';
-import { DomainError, notFound } from '../domain/errors';
+import { DomainError, notFound, unavailable } from '../domain/errors';
 import type { Actor, App, Release } from '../domain/model';
 import { planBuildRelease, planRollback, releaseSourceOf, type ReleasePlan } from '../domain/release-request';
-import { nextReleaseVersion, parseReleaseReference } from '../domain/versioning';
+import { parseReleaseReference } from '../domain/versioning';
 import { decodeCursor, encodeCursor } from '../domain/cursor';
 import { nextVersionRange, parseVersionRange } from '../domain/version-range';
 import {
-  claimReleaseVersion,
-  findLatestRelease,
   findReleaseById,
   findReleaseByVersion,
   listReleasePage,
@@ -19,9 +17,24 @@ import {
 import { requireSlugForRelease } from './builds';
 import { directReleaseRefusalFor } from './pipelines';
 import { startRollout } from '../rollout/start-rollout';
+import { logger } from '../observability/logger';
+import { remainingMs } from '../runtime/deadline';
+import {
+  claimNextVersion,
+  deleteReleaseIntent,
+  findReleaseIntent,
+  forgetRevocations,
+  placeInSlot,
+  putReleaseIntent,
+  readPendingClaims,
+  revokeClaim,
+  settleClaim,
+  withdrawClaim,
+  type PendingClaims,
+} from '../store/release-claims-store';
 
-/** Bounds the optimistic-concurrency retries of writers racing on one app's releases. */
-const MAX_VERSION_CLAIMS = 200;
+/** Bounds the optimistic-concurrency retries of writers racing on one release. */
+const MAX_RELEASE_UPDATES = 200;
 
 /** `POST /apps/{app}/releases`: deploy a build (`slug`) or roll back to an earlier release (`release`). */
 export const createRelease = async (
@@ -51,10 +64,20 @@ export const findRecordedRelease = async (app: App, id: string): Promise<Release
   return recorded;
 };
 
+/** Kept back from the invocation's time for writing the claimed release into its slot and answering. */
+const CLAIM_RESERVE_MS = 2_000;
+/** Longer than any function runs: a claim this old has lost its writer and is rolled forward by others. */
+const STALE_CLAIM_MS = 30_000;
+
+const tooBusy = (app: App) =>
+  unavailable('release_contention', `Too many concurrent releases to ${app.name}; nothing was recorded, retry shortly.`, {
+    app: app.name,
+  });
+
 /**
- * Appends a queued release at the next free version. Concurrent writers race for the same version slot
- * with a conditional put; the loser reads the new latest version and tries the one after, so versions
- * stay unique and gap-free without transactions.
+ * Appends a queued release at the next version (see release-claims-store.ts for how the version is
+ * claimed). Cost and latency per release stay constant with the number of concurrent writers; when the
+ * claim cannot be made within the invocation's time the answer is a 503 and nothing is recorded.
  */
 export const recordRelease = async (
   app: App,
@@ -69,43 +92,130 @@ export const recordRelease = async (
   const recorded = fixedId === undefined ? undefined : await findRecordedRelease(app, fixedId);
   if (recorded) return recorded;
   const id = fixedId ?? randomUUID();
-  for (let attempt = 1; attempt <= MAX_VERSION_CLAIMS; attempt++) {
-    const latest = await findLatestRelease(app.id);
-    const at = new Date().toISOString();
-    const release: Release = {
-      id,
-      app: { id: app.id, name: app.name },
-      version: nextReleaseVersion(latest?.version ?? null),
-      slug: { id: plan.slugId },
-      image: plan.image,
-      description: plan.description,
-      status: 'queued',
-      state: 'pending',
-      user: actor,
-      trigger: plan.trigger,
-      created_at: at,
-      updated_at: at,
-      started_at: null,
-      finished_at: null,
-      rollout: null,
-      checks: {},
-      revision: 0,
-    };
-    // A put whose answer was lost is retried by the SDK and then meets its own item: that slot is ours too.
-    const claimed = (await claimReleaseVersion(release))
-      ? release
-      : await findReleaseByVersion(app.id, release.version).then((holder) => (holder?.id === id ? holder : undefined));
-    if (claimed) {
-      // Every release, whatever triggered it, rolls out the same way once its version is its own.
-      await startRollout(claimed);
-      return claimed;
+  const at = new Date().toISOString();
+  const draft: Release = {
+    id,
+    app: { id: app.id, name: app.name },
+    version: 0,
+    slug: { id: plan.slugId },
+    image: plan.image,
+    description: plan.description,
+    status: 'queued',
+    state: 'pending',
+    user: actor,
+    trigger: plan.trigger,
+    created_at: at,
+    updated_at: at,
+    started_at: null,
+    finished_at: null,
+    rollout: null,
+    checks: {},
+    revision: 0,
+  };
+  // False when a call with the same id got here first: the claim below is then shared with it.
+  const ownsIntent = await putReleaseIntent(draft);
+  const version = await claimInTime(app, id, at, ownsIntent);
+  const claimed = { ...draft, version };
+  let release: Release;
+  try {
+    release = await placeInOwnSlot(claimed);
+  } catch (error) {
+    // The version can be given back while none was taken after it; the slot is looked at once more after,
+    // as a slot write that timed out may still have landed (the next writer then steps past it: no gap).
+    if (ownsIntent && (await withdrawClaim(app.id, id, version).catch(() => false))) {
+      const landed = await findReleaseByVersion(app.id, version).catch(() => undefined);
+      if (landed?.id !== id) {
+        await deleteReleaseIntent(app.id, id);
+        throw error;
+      }
+      release = landed;
+      await startRollout(release);
+      return release;
     }
-    // Spread the retries of many racing writers so they do not collide again in lockstep.
-    await sleep(Math.random() * Math.min(50, attempt * 2));
+    // The version is spoken for and its intent holds the release: whoever next finds the claim stale
+    // places it, and the queue starts it. It exists, so the answer says so.
+    logger.warn('release claimed but not yet in its slot; it is rolled forward later', { releaseId: id, version, error: error as Error });
+    return claimed;
   }
-  throw new DomainError('conflict', 'release_contention', `Too many concurrent releases to ${app.name}; retry shortly.`, {
-    app: app.name,
+  await retireClaim(release).catch((error: unknown) => {
+    // The release is in its slot; a claim left open is settled by whoever finds it stale.
+    logger.warn('release claim not retired; it is settled when stale', { releaseId: id, version: release.version, error: error as Error });
   });
+  // Every release, whatever triggered it, rolls out the same way once its version is its own.
+  await startRollout(release);
+  return release;
+};
+
+/** The version claim, given up (with nothing claimed) when it would eat the time needed to answer. */
+const claimInTime = async (app: App, releaseId: string, at: string, ownsIntent: boolean): Promise<number> => {
+  const budgetMs = remainingMs() - CLAIM_RESERVE_MS;
+  if (budgetMs <= 0) {
+    if (ownsIntent) await deleteReleaseIntent(app.id, releaseId);
+    throw tooBusy(app);
+  }
+  const abortSignal = Number.isFinite(budgetMs) ? AbortSignal.timeout(budgetMs) : undefined;
+  try {
+    return await claimNextVersion(app.id, releaseId, at, { abortSignal });
+  } catch (error) {
+    // Cut short, the request may still land: revoking it settles which it is. If even that fails, the
+    // intent stays, so a claim that did land is still rolled forward from it.
+    const landed = await revokeClaim(app.id, releaseId, new Date().toISOString());
+    if (landed !== null) return landed;
+    if (ownsIntent) await deleteReleaseIntent(app.id, releaseId);
+    throw abortSignal?.aborted ? tooBusy(app) : error;
+  }
+};
+
+/** Writes a claimed release into its version slot; the release as placed. */
+const placeInOwnSlot = async (claimed: Release): Promise<Release> => {
+  let release = claimed;
+  let placed = await placeInSlot(release);
+  while (placed.id !== release.id) {
+    // The slot was filled outside the sequence (a release older than it): take the next one; no gap opens.
+    release = { ...release, version: await claimNextVersion(release.app.id, release.id, release.created_at, { taken: release.version }) };
+    placed = await placeInSlot(release);
+  }
+  return placed;
+};
+
+/** Retires the intent and the claim of a placed release; on the way, rolls forward claims found stale. */
+const retireClaim = async (release: Release): Promise<void> => {
+  // Either order is safe after a crash: an intent left over is inert, a claim left over is settled when stale.
+  const [, pending] = await Promise.all([deleteReleaseIntent(release.app.id, release.id), settleClaim(release.app.id, release.id)]);
+  await rollStaleClaimsForward(release.app.id, pending);
+};
+
+/** Claims whose writer died between claim and slot: their intent holds the release, so it is placed for them. */
+const rollStaleClaimsForward = async (appId: string, claims: PendingClaims): Promise<PendingClaims> => {
+  const now = Date.now();
+  const isStale = (at: string) => now - Date.parse(at) >= STALE_CLAIM_MS;
+  const expiredRevocations = [...(claims.revokedAt ?? [])].filter(([, at]) => isStale(at)).map(([releaseId]) => releaseId);
+  if (expiredRevocations.length > 0) await forgetRevocations(appId, expiredRevocations);
+  const remaining = new Map(claims);
+  for (const [releaseId, claim] of claims) {
+    if (!isStale(claim.claimedAt)) continue;
+    const intent = await findReleaseIntent(appId, releaseId);
+    const holder = intent ? await placeInSlot({ ...intent, version: claim.version }) : await findReleaseByVersion(appId, claim.version);
+    if (holder?.id !== releaseId) {
+      // Cannot happen by construction (the intent outlives the claim's slot write); the claim is kept for a person to see.
+      logger.error('a stale release claim cannot be rolled forward', { appId, releaseId, version: claim.version });
+      continue;
+    }
+    await deleteReleaseIntent(appId, releaseId);
+    await settleClaim(appId, releaseId);
+    remaining.delete(releaseId);
+  }
+  return remaining;
+};
+
+/**
+ * The lowest version claimed but not yet in its slot (rolling stale claims forward first), or null.
+ * The rollout queue must not pass it: a release may reach its slot before a lower one does.
+ */
+export const lowestPendingVersion = async (appId: string): Promise<number | null> => {
+  const pending = await rollStaleClaimsForward(appId, await readPendingClaims(appId));
+  const versions = [...pending.values()].map((claim) => claim.version);
+  return versions.length > 0 ? Math.min(...versions) : null;
 };
 
 export const requireReleaseById = async (app: App, releaseId: string): Promise<Release> => {
@@ -181,7 +291,7 @@ export const mutateRelease = async (
   version: number,
   decide: (release: Release) => ReleaseChanges | null,
 ): Promise<Release> => {
-  for (let attempt = 1; attempt <= MAX_VERSION_CLAIMS; attempt++) {
+  for (let attempt = 1; attempt <= MAX_RELEASE_UPDATES; attempt++) {
     const release = await findReleaseByVersion(appId, version);
     if (!release) throw notFound('release', `v${version}`);
     const changes = decide(release);

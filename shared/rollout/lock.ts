@@ -1,6 +1,6 @@
 import type { Release } from '../domain/model';
-import { isHeldBy, isLockFree, isSettled, lockExpiry, mergeProgress, statusAfterError } from '../domain/rollout';
-import { mutateRelease } from '../operations/releases';
+import { isHeldBy, isLockFree, isSettled, lockExpiry, mergeProgress, rerunExecutionName, statusAfterError } from '../domain/rollout';
+import { lowestPendingVersion, mutateRelease } from '../operations/releases';
 import { findReleaseByVersion, listReleasePage } from '../store/releases-store';
 import { listApps } from '../store/apps-store';
 import type { LockStepInput } from './contract';
@@ -10,6 +10,7 @@ import {
   getRolloutLock,
   handLockTo,
   putLockWaiter,
+  switchHolderExecution,
 } from './rollout-store';
 import { isRolloutRunning, sendTaskResult, startRolloutExecution } from './sfn';
 import { rolloutInputOf } from './start-rollout';
@@ -23,8 +24,13 @@ type Holder = { releaseId: string; version: number };
  * The release the lock goes to next: the lowest-version queued one. Releases leave the queue in version
  * order, so the search starts just above the settled ones and stays short however long the history is.
  */
-const lowestQueued = async (appId: string, settledThrough: number): Promise<Release | undefined> =>
-  (await listReleasePage(appId, { afterVersion: settledThrough, limit: 1, status: 'queued' })).releases[0];
+const lowestQueued = async (appId: string, settledThrough: number): Promise<Release | undefined> => {
+  const next = (await listReleasePage(appId, { afterVersion: settledThrough, limit: 1, status: 'queued' })).releases[0];
+  if (!next) return undefined;
+  // A lower version still on its way to its slot goes first: whoever places it starts its rollout.
+  const pending = await lowestPendingVersion(appId);
+  return pending !== null && pending < next.version ? undefined : next;
+};
 
 /** What a parked Lock step is resumed with. */
 const LOCK_GRANTED = { acquired: true } as const;
@@ -39,10 +45,25 @@ const wake = async (release: Release, stateMachineArn: string, self: string | nu
   if (token && (await sendTaskResult(token, LOCK_GRANTED))) return true;
   if (await startRolloutExecution(stateMachineArn, rolloutInputOf(release))) return true;
   // Parked without a token yet, or between two polls: it finds the lock its own at its next look.
-  return isRolloutRunning(stateMachineArn, release.id);
+  if (await isRolloutRunning(stateMachineArn, release.id)) return true;
+  // Its execution ended while it waited (timed out in the queue): it never deployed, so it runs again.
+  return rerun(release, release.id, stateMachineArn);
 };
 
-/** Settles a release whose execution is gone: never run, it failed; cut short mid-deployment, it is unknown. */
+/**
+ * Runs a lock holder that never deployed again, as a new execution: its earlier one ended (lost with a
+ * local restart, timed out while queued) before the Deploy step. False once its reruns are spent.
+ */
+const rerun = async (release: Release, endedExecution: string, stateMachineArn: string): Promise<boolean> => {
+  const name = rerunExecutionName(release.id, endedExecution);
+  if (name === null) return false;
+  // Lost to another decider: that one starts the rerun.
+  if (!(await switchHolderExecution(release.app.id, release.id, endedExecution, name))) return true;
+  await startRolloutExecution(stateMachineArn, rolloutInputOf(release), name);
+  return true;
+};
+
+/** Settles a release whose execution is gone: never run (reruns spent), it failed; cut short mid-deployment, it is unknown. */
 const abandon = (appId: string, version: number): Promise<Release> =>
   mutateRelease(appId, version, (current) =>
     isSettled(current)
@@ -79,8 +100,11 @@ export const passLockOn = async (
     const lock = await getRolloutLock(appId);
     const owner = from !== null && isHeldBy(lock, from.releaseId, now) ? from : null;
     if (owner === null && lock.holder && !isLockFree(lock, now)) {
-      if (await isRolloutRunning(stateMachineArn, lock.holder.release_id)) return;
-      // The holder's execution is gone (stopped by hand, or lost with a local restart): settle it, pass the lock on.
+      if (await isRolloutRunning(stateMachineArn, lock.holder.execution)) return;
+      // The holder's execution is gone (stopped by hand, or lost with a local restart). Never deployed: it
+      // runs again. Cut short mid-deployment: it is settled (unknown) and the lock passes on.
+      const stranded = await findReleaseByVersion(appId, lock.holder.version);
+      if (stranded?.status === 'queued' && (await rerun(stranded, lock.holder.execution, stateMachineArn))) return;
       await abandon(appId, lock.holder.version);
       from = { releaseId: lock.holder.release_id, version: lock.holder.version };
       continue;

@@ -17,6 +17,7 @@ const deploymentKey = (deploymentId: string) => ({ pk: `ECSDEPLOY#${deploymentId
 
 type LockItem = {
   holder_release_id?: string;
+  holder_execution?: string;
   holder_version?: number;
   acquired_at?: string;
   expires_at?: string;
@@ -36,6 +37,7 @@ export const getRolloutLock = async (appId: string): Promise<RolloutLock> => {
             version: item.holder_version,
             acquired_at: item.acquired_at,
             expires_at: item.expires_at,
+            execution: item.holder_execution ?? item.holder_release_id,
           }
         : null,
     settled_through: item.settled_through ?? 0,
@@ -67,7 +69,7 @@ export const handLockTo = async (
 ): Promise<boolean> =>
   updateLockIf(appId, {
     UpdateExpression:
-      'SET #type = :type, holder_release_id = :id, holder_version = :version, acquired_at = :now, expires_at = :expires, settled_through = :settled',
+      'SET #type = :type, holder_release_id = :id, holder_execution = :id, holder_version = :version, acquired_at = :now, expires_at = :expires, settled_through = :settled',
     ConditionExpression:
       from === null ? 'attribute_not_exists(holder_release_id) OR expires_at <= :now' : 'holder_release_id = :from',
     ExpressionAttributeNames: { '#type': 'type' },
@@ -85,9 +87,23 @@ export const handLockTo = async (
 /** Frees the lock if `holder` still holds it. The item stays: it remembers how far the queue has settled. */
 export const freeLock = (appId: string, holder: string, settledThrough: number): Promise<boolean> =>
   updateLockIf(appId, {
-    UpdateExpression: 'REMOVE holder_release_id, holder_version, acquired_at, expires_at SET settled_through = :settled',
+    UpdateExpression: 'REMOVE holder_release_id, holder_execution, holder_version, acquired_at, expires_at SET settled_through = :settled',
     ConditionExpression: 'holder_release_id = :holder',
     ExpressionAttributeValues: { ':holder': holder, ':settled': settledThrough },
+  });
+
+/**
+ * Names `to` as the execution running the lock's holder, only if the lock still names `from`: of two
+ * deciders that found the holder's execution dead, one starts the rerun.
+ */
+export const switchHolderExecution = (appId: string, releaseId: string, from: string, to: string): Promise<boolean> =>
+  updateLockIf(appId, {
+    UpdateExpression: 'SET holder_execution = :to',
+    ConditionExpression:
+      from === releaseId
+        ? 'holder_release_id = :id AND (attribute_not_exists(holder_execution) OR holder_execution = :from)'
+        : 'holder_release_id = :id AND holder_execution = :from',
+    ExpressionAttributeValues: { ':id': releaseId, ':from': from, ':to': to },
   });
 
 /** A queued release's execution, parked until the lock is handed to it. */

@@ -33,11 +33,14 @@ const isNamed = (error: unknown, ...names: string[]): boolean => error instanceo
  * never deploy a release twice: Step Functions refuses the second one, which is the outcome wanted.
  * Returns false when an execution of that name already existed.
  */
-export const startRolloutExecution = async (stateMachineArn: string, input: RolloutInput): Promise<boolean> => {
+export const startRolloutExecution = async (
+  stateMachineArn: string,
+  input: RolloutInput,
+  /** A rerun's own name (see rerunExecutionName); the release id otherwise. */
+  name: string = input.releaseId,
+): Promise<boolean> => {
   try {
-    await getSfnClient().send(
-      new StartExecutionCommand({ stateMachineArn, name: input.releaseId, input: JSON.stringify(input) }),
-    );
+    await getSfnClient().send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
     return true;
   } catch (error) {
     if (isNamed(error, 'ExecutionAlreadyExists')) return false;
@@ -48,11 +51,11 @@ export const startRolloutExecution = async (stateMachineArn: string, input: Roll
 const executionArnOf = (stateMachineArn: string, name: string): string =>
   `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
-/** Whether the rollout execution of a release is still running (false also when it never existed). */
-export const isRolloutRunning = async (stateMachineArn: string, releaseId: string): Promise<boolean> => {
+/** Whether a rollout execution, by name, is still running (false also when it never existed). */
+export const isRolloutRunning = async (stateMachineArn: string, executionName: string): Promise<boolean> => {
   try {
     const { status } = await getSfnClient().send(
-      new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, releaseId) }),
+      new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, executionName) }),
     );
     return status === 'RUNNING';
   } catch (error) {

@@ -13,7 +13,7 @@ import { aggregateState } from '../domain/state-aggregation';
 import { describeDeployment, registerReleaseTaskDefinition, type DeploymentProgress } from '../ecs/ecs-adapter';
 import { logger } from '../observability/logger';
 import { mutateRelease } from '../operations/releases';
-import { advanceCurrentRelease, findAppById } from '../store/apps-store';
+import { advanceCurrentRelease, clearSucceeding, findAppById, markSucceeding } from '../store/apps-store';
 import type { AwaitStepInput, DeployPlan, DeploymentResult, DeploymentStateChange, FinishStepInput, RolloutInput } from './contract';
 import { passLockOn } from './lock';
 import { deleteDeploymentWatch, deleteLockWaiter, findDeploymentWatch, getRolloutLock, putDeploymentWatch } from './rollout-store';
@@ -153,6 +153,9 @@ const stateOf = (release: Release): CheckState =>
  */
 export const finishRollout = async ({ rollout, stateMachineArn, result, error }: FinishStepInput): Promise<Release> => {
   const finishedAt = new Date().toISOString();
+  // Announced before the status write, so no reader sees the release succeeded and not current.
+  const announced = result !== undefined && statusAfterDeployment(result.outcome) === 'succeeded';
+  if (announced) await markSucceeding(rollout.appName, rollout.version);
   const release = await mutateRelease(rollout.appId, rollout.version, (current) => {
     if (isSettled(current)) return null;
     const message = result ? (result.reason ?? null) : describeFailure(error ?? {});
@@ -164,6 +167,7 @@ export const finishRollout = async ({ rollout, stateMachineArn, result, error }:
     };
   });
   if (release.status === 'succeeded') await advanceCurrentRelease(rollout.appName, rollout.version, finishedAt);
+  else if (announced) await clearSucceeding(rollout.appName, rollout.version);
   const deploymentId = release.rollout?.deployment_id;
   if (deploymentId) await deleteDeploymentWatch(deploymentId);
   await passLockOn(rollout.appId, stateMachineArn, rollout.deadlineSeconds, {

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../domain/errors';
 import type { App } from '../domain/model';
 import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent } from './client';
@@ -15,7 +15,8 @@ export const insertApp = async (app: App): Promise<void> => {
 
 export const findAppByName = async (name: string): Promise<App | undefined> => {
   const { client, tableName } = getStore();
-  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: appKey(name) }));
+  // Consistent: the app carries the `current` pointer, which must not be read from before a rollout's end.
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: appKey(name), ConsistentRead: true }));
   return Item ? entityOf<App>(Item) : undefined;
 };
 
@@ -40,26 +41,53 @@ export const listApps = async (): Promise<App[]> => {
   return apps;
 };
 
-/**
- * Moves the app's `current` pointer forward to `version`, never backward, so a slow rollout finishing
- * after a newer one cannot steal `current` from it.
- */
-export const advanceCurrentRelease = async (appName: string, version: number, at: string): Promise<boolean> => {
+/** One conditional update of the app's item; false when its condition no longer held. */
+const updateAppIf = async (appName: string, update: Omit<UpdateCommandInput, 'TableName' | 'Key'>): Promise<boolean> => {
   const { client, tableName } = getStore();
   try {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: appKey(appName),
-        UpdateExpression: 'SET current_release_version = :version, updated_at = :at',
-        ConditionExpression:
-          'attribute_exists(pk) AND (attribute_not_exists(current_release_version) OR current_release_version = :none OR current_release_version < :version)',
-        ExpressionAttributeValues: { ':version': version, ':at': at, ':none': null },
-      }),
-    );
+    await client.send(new UpdateCommand({ TableName: tableName, Key: appKey(appName), ...update }));
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
     throw error;
   }
 };
+
+const NEWER_THAN_CURRENT =
+  'attribute_exists(pk) AND (attribute_not_exists(current_release_version) OR current_release_version = :none OR current_release_version < :version)';
+
+/**
+ * Announces that the release at `version` is about to be marked succeeded, before that write: from here a
+ * reader of the app looks the release up, so it is current from the moment its status says succeeded.
+ */
+export const markSucceeding = (appName: string, version: number): Promise<boolean> =>
+  updateAppIf(appName, {
+    UpdateExpression: 'SET succeeding_release_version = :version',
+    ConditionExpression: NEWER_THAN_CURRENT,
+    ExpressionAttributeValues: { ':version': version, ':none': null },
+  });
+
+/** Withdraws the announcement of a release that did not succeed after all. */
+export const clearSucceeding = (appName: string, version: number): Promise<boolean> =>
+  updateAppIf(appName, {
+    UpdateExpression: 'REMOVE succeeding_release_version',
+    ConditionExpression: 'succeeding_release_version = :version',
+    ExpressionAttributeValues: { ':version': version },
+  });
+
+/**
+ * Moves the app's `current` pointer forward to `version`, never backward, so a slow rollout finishing
+ * after a newer one cannot steal `current` from it, and retires the announcement of that version.
+ */
+export const advanceCurrentRelease = async (appName: string, version: number, at: string): Promise<boolean> =>
+  (await updateAppIf(appName, {
+    UpdateExpression: 'SET current_release_version = :version, updated_at = :at REMOVE succeeding_release_version',
+    ConditionExpression: `${NEWER_THAN_CURRENT} AND (attribute_not_exists(succeeding_release_version) OR succeeding_release_version <= :version)`,
+    ExpressionAttributeValues: { ':version': version, ':at': at, ':none': null },
+  })) ||
+  // A newer release is announced already: move the pointer and leave its announcement.
+  updateAppIf(appName, {
+    UpdateExpression: 'SET current_release_version = :version, updated_at = :at',
+    ConditionExpression: NEWER_THAN_CURRENT,
+    ExpressionAttributeValues: { ':version': version, ':at': at, ':none': null },
+  });

@@ -2,13 +2,22 @@
  * The single-table layout, used by both the CDK stack and the local dynalite bootstrap so they cannot drift.
  *
  *   pk                 sk                          what
- *   APPS               APP#{name}                  app (create = conditional put on the name)
+ *   APPS               APP#{name}                  app (create = conditional put on the name); carries the
+ *                                                  `current` pointer and, while a rollout settles, the
+ *                                                  version announced as succeeding
  *   APP#{appId}        BUILD#{buildId}             build; lsi1sk BUILDAT#{created_at}#{id} lists them by time
- *   APP#{appId}        REL#{version, 10 digits}    release; the key is the version slot, so one conditional
- *                                                  put both claims the version and writes the release;
+ *   APP#{appId}        REL#{version, 10 digits}    release; the key is the version slot (written once, by a
+ *                                                  conditional put, after the version was claimed);
  *                                                  lsi1sk RELID#{id} finds it by id with a consistent read
+ *   APP#{appId}        RELEASE_SEQUENCE            the app's version sequence: last_version, and claims
+ *                                                  {releaseId: version} not yet in their slot (set in the
+ *                                                  same update that takes the number), claimed_at, and
+ *                                                  revoked {releaseId: at} for claims given up
+ *   APP#{appId}        RELEASE_INTENT#{releaseId}  a release waiting for its version, whole: whoever finds
+ *                                                  its claim stale places it (see release-claims-store.ts)
  *   APP#{appId}        ROLLOUT_LOCK                the app's single in-flight rollout: holder release (id,
- *                                                  version, expiry) taken and handed over by conditional
+ *                                                  version, expiry, the execution running it: its id or a
+ *                                                  numbered rerun) taken and handed over by conditional
  *                                                  update; never deleted, as settled_through (every release
  *                                                  at or below it has left the queue) starts the queue search
  *   APP#{appId}        ROLLOUT_WAITER#{version}    task token of a queued release's parked Lock step

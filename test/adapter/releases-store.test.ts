@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Release } from '../../shared/domain/model';
 import { appFixture } from '../support/fixtures';
-import { recordRelease } from '../../shared/operations/releases';
+import { lowestPendingVersion, recordRelease } from '../../shared/operations/releases';
 import { createStore, useStore } from '../../shared/store/client';
 import { claimReleaseVersion, listReleasePage, updateReleaseAtRevision } from '../../shared/store/releases-store';
 
@@ -25,11 +25,16 @@ const stored = (version: number): Record<string, unknown> => ({
 const plan = { slugId: 'b', image: 'i', description: 'd', trigger: 'deploy' } as const;
 const actor = { id: 'u', email: 'e' };
 
+const CLAIM = 'SET last_version = last_version + :one, claims.#id = last_version + :one, claimed_at.#id = :at';
+const SETTLE = 'REMOVE claims.#id, claimed_at.#id';
+
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'taken', $metadata: {} });
 
 beforeEach(() => {
   dynamo.reset();
   useStore(store);
+  // No release is recorded under a fixed id yet, unless a test says otherwise.
+  dynamo.on(QueryCommand, { IndexName: 'lsi1' }).resolves({ Items: [] });
 });
 
 describe('releases store', () => {
@@ -47,28 +52,64 @@ describe('releases store', () => {
     await expect(claimReleaseVersion({ id: 'r1', version: 1, app: { id: 'a1', name: 'web' } } as Release)).resolves.toBe(false);
   });
 
-  it('retries on the next version when a concurrent writer took the slot', async () => {
-    dynamo
-      .on(QueryCommand)
-      .resolvesOnce({ Items: [stored(1)] })
-      .resolvesOnce({ Items: [stored(2)] });
-    dynamo.on(PutCommand).rejectsOnce(conditionFailed()).resolves({});
-    dynamo.on(GetCommand).resolves({ Item: stored(2) });
-    const release = await recordRelease(app, plan, actor);
-    expect(release.version).toBe(3);
-    const versions = dynamo.commandCalls(PutCommand).map((call) => (call.args[0].input.Item as Release).version);
-    expect(versions).toEqual([2, 3]);
-    expect(new Set(dynamo.commandCalls(PutCommand).map((call) => (call.args[0].input.Item as Release).id)).size).toBe(1);
+  it('claims the next version in one update that records the claim, writes the slot, then retires intent and claim', async () => {
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand, { UpdateExpression: CLAIM }).resolves({ Attributes: { last_version: 3, claims: { mine: 3 } } });
+    dynamo.on(UpdateCommand, { UpdateExpression: SETTLE }).resolves({ Attributes: { last_version: 3, claims: {} } });
+    dynamo.on(DeleteCommand).resolves({});
+
+    const release = await recordRelease(app, plan, actor, 'mine');
+
+    expect(release).toMatchObject({ id: 'mine', version: 3 });
+    const puts = dynamo.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.sk);
+    expect(puts).toEqual(['RELEASE_INTENT#mine', 'REL#0000000003']);
+    expect(dynamo.commandCalls(UpdateCommand, { UpdateExpression: CLAIM })).toHaveLength(1);
+    expect(dynamo.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual({ pk: 'APP#a1', sk: 'RELEASE_INTENT#mine' });
+    expect(dynamo.commandCalls(UpdateCommand, { UpdateExpression: SETTLE })).toHaveLength(1);
   });
 
-  it('takes a slot already holding its own release as claimed (a put whose answer was lost)', async () => {
-    dynamo.on(QueryCommand).resolves({ Items: [stored(1)] });
-    dynamo.on(QueryCommand, { IndexName: 'lsi1' }).resolves({ Items: [] });
-    dynamo.on(PutCommand).rejects(conditionFailed());
-    dynamo.on(GetCommand).resolves({ Item: { ...stored(2), id: 'mine' } });
+  it('finds its own claim when the claim update landed but its answer was lost and the retry was refused', async () => {
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand, { UpdateExpression: CLAIM }).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: { last_version: 2, claims: { mine: 2 } } });
+    dynamo.on(UpdateCommand, { UpdateExpression: SETTLE }).resolves({ Attributes: { claims: {} } });
+
     const release = await recordRelease(app, plan, actor, 'mine');
+
     expect(release).toMatchObject({ id: 'mine', version: 2 });
-    expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(UpdateCommand, { UpdateExpression: CLAIM })).toHaveLength(1);
+  });
+
+  it('moves its claim to the next version when the slot was filled outside the sequence: no gap, no overwrite', async () => {
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(PutCommand, { Item: { sk: 'REL#0000000002' } }).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: stored(2) });
+    dynamo
+      .on(UpdateCommand, { UpdateExpression: CLAIM })
+      .resolvesOnce({ Attributes: { claims: { mine: 2 } } })
+      .resolves({ Attributes: { claims: { mine: 3 } } });
+    dynamo.on(UpdateCommand, { UpdateExpression: SETTLE }).resolves({ Attributes: { claims: {} } });
+
+    const release = await recordRelease(app, plan, actor, 'mine');
+
+    expect(release).toMatchObject({ id: 'mine', version: 3 });
+    expect(dynamo.commandCalls(UpdateCommand, { UpdateExpression: CLAIM })[1]?.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':taken': 2,
+    });
+  });
+
+  it('rolls a claim whose writer died forward from its intent, and holds the queue back for a fresh one', async () => {
+    const longAgo = new Date(Date.now() - 60_000).toISOString();
+    dynamo.on(GetCommand, { Key: { pk: 'APP#a1', sk: 'RELEASE_SEQUENCE' } }).resolves({
+      Item: { claims: { dead: 4, alive: 5 }, claimed_at: { dead: longAgo, alive: new Date().toISOString() } },
+    });
+    dynamo.on(GetCommand, { Key: { pk: 'APP#a1', sk: 'RELEASE_INTENT#dead' } }).resolves({ Item: { ...stored(0), id: 'dead' } });
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand).resolves({ Attributes: {} });
+
+    expect(await lowestPendingVersion('a1')).toBe(5);
+    expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ sk: 'REL#0000000004', id: 'dead', version: 4 });
+    expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeNames).toEqual({ '#id': 'dead' });
   });
 
   it('answers a fixed id that is already recorded with that release, claiming no version', async () => {
@@ -80,10 +121,14 @@ describe('releases store', () => {
   });
 
   it('looks no id up when none is fixed', async () => {
-    dynamo.on(QueryCommand).resolves({ Items: [stored(1)] });
     dynamo.on(PutCommand).resolves({});
-    await recordRelease(app, plan, actor);
-    expect(dynamo.commandCalls(QueryCommand).map((call) => call.args[0].input.IndexName)).toEqual([undefined]);
+    dynamo.on(UpdateCommand, { UpdateExpression: CLAIM }).callsFake((input: { ExpressionAttributeNames: Record<string, string> }) => ({
+      Attributes: { last_version: 1, claims: { [input.ExpressionAttributeNames['#id'] ?? '']: 1 } },
+    }));
+    dynamo.on(UpdateCommand, { UpdateExpression: SETTLE }).resolves({ Attributes: { claims: {} } });
+    dynamo.on(DeleteCommand).resolves({});
+    await expect(recordRelease(app, plan, actor)).resolves.toMatchObject({ version: 1 });
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
   });
 
   it('pages from just after the cursor and asks for one extra item to know whether more exist', async () => {

@@ -77,7 +77,7 @@ describe('the rollout lock item', () => {
       });
     expect(await getRolloutLock('a1')).toEqual({ holder: null, settled_through: 0 });
     expect(await getRolloutLock('a1')).toEqual({
-      holder: { release_id: 'r7', version: 7, acquired_at: 'a', expires_at: 'b' },
+      holder: { release_id: 'r7', version: 7, acquired_at: 'a', expires_at: 'b', execution: 'r7' },
       settled_through: 6,
     });
     expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({

@@ -1,6 +1,8 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { createSlipwayApp } from '../../infra/slipway-app';
+import { synthesizeRolloutDefinition } from '../../local/rollout-definition';
+import { DEFAULT_DEADLINE_SECONDS } from '../../shared/domain/rollout';
 
 const synthesize = (context: Record<string, unknown>) =>
   Template.fromStack(createSlipwayApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } }).stack);
@@ -19,5 +21,14 @@ describe('the rollout construct', () => {
         ],
       }),
     });
+  });
+
+  it('times an execution out a little after the rollout deadline, so a stuck one ends and its alarm can fire', () => {
+    const definition = synthesizeRolloutDefinition().definition as { TimeoutSeconds?: number; States: Record<string, { Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[] }> };
+    expect(definition.TimeoutSeconds).toBeGreaterThan(DEFAULT_DEADLINE_SECONDS);
+    expect(definition.TimeoutSeconds).toBeLessThanOrEqual(DEFAULT_DEADLINE_SECONDS + 30 * 60);
+    const throttleRetry = definition.States.UpdateService?.Retry?.find((retrier) => retrier.ErrorEquals.includes('Ecs.ThrottlingException'));
+    expect(throttleRetry?.ErrorEquals).toContain('Ecs.ServiceUnavailableException');
+    expect(throttleRetry?.MaxAttempts).toBeGreaterThanOrEqual(8);
   });
 });

@@ -63,7 +63,7 @@ describe('the rollout queue', () => {
     expect((await getRolloutLock(app.id)).holder).toBeNull();
   });
 
-  it('settles as failed, and skips, a queued release whose execution ended without running it', async () => {
+  it('runs again, as a new execution, a queued release whose execution ended without running it', async () => {
     const { app, builds } = await seedApp(slipway, 'orphaned', 2);
     const orphan = await strandedRelease(app, builds[0]!);
     // An execution under the release's name that dies at once, before it could take the lock.
@@ -76,10 +76,8 @@ describe('the rollout queue', () => {
 
     const next = (await slipway.call<Release>('POST', '/apps/orphaned/releases', { body: { slug: builds[1] } })).body;
     await rollouts().stepFunctions.finished(next.id);
-    expect(await read('orphaned', orphan.id)).toMatchObject({
-      status: 'failed',
-      rollout: { message: 'Its rollout execution ended before it could run.' },
-    });
+    expect((await rollouts().stepFunctions.finished(`${orphan.id}-rerun-1`)).status).toBe('SUCCEEDED');
+    expect(await read('orphaned', orphan.id)).toMatchObject({ status: 'succeeded', current: false });
     expect(await read('orphaned', next.id)).toMatchObject({ status: 'succeeded', current: true });
     expect((await getRolloutLock(app.id)).holder).toBeNull();
   });

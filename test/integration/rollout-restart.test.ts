@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalSlipway } from '../../local/slipway';
-import { getRolloutLock } from '../../shared/rollout/rollout-store';
+import { lockExpiry } from '../../shared/domain/rollout';
+import { getRolloutLock, handLockTo } from '../../shared/rollout/rollout-store';
 import { seedApp, startTestSlipway } from '../support/local-slipway';
 
 /**
@@ -47,6 +48,34 @@ describe('a restart during a rollout', () => {
       expect((await getRolloutLock(app.id)).holder).toBeNull();
     } finally {
       await second.close();
+    }
+  });
+
+  it('runs the release that held the lock but had not deployed yet again, under a new execution', async () => {
+    const heldDir = await mkdtemp(join(tmpdir(), 'slipway-rollout-restart-held-'));
+    try {
+      // No rollouts in the first run: the release stays queued, as if its execution died right after taking the lock.
+      const first = await startTestSlipway({ dataDir: heldDir });
+      const { app, builds } = await seedApp(first, 'held', 1);
+      const holder = (await first.call<Release>('POST', '/apps/held/releases', { body: { slug: builds[0] } })).body;
+      const now = new Date();
+      expect(
+        await handLockTo(app.id, { releaseId: holder.id, version: holder.version, expiresAt: lockExpiry(now, 1800) }, null, 0, now),
+      ).toBe(true);
+      await first.close();
+
+      const second = await startLocalSlipway({ dataDir: heldDir, rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5 } } });
+      try {
+        const rerun = await second.rollouts?.stepFunctions.finished(`${holder.id}-rerun-1`);
+        expect(rerun?.status).toBe('SUCCEEDED');
+        const read = await fetch(`${second.url}/apps/held/releases/${holder.id}`, { headers: { authorization: `Bearer ${first.adminKey}` } });
+        expect(await read.json()).toMatchObject({ status: 'succeeded', current: true });
+        expect((await getRolloutLock(app.id)).holder).toBeNull();
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(heldDir, { recursive: true, force: true });
     }
   });
 });

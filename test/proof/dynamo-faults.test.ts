@@ -74,6 +74,20 @@ describe('DynamoDB throttling', () => {
     expect(retried.body.version).toBe(1);
     expect((await slipway.call('GET', '/apps/throttled-reads/releases', { key: unluckyKey })).body).toHaveLength(1);
   });
+  it('a version claimed but whose slot write is throttled for good is given back: 503, nothing written, no gap', async () => {
+    const { builds } = await seedApp(slipway, 'throttled-slot', 1);
+    const first = await slipway.call('POST', '/apps/throttled-slot/releases', { body: { slug: builds[0] } });
+    slipway.faults.inject({ fault: { kind: 'throttle' }, when: releaseWrite });
+
+    const refused = await slipway.call('POST', '/apps/throttled-slot/releases', { body: { slug: builds[0] } });
+
+    expectCleanRefusal(refused, 'the release write');
+    expect((await storedReleasesOf('throttled-slot')).map((release) => release.id)).toEqual([first.body.id]);
+    slipway.faults.clear();
+    const retried = await slipway.call('POST', '/apps/throttled-slot/releases', { body: { slug: builds[0] } });
+    expect(retried.body.version).toBe(2);
+    expect(releaseIntegrityProblems(await storedReleasesOf('throttled-slot'))).toEqual([]);
+  });
 });
 
 describe('DynamoDB server faults and timeouts', () => {

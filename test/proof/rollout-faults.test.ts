@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ECS_TRANSIENT_RETRIES } from '../../infra/rollout';
 import { getRolloutLock } from '../../shared/rollout/rollout-store';
 import { touchesKey, type DynamoCall } from '../support/dynamo-fault-proxy';
 import { startFaultySlipway, type FaultySlipway } from '../support/faulty-slipway';
@@ -60,8 +61,8 @@ describe('ECS faults during a rollout', () => {
     const good = await settled('ecs-broken', await release('ecs-broken', builds[0]));
     expect(good.release.status).toBe('succeeded');
 
-    // The first call and its six retries.
-    rollouts().ecs.injectFault({ operation: 'UpdateService', error: 'ServerException', times: 7 });
+    // The first call and every retry that fits in the transient-fault window.
+    rollouts().ecs.injectFault({ operation: 'UpdateService', error: 'ServerException', times: 1 + ECS_TRANSIENT_RETRIES });
     const broken = await release('ecs-broken', builds[1]);
     const queuedBehind = await release('ecs-broken', builds[1]);
     const failed = await settled('ecs-broken', broken);
@@ -71,6 +72,18 @@ describe('ECS faults during a rollout', () => {
     expect(next.release).toMatchObject({ status: 'succeeded', current: true });
     const first = await slipway.call<Release>('GET', `/apps/ecs-broken/releases/${good.release.id}`);
     expect(first.body.current).toBe(false);
+    await expectLockFree(app);
+  });
+
+  it('eight throttles and a ServiceUnavailableException from ECS are waited out: the release succeeds', async () => {
+    const { app, builds } = await seedApp(slipway, 'ecs-unavailable', 1);
+    rollouts().ecs.injectFault({ operation: 'UpdateService', error: 'ServiceUnavailableException', times: 1 });
+    rollouts().ecs.injectFault({ operation: 'UpdateService', error: 'ThrottlingException', times: 8 });
+
+    const { execution, release: done } = await settled('ecs-unavailable', await release('ecs-unavailable', builds[0]));
+
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(done, done.rollout?.message ?? '').toMatchObject({ status: 'succeeded', current: true });
     await expectLockFree(app);
   });
 

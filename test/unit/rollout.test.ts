@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { currentVersionAmong } from '../../shared/domain/current-release';
 import {
+  MAX_RERUNS,
+  rerunExecutionName,
   deadlineAt,
   describeFailure,
   FREE_LOCK,
@@ -16,7 +19,7 @@ import {
 
 const now = new Date('2026-11-26T12:00:00.000Z');
 const heldUntil = (expires: string): RolloutLock => ({
-  holder: { release_id: 'r1', version: 1, acquired_at: '2026-11-26T11:00:00.000Z', expires_at: expires },
+  holder: { release_id: 'r1', version: 1, acquired_at: '2026-11-26T11:00:00.000Z', expires_at: expires, execution: 'r1' },
   settled_through: 0,
 });
 
@@ -87,5 +90,29 @@ describe('failure messages', () => {
     expect(describeFailure({ Error: 'DomainError', Cause: cause })).toBe("DomainError: ECS service 'x' was not found.");
     expect(describeFailure({ Error: 'Ecs.ClientException', Cause: 'plain text' })).toBe('Ecs.ClientException: plain text');
     expect(describeFailure({ Error: 'States.Runtime', Cause: 'x'.repeat(400) })).toHaveLength(300);
+  });
+});
+
+describe('current among releases read after the app', () => {
+  it('is the app pointer, moved forward by a newer succeeded release only', () => {
+    const releases = [
+      { version: 3, status: 'succeeded' as const },
+      { version: 4, status: 'failed' as const },
+      { version: 5, status: 'succeeded' as const },
+      { version: 6, status: 'pending' as const },
+    ];
+    expect(currentVersionAmong(3, releases)).toBe(5);
+    expect(currentVersionAmong(null, [])).toBeNull();
+    expect(currentVersionAmong(null, releases.slice(0, 2))).toBe(3);
+    expect(currentVersionAmong(7, releases)).toBe(7);
+  });
+});
+
+describe('reruns of a lock holder that never deployed', () => {
+  it('take the next numbered execution name, and stop after the last one', () => {
+    expect(rerunExecutionName('r1', 'r1')).toBe('r1-rerun-1');
+    expect(rerunExecutionName('r1', 'r1-rerun-1')).toBe('r1-rerun-2');
+    expect(rerunExecutionName('r1', `r1-rerun-${MAX_RERUNS - 1}`)).toBe(`r1-rerun-${MAX_RERUNS}`);
+    expect(rerunExecutionName('r1', `r1-rerun-${MAX_RERUNS}`)).toBeNull();
   });
 });

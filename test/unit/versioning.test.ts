@@ -2,14 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '../../shared/domain/cursor';
 import { DomainError } from '../../shared/domain/errors';
 import { aggregateState } from '../../shared/domain/state-aggregation';
-import { nextReleaseVersion, parseReleaseReference, versionSortKey } from '../../shared/domain/versioning';
+import { parseReleaseReference, versionSortKey } from '../../shared/domain/versioning';
 
 describe('release versions', () => {
-  it('start at 1 and follow the latest without gaps', () => {
-    expect(nextReleaseVersion(null)).toBe(1);
-    expect(nextReleaseVersion(41)).toBe(42);
-  });
-
   it('sort as strings in numeric order', () => {
     const keys = [10, 9, 100, 1].map(versionSortKey);
     expect([...keys].sort()).toEqual([1, 9, 10, 100].map(versionSortKey));

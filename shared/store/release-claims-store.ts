@@ -1,0 +1,230 @@
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Release } from '../domain/model';
+import { entityOf, getStore, isConditionFailure, putIfAbsent } from './client';
+import { findLatestRelease, releaseItem, releaseKey } from './releases-store';
+
+/**
+ * How a release gets its version without a transaction, a gap or a race of many writers on one slot
+ * (see table-design.ts):
+ *
+ * 1. the release is written whole as an intent, keyed by its id (no contention: one key per release);
+ * 2. one update of the app's version sequence takes the next number and records `claims[id] = version`
+ *    in the same write: the commit point. Writers queue on that item but never fail and retry, so the
+ *    cost per release is constant however many write at once;
+ * 3. the intent is copied into its version slot, then the intent and the claim are removed.
+ *
+ * A crash after 2 leaves a claim whose intent still holds the whole release, so anyone who finds the
+ * claim stale rolls it forward into its slot: a claimed version is never left empty.
+ */
+const appPartition = (appId: string) => `APP#${appId}`;
+const sequenceKey = (appId: string) => ({ pk: appPartition(appId), sk: 'RELEASE_SEQUENCE' });
+const intentKey = (appId: string, releaseId: string) => ({ pk: appPartition(appId), sk: `RELEASE_INTENT#${releaseId}` });
+
+/**
+ * Versions taken in the sequence whose release is not in its slot yet, by release id; and the claims
+ * revoked by writers that gave up, with when (kept until no late claim request can arrive any more).
+ */
+export type PendingClaims = ReadonlyMap<string, { version: number; claimedAt: string }> & {
+  revokedAt?: ReadonlyMap<string, string>;
+};
+
+type SequenceItem = {
+  last_version?: number;
+  claims?: Record<string, number>;
+  claimed_at?: Record<string, string>;
+  revoked?: Record<string, string>;
+};
+
+const pendingClaimsOf = (item: SequenceItem | undefined): PendingClaims =>
+  Object.assign(
+    new Map(
+      Object.entries(item?.claims ?? {}).map(([releaseId, version]) => [
+        releaseId,
+        { version, claimedAt: item?.claimed_at?.[releaseId] ?? '' },
+      ]),
+    ),
+    { revokedAt: new Map(Object.entries(item?.revoked ?? {})) },
+  );
+
+/** The release, waiting for its version; false when an intent with this id exists already. */
+export const putReleaseIntent = (release: Release): Promise<boolean> =>
+  putIfAbsent({ ...intentKey(release.app.id, release.id), type: 'release_intent', ...release });
+
+export const findReleaseIntent = async (appId: string, releaseId: string): Promise<Release | undefined> => {
+  const { client, tableName } = getStore();
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: intentKey(appId, releaseId), ConsistentRead: true }));
+  return Item ? entityOf<Release>(Item) : undefined;
+};
+
+export const deleteReleaseIntent = async (appId: string, releaseId: string): Promise<void> => {
+  const { client, tableName } = getStore();
+  await client.send(new DeleteCommand({ TableName: tableName, Key: intentKey(appId, releaseId) }));
+};
+
+export const readPendingClaims = async (appId: string): Promise<PendingClaims> => {
+  const { client, tableName } = getStore();
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: sequenceKey(appId), ConsistentRead: true }));
+  return pendingClaimsOf(Item as SequenceItem | undefined);
+};
+
+/**
+ * Creates an app's sequence at its newest stored version (apps whose releases predate the sequence).
+ * Two writers may race to create it: the conditional put lets one win and both go on.
+ */
+const createSequence = async (appId: string): Promise<void> => {
+  const latest = await findLatestRelease(appId);
+  await putIfAbsent({
+    ...sequenceKey(appId),
+    type: 'release_sequence',
+    last_version: latest?.version ?? 0,
+    claims: {},
+    claimed_at: {},
+    revoked: {},
+  });
+};
+
+/**
+ * Takes the next version for `releaseId`, or the one after `taken` when that version turned out to be
+ * occupied already (a release written outside the sequence): one conditional update, `claims[id]` set
+ * in the same write as the counter. Idempotent: a retried call (an answer the SDK lost and sent again)
+ * meets its own claim and returns it.
+ */
+export const claimNextVersion = async (
+  appId: string,
+  releaseId: string,
+  at: string,
+  options: { taken?: number; abortSignal?: AbortSignal } = {},
+): Promise<number> => {
+  const { client, tableName } = getStore();
+  for (;;) {
+    try {
+      const { Attributes } = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: sequenceKey(appId),
+          UpdateExpression: 'SET last_version = last_version + :one, claims.#id = last_version + :one, claimed_at.#id = :at',
+          ConditionExpression:
+            options.taken === undefined
+              ? 'attribute_exists(last_version) AND attribute_not_exists(claims.#id) AND attribute_not_exists(revoked.#id)'
+              : 'attribute_exists(last_version) AND claims.#id = :taken',
+          ExpressionAttributeNames: { '#id': releaseId },
+          ExpressionAttributeValues: { ':one': 1, ':at': at, ...(options.taken === undefined ? {} : { ':taken': options.taken }) },
+          ReturnValues: 'ALL_NEW',
+        }),
+        { abortSignal: options.abortSignal },
+      );
+      const version = (Attributes as SequenceItem | undefined)?.claims?.[releaseId];
+      if (version === undefined) throw new Error(`the version claim of release ${releaseId} was not recorded`);
+      return version;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: sequenceKey(appId), ConsistentRead: true }));
+    const sequence = Item as SequenceItem | undefined;
+    const mine = sequence?.claims?.[releaseId];
+    if (mine !== undefined && mine !== options.taken) return mine;
+    if (!sequence) await createSequence(appId);
+    else if (sequence.revoked?.[releaseId] !== undefined) await forgetRevocations(appId, [releaseId]);
+    else if (mine === undefined && options.taken !== undefined) throw new Error(`release ${releaseId} lost its version claim`);
+  }
+};
+
+/**
+ * Makes sure a claim request that was cut short (timed out, aborted) can never land later: records its
+ * revocation in the sequence, which the claim's own condition refuses. Writes to one item are
+ * serialized, so either the claim landed first (its version is returned: the release must be placed)
+ * or it never will (null: nothing was claimed).
+ */
+export const revokeClaim = async (appId: string, releaseId: string, at: string): Promise<number | null> => {
+  const { client, tableName } = getStore();
+  for (;;) {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: sequenceKey(appId),
+          UpdateExpression: 'SET revoked.#id = :at',
+          ConditionExpression: 'attribute_exists(last_version) AND attribute_not_exists(claims.#id)',
+          ExpressionAttributeNames: { '#id': releaseId },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return null;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: sequenceKey(appId), ConsistentRead: true }));
+    // No sequence yet: no claim could land (its condition needs one) but after another writer's first claim.
+    if (!Item) return null;
+    const landed = (Item as SequenceItem).claims?.[releaseId];
+    if (landed !== undefined) return landed;
+  }
+};
+
+/**
+ * Lifts revocations: for a new attempt under the same release id (a retried request), and for old ones
+ * that no late request can meet any more.
+ */
+export const forgetRevocations = async (appId: string, releaseIds: readonly string[]): Promise<void> => {
+  const { client, tableName } = getStore();
+  await client.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: sequenceKey(appId),
+      UpdateExpression: `REMOVE ${releaseIds.map((_, index) => `revoked.#id${index}`).join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: Object.fromEntries(releaseIds.map((releaseId, index) => [`#id${index}`, releaseId])),
+    }),
+  );
+};
+
+/** The release is in its slot: its claim no longer holds back the queue. Returns the claims still pending. */
+export const settleClaim = async (appId: string, releaseId: string): Promise<PendingClaims> => {
+  const { client, tableName } = getStore();
+  const { Attributes } = await client.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: sequenceKey(appId),
+      UpdateExpression: 'REMOVE claims.#id, claimed_at.#id',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#id': releaseId },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return pendingClaimsOf(Attributes as SequenceItem | undefined);
+};
+
+/** The release at its version: one conditional put keyed by the version; the holder when it was taken. */
+export const placeInSlot = async (release: Release): Promise<Release> => {
+  if (await putIfAbsent(releaseItem(release))) return release;
+  const { client, tableName } = getStore();
+  const { Item } = await client.send(
+    new GetCommand({ TableName: tableName, Key: releaseKey(release.app.id, release.version), ConsistentRead: true }),
+  );
+  if (!Item) throw new Error(`version slot ${release.version} of app ${release.app.id} is neither free nor taken`);
+  return entityOf<Release>(Item);
+};
+
+/**
+ * Gives a version back, only while it is still the newest claimed and no release holds its slot:
+ * afterwards the version is spoken for and its release must be placed, or a gap would open.
+ */
+export const withdrawClaim = async (appId: string, releaseId: string, version: number): Promise<boolean> => {
+  const { client, tableName } = getStore();
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: sequenceKey(appId),
+        UpdateExpression: 'SET last_version = last_version - :one REMOVE claims.#id, claimed_at.#id',
+        ConditionExpression: 'last_version = :version AND claims.#id = :version',
+        ExpressionAttributeNames: { '#id': releaseId },
+        ExpressionAttributeValues: { ':one': 1, ':version': version },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};

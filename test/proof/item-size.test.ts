@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_PROGRESS_MESSAGE_BYTES, mergeProgress } from '../../shared/domain/rollout';
+import { DYNAMODB_ITEM_LIMIT, itemSize } from '../support/item-size';
+import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
+import { scanTable } from '../support/table-census';
+
+/**
+ * The largest items the API lets a user build, field by field at its bound with 4-byte characters
+ * (each counts 4 bytes in DynamoDB but 2 UTF-16 units in JavaScript and 1 character in a naive bound).
+ */
+const WIDE = '𝄞';
+const wide = (bytes: number) => WIDE.repeat(Math.floor(bytes / 4));
+const wideUrl = (bytes: number) => {
+  const base = 'https://ci.example.com/';
+  return `${base}${wide(bytes - base.length)}`;
+};
+const padded = (prefix: string, length: number) => `${prefix}${'x'.repeat(length - prefix.length)}`;
+
+let slipway: TestSlipway;
+beforeAll(async () => {
+  slipway = await startTestSlipway();
+});
+afterAll(() => slipway.close());
+
+describe('item sizes in UTF-8 bytes', () => {
+  it('one byte over a bound is refused with a 4xx before anything is stored', async () => {
+    await slipway.call('POST', '/apps', { body: { name: 'bytes-edge', cluster: 'c', service: 's' } });
+    const build = (await slipway.call<{ id: string }>('POST', '/apps/bytes-edge/builds', { body: { image: 'registry.local/e:v1' } })).body;
+    const over = await slipway.call('POST', '/apps/bytes-edge/releases', { body: { slug: build.id, description: `${wide(1024)}x` } });
+    expect(over.status).toBe(422);
+    const atBound = await slipway.call('POST', '/apps/bytes-edge/releases', { body: { slug: build.id, description: wide(1024) } });
+    expect(atBound.status).toBe(201);
+  });
+
+  it('the largest release the API lets a user build, with the rollout\'s final writes, stays well under 400 KB', async () => {
+    const app = 'a'.repeat(63);
+    expect(
+      (await slipway.call('POST', '/apps', { body: { name: app, cluster: padded('c', 255), service: padded('s', 255), container: padded('k', 255) } }))
+        .status,
+    ).toBe(201);
+    const build = await slipway.call<{ id: string }>('POST', `/apps/${app}/builds`, {
+      body: {
+        image: `registry.local/${'r'.repeat(400)}:${'t'.repeat(60)}`,
+        sha: 'f'.repeat(64),
+        branch: wide(255),
+        repo: wide(1024),
+        version: wide(255),
+        author: wide(255),
+        message: wide(4096),
+      },
+    });
+    expect(build.status).toBe(201);
+    const release = await slipway.call<{ id: string }>('POST', `/apps/${app}/releases`, {
+      body: { slug: build.body.id, description: wide(1024) },
+    });
+    expect(release.status).toBe(201);
+
+    let accepted = 0;
+    let refusal: { status: number; body: { error: { code: string } } } | undefined;
+    for (let index = 0; index < 60 && !refusal; index++) {
+      const posted = await slipway.call<{ error: { code: string } }>('POST', `/apps/${app}/releases/${release.body.id}/statuses`, {
+        body: {
+          context: padded(`ci/${index}-`, 63),
+          name: wide(255),
+          state: 'pending',
+          description: wide(1024),
+          target_url: wideUrl(2048),
+          image_url: wideUrl(2048),
+        },
+      });
+      if (posted.status === 201) accepted += 1;
+      else refusal = posted;
+    }
+    expect(refusal?.status).toBe(413);
+    expect(refusal?.body.error.code).toBe('statuses_too_large');
+
+    const stored = (await scanTable()).find((item) => item.type === 'release' && item.id === release.body.id);
+    if (!stored) throw new Error('release item not found');
+    // The rollout's last writes to the release: status, times, state and progress at their largest.
+    const settled = {
+      ...stored,
+      status: 'succeeded',
+      state: 'pending',
+      started_at: new Date().toISOString(),
+      finished_at: new Date().toISOString(),
+      updated_at: new Date().toISOString(),
+      revision: 99_999_999,
+      rollout: mergeProgress(null, {
+        desired: 99_999,
+        running_new: 99_999,
+        failed_tasks: 99_999,
+        deployment_id: `ecs-svc/${'9'.repeat(19)}`,
+        task_definition_arn: `arn:aws:ecs:us-east-1:123456789012:task-definition/${'f'.repeat(255)}:99999`,
+        message: wide(4 * MAX_PROGRESS_MESSAGE_BYTES),
+      }),
+    };
+    const size = itemSize(settled);
+    console.log(`largest release item: ${accepted} statuses, ${size} bytes settled (${itemSize(stored)} as stored)`);
+    expect(size).toBeLessThan(0.75 * DYNAMODB_ITEM_LIMIT);
+  });
+
+  it('apps, builds, pipelines, couplings and keys at their bounds stay far under 400 KB', async () => {
+    const contexts = Array.from({ length: 20 }, (_, index) => padded(`ci/${index}-`, 63));
+    expect((await slipway.call('POST', '/pipelines', { body: { name: 'p'.repeat(63), description: wide(1024) } })).status).toBe(201);
+    expect(
+      (
+        await slipway.call('POST', '/pipeline-couplings', {
+          body: { pipeline: 'p'.repeat(63), app: 'a'.repeat(63), stage: 'production', required_status_checks: { contexts } },
+        })
+      ).status,
+    ).toBe(201);
+    const apps = Array.from({ length: 100 }, (_, index) => padded(`k${index}-`, 63));
+    const key = await slipway.call('POST', '/api-keys', { body: { role: 'developer', apps, email: `${'e'.repeat(64)}@${'d'.repeat(60)}.example.com` } });
+    expect(key.status).toBe(201);
+
+    const largest = new Map<string, number>();
+    for (const item of await scanTable()) {
+      const type = item.type ?? 'untyped';
+      largest.set(type, Math.max(largest.get(type) ?? 0, itemSize(item)));
+    }
+    console.log(`largest item by type: ${JSON.stringify(Object.fromEntries(largest))}`);
+    for (const type of ['app', 'build', 'pipeline', 'pipeline_coupling', 'api_key']) {
+      expect(largest.get(type), type).toBeLessThan(DYNAMODB_ITEM_LIMIT / 10);
+    }
+  });
+});
