@@ -9,6 +9,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName } from '../shared/http/routes';
+import { join } from 'node:path';
+import { writeDashboard } from '../web/build';
 import { slipwayFunction } from './slipway-function';
 import { grantApiKeyItems, grantKeyLookup, grantTableData } from './slipway-table';
 
@@ -27,6 +29,7 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, { table: TableAccess
   pipelines: { table: 'all-but-api-keys', startsRollouts: true },
   keys: { table: 'api-keys', startsRollouts: false },
   openapi: { table: 'none', startsRollouts: false },
+  dashboard: { table: 'none', startsRollouts: false },
 };
 
 const TABLE_GRANTS: Record<TableAccess, (fn: NodejsFunction, table: ITableV2) => void> = {
@@ -105,6 +108,7 @@ export class SlipwayHttpApi extends Construct {
           entry: `functions/${name}.ts`,
           description: `Slipway ${name} API`,
           ...(access.table === 'none' ? {} : { environment: stateEnvironment }),
+          ...(name === 'dashboard' ? { addFiles: (outputDir: string) => writeDashboard(join(outputDir, 'dashboard')) } : {}),
         });
         TABLE_GRANTS[access.table](fn, props.table);
         if (access.startsRollouts) props.rolloutStateMachine.grantStartExecution(fn);
