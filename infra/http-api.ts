@@ -32,6 +32,11 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, { table: TableAccess
   dashboard: { table: 'none', startsRollouts: false },
 };
 
+/** Files a function's bundle carries beside its code: the dashboard's page and assets, built from web/. */
+export const FUNCTION_FILES: Partial<Record<FunctionName, (outputDir: string) => void>> = {
+  dashboard: (outputDir) => writeDashboard(join(outputDir, 'dashboard')),
+};
+
 const TABLE_GRANTS: Record<TableAccess, (fn: NodejsFunction, table: ITableV2) => void> = {
   none: () => {},
   'api-keys': grantApiKeyItems,
@@ -108,7 +113,7 @@ export class SlipwayHttpApi extends Construct {
           entry: `functions/${name}.ts`,
           description: `Slipway ${name} API`,
           ...(access.table === 'none' ? {} : { environment: stateEnvironment }),
-          ...(name === 'dashboard' ? { addFiles: (outputDir: string) => writeDashboard(join(outputDir, 'dashboard')) } : {}),
+          ...(FUNCTION_FILES[name] ? { addFiles: FUNCTION_FILES[name] } : {}),
         });
         TABLE_GRANTS[access.table](fn, props.table);
         if (access.startsRollouts) props.rolloutStateMachine.grantStartExecution(fn);

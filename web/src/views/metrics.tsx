@@ -47,7 +47,11 @@ const Chart = ({ days }: { days: Day[] }) => {
       {
         width: Math.max(320, element.clientWidth),
         height: 280,
-        scales: { x: { time: true }, y: { range: (_, __, max) => [0, Math.max(1, max)] } },
+        // Half a day either side, so a single day is a bar rather than a point on an axis of years.
+        scales: {
+          x: { time: true, range: (_, min, max) => [min - DAY_MS / 2000, max + DAY_MS / 2000] },
+          y: { range: (_, __, max) => [0, Math.max(1, max)] },
+        },
         axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor', label: 'releases' }],
         series: [{ label: 'Day' }, ...SERIES.map((series) => ({ label: series.label, stroke: series.stroke, fill: `${series.stroke}99`, paths: bars }))],
       },
