@@ -1,5 +1,6 @@
 import type { BundleFigures } from './bundles';
 import type { ColdInit } from './cold-init';
+import type { DashboardFigures } from './dashboard';
 import type { PageTiming } from './deep-history';
 import { LOAD_SETUP, type LoadFigures } from './http-load';
 import type { TransitionFigures } from './transitions';
@@ -10,12 +11,15 @@ export const TARGETS = {
   getToBareRatio: 0.4,
   /** "As fast as": a deep page's median within this factor of the shallow app's. */
   deepToShallowRatio: 1.25,
+  /** JavaScript the dashboard ships to a browser, gzipped. */
+  dashboardJsGzipBytes: 100 * 1024,
 };
 
 export type BenchResults = {
   date: string;
   machine: { cpus: number; cpuModel: string; node: string; platform: string; loadBefore: number; loadAfter: number };
   bundles: BundleFigures[];
+  dashboard: DashboardFigures;
   http: LoadFigures[];
   coldInits: (ColdInit & { name: string })[];
   history: { seedSeconds: number; pages: PageTiming[] };
@@ -107,6 +111,11 @@ ${table(
       verdict(deepRatio <= TARGETS.deepToShallowRatio),
     ],
     [
+      `dashboard JavaScript ≤ ${kb(TARGETS.dashboardJsGzipBytes)} gzipped`,
+      `${kb(results.dashboard.jsGzipBytes)} (${kb(results.dashboard.jsBytes)} uncompressed)`,
+      verdict(results.dashboard.jsGzipBytes <= TARGETS.dashboardJsGzipBytes),
+    ],
+    [
       'state transitions per release (reported)',
       results.transitions.map((row) => `${row.label}: median ${row.median}`).join('; '),
       'reported',
@@ -153,6 +162,13 @@ ${table(
     bundle.heaviest.map((input) => `${input.path} ${kb(input.bytes)}`).join(', '),
   ]),
 )}
+
+## Dashboard
+
+The page's assets as \`web/build.ts\` builds them (Preact, uPlot, the page's own code; esbuild, minified ES module):
+JavaScript ${kb(results.dashboard.jsBytes)} (${kb(results.dashboard.jsGzipBytes)} gzipped at level 9), CSS
+${kb(results.dashboard.cssBytes)} (${kb(results.dashboard.cssGzipBytes)} gzipped). The HTTP API sends them
+uncompressed, so a browser downloads the uncompressed size once; hashed names let it keep them for good.
 
 ## Cold init
 
