@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDLE_POLL_MS } from '../../web/src/poll';
 import { launchBrowser } from '../support/browser';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
@@ -33,8 +34,8 @@ const release = async (app: string, body: Record<string, unknown>, key?: string)
 };
 
 beforeAll(async () => {
-  // Slow enough batches that a rollout stays in flight for several of the page's polls.
-  slipway = await startTestSlipway({ rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 2500 } } });
+  // Batches slow enough that a rollout outlasts the page's idle poll, so the page always sees it in flight.
+  slipway = await startTestSlipway({ rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: IDLE_POLL_MS * 0.8 } } });
   ({ browser, close: closeBrowser } = await launchBrowser());
   mkdirSync(SCREENSHOTS, { recursive: true });
 
@@ -125,7 +126,7 @@ describe('the dashboard page', () => {
 });
 
 describe('signing in', () => {
-  it('refuses a wrong key, keeps a good one for the tab only, and signs out', async () => {
+  it('refuses a wrong key, keeps a good one for the tab only, signs out, and drops a key revoked meanwhile', async () => {
     const tab = await openTab();
     const { page } = tab;
     await page.goto(`${slipway.url}/`);
@@ -148,9 +149,16 @@ describe('signing in', () => {
     await page.click('header button');
     await page.waitForSelector('#api-key');
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+
+    const created = await slipway.call('POST', '/api-keys', { body: { role: 'operator' } });
+    await signIn(page, created.body.key);
+    await page.waitForSelector('tr[data-app="web"]');
+    await slipway.call('DELETE', `/api-keys/${created.body.id}`);
+    await page.waitForSelector('#api-key', { timeout: IDLE_POLL_MS * 3 });
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     await expectNothingBad(tab);
     await page.close();
-  });
+  }, 60_000);
 });
 
 describe('views', () => {

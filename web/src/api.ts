@@ -27,8 +27,11 @@ const PAGE_SIZE = 1000;
 
 const segment = (value: string) => encodeURIComponent(value);
 
-/** A client of the public API with one key, sent as a Bearer header and never in a URL. */
-export const createApi = (key: string) => {
+/**
+ * A client of the public API with one key, sent as a Bearer header and never in a URL. `onUnauthorized`
+ * hears of a 401: the key was revoked while the page was open.
+ */
+export const createApi = (key: string, onUnauthorized: () => void = () => {}) => {
   const request = async <T>(method: string, path: string, body?: unknown): Promise<{ body: T; headers: Headers }> => {
     const response = await fetch(path, {
       method,
@@ -38,6 +41,7 @@ export const createApi = (key: string) => {
     });
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (response.status === 401) onUnauthorized();
     if (!response.ok) {
       const error = (parsed ?? {}) as ErrorBody;
       throw new ApiError(response.status, error.error?.code ?? 'http_error', error.error?.message ?? error.message ?? `HTTP ${response.status}`);

@@ -1,6 +1,6 @@
 import { render } from 'preact';
-import { useMemo, useState } from 'preact/hooks';
-import { ApiError, createApi, type Api, type WhoamiResponse } from './api';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { createApi, type Api, type WhoamiResponse } from './api';
 import { forgetKey, storedKey, storeKey } from './session';
 import { useRoute, type Route } from './route';
 import { AppView } from './views/app';
@@ -34,22 +34,33 @@ const View = ({ route, session }: { route: Route; session: Session }) => {
 };
 
 /** Checks a key by asking the API who it is; only a key the API accepts is kept for the tab. */
-const signIn = async (key: string): Promise<Session> => {
-  const api = createApi(key);
+const signIn = async (key: string, onRevoked: () => void): Promise<Session> => {
+  const api = createApi(key, onRevoked);
   const who = await api.whoami();
   storeKey(key);
   return { api, who };
 };
 
-const Dashboard = ({ restored }: { restored: Session | undefined }) => {
-  const [session, setSession] = useState(restored);
+const Dashboard = () => {
+  const [session, setSession] = useState<Session | undefined>(undefined);
+  const [restoring, setRestoring] = useState(true);
   const route = useRoute();
-  const scope = useMemo(() => (session?.who.apps ? session.who.apps.join(', ') : 'all apps'), [session]);
-  if (!session) return <SignIn signIn={async (key) => setSession(await signIn(key))} />;
-  const signOut = () => {
+  // Also what happens when the API stops accepting the key (revoked while the page was open).
+  const signOut = useCallback(() => {
     forgetKey();
     setSession(undefined);
-  };
+  }, []);
+  useEffect(() => {
+    // A key kept from earlier in this tab is checked again: it may have been revoked meanwhile.
+    const key = storedKey();
+    if (!key) return setRestoring(false);
+    signIn(key, signOut)
+      .then(setSession, () => undefined)
+      .finally(() => setRestoring(false));
+  }, []);
+  const scope = useMemo(() => (session?.who.apps ? session.who.apps.join(', ') : 'all apps'), [session]);
+  if (restoring) return null;
+  if (!session) return <SignIn signIn={async (key) => setSession(await signIn(key, signOut))} />;
   return (
     <>
       <header class="top">
@@ -77,17 +88,5 @@ const Dashboard = ({ restored }: { restored: Session | undefined }) => {
   );
 };
 
-/** A key kept from earlier in this tab is checked again: it may have been revoked meanwhile. */
-const restore = async (): Promise<Session | undefined> => {
-  const key = storedKey();
-  if (!key) return undefined;
-  try {
-    return await signIn(key);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) forgetKey();
-    return undefined;
-  }
-};
-
 const root = document.getElementById('root');
-if (root) void restore().then((session) => render(<Dashboard restored={session} />, root));
+if (root) render(<Dashboard />, root);
