@@ -37,25 +37,36 @@ const median = (values: number[]): number | undefined => {
   return sorted.length === 0 ? undefined : sorted[Math.floor((sorted.length - 1) / 2)];
 };
 
+/** The releases of `day` of `status` and of every status listed before it. */
+const stackedUpTo = (day: Day, status: Bucket): number =>
+  SERIES.slice(0, SERIES.findIndex((series) => series.status === status) + 1).reduce((total, series) => total + day[series.status], 0);
+
+const stacked = [...SERIES].reverse();
+
 const Chart = ({ days }: { days: Day[] }) => {
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = container.current;
     if (!element) return;
     const bars = uPlot.paths.bars?.({ size: [0.6, 40] });
+    const first = (days[0]?.day ?? 0) / 1000;
+    const last = (days.at(-1)?.day ?? 0) / 1000;
     const chart = new uPlot(
       {
         width: Math.max(320, element.clientWidth),
         height: 280,
-        // Half a day either side, so a single day is a bar rather than a point on an axis of years.
+        // From the data, half a day either side: uPlot would stretch a single day across years.
         scales: {
-          x: { time: true, range: (_, min, max) => [min - DAY_MS / 2000, max + DAY_MS / 2000] },
+          x: { time: true, range: () => [first - DAY_MS / 2000, last + DAY_MS / 2000] },
           y: { range: (_, __, max) => [0, Math.max(1, max)] },
         },
         axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor', label: 'releases' }],
-        series: [{ label: 'Day' }, ...SERIES.map((series) => ({ label: series.label, stroke: series.stroke, fill: `${series.stroke}99`, paths: bars }))],
+        // Stacked: each bar is drawn as the running total up to its status, the tallest first, so later
+        // (shorter) ones paint over it. The legend shows names only, since its values would be the totals.
+        legend: { live: false },
+        series: [{ label: 'Day' }, ...stacked.map((series) => ({ label: series.label, stroke: series.stroke, fill: `${series.stroke}99`, paths: bars }))],
       },
-      [days.map((day) => day.day / 1000), ...SERIES.map((series) => days.map((day) => day[series.status]))],
+      [days.map((day) => day.day / 1000), ...stacked.map((series) => days.map((day) => stackedUpTo(day, series.status)))],
       element,
     );
     return () => chart.destroy();
