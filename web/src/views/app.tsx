@@ -5,6 +5,9 @@ import { Badge, Confirm, Loading, Problem, RolloutProgress } from '../components
 import { buildsById, currentOf, inFlight, newestFirst, safeHref, when } from '../format';
 import { BUSY_POLL_MS, IDLE_POLL_MS, usePolled } from '../poll';
 
+/** Releases shown at first, and added by each "Show older releases". */
+const PAGE = 50;
+
 type Timeline = { releases: ReleaseResponse[]; builds: ReadonlyMap<string, BuildResponse> };
 
 const Checks = ({ api, app, release }: { api: Api; app: string; release: ReleaseResponse }) => {
@@ -99,6 +102,7 @@ export const AppView = ({ api, who, app }: { api: Api; who: WhoamiResponse; app:
     (data) => (data.releases.some(inFlight) ? BUSY_POLL_MS : IDLE_POLL_MS),
     [api, app],
   );
+  const [shown, setShown] = useState(PAGE);
   const [target, setTarget] = useState<ReleaseResponse | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ error?: Error; message?: string }>({});
@@ -137,7 +141,7 @@ export const AppView = ({ api, who, app }: { api: Api; who: WhoamiResponse; app:
         <p>No releases yet.</p>
       ) : (
         <ol class="timeline" reversed>
-          {newestFirst(timeline.data.releases).map((release) => (
+          {newestFirst(timeline.data.releases).slice(0, shown).map((release) => (
             <ReleaseItem
               key={release.id}
               api={api}
@@ -149,6 +153,11 @@ export const AppView = ({ api, who, app }: { api: Api; who: WhoamiResponse; app:
           ))}
         </ol>
       )}
+      {timeline.data && timeline.data.releases.length > shown ? (
+        <button type="button" onClick={() => setShown(shown + PAGE)}>
+          Show {Math.min(PAGE, timeline.data.releases.length - shown)} older releases
+        </button>
+      ) : null}
       {target && current ? (
         <Confirm
           title={`Roll back ${app}?`}
