@@ -49,24 +49,28 @@ const Chart = ({ days }: { days: Day[] }) => {
     const element = container.current;
     if (!element) return;
     const bars = uPlot.paths.bars?.({ size: [0.6, 40] });
-    const first = (days[0]?.day ?? 0) / 1000;
-    const last = (days.at(-1)?.day ?? 0) / 1000;
+    // Each day's bar stands at its middle, and the axis runs from the first day's start to the last day's end.
+    const middles = days.map((day) => (day.day + DAY_MS / 2) / 1000);
+    const first = (middles[0] ?? 0) - DAY_MS / 2000;
+    const last = (middles.at(-1) ?? 0) + DAY_MS / 2000;
     const chart = new uPlot(
       {
         width: Math.max(320, element.clientWidth),
         height: 280,
-        // From the data, half a day either side: uPlot would stretch a single day across years.
+        // Days are UTC days, as in the table below.
+        tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
+        // From the data: uPlot would stretch a single day across years.
         scales: {
-          x: { time: true, range: () => [first - DAY_MS / 2000, last + DAY_MS / 2000] },
+          x: { time: true, range: () => [first, last] },
           y: { range: (_, __, max) => [0, Math.max(1, max)] },
         },
-        axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor', label: 'releases' }],
+        axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor', label: 'releases', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }],
         // Stacked: each bar is drawn as the running total up to its status, the tallest first, so later
         // (shorter) ones paint over it. The legend shows names only, since its values would be the totals.
         legend: { live: false },
-        series: [{ label: 'Day' }, ...stacked.map((series) => ({ label: series.label, stroke: series.stroke, fill: `${series.stroke}99`, paths: bars }))],
+        series: [{ label: 'Day' }, ...stacked.map((series) => ({ label: series.label, stroke: series.stroke, fill: series.stroke, paths: bars }))],
       },
-      [days.map((day) => day.day / 1000), ...stacked.map((series) => days.map((day) => stackedUpTo(day, series.status)))],
+      [middles, ...stacked.map((series) => days.map((day) => stackedUpTo(day, series.status)))],
       element,
     );
     return () => chart.destroy();
