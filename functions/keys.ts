@@ -1,4 +1,4 @@
-import { CreateApiKeyRequest } from '../shared/api/api-keys';
+import { CreateApiKeyRequest, type WhoamiResponse } from '../shared/api/api-keys';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { createApiKey, listApiKeys, requireKeyManager, revokeApiKey, summarizeApiKey } from '../shared/operations/api-keys';
@@ -23,4 +23,9 @@ export const handler = httpFunction<'keys'>({
     requireKeyManager(principal);
     return { status: 200, body: await revokeApiKey(params.key ?? '') };
   },
+  // Any key may learn its own role and apps (a client hides what it may not do); never the key itself.
+  'GET /whoami': async ({ principal }) => ({
+    status: 200,
+    body: { key_id: principal.keyId, role: principal.role, apps: principal.apps && [...principal.apps], email: principal.email } satisfies WhoamiResponse,
+  }),
 });

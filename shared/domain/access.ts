@@ -42,6 +42,9 @@ const GRANTS: Record<Role, ReadonlySet<Action>> = {
  */
 const UNSCOPED_ACTIONS: ReadonlySet<Action> = new Set(['apps:manage', 'pipelines:manage', 'keys:manage']);
 
+/** Whether a role grants an action; clients use it too, to offer only what a key may do. */
+export const roleMay = (role: Role, action: Action): boolean => GRANTS[role].has(action);
+
 export const mayAccessApp = (principal: Principal, appName: string): boolean =>
   principal.apps === null || principal.apps.includes(appName);
 
@@ -55,7 +58,7 @@ export const onlyAccessibleApps = <T extends { app: { name: string } }>(principa
  * names cannot be probed.
  */
 export const authorize = (principal: Principal, action: Action, appName?: string): void => {
-  if (!GRANTS[principal.role].has(action)) {
+  if (!roleMay(principal.role, action)) {
     throw new DomainError('forbidden', 'forbidden', `A ${principal.role} key may not perform ${action}.`, {
       role: principal.role,
       action,

@@ -24,7 +24,8 @@ export type HttpRequest = {
   annotate: (facts: RequestLogFacts) => void;
 };
 
-export type HttpResult = { status: number; body?: unknown; headers?: Record<string, string> };
+/** `body` is sent as JSON; `text` as it is, for the dashboard's files, with the content-type in `headers`. */
+export type HttpResult = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
 export type PublicRouteHandler = (request: Omit<HttpRequest, 'principal'>) => Promise<HttpResult>;
 
@@ -159,7 +160,7 @@ export const httpFunction = <F extends FunctionName>(
         return {
           statusCode: result.status,
           headers: { ...(result.body === undefined ? {} : JSON_HEADERS), ...result.headers },
-          body: result.body === undefined ? '' : JSON.stringify(result.body),
+          body: result.text ?? (result.body === undefined ? '' : JSON.stringify(result.body)),
         };
       } catch (error) {
         const response = toResponse(error, event);

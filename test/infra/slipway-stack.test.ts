@@ -129,6 +129,20 @@ describe('the HTTP API', () => {
     });
   });
 
+  it('serves the dashboard on the same origin: GET / and its assets, public, from a function without table access', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    const dashboard = stack.httpApi.functions.get('dashboard')!;
+    for (const routeKey of ['GET /', 'GET /assets/{asset}']) {
+      const [route] = routes.filter((resource) => resource.Properties.RouteKey === routeKey);
+      expect(route?.Properties.AuthorizerId, routeKey).toBeUndefined();
+      const integrationId = route!.Properties.Target['Fn::Join'][1][1].Ref as string;
+      expect(template.findResources('AWS::ApiGatewayV2::Integration')[integrationId]!.Properties.IntegrationUri).toEqual({
+        'Fn::GetAtt': [logicalIdOf(dashboard), 'Arn'],
+      });
+    }
+    expect(FUNCTION_ACCESS.dashboard).toEqual({ table: 'none', startsRollouts: false });
+  });
+
   it('puts the API key authorizer on every route that is not public', () => {
     const authorizerId = onlyLogicalId('AWS::ApiGatewayV2::Authorizer');
     for (const route of Object.values(template.findResources('AWS::ApiGatewayV2::Route'))) {
