@@ -12,7 +12,7 @@ import { handler as rolloutFinish } from '../functions/rollout-finish';
 import { handler as rolloutLock } from '../functions/rollout-lock';
 import { handler as statuses } from '../functions/statuses';
 import type { RolloutStep } from '../infra/rollout';
-import type { FunctionName } from '../shared/http/routes';
+import type { FunctionName } from '../shared/api/routes';
 import type { Authorizer, HttpHandler } from './api-gateway';
 import { lambdaContext } from './lambda-context';
 

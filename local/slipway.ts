@@ -5,7 +5,7 @@ import { anyApiKeyExists } from '../shared/store/api-keys-store';
 import { createStore, useStore } from '../shared/store/client';
 import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
 import { createApiKey } from '../shared/operations/api-keys';
-import { treatOtherLeaseHoldersAsGone } from '../shared/operations/lease-holder';
+import { treatOtherLeaseHoldersAsGone } from '../shared/runtime/lease-holder';
 import { createApiGateway } from './api-gateway';
 import { checkDataDir, claimDataDir } from './data-dir';
 import { startDynalite } from './dynalite';

@@ -8,7 +8,7 @@ import { logger, type RequestLogFacts } from '../observability/logger';
 import { runBeforeDeadline } from '../runtime/deadline';
 import { isKeyCheckUnavailable, principalOf } from './principal-context';
 import { bodyOf } from './request';
-import { matchRoute, type FunctionName, type RouteKey, type RouteKeyOf } from './routes';
+import { matchRoute, type FunctionName, type RouteKey, type RouteKeyOf } from '../api/routes';
 
 export type HttpRequest = {
   event: APIGatewayProxyEventV2;

@@ -26,7 +26,7 @@ import {
   takeOverPromotionLease,
 } from '../store/promotions-store';
 import { findReleaseByVersion } from '../store/releases-store';
-import { isLeaseLiveNow, leaseForThisProcess } from './lease-holder';
+import { isLeaseLiveNow, leaseForThisProcess } from '../runtime/lease-holder';
 import { requireApp } from './apps';
 import { findAppCoupling, getPipelineCouplings, requirePipeline } from './pipelines';
 import { recordRelease, requireRelease, requireReleaseById } from './releases';

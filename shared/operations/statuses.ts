@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CreateStatusRequest, UpdateStatusRequest } from '../api/statuses';
 import type { Release, StatusCheck } from '../domain/model';
 import { addStatusCheck, updateStatusCheck } from '../domain/status-checks';
-import { mutateRelease } from './releases';
+import { mutateRelease } from '../store/releases-store';
 
 /**
  * Status writes go through `mutateRelease`: each is a read-modify-write of the whole checks map conditioned

@@ -12,11 +12,11 @@ import {
 import { aggregateState } from '../domain/state-aggregation';
 import { describeDeployment, registerReleaseTaskDefinition, type DeploymentProgress } from '../ecs/ecs-adapter';
 import { logger } from '../observability/logger';
-import { mutateRelease } from '../operations/releases';
+import { mutateRelease } from '../store/releases-store';
 import { advanceCurrentRelease, clearSucceeding, findAppById, markSucceeding } from '../store/apps-store';
 import type { AwaitStepInput, DeployPlan, DeploymentResult, DeploymentStateChange, FinishStepInput, RolloutInput } from './contract';
 import { passLockOn } from './lock';
-import { deleteDeploymentWatch, deleteLockWaiter, findDeploymentWatch, getRolloutLock, putDeploymentWatch } from './rollout-store';
+import { deleteDeploymentWatch, deleteLockWaiter, findDeploymentWatch, getRolloutLock, putDeploymentWatch } from '../store/rollout-store';
 import { sendTaskResult } from './sfn';
 
 /** A step failure with a stable name, which is what the state machine's Catch and the release message show. */

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { FREE_LOCK, type RolloutLock } from '../domain/rollout';
 import { versionSortKey } from '../domain/versioning';
-import { getStore, isConditionFailure } from '../store/client';
+import { getStore, isConditionFailure } from './client';
 
 /**
  * The rollout's own items (see table-design.ts): an app's lock, the task tokens of releases waiting
