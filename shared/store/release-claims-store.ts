@@ -2,7 +2,8 @@ import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { Release } from '../domain/model';
 import { logger } from '../observability/logger';
 import { entityOf, getStore, isConditionFailure, putIfAbsent } from './client';
-import { findLatestRelease, findReleaseByVersion, releaseItem, releaseKey } from './releases-store';
+import { intentKey, releaseKey, sequenceKey } from './keys';
+import { findLatestRelease, findReleaseByVersion, releaseItem } from './releases-store';
 
 /**
  * How a release gets its version without a transaction, a gap or a race of many writers on one slot
@@ -17,9 +18,6 @@ import { findLatestRelease, findReleaseByVersion, releaseItem, releaseKey } from
  * A crash after 2 leaves a claim whose intent still holds the whole release, so anyone who finds the
  * claim stale rolls it forward into its slot: a claimed version is never left empty.
  */
-const appPartition = (appId: string) => `APP#${appId}`;
-const sequenceKey = (appId: string) => ({ pk: appPartition(appId), sk: 'RELEASE_SEQUENCE' });
-const intentKey = (appId: string, releaseId: string) => ({ pk: appPartition(appId), sk: `RELEASE_INTENT#${releaseId}` });
 
 /**
  * Versions taken in the sequence whose release is not in its slot yet, by release id; and the claims

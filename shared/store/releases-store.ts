@@ -2,19 +2,15 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError, notFound } from '../domain/errors';
 import type { Release, ReleaseStatus } from '../domain/model';
-import { versionSortKey } from '../domain/versioning';
 import { entityOf, getStore, isConditionFailure, putIfAbsent } from './client';
+import { RELEASE_PREFIX, appPartition, idIndexPartition, releaseIdSortKey, releaseKey, releaseSortKey } from './keys';
 
-const RELEASE_PREFIX = 'REL#';
-const appPartition = (appId: string) => `APP#${appId}`;
-const releaseSortKey = (version: number) => `${RELEASE_PREFIX}${versionSortKey(version)}`;
-export const releaseKey = (appId: string, version: number) => ({ pk: appPartition(appId), sk: releaseSortKey(version) });
 
 /** The item as stored: the release plus its keys. Exported for the adapters that update releases in place. */
 export const releaseItem = (release: Release) => ({
   ...releaseKey(release.app.id, release.version),
-  lsi1sk: `RELID#${release.id}`,
-  gsi1pk: `ID#${release.id}`,
+  lsi1sk: releaseIdSortKey(release.id),
+  gsi1pk: idIndexPartition(release.id),
   gsi1sk: 'RELEASE',
   type: 'release',
   ...release,
@@ -57,7 +53,7 @@ export const findReleaseById = async (appId: string, releaseId: string): Promise
       TableName: tableName,
       IndexName: 'lsi1',
       KeyConditionExpression: 'pk = :app AND lsi1sk = :id',
-      ExpressionAttributeValues: { ':app': appPartition(appId), ':id': `RELID#${releaseId}` },
+      ExpressionAttributeValues: { ':app': appPartition(appId), ':id': releaseIdSortKey(releaseId) },
       ConsistentRead: true,
     }),
   );
