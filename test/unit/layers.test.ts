@@ -52,7 +52,6 @@ LAYERS.bench = Object.keys(LAYERS).filter((layer) => layer !== 'cli' && layer !=
 /** Imports a layer does against the rule today, file by file; the list may only shrink. */
 const KNOWN_EXCEPTIONS: Record<string, readonly string[]> = {
   // Use cases still take the api/ request types (issue 15): they are to take domain inputs instead.
-  'shared/operations/api-keys.ts': ['shared/api'],
   'shared/operations/apps.ts': ['shared/api'],
   'shared/operations/builds.ts': ['shared/api'],
   'shared/operations/pipelines.ts': ['shared/api'],
