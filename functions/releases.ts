@@ -1,4 +1,5 @@
 import { CreateReleaseRequest, ListReleasesQuery } from '../shared/api/releases';
+import { decodeCursor, encodeCursor } from '../shared/api/cursor';
 import { presentRelease } from '../shared/api/presenters';
 import { actorOf, authorize } from '../shared/domain/access';
 import { withCurrentAmong } from '../shared/domain/current-release';
@@ -32,13 +33,15 @@ export const handler = httpFunction<'releases'>({
   'GET /apps/{app}/releases': async ({ params, query, headers, principal }) => {
     const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'read', app.name);
-    const list = await listReleases(app, parseInput(ListReleasesQuery, query, 'query'), headers.range);
+    const { cursor, ...filters } = parseInput(ListReleasesQuery, query, 'query');
+    const afterVersion = cursor === undefined ? undefined : decodeCursor(cursor);
+    const list = await listReleases(app, { ...filters, afterVersion }, headers.range);
     const shown = withCurrentAmong(app, list.releases);
     return {
       status: list.ranged && list.nextRange ? 206 : 200,
       body: list.releases.map((release) => presentRelease(release, shown)),
       headers: {
-        ...(list.nextCursor ? { 'next-cursor': list.nextCursor } : {}),
+        ...(list.nextAfterVersion === null ? {} : { 'next-cursor': encodeCursor(list.nextAfterVersion) }),
         ...(list.nextRange ? { 'next-range': list.nextRange } : {}),
       },
     };

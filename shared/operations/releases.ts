@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CreateReleaseRequest, type ListReleasesQuery } from '../api/releases';
 import { DomainError, notFound, unavailable } from '../domain/errors';
 import type { Actor, App, Release } from '../domain/model';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery, type ReleaseRequest } from '../domain/requests';
 import { planBuildRelease, planRollback, releaseSourceOf, type ReleasePlan } from '../domain/release-request';
 import { parseReleaseReference } from '../domain/versioning';
-import { decodeCursor, encodeCursor } from '../domain/cursor';
 import { nextVersionRange, parseVersionRange } from '../domain/version-range';
 import {
   findReleaseById,
@@ -30,7 +29,7 @@ import {
 /** `POST /apps/{app}/releases`: deploy a build (`slug`) or roll back to an earlier release (`release`). */
 export const createRelease = async (
   app: App,
-  request: CreateReleaseRequest,
+  request: ReleaseRequest,
   actor: Actor,
   /** Fixed by an Idempotency-Key, so every attempt under the key makes this one release. */
   id?: string,
@@ -191,8 +190,8 @@ export const requireRelease = async (app: App, reference: string): Promise<Relea
 
 export type ReleaseList = {
   releases: Release[];
-  /** For `limit`/`cursor` clients: where the next (newer) page starts. */
-  nextCursor: string | null;
+  /** For `limit`/`cursor` clients: the version the next (newer) page starts after. */
+  nextAfterVersion: number | null;
   /** For `Range` clients and the default answer: the `Next-Range` of the rest. */
   nextRange: string | null;
   /** Whether the client asked with `Range` (such a partial answer is a 206). */
@@ -205,19 +204,19 @@ export type ReleaseList = {
  * app's latest releases are in the answer of clients that never page (the Akkeris CLI takes the last entry
  * as the latest release).
  */
-export const listReleases = async (app: App, query: ListReleasesQuery, rangeHeader: string | undefined): Promise<ReleaseList> => {
+export const listReleases = async (app: App, query: ReleaseListQuery, rangeHeader: string | undefined): Promise<ReleaseList> => {
   const filters = { status: query.status, since: query.since };
-  if (rangeHeader !== undefined && (query.limit !== undefined || query.cursor !== undefined)) {
+  if (rangeHeader !== undefined && (query.limit !== undefined || query.afterVersion !== undefined)) {
     throw new DomainError('bad_request', 'invalid_range', 'Send either a Range header or limit/cursor, not both.', { range: rangeHeader });
   }
-  if (rangeHeader === undefined && (query.limit !== undefined || query.cursor !== undefined)) {
+  if (rangeHeader === undefined && (query.limit !== undefined || query.afterVersion !== undefined)) {
     const page = await listReleasePage(app.id, {
-      afterVersion: query.cursor === undefined ? 0 : decodeCursor(query.cursor),
+      afterVersion: query.afterVersion ?? 0,
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       ...filters,
     });
-    const nextCursor = page.hasMore && page.lastVersion !== null ? encodeCursor(page.lastVersion) : null;
-    return { releases: page.releases, nextCursor, nextRange: null, ranged: false };
+    const nextAfterVersion = page.hasMore ? page.lastVersion : null;
+    return { releases: page.releases, nextAfterVersion, nextRange: null, ranged: false };
   }
   const range =
     rangeHeader === undefined
@@ -232,7 +231,7 @@ export const listReleases = async (app: App, query: ListReleasesQuery, rangeHead
   });
   return {
     releases: rangeHeader === undefined ? [...page.releases].reverse() : page.releases,
-    nextCursor: null,
+    nextAfterVersion: null,
     nextRange: page.hasMore && page.lastVersion !== null ? nextVersionRange(range, page.lastVersion) : null,
     ranged: rangeHeader !== undefined,
   };

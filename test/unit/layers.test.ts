@@ -49,17 +49,6 @@ const LAYERS: Record<string, readonly string[]> = {
 // The bench measures the whole server from outside: it may import any layer but the clients.
 LAYERS.bench = Object.keys(LAYERS).filter((layer) => layer !== 'cli' && layer !== 'web');
 
-/** Imports a layer does against the rule today, file by file; the list may only shrink. */
-const KNOWN_EXCEPTIONS: Record<string, readonly string[]> = {
-  // Use cases still take the api/ request types (issue 15): they are to take domain inputs instead.
-  'shared/operations/apps.ts': ['shared/api'],
-  'shared/operations/builds.ts': ['shared/api'],
-  'shared/operations/pipelines.ts': ['shared/api'],
-  'shared/operations/promotions.ts': ['shared/api'],
-  'shared/operations/releases.ts': ['shared/api'],
-  'shared/operations/statuses.ts': ['shared/api'],
-};
-
 /** Packages that tie code to AWS or to HTTP transport: the pure layers import none of them. */
 const IMPURE_PACKAGES = /^(@aws-sdk\/|aws-lambda$|aws-cdk-lib|@middy\/|@aws-lambda-powertools\/)/;
 const PURE_LAYERS = new Set(['shared/domain', 'shared/api']);
@@ -99,7 +88,6 @@ describe('layers', () => {
 
   it('lets every file import only its own layer and the layers below it', () => {
     const breaches: string[] = [];
-    const exceptionsUsed = new Set<string>();
     for (const file of files) {
       const layer = layerOf(file);
       for (const { specifier, target } of importsOf(file)) {
@@ -109,16 +97,10 @@ describe('layers', () => {
         }
         const targetLayer = layerOf(relative('.', target));
         if (targetLayer === layer || LAYERS[layer]?.includes(targetLayer)) continue;
-        if (KNOWN_EXCEPTIONS[file]?.includes(targetLayer)) {
-          exceptionsUsed.add(`${file} -> ${targetLayer}`);
-          continue;
-        }
         breaches.push(`${file} -> ${specifier} (${layer} may not import ${targetLayer})`);
       }
     }
     expect(breaches).toEqual([]);
-    const listed = Object.entries(KNOWN_EXCEPTIONS).flatMap(([file, layers]) => layers.map((layer) => `${file} -> ${layer}`));
-    expect(listed.filter((exception) => !exceptionsUsed.has(exception))).toEqual([]);
   });
 
   it('has no cycle between layers', () => {
@@ -137,9 +119,6 @@ describe('layers', () => {
       done.add(layer);
     };
     for (const layer of Object.keys(LAYERS)) visit(layer, []);
-    const exceptions = Object.entries(KNOWN_EXCEPTIONS).flatMap(([file, layers]) =>
-      layers.filter((layer) => LAYERS[layer]?.includes(layerOf(file))).map((layer) => `${file} -> ${layer}`),
-    );
-    expect({ cycles, exceptionsThatCloseACycle: exceptions }).toEqual({ cycles: [], exceptionsThatCloseACycle: [] });
+    expect(cycles).toEqual([]);
   });
 });
