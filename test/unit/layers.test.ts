@@ -18,12 +18,11 @@ const LAYERS: Record<string, readonly string[]> = {
   'shared/rollout': ['shared/domain', 'shared/store', 'shared/ecs', 'shared/aws', 'shared/observability', 'shared/runtime'],
   'shared/idempotency': ['shared/domain', 'shared/api', 'shared/store', 'shared/runtime'],
   'shared/operations': ['shared/domain', 'shared/store', 'shared/rollout', 'shared/observability', 'shared/runtime'],
-  'shared/http': ['shared/domain', 'shared/api', 'shared/observability', 'shared/runtime'],
+  'shared/http': ['shared/domain', 'shared/api', 'shared/idempotency', 'shared/observability', 'shared/runtime'],
   functions: [
     'shared/domain',
     'shared/api',
     'shared/http',
-    'shared/idempotency',
     'shared/operations',
     'shared/rollout',
     'shared/observability',
