@@ -1,3 +1,4 @@
+import { config } from '../config/config';
 import type { ApiKeyRecord } from '../domain/access';
 import { currentVersionAmong } from '../domain/current-release';
 import type { App, Build, Release, StatusCheck } from '../domain/model';
@@ -26,7 +27,7 @@ export const presentApp = (app: App): AppResponse => ({
   simple_name: app.name,
   space: { name: app.cluster },
   organization: { name: 'slipway' },
-  region: { name: process.env.AWS_REGION ?? 'local' },
+  region: { name: config().region },
 });
 
 export const presentAppDetail = (app: App, current: { release: Release; build: Build | undefined } | undefined): AppDetailResponse => ({

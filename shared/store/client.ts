@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-d
 import { awsClientConfig } from '../aws/client-config';
 import { DEFAULT_TABLE_NAME, KEY_ATTRIBUTES } from './table-design';
 import { idIndexPartition } from './keys';
+import { config } from '../config/config';
 
 export type Store = { client: DynamoDBDocumentClient; tableName: string };
 
@@ -14,8 +15,8 @@ let store: Store | undefined;
  */
 export const getStore = (): Store => {
   store ??= createStore({
-    tableName: process.env.SLIPWAY_TABLE ?? DEFAULT_TABLE_NAME,
-    endpoint: process.env.DYNAMODB_ENDPOINT,
+    tableName: config().tableName ?? DEFAULT_TABLE_NAME,
+    endpoint: config().dynamodbEndpoint,
   });
   return store;
 };

@@ -8,18 +8,20 @@ import { describe, expect, it } from 'vitest';
  * layers listed here, nothing else; the table is acyclic, so no two layers can import each other.
  */
 const LAYERS: Record<string, readonly string[]> = {
+  'shared/config': [],
   'shared/domain': [],
-  'shared/observability': [],
-  'shared/aws': [],
+  'shared/observability': ['shared/config'],
+  'shared/aws': ['shared/config'],
   'shared/runtime': ['shared/domain'],
-  'shared/api': ['shared/domain'],
-  'shared/store': ['shared/domain', 'shared/aws', 'shared/observability'],
-  'shared/ecs': ['shared/domain', 'shared/aws'],
-  'shared/rollout': ['shared/domain', 'shared/store', 'shared/ecs', 'shared/aws', 'shared/observability', 'shared/runtime'],
+  'shared/api': ['shared/domain', 'shared/config'],
+  'shared/store': ['shared/domain', 'shared/config', 'shared/aws', 'shared/observability'],
+  'shared/ecs': ['shared/domain', 'shared/config', 'shared/aws'],
+  'shared/rollout': ['shared/domain', 'shared/config', 'shared/store', 'shared/ecs', 'shared/aws', 'shared/observability', 'shared/runtime'],
   'shared/idempotency': ['shared/domain', 'shared/api', 'shared/store', 'shared/runtime'],
   'shared/operations': ['shared/domain', 'shared/store', 'shared/rollout', 'shared/observability', 'shared/runtime'],
   'shared/http': ['shared/domain', 'shared/api', 'shared/idempotency', 'shared/observability', 'shared/runtime'],
   functions: [
+    'shared/config',
     'shared/domain',
     'shared/api',
     'shared/http',
@@ -30,6 +32,7 @@ const LAYERS: Record<string, readonly string[]> = {
   infra: ['shared/domain', 'shared/api', 'shared/store', 'shared/ecs', 'shared/rollout'],
   local: [
     'functions',
+    'shared/config',
     'infra',
     'shared/domain',
     'shared/api',
