@@ -3,7 +3,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import type { FunctionName } from '../shared/http/routes';
+import type { FunctionName } from '../shared/api/routes';
 import { FUNCTION_FILES } from '../infra/http-api';
 import { LAMBDA_ALIASES, SLIPWAY_BUNDLING } from '../infra/slipway-function';
 

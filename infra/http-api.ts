@@ -9,7 +9,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName } from '../shared/http/routes';
+import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName } from '../shared/api/routes';
 import { writeDashboard } from '../web/build';
 import { slipwayFunction } from './slipway-function';
 import { grantApiKeyItems, grantKeyLookup, grantTableData } from './slipway-table';
@@ -156,7 +156,7 @@ export class SlipwayHttpApi extends Construct {
           Validations.of(publicRoute).acknowledge({
             id: 'AwsSolutions-APIG4',
             reason:
-              `${routeKeyOf(route)} is in PUBLIC_ROUTE_KEYS (shared/http/routes.ts): it serves no tenant data, ` +
+              `${routeKeyOf(route)} is in PUBLIC_ROUTE_KEYS (shared/api/routes.ts): it serves no tenant data, ` +
               'only what any client needs before it has a key, such as the OpenAPI document.',
           });
         }

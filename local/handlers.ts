@@ -14,7 +14,7 @@ import { handler as statuses } from '../functions/statuses';
 import { dashboardFunction } from '../shared/http/dashboard';
 import { buildDashboard } from '../web/build';
 import type { RolloutStep } from '../infra/rollout';
-import type { FunctionName } from '../shared/http/routes';
+import type { FunctionName } from '../shared/api/routes';
 import type { Authorizer, HttpHandler } from './api-gateway';
 import { lambdaContext } from './lambda-context';
 

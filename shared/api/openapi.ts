@@ -1,7 +1,7 @@
 import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type Route, type RouteKey } from '../http/routes';
-import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from '../idempotency/contract';
+import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type Route, type RouteKey } from './routes';
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from './idempotency-key';
 import { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse, WhoamiResponse } from './api-keys';
 import { AppDetailResponse, AppFeatureResponse, AppResponse, CreateAppRequest } from './apps';
 import { BuildResponse, CreateBuildRequest, ListBuildsQuery, UpdateBuildRequest } from './builds';

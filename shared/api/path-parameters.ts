@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { notFound } from '../domain/errors';
-import type { Route } from '../http/routes';
+import type { Route } from './routes';
 import { IdOrName, Uuid } from './common';
 import { StatusContext } from './statuses';
 

@@ -4,6 +4,18 @@ import type { Actor } from './model';
 export const ROLES = ['developer', 'operator', 'pipeline', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** What is kept of a key: its SHA-256 and its grants, never the key itself. */
+export type ApiKeyRecord = {
+  id: string;
+  key_hash: string;
+  role: Role;
+  apps: string[] | null;
+  email: string;
+  created_at: string;
+  /** Set once the key is revoked; the record stays so `keys list` still shows who had access. */
+  revoked_at?: string | null;
+};
+
 /** Who is calling, as resolved from an API key by the authorizer. `apps: null` means every app. */
 export type Principal = { keyId: string; role: Role; apps: readonly string[] | null; email: string };
 

@@ -5,7 +5,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_ACCESS } from '../../infra/http-api';
 import type { SlipwayStack } from '../../infra/slipway-stack';
-import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf } from '../../shared/http/routes';
+import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf } from '../../shared/api/routes';
 import { TABLE_KEYS } from '../../shared/store/table-design';
 import { actionsOf, identityStatements, resourcesOf, synthesizeSlipway } from './synthesize';
 

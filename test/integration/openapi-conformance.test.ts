@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, routeKeyOf, type RouteKey } from '../../shared/http/routes';
+import { ROUTES, routeKeyOf, type RouteKey } from '../../shared/api/routes';
 import { conformanceCheckerFor } from '../support/openapi-conformance';
 import { seedApp, startTestSlipway, type ApiResponse, type TestSlipway } from '../support/local-slipway';
 
