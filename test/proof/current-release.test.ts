@@ -73,5 +73,6 @@ describe('current at every read', () => {
       expect(currentProblems(listed)).toEqual([]);
       expect(listed.find((release) => release.current)?.version).toBe(8);
     }
-  });
+    // 24 rollouts and six readers polling as fast as they can share one process: allow for a loaded machine.
+  }, 90_000);
 });
