@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CreateReleaseRequest, type ListReleasesQuery } from '../api/releases';
 import { DomainError, notFound, unavailable } from '../domain/errors';
 import type { Actor, App, Release } from '../domain/model';
-import { planBuildRelease, planRollback, releaseSourceOf, type ReleasePlan } from '../domain/release-request';
+import { planBuildRelease, releaseSourceOf, type ReleasePlan, type RollbackTarget } from '../domain/release-request';
+import { isRollback, planRollback } from '../domain/rollback';
 import { parseReleaseReference } from '../domain/versioning';
 import { decodeCursor, encodeCursor } from '../domain/cursor';
 import { nextVersionRange, parseVersionRange } from '../domain/version-range';
@@ -50,8 +51,14 @@ export const createRelease = async (
   const plan =
     source.kind === 'slug'
       ? planBuildRelease(app, await requireSlugForRelease(app, source.slugId), 'deploy', request.description)
-      : planRollback(app, await requireReleaseById(app, source.releaseId));
+      : planRollback(app, await requireRollbackTarget(app, source.target), { force: source.force });
   return recordRelease(app, plan, actor, id);
+};
+
+const requireRollbackTarget = async (app: App, target: RollbackTarget): Promise<Release> => {
+  const release = 'id' in target ? await findReleaseById(app.id, target.id) : await findReleaseByVersion(app.id, target.version);
+  if (!release) throw notFound('release', 'id' in target ? target.id : `v${target.version}`);
+  return release;
 };
 
 /**

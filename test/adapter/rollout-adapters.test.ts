@@ -75,10 +75,11 @@ describe('the rollout lock item', () => {
       .resolvesOnce({
         Item: { holder_release_id: 'r7', holder_version: 7, acquired_at: 'a', expires_at: 'b', settled_through: 6 },
       });
-    expect(await getRolloutLock('a1')).toEqual({ holder: null, settled_through: 0 });
+    expect(await getRolloutLock('a1')).toEqual({ holder: null, settled_through: 0, rescue: null });
     expect(await getRolloutLock('a1')).toEqual({
       holder: { release_id: 'r7', version: 7, acquired_at: 'a', expires_at: 'b', execution: 'r7' },
       settled_through: 6,
+      rescue: null,
     });
     expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
       Key: { pk: 'APP#a1', sk: 'ROLLOUT_LOCK' },

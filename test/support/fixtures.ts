@@ -8,6 +8,8 @@ export const appFixture = (overrides: Partial<App> = {}): App => ({
   service: 'service',
   container: null,
   auto_release: false,
+  auto_rollback: false,
+  bake_window_seconds: 600,
   created_at: '2026-11-24T00:00:00.000Z',
   updated_at: '2026-11-24T00:00:00.000Z',
   current_release_version: null,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/domain/errors';
-import type { Build, Release } from '../../shared/domain/model';
-import { planBuildRelease, planRollback, releaseSourceOf } from '../../shared/domain/release-request';
-import { appFixture, releaseFixture } from '../support/fixtures';
+import type { Build } from '../../shared/domain/model';
+import { planBuildRelease, releaseSourceOf } from '../../shared/domain/release-request';
+import { appFixture } from '../support/fixtures';
 
 const app = appFixture();
 
@@ -15,9 +15,6 @@ const build = (overrides: Partial<Build> = {}): Build => ({
   updated_at: app.updated_at,
   ...overrides,
 });
-
-const release = (overrides: Partial<Release> = {}): Release =>
-  releaseFixture({ version: 4, image: 'r/web:0', status: 'succeeded', ...overrides });
 
 const refusal = (run: () => unknown): DomainError => {
   try {
@@ -32,10 +29,11 @@ const refusal = (run: () => unknown): DomainError => {
 describe('releaseSourceOf', () => {
   it('reads a slug as a deploy and a release as a rollback', () => {
     expect(releaseSourceOf({ slug: 'b' })).toEqual({ kind: 'slug', slugId: 'b' });
-    expect(releaseSourceOf({ release: 'r' })).toEqual({ kind: 'rollback', releaseId: 'r' });
+    expect(releaseSourceOf({ release: { id: 'r' } })).toEqual({ kind: 'rollback', target: { id: 'r' }, force: false });
+    expect(releaseSourceOf({ release: { version: 7 }, force: true })).toEqual({ kind: 'rollback', target: { version: 7 }, force: true });
   });
 
-  it.each([[{}], [{ slug: 'b', release: 'r' }]])('refuses %j with 422', (request) => {
+  it.each([[{}], [{ slug: 'b', release: { id: 'r' } }]])('refuses %j with 422', (request) => {
     const error = refusal(() => releaseSourceOf(request));
     expect(error.kind).toBe('unprocessable');
     expect(error.code).toBe('slug_or_release_required');
@@ -63,21 +61,5 @@ describe('planBuildRelease', () => {
     const pending = refusal(() => planBuildRelease(app, build({ status: 'pending' }), 'deploy'));
     expect([pending.kind, pending.code]).toEqual(['conflict', 'slug_not_succeeded']);
     expect(refusal(() => planBuildRelease(app, build({ status: 'failed' }), 'deploy')).code).toBe('slug_not_succeeded');
-  });
-});
-
-describe('planRollback', () => {
-  it("re-releases the target's slug and image, described as a rollback", () => {
-    expect(planRollback(app, release())).toEqual({
-      slugId: 'build-0',
-      image: 'r/web:0',
-      description: 'Rollback to v4',
-      trigger: 'rollback',
-    });
-  });
-
-  it("treats another app's release as not found", () => {
-    const error = refusal(() => planRollback(app, release({ app: { id: 'other', name: 'api' } })));
-    expect([error.kind, error.code]).toEqual(['not_found', 'release_not_found']);
   });
 });
