@@ -479,6 +479,9 @@ export class EcsSimulatorModel {
       updatedAt: now,
     };
     service.deployments.unshift(deployment);
+    // The next batch comes at the new deployment's pace, not at the one it replaces (a slow one's).
+    clearTimeout(service.timer);
+    service.timer = undefined;
     this.options.log(`ECS SIMULATOR: ${serviceKey(service.ref)} deployment ${id} of ${taskDefinitionArn} started`);
     this.emit(service, deployment, 'SERVICE_DEPLOYMENT_IN_PROGRESS');
     return deployment;
