@@ -1,5 +1,6 @@
+import { v5 as uuidv5 } from 'uuid';
 import { DomainError, conflict } from './errors';
-import type { App, CheckState, Release, ReleaseRef, ReleaseTrigger } from './model';
+import type { Actor, App, CheckState, Release, ReleaseRef, ReleaseTrigger } from './model';
 import type { ReleasePlan } from './release-request';
 
 /**
@@ -90,3 +91,12 @@ export const autoRollbackAfterRollout = (
 /** The release to go back to: the newest succeeded one older than `from`. */
 export const lastGoodBefore = (releasesNewestFirst: readonly Release[], from: number): Release | undefined =>
   releasesNewestFirst.find((release) => release.version < from && release.status === 'succeeded');
+
+/**
+ * The id of the one automatic rollback of a release, however often (or concurrently) its failure is
+ * reported: recording a release under an id that exists already returns that release.
+ */
+export const autoRollbackIdOf = (releaseId: string): string => uuidv5('auto-rollback', releaseId);
+
+/** Who an automatic rollback's release names as its author. */
+export const AUTO_ROLLBACK_ACTOR: Actor = { id: 'slipway:auto-rollback', email: '' };

@@ -13,6 +13,7 @@ import {
 import { aggregateState } from '../domain/state-aggregation';
 import { describeDeployment, registerReleaseTaskDefinition, type DeploymentProgress } from '../ecs/ecs-adapter';
 import { logger } from '../observability/logger';
+import { autoRollBackAfterRollout } from '../operations/auto-rollback';
 import { mutateRelease } from '../operations/releases';
 import { advanceCurrentRelease, clearSucceeding, findAppById, markSucceeding } from '../store/apps-store';
 import type { AwaitStepInput, DeployPlan, DeploymentResult, DeploymentStateChange, FinishStepInput, RolloutInput } from './contract';
@@ -180,5 +181,6 @@ export const finishRollout = async ({ rollout, stateMachineArn, result, error }:
     releaseId: rollout.releaseId,
     version: rollout.version,
   });
+  await autoRollBackAfterRollout(release);
   return release;
 };

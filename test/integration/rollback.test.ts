@@ -32,6 +32,7 @@ type Release = {
   current: boolean;
   trigger: string;
   description: string;
+  user: { id: string; email: string };
   superseded_by: { id: string; version: number } | null;
   rollout: { deployment_id: string | null; message: string | null } | null;
 };
@@ -183,5 +184,55 @@ describe('rolling back to a release that never succeeded', () => {
     const answer = await slipway.call('POST', `/apps/${app}/releases`, { body: { release: target } });
     expect(answer.status).toBe(target === 'v12' ? 404 : 422);
     expect((await slipway.call<Release[]>('GET', `/apps/${app}/releases`)).body).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('automatic rollback', () => {
+  const releasesOf = async (app: string) => (await slipway.call<Release[]>('GET', `/apps/${app}/releases`)).body;
+  const check = (app: string, version: number, state: string, context = 'ci/smoke') =>
+    slipway.call('POST', `/apps/${app}/releases/${version}/statuses`, { body: { context, name: 'Smoke', state } });
+
+  it('is off by default, and PATCH /apps/{app} turns it on with a bake window', async () => {
+    const app = 'auto-off';
+    const builds = await appWithGoodV1(app, ['v2']);
+    await settledRelease(app, (await deploy(app, builds.v2)).id);
+    expect((await check(app, 2, 'failure')).status).toBe(201);
+    expect(await releasesOf(app)).toHaveLength(2);
+
+    const patched = await slipway.call('PATCH', `/apps/${app}`, { body: { auto_rollback: true, bake_window_seconds: 120 } });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ auto_rollback: true, bake_window_seconds: 120, current_release: { version: 2 } });
+    const developer = await slipway.keyFor('developer', [app]);
+    expect((await slipway.call('PATCH', `/apps/${app}`, { body: { auto_rollback: false }, key: developer })).status).toBe(403);
+    for (const body of [{}, { bake_window_seconds: 0 }, { auto_rollback: 'yes' }, { auto_release: true }]) {
+      expect((await slipway.call('PATCH', `/apps/${app}`, { body })).status).toBe(422);
+    }
+    expect((await slipway.call('GET', `/apps/${app}`)).body).toMatchObject({ auto_rollback: true, bake_window_seconds: 120 });
+  }, 60_000);
+
+  it('rolls a live release back to the last good one when a check fails in its bake window, once, and never loops', async () => {
+    const app = 'auto-on';
+    expect((await slipway.call('POST', '/apps', { body: { name: app, cluster: 'local', service: `${app}-svc`, auto_rollback: true } })).body)
+      .toMatchObject({ auto_rollback: true, bake_window_seconds: 600 });
+    const builds: string[] = [];
+    for (const tag of ['good', 'bad']) {
+      builds.push((await slipway.call<{ id: string }>('POST', `/apps/${app}/builds`, { body: { image: `registry.local/${app}:${tag}` } })).body.id);
+    }
+    expect((await settledRelease(app, (await deploy(app, builds[0])).id)).status).toBe('succeeded');
+    const bad = await settledRelease(app, (await deploy(app, builds[1])).id);
+    expect(bad).toMatchObject({ version: 2, status: 'succeeded', current: true });
+
+    expect((await check(app, 2, 'failure')).status).toBe(201);
+    expect((await slipway.call('PATCH', `/apps/${app}/releases/2/statuses/ci%2Fsmoke`, { body: { state: 'error' } })).status).toBe(200);
+    const history = await releasesOf(app);
+    expect(history).toHaveLength(3);
+    const rollback = await settledRelease(app, 3);
+    expect(rollback).toMatchObject({ status: 'succeeded', current: true, trigger: 'auto_rollback', user: { id: 'slipway:auto-rollback' } });
+    expect(rollback.description).toMatch(/^Rollback to v1: check ci\/smoke reported failure on v2 \d+ s after it went live$/);
+    expect((await slipway.call('GET', `/apps/${app}`)).body.current_release).toMatchObject({ version: 3, image: `registry.local/${app}:good` });
+
+    // A failing check on the rollback itself does not roll it back: no loop.
+    expect((await check(app, 3, 'failure')).status).toBe(201);
+    expect(await releasesOf(app)).toHaveLength(3);
   }, 60_000);
 });
