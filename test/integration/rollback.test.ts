@@ -2,7 +2,8 @@ import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type ECSClient 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEcsClient } from '../../shared/ecs/ecs-client';
 import { getRolloutLock } from '../../shared/rollout/rollout-store';
-import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
+import { rolloutsOf, startTestSlipway, type TestSlipway } from '../support/local-slipway';
+import { until } from '../support/until';
 
 /**
  * Rollbacks over HTTP against real local rollouts. A `slow` image deploys one batch every ten minutes in
@@ -20,10 +21,8 @@ afterAll(async () => {
   await slipway?.close();
 });
 
-const rollouts = () => {
-  if (!slipway.rollouts) throw new Error('rollouts are not running');
-  return slipway.rollouts;
-};
+const rollouts = () => rolloutsOf(slipway);
+const POLL = { timeoutMs: 20_000, intervalMs: 20 };
 
 type Release = {
   id: string;
@@ -39,21 +38,11 @@ type Release = {
 
 const read = async (app: string, ref: string | number) => (await slipway.call<Release>('GET', `/apps/${app}/releases/${ref}`)).body;
 
-const until = async <T>(what: () => Promise<string> | string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${await what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
-
 const settledRelease = (app: string, ref: string | number) =>
   until(async () => `${app} ${ref} to settle: ${JSON.stringify(await read(app, ref))}`, async () => {
     const release = await read(app, ref);
     return ['succeeded', 'failed', 'unknown'].includes(release.status) ? release : undefined;
-  });
+  }, POLL);
 
 /** An app with v1 live (image :good) and builds for the given images; returns the build ids by image tag. */
 const appWithGoodV1 = async (name: string, tags: string[]) => {
@@ -77,7 +66,7 @@ const deploy = async (app: string, slug: string | undefined) => {
 /** Starts the slow bad rollout and waits until ECS is deploying it. */
 const badRolloutInFlight = async (app: string, slug: string | undefined) => {
   const bad = await deploy(app, slug);
-  await until(() => 'the bad deployment to start', async () => ((await read(app, bad.id)).rollout?.deployment_id ? true : undefined));
+  await until('the bad deployment to start', async () => ((await read(app, bad.id)).rollout?.deployment_id ? true : undefined), POLL);
   return bad;
 };
 

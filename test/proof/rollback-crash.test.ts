@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSlipwayProcess, type SlipwayProcess } from '../support/slipway-process';
+import { callSlipway, startSlipwayProcess, type ProcessAnswer, type SlipwayProcess } from '../support/slipway-process';
+import { until } from '../support/until';
 
 /**
  * A rollback overtaking a slow bad rollout and a queue, with `npm start` killed (kill -9, its whole process
@@ -23,39 +24,18 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-type Answer = { status: number; body: any };
 const figures = { rounds: 0, unanswered: 0, serverErrors: 0, killAfterMs: [] as number[], supersededInFlight: 0, endedUnknown: 0 };
 
-const call = async (method: string, path: string, options: { body?: unknown; key?: string } = {}): Promise<Answer> => {
-  const response = await fetch(`${(server as SlipwayProcess).url}${path}`, {
-    method,
-    redirect: 'manual',
-    headers: {
-      authorization: `Bearer ${adminKey}`,
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(options.key === undefined ? {} : { 'idempotency-key': options.key }),
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  if (response.status >= 500) figures.serverErrors++;
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+const call = async (method: string, path: string, options: { body?: unknown; key?: string } = {}): Promise<ProcessAnswer> => {
+  const answer = await callSlipway(server as SlipwayProcess, adminKey, method, path, options);
+  if (answer.status >= 500) figures.serverErrors++;
+  return answer;
 };
 
 const ok = async (method: string, path: string, body?: unknown): Promise<any> => {
   const answer = await call(method, path, { body });
   if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body;
-};
-
-const until = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 };
 
 /** The keyed rollback POST until it is answered 201/303; a server that died under it is retried. */

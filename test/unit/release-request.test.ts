@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../shared/domain/errors';
 import type { Build } from '../../shared/domain/model';
 import { planBuildRelease, releaseSourceOf } from '../../shared/domain/release-request';
-import { appFixture } from '../support/fixtures';
+import { appFixture, refusalOf } from '../support/fixtures';
 
 const app = appFixture();
 
@@ -16,16 +15,6 @@ const build = (overrides: Partial<Build> = {}): Build => ({
   ...overrides,
 });
 
-const refusal = (run: () => unknown): DomainError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-};
-
 describe('releaseSourceOf', () => {
   it('reads a slug as a deploy and a release as a rollback', () => {
     expect(releaseSourceOf({ slug: 'b' })).toEqual({ kind: 'slug', slugId: 'b' });
@@ -34,7 +23,7 @@ describe('releaseSourceOf', () => {
   });
 
   it.each([[{}], [{ slug: 'b', release: { id: 'r' } }]])('refuses %j with 422', (request) => {
-    const error = refusal(() => releaseSourceOf(request));
+    const error = refusalOf(() => releaseSourceOf(request));
     expect(error.kind).toBe('unprocessable');
     expect(error.code).toBe('slug_or_release_required');
   });
@@ -56,10 +45,10 @@ describe('planBuildRelease', () => {
   });
 
   it("refuses another app's build and an unfinished one with 409", () => {
-    const foreign = refusal(() => planBuildRelease(app, build({ app: { id: 'other', name: 'api' } }), 'deploy'));
+    const foreign = refusalOf(() => planBuildRelease(app, build({ app: { id: 'other', name: 'api' } }), 'deploy'));
     expect([foreign.kind, foreign.code]).toEqual(['conflict', 'slug_belongs_to_another_app']);
-    const pending = refusal(() => planBuildRelease(app, build({ status: 'pending' }), 'deploy'));
+    const pending = refusalOf(() => planBuildRelease(app, build({ status: 'pending' }), 'deploy'));
     expect([pending.kind, pending.code]).toEqual(['conflict', 'slug_not_succeeded']);
-    expect(refusal(() => planBuildRelease(app, build({ status: 'failed' }), 'deploy')).code).toBe('slug_not_succeeded');
+    expect(refusalOf(() => planBuildRelease(app, build({ status: 'failed' }), 'deploy')).code).toBe('slug_not_succeeded');
   });
 });

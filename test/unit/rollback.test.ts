@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../shared/domain/errors';
 import type { Release } from '../../shared/domain/model';
 import {
   autoRollbackAfterRollout,
@@ -8,21 +7,11 @@ import {
   planRollback,
 } from '../../shared/domain/rollback';
 import { isOvertaken } from '../../shared/domain/rollout';
-import { appFixture, releaseFixture } from '../support/fixtures';
+import { appFixture, refusalOf, releaseFixture } from '../support/fixtures';
 
 const app = appFixture();
 const release = (overrides: Partial<Release> = {}): Release =>
   releaseFixture({ version: 4, image: 'r/web:0', status: 'succeeded', ...overrides });
-
-const refusal = (run: () => unknown): DomainError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-};
 
 describe('planRollback', () => {
   it("re-releases the target's slug and image, described as a rollback", () => {
@@ -35,12 +24,12 @@ describe('planRollback', () => {
   });
 
   it("treats another app's release as not found", () => {
-    const error = refusal(() => planRollback(app, release({ app: { id: 'other', name: 'api' } })));
+    const error = refusalOf(() => planRollback(app, release({ app: { id: 'other', name: 'api' } })));
     expect([error.kind, error.code]).toEqual(['not_found', 'release_not_found']);
   });
 
   it.each(['failed', 'unknown', 'queued', 'pending'] as const)('refuses a %s target with 409 unless forced', (status) => {
-    const error = refusal(() => planRollback(app, release({ status })));
+    const error = refusalOf(() => planRollback(app, release({ status })));
     expect([error.kind, error.code]).toEqual(['conflict', 'rollback_target_not_succeeded']);
     expect(error.details).toMatchObject({ version: 4, status });
     expect(planRollback(app, release({ status }), { force: true }).image).toBe('r/web:0');
