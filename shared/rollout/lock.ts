@@ -44,7 +44,7 @@ const lowestQueued = async (appId: string, settledThrough: number, rescue: Relea
   for (;;) {
     const next = (await listReleasePage(appId, { afterVersion: after, limit: 1, status: 'queued' })).releases[0];
     if (!next) return undefined;
-    if (rescue !== null && isOvertaken({ rescue }, next.version)) {
+    if (rescue !== null && next.version < rescue.version) {
       await supersede(next, rescue);
       after = next.version;
       continue;

@@ -106,8 +106,10 @@ export const watchDeployment = async ({ rollout, deploy, deploymentId, taskToken
     taskToken,
   });
   // A rescue rollback came while this release was on its way to ECS: from now on its deployment may be replaced.
-  const { rescue } = await getRolloutLock(rollout.appId);
-  if (rescue && isOvertaken({ rescue }, rollout.version)) await supersede({ app: { id: rollout.appId, name: rollout.appName }, version: rollout.version }, rescue);
+  const lock = await getRolloutLock(rollout.appId);
+  if (lock.rescue && isOvertaken(lock, rollout.version)) {
+    await supersede({ app: { id: rollout.appId, name: rollout.appName }, version: rollout.version }, lock.rescue);
+  }
   const deployment = await describeDeployment({ cluster: deploy.cluster, service: deploy.service, deploymentId });
   const release = await recordProgress(rollout, progressOf(deployment));
   const result =
