@@ -39,13 +39,13 @@ type Holder = { releaseId: string; version: number };
  * (those are superseded on the way). Releases leave the queue in version order, so the search starts just
  * above the settled ones and stays short however long the history is.
  */
-const lowestQueued = async (appId: string, settledThrough: number, rescue: ReleaseRef | null): Promise<Release | undefined> => {
+const lowestQueued = async (appId: string, settledThrough: number, lock: RolloutLock): Promise<Release | undefined> => {
   let after = settledThrough;
   for (;;) {
     const next = (await listReleasePage(appId, { afterVersion: after, limit: 1, status: 'queued' })).releases[0];
     if (!next) return undefined;
-    if (rescue !== null && next.version < rescue.version) {
-      await supersede(next, rescue);
+    if (lock.rescue && isOvertaken(lock, next.version)) {
+      await supersede(next, lock.rescue);
       after = next.version;
       continue;
     }
@@ -185,7 +185,7 @@ export const passLockOn = async (
       continue;
     }
     const settled = Math.max(lock.settled_through, owner?.version ?? 0);
-    const next = await lowestQueued(appId, settled, lock.rescue);
+    const next = await lowestQueued(appId, settled, lock);
     if (!next) {
       if (owner === null) return;
       await freeLock(appId, owner.releaseId, settled);
