@@ -6,7 +6,7 @@ import { AppRef, Timestamp, Uuid, shortText } from './common';
 const RollbackTargetField = z
   .union([
     Uuid.transform((id) => ({ id })),
-    z.number().int().positive().transform((version) => ({ version })),
+    z.number().int().positive().max(9_999_999_999).transform((version) => ({ version })),
     z
       .string()
       .regex(/^v?[1-9][0-9]{0,9}$/, 'a release id, or a version such as 7 or "v7"')

@@ -167,7 +167,7 @@ describe('rolling back to a release that never succeeded', () => {
     expect((await settledRelease(app, forced.body.id)).status).toBe('failed');
   }, 60_000);
 
-  it.each([['v0'], ['v12'], [0], ['seven']])('answers %j with 4xx and records nothing', async (target) => {
+  it.each([['v0'], ['v12'], [0], ['seven'], [1e20], [1.5], ['v99999999999']])('answers %j with 4xx and records nothing', async (target) => {
     const app = 'bad-targets';
     if ((await slipway.call('GET', `/apps/${app}`)).status === 404) await appWithGoodV1(app, []);
     const answer = await slipway.call('POST', `/apps/${app}/releases`, { body: { release: target } });
