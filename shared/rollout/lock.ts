@@ -11,8 +11,8 @@ import {
   statusAfterError,
   type RolloutLock,
 } from '../domain/rollout';
-import { lowestPendingVersion, mutateRelease } from '../operations/releases';
-import { findReleaseByVersion, listReleasePage } from '../store/releases-store';
+import { lowestPendingVersion } from '../store/release-claims-store';
+import { findReleaseByVersion, listReleasePage, mutateRelease } from '../store/releases-store';
 import { listApps } from '../store/apps-store';
 import type { LockStepInput } from './contract';
 import {
@@ -25,7 +25,7 @@ import {
   markRescue,
   putLockWaiter,
   switchHolderExecution,
-} from './rollout-store';
+} from '../store/rollout-store';
 import { isRolloutRunning, sendTaskResult, startRolloutExecution } from './sfn';
 import { rolloutInputOf } from './start-rollout';
 

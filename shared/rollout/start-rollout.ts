@@ -1,15 +1,15 @@
 import { DEFAULT_DEADLINE_SECONDS } from '../domain/rollout';
 import type { Release } from '../domain/model';
+import { isRollback } from '../domain/rollback';
 import { logger } from '../observability/logger';
 import type { RolloutInput } from './contract';
-import { isRollback } from '../domain/rollback';
 import { overtakeQueue } from './lock';
 import { startRolloutExecution } from './sfn';
+import { config } from '../config/config';
 
 /** ROLLOUT_DEADLINE_SECONDS (fractions allowed, for tests): how long a deployment may take before it is `unknown`. */
 export const configuredDeadlineSeconds = (): number => {
-  const configured = Number(process.env.ROLLOUT_DEADLINE_SECONDS);
-  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_DEADLINE_SECONDS;
+  return config().rolloutDeadlineSeconds ?? DEFAULT_DEADLINE_SECONDS;
 };
 
 export const rolloutInputOf = (release: Pick<Release, 'id' | 'version' | 'app'>): RolloutInput => ({
@@ -28,7 +28,7 @@ export const rolloutInputOf = (release: Pick<Release, 'id' | 'version' | 'app'>)
  * (see overtakeQueue): it is the way out of a bad rollout, so it never waits behind one.
  */
 export const startRollout = async (release: Release): Promise<void> => {
-  const stateMachineArn = process.env.ROLLOUT_STATE_MACHINE_ARN;
+  const { stateMachineArn } = config();
   if (!stateMachineArn) {
     logger.warn('no rollout state machine configured; the release stays queued', { releaseId: release.id });
     return;
@@ -45,6 +45,6 @@ export const startRollout = async (release: Release): Promise<void> => {
   try {
     await overtakeQueue(release, stateMachineArn, configuredDeadlineSeconds());
   } catch (error) {
-    logger.error("rollback not moved ahead yet; its own Lock step overtakes the queue", { releaseId: release.id, error: error as Error });
+    logger.error('rollback not moved ahead yet; its own Lock step overtakes the queue', { releaseId: release.id, error: error as Error });
   }
 };

@@ -1,7 +1,7 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEcsClient } from '../../shared/ecs/ecs-client';
-import { getRolloutLock } from '../../shared/rollout/rollout-store';
+import { getRolloutLock } from '../../shared/store/rollout-store';
 import { rolloutsOf, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 import { until } from '../support/until';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mutateRelease } from '../../shared/operations/releases';
+import { mutateRelease } from '../../shared/store/releases-store';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /**
