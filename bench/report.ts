@@ -4,6 +4,7 @@ import type { ColdInit } from './cold-init';
 import type { DashboardFigures } from './dashboard';
 import type { PageTiming } from './deep-history';
 import { LOAD_SETUP, type LoadFigures } from './http-load';
+import { RESCUE_OVERHEAD_TARGET_MS, type RescueFigures } from './rescue';
 import type { TransitionFigures } from './transitions';
 
 export const TARGETS = {
@@ -29,8 +30,13 @@ export type BenchResults = {
   coldInits: (ColdInit & { name: string })[];
   history: { seedSeconds: number; pages: PageTiming[] };
   transitions: TransitionFigures[];
+  rescue: RescueFigures;
   durationSeconds: number;
 };
+
+const worstRescueOverhead = (rescue: RescueFigures) =>
+  Math.max(...rescue.rescueMs.map((ms, round) => ms - (rescue.deploymentMs[round] ?? Number.NaN)));
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const verdict = (met: boolean) => (met ? 'met' : '**missed**');
@@ -123,6 +129,11 @@ ${table(
       `dashboard JavaScript ≤ ${kb(TARGETS.dashboardJsGzipBytes)} gzipped`,
       `${kb(results.dashboard.jsGzipBytes)} (${kb(results.dashboard.jsBytes)} uncompressed)`,
       verdict(results.dashboard.jsGzipBytes <= TARGETS.dashboardJsGzipBytes),
+    ],
+    [
+      `time to rescue ≤ the simulator's deployment + ${RESCUE_OVERHEAD_TARGET_MS} ms`,
+      `worst overhead ${worstRescueOverhead(results.rescue)} ms (median rescue ${median(results.rescue.rescueMs)} ms)`,
+      verdict(worstRescueOverhead(results.rescue) <= RESCUE_OVERHEAD_TARGET_MS),
     ],
     [
       'state transitions per release (reported)',
@@ -241,5 +252,25 @@ ${table(
   ['releases', 'count', 'min', 'median', 'max'],
   results.transitions.map((row) => [row.label, String(row.releases), String(row.min), String(row.median), String(row.max)]),
 )}
+
+## Time to rescue
+
+A rollback posted while a slow bad rollout is in flight (the ECS simulator deploys an image tagged \`slow\` one
+batch every ${results.rescue.slowBatchMs} ms, others every ${results.rescue.batchMs} ms) with ${results.rescue.queuedBehindBadRollout} releases queued behind it: from the
+POST to the service running only the old image (one deployment left, completed, every task running),
+next to that rescue deployment's own time in the simulator. Target: the simulator's time plus at most
+${RESCUE_OVERHEAD_TARGET_MS} ms. Before rollbacks overtook, the rescue waited for the bad rollout to end
+(${results.rescue.badRolloutMs} ms here, up to the 30-minute deadline in ECS) and the queue, then took its own time.
+
+${table(
+  ['round', 'rescue ms', 'ECS deploying ms', 'overhead ms', 'target'],
+  results.rescue.rescueMs.map((ms, round) => {
+    const overhead = ms - (results.rescue.deploymentMs[round] ?? Number.NaN);
+    return [String(round + 1), String(ms), String(results.rescue.deploymentMs[round]), String(overhead), verdict(overhead <= RESCUE_OVERHEAD_TARGET_MS)];
+  }),
+)}
+
+Median ${median(results.rescue.rescueMs)} ms to rescue. No release involved (the superseded one in flight, the superseded queued
+ones, the rollback) took more than ${results.rescue.maxTransitions} state transitions.
 `;
 };

@@ -10,6 +10,7 @@ import { measureBurst } from './burst';
 import { measureDeepHistory } from './deep-history';
 import { apiClient, load, type LoadFigures } from './http-load';
 import { renderResults } from './report';
+import { measureRescue } from './rescue';
 import { measureTransitions } from './transitions';
 
 /**
@@ -21,6 +22,8 @@ const SHALLOW_HISTORY = 10;
 const LIST_APP_RELEASES = 20;
 const SPREAD_APPS = 10;
 const TRANSITION_RELEASES = 5;
+const RESCUE_ROUNDS = 5;
+const RESCUE_QUEUED = 2;
 
 const started = Date.now();
 const loadBefore = loadavg()[0] ?? Number.NaN;
@@ -134,6 +137,11 @@ const transitions = await measureTransitions(TRANSITION_RELEASES, async (environ
   }
 });
 for (const row of transitions) console.log(`  ${row.label}: min ${row.min}, median ${row.median}, max ${row.max}`);
+
+section(`time to rescue (a rollback overtaking a slow bad rollout with ${RESCUE_QUEUED} releases queued, ${RESCUE_ROUNDS} rounds)`);
+const rescue = await measureRescue(RESCUE_ROUNDS, RESCUE_QUEUED);
+rescue.rescueMs.forEach((ms, round) => console.log(`  round ${round + 1}: ${ms} ms to rescue, of which ECS deploying ${rescue.deploymentMs[round]} ms`));
+console.log(`  the bad rollout alone: ${rescue.badRolloutMs} ms; most state transitions of a release involved: ${rescue.maxTransitions}`);
 await rm(outDir, { recursive: true, force: true });
 
 const markdown = renderResults({
@@ -153,6 +161,7 @@ const markdown = renderResults({
   coldInits,
   history,
   transitions,
+  rescue,
   durationSeconds: (Date.now() - started) / 1000,
 });
 await writeFile(join(PROJECT_ROOT, 'bench', 'results.md'), markdown);

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ApiKeyResponse, CreatedApiKeyResponse, type CreateApiKeyRequest } from '../shared/api/api-keys';
-import { AppResponse, type CreateAppRequest } from '../shared/api/apps';
+import { AppDetailResponse, AppResponse, type CreateAppRequest } from '../shared/api/apps';
 import { BuildResponse, type CreateBuildRequest } from '../shared/api/builds';
 import {
   CouplingResponse,
@@ -22,7 +22,7 @@ export class SlipwayApi {
   constructor(private readonly http: HttpClient) {}
 
   apps = () => this.http.request('GET', '/apps', z.array(AppResponse));
-  app = (app: string) => this.http.request('GET', `/apps/${segment(app)}`, AppResponse);
+  app = (app: string) => this.http.request('GET', `/apps/${segment(app)}`, AppDetailResponse);
   createApp = (body: z.input<typeof CreateAppRequest>) => this.http.request('POST', '/apps', AppResponse, { body });
 
   builds = (app: string, limit?: number) =>

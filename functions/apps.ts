@@ -1,9 +1,9 @@
-import { CreateAppRequest } from '../shared/api/apps';
+import { CreateAppRequest, UpdateAppRequest } from '../shared/api/apps';
 import { presentApp, presentAppDetail, presentAppFeatures } from '../shared/api/presenters';
 import { authorize, mayAccessApp } from '../shared/domain/access';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
-import { createApp, findCurrentDeployment, getApps, requireApp } from '../shared/operations/apps';
+import { createApp, findLiveState, getApps, requireApp, updateApp } from '../shared/operations/apps';
 
 export const handler = httpFunction<'apps'>({
   'POST /apps': async ({ body, principal }) => {
@@ -19,7 +19,13 @@ export const handler = httpFunction<'apps'>({
   'GET /apps/{app}': async ({ params, principal }) => {
     const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'read', app.name);
-    return { status: 200, body: presentAppDetail(app, await findCurrentDeployment(app)) };
+    return { status: 200, body: presentAppDetail(app, await findLiveState(app)) };
+  },
+  'PATCH /apps/{app}': async ({ params, body, principal }) => {
+    const app = await requireApp(params.app ?? '', principal);
+    authorize(principal, 'releases:rollback', app.name);
+    const updated = await updateApp(app, parseInput(UpdateAppRequest, body, 'body'));
+    return { status: 200, body: presentAppDetail(updated, await findLiveState(updated)) };
   },
   'GET /apps/{app}/features': async ({ params, principal }) => {
     const app = await requireApp(params.app ?? '', principal);

@@ -1,9 +1,14 @@
+import { autoRollBackAfterRollout } from '../shared/operations/auto-rollback';
 import { FinishStepInput } from '../shared/rollout/contract';
 import { rolloutStep } from '../shared/rollout/step-handler';
 import { finishRollout } from '../shared/rollout/steps';
 
-/** Steps "Finish" and "Salvage": settle the release and pass the app's lock on. */
+/**
+ * Steps "Finish" and "Salvage": settle the release and pass the app's lock on; then, on an app with
+ * auto_rollback, a release that ended unknown is rolled back (once: a retried step finds its rollback made).
+ */
 export const handler = rolloutStep('finish', FinishStepInput, async (input) => {
   const release = await finishRollout(input);
+  await autoRollBackAfterRollout(release);
   return { status: release.status };
 });

@@ -5,6 +5,7 @@ import { requireStatusCheck } from '../shared/domain/status-checks';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { requireApp } from '../shared/operations/apps';
+import { autoRollBackOnCheck } from '../shared/operations/auto-rollback';
 import { requireRelease } from '../shared/operations/releases';
 import { patchStatus, postStatus } from '../shared/operations/statuses';
 
@@ -14,6 +15,7 @@ export const handler = httpFunction<'statuses'>({
     authorize(principal, 'statuses:write', app.name);
     const request = parseInput(CreateStatusRequest, body, 'body');
     const { release, status } = await postStatus(await requireRelease(app, params.release ?? ''), request);
+    await autoRollBackOnCheck(app, release, status);
     return {
       status: 201,
       body: presentStatus(status),
@@ -31,7 +33,8 @@ export const handler = httpFunction<'statuses'>({
     authorize(principal, 'statuses:write', app.name);
     const context = params.context ?? '';
     const request = parseInput(UpdateStatusRequest, body, 'body');
-    const { status } = await patchStatus(await requireRelease(app, params.release ?? ''), context, request);
+    const { release, status } = await patchStatus(await requireRelease(app, params.release ?? ''), context, request);
+    await autoRollBackOnCheck(app, release, status);
     return { status: 200, body: presentStatus(status) };
   },
   'GET /apps/{app}/releases/{release}/statuses': async ({ params, principal }) => {

@@ -72,6 +72,8 @@ export type ModelOptions = {
   region: string;
   account: string;
   batchIntervalMs: number;
+  /** The pace of a deployment whose image reference contains `slow`: a bad rollout that takes its time. */
+  slowBatchIntervalMs: number;
   defaultDesiredCount: number;
   autoCreateServices: boolean;
   initialContainerName?: ((ref: SimulatedServiceRef) => Promise<string | null | undefined> | string | null | undefined) | undefined;
@@ -477,6 +479,9 @@ export class EcsSimulatorModel {
       updatedAt: now,
     };
     service.deployments.unshift(deployment);
+    // The next batch comes at the new deployment's pace, not at the one it replaces (a slow one's).
+    clearTimeout(service.timer);
+    service.timer = undefined;
     this.options.log(`ECS SIMULATOR: ${serviceKey(service.ref)} deployment ${id} of ${taskDefinitionArn} started`);
     this.emit(service, deployment, 'SERVICE_DEPLOYMENT_IN_PROGRESS');
     return deployment;
@@ -536,10 +541,7 @@ export class EcsSimulatorModel {
   }
 
   private passesHealthChecks(service: SimService, task: SimTask): boolean {
-    const { definition } = this.resolveTaskDefinition(task.taskDefinitionArn);
-    const imageSaysUnhealthy = (definition.containerDefinitions ?? []).some((container) =>
-      container.image?.toLowerCase().includes('unhealthy'),
-    );
+    const imageSaysUnhealthy = this.imagesOf(task.taskDefinitionArn).some((image) => image.includes('unhealthy'));
     const serviceSaysUnhealthy =
       this.unhealthyServices.has(serviceKey(service.ref)) &&
       task.taskDefinitionArn !== service.lastCompletedTaskDefinitionArn;
@@ -548,7 +550,13 @@ export class EcsSimulatorModel {
 
   private schedule(service: SimService): void {
     if (this.closed || service.timer || !this.needsBatch(service)) return;
-    service.timer = setTimeout(() => this.runBatch(service), this.options.batchIntervalMs);
+    const slow = this.imagesOf(this.primaryOf(service).taskDefinitionArn).some((image) => image.includes('slow'));
+    service.timer = setTimeout(() => this.runBatch(service), slow ? this.options.slowBatchIntervalMs : this.options.batchIntervalMs);
+  }
+
+  private imagesOf(taskDefinitionArn: string): string[] {
+    const { definition } = this.resolveTaskDefinition(taskDefinitionArn);
+    return (definition.containerDefinitions ?? []).map((container) => container.image?.toLowerCase() ?? '');
   }
 
   private needsBatch(service: SimService): boolean {

@@ -39,6 +39,8 @@ export type EcsFault = {
 export type EcsSimulatorOptions = {
   /** Time between two replacement batches of a deployment. */
   batchIntervalMs?: number;
+  /** The same for a deployment whose image reference contains `slow` (default: ten times batchIntervalMs). */
+  slowBatchIntervalMs?: number;
   /** Tasks a service gets when it is created on first reference. */
   defaultDesiredCount?: number;
   onDeploymentEvent?: (event: DeploymentStateChangeEvent) => void | Promise<void>;
@@ -113,6 +115,7 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
     region: options.region ?? process.env.AWS_REGION ?? 'local',
     account: ACCOUNT,
     batchIntervalMs: options.batchIntervalMs ?? 300,
+    slowBatchIntervalMs: options.slowBatchIntervalMs ?? (options.batchIntervalMs ?? 300) * 10,
     defaultDesiredCount: options.defaultDesiredCount ?? 3,
     autoCreateServices: options.autoCreateServices ?? true,
     initialContainerName: options.initialContainerName,

@@ -39,6 +39,8 @@ const appsInfo = defineCommand({
       ['Status', current ? paintStatus(current.status) : '-'],
       ['Checks', current ? paintStatus(current.state) : '-'],
       ['Tasks', rollout ? `${rollout.running_new}/${rollout.desired} running` : '-'],
+      ['Rolling out', app.rollout_in_flight ? `${versionLabel(app.rollout_in_flight)} (${paintStatus(app.rollout_in_flight.status)})` : '-'],
+      ['Auto rollback', app.auto_rollback ? `yes, within ${app.bake_window_seconds} s of going live` : 'no'],
     ]);
   },
 });

@@ -1,7 +1,20 @@
 import * as z from 'zod';
+import { CHECK_STATES, RELEASE_STATUSES, RELEASE_TRIGGERS } from '../domain/model';
+import { DEFAULT_BAKE_WINDOW_SECONDS } from '../domain/rollback';
 import { AppName, NamedRef, Timestamp, Uuid } from './common';
+import { RolloutResponse } from './releases';
 
 const ResourceName = z.string().min(1).max(255).regex(/^[A-Za-z0-9][A-Za-z0-9_./:-]*$/, 'must be an ECS name or ARN');
+
+const AutoRollback = z
+  .boolean()
+  .meta({ description: 'Roll a release back to the last good one by itself when it fails after going live (default false).' });
+const BakeWindowSeconds = z
+  .number()
+  .int()
+  .min(10)
+  .max(7 * 24 * 3600)
+  .meta({ description: `How long after going live a failed required check rolls a release back (default ${DEFAULT_BAKE_WINDOW_SECONDS} s).` });
 
 export const CreateAppRequest = z
   .strictObject({
@@ -10,9 +23,17 @@ export const CreateAppRequest = z
     service: ResourceName,
     container: z.string().min(1).max(255).regex(/^[A-Za-z0-9_-]+$/).optional(),
     auto_release: z.boolean().default(false),
+    auto_rollback: AutoRollback.default(false),
+    bake_window_seconds: BakeWindowSeconds.default(DEFAULT_BAKE_WINDOW_SECONDS),
   })
   .meta({ id: 'CreateAppRequest' });
 export type CreateAppRequest = z.infer<typeof CreateAppRequest>;
+
+export const UpdateAppRequest = z
+  .strictObject({ auto_rollback: AutoRollback.optional(), bake_window_seconds: BakeWindowSeconds.optional() })
+  .refine((request) => Object.keys(request).length > 0, { message: 'Give auto_rollback, bake_window_seconds or both.' })
+  .meta({ id: 'UpdateAppRequest' });
+export type UpdateAppRequest = z.infer<typeof UpdateAppRequest>;
 
 export const AppResponse = z
   .object({
@@ -22,6 +43,8 @@ export const AppResponse = z
     service: z.string(),
     container: z.string().nullable(),
     auto_release: z.boolean(),
+    auto_rollback: z.boolean(),
+    bake_window_seconds: z.number().int(),
     created_at: Timestamp,
     updated_at: Timestamp,
     description: z.string().meta({ description: 'Akkeris compatibility: which ECS service the app is.' }),
@@ -34,12 +57,33 @@ export const AppResponse = z
   .meta({ id: 'App' });
 export type AppResponse = z.infer<typeof AppResponse>;
 
+const CurrentReleaseResponse = z
+  .object({
+    id: Uuid,
+    version: z.number().int().positive(),
+    image: z.string(),
+    status: z.enum(RELEASE_STATUSES),
+    state: z.enum(CHECK_STATES).meta({ description: 'Its combined status checks' }),
+    trigger: z.enum(RELEASE_TRIGGERS),
+    started_at: Timestamp.nullable(),
+    finished_at: Timestamp.nullable(),
+  })
+  .meta({ id: 'CurrentRelease' });
+export type CurrentReleaseResponse = z.infer<typeof CurrentReleaseResponse>;
+
+const RolloutInFlightResponse = CurrentReleaseResponse.extend({
+  rollout: RolloutResponse.nullable(),
+}).meta({ id: 'RolloutInFlight' });
+export type RolloutInFlightResponse = z.infer<typeof RolloutInFlightResponse>;
+
 /** `GET /apps/{app}` also tells what runs now, as Akkeris' apps:info shows it ("" and null before any release). */
 export const AppDetailResponse = AppResponse.extend({
   image: z.string().meta({ description: "The current release's image" }),
   git_url: z.string().meta({ description: "The repo of the current release's build" }),
   git_branch: z.string().meta({ description: "The branch of the current release's build" }),
   released_at: Timestamp.nullable().meta({ description: 'When the current release finished rolling out' }),
+  current_release: CurrentReleaseResponse.nullable().meta({ description: 'What is live: the current release; null before any succeeded' }),
+  rollout_in_flight: RolloutInFlightResponse.nullable().meta({ description: 'The release rolling out now, if any' }),
 }).meta({ id: 'AppDetail' });
 export type AppDetailResponse = z.infer<typeof AppDetailResponse>;
 

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type Route, type RouteKey } from './routes';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from './idempotency-key';
 import { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse, WhoamiResponse } from './api-keys';
-import { AppDetailResponse, AppFeatureResponse, AppResponse, CreateAppRequest } from './apps';
+import { AppDetailResponse, AppFeatureResponse, AppResponse, CreateAppRequest, UpdateAppRequest } from './apps';
 import { BuildResponse, CreateBuildRequest, ListBuildsQuery, UpdateBuildRequest } from './builds';
 import { ErrorResponse } from './common';
 import { PATH_PARAMETERS, type PathParameterName } from './path-parameters';
@@ -64,6 +64,11 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     summary: 'Get an app by name or id, with what it runs now',
     success: { status: 200, description: 'The app', schema: AppDetailResponse },
   },
+  'PATCH /apps/{app}': {
+    summary: "Change an app's automatic rollback (operator)",
+    body: UpdateAppRequest,
+    success: { status: 200, description: 'The app, with what it runs now', schema: AppDetailResponse },
+  },
   'GET /apps/{app}/features': {
     summary: "An app's features (Akkeris compatibility: auto-release)",
     success: { status: 200, description: 'Features', schema: list(AppFeatureResponse) },
@@ -87,13 +92,13 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   },
   'GET /slugs/{slug}': { summary: 'Get a build by its slug id', success: { status: 200, description: 'The build', schema: BuildResponse } },
   'POST /apps/{app}/releases': {
-    summary: 'Deploy a build (slug) or roll back to an earlier release (release)',
+    summary: 'Deploy a build (slug) or roll back to an earlier release (release); a rollback overtakes the rollout in flight and the queue',
     body: CreateReleaseRequest,
     headers: IdempotencyHeaders,
     success: { status: 201, description: 'The new release, queued for rollout', schema: ReleaseResponse, location: true },
     also: {
       303: 'A retry with this Idempotency-Key (of an answered request, or of one cut short, which it completes): the release at Location',
-      409: 'The slug is not releasable here, or a request with this Idempotency-Key is still in flight (Retry-After)',
+      409: 'The slug is not releasable here, rollback_target_not_succeeded (the rollback target never succeeded and force is not set), or a request with this Idempotency-Key is still in flight (Retry-After)',
       422: 'Invalid body, Idempotency-Key reused with another body, or the app only takes pipeline promotions',
       503: 'A dependency is briefly unavailable, or too many releases to this app are being created at once: nothing was recorded; retry after Retry-After',
     },

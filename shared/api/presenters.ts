@@ -6,7 +6,7 @@ import type { Pipeline, PipelineCoupling } from '../domain/pipeline';
 import type { Promotion } from '../domain/promotion';
 import { listStatusChecks } from '../domain/status-checks';
 import type { ApiKeyResponse } from './api-keys';
-import type { AppDetailResponse, AppFeatureResponse, AppResponse } from './apps';
+import type { AppDetailResponse, AppFeatureResponse, AppResponse, CurrentReleaseResponse } from './apps';
 import type { BuildResponse } from './builds';
 import type { CouplingResponse, PipelineResponse, PromotionResponse } from './pipelines';
 import type { ReleaseResponse } from './releases';
@@ -20,6 +20,8 @@ export const presentApp = (app: App): AppResponse => ({
   service: app.service,
   container: app.container,
   auto_release: app.auto_release,
+  auto_rollback: app.auto_rollback,
+  bake_window_seconds: app.bake_window_seconds,
   created_at: app.created_at,
   updated_at: app.updated_at,
   description: `ECS service ${app.service} in cluster ${app.cluster}`,
@@ -30,12 +32,28 @@ export const presentApp = (app: App): AppResponse => ({
   region: { name: config().region },
 });
 
-export const presentAppDetail = (app: App, current: { release: Release; build: Build | undefined } | undefined): AppDetailResponse => ({
+export const presentAppDetail = (
+  app: App,
+  live: { current: { release: Release; build: Build | undefined } | undefined; inFlight: Release | undefined },
+): AppDetailResponse => ({
   ...presentApp(app),
-  image: current?.release.image ?? '',
-  git_url: current?.build?.source_blob.repo ?? '',
-  git_branch: current?.build?.source_blob.branch ?? '',
-  released_at: current?.release.finished_at ?? null,
+  image: live.current?.release.image ?? '',
+  git_url: live.current?.build?.source_blob.repo ?? '',
+  git_branch: live.current?.build?.source_blob.branch ?? '',
+  released_at: live.current?.release.finished_at ?? null,
+  current_release: live.current ? presentReleaseSummary(live.current.release) : null,
+  rollout_in_flight: live.inFlight ? { ...presentReleaseSummary(live.inFlight), rollout: live.inFlight.rollout } : null,
+});
+
+const presentReleaseSummary = (release: Release): CurrentReleaseResponse => ({
+  id: release.id,
+  version: release.version,
+  image: release.image,
+  status: release.status,
+  state: release.state,
+  trigger: release.trigger,
+  started_at: release.started_at,
+  finished_at: release.finished_at,
 });
 
 export const presentAppFeatures = (app: App): AppFeatureResponse[] => [
@@ -73,6 +91,7 @@ export const presentRelease = (release: Release, app: App): ReleaseResponse => (
   finished_at: release.finished_at,
   trigger: release.trigger,
   rollout: release.rollout,
+  superseded_by: release.superseded_by ?? null,
 });
 
 export const presentPipeline = (pipeline: Pipeline): PipelineResponse => ({

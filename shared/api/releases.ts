@@ -3,10 +3,26 @@ import { CHECK_STATES, RELEASE_STATUSES, RELEASE_TRIGGERS } from '../domain/mode
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/requests';
 import { AppRef, Timestamp, Uuid, shortText } from './common';
 
+/** A rollback target by id, or by version: `7`, `"7"` or `"v7"`. */
+const RollbackTargetField = z
+  .union([
+    Uuid.transform((id) => ({ id })),
+    z.number().int().positive().max(9_999_999_999).transform((version) => ({ version })),
+    z
+      .string()
+      .regex(/^v?[1-9][0-9]{0,9}$/, 'a release id, or a version such as 7 or "v7"')
+      .transform((version) => ({ version: Number(version.replace(/^v/, '')) })),
+  ])
+  .meta({ description: 'Earlier release to roll back to: its id, or its version number (7, "7" or "v7").' });
+
 export const CreateReleaseRequest = z
   .strictObject({
     slug: Uuid.optional().meta({ description: 'Build id to release.' }),
-    release: Uuid.optional().meta({ description: 'Earlier release id to roll back to.' }),
+    release: RollbackTargetField.optional(),
+    force: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Roll back even to a release that never succeeded (refused with 409 rollback_target_not_succeeded without it).' }),
     description: shortText(1024).optional(),
     version: shortText(255)
       .optional()
@@ -44,6 +60,10 @@ export const RolloutResponse = z
   })
   .meta({ id: 'Rollout' });
 
+export const ReleaseRefResponse = z
+  .object({ id: Uuid, version: z.number().int().positive() })
+  .meta({ id: 'ReleaseRef' });
+
 export const ReleaseResponse = z
   .object({
     id: Uuid,
@@ -61,6 +81,9 @@ export const ReleaseResponse = z
     finished_at: Timestamp.nullable(),
     trigger: z.enum(RELEASE_TRIGGERS),
     rollout: RolloutResponse.nullable(),
+    superseded_by: ReleaseRefResponse.nullable().meta({
+      description: 'The rollback that overtook this release before it became current (the release then ends failed); null otherwise.',
+    }),
   })
   .meta({ id: 'Release' });
 export type ReleaseResponse = z.infer<typeof ReleaseResponse>;

@@ -9,6 +9,7 @@ export const ROUTES = [
   { method: 'POST', path: '/apps', fn: 'apps' },
   { method: 'GET', path: '/apps', fn: 'apps' },
   { method: 'GET', path: '/apps/{app}', fn: 'apps' },
+  { method: 'PATCH', path: '/apps/{app}', fn: 'apps' },
   { method: 'GET', path: '/apps/{app}/features', fn: 'apps' },
   { method: 'POST', path: '/apps/{app}/builds', fn: 'builds' },
   { method: 'GET', path: '/apps/{app}/builds', fn: 'builds' },

@@ -9,6 +9,10 @@ export type App = {
   service: string;
   container: string | null;
   auto_release: boolean;
+  /** Roll a release back by itself when it fails after going live (see domain/auto-rollback.ts). */
+  auto_rollback: boolean;
+  /** How long after going live a failed required check still rolls a release back. */
+  bake_window_seconds: number;
   created_at: string;
   updated_at: string;
   /** Version of the newest succeeded release; it alone is `current`. */
@@ -48,10 +52,12 @@ export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
 export const CHECK_STATES = ['pending', 'success', 'failure', 'error'] as const;
 export type CheckState = (typeof CHECK_STATES)[number];
 
-export const RELEASE_TRIGGERS = ['deploy', 'rollback', 'promotion', 'auto'] as const;
+export const RELEASE_TRIGGERS = ['deploy', 'rollback', 'promotion', 'auto', 'auto_rollback'] as const;
 export type ReleaseTrigger = (typeof RELEASE_TRIGGERS)[number];
 
 export type Actor = { id: string; email: string };
+
+export type ReleaseRef = { id: string; version: number };
 
 export type RolloutProgress = {
   desired: number;
@@ -91,6 +97,11 @@ export type Release = {
   started_at: string | null;
   finished_at: string | null;
   rollout: RolloutProgress | null;
+  /**
+   * The rollback that overtook this release before it could become current: it was queued (never ran) or
+   * rolling out (its deployment was replaced). Such a release ends `failed`.
+   */
+  superseded_by?: ReleaseRef | null;
   /** Status checks by context. Kept on the release item so `state` is recomputed from them atomically. */
   checks: Record<string, StatusCheck>;
   /** Bumped by every in-place change; writers condition on it (optimistic concurrency). */

@@ -1,10 +1,17 @@
-import { DomainError, conflict, unprocessable } from './errors';
-import type { App, Build, Release, ReleaseTrigger } from './model';
+import { conflict, unprocessable } from './errors';
+import type { App, Build, ReleaseTrigger } from './model';
 
 /** What a `POST /apps/{app}/releases` asks for: a build to deploy, or an earlier release to go back to. */
-export type ReleaseSource = { kind: 'slug'; slugId: string } | { kind: 'rollback'; releaseId: string };
+export type ReleaseSource = { kind: 'slug'; slugId: string } | { kind: 'rollback'; target: RollbackTarget; force: boolean };
 
-export const releaseSourceOf = (request: { slug?: string | undefined; release?: string | undefined }): ReleaseSource => {
+/** Operators think in versions: a rollback names its target by id or by version number. */
+export type RollbackTarget = { id: string } | { version: number };
+
+export const releaseSourceOf = (request: {
+  slug?: string | undefined;
+  release?: RollbackTarget | undefined;
+  force?: boolean | undefined;
+}): ReleaseSource => {
   const hasSlug = request.slug !== undefined;
   const hasRelease = request.release !== undefined;
   if (hasSlug === hasRelease) {
@@ -18,8 +25,11 @@ export const releaseSourceOf = (request: { slug?: string | undefined; release?: 
   }
   return request.slug !== undefined
     ? { kind: 'slug', slugId: request.slug }
-    : { kind: 'rollback', releaseId: request.release as string };
+    : { kind: 'rollback', target: request.release as RollbackTarget, force: request.force === true };
 };
+
+/** What releases a build; rollbacks release an earlier release's build instead. */
+type BuildTrigger = Exclude<ReleaseTrigger, 'rollback' | 'auto_rollback'>;
 
 /** The parts of a new release that depend on where its slug came from. */
 export type ReleasePlan = {
@@ -33,7 +43,7 @@ export type ReleasePlan = {
 export const planBuildRelease = (
   app: App,
   build: Build,
-  trigger: Exclude<ReleaseTrigger, 'rollback'>,
+  trigger: BuildTrigger,
   description?: string,
 ): ReleasePlan => {
   if (build.app.id !== app.id) {
@@ -57,7 +67,7 @@ export const planBuildRelease = (
   };
 };
 
-const defaultDescription = (trigger: Exclude<ReleaseTrigger, 'rollback'>, build: Build): string => {
+const defaultDescription = (trigger: BuildTrigger, build: Build): string => {
   const what = build.source_blob.version ?? build.source_blob.commit?.slice(0, 7) ?? build.id;
   switch (trigger) {
     case 'auto':
@@ -67,20 +77,4 @@ const defaultDescription = (trigger: Exclude<ReleaseTrigger, 'rollback'>, build:
     case 'deploy':
       return `Deploy ${what}`;
   }
-};
-
-/** A rollback is a new release carrying an earlier release's slug; history is never rewritten. */
-export const planRollback = (app: App, target: Release): ReleasePlan => {
-  if (target.app.id !== app.id) {
-    throw new DomainError('not_found', 'release_not_found', `No release ${target.id} exists on app ${app.name}.`, {
-      release: target.id,
-      app: app.name,
-    });
-  }
-  return {
-    slugId: target.slug.id,
-    image: target.image,
-    description: `Rollback to v${target.version}`,
-    trigger: 'rollback',
-  };
 };

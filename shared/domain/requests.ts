@@ -1,12 +1,24 @@
 import type { Stage } from './pipeline';
 import type { ReleaseStatus } from './model';
+import type { RollbackTarget } from './release-request';
 
 /**
  * What the use cases are asked to do, in the domain's own words. Handlers parse a request with its zod
  * schema (shared/api) and hand the result on as one of these; the use cases never see the wire shapes.
  */
 
-export type NewApp = { name: string; cluster: string; service: string; container?: string | undefined; auto_release: boolean };
+export type NewApp = {
+  name: string;
+  cluster: string;
+  service: string;
+  container?: string | undefined;
+  auto_release: boolean;
+  auto_rollback: boolean;
+  bake_window_seconds: number;
+};
+
+/** `PATCH /apps/{app}`: the app's automatic-rollback settings. */
+export type AppSettings = { auto_rollback?: boolean | undefined; bake_window_seconds?: number | undefined };
 
 export type NewBuild = {
   image: string;
@@ -21,7 +33,12 @@ export type NewBuild = {
 export type BuildStatusUpdate = { status: 'succeeded' | 'failed' };
 
 /** A build to deploy (`slug`) or an earlier release to go back to (`release`): exactly one of them. */
-export type ReleaseRequest = { slug?: string | undefined; release?: string | undefined; description?: string | undefined };
+export type ReleaseRequest = {
+  slug?: string | undefined;
+  release?: RollbackTarget | undefined;
+  force?: boolean | undefined;
+  description?: string | undefined;
+};
 
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 100;

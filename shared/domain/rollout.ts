@@ -1,4 +1,4 @@
-import type { Release, ReleaseStatus, RolloutProgress } from './model';
+import type { Release, ReleaseRef, ReleaseStatus, RolloutProgress } from './model';
 import { FINAL_RELEASE_STATUSES } from './model';
 
 /**
@@ -27,9 +27,18 @@ export type RolloutLock = {
   } | null;
   /** Every release at or below this version has left the queue for good, so the queue is searched above it. */
   settled_through: number;
+  /**
+   * The newest rollback that overtakes the queue: every release below its version that has not settled
+   * yet (queued, or rolling out) is superseded rather than run. Kept once passed: it concerns only lower versions.
+   */
+  rescue: ReleaseRef | null;
 };
 
-export const FREE_LOCK: RolloutLock = { holder: null, settled_through: 0 };
+export const FREE_LOCK: RolloutLock = { holder: null, settled_through: 0, rescue: null };
+
+/** Whether the release at `version` is to give way to the lock's rescue rollback. */
+export const isOvertaken = (lock: Pick<RolloutLock, 'rescue'>, version: number): boolean =>
+  lock.rescue !== null && version < lock.rescue.version;
 
 /** How often a lock holder whose execution died before it deployed is run again before it is failed. */
 export const MAX_RERUNS = 3;

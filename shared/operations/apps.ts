@@ -3,8 +3,9 @@ import { mayAccessApp, type Principal } from '../domain/access';
 import { notFound } from '../domain/errors';
 import type { App, Build, Release } from '../domain/model';
 import { isId } from '../domain/ids';
-import type { NewApp } from '../domain/requests';
-import { findAppById, findAppByName, insertApp, listApps } from '../store/apps-store';
+import type { AppSettings, NewApp } from '../domain/requests';
+import { findAppById, findAppByName, insertApp, listApps, updateAppSettings } from '../store/apps-store';
+import { getRolloutLock } from '../store/rollout-store';
 import { findBuild } from '../store/builds-store';
 import { findReleaseByVersion } from '../store/releases-store';
 import { withCurrentAmong } from '../domain/current-release';
@@ -19,6 +20,8 @@ export const createApp = async (request: NewApp): Promise<App> => {
     service: request.service,
     container: request.container ?? null,
     auto_release: request.auto_release,
+    auto_rollback: request.auto_rollback,
+    bake_window_seconds: request.bake_window_seconds,
     created_at: at,
     updated_at: at,
     current_release_version: null,
@@ -59,11 +62,33 @@ const findVisibleApp = async (reference: string, principal: Principal): Promise<
 
 export const getApps = (): Promise<App[]> => listApps();
 
-/** What `GET /apps/{app}` adds for Akkeris' apps:info: the current release and the build it deployed. */
-export type CurrentDeployment = { release: Release; build: Build | undefined };
+/** `PATCH /apps/{app}`: the app's automatic-rollback settings. */
+export const updateApp = async (app: App, request: AppSettings): Promise<App> => {
+  const updated = await updateAppSettings(app.name, request, new Date().toISOString());
+  if (!updated) throw notFound('app', app.name);
+  return withExactCurrent(updated);
+};
 
-export const findCurrentDeployment = async (app: App): Promise<CurrentDeployment | undefined> => {
+/**
+ * What `GET /apps/{app}` adds: the current release and the build it deployed (for Akkeris' apps:info), and
+ * the release rolling out now, if any (the holder of the app's rollout lock, while it has not settled).
+ */
+export type LiveState = { current: { release: Release; build: Build | undefined } | undefined; inFlight: Release | undefined };
+
+export const findLiveState = async (app: App): Promise<LiveState> => {
+  const [current, inFlight] = await Promise.all([findCurrent(app), findInFlight(app)]);
+  return { current, inFlight };
+};
+
+const findCurrent = async (app: App): Promise<LiveState['current']> => {
   if (app.current_release_version === null) return undefined;
   const release = await findReleaseByVersion(app.id, app.current_release_version);
   return release ? { release, build: await findBuild(app.id, release.slug.id) } : undefined;
+};
+
+const findInFlight = async (app: App): Promise<Release | undefined> => {
+  const { holder } = await getRolloutLock(app.id);
+  if (!holder) return undefined;
+  const release = await findReleaseByVersion(app.id, holder.version);
+  return release && (release.status === 'queued' || release.status === 'pending') ? release : undefined;
 };

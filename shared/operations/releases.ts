@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, notFound, unavailable } from '../domain/errors';
 import type { Actor, App, Release } from '../domain/model';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery, type ReleaseRequest } from '../domain/requests';
-import { planBuildRelease, planRollback, releaseSourceOf, type ReleasePlan } from '../domain/release-request';
+import { planBuildRelease, releaseSourceOf, type ReleasePlan, type RollbackTarget } from '../domain/release-request';
+import { planRollback } from '../domain/rollback';
 import { parseReleaseReference } from '../domain/versioning';
 import { nextVersionRange, parseVersionRange } from '../domain/version-range';
 import {
@@ -40,8 +41,14 @@ export const createRelease = async (
   const plan =
     source.kind === 'slug'
       ? planBuildRelease(app, await requireSlugForRelease(app, source.slugId), 'deploy', request.description)
-      : planRollback(app, await requireReleaseById(app, source.releaseId));
+      : planRollback(app, await requireRollbackTarget(app, source.target), { force: source.force });
   return recordRelease(app, plan, actor, id);
+};
+
+const requireRollbackTarget = async (app: App, target: RollbackTarget): Promise<Release> => {
+  const release = 'id' in target ? await findReleaseById(app.id, target.id) : await findReleaseByVersion(app.id, target.version);
+  if (!release) throw notFound('release', 'id' in target ? target.id : `v${target.version}`);
+  return release;
 };
 
 /**

@@ -1,14 +1,28 @@
-import type { Release } from '../domain/model';
-import { isHeldBy, isLockFree, isSettled, lockExpiry, mergeProgress, rerunExecutionName, statusAfterError } from '../domain/rollout';
+import type { Release, ReleaseRef } from '../domain/model';
+import { isRollback, supersededChanges } from '../domain/rollback';
+import {
+  isHeldBy,
+  isLockFree,
+  isOvertaken,
+  isSettled,
+  lockExpiry,
+  mergeProgress,
+  rerunExecutionName,
+  statusAfterError,
+  type RolloutLock,
+} from '../domain/rollout';
 import { lowestPendingVersion } from '../store/release-claims-store';
 import { findReleaseByVersion, listReleasePage, mutateRelease } from '../store/releases-store';
 import { listApps } from '../store/apps-store';
 import type { LockStepInput } from './contract';
 import {
+  deleteLockWaiter,
+  findDeploymentWatch,
   findLockWaiterToken,
   freeLock,
   getRolloutLock,
   handLockTo,
+  markRescue,
   putLockWaiter,
   switchHolderExecution,
 } from '../store/rollout-store';
@@ -21,15 +35,71 @@ const MAX_HANDOFFS = 20;
 type Holder = { releaseId: string; version: number };
 
 /**
- * The release the lock goes to next: the lowest-version queued one. Releases leave the queue in version
- * order, so the search starts just above the settled ones and stays short however long the history is.
+ * The release the lock goes to next: the lowest-version queued one that no rescue rollback overtakes
+ * (those are superseded on the way). Releases leave the queue in version order, so the search starts just
+ * above the settled ones and stays short however long the history is.
  */
-const lowestQueued = async (appId: string, settledThrough: number): Promise<Release | undefined> => {
-  const next = (await listReleasePage(appId, { afterVersion: settledThrough, limit: 1, status: 'queued' })).releases[0];
-  if (!next) return undefined;
-  // A lower version still on its way to its slot goes first: whoever places it starts its rollout.
-  const pending = await lowestPendingVersion(appId);
-  return pending !== null && pending < next.version ? undefined : next;
+const lowestQueued = async (appId: string, settledThrough: number, lock: RolloutLock): Promise<Release | undefined> => {
+  let after = settledThrough;
+  for (;;) {
+    const next = (await listReleasePage(appId, { afterVersion: after, limit: 1, status: 'queued' })).releases[0];
+    if (!next) return undefined;
+    if (lock.rescue && isOvertaken(lock, next.version)) {
+      await supersede(next, lock.rescue);
+      after = next.version;
+      continue;
+    }
+    // A lower version still on its way to its slot goes first: whoever places it starts its rollout.
+    const pending = await lowestPendingVersion(appId);
+    return pending !== null && pending < next.version ? undefined : next;
+  }
+};
+
+/**
+ * Ends a release a rescue rollback overtakes: `failed`, naming the rollback. A queued one never runs (its
+ * parked Lock step is woken so its execution ends now: the Deploy step refuses it); one rolling out has its
+ * wait for ECS resumed, as its deployment is about to be replaced. False if it had settled by itself first.
+ */
+export const supersede = async (release: Pick<Release, 'app' | 'version'>, rescue: ReleaseRef): Promise<boolean> => {
+  const now = new Date().toISOString();
+  let wasDeploying = false;
+  const settled = await mutateRelease(release.app.id, release.version, (current) => {
+    if (isSettled(current)) return null;
+    wasDeploying = current.status === 'pending';
+    const { message, ...changes } = supersededChanges(rescue, now, wasDeploying);
+    return { ...changes, rollout: mergeProgress(current.rollout, { message }) };
+  });
+  if (settled.superseded_by?.id !== rescue.id) return false;
+  if (!wasDeploying) {
+    const token = await findLockWaiterToken(release.app.id, release.version);
+    if (token) await sendTaskResult(token, LOCK_GRANTED);
+    await deleteLockWaiter(release.app.id, release.version);
+    return true;
+  }
+  const deploymentId = settled.rollout?.deployment_id;
+  const watch = deploymentId ? await findDeploymentWatch(deploymentId) : undefined;
+  if (watch) await sendTaskResult(watch.taskToken, { outcome: 'FAILED', reason: settled.rollout?.message ?? null });
+  return true;
+};
+
+/**
+ * Makes a live lock holder that a rescue overtakes give the lock up: true once it has settled (or was
+ * superseded now). A holder between its Deploy step and its wait for ECS is left alone (false): its
+ * UpdateService may still be on its way, and it must not land after the rescue's; its wait step
+ * supersedes it on entry (see watchDeployment) and its Finish step passes the lock on.
+ */
+const overtakeHolder = async (
+  appId: string,
+  holder: NonNullable<RolloutLock['holder']>,
+  rescue: ReleaseRef,
+  stateMachineArn: string,
+): Promise<boolean> => {
+  const release = await findReleaseByVersion(appId, holder.version);
+  if (!release || isSettled(release)) return true;
+  const deploying = release.status === 'pending' && !release.rollout?.deployment_id;
+  if (deploying && (await isRolloutRunning(stateMachineArn, holder.execution))) return false;
+  await supersede(release, rescue);
+  return true;
 };
 
 /** What a parked Lock step is resumed with. */
@@ -99,6 +169,11 @@ export const passLockOn = async (
     const now = new Date();
     const lock = await getRolloutLock(appId);
     const owner = from !== null && isHeldBy(lock, from.releaseId, now) ? from : null;
+    if (owner === null && lock.holder && !isLockFree(lock, now) && lock.rescue && isOvertaken(lock, lock.holder.version)) {
+      if (!(await overtakeHolder(appId, lock.holder, lock.rescue, stateMachineArn))) return;
+      from = { releaseId: lock.holder.release_id, version: lock.holder.version };
+      continue;
+    }
     if (owner === null && lock.holder && !isLockFree(lock, now)) {
       if (await isRolloutRunning(stateMachineArn, lock.holder.execution)) return;
       // The holder's execution is gone (stopped by hand, or lost with a local restart). Never deployed: it
@@ -110,7 +185,7 @@ export const passLockOn = async (
       continue;
     }
     const settled = Math.max(lock.settled_through, owner?.version ?? 0);
-    const next = await lowestQueued(appId, settled);
+    const next = await lowestQueued(appId, settled, lock);
     if (!next) {
       if (owner === null) return;
       await freeLock(appId, owner.releaseId, settled);
@@ -128,6 +203,15 @@ export const passLockOn = async (
     await abandon(appId, next.version);
     from = { releaseId: next.id, version: next.version };
   }
+};
+
+/**
+ * A rollback just recorded overtakes its app's queue: it becomes the queue's rescue, and the lock is moved
+ * along at once (superseding what stands before it), rather than when the rollout in flight ends.
+ */
+export const overtakeQueue = async (rollback: Release, stateMachineArn: string, deadlineSeconds: number): Promise<void> => {
+  await markRescue(rollback.app.id, { id: rollback.id, version: rollback.version });
+  await passLockOn(rollback.app.id, stateMachineArn, deadlineSeconds, null);
 };
 
 /**
@@ -154,6 +238,8 @@ const mayProceed = async ({ rollout, stateMachineArn }: LockStepInput): Promise<
   const release = await findReleaseByVersion(rollout.appId, rollout.version);
   // Not queued (any more): the Deploy step refuses to deploy it and the release is settled from there.
   if (release?.status !== 'queued') return true;
+  // A rollback overtakes whatever waits or rolls out before it (also when its creator died before saying so).
+  if (isRollback(release)) await markRescue(rollout.appId, { id: release.id, version: release.version });
   await passLockOn(rollout.appId, stateMachineArn, rollout.deadlineSeconds, null, rollout.releaseId);
   return isHeldBy(await getRolloutLock(rollout.appId), rollout.releaseId, new Date());
 };

@@ -1,7 +1,9 @@
 import { DEFAULT_DEADLINE_SECONDS } from '../domain/rollout';
 import type { Release } from '../domain/model';
+import { isRollback } from '../domain/rollback';
 import { logger } from '../observability/logger';
 import type { RolloutInput } from './contract';
+import { overtakeQueue } from './lock';
 import { startRolloutExecution } from './sfn';
 import { config } from '../config/config';
 
@@ -22,7 +24,8 @@ export const rolloutInputOf = (release: Pick<Release, 'id' | 'version' | 'app'>)
  * Starts a recorded release's rollout on the state machine named by ROLLOUT_STATE_MACHINE_ARN. A start
  * that fails leaves the release `queued`, not lost: every later rollout of the app hands the lock to the
  * lowest queued release and starts its execution if it has none, so the release is not answered with an
- * error that would tempt a client into creating a second one.
+ * error that would tempt a client into creating a second one. A rollback then overtakes the app's queue
+ * (see overtakeQueue): it is the way out of a bad rollout, so it never waits behind one.
  */
 export const startRollout = async (release: Release): Promise<void> => {
   const { stateMachineArn } = config();
@@ -37,5 +40,11 @@ export const startRollout = async (release: Release): Promise<void> => {
       releaseId: release.id,
       error: error as Error,
     });
+  }
+  if (!isRollback(release)) return;
+  try {
+    await overtakeQueue(release, stateMachineArn, configuredDeadlineSeconds());
+  } catch (error) {
+    logger.error('rollback not moved ahead yet; its own Lock step overtakes the queue', { releaseId: release.id, error: error as Error });
   }
 };

@@ -3,6 +3,7 @@ import {
   deadlineAt,
   describeFailure,
   isHeldBy,
+  isOvertaken,
   isPastDeadline,
   isSettled,
   mergeProgress,
@@ -24,7 +25,7 @@ import {
   type PermanentStepError,
   type RolloutInput,
 } from './contract';
-import { passLockOn } from './lock';
+import { passLockOn, supersede } from './lock';
 import { deleteDeploymentWatch, deleteLockWaiter, findDeploymentWatch, getRolloutLock, putDeploymentWatch } from '../store/rollout-store';
 import { sendTaskResult } from './sfn';
 
@@ -112,9 +113,16 @@ export const watchDeployment = async ({ rollout, deploy, deploymentId, taskToken
     service: deploy.service,
     taskToken,
   });
+  // A rescue rollback came while this release was on its way to ECS: from now on its deployment may be replaced.
+  const lock = await getRolloutLock(rollout.appId);
+  if (lock.rescue && isOvertaken(lock, rollout.version)) {
+    await supersede({ app: { id: rollout.appId, name: rollout.appName }, version: rollout.version }, lock.rescue);
+  }
   const deployment = await describeDeployment({ cluster: deploy.cluster, service: deploy.service, deploymentId });
-  await recordProgress(rollout, progressOf(deployment));
+  const release = await recordProgress(rollout, progressOf(deployment));
   const result =
+    // Superseded (now, or by a decider that did not find this wait parked yet): the rollout ends here.
+    (release.superseded_by ? { outcome: 'FAILED' as const, reason: release.rollout?.message ?? null } : null) ??
     resultOf(deployment) ??
     (isPastDeadline(deploy.deadlineAt, new Date())
       ? { outcome: 'DEADLINE' as const, reason: `The deployment did not finish within ${rollout.deadlineSeconds} s.` }

@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../domain/errors';
 import type { App } from '../domain/model';
+import { DEFAULT_BAKE_WINDOW_SECONDS } from '../domain/rollback';
 import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent } from './client';
 import { APPS_PARTITION, appKey, idIndexPartition } from './keys';
 
@@ -16,10 +17,46 @@ export const findAppByName = async (name: string): Promise<App | undefined> => {
   const { client, tableName } = getStore();
   // Consistent: the app carries the `current` pointer, which must not be read from before a rollout's end.
   const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: appKey(name), ConsistentRead: true }));
-  return Item ? entityOf<App>(Item) : undefined;
+  return Item ? appOf(Item) : undefined;
 };
 
-export const findAppById = (id: string): Promise<App | undefined> => findEntityById<App>(id, 'APP');
+/** Apps stored before automatic rollback existed read with its defaults. */
+const appOf = (item: Record<string, unknown>): App => ({
+  auto_rollback: false,
+  bake_window_seconds: DEFAULT_BAKE_WINDOW_SECONDS,
+  ...entityOf<Partial<App>>(item),
+}) as App;
+
+export const findAppById = async (id: string): Promise<App | undefined> => {
+  const app = await findEntityById<App>(id, 'APP');
+  return app ? appOf(app) : undefined;
+};
+
+/** Changes an app's rollback settings; the updated app, or undefined if it is gone. */
+export const updateAppSettings = async (
+  appName: string,
+  changes: Partial<Pick<App, 'auto_rollback' | 'bake_window_seconds'>>,
+  at: string,
+): Promise<App | undefined> => {
+  const { client, tableName } = getStore();
+  const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
+  try {
+    const { Attributes } = await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: appKey(appName),
+        UpdateExpression: `SET updated_at = :at, ${entries.map(([field]) => `${field} = :${field}`).join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at, ...Object.fromEntries(entries.map(([field, value]) => [`:${field}`, value])) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes ? appOf(Attributes) : undefined;
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+};
 
 export const listApps = async (): Promise<App[]> => {
   const { client, tableName } = getStore();
@@ -34,7 +71,7 @@ export const listApps = async (): Promise<App[]> => {
         ExclusiveStartKey: startKey,
       }),
     );
-    apps.push(...(page.Items ?? []).map((item) => entityOf<App>(item)));
+    apps.push(...(page.Items ?? []).map(appOf));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return apps;

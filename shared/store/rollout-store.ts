@@ -1,4 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { ReleaseRef } from '../domain/model';
 import { FREE_LOCK, type RolloutLock } from '../domain/rollout';
 import { getStore, isConditionFailure } from './client';
 import { deploymentKey, lockKey, waiterKey } from './keys';
@@ -15,6 +16,8 @@ type LockItem = {
   acquired_at?: string;
   expires_at?: string;
   settled_through?: number;
+  rescue_release_id?: string;
+  rescue_version?: number;
 };
 
 export const getRolloutLock = async (appId: string): Promise<RolloutLock> => {
@@ -34,8 +37,24 @@ export const getRolloutLock = async (appId: string): Promise<RolloutLock> => {
           }
         : null,
     settled_through: item.settled_through ?? 0,
+    rescue:
+      item.rescue_release_id && item.rescue_version !== undefined
+        ? { id: item.rescue_release_id, version: item.rescue_version }
+        : null,
   };
 };
+
+/**
+ * Names `rescue` as the rollback the queue gives way to, unless a newer rollback already is: from here on
+ * every decider of the lock supersedes the releases below it instead of running them.
+ */
+export const markRescue = (appId: string, rescue: ReleaseRef): Promise<boolean> =>
+  updateLockIf(appId, {
+    UpdateExpression: 'SET #type = :type, rescue_release_id = :id, rescue_version = :version',
+    ConditionExpression: 'attribute_not_exists(rescue_version) OR rescue_version < :version',
+    ExpressionAttributeNames: { '#type': 'type' },
+    ExpressionAttributeValues: { ':type': 'rollout_lock', ':id': rescue.id, ':version': rescue.version },
+  });
 
 /** One conditional update of the lock; false when its condition no longer held. */
 const updateLockIf = async (appId: string, update: Omit<UpdateCommandInput, 'TableName' | 'Key'>): Promise<boolean> => {

@@ -19,7 +19,9 @@
  *                                                  version, expiry, the execution running it: its id or a
  *                                                  numbered rerun) taken and handed over by conditional
  *                                                  update; never deleted, as settled_through (every release
- *                                                  at or below it has left the queue) starts the queue search
+ *                                                  at or below it has left the queue) starts the queue search;
+ *                                                  rescue_release_id/rescue_version name the newest rollback,
+ *                                                  which every release below it gives way to (markRescue)
  *   APP#{appId}        ROLLOUT_WAITER#{version}    task token of a queued release's parked Lock step
  *   ECSDEPLOY#{id}     ROLLOUT                     an ECS deployment's release and the task token waiting
  *                                                  for it to end, for the ECS event handler

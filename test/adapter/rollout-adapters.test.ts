@@ -11,7 +11,7 @@ import {
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { freeLock, getRolloutLock, handLockTo } from '../../shared/store/rollout-store';
+import { freeLock, getRolloutLock, handLockTo, markRescue } from '../../shared/store/rollout-store';
 import { isRolloutRunning, sendTaskResult, startRolloutExecution } from '../../shared/rollout/sfn';
 import { createStore, useStore } from '../../shared/store/client';
 
@@ -75,15 +75,30 @@ describe('the rollout lock item', () => {
       .resolvesOnce({
         Item: { holder_release_id: 'r7', holder_version: 7, acquired_at: 'a', expires_at: 'b', settled_through: 6 },
       });
-    expect(await getRolloutLock('a1')).toEqual({ holder: null, settled_through: 0 });
+    expect(await getRolloutLock('a1')).toEqual({ holder: null, settled_through: 0, rescue: null });
     expect(await getRolloutLock('a1')).toEqual({
       holder: { release_id: 'r7', version: 7, acquired_at: 'a', expires_at: 'b', execution: 'r7' },
       settled_through: 6,
+      rescue: null,
     });
     expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
       Key: { pk: 'APP#a1', sk: 'ROLLOUT_LOCK' },
       ConsistentRead: true,
     });
+  });
+
+  it('names a rescue rollback only if no newer one is named, and reads it back', async () => {
+    dynamo.on(UpdateCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+    await expect(markRescue('a1', { id: 'r9', version: 9 })).resolves.toBe(true);
+    await expect(markRescue('a1', { id: 'r8', version: 8 })).resolves.toBe(false);
+    const [mark] = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(mark).toMatchObject({
+      Key: { pk: 'APP#a1', sk: 'ROLLOUT_LOCK' },
+      ConditionExpression: 'attribute_not_exists(rescue_version) OR rescue_version < :version',
+      ExpressionAttributeValues: { ':id': 'r9', ':version': 9 },
+    });
+    dynamo.on(GetCommand).resolves({ Item: { settled_through: 6, rescue_release_id: 'r9', rescue_version: 9 } });
+    expect(await getRolloutLock('a1')).toEqual({ holder: null, settled_through: 6, rescue: { id: 'r9', version: 9 } });
   });
 
   it('is taken only if free or expired, and handed over only by its holder', async () => {

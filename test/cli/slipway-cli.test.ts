@@ -90,6 +90,8 @@ describe('--json', () => {
     expect(run.stdout).toMatch(/Current release: v5/);
     expect(run.stdout).toMatch(/Image: +registry\.local\/cli-web:v3/);
     expect(run.stdout).toMatch(/Tasks: +3\/3 running/);
+    expect(run.stdout).toMatch(/Rolling out: +-\n/);
+    expect(run.stdout).toMatch(/Auto rollback: +no\n/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mutateRelease } from '../../shared/store/releases-store';
 import { akkerisCliFor, installedAkkerisCli } from '../support/akkeris-cli';
 import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
@@ -112,7 +113,7 @@ describe('the Akkeris CLI against Slipway', () => {
     const quiet = await startTestSlipway();
     const quietCli = await akkerisCliFor({ cliDir: await installedAkkerisCli(), apiUrl: quiet.url, token: quiet.adminKey });
     try {
-      await quiet.call('POST', '/apps', { body: { name: 'old-app', cluster: 'local', service: 'old-app' } });
+      const oldApp = await quiet.call('POST', '/apps', { body: { name: 'old-app', cluster: 'local', service: 'old-app' } });
       const build = await quiet.call('POST', '/apps/old-app/builds', { body: { image: 'registry.local/old:v1' } });
       for (let version = 1; version <= 105; version++) {
         const created = await quiet.call('POST', '/apps/old-app/releases', { body: { slug: build.body.id, description: `release ${version}` } });
@@ -124,6 +125,8 @@ describe('the Akkeris CLI against Slipway', () => {
       const list = await quietCli.aka('releases', '-a', 'old-app');
       expect(list.match(/• v\d+/g)).toEqual(Array.from({ length: 10 }, (_, index) => `• v${96 + index}`));
       expect(await quietCli.aka('releases:info', '-a', 'old-app')).toMatch(/version\s+105\n/);
+      // A rollback target must have succeeded; nothing rolls out here, so v103 is settled as its rollout would.
+      await mutateRelease(oldApp.body.id, 103, () => ({ status: 'succeeded', finished_at: new Date().toISOString() }));
       const rollback = await quietCli.aka('releases:rollback', '103', '-a', 'old-app');
       expect(rollback).toContain('v103');
       expect(rollback).not.toContain('not found');

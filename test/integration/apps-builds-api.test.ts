@@ -21,7 +21,7 @@ describe('apps over HTTP', () => {
     expect(duplicate.body.error.code).toBe('app_name_taken');
 
     // One app has more to say about what it runs; before any release that is nothing.
-    const detail = { ...created.body, image: '', git_url: '', git_branch: '', released_at: null };
+    const detail = { ...created.body, image: '', git_url: '', git_branch: '', released_at: null, current_release: null, rollout_in_flight: null };
     expect((await slipway.call('GET', `/apps/${created.body.id}`)).body).toEqual(detail);
     expect((await slipway.call('GET', '/apps/catalog')).body).toEqual(detail);
     expect((await slipway.call('GET', '/apps')).body).toContainEqual(created.body);

@@ -131,6 +131,24 @@ describe('the ECS simulator', () => {
     ]);
   });
 
+  it('deploys a slow image at the slow pace, and a deployment replacing it at the normal pace', async () => {
+    const { client, reached, events } = await simulate({ slowBatchIntervalMs: 60_000 });
+    await describeService(client, 'local', 'pace');
+    const slow = await deploy(client, 'local', 'pace', 'registry.local/pace:v2-slow', 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await describeService(client, 'local', 'pace')).deployments?.[0]).toMatchObject({ id: slow.deploymentId, rolloutState: 'IN_PROGRESS' });
+
+    const started = Date.now();
+    const rescue = await deploy(client, 'local', 'pace', 'registry.local/pace:v1', 3);
+    await reached(rescue.deploymentId, 'SERVICE_DEPLOYMENT_COMPLETED');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const service = await describeService(client, 'local', 'pace');
+    expect(service.deployments).toMatchObject([{ id: rescue.deploymentId, rolloutState: 'COMPLETED' }]);
+    expect(await runningImages(client, 'local', 'pace')).toEqual(Array.from({ length: 3 }, () => 'RUNNING registry.local/pace:v1'));
+    // The replaced slow deployment never completes.
+    expect(events.some((event) => event.detail.deploymentId === slow.deploymentId && event.detail.eventName === 'SERVICE_DEPLOYMENT_COMPLETED')).toBe(false);
+  });
+
   it('rolls a healthy release over in batches within minimumHealthyPercent and maximumPercent', async () => {
     const { client, batches, reached, events } = await simulate();
     await describeService(client, 'local', 'web');

@@ -69,6 +69,8 @@ describe('the OpenAPI document', () => {
     await call('GET /apps', '/apps');
     await call('GET /apps/{app}', '/apps/conform-web');
     await call('GET /apps/{app}', '/apps/conform-none');
+    await call('PATCH /apps/{app}', '/apps/conform-web', { body: { auto_rollback: true, bake_window_seconds: 300 } });
+    await call('PATCH /apps/{app}', '/apps/conform-web', { body: {} });
     await call('GET /apps/{app}/features', '/apps/conform-web/features');
     const build = await call('POST /apps/{app}/builds', '/apps/conform-web/builds', {
       body: { url: 'registry.local/web:v3', checksum: '', sha: '', status: 'pending' },
@@ -90,6 +92,7 @@ describe('the OpenAPI document', () => {
     await call('GET /apps/{app}/releases', '/apps/conform-web/releases?cursor=nonsense');
     await call('GET /apps/{app}/releases/{release}', `/apps/conform-web/releases/${release.body.id}`);
     await call('GET /apps/{app}/releases/{release}', '/apps/conform-web/releases/2');
+    await call('POST /apps/{app}/releases', '/apps/conform-web/releases', { body: { release: 'v1' } });
     const statusPath = `/apps/conform-web/releases/${release.body.id}/statuses`;
     await call('POST /apps/{app}/releases/{release}/statuses', statusPath, { body: { context: 'ci/unit', name: 'Unit', state: 'success' } });
     await call('GET /apps/{app}/releases/{release}/statuses', statusPath);

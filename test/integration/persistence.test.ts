@@ -27,7 +27,8 @@ describe('the local store on disk', () => {
     const build = await call(first.url, key, 'POST', '/apps/kept/builds', { image: 'registry.local/kept:v1' });
     const v1 = await call(first.url, key, 'POST', '/apps/kept/releases', { slug: build.body.id });
     await call(first.url, key, 'POST', '/apps/kept/releases', { slug: build.body.id });
-    await call(first.url, key, 'POST', '/apps/kept/releases', { release: v1.body.id });
+    // v1 may still be rolling out: a rollback to a release not yet succeeded takes force.
+    await call(first.url, key, 'POST', '/apps/kept/releases', { release: v1.body.id, force: true });
     await first.close();
 
     const second = await startLocalSlipway({ dataDir });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
+import { seedApp, settleAsSucceeded, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 let slipway: TestSlipway;
 beforeAll(async () => {
@@ -11,6 +11,7 @@ describe('releases over HTTP', () => {
   it('deploys builds, rolls back to v1 and lists v1..v3 in order', async () => {
     const { builds } = await seedApp(slipway, 'orders');
     const v1 = await slipway.call('POST', '/apps/orders/releases', { body: { slug: builds[0] } });
+    await settleAsSucceeded(v1.body);
     const v2 = await slipway.call('POST', '/apps/orders/releases', { body: { slug: builds[1], description: 'ship it' } });
     const v3 = await slipway.call('POST', '/apps/orders/releases', { body: { release: v1.body.id } });
 

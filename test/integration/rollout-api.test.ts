@@ -1,7 +1,7 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEcsClient } from '../../shared/ecs/ecs-client';
-import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
+import { rolloutsOf, seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /**
  * Releases rolling out end to end: HTTP -> release handler -> StartExecution on the local Step Functions
@@ -20,10 +20,7 @@ afterAll(async () => {
   await slipway?.close();
 });
 
-const rollouts = () => {
-  if (!slipway.rollouts) throw new Error('rollouts are not running');
-  return slipway.rollouts;
-};
+const rollouts = () => rolloutsOf(slipway);
 
 type Release = {
   id: string;

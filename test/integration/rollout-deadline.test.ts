@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mutateRelease } from '../../shared/store/releases-store';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /**
@@ -60,5 +61,27 @@ describe('a rollout that cannot finish', () => {
 
     const second = await settle('ghost', builds[1]!);
     expect(second.release).toMatchObject({ version: 2, status: 'failed' });
+  });
+
+  it('rolls back by itself, once, when a release of an auto_rollback app ends unknown, and never rolls that rollback back', async () => {
+    await rollouts().ecs.ensureService('local', 'stuck-svc');
+    const app = await slipway.call('POST', '/apps', { body: { name: 'stuck', cluster: 'local', service: 'stuck-svc', auto_rollback: true } });
+    const builds: string[] = [];
+    for (const tag of ['v1', 'v2']) {
+      builds.push((await slipway.call('POST', '/apps/stuck/builds', { body: { image: `registry.local/stuck:${tag}` } })).body.id);
+    }
+    // Nothing completes in this simulator: v1 is settled as succeeded by hand, the last good release to go back to.
+    const first = await settle('stuck', builds[0]!);
+    await mutateRelease(app.body.id, first.release.version, () => ({ status: 'succeeded' }));
+
+    const second = await settle('stuck', builds[1]!);
+    expect(second.release).toMatchObject({ version: 2, status: 'unknown' });
+    const rollback = (await slipway.call<Release & { trigger: string; description: string }>('GET', '/apps/stuck/releases/3')).body;
+    expect(rollback).toMatchObject({ trigger: 'auto_rollback' });
+    expect(rollback.description).toBe('Rollback to v1: the rollout of v2 ended unknown, with the previous release already being replaced');
+    // The rollback ends unknown too (nothing completes here); it is not rolled back in turn.
+    await rollouts().stepFunctions.finished(rollback.id);
+    expect((await slipway.call<Release>('GET', '/apps/stuck/releases/3')).body.status).toBe('unknown');
+    expect((await slipway.call<Release[]>('GET', '/apps/stuck/releases')).body).toHaveLength(3);
   });
 });

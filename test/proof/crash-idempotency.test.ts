@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSlipwayProcess, type SlipwayProcess } from '../support/slipway-process';
+import { callSlipway, startSlipwayProcess, type ProcessAnswer, type SlipwayProcess } from '../support/slipway-process';
+import { until } from '../support/until';
 
 /**
  * Exactly once per Idempotency-Key across crashes, as a user meets it: `npm start` runs as a child process;
@@ -18,7 +19,7 @@ const KEYS_PER_APP = 6;
 const STAGING_APPS = ['crash-s1', 'crash-s2'];
 const PROMOTIONS = 4;
 
-type Answer = { status: number; location: string | null; body: any };
+type Answer = ProcessAnswer;
 type Item = { key: string; path: string; body: unknown; location?: string };
 
 let server: SlipwayProcess | undefined;
@@ -35,20 +36,9 @@ const mark = (phase: string) => (phases[phase] = Date.now() - t0);
 const attempted = new Set<string>();
 
 const call = async (method: string, path: string, options: { body?: unknown; key?: string } = {}): Promise<Answer> => {
-  const running = server as SlipwayProcess;
-  const response = await fetch(`${running.url}${path}`, {
-    method,
-    redirect: 'manual',
-    headers: {
-      authorization: `Bearer ${adminKey}`,
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(options.key === undefined ? {} : { 'idempotency-key': options.key }),
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  if (response.status >= 500) figures.serverErrors++;
-  return { status: response.status, location: response.headers.get('location'), body: text ? JSON.parse(text) : undefined };
+  const answer = await callSlipway(server as SlipwayProcess, adminKey, method, path, options);
+  if (answer.status >= 500) figures.serverErrors++;
+  return answer;
 };
 
 let adminKey = '';
@@ -57,16 +47,6 @@ const ok = async (method: string, path: string, body?: unknown): Promise<any> =>
   const answer = await call(method, path, { body });
   if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body;
-};
-
-const until = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 };
 
 /** Sends every unanswered item once, concurrently; an item is answered by a 201 or a 303. */

@@ -1,3 +1,4 @@
+import { DomainError } from '../../shared/domain/errors';
 import type { App, Release } from '../../shared/domain/model';
 
 /** Plain domain objects for unit and adapter tests; override what a test is about. */
@@ -8,6 +9,8 @@ export const appFixture = (overrides: Partial<App> = {}): App => ({
   service: 'service',
   container: null,
   auto_release: false,
+  auto_rollback: false,
+  bake_window_seconds: 600,
   created_at: '2026-11-24T00:00:00.000Z',
   updated_at: '2026-11-24T00:00:00.000Z',
   current_release_version: null,
@@ -34,3 +37,14 @@ export const releaseFixture = (overrides: Partial<Release> = {}): Release => ({
   revision: 0,
   ...overrides,
 });
+
+/** The DomainError `run` refuses with; fails the test if it throws nothing or something else. */
+export const refusalOf = (run: () => unknown): DomainError => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a DomainError');
+};

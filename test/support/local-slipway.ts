@@ -53,6 +53,12 @@ export const startTestSlipway = async (
   };
 };
 
+/** The rollout services of a Slipway started with `rollouts`. */
+export const rolloutsOf = (slipway: TestSlipway): NonNullable<TestSlipway['rollouts']> => {
+  if (!slipway.rollouts) throw new Error('rollouts are not running');
+  return slipway.rollouts;
+};
+
 export const IMAGE_DIGEST = `sha256:${'a'.repeat(64)}`;
 
 /** Creates an app and `count` succeeded builds on it; returns their ids. */

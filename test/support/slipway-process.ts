@@ -52,3 +52,27 @@ export const startSlipwayProcess = async (dataDir: string, options: { fresh: boo
     },
   };
 };
+
+export type ProcessAnswer = { status: number; location: string | null; body: any };
+
+/** One HTTP call to a Slipway process, with a key and an optional Idempotency-Key; redirects are answers. */
+export const callSlipway = async (
+  server: Pick<SlipwayProcess, 'url'>,
+  apiKey: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; key?: string } = {},
+): Promise<ProcessAnswer> => {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    redirect: 'manual',
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(options.key === undefined ? {} : { 'idempotency-key': options.key }),
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  return { status: response.status, location: response.headers.get('location'), body: text ? JSON.parse(text) : undefined };
+};

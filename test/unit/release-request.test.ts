@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../shared/domain/errors';
-import type { Build, Release } from '../../shared/domain/model';
-import { planBuildRelease, planRollback, releaseSourceOf } from '../../shared/domain/release-request';
-import { appFixture, releaseFixture } from '../support/fixtures';
+import type { Build } from '../../shared/domain/model';
+import { planBuildRelease, releaseSourceOf } from '../../shared/domain/release-request';
+import { appFixture, refusalOf } from '../support/fixtures';
 
 const app = appFixture();
 
@@ -16,27 +15,15 @@ const build = (overrides: Partial<Build> = {}): Build => ({
   ...overrides,
 });
 
-const release = (overrides: Partial<Release> = {}): Release =>
-  releaseFixture({ version: 4, image: 'r/web:0', status: 'succeeded', ...overrides });
-
-const refusal = (run: () => unknown): DomainError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-};
-
 describe('releaseSourceOf', () => {
   it('reads a slug as a deploy and a release as a rollback', () => {
     expect(releaseSourceOf({ slug: 'b' })).toEqual({ kind: 'slug', slugId: 'b' });
-    expect(releaseSourceOf({ release: 'r' })).toEqual({ kind: 'rollback', releaseId: 'r' });
+    expect(releaseSourceOf({ release: { id: 'r' } })).toEqual({ kind: 'rollback', target: { id: 'r' }, force: false });
+    expect(releaseSourceOf({ release: { version: 7 }, force: true })).toEqual({ kind: 'rollback', target: { version: 7 }, force: true });
   });
 
-  it.each([[{}], [{ slug: 'b', release: 'r' }]])('refuses %j with 422', (request) => {
-    const error = refusal(() => releaseSourceOf(request));
+  it.each([[{}], [{ slug: 'b', release: { id: 'r' } }]])('refuses %j with 422', (request) => {
+    const error = refusalOf(() => releaseSourceOf(request));
     expect(error.kind).toBe('unprocessable');
     expect(error.code).toBe('slug_or_release_required');
   });
@@ -58,26 +45,10 @@ describe('planBuildRelease', () => {
   });
 
   it("refuses another app's build and an unfinished one with 409", () => {
-    const foreign = refusal(() => planBuildRelease(app, build({ app: { id: 'other', name: 'api' } }), 'deploy'));
+    const foreign = refusalOf(() => planBuildRelease(app, build({ app: { id: 'other', name: 'api' } }), 'deploy'));
     expect([foreign.kind, foreign.code]).toEqual(['conflict', 'slug_belongs_to_another_app']);
-    const pending = refusal(() => planBuildRelease(app, build({ status: 'pending' }), 'deploy'));
+    const pending = refusalOf(() => planBuildRelease(app, build({ status: 'pending' }), 'deploy'));
     expect([pending.kind, pending.code]).toEqual(['conflict', 'slug_not_succeeded']);
-    expect(refusal(() => planBuildRelease(app, build({ status: 'failed' }), 'deploy')).code).toBe('slug_not_succeeded');
-  });
-});
-
-describe('planRollback', () => {
-  it("re-releases the target's slug and image, described as a rollback", () => {
-    expect(planRollback(app, release())).toEqual({
-      slugId: 'build-0',
-      image: 'r/web:0',
-      description: 'Rollback to v4',
-      trigger: 'rollback',
-    });
-  });
-
-  it("treats another app's release as not found", () => {
-    const error = refusal(() => planRollback(app, release({ app: { id: 'other', name: 'api' } })));
-    expect([error.kind, error.code]).toEqual(['not_found', 'release_not_found']);
+    expect(refusalOf(() => planBuildRelease(app, build({ status: 'failed' }), 'deploy')).code).toBe('slug_not_succeeded');
   });
 });

@@ -21,6 +21,7 @@ const now = new Date('2026-11-26T12:00:00.000Z');
 const heldUntil = (expires: string): RolloutLock => ({
   holder: { release_id: 'r1', version: 1, acquired_at: '2026-11-26T11:00:00.000Z', expires_at: expires, execution: 'r1' },
   settled_through: 0,
+  rescue: null,
 });
 
 describe('the rollout lock', () => {
