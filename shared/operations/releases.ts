@@ -16,6 +16,7 @@ import { directReleaseRefusalFor } from './pipelines';
 import { startRollout } from '../rollout/start-rollout';
 import { logger } from '../observability/logger';
 import { remainingMs } from '../runtime/deadline';
+import { retryBeforeDeadline } from '../runtime/retry-before-deadline';
 import {
   claimNextVersion,
   deleteReleaseIntent,
@@ -61,8 +62,13 @@ export const findRecordedRelease = async (app: App, id: string): Promise<Release
   return recorded;
 };
 
-/** Kept back from the invocation's time for writing the claimed release into its slot and answering. */
-const CLAIM_RESERVE_MS = 2_000;
+/**
+ * Kept back from the invocation's time for what must follow a claim: settling a claim request that was
+ * cut short, or writing the claimed release into its slot, each with retries; and answering.
+ */
+const CLAIM_RESERVE_MS = 3_000;
+/** Kept back from those retries for giving the version back and answering. */
+const ANSWER_RESERVE_MS = 1_000;
 
 const tooBusy = (app: App) =>
   unavailable('release_contention', `Too many concurrent releases to ${app.name}; nothing was recorded, retry shortly.`, {
@@ -127,12 +133,13 @@ export const recordRelease = async (
       await startRollout(release);
       return release;
     }
-    // The version is spoken for and its intent holds the release: whoever next finds the claim stale
-    // places it, and the queue starts it. It exists, so the answer says so.
-    logger.warn('release claimed but not yet in its slot; it is rolled forward later', { releaseId: id, version, error: error as Error });
+    // Only when the store refused the slot write for the whole invocation: the version is spoken for and
+    // its intent holds the release, so whoever next finds the claim stale places it. It will exist, so a
+    // refusal would be untrue; until then it cannot be read.
+    logger.error('release claimed but not in its slot; it is rolled forward later', { releaseId: id, version, error: error as Error });
     return claimed;
   }
-  await retireClaim(release).catch((error: unknown) => {
+  await retryBeforeDeadline(() => retireClaim(release), ANSWER_RESERVE_MS).catch((error: unknown) => {
     // The release is in its slot; a claim left open is settled by whoever finds it stale.
     logger.warn('release claim not retired; it is settled when stale', { releaseId: id, version: release.version, error: error as Error });
   });
@@ -152,23 +159,30 @@ const claimInTime = async (app: App, releaseId: string, at: string, ownsIntent: 
   try {
     return await claimNextVersion(app.id, releaseId, at, { abortSignal });
   } catch (error) {
-    // Cut short, the request may still land: revoking it settles which it is. If even that fails, the
-    // intent stays, so a claim that did land is still rolled forward from it.
-    const landed = await revokeClaim(app.id, releaseId, new Date().toISOString());
+    // Cut short, the request may still land: revoking it settles which it is, so it is retried in the time
+    // kept back (a refusal must mean nothing was claimed). If even that fails, the intent stays, so a
+    // claim that did land is still rolled forward from it.
+    const landed = await retryBeforeDeadline(() => revokeClaim(app.id, releaseId, new Date().toISOString()), ANSWER_RESERVE_MS);
     if (landed !== null) return landed;
-    if (ownsIntent) await deleteReleaseIntent(app.id, releaseId);
+    if (ownsIntent) await retryBeforeDeadline(() => deleteReleaseIntent(app.id, releaseId), ANSWER_RESERVE_MS);
     throw abortSignal?.aborted ? tooBusy(app) : error;
   }
 };
 
-/** Writes a claimed release into its version slot; the release as placed. */
+/**
+ * Writes a claimed release into its version slot; the release as placed. Both steps are idempotent (a
+ * slot write whose answer was lost meets its own release; a moved claim meets itself), so they are
+ * retried while the invocation has time: a failure here leaves a claimed version without its release.
+ */
 const placeInOwnSlot = async (claimed: Release): Promise<Release> => {
+  const inTime = <T>(step: () => Promise<T>) => retryBeforeDeadline(step, ANSWER_RESERVE_MS);
   let release = claimed;
-  let placed = await placeInSlot(release);
+  let placed = await inTime(() => placeInSlot(release));
   while (placed.id !== release.id) {
     // The slot was filled outside the sequence (a release older than it): take the next one; no gap opens.
-    release = { ...release, version: await claimNextVersion(release.app.id, release.id, release.created_at, { taken: release.version }) };
-    placed = await placeInSlot(release);
+    const taken = release.version;
+    release = { ...release, version: await inTime(() => claimNextVersion(release.app.id, release.id, release.created_at, { taken })) };
+    placed = await inTime(() => placeInSlot(release));
   }
   return placed;
 };

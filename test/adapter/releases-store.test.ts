@@ -28,8 +28,11 @@ const actor = { id: 'u', email: 'e' };
 
 const CLAIM = 'SET last_version = last_version + :one, claims.#id = last_version + :one, claimed_at.#id = :at';
 const SETTLE = 'REMOVE claims.#id, claimed_at.#id';
+const WITHDRAW = 'SET last_version = last_version - :one REMOVE claims.#id, claimed_at.#id';
+const REVOKE = 'SET revoked.#id = :at';
 
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'taken', $metadata: {} });
+const timedOut = () => Object.assign(new Error('the request timed out'), { name: 'TimeoutError' });
 
 beforeEach(() => {
   dynamo.reset();
@@ -79,6 +82,51 @@ describe('releases store', () => {
 
     expect(release).toMatchObject({ id: 'mine', version: 2 });
     expect(dynamo.commandCalls(UpdateCommand, { UpdateExpression: CLAIM })).toHaveLength(1);
+  });
+
+  it('writes its slot again when the first write fails, and answers only once the release is placed', async () => {
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(PutCommand, { Item: { sk: 'REL#0000000003' } }).rejectsOnce(timedOut()).resolves({});
+    dynamo.on(UpdateCommand, { UpdateExpression: CLAIM }).resolves({ Attributes: { last_version: 3, claims: { mine: 3 } } });
+    dynamo.on(UpdateCommand, { UpdateExpression: SETTLE }).resolves({ Attributes: { last_version: 3, claims: {} } });
+    dynamo.on(DeleteCommand).resolves({});
+
+    const release = await recordRelease(app, plan, actor, 'mine');
+
+    expect(release).toMatchObject({ id: 'mine', version: 3 });
+    expect(dynamo.commandCalls(PutCommand, { Item: { sk: 'REL#0000000003' } })).toHaveLength(2);
+    expect(dynamo.commandCalls(UpdateCommand, { UpdateExpression: CLAIM })).toHaveLength(1);
+    expect(dynamo.commandCalls(UpdateCommand, { UpdateExpression: WITHDRAW })).toHaveLength(0);
+    expect(dynamo.commandCalls(UpdateCommand, { UpdateExpression: SETTLE })).toHaveLength(1);
+  });
+
+  it('counts a slot write whose answer was lost: the retry meets its own release in the slot', async () => {
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(PutCommand, { Item: { sk: 'REL#0000000003' } }).rejectsOnce(timedOut()).rejects(conditionFailed());
+    dynamo.on(GetCommand, { Key: { pk: 'APP#a1', sk: 'REL#0000000003' } }).resolves({ Item: { ...stored(3), id: 'mine' } });
+    dynamo.on(UpdateCommand, { UpdateExpression: CLAIM }).resolves({ Attributes: { last_version: 3, claims: { mine: 3 } } });
+    dynamo.on(UpdateCommand, { UpdateExpression: SETTLE }).resolves({ Attributes: { last_version: 3, claims: {} } });
+    dynamo.on(DeleteCommand).resolves({});
+
+    const release = await recordRelease(app, plan, actor, 'mine');
+
+    expect(release).toMatchObject({ id: 'mine', version: 3 });
+    // Neither a second version nor a withdrawal: the release holds the version it claimed.
+    expect(dynamo.commandCalls(UpdateCommand, { UpdateExpression: CLAIM })).toHaveLength(1);
+    expect(dynamo.commandCalls(UpdateCommand, { UpdateExpression: WITHDRAW })).toHaveLength(0);
+  });
+
+  it('settles a claim request that failed by revoking it, retrying the revocation until it is made', async () => {
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand, { UpdateExpression: CLAIM }).rejects(timedOut());
+    dynamo.on(UpdateCommand, { UpdateExpression: REVOKE }).rejectsOnce(timedOut()).resolves({});
+    dynamo.on(DeleteCommand).resolves({});
+
+    await expect(recordRelease(app, plan, actor, 'mine')).rejects.toThrow(/timed out/);
+
+    expect(dynamo.commandCalls(UpdateCommand, { UpdateExpression: REVOKE })).toHaveLength(2);
+    expect(dynamo.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual({ pk: 'APP#a1', sk: 'RELEASE_INTENT#mine' });
+    expect(dynamo.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.sk)).toEqual(['RELEASE_INTENT#mine']);
   });
 
   it('moves its claim to the next version when the slot was filled outside the sequence: no gap, no overwrite', async () => {
