@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
 import { bundleFunction, functionEntries, PROJECT_ROOT, type BundleFigures } from './bundles';
 import { startChild } from './child';
-import { authorizerEvent, httpEvent, measureColdInit, rolloutEvent, type ColdInit } from './cold-init';
+import { httpEvent, measureColdInit, rolloutEvent, type ColdInit } from './cold-init';
 import { measureBurst } from './burst';
 import { measureDeepHistory } from './deep-history';
 import { apiClient, load, type LoadFigures } from './http-load';
@@ -113,10 +113,7 @@ const coldInits: (ColdInit & { name: string })[] = [];
 const transitions = await measureTransitions(TRANSITION_RELEASES, async (environment) => {
   section('cold init (fresh node process: import + first event, median of 5)');
   for (const bundle of bundles) {
-    const event =
-      bundle.name === 'authorizer'
-        ? authorizerEvent(environment)
-        : (httpEvent(bundle.name, environment) ?? rolloutEvent(bundle.name, environment));
+    const event = httpEvent(bundle.name, environment) ?? rolloutEvent(bundle.name, environment);
     if (!event) {
       console.log(`  ${bundle.name}: no first event known for this function; skipped`);
       continue;

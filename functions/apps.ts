@@ -3,7 +3,7 @@ import { presentApp, presentAppDetail, presentAppFeatures } from '../shared/api/
 import { authorize, mayAccessApp } from '../shared/domain/access';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
-import { createApp, findCurrentDeployment, getApps, requireApp } from '../shared/operations/apps';
+import { createApp, findCurrentDeployment, getApps } from '../shared/operations/apps';
 
 export const handler = httpFunction<'apps'>({
   'POST /apps': async ({ body, principal }) => {
@@ -16,13 +16,13 @@ export const handler = httpFunction<'apps'>({
     const apps = await getApps();
     return { status: 200, body: apps.filter((app) => mayAccessApp(principal, app.name)).map(presentApp) };
   },
-  'GET /apps/{app}': async ({ params, principal }) => {
-    const app = await requireApp(params.app ?? '', principal);
+  'GET /apps/{app}': async ({ principal, pathApp }) => {
+    const app = await pathApp();
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentAppDetail(app, await findCurrentDeployment(app)) };
   },
-  'GET /apps/{app}/features': async ({ params, principal }) => {
-    const app = await requireApp(params.app ?? '', principal);
+  'GET /apps/{app}/features': async ({ principal, pathApp }) => {
+    const app = await pathApp();
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentAppFeatures(app) };
   },

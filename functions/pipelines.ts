@@ -52,8 +52,8 @@ export const handler = httpFunction<'pipelines'>({
     await uncoupleApp(coupling);
     return { status: 200, body: presentCoupling(coupling) };
   },
-  'GET /apps/{app}/pipeline-couplings': async ({ params, principal }) => {
-    const app = await requireApp(params.app ?? '', principal);
+  'GET /apps/{app}/pipeline-couplings': async ({ principal, pathApp }) => {
+    const app = await pathApp();
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentCoupling(await requireAppCoupling(app)) };
   },

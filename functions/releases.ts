@@ -5,12 +5,11 @@ import { withCurrentAmong } from '../shared/domain/current-release';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { idempotencyKeyOf, runOnce } from '../shared/idempotency/idempotency';
-import { requireApp } from '../shared/operations/apps';
 import { createRelease, findRecordedRelease, listReleases, requireRelease } from '../shared/operations/releases';
 
 export const handler = httpFunction<'releases'>({
-  'POST /apps/{app}/releases': async ({ params, body, headers, principal, context, annotate }) => {
-    const app = await requireApp(params.app ?? '', principal);
+  'POST /apps/{app}/releases': async ({ body, headers, principal, context, annotate, pathApp }) => {
+    const app = await pathApp();
     const request = parseInput(CreateReleaseRequest, body, 'body');
     authorize(principal, request.release === undefined ? 'releases:deploy' : 'releases:rollback', app.name);
     const outcome = await runOnce({
@@ -29,8 +28,8 @@ export const handler = httpFunction<'releases'>({
       headers: { location: `/apps/${app.name}/releases/${release.id}` },
     };
   },
-  'GET /apps/{app}/releases': async ({ params, query, headers, principal }) => {
-    const app = await requireApp(params.app ?? '', principal);
+  'GET /apps/{app}/releases': async ({ query, headers, principal, pathApp }) => {
+    const app = await pathApp();
     authorize(principal, 'read', app.name);
     const list = await listReleases(app, parseInput(ListReleasesQuery, query, 'query'), headers.range);
     const shown = withCurrentAmong(app, list.releases);
@@ -43,8 +42,8 @@ export const handler = httpFunction<'releases'>({
       },
     };
   },
-  'GET /apps/{app}/releases/{release}': async ({ params, principal, annotate }) => {
-    const app = await requireApp(params.app ?? '', principal);
+  'GET /apps/{app}/releases/{release}': async ({ params, principal, annotate, pathApp }) => {
+    const app = await pathApp();
     authorize(principal, 'read', app.name);
     const release = await requireRelease(app, params.release ?? '');
     annotate({ releaseId: release.id, releaseVersion: release.version });

@@ -1,5 +1,4 @@
 import { handler as apps } from '../functions/apps';
-import { handler as authorizer } from '../functions/authorizer';
 import { handler as builds } from '../functions/builds';
 import { handler as ecsDeploymentEvents } from '../functions/ecs-deployment-events';
 import { handler as keys } from '../functions/keys';
@@ -13,7 +12,7 @@ import { handler as rolloutLock } from '../functions/rollout-lock';
 import { handler as statuses } from '../functions/statuses';
 import type { RolloutStep } from '../infra/rollout';
 import type { FunctionName } from '../shared/http/routes';
-import type { Authorizer, HttpHandler } from './api-gateway';
+import type { HttpHandler } from './api-gateway';
 import { lambdaContext } from './lambda-context';
 
 /** The very Lambda handlers the CDK stack deploys, by function name. */
@@ -26,8 +25,6 @@ export const httpHandlers: Record<FunctionName, HttpHandler> = {
   keys,
   openapi,
 };
-
-export const localAuthorizer: Authorizer = authorizer;
 
 /** The rollout state machine's step Lambdas, by the step names its CDK construct gives them. */
 export const rolloutStepHandlers: Record<RolloutStep, (event: unknown) => Promise<unknown>> = {

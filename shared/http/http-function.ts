@@ -2,12 +2,14 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { parsePathParameters } from '../api/path-parameters';
 import type { Principal } from '../domain/access';
-import { errorBodyOf } from '../api/common';
+import { errorBodyOf, IdOrName, Uuid } from '../api/common';
+import type { App } from '../domain/model';
+import { authenticate, type AppRead } from '../operations/api-keys';
+import { requireApp } from '../operations/apps';
 import { DomainError, type ErrorKind } from '../domain/errors';
 import { logger, type RequestLogFacts } from '../observability/logger';
 import { runBeforeDeadline } from '../runtime/deadline';
-import { isKeyCheckUnavailable, principalOf } from './principal-context';
-import { bodyOf } from './request';
+import { bearerTokenOf, bodyOf } from './request';
 import { matchRoute, type FunctionName, type RouteKey, type RouteKeyOf } from './routes';
 
 export type HttpRequest = {
@@ -18,6 +20,8 @@ export type HttpRequest = {
   /** Parsed JSON or form body (`{}` when empty); validated by each route against its zod schema. */
   body: unknown;
   principal: Principal;
+  /** The app the path names, as this caller may see it (404 otherwise), mostly read along with the key. */
+  pathApp: () => Promise<App>;
   /** The Lambda context; its remaining time bounds work that must not outlive the invocation. */
   context: Context;
   /** Adds what the route learns (e.g. the release it created) to this request's log line. */
@@ -26,7 +30,7 @@ export type HttpRequest = {
 
 export type HttpResult = { status: number; body?: unknown; headers?: Record<string, string> };
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
-export type PublicRouteHandler = (request: Omit<HttpRequest, 'principal'>) => Promise<HttpResult>;
+export type PublicRouteHandler = (request: Omit<HttpRequest, 'principal' | 'pathApp'>) => Promise<HttpResult>;
 
 const STATUS_OF: Record<ErrorKind, number> = {
   bad_request: 400,
@@ -168,20 +172,44 @@ export const httpFunction = <F extends FunctionName>(
       }
     });
 
-type UncheckedRequest = Omit<HttpRequest, 'principal' | 'params'>;
+type UncheckedRequest = Omit<HttpRequest, 'principal' | 'params' | 'pathApp'>;
 
-const runAuthenticated = (route: RouteHandler, base: UncheckedRequest) => {
-  const principal = principalOf(base.event);
-  if (!principal && isKeyCheckUnavailable(base.event)) throw new ServiceUnavailable('The API key could not be checked.');
+/**
+ * The app a path names by name, read in one call with the caller's key. An id (or a value that names
+ * nothing) is left to requireApp, which resolves ids through the index.
+ */
+const appNameOnPath = (event: APIGatewayProxyEventV2): string | undefined => {
+  const value = event.pathParameters?.app;
+  return value !== undefined && IdOrName.safeParse(value).success && !Uuid.safeParse(value).success ? value : undefined;
+};
+
+/**
+ * Authentication runs here, in the function that serves the route, rather than in an API Gateway
+ * authorizer: one Lambda invocation per request, a revoked key refused at once (no authorizer cache), a
+ * missing key answered with Slipway's own JSON 401, and the key read in the same call as the path's app.
+ */
+const runAuthenticated = async (route: RouteHandler, base: UncheckedRequest) => {
+  const { principal, appRead } = await authenticateCaller(base);
   if (!principal) {
     throw new DomainError('unauthorized', 'unauthorized', 'Send a valid API key as "Authorization: Bearer <key>".', {});
   }
   base.annotate({ keyId: principal.keyId });
-  return route({ ...withPathParameters(base), principal });
+  const request = withPathParameters(base);
+  return route({ ...request, principal, pathApp: () => requireApp(request.params.app ?? '', principal, appRead) });
+};
+
+const authenticateCaller = async (base: UncheckedRequest): Promise<{ principal: Principal | undefined; appRead?: AppRead }> => {
+  try {
+    return await authenticate(bearerTokenOf(base.headers, base.query), appNameOnPath(base.event));
+  } catch (error) {
+    // The caller should retry, not be told its key is bad.
+    logger.warn('API key lookup failed', { requestId: base.event.requestContext.requestId, error: error as Error });
+    throw new ServiceUnavailable('The API key could not be checked.');
+  }
 };
 
 /** Path parameters are checked once the caller is known, so an anonymous caller learns nothing from them. */
-const withPathParameters = (base: UncheckedRequest): Omit<HttpRequest, 'principal'> => ({
+const withPathParameters = (base: UncheckedRequest): Omit<HttpRequest, 'principal' | 'pathApp'> => ({
   ...base,
   params: parsePathParameters(base.event.pathParameters ?? {}),
 });

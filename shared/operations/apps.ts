@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CreateAppRequest } from '../api/apps';
 import { Uuid } from '../api/common';
 import { mayAccessApp, type Principal } from '../domain/access';
+import type { AppRead } from './api-keys';
 import { notFound } from '../domain/errors';
 import type { App, Build, Release } from '../domain/model';
 import { findAppById, findAppByName, insertApp, listApps } from '../store/apps-store';
@@ -29,10 +30,11 @@ export const createApp = async (request: CreateAppRequest): Promise<App> => {
 
 /**
  * Apps are addressed by name or id everywhere (`/apps/{app}`, promotion bodies). An app the key does not
- * cover is answered exactly as one that does not exist; a name outside the key's apps is not even looked up.
+ * cover is answered exactly as one that does not exist. `read` is the app as read with the caller's key
+ * (shared/http/http-function.ts), which saves reading it again.
  */
-export const requireApp = async (reference: string, principal: Principal): Promise<App> => {
-  const app = await findVisibleApp(reference, principal);
+export const requireApp = async (reference: string, principal: Principal, read?: AppRead): Promise<App> => {
+  const app = read?.name === reference ? (mayAccessApp(principal, read.name) ? read.app : undefined) : await findVisibleApp(reference, principal);
   if (!app) throw notFound('app', reference);
   return withExactCurrent(app);
 };

@@ -4,7 +4,7 @@ import type { App } from '../domain/model';
 import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent } from './client';
 
 const APPS_PARTITION = 'APPS';
-const appKey = (name: string) => ({ pk: APPS_PARTITION, sk: `APP#${name}` });
+export const appKey = (name: string) => ({ pk: APPS_PARTITION, sk: `APP#${name}` });
 
 /** Creates the app; the name is the key, so a second app of the same name is refused by DynamoDB itself. */
 export const insertApp = async (app: App): Promise<void> => {
