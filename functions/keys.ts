@@ -1,4 +1,5 @@
 import { CreateApiKeyRequest } from '../shared/api/api-keys';
+import { authenticateRequest } from '../shared/http/authentication';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { createApiKey, listApiKeys, requireKeyManager, revokeApiKey, summarizeApiKey } from '../shared/operations/api-keys';
@@ -23,4 +24,4 @@ export const handler = httpFunction<'keys'>({
     requireKeyManager(principal);
     return { status: 200, body: await revokeApiKey(params.key ?? '') };
   },
-});
+}, authenticateRequest);

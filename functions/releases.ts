@@ -2,6 +2,7 @@ import { CreateReleaseRequest, ListReleasesQuery } from '../shared/api/releases'
 import { presentRelease } from '../shared/api/presenters';
 import { actorOf, authorize } from '../shared/domain/access';
 import { withCurrentAmong } from '../shared/domain/current-release';
+import { authenticateRequest } from '../shared/http/authentication';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { idempotencyKeyOf, runOnce } from '../shared/idempotency/idempotency';
@@ -49,4 +50,4 @@ export const handler = httpFunction<'releases'>({
     annotate({ releaseId: release.id, releaseVersion: release.version });
     return { status: 200, body: presentRelease(release, app) };
   },
-});
+}, authenticateRequest);

@@ -2,14 +2,12 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { parsePathParameters } from '../api/path-parameters';
 import type { Principal } from '../domain/access';
-import { errorBodyOf, IdOrName, Uuid } from '../api/common';
+import { errorBodyOf } from '../api/common';
 import type { App } from '../domain/model';
-import { authenticate, type AppRead } from '../operations/api-keys';
-import { requireApp } from '../operations/apps';
 import { DomainError, type ErrorKind } from '../domain/errors';
 import { logger, type RequestLogFacts } from '../observability/logger';
 import { runBeforeDeadline } from '../runtime/deadline';
-import { bearerTokenOf, bodyOf } from './request';
+import { bodyOf } from './request';
 import { matchRoute, type FunctionName, type RouteKey, type RouteKeyOf } from './routes';
 
 export type HttpRequest = {
@@ -66,7 +64,7 @@ const unroutedError = (method: string, path: string): DomainError => {
 };
 
 /** A dependency failed in a way the caller should simply retry (answered 503 with Retry-After). */
-class ServiceUnavailable extends Error {
+export class ServiceUnavailable extends Error {
   override name = 'ServiceUnavailable';
 }
 
@@ -126,6 +124,7 @@ const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<st
  */
 export const httpFunction = <F extends FunctionName>(
   routes: Record<RouteKeyOf<F>, RouteHandler | { public: PublicRouteHandler }>,
+  authenticate: Authenticate,
 ) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .before(async (request) => {
@@ -157,7 +156,7 @@ export const httpFunction = <F extends FunctionName>(
         } as UncheckedRequest;
         // Answer before Lambda's own timeout, keeping room to serialize and send the answer.
         const result = await runBeforeDeadline(context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS, () =>
-          'public' in route ? route.public(withPathParameters(base)) : runAuthenticated(route, base),
+          'public' in route ? route.public(withPathParameters(base)) : runAuthenticated(route, base, authenticate),
         );
         logOutcome('request served', result.status);
         return {
@@ -172,44 +171,32 @@ export const httpFunction = <F extends FunctionName>(
       }
     });
 
-type UncheckedRequest = Omit<HttpRequest, 'principal' | 'params' | 'pathApp'>;
+export type UncheckedRequest = Omit<HttpRequest, 'principal' | 'params' | 'pathApp'>;
+
+/** Who is calling and the app the path names; refuses (401, or 503 when the key cannot be checked) otherwise. */
+export type Authenticate = (request: UncheckedRequest) => Promise<Pick<HttpRequest, 'principal' | 'pathApp'>>;
+
+const runAuthenticated = async (route: RouteHandler, base: UncheckedRequest, authenticate: Authenticate) => {
+  const caller = await authenticate(base);
+  base.annotate({ keyId: caller.principal.keyId });
+  return route({ ...withPathParameters(base), ...caller });
+};
+
+/** The 401 for a request without a live key. */
+export const unauthenticated = (): DomainError =>
+  new DomainError('unauthorized', 'unauthorized', 'Send a valid API key as "Authorization: Bearer <key>".', {});
 
 /**
- * The app a path names by name, read in one call with the caller's key. An id (or a value that names
- * nothing) is left to requireApp, which resolves ids through the index.
+ * A function whose routes are all public, such as the OpenAPI document's: it authenticates nobody, so it
+ * never loads the key store and its AWS SDK client.
  */
-const appNameOnPath = (event: APIGatewayProxyEventV2): string | undefined => {
-  const value = event.pathParameters?.app;
-  return value !== undefined && IdOrName.safeParse(value).success && !Uuid.safeParse(value).success ? value : undefined;
-};
-
-/**
- * Authentication runs here, in the function that serves the route, rather than in an API Gateway
- * authorizer: one Lambda invocation per request, a revoked key refused at once (no authorizer cache), a
- * missing key answered with Slipway's own JSON 401, and the key read in the same call as the path's app.
- */
-const runAuthenticated = async (route: RouteHandler, base: UncheckedRequest) => {
-  const { principal, appRead } = await authenticateCaller(base);
-  if (!principal) {
-    throw new DomainError('unauthorized', 'unauthorized', 'Send a valid API key as "Authorization: Bearer <key>".', {});
-  }
-  base.annotate({ keyId: principal.keyId });
-  const request = withPathParameters(base);
-  return route({ ...request, principal, pathApp: () => requireApp(request.params.app ?? '', principal, appRead) });
-};
-
-const authenticateCaller = async (base: UncheckedRequest): Promise<{ principal: Principal | undefined; appRead?: AppRead }> => {
-  try {
-    return await authenticate(bearerTokenOf(base.headers, base.query), appNameOnPath(base.event));
-  } catch (error) {
-    // The caller should retry, not be told its key is bad.
-    logger.warn('API key lookup failed', { requestId: base.event.requestContext.requestId, error: error as Error });
-    throw new ServiceUnavailable('The API key could not be checked.');
-  }
-};
+export const publicHttpFunction = <F extends FunctionName>(routes: Record<RouteKeyOf<F>, { public: PublicRouteHandler }>) =>
+  httpFunction<F>(routes, async () => {
+    throw unauthenticated();
+  });
 
 /** Path parameters are checked once the caller is known, so an anonymous caller learns nothing from them. */
-const withPathParameters = (base: UncheckedRequest): Omit<HttpRequest, 'principal' | 'pathApp'> => ({
+export const withPathParameters = (base: UncheckedRequest): Omit<HttpRequest, 'principal' | 'pathApp'> => ({
   ...base,
   params: parsePathParameters(base.event.pathParameters ?? {}),
 });
