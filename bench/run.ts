@@ -9,6 +9,8 @@ import { measureBurst } from './burst';
 import { measureDeepHistory } from './deep-history';
 import { apiClient, load, type LoadFigures } from './http-load';
 import { renderResults } from './report';
+import { measureCalls, type CallCensus } from './calls';
+import { costPer1000Releases } from './cost-model';
 import { measureTransitions } from './transitions';
 
 /**
@@ -19,7 +21,11 @@ const DEEP_HISTORY = 100_000;
 const SHALLOW_HISTORY = 10;
 const LIST_APP_RELEASES = 20;
 const SPREAD_APPS = 10;
-const TRANSITION_RELEASES = 5;
+const SEQUENTIAL_RELEASES = 20;
+const BURST_RELEASES = 5;
+/** Paired runs against the floor: Slipway then floor, this many times, each this long after a warm-up. */
+const FLOOR_PAIRS = 4;
+const FLOOR_TIMING = { seconds: 4, warmUpSeconds: 1 };
 
 const started = Date.now();
 const loadBefore = loadavg()[0] ?? Number.NaN;
@@ -36,12 +42,12 @@ for (const { name, entry } of await functionEntries()) {
 
 section('HTTP load (autocannon)');
 const bare = await startChild<{ url: string }>('./bare-server.ts');
-const server = await startChild<{ url: string; adminKey: string; dynamoEndpoint: string }>('./server.ts');
-const { url, adminKey, dynamoEndpoint } = server.ready;
+const server = await startChild<{ url: string; floorUrl: string; adminKey: string; dynamoEndpoint: string }>('./server.ts');
+const { url, floorUrl, adminKey, dynamoEndpoint } = server.ready;
 const api = apiClient(url, adminKey);
 const auth = { authorization: `Bearer ${adminKey}` };
 
-await api('POST', '/apps', { name: 'bench', cluster: 'bench', service: 'bench-svc' });
+const benchApp = await api<{ id: string }>('POST', '/apps', { name: 'bench', cluster: 'bench', service: 'bench-svc' });
 const build = await api<{ id: string }>('POST', '/apps/bench/builds', { image: 'registry.local/bench:v1' });
 const release = await api<{ id: string }>('POST', '/apps/bench/releases', { slug: build.id });
 await api('POST', '/apps', { name: 'bench-list', cluster: 'bench', service: 'bench-list-svc' });
@@ -86,6 +92,15 @@ http.push(
 );
 await bare.stop();
 
+section(`get release against the floor (${FLOOR_PAIRS} pairs, Slipway then floor, ${FLOOR_TIMING.seconds} s each)`);
+const floorPairs: { slipway: LoadFigures; floor: LoadFigures }[] = [];
+for (let pair = 0; pair < FLOOR_PAIRS; pair++) {
+  floorPairs.push({
+    slipway: await load('get release (Slipway)', { url: `${url}/apps/bench/releases/${release.id}`, headers: auth }, FLOOR_TIMING),
+    floor: await load('get release (floor)', { url: `${floorUrl}/apps/${benchApp.id}/releases/${release.id}`, headers: auth }, FLOOR_TIMING),
+  });
+}
+
 section('creates in flight on one app (all sent at once)');
 await api('POST', '/apps', { name: 'bench-burst', cluster: 'bench', service: 'bench-burst-svc' });
 const burstBuild = await api<{ id: string }>('POST', '/apps/bench-burst/builds', { image: 'registry.local/bench-burst:v1' });
@@ -108,9 +123,16 @@ for (const page of history.pages) {
 }
 await server.stop();
 
-section(`state transitions per release (local Step Functions, deployed timings, ${TRANSITION_RELEASES} + ${TRANSITION_RELEASES} releases)`);
+section(`state transitions per release (local Step Functions, deployed timings, ${SEQUENTIAL_RELEASES} + ${BURST_RELEASES} releases)`);
 const coldInits: (ColdInit & { name: string })[] = [];
-const transitions = await measureTransitions(TRANSITION_RELEASES, async (environment) => {
+let census: CallCensus | undefined;
+const { transitions, overhead } = await measureTransitions({ sequential: SEQUENTIAL_RELEASES, burst: BURST_RELEASES }, async (environment) => {
+  section('Lambda invocations and DynamoDB calls per route (one request at a time)');
+  census = await measureCalls(environment);
+  for (const row of census.routes) {
+    console.log(`  ${row.route}: ${row.status}, ${row.invocations} invocation(s), ${row.reads} read(s) ${row.readUnits} RCU, ${row.writes} write(s) ${row.writeUnits} WCU`);
+  }
+
   section('cold init (fresh node process: import + first event, median of 5)');
   for (const bundle of bundles) {
     const event = httpEvent(bundle.name, environment) ?? rolloutEvent(bundle.name, environment);
@@ -126,6 +148,12 @@ const transitions = await measureTransitions(TRANSITION_RELEASES, async (environ
   }
 });
 for (const row of transitions) console.log(`  ${row.label}: min ${row.min}, median ${row.median}, max ${row.max}`);
+console.log(`  rollout overhead: p50 ${overhead.p50Ms} ms, p99 ${overhead.p99Ms} ms (ECS simulator deployment p50 ${overhead.deploymentP50Ms} ms)`);
+if (!census) throw new Error('the call census did not run');
+const costs = costPer1000Releases(census, {
+  transitionsPerRelease: transitions[0]?.median ?? Number.NaN,
+  coldInvocationMs: Math.max(...coldInits.map((init) => init.totalMs)),
+});
 await rm(outDir, { recursive: true, force: true });
 
 const markdown = renderResults({
@@ -144,6 +172,10 @@ const markdown = renderResults({
   coldInits,
   history,
   transitions,
+  floorPairs,
+  census,
+  overhead,
+  costs,
   durationSeconds: (Date.now() - started) / 1000,
 });
 await writeFile(join(PROJECT_ROOT, 'bench', 'results.md'), markdown);
