@@ -14,20 +14,26 @@ const unitsOf = (consumed: ConsumedCapacity | ConsumedCapacity[] | undefined, ki
   }, 0);
 
 /**
- * Counts every command the store's client sends (an SDK middleware, so nothing in Slipway changes) and asks
- * DynamoDB for the capacity each consumed. `take()` returns the tally since the last take and starts anew.
+ * Counts the commands the store's client sends where `counts()` holds (an SDK middleware, so nothing in
+ * Slipway changes) and asks DynamoDB for the capacity each consumed. `take()` returns the tally since the
+ * last take and starts anew.
  */
-export const countDynamoCalls = (client: DynamoDBDocumentClient): { take: () => DynamoTally } => {
+export const countDynamoCalls = (
+  client: DynamoDBDocumentClient,
+  name: string,
+  counts: () => boolean,
+): { take: () => DynamoTally } => {
   let tally: DynamoTally = { reads: 0, writes: 0, readUnits: 0, writeUnits: 0, commands: [] };
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const name = context.commandName ?? 'unknown';
+      if (!counts()) return next(args);
+      const command = context.commandName ?? 'unknown';
       const input = args.input as { ReturnConsumedCapacity?: string };
       input.ReturnConsumedCapacity = 'TOTAL';
       const result = await next(args);
       const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
-      const isRead = READS.has(name);
-      tally.commands.push(name.replace(/Command$/, ''));
+      const isRead = READS.has(command);
+      tally.commands.push(command.replace(/Command$/, ''));
       if (isRead) {
         tally.reads += 1;
         tally.readUnits += unitsOf(consumed, 'read');
@@ -37,7 +43,7 @@ export const countDynamoCalls = (client: DynamoDBDocumentClient): { take: () => 
       }
       return result;
     },
-    { step: 'initialize', name: 'slipwayBenchCensus' },
+    { step: 'initialize', name },
   );
   return {
     take: () => {
