@@ -81,7 +81,6 @@ export const measureCalls = async (target: { adminKey: string; rollouts: LocalRo
   await call('POST /apps', 'POST', '/apps', { name: 'census', cluster: 'bench', service: 'census-svc' });
   await seed('POST', '/apps', { name: 'census-stg', cluster: 'bench', service: 'census-stg-svc' });
   await call('GET /apps', 'GET', '/apps');
-  await call('GET /apps/{app}', 'GET', '/apps/census');
   await call('GET /apps/{app}/features', 'GET', '/apps/census/features');
   const build = await call<{ id: string }>('POST /apps/{app}/builds', 'POST', '/apps/census/builds', { image: 'registry.local/census:v1' });
   await call('GET /apps/{app}/builds', 'GET', '/apps/census/builds');
@@ -92,6 +91,8 @@ export const measureCalls = async (target: { adminKey: string; rollouts: LocalRo
   const beforeRelease = new Map(localInvocations());
   const release = await call<{ id: string }>('POST /apps/{app}/releases', 'POST', '/apps/census/releases', { slug: build.id });
   await settle(release.id, beforeRelease);
+  // After the rollout, so the app has a current release and build to show.
+  await call('GET /apps/{app}', 'GET', '/apps/census');
   await call('GET /apps/{app}/releases', 'GET', '/apps/census/releases');
   await call('GET /apps/{app}/releases/{release}', 'GET', `/apps/census/releases/${release.id}`);
   const statuses = `/apps/census/releases/${release.id}/statuses`;
