@@ -1,8 +1,8 @@
 import { CreateAppRequest } from '../shared/api/apps';
 import { presentApp, presentAppDetail, presentAppFeatures } from '../shared/api/presenters';
 import { authorize, mayAccessApp } from '../shared/domain/access';
-import { authenticateRequest } from '../shared/http/authentication';
 import { httpFunction } from '../shared/http/http-function';
+import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
 import { createApp, findCurrentDeployment, getApps } from '../shared/operations/apps';
 
@@ -27,4 +27,4 @@ export const handler = httpFunction<'apps'>({
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentAppFeatures(app) };
   },
-}, authenticateRequest);
+}, authenticateCaller);

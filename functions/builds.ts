@@ -1,8 +1,8 @@
 import { CreateBuildRequest, ListBuildsQuery, UpdateBuildRequest } from '../shared/api/builds';
 import { presentBuild } from '../shared/api/presenters';
 import { actorOf, authorize } from '../shared/domain/access';
-import { authenticateRequest } from '../shared/http/authentication';
 import { httpFunction } from '../shared/http/http-function';
+import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
 import { ensureAutoRelease } from '../shared/operations/auto-release';
 import { getBuilds, registerBuild, requireBuild, requireSlug, updateBuildStatus } from '../shared/operations/builds';
@@ -39,4 +39,4 @@ export const handler = httpFunction<'builds'>({
     authorize(principal, 'read', build.app.name);
     return { status: 200, body: presentBuild(build) };
   },
-}, authenticateRequest);
+}, authenticateCaller);

@@ -1,6 +1,6 @@
 import { CreateApiKeyRequest } from '../shared/api/api-keys';
-import { authenticateRequest } from '../shared/http/authentication';
 import { httpFunction } from '../shared/http/http-function';
+import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
 import { createApiKey, listApiKeys, requireKeyManager, revokeApiKey, summarizeApiKey } from '../shared/operations/api-keys';
 
@@ -24,4 +24,4 @@ export const handler = httpFunction<'keys'>({
     requireKeyManager(principal);
     return { status: 200, body: await revokeApiKey(params.key ?? '') };
   },
-}, authenticateRequest);
+}, authenticateCaller);

@@ -3,8 +3,8 @@ import { presentCoupling, presentPipeline, presentPromotion } from '../shared/ap
 import { authorize, mayAccessApp, onlyAccessibleApps } from '../shared/domain/access';
 import { notFound } from '../shared/domain/errors';
 import { stageSuccessors } from '../shared/domain/pipeline';
-import { authenticateRequest } from '../shared/http/authentication';
 import { httpFunction } from '../shared/http/http-function';
+import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
 import { idempotencyKeyOf, runOnce } from '../shared/idempotency/idempotency';
 import { requireApp } from '../shared/operations/apps';
@@ -92,4 +92,4 @@ export const handler = httpFunction<'pipelines'>({
     authorize(principal, 'read');
     return { status: 200, body: stageSuccessors() };
   },
-}, authenticateRequest);
+}, authenticateCaller);

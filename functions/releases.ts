@@ -2,8 +2,8 @@ import { CreateReleaseRequest, ListReleasesQuery } from '../shared/api/releases'
 import { presentRelease } from '../shared/api/presenters';
 import { actorOf, authorize } from '../shared/domain/access';
 import { withCurrentAmong } from '../shared/domain/current-release';
-import { authenticateRequest } from '../shared/http/authentication';
 import { httpFunction } from '../shared/http/http-function';
+import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
 import { idempotencyKeyOf, runOnce } from '../shared/idempotency/idempotency';
 import { createRelease, findRecordedRelease, listReleases, requireRelease } from '../shared/operations/releases';
@@ -50,4 +50,4 @@ export const handler = httpFunction<'releases'>({
     annotate({ releaseId: release.id, releaseVersion: release.version });
     return { status: 200, body: presentRelease(release, app) };
   },
-}, authenticateRequest);
+}, authenticateCaller);

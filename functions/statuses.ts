@@ -2,8 +2,8 @@ import { presentReleaseStatuses, presentStatus } from '../shared/api/presenters'
 import { CreateStatusRequest, UpdateStatusRequest } from '../shared/api/statuses';
 import { authorize } from '../shared/domain/access';
 import { requireStatusCheck } from '../shared/domain/status-checks';
-import { authenticateRequest } from '../shared/http/authentication';
 import { httpFunction } from '../shared/http/http-function';
+import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
 import { requireRelease } from '../shared/operations/releases';
 import { patchStatus, postStatus } from '../shared/operations/statuses';
@@ -39,4 +39,4 @@ export const handler = httpFunction<'statuses'>({
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentReleaseStatuses(await requireRelease(app, params.release ?? ''), app) };
   },
-}, authenticateRequest);
+}, authenticateCaller);

@@ -2,12 +2,12 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { parsePathParameters } from '../api/path-parameters';
 import type { Principal } from '../domain/access';
-import { errorBodyOf } from '../api/common';
+import { errorBodyOf, IdOrName, Uuid } from '../api/common';
 import type { App } from '../domain/model';
 import { DomainError, type ErrorKind } from '../domain/errors';
 import { logger, type RequestLogFacts } from '../observability/logger';
 import { runBeforeDeadline } from '../runtime/deadline';
-import { bodyOf } from './request';
+import { bearerTokenOf, bodyOf } from './request';
 import { matchRoute, type FunctionName, type RouteKey, type RouteKeyOf } from './routes';
 
 export type HttpRequest = {
@@ -64,7 +64,7 @@ const unroutedError = (method: string, path: string): DomainError => {
 };
 
 /** A dependency failed in a way the caller should simply retry (answered 503 with Retry-After). */
-export class ServiceUnavailable extends Error {
+class ServiceUnavailable extends Error {
   override name = 'ServiceUnavailable';
 }
 
@@ -171,32 +171,52 @@ export const httpFunction = <F extends FunctionName>(
       }
     });
 
-export type UncheckedRequest = Omit<HttpRequest, 'principal' | 'params' | 'pathApp'>;
+type UncheckedRequest = Omit<HttpRequest, 'principal' | 'params' | 'pathApp'>;
 
-/** Who is calling and the app the path names; refuses (401, or 503 when the key cannot be checked) otherwise. */
-export type Authenticate = (request: UncheckedRequest) => Promise<Pick<HttpRequest, 'principal' | 'pathApp'>>;
+/**
+ * Resolves the presented key to the caller (undefined: not a live key), reading the app the path names by
+ * name in the same call. The use case behind it is handed in by each function (shared/operations), so a
+ * function with public routes only never loads the key store.
+ */
+export type Authenticate = (
+  presented: string | undefined,
+  path: { app: string | undefined; appName: string | undefined },
+) => Promise<Pick<HttpRequest, 'principal' | 'pathApp'> | undefined>;
 
+/** An app named by id (or by a value that names nothing) is not read with the key: ids resolve through an index. */
+const appNameOnPath = (app: string | undefined): string | undefined =>
+  app !== undefined && IdOrName.safeParse(app).success && !Uuid.safeParse(app).success ? app : undefined;
+
+/**
+ * Authentication runs here, in the function that serves the route, not in an API Gateway authorizer: one
+ * Lambda invocation per request, a revoked key refused at once (no authorizer cache), a missing key answered
+ * with Slipway's own JSON 401, and the key read in the same DynamoDB call as the app the path names.
+ */
 const runAuthenticated = async (route: RouteHandler, base: UncheckedRequest, authenticate: Authenticate) => {
-  const caller = await authenticate(base);
+  const app = base.event.pathParameters?.app;
+  const caller = await authenticate(bearerTokenOf(base.headers, base.query), { app, appName: appNameOnPath(app) }).catch(
+    (error: unknown) => {
+      // The caller should retry, not be told its key is bad.
+      logger.warn('API key lookup failed', { requestId: base.event.requestContext.requestId, error: error as Error });
+      throw new ServiceUnavailable('The API key could not be checked.');
+    },
+  );
+  if (!caller) {
+    throw new DomainError('unauthorized', 'unauthorized', 'Send a valid API key as "Authorization: Bearer <key>".', {});
+  }
   base.annotate({ keyId: caller.principal.keyId });
   return route({ ...withPathParameters(base), ...caller });
 };
-
-/** The 401 for a request without a live key. */
-export const unauthenticated = (): DomainError =>
-  new DomainError('unauthorized', 'unauthorized', 'Send a valid API key as "Authorization: Bearer <key>".', {});
 
 /**
  * A function whose routes are all public, such as the OpenAPI document's: it authenticates nobody, so it
  * never loads the key store and its AWS SDK client.
  */
 export const publicHttpFunction = <F extends FunctionName>(routes: Record<RouteKeyOf<F>, { public: PublicRouteHandler }>) =>
-  httpFunction<F>(routes, async () => {
-    throw unauthenticated();
-  });
+  httpFunction<F>(routes, async () => undefined);
 
 /** Path parameters are checked once the caller is known, so an anonymous caller learns nothing from them. */
-export const withPathParameters = (base: UncheckedRequest): Omit<HttpRequest, 'principal' | 'pathApp'> => ({
+const withPathParameters = (base: UncheckedRequest): Omit<HttpRequest, 'principal' | 'pathApp'> => ({
   ...base,
   params: parsePathParameters(base.event.pathParameters ?? {}),
 });

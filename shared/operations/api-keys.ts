@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { ApiKeyResponse } from '../api/api-keys';
 import { authorize, type Principal, type Role } from '../domain/access';
 import { notFound } from '../domain/errors';
-import type { App } from '../domain/model';
+import type { AppRead } from './apps';
 import {
   findApiKeyByHash,
   findApiKeyAndApp,
@@ -34,9 +34,6 @@ export const createApiKey = async (options: { role: Role; apps?: string[] | null
   await insertApiKey(record);
   return { key, record };
 };
-
-/** An app read by name together with the caller's key; `app` is undefined when no app has that name. */
-export type AppRead = { name: string; app: App | undefined };
 
 /**
  * Resolves a presented key to its principal (undefined for anything that is not a live key). Given the

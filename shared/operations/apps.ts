@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { CreateAppRequest } from '../api/apps';
 import { Uuid } from '../api/common';
 import { mayAccessApp, type Principal } from '../domain/access';
-import type { AppRead } from './api-keys';
 import { notFound } from '../domain/errors';
 import type { App, Build, Release } from '../domain/model';
 import { findAppById, findAppByName, insertApp, listApps } from '../store/apps-store';
@@ -27,6 +26,9 @@ export const createApp = async (request: CreateAppRequest): Promise<App> => {
   await insertApp(app);
   return app;
 };
+
+/** An app read by name together with the caller's key; `app` is undefined when no app has that name. */
+export type AppRead = { name: string; app: App | undefined };
 
 /**
  * Apps are addressed by name or id everywhere (`/apps/{app}`, promotion bodies). An app the key does not
