@@ -5,7 +5,7 @@ import { createApiGateway, type HttpHandler } from '../local/api-gateway';
 import { httpHandlers } from '../local/handlers';
 import { localInvocations } from '../local/lambda-context';
 import type { LocalRollouts } from '../local/rollout-runtime';
-import { FUNCTION_NAMES, type FunctionName } from '../shared/http/routes';
+import { FUNCTION_NAMES, type FunctionName } from '../shared/api/routes';
 import { getStore } from '../shared/store/client';
 import { countDynamoCalls, type DynamoTally } from './dynamo-census';
 

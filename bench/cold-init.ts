@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { ROUTES, routeKeyOf } from '../shared/http/routes';
+import { ROUTES, routeKeyOf } from '../shared/api/routes';
 
 const run = promisify(execFile);
 

@@ -1,5 +1,5 @@
 import { startLocalSlipway } from '../local/slipway';
-import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
+import { config } from '../shared/config/config';
 import { startFloorServer } from './floor-server';
 
 /**
@@ -10,10 +10,10 @@ import { startFloorServer } from './floor-server';
  * benchmark would only load this one process in a way the deployed API never sees.
  */
 const slipway = await startLocalSlipway({ port: 0, rollouts: false });
-const dynamoEndpoint = process.env.DYNAMODB_ENDPOINT;
-if (!process.send || !dynamoEndpoint) throw new Error('bench/server.ts is started by bench/run.ts with an IPC channel');
-const floor = await startFloorServer({ endpoint: dynamoEndpoint, tableName: DEFAULT_TABLE_NAME });
-process.send({ url: slipway.url, floorUrl: floor.url, adminKey: slipway.bootstrapAdminKey, dynamoEndpoint });
+const { dynamodbEndpoint, tableName } = config();
+if (!process.send || !dynamodbEndpoint || !tableName) throw new Error('bench/server.ts is started by bench/run.ts with an IPC channel');
+const floor = await startFloorServer({ endpoint: dynamodbEndpoint, tableName });
+process.send({ url: slipway.url, floorUrl: floor.url, adminKey: slipway.bootstrapAdminKey, dynamoEndpoint: dynamodbEndpoint });
 process.once('disconnect', () => {
   floor.server.closeAllConnections();
   floor.server.close();

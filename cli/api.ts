@@ -10,7 +10,8 @@ import {
   type CreatePipelineRequest,
   type CreatePromotionRequest,
 } from '../shared/api/pipelines';
-import { MAX_PAGE_SIZE, ReleaseResponse, type CreateReleaseBody, type ListReleasesQuery } from '../shared/api/releases';
+import { MAX_PAGE_SIZE } from '../shared/domain/requests';
+import { ReleaseResponse, type CreateReleaseBody, type ListReleasesQuery } from '../shared/api/releases';
 import { ReleaseStatusesResponse, StatusResponse, type CreateStatusRequest } from '../shared/api/statuses';
 import type { HttpClient } from './http-client';
 

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { lambdaContext } from './lambda-context';
 import { errorBodyOf } from '../shared/api/common';
-import { matchRoute, routeKeyOf, type FunctionName, type RouteKey } from '../shared/http/routes';
+import { matchRoute, routeKeyOf, type FunctionName, type RouteKey } from '../shared/api/routes';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CHECK_STATES, RELEASE_STATUSES, RELEASE_TRIGGERS } from '../domain/model';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/requests';
 import { AppRef, Timestamp, Uuid, shortText } from './common';
 
 export const CreateReleaseRequest = z
@@ -16,9 +17,6 @@ export const CreateReleaseRequest = z
 export type CreateReleaseRequest = z.infer<typeof CreateReleaseRequest>;
 /** What a client sends (before the Akkeris `version` label is folded into the description). */
 export type CreateReleaseBody = z.input<typeof CreateReleaseRequest>;
-
-export const MAX_PAGE_SIZE = 1000;
-export const DEFAULT_PAGE_SIZE = 100;
 
 export const ListReleasesQuery = z.strictObject({
   limit: z.coerce

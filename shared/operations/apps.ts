@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { CreateAppRequest } from '../api/apps';
-import { Uuid } from '../api/common';
 import { mayAccessApp, type Principal } from '../domain/access';
 import { notFound } from '../domain/errors';
 import type { App, Build, Release } from '../domain/model';
+import { isId } from '../domain/ids';
+import type { NewApp } from '../domain/requests';
 import { findAppById, findAppByName, insertApp, listApps } from '../store/apps-store';
 import { findBuild } from '../store/builds-store';
 import { findReleaseByVersion } from '../store/releases-store';
 import { withCurrentAmong } from '../domain/current-release';
 
 
-export const createApp = async (request: CreateAppRequest): Promise<App> => {
+export const createApp = async (request: NewApp): Promise<App> => {
   const at = new Date().toISOString();
   const app: App = {
     id: randomUUID(),
@@ -54,7 +54,7 @@ const withExactCurrent = async (app: App): Promise<App> => {
  * A name outside the key's apps is not even looked up.
  */
 const findVisibleApp = async (reference: string, principal: Principal): Promise<App | undefined> => {
-  const byId = Uuid.safeParse(reference).success ? await findAppById(reference) : undefined;
+  const byId = isId(reference) ? await findAppById(reference) : undefined;
   const name = byId?.name ?? reference;
   if (!mayAccessApp(principal, name)) return undefined;
   const app = await findAppByName(name);

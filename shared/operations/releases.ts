@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CreateReleaseRequest, type ListReleasesQuery } from '../api/releases';
 import { DomainError, notFound, unavailable } from '../domain/errors';
 import type { Actor, App, Release } from '../domain/model';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery, type ReleaseRequest } from '../domain/requests';
 import { planBuildRelease, planRollback, releaseSourceOf, type ReleasePlan } from '../domain/release-request';
 import { parseReleaseReference } from '../domain/versioning';
-import { decodeCursor, encodeCursor } from '../domain/cursor';
 import { nextVersionRange, parseVersionRange } from '../domain/version-range';
 import {
   findReleaseById,
   findReleaseByVersion,
   listReleasePage,
-  updateReleaseAtRevision,
-  type ReleaseChanges,
 } from '../store/releases-store';
 import { requireSlugForRelease } from './builds';
 import { directReleaseRefusalFor } from './pipelines';
@@ -22,24 +18,18 @@ import { remainingMs } from '../runtime/deadline';
 import {
   claimNextVersion,
   deleteReleaseIntent,
-  findReleaseIntent,
-  forgetRevocations,
   placeInSlot,
   putReleaseIntent,
-  readPendingClaims,
   revokeClaim,
+  rollStaleClaimsForward,
   settleClaim,
   withdrawClaim,
-  type PendingClaims,
 } from '../store/release-claims-store';
-
-/** Bounds the optimistic-concurrency retries of writers racing on one release. */
-const MAX_RELEASE_UPDATES = 200;
 
 /** `POST /apps/{app}/releases`: deploy a build (`slug`) or roll back to an earlier release (`release`). */
 export const createRelease = async (
   app: App,
-  request: CreateReleaseRequest,
+  request: ReleaseRequest,
   actor: Actor,
   /** Fixed by an Idempotency-Key, so every attempt under the key makes this one release. */
   id?: string,
@@ -66,8 +56,6 @@ export const findRecordedRelease = async (app: App, id: string): Promise<Release
 
 /** Kept back from the invocation's time for writing the claimed release into its slot and answering. */
 const CLAIM_RESERVE_MS = 2_000;
-/** Longer than any function runs: a claim this old has lost its writer and is rolled forward by others. */
-const STALE_CLAIM_MS = 30_000;
 
 const tooBusy = (app: App) =>
   unavailable('release_contention', `Too many concurrent releases to ${app.name}; nothing was recorded, retry shortly.`, {
@@ -185,39 +173,6 @@ const retireClaim = async (release: Release): Promise<void> => {
   await rollStaleClaimsForward(release.app.id, pending);
 };
 
-/** Claims whose writer died between claim and slot: their intent holds the release, so it is placed for them. */
-const rollStaleClaimsForward = async (appId: string, claims: PendingClaims): Promise<PendingClaims> => {
-  const now = Date.now();
-  const isStale = (at: string) => now - Date.parse(at) >= STALE_CLAIM_MS;
-  const expiredRevocations = [...(claims.revokedAt ?? [])].filter(([, at]) => isStale(at)).map(([releaseId]) => releaseId);
-  if (expiredRevocations.length > 0) await forgetRevocations(appId, expiredRevocations);
-  const remaining = new Map(claims);
-  for (const [releaseId, claim] of claims) {
-    if (!isStale(claim.claimedAt)) continue;
-    const intent = await findReleaseIntent(appId, releaseId);
-    const holder = intent ? await placeInSlot({ ...intent, version: claim.version }) : await findReleaseByVersion(appId, claim.version);
-    if (holder?.id !== releaseId) {
-      // Cannot happen by construction (the intent outlives the claim's slot write); the claim is kept for a person to see.
-      logger.error('a stale release claim cannot be rolled forward', { appId, releaseId, version: claim.version });
-      continue;
-    }
-    await deleteReleaseIntent(appId, releaseId);
-    await settleClaim(appId, releaseId);
-    remaining.delete(releaseId);
-  }
-  return remaining;
-};
-
-/**
- * The lowest version claimed but not yet in its slot (rolling stale claims forward first), or null.
- * The rollout queue must not pass it: a release may reach its slot before a lower one does.
- */
-export const lowestPendingVersion = async (appId: string): Promise<number | null> => {
-  const pending = await rollStaleClaimsForward(appId, await readPendingClaims(appId));
-  const versions = [...pending.values()].map((claim) => claim.version);
-  return versions.length > 0 ? Math.min(...versions) : null;
-};
-
 export const requireReleaseById = async (app: App, releaseId: string): Promise<Release> => {
   const release = await findReleaseById(app.id, releaseId);
   if (!release) throw notFound('release', releaseId);
@@ -235,8 +190,8 @@ export const requireRelease = async (app: App, reference: string): Promise<Relea
 
 export type ReleaseList = {
   releases: Release[];
-  /** For `limit`/`cursor` clients: where the next (newer) page starts. */
-  nextCursor: string | null;
+  /** For `limit`/`cursor` clients: the version the next (newer) page starts after. */
+  nextAfterVersion: number | null;
   /** For `Range` clients and the default answer: the `Next-Range` of the rest. */
   nextRange: string | null;
   /** Whether the client asked with `Range` (such a partial answer is a 206). */
@@ -249,19 +204,19 @@ export type ReleaseList = {
  * app's latest releases are in the answer of clients that never page (the Akkeris CLI takes the last entry
  * as the latest release).
  */
-export const listReleases = async (app: App, query: ListReleasesQuery, rangeHeader: string | undefined): Promise<ReleaseList> => {
+export const listReleases = async (app: App, query: ReleaseListQuery, rangeHeader: string | undefined): Promise<ReleaseList> => {
   const filters = { status: query.status, since: query.since };
-  if (rangeHeader !== undefined && (query.limit !== undefined || query.cursor !== undefined)) {
+  if (rangeHeader !== undefined && (query.limit !== undefined || query.afterVersion !== undefined)) {
     throw new DomainError('bad_request', 'invalid_range', 'Send either a Range header or limit/cursor, not both.', { range: rangeHeader });
   }
-  if (rangeHeader === undefined && (query.limit !== undefined || query.cursor !== undefined)) {
+  if (rangeHeader === undefined && (query.limit !== undefined || query.afterVersion !== undefined)) {
     const page = await listReleasePage(app.id, {
-      afterVersion: query.cursor === undefined ? 0 : decodeCursor(query.cursor),
+      afterVersion: query.afterVersion ?? 0,
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
       ...filters,
     });
-    const nextCursor = page.hasMore && page.lastVersion !== null ? encodeCursor(page.lastVersion) : null;
-    return { releases: page.releases, nextCursor, nextRange: null, ranged: false };
+    const nextAfterVersion = page.hasMore ? page.lastVersion : null;
+    return { releases: page.releases, nextAfterVersion, nextRange: null, ranged: false };
   }
   const range =
     rangeHeader === undefined
@@ -276,31 +231,9 @@ export const listReleases = async (app: App, query: ListReleasesQuery, rangeHead
   });
   return {
     releases: rangeHeader === undefined ? [...page.releases].reverse() : page.releases,
-    nextCursor: null,
+    nextAfterVersion: null,
     nextRange: page.hasMore && page.lastVersion !== null ? nextVersionRange(range, page.lastVersion) : null,
     ranged: rangeHeader !== undefined,
   };
 };
 
-/**
- * Read-modify-write of one release under optimistic concurrency: `decide` sees the latest release and
- * returns the changes to make (or null for none); a concurrent change makes it decide again.
- */
-export const mutateRelease = async (
-  appId: string,
-  version: number,
-  decide: (release: Release) => ReleaseChanges | null,
-): Promise<Release> => {
-  for (let attempt = 1; attempt <= MAX_RELEASE_UPDATES; attempt++) {
-    const release = await findReleaseByVersion(appId, version);
-    if (!release) throw notFound('release', `v${version}`);
-    const changes = decide(release);
-    if (changes === null) return release;
-    const updated = await updateReleaseAtRevision(release, release.revision, changes, new Date().toISOString());
-    if (updated) return updated;
-    await sleep(Math.random() * Math.min(50, attempt * 2));
-  }
-  throw new DomainError('conflict', 'release_contention', `Release v${version} is changing too fast; retry shortly.`, {
-    version,
-  });
-};

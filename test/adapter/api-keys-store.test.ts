@@ -2,7 +2,8 @@ import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } fro
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createStore, useStore } from '../../shared/store/client';
-import { findApiKeyAndApp, findApiKeyById, insertApiKey, type ApiKeyRecord } from '../../shared/store/api-keys-store';
+import type { ApiKeyRecord } from '../../shared/domain/access';
+import { findApiKeyAndApp, findApiKeyById, insertApiKey } from '../../shared/store/api-keys-store';
 import { API_KEY_PARTITIONS } from '../../shared/store/table-design';
 
 /** The store keeps key items where IAM expects them (infra/slipway-table.ts denies them to all but the key routes). */

@@ -1,19 +1,20 @@
 import { createStore, getStore, useStore } from '../../shared/store/client';
 import { startDynamoFaultProxy, type FaultProxy } from './dynamo-fault-proxy';
 import { startTestSlipway, type TestSlipway } from './local-slipway';
+import { config, configure } from '../../shared/config/config';
 
 export type FaultySlipway = TestSlipway & { faults: FaultProxy };
 
 /**
- * A test Slipway whose every DynamoDB call, from handlers and authorizer alike, crosses the fault proxy.
+ * A test Slipway whose every DynamoDB call, key lookups included, crosses the fault proxy.
  * The client keeps the production retry settings, so what the tests see is what a deployed Lambda does.
  */
 export const startFaultySlipway = async (options: Parameters<typeof startTestSlipway>[0] = {}): Promise<FaultySlipway> => {
   const slipway = await startTestSlipway(options);
-  const direct = process.env.DYNAMODB_ENDPOINT;
+  const direct = config().dynamodbEndpoint;
   if (!direct) throw new Error('the local Slipway must publish its DynamoDB endpoint');
   const faults = await startDynamoFaultProxy(direct);
-  process.env.DYNAMODB_ENDPOINT = faults.endpoint;
+  configure({ dynamodbEndpoint: faults.endpoint });
   useStore(createStore({ tableName: getStore().tableName, endpoint: faults.endpoint }));
   return {
     ...slipway,

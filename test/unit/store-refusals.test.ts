@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/apps';
+import { lambdaContext } from '../../local/lambda-context';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 afterEach(() => dynamo.reset());
@@ -28,7 +29,7 @@ describe('a value DynamoDB refuses', () => {
         http: { method: 'GET', path: '/apps' },
       },
     } as unknown as APIGatewayProxyEventV2;
-    const response = await handler(event, { awsRequestId: 'r1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context);
+    const response = await handler(event, lambdaContext('apps', 'r1'));
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body ?? '').error.code).toBe('unsupported_value');
   });
