@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { toPrincipalContext } from '../shared/http/principal-context';
 import { ROUTES, routeKeyOf } from '../shared/api/routes';
 
 const run = promisify(execFile);
@@ -63,22 +62,9 @@ export const measureColdInit = async (bundle: string, event: unknown, env: Recor
 
 export type BenchIdentity = { adminKey: string; appId: string; params: Record<string, string> };
 
-/** The authorizer's first event: an HTTP API REQUEST authorizer event carrying a real key. */
-export const authorizerEvent = (identity: BenchIdentity) => ({
-  version: '2.0',
-  type: 'REQUEST',
-  routeArn: 'arn:aws:execute-api:local:000000000000:bench/$default/GET/apps',
-  identitySource: [`Bearer ${identity.adminKey}`],
-  routeKey: 'GET /apps',
-  rawPath: '/apps',
-  rawQueryString: '',
-  headers: { authorization: `Bearer ${identity.adminKey}` },
-  requestContext: { http: { method: 'GET', path: '/apps' }, requestId: 'cold-init', routeKey: 'GET /apps' },
-});
-
 /**
  * An HTTP function's first event: its first GET route (reads are what a cold function most often meets)
- * with real path parameters, as API Gateway would pass it after the authorizer let an admin through.
+ * with real path parameters and a real admin key, as API Gateway passes it (the function authenticates).
  */
 export const httpEvent = (fn: string, identity: BenchIdentity) => {
   const routes = ROUTES.filter((route) => route.fn === fn);
@@ -89,13 +75,12 @@ export const httpEvent = (fn: string, identity: BenchIdentity) => {
     pathParameters[name] = identity.params[name] ?? 'unknown';
     return encodeURIComponent(pathParameters[name]);
   });
-  const principal = toPrincipalContext({ keyId: 'bench', role: 'admin', apps: null, email: 'bench@slipway.local' });
   return {
     version: '2.0',
     routeKey: routeKeyOf(route),
     rawPath,
     rawQueryString: '',
-    headers: { host: 'bench.local' },
+    headers: { host: 'bench.local', authorization: `Bearer ${identity.adminKey}` },
     pathParameters,
     isBase64Encoded: false,
     requestContext: {
@@ -109,7 +94,6 @@ export const httpEvent = (fn: string, identity: BenchIdentity) => {
       stage: '$default',
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
-      authorizer: { lambda: principal },
     },
   };
 };

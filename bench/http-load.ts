@@ -23,9 +23,13 @@ const figuresOf = (name: string, result: AutocannonResult): LoadFigures => ({
 });
 
 /** Loads one endpoint for a fixed time after a short unmeasured warm-up (JIT, connection pools). */
-export const load = async (name: string, options: AutocannonOptions): Promise<LoadFigures> => {
-  await autocannon({ ...options, connections: CONNECTIONS, duration: WARM_UP_SECONDS });
-  const figures = figuresOf(name, await autocannon({ ...options, connections: CONNECTIONS, duration: SECONDS }));
+export const load = async (
+  name: string,
+  options: AutocannonOptions,
+  timing: { seconds: number; warmUpSeconds: number } = { seconds: SECONDS, warmUpSeconds: WARM_UP_SECONDS },
+): Promise<LoadFigures> => {
+  await autocannon({ ...options, connections: CONNECTIONS, duration: timing.warmUpSeconds });
+  const figures = figuresOf(name, await autocannon({ ...options, connections: CONNECTIONS, duration: timing.seconds }));
   console.log(
     `  ${name}: ${figures.requestsPerSecond.toFixed(0)} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ${figures.failures} failed`,
   );

@@ -5,12 +5,14 @@ import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
 import { bundleFunction, functionEntries, PROJECT_ROOT, type BundleFigures } from './bundles';
 import { measureDashboard } from './dashboard';
 import { startChild } from './child';
-import { authorizerEvent, httpEvent, measureColdInit, rolloutEvent, type ColdInit } from './cold-init';
+import { httpEvent, measureColdInit, rolloutEvent, type ColdInit } from './cold-init';
 import { measureBurst } from './burst';
 import { measureDeepHistory } from './deep-history';
 import { apiClient, load, type LoadFigures } from './http-load';
 import { renderResults } from './report';
 import { measureRescue } from './rescue';
+import { measureCalls, type CallCensus } from './calls';
+import { costPer1000Releases } from './cost-model';
 import { measureTransitions } from './transitions';
 
 /**
@@ -21,7 +23,11 @@ const DEEP_HISTORY = 100_000;
 const SHALLOW_HISTORY = 10;
 const LIST_APP_RELEASES = 20;
 const SPREAD_APPS = 10;
-const TRANSITION_RELEASES = 5;
+const SEQUENTIAL_RELEASES = 20;
+const BURST_RELEASES = 5;
+/** Paired runs against the floor: Slipway then floor, this many times, each this long after a warm-up. */
+const FLOOR_PAIRS = 4;
+const FLOOR_TIMING = { seconds: 4, warmUpSeconds: 1 };
 const RESCUE_ROUNDS = 5;
 const RESCUE_QUEUED = 2;
 
@@ -44,12 +50,12 @@ console.log(`  JavaScript: ${(dashboard.jsBytes / 1024).toFixed(1)} KB, ${(dashb
 
 section('HTTP load (autocannon)');
 const bare = await startChild<{ url: string }>('./bare-server.ts');
-const server = await startChild<{ url: string; adminKey: string; dynamoEndpoint: string }>('./server.ts');
-const { url, adminKey, dynamoEndpoint } = server.ready;
+const server = await startChild<{ url: string; floorUrl: string; adminKey: string; dynamoEndpoint: string }>('./server.ts');
+const { url, floorUrl, adminKey, dynamoEndpoint } = server.ready;
 const api = apiClient(url, adminKey);
 const auth = { authorization: `Bearer ${adminKey}` };
 
-await api('POST', '/apps', { name: 'bench', cluster: 'bench', service: 'bench-svc' });
+const benchApp = await api<{ id: string }>('POST', '/apps', { name: 'bench', cluster: 'bench', service: 'bench-svc' });
 const build = await api<{ id: string }>('POST', '/apps/bench/builds', { image: 'registry.local/bench:v1' });
 const release = await api<{ id: string }>('POST', '/apps/bench/releases', { slug: build.id });
 await api('POST', '/apps', { name: 'bench-list', cluster: 'bench', service: 'bench-list-svc' });
@@ -94,6 +100,15 @@ http.push(
 );
 await bare.stop();
 
+section(`get release against the floor (${FLOOR_PAIRS} pairs, Slipway then floor, ${FLOOR_TIMING.seconds} s each)`);
+const floorPairs: { slipway: LoadFigures; floor: LoadFigures }[] = [];
+for (let pair = 0; pair < FLOOR_PAIRS; pair++) {
+  floorPairs.push({
+    slipway: await load('get release (Slipway)', { url: `${url}/apps/bench/releases/${release.id}`, headers: auth }, FLOOR_TIMING),
+    floor: await load('get release (floor)', { url: `${floorUrl}/apps/${benchApp.id}/releases/${release.id}`, headers: auth }, FLOOR_TIMING),
+  });
+}
+
 section('creates in flight on one app (all sent at once)');
 await api('POST', '/apps', { name: 'bench-burst', cluster: 'bench', service: 'bench-burst-svc' });
 const burstBuild = await api<{ id: string }>('POST', '/apps/bench-burst/builds', { image: 'registry.local/bench-burst:v1' });
@@ -116,15 +131,19 @@ for (const page of history.pages) {
 }
 await server.stop();
 
-section(`state transitions per release (local Step Functions, deployed timings, ${TRANSITION_RELEASES} + ${TRANSITION_RELEASES} releases)`);
+section(`state transitions per release (local Step Functions, deployed timings, ${SEQUENTIAL_RELEASES} + ${BURST_RELEASES} releases)`);
 const coldInits: (ColdInit & { name: string })[] = [];
-const transitions = await measureTransitions(TRANSITION_RELEASES, async (environment) => {
+let census: CallCensus | undefined;
+const { transitions, overhead } = await measureTransitions({ sequential: SEQUENTIAL_RELEASES, burst: BURST_RELEASES }, async (environment) => {
+  section('Lambda invocations and DynamoDB calls per route (one request at a time)');
+  census = await measureCalls(environment);
+  for (const row of census.routes) {
+    console.log(`  ${row.route}: ${row.status}, ${row.invocations} invocation(s), ${row.reads} read(s) ${row.readUnits} RCU, ${row.writes} write(s) ${row.writeUnits} WCU`);
+  }
+
   section('cold init (fresh node process: import + first event, median of 5)');
   for (const bundle of bundles) {
-    const event =
-      bundle.name === 'authorizer'
-        ? authorizerEvent(environment)
-        : (httpEvent(bundle.name, environment) ?? rolloutEvent(bundle.name, environment));
+    const event = httpEvent(bundle.name, environment) ?? rolloutEvent(bundle.name, environment);
     if (!event) {
       console.log(`  ${bundle.name}: no first event known for this function; skipped`);
       continue;
@@ -137,6 +156,12 @@ const transitions = await measureTransitions(TRANSITION_RELEASES, async (environ
   }
 });
 for (const row of transitions) console.log(`  ${row.label}: min ${row.min}, median ${row.median}, max ${row.max}`);
+console.log(`  rollout overhead: p50 ${overhead.p50Ms} ms, p99 ${overhead.p99Ms} ms (ECS simulator deployment p50 ${overhead.deploymentP50Ms} ms)`);
+if (!census) throw new Error('the call census did not run');
+const costs = costPer1000Releases(census, {
+  transitionsPerRelease: transitions[0]?.median ?? Number.NaN,
+  coldInvocationMs: Math.max(...coldInits.map((init) => init.totalMs)),
+});
 
 section(`time to rescue (a rollback overtaking a slow bad rollout with ${RESCUE_QUEUED} releases queued, ${RESCUE_ROUNDS} rounds)`);
 const rescue = await measureRescue(RESCUE_ROUNDS, RESCUE_QUEUED);
@@ -162,6 +187,10 @@ const markdown = renderResults({
   history,
   transitions,
   rescue,
+  floorPairs,
+  census,
+  overhead,
+  costs,
   durationSeconds: (Date.now() - started) / 1000,
 });
 await writeFile(join(PROJECT_ROOT, 'bench', 'results.md'), markdown);

@@ -2,8 +2,9 @@ import { CreateAppRequest, UpdateAppRequest } from '../shared/api/apps';
 import { presentApp, presentAppDetail, presentAppFeatures } from '../shared/api/presenters';
 import { authorize, mayAccessApp } from '../shared/domain/access';
 import { httpFunction } from '../shared/http/http-function';
+import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
-import { createApp, findLiveState, getApps, requireApp, updateApp } from '../shared/operations/apps';
+import { createApp, findLiveState, getApps, updateApp } from '../shared/operations/apps';
 
 export const handler = httpFunction<'apps'>({
   'POST /apps': async ({ body, principal }) => {
@@ -16,20 +17,20 @@ export const handler = httpFunction<'apps'>({
     const apps = await getApps();
     return { status: 200, body: apps.filter((app) => mayAccessApp(principal, app.name)).map(presentApp) };
   },
-  'GET /apps/{app}': async ({ params, principal }) => {
-    const app = await requireApp(params.app ?? '', principal);
+  'GET /apps/{app}': async ({ principal, pathApp }) => {
+    const app = await pathApp();
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentAppDetail(app, await findLiveState(app)) };
   },
-  'PATCH /apps/{app}': async ({ params, body, principal }) => {
-    const app = await requireApp(params.app ?? '', principal);
+  'PATCH /apps/{app}': async ({ body, principal, pathApp }) => {
+    const app = await pathApp();
     authorize(principal, 'releases:rollback', app.name);
     const updated = await updateApp(app, parseInput(UpdateAppRequest, body, 'body'));
     return { status: 200, body: presentAppDetail(updated, await findLiveState(updated)) };
   },
-  'GET /apps/{app}/features': async ({ params, principal }) => {
-    const app = await requireApp(params.app ?? '', principal);
+  'GET /apps/{app}/features': async ({ principal, pathApp }) => {
+    const app = await pathApp();
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentAppFeatures(app) };
   },
-});
+}, authenticateCaller);

@@ -1,5 +1,6 @@
 import { CreateApiKeyRequest, type WhoamiResponse } from '../shared/api/api-keys';
 import { httpFunction } from '../shared/http/http-function';
+import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
 import { presentApiKey } from '../shared/api/presenters';
 import { createApiKey, listApiKeys, requireKeyManager, revokeApiKey } from '../shared/operations/api-keys';
@@ -29,4 +30,4 @@ export const handler = httpFunction<'keys'>({
     status: 200,
     body: { key_id: principal.keyId, role: principal.role, apps: principal.apps && [...principal.apps], email: principal.email } satisfies WhoamiResponse,
   }),
-});
+}, authenticateCaller);

@@ -1,9 +1,9 @@
 import { buildOpenApiDocument } from '../shared/api/openapi';
-import { httpFunction } from '../shared/http/http-function';
+import { publicHttpFunction } from '../shared/http/http-function';
 
 let document: ReturnType<typeof buildOpenApiDocument> | undefined;
 
-export const handler = httpFunction<'openapi'>({
+export const handler = publicHttpFunction<'openapi'>({
   'GET /openapi.json': {
     // Generated once per container: the schemas cannot change while it runs.
     public: async () => {

@@ -4,6 +4,7 @@ import { authorize, mayAccessApp, onlyAccessibleApps } from '../shared/domain/ac
 import { notFound } from '../shared/domain/errors';
 import { stageSuccessors } from '../shared/domain/pipeline';
 import { httpFunction } from '../shared/http/http-function';
+import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
 import { createOnce } from '../shared/http/create-once';
 import { requireApp } from '../shared/operations/apps';
@@ -52,8 +53,8 @@ export const handler = httpFunction<'pipelines'>({
     await uncoupleApp(coupling);
     return { status: 200, body: presentCoupling(coupling) };
   },
-  'GET /apps/{app}/pipeline-couplings': async ({ params, principal }) => {
-    const app = await requireApp(params.app ?? '', principal);
+  'GET /apps/{app}/pipeline-couplings': async ({ principal, pathApp }) => {
+    const app = await pathApp();
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentCoupling(await requireAppCoupling(app)) };
   },
@@ -90,4 +91,4 @@ export const handler = httpFunction<'pipelines'>({
     authorize(principal, 'read');
     return { status: 200, body: stageSuccessors() };
   },
-});
+}, authenticateCaller);

@@ -5,14 +5,14 @@ import { actorOf, authorize } from '../shared/domain/access';
 import { withCurrentAmong } from '../shared/domain/current-release';
 import { createOnce } from '../shared/http/create-once';
 import { httpFunction } from '../shared/http/http-function';
+import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
-import { requireApp } from '../shared/operations/apps';
 import { createRelease, findRecordedRelease, listReleases, requireRelease } from '../shared/operations/releases';
 
 export const handler = httpFunction<'releases'>({
   'POST /apps/{app}/releases': async (http) => {
-    const { params, body, principal, annotate } = http;
-    const app = await requireApp(params.app ?? '', principal);
+    const { body, principal, annotate, pathApp } = http;
+    const app = await pathApp();
     const request = parseInput(CreateReleaseRequest, body, 'body');
     authorize(principal, request.release === undefined ? 'releases:deploy' : 'releases:rollback', app.name);
     const { status, value: release } = await createOnce(http, {
@@ -29,8 +29,8 @@ export const handler = httpFunction<'releases'>({
       headers: { location: `/apps/${app.name}/releases/${release.id}` },
     };
   },
-  'GET /apps/{app}/releases': async ({ params, query, headers, principal }) => {
-    const app = await requireApp(params.app ?? '', principal);
+  'GET /apps/{app}/releases': async ({ query, headers, principal, pathApp }) => {
+    const app = await pathApp();
     authorize(principal, 'read', app.name);
     const { cursor, ...filters } = parseInput(ListReleasesQuery, query, 'query');
     const afterVersion = cursor === undefined ? undefined : decodeCursor(cursor);
@@ -45,11 +45,11 @@ export const handler = httpFunction<'releases'>({
       },
     };
   },
-  'GET /apps/{app}/releases/{release}': async ({ params, principal, annotate }) => {
-    const app = await requireApp(params.app ?? '', principal);
+  'GET /apps/{app}/releases/{release}': async ({ params, principal, annotate, pathApp }) => {
+    const app = await pathApp();
     authorize(principal, 'read', app.name);
     const release = await requireRelease(app, params.release ?? '');
     annotate({ releaseId: release.id, releaseVersion: release.version });
     return { status: 200, body: presentRelease(release, app) };
   },
-});
+}, authenticateCaller);

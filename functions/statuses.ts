@@ -3,15 +3,15 @@ import { CreateStatusRequest, UpdateStatusRequest } from '../shared/api/statuses
 import { authorize } from '../shared/domain/access';
 import { requireStatusCheck } from '../shared/domain/status-checks';
 import { httpFunction } from '../shared/http/http-function';
+import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
-import { requireApp } from '../shared/operations/apps';
 import { autoRollBackOnCheck } from '../shared/operations/auto-rollback';
 import { requireRelease } from '../shared/operations/releases';
 import { patchStatus, postStatus } from '../shared/operations/statuses';
 
 export const handler = httpFunction<'statuses'>({
-  'POST /apps/{app}/releases/{release}/statuses': async ({ params, body, principal }) => {
-    const app = await requireApp(params.app ?? '', principal);
+  'POST /apps/{app}/releases/{release}/statuses': async ({ params, body, principal, pathApp }) => {
+    const app = await pathApp();
     authorize(principal, 'statuses:write', app.name);
     const request = parseInput(CreateStatusRequest, body, 'body');
     const { release, status } = await postStatus(await requireRelease(app, params.release ?? ''), request);
@@ -22,14 +22,14 @@ export const handler = httpFunction<'statuses'>({
       headers: { location: `/apps/${app.name}/releases/${release.id}/statuses/${encodeURIComponent(status.context)}` },
     };
   },
-  'GET /apps/{app}/releases/{release}/statuses/{context}': async ({ params, principal }) => {
-    const app = await requireApp(params.app ?? '', principal);
+  'GET /apps/{app}/releases/{release}/statuses/{context}': async ({ params, principal, pathApp }) => {
+    const app = await pathApp();
     authorize(principal, 'read', app.name);
     const release = await requireRelease(app, params.release ?? '');
     return { status: 200, body: presentStatus(requireStatusCheck(release, params.context ?? '')) };
   },
-  'PATCH /apps/{app}/releases/{release}/statuses/{context}': async ({ params, body, principal }) => {
-    const app = await requireApp(params.app ?? '', principal);
+  'PATCH /apps/{app}/releases/{release}/statuses/{context}': async ({ params, body, principal, pathApp }) => {
+    const app = await pathApp();
     authorize(principal, 'statuses:write', app.name);
     const context = params.context ?? '';
     const request = parseInput(UpdateStatusRequest, body, 'body');
@@ -37,9 +37,9 @@ export const handler = httpFunction<'statuses'>({
     await autoRollBackOnCheck(app, release, status);
     return { status: 200, body: presentStatus(status) };
   },
-  'GET /apps/{app}/releases/{release}/statuses': async ({ params, principal }) => {
-    const app = await requireApp(params.app ?? '', principal);
+  'GET /apps/{app}/releases/{release}/statuses': async ({ params, principal, pathApp }) => {
+    const app = await pathApp();
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentReleaseStatuses(await requireRelease(app, params.release ?? ''), app) };
   },
-});
+}, authenticateCaller);

@@ -1,7 +1,6 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -12,11 +11,12 @@ import { join } from 'node:path';
 import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName } from '../shared/api/routes';
 import { writeDashboard } from '../web/build';
 import { slipwayFunction } from './slipway-function';
-import { grantApiKeyItems, grantKeyLookup, grantTableData } from './slipway-table';
+import { grantApiKeyItems, grantTableData } from './slipway-table';
 
 /**
  * What each HTTP function may touch beyond serving its routes. API-key items belong to the key routes
- * alone; every other function that uses the table is denied them. Functions that record releases (deploys,
+ * alone; every other function that uses the table may only look a key up by its hash (each function
+ * authenticates its own requests) and is denied everything else of them. Functions that record releases (deploys,
  * rollbacks, promotions, auto-releases on a succeeded build) start rollouts; the OpenAPI document is built
  * from the schemas alone. A new function name fails to compile until it is given its access here.
  */
@@ -40,7 +40,7 @@ export const FUNCTION_FILES: Partial<Record<FunctionName, (outputDir: string) =>
 const TABLE_GRANTS: Record<TableAccess, (fn: NodejsFunction, table: ITableV2) => void> = {
   none: () => {},
   'api-keys': grantApiKeyItems,
-  'all-but-api-keys': (fn, table) => grantTableData(fn, table, 'read-write'),
+  'all-but-api-keys': (fn, table) => grantTableData(fn, table, 'read-write', { keyLookup: true }),
 };
 
 /**
@@ -65,21 +65,20 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
     latencyMs: '$context.responseLatency',
     integrationLatencyMs: '$context.integrationLatency',
     integrationError: '$context.integrationErrorMessage',
-    authorizerError: '$context.authorizer.error',
-    keyId: '$context.authorizer.keyId',
   }),
 );
 
 const pascalCase = (name: string) => name.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
 
 /**
- * The HTTP API: one route per entry of the shared route table, each served by its function, all but the
- * public ones behind the Lambda authorizer.
+ * The HTTP API: one route per entry of the shared route table, each served by its function. No API
+ * Gateway authorizer: each function authenticates its own requests (shared/http/http-function.ts), so a
+ * request costs one Lambda invocation, a revoked key is refused at once and a missing key gets Slipway's
+ * JSON 401.
  */
 export class SlipwayHttpApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
-  readonly authorizerFunction: NodejsFunction;
   readonly functions: ReadonlyMap<FunctionName, NodejsFunction>;
 
   constructor(scope: Construct, id: string, props: { table: ITableV2; rolloutStateMachine: IStateMachine }) {
@@ -88,23 +87,6 @@ export class SlipwayHttpApi extends Construct {
       SLIPWAY_TABLE: props.table.tableName,
       ROLLOUT_STATE_MACHINE_ARN: props.rolloutStateMachine.stateMachineArn,
     };
-
-    this.authorizerFunction = slipwayFunction(this, 'AuthorizerFunction', {
-      entry: 'functions/authorizer.ts',
-      description: 'Slipway API key authorizer',
-      timeout: Duration.seconds(5),
-      environment: { SLIPWAY_TABLE: props.table.tableName },
-    });
-    grantKeyLookup(this.authorizerFunction, props.table);
-    const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', this.authorizerFunction, {
-      responseTypes: [HttpLambdaResponseType.SIMPLE],
-      // Keys come from the Authorization header or the access_token query parameter, and a request with
-      // neither must still reach the handler for Slipway's own 401 JSON: API Gateway would refuse a
-      // request missing a declared identity source with a bare 401. Without identity sources caching is
-      // impossible, and it would also keep a revoked key alive for the TTL.
-      identitySource: [],
-      resultsCacheTtl: Duration.seconds(0),
-    });
 
     this.functions = new Map(
       FUNCTION_NAMES.map((name) => {
@@ -144,22 +126,20 @@ export class SlipwayHttpApi extends Construct {
     });
 
     for (const route of ROUTES) {
-      const isPublic = PUBLIC_ROUTE_KEYS.has(routeKeyOf(route));
       const added = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: integrations.get(route.fn)!,
-        ...(isPublic ? {} : { authorizer }),
       });
-      if (isPublic) {
-        for (const publicRoute of added) {
-          Validations.of(publicRoute).acknowledge({
-            id: 'AwsSolutions-APIG4',
-            reason:
-              `${routeKeyOf(route)} is in PUBLIC_ROUTE_KEYS (shared/api/routes.ts): it serves no tenant data, ` +
-              'only what any client needs before it has a key, such as the OpenAPI document.',
-          });
-        }
+      for (const addedRoute of added) {
+        Validations.of(addedRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: PUBLIC_ROUTE_KEYS.has(routeKeyOf(route))
+            ? `${routeKeyOf(route)} is in PUBLIC_ROUTE_KEYS (shared/api/routes.ts): it serves no tenant data, ` +
+              'only what any client needs before it has a key, such as the OpenAPI document.'
+            : 'The function behind the route authenticates every request itself (an API key looked up by its hash ' +
+              'on each request, shared/http/http-function.ts) before it reads or changes anything.',
+        });
       }
     }
   }

@@ -64,16 +64,27 @@ const addStatements = (grantee: IGrantable, statements: PolicyStatement[]) => {
   for (const statement of statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
 };
 
+/** How a key is looked up by its hash, alone or in one BatchGetItem with the app a request names. */
+const KEY_LOOKUP_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'];
+
 /**
  * Item-level access to the table and queries on its named indexes, but never to API-key items: an
- * explicit Deny on their partitions that no Allow can undo. Narrower than TableV2's own grants, which
- * add `table/index/*` and table-management actions no Slipway code calls (nor Scan).
+ * explicit Deny on their partitions that no Allow can undo. With `keyLookup` (functions that authenticate
+ * their requests) the Deny leaves out getting a key item by its hash, which needs the key itself. Narrower
+ * than TableV2's own grants, which add `table/index/*` and table-management actions no Slipway code calls
+ * (nor Scan).
  */
-export const grantTableData = (grantee: IGrantable, table: ITableV2, access: 'read' | 'read-write'): void => {
+export const grantTableData = (
+  grantee: IGrantable,
+  table: ITableV2,
+  access: 'read' | 'read-write',
+  options: { keyLookup: boolean } = { keyLookup: false },
+): void => {
   const actions = access === 'read' ? READ_ACTIONS : [...READ_ACTIONS, ...WRITE_ACTIONS];
   Grant.addToPrincipal({ grantee, actions, resourceArns: [table.tableArn] });
   Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: INDEX_NAMES.map((name) => indexArn(table, name)) });
-  addStatements(grantee, [keyItemsStatement(Effect.DENY, 'any', table, actions), keyListStatement(Effect.DENY, 'any', table)]);
+  const deniedOnKeys = options.keyLookup ? actions.filter((action) => !KEY_LOOKUP_ACTIONS.includes(action)) : actions;
+  addStatements(grantee, [keyItemsStatement(Effect.DENY, 'any', table, deniedOnKeys), keyListStatement(Effect.DENY, 'any', table)]);
 };
 
 /** The key routes' function: API-key items and their list, and nothing else of the table. */
@@ -82,7 +93,3 @@ export const grantApiKeyItems = (grantee: IGrantable, table: ITableV2): void =>
     keyItemsStatement(Effect.ALLOW, 'only', table, [...READ_ACTIONS, ...WRITE_ACTIONS]),
     keyListStatement(Effect.ALLOW, 'only', table),
   ]);
-
-/** Whatever authenticates requests only ever gets one key item by its hash. */
-export const grantKeyLookup = (grantee: IGrantable, table: ITableV2): void =>
-  addStatements(grantee, [keyItemsStatement(Effect.ALLOW, 'only', table, ['dynamodb:GetItem'])]);

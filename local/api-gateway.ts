@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  APIGatewayRequestAuthorizerEventV2,
-  APIGatewaySimpleAuthorizerWithContextResult,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { lambdaContext } from './lambda-context';
 import { errorBodyOf } from '../shared/api/common';
-import { PUBLIC_ROUTE_KEYS, matchRoute, routeKeyOf, type FunctionName, type RouteKey } from '../shared/api/routes';
+import { matchRoute, routeKeyOf, type FunctionName, type RouteKey } from '../shared/api/routes';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-export type Authorizer = (
-  event: APIGatewayRequestAuthorizerEventV2,
-) => Promise<APIGatewaySimpleAuthorizerWithContextResult<Record<string, unknown>>>;
 
 /**
  * A local stand-in for API Gateway's HTTP API: matches the request against the same route table the
- * CDK stack deploys, runs the same Lambda authorizer, then calls the same handler with a payload-v2 event.
+ * CDK stack deploys and calls the same handler with a payload-v2 event (the handler authenticates).
  * A request no route takes goes, as in AWS, to the $default route (the openapi function), which refuses it.
  */
 type Target = { key: RouteKey | '$default'; fn: FunctionName; names: string[]; values: string[] };
@@ -90,10 +81,7 @@ const sendJson = (response: ServerResponse, status: number, body: unknown, heade
   response.end(JSON.stringify(body));
 };
 
-export const createApiGateway = (options: {
-  handlers: Record<FunctionName, HttpHandler>;
-  authorizer: Authorizer;
-}): Server => {
+export const createApiGateway = (options: { handlers: Record<FunctionName, HttpHandler> }): Server => {
   const server = createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, async (request, response) => {
     try {
       if (requestLineAndHeaderBytes(request) > MAX_REQUEST_LINE_AND_HEADER_BYTES) {
@@ -141,8 +129,8 @@ export const createApiGateway = (options: {
         time: now.toUTCString(),
         timeEpoch: now.getTime(),
       };
-      const common = {
-        version: '2.0' as const,
+      const event: APIGatewayProxyEventV2 = {
+        version: '2.0',
         routeKey: route.key,
         rawPath: url.pathname,
         rawQueryString: url.search.slice(1),
@@ -150,28 +138,9 @@ export const createApiGateway = (options: {
         queryStringParameters: queryParameters(url.searchParams),
         pathParameters,
         requestContext,
-      };
-      let authorizerContext: Record<string, unknown> | undefined;
-      if (route.key !== '$default' && !PUBLIC_ROUTE_KEYS.has(route.key)) {
-        const verdict = await options.authorizer({
-          ...common,
-          type: 'REQUEST',
-          routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${method}${url.pathname}`,
-          identitySource: [],
-          cookies: [],
-        } as APIGatewayRequestAuthorizerEventV2);
-        if (!verdict.isAuthorized) {
-          sendJson(response, 403, { message: 'Forbidden' });
-          return;
-        }
-        authorizerContext = verdict.context;
-      }
-      const event = {
-        ...common,
-        requestContext: { ...requestContext, ...(authorizerContext ? { authorizer: { lambda: authorizerContext } } : {}) },
         body: body.byteLength > 0 ? body.toString('utf8') : undefined,
         isBase64Encoded: false,
-      } as APIGatewayProxyEventV2;
+      };
       const result = await options.handlers[route.fn](event, lambdaContext(route.fn, requestId));
       response.writeHead(result.statusCode ?? 200, { 'apigw-requestid': requestId, ...(result.headers as Record<string, string>) });
       response.end(result.body ?? '');

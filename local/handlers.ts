@@ -1,5 +1,4 @@
 import { handler as apps } from '../functions/apps';
-import { handler as authorizer } from '../functions/authorizer';
 import { handler as builds } from '../functions/builds';
 import { handler as ecsDeploymentEvents } from '../functions/ecs-deployment-events';
 import { handler as keys } from '../functions/keys';
@@ -15,7 +14,7 @@ import { dashboardFunction } from '../shared/http/dashboard';
 import { buildDashboard } from '../web/build';
 import type { RolloutStep } from '../infra/rollout';
 import type { FunctionName } from '../shared/api/routes';
-import type { Authorizer, HttpHandler } from './api-gateway';
+import type { HttpHandler } from './api-gateway';
 import { lambdaContext } from './lambda-context';
 
 /**
@@ -32,8 +31,6 @@ export const httpHandlers: Record<FunctionName, HttpHandler> = {
   openapi,
   dashboard: dashboardFunction(async () => buildDashboard()),
 };
-
-export const localAuthorizer: Authorizer = authorizer;
 
 /** The rollout state machine's step Lambdas, by the step names its CDK construct gives them. */
 export const rolloutStepHandlers: Record<RolloutStep, (event: unknown) => Promise<unknown>> = {

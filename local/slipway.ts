@@ -10,7 +10,7 @@ import { createApiGateway } from './api-gateway';
 import { checkDataDir, claimDataDir } from './data-dir';
 import { startDynalite } from './dynalite';
 import { publishEndpoint, withdrawEndpoint } from './endpoint-file';
-import { httpHandlers, localAuthorizer } from './handlers';
+import { httpHandlers } from './handlers';
 import { disableLocalRollouts, startLocalRollouts, type LocalRolloutOptions, type LocalRollouts } from './rollout-runtime';
 import { ensureTable } from './table';
 import { configure } from '../shared/config/config';
@@ -58,7 +58,7 @@ export const startLocalSlipway = async (options: {
     const rollouts = options.rollouts === false ? null : await startLocalRollouts(options.rollouts);
     if (rollouts) stops.push(rollouts.close);
 
-    const server = createApiGateway({ handlers: httpHandlers, authorizer: localAuthorizer });
+    const server = createApiGateway({ handlers: httpHandlers });
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
     await once(server, 'listening');
     stops.push(async () => {

@@ -16,7 +16,7 @@ export type ApiKeyRecord = {
   revoked_at?: string | null;
 };
 
-/** Who is calling, as resolved from an API key by the authorizer. `apps: null` means every app. */
+/** Who is calling, as resolved from an API key. `apps: null` means every app. */
 export type Principal = { keyId: string; role: Role; apps: readonly string[] | null; email: string };
 
 export type Action =

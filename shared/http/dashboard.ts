@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { notFound } from '../domain/errors';
-import { httpFunction } from './http-function';
+import { publicHttpFunction } from './http-function';
 
 /** The dashboard's built files by path: `index.html` and `assets/<name>-<hash>.<ext>`. */
 export type DashboardFiles = ReadonlyMap<string, string>;
@@ -55,7 +55,7 @@ const serve = (files: DashboardFiles, path: string, cacheControl: string) => {
 export const dashboardFunction = (load: () => Promise<DashboardFiles>) => {
   let files: Promise<DashboardFiles> | undefined;
   const loaded = () => (files ??= load());
-  return httpFunction<'dashboard'>({
+  return publicHttpFunction<'dashboard'>({
     'GET /': { public: async () => serve(await loaded(), DASHBOARD_INDEX, 'no-cache') },
     'GET /assets/{asset}': {
       public: async ({ params }) => serve(await loaded(), `${DASHBOARD_ASSETS_DIR}/${params.asset}`, 'public, max-age=31536000, immutable'),

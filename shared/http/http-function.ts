@@ -2,13 +2,13 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { parsePathParameters } from '../api/path-parameters';
 import type { Principal } from '../domain/access';
-import { errorBodyOf } from '../api/common';
+import { errorBodyOf, IdOrName, Uuid } from '../api/common';
+import type { App } from '../domain/model';
 import { DomainError, type ErrorKind } from '../domain/errors';
 import { logger, type RequestLogFacts } from '../observability/logger';
 import { runBeforeDeadline } from '../runtime/deadline';
 import { HttpError, type HttpErrorKind } from './http-error';
-import { isKeyCheckUnavailable, principalOf } from './principal-context';
-import { bodyOf } from './request';
+import { bearerTokenOf, bodyOf } from './request';
 import { matchRoute, type FunctionName, type RouteKey, type RouteKeyOf } from '../api/routes';
 
 export type HttpRequest = {
@@ -19,6 +19,8 @@ export type HttpRequest = {
   /** Parsed JSON or form body (`{}` when empty); validated by each route against its zod schema. */
   body: unknown;
   principal: Principal;
+  /** The app the path names, as this caller may see it (404 otherwise), mostly read along with the key. */
+  pathApp: () => Promise<App>;
   /** The Lambda context; its remaining time bounds work that must not outlive the invocation. */
   context: Context;
   /** Adds what the route learns (e.g. the release it created) to this request's log line. */
@@ -28,7 +30,7 @@ export type HttpRequest = {
 /** `body` is sent as JSON; `text` as it is, for the dashboard's files, with the content-type in `headers`. */
 export type HttpResult = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
-export type PublicRouteHandler = (request: Omit<HttpRequest, 'principal'>) => Promise<HttpResult>;
+export type PublicRouteHandler = (request: Omit<HttpRequest, 'principal' | 'pathApp'>) => Promise<HttpResult>;
 
 const STATUS_OF: Record<ErrorKind | HttpErrorKind, number> = {
   bad_request: 400,
@@ -124,6 +126,7 @@ const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<st
  */
 export const httpFunction = <F extends FunctionName>(
   routes: Record<RouteKeyOf<F>, RouteHandler | { public: PublicRouteHandler }>,
+  authenticate: Authenticate,
 ) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .before(async (request) => {
@@ -155,7 +158,7 @@ export const httpFunction = <F extends FunctionName>(
         } as UncheckedRequest;
         // Answer before Lambda's own timeout, keeping room to serialize and send the answer.
         const result = await runBeforeDeadline(context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS, () =>
-          'public' in route ? route.public(withPathParameters(base)) : runAuthenticated(route, base),
+          'public' in route ? route.public(withPathParameters(base)) : runAuthenticated(route, base, authenticate),
         );
         logOutcome('request served', result.status);
         return {
@@ -170,20 +173,52 @@ export const httpFunction = <F extends FunctionName>(
       }
     });
 
-type UncheckedRequest = Omit<HttpRequest, 'principal' | 'params'>;
+type UncheckedRequest = Omit<HttpRequest, 'principal' | 'params' | 'pathApp'>;
 
-const runAuthenticated = (route: RouteHandler, base: UncheckedRequest) => {
-  const principal = principalOf(base.event);
-  if (!principal && isKeyCheckUnavailable(base.event)) throw new ServiceUnavailable('The API key could not be checked.');
-  if (!principal) {
+/**
+ * Resolves the presented key to the caller (undefined: not a live key), reading the app the path names by
+ * name in the same call. The use case behind it is handed in by each function (shared/operations), so a
+ * function with public routes only never loads the key store.
+ */
+export type Authenticate = (
+  presented: string | undefined,
+  path: { app: string | undefined; appName: string | undefined },
+) => Promise<Pick<HttpRequest, 'principal' | 'pathApp'> | undefined>;
+
+/** An app named by id (or by a value that names nothing) is not read with the key: ids resolve through an index. */
+const appNameOnPath = (app: string | undefined): string | undefined =>
+  app !== undefined && IdOrName.safeParse(app).success && !Uuid.safeParse(app).success ? app : undefined;
+
+/**
+ * Authentication runs here, in the function that serves the route, not in an API Gateway authorizer: one
+ * Lambda invocation per request, a revoked key refused at once (no authorizer cache), a missing key answered
+ * with Slipway's own JSON 401, and the key read in the same DynamoDB call as the app the path names.
+ */
+const runAuthenticated = async (route: RouteHandler, base: UncheckedRequest, authenticate: Authenticate) => {
+  const app = base.event.pathParameters?.app;
+  const caller = await authenticate(bearerTokenOf(base.headers, base.query), { app, appName: appNameOnPath(app) }).catch(
+    (error: unknown) => {
+      // The caller should retry, not be told its key is bad.
+      logger.warn('API key lookup failed', { requestId: base.event.requestContext.requestId, error: error as Error });
+      throw new ServiceUnavailable('The API key could not be checked.');
+    },
+  );
+  if (!caller) {
     throw new DomainError('unauthorized', 'unauthorized', 'Send a valid API key as "Authorization: Bearer <key>".', {});
   }
-  base.annotate({ keyId: principal.keyId });
-  return route({ ...withPathParameters(base), principal });
+  base.annotate({ keyId: caller.principal.keyId });
+  return route({ ...withPathParameters(base), ...caller });
 };
 
+/**
+ * A function whose routes are all public, such as the OpenAPI document's: it authenticates nobody, so it
+ * never loads the key store and its AWS SDK client.
+ */
+export const publicHttpFunction = <F extends FunctionName>(routes: Record<RouteKeyOf<F>, { public: PublicRouteHandler }>) =>
+  httpFunction<F>(routes, async () => undefined);
+
 /** Path parameters are checked once the caller is known, so an anonymous caller learns nothing from them. */
-const withPathParameters = (base: UncheckedRequest): Omit<HttpRequest, 'principal'> => ({
+const withPathParameters = (base: UncheckedRequest): Omit<HttpRequest, 'principal' | 'pathApp'> => ({
   ...base,
   params: parsePathParameters(base.event.pathParameters ?? {}),
 });

@@ -1,8 +1,10 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { authorize, type ApiKeyRecord, type Principal, type Role } from '../domain/access';
 import { notFound } from '../domain/errors';
+import type { AppRead } from './apps';
 import {
   findApiKeyByHash,
+  findApiKeyAndApp,
   findApiKeyById,
   insertApiKey,
   listApiKeyRecords,
@@ -31,17 +33,27 @@ export const createApiKey = async (options: { role: Role; apps?: string[] | null
   return { key, record };
 };
 
-/** Resolves a presented key to its principal, or undefined for anything that is not a live key. */
-export const authenticate = async (presented: string | undefined): Promise<Principal | undefined> => {
-  if (!presented || !presented.startsWith(KEY_PREFIX) || presented.length > 128) return undefined;
+/**
+ * Resolves a presented key to its principal (undefined for anything that is not a live key). Given the
+ * name of the app the request is about, reads that app in the same call, for `requireApp` to use.
+ */
+export const authenticate = async (
+  presented: string | undefined,
+  appName?: string,
+): Promise<{ principal: Principal | undefined; appRead?: AppRead }> => {
+  if (!presented || !presented.startsWith(KEY_PREFIX) || presented.length > 128) return { principal: undefined };
   const presentedHash = sha256(presented);
-  const record = await findApiKeyByHash(presentedHash);
+  const { key: record, appRead } =
+    appName === undefined
+      ? { key: await findApiKeyByHash(presentedHash), appRead: undefined }
+      : await findApiKeyAndApp(presentedHash, appName).then(({ key, app }) => ({ key, appRead: { name: appName, app } }));
   // The lookup is by hash; comparing in constant time as well keeps timing flat whatever the store does.
   if (!record || !timingSafeEqual(Buffer.from(record.key_hash, 'hex'), Buffer.from(presentedHash, 'hex'))) {
-    return undefined;
+    return { principal: undefined };
   }
-  if (record.revoked_at) return undefined;
-  return { keyId: record.id, role: record.role, apps: record.apps, email: record.email };
+  if (record.revoked_at) return { principal: undefined };
+  const principal: Principal = { keyId: record.id, role: record.role, apps: record.apps, email: record.email };
+  return appRead ? { principal, appRead } : { principal };
 };
 
 export const listApiKeys = (): Promise<ApiKeyRecord[]> => listApiKeyRecords();

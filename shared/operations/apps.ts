@@ -30,12 +30,16 @@ export const createApp = async (request: NewApp): Promise<App> => {
   return app;
 };
 
+/** An app read by name together with the caller's key; `app` is undefined when no app has that name. */
+export type AppRead = { name: string; app: App | undefined };
+
 /**
  * Apps are addressed by name or id everywhere (`/apps/{app}`, promotion bodies). An app the key does not
- * cover is answered exactly as one that does not exist; a name outside the key's apps is not even looked up.
+ * cover is answered exactly as one that does not exist. `read` is the app as read with the caller's key
+ * (shared/http/http-function.ts), which saves reading it again.
  */
-export const requireApp = async (reference: string, principal: Principal): Promise<App> => {
-  const app = await findVisibleApp(reference, principal);
+export const requireApp = async (reference: string, principal: Principal, read?: AppRead): Promise<App> => {
+  const app = read?.name === reference ? (mayAccessApp(principal, read.name) ? read.app : undefined) : await findVisibleApp(reference, principal);
   if (!app) throw notFound('app', reference);
   return withExactCurrent(app);
 };

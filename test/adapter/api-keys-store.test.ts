@@ -1,9 +1,9 @@
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createStore, useStore } from '../../shared/store/client';
 import type { ApiKeyRecord } from '../../shared/domain/access';
-import { findApiKeyById, insertApiKey } from '../../shared/store/api-keys-store';
+import { findApiKeyAndApp, findApiKeyById, insertApiKey } from '../../shared/store/api-keys-store';
 import { API_KEY_PARTITIONS } from '../../shared/store/table-design';
 
 /** The store keeps key items where IAM expects them (infra/slipway-table.ts denies them to all but the key routes). */
@@ -43,5 +43,27 @@ describe('API-key items', () => {
         ExpressionAttributeValues: { ':keys': API_KEY_PARTITIONS.listPartition },
       });
     }
+  });
+
+  it('are read with the app a request names in one consistent BatchGetItem, asking again for what DynamoDB left unprocessed', async () => {
+    const keyItem = { pk: `${API_KEY_PARTITIONS.itemPrefix}${record.key_hash}`, sk: 'APIKEY', type: 'api_key', ...record };
+    const appItem = { pk: 'APPS', sk: 'APP#web', type: 'app', id: 'a1', name: 'web' };
+    dynamo
+      .on(BatchGetCommand)
+      .resolvesOnce({ Responses: { 'slipway-test': [keyItem] }, UnprocessedKeys: { 'slipway-test': { Keys: [{ pk: 'APPS', sk: 'APP#web' }] } } })
+      .resolves({ Responses: { 'slipway-test': [appItem] } });
+    const found = await findApiKeyAndApp(record.key_hash, 'web');
+    expect(found.key?.email).toBe(record.email);
+    expect(found.app?.name).toBe('web');
+    const calls = dynamo.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems?.['slipway-test']);
+    expect(calls).toEqual([
+      { Keys: [{ pk: keyItem.pk, sk: 'APIKEY' }, { pk: 'APPS', sk: 'APP#web' }], ConsistentRead: true },
+      { Keys: [{ pk: 'APPS', sk: 'APP#web' }], ConsistentRead: true },
+    ]);
+  });
+
+  it('give up as throttled when DynamoDB keeps leaving the lookup unprocessed', async () => {
+    dynamo.on(BatchGetCommand).resolves({ UnprocessedKeys: { 'slipway-test': { Keys: [{ pk: 'APPS', sk: 'APP#web' }] } } });
+    await expect(findApiKeyAndApp(record.key_hash, 'web')).rejects.toMatchObject({ name: 'ThrottlingException' });
   });
 });

@@ -16,7 +16,7 @@ describe('function bundling', () => {
 
   it('builds a minified ESM bundle with the local esbuild, offline, that loads and exports the handler', async () => {
     const app = new App({ outdir });
-    slipwayFunction(new Stack(app, 'Bundling'), 'Authorizer', { entry: 'functions/authorizer.ts' });
+    slipwayFunction(new Stack(app, 'Bundling'), 'Statuses', { entry: 'functions/statuses.ts' });
     app.synth();
 
     const assetDir = readdirSync(outdir).find((name) => name.startsWith('asset.'));

@@ -2,14 +2,17 @@ import type { CfnElement } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { FUNCTION_ACCESS } from '../../infra/http-api';
 import { ROLLOUT_CONTEXT } from '../../infra/rollout';
 import { API_KEY_PARTITIONS } from '../../shared/store/table-design';
 import { actionsOf, identityStatements, resourcesOf, synthesizeSlipway, type PolicyStatement } from './synthesize';
 
 /**
  * Least privilege on the shared table and on IAM roles, read from the synthesized template: API-key
- * items are written only by the key routes' function and read only by a GetItem on a key's hash (the
- * authorizer); every other function is denied them; no role may be passed until task roles are named.
+ * items are written only by the key routes' function; the other HTTP functions, which authenticate their
+ * own requests, may only get a key item by its hash (GetItem, or BatchGetItem with the path's app) and are
+ * denied everything else of them; every other function is denied them; no role may be passed until task
+ * roles are named.
  */
 
 const { stack, template } = synthesizeSlipway();
@@ -36,18 +39,6 @@ const keysFunction = stack.httpApi.functions.get('keys')!;
 const leadingKeys = (statement: PolicyStatement) => JSON.stringify(statement.Condition ?? {});
 
 describe('API-key items', () => {
-  it('are reached by the authorizer only through one GetItem on a key hash', () => {
-    const statements = dynamoStatementsByPolicy().get(policyOf(stack.httpApi.authorizerFunction));
-    expect(statements).toEqual([
-      {
-        Effect: 'Allow',
-        Action: 'dynamodb:GetItem',
-        Resource: tableArn,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [API_KEY_ITEMS] } },
-      },
-    ]);
-  });
-
   it('are all the key routes’ function may touch: their partitions and the index partition that lists them', () => {
     const statements = dynamoStatementsByPolicy().get(policyOf(keysFunction)) ?? [];
     expect(statements.length).toBeGreaterThan(0);
@@ -66,11 +57,17 @@ describe('API-key items', () => {
     }
   });
 
-  it('are denied, for every action it is allowed, to every other role that may use the table', () => {
-    const others = [...dynamoStatementsByPolicy()].filter(
-      ([policy]) => policy !== policyOf(keysFunction) && policy !== policyOf(stack.httpApi.authorizerFunction),
-    );
+  const KEY_LOOKUP = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'];
+  const authenticating = new Set(
+    [...stack.httpApi.functions]
+      .filter(([name]) => FUNCTION_ACCESS[name].table === 'all-but-api-keys')
+      .map(([, fn]) => policyOf(fn)),
+  );
+
+  it('are denied, for every action it is allowed, to every other role that may use the table, but a lookup by hash to the HTTP functions', () => {
+    const others = [...dynamoStatementsByPolicy()].filter(([policy]) => policy !== policyOf(keysFunction));
     expect(others.length).toBeGreaterThanOrEqual(7);
+    expect(authenticating.size).toBe(5);
     for (const [policy, statements] of others) {
       const allowedOnTable = statements
         .filter((statement) => statement.Effect === 'Allow' && JSON.stringify(statement.Resource) === JSON.stringify(tableArn))
@@ -78,8 +75,11 @@ describe('API-key items', () => {
       const deniedOnKeys = statements
         .filter((statement) => statement.Effect === 'Deny' && leadingKeys(statement).includes(`"${API_KEY_ITEMS}"`))
         .flatMap(actionsOf);
+      const mayLookUp = authenticating.has(policy) ? KEY_LOOKUP : [];
       expect(allowedOnTable.length, policy).toBeGreaterThan(0);
-      expect(deniedOnKeys, policy).toEqual(expect.arrayContaining(allowedOnTable));
+      expect(allowedOnTable, policy).toEqual(expect.arrayContaining(mayLookUp));
+      expect(deniedOnKeys, policy).toEqual(expect.arrayContaining(allowedOnTable.filter((action) => !mayLookUp.includes(action))));
+      expect(deniedOnKeys.filter((action) => mayLookUp.includes(action)), policy).toEqual([]);
       const listDenied = statements.some(
         (statement) =>
           statement.Effect === 'Deny' &&

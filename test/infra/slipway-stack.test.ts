@@ -143,29 +143,11 @@ describe('the HTTP API', () => {
     expect(FUNCTION_ACCESS.dashboard).toEqual({ table: 'none', startsRollouts: false });
   });
 
-  it('puts the API key authorizer on every route that is not public', () => {
-    const authorizerId = onlyLogicalId('AWS::ApiGatewayV2::Authorizer');
+  it('runs no API Gateway authorizer: each function authenticates its own requests, one invocation each', () => {
+    expect(template.findResources('AWS::ApiGatewayV2::Authorizer')).toEqual({});
     for (const route of Object.values(template.findResources('AWS::ApiGatewayV2::Route'))) {
-      const routeKey = route.Properties.RouteKey as Parameters<typeof PUBLIC_ROUTE_KEYS.has>[0] | '$default';
-      if (routeKey === '$default' || PUBLIC_ROUTE_KEYS.has(routeKey)) {
-        expect(route.Properties.AuthorizerId, routeKey).toBeUndefined();
-      } else {
-        expect(route.Properties, routeKey).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
-      }
+      expect(route.Properties.AuthorizerId, route.Properties.RouteKey).toBeUndefined();
     }
-  });
-
-  it('asks the authorizer on every request: simple responses, no identity source, no caching', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'REQUEST',
-      AuthorizerPayloadFormatVersion: '2.0',
-      EnableSimpleResponses: true,
-      IdentitySource: [],
-      AuthorizerResultTtlInSeconds: 0,
-      AuthorizerUri: Match.objectLike({
-        'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [logicalIdOf(stack.httpApi.authorizerFunction), 'Arn'] }])],
-      }),
-    });
   });
 
   it('throttles and access-logs the stage without ever logging the query string', () => {
@@ -327,10 +309,9 @@ describe('IAM', () => {
     }
   });
 
-  it('lets the authorizer only look a key up, and functions that need no table not touch it', () => {
+  it('lets functions that need no table not touch it', () => {
     const tableActions = (fn: NodejsFunction) =>
       statementsOf(fn).flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
-    expect(tableActions(stack.httpApi.authorizerFunction)).toEqual(['dynamodb:GetItem']);
     for (const [name, fn] of stack.httpApi.functions) {
       if (FUNCTION_ACCESS[name].table === 'none') expect(tableActions(fn), name).toEqual([]);
     }

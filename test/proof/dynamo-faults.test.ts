@@ -43,7 +43,7 @@ describe('DynamoDB throttling', () => {
     },
   );
 
-  // One test for writes, reads and the authorizer's key lookup alike: each sits through the SDK's full backoff.
+  // One test for writes, reads and the key lookup alike: each sits through the SDK's full backoff.
   it('throttling that outlasts the retries ends in a JSON 503 with Retry-After, writes nothing and then passes', async () => {
     const { builds } = await seedApp(slipway, 'throttled-hard', 1);
     const { builds: readable } = await seedApp(slipway, 'throttled-reads', 1);

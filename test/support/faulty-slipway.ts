@@ -6,7 +6,7 @@ import { config, configure } from '../../shared/config/config';
 export type FaultySlipway = TestSlipway & { faults: FaultProxy };
 
 /**
- * A test Slipway whose every DynamoDB call, from handlers and authorizer alike, crosses the fault proxy.
+ * A test Slipway whose every DynamoDB call, key lookups included, crosses the fault proxy.
  * The client keeps the production retry settings, so what the tests see is what a deployed Lambda does.
  */
 export const startFaultySlipway = async (options: Parameters<typeof startTestSlipway>[0] = {}): Promise<FaultySlipway> => {
