@@ -27,13 +27,15 @@ export type ReleasePlan = {
   image: string;
   description: string;
   trigger: ReleaseTrigger;
+  /** The config version it runs with; left out, the app's current config when it is recorded. */
+  configVersion?: number | null;
 };
 
 /** A build can be released only to its own app and only once CI reported it succeeded. */
 export const planBuildRelease = (
   app: App,
   build: Build,
-  trigger: Exclude<ReleaseTrigger, 'rollback'>,
+  trigger: Exclude<ReleaseTrigger, 'rollback' | 'config'>,
   description?: string,
 ): ReleasePlan => {
   if (build.app.id !== app.id) {
@@ -57,7 +59,7 @@ export const planBuildRelease = (
   };
 };
 
-const defaultDescription = (trigger: Exclude<ReleaseTrigger, 'rollback'>, build: Build): string => {
+const defaultDescription = (trigger: Exclude<ReleaseTrigger, 'rollback' | 'config'>, build: Build): string => {
   const what = build.source_blob.version ?? build.source_blob.commit?.slice(0, 7) ?? build.id;
   switch (trigger) {
     case 'auto':
@@ -80,7 +82,8 @@ export const planRollback = (app: App, target: Release): ReleasePlan => {
   return {
     slugId: target.slug.id,
     image: target.image,
-    description: `Rollback to v${target.version}`,
+    description: `Rollback to v${target.version} (its build and config)`,
     trigger: 'rollback',
+    configVersion: target.config_version ?? null,
   };
 };

@@ -10,6 +10,7 @@ import {
   findReleaseByVersion,
   listReleasePage,
 } from '../store/releases-store';
+import { findLatestConfigVersion } from '../store/config-store';
 import { requireSlugForRelease } from './builds';
 import { directReleaseRefusalFor } from './pipelines';
 import { startRollout } from '../rollout/start-rollout';
@@ -80,6 +81,7 @@ export const recordRelease = async (
   const recorded = fixedId === undefined ? undefined : await findRecordedRelease(app, fixedId);
   if (recorded) return recorded;
   const id = fixedId ?? randomUUID();
+  const configVersion = plan.configVersion !== undefined ? plan.configVersion : ((await findLatestConfigVersion(app.id))?.version ?? null);
   const at = new Date().toISOString();
   const draft: Release = {
     id,
@@ -97,6 +99,7 @@ export const recordRelease = async (
     started_at: null,
     finished_at: null,
     rollout: null,
+    config_version: configVersion,
     checks: {},
     revision: 0,
   };

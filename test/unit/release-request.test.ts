@@ -71,7 +71,7 @@ describe('planRollback', () => {
     expect(planRollback(app, release())).toEqual({
       slugId: 'build-0',
       image: 'r/web:0',
-      description: 'Rollback to v4',
+      description: 'Rollback to v4 (its build and config)',
       trigger: 'rollback',
     });
   });
