@@ -61,6 +61,12 @@ export const ReleaseResponse = z
     finished_at: Timestamp.nullable(),
     trigger: z.enum(RELEASE_TRIGGERS),
     rollout: RolloutResponse.nullable(),
+    config_version: z
+      .number()
+      .int()
+      .positive()
+      .nullable()
+      .meta({ description: "The app's config version this release runs with (null: none set; the task definition's environment is kept)." }),
   })
   .meta({ id: 'Release' });
 export type ReleaseResponse = z.infer<typeof ReleaseResponse>;
