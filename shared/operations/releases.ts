@@ -81,7 +81,6 @@ export const recordRelease = async (
   const recorded = fixedId === undefined ? undefined : await findRecordedRelease(app, fixedId);
   if (recorded) return recorded;
   const id = fixedId ?? randomUUID();
-  const configVersion = plan.configVersion !== undefined ? plan.configVersion : ((await findLatestConfigVersion(app.id))?.version ?? null);
   const at = new Date().toISOString();
   const draft: Release = {
     id,
@@ -99,14 +98,15 @@ export const recordRelease = async (
     started_at: null,
     finished_at: null,
     rollout: null,
-    config_version: configVersion,
+    // A release that takes the app's current config learns it once its version is claimed (below).
+    config_version: plan.configVersion ?? null,
     checks: {},
     revision: 0,
   };
   // False when a call with the same id got here first: the claim below is then shared with it.
   const ownsIntent = await putReleaseIntent(draft);
   const version = await claimInTime(app, id, at, ownsIntent);
-  const claimed = { ...draft, version };
+  const claimed = { ...draft, version, config_version: await configVersionFor(app, plan) };
   let release: Release;
   try {
     release = await placeInOwnSlot(claimed);
@@ -136,6 +136,14 @@ export const recordRelease = async (
   await startRollout(release);
   return release;
 };
+
+/**
+ * The config a release runs with: the plan's (a rollback's target's), else the app's newest, read after the
+ * release's version was claimed. A config change claims its release's version only after writing its
+ * config, so the newest release always carries the newest config and racing changes lose no key.
+ */
+const configVersionFor = async (app: App, plan: ReleasePlan): Promise<number | null> =>
+  plan.configVersion !== undefined ? plan.configVersion : ((await findLatestConfigVersion(app.id))?.version ?? null);
 
 /** The version claim, given up (with nothing claimed) when it would eat the time needed to answer. */
 const claimInTime = async (app: App, releaseId: string, at: string, ownsIntent: boolean): Promise<number> => {
