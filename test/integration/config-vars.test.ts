@@ -197,4 +197,30 @@ describe('config vars are part of a release', () => {
     const missing = await call('GET', '/apps/cfg-new/releases/1/config-diff?against=9');
     expect(missing).toMatchObject({ status: 404, body: { error: { code: 'release_not_found' } } });
   });
+
+  it('promotes the build only: each stage keeps its own config, and a stage that takes promotions only refuses a config release', async () => {
+    await call('POST', '/pipelines', { body: { name: 'cfg-flow' } });
+    const { builds } = await seedApp(slipway, 'cfg-dev', 1);
+    await seedApp(slipway, 'cfg-stg', 0);
+    await call('POST', '/pipeline-couplings', { body: { pipeline: 'cfg-flow', app: 'cfg-dev', stage: 'development' } });
+    await call('POST', '/pipeline-couplings', { body: { pipeline: 'cfg-flow', app: 'cfg-stg', stage: 'staging' } });
+    await call('PATCH', '/apps/cfg-dev/config-vars', { body: { STAGE: 'development', DEV_ONLY: '1' } });
+    // Before its first promotion a stage has no release to remake: its config is kept for that promotion.
+    expect((await call('PATCH', '/apps/cfg-stg/config-vars', { body: { STAGE: 'staging' } })).status).toBe(200);
+
+    const dev = await call<Release>('POST', '/apps/cfg-dev/releases', { body: { slug: builds[0] } });
+    await settled('cfg-dev', dev.body.id);
+    const promotion = await call<{ targets: { release: { id: string } }[] }>('POST', '/pipeline-promotions', {
+      body: { pipeline: { name: 'cfg-flow' }, source: { app: { name: 'cfg-dev' } }, targets: [{ app: { name: 'cfg-stg' } }] },
+    });
+    expect(promotion.status).toBe(201);
+    await settled('cfg-stg', promotion.body.targets[0]!.release.id);
+    const staging = await runningContainer('cfg-stg-svc');
+    expect(staging).toMatchObject({ image: 'registry.local/cfg-dev:v1', environment: { STAGE: 'staging' } });
+    expect(staging.environment).not.toHaveProperty('DEV_ONLY');
+
+    const refused = await call('PATCH', '/apps/cfg-stg/config-vars', { body: { STAGE: 'changed' } });
+    expect(refused).toMatchObject({ status: 422, body: { error: { code: 'downstream_pipeline_app' } } });
+    expect((await call('GET', '/apps/cfg-stg/config-vars')).body).toEqual({ STAGE: 'staging' });
+  });
 });
