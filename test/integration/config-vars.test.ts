@@ -1,7 +1,7 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEcsClient } from '../../shared/ecs/ecs-client';
-import { logger } from '../../shared/observability/logger';
+import { capturedOutput } from '../support/captured-output';
 import { seedApp, startTestSlipway, type ApiResponse, type TestSlipway } from '../support/local-slipway';
 
 /**
@@ -64,26 +64,6 @@ const runningContainer = async (service: string) => {
   };
 };
 
-/** Everything logged while `work` runs, at DEBUG, so no log level hides a leak. */
-const logsOf = async (work: () => Promise<void>): Promise<string> => {
-  const chunks: string[] = [];
-  const capture = (chunk: unknown) => {
-    chunks.push(String(chunk));
-    return true;
-  };
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  logger.setLogLevel('DEBUG');
-  try {
-    await work();
-  } finally {
-    logger.setLogLevel('SILENT');
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-  return chunks.join('');
-};
-
 describe('config vars are part of a release', () => {
   it('releases each change, carries exactly the config into the task definition, diffs and rolls back build and config together', async () => {
     const { builds } = await seedApp(slipway, 'cfg', 2);
@@ -91,7 +71,8 @@ describe('config vars are part of a release', () => {
     expect((await settled('cfg', first.body.id)).config_version).toBeNull();
 
     let v2!: Release;
-    const logs = await logsOf(async () => {
+    // At DEBUG, so no log level hides a leak.
+    const logs = await capturedOutput('DEBUG', async () => {
       const set = await changeConfig('cfg', { FOO: 'bar', API_TOKEN: { value: SECRET, secret: true } });
       v2 = set.release;
     });
