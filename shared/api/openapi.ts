@@ -40,7 +40,7 @@ const list = (schema: z.ZodType) => z.array(schema);
 
 const IdempotencyHeaders = z.object({
   [IDEMPOTENCY_HEADER]: IdempotencyKey.optional().meta({
-    description: `Makes the create safe to retry for ${IDEMPOTENCY_WINDOW_SECONDS / 3600} h: the same key and body answer 303 with the first release's Location.`,
+    description: `Makes the request safe to retry for ${IDEMPOTENCY_WINDOW_SECONDS / 3600} h: the same key and body answer what the first request made (a create: 303 with its Location).`,
   }),
 });
 
