@@ -106,10 +106,10 @@ export const recordRelease = async (
   // False when a call with the same id got here first: the claim below is then shared with it.
   const ownsIntent = await putReleaseIntent(draft);
   const version = await claimInTime(app, id, at, ownsIntent);
-  const claimed = { ...draft, version, config_version: await configVersionFor(app, plan) };
+  const claimed = { ...draft, version };
   let release: Release;
   try {
-    release = await placeInOwnSlot(claimed);
+    release = await placeInOwnSlot({ ...claimed, config_version: await configVersionFor(app, plan) });
   } catch (error) {
     // The version can be given back while none was taken after it; the slot is looked at once more after,
     // as a slot write that timed out may still have landed (the next writer then steps past it: no gap).

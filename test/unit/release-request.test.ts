@@ -68,11 +68,12 @@ describe('planBuildRelease', () => {
 
 describe('planRollback', () => {
   it("re-releases the target's slug and image, described as a rollback", () => {
-    expect(planRollback(app, release())).toEqual({
+    expect(planRollback(app, release({ config_version: 3 }))).toEqual({
       slugId: 'build-0',
       image: 'r/web:0',
       description: 'Rollback to v4 (its build and config)',
       trigger: 'rollback',
+      configVersion: 3,
     });
   });
 
