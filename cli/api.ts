@@ -13,6 +13,7 @@ import {
 import { MAX_PAGE_SIZE } from '../shared/domain/requests';
 import { ReleaseResponse, type CreateReleaseBody, type ListReleasesQuery } from '../shared/api/releases';
 import { ReleaseStatusesResponse, StatusResponse, type CreateStatusRequest } from '../shared/api/statuses';
+import { ConfigVarsResponse, type UpdateConfigVarsRequest } from '../shared/api/config-vars';
 import type { HttpClient } from './http-client';
 
 const segment = encodeURIComponent;
@@ -55,6 +56,10 @@ export class SlipwayApi {
     this.http.request('GET', `/apps/${segment(app)}/releases/${segment(release)}`, ReleaseResponse);
   createRelease = (app: string, body: CreateReleaseBody, idempotencyKey: string) =>
     this.http.request('POST', `/apps/${segment(app)}/releases`, ReleaseResponse, { body, idempotencyKey });
+
+  configVars = (app: string) => this.http.request('GET', `/apps/${segment(app)}/config-vars`, ConfigVarsResponse);
+  changeConfigVars = (app: string, body: z.input<typeof UpdateConfigVarsRequest>, idempotencyKey: string) =>
+    this.http.request('PATCH', `/apps/${segment(app)}/config-vars`, ConfigVarsResponse, { body, idempotencyKey });
 
   statuses = (app: string, release: string) =>
     this.http.request('GET', `/apps/${segment(app)}/releases/${segment(release)}/statuses`, ReleaseStatusesResponse);

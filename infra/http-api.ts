@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName } from '../shared/api/routes';
 import { writeDashboard } from '../web/build';
+import { grantSecretParameters } from './secret-grants';
 import { slipwayFunction } from './slipway-function';
 import { grantApiKeyItems, grantTableData } from './slipway-table';
 
@@ -21,10 +22,11 @@ import { grantApiKeyItems, grantTableData } from './slipway-table';
  * from the schemas alone. A new function name fails to compile until it is given its access here.
  */
 export type TableAccess = 'none' | 'api-keys' | 'all-but-api-keys';
-export const FUNCTION_ACCESS: Readonly<Record<FunctionName, { table: TableAccess; startsRollouts: boolean }>> = {
+export const FUNCTION_ACCESS: Readonly<Record<FunctionName, { table: TableAccess; startsRollouts: boolean; writesSecrets?: true }>> = {
   apps: { table: 'all-but-api-keys', startsRollouts: false },
   builds: { table: 'all-but-api-keys', startsRollouts: true },
-  releases: { table: 'all-but-api-keys', startsRollouts: true },
+  // Config changes (PATCH /apps/{app}/config-vars) store secret values.
+  releases: { table: 'all-but-api-keys', startsRollouts: true, writesSecrets: true },
   statuses: { table: 'all-but-api-keys', startsRollouts: false },
   pipelines: { table: 'all-but-api-keys', startsRollouts: true },
   keys: { table: 'api-keys', startsRollouts: false },
@@ -99,6 +101,7 @@ export class SlipwayHttpApi extends Construct {
         });
         TABLE_GRANTS[access.table](fn, props.table);
         if (access.startsRollouts) props.rolloutStateMachine.grantStartExecution(fn);
+        grantSecretParameters(fn, { writes: access.writesSecrets === true });
         return [name, fn] as const;
       }),
     );

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { anyApiKeyExists } from '../shared/store/api-keys-store';
 import { createStore, useStore } from '../shared/store/client';
@@ -14,6 +15,10 @@ import { httpHandlers } from './handlers';
 import { disableLocalRollouts, startLocalRollouts, type LocalRolloutOptions, type LocalRollouts } from './rollout-runtime';
 import { ensureTable } from './table';
 import { configure } from '../shared/config/config';
+import { localSecretStore, useSecretStore } from '../shared/secrets/secret-store';
+
+/** The LOCAL SECRET STORE's folder under the data dir: secret config values, one 0600 file each. */
+const LOCAL_SECRET_STORE_DIR = 'local-secret-store';
 
 export type LocalSlipway = {
   url: string;
@@ -53,6 +58,7 @@ export const startLocalSlipway = async (options: {
     useStore(store);
     // This server alone uses its data: leases (Idempotency-Keys, promotions) of an earlier process died with it.
     treatOtherLeaseHoldersAsGone();
+    useSecretStore(localSecretStore(dataDir ? join(dataDir, LOCAL_SECRET_STORE_DIR) : undefined));
     await ensureTable(store);
     if (options.rollouts === false) disableLocalRollouts();
     const rollouts = options.rollouts === false ? null : await startLocalRollouts(options.rollouts);

@@ -17,6 +17,7 @@ import {
   PromotionResponse,
 } from './pipelines';
 import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse } from './releases';
+import { ConfigDiffQuery, ConfigDiffResponse, ConfigVarsResponse, UpdateConfigVarsRequest } from './config-vars';
 import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateStatusRequest } from './statuses';
 
 /**
@@ -39,7 +40,7 @@ const list = (schema: z.ZodType) => z.array(schema);
 
 const IdempotencyHeaders = z.object({
   [IDEMPOTENCY_HEADER]: IdempotencyKey.optional().meta({
-    description: `Makes the create safe to retry for ${IDEMPOTENCY_WINDOW_SECONDS / 3600} h: the same key and body answer 303 with the first release's Location.`,
+    description: `Makes the request safe to retry for ${IDEMPOTENCY_WINDOW_SECONDS / 3600} h: the same key and body answer what the first request made (a create: 303 with its Location).`,
   }),
 });
 
@@ -122,6 +123,31 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   'GET /apps/{app}/releases/{release}': {
     summary: 'Get a release by id or version',
     success: { status: 200, description: 'The release', schema: ReleaseResponse },
+  },
+  'GET /apps/{app}/releases/{release}/config-diff': {
+    summary: "What a release's config changes against another release's (e.g. what rolling back to it would change)",
+    query: ConfigDiffQuery,
+    success: { status: 200, description: 'Added, removed and changed vars; secret values masked', schema: ConfigDiffResponse },
+  },
+  'GET /apps/{app}/config-vars': {
+    summary: "An app's config vars (secret values masked)",
+    success: { status: 200, description: 'The config vars', schema: ConfigVarsResponse },
+  },
+  'PATCH /apps/{app}/config-vars': {
+    summary: 'Set and unset config vars: a new config version, released with the current build',
+    body: UpdateConfigVarsRequest,
+    headers: IdempotencyHeaders,
+    success: {
+      status: 200,
+      description: "The app's config vars after the change (secret values masked); Location names the release it made, if the app had a current release",
+      schema: ConfigVarsResponse,
+      headers: z.object({ location: z.string().optional().meta({ description: 'Path of the release the change made' }) }),
+    },
+    also: {
+      409: 'A request with this Idempotency-Key is still in flight (Retry-After)',
+      413: 'The body is over 64 KiB, or the config would pass its bounds (config_too_large)',
+      422: 'Invalid names or values, nothing to change, a SLIPWAY_RELEASE_* name, Idempotency-Key reused with another body, or the app only takes pipeline promotions',
+    },
   },
   'POST /apps/{app}/releases/{release}/statuses': {
     summary: 'Report a status check on a release',

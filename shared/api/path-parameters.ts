@@ -11,7 +11,7 @@ type ParametersIn<Path extends string> = Path extends `${string}{${infer Name}}$
 export type PathParameterName = ParametersIn<Route['path']>;
 
 /** `/releases/{release}` takes a release id or its version number. */
-const ReleaseReference = z.union([Uuid, z.string().regex(/^[1-9][0-9]{0,9}$/)]);
+export const ReleaseReference = z.union([Uuid, z.string().regex(/^[1-9][0-9]{0,9}$/)]);
 
 /**
  * Every path parameter of every route, with the resource it names. A value its schema refuses names

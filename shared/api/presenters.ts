@@ -10,6 +10,8 @@ import type { AppDetailResponse, AppFeatureResponse, AppResponse, CurrentRelease
 import type { BuildResponse } from './builds';
 import type { CouplingResponse, PipelineResponse, PromotionResponse } from './pipelines';
 import type { ReleaseResponse } from './releases';
+import type { ConfigDiffResponse } from './config-vars';
+import type { ConfigDiff } from '../domain/config-vars';
 import type { ReleaseStatusesResponse, StatusResponse } from './statuses';
 
 /** Domain entities to their wire shapes; storage-only fields never leave the service. */
@@ -92,6 +94,13 @@ export const presentRelease = (release: Release, app: App): ReleaseResponse => (
   trigger: release.trigger,
   rollout: release.rollout,
   superseded_by: release.superseded_by ?? null,
+  config_version: release.config_version ?? null,
+});
+
+export const presentConfigDiff = (release: Release, against: Release, diff: ConfigDiff): ConfigDiffResponse => ({
+  release: { id: release.id, version: release.version, config_version: release.config_version ?? null },
+  against: { id: against.id, version: against.version, config_version: against.config_version ?? null },
+  ...diff,
 });
 
 export const presentPipeline = (pipeline: Pipeline): PipelineResponse => ({

@@ -84,6 +84,12 @@ export const ReleaseResponse = z
     superseded_by: ReleaseRefResponse.nullable().meta({
       description: 'The rollback that overtook this release before it became current (the release then ends failed); null otherwise.',
     }),
+    config_version: z
+      .number()
+      .int()
+      .positive()
+      .nullable()
+      .meta({ description: "The app's config version this release runs with (null: none set; the task definition's environment is kept)." }),
   })
   .meta({ id: 'Release' });
 export type ReleaseResponse = z.infer<typeof ReleaseResponse>;

@@ -52,7 +52,7 @@ export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
 export const CHECK_STATES = ['pending', 'success', 'failure', 'error'] as const;
 export type CheckState = (typeof CHECK_STATES)[number];
 
-export const RELEASE_TRIGGERS = ['deploy', 'rollback', 'promotion', 'auto', 'auto_rollback'] as const;
+export const RELEASE_TRIGGERS = ['deploy', 'rollback', 'promotion', 'auto', 'auto_rollback', 'config'] as const;
 export type ReleaseTrigger = (typeof RELEASE_TRIGGERS)[number];
 
 export type Actor = { id: string; email: string };
@@ -102,6 +102,11 @@ export type Release = {
    * rolling out (its deployment was replaced). Such a release ends `failed`.
    */
   superseded_by?: ReleaseRef | null;
+  /**
+   * The app's config version this release runs with; null for an app that never had config vars (its
+   * containers keep the task definition's environment). Absent on releases recorded before config vars existed.
+   */
+  config_version?: number | null;
   /** Status checks by context. Kept on the release item so `state` is recomputed from them atomically. */
   checks: Record<string, StatusCheck>;
   /** Bumped by every in-place change; writers condition on it (optimistic concurrency). */

@@ -29,7 +29,7 @@ export const releaseSourceOf = (request: {
 };
 
 /** What releases a build; rollbacks release an earlier release's build instead. */
-type BuildTrigger = Exclude<ReleaseTrigger, 'rollback' | 'auto_rollback'>;
+type BuildTrigger = Exclude<ReleaseTrigger, 'rollback' | 'auto_rollback' | 'config'>;
 
 /** The parts of a new release that depend on where its slug came from. */
 export type ReleasePlan = {
@@ -37,6 +37,8 @@ export type ReleasePlan = {
   image: string;
   description: string;
   trigger: ReleaseTrigger;
+  /** The config version it runs with; left out, the app's current config when it is recorded. */
+  configVersion?: number | null;
 };
 
 /** A build can be released only to its own app and only once CI reported it succeeded. */

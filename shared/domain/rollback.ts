@@ -39,8 +39,9 @@ export const planRollback = (
   return {
     slugId: target.slug.id,
     image: target.image,
-    description: options.reason ? `Rollback to v${target.version}: ${options.reason}` : `Rollback to v${target.version}`,
+    description: `Rollback to v${target.version} (its build and config)${options.reason ? `: ${options.reason}` : ''}`,
     trigger: options.trigger ?? 'rollback',
+    configVersion: target.config_version ?? null,
   };
 };
 

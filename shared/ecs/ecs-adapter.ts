@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DomainError } from '../domain/errors';
 import { getEcsClient } from './ecs-client';
-import { releaseTaskDefinitionInput } from './task-definition-revision';
+import { releaseTaskDefinitionInput, type ReleaseRevision } from './task-definition-revision';
 
 export type ServiceRef = { cluster: string; service: string };
 
@@ -62,10 +62,10 @@ const describeService = async (client: ECSClient, ref: ServiceRef): Promise<Serv
 
 /**
  * Registers the revision a release deploys: a copy of the service's current task definition (with its
- * tags) carrying the release's image and SLIPWAY_RELEASE_ID / SLIPWAY_RELEASE_VERSION.
+ * tags) carrying the release's image, its config and SLIPWAY_RELEASE_ID / SLIPWAY_RELEASE_VERSION.
  */
 export const registerReleaseTaskDefinition = async (
-  input: ServiceRef & { container: string | null; image: string; releaseId: string; version: number },
+  input: ServiceRef & ReleaseRevision,
   client: ECSClient = getEcsClient(),
 ): Promise<{ taskDefinitionArn: string }> => {
   const current = await describeService(client, input);
@@ -80,6 +80,7 @@ export const registerReleaseTaskDefinition = async (
         image: input.image,
         releaseId: input.releaseId,
         version: input.version,
+        config: input.config,
       }),
     ),
   );

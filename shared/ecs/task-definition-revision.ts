@@ -1,9 +1,11 @@
 import type {
   ContainerDefinition,
+  Secret,
   DescribeTaskDefinitionResponse,
   KeyValuePair,
   RegisterTaskDefinitionRequest,
 } from '@aws-sdk/client-ecs';
+import type { ConfigVars } from '../domain/config-vars';
 import { unprocessable } from '../domain/errors';
 
 export const RELEASE_ID_ENV = 'SLIPWAY_RELEASE_ID';
@@ -15,6 +17,8 @@ export type ReleaseRevision = {
   image: string;
   releaseId: string;
   version: number;
+  /** The release's config; null keeps the container's environment and secrets as the service has them. */
+  config: ConfigVars | null;
 };
 
 /**
@@ -52,6 +56,23 @@ const withReleaseEnvironment = (
 ];
 
 /**
+ * The container's environment and secrets for a release: exactly its config (plain vars as environment,
+ * secrets as references ECS resolves at task start, never as values), plus SLIPWAY_RELEASE_*.
+ */
+const releaseEnvironment = (
+  container: ContainerDefinition,
+  revision: ReleaseRevision,
+): Pick<ContainerDefinition, 'environment' | 'secrets'> => {
+  if (revision.config === null) {
+    return { environment: withReleaseEnvironment(container.environment, revision), secrets: container.secrets };
+  }
+  const entries = Object.entries(revision.config);
+  const environment = entries.flatMap(([name, entry]): KeyValuePair[] => (entry.secret ? [] : [{ name, value: entry.value }]));
+  const secrets = entries.flatMap(([name, entry]): Secret[] => (entry.secret ? [{ name, valueFrom: entry.value_from }] : []));
+  return { environment: withReleaseEnvironment(environment, revision), secrets: secrets.length > 0 ? secrets : undefined };
+};
+
+/**
  * The RegisterTaskDefinition input for a release: the service's current revision copied field by field,
  * with only the target container's image and release environment changed, so everything else an
  * operator configured (roles, sidecars, volumes, sizing, tags) carries over to the new revision.
@@ -70,7 +91,7 @@ export const releaseTaskDefinitionInput = (
   const target = targetContainerName(containers, revision.container);
   const containerDefinitions = containers.map((container) =>
     container.name === target
-      ? { ...container, image: revision.image, environment: withReleaseEnvironment(container.environment, revision) }
+      ? { ...container, image: revision.image, ...releaseEnvironment(container, revision) }
       : container,
   );
   const copied: RegisterTaskDefinitionRequest = {

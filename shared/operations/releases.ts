@@ -11,6 +11,7 @@ import {
   findReleaseByVersion,
   listReleasePage,
 } from '../store/releases-store';
+import { findLatestConfigVersion } from '../store/config-store';
 import { requireSlugForRelease } from './builds';
 import { directReleaseRefusalFor } from './pipelines';
 import { startRollout } from '../rollout/start-rollout';
@@ -110,6 +111,8 @@ export const recordRelease = async (
     started_at: null,
     finished_at: null,
     rollout: null,
+    // A release that takes the app's current config learns it once its version is claimed (below).
+    config_version: plan.configVersion ?? null,
     checks: {},
     revision: 0,
   };
@@ -119,7 +122,7 @@ export const recordRelease = async (
   const claimed = { ...draft, version };
   let release: Release;
   try {
-    release = await placeInOwnSlot(claimed);
+    release = await placeInOwnSlot({ ...claimed, config_version: await configVersionFor(app, plan) });
   } catch (error) {
     // The version can be given back while none was taken after it; the slot is looked at once more after,
     // as a slot write that timed out may still have landed (the next writer then steps past it: no gap).
@@ -147,6 +150,14 @@ export const recordRelease = async (
   await startRollout(release);
   return release;
 };
+
+/**
+ * The config a release runs with: the plan's (a rollback's target's), else the app's newest, read after the
+ * release's version was claimed. A config change claims its release's version only after writing its
+ * config, so the newest release always carries the newest config and racing changes lose no key.
+ */
+const configVersionFor = async (app: App, plan: ReleasePlan): Promise<number | null> =>
+  plan.configVersion !== undefined ? plan.configVersion : ((await findLatestConfigVersion(app.id))?.version ?? null);
 
 /** The version claim, given up (with nothing claimed) when it would eat the time needed to answer. */
 const claimInTime = async (app: App, releaseId: string, at: string, ownsIntent: boolean): Promise<number> => {

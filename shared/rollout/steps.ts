@@ -13,6 +13,8 @@ import {
 import { aggregateState } from '../domain/state-aggregation';
 import { describeDeployment, registerReleaseTaskDefinition, type DeploymentProgress } from '../ecs/ecs-adapter';
 import { logger } from '../observability/logger';
+import type { ConfigVars } from '../domain/config-vars';
+import { findConfigVersion } from '../store/config-store';
 import { mutateRelease } from '../store/releases-store';
 import { advanceCurrentRelease, clearSucceeding, findAppById, markSucceeding } from '../store/apps-store';
 import {
@@ -54,9 +56,17 @@ const progressOf = (deployment: DeploymentProgress): Partial<RolloutProgress> =>
 const resultOf = (deployment: DeploymentProgress): DeploymentResult | null =>
   deployment.rolloutState === 'IN_PROGRESS' ? null : { outcome: deployment.rolloutState, reason: deployment.reason };
 
+/** The config version a release runs with; one it names but that cannot be found fails the step (retried, then salvaged). */
+const releaseConfig = async ({ app, version, config_version }: Release): Promise<ConfigVars | null> => {
+  if (config_version == null) return null;
+  const found = await findConfigVersion(app.id, config_version);
+  if (!found) throw new Error(`Config version ${config_version} of release v${version} was not found`);
+  return found.vars;
+};
+
 /**
  * The Deploy step: marks the release `pending`, then registers the task definition revision it deploys
- * (the service's current one with the release's image and SLIPWAY_RELEASE_* environment).
+ * (the service's current one with the release's image, its config and SLIPWAY_RELEASE_* environment).
  */
 export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPlan> => {
   const now = new Date();
@@ -85,6 +95,7 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
     image: release.image,
     releaseId: release.id,
     version: release.version,
+    config: await releaseConfig(release),
   });
   await recordProgress(rollout, { task_definition_arn: taskDefinitionArn, message: 'Updating the ECS service' });
   return {

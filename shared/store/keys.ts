@@ -30,6 +30,10 @@ export const releaseIdSortKey = (releaseId: string) => `RELID#${releaseId}`;
 export const sequenceKey = (appId: string) => ({ pk: appPartition(appId), sk: 'RELEASE_SEQUENCE' });
 export const intentKey = (appId: string, releaseId: string) => ({ pk: appPartition(appId), sk: `RELEASE_INTENT#${releaseId}` });
 
+export const CONFIG_PREFIX = 'CONFIG#';
+export const configVersionSortKey = (version: number) => `${CONFIG_PREFIX}${versionSortKey(version)}`;
+export const configVersionKey = (appId: string, version: number) => ({ pk: appPartition(appId), sk: configVersionSortKey(version) });
+
 export const lockKey = (appId: string) => ({ pk: appPartition(appId), sk: 'ROLLOUT_LOCK' });
 export const waiterKey = (appId: string, version: number) => ({
   pk: appPartition(appId),

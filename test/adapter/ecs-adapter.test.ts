@@ -58,7 +58,7 @@ beforeEach(() => {
 });
 
 describe('registering a release task definition', () => {
-  const release = { ...ref, container: null, image: 'registry/web:v7', releaseId: 'rel-7', version: 7 };
+  const release = { ...ref, container: null, image: 'registry/web:v7', releaseId: 'rel-7', version: 7, config: null };
 
   it("copies the service's current revision, with its tags, onto the release image", async () => {
     ecs.on(DescribeServicesCommand).resolves({ services: [service()], failures: [] });

@@ -36,6 +36,8 @@ const timedOut = () => Object.assign(new Error('the request timed out'), { name:
 
 beforeEach(() => {
   dynamo.reset();
+  // The app has no config vars: a release takes config version null.
+  dynamo.on(QueryCommand, { ExpressionAttributeValues: { ':app': 'APP#a1', ':prefix': 'CONFIG#' } }).resolves({ Items: [] });
   useStore(store);
   // No release is recorded under a fixed id yet, unless a test says otherwise.
   dynamo.on(QueryCommand, { IndexName: 'lsi1' }).resolves({ Items: [] });
@@ -176,8 +178,8 @@ describe('releases store', () => {
     }));
     dynamo.on(UpdateCommand, { UpdateExpression: SETTLE }).resolves({ Attributes: { claims: {} } });
     dynamo.on(DeleteCommand).resolves({});
-    await expect(recordRelease(app, plan, actor)).resolves.toMatchObject({ version: 1 });
-    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+    await expect(recordRelease(app, plan, actor)).resolves.toMatchObject({ version: 1, config_version: null });
+    expect(dynamo.commandCalls(QueryCommand, { IndexName: 'lsi1' })).toHaveLength(0);
   });
 
   it('pages from just after the cursor and asks for one extra item to know whether more exist', async () => {

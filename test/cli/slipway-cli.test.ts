@@ -140,6 +140,24 @@ describe('a flaky network', () => {
   });
 });
 
+describe('config', () => {
+  it('sets, masks secrets and unsets config vars, each change a release of the current build', async () => {
+    await createApp('cli-cfg');
+    expect((await cli('deploy', 'registry.local/cli-cfg:v1', '-a', 'cli-cfg', '--wait')).code).toBe(0);
+    const set = await cli('config:set', 'LOG_LEVEL=debug', 'URL=https://x.example/?a=b', '-a', 'cli-cfg');
+    expect(set.code).toBe(0);
+    expect(set.stdout).toMatch(/URL\s+https:\/\/x\.example\/\?a=b/);
+    expect((await cli('config:set', 'TOKEN=s3cr3t-cli', '--secret', '-a', 'cli-cfg')).code).toBe(0);
+    expect((await cli('config:unset', 'LOG_LEVEL', '-a', 'cli-cfg')).code).toBe(0);
+    const shown = await cli('config', '-a', 'cli-cfg', '--json');
+    expect(JSON.parse(shown.stdout)).toEqual({ URL: 'https://x.example/?a=b', TOKEN: '********' });
+    const releases = JSON.parse((await cli('releases', '-a', 'cli-cfg', '--json')).stdout) as { description: string }[];
+    expect(releases.map((release) => release.description).slice(0, 3)).toEqual(['Unset LOG_LEVEL', 'Set TOKEN', 'Set LOG_LEVEL, URL']);
+    const bad = await cli('config:set', 'not-posix=1', '-a', 'cli-cfg');
+    expect(bad.code).toBe(2);
+  });
+});
+
 describe('usage and configuration', () => {
   it('completes command names for the shell', async () => {
     const run = await cli('--get-yargs-completions', 'pipelines:');

@@ -117,3 +117,25 @@ describe('iam:PassRole', () => {
     expect(granted[0]!.statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
   });
 });
+
+describe('secret config values in Parameter Store', () => {
+  const ssmStatements = identityStatements(template).filter(({ statement }) => actionsOf(statement).some((action) => action.startsWith('ssm:')));
+  const onSecrets = (statement: PolicyStatement) => JSON.stringify(resourcesOf(statement)).includes('parameter/slipway/*');
+
+  it('are written by the releases function alone, under /slipway/ only', () => {
+    const writers = ssmStatements.filter(({ statement }) => statement.Effect === 'Allow');
+    expect(writers).toHaveLength(1);
+    expect(writers[0]!.policy).toBe(policyOf(stack.httpApi.functions.get('releases')!));
+    expect(actionsOf(writers[0]!.statement)).toEqual(['ssm:PutParameter']);
+    expect(onSecrets(writers[0]!.statement)).toBe(true);
+  });
+
+  it('are read by no Slipway function: every one is denied them', () => {
+    const deniedPolicies = new Set(
+      ssmStatements
+        .filter(({ statement }) => statement.Effect === 'Deny' && onSecrets(statement) && actionsOf(statement).includes('ssm:GetParameters'))
+        .map(({ policy }) => policy),
+    );
+    for (const fn of stack.httpApi.functions.values()) expect(deniedPolicies.has(policyOf(fn))).toBe(true);
+  });
+});

@@ -78,7 +78,7 @@ const runningImages = async (client: ECSClient, cluster: string, service: string
 
 const deploy = async (client: ECSClient, cluster: string, service: string, image: string, version: number) => {
   const { taskDefinitionArn } = await registerReleaseTaskDefinition(
-    { cluster, service, container: null, image, releaseId: `release-${version}`, version },
+    { cluster, service, container: null, image, releaseId: `release-${version}`, version, config: null },
     client,
   );
   const deploymentId = await updateService(client, cluster, service, taskDefinitionArn, ROLLING_DEPLOYMENT_CONFIGURATION);

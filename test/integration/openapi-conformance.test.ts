@@ -93,6 +93,14 @@ describe('the OpenAPI document', () => {
     await call('GET /apps/{app}/releases/{release}', `/apps/conform-web/releases/${release.body.id}`);
     await call('GET /apps/{app}/releases/{release}', '/apps/conform-web/releases/2');
     await call('POST /apps/{app}/releases', '/apps/conform-web/releases', { body: { release: 'v1' } });
+    await call('PATCH /apps/{app}/config-vars', '/apps/conform-web/config-vars', {
+      body: { LOG_LEVEL: 'debug', TOKEN: { value: 'x', secret: true }, OLD: null },
+      headers: { 'idempotency-key': 'conform-config-1' },
+    });
+    await call('PATCH /apps/{app}/config-vars', '/apps/conform-web/config-vars', { body: { 'not-posix': 'x' } });
+    await call('GET /apps/{app}/config-vars', '/apps/conform-web/config-vars');
+    await call('GET /apps/{app}/releases/{release}/config-diff', '/apps/conform-web/releases/2/config-diff?against=1');
+    await call('GET /apps/{app}/releases/{release}/config-diff', '/apps/conform-web/releases/2/config-diff');
     const statusPath = `/apps/conform-web/releases/${release.body.id}/statuses`;
     await call('POST /apps/{app}/releases/{release}/statuses', statusPath, { body: { context: 'ci/unit', name: 'Unit', state: 'success' } });
     await call('GET /apps/{app}/releases/{release}/statuses', statusPath);

@@ -39,7 +39,7 @@ describe('the local store on disk', () => {
       expect(list.body.map((release: { version: number; description: string }) => [release.version, release.description])).toEqual([
         [1, 'Deploy ' + build.body.id],
         [2, 'Deploy ' + build.body.id],
-        [3, 'Rollback to v1'],
+        [3, 'Rollback to v1 (its build and config)'],
       ]);
     } finally {
       await second.close();

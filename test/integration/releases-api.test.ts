@@ -20,7 +20,7 @@ describe('releases over HTTP', () => {
     expect(v3.body).toMatchObject({
       version: 3,
       slug: { id: builds[0] },
-      description: 'Rollback to v1',
+      description: 'Rollback to v1 (its build and config)',
       trigger: 'rollback',
       status: 'queued',
       state: 'pending',

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { logger } from '../../shared/observability/logger';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capturedOutput } from '../support/captured-output';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 let slipway: TestSlipway;
@@ -10,22 +10,7 @@ afterAll(() => slipway.close());
 
 /** Collects what is written while `work` runs: all of it raw, and the per-request log lines parsed. */
 const captureLogs = async (work: () => Promise<void>): Promise<{ raw: string; lines: Record<string, unknown>[] }> => {
-  const chunks: string[] = [];
-  const capture = (chunk: unknown) => {
-    chunks.push(String(chunk));
-    return true;
-  };
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  logger.setLogLevel('INFO');
-  try {
-    await work();
-  } finally {
-    logger.setLogLevel('SILENT');
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-  const raw = chunks.join('');
+  const raw = await capturedOutput('INFO', work);
   const lines = raw
     .split('\n')
     .filter((line) => line.startsWith('{'))

@@ -91,7 +91,7 @@ describe('a rollback overtakes', () => {
 
     const posted = await slipway.call<Release>('POST', `/apps/${app}/releases`, { body: { release: 'v1' } });
     expect(posted.status).toBe(201);
-    expect(posted.body).toMatchObject({ version: 3 + queued, trigger: 'rollback', description: 'Rollback to v1' });
+    expect(posted.body).toMatchObject({ version: 3 + queued, trigger: 'rollback', description: 'Rollback to v1 (its build and config)' });
 
     const rollback = await settledRelease(app, posted.body.id);
     expect(rollback).toMatchObject({ status: 'succeeded', current: true });
@@ -163,7 +163,7 @@ describe('rolling back to a release that never succeeded', () => {
 
     const forced = await slipway.call<Release>('POST', `/apps/${app}/releases`, { body: { release: 2, force: true } });
     expect(forced.status).toBe(201);
-    expect(forced.body).toMatchObject({ version: 3, description: 'Rollback to v2', trigger: 'rollback' });
+    expect(forced.body).toMatchObject({ version: 3, description: 'Rollback to v2 (its build and config)', trigger: 'rollback' });
     expect((await settledRelease(app, forced.body.id)).status).toBe('failed');
   }, 60_000);
 
@@ -217,7 +217,7 @@ describe('automatic rollback', () => {
     expect(history).toHaveLength(3);
     const rollback = await settledRelease(app, 3);
     expect(rollback).toMatchObject({ status: 'succeeded', current: true, trigger: 'auto_rollback', user: { id: 'slipway:auto-rollback' } });
-    expect(rollback.description).toMatch(/^Rollback to v1: check ci\/smoke reported failure on v2 \d+ s after it went live$/);
+    expect(rollback.description).toMatch(/^Rollback to v1 \(its build and config\): check ci\/smoke reported failure on v2 \d+ s after it went live$/);
     expect((await slipway.call('GET', `/apps/${app}`)).body.current_release).toMatchObject({ version: 3, image: `registry.local/${app}:good` });
 
     // A failing check on the rollback itself does not roll it back: no loop.

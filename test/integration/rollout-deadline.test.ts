@@ -78,7 +78,7 @@ describe('a rollout that cannot finish', () => {
     expect(second.release).toMatchObject({ version: 2, status: 'unknown' });
     const rollback = (await slipway.call<Release & { trigger: string; description: string }>('GET', '/apps/stuck/releases/3')).body;
     expect(rollback).toMatchObject({ trigger: 'auto_rollback' });
-    expect(rollback.description).toBe('Rollback to v1: the rollout of v2 ended unknown, with the previous release already being replaced');
+    expect(rollback.description).toBe('Rollback to v1 (its build and config): the rollout of v2 ended unknown, with the previous release already being replaced');
     // The rollback ends unknown too (nothing completes here); it is not rolled back in turn.
     await rollouts().stepFunctions.finished(rollback.id);
     expect((await slipway.call<Release>('GET', '/apps/stuck/releases/3')).body.status).toBe('unknown');

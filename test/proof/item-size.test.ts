@@ -123,4 +123,22 @@ describe('item sizes in UTF-8 bytes', () => {
       expect(largest.get(type), type).toBeLessThan(DYNAMODB_ITEM_LIMIT / 10);
     }
   });
+
+  it('the largest config version the API lets a user build stays far under 400 KB', async () => {
+    await slipway.call('POST', '/apps', { body: { name: 'bytes-config', cluster: 'c', service: 's' } });
+    let refusal: { status: number; body: { error: { code: string } } } | undefined;
+    let vars = 0;
+    for (let round = 0; round < 20 && !refusal; round++) {
+      const body = Object.fromEntries(Array.from({ length: 10 }, (_, index) => [padded(`V${round}_${index}_`, 256), wide(1024)]));
+      const changed = await slipway.call<{ error: { code: string } }>('PATCH', '/apps/bytes-config/config-vars', { body });
+      if (changed.status === 200) vars += 10;
+      else refusal = changed;
+    }
+    expect(refusal?.status).toBe(413);
+    expect(refusal?.body.error.code).toBe('config_too_large');
+    const configs = (await scanTable()).filter((item) => item.type === 'config');
+    const size = Math.max(...configs.map(itemSize));
+    console.log(`largest config version: ${vars} vars, ${size} bytes`);
+    expect(size).toBeLessThan(DYNAMODB_ITEM_LIMIT / 4);
+  });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/domain/errors';
 import { releaseTaskDefinitionInput, targetContainerName } from '../../shared/ecs/task-definition-revision';
 
-const release = { container: null, image: 'registry.local/web@sha256:abc', releaseId: 'rel-7', version: 7 };
+const release = { container: null, image: 'registry.local/web@sha256:abc', releaseId: 'rel-7', version: 7, config: null };
 
 const app: ContainerDefinition = {
   name: 'web',
@@ -140,5 +140,30 @@ describe('the task definition revision of a release', () => {
     expect(() => releaseTaskDefinitionInput({ taskDefinition: { family: 'web', containerDefinitions: [] } }, release)).toThrow(
       refusal({ code: 'task_definition_incomplete' }),
     );
+  });
+
+  it("sets exactly the release's config: plain vars as environment, secrets as valueFrom, SLIPWAY_RELEASE_* kept", () => {
+    const container = { ...app, environment: [{ name: 'OLD', value: 'gone' }], secrets: [{ name: 'OLD_SECRET', valueFrom: 'old' }] };
+    const input = releaseTaskDefinitionInput(described([container, logRouter]), {
+      ...release,
+      config: { FOO: { secret: false, value: 'bar' }, TOKEN: { secret: true, value_from: '/slipway/app/change/TOKEN' } },
+    });
+    expect(input.containerDefinitions?.[0]).toMatchObject({
+      environment: [
+        { name: 'FOO', value: 'bar' },
+        { name: 'SLIPWAY_RELEASE_ID', value: 'rel-7' },
+        { name: 'SLIPWAY_RELEASE_VERSION', value: '7' },
+      ],
+      secrets: [{ name: 'TOKEN', valueFrom: '/slipway/app/change/TOKEN' }],
+    });
+    expect(JSON.stringify(input.containerDefinitions?.[0]?.environment)).not.toContain('TOKEN');
+    expect(input.containerDefinitions?.[1]).toEqual(logRouter);
+  });
+
+  it("keeps the container's environment and secrets for a release without config", () => {
+    const container = { ...app, environment: [{ name: 'KEPT', value: '1' }], secrets: [{ name: 'S', valueFrom: 'ref' }] };
+    const input = releaseTaskDefinitionInput(described([container]), release);
+    expect(input.containerDefinitions?.[0]?.environment?.[0]).toEqual({ name: 'KEPT', value: '1' });
+    expect(input.containerDefinitions?.[0]?.secrets).toEqual([{ name: 'S', valueFrom: 'ref' }]);
   });
 });

@@ -16,9 +16,10 @@ const LAYERS: Record<string, readonly string[]> = {
   'shared/api': ['shared/domain', 'shared/config'],
   'shared/store': ['shared/domain', 'shared/config', 'shared/aws', 'shared/observability'],
   'shared/ecs': ['shared/domain', 'shared/config', 'shared/aws'],
+  'shared/secrets': ['shared/aws'],
   'shared/rollout': ['shared/domain', 'shared/config', 'shared/store', 'shared/ecs', 'shared/aws', 'shared/observability', 'shared/runtime'],
   'shared/idempotency': ['shared/domain', 'shared/api', 'shared/store', 'shared/runtime'],
-  'shared/operations': ['shared/domain', 'shared/store', 'shared/rollout', 'shared/observability', 'shared/runtime'],
+  'shared/operations': ['shared/domain', 'shared/store', 'shared/rollout', 'shared/secrets', 'shared/observability', 'shared/runtime'],
   'shared/http': ['shared/domain', 'shared/api', 'shared/idempotency', 'shared/observability', 'shared/runtime'],
   functions: [
     'shared/config',
@@ -30,7 +31,7 @@ const LAYERS: Record<string, readonly string[]> = {
     'shared/observability',
   ],
   // The CDK app bundles the dashboard it serves (web/build.ts).
-  infra: ['web', 'shared/domain', 'shared/api', 'shared/store', 'shared/ecs', 'shared/rollout'],
+  infra: ['web', 'shared/domain', 'shared/api', 'shared/store', 'shared/ecs', 'shared/rollout', 'shared/secrets'],
   // Like the CDK app, the local runtime builds the dashboard it serves (web/build.ts).
   local: [
     'functions',
@@ -47,6 +48,7 @@ const LAYERS: Record<string, readonly string[]> = {
     'shared/observability',
     'shared/runtime',
     'shared/aws',
+    'shared/secrets',
   ],
   cli: ['shared/api', 'shared/domain'],
   // The page speaks the API's shapes; its build script shares the served files' layout with shared/http.

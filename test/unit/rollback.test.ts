@@ -14,12 +14,13 @@ const release = (overrides: Partial<Release> = {}): Release =>
   releaseFixture({ version: 4, image: 'r/web:0', status: 'succeeded', ...overrides });
 
 describe('planRollback', () => {
-  it("re-releases the target's slug and image, described as a rollback", () => {
-    expect(planRollback(app, release())).toEqual({
+  it("re-releases the target's slug, image and config version, described as a rollback", () => {
+    expect(planRollback(app, release({ config_version: 3 }))).toEqual({
       slugId: 'build-0',
       image: 'r/web:0',
-      description: 'Rollback to v4',
+      description: 'Rollback to v4 (its build and config)',
       trigger: 'rollback',
+      configVersion: 3,
     });
   });
 
@@ -38,7 +39,7 @@ describe('planRollback', () => {
   it('says why an automatic rollback happened, as one', () => {
     expect(planRollback(app, release(), { trigger: 'auto_rollback', reason: 'check ci/smoke failed' })).toMatchObject({
       trigger: 'auto_rollback',
-      description: 'Rollback to v4: check ci/smoke failed',
+      description: 'Rollback to v4 (its build and config): check ci/smoke failed',
     });
   });
 });

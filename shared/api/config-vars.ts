@@ -1,0 +1,69 @@
+import * as z from 'zod';
+import {
+  CONFIG_VAR_NAME_PATTERN,
+  MAX_CONFIG_BYTES,
+  MAX_CONFIG_VARS,
+  MAX_CONFIG_VAR_NAME_BYTES,
+  MAX_CONFIG_VAR_VALUE_BYTES,
+  SECRET_MASK,
+  type ConfigChange,
+} from '../domain/config-vars';
+import { shortText } from './common';
+import { ReleaseReference } from './path-parameters';
+
+export const ConfigVarName = z
+  .string()
+  .max(MAX_CONFIG_VAR_NAME_BYTES)
+  .regex(CONFIG_VAR_NAME_PATTERN, 'must be a POSIX environment variable name: a letter or _, then letters, digits or _')
+  .meta({ id: 'ConfigVarName', example: 'DATABASE_URL' });
+
+const ConfigVarValue = shortText(MAX_CONFIG_VAR_VALUE_BYTES);
+
+export const UpdateConfigVarsRequest = z
+  .record(
+    ConfigVarName,
+    z.union([
+      ConfigVarValue.meta({ description: 'Set this plain value (shown to anyone who may read the app).' }),
+      z.null().meta({ description: 'Unset the var.' }),
+      z
+        .strictObject({ value: ConfigVarValue, secret: z.boolean() })
+        .meta({ description: 'Set a value; `secret: true` keeps it in the secret store and never shows it again.' }),
+    ]),
+  )
+  .transform(
+    (body): ConfigChange =>
+      Object.fromEntries(
+        Object.entries(body).map(([name, entry]) => [
+          name,
+          entry === null ? null : typeof entry === 'string' ? { value: entry, secret: false } : entry,
+        ]),
+      ),
+  )
+  .meta({
+    id: 'UpdateConfigVarsRequest',
+    description: `Vars to set (a value) and unset (null), ${MAX_CONFIG_VARS} vars and ${MAX_CONFIG_BYTES} bytes of UTF-8 at most in all.`,
+    example: { LOG_LEVEL: 'debug', API_TOKEN: { value: 's3cr3t', secret: true }, OLD_FLAG: null },
+  });
+
+export const ConfigVarsResponse = z
+  .record(ConfigVarName, z.string())
+  .meta({ id: 'ConfigVars', description: `The app's config vars; a secret's value reads ${SECRET_MASK}.`, example: { LOG_LEVEL: 'debug', API_TOKEN: SECRET_MASK } });
+export type ConfigVarsResponse = z.infer<typeof ConfigVarsResponse>;
+
+export const ConfigDiffQuery = z.strictObject({
+  against: ReleaseReference.meta({ description: 'The release (id or version) to compare with, e.g. the current one before rolling back to {release}.' }),
+  access_token: z.string().optional(),
+});
+
+const ReleaseMark = z.object({ id: z.uuid(), version: z.number().int().positive(), config_version: z.number().int().positive().nullable() });
+
+export const ConfigDiffResponse = z
+  .object({
+    release: ReleaseMark,
+    against: ReleaseMark,
+    added: z.record(z.string(), z.string()).meta({ description: 'Vars {release} has and {against} has not.' }),
+    removed: z.record(z.string(), z.string()).meta({ description: 'Vars {against} has and {release} has not.' }),
+    changed: z.record(z.string(), z.object({ from: z.string(), to: z.string() })).meta({ description: 'from: in {against}; to: in {release}.' }),
+  })
+  .meta({ id: 'ConfigDiff', description: `What going from {against} to {release} changes; secret values read ${SECRET_MASK}.` });
+export type ConfigDiffResponse = z.infer<typeof ConfigDiffResponse>;

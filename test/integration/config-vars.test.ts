@@ -1,0 +1,207 @@
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEcsClient } from '../../shared/ecs/ecs-client';
+import { capturedOutput } from '../support/captured-output';
+import { seedApp, startTestSlipway, type ApiResponse, type TestSlipway } from '../support/local-slipway';
+
+/**
+ * Config vars released with the build, over HTTP with real local rollouts: each change is a release whose
+ * task definition revision (asked of the ECS simulator) carries exactly its config; rollback restores it.
+ */
+let slipway: TestSlipway;
+let ecs: ECSClient;
+/** Every answer of this suite, to prove a secret value never leaves the service. */
+const answers: string[] = [];
+const SECRET = 'sup3r-s3cret-value-never-shown';
+
+beforeAll(async () => {
+  slipway = await startTestSlipway({ rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5 } } });
+  ecs = createEcsClient({ endpoint: rollouts().ecs.endpoint });
+});
+afterAll(async () => {
+  ecs?.destroy();
+  await slipway?.close();
+});
+
+const rollouts = () => {
+  if (!slipway.rollouts) throw new Error('rollouts are not running');
+  return slipway.rollouts;
+};
+
+type Release = { id: string; version: number; status: string; description: string; trigger: string; config_version: number | null; current: boolean };
+
+const call = async <T>(method: string, path: string, options: Parameters<TestSlipway['call']>[2] = {}): Promise<ApiResponse<T>> => {
+  const response = await slipway.call<T>(method, path, options);
+  answers.push(JSON.stringify(response.body), response.headers.get('location') ?? '');
+  return response;
+};
+
+const settled = async (app: string, id: string): Promise<Release> => {
+  const execution = await rollouts().stepFunctions.finished(id);
+  expect(execution.status).toBe('SUCCEEDED');
+  return (await call<Release>('GET', `/apps/${app}/releases/${id}`)).body;
+};
+
+const releaseIdOf = (response: ApiResponse) => (response.headers.get('location') ?? '').split('/').pop() ?? '';
+
+/** Sets/unsets config and waits for the release it made to roll out. */
+const changeConfig = async (app: string, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+  const response = await call<Record<string, string>>('PATCH', `/apps/${app}/config-vars`, { body, headers });
+  expect(response.status).toBe(200);
+  return { config: response.body, release: await settled(app, releaseIdOf(response)) };
+};
+
+const runningContainer = async (service: string) => {
+  const { services } = await ecs.send(new DescribeServicesCommand({ cluster: 'local', services: [service] }));
+  const primary = services?.[0]?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
+  const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: primary?.taskDefinition }));
+  const container = taskDefinition?.containerDefinitions?.[0];
+  answers.push(JSON.stringify(taskDefinition));
+  return {
+    image: container?.image,
+    environment: Object.fromEntries((container?.environment ?? []).map((entry) => [entry.name, entry.value])),
+    secrets: Object.fromEntries((container?.secrets ?? []).map((entry) => [entry.name, entry.valueFrom])),
+  };
+};
+
+describe('config vars are part of a release', () => {
+  it('releases each change, carries exactly the config into the task definition, diffs and rolls back build and config together', async () => {
+    const { builds } = await seedApp(slipway, 'cfg', 2);
+    const first = await call<Release>('POST', '/apps/cfg/releases', { body: { slug: builds[0] } });
+    expect((await settled('cfg', first.body.id)).config_version).toBeNull();
+
+    let v2!: Release;
+    // At DEBUG, so no log level hides a leak.
+    const logs = await capturedOutput('DEBUG', async () => {
+      const set = await changeConfig('cfg', { FOO: 'bar', API_TOKEN: { value: SECRET, secret: true } });
+      v2 = set.release;
+    });
+    expect(logs).not.toContain(SECRET);
+    expect(v2).toMatchObject({ version: 2, trigger: 'config', description: 'Set FOO, API_TOKEN', status: 'succeeded', current: true, config_version: 1 });
+    expect((await call('GET', '/apps/cfg/config-vars')).body).toEqual({ FOO: 'bar', API_TOKEN: '********' });
+    const afterSet = await runningContainer('cfg-svc');
+    expect(afterSet).toMatchObject({
+      image: 'registry.local/cfg:v1',
+      environment: { FOO: 'bar', SLIPWAY_RELEASE_ID: v2.id, SLIPWAY_RELEASE_VERSION: '2' },
+      secrets: { API_TOKEN: expect.stringMatching(/^local-secret-store:\/slipway\/.+\/API_TOKEN$/) },
+    });
+    expect(afterSet.environment).not.toHaveProperty('API_TOKEN');
+
+    const v3 = (await changeConfig('cfg', { FOO: null, LOG_LEVEL: 'debug' })).release;
+    expect(v3).toMatchObject({ version: 3, description: 'Set LOG_LEVEL, unset FOO', config_version: 2 });
+    expect((await runningContainer('cfg-svc')).environment).toEqual({
+      LOG_LEVEL: 'debug',
+      SLIPWAY_RELEASE_ID: v3.id,
+      SLIPWAY_RELEASE_VERSION: '3',
+    });
+
+    // A deploy takes the app's current config with the new build.
+    const deployed = await call<Release>('POST', '/apps/cfg/releases', { body: { slug: builds[1] } });
+    const v4 = await settled('cfg', deployed.body.id);
+    expect(v4.config_version).toBe(2);
+    expect(await runningContainer('cfg-svc')).toMatchObject({ image: 'registry.local/cfg:v2', environment: { LOG_LEVEL: 'debug' } });
+
+    // What rolling back to v2 would change, before doing it.
+    const diff = await call('GET', '/apps/cfg/releases/2/config-diff?against=4');
+    expect(diff.status).toBe(200);
+    expect(diff.body).toEqual({
+      release: { id: v2.id, version: 2, config_version: 1 },
+      against: { id: v4.id, version: 4, config_version: 2 },
+      added: { FOO: 'bar' },
+      removed: { LOG_LEVEL: 'debug' },
+      changed: {},
+    });
+
+    const rollback = await call<Release>('POST', '/apps/cfg/releases', { body: { release: v2.id } });
+    const v5 = await settled('cfg', rollback.body.id);
+    expect(v5).toMatchObject({ version: 5, trigger: 'rollback', description: 'Rollback to v2 (its build and config)', config_version: 1 });
+    const restored = await runningContainer('cfg-svc');
+    expect(restored).toMatchObject({ image: 'registry.local/cfg:v1', environment: { FOO: 'bar', SLIPWAY_RELEASE_VERSION: '5' } });
+    expect(restored.environment).not.toHaveProperty('LOG_LEVEL');
+    expect(restored.secrets).toEqual(afterSet.secrets);
+
+    expect(answers.join('\n')).not.toContain(SECRET);
+  });
+
+  it('honours Idempotency-Key: a retried change makes one config version and one release', async () => {
+    const { builds } = await seedApp(slipway, 'cfg-once', 1);
+    const first = await call<Release>('POST', '/apps/cfg-once/releases', { body: { slug: builds[0] } });
+    await settled('cfg-once', first.body.id);
+    const headers = { 'idempotency-key': 'config-change-1' };
+    const once = await call('PATCH', '/apps/cfg-once/config-vars', { body: { A: '1' }, headers });
+    const again = await call('PATCH', '/apps/cfg-once/config-vars', { body: { A: '1' }, headers });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('location')).toBe(once.headers.get('location'));
+    const mismatch = await call('PATCH', '/apps/cfg-once/config-vars', { body: { A: '2' }, headers });
+    expect(mismatch).toMatchObject({ status: 422, body: { error: { code: 'idempotency_key_mismatch' } } });
+    await settled('cfg-once', releaseIdOf(once));
+    const releases = await call<Release[]>('GET', '/apps/cfg-once/releases');
+    expect(releases.body.map((release) => release.version)).toEqual([1, 2]);
+  });
+
+  it('loses no key when changes race, each a release of its own', async () => {
+    const { builds } = await seedApp(slipway, 'cfg-race', 1);
+    const first = await call<Release>('POST', '/apps/cfg-race/releases', { body: { slug: builds[0] } });
+    await settled('cfg-race', first.body.id);
+    const names = Array.from({ length: 8 }, (_, index) => `KEY_${index}`);
+    const changes = await Promise.all(names.map((name) => call('PATCH', '/apps/cfg-race/config-vars', { body: { [name]: name.toLowerCase() } })));
+    expect(changes.map((change) => change.status)).toEqual(names.map(() => 200));
+    await Promise.all(changes.map((change) => settled('cfg-race', releaseIdOf(change))));
+    expect((await call('GET', '/apps/cfg-race/config-vars')).body).toEqual(Object.fromEntries(names.map((name) => [name, name.toLowerCase()])));
+    // Whatever order their releases got, the newest runs the config with every key.
+    const releases = (await call<Release[]>('GET', '/apps/cfg-race/releases')).body;
+    expect(releases.at(-1)).toMatchObject({ version: 9, config_version: 8 });
+    expect((await runningContainer('cfg-race-svc')).environment).toMatchObject(Object.fromEntries(names.map((name) => [name, name.toLowerCase()])));
+  });
+
+  it('keeps config set before the first release for it, and refuses bad changes with nothing changed', async () => {
+    const { builds } = await seedApp(slipway, 'cfg-new', 1);
+    const early = await call('PATCH', '/apps/cfg-new/config-vars', { body: { DATABASE_URL: 'postgres://db/app' } });
+    expect(early.status).toBe(200);
+    expect(early.headers.get('location')).toBeNull();
+    for (const [body, status, code] of [
+      [{ '1BAD': 'x' }, 422, 'validation_failed'],
+      [{ 'WITH-DASH': 'x' }, 422, 'validation_failed'],
+      [{}, 422, 'no_config_changes'],
+      [{ SLIPWAY_RELEASE_ID: 'x' }, 422, 'reserved_config_var'],
+      [{ BIG: 'é'.repeat(20_000) }, 422, 'validation_failed'],
+      [{ A: { value: 'x', secret: 'yes' } }, 422, 'validation_failed'],
+    ] as const) {
+      const refused = await call('PATCH', '/apps/cfg-new/config-vars', { body });
+      expect(refused.status, JSON.stringify(body).slice(0, 40)).toBe(status);
+      expect(refused.body).toMatchObject({ error: { code } });
+    }
+    expect((await call('GET', '/apps/cfg-new/config-vars')).body).toEqual({ DATABASE_URL: 'postgres://db/app' });
+    const created = await call<Release>('POST', '/apps/cfg-new/releases', { body: { slug: builds[0] } });
+    expect((await settled('cfg-new', created.body.id)).config_version).toBe(1);
+    expect((await runningContainer('cfg-new-svc')).environment).toMatchObject({ DATABASE_URL: 'postgres://db/app' });
+    const missing = await call('GET', '/apps/cfg-new/releases/1/config-diff?against=9');
+    expect(missing).toMatchObject({ status: 404, body: { error: { code: 'release_not_found' } } });
+  });
+
+  it('promotes the build only: each stage keeps its own config, and a stage that takes promotions only refuses a config release', async () => {
+    await call('POST', '/pipelines', { body: { name: 'cfg-flow' } });
+    const { builds } = await seedApp(slipway, 'cfg-dev', 1);
+    await seedApp(slipway, 'cfg-stg', 0);
+    await call('POST', '/pipeline-couplings', { body: { pipeline: 'cfg-flow', app: 'cfg-dev', stage: 'development' } });
+    await call('POST', '/pipeline-couplings', { body: { pipeline: 'cfg-flow', app: 'cfg-stg', stage: 'staging' } });
+    await call('PATCH', '/apps/cfg-dev/config-vars', { body: { STAGE: 'development', DEV_ONLY: '1' } });
+    // Before its first promotion a stage has no release to remake: its config is kept for that promotion.
+    expect((await call('PATCH', '/apps/cfg-stg/config-vars', { body: { STAGE: 'staging' } })).status).toBe(200);
+
+    const dev = await call<Release>('POST', '/apps/cfg-dev/releases', { body: { slug: builds[0] } });
+    await settled('cfg-dev', dev.body.id);
+    const promotion = await call<{ targets: { release: { id: string } }[] }>('POST', '/pipeline-promotions', {
+      body: { pipeline: { name: 'cfg-flow' }, source: { app: { name: 'cfg-dev' } }, targets: [{ app: { name: 'cfg-stg' } }] },
+    });
+    expect(promotion.status).toBe(201);
+    await settled('cfg-stg', promotion.body.targets[0]!.release.id);
+    const staging = await runningContainer('cfg-stg-svc');
+    expect(staging).toMatchObject({ image: 'registry.local/cfg-dev:v1', environment: { STAGE: 'staging' } });
+    expect(staging.environment).not.toHaveProperty('DEV_ONLY');
+
+    const refused = await call('PATCH', '/apps/cfg-stg/config-vars', { body: { STAGE: 'changed' } });
+    expect(refused).toMatchObject({ status: 422, body: { error: { code: 'downstream_pipeline_app' } } });
+    expect((await call('GET', '/apps/cfg-stg/config-vars')).body).toEqual({ STAGE: 'staging' });
+  });
+});
