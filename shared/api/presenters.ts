@@ -45,7 +45,9 @@ export const presentBuild = (build: Build): BuildResponse => ({
   created_at: build.created_at,
   updated_at: build.updated_at,
   status: build.status,
-  source_blob: build.source_blob,
+  source_blob: { ...build.source_blob, tag: build.source_blob.tag ?? null },
+  commits: build.commits ?? [],
+  metadata: build.metadata ?? {},
   slug: { id: build.id },
 });
 
@@ -70,7 +72,18 @@ export const presentRelease = (release: Release, app: App): ReleaseResponse => (
   finished_at: release.finished_at,
   trigger: release.trigger,
   rollout: release.rollout,
+  notes: release.notes ?? null,
+  metadata: release.metadata ?? {},
+  build: { id: release.slug.id, ...(release.build_labels ?? NO_BUILD_LABELS) },
+  commits: release.changes?.commits ?? [],
+  commits_since: {
+    version: release.changes?.since_version ?? null,
+    complete: release.changes?.complete ?? false,
+    reason: release.changes?.reason ?? 'cannot tell: recorded before Slipway kept commits',
+  },
 });
+
+const NO_BUILD_LABELS = { version: null, commit: null, tag: null, branch: null } as const;
 
 export const presentPipeline = (pipeline: Pipeline): PipelineResponse => ({
   id: pipeline.id,

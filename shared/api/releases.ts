@@ -1,12 +1,19 @@
 import * as z from 'zod';
 import { CHECK_STATES, RELEASE_STATUSES, RELEASE_TRIGGERS } from '../domain/model';
-import { AppRef, Timestamp, Uuid, shortText } from './common';
+import { AppRef, CommitResponse, Timestamp, Uuid, metadataOf, shortText } from './common';
+
+export const MAX_NOTES_BYTES = 16 * 1024;
+export const MAX_RELEASE_METADATA_BYTES = 4 * 1024;
 
 export const CreateReleaseRequest = z
   .strictObject({
     slug: Uuid.optional().meta({ description: 'Build id to release.' }),
     release: Uuid.optional().meta({ description: 'Earlier release id to roll back to.' }),
     description: shortText(1024).optional(),
+    notes: shortText(MAX_NOTES_BYTES)
+      .optional()
+      .meta({ description: 'Release notes, plain text or HTML, stored as given; Slipway escapes them wherever it shows them.' }),
+    metadata: metadataOf(MAX_RELEASE_METADATA_BYTES).optional(),
     version: shortText(255)
       .optional()
       .meta({ description: "Akkeris' free-text version label; the release's description when none is given (its number is always assigned)." }),
@@ -63,6 +70,19 @@ export const ReleaseResponse = z
     finished_at: Timestamp.nullable(),
     trigger: z.enum(RELEASE_TRIGGERS),
     rollout: RolloutResponse.nullable(),
+    notes: z.string().nullable().meta({ description: 'Release notes as given (text or HTML): escape or sanitize before showing them.' }),
+    metadata: z.record(z.string(), z.unknown()),
+    build: z
+      .object({ id: Uuid, version: z.string().nullable(), commit: z.string().nullable(), tag: z.string().nullable(), branch: z.string().nullable() })
+      .meta({ id: 'ReleaseBuild', description: "The labels of the release's build: version label, head commit, tag, branch." }),
+    commits: z.array(CommitResponse).meta({ description: 'What this release ships since commits_since.version, newest first.' }),
+    commits_since: z
+      .object({
+        version: z.number().int().positive().nullable().meta({ description: "The app's succeeded release the commits are counted from (null: the first release)." }),
+        complete: z.boolean().meta({ description: 'False when Slipway cannot tell: commits is then what the build lists.' }),
+        reason: z.string(),
+      })
+      .meta({ id: 'CommitsSince' }),
   })
   .meta({ id: 'Release' });
 export type ReleaseResponse = z.infer<typeof ReleaseResponse>;

@@ -1,5 +1,5 @@
 import { DomainError, conflict, unprocessable } from './errors';
-import type { App, Build, Release, ReleaseTrigger } from './model';
+import type { App, Build, Metadata, Release, ReleaseTrigger } from './model';
 
 /** What a `POST /apps/{app}/releases` asks for: a build to deploy, or an earlier release to go back to. */
 export type ReleaseSource = { kind: 'slug'; slugId: string } | { kind: 'rollback'; releaseId: string };
@@ -27,6 +27,10 @@ export type ReleasePlan = {
   image: string;
   description: string;
   trigger: ReleaseTrigger;
+  /** The build itself when the plan already holds it; otherwise it is read by its slug id. */
+  build?: Pick<Build, 'source_blob' | 'commits'>;
+  notes?: string | null;
+  metadata?: Metadata;
 };
 
 /** A build can be released only to its own app and only once CI reported it succeeded. */
@@ -54,6 +58,7 @@ export const planBuildRelease = (
     image: build.source_blob.image,
     description: description ?? defaultDescription(trigger, build),
     trigger,
+    build,
   };
 };
 

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CreateReleaseRequest, type ListReleasesQuery } from '../api/releases';
 import { DomainError, notFound, unavailable } from '../domain/errors';
-import type { Actor, App, Release } from '../domain/model';
+import type { Actor, App, BuildLabels, Release, ShippedCommits } from '../domain/model';
+import { buildLabelsOf, shippedCommits } from '../domain/shipped-commits';
+import { findBuildAnywhere } from '../store/builds-store';
 import { planBuildRelease, planRollback, releaseSourceOf, type ReleasePlan } from '../domain/release-request';
 import { parseReleaseReference } from '../domain/versioning';
 import { decodeCursor, encodeCursor } from '../domain/cursor';
@@ -51,7 +53,7 @@ export const createRelease = async (
     source.kind === 'slug'
       ? planBuildRelease(app, await requireSlugForRelease(app, source.slugId), 'deploy', request.description)
       : planRollback(app, await requireReleaseById(app, source.releaseId));
-  return recordRelease(app, plan, actor, id);
+  return recordRelease(app, { ...plan, notes: request.notes ?? null, metadata: request.metadata ?? {} }, actor, id);
 };
 
 /**
@@ -92,6 +94,7 @@ export const recordRelease = async (
   const recorded = fixedId === undefined ? undefined : await findRecordedRelease(app, fixedId);
   if (recorded) return recorded;
   const id = fixedId ?? randomUUID();
+  const { labels, changes } = await recordOfShipment(app, plan);
   const at = new Date().toISOString();
   const draft: Release = {
     id,
@@ -111,6 +114,10 @@ export const recordRelease = async (
     rollout: null,
     checks: {},
     revision: 0,
+    notes: plan.notes ?? null,
+    metadata: plan.metadata ?? {},
+    build_labels: labels,
+    changes,
   };
   // False when a call with the same id got here first: the claim below is then shared with it.
   const ownsIntent = await putReleaseIntent(draft);
@@ -144,6 +151,19 @@ export const recordRelease = async (
   // Every release, whatever triggered it, rolls out the same way once its version is its own.
   await startRollout(release);
   return release;
+};
+
+/** The build's labels and what it ships on top of the app's current release (read now: one GetItem each). */
+const recordOfShipment = async (app: App, plan: ReleasePlan): Promise<{ labels: BuildLabels; changes: ShippedCommits }> => {
+  const [build, previous] = await Promise.all([
+    plan.build ?? findBuildAnywhere(plan.slugId),
+    app.current_release_version === null ? undefined : findReleaseByVersion(app.id, app.current_release_version),
+  ]);
+  const known = build ?? { source_blob: { image: plan.image, commit: null, branch: null, repo: null, version: null, author: null, message: null } };
+  return {
+    labels: buildLabelsOf(known),
+    changes: shippedCommits(known, previous && { version: previous.version, commit: previous.build_labels?.commit ?? null }),
+  };
 };
 
 /** The version claim, given up (with nothing claimed) when it would eat the time needed to answer. */
