@@ -10,7 +10,8 @@ import {
   type CreatePipelineRequest,
   type CreatePromotionRequest,
 } from '../shared/api/pipelines';
-import { MAX_PAGE_SIZE, ReleaseResponse, type CreateReleaseBody, type ListReleasesQuery } from '../shared/api/releases';
+import { MAX_PAGE_SIZE, ReleaseResponse, type CreateReleaseBody } from '../shared/api/releases';
+import type { ReleaseStatus } from '../shared/domain/model';
 import { ReleaseStatusesResponse, StatusResponse, type CreateStatusRequest } from '../shared/api/statuses';
 import type { HttpClient } from './http-client';
 
@@ -35,7 +36,7 @@ export class SlipwayApi {
    * Every release (optionally of one status), oldest first as the API lists them. The API has no newest-first
    * order, so "the newest" or "the current" release means walking the pages to the end (1000 a page).
    */
-  releases = async (app: string, status?: ListReleasesQuery['status']) => {
+  releases = async (app: string, status?: ReleaseStatus) => {
     const releases: ReleaseResponse[] = [];
     let cursor: string | undefined;
     do {

@@ -1,4 +1,4 @@
-import { CreateReleaseRequest, ListReleasesQuery } from '../shared/api/releases';
+import { CreateReleaseRequest, ListReleasesQuery, releaseListRequestOf } from '../shared/api/releases';
 import { presentRelease } from '../shared/api/presenters';
 import { actorOf, authorize } from '../shared/domain/access';
 import { withCurrentAmong } from '../shared/domain/current-release';
@@ -32,7 +32,7 @@ export const handler = httpFunction<'releases'>({
   'GET /apps/{app}/releases': async ({ params, query, headers, principal }) => {
     const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'read', app.name);
-    const list = await listReleases(app, parseInput(ListReleasesQuery, query, 'query'), headers.range);
+    const list = await listReleases(app, releaseListRequestOf(parseInput(ListReleasesQuery, query, 'query')), headers.range);
     const shown = withCurrentAmong(app, list.releases);
     return {
       status: list.ranged && list.nextRange ? 206 : 200,

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CreateReleaseRequest, type ListReleasesQuery } from '../api/releases';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CreateReleaseRequest, type ReleaseListRequest } from '../api/releases';
+import { currentVersionAmong } from '../domain/current-release';
+import { CREATION_ORDER_SLACK_MS, drivingIndexOf, matchesFilter } from '../domain/release-filter';
+import { findFilteredReleasePage, versionSpanOfTimes, type VersionSpan } from '../store/release-index-store';
 import { DomainError, notFound, unavailable } from '../domain/errors';
 import type { Actor, App, BuildLabels, Release, ShippedCommits } from '../domain/model';
 import { buildLabelsOf, shippedCommits } from '../domain/shipped-commits';
@@ -12,7 +15,6 @@ import { nextVersionRange, parseVersionRange } from '../domain/version-range';
 import {
   findReleaseById,
   findReleaseByVersion,
-  listReleasePage,
   updateReleaseAtRevision,
   type ReleaseChanges,
 } from '../store/releases-store';
@@ -255,7 +257,7 @@ export const requireRelease = async (app: App, reference: string): Promise<Relea
 
 export type ReleaseList = {
   releases: Release[];
-  /** For `limit`/`cursor` clients: where the next (newer) page starts. */
+  /** For `limit`/`cursor`/`order` clients: where the next page starts. */
   nextCursor: string | null;
   /** For `Range` clients and the default answer: the `Next-Range` of the rest. */
   nextRange: string | null;
@@ -263,43 +265,87 @@ export type ReleaseList = {
   ranged: boolean;
 };
 
+const FIRST_VERSION = 1;
+const LAST_VERSION = 9_999_999_999;
+
 /**
- * `GET /apps/{app}/releases` in its three forms: `limit`/`cursor` pages oldest first; a Heroku `Range`
- * header pages either way; a client that sends neither gets the newest page, oldest first, so a long-lived
- * app's latest releases are in the answer of clients that never page (the Akkeris CLI takes the last entry
- * as the latest release).
+ * `GET /apps/{app}/releases` in its three forms: `limit`/`cursor`/`order` pages (oldest first unless
+ * `order=desc`); a Heroku `Range` header pages either way; a client that sends none of them gets the newest
+ * page, oldest first, so a long-lived app's latest releases are in the answer of clients that never page
+ * (the Akkeris CLI takes the last entry as the latest release). Filters narrow every form, each served by
+ * a Query on a key range (see release-index-store.ts), so a page costs the same however long the history.
  */
-export const listReleases = async (app: App, query: ListReleasesQuery, rangeHeader: string | undefined): Promise<ReleaseList> => {
-  const filters = { status: query.status, since: query.since };
-  if (rangeHeader !== undefined && (query.limit !== undefined || query.cursor !== undefined)) {
-    throw new DomainError('bad_request', 'invalid_range', 'Send either a Range header or limit/cursor, not both.', { range: rangeHeader });
+export const listReleases = async (app: App, request: ReleaseListRequest, rangeHeader: string | undefined): Promise<ReleaseList> => {
+  const paged = request.limit !== undefined || request.cursor !== undefined || request.order !== undefined;
+  if (rangeHeader !== undefined && paged) {
+    throw new DomainError('bad_request', 'invalid_range', 'Send either a Range header or limit/cursor/order, not both.', { range: rangeHeader });
   }
-  if (rangeHeader === undefined && (query.limit !== undefined || query.cursor !== undefined)) {
-    const page = await listReleasePage(app.id, {
-      afterVersion: query.cursor === undefined ? 0 : decodeCursor(query.cursor),
-      limit: query.limit ?? DEFAULT_PAGE_SIZE,
-      ...filters,
-    });
-    const nextCursor = page.hasMore && page.lastVersion !== null ? encodeCursor(page.lastVersion) : null;
-    return { releases: page.releases, nextCursor, nextRange: null, ranged: false };
+  const window = await spanOfFilter(app, request);
+  if (paged) {
+    const descending = request.order === 'desc';
+    const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+    const span = descending ? { from: FIRST_VERSION, to: (after || LAST_VERSION + 1) - 1 } : { from: (after ?? 0) + 1, to: LAST_VERSION };
+    const page = await pageOf(app, request, window, span, descending, request.limit ?? DEFAULT_PAGE_SIZE);
+    const last = page.releases.at(-1)?.version;
+    return { releases: page.releases, nextCursor: page.hasMore && last !== undefined ? encodeCursor(last) : null, nextRange: null, ranged: false };
   }
   const range =
     rangeHeader === undefined
       ? ({ afterVersion: 0, beforeVersion: undefined, order: 'desc', max: DEFAULT_PAGE_SIZE } as const)
       : parseVersionRange(rangeHeader, { defaultMax: DEFAULT_PAGE_SIZE, maxMax: MAX_PAGE_SIZE });
-  const page = await listReleasePage(app.id, {
-    afterVersion: range.afterVersion,
-    beforeVersion: range.beforeVersion,
-    descending: range.order === 'desc',
-    limit: range.max,
-    ...filters,
-  });
+  const span = { from: range.afterVersion + 1, to: (range.beforeVersion ?? LAST_VERSION + 1) - 1 };
+  const page = await pageOf(app, request, window, span, range.order === 'desc', range.max);
+  const last = page.releases.at(-1)?.version;
   return {
     releases: rangeHeader === undefined ? [...page.releases].reverse() : page.releases,
     nextCursor: null,
-    nextRange: page.hasMore && page.lastVersion !== null ? nextVersionRange(range, page.lastVersion) : null,
+    nextRange: page.hasMore && last !== undefined ? nextVersionRange(range, last) : null,
     ranged: rangeHeader !== undefined,
   };
+};
+
+/** The versions the filter allows at all: the current release's, or those created within since/until. */
+const spanOfFilter = async (app: App, request: ReleaseListRequest): Promise<VersionSpan | null> => {
+  const { since, until } = request.filter;
+  let span: VersionSpan | null = { from: FIRST_VERSION, to: LAST_VERSION };
+  if (request.current) {
+    const pointer = app.current_release_version;
+    if (pointer === null) return null;
+    // A rollout announces the version it is making current before its release says succeeded.
+    span = { from: pointer, to: Math.max(pointer, app.succeeding_release_version ?? pointer) };
+  }
+  if (since === undefined && until === undefined) return span;
+  const times = await versionSpanOfTimes(app.id, { since, until }, CREATION_ORDER_SLACK_MS);
+  return times && intersect(span, times);
+};
+
+const intersect = (a: VersionSpan | null, b: VersionSpan | null): VersionSpan | null => {
+  if (!a || !b) return null;
+  const span = { from: Math.max(a.from, b.from), to: Math.min(a.to, b.to) };
+  return span.from <= span.to ? span : null;
+};
+
+const pageOf = async (
+  app: App,
+  request: ReleaseListRequest,
+  window: VersionSpan | null,
+  pageSpan: VersionSpan,
+  descending: boolean,
+  limit: number,
+): Promise<{ releases: Release[]; hasMore: boolean }> => {
+  const span = intersect(window, pageSpan);
+  if (!span) return { releases: [], hasMore: false };
+  const driver = drivingIndexOf(request.filter);
+  const page = await findFilteredReleasePage(app.id, {
+    span,
+    descending,
+    limit,
+    sources: driver ? driver.values.map((value) => ({ dimension: driver.dimension, value })) : [undefined],
+    accept: (release) => matchesFilter(release, request.filter),
+  });
+  if (!request.current) return page;
+  const current = currentVersionAmong(app.current_release_version, page.releases);
+  return { releases: page.releases.filter((release) => release.version === current), hasMore: false };
 };
 
 /**

@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Release } from '../domain/model';
 import { entityOf, getStore, isConditionFailure, putIfAbsent } from './client';
+import { putReleaseIndexRows } from './release-index-store';
 import { findLatestRelease, releaseItem, releaseKey } from './releases-store';
 
 /**
@@ -196,6 +197,8 @@ export const settleClaim = async (appId: string, releaseId: string): Promise<Pen
 
 /** The release at its version: one conditional put keyed by the version; the holder when it was taken. */
 export const placeInSlot = async (release: Release): Promise<Release> => {
+  // Rows first: whoever finds the release in its slot finds it through its index rows too.
+  await putReleaseIndexRows(release);
   if (await putIfAbsent(releaseItem(release))) return release;
   const { client, tableName } = getStore();
   const { Item } = await client.send(

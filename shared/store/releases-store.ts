@@ -8,9 +8,16 @@ const appPartition = (appId: string) => `APP#${appId}`;
 const releaseSortKey = (version: number) => `${RELEASE_PREFIX}${versionSortKey(version)}`;
 export const releaseKey = (appId: string, version: number) => ({ pk: appPartition(appId), sk: releaseSortKey(version) });
 
+/** gsi2 lists an app's releases by status in version order; the update that changes the status moves it. */
+export const statusIndexKeys = (appId: string, status: string, version: number) => ({
+  gsi2pk: `RELSTATUS#${appId}#${status}`,
+  gsi2sk: `REL#${versionSortKey(version)}`,
+});
+
 /** The item as stored: the release plus its keys. Exported for the adapters that update releases in place. */
 export const releaseItem = (release: Release) => ({
   ...releaseKey(release.app.id, release.version),
+  ...statusIndexKeys(release.app.id, release.status, release.version),
   lsi1sk: `RELID#${release.id}`,
   gsi1pk: `ID#${release.id}`,
   gsi1sk: 'RELEASE',
@@ -71,7 +78,6 @@ export type ReleasePageRequest = {
   descending?: boolean | undefined;
   limit: number;
   status?: ReleaseStatus | undefined;
-  since?: string | undefined;
 };
 
 export type ReleasePage = { releases: Release[]; lastVersion: number | null; hasMore: boolean };
@@ -96,10 +102,6 @@ export const listReleasePage = async (appId: string, request: ReleasePageRequest
     filters.push('#status = :status');
     names['#status'] = 'status';
     values[':status'] = request.status;
-  }
-  if (request.since) {
-    filters.push('created_at >= :since');
-    values[':since'] = new Date(request.since).toISOString();
   }
 
   const releases: Release[] = [];
@@ -146,6 +148,12 @@ export const updateReleaseAtRevision = async (
   const names: Record<string, string> = { '#revision': 'revision' };
   const values: Record<string, unknown> = { ':expected': expectedRevision, ':next': expectedRevision + 1, ':at': at };
   const assignments = ['#revision = :next', 'updated_at = :at'];
+  if (changes.status !== undefined) {
+    const index = statusIndexKeys(release.app.id, changes.status, release.version);
+    values[':statusIndex'] = index.gsi2pk;
+    values[':statusSort'] = index.gsi2sk;
+    assignments.push('gsi2pk = :statusIndex', 'gsi2sk = :statusSort');
+  }
   entries.forEach(([field, value], index) => {
     names[`#f${index}`] = field;
     values[`:v${index}`] = value;
