@@ -10,6 +10,7 @@ export const CreateAppRequest = z
     service: ResourceName,
     container: z.string().min(1).max(255).regex(/^[A-Za-z0-9_-]+$/).optional(),
     auto_release: z.boolean().default(false),
+    public_badge: z.boolean().default(false).meta({ description: 'Let anyone read the app\'s badge (GET /apps/{app}/badge.svg) without a key.' }),
   })
   .meta({ id: 'CreateAppRequest' });
 export type CreateAppRequest = z.infer<typeof CreateAppRequest>;
@@ -22,6 +23,7 @@ export const AppResponse = z
     service: z.string(),
     container: z.string().nullable(),
     auto_release: z.boolean(),
+    public_badge: z.boolean(),
     created_at: Timestamp,
     updated_at: Timestamp,
     description: z.string().meta({ description: 'Akkeris compatibility: which ECS service the app is.' }),

@@ -6,6 +6,8 @@ import { listStatusChecks } from '../domain/status-checks';
 import type { AppDetailResponse, AppFeatureResponse, AppResponse } from './apps';
 import type { BuildResponse } from './builds';
 import type { CouplingResponse, PipelineResponse, PromotionResponse } from './pipelines';
+import type { MetricsReport } from '../operations/metrics';
+import type { MetricsResponse } from './metrics';
 import type { ReleaseResponse } from './releases';
 import type { ReleaseStatusesResponse, StatusResponse } from './statuses';
 
@@ -17,6 +19,7 @@ export const presentApp = (app: App): AppResponse => ({
   service: app.service,
   container: app.container,
   auto_release: app.auto_release,
+  public_badge: app.public_badge ?? false,
   created_at: app.created_at,
   updated_at: app.updated_at,
   description: `ECS service ${app.service} in cluster ${app.cluster}`,
@@ -84,6 +87,13 @@ export const presentRelease = (release: Release, app: App): ReleaseResponse => (
 });
 
 const NO_BUILD_LABELS = { version: null, commit: null, tag: null, branch: null } as const;
+
+export const presentMetrics = (report: MetricsReport, pipeline: Pick<Pipeline, 'id' | 'name'> | null): MetricsResponse => ({
+  pipeline: pipeline && { id: pipeline.id, name: pipeline.name },
+  apps: report.apps,
+  window: { label: report.window.label, from: report.window.from, to: report.window.to },
+  ...report.metrics,
+});
 
 export const presentPipeline = (pipeline: Pipeline): PipelineResponse => ({
   id: pipeline.id,

@@ -79,14 +79,14 @@ export const releaseListRequestOf = ({ limit, cursor, order, since, until, curre
     order,
     current: current === 'true',
     filter: {
-        versions: both('version'),
-        revisions: both('revision'),
-        builds: both('build'),
-        statuses: both('status') as ReleaseStatus[] | undefined,
-        triggers: both('trigger') as ReleaseTrigger[] | undefined,
-        since: since === undefined ? undefined : new Date(since).toISOString(),
-        until: until === undefined ? undefined : new Date(until).toISOString(),
-      },
+      versions: both('version'),
+      revisions: both('revision'),
+      builds: both('build'),
+      statuses: both('status') as ReleaseStatus[] | undefined,
+      triggers: both('trigger') as ReleaseTrigger[] | undefined,
+      since: since === undefined ? undefined : new Date(since).toISOString(),
+      until: until === undefined ? undefined : new Date(until).toISOString(),
+    },
   };
 };
 export type ReleaseListRequest = ReturnType<typeof releaseListRequestOf>;

@@ -9,6 +9,8 @@ export type App = {
   service: string;
   container: string | null;
   auto_release: boolean;
+  /** Whether GET /apps/{app}/badge.svg answers callers without a key; absent on apps made before it existed. */
+  public_badge?: boolean;
   created_at: string;
   updated_at: string;
   /** Version of the newest succeeded release; it alone is `current`. */

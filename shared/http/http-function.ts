@@ -24,9 +24,13 @@ export type HttpRequest = {
   annotate: (facts: RequestLogFacts) => void;
 };
 
-export type HttpResult = { status: number; body?: unknown; headers?: Record<string, string> };
+/** `body` is sent as JSON; `text` as it is, under the content-type its headers give (an SVG, a metrics exposition). */
+export type HttpResult = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
 export type PublicRouteHandler = (request: Omit<HttpRequest, 'principal'>) => Promise<HttpResult>;
+/** A route anyone may call; a key, when one is sent, must be valid and then counts. */
+export type OptionalKeyRouteHandler = (request: Omit<HttpRequest, 'principal'> & { principal: Principal | undefined }) => Promise<HttpResult>;
+type RouteEntry = RouteHandler | { public: PublicRouteHandler } | { optionalKey: OptionalKeyRouteHandler };
 
 const STATUS_OF: Record<ErrorKind, number> = {
   bad_request: 400,
@@ -121,7 +125,7 @@ const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<st
  * authenticated principal (except on public routes), runs the route and maps domain errors to JSON.
  */
 export const httpFunction = <F extends FunctionName>(
-  routes: Record<RouteKeyOf<F>, RouteHandler | { public: PublicRouteHandler }>,
+  routes: Record<RouteKeyOf<F>, RouteEntry>,
 ) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .before(async (request) => {
@@ -129,7 +133,7 @@ export const httpFunction = <F extends FunctionName>(
     })
     .handler(async (event, context) => {
       const routeKey = event.routeKey as RouteKey;
-      const route = (routes as Record<string, RouteHandler | { public: PublicRouteHandler }>)[routeKey];
+      const route = (routes as Record<string, RouteEntry>)[routeKey];
       const startedAt = performance.now();
       // Request facts travel with the request, not as logger-wide keys, so concurrent requests in one
       // process (the local server) never mix up each other's ids.
@@ -153,13 +157,17 @@ export const httpFunction = <F extends FunctionName>(
         } as UncheckedRequest;
         // Answer before Lambda's own timeout, keeping room to serialize and send the answer.
         const result = await runBeforeDeadline(context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS, () =>
-          'public' in route ? route.public(withPathParameters(base)) : runAuthenticated(route, base),
+          'public' in route
+            ? route.public(withPathParameters(base))
+            : 'optionalKey' in route
+              ? route.optionalKey({ ...withPathParameters(base), principal: optionalPrincipalOf(base) })
+              : runAuthenticated(route, base),
         );
         logOutcome('request served', result.status);
         return {
           statusCode: result.status,
           headers: { ...(result.body === undefined ? {} : JSON_HEADERS), ...result.headers },
-          body: result.body === undefined ? '' : JSON.stringify(result.body),
+          body: result.text ?? (result.body === undefined ? '' : JSON.stringify(result.body)),
         };
       } catch (error) {
         const response = toResponse(error, event);
@@ -170,14 +178,24 @@ export const httpFunction = <F extends FunctionName>(
 
 type UncheckedRequest = Omit<HttpRequest, 'principal' | 'params'>;
 
-const runAuthenticated = (route: RouteHandler, base: UncheckedRequest) => {
+const authenticated = (base: UncheckedRequest): Principal => {
   const principal = principalOf(base.event);
   if (!principal && isKeyCheckUnavailable(base.event)) throw new ServiceUnavailable('The API key could not be checked.');
   if (!principal) {
     throw new DomainError('unauthorized', 'unauthorized', 'Send a valid API key as "Authorization: Bearer <key>".', {});
   }
   base.annotate({ keyId: principal.keyId });
+  return principal;
+};
+
+const runAuthenticated = (route: RouteHandler, base: UncheckedRequest) => {
+  const principal = authenticated(base);
   return route({ ...withPathParameters(base), principal });
+};
+
+const optionalPrincipalOf = (base: UncheckedRequest): Principal | undefined => {
+  const presented = base.headers.authorization !== undefined || base.query.access_token !== undefined;
+  return presented ? authenticated(base) : undefined;
 };
 
 /** Path parameters are checked once the caller is known, so an anonymous caller learns nothing from them. */

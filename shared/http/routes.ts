@@ -10,6 +10,8 @@ export const ROUTES = [
   { method: 'GET', path: '/apps', fn: 'apps' },
   { method: 'GET', path: '/apps/{app}', fn: 'apps' },
   { method: 'GET', path: '/apps/{app}/features', fn: 'apps' },
+  { method: 'GET', path: '/apps/{app}/metrics', fn: 'apps' },
+  { method: 'GET', path: '/apps/{app}/badge.svg', fn: 'apps' },
   { method: 'POST', path: '/apps/{app}/builds', fn: 'builds' },
   { method: 'GET', path: '/apps/{app}/builds', fn: 'builds' },
   { method: 'GET', path: '/apps/{app}/builds/{build}', fn: 'builds' },
@@ -26,6 +28,7 @@ export const ROUTES = [
   { method: 'GET', path: '/pipelines', fn: 'pipelines' },
   { method: 'GET', path: '/pipelines/{pipeline}', fn: 'pipelines' },
   { method: 'GET', path: '/pipelines/{pipeline}/pipeline-couplings', fn: 'pipelines' },
+  { method: 'GET', path: '/pipelines/{pipeline}/metrics', fn: 'pipelines' },
   { method: 'POST', path: '/pipeline-couplings', fn: 'pipelines' },
   { method: 'DELETE', path: '/pipeline-couplings/{coupling}', fn: 'pipelines' },
   { method: 'GET', path: '/apps/{app}/pipeline-couplings', fn: 'pipelines' },
@@ -50,6 +53,9 @@ export const routeKeyOf = (route: Pick<Route, 'method' | 'path'>): RouteKey => `
 
 /** Routes that need no API key. */
 export const PUBLIC_ROUTE_KEYS: ReadonlySet<RouteKey> = new Set<RouteKey>(['GET /openapi.json']);
+
+/** Routes that answer without a key for some resources (a badge its app made public); a key sent must be valid. */
+export const OPTIONAL_KEY_ROUTE_KEYS: ReadonlySet<RouteKey> = new Set<RouteKey>(['GET /apps/{app}/badge.svg']);
 
 type CompiledRoute = { route: Route; pattern: RegExp; names: string[] };
 

@@ -19,6 +19,7 @@ export const createApp = async (request: CreateAppRequest): Promise<App> => {
     service: request.service,
     container: request.container ?? null,
     auto_release: request.auto_release,
+    public_badge: request.public_badge,
     created_at: at,
     updated_at: at,
     current_release_version: null,
@@ -32,8 +33,15 @@ export const createApp = async (request: CreateAppRequest): Promise<App> => {
  * cover is answered exactly as one that does not exist; a name outside the key's apps is not even looked up.
  */
 export const requireApp = async (reference: string, principal: Principal): Promise<App> => {
-  const app = await findVisibleApp(reference, principal);
+  const app = await findVisibleApp(reference, (name) => mayAccessApp(principal, name));
   if (!app) throw notFound('app', reference);
+  return withExactCurrent(app);
+};
+
+/** For a caller without a key: only an app that made its badge public; any other answers as one that does not exist. */
+export const requireAppWithPublicBadge = async (reference: string): Promise<App> => {
+  const app = await findVisibleApp(reference, () => true);
+  if (!app?.public_badge) throw notFound('app', reference);
   return withExactCurrent(app);
 };
 
@@ -49,10 +57,10 @@ const withExactCurrent = async (app: App): Promise<App> => {
  * By id the index answers (eventually consistent); the app item itself is then read consistently, by name.
  * A name outside the key's apps is not even looked up.
  */
-const findVisibleApp = async (reference: string, principal: Principal): Promise<App | undefined> => {
+const findVisibleApp = async (reference: string, visible: (name: string) => boolean): Promise<App | undefined> => {
   const byId = Uuid.safeParse(reference).success ? await findAppById(reference) : undefined;
   const name = byId?.name ?? reference;
-  if (!mayAccessApp(principal, name)) return undefined;
+  if (!visible(name)) return undefined;
   const app = await findAppByName(name);
   return app && (!byId || app.id === byId.id) ? app : undefined;
 };
