@@ -12,7 +12,7 @@ const ImageReference = z
 
 export const MAX_BUILD_COMMITS = 100;
 /** Commits are copied onto each release of the build, so their total is bounded too (see test/proof/item-size). */
-export const MAX_COMMITS_BYTES = 24 * 1024;
+export const MAX_COMMITS_BYTES = 16 * 1024;
 export const MAX_BUILD_METADATA_BYTES = 8 * 1024;
 
 /**
