@@ -1,9 +1,9 @@
-import { BatchGetCommand, BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IndexedDimension } from '../domain/release-filter';
 import { indexedValueOf } from '../domain/release-filter';
 import type { Release } from '../domain/model';
 import { versionSortKey } from '../domain/versioning';
-import { entityOf, getStore } from './client';
+import { entityOf, getStore, whenConditionHolds } from './client';
 import { releaseKey, statusIndexKeys } from './releases-store';
 
 /**
@@ -255,4 +255,47 @@ export const findFilteredReleasePage = async (
     if (releases.length > request.limit || batch.length < chunk) break;
   }
   return { releases: releases.slice(0, request.limit), hasMore: releases.length > request.limit };
+};
+
+/**
+ * Indexes the releases an app recorded before index rows existed (they lack `build_labels`, or the gsi2
+ * status keys): writes their rows and sets the status keys, unless a status change set them meanwhile.
+ * Idempotent; pages through the app's releases once. Returns how many releases it indexed.
+ */
+export const indexUnindexedReleases = async (appId: string): Promise<number> => {
+  const { client, tableName } = getStore();
+  let indexed = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :releases)',
+        FilterExpression: 'attribute_not_exists(gsi2pk) OR attribute_not_exists(build_labels)',
+        ExpressionAttributeValues: { ':pk': appPartition(appId), ':releases': 'REL#' },
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const release = entityOf<Release>(item);
+      await putReleaseIndexRows(release);
+      const keys = statusIndexKeys(appId, release.status, release.version);
+      await whenConditionHolds(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: releaseKey(appId, release.version),
+            UpdateExpression: 'SET gsi2pk = :pk, gsi2sk = :sk',
+            ConditionExpression: '#status = :status AND attribute_not_exists(gsi2pk)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pk': keys.gsi2pk, ':sk': keys.gsi2sk, ':status': release.status },
+          }),
+        ),
+      );
+      indexed += 1;
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return indexed;
 };

@@ -1,6 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseResponse } from '../../shared/api/releases';
+import { indexReleasesOfEveryApp } from '../../shared/operations/release-index';
+import { putIfAbsent } from '../../shared/store/client';
+import { releaseKey } from '../../shared/store/releases-store';
 import { settleRollout, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 let slipway: TestSlipway;
@@ -147,5 +150,51 @@ describe('release records', () => {
     }
     const both = await slipway.call('GET', '/apps/records/releases?order=desc', { headers: { range: 'version ..' } });
     expect([both.status, both.body.error.code]).toEqual([400, 'invalid_range']);
+  });
+});
+
+describe('releases recorded before index rows existed', () => {
+  it('are found by every filter once `npm run index-releases` has indexed them', async () => {
+    const app = (await slipway.call('POST', '/apps', { body: { name: 'legacy', cluster: 'local', service: 'legacy-svc' } })).body;
+    const build = (await slipway.call('POST', '/apps/legacy/builds', { body: { image: 'registry.local/legacy:v1' } })).body;
+    const at = '2026-01-01T00:00:00.000Z';
+    // The item exactly as the store wrote releases before: no gsi2 status keys, no build labels, no index rows.
+    await putIfAbsent({
+      ...releaseKey(app.id, 1),
+      lsi1sk: 'RELID#7c0ffee0-0000-4000-8000-000000000001',
+      gsi1pk: 'ID#7c0ffee0-0000-4000-8000-000000000001',
+      gsi1sk: 'RELEASE',
+      type: 'release',
+      id: '7c0ffee0-0000-4000-8000-000000000001',
+      app: { id: app.id, name: 'legacy' },
+      version: 1,
+      slug: { id: build.id },
+      image: 'registry.local/legacy:v1',
+      description: 'Deploy from the old days',
+      status: 'succeeded',
+      state: 'pending',
+      user: { id: 'old', email: 'old@example.com' },
+      trigger: 'deploy',
+      created_at: at,
+      updated_at: at,
+      started_at: at,
+      finished_at: at,
+      rollout: null,
+      checks: {},
+      revision: 1,
+    });
+    const legacy = async (query: string) =>
+      (await slipway.call<ReleaseResponse[]>('GET', `/apps/legacy/releases${query}`)).body.map((release) => release.version);
+    expect(await legacy('')).toEqual([1]);
+    expect(await legacy('?status=succeeded')).toEqual([]);
+
+    const reported: string[] = [];
+    expect(await indexReleasesOfEveryApp((name, count) => reported.push(`${name}:${count}`))).toBeGreaterThanOrEqual(1);
+    expect(reported).toContain('legacy:1');
+    expect(await legacy('?status=succeeded')).toEqual([1]);
+    expect(await legacy(`?build=${build.id}`)).toEqual([1]);
+    expect(await legacy('?trigger=deploy&since=2025-12-31T00:00:00Z&until=2026-01-02T00:00:00Z')).toEqual([1]);
+    const old = (await slipway.call<ReleaseResponse>('GET', '/apps/legacy/releases/1')).body;
+    expect(old).toMatchObject({ notes: null, metadata: {}, commits: [], commits_since: { complete: false } });
   });
 });
