@@ -225,7 +225,8 @@ export const findFilteredReleasePage = async (
   appId: string,
   request: FilteredPageRequest,
 ): Promise<{ releases: Release[]; hasMore: boolean }> => {
-  const chunk = Math.min(request.limit + 1, BATCH_GET_MAX);
+  // A page's worth (and one more) per Query: an unfiltered page stays the single Query it always was.
+  const chunk = request.limit + 1;
   const streams = request.sources.map((source) => new CandidateStream(candidateQuery(appId, source, request.span, request.descending), chunk));
   const before = (a: number, b: number) => (request.descending ? a > b : a < b);
   const nextCandidate = async (): Promise<Candidate | undefined> => {
