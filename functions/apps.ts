@@ -1,9 +1,9 @@
-import { CreateAppRequest } from '../shared/api/apps';
+import { CreateAppRequest, UpdateAppRequest } from '../shared/api/apps';
 import { presentApp, presentAppDetail, presentAppFeatures } from '../shared/api/presenters';
 import { authorize, mayAccessApp } from '../shared/domain/access';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
-import { createApp, findCurrentDeployment, getApps, requireApp, requireAppWithPublicBadge } from '../shared/operations/apps';
+import { createApp, findCurrentDeployment, getApps, requireApp, requireAppWithPublicBadge, updateApp } from '../shared/operations/apps';
 import { renderBadge } from '../shared/api/badge';
 import { MetricsQuery, windowSecondsOf } from '../shared/api/metrics';
 import { presentMetrics } from '../shared/api/presenters';
@@ -32,6 +32,11 @@ export const handler = httpFunction<'apps'>({
     const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentAppDetail(app, await findCurrentDeployment(app)) };
+  },
+  'PATCH /apps/{app}': async ({ params, body, principal }) => {
+    authorize(principal, 'apps:manage');
+    const app = await requireApp(params.app ?? '', principal);
+    return { status: 200, body: presentApp(await updateApp(app, parseInput(UpdateAppRequest, body, 'body'))) };
   },
   'GET /apps/{app}/features': async ({ params, principal }) => {
     const app = await requireApp(params.app ?? '', principal);

@@ -15,6 +15,11 @@ export const CreateAppRequest = z
   .meta({ id: 'CreateAppRequest' });
 export type CreateAppRequest = z.infer<typeof CreateAppRequest>;
 
+export const UpdateAppRequest = z
+  .strictObject({ public_badge: z.boolean().meta({ description: "Let anyone read the app's badge without a key (true) or not (false)." }) })
+  .meta({ id: 'UpdateAppRequest' });
+export type UpdateAppRequest = z.infer<typeof UpdateAppRequest>;
+
 export const AppResponse = z
   .object({
     id: Uuid,

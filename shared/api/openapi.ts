@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { FUNCTION_NAMES, OPTIONAL_KEY_ROUTE_KEYS, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type Route, type RouteKey } from '../http/routes';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from '../idempotency/contract';
 import { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse } from './api-keys';
-import { AppDetailResponse, AppFeatureResponse, AppResponse, CreateAppRequest } from './apps';
+import { AppDetailResponse, AppFeatureResponse, AppResponse, CreateAppRequest, UpdateAppRequest } from './apps';
 import { BuildResponse, CreateBuildRequest, ListBuildsQuery, UpdateBuildRequest } from './builds';
 import { MetricsQuery, MetricsResponse } from './metrics';
 import { ErrorResponse } from './common';
@@ -78,6 +78,11 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   'GET /apps/{app}/features': {
     summary: "An app's features (Akkeris compatibility: auto-release)",
     success: { status: 200, description: 'Features', schema: list(AppFeatureResponse) },
+  },
+  'PATCH /apps/{app}': {
+    summary: "Change an app's settings: whether its badge is public",
+    body: UpdateAppRequest,
+    success: { status: 200, description: 'The app', schema: AppResponse },
   },
   'GET /apps/{app}/metrics': {
     summary: "The app's delivery metrics (DORA's four keys) over a window, as JSON or a Prometheus exposition",

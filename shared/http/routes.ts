@@ -9,6 +9,7 @@ export const ROUTES = [
   { method: 'POST', path: '/apps', fn: 'apps' },
   { method: 'GET', path: '/apps', fn: 'apps' },
   { method: 'GET', path: '/apps/{app}', fn: 'apps' },
+  { method: 'PATCH', path: '/apps/{app}', fn: 'apps' },
   { method: 'GET', path: '/apps/{app}/features', fn: 'apps' },
   { method: 'GET', path: '/apps/{app}/metrics', fn: 'apps' },
   { method: 'GET', path: '/apps/{app}/badge.svg', fn: 'apps' },

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { CreateAppRequest } from '../api/apps';
+import type { CreateAppRequest, UpdateAppRequest } from '../api/apps';
 import { Uuid } from '../api/common';
 import { mayAccessApp, type Principal } from '../domain/access';
 import { notFound } from '../domain/errors';
 import type { App, Build, Release } from '../domain/model';
-import { findAppById, findAppByName, insertApp, listApps } from '../store/apps-store';
+import { findAppById, findAppByName, insertApp, listApps, setPublicBadge } from '../store/apps-store';
 import { findBuild } from '../store/builds-store';
 import { findReleaseByVersion } from '../store/releases-store';
 import { withCurrentAmong } from '../domain/current-release';
@@ -66,6 +66,13 @@ const findVisibleApp = async (reference: string, visible: (name: string) => bool
 };
 
 export const getApps = (): Promise<App[]> => listApps();
+
+/** `PATCH /apps/{app}`: the app's settings that may change after it is created. */
+export const updateApp = async (app: App, request: UpdateAppRequest): Promise<App> => {
+  const updated = await setPublicBadge(app.name, request.public_badge, new Date().toISOString());
+  if (!updated) throw notFound('app', app.name);
+  return updated;
+};
 
 /** What `GET /apps/{app}` adds for Akkeris' apps:info: the current release and the build it deployed. */
 export type CurrentDeployment = { release: Release; build: Build | undefined };

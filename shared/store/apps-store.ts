@@ -53,6 +53,27 @@ const updateAppIf = async (appName: string, update: Omit<UpdateCommandInput, 'Ta
   }
 };
 
+/** Sets whether the app's badge is public; the app as it is now, or undefined when it does not exist. */
+export const setPublicBadge = async (appName: string, publicBadge: boolean, at: string): Promise<App | undefined> => {
+  const { client, tableName } = getStore();
+  try {
+    const { Attributes } = await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: appKey(appName),
+        UpdateExpression: 'SET public_badge = :public, updated_at = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':public': publicBadge, ':at': at },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes ? entityOf<App>(Attributes) : undefined;
+  } catch (error) {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  }
+};
+
 const NEWER_THAN_CURRENT =
   'attribute_exists(pk) AND (attribute_not_exists(current_release_version) OR current_release_version = :none OR current_release_version < :version)';
 

@@ -130,6 +130,19 @@ describe('badges', () => {
     expect([bad.status, bad.body.error.code]).toEqual([401, 'unauthorized']);
   });
 
+  it('become public, and private again, when an admin changes the app (others may not)', async () => {
+    const developer = await slipway.keyFor('developer');
+    const refused = await slipway.call('PATCH', '/apps/private', { body: { public_badge: true }, key: developer });
+    expect([refused.status, (await slipway.call('GET', '/apps/private/badge.svg', { key: null })).status]).toEqual([403, 404]);
+    const opened = await slipway.call('PATCH', '/apps/private', { body: { public_badge: true } });
+    expect([opened.status, opened.body.public_badge]).toEqual([200, true]);
+    expect((await slipway.call('GET', '/apps/private/badge.svg', { key: null })).status).toBe(200);
+    await slipway.call('PATCH', '/apps/private', { body: { public_badge: false } });
+    expect((await slipway.call('GET', '/apps/private/badge.svg', { key: null })).status).toBe(404);
+    const invalid = await slipway.call('PATCH', '/apps/private', { body: { public_badge: true, name: 'renamed' } });
+    expect([invalid.status, invalid.body.error.code]).toEqual([422, 'validation_failed']);
+  });
+
   it('show a newer release that is not current, in its colour', async () => {
     const b = await register('private', { version: '2.0.0' });
     await release('private', { slug: b }, 'FAILED');

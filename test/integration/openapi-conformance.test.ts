@@ -70,6 +70,8 @@ describe('the OpenAPI document', () => {
     await call('GET /apps/{app}', '/apps/conform-web');
     await call('GET /apps/{app}', '/apps/conform-none');
     await call('GET /apps/{app}/features', '/apps/conform-web/features');
+    await call('PATCH /apps/{app}', '/apps/conform-web', { body: { public_badge: true } });
+    await call('PATCH /apps/{app}', '/apps/conform-web', { body: { public_badge: 'yes' } });
     await call('GET /apps/{app}/metrics', '/apps/conform-web/metrics?window=7d');
     await call('GET /apps/{app}/metrics', '/apps/conform-web/metrics?format=prometheus');
     await call('GET /apps/{app}/metrics', '/apps/conform-web/metrics?window=forever');
