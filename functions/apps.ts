@@ -8,7 +8,8 @@ import { renderBadge } from '../shared/api/badge';
 import { MetricsQuery, windowSecondsOf } from '../shared/api/metrics';
 import { presentMetrics } from '../shared/api/presenters';
 import { PROMETHEUS_CONTENT_TYPE, appExposition } from '../shared/api/prometheus';
-import { appDeliveryMetrics, badgeFiguresOf, windowEndingNow } from '../shared/operations/metrics';
+import { windowEndingNow } from '../shared/domain/delivery-metrics';
+import { appDeliveryMetrics, badgeFiguresOf } from '../shared/operations/metrics';
 
 /** Badges are read by README renderers and image proxies: a minute of caching, and no script in them can ever run. */
 const BADGE_HEADERS = {

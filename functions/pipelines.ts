@@ -20,7 +20,8 @@ import {
   requirePipeline,
   uncoupleApp,
 } from '../shared/operations/pipelines';
-import { pipelineDeliveryMetrics, windowEndingNow } from '../shared/operations/metrics';
+import { windowEndingNow } from '../shared/domain/delivery-metrics';
+import { pipelineDeliveryMetrics } from '../shared/operations/metrics';
 import { promote, requirePromotion, resumePromotion } from '../shared/operations/promotions';
 
 export const handler = httpFunction<'pipelines'>({

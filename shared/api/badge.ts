@@ -1,5 +1,5 @@
 import type { Release } from '../domain/model';
-import type { BadgeFigures } from '../operations/metrics';
+import type { BadgeFigures } from '../domain/delivery-metrics';
 
 /** Every text in the SVG goes through this: version labels and app names are user text. */
 const escapeXml = (text: string): string =>

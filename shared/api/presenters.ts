@@ -6,7 +6,7 @@ import { listStatusChecks } from '../domain/status-checks';
 import type { AppDetailResponse, AppFeatureResponse, AppResponse } from './apps';
 import type { BuildResponse } from './builds';
 import type { CouplingResponse, PipelineResponse, PromotionResponse } from './pipelines';
-import type { MetricsReport } from '../operations/metrics';
+import type { MetricsReport } from '../domain/delivery-metrics';
 import type { MetricsResponse } from './metrics';
 import type { ReleaseResponse } from './releases';
 import type { ReleaseStatusesResponse, StatusResponse } from './statuses';

@@ -1,5 +1,4 @@
-import type { DeliveryMetrics } from '../domain/delivery-metrics';
-import type { BadgeFigures, MetricsReport } from '../operations/metrics';
+import type { BadgeFigures, DeliveryMetrics, MetricsReport } from '../domain/delivery-metrics';
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 

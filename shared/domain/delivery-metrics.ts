@@ -1,4 +1,4 @@
-import type { Release } from './model';
+import type { AppRef, Release } from './model';
 
 /**
  * DORA's four keys over a window, computed from release records alone (definitions in docs/api.md):
@@ -16,6 +16,18 @@ import type { Release } from './model';
  *   within the window (the others are counted as unrestored).
  */
 export type Band = 'elite' | 'high' | 'medium' | 'low';
+
+export type MetricsWindow = { label: string; from: string; to: string; seconds: number };
+export type MetricsReport = { apps: AppRef[]; window: MetricsWindow; metrics: DeliveryMetrics };
+/** What a badge shows: the current release, and the newest one when a later release is not (yet) current. */
+export type BadgeFigures = { current: Release | undefined; newest: Release | undefined };
+
+export const windowEndingNow = (label: string, seconds: number, now = Date.now()): MetricsWindow => ({
+  label,
+  from: new Date(now - seconds * 1000).toISOString(),
+  to: new Date(now).toISOString(),
+  seconds,
+});
 
 export type DeliveryMetrics = {
   deployment_frequency: { per_day: number; band: Band; releases: number };

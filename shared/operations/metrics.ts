@@ -1,6 +1,6 @@
 import type { Principal } from '../domain/access';
 import { onlyAccessibleApps } from '../domain/access';
-import { deliveryMetrics, type DeliveryMetrics } from '../domain/delivery-metrics';
+import { deliveryMetrics, type BadgeFigures, type MetricsReport, type MetricsWindow } from '../domain/delivery-metrics';
 import type { App, AppRef, Release } from '../domain/model';
 import type { Pipeline } from '../domain/pipeline';
 import { CREATION_ORDER_SLACK_MS } from '../domain/release-filter';
@@ -8,17 +8,7 @@ import { findFilteredReleasePage, versionSpanOfTimes } from '../store/release-in
 import { findLatestRelease, findReleaseByVersion } from '../store/releases-store';
 import { getPipelineCouplings } from './pipelines';
 
-export type MetricsWindow = { label: string; from: string; to: string; seconds: number };
-export type MetricsReport = { apps: AppRef[]; window: MetricsWindow; metrics: DeliveryMetrics };
-
 const PAGE = 1000;
-
-export const windowEndingNow = (label: string, seconds: number, now = Date.now()): MetricsWindow => ({
-  label,
-  from: new Date(now - seconds * 1000).toISOString(),
-  to: new Date(now).toISOString(),
-  seconds,
-});
 
 /**
  * The app's releases created within the window: the window's version span (found from the creation-time
@@ -60,9 +50,6 @@ export const pipelineDeliveryMetrics = async (pipeline: Pipeline, principal: Pri
     window,
   );
 };
-
-/** What a badge shows: the current release, and the newest one when a later release is not (yet) current. */
-export type BadgeFigures = { current: Release | undefined; newest: Release | undefined };
 
 export const badgeFiguresOf = async (app: App): Promise<BadgeFigures> => {
   const [current, newest] = await Promise.all([
