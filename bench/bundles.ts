@@ -3,6 +3,8 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import type { FunctionName } from '../shared/api/routes';
+import { FUNCTION_FILES } from '../infra/http-api';
 import { LAMBDA_ALIASES, SLIPWAY_BUNDLING } from '../infra/slipway-function';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -61,6 +63,8 @@ export const bundleFunction = async (name: string, entry: string, outDir: string
     metafile: true,
     logLevel: 'error',
   });
+  // The files CDK adds beside the code (the dashboard's), so a cold init serves what it would in Lambda.
+  FUNCTION_FILES[name as FunctionName]?.(join(outDir, name));
   const output = Object.keys(result.metafile.outputs).find((path) => path.endsWith('index.mjs')) ?? '';
   return {
     name,

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { toPrincipalContext } from '../shared/http/principal-context';
-import { ROUTES, routeKeyOf } from '../shared/http/routes';
+import { ROUTES, routeKeyOf } from '../shared/api/routes';
 
 const run = promisify(execFile);
 

@@ -1,6 +1,6 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { encodeCursor } from '../shared/domain/cursor';
+import { encodeCursor } from '../shared/api/cursor';
 import type { Release } from '../shared/domain/model';
 import { createStore, type Store } from '../shared/store/client';
 import { releaseIndexRows } from '../shared/store/release-index-store';

@@ -1,6 +1,7 @@
 import type { BundleFigures } from './bundles';
 import type { BurstFigures } from './burst';
 import type { ColdInit } from './cold-init';
+import type { DashboardFigures } from './dashboard';
 import type { FilteredTiming, PageTiming } from './deep-history';
 import { LOAD_SETUP, type LoadFigures } from './http-load';
 import type { TransitionFigures } from './transitions';
@@ -14,12 +15,15 @@ export const TARGETS = {
   /** p99 of a create with this many in flight on one app. */
   burstInFlight: 50,
   burstP99Ms: 2_000,
+  /** JavaScript the dashboard ships to a browser, gzipped. */
+  dashboardJsGzipBytes: 100 * 1024,
 };
 
 export type BenchResults = {
   date: string;
   machine: { cpus: number; cpuModel: string; node: string; platform: string; loadBefore: number; loadAfter: number };
   bundles: BundleFigures[];
+  dashboard: DashboardFigures;
   http: LoadFigures[];
   bursts: BurstFigures[];
   coldInits: (ColdInit & { name: string })[];
@@ -126,6 +130,9 @@ ${table(
       `p99 create with ${TARGETS.burstInFlight} in flight on one app ≤ ${TARGETS.burstP99Ms} ms`,
       `${burstP99.toFixed(0)} ms`,
       verdict(burstP99 <= TARGETS.burstP99Ms),
+      `dashboard JavaScript ≤ ${kb(TARGETS.dashboardJsGzipBytes)} gzipped`,
+      `${kb(results.dashboard.jsGzipBytes)} (${kb(results.dashboard.jsBytes)} uncompressed)`,
+      verdict(results.dashboard.jsGzipBytes <= TARGETS.dashboardJsGzipBytes),
     ],
     [
       'state transitions per release (reported)',
@@ -193,6 +200,13 @@ ${table(
     bundle.heaviest.map((input) => `${input.path} ${kb(input.bytes)}`).join(', '),
   ]),
 )}
+
+## Dashboard
+
+The page's assets as \`web/build.ts\` builds them (Preact, uPlot, the page's own code; esbuild, minified ES module):
+JavaScript ${kb(results.dashboard.jsBytes)} (${kb(results.dashboard.jsGzipBytes)} gzipped at level 9), CSS
+${kb(results.dashboard.cssBytes)} (${kb(results.dashboard.cssGzipBytes)} gzipped). The HTTP API sends them
+uncompressed, so a browser downloads the uncompressed size once; hashed names let it keep them for good.
 
 ## Cold init
 

@@ -3,6 +3,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
 import { bundleFunction, functionEntries, PROJECT_ROOT, type BundleFigures } from './bundles';
+import { measureDashboard } from './dashboard';
 import { startChild } from './child';
 import { authorizerEvent, httpEvent, measureColdInit, rolloutEvent, type ColdInit } from './cold-init';
 import { measureBurst } from './burst';
@@ -33,6 +34,10 @@ for (const { name, entry } of await functionEntries()) {
   console.log(`  ${name}: ${(figures.bytes / 1024).toFixed(1)} KB`);
   bundles.push(figures);
 }
+
+section('dashboard (web/, as served)');
+const dashboard = measureDashboard();
+console.log(`  JavaScript: ${(dashboard.jsBytes / 1024).toFixed(1)} KB, ${(dashboard.jsGzipBytes / 1024).toFixed(1)} KB gzipped`);
 
 section('HTTP load (autocannon)');
 const bare = await startChild<{ url: string }>('./bare-server.ts');
@@ -142,6 +147,7 @@ const markdown = renderResults({
     loadAfter: loadavg()[0] ?? Number.NaN,
   },
   bundles,
+  dashboard,
   http,
   bursts,
   coldInits,

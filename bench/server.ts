@@ -1,4 +1,5 @@
 import { startLocalSlipway } from '../local/slipway';
+import { config } from '../shared/config/config';
 
 /**
  * The local Slipway as `npm start` runs it, but in memory and in its own process, so the load generator
@@ -8,5 +9,5 @@ import { startLocalSlipway } from '../local/slipway';
  */
 const slipway = await startLocalSlipway({ port: 0, rollouts: false });
 if (!process.send) throw new Error('bench/server.ts is started by bench/run.ts with an IPC channel');
-process.send({ url: slipway.url, adminKey: slipway.bootstrapAdminKey, dynamoEndpoint: process.env.DYNAMODB_ENDPOINT });
+process.send({ url: slipway.url, adminKey: slipway.bootstrapAdminKey, dynamoEndpoint: config().dynamodbEndpoint });
 process.once('disconnect', () => void slipway.close().then(() => process.exit(0)));

@@ -1,6 +1,7 @@
 import { startLocalSlipway } from '../local/slipway';
 import { logger } from '../shared/observability/logger';
 import { apiClient } from './http-load';
+import { config } from '../shared/config/config';
 
 export type TransitionFigures = { label: string; releases: number; min: number; median: number; max: number };
 
@@ -58,10 +59,16 @@ export const measureTransitions = async (
     if (failed.length > 0) throw new Error(`${failed.length} rollouts did not succeed: ${JSON.stringify(failed[0])}`);
 
     const env: Record<string, string> = { AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
-    for (const name of ['SLIPWAY_TABLE', 'DYNAMODB_ENDPOINT', 'SFN_ENDPOINT', 'ECS_ENDPOINT', 'ROLLOUT_STATE_MACHINE_ARN']) {
-      const value = process.env[name];
-      if (value) env[name] = value;
-    }
+    // What the local server configured, handed to the fresh processes as a Lambda's environment.
+    const { tableName, dynamodbEndpoint, sfnEndpoint, ecsEndpoint, stateMachineArn } = config();
+    const configured = {
+      SLIPWAY_TABLE: tableName,
+      DYNAMODB_ENDPOINT: dynamodbEndpoint,
+      SFN_ENDPOINT: sfnEndpoint,
+      ECS_ENDPOINT: ecsEndpoint,
+      ROLLOUT_STATE_MACHINE_ARN: stateMachineArn,
+    };
+    for (const [name, value] of Object.entries(configured)) if (value) env[name] = value;
     await andThen({ env, adminKey, appId: app.id, params: { app: 'bench', release: last, build: build.id, slug: build.id } });
     return [summarize('one release at a time', sequential), summarize(`${count} released at once on one app`, queued)];
   } finally {

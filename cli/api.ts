@@ -10,7 +10,8 @@ import {
   type CreatePipelineRequest,
   type CreatePromotionRequest,
 } from '../shared/api/pipelines';
-import { MAX_PAGE_SIZE, ReleaseResponse, type CreateReleaseBody } from '../shared/api/releases';
+import { MAX_PAGE_SIZE } from '../shared/domain/requests';
+import { ReleaseResponse, type CreateReleaseBody } from '../shared/api/releases';
 import type { ReleaseStatus } from '../shared/domain/model';
 import { ReleaseStatusesResponse, StatusResponse, type CreateStatusRequest } from '../shared/api/statuses';
 import type { HttpClient } from './http-client';

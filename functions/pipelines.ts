@@ -7,7 +7,7 @@ import { notFound } from '../shared/domain/errors';
 import { stageSuccessors } from '../shared/domain/pipeline';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
-import { idempotencyKeyOf, runOnce } from '../shared/idempotency/idempotency';
+import { createOnce } from '../shared/http/create-once';
 import { requireApp } from '../shared/operations/apps';
 import {
   assertNamedPairsAgree,
@@ -69,21 +69,20 @@ export const handler = httpFunction<'pipelines'>({
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentCoupling(await requireAppCoupling(app)) };
   },
-  'POST /pipeline-promotions': async ({ body, headers, principal, context }) => {
+  'POST /pipeline-promotions': async (http) => {
+    const { body, principal, context } = http;
     const request = parseInput(CreatePromotionRequest, body, 'body');
     await assertNamedPairsAgree(request.named_pairs, principal);
     // Pipeline tooling retries; a retried promotion must not release every target a second time.
-    const outcome = await runOnce({
-      key: idempotencyKeyOf(headers),
-      scope: { caller: principal.keyId, operation: 'POST /pipeline-promotions', resource: request.pipeline },
+    const { status, value: promotion } = await createOnce(http, {
+      operation: 'POST /pipeline-promotions',
+      resource: request.pipeline,
       request,
-      context,
       run: (id) => promote(request, principal, { id, leaseMs: context.getRemainingTimeInMillis() }),
       resume: (id) => resumePromotion(id, context.getRemainingTimeInMillis()),
     });
-    const promotion = outcome.value;
     return {
-      status: outcome.replayed ? 303 : 201,
+      status,
       body: presentPromotion(promotion, await requireApp(promotion.source.app.id, principal)),
       headers: { location: `/pipeline-promotions/${promotion.id}` },
     };

@@ -3,6 +3,7 @@ import { logger } from '../shared/observability/logger';
 import { carryOnOpenPromotions } from '../shared/operations/promotions';
 import { resumeAllQueues } from '../shared/rollout/lock';
 import { configuredDeadlineSeconds } from '../shared/rollout/start-rollout';
+import { config } from '../shared/config/config';
 
 /**
  * Runs on a schedule: gets going what nothing else will. First promotions cut short (their remaining
@@ -10,7 +11,7 @@ import { configuredDeadlineSeconds } from '../shared/rollout/start-rollout';
  * and a lock whose holder's execution is gone.
  */
 export const handler = async (_event: unknown, context: Context): Promise<{ promotions: number; apps: number }> => {
-  const stateMachineArn = process.env.ROLLOUT_STATE_MACHINE_ARN;
+  const { stateMachineArn } = config();
   if (!stateMachineArn) throw new Error('ROLLOUT_STATE_MACHINE_ARN is not set');
   const promotions = await carryOnOpenPromotions(context.getRemainingTimeInMillis());
   const apps = await resumeAllQueues(stateMachineArn, configuredDeadlineSeconds());

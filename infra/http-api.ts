@@ -8,7 +8,9 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName } from '../shared/http/routes';
+import { join } from 'node:path';
+import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName } from '../shared/api/routes';
+import { writeDashboard } from '../web/build';
 import { slipwayFunction } from './slipway-function';
 import { grantApiKeyItems, grantKeyLookup, grantTableData } from './slipway-table';
 
@@ -27,6 +29,12 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, { table: TableAccess
   pipelines: { table: 'all-but-api-keys', startsRollouts: true },
   keys: { table: 'api-keys', startsRollouts: false },
   openapi: { table: 'none', startsRollouts: false },
+  dashboard: { table: 'none', startsRollouts: false },
+};
+
+/** Files a function's bundle carries beside its code: the dashboard's page and assets, built from web/. */
+export const FUNCTION_FILES: Partial<Record<FunctionName, (outputDir: string) => void>> = {
+  dashboard: (outputDir) => writeDashboard(join(outputDir, 'dashboard')),
 };
 
 const TABLE_GRANTS: Record<TableAccess, (fn: NodejsFunction, table: ITableV2) => void> = {
@@ -105,6 +113,7 @@ export class SlipwayHttpApi extends Construct {
           entry: `functions/${name}.ts`,
           description: `Slipway ${name} API`,
           ...(access.table === 'none' ? {} : { environment: stateEnvironment }),
+          ...(FUNCTION_FILES[name] ? { addFiles: FUNCTION_FILES[name] } : {}),
         });
         TABLE_GRANTS[access.table](fn, props.table);
         if (access.startsRollouts) props.rolloutStateMachine.grantStartExecution(fn);
@@ -147,7 +156,7 @@ export class SlipwayHttpApi extends Construct {
           Validations.of(publicRoute).acknowledge({
             id: 'AwsSolutions-APIG4',
             reason:
-              `${routeKeyOf(route)} is in PUBLIC_ROUTE_KEYS (shared/http/routes.ts): it serves no tenant data, ` +
+              `${routeKeyOf(route)} is in PUBLIC_ROUTE_KEYS (shared/api/routes.ts): it serves no tenant data, ` +
               'only what any client needs before it has a key, such as the OpenAPI document.',
           });
         }

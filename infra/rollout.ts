@@ -25,7 +25,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { DEFAULT_DEADLINE_SECONDS } from '../shared/domain/rollout';
 import { ROLLING_DEPLOYMENT_CONFIGURATION } from '../shared/ecs/ecs-adapter';
-import { DEPLOYMENT_EVENT_PATTERN } from '../shared/rollout/contract';
+import { DEPLOYMENT_EVENT_PATTERN, PERMANENT_STEP_ERRORS } from '../shared/rollout/contract';
 import { slipwayFunction } from './slipway-function';
 import { grantTableData } from './slipway-table';
 
@@ -58,7 +58,7 @@ const LOCK_POLL = Duration.minutes(5);
 const DEPLOYMENT_RECONCILE = Duration.minutes(2);
 
 /** Errors that retrying cannot fix: the release is settled from them at once. */
-const PERMANENT_ERRORS = ['DomainError', 'ZodError', 'RolloutLockNotHeld', 'ReleaseNotQueued', 'AppNotFound'];
+const PERMANENT_ERRORS = ['DomainError', 'ZodError', ...Object.values(PERMANENT_STEP_ERRORS)];
 
 const BACKOFF: RetryProps = {
   interval: Duration.seconds(1),

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 
@@ -28,13 +28,31 @@ export const SLIPWAY_BUNDLING = {
 } satisfies BundlingOptions;
 
 /**
+ * Bundling hooks return shell commands; writing the files from Node instead, when CDK asks for the
+ * commands of a local bundling, keeps it portable and needs no second build tool.
+ */
+const addFilesHook = (addFiles: (outputDir: string) => void): ICommandHooks => ({
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (_inputDir, outputDir) => {
+    addFiles(outputDir);
+    return [];
+  },
+});
+
+/**
  * Every Slipway Lambda: arm64 on nodejs24.x, bundled by the local esbuild (never Docker), minified, ESM,
  * with the AWS SDK v3 bundled in so cold starts do not depend on the runtime's copy.
  */
 export const slipwayFunction = (
   scope: Construct,
   id: string,
-  props: { entry: string; environment?: Record<string, string> } & Partial<
+  props: {
+    entry: string;
+    environment?: Record<string, string>;
+    /** Writes more files beside the bundle (the dashboard's), into the asset folder it is given. */
+    addFiles?: (outputDir: string) => void;
+  } & Partial<
     Pick<FunctionProps, 'timeout' | 'memorySize' | 'description' | 'deadLetterQueue' | 'reservedConcurrentExecutions'>
   >,
 ): NodejsFunction => {
@@ -57,7 +75,7 @@ export const slipwayFunction = (
     deadLetterQueue: props.deadLetterQueue,
     reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
-    bundling: SLIPWAY_BUNDLING,
+    bundling: props.addFiles ? { ...SLIPWAY_BUNDLING, commandHooks: addFilesHook(props.addFiles) } : SLIPWAY_BUNDLING,
     logGroup,
     role,
   });

@@ -10,7 +10,7 @@ import type {
 } from 'aws-lambda';
 import { lambdaContext } from './lambda-context';
 import { errorBodyOf } from '../shared/api/common';
-import { PUBLIC_ROUTE_KEYS, matchRoute, routeKeyOf, type FunctionName, type RouteKey } from '../shared/http/routes';
+import { PUBLIC_ROUTE_KEYS, matchRoute, routeKeyOf, type FunctionName, type RouteKey } from '../shared/api/routes';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 export type Authorizer = (

@@ -11,12 +11,17 @@ import { handler as rolloutDeploy } from '../functions/rollout-deploy';
 import { handler as rolloutFinish } from '../functions/rollout-finish';
 import { handler as rolloutLock } from '../functions/rollout-lock';
 import { handler as statuses } from '../functions/statuses';
+import { dashboardFunction } from '../shared/http/dashboard';
+import { buildDashboard } from '../web/build';
 import type { RolloutStep } from '../infra/rollout';
-import type { FunctionName } from '../shared/http/routes';
+import type { FunctionName } from '../shared/api/routes';
 import type { Authorizer, HttpHandler } from './api-gateway';
 import { lambdaContext } from './lambda-context';
 
-/** The very Lambda handlers the CDK stack deploys, by function name. */
+/**
+ * The very Lambda handlers the CDK stack deploys, by function name. Only the dashboard's files differ in
+ * origin: built from web/ in-process at the first request, where the Lambda reads those built at synth.
+ */
 export const httpHandlers: Record<FunctionName, HttpHandler> = {
   apps,
   builds,
@@ -25,6 +30,7 @@ export const httpHandlers: Record<FunctionName, HttpHandler> = {
   pipelines,
   keys,
   openapi,
+  dashboard: dashboardFunction(async () => buildDashboard()),
 };
 
 export const localAuthorizer: Authorizer = authorizer;

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { CreateApiKeyRequest, type ApiKeyResponse } from '../shared/api/api-keys';
 import { ROLES } from '../shared/domain/access';
 import { DomainError } from '../shared/domain/errors';
+import { presentApiKey } from '../shared/api/presenters';
 import { createApiKey, listApiKeys, revokeApiKey } from '../shared/operations/api-keys';
 import { createStore, useStore } from '../shared/store/client';
 import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
@@ -92,7 +93,7 @@ export const runKeysCommand = async (command: KeysCommand, print: (line: string)
     case 'list': {
       const keys = await listApiKeys();
       if (keys.length === 0) print('No API keys.');
-      for (const key of keys) print(describeKey(key));
+      for (const key of keys) print(describeKey(presentApiKey(key)));
       return;
     }
     case 'revoke': {

@@ -8,6 +8,7 @@ import { startEcsSimulator, type DeploymentStateChangeEvent, type EcsSimulator, 
 import { deploymentEventsHandler, rolloutStepHandlers } from './handlers';
 import { lambdaContext } from './lambda-context';
 import { startStepFunctionsEmulator, type StepFunctionsEmulator } from './step-functions';
+import { configure } from '../shared/config/config';
 
 export type LocalRolloutOptions = {
   /** Scales the state machine's timeouts, polls and retry intervals (tests: e.g. 0.001). */
@@ -25,8 +26,6 @@ export type LocalRollouts = {
 
 /** Matches the rate of the reconcile schedule in infra/rollout.ts. */
 const RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
-
-const ROLLOUT_ENV = ['ECS_ENDPOINT', 'SFN_ENDPOINT', 'ROLLOUT_STATE_MACHINE_ARN'] as const;
 
 /** What the EventBridge rule lets through to its target. */
 const matchesRule = (event: DeploymentStateChangeEvent): boolean =>
@@ -56,11 +55,12 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
     timeScale: options.timeScale,
   });
   useSfnClient(createSfnClient(stepFunctions.endpoint));
-  process.env.ECS_ENDPOINT = ecs.endpoint;
-  process.env.SFN_ENDPOINT = stepFunctions.endpoint;
-  process.env.ROLLOUT_STATE_MACHINE_ARN = stepFunctions.stateMachineArn;
-  const configuredDeadline = process.env.ROLLOUT_DEADLINE_SECONDS;
-  if (options.deadlineSeconds !== undefined) process.env.ROLLOUT_DEADLINE_SECONDS = String(options.deadlineSeconds);
+  const { rolloutDeadlineSeconds } = configure({
+    ecsEndpoint: ecs.endpoint,
+    sfnEndpoint: stepFunctions.endpoint,
+    stateMachineArn: stepFunctions.stateMachineArn,
+    ...(options.deadlineSeconds === undefined ? {} : { rolloutDeadlineSeconds: options.deadlineSeconds }),
+  });
   // Executions live in this process only: whatever was rolling out when it last stopped is settled, promotions cut
   // short are carried on, and queues resume.
   await reconcileQueues({}, lambdaContext('rollout-reconcile'));
@@ -79,13 +79,12 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
       await ecs.close();
       await stepFunctions.close();
       disableLocalRollouts();
-      if (configuredDeadline === undefined) delete process.env.ROLLOUT_DEADLINE_SECONDS;
-      else process.env.ROLLOUT_DEADLINE_SECONDS = configuredDeadline;
+      configure({ rolloutDeadlineSeconds });
     },
   };
 };
 
 /** Without a state machine configured, a recorded release simply stays `queued`. */
 export const disableLocalRollouts = (): void => {
-  for (const name of ROLLOUT_ENV) delete process.env[name];
+  configure({ ecsEndpoint: undefined, sfnEndpoint: undefined, stateMachineArn: undefined });
 };

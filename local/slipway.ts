@@ -5,7 +5,7 @@ import { anyApiKeyExists } from '../shared/store/api-keys-store';
 import { createStore, useStore } from '../shared/store/client';
 import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
 import { createApiKey } from '../shared/operations/api-keys';
-import { treatOtherLeaseHoldersAsGone } from '../shared/operations/lease-holder';
+import { treatOtherLeaseHoldersAsGone } from '../shared/runtime/lease-holder';
 import { createApiGateway } from './api-gateway';
 import { checkDataDir, claimDataDir } from './data-dir';
 import { startDynalite } from './dynalite';
@@ -13,6 +13,7 @@ import { publishEndpoint, withdrawEndpoint } from './endpoint-file';
 import { httpHandlers, localAuthorizer } from './handlers';
 import { disableLocalRollouts, startLocalRollouts, type LocalRolloutOptions, type LocalRollouts } from './rollout-runtime';
 import { ensureTable } from './table';
+import { configure } from '../shared/config/config';
 
 export type LocalSlipway = {
   url: string;
@@ -47,8 +48,7 @@ export const startLocalSlipway = async (options: {
     const dynamo = await startDynalite({ path: dataDir });
     stops.push(dynamo.close);
     const tableName = DEFAULT_TABLE_NAME;
-    process.env.SLIPWAY_TABLE = tableName;
-    process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+    configure({ tableName, dynamodbEndpoint: dynamo.endpoint });
     const store = createStore({ tableName, endpoint: dynamo.endpoint });
     useStore(store);
     // This server alone uses its data: leases (Idempotency-Keys, promotions) of an earlier process died with it.

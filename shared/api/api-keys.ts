@@ -27,3 +27,13 @@ export const CreatedApiKeyResponse = ApiKeyResponse.extend({
   key: z.string().meta({ description: 'The key itself, shown only in this response; Slipway keeps only its SHA-256.' }),
 }).meta({ id: 'CreatedApiKey' });
 export type CreatedApiKeyResponse = z.infer<typeof CreatedApiKeyResponse>;
+
+export const WhoamiResponse = z
+  .object({
+    key_id: Uuid,
+    role: z.enum(ROLES),
+    apps: z.array(z.string()).nullable().meta({ description: 'The apps the key is limited to; null for all apps.' }),
+    email: z.string(),
+  })
+  .meta({ id: 'Whoami' });
+export type WhoamiResponse = z.infer<typeof WhoamiResponse>;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_BUILD_PAGE } from '../domain/requests';
 import { AppRef, Commit, CommitId, CommitResponse, Timestamp, Uuid, metadataOf, shortText, utf8Bytes } from './common';
 
 /** A container image reference: repository[:tag][@sha256:digest]. */
@@ -59,8 +60,6 @@ export const UpdateBuildRequest = z
   .strictObject({ status: z.enum(['succeeded', 'failed']) })
   .meta({ id: 'UpdateBuildRequest' });
 export type UpdateBuildRequest = z.infer<typeof UpdateBuildRequest>;
-
-export const DEFAULT_BUILD_PAGE = 100;
 
 export const ListBuildsQuery = z.object({
   limit: z.coerce

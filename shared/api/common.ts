@@ -17,7 +17,8 @@ export const IdOrName = z
 export const AppRef = z.object({ id: Uuid, name: AppName }).meta({ id: 'AppRef' });
 export const NamedRef = z.object({ name: z.string() }).meta({ id: 'NamedRef' });
 /** Bounds count UTF-8 bytes, which is what DynamoDB's item limit counts, not characters. */
-export const utf8Bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
+const utf8 = new TextEncoder();
+export const utf8Bytes = (value: string): number => utf8.encode(value).byteLength;
 export const boundedBytes = <T extends z.ZodType<string>>(schema: T, maxBytes: number) =>
   schema.refine((value) => utf8Bytes(value) <= maxBytes, { message: `must be at most ${maxBytes} bytes of UTF-8` });
 

@@ -1,8 +1,8 @@
 import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { FUNCTION_NAMES, OPTIONAL_KEY_ROUTE_KEYS, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type Route, type RouteKey } from '../http/routes';
-import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from '../idempotency/contract';
-import { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse } from './api-keys';
+import { FUNCTION_NAMES, OPTIONAL_KEY_ROUTE_KEYS, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type Route, type RouteKey } from './routes';
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from './idempotency-key';
+import { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse, WhoamiResponse } from './api-keys';
 import { AppDetailResponse, AppFeatureResponse, AppResponse, CreateAppRequest, UpdateAppRequest } from './apps';
 import { BuildResponse, CreateBuildRequest, ListBuildsQuery, UpdateBuildRequest } from './builds';
 import { MetricsQuery, MetricsResponse } from './metrics';
@@ -248,10 +248,16 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     summary: 'Revoke an API key; requests with it get 401 from then on',
     success: { status: 200, description: 'The revoked key', schema: ApiKeyResponse },
   },
+  'GET /whoami': {
+    summary: "The calling key's id, role and apps (never the key), so a client can offer only what it may do",
+    success: { status: 200, description: 'The caller', schema: WhoamiResponse },
+  },
   'GET /openapi.json': {
     summary: 'This document',
     success: { status: 200, description: 'OpenAPI 3.1 document', schema: z.record(z.string(), z.unknown()) },
   },
+  'GET /': { summary: 'The dashboard (an HTML page that signs in with an API key)', success: { status: 200, description: 'HTML' } },
+  'GET /assets/{asset}': { summary: "A file of the dashboard's bundle (JavaScript, CSS)", success: { status: 200, description: 'The file' } },
 };
 
 const pathParametersOf = (path: string): z.ZodObject | undefined => {
@@ -313,6 +319,7 @@ const TAG_DESCRIPTIONS: Record<FunctionName, string> = {
   pipelines: 'Pipelines, their couplings, stages and promotions',
   keys: 'API keys (admin)',
   openapi: 'This document',
+  dashboard: 'The dashboard: a web page that is a client of this API',
 };
 
 const routeConfigOf = (route: Route, operation: Operation): RouteConfig => {

@@ -1,8 +1,11 @@
 import * as z from 'zod';
 import { notFound } from '../domain/errors';
-import type { Route } from '../http/routes';
+import type { Route } from './routes';
 import { IdOrName, Uuid } from './common';
 import { StatusContext } from './statuses';
+
+/** The dashboard bundle's file names: `name-HASH.ext`, nothing that could climb out of it. */
+const DashboardAssetName = z.string().regex(/^[A-Za-z0-9_-]{1,64}\.(?:js|css|svg)$/);
 
 type ParametersIn<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}` ? Name | ParametersIn<Rest> : never;
 export type PathParameterName = ParametersIn<Route['path']>;
@@ -24,6 +27,7 @@ export const PATH_PARAMETERS: Record<PathParameterName, { schema: z.ZodType<stri
   coupling: { schema: Uuid, resource: 'pipeline_coupling', description: 'Pipeline coupling id' },
   promotion: { schema: Uuid, resource: 'pipeline_promotion', description: 'Pipeline promotion id' },
   key: { schema: Uuid, resource: 'api_key', description: 'API key id (not the key)' },
+  asset: { schema: DashboardAssetName, resource: 'asset', description: "A file of the dashboard's bundle" },
 };
 
 const isPathParameterName = (name: string): name is PathParameterName => Object.hasOwn(PATH_PARAMETERS, name);

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { PROMOTION_STATUSES, PROMOTION_TARGET_STATUSES } from '../domain/promotion';
+import type { NamedPair } from '../domain/requests';
 import { STAGES } from '../domain/pipeline';
 import { AppName, AppRef, IdOrName, NamedRef, Timestamp, Uuid, shortText } from './common';
 import { StatusContext } from './statuses';
@@ -17,8 +18,6 @@ const ReferenceFields = z
       reference.id === undefined || reference.name === undefined || Uuid.safeParse(reference.id).success || reference.id === reference.name,
     { message: 'id and name name different things' },
   );
-
-export type NamedPair = { kind: 'app' | 'pipeline'; id: string; name: string };
 
 const keyOf = (reference: { id?: string | undefined; name?: string | undefined }) => (reference.id ?? reference.name) as string;
 

@@ -1,8 +1,11 @@
+import { config } from '../config/config';
+import type { ApiKeyRecord } from '../domain/access';
 import { currentVersionAmong } from '../domain/current-release';
 import type { App, Build, Release, StatusCheck } from '../domain/model';
 import type { Pipeline, PipelineCoupling } from '../domain/pipeline';
 import type { Promotion } from '../domain/promotion';
 import { listStatusChecks } from '../domain/status-checks';
+import type { ApiKeyResponse } from './api-keys';
 import type { AppDetailResponse, AppFeatureResponse, AppResponse } from './apps';
 import type { BuildResponse } from './builds';
 import type { CouplingResponse, PipelineResponse, PromotionResponse } from './pipelines';
@@ -27,7 +30,7 @@ export const presentApp = (app: App): AppResponse => ({
   simple_name: app.name,
   space: { name: app.cluster },
   organization: { name: 'slipway' },
-  region: { name: process.env.AWS_REGION ?? 'local' },
+  region: { name: config().region },
 });
 
 export const presentAppDetail = (app: App, current: { release: Release; build: Build | undefined } | undefined): AppDetailResponse => ({
@@ -147,4 +150,14 @@ export const presentReleaseStatuses = (release: Release, app: App): ReleaseStatu
   state: release.state,
   release: presentRelease(release, app),
   statuses: listStatusChecks(release).map(presentStatus),
+});
+
+/** What may be shown about a key: never the key, nor its hash (which would allow offline guessing). */
+export const presentApiKey = (record: ApiKeyRecord): ApiKeyResponse => ({
+  id: record.id,
+  role: record.role,
+  apps: record.apps,
+  email: record.email,
+  created_at: record.created_at,
+  revoked_at: record.revoked_at ?? null,
 });

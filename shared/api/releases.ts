@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CHECK_STATES, RELEASE_STATUSES, RELEASE_TRIGGERS, type ReleaseStatus, type ReleaseTrigger } from '../domain/model';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery } from '../domain/requests';
 import { AppRef, CommitId, CommitResponse, Timestamp, Uuid, metadataOf, shortText } from './common';
 
 export const MAX_NOTES_BYTES = 16 * 1024;
@@ -24,8 +25,6 @@ export type CreateReleaseRequest = z.infer<typeof CreateReleaseRequest>;
 /** What a client sends (before the Akkeris `version` label is folded into the description). */
 export type CreateReleaseBody = z.input<typeof CreateReleaseRequest>;
 
-export const MAX_PAGE_SIZE = 1000;
-export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_FILTER_VALUES = 20;
 
 /** A filter given as repeated parameters (`a[]=x&a[]=y`, joined with commas on the way in) or as `a=x,y`. */
@@ -68,7 +67,15 @@ export const ListReleasesQuery = z
 export type ListReleasesQuery = z.infer<typeof ListReleasesQuery>;
 
 /** The list a query asks for, as the use case takes it: `name` and `name[]` parameters are one filter. */
-export const releaseListRequestOf = ({ limit, cursor, order, since, until, current, ...rest }: ListReleasesQuery) => {
+export const releaseListRequestOf = ({
+  limit,
+  cursor,
+  order,
+  since,
+  until,
+  current,
+  ...rest
+}: ListReleasesQuery): Omit<ReleaseListQuery, 'afterVersion'> & { cursor: string | undefined } => {
   const both = (name: keyof typeof FILTERS) => {
     const values = [...(rest[name] ?? []), ...(rest[`${name}[]`] ?? [])];
     return values.length > 0 ? values : undefined;
@@ -89,7 +96,6 @@ export const releaseListRequestOf = ({ limit, cursor, order, since, until, curre
     },
   };
 };
-export type ReleaseListRequest = ReturnType<typeof releaseListRequestOf>;
 
 export const RolloutResponse = z
   .object({

@@ -1,3 +1,5 @@
+import { config } from '../config/config';
+
 /**
  * The configuration every AWS SDK client in Slipway shares. `endpoint` set means a local stand-in
  * (dynalite, the local Step Functions API, the ECS simulator) that wants a region and credentials but
@@ -12,7 +14,7 @@ export const awsClientConfig = (options: {
   ...(options.endpoint
     ? {
         endpoint: options.endpoint,
-        region: process.env.AWS_REGION ?? 'local',
+        region: config().region,
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       }
     : {}),

@@ -4,6 +4,18 @@ import type { Actor } from './model';
 export const ROLES = ['developer', 'operator', 'pipeline', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** What is kept of a key: its SHA-256 and its grants, never the key itself. */
+export type ApiKeyRecord = {
+  id: string;
+  key_hash: string;
+  role: Role;
+  apps: string[] | null;
+  email: string;
+  created_at: string;
+  /** Set once the key is revoked; the record stays so `keys list` still shows who had access. */
+  revoked_at?: string | null;
+};
+
 /** Who is calling, as resolved from an API key by the authorizer. `apps: null` means every app. */
 export type Principal = { keyId: string; role: Role; apps: readonly string[] | null; email: string };
 
@@ -42,6 +54,9 @@ const GRANTS: Record<Role, ReadonlySet<Action>> = {
  */
 const UNSCOPED_ACTIONS: ReadonlySet<Action> = new Set(['apps:manage', 'pipelines:manage', 'keys:manage']);
 
+/** Whether a role grants an action; clients use it too, to offer only what a key may do. */
+export const roleMay = (role: Role, action: Action): boolean => GRANTS[role].has(action);
+
 export const mayAccessApp = (principal: Principal, appName: string): boolean =>
   principal.apps === null || principal.apps.includes(appName);
 
@@ -55,7 +70,7 @@ export const onlyAccessibleApps = <T extends { app: { name: string } }>(principa
  * names cannot be probed.
  */
 export const authorize = (principal: Principal, action: Action, appName?: string): void => {
-  if (!GRANTS[principal.role].has(action)) {
+  if (!roleMay(principal.role, action)) {
     throw new DomainError('forbidden', 'forbidden', `A ${principal.role} key may not perform ${action}.`, {
       role: principal.role,
       action,

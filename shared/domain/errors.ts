@@ -7,11 +7,9 @@ export type ErrorKind =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
-  | 'method_not_allowed'
   | 'conflict'
   | 'payload_too_large'
   | 'unprocessable'
-  | 'unsupported_media_type'
   /** Nothing was done, and the same request is expected to succeed shortly: 503 with Retry-After. */
   | 'unavailable';
 

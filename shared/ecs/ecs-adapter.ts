@@ -3,7 +3,6 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   RegisterTaskDefinitionCommand,
-  UpdateServiceCommand,
   type DeploymentConfiguration,
   type ECSClient,
   type Service,
@@ -86,24 +85,6 @@ export const registerReleaseTaskDefinition = async (
   );
   if (!taskDefinition?.taskDefinitionArn) throw new Error('RegisterTaskDefinition returned no task definition ARN');
   return { taskDefinitionArn: taskDefinition.taskDefinitionArn };
-};
-
-/** Points the service at a task definition with the rolling configuration; returns the deployment ECS started. */
-export const startDeployment = async (
-  input: ServiceRef & { taskDefinitionArn: string },
-  client: ECSClient = getEcsClient(),
-): Promise<{ deploymentId: string }> => {
-  const { service } = await client.send(
-    new UpdateServiceCommand({
-      cluster: input.cluster,
-      service: input.service,
-      taskDefinition: input.taskDefinitionArn,
-      deploymentConfiguration: ROLLING_DEPLOYMENT_CONFIGURATION,
-    }),
-  );
-  const primary = service?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
-  if (!primary?.id) throw new Error(`UpdateService on ${input.cluster}/${input.service} returned no primary deployment`);
-  return { deploymentId: primary.id };
 };
 
 const ROLLOUT_STATES: readonly string[] = ['IN_PROGRESS', 'COMPLETED', 'FAILED'] satisfies RolloutState[];

@@ -1,5 +1,6 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { awsClientConfig } from '../aws/client-config';
+import { config } from '../config/config';
 
 /**
  * ECS throttles its control-plane APIs per account; adaptive retry shares one client-side rate limiter
@@ -11,11 +12,11 @@ export const ECS_MAX_ATTEMPTS = 6;
 let client: ECSClient | undefined;
 
 /**
- * One ECS client per process, built from the environment on first use: ECS_ENDPOINT points it at the
+ * One ECS client per process, built from the configuration on first use: ECS_ENDPOINT points it at the
  * local ECS simulator (with dummy credentials); unset, it talks to AWS with the normal credential chain.
  */
 export const getEcsClient = (): ECSClient => {
-  client ??= createEcsClient({ endpoint: process.env.ECS_ENDPOINT });
+  client ??= createEcsClient({ endpoint: config().ecsEndpoint });
   return client;
 };
 

@@ -6,9 +6,10 @@ import { errorBodyOf } from '../api/common';
 import { DomainError, type ErrorKind } from '../domain/errors';
 import { logger, type RequestLogFacts } from '../observability/logger';
 import { runBeforeDeadline } from '../runtime/deadline';
+import { HttpError, type HttpErrorKind } from './http-error';
 import { isKeyCheckUnavailable, principalOf } from './principal-context';
 import { bodyOf } from './request';
-import { matchRoute, type FunctionName, type RouteKey, type RouteKeyOf } from './routes';
+import { matchRoute, type FunctionName, type RouteKey, type RouteKeyOf } from '../api/routes';
 
 export type HttpRequest = {
   event: APIGatewayProxyEventV2;
@@ -24,7 +25,7 @@ export type HttpRequest = {
   annotate: (facts: RequestLogFacts) => void;
 };
 
-/** `body` is sent as JSON; `text` as it is, under the content-type its headers give (an SVG, a metrics exposition). */
+/** `body` is sent as JSON; `text` as it is, for the dashboard's files, with the content-type in `headers`. */
 export type HttpResult = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
 export type PublicRouteHandler = (request: Omit<HttpRequest, 'principal'>) => Promise<HttpResult>;
@@ -32,7 +33,7 @@ export type PublicRouteHandler = (request: Omit<HttpRequest, 'principal'>) => Pr
 export type OptionalKeyRouteHandler = (request: Omit<HttpRequest, 'principal'> & { principal: Principal | undefined }) => Promise<HttpResult>;
 type RouteEntry = RouteHandler | { public: PublicRouteHandler } | { optionalKey: OptionalKeyRouteHandler };
 
-const STATUS_OF: Record<ErrorKind, number> = {
+const STATUS_OF: Record<ErrorKind | HttpErrorKind, number> = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
@@ -56,10 +57,10 @@ const errorResult = (status: number, code: string, message: string, details: Rec
 });
 
 /** What API Gateway's $default route (and the local server's) answers for a request no route takes. */
-const unroutedError = (method: string, path: string): DomainError => {
+const unroutedError = (method: string, path: string): DomainError | HttpError => {
   const found = matchRoute(method, path);
   return found.kind === 'method_not_allowed'
-    ? new DomainError('method_not_allowed', 'method_not_allowed', `${path} does not take ${method}; it takes ${found.allowed.join(', ')}.`, {
+    ? new HttpError('method_not_allowed', 'method_not_allowed', `${path} does not take ${method}; it takes ${found.allowed.join(', ')}.`, {
         allowed: found.allowed,
       })
     : new DomainError('not_found', 'route_not_found', `No route ${method} ${path}.`, {});
@@ -88,7 +89,7 @@ const isTransientFault = (error: unknown): boolean =>
 const isRefusedByStore = (error: unknown): boolean => error instanceof Error && error.name === 'ValidationException';
 
 const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayProxyStructuredResultV2 => {
-  if (error instanceof DomainError) {
+  if (error instanceof DomainError || error instanceof HttpError) {
     const result = errorResult(STATUS_OF[error.kind], error.code, error.message, error.details);
     const allowed = error.kind === 'method_not_allowed' ? error.details.allowed : undefined;
     const retryAfter = error.retryAfterSeconds ?? (error.kind === 'unavailable' ? RETRY_AFTER_SECONDS : undefined);

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import qs from 'qs';
 import type { z } from 'zod';
 import { DomainError } from '../domain/errors';
+import { HttpError } from './http-error';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -52,7 +53,7 @@ export const bodyOf = (event: APIGatewayProxyEventV2): unknown => {
   const mediaType = mediaTypeOf(event);
   const decode = Object.hasOwn(DECODERS, mediaType) ? DECODERS[mediaType] : undefined;
   if (!decode) {
-    throw new DomainError(
+    throw new HttpError(
       'unsupported_media_type',
       'unsupported_media_type',
       `Send the body as application/json or application/x-www-form-urlencoded, not ${mediaType || 'without a Content-Type'}.`,

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { conflict, DomainError, unprocessable } from '../domain/errors';
-import { isLeaseLiveNow, leaseForThisProcess } from '../operations/lease-holder';
+import { isLeaseLiveNow, leaseForThisProcess } from '../runtime/lease-holder';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
@@ -11,7 +11,7 @@ import {
   takeOverIdempotencyKey,
   type IdempotencyRecord,
 } from '../store/idempotency-store';
-import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from './contract';
+import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from '../api/idempotency-key';
 
 /** Who asks and for what: the same key from another caller, route or app is a different key. */
 export type IdempotencyScope = { caller: string; operation: string; resource: string };

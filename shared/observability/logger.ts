@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { config } from '../config/config';
 
 /**
  * One structured JSON logger for every function. Keys and secrets are never passed to it: request logs
@@ -6,7 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
  */
 export const logger = new Logger({
   serviceName: 'slipway',
-  logLevel: (process.env.SLIPWAY_LOG_LEVEL ?? (process.env.VITEST ? 'SILENT' : 'INFO')) as 'INFO',
+  logLevel: config().logLevel,
 });
 
 /**

@@ -1,6 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { ApiKeyResponse } from '../api/api-keys';
-import { authorize, type Principal, type Role } from '../domain/access';
+import { authorize, type ApiKeyRecord, type Principal, type Role } from '../domain/access';
 import { notFound } from '../domain/errors';
 import {
   findApiKeyByHash,
@@ -8,7 +7,6 @@ import {
   insertApiKey,
   listApiKeyRecords,
   markApiKeyRevoked,
-  type ApiKeyRecord,
 } from '../store/api-keys-store';
 
 const KEY_PREFIX = 'slw_';
@@ -46,23 +44,13 @@ export const authenticate = async (presented: string | undefined): Promise<Princ
   return { keyId: record.id, role: record.role, apps: record.apps, email: record.email };
 };
 
-/** What may be shown about a key: never the key, nor its hash (which would allow offline guessing). */
-export const summarizeApiKey = (record: ApiKeyRecord): ApiKeyResponse => ({
-  id: record.id,
-  role: record.role,
-  apps: record.apps,
-  email: record.email,
-  created_at: record.created_at,
-  revoked_at: record.revoked_at ?? null,
-});
-
-export const listApiKeys = async (): Promise<ApiKeyResponse[]> => (await listApiKeyRecords()).map(summarizeApiKey);
+export const listApiKeys = (): Promise<ApiKeyRecord[]> => listApiKeyRecords();
 
 /** Revokes a key by its id; from then on it authenticates nobody. Revoking twice is harmless. */
-export const revokeApiKey = async (id: string): Promise<ApiKeyResponse> => {
+export const revokeApiKey = async (id: string): Promise<ApiKeyRecord> => {
   const record = await findApiKeyById(id);
   if (!record) throw notFound('api_key', id);
-  return summarizeApiKey(await markApiKeyRevoked(record, new Date().toISOString()));
+  return markApiKeyRevoked(record, new Date().toISOString());
 };
 
 export const requireKeyManager = (principal: Principal): void => authorize(principal, 'keys:manage');

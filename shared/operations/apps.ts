@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { CreateAppRequest, UpdateAppRequest } from '../api/apps';
-import { Uuid } from '../api/common';
 import { mayAccessApp, type Principal } from '../domain/access';
 import { notFound } from '../domain/errors';
 import type { App, Build, Release } from '../domain/model';
+import { isId } from '../domain/ids';
+import type { AppSettings, NewApp } from '../domain/requests';
 import { findAppById, findAppByName, insertApp, listApps, setPublicBadge } from '../store/apps-store';
 import { findBuild } from '../store/builds-store';
 import { findReleaseByVersion } from '../store/releases-store';
 import { withCurrentAmong } from '../domain/current-release';
 
 
-export const createApp = async (request: CreateAppRequest): Promise<App> => {
+export const createApp = async (request: NewApp): Promise<App> => {
   const at = new Date().toISOString();
   const app: App = {
     id: randomUUID(),
@@ -58,7 +58,7 @@ const withExactCurrent = async (app: App): Promise<App> => {
  * A name outside the key's apps is not even looked up.
  */
 const findVisibleApp = async (reference: string, visible: (name: string) => boolean): Promise<App | undefined> => {
-  const byId = Uuid.safeParse(reference).success ? await findAppById(reference) : undefined;
+  const byId = isId(reference) ? await findAppById(reference) : undefined;
   const name = byId?.name ?? reference;
   if (!visible(name)) return undefined;
   const app = await findAppByName(name);
@@ -68,7 +68,7 @@ const findVisibleApp = async (reference: string, visible: (name: string) => bool
 export const getApps = (): Promise<App[]> => listApps();
 
 /** `PATCH /apps/{app}`: the app's settings that may change after it is created. */
-export const updateApp = async (app: App, request: UpdateAppRequest): Promise<App> => {
+export const updateApp = async (app: App, request: AppSettings): Promise<App> => {
   const updated = await setPublicBadge(app.name, request.public_badge, new Date().toISOString());
   if (!updated) throw notFound('app', app.name);
   return updated;

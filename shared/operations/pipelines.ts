@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Uuid } from '../api/common';
-import type { CreateCouplingRequest, CreatePipelineRequest, NamedPair } from '../api/pipelines';
 import type { Principal } from '../domain/access';
 import { DomainError, notFound, unprocessable } from '../domain/errors';
 import type { App } from '../domain/model';
 import { directReleaseRefusal, type Pipeline, type PipelineCoupling } from '../domain/pipeline';
+import { isId } from '../domain/ids';
+import type { NamedPair, NewCoupling, NewPipeline } from '../domain/requests';
 import {
   deleteCoupling,
   findCouplingById,
@@ -18,9 +18,8 @@ import {
 } from '../store/pipelines-store';
 import { requireApp } from './apps';
 
-const isUuid = (reference: string): boolean => Uuid.safeParse(reference).success;
 
-export const createPipeline = async (request: CreatePipelineRequest): Promise<Pipeline> => {
+export const createPipeline = async (request: NewPipeline): Promise<Pipeline> => {
   const at = new Date().toISOString();
   const pipeline: Pipeline = {
     id: randomUUID(),
@@ -40,7 +39,7 @@ export const createPipeline = async (request: CreatePipelineRequest): Promise<Pi
 export const assertNamedPairsAgree = async (pairs: readonly NamedPair[], principal: Principal): Promise<void> => {
   const checked = await Promise.all(
     pairs
-      .filter((pair) => isUuid(pair.id))
+      .filter((pair) => isId(pair.id))
       .map(async (pair) => ({ ...pair, stored: (pair.kind === 'app' ? await requireApp(pair.id, principal) : await requirePipeline(pair.id)).name })),
   );
   const mismatch = checked.find((pair) => pair.stored !== pair.name);
@@ -55,14 +54,14 @@ export const assertNamedPairsAgree = async (pairs: readonly NamedPair[], princip
 
 /** Pipelines, like apps, are addressed by id or name. */
 export const requirePipeline = async (reference: string): Promise<Pipeline> => {
-  const pipeline = isUuid(reference) ? await findPipelineById(reference) : await findPipelineByName(reference);
+  const pipeline = isId(reference) ? await findPipelineById(reference) : await findPipelineByName(reference);
   if (!pipeline) throw notFound('pipeline', reference);
   return pipeline;
 };
 
 export const getPipelines = (): Promise<Pipeline[]> => listPipelines();
 
-export const coupleApp = async (pipeline: Pipeline, app: App, request: CreateCouplingRequest): Promise<PipelineCoupling> => {
+export const coupleApp = async (pipeline: Pipeline, app: App, request: NewCoupling): Promise<PipelineCoupling> => {
   const at = new Date().toISOString();
   const coupling: PipelineCoupling = {
     id: randomUUID(),
@@ -90,7 +89,7 @@ export const requireAppCoupling = async (app: App): Promise<PipelineCoupling> =>
 };
 
 export const requireCoupling = async (id: string): Promise<PipelineCoupling> => {
-  const coupling = isUuid(id) ? await findCouplingById(id) : undefined;
+  const coupling = isId(id) ? await findCouplingById(id) : undefined;
   if (!coupling) throw notFound('pipeline_coupling', id);
   return coupling;
 };

@@ -1,4 +1,3 @@
-import type { CreatePromotionRequest } from '../api/pipelines';
 import { actorOf, authorize, type Principal } from '../domain/access';
 import { conflict, DomainError, notFound } from '../domain/errors';
 import type { Lease } from '../domain/lease';
@@ -16,6 +15,7 @@ import {
   type PromotionRecord,
   type PromotionTargetRecord,
 } from '../domain/promotion';
+import type { PromotionRequest } from '../domain/requests';
 import { logger } from '../observability/logger';
 import { findAppById } from '../store/apps-store';
 import {
@@ -26,7 +26,7 @@ import {
   takeOverPromotionLease,
 } from '../store/promotions-store';
 import { findReleaseByVersion } from '../store/releases-store';
-import { isLeaseLiveNow, leaseForThisProcess } from './lease-holder';
+import { isLeaseLiveNow, leaseForThisProcess } from '../runtime/lease-holder';
 import { requireApp } from './apps';
 import { findAppCoupling, getPipelineCouplings, requirePipeline } from './pipelines';
 import { recordRelease, requireRelease, requireReleaseById } from './releases';
@@ -53,7 +53,7 @@ const sourceReleaseOf = async (app: App, releaseId: string | undefined): Promise
  * One target failing does not undo the others.
  */
 export const promote = async (
-  request: CreatePromotionRequest,
+  request: PromotionRequest,
   principal: Principal,
   options: { id: string; leaseMs: number },
 ): Promise<Promotion> => {

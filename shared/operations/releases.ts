@@ -1,22 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type CreateReleaseRequest, type ReleaseListRequest } from '../api/releases';
 import { currentVersionAmong } from '../domain/current-release';
-import { CREATION_ORDER_SLACK_MS, drivingIndexOf, matchesFilter } from '../domain/release-filter';
-import { findFilteredReleasePage, versionSpanOfTimes, type VersionSpan } from '../store/release-index-store';
 import { DomainError, notFound, unavailable } from '../domain/errors';
 import type { Actor, App, BuildLabels, Release, ShippedCommits } from '../domain/model';
+import { CREATION_ORDER_SLACK_MS, drivingIndexOf, matchesFilter } from '../domain/release-filter';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery, type ReleaseRequest } from '../domain/requests';
 import { buildLabelsOf, shippedCommits } from '../domain/shipped-commits';
 import { findBuildAnywhere } from '../store/builds-store';
+import { findFilteredReleasePage, versionSpanOfTimes, type VersionSpan } from '../store/release-index-store';
 import { planBuildRelease, planRollback, releaseSourceOf, type ReleasePlan } from '../domain/release-request';
 import { parseReleaseReference } from '../domain/versioning';
-import { decodeCursor, encodeCursor } from '../domain/cursor';
 import { nextVersionRange, parseVersionRange } from '../domain/version-range';
 import {
   findReleaseById,
   findReleaseByVersion,
-  updateReleaseAtRevision,
-  type ReleaseChanges,
 } from '../store/releases-store';
 import { requireSlugForRelease } from './builds';
 import { directReleaseRefusalFor } from './pipelines';
@@ -26,24 +22,18 @@ import { remainingMs } from '../runtime/deadline';
 import {
   claimNextVersion,
   deleteReleaseIntent,
-  findReleaseIntent,
-  forgetRevocations,
   placeInSlot,
   putReleaseIntent,
-  readPendingClaims,
   revokeClaim,
+  rollStaleClaimsForward,
   settleClaim,
   withdrawClaim,
-  type PendingClaims,
 } from '../store/release-claims-store';
-
-/** Bounds the optimistic-concurrency retries of writers racing on one release. */
-const MAX_RELEASE_UPDATES = 200;
 
 /** `POST /apps/{app}/releases`: deploy a build (`slug`) or roll back to an earlier release (`release`). */
 export const createRelease = async (
   app: App,
-  request: CreateReleaseRequest,
+  request: ReleaseRequest,
   actor: Actor,
   /** Fixed by an Idempotency-Key, so every attempt under the key makes this one release. */
   id?: string,
@@ -70,8 +60,6 @@ export const findRecordedRelease = async (app: App, id: string): Promise<Release
 
 /** Kept back from the invocation's time for writing the claimed release into its slot and answering. */
 const CLAIM_RESERVE_MS = 2_000;
-/** Longer than any function runs: a claim this old has lost its writer and is rolled forward by others. */
-const STALE_CLAIM_MS = 30_000;
 
 const tooBusy = (app: App) =>
   unavailable('release_contention', `Too many concurrent releases to ${app.name}; nothing was recorded, retry shortly.`, {
@@ -207,39 +195,6 @@ const retireClaim = async (release: Release): Promise<void> => {
   await rollStaleClaimsForward(release.app.id, pending);
 };
 
-/** Claims whose writer died between claim and slot: their intent holds the release, so it is placed for them. */
-const rollStaleClaimsForward = async (appId: string, claims: PendingClaims): Promise<PendingClaims> => {
-  const now = Date.now();
-  const isStale = (at: string) => now - Date.parse(at) >= STALE_CLAIM_MS;
-  const expiredRevocations = [...(claims.revokedAt ?? [])].filter(([, at]) => isStale(at)).map(([releaseId]) => releaseId);
-  if (expiredRevocations.length > 0) await forgetRevocations(appId, expiredRevocations);
-  const remaining = new Map(claims);
-  for (const [releaseId, claim] of claims) {
-    if (!isStale(claim.claimedAt)) continue;
-    const intent = await findReleaseIntent(appId, releaseId);
-    const holder = intent ? await placeInSlot({ ...intent, version: claim.version }) : await findReleaseByVersion(appId, claim.version);
-    if (holder?.id !== releaseId) {
-      // Cannot happen by construction (the intent outlives the claim's slot write); the claim is kept for a person to see.
-      logger.error('a stale release claim cannot be rolled forward', { appId, releaseId, version: claim.version });
-      continue;
-    }
-    await deleteReleaseIntent(appId, releaseId);
-    await settleClaim(appId, releaseId);
-    remaining.delete(releaseId);
-  }
-  return remaining;
-};
-
-/**
- * The lowest version claimed but not yet in its slot (rolling stale claims forward first), or null.
- * The rollout queue must not pass it: a release may reach its slot before a lower one does.
- */
-export const lowestPendingVersion = async (appId: string): Promise<number | null> => {
-  const pending = await rollStaleClaimsForward(appId, await readPendingClaims(appId));
-  const versions = [...pending.values()].map((claim) => claim.version);
-  return versions.length > 0 ? Math.min(...versions) : null;
-};
-
 export const requireReleaseById = async (app: App, releaseId: string): Promise<Release> => {
   const release = await findReleaseById(app.id, releaseId);
   if (!release) throw notFound('release', releaseId);
@@ -257,8 +212,8 @@ export const requireRelease = async (app: App, reference: string): Promise<Relea
 
 export type ReleaseList = {
   releases: Release[];
-  /** For `limit`/`cursor`/`order` clients: where the next page starts. */
-  nextCursor: string | null;
+  /** For `limit`/`cursor`/`order` clients: the version the next page starts after (in the asked order). */
+  nextAfterVersion: number | null;
   /** For `Range` clients and the default answer: the `Next-Range` of the rest. */
   nextRange: string | null;
   /** Whether the client asked with `Range` (such a partial answer is a 206). */
@@ -275,40 +230,40 @@ const LAST_VERSION = 9_999_999_999;
  * (the Akkeris CLI takes the last entry as the latest release). Filters narrow every form, each served by
  * a Query on a key range (see release-index-store.ts), so a page costs the same however long the history.
  */
-export const listReleases = async (app: App, request: ReleaseListRequest, rangeHeader: string | undefined): Promise<ReleaseList> => {
-  const paged = request.limit !== undefined || request.cursor !== undefined || request.order !== undefined;
+export const listReleases = async (app: App, query: ReleaseListQuery, rangeHeader: string | undefined): Promise<ReleaseList> => {
+  const paged = query.limit !== undefined || query.afterVersion !== undefined || query.order !== undefined;
   if (rangeHeader !== undefined && paged) {
     throw new DomainError('bad_request', 'invalid_range', 'Send either a Range header or limit/cursor/order, not both.', { range: rangeHeader });
   }
-  const window = await spanOfFilter(app, request);
+  const window = await spanOfFilter(app, query);
   if (paged) {
-    const descending = request.order === 'desc';
-    const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+    const descending = query.order === 'desc';
+    const after = query.afterVersion;
     const span = descending ? { from: FIRST_VERSION, to: (after || LAST_VERSION + 1) - 1 } : { from: (after ?? 0) + 1, to: LAST_VERSION };
-    const page = await pageOf(app, request, window, span, descending, request.limit ?? DEFAULT_PAGE_SIZE);
+    const page = await pageOf(app, query, window, span, descending, query.limit ?? DEFAULT_PAGE_SIZE);
     const last = page.releases.at(-1)?.version;
-    return { releases: page.releases, nextCursor: page.hasMore && last !== undefined ? encodeCursor(last) : null, nextRange: null, ranged: false };
+    return { releases: page.releases, nextAfterVersion: page.hasMore && last !== undefined ? last : null, nextRange: null, ranged: false };
   }
   const range =
     rangeHeader === undefined
       ? ({ afterVersion: 0, beforeVersion: undefined, order: 'desc', max: DEFAULT_PAGE_SIZE } as const)
       : parseVersionRange(rangeHeader, { defaultMax: DEFAULT_PAGE_SIZE, maxMax: MAX_PAGE_SIZE });
   const span = { from: range.afterVersion + 1, to: (range.beforeVersion ?? LAST_VERSION + 1) - 1 };
-  const page = await pageOf(app, request, window, span, range.order === 'desc', range.max);
+  const page = await pageOf(app, query, window, span, range.order === 'desc', range.max);
   const last = page.releases.at(-1)?.version;
   return {
     releases: rangeHeader === undefined ? [...page.releases].reverse() : page.releases,
-    nextCursor: null,
+    nextAfterVersion: null,
     nextRange: page.hasMore && last !== undefined ? nextVersionRange(range, last) : null,
     ranged: rangeHeader !== undefined,
   };
 };
 
 /** The versions the filter allows at all: the current release's, or those created within since/until. */
-const spanOfFilter = async (app: App, request: ReleaseListRequest): Promise<VersionSpan | null> => {
-  const { since, until } = request.filter;
+const spanOfFilter = async (app: App, query: ReleaseListQuery): Promise<VersionSpan | null> => {
+  const { since, until } = query.filter;
   let span: VersionSpan | null = { from: FIRST_VERSION, to: LAST_VERSION };
-  if (request.current) {
+  if (query.current) {
     const pointer = app.current_release_version;
     if (pointer === null) return null;
     // A rollout announces the version it is making current before its release says succeeded.
@@ -327,7 +282,7 @@ const intersect = (a: VersionSpan | null, b: VersionSpan | null): VersionSpan | 
 
 const pageOf = async (
   app: App,
-  request: ReleaseListRequest,
+  query: ReleaseListQuery,
   window: VersionSpan | null,
   pageSpan: VersionSpan,
   descending: boolean,
@@ -335,38 +290,15 @@ const pageOf = async (
 ): Promise<{ releases: Release[]; hasMore: boolean }> => {
   const span = intersect(window, pageSpan);
   if (!span) return { releases: [], hasMore: false };
-  const driver = drivingIndexOf(request.filter);
+  const driver = drivingIndexOf(query.filter);
   const page = await findFilteredReleasePage(app.id, {
     span,
     descending,
     limit,
     sources: driver ? driver.values.map((value) => ({ dimension: driver.dimension, value })) : [undefined],
-    accept: (release) => matchesFilter(release, request.filter),
+    accept: (release) => matchesFilter(release, query.filter),
   });
-  if (!request.current) return page;
+  if (!query.current) return page;
   const current = currentVersionAmong(app.current_release_version, page.releases);
   return { releases: page.releases.filter((release) => release.version === current), hasMore: false };
-};
-
-/**
- * Read-modify-write of one release under optimistic concurrency: `decide` sees the latest release and
- * returns the changes to make (or null for none); a concurrent change makes it decide again.
- */
-export const mutateRelease = async (
-  appId: string,
-  version: number,
-  decide: (release: Release) => ReleaseChanges | null,
-): Promise<Release> => {
-  for (let attempt = 1; attempt <= MAX_RELEASE_UPDATES; attempt++) {
-    const release = await findReleaseByVersion(appId, version);
-    if (!release) throw notFound('release', `v${version}`);
-    const changes = decide(release);
-    if (changes === null) return release;
-    const updated = await updateReleaseAtRevision(release, release.revision, changes, new Date().toISOString());
-    if (updated) return updated;
-    await sleep(Math.random() * Math.min(50, attempt * 2));
-  }
-  throw new DomainError('conflict', 'release_contention', `Release v${version} is changing too fast; retry shortly.`, {
-    version,
-  });
 };

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { CreateStatusRequest, UpdateStatusRequest } from '../api/statuses';
 import type { Release, StatusCheck } from '../domain/model';
-import { addStatusCheck, updateStatusCheck } from '../domain/status-checks';
-import { mutateRelease } from './releases';
+import { addStatusCheck, updateStatusCheck, type NewStatusCheck, type StatusCheckPatch } from '../domain/status-checks';
+import { mutateRelease } from '../store/releases-store';
 
 /**
  * Status writes go through `mutateRelease`: each is a read-modify-write of the whole checks map conditioned
  * on the release's revision, with `state` recomputed from that same map, so concurrent posts never lose a
  * check and `state` can never disagree with the checks it is stored beside.
  */
-export const postStatus = async (release: Release, request: CreateStatusRequest): Promise<{ release: Release; status: StatusCheck }> => {
+export const postStatus = async (release: Release, request: NewStatusCheck): Promise<{ release: Release; status: StatusCheck }> => {
   const id = randomUUID();
   const updated = await mutateRelease(release.app.id, release.version, (latest) =>
     addStatusCheck(latest, request, id, new Date().toISOString()),
@@ -20,7 +19,7 @@ export const postStatus = async (release: Release, request: CreateStatusRequest)
 export const patchStatus = async (
   release: Release,
   context: string,
-  request: UpdateStatusRequest,
+  request: StatusCheckPatch,
 ): Promise<{ release: Release; status: StatusCheck }> => {
   const updated = await mutateRelease(release.app.id, release.version, (latest) =>
     updateStatusCheck(latest, context, request, new Date().toISOString()),

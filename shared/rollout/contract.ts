@@ -2,6 +2,17 @@ import * as z from 'zod';
 import { DEPLOYMENT_OUTCOMES } from '../domain/rollout';
 
 /**
+ * The names of the errors a step throws that retrying cannot fix: the state machine settles the release
+ * from them at once. The steps throw them and the CDK construct lists them, from this one place.
+ */
+export const PERMANENT_STEP_ERRORS = {
+  lockNotHeld: 'RolloutLockNotHeld',
+  releaseNotQueued: 'ReleaseNotQueued',
+  appNotFound: 'AppNotFound',
+} as const;
+export type PermanentStepError = (typeof PERMANENT_STEP_ERRORS)[keyof typeof PERMANENT_STEP_ERRORS];
+
+/**
  * What the rollout state machine passes between its states and to its step Lambdas. The CDK construct
  * builds the state machine's payloads with these field names and every step handler parses its event
  * with these schemas, so a mismatch fails loudly at the step that received it.

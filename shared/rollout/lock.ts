@@ -1,7 +1,7 @@
 import type { Release } from '../domain/model';
 import { isHeldBy, isLockFree, isSettled, lockExpiry, mergeProgress, rerunExecutionName, statusAfterError } from '../domain/rollout';
-import { lowestPendingVersion, mutateRelease } from '../operations/releases';
-import { findReleaseByVersion, listReleasePage } from '../store/releases-store';
+import { lowestPendingVersion } from '../store/release-claims-store';
+import { findReleaseByVersion, listReleasePage, mutateRelease } from '../store/releases-store';
 import { listApps } from '../store/apps-store';
 import type { LockStepInput } from './contract';
 import {
@@ -11,7 +11,7 @@ import {
   handLockTo,
   putLockWaiter,
   switchHolderExecution,
-} from './rollout-store';
+} from '../store/rollout-store';
 import { isRolloutRunning, sendTaskResult, startRolloutExecution } from './sfn';
 import { rolloutInputOf } from './start-rollout';
 

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { awsClientConfig } from '../aws/client-config';
 import type { RolloutInput } from './contract';
+import { config } from '../config/config';
 
 let client: SFNClient | undefined;
 
@@ -14,7 +15,7 @@ let client: SFNClient | undefined;
  * dummy credentials); unset, it talks to AWS with the normal credential chain.
  */
 export const getSfnClient = (): SFNClient => {
-  client ??= createSfnClient(process.env.SFN_ENDPOINT);
+  client ??= createSfnClient(config().sfnEndpoint);
   return client;
 };
 

@@ -3,11 +3,11 @@ import type { Release } from '../domain/model';
 import { logger } from '../observability/logger';
 import type { RolloutInput } from './contract';
 import { startRolloutExecution } from './sfn';
+import { config } from '../config/config';
 
 /** ROLLOUT_DEADLINE_SECONDS (fractions allowed, for tests): how long a deployment may take before it is `unknown`. */
 export const configuredDeadlineSeconds = (): number => {
-  const configured = Number(process.env.ROLLOUT_DEADLINE_SECONDS);
-  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_DEADLINE_SECONDS;
+  return config().rolloutDeadlineSeconds ?? DEFAULT_DEADLINE_SECONDS;
 };
 
 export const rolloutInputOf = (release: Pick<Release, 'id' | 'version' | 'app'>): RolloutInput => ({
@@ -25,7 +25,7 @@ export const rolloutInputOf = (release: Pick<Release, 'id' | 'version' | 'app'>)
  * error that would tempt a client into creating a second one.
  */
 export const startRollout = async (release: Release): Promise<void> => {
-  const stateMachineArn = process.env.ROLLOUT_STATE_MACHINE_ARN;
+  const { stateMachineArn } = config();
   if (!stateMachineArn) {
     logger.warn('no rollout state machine configured; the release stays queued', { releaseId: release.id });
     return;

@@ -12,16 +12,25 @@ import {
 import { aggregateState } from '../domain/state-aggregation';
 import { describeDeployment, registerReleaseTaskDefinition, type DeploymentProgress } from '../ecs/ecs-adapter';
 import { logger } from '../observability/logger';
-import { mutateRelease } from '../operations/releases';
+import { mutateRelease } from '../store/releases-store';
 import { advanceCurrentRelease, clearSucceeding, findAppById, markSucceeding } from '../store/apps-store';
-import type { AwaitStepInput, DeployPlan, DeploymentResult, DeploymentStateChange, FinishStepInput, RolloutInput } from './contract';
+import {
+  PERMANENT_STEP_ERRORS,
+  type AwaitStepInput,
+  type DeployPlan,
+  type DeploymentResult,
+  type DeploymentStateChange,
+  type FinishStepInput,
+  type PermanentStepError,
+  type RolloutInput,
+} from './contract';
 import { passLockOn } from './lock';
-import { deleteDeploymentWatch, deleteLockWaiter, findDeploymentWatch, getRolloutLock, putDeploymentWatch } from './rollout-store';
+import { deleteDeploymentWatch, deleteLockWaiter, findDeploymentWatch, getRolloutLock, putDeploymentWatch } from '../store/rollout-store';
 import { sendTaskResult } from './sfn';
 
 /** A step failure with a stable name, which is what the state machine's Catch and the release message show. */
 export class RolloutStepError extends Error {
-  constructor(name: string, message: string) {
+  constructor(name: PermanentStepError, message: string) {
     super(message);
     this.name = name;
   }
@@ -51,7 +60,7 @@ const resultOf = (deployment: DeploymentProgress): DeploymentResult | null =>
 export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPlan> => {
   const now = new Date();
   if (!isHeldBy(await getRolloutLock(rollout.appId), rollout.releaseId, now)) {
-    throw new RolloutStepError('RolloutLockNotHeld', `Release v${rollout.version} does not hold its app's rollout lock.`);
+    throw new RolloutStepError(PERMANENT_STEP_ERRORS.lockNotHeld, `Release v${rollout.version} does not hold its app's rollout lock.`);
   }
   const release = await mutateRelease(rollout.appId, rollout.version, (current) =>
     current.status === 'queued'
@@ -63,11 +72,11 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
       : null,
   );
   if (release.status !== 'pending') {
-    throw new RolloutStepError('ReleaseNotQueued', `Release v${rollout.version} is ${release.status}; it is not rolled out again.`);
+    throw new RolloutStepError(PERMANENT_STEP_ERRORS.releaseNotQueued, `Release v${rollout.version} is ${release.status}; it is not rolled out again.`);
   }
   await deleteLockWaiter(rollout.appId, rollout.version);
   const app = await findAppById(rollout.appId);
-  if (!app) throw new RolloutStepError('AppNotFound', `App ${rollout.appName} no longer exists.`);
+  if (!app) throw new RolloutStepError(PERMANENT_STEP_ERRORS.appNotFound, `App ${rollout.appName} no longer exists.`);
   const { taskDefinitionArn } = await registerReleaseTaskDefinition({
     cluster: app.cluster,
     service: app.service,

@@ -1,21 +1,8 @@
 import { GetCommand, paginateQuery, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Role } from '../domain/access';
+import type { ApiKeyRecord } from '../domain/access';
 import { entityOf, getStore } from './client';
+import { apiKeyKey } from './keys';
 import { API_KEY_PARTITIONS } from './table-design';
-
-/** What is kept of a key: its SHA-256 and its grants, never the key itself. */
-export type ApiKeyRecord = {
-  id: string;
-  key_hash: string;
-  role: Role;
-  apps: string[] | null;
-  email: string;
-  created_at: string;
-  /** Set once the key is revoked; the record stays so `keys list` still shows who had access. */
-  revoked_at?: string | null;
-};
-
-const apiKeyKey = (keyHash: string) => ({ pk: `${API_KEY_PARTITIONS.itemPrefix}${keyHash}`, sk: 'APIKEY' });
 
 /** The one Query API-key items are reached by, besides a GetItem on a key's hash. */
 const keyListQuery = {

@@ -2,13 +2,12 @@ import { GetCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from
 import { conflict } from '../domain/errors';
 import type { App } from '../domain/model';
 import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent } from './client';
+import { APPS_PARTITION, appKey, idIndexPartition } from './keys';
 
-const APPS_PARTITION = 'APPS';
-const appKey = (name: string) => ({ pk: APPS_PARTITION, sk: `APP#${name}` });
 
 /** Creates the app; the name is the key, so a second app of the same name is refused by DynamoDB itself. */
 export const insertApp = async (app: App): Promise<void> => {
-  if (!(await putIfAbsent({ ...appKey(app.name), gsi1pk: `ID#${app.id}`, gsi1sk: 'APP', type: 'app', ...app }))) {
+  if (!(await putIfAbsent({ ...appKey(app.name), gsi1pk: idIndexPartition(app.id), gsi1sk: 'APP', type: 'app', ...app }))) {
     throw conflict('app_name_taken', `An app named ${app.name} already exists.`, { name: app.name });
   }
 };

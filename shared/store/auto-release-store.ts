@@ -1,5 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { entityOf, getStore, isConditionFailure, putIfAbsent } from './client';
+import { autoReleaseMarkerKey } from './keys';
 
 /**
  * The claim on a build's one auto-release. `release_id` is fixed when the claim is made, so whoever rolls a
@@ -15,11 +16,10 @@ export type AutoReleaseMarker = {
   release_version: number | null;
 };
 
-const markerKey = (appId: string, buildId: string) => ({ pk: `APP#${appId}`, sk: `AUTOREL#${buildId}` });
 
 /** One conditional put: returns the marker if this caller now holds the claim, else the existing marker. */
 export const claimAutoRelease = async (marker: AutoReleaseMarker): Promise<{ claimed: boolean; marker: AutoReleaseMarker }> => {
-  if (await putIfAbsent({ ...markerKey(marker.app_id, marker.build_id), type: 'auto_release', ...marker })) {
+  if (await putIfAbsent({ ...autoReleaseMarkerKey(marker.app_id, marker.build_id), type: 'auto_release', ...marker })) {
     return { claimed: true, marker };
   }
   const existing = await findAutoReleaseMarker(marker.app_id, marker.build_id);
@@ -30,7 +30,7 @@ export const claimAutoRelease = async (marker: AutoReleaseMarker): Promise<{ cla
 export const findAutoReleaseMarker = async (appId: string, buildId: string): Promise<AutoReleaseMarker | undefined> => {
   const { client, tableName } = getStore();
   const { Item } = await client.send(
-    new GetCommand({ TableName: tableName, Key: markerKey(appId, buildId), ConsistentRead: true }),
+    new GetCommand({ TableName: tableName, Key: autoReleaseMarkerKey(appId, buildId), ConsistentRead: true }),
   );
   return Item ? entityOf<AutoReleaseMarker>(Item) : undefined;
 };
@@ -49,7 +49,7 @@ export const renewAutoReleaseLease = async (
     await client.send(
       new UpdateCommand({
         TableName: tableName,
-        Key: markerKey(marker.app_id, marker.build_id),
+        Key: autoReleaseMarkerKey(marker.app_id, marker.build_id),
         UpdateExpression: 'SET lease_until = :next',
         ConditionExpression: '#status = :claimed AND lease_until = :seen',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -68,7 +68,7 @@ export const markAutoReleased = async (marker: AutoReleaseMarker, version: numbe
   await client.send(
     new UpdateCommand({
       TableName: tableName,
-      Key: markerKey(marker.app_id, marker.build_id),
+      Key: autoReleaseMarkerKey(marker.app_id, marker.build_id),
       UpdateExpression: 'SET #status = :released, release_version = :version',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':released': 'released', ':version': version },

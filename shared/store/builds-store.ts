@@ -2,8 +2,8 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { conflict } from '../domain/errors';
 import type { Build, BuildStatus } from '../domain/model';
 import { entityOf, findEntityById, getStore, isConditionFailure } from './client';
+import { BUILD_TIME_PREFIX, appPartition, buildKey, buildTimeSortKey, idIndexPartition } from './keys';
 
-const buildKey = (appId: string, buildId: string) => ({ pk: `APP#${appId}`, sk: `BUILD#${buildId}` });
 
 export const insertBuild = async (build: Build): Promise<void> => {
   const { client, tableName } = getStore();
@@ -12,8 +12,8 @@ export const insertBuild = async (build: Build): Promise<void> => {
       TableName: tableName,
       Item: {
         ...buildKey(build.app.id, build.id),
-        lsi1sk: `BUILDAT#${build.created_at}#${build.id}`,
-        gsi1pk: `ID#${build.id}`,
+        lsi1sk: buildTimeSortKey(build.created_at, build.id),
+        gsi1pk: idIndexPartition(build.id),
         gsi1sk: 'BUILD',
         type: 'build',
         ...build,
@@ -42,7 +42,7 @@ export const listBuilds = async (appId: string, limit: number, newest = false): 
       TableName: tableName,
       IndexName: 'lsi1',
       KeyConditionExpression: 'pk = :app AND begins_with(lsi1sk, :prefix)',
-      ExpressionAttributeValues: { ':app': `APP#${appId}`, ':prefix': 'BUILDAT#' },
+      ExpressionAttributeValues: { ':app': appPartition(appId), ':prefix': BUILD_TIME_PREFIX },
       Limit: limit,
       ScanIndexForward: !newest,
     }),

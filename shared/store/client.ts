@@ -2,6 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig } from '../aws/client-config';
 import { DEFAULT_TABLE_NAME, KEY_ATTRIBUTES } from './table-design';
+import { idIndexPartition } from './keys';
+import { config } from '../config/config';
 
 export type Store = { client: DynamoDBDocumentClient; tableName: string };
 
@@ -13,8 +15,8 @@ let store: Store | undefined;
  */
 export const getStore = (): Store => {
   store ??= createStore({
-    tableName: process.env.SLIPWAY_TABLE ?? DEFAULT_TABLE_NAME,
-    endpoint: process.env.DYNAMODB_ENDPOINT,
+    tableName: config().tableName ?? DEFAULT_TABLE_NAME,
+    endpoint: config().dynamodbEndpoint,
   });
   return store;
 };
@@ -51,7 +53,7 @@ export const findEntityById = async <T>(id: string, kind: string): Promise<T | u
       TableName: tableName,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :id AND gsi1sk = :kind',
-      ExpressionAttributeValues: { ':id': `ID#${id}`, ':kind': kind },
+      ExpressionAttributeValues: { ':id': idIndexPartition(id), ':kind': kind },
     }),
   );
   const item = Items?.[0];

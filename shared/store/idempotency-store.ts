@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Lease } from '../domain/lease';
 import { entityOf, getStore, whenConditionHolds } from './client';
+import { idempotencyRecordKey } from './keys';
 import { TTL_ATTRIBUTE } from './table-design';
 
 /**
@@ -19,7 +20,6 @@ export type IdempotencyRecord = {
   [TTL_ATTRIBUTE]: number;
 };
 
-const recordKey = (scopeHash: string) => ({ pk: `IDEMPOTENCY#${scopeHash}`, sk: 'IDEMPOTENCY' });
 
 /** Only the current holder may let go of a key; a lapsed holder whose lease was taken over leaves it be. */
 const heldBy = (record: IdempotencyRecord) => ({
@@ -35,7 +35,7 @@ export const claimIdempotencyKey = (record: IdempotencyRecord, nowSeconds: numbe
     client.send(
       new PutCommand({
         TableName: tableName,
-        Item: { ...recordKey(record.scope_hash), type: 'idempotency_key', ...record },
+        Item: { ...idempotencyRecordKey(record.scope_hash), type: 'idempotency_key', ...record },
         // DynamoDB deletes expired items lazily, so a record past its window counts as absent.
         ConditionExpression: 'attribute_not_exists(pk) OR #expiration < :now',
         ExpressionAttributeNames: { '#expiration': TTL_ATTRIBUTE },
@@ -47,7 +47,7 @@ export const claimIdempotencyKey = (record: IdempotencyRecord, nowSeconds: numbe
 
 export const findIdempotencyRecord = async (scopeHash: string): Promise<IdempotencyRecord | undefined> => {
   const { client, tableName } = getStore();
-  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: recordKey(scopeHash), ConsistentRead: true }));
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: idempotencyRecordKey(scopeHash), ConsistentRead: true }));
   return Item ? entityOf<IdempotencyRecord>(Item) : undefined;
 };
 
@@ -58,7 +58,7 @@ export const takeOverIdempotencyKey = (record: IdempotencyRecord, lease: Lease):
     client.send(
       new UpdateCommand({
         TableName: tableName,
-        Key: recordKey(record.scope_hash),
+        Key: idempotencyRecordKey(record.scope_hash),
         UpdateExpression: 'SET #lease = :lease',
         ConditionExpression: '#status = :inProgress AND #lease.#holder = :holder AND #lease.#until = :until',
         ExpressionAttributeNames: { '#lease': 'lease', '#holder': 'holder', '#until': 'until', '#status': 'status' },
@@ -78,7 +78,7 @@ export const completeIdempotencyKey = async (record: IdempotencyRecord): Promise
   await client.send(
     new UpdateCommand({
       TableName: tableName,
-      Key: recordKey(record.scope_hash),
+      Key: idempotencyRecordKey(record.scope_hash),
       UpdateExpression: 'SET #status = :completed',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':completed': 'completed' },
@@ -90,7 +90,7 @@ export const completeIdempotencyKey = async (record: IdempotencyRecord): Promise
 export const forgetIdempotencyKey = (record: IdempotencyRecord): Promise<boolean> => {
   const { client, tableName } = getStore();
   return whenConditionHolds(() =>
-    client.send(new DeleteCommand({ TableName: tableName, Key: recordKey(record.scope_hash), ...heldBy(record) })),
+    client.send(new DeleteCommand({ TableName: tableName, Key: idempotencyRecordKey(record.scope_hash), ...heldBy(record) })),
   );
 };
 
@@ -102,7 +102,7 @@ export const lapseIdempotencyLease = (record: IdempotencyRecord): Promise<boolea
     client.send(
       new UpdateCommand({
         TableName: tableName,
-        Key: recordKey(record.scope_hash),
+        Key: idempotencyRecordKey(record.scope_hash),
         UpdateExpression: 'SET #lease.#until = :zero',
         ...condition,
         ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, '#until': 'until' },

@@ -1,17 +1,13 @@
 import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../domain/errors';
-import { stageIndex, type Pipeline, type PipelineCoupling } from '../domain/pipeline';
+import type { Pipeline, PipelineCoupling } from '../domain/pipeline';
 import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent } from './client';
+import { COUPLING_PREFIX, PIPELINES_PARTITION, couplingKey, couplingStageSortKey, idIndexPartition, pipelineCouplingsPartition, pipelineKey } from './keys';
 
-const PIPELINES_PARTITION = 'PIPELINES';
-const pipelineKey = (name: string) => ({ pk: PIPELINES_PARTITION, sk: `PIPELINE#${name}` });
-/** The coupling is keyed by its app, so "one pipeline per app" is a conditional put on one key. */
-const couplingKey = (appId: string) => ({ pk: `APP#${appId}`, sk: 'COUPLING' });
-const pipelineCouplingsPartition = (pipelineId: string) => `PIPELINE#${pipelineId}`;
 
 /** Same pattern as apps: the name is the key, so DynamoDB itself refuses a second pipeline of that name. */
 export const insertPipeline = async (pipeline: Pipeline): Promise<void> => {
-  const item = { ...pipelineKey(pipeline.name), gsi1pk: `ID#${pipeline.id}`, gsi1sk: 'PIPELINE', type: 'pipeline', ...pipeline };
+  const item = { ...pipelineKey(pipeline.name), gsi1pk: idIndexPartition(pipeline.id), gsi1sk: 'PIPELINE', type: 'pipeline', ...pipeline };
   if (!(await putIfAbsent(item))) {
     throw conflict('pipeline_name_taken', `A pipeline named ${pipeline.name} already exists.`, { name: pipeline.name });
   }
@@ -50,10 +46,10 @@ export const listPipelines = (): Promise<Pipeline[]> =>
 export const insertCoupling = async (coupling: PipelineCoupling): Promise<void> => {
   const inserted = await putIfAbsent({
     ...couplingKey(coupling.app.id),
-    gsi1pk: `ID#${coupling.id}`,
+    gsi1pk: idIndexPartition(coupling.id),
     gsi1sk: 'COUPLING',
     gsi2pk: pipelineCouplingsPartition(coupling.pipeline.id),
-    gsi2sk: `COUPLING#${stageIndex(coupling.stage)}#${coupling.app.name}`,
+    gsi2sk: couplingStageSortKey(coupling.stage, coupling.app.name),
     type: 'pipeline_coupling',
     ...coupling,
   });
@@ -81,7 +77,7 @@ export const listCouplingsOfPipeline = (pipelineId: string): Promise<PipelineCou
     TableName: getStore().tableName,
     IndexName: 'gsi2',
     KeyConditionExpression: 'gsi2pk = :pipeline AND begins_with(gsi2sk, :prefix)',
-    ExpressionAttributeValues: { ':pipeline': pipelineCouplingsPartition(pipelineId), ':prefix': 'COUPLING#' },
+    ExpressionAttributeValues: { ':pipeline': pipelineCouplingsPartition(pipelineId), ':prefix': COUPLING_PREFIX },
   });
 
 /** Deletes only that very coupling: if the app was re-coupled meanwhile, the newer coupling stays. */

@@ -2,14 +2,10 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { Lease } from '../domain/lease';
 import type { PromotionRecord } from '../domain/promotion';
 import { entityOf, getStore, whenConditionHolds } from './client';
-
-const promotionKey = (id: string) => ({ pk: `PROMOTION#${id}`, sk: 'PROMOTION' });
-
-/** Promotions with targets still to be released sit in this sparse gsi2 partition, for the reconciler. */
-const OPEN_PROMOTIONS = 'OPEN_PROMOTIONS';
+import { OPEN_PROMOTIONS, openPromotionSortKey, promotionKey } from './keys';
 
 const openIndexOf = (promotion: PromotionRecord) =>
-  promotion.lease === null ? {} : { gsi2pk: OPEN_PROMOTIONS, gsi2sk: `${promotion.created_at}#${promotion.id}` };
+  promotion.lease === null ? {} : { gsi2pk: OPEN_PROMOTIONS, gsi2sk: openPromotionSortKey(promotion.created_at, promotion.id) };
 
 const promotionItem = (promotion: PromotionRecord) => ({
   ...promotionKey(promotion.id),

@@ -1,8 +1,10 @@
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Release } from '../domain/model';
+import { logger } from '../observability/logger';
 import { entityOf, getStore, isConditionFailure, putIfAbsent } from './client';
+import { intentKey, releaseKey, sequenceKey } from './keys';
 import { putReleaseIndexRows } from './release-index-store';
-import { findLatestRelease, releaseItem, releaseKey } from './releases-store';
+import { findLatestRelease, findReleaseByVersion, releaseItem } from './releases-store';
 
 /**
  * How a release gets its version without a transaction, a gap or a race of many writers on one slot
@@ -17,9 +19,6 @@ import { findLatestRelease, releaseItem, releaseKey } from './releases-store';
  * A crash after 2 leaves a claim whose intent still holds the whole release, so anyone who finds the
  * claim stale rolls it forward into its slot: a claimed version is never left empty.
  */
-const appPartition = (appId: string) => `APP#${appId}`;
-const sequenceKey = (appId: string) => ({ pk: appPartition(appId), sk: 'RELEASE_SEQUENCE' });
-const intentKey = (appId: string, releaseId: string) => ({ pk: appPartition(appId), sk: `RELEASE_INTENT#${releaseId}` });
 
 /**
  * Versions taken in the sequence whose release is not in its slot yet, by release id; and the claims
@@ -230,4 +229,41 @@ export const withdrawClaim = async (appId: string, releaseId: string, version: n
     if (isConditionFailure(error)) return false;
     throw error;
   }
+};
+
+
+/** Longer than any function runs: a claim this old has lost its writer and is rolled forward by others. */
+const STALE_CLAIM_MS = 30_000;
+
+/** Claims whose writer died between claim and slot: their intent holds the release, so it is placed for them. */
+export const rollStaleClaimsForward = async (appId: string, claims: PendingClaims): Promise<PendingClaims> => {
+  const now = Date.now();
+  const isStale = (at: string) => now - Date.parse(at) >= STALE_CLAIM_MS;
+  const expiredRevocations = [...(claims.revokedAt ?? [])].filter(([, at]) => isStale(at)).map(([releaseId]) => releaseId);
+  if (expiredRevocations.length > 0) await forgetRevocations(appId, expiredRevocations);
+  const remaining = new Map(claims);
+  for (const [releaseId, claim] of claims) {
+    if (!isStale(claim.claimedAt)) continue;
+    const intent = await findReleaseIntent(appId, releaseId);
+    const holder = intent ? await placeInSlot({ ...intent, version: claim.version }) : await findReleaseByVersion(appId, claim.version);
+    if (holder?.id !== releaseId) {
+      // Cannot happen by construction (the intent outlives the claim's slot write); the claim is kept for a person to see.
+      logger.error('a stale release claim cannot be rolled forward', { appId, releaseId, version: claim.version });
+      continue;
+    }
+    await deleteReleaseIntent(appId, releaseId);
+    await settleClaim(appId, releaseId);
+    remaining.delete(releaseId);
+  }
+  return remaining;
+};
+
+/**
+ * The lowest version claimed but not yet in its slot (rolling stale claims forward first), or null.
+ * The rollout queue must not pass it: a release may reach its slot before a lower one does.
+ */
+export const lowestPendingVersion = async (appId: string): Promise<number | null> => {
+  const pending = await rollStaleClaimsForward(appId, await readPendingClaims(appId));
+  const versions = [...pending.values()].map((claim) => claim.version);
+  return versions.length > 0 ? Math.min(...versions) : null;
 };

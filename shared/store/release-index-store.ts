@@ -4,7 +4,7 @@ import { indexedValueOf } from '../domain/release-filter';
 import type { Release } from '../domain/model';
 import { versionSortKey } from '../domain/versioning';
 import { entityOf, getStore, whenConditionHolds } from './client';
-import { releaseKey, statusIndexKeys } from './releases-store';
+import { appPartition, RELEASE_PREFIX, releaseIndexPrefix, releaseKey, statusIndexKeys } from './keys';
 
 /**
  * Index rows written beside each release in its app's partition (see table-design.ts):
@@ -13,11 +13,7 @@ import { releaseKey, statusIndexKeys } from './releases-store';
  * consistent Query as the releases, and need no new index on the deployed table. Status changes, so it is
  * indexed on the release item itself (gsi2, moved by the very update that changes it).
  */
-const ROW_PREFIX = 'RIX#';
 const STATIC_DIMENSIONS = ['build', 'revision', 'version', 'trigger'] as const satisfies readonly IndexedDimension[];
-const appPartition = (appId: string) => `APP#${appId}`;
-// Values are free text: encoded so that no `#` inside one can reach into the version part of the key.
-const rowPrefix = (dimension: string, value: string) => `${ROW_PREFIX}${dimension}#${encodeURIComponent(value)}#`;
 const LAST_VERSION_KEY = '9999999999';
 
 export const releaseIndexRows = (release: Release): Record<string, unknown>[] => {
@@ -30,9 +26,9 @@ export const releaseIndexRows = (release: Release): Record<string, unknown>[] =>
   });
   const rows = STATIC_DIMENSIONS.flatMap((dimension) => {
     const value = indexedValueOf(release, dimension);
-    return value === null ? [] : [row(rowPrefix(dimension, value))];
+    return value === null ? [] : [row(releaseIndexPrefix(dimension, value))];
   });
-  return [...rows, row(rowPrefix('at', release.created_at))];
+  return [...rows, row(releaseIndexPrefix('at', release.created_at))];
 };
 
 /** Idempotent: written before the release takes its slot, so a placed release always has its rows. */
@@ -62,16 +58,16 @@ export const candidateQuery = (
   const between = (prefix: string) => ({ ':from': `${prefix}${versionSortKey(span.from)}`, ':to': `${prefix}${versionSortKey(span.to)}` });
   const input =
     source === undefined
-      ? { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', values: { ':pk': appPartition(appId), ...between('REL#') } }
+      ? { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', values: { ':pk': appPartition(appId), ...between(RELEASE_PREFIX) } }
       : source.dimension === 'status'
         ? {
             IndexName: 'gsi2',
             KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to',
-            values: { ':pk': statusIndexKeys(appId, source.value, 0).gsi2pk, ...between('REL#') },
+            values: { ':pk': statusIndexKeys(appId, source.value, 0).gsi2pk, ...between(RELEASE_PREFIX) },
           }
         : {
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            values: { ':pk': appPartition(appId), ...between(rowPrefix(source.dimension, source.value)) },
+            values: { ':pk': appPartition(appId), ...between(releaseIndexPrefix(source.dimension, source.value)) },
           };
   return async (limit, startKey) => {
     const { IndexName, KeyConditionExpression, values } = input as typeof input & { IndexName?: string };
@@ -135,7 +131,7 @@ export const versionSpanOfTimes = async (
   slackMs: number,
 ): Promise<VersionSpan | null> => {
   const { client, tableName } = getStore();
-  const atKey = (time: string, version: string) => `${rowPrefix('at', time)}${version}`;
+  const atKey = (time: string, version: string) => `${releaseIndexPrefix('at', time)}${version}`;
   const shifted = (time: string, ms: number) => new Date(Date.parse(time) + ms).toISOString();
   const rowsBetween = async (from: string, to: string, options: { limit?: number; descending?: boolean } = {}) => {
     const rows: { version: number; at: string }[] = [];
@@ -273,7 +269,7 @@ export const indexUnindexedReleases = async (appId: string): Promise<number> => 
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :releases)',
         FilterExpression: 'attribute_not_exists(gsi2pk) OR attribute_not_exists(build_labels)',
-        ExpressionAttributeValues: { ':pk': appPartition(appId), ':releases': 'REL#' },
+        ExpressionAttributeValues: { ':pk': appPartition(appId), ':releases': RELEASE_PREFIX },
         ExclusiveStartKey: startKey,
         ConsistentRead: true,
       }),

@@ -1,25 +1,16 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DomainError, notFound } from '../domain/errors';
 import type { Release, ReleaseStatus } from '../domain/model';
-import { versionSortKey } from '../domain/versioning';
 import { entityOf, getStore, isConditionFailure, putIfAbsent } from './client';
-
-const RELEASE_PREFIX = 'REL#';
-const appPartition = (appId: string) => `APP#${appId}`;
-const releaseSortKey = (version: number) => `${RELEASE_PREFIX}${versionSortKey(version)}`;
-export const releaseKey = (appId: string, version: number) => ({ pk: appPartition(appId), sk: releaseSortKey(version) });
-
-/** gsi2 lists an app's releases by status in version order; the update that changes the status moves it. */
-export const statusIndexKeys = (appId: string, status: string, version: number) => ({
-  gsi2pk: `RELSTATUS#${appId}#${status}`,
-  gsi2sk: `REL#${versionSortKey(version)}`,
-});
+import { RELEASE_PREFIX, appPartition, idIndexPartition, releaseIdSortKey, releaseKey, releaseSortKey, statusIndexKeys } from './keys';
 
 /** The item as stored: the release plus its keys. Exported for the adapters that update releases in place. */
 export const releaseItem = (release: Release) => ({
   ...releaseKey(release.app.id, release.version),
   ...statusIndexKeys(release.app.id, release.status, release.version),
-  lsi1sk: `RELID#${release.id}`,
-  gsi1pk: `ID#${release.id}`,
+  lsi1sk: releaseIdSortKey(release.id),
+  gsi1pk: idIndexPartition(release.id),
   gsi1sk: 'RELEASE',
   type: 'release',
   ...release,
@@ -62,7 +53,7 @@ export const findReleaseById = async (appId: string, releaseId: string): Promise
       TableName: tableName,
       IndexName: 'lsi1',
       KeyConditionExpression: 'pk = :app AND lsi1sk = :id',
-      ExpressionAttributeValues: { ':app': appPartition(appId), ':id': `RELID#${releaseId}` },
+      ExpressionAttributeValues: { ':app': appPartition(appId), ':id': releaseIdSortKey(releaseId) },
       ConsistentRead: true,
     }),
   );
@@ -176,4 +167,30 @@ export const updateReleaseAtRevision = async (
     if (isConditionFailure(error)) return undefined;
     throw error;
   }
+};
+
+/** Bounds the optimistic-concurrency retries of writers racing on one release. */
+const MAX_RELEASE_UPDATES = 200;
+
+/**
+ * Read-modify-write of one release under optimistic concurrency: `decide` sees the latest release and
+ * returns the changes to make (or null for none); a concurrent change makes it decide again.
+ */
+export const mutateRelease = async (
+  appId: string,
+  version: number,
+  decide: (release: Release) => ReleaseChanges | null,
+): Promise<Release> => {
+  for (let attempt = 1; attempt <= MAX_RELEASE_UPDATES; attempt++) {
+    const release = await findReleaseByVersion(appId, version);
+    if (!release) throw notFound('release', `v${version}`);
+    const changes = decide(release);
+    if (changes === null) return release;
+    const updated = await updateReleaseAtRevision(release, release.revision, changes, new Date().toISOString());
+    if (updated) return updated;
+    await sleep(Math.random() * Math.min(50, attempt * 2));
+  }
+  throw new DomainError('conflict', 'release_contention', `Release v${version} is changing too fast; retry shortly.`, {
+    version,
+  });
 };

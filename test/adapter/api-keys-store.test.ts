@@ -2,7 +2,8 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-d
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createStore, useStore } from '../../shared/store/client';
-import { findApiKeyById, insertApiKey, type ApiKeyRecord } from '../../shared/store/api-keys-store';
+import type { ApiKeyRecord } from '../../shared/domain/access';
+import { findApiKeyById, insertApiKey } from '../../shared/store/api-keys-store';
 import { API_KEY_PARTITIONS } from '../../shared/store/table-design';
 
 /** The store keeps key items where IAM expects them (infra/slipway-table.ts denies them to all but the key routes). */

@@ -15,7 +15,6 @@ import {
   describeDeployment,
   registerReleaseTaskDefinition,
   ROLLING_DEPLOYMENT_CONFIGURATION,
-  startDeployment,
 } from '../../shared/ecs/ecs-adapter';
 import { createEcsClient, useEcsClient } from '../../shared/ecs/ecs-client';
 
@@ -107,24 +106,13 @@ describe('registering a release task definition', () => {
   });
 });
 
-describe('starting a deployment', () => {
-  it('updates the service with the rolling configuration and returns the new primary deployment', async () => {
-    ecs.on(UpdateServiceCommand).resolves({
-      service: service({
-        deployments: [deployment({ id: 'ecs-svc/old', status: 'ACTIVE' }), deployment({ id: 'ecs-svc/new' })],
-      }),
+describe('the rolling deployment configuration', () => {
+  it('never drops below the desired count and rolls back a failing deployment', () => {
+    expect(ROLLING_DEPLOYMENT_CONFIGURATION).toEqual({
+      minimumHealthyPercent: 100,
+      maximumPercent: 200,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
     });
-    await expect(startDeployment({ ...ref, taskDefinitionArn: 'td:7' })).resolves.toEqual({ deploymentId: 'ecs-svc/new' });
-    expect(ecs.commandCalls(UpdateServiceCommand)[0]?.args[0].input).toEqual({
-      ...ref,
-      taskDefinition: 'td:7',
-      deploymentConfiguration: {
-        minimumHealthyPercent: 100,
-        maximumPercent: 200,
-        deploymentCircuitBreaker: { enable: true, rollback: true },
-      },
-    });
-    expect(ROLLING_DEPLOYMENT_CONFIGURATION.deploymentCircuitBreaker.rollback).toBe(true);
   });
 });
 

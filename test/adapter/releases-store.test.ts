@@ -4,7 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Release } from '../../shared/domain/model';
 import { appFixture } from '../support/fixtures';
-import { lowestPendingVersion, recordRelease } from '../../shared/operations/releases';
+import { recordRelease } from '../../shared/operations/releases';
+import { lowestPendingVersion } from '../../shared/store/release-claims-store';
 import { createStore, useStore } from '../../shared/store/client';
 import { claimReleaseVersion, listReleasePage, updateReleaseAtRevision } from '../../shared/store/releases-store';
 

@@ -11,7 +11,7 @@ import {
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { freeLock, getRolloutLock, handLockTo } from '../../shared/rollout/rollout-store';
+import { freeLock, getRolloutLock, handLockTo } from '../../shared/store/rollout-store';
 import { isRolloutRunning, sendTaskResult, startRolloutExecution } from '../../shared/rollout/sfn';
 import { createStore, useStore } from '../../shared/store/client';
 

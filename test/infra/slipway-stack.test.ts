@@ -5,7 +5,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_ACCESS } from '../../infra/http-api';
 import type { SlipwayStack } from '../../infra/slipway-stack';
-import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf } from '../../shared/http/routes';
+import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf } from '../../shared/api/routes';
 import { TABLE_KEYS } from '../../shared/store/table-design';
 import { actionsOf, identityStatements, resourcesOf, synthesizeSlipway } from './synthesize';
 
@@ -127,6 +127,20 @@ describe('the HTTP API', () => {
     expect(template.findResources('AWS::ApiGatewayV2::Integration')[integrationId]!.Properties.IntegrationUri).toEqual({
       'Fn::GetAtt': [logicalIdOf(stack.httpApi.functions.get('openapi')!), 'Arn'],
     });
+  });
+
+  it('serves the dashboard on the same origin: GET / and its assets, public, from a function without table access', () => {
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    const dashboard = stack.httpApi.functions.get('dashboard')!;
+    for (const routeKey of ['GET /', 'GET /assets/{asset}']) {
+      const [route] = routes.filter((resource) => resource.Properties.RouteKey === routeKey);
+      expect(route?.Properties.AuthorizerId, routeKey).toBeUndefined();
+      const integrationId = route!.Properties.Target['Fn::Join'][1][1].Ref as string;
+      expect(template.findResources('AWS::ApiGatewayV2::Integration')[integrationId]!.Properties.IntegrationUri).toEqual({
+        'Fn::GetAtt': [logicalIdOf(dashboard), 'Arn'],
+      });
+    }
+    expect(FUNCTION_ACCESS.dashboard).toEqual({ table: 'none', startsRollouts: false });
   });
 
   it('puts the API key authorizer on every route that is not public', () => {

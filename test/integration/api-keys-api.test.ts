@@ -63,3 +63,17 @@ describe('API keys over HTTP', () => {
     expect(response.body.error.code).toBe('api_key_not_found');
   });
 });
+
+describe('GET /whoami', () => {
+  it("tells any key its own id, role and apps, never the key, and refuses a request without one", async () => {
+    const created = await slipway.call('POST', '/api-keys', { body: { role: 'pipeline', apps: ['web', 'api'], email: 'ci@example.com' } });
+    const { key, id } = created.body as { key: string; id: string };
+    const me = await slipway.call('GET', '/whoami', { key });
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual({ key_id: id, role: 'pipeline', apps: ['web', 'api'], email: 'ci@example.com' });
+    expect(JSON.stringify(me.body)).not.toContain(key);
+
+    expect((await slipway.call('GET', '/whoami')).body).toMatchObject({ role: 'admin', apps: null });
+    expect((await slipway.call('GET', '/whoami', { key: null })).status).toBe(401);
+  });
+});

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/domain/errors';
-import { describeDeployment, registerReleaseTaskDefinition, startDeployment } from '../../shared/ecs/ecs-adapter';
+import { describeDeployment, registerReleaseTaskDefinition, ROLLING_DEPLOYMENT_CONFIGURATION } from '../../shared/ecs/ecs-adapter';
 import { createEcsClient } from '../../shared/ecs/ecs-client';
 import {
   startEcsSimulator,
@@ -81,8 +81,22 @@ const deploy = async (client: ECSClient, cluster: string, service: string, image
     { cluster, service, container: null, image, releaseId: `release-${version}`, version },
     client,
   );
-  const { deploymentId } = await startDeployment({ cluster, service, taskDefinitionArn }, client);
+  const deploymentId = await updateService(client, cluster, service, taskDefinitionArn, ROLLING_DEPLOYMENT_CONFIGURATION);
   return { taskDefinitionArn, deploymentId };
+};
+
+/** Points the service at a task definition; the deployment ECS started. */
+const updateService = async (
+  client: ECSClient,
+  cluster: string,
+  service: string,
+  taskDefinition: string | undefined,
+  deploymentConfiguration: DeploymentConfiguration,
+): Promise<string> => {
+  const updated = await client.send(new UpdateServiceCommand({ cluster, service, taskDefinition, deploymentConfiguration }));
+  const primary = updated.service?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
+  if (!primary?.id) throw new Error(`UpdateService on ${service} started no deployment`);
+  return primary.id;
 };
 
 /** Registers a one-container revision (family = service) and deploys it with a deployment configuration of choice. */
@@ -95,12 +109,7 @@ const deployWith = async (
   const { taskDefinition } = await client.send(
     new RegisterTaskDefinitionCommand({ family: service, containerDefinitions: [container] }),
   );
-  const updated = await client.send(
-    new UpdateServiceCommand({ cluster: 'local', service, taskDefinition: taskDefinition?.taskDefinitionArn, deploymentConfiguration }),
-  );
-  const primary = updated.service?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
-  if (!primary?.id) throw new Error(`UpdateService on ${service} started no deployment`);
-  return primary.id;
+  return updateService(client, 'local', service, taskDefinition?.taskDefinitionArn, deploymentConfiguration);
 };
 
 describe('the ECS simulator', () => {

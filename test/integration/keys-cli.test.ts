@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connectStore, parseKeysCommand, runKeysCommand, UsageError, type KeysCommand } from '../../local/keys-cli';
 import { startLocalSlipway } from '../../local/slipway';
 import { startTestSlipway } from '../support/local-slipway';
+import { config } from '../../shared/config/config';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -99,10 +100,10 @@ describe('keys on a named table', () => {
     cleanups.push(() => slipway.close());
     const connection = await connectStore({
       SLIPWAY_TABLE: 'slipway',
-      DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT,
+      DYNAMODB_ENDPOINT: config().dynamodbEndpoint,
       SLIPWAY_DATA_DIR: '/nonexistent',
     });
-    expect(connection.target).toBe(`DynamoDB table slipway at ${process.env.DYNAMODB_ENDPOINT}`);
+    expect(connection.target).toBe(`DynamoDB table slipway at ${config().dynamodbEndpoint}`);
     const key = keyIn(await run({ command: 'create', options: { role: 'pipeline' } }));
     expect((await slipway.call('GET', '/apps', { key })).status).toBe(200);
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, routeKeyOf, type RouteKey } from '../../shared/http/routes';
+import { ROUTES, routeKeyOf, type RouteKey } from '../../shared/api/routes';
 import { conformanceCheckerFor } from '../support/openapi-conformance';
 import { seedApp, startTestSlipway, type ApiResponse, type TestSlipway } from '../support/local-slipway';
 
@@ -132,6 +132,12 @@ describe('the OpenAPI document', () => {
     await call('DELETE /api-keys/{key}', `/api-keys/${key.body.id}`);
     await call('GET /apps', '/apps', { key: key.body.key });
     await call('GET /openapi.json', '/openapi.json', { key: null });
+    await call('GET /whoami', '/whoami');
+    const page = await call('GET /', '/', { key: null });
+    const asset = /src="\/?assets\/([^"]+)"/.exec(String(page.body))?.[1];
+    expect(asset, 'the page names its script').toBeDefined();
+    await call('GET /assets/{asset}', `/assets/${asset}`, { key: null });
+    await call('GET /assets/{asset}', '/assets/no-such-file.js', { key: null });
     await call('GET /apps/{app}', '/apps/conform-web', { key: null });
     await call('GET /apps/{app}/builds', '/apps/conform-web/builds?limit=0');
     await call('POST /apps', '/apps', { rawBody: '{not json' });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../../shared/api/openapi';
-import { OPTIONAL_KEY_ROUTE_KEYS, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf } from '../../shared/http/routes';
+import { OPTIONAL_KEY_ROUTE_KEYS, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf } from '../../shared/api/routes';
 import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 type Operation = { security?: unknown[]; responses: Record<string, unknown>; parameters?: { name: string; in: string }[] };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, routeKeyOf } from '../../shared/http/routes';
+import { ROUTES, routeKeyOf } from '../../shared/api/routes';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 import { countByType } from '../support/table-census';
 

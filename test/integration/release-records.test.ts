@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseResponse } from '../../shared/api/releases';
 import { indexReleasesOfEveryApp } from '../../shared/operations/release-index';
 import { putIfAbsent } from '../../shared/store/client';
-import { releaseKey } from '../../shared/store/releases-store';
+import { releaseKey } from '../../shared/store/keys';
 import { settleRollout, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 let slipway: TestSlipway;

@@ -3,7 +3,7 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as reconcileQueues } from '../../functions/rollout-reconcile';
 import { lambdaContext } from '../../local/lambda-context';
-import { getRolloutLock } from '../../shared/rollout/rollout-store';
+import { getRolloutLock } from '../../shared/store/rollout-store';
 import { createSfnClient } from '../../shared/rollout/sfn';
 import { claimReleaseVersion } from '../../shared/store/releases-store';
 import { releaseFixture } from '../support/fixtures';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalSlipway } from '../../local/slipway';
 import { lockExpiry } from '../../shared/domain/rollout';
-import { getRolloutLock, handLockTo } from '../../shared/rollout/rollout-store';
+import { getRolloutLock, handLockTo } from '../../shared/store/rollout-store';
 import { seedApp, startTestSlipway } from '../support/local-slipway';
 
 /**

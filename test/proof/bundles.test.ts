@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleFunction, functionEntries, type BundleFigures } from '../../bench/bundles';
+import { measureDashboard } from '../../bench/dashboard';
+import { TARGETS } from '../../bench/report';
+import { buildDashboard } from '../../web/build';
 
 /**
  * Every Lambda bundled exactly as `cdk deploy` bundles it (SLIPWAY_BUNDLING): self-contained, with the AWS
@@ -34,5 +37,13 @@ describe('function bundles', () => {
       const locales = bundle.inputs.filter((input) => /zod\/v4\/locales\/(?!en\.js)/.test(input));
       expect(locales, bundle.name).toEqual([]);
     }
+  });
+});
+
+describe('the dashboard bundle', () => {
+  it('ships at most 100 KB of JavaScript gzipped, and no zod (the page imports the API types only)', () => {
+    expect(measureDashboard().jsGzipBytes).toBeLessThanOrEqual(TARGETS.dashboardJsGzipBytes);
+    const script = [...buildDashboard()].find(([path]) => path.endsWith('.js'))?.[1] ?? '';
+    expect(script).not.toMatch(/ZodError|\$ZodType/);
   });
 });

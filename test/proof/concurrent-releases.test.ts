@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { getRolloutLock } from '../../shared/rollout/rollout-store';
+import { getRolloutLock } from '../../shared/store/rollout-store';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 import { releaseIntegrityProblems, releasesByApp } from '../support/table-census';
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ECS_TRANSIENT_RETRIES } from '../../infra/rollout';
-import { getRolloutLock } from '../../shared/rollout/rollout-store';
+import { getRolloutLock } from '../../shared/store/rollout-store';
 import { touchesKey, type DynamoCall } from '../support/dynamo-fault-proxy';
 import { startFaultySlipway, type FaultySlipway } from '../support/faulty-slipway';
 import { seedApp } from '../support/local-slipway';

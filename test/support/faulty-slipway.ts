@@ -1,6 +1,7 @@
 import { createStore, getStore, useStore } from '../../shared/store/client';
 import { startDynamoFaultProxy, type FaultProxy } from './dynamo-fault-proxy';
 import { startTestSlipway, type TestSlipway } from './local-slipway';
+import { config, configure } from '../../shared/config/config';
 
 export type FaultySlipway = TestSlipway & { faults: FaultProxy };
 
@@ -10,10 +11,10 @@ export type FaultySlipway = TestSlipway & { faults: FaultProxy };
  */
 export const startFaultySlipway = async (options: Parameters<typeof startTestSlipway>[0] = {}): Promise<FaultySlipway> => {
   const slipway = await startTestSlipway(options);
-  const direct = process.env.DYNAMODB_ENDPOINT;
+  const direct = config().dynamodbEndpoint;
   if (!direct) throw new Error('the local Slipway must publish its DynamoDB endpoint');
   const faults = await startDynamoFaultProxy(direct);
-  process.env.DYNAMODB_ENDPOINT = faults.endpoint;
+  configure({ dynamodbEndpoint: faults.endpoint });
   useStore(createStore({ tableName: getStore().tableName, endpoint: faults.endpoint }));
   return {
     ...slipway,

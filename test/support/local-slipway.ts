@@ -43,8 +43,8 @@ export const startTestSlipway = async (
       body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
     });
     const text = await response.text();
-    const json = (response.headers.get('content-type') ?? 'application/json').includes('json');
-    return { status: response.status, headers: response.headers, body: text ? (json ? JSON.parse(text) : text) : undefined };
+    const isJson = response.headers.get('content-type')?.includes('json') ?? false;
+    return { status: response.status, headers: response.headers, body: text ? (isJson ? JSON.parse(text) : text) : undefined };
   };
   return {
     ...slipway,

@@ -1,8 +1,9 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/apps';
+import { lambdaContext } from '../../local/lambda-context';
 import { toPrincipalContext } from '../../shared/http/principal-context';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -26,7 +27,7 @@ describe('a value DynamoDB refuses', () => {
         authorizer: { lambda: toPrincipalContext({ keyId: 'k', role: 'admin', apps: null, email: 'a@b.c' }) },
       },
     } as unknown as APIGatewayProxyEventV2;
-    const response = await handler(event, { awsRequestId: 'r1' } as Context);
+    const response = await handler(event, lambdaContext('apps', 'r1'));
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body ?? '').error.code).toBe('unsupported_value');
   });

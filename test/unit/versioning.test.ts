@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from '../../shared/domain/cursor';
+import { decodeCursor, encodeCursor } from '../../shared/api/cursor';
 import { DomainError } from '../../shared/domain/errors';
 import { aggregateState } from '../../shared/domain/state-aggregation';
 import { parseReleaseReference, versionSortKey } from '../../shared/domain/versioning';

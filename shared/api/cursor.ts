@@ -1,4 +1,4 @@
-import { DomainError } from './errors';
+import { DomainError } from '../domain/errors';
 
 /** Opaque page cursors: the last version a page returned, so the next page starts right after it. */
 export const encodeCursor = (lastVersion: number): string =>

@@ -2,7 +2,7 @@
  * Every HTTP route and the Lambda function that serves it. The CDK stack creates one API Gateway route
  * per entry and the local server matches requests against the same list, so the two cannot disagree.
  */
-export const FUNCTION_NAMES = ['apps', 'builds', 'releases', 'statuses', 'pipelines', 'keys', 'openapi'] as const;
+export const FUNCTION_NAMES = ['apps', 'builds', 'releases', 'statuses', 'pipelines', 'keys', 'openapi', 'dashboard'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export const ROUTES = [
@@ -39,7 +39,10 @@ export const ROUTES = [
   { method: 'POST', path: '/api-keys', fn: 'keys' },
   { method: 'GET', path: '/api-keys', fn: 'keys' },
   { method: 'DELETE', path: '/api-keys/{key}', fn: 'keys' },
+  { method: 'GET', path: '/whoami', fn: 'keys' },
   { method: 'GET', path: '/openapi.json', fn: 'openapi' },
+  { method: 'GET', path: '/', fn: 'dashboard' },
+  { method: 'GET', path: '/assets/{asset}', fn: 'dashboard' },
 ] as const satisfies readonly { method: string; path: string; fn: FunctionName }[];
 
 export type Route = (typeof ROUTES)[number];
@@ -52,8 +55,8 @@ export type RouteKeyOf<F extends FunctionName> = Extract<Route, { fn: F }> exten
 
 export const routeKeyOf = (route: Pick<Route, 'method' | 'path'>): RouteKey => `${route.method} ${route.path}` as RouteKey;
 
-/** Routes that need no API key. */
-export const PUBLIC_ROUTE_KEYS: ReadonlySet<RouteKey> = new Set<RouteKey>(['GET /openapi.json']);
+/** Routes that need no API key: the OpenAPI document and the dashboard's static page, which signs in itself. */
+export const PUBLIC_ROUTE_KEYS: ReadonlySet<RouteKey> = new Set<RouteKey>(['GET /openapi.json', 'GET /', 'GET /assets/{asset}']);
 
 /** Routes that answer without a key for some resources (a badge its app made public); a key sent must be valid. */
 export const OPTIONAL_KEY_ROUTE_KEYS: ReadonlySet<RouteKey> = new Set<RouteKey>(['GET /apps/{app}/badge.svg']);

@@ -1,19 +1,12 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { FREE_LOCK, type RolloutLock } from '../domain/rollout';
-import { versionSortKey } from '../domain/versioning';
-import { getStore, isConditionFailure } from '../store/client';
+import { getStore, isConditionFailure } from './client';
+import { deploymentKey, lockKey, waiterKey } from './keys';
 
 /**
  * The rollout's own items (see table-design.ts): an app's lock, the task tokens of releases waiting
  * for it, and the task token of the deployment a rollout waits on, keyed so each is one GetItem.
  */
-const appPartition = (appId: string) => `APP#${appId}`;
-const lockKey = (appId: string) => ({ pk: appPartition(appId), sk: 'ROLLOUT_LOCK' });
-const waiterKey = (appId: string, version: number) => ({
-  pk: appPartition(appId),
-  sk: `ROLLOUT_WAITER#${versionSortKey(version)}`,
-});
-const deploymentKey = (deploymentId: string) => ({ pk: `ECSDEPLOY#${deploymentId}`, sk: 'ROLLOUT' });
 
 type LockItem = {
   holder_release_id?: string;

@@ -1,0 +1,66 @@
+import * as z from 'zod';
+
+const Optional = z.string().min(1).optional();
+
+/** The environment Slipway runs in, as its functions and the local server are given it. */
+const Environment = z.object({
+  AWS_REGION: Optional,
+  SLIPWAY_TABLE: Optional,
+  DYNAMODB_ENDPOINT: Optional,
+  ECS_ENDPOINT: Optional,
+  SFN_ENDPOINT: Optional,
+  ROLLOUT_STATE_MACHINE_ARN: Optional,
+  /** Fractions allowed, for tests. */
+  ROLLOUT_DEADLINE_SECONDS: z.coerce.number().positive().optional(),
+  SLIPWAY_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).optional(),
+  VITEST: Optional,
+});
+
+export type Config = {
+  region: string;
+  /** Unset: the default table name. */
+  tableName: string | undefined;
+  /** Endpoints of local stand-ins (dynalite, the ECS simulator, the local Step Functions API); unset in AWS. */
+  dynamodbEndpoint: string | undefined;
+  ecsEndpoint: string | undefined;
+  sfnEndpoint: string | undefined;
+  /** Unset: releases stay `queued`, as no rollout can start. */
+  stateMachineArn: string | undefined;
+  /** Unset: the default rollout deadline. */
+  rolloutDeadlineSeconds: number | undefined;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+};
+
+/** Reads and validates an environment; a value Slipway cannot use stops it at start rather than at its first use. */
+export const configFromEnvironment = (environment: Readonly<Record<string, string | undefined>>): Config => {
+  const parsed = Environment.safeParse(environment);
+  if (!parsed.success) {
+    throw new Error(`Slipway's environment is not usable: ${z.prettifyError(parsed.error)}`);
+  }
+  const env = parsed.data;
+  return {
+    region: env.AWS_REGION ?? 'local',
+    tableName: env.SLIPWAY_TABLE,
+    dynamodbEndpoint: env.DYNAMODB_ENDPOINT,
+    ecsEndpoint: env.ECS_ENDPOINT,
+    sfnEndpoint: env.SFN_ENDPOINT,
+    stateMachineArn: env.ROLLOUT_STATE_MACHINE_ARN,
+    rolloutDeadlineSeconds: env.ROLLOUT_DEADLINE_SECONDS,
+    logLevel: env.SLIPWAY_LOG_LEVEL ?? (env.VITEST ? 'SILENT' : 'INFO'),
+  };
+};
+
+let current: Config | undefined;
+
+/** The configuration, read from the process environment on first use (a Lambda's is fixed for its life). */
+export const config = (): Config => {
+  current ??= configFromEnvironment(process.env);
+  return current;
+};
+
+/** Where the local runtime sets what it started (endpoints, the state machine); the configuration it replaced. */
+export const configure = (changes: Partial<Config>): Config => {
+  const previous = config();
+  current = { ...previous, ...changes };
+  return previous;
+};

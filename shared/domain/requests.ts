@@ -1,0 +1,75 @@
+import type { Stage } from './pipeline';
+import type { Commit, Metadata } from './model';
+import type { ReleaseFilter } from './release-filter';
+
+/**
+ * What the use cases are asked to do, in the domain's own words. Handlers parse a request with its zod
+ * schema (shared/api) and hand the result on as one of these; the use cases never see the wire shapes.
+ */
+
+export type NewApp = {
+  name: string;
+  cluster: string;
+  service: string;
+  container?: string | undefined;
+  auto_release: boolean;
+  public_badge: boolean;
+};
+/** The settings of an app that may change after it is created. */
+export type AppSettings = { public_badge: boolean };
+
+export type NewBuild = {
+  image: string;
+  status: 'succeeded' | 'pending';
+  sha?: string | undefined;
+  branch?: string | undefined;
+  repo?: string | undefined;
+  version?: string | undefined;
+  author?: string | undefined;
+  message?: string | undefined;
+  tag?: string | undefined;
+  /** Newest first. */
+  commits?: Commit[] | undefined;
+  metadata?: Metadata | undefined;
+};
+export type BuildStatusUpdate = { status: 'succeeded' | 'failed' };
+
+/** A build to deploy (`slug`) or an earlier release to go back to (`release`): exactly one of them. */
+export type ReleaseRequest = {
+  slug?: string | undefined;
+  release?: string | undefined;
+  description?: string | undefined;
+  notes?: string | undefined;
+  metadata?: Metadata | undefined;
+};
+
+export const MAX_PAGE_SIZE = 1000;
+export const DEFAULT_PAGE_SIZE = 100;
+export const DEFAULT_BUILD_PAGE = 100;
+
+/**
+ * A page of releases: in `order` (oldest first by default) from just past `afterVersion` (the cursor's
+ * version), or as a Heroku Range asks; narrowed by `filter` and, with `current`, to the current release.
+ */
+export type ReleaseListQuery = {
+  limit?: number | undefined;
+  afterVersion?: number | undefined;
+  order?: 'asc' | 'desc' | undefined;
+  current: boolean;
+  filter: ReleaseFilter;
+};
+
+export type NewPipeline = { name: string; description?: string | undefined };
+export type NewCoupling = { stage: Stage; required_status_checks: { contexts: string[] } };
+
+/** An `{id, name}` pair a client sent for one resource: both must name the same one. */
+export type NamedPair = { kind: 'app' | 'pipeline'; id: string; name: string };
+
+/** Apps and the pipeline by id or name; the chosen source release, if not the source app's current one. */
+export type PromotionRequest = {
+  pipeline: string;
+  source: { app: string; release?: { id: string } };
+  targets: { app: string }[];
+  safe: boolean;
+  named_pairs: NamedPair[];
+};

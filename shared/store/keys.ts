@@ -1,0 +1,61 @@
+import { stageIndex, type Stage } from '../domain/pipeline';
+import { versionSortKey } from '../domain/versioning';
+import { API_KEY_PARTITIONS } from './table-design';
+
+/**
+ * Every key and index key of the table, built here alone from the layout table-design.ts documents, so
+ * no two adapters can spell an item's key differently.
+ */
+
+export const APPS_PARTITION = 'APPS';
+export const PIPELINES_PARTITION = 'PIPELINES';
+/** Promotions with targets still to be released sit in this sparse gsi2 partition, for the reconciler. */
+export const OPEN_PROMOTIONS = 'OPEN_PROMOTIONS';
+export const RELEASE_PREFIX = 'REL#';
+export const BUILD_TIME_PREFIX = 'BUILDAT#';
+export const COUPLING_PREFIX = 'COUPLING#';
+
+export const appPartition = (appId: string) => `APP#${appId}`;
+/** gsi1pk: finds any entity by its id alone. */
+export const idIndexPartition = (id: string) => `ID#${id}`;
+
+export const appKey = (name: string) => ({ pk: APPS_PARTITION, sk: `APP#${name}` });
+
+export const buildKey = (appId: string, buildId: string) => ({ pk: appPartition(appId), sk: `BUILD#${buildId}` });
+export const buildTimeSortKey = (createdAt: string, buildId: string) => `${BUILD_TIME_PREFIX}${createdAt}#${buildId}`;
+
+export const releaseSortKey = (version: number) => `${RELEASE_PREFIX}${versionSortKey(version)}`;
+export const releaseKey = (appId: string, version: number) => ({ pk: appPartition(appId), sk: releaseSortKey(version) });
+export const releaseIdSortKey = (releaseId: string) => `RELID#${releaseId}`;
+/** gsi2 lists an app's releases by status in version order; the update that changes the status moves it. */
+export const statusIndexKeys = (appId: string, status: string, version: number) => ({
+  gsi2pk: `RELSTATUS#${appId}#${status}`,
+  gsi2sk: releaseSortKey(version),
+});
+/** Where a release's index rows for one dimension and value start (the version follows); values are free
+ * text, encoded so that no `#` inside one can reach into the version part of the key. */
+export const releaseIndexPrefix = (dimension: string, value: string) => `RIX#${dimension}#${encodeURIComponent(value)}#`;
+export const sequenceKey = (appId: string) => ({ pk: appPartition(appId), sk: 'RELEASE_SEQUENCE' });
+export const intentKey = (appId: string, releaseId: string) => ({ pk: appPartition(appId), sk: `RELEASE_INTENT#${releaseId}` });
+
+export const lockKey = (appId: string) => ({ pk: appPartition(appId), sk: 'ROLLOUT_LOCK' });
+export const waiterKey = (appId: string, version: number) => ({
+  pk: appPartition(appId),
+  sk: `ROLLOUT_WAITER#${versionSortKey(version)}`,
+});
+export const deploymentKey = (deploymentId: string) => ({ pk: `ECSDEPLOY#${deploymentId}`, sk: 'ROLLOUT' });
+
+export const autoReleaseMarkerKey = (appId: string, buildId: string) => ({ pk: appPartition(appId), sk: `AUTOREL#${buildId}` });
+
+export const pipelineKey = (name: string) => ({ pk: PIPELINES_PARTITION, sk: `PIPELINE#${name}` });
+/** The coupling is keyed by its app, so "one pipeline per app" is a conditional put on one key. */
+export const couplingKey = (appId: string) => ({ pk: appPartition(appId), sk: 'COUPLING' });
+export const pipelineCouplingsPartition = (pipelineId: string) => `PIPELINE#${pipelineId}`;
+export const couplingStageSortKey = (stage: Stage, appName: string) => `${COUPLING_PREFIX}${stageIndex(stage)}#${appName}`;
+
+export const promotionKey = (id: string) => ({ pk: `PROMOTION#${id}`, sk: 'PROMOTION' });
+export const openPromotionSortKey = (createdAt: string, id: string) => `${createdAt}#${id}`;
+
+export const apiKeyKey = (keyHash: string) => ({ pk: `${API_KEY_PARTITIONS.itemPrefix}${keyHash}`, sk: 'APIKEY' });
+
+export const idempotencyRecordKey = (scopeHash: string) => ({ pk: `IDEMPOTENCY#${scopeHash}`, sk: 'IDEMPOTENCY' });

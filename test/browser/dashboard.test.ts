@@ -1,0 +1,331 @@
+/// <reference lib="dom" />
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDLE_POLL_MS } from '../../web/src/poll';
+import { launchBrowser } from '../support/browser';
+import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
+
+/**
+ * The dashboard in a real headless Chromium against a real local Slipway (rollouts included), as people
+ * use it: sign in with a key, watch a rollout, roll back, promote. Screenshots of each view land in
+ * test/screenshots/ (ignored by git) for a reviewer to look at.
+ */
+const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
+const XSS = `<script>window.__pwned = 'script'</script><img src="x" onerror="window.__pwned = 'img'">`;
+
+type Release = { id: string; version: number; status: string };
+
+let slipway: TestSlipway;
+let browser: Browser;
+let closeBrowser: () => Promise<void>;
+const builds: Record<string, string[]> = {};
+
+const settled = async (app: string, id: string) => {
+  await slipway.rollouts?.stepFunctions.finished(id);
+  return (await slipway.call<Release>('GET', `/apps/${app}/releases/${id}`)).body;
+};
+
+const release = async (app: string, body: Record<string, unknown>, key?: string) => {
+  const created = await slipway.call<Release>('POST', `/apps/${app}/releases`, { body, key });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  return created.body;
+};
+
+beforeAll(async () => {
+  // Batches slow enough that a rollout outlasts the page's idle poll, so the page always sees it in flight.
+  slipway = await startTestSlipway({ rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: IDLE_POLL_MS * 0.8 } } });
+  ({ browser, close: closeBrowser } = await launchBrowser());
+  mkdirSync(SCREENSHOTS, { recursive: true });
+
+  builds.web = (await seedApp(slipway, 'web', 3)).builds;
+  await settled('web', (await release('web', { slug: builds.web[0], description: 'First release of the storefront' })).id);
+
+  await slipway.call('POST', '/pipelines', { body: { name: 'shop', description: 'The shop, from development to production' } });
+  builds['shop-dev'] = (await seedApp(slipway, 'shop-dev', 1)).builds;
+  await seedApp(slipway, 'shop-stg', 0);
+  for (const [app, stage, contexts] of [
+    ['shop-dev', 'development', []],
+    ['shop-stg', 'staging', ['ci/unit']],
+  ] as const) {
+    expect((await slipway.call('POST', '/pipeline-couplings', { body: { pipeline: 'shop', app, stage, required_status_checks: { contexts } } })).status).toBe(201);
+  }
+  await settled('shop-dev', (await release('shop-dev', { slug: builds['shop-dev']![0] })).id);
+}, 120_000);
+
+afterAll(async () => {
+  await closeBrowser?.();
+  await slipway?.close();
+});
+
+type Watched = { page: Page; problems: string[] };
+
+/** A fresh tab that records anything that should never happen: dialogs, script errors, CSP violations. */
+const openTab = async (): Promise<Watched> => {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1280, height: 860 });
+  const problems: string[] = [];
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${String(error)}`));
+  await page.evaluateOnNewDocument(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const seen = ((window as unknown as { __csp?: string[] }).__csp ??= []);
+      seen.push(`${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+  return { page, problems };
+};
+
+const textIn = (page: Page, selector = 'body') => page.$eval(selector, (element) => (element as HTMLElement).innerText);
+
+const waitForText = (page: Page, text: string, timeout = 20_000) =>
+  page.waitForFunction((wanted: string) => document.body.innerText.includes(wanted), { timeout, polling: 100 }, text);
+
+const signIn = async (page: Page, key: string, hash = '#/apps') => {
+  await page.goto(`${slipway.url}/${hash}`);
+  await page.waitForSelector('#api-key');
+  await page.type('#api-key', key);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('header.top');
+};
+
+const cspViolations = (page: Page) => page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
+
+const expectNothingBad = async ({ page, problems }: Watched) => {
+  expect(problems).toEqual([]);
+  expect(await cspViolations(page)).toEqual([]);
+};
+
+const screenshot = (page: Page, name: string) => page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+
+describe('the dashboard page', () => {
+  it('is served at / with a strict CSP, and its hashed assets with long caching', async () => {
+    const page = await fetch(`${slipway.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    const html = await page.text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    expect(html).not.toMatch(/<script>|style=/);
+
+    const asset = await fetch(`${slipway.url}${script}`);
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const missing = await fetch(`${slipway.url}/assets/nothing-here.js`);
+    expect(missing.status).toBe(404);
+    expect((await fetch(`${slipway.url}/assets/..%2Fbuild.ts`)).status).toBe(404);
+  });
+});
+
+describe('signing in', () => {
+  it('refuses a wrong key, keeps a good one for the tab only, signs out, and drops a key revoked meanwhile', async () => {
+    const tab = await openTab();
+    const { page } = tab;
+    await page.goto(`${slipway.url}/`);
+    await page.waitForSelector('#api-key');
+    await screenshot(page, 'sign-in');
+    await page.type('#api-key', 'slw_not-a-key');
+    await page.click('button[type=submit]');
+    await waitForText(page, 'Slipway did not accept that key');
+
+    await page.$eval('#api-key', (input) => ((input as HTMLInputElement).value = ''));
+    await page.type('#api-key', slipway.adminKey);
+    await page.keyboard.press('Enter');
+    await waitForText(page, 'admin key');
+    expect(page.url()).not.toContain(slipway.adminKey);
+    const storage = await page.evaluate(() => ({ session: Object.values(sessionStorage), local: localStorage.length, cookies: document.cookie }));
+    expect(storage).toEqual({ session: [slipway.adminKey], local: 0, cookies: '' });
+
+    await page.reload();
+    await waitForText(page, 'admin key');
+    await page.click('header button');
+    await page.waitForSelector('#api-key');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+
+    const created = await slipway.call('POST', '/api-keys', { body: { role: 'operator' } });
+    await signIn(page, created.body.key);
+    await page.waitForSelector('tr[data-app="web"]');
+    await slipway.call('DELETE', `/api-keys/${created.body.id}`);
+    await page.waitForSelector('#api-key', { timeout: IDLE_POLL_MS * 3 });
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await expectNothingBad(tab);
+    await page.close();
+  }, 60_000);
+});
+
+describe('views', () => {
+  it('lists the apps the key sees with their current release, image and checks', async () => {
+    const tab = await openTab();
+    await signIn(tab.page, slipway.adminKey);
+    await tab.page.waitForSelector('tr[data-app="web"]');
+    const row = await textIn(tab.page, 'tr[data-app="web"]');
+    expect(row).toContain('v1');
+    expect(row).toContain('registry.local/web:v1');
+    expect(row).toContain('succeeded');
+    const scoped = await openTab();
+    await signIn(scoped.page, await slipway.keyFor('operator', ['web']));
+    await scoped.page.waitForSelector('tr[data-app="web"]');
+    expect(await scoped.page.$('tr[data-app="shop-dev"]')).toBeNull();
+    await screenshot(tab.page, 'apps');
+    await expectNothingBad(tab);
+    await tab.page.close();
+    await scoped.page.close();
+  });
+
+  it('follows a release made through the API to succeeded, without a reload', async () => {
+    const tab = await openTab();
+    const { page } = tab;
+    await signIn(page, slipway.adminKey, '#/apps/web');
+    await page.waitForSelector('li[data-version="1"]');
+    await page.evaluate(() => ((window as unknown as { __sameDocument?: boolean }).__sameDocument = true));
+
+    const created = await release('web', { slug: builds.web![1], description: 'Second release' });
+    const seen = new Set<string>();
+    let sawProgress = false;
+    const deadline = Date.now() + 40_000;
+    while (!seen.has('succeeded') && Date.now() < deadline) {
+      const state = await page.evaluate((version: number) => {
+        const item = document.querySelector(`li[data-version="${version}"]`);
+        return {
+          status: item?.querySelector('.release-head .badge')?.textContent ?? null,
+          progress: item?.querySelector('.rollout progress, .rollout') ? (item.querySelector('.rollout') as HTMLElement).innerText : null,
+        };
+      }, created.version);
+      if (state.status) seen.add(state.status);
+      if (state.progress) {
+        sawProgress = true;
+        if (state.progress.includes('new tasks running')) await screenshot(page, 'app-rollout-in-flight');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    expect([...seen]).toContain('succeeded');
+    expect(seen.has('pending') || seen.has('queued'), `statuses seen: ${[...seen].join(', ')}`).toBe(true);
+    expect(sawProgress).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    await waitForText(page, 'Current release: v2');
+    await expectNothingBad(tab);
+    await page.close();
+  }, 60_000);
+
+  it('rolls back to a chosen earlier release only after a confirmation naming both versions, by keyboard', async () => {
+    const tab = await openTab();
+    const { page } = tab;
+    await signIn(page, await slipway.keyFor('operator', ['web']), '#/apps/web');
+    await waitForText(page, 'Roll back to v1');
+    const button = (await page.$$('li[data-version="1"] button')).at(-1);
+    await button?.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('dialog[open]');
+    const question = await textIn(page, 'dialog[open]');
+    expect(question).toContain('v2');
+    expect(question).toContain('v1');
+    expect(await page.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(true);
+    await screenshot(page, 'app-rollback-confirm');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('dialog[open]', { hidden: true });
+    expect((await slipway.call<Release[]>('GET', '/apps/web/releases?limit=100')).body).toHaveLength(2);
+
+    await button?.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('dialog[open]');
+    await page.click('dialog[open] button.primary');
+    await waitForText(page, "v3 releases v1's build");
+    await waitForText(page, 'Current release: v3', 30_000);
+    expect(await textIn(page, 'li[data-version="3"]')).toContain('rollback');
+    await screenshot(page, 'app');
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+    await screenshot(page, 'app-dark');
+    await expectNothingBad(tab);
+    await page.close();
+  }, 60_000);
+
+  it('shows a developer key no rollback button, and the API refuses it anyway', async () => {
+    const developer = await slipway.keyFor('developer', ['web']);
+    const tab = await openTab();
+    await signIn(tab.page, developer, '#/apps/web');
+    await tab.page.waitForSelector('li[data-version="1"]');
+    expect(await textIn(tab.page, 'main')).not.toContain('Roll back');
+    const refused = await slipway.call('POST', '/apps/web/releases', { body: { release: (await slipway.call<Release>('GET', '/apps/web/releases/1')).body.id }, key: developer });
+    expect(refused.status).toBe(403);
+    await expectNothingBad(tab);
+    await tab.page.close();
+  });
+
+  it('shows the pipeline by stage, refuses an unsafe promotion in plain words, then promotes', async () => {
+    const tab = await openTab();
+    const { page } = tab;
+    await signIn(page, await slipway.keyFor('pipeline'), '#/pipelines/shop');
+    await page.waitForSelector('section[data-stage="staging"] li[data-app="shop-stg"]');
+    expect(await page.$$eval('section.stage h2', (headings) => headings.map((heading) => heading.textContent))).toEqual([
+      'review',
+      'development',
+      'staging',
+      'production',
+    ]);
+    const card = 'li[data-app="shop-dev"]';
+    await waitForText(page, 'Not yet promoted to staging: v1');
+    expect(await textIn(page, card)).toContain('ci/unit');
+    expect(await page.$eval(`${card} input[type=checkbox]`, (box) => (box as HTMLInputElement).checked)).toBe(true);
+    await page.click(`${card} button.primary`);
+    await waitForText(page, 'Not promoted: the required checks have not all passed');
+    await screenshot(page, 'pipeline-refused');
+
+    const source = (await slipway.call<Release>('GET', '/apps/shop-dev/releases/1')).body;
+    await slipway.call('POST', `/apps/shop-dev/releases/${source.id}/statuses`, { body: { context: 'ci/unit', name: 'Unit tests', state: 'success' } });
+    await page.waitForFunction((selector: string) => document.querySelector(selector)?.querySelector('.checks .badge-success') !== null, { timeout: 15_000 }, card);
+    await page.click(`${card} button.primary`);
+    await waitForText(page, 'Promoted v1');
+    await page.waitForFunction(() => document.querySelector('li[data-app="shop-stg"]')?.textContent?.includes('v1') ?? false, { timeout: 30_000 });
+    await waitForText(page, 'Nothing waiting for staging', 30_000);
+    await screenshot(page, 'pipeline');
+    await expectNothingBad(tab);
+    await page.close();
+  }, 60_000);
+
+  it('charts releases per day on the metrics view', async () => {
+    const tab = await openTab();
+    await signIn(tab.page, slipway.adminKey, '#/metrics');
+    await tab.page.waitForSelector('.chart canvas');
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await textIn(tab.page, 'table.per-day')).toContain(today);
+    await screenshot(tab.page, 'metrics');
+    await expectNothingBad(tab);
+    await tab.page.close();
+  });
+});
+
+describe('user-written text', () => {
+  it('is shown as text: markup in descriptions, commit fields and checks never runs', async () => {
+    await seedApp(slipway, 'xss', 0);
+    const build = await slipway.call('POST', '/apps/xss/builds', {
+      body: { image: 'registry.local/xss:v1', sha: 'abcdef1', message: XSS, author: XSS, branch: XSS },
+    });
+    const created = await release('xss', { slug: build.body.id, description: XSS });
+    await settled('xss', created.id);
+    await slipway.call('POST', `/apps/xss/releases/${created.id}/statuses`, {
+      body: { context: 'ci/xss', name: XSS, state: 'failure', description: XSS, target_url: 'https://ci.example/run/1' },
+    });
+
+    const tab = await openTab();
+    const { page } = tab;
+    await signIn(page, slipway.adminKey, '#/apps/xss');
+    await page.waitForSelector('li[data-version="1"]');
+    await page.click('li[data-version="1"] button');
+    await page.waitForSelector('li[data-version="1"] .checks');
+    const text = await textIn(page, 'li[data-version="1"]');
+    expect(text.split(XSS).length - 1).toBeGreaterThanOrEqual(4);
+    expect(await page.$$('main script, main img')).toHaveLength(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    await screenshot(page, 'app-user-text');
+    await expectNothingBad(tab);
+    await page.close();
+  });
+});

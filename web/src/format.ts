@@ -1,0 +1,31 @@
+import type { BuildResponse, ReleaseResponse } from './api';
+
+export const IN_FLIGHT: ReadonlySet<ReleaseResponse['status']> = new Set(['queued', 'pending']);
+
+export const inFlight = (release: ReleaseResponse): boolean => IN_FLIGHT.has(release.status);
+
+export const newestFirst = (releases: readonly ReleaseResponse[]): ReleaseResponse[] => [...releases].sort((a, b) => b.version - a.version);
+
+export const currentOf = (releases: readonly ReleaseResponse[]): ReleaseResponse | undefined => releases.find((release) => release.current);
+
+export const when = (timestamp: string): string => new Date(timestamp).toLocaleString();
+
+/** `1m 05s`: how long a rollout has run, or ran. */
+export const elapsed = (from: string, to: string | null, now = Date.now()): string => {
+  const seconds = Math.max(0, Math.round(((to ? Date.parse(to) : now) - Date.parse(from)) / 1000));
+  const minutes = Math.floor(seconds / 60);
+  return minutes > 0 ? `${minutes}m ${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
+};
+
+export const buildsById = (builds: readonly BuildResponse[]): ReadonlyMap<string, BuildResponse> =>
+  new Map(builds.map((build) => [build.slug.id, build]));
+
+/** Only web links: a check's URL is the poster's text, and must never become `javascript:`. */
+export const safeHref = (url: string | null): string | undefined => {
+  if (!url) return undefined;
+  try {
+    return ['http:', 'https:'].includes(new URL(url).protocol) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+};

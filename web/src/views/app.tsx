@@ -1,0 +1,176 @@
+import { useState } from 'preact/hooks';
+import { roleMay } from '../../../shared/domain/access';
+import type { Api, BuildResponse, ReleaseResponse, WhoamiResponse } from '../api';
+import { Badge, Confirm, Loading, Problem, RolloutProgress } from '../components';
+import { buildsById, currentOf, inFlight, newestFirst, safeHref, when } from '../format';
+import { BUSY_POLL_MS, IDLE_POLL_MS, usePolled } from '../poll';
+
+/** Releases shown at first, and added by each "Show older releases". */
+const PAGE = 50;
+
+type Timeline = { releases: ReleaseResponse[]; builds: ReadonlyMap<string, BuildResponse> };
+
+const Checks = ({ api, app, release }: { api: Api; app: string; release: ReleaseResponse }) => {
+  const { data, error } = usePolled(
+    () => api.statuses(app, release.id),
+    () => IDLE_POLL_MS,
+    [api, app, release.id],
+  );
+  if (error) return <Problem error={error} />;
+  if (!data) return <Loading />;
+  if (data.statuses.length === 0) return <p class="muted">No status checks reported.</p>;
+  return (
+    <ul class="checks" aria-label={`Status checks of v${release.version}`}>
+      {data.statuses.map((status) => {
+        const href = safeHref(status.target_url);
+        return (
+          <li key={status.id}>
+            <Badge value={status.state} /> <strong class="mono">{status.context}</strong> {status.name}
+            {status.description ? <span class="muted"> — {status.description}</span> : null}
+            {href ? (
+              <>
+                {' '}
+                <a href={href} rel="noopener noreferrer" target="_blank">
+                  details
+                </a>
+              </>
+            ) : null}
+          </li>
+        );
+      })}
+    </ul>
+  );
+};
+
+const Commit = ({ build }: { build: BuildResponse | undefined }) => {
+  if (!build) return null;
+  const blob = build.source_blob;
+  return (
+    <p class="commit">
+      <span class="mono">{blob.image}</span>
+      {blob.commit ? <span class="mono"> @ {blob.commit.slice(0, 7)}</span> : null}
+      {blob.message ? <span> “{blob.message}”</span> : null}
+      {blob.author ? <span class="muted"> by {blob.author}</span> : null}
+    </p>
+  );
+};
+
+const ReleaseItem = (props: {
+  api: Api;
+  app: string;
+  release: ReleaseResponse;
+  build: BuildResponse | undefined;
+  rollBackTo: ((release: ReleaseResponse) => void) | undefined;
+}) => {
+  const { release } = props;
+  const [showChecks, setShowChecks] = useState(false);
+  return (
+    <li class={`release${release.current ? ' current' : ''}`} data-version={release.version}>
+      <div class="release-head">
+        <strong class="version">v{release.version}</strong>
+        <Badge value={release.status} />
+        <span class="muted">checks</span> <Badge value={release.state} />
+        {release.current ? <span class="tag">current</span> : null}
+        <span class="muted">
+          {release.trigger} by {release.user.email || release.user.id} · <time dateTime={release.created_at}>{when(release.created_at)}</time>
+        </span>
+      </div>
+      {release.description ? <p class="description">{release.description}</p> : null}
+      <Commit build={props.build} />
+      {inFlight(release) ? <RolloutProgress release={release} /> : null}
+      <div class="actions">
+        <button type="button" aria-expanded={showChecks} onClick={() => setShowChecks(!showChecks)}>
+          {showChecks ? 'Hide' : 'Show'} checks of v{release.version}
+        </button>
+        {props.rollBackTo ? (
+          <button type="button" onClick={() => props.rollBackTo?.(release)}>
+            Roll back to v{release.version}
+          </button>
+        ) : null}
+      </div>
+      {showChecks ? <Checks api={props.api} app={props.app} release={release} /> : null}
+    </li>
+  );
+};
+
+export const AppView = ({ api, who, app }: { api: Api; who: WhoamiResponse; app: string }) => {
+  const timeline = usePolled<Timeline>(
+    async () => {
+      const [releases, builds] = await Promise.all([api.releases(app), api.builds(app)]);
+      return { releases, builds: buildsById(builds) };
+    },
+    (data) => (data.releases.some(inFlight) ? BUSY_POLL_MS : IDLE_POLL_MS),
+    [api, app],
+  );
+  const [shown, setShown] = useState(PAGE);
+  const [target, setTarget] = useState<ReleaseResponse | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<{ error?: Error; message?: string }>({});
+  const mayRollBack = roleMay(who.role, 'releases:rollback');
+  const current = timeline.data ? currentOf(timeline.data.releases) : undefined;
+
+  const confirmRollBack = async () => {
+    if (!target) return;
+    setBusy(true);
+    try {
+      const created = await api.rollBack(app, target.id);
+      setOutcome({ message: `Rolling back: v${created.version} releases v${target.version}'s build.` });
+      timeline.reload();
+    } catch (error) {
+      setOutcome({ error: error instanceof Error ? error : new Error(String(error)) });
+    } finally {
+      setBusy(false);
+      setTarget(undefined);
+    }
+  };
+
+  return (
+    <section aria-labelledby="app-title">
+      <h1 id="app-title">{app}</h1>
+      <p class="muted">{current ? `Current release: v${current.version}` : 'No release has succeeded yet.'}</p>
+      {outcome.message ? (
+        <p class="notice" role="status">
+          {outcome.message}
+        </p>
+      ) : null}
+      <Problem error={outcome.error ?? timeline.error} />
+      <h2>Releases, newest first</h2>
+      {!timeline.data ? (
+        <Loading />
+      ) : timeline.data.releases.length === 0 ? (
+        <p>No releases yet.</p>
+      ) : (
+        <ol class="timeline" reversed>
+          {newestFirst(timeline.data.releases).slice(0, shown).map((release) => (
+            <ReleaseItem
+              key={release.id}
+              api={api}
+              app={app}
+              release={release}
+              build={timeline.data?.builds.get(release.slug.id)}
+              rollBackTo={mayRollBack && current && release.version < current.version ? setTarget : undefined}
+            />
+          ))}
+        </ol>
+      )}
+      {timeline.data && timeline.data.releases.length > shown ? (
+        <button type="button" onClick={() => setShown(shown + PAGE)}>
+          Show {Math.min(PAGE, timeline.data.releases.length - shown)} older releases
+        </button>
+      ) : null}
+      {target && current ? (
+        <Confirm
+          title={`Roll back ${app}?`}
+          confirmLabel={`Roll back to v${target.version}`}
+          busy={busy}
+          onConfirm={() => void confirmRollBack()}
+          onCancel={() => setTarget(undefined)}
+        >
+          <p>
+            This replaces the current release v{current.version} with a new release of v{target.version}'s build.
+          </p>
+        </Confirm>
+      ) : null}
+    </section>
+  );
+};
