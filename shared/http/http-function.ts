@@ -25,7 +25,7 @@ export type HttpRequest = {
   annotate: (facts: RequestLogFacts) => void;
 };
 
-/** `body` is sent as JSON; `text` as it is, for the dashboard's files, with the content-type in `headers`. */
+/** `body` is sent as JSON; `text` as it is (the dashboard's files, a badge, a metrics exposition), with the content-type in `headers`. */
 export type HttpResult = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
 export type PublicRouteHandler = (request: Omit<HttpRequest, 'principal'>) => Promise<HttpResult>;
