@@ -28,7 +28,7 @@ describe("the API's $default route", () => {
   it('answers an unknown method on a known path 405 with Allow, as the local server does', async () => {
     const response = await handler(unroutedEvent('DELETE', '/apps/web'), { awsRequestId: 'r1' } as Context);
     expect(response.statusCode).toBe(405);
-    expect(response.headers).toMatchObject({ allow: 'GET' });
-    expect(JSON.parse(response.body ?? '')).toMatchObject({ id: 'method_not_allowed', error: { details: { allowed: ['GET'] } } });
+    expect(response.headers).toMatchObject({ allow: 'GET, PATCH' });
+    expect(JSON.parse(response.body ?? '')).toMatchObject({ id: 'method_not_allowed', error: { details: { allowed: ['GET', 'PATCH'] } } });
   });
 });
