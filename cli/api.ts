@@ -11,7 +11,8 @@ import {
   type CreatePromotionRequest,
 } from '../shared/api/pipelines';
 import { MAX_PAGE_SIZE } from '../shared/domain/requests';
-import { ReleaseResponse, type CreateReleaseBody, type ListReleasesQuery } from '../shared/api/releases';
+import { ReleaseResponse, type CreateReleaseBody } from '../shared/api/releases';
+import type { ReleaseStatus } from '../shared/domain/model';
 import { ReleaseStatusesResponse, StatusResponse, type CreateStatusRequest } from '../shared/api/statuses';
 import { ConfigVarsResponse, type UpdateConfigVarsRequest } from '../shared/api/config-vars';
 import type { HttpClient } from './http-client';
@@ -37,7 +38,7 @@ export class SlipwayApi {
    * Every release (optionally of one status), oldest first as the API lists them. The API has no newest-first
    * order, so "the newest" or "the current" release means walking the pages to the end (1000 a page).
    */
-  releases = async (app: string, status?: ListReleasesQuery['status']) => {
+  releases = async (app: string, status?: ReleaseStatus) => {
     const releases: ReleaseResponse[] = [];
     let cursor: string | undefined;
     do {

@@ -1,5 +1,7 @@
 import { CreateCouplingRequest, CreatePipelineRequest, CreatePromotionRequest } from '../shared/api/pipelines';
-import { presentCoupling, presentPipeline, presentPromotion } from '../shared/api/presenters';
+import { MetricsQuery, windowSecondsOf } from '../shared/api/metrics';
+import { presentCoupling, presentMetrics, presentPipeline, presentPromotion } from '../shared/api/presenters';
+import { PROMETHEUS_CONTENT_TYPE, pipelineExposition } from '../shared/api/prometheus';
 import { authorize, mayAccessApp, onlyAccessibleApps } from '../shared/domain/access';
 import { notFound } from '../shared/domain/errors';
 import { stageSuccessors } from '../shared/domain/pipeline';
@@ -19,6 +21,8 @@ import {
   requirePipeline,
   uncoupleApp,
 } from '../shared/operations/pipelines';
+import { windowEndingNow } from '../shared/domain/delivery-metrics';
+import { pipelineDeliveryMetrics } from '../shared/operations/metrics';
 import { promote, requirePromotion, resumePromotion } from '../shared/operations/promotions';
 
 export const handler = httpFunction<'pipelines'>({
@@ -34,6 +38,14 @@ export const handler = httpFunction<'pipelines'>({
   'GET /pipelines/{pipeline}': async ({ params, principal }) => {
     authorize(principal, 'read');
     return { status: 200, body: presentPipeline(await requirePipeline(params.pipeline ?? '')) };
+  },
+  'GET /pipelines/{pipeline}/metrics': async ({ params, query, principal }) => {
+    authorize(principal, 'read');
+    const pipeline = await requirePipeline(params.pipeline ?? '');
+    const { window, format } = parseInput(MetricsQuery, query, 'query');
+    const report = await pipelineDeliveryMetrics(pipeline, principal, windowEndingNow(window, windowSecondsOf(window)));
+    if (format === 'json') return { status: 200, body: presentMetrics(report, pipeline) };
+    return { status: 200, text: pipelineExposition(report, pipeline.name), headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } };
   },
   'GET /pipelines/{pipeline}/pipeline-couplings': async ({ params, principal }) => {
     authorize(principal, 'read');

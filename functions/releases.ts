@@ -1,4 +1,4 @@
-import { CreateReleaseRequest, ListReleasesQuery } from '../shared/api/releases';
+import { CreateReleaseRequest, ListReleasesQuery, releaseListRequestOf } from '../shared/api/releases';
 import { decodeCursor, encodeCursor } from '../shared/api/cursor';
 import { ConfigDiffQuery, UpdateConfigVarsRequest } from '../shared/api/config-vars';
 import { presentConfigDiff, presentRelease } from '../shared/api/presenters';
@@ -35,9 +35,9 @@ export const handler = httpFunction<'releases'>({
   'GET /apps/{app}/releases': async ({ query, headers, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'read', app.name);
-    const { cursor, ...filters } = parseInput(ListReleasesQuery, query, 'query');
+    const { cursor, ...request } = releaseListRequestOf(parseInput(ListReleasesQuery, query, 'query'));
     const afterVersion = cursor === undefined ? undefined : decodeCursor(cursor);
-    const list = await listReleases(app, { ...filters, afterVersion }, headers.range);
+    const list = await listReleases(app, { ...request, afterVersion }, headers.range);
     const shown = withCurrentAmong(app, list.releases);
     return {
       status: list.ranged && list.nextRange ? 206 : 200,

@@ -25,13 +25,18 @@ export const CreateAppRequest = z
     auto_release: z.boolean().default(false),
     auto_rollback: AutoRollback.default(false),
     bake_window_seconds: BakeWindowSeconds.default(DEFAULT_BAKE_WINDOW_SECONDS),
+    public_badge: z.boolean().default(false).meta({ description: 'Let anyone read the app\'s badge (GET /apps/{app}/badge.svg) without a key.' }),
   })
   .meta({ id: 'CreateAppRequest' });
 export type CreateAppRequest = z.infer<typeof CreateAppRequest>;
 
 export const UpdateAppRequest = z
-  .strictObject({ auto_rollback: AutoRollback.optional(), bake_window_seconds: BakeWindowSeconds.optional() })
-  .refine((request) => Object.keys(request).length > 0, { message: 'Give auto_rollback, bake_window_seconds or both.' })
+  .strictObject({
+    auto_rollback: AutoRollback.optional(),
+    bake_window_seconds: BakeWindowSeconds.optional(),
+    public_badge: z.boolean().optional().meta({ description: "Let anyone read the app's badge without a key (true) or not (false); admin only." }),
+  })
+  .refine((request) => Object.keys(request).length > 0, { message: 'Give auto_rollback, bake_window_seconds, public_badge or any of them together.' })
   .meta({ id: 'UpdateAppRequest' });
 export type UpdateAppRequest = z.infer<typeof UpdateAppRequest>;
 
@@ -45,6 +50,7 @@ export const AppResponse = z
     auto_release: z.boolean(),
     auto_rollback: z.boolean(),
     bake_window_seconds: z.number().int(),
+    public_badge: z.boolean(),
     created_at: Timestamp,
     updated_at: Timestamp,
     description: z.string().meta({ description: 'Akkeris compatibility: which ECS service the app is.' }),

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_BUILD_PAGE } from '../domain/requests';
-import { AppRef, Timestamp, Uuid, shortText } from './common';
+import { AppRef, Commit, CommitId, CommitResponse, Timestamp, Uuid, metadataOf, shortText, utf8Bytes } from './common';
 
 /** A container image reference: repository[:tag][@sha256:digest]. */
 const ImageReference = z
@@ -11,7 +11,10 @@ const ImageReference = z
     'must be a container image reference such as registry/repo:tag or registry/repo@sha256:<digest>',
   );
 
-const CommitId = z.string().regex(/^[0-9a-f]{7,64}$/, 'must be a hex commit id');
+export const MAX_BUILD_COMMITS = 100;
+/** Commits are copied onto each release of the build, so their total is bounded too (see test/proof/item-size). */
+export const MAX_COMMITS_BYTES = 16 * 1024;
+export const MAX_BUILD_METADATA_BYTES = 8 * 1024;
 
 /**
  * Akkeris' CLI registers an image as `{url, checksum: "", sha: ""}`: `url` is a narrow alias of `image`
@@ -28,6 +31,16 @@ export const CreateBuildRequest = z
     version: shortText(255).optional(),
     author: shortText(255).optional(),
     message: shortText(4096).optional(),
+    tag: shortText(255).optional(),
+    commits: z
+      .array(Commit)
+      .max(MAX_BUILD_COMMITS)
+      .refine((commits) => utf8Bytes(JSON.stringify(commits)) <= MAX_COMMITS_BYTES, {
+        message: `must be at most ${MAX_COMMITS_BYTES} bytes as JSON`,
+      })
+      .optional()
+      .meta({ description: `The commits this build is made of, newest first, as CI knows them (at most ${MAX_BUILD_COMMITS}).` }),
+    metadata: metadataOf(MAX_BUILD_METADATA_BYTES).optional(),
     status: z.enum(['succeeded', 'pending']).default('succeeded'),
   })
   .refine((request) => request.image !== undefined || request.url !== undefined, { message: 'give image (or its alias url)', path: ['image'] })
@@ -73,7 +86,10 @@ export const BuildResponse = z
       version: z.string().nullable(),
       author: z.string().nullable(),
       message: z.string().nullable(),
+      tag: z.string().nullable(),
     }),
+    commits: z.array(CommitResponse).meta({ description: 'Newest first; [] when CI sent none.' }),
+    metadata: z.record(z.string(), z.unknown()),
     slug: z.object({ id: Uuid }),
   })
   .meta({ id: 'Build' });

@@ -50,3 +50,25 @@ export const errorBodyOf = (code: string, message: string, details: Record<strin
 /** Short free text (names, descriptions, commit messages) with a ceiling in UTF-8 bytes so one item stays small. */
 // `.max` too, so the OpenAPI document shows a length bound: UTF-16 units never outnumber UTF-8 bytes.
 export const shortText = (maxBytes: number) => boundedBytes(z.string().max(maxBytes), maxBytes);
+
+/** Free JSON (an object) bounded in UTF-8 bytes of its JSON text, so it cannot crowd an item out of DynamoDB. */
+export const metadataOf = (maxBytes: number) =>
+  z
+    .record(z.string(), z.unknown())
+    .refine((value) => utf8Bytes(JSON.stringify(value)) <= maxBytes, { message: `must be at most ${maxBytes} bytes of JSON` })
+    .meta({ description: `Free JSON object, at most ${maxBytes} bytes as JSON text.` });
+
+export const CommitId = z.string().regex(/^[0-9a-f]{7,64}$/, 'must be a hex commit id');
+
+export const Commit = z
+  .strictObject({
+    sha: CommitId,
+    author: shortText(255).nullable().default(null),
+    committed_at: z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString()),
+    message: shortText(1024).nullable().default(null),
+  })
+  .meta({ id: 'Commit' });
+
+export const CommitResponse = z
+  .object({ sha: z.string(), author: z.string().nullable(), committed_at: Timestamp, message: z.string().nullable() })
+  .meta({ id: 'CommitRecord' });

@@ -1,10 +1,11 @@
 import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type Route, type RouteKey } from './routes';
+import { FUNCTION_NAMES, OPTIONAL_KEY_ROUTE_KEYS, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type Route, type RouteKey } from './routes';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from './idempotency-key';
 import { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse, WhoamiResponse } from './api-keys';
 import { AppDetailResponse, AppFeatureResponse, AppResponse, CreateAppRequest, UpdateAppRequest } from './apps';
 import { BuildResponse, CreateBuildRequest, ListBuildsQuery, UpdateBuildRequest } from './builds';
+import { MetricsQuery, MetricsResponse } from './metrics';
 import { ErrorResponse } from './common';
 import { PATH_PARAMETERS, type PathParameterName } from './path-parameters';
 import {
@@ -29,7 +30,15 @@ type Operation = {
   body?: z.ZodType;
   query?: z.ZodObject;
   headers?: z.ZodObject;
-  success: { status: number; description: string; schema?: z.ZodType; location?: boolean; headers?: z.ZodObject };
+  success: {
+    status: number;
+    description: string;
+    schema?: z.ZodType;
+    location?: boolean;
+    headers?: z.ZodObject;
+    /** Answers in other media types than JSON (an SVG, a text exposition), beside `schema`'s JSON if any. */
+    otherMediaTypes?: Record<string, z.ZodType>;
+  };
   /** A 206 Partial Content answer (a Range request with more to come), with these headers. */
   partial?: { description: string; headers: z.ZodObject };
   /** More answers than the ones every route of its kind has (see `commonErrors`). */
@@ -51,6 +60,8 @@ const ListHeaders = z.object({
     .meta({ description: 'Heroku list range, e.g. `version ..; order=desc, max=10` (instead of limit/cursor).', example: 'version ..; order=desc, max=10' }),
 });
 
+const PROMETHEUS_TEXT = z.string().meta({ description: 'Prometheus text exposition format 0.0.4, with format=prometheus' });
+
 const NEXT_RANGE = z.string().meta({ description: 'The Range that asks for the rest (answered 206 when sent as Range).' });
 
 export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
@@ -66,13 +77,31 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     success: { status: 200, description: 'The app', schema: AppDetailResponse },
   },
   'PATCH /apps/{app}': {
-    summary: "Change an app's automatic rollback (operator)",
+    summary: "Change an app's settings: automatic rollback (operator), whether its badge is public (admin)",
     body: UpdateAppRequest,
     success: { status: 200, description: 'The app, with what it runs now', schema: AppDetailResponse },
   },
   'GET /apps/{app}/features': {
     summary: "An app's features (Akkeris compatibility: auto-release)",
     success: { status: 200, description: 'Features', schema: list(AppFeatureResponse) },
+  },
+  'GET /apps/{app}/metrics': {
+    summary: "The app's delivery metrics (DORA's four keys) over a window, as JSON or a Prometheus exposition",
+    query: MetricsQuery,
+    success: {
+      status: 200,
+      description: 'Each key with its DORA band and the number of releases it rests on',
+      schema: MetricsResponse,
+      otherMediaTypes: { 'text/plain': PROMETHEUS_TEXT },
+    },
+  },
+  'GET /apps/{app}/badge.svg': {
+    summary: "A shields-style badge of the app's current version and state; without a key only if the app made it public",
+    success: {
+      status: 200,
+      description: 'An SVG image (Cache-Control: max-age=60)',
+      otherMediaTypes: { 'image/svg+xml': z.string().meta({ description: 'SVG; every text in it is escaped' }) },
+    },
   },
   'POST /apps/{app}/builds': {
     summary: 'Register a build (a container image made by CI)',
@@ -187,6 +216,16 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   'GET /pipelines/{pipeline}/pipeline-couplings': {
     summary: "List a pipeline's couplings",
     success: { status: 200, description: 'Couplings', schema: list(CouplingResponse) },
+  },
+  'GET /pipelines/{pipeline}/metrics': {
+    summary: "The delivery metrics (DORA's four keys) of the pipeline's production stage over a window",
+    query: MetricsQuery,
+    success: {
+      status: 200,
+      description: "The production stage's apps (those the key covers) summed",
+      schema: MetricsResponse,
+      otherMediaTypes: { 'text/plain': PROMETHEUS_TEXT },
+    },
   },
   'POST /pipeline-couplings': {
     summary: 'Couple an app to a pipeline stage',
@@ -322,6 +361,7 @@ const routeConfigOf = (route: Route, operation: Operation): RouteConfig => {
     description: `${operation.summary}. Served by the ${route.fn} function; refusals are JSON errors (see Error).`,
     tags: [route.fn],
     ...(PUBLIC_ROUTE_KEYS.has(routeKeyOf(route)) ? { security: [] } : {}),
+    ...(OPTIONAL_KEY_ROUTE_KEYS.has(routeKeyOf(route)) ? { security: [{ bearer: [] }, { access_token: [] }, {}] } : {}),
     request: {
       ...(params ? { params } : {}),
       ...(operation.query ? { query: operation.query } : {}),
@@ -343,7 +383,14 @@ const routeConfigOf = (route: Route, operation: Operation): RouteConfig => {
       [success.status]: {
         description: success.description,
         ...(successHeaders ? { headers: successHeaders } : {}),
-        ...(success.schema ? { content: { 'application/json': { schema: success.schema } } } : {}),
+        ...(success.schema || success.otherMediaTypes
+          ? {
+              content: {
+                ...(success.schema ? { 'application/json': { schema: success.schema } } : {}),
+                ...Object.fromEntries(Object.entries(success.otherMediaTypes ?? {}).map(([type, schema]) => [type, { schema }])),
+              },
+            }
+          : {}),
       },
       ...(partial && success.schema
         ? { 206: { description: partial.description, headers: partial.headers, content: { 'application/json': { schema: success.schema } } } }

@@ -9,6 +9,8 @@ import type { ApiKeyResponse } from './api-keys';
 import type { AppDetailResponse, AppFeatureResponse, AppResponse, CurrentReleaseResponse } from './apps';
 import type { BuildResponse } from './builds';
 import type { CouplingResponse, PipelineResponse, PromotionResponse } from './pipelines';
+import type { MetricsReport } from '../domain/delivery-metrics';
+import type { MetricsResponse } from './metrics';
 import type { ReleaseResponse } from './releases';
 import type { ConfigDiffResponse } from './config-vars';
 import type { ConfigDiff } from '../domain/config-vars';
@@ -24,6 +26,7 @@ export const presentApp = (app: App): AppResponse => ({
   auto_release: app.auto_release,
   auto_rollback: app.auto_rollback,
   bake_window_seconds: app.bake_window_seconds,
+  public_badge: app.public_badge ?? false,
   created_at: app.created_at,
   updated_at: app.updated_at,
   description: `ECS service ${app.service} in cluster ${app.cluster}`,
@@ -68,7 +71,9 @@ export const presentBuild = (build: Build): BuildResponse => ({
   created_at: build.created_at,
   updated_at: build.updated_at,
   status: build.status,
-  source_blob: build.source_blob,
+  source_blob: { ...build.source_blob, tag: build.source_blob.tag ?? null },
+  commits: build.commits ?? [],
+  metadata: build.metadata ?? {},
   slug: { id: build.id },
 });
 
@@ -95,12 +100,30 @@ export const presentRelease = (release: Release, app: App): ReleaseResponse => (
   rollout: release.rollout,
   superseded_by: release.superseded_by ?? null,
   config_version: release.config_version ?? null,
+  notes: release.notes ?? null,
+  metadata: release.metadata ?? {},
+  build: { id: release.slug.id, ...(release.build_labels ?? NO_BUILD_LABELS) },
+  commits: release.changes?.commits ?? [],
+  commits_since: {
+    version: release.changes?.since_version ?? null,
+    complete: release.changes?.complete ?? false,
+    reason: release.changes?.reason ?? 'cannot tell: recorded before Slipway kept commits',
+  },
 });
+
+const NO_BUILD_LABELS = { version: null, commit: null, tag: null, branch: null } as const;
 
 export const presentConfigDiff = (release: Release, against: Release, diff: ConfigDiff): ConfigDiffResponse => ({
   release: { id: release.id, version: release.version, config_version: release.config_version ?? null },
   against: { id: against.id, version: against.version, config_version: against.config_version ?? null },
   ...diff,
+});
+
+export const presentMetrics = (report: MetricsReport, pipeline: Pick<Pipeline, 'id' | 'name'> | null): MetricsResponse => ({
+  pipeline: pipeline && { id: pipeline.id, name: pipeline.name },
+  apps: report.apps,
+  window: { label: report.window.label, from: report.window.from, to: report.window.to },
+  ...report.metrics,
 });
 
 export const presentPipeline = (pipeline: Pipeline): PipelineResponse => ({

@@ -1,7 +1,10 @@
 import * as z from 'zod';
-import { CHECK_STATES, RELEASE_STATUSES, RELEASE_TRIGGERS } from '../domain/model';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../domain/requests';
-import { AppRef, Timestamp, Uuid, shortText } from './common';
+import { CHECK_STATES, RELEASE_STATUSES, RELEASE_TRIGGERS, type ReleaseStatus, type ReleaseTrigger } from '../domain/model';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery } from '../domain/requests';
+import { AppRef, CommitId, CommitResponse, Timestamp, Uuid, metadataOf, shortText } from './common';
+
+export const MAX_NOTES_BYTES = 16 * 1024;
+export const MAX_RELEASE_METADATA_BYTES = 4 * 1024;
 
 /** A rollback target by id, or by version: `7`, `"7"` or `"v7"`. */
 const RollbackTargetField = z
@@ -24,6 +27,10 @@ export const CreateReleaseRequest = z
       .optional()
       .meta({ description: 'Roll back even to a release that never succeeded (refused with 409 rollback_target_not_succeeded without it).' }),
     description: shortText(1024).optional(),
+    notes: shortText(MAX_NOTES_BYTES)
+      .optional()
+      .meta({ description: 'Release notes, plain text or HTML, stored as given; Slipway escapes them wherever it shows them.' }),
+    metadata: metadataOf(MAX_RELEASE_METADATA_BYTES).optional(),
     version: shortText(255)
       .optional()
       .meta({ description: "Akkeris' free-text version label; the release's description when none is given (its number is always assigned)." }),
@@ -34,20 +41,77 @@ export type CreateReleaseRequest = z.infer<typeof CreateReleaseRequest>;
 /** What a client sends (before the Akkeris `version` label is folded into the description). */
 export type CreateReleaseBody = z.input<typeof CreateReleaseRequest>;
 
-export const ListReleasesQuery = z.strictObject({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE_SIZE)
+export const MAX_FILTER_VALUES = 20;
+
+/** A filter given as repeated parameters (`a[]=x&a[]=y`, joined with commas on the way in) or as `a=x,y`. */
+const listOf = (item: z.ZodType<string, string>, what: string) =>
+  z
+    .string()
+    .transform((value) => value.split(','))
+    .pipe(z.array(item).min(1).max(MAX_FILTER_VALUES))
     .optional()
-    .meta({ description: `Page size, oldest first from the cursor (default ${DEFAULT_PAGE_SIZE}). Without limit, cursor or Range the answer is the newest ${DEFAULT_PAGE_SIZE} releases, oldest first.` }),
-  cursor: z.string().max(256).optional().meta({ description: 'The Next-Cursor of the previous page.' }),
-  status: z.enum(RELEASE_STATUSES).optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
-  access_token: z.string().optional(),
-});
+    .meta({ description: `${what}; any of several, as repeated parameters or a comma-separated list (at most ${MAX_FILTER_VALUES}).` });
+
+const FILTERS = {
+  version: listOf(shortText(255).min(1), "The build's version label"),
+  revision: listOf(CommitId, "The build's commit (its sha, or the newest commit it lists)"),
+  build: listOf(Uuid, 'The build (slug) id'),
+  status: listOf(z.enum(RELEASE_STATUSES), 'The release status'),
+  trigger: listOf(z.enum(RELEASE_TRIGGERS), 'What made the release'),
+};
+
+export const ListReleasesQuery = z
+  .strictObject({
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PAGE_SIZE)
+      .optional()
+      .meta({ description: `Page size from the cursor (default ${DEFAULT_PAGE_SIZE}). Without limit, cursor, order or Range the answer is the newest ${DEFAULT_PAGE_SIZE} releases, oldest first.` }),
+    cursor: z.string().max(256).optional().meta({ description: 'The Next-Cursor of the previous page.' }),
+    order: z.enum(['asc', 'desc']).optional().meta({ description: 'asc: oldest first (the default with limit/cursor); desc: newest first.' }),
+    ...FILTERS,
+    ...Object.fromEntries(Object.entries(FILTERS).map(([name, schema]) => [`${name}[]`, schema])) as {
+      [K in keyof typeof FILTERS as `${K}[]`]: (typeof FILTERS)[K];
+    },
+    since: z.iso.datetime({ offset: true }).optional().meta({ description: 'Only releases created at or after this time.' }),
+    until: z.iso.datetime({ offset: true }).optional().meta({ description: 'Only releases created at or before this time.' }),
+    current: z.literal('true').optional().meta({ description: "true: only the app's current release." }),
+    access_token: z.string().optional(),
+  });
 export type ListReleasesQuery = z.infer<typeof ListReleasesQuery>;
+
+/** The list a query asks for, as the use case takes it: `name` and `name[]` parameters are one filter. */
+export const releaseListRequestOf = ({
+  limit,
+  cursor,
+  order,
+  since,
+  until,
+  current,
+  ...rest
+}: ListReleasesQuery): Omit<ReleaseListQuery, 'afterVersion'> & { cursor: string | undefined } => {
+  const both = (name: keyof typeof FILTERS) => {
+    const values = [...(rest[name] ?? []), ...(rest[`${name}[]`] ?? [])];
+    return values.length > 0 ? values : undefined;
+  };
+  return {
+    limit,
+    cursor,
+    order,
+    current: current === 'true',
+    filter: {
+      versions: both('version'),
+      revisions: both('revision'),
+      builds: both('build'),
+      statuses: both('status') as ReleaseStatus[] | undefined,
+      triggers: both('trigger') as ReleaseTrigger[] | undefined,
+      since: since === undefined ? undefined : new Date(since).toISOString(),
+      until: until === undefined ? undefined : new Date(until).toISOString(),
+    },
+  };
+};
 
 export const RolloutResponse = z
   .object({
@@ -90,6 +154,19 @@ export const ReleaseResponse = z
       .positive()
       .nullable()
       .meta({ description: "The app's config version this release runs with (null: none set; the task definition's environment is kept)." }),
+    notes: z.string().nullable().meta({ description: 'Release notes as given (text or HTML): escape or sanitize before showing them.' }),
+    metadata: z.record(z.string(), z.unknown()),
+    build: z
+      .object({ id: Uuid, version: z.string().nullable(), commit: z.string().nullable(), tag: z.string().nullable(), branch: z.string().nullable() })
+      .meta({ id: 'ReleaseBuild', description: "The labels of the release's build: version label, head commit, tag, branch." }),
+    commits: z.array(CommitResponse).meta({ description: 'What this release ships since commits_since.version, newest first.' }),
+    commits_since: z
+      .object({
+        version: z.number().int().positive().nullable().meta({ description: "The app's succeeded release the commits are counted from (null: the first release)." }),
+        complete: z.boolean().meta({ description: 'False when Slipway cannot tell: commits is then what the build lists.' }),
+        reason: z.string(),
+      })
+      .meta({ id: 'CommitsSince' }),
   })
   .meta({ id: 'Release' });
 export type ReleaseResponse = z.infer<typeof ReleaseResponse>;

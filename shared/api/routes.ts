@@ -11,6 +11,8 @@ export const ROUTES = [
   { method: 'GET', path: '/apps/{app}', fn: 'apps' },
   { method: 'PATCH', path: '/apps/{app}', fn: 'apps' },
   { method: 'GET', path: '/apps/{app}/features', fn: 'apps' },
+  { method: 'GET', path: '/apps/{app}/metrics', fn: 'apps' },
+  { method: 'GET', path: '/apps/{app}/badge.svg', fn: 'apps' },
   { method: 'POST', path: '/apps/{app}/builds', fn: 'builds' },
   { method: 'GET', path: '/apps/{app}/builds', fn: 'builds' },
   { method: 'GET', path: '/apps/{app}/builds/{build}', fn: 'builds' },
@@ -30,6 +32,7 @@ export const ROUTES = [
   { method: 'GET', path: '/pipelines', fn: 'pipelines' },
   { method: 'GET', path: '/pipelines/{pipeline}', fn: 'pipelines' },
   { method: 'GET', path: '/pipelines/{pipeline}/pipeline-couplings', fn: 'pipelines' },
+  { method: 'GET', path: '/pipelines/{pipeline}/metrics', fn: 'pipelines' },
   { method: 'POST', path: '/pipeline-couplings', fn: 'pipelines' },
   { method: 'DELETE', path: '/pipeline-couplings/{coupling}', fn: 'pipelines' },
   { method: 'GET', path: '/apps/{app}/pipeline-couplings', fn: 'pipelines' },
@@ -57,6 +60,9 @@ export const routeKeyOf = (route: Pick<Route, 'method' | 'path'>): RouteKey => `
 
 /** Routes that need no API key: the OpenAPI document and the dashboard's static page, which signs in itself. */
 export const PUBLIC_ROUTE_KEYS: ReadonlySet<RouteKey> = new Set<RouteKey>(['GET /openapi.json', 'GET /', 'GET /assets/{asset}']);
+
+/** Routes that answer without a key for some resources (a badge its app made public); a key sent must be valid. */
+export const OPTIONAL_KEY_ROUTE_KEYS: ReadonlySet<RouteKey> = new Set<RouteKey>(['GET /apps/{app}/badge.svg']);
 
 type CompiledRoute = { route: Route; pattern: RegExp; names: string[] };
 

@@ -13,6 +13,8 @@ export type App = {
   auto_rollback: boolean;
   /** How long after going live a failed required check still rolls a release back. */
   bake_window_seconds: number;
+  /** Whether GET /apps/{app}/badge.svg answers callers without a key; absent on apps made before it existed. */
+  public_badge?: boolean;
   created_at: string;
   updated_at: string;
   /** Version of the newest succeeded release; it alone is `current`. */
@@ -35,13 +37,28 @@ export type SourceBlob = {
   version: string | null;
   author: string | null;
   message: string | null;
+  tag?: string | null;
 };
+
+/** A commit as the pushing CI knows it; a build lists its commits newest first. */
+export type Commit = {
+  sha: string;
+  author: string | null;
+  committed_at: string;
+  message: string | null;
+};
+
+/** Free JSON a team attaches to a build or release; bounded in bytes where it is accepted. */
+export type Metadata = Record<string, unknown>;
 
 export type Build = {
   id: string;
   app: AppRef;
   status: BuildStatus;
   source_blob: SourceBlob;
+  /** Absent on builds registered before Slipway kept them. */
+  commits?: Commit[];
+  metadata?: Metadata;
   created_at: string;
   updated_at: string;
 };
@@ -111,6 +128,24 @@ export type Release = {
   checks: Record<string, StatusCheck>;
   /** Bumped by every in-place change; writers condition on it (optimistic concurrency). */
   revision: number;
+  /** Release notes as given (text or HTML); absent on releases recorded before Slipway kept them. */
+  notes?: string | null;
+  metadata?: Metadata;
+  /** The labels of the release's build, copied when the release is recorded. */
+  build_labels?: BuildLabels;
+  /** What this release ships since the app's previous succeeded release, as far as Slipway can tell. */
+  changes?: ShippedCommits;
+};
+
+export type BuildLabels = { version: string | null; commit: string | null; tag: string | null; branch: string | null };
+
+export type ShippedCommits = {
+  commits: Commit[];
+  /** The succeeded release they are counted from (current when this one was recorded); null for an app's first. */
+  since_version: number | null;
+  /** False when the build's commits do not reach back to that release's commit: `commits` is then what the build lists. */
+  complete: boolean;
+  reason: string;
 };
 
 /** Rollout statuses after which a release never changes status again. */

@@ -135,12 +135,17 @@ export const assertSafePromotion = (targets: readonly PipelineCoupling[], releas
   );
 };
 
-/** Each target gets the source release's very image, so what was checked upstream is what runs downstream. */
-export const planPromotion = (source: Pick<Release, 'slug' | 'image' | 'version' | 'app'>): ReleasePlan => ({
+/**
+ * Each target gets the source release's very image, so what was checked upstream is what runs downstream,
+ * and its notes and metadata, so the release record reads the same at every stage.
+ */
+export const planPromotion = (source: Pick<Release, 'slug' | 'image' | 'version' | 'app' | 'notes' | 'metadata'>): ReleasePlan => ({
   slugId: source.slug.id,
   image: source.image,
   description: `Promotion of ${source.app.name} v${source.version}`,
   trigger: 'promotion',
+  notes: source.notes ?? null,
+  metadata: source.metadata ?? {},
 });
 
 /** Names each target's release after the promotion and the app, so whoever carries a promotion on finds it. */

@@ -1,5 +1,5 @@
 import { conflict, unprocessable } from './errors';
-import type { App, Build, ReleaseTrigger } from './model';
+import type { App, Build, Metadata, ReleaseTrigger } from './model';
 
 /** What a `POST /apps/{app}/releases` asks for: a build to deploy, or an earlier release to go back to. */
 export type ReleaseSource = { kind: 'slug'; slugId: string } | { kind: 'rollback'; target: RollbackTarget; force: boolean };
@@ -39,6 +39,10 @@ export type ReleasePlan = {
   trigger: ReleaseTrigger;
   /** The config version it runs with; left out, the app's current config when it is recorded. */
   configVersion?: number | null;
+  /** The build itself when the plan already holds it; otherwise it is read by its slug id. */
+  build?: Pick<Build, 'source_blob' | 'commits'>;
+  notes?: string | null;
+  metadata?: Metadata;
 };
 
 /** A build can be released only to its own app and only once CI reported it succeeded. */
@@ -66,6 +70,7 @@ export const planBuildRelease = (
     image: build.source_blob.image,
     description: description ?? defaultDescription(trigger, build),
     trigger,
+    build,
   };
 };
 

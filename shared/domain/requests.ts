@@ -1,5 +1,6 @@
 import type { Stage } from './pipeline';
-import type { ReleaseStatus } from './model';
+import type { Commit, Metadata, ReleaseStatus } from './model';
+import type { ReleaseFilter } from './release-filter';
 import type { RollbackTarget } from './release-request';
 
 /**
@@ -15,10 +16,15 @@ export type NewApp = {
   auto_release: boolean;
   auto_rollback: boolean;
   bake_window_seconds: number;
+  public_badge: boolean;
 };
 
-/** `PATCH /apps/{app}`: the app's automatic-rollback settings. */
-export type AppSettings = { auto_rollback?: boolean | undefined; bake_window_seconds?: number | undefined };
+/** `PATCH /apps/{app}`: the app's settings that may change after it is created. */
+export type AppSettings = {
+  auto_rollback?: boolean | undefined;
+  bake_window_seconds?: number | undefined;
+  public_badge?: boolean | undefined;
+};
 
 export type NewBuild = {
   image: string;
@@ -29,6 +35,10 @@ export type NewBuild = {
   version?: string | undefined;
   author?: string | undefined;
   message?: string | undefined;
+  tag?: string | undefined;
+  /** Newest first. */
+  commits?: Commit[] | undefined;
+  metadata?: Metadata | undefined;
 };
 export type BuildStatusUpdate = { status: 'succeeded' | 'failed' };
 
@@ -38,18 +48,24 @@ export type ReleaseRequest = {
   release?: RollbackTarget | undefined;
   force?: boolean | undefined;
   description?: string | undefined;
+  notes?: string | undefined;
+  metadata?: Metadata | undefined;
 };
 
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 100;
 export const DEFAULT_BUILD_PAGE = 100;
 
-/** A page of releases: oldest first after `afterVersion`, or as a Heroku Range asks. */
+/**
+ * A page of releases: in `order` (oldest first by default) from just past `afterVersion` (the cursor's
+ * version), or as a Heroku Range asks; narrowed by `filter` and, with `current`, to the current release.
+ */
 export type ReleaseListQuery = {
   limit?: number | undefined;
   afterVersion?: number | undefined;
-  status?: ReleaseStatus | undefined;
-  since?: string | undefined;
+  order?: 'asc' | 'desc' | undefined;
+  current: boolean;
+  filter: ReleaseFilter;
 };
 
 export type NewPipeline = { name: string; description?: string | undefined };

@@ -27,10 +27,15 @@ export type HttpRequest = {
   annotate: (facts: RequestLogFacts) => void;
 };
 
-/** `body` is sent as JSON; `text` as it is, for the dashboard's files, with the content-type in `headers`. */
+/** `body` is sent as JSON; `text` as it is (the dashboard's files, a badge, a metrics exposition), with the content-type in `headers`. */
 export type HttpResult = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
 export type PublicRouteHandler = (request: Omit<HttpRequest, 'principal' | 'pathApp'>) => Promise<HttpResult>;
+/** A route anyone may call; a key, when one is sent, must be valid and then counts. */
+export type OptionalKeyRouteHandler = (
+  request: Omit<HttpRequest, 'principal' | 'pathApp'> & Partial<Pick<HttpRequest, 'principal' | 'pathApp'>>,
+) => Promise<HttpResult>;
+type RouteEntry = RouteHandler | { public: PublicRouteHandler } | { optionalKey: OptionalKeyRouteHandler };
 
 const STATUS_OF: Record<ErrorKind | HttpErrorKind, number> = {
   bad_request: 400,
@@ -125,7 +130,7 @@ const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<st
  * authenticated principal (except on public routes), runs the route and maps domain errors to JSON.
  */
 export const httpFunction = <F extends FunctionName>(
-  routes: Record<RouteKeyOf<F>, RouteHandler | { public: PublicRouteHandler }>,
+  routes: Record<RouteKeyOf<F>, RouteEntry>,
   authenticate: Authenticate,
 ) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
@@ -134,7 +139,7 @@ export const httpFunction = <F extends FunctionName>(
     })
     .handler(async (event, context) => {
       const routeKey = event.routeKey as RouteKey;
-      const route = (routes as Record<string, RouteHandler | { public: PublicRouteHandler }>)[routeKey];
+      const route = (routes as Record<string, RouteEntry>)[routeKey];
       const startedAt = performance.now();
       // Request facts travel with the request, not as logger-wide keys, so concurrent requests in one
       // process (the local server) never mix up each other's ids.
@@ -158,7 +163,11 @@ export const httpFunction = <F extends FunctionName>(
         } as UncheckedRequest;
         // Answer before Lambda's own timeout, keeping room to serialize and send the answer.
         const result = await runBeforeDeadline(context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS, () =>
-          'public' in route ? route.public(withPathParameters(base)) : runAuthenticated(route, base, authenticate),
+          'public' in route
+            ? route.public(withPathParameters(base))
+            : 'optionalKey' in route
+              ? runWithOptionalKey(route.optionalKey, base, authenticate)
+              : runAuthenticated(route, base, authenticate),
         );
         logOutcome('request served', result.status);
         return {
@@ -194,7 +203,7 @@ const appNameOnPath = (app: string | undefined): string | undefined =>
  * Lambda invocation per request, a revoked key refused at once (no authorizer cache), a missing key answered
  * with Slipway's own JSON 401, and the key read in the same DynamoDB call as the app the path names.
  */
-const runAuthenticated = async (route: RouteHandler, base: UncheckedRequest, authenticate: Authenticate) => {
+const authenticatedCaller = async (base: UncheckedRequest, authenticate: Authenticate) => {
   const app = base.event.pathParameters?.app;
   const caller = await authenticate(bearerTokenOf(base.headers, base.query), { app, appName: appNameOnPath(app) }).catch(
     (error: unknown) => {
@@ -207,7 +216,16 @@ const runAuthenticated = async (route: RouteHandler, base: UncheckedRequest, aut
     throw new DomainError('unauthorized', 'unauthorized', 'Send a valid API key as "Authorization: Bearer <key>".', {});
   }
   base.annotate({ keyId: caller.principal.keyId });
-  return route({ ...withPathParameters(base), ...caller });
+  return caller;
+};
+
+const runAuthenticated = async (route: RouteHandler, base: UncheckedRequest, authenticate: Authenticate) =>
+  route({ ...withPathParameters(base), ...(await authenticatedCaller(base, authenticate)) });
+
+/** Without a key the route runs for anyone; a key that is sent must be valid, as on any other route. */
+const runWithOptionalKey = async (route: OptionalKeyRouteHandler, base: UncheckedRequest, authenticate: Authenticate) => {
+  const presented = bearerTokenOf(base.headers, base.query) !== undefined;
+  return route({ ...withPathParameters(base), ...(presented ? await authenticatedCaller(base, authenticate) : {}) });
 };
 
 /**

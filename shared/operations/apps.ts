@@ -22,6 +22,7 @@ export const createApp = async (request: NewApp): Promise<App> => {
     auto_release: request.auto_release,
     auto_rollback: request.auto_rollback,
     bake_window_seconds: request.bake_window_seconds,
+    public_badge: request.public_badge,
     created_at: at,
     updated_at: at,
     current_release_version: null,
@@ -39,8 +40,15 @@ export type AppRead = { name: string; app: App | undefined };
  * (shared/http/http-function.ts), which saves reading it again.
  */
 export const requireApp = async (reference: string, principal: Principal, read?: AppRead): Promise<App> => {
-  const app = read?.name === reference ? (mayAccessApp(principal, read.name) ? read.app : undefined) : await findVisibleApp(reference, principal);
+  const app = read?.name === reference ? (mayAccessApp(principal, read.name) ? read.app : undefined) : await findVisibleApp(reference, (name) => mayAccessApp(principal, name));
   if (!app) throw notFound('app', reference);
+  return withExactCurrent(app);
+};
+
+/** For a caller without a key: only an app that made its badge public; any other answers as one that does not exist. */
+export const requireAppWithPublicBadge = async (reference: string): Promise<App> => {
+  const app = await findVisibleApp(reference, () => true);
+  if (!app?.public_badge) throw notFound('app', reference);
   return withExactCurrent(app);
 };
 
@@ -56,17 +64,17 @@ const withExactCurrent = async (app: App): Promise<App> => {
  * By id the index answers (eventually consistent); the app item itself is then read consistently, by name.
  * A name outside the key's apps is not even looked up.
  */
-const findVisibleApp = async (reference: string, principal: Principal): Promise<App | undefined> => {
+const findVisibleApp = async (reference: string, visible: (name: string) => boolean): Promise<App | undefined> => {
   const byId = isId(reference) ? await findAppById(reference) : undefined;
   const name = byId?.name ?? reference;
-  if (!mayAccessApp(principal, name)) return undefined;
+  if (!visible(name)) return undefined;
   const app = await findAppByName(name);
   return app && (!byId || app.id === byId.id) ? app : undefined;
 };
 
 export const getApps = (): Promise<App[]> => listApps();
 
-/** `PATCH /apps/{app}`: the app's automatic-rollback settings. */
+/** `PATCH /apps/{app}`: the app's settings that may change after it is created. */
 export const updateApp = async (app: App, request: AppSettings): Promise<App> => {
   const updated = await updateAppSettings(app.name, request, new Date().toISOString());
   if (!updated) throw notFound('app', app.name);

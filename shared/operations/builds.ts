@@ -20,7 +20,10 @@ export const registerBuild = async (app: App, request: NewBuild): Promise<BuildC
       version: request.version ?? null,
       author: request.author ?? null,
       message: request.message ?? null,
+      tag: request.tag ?? null,
     },
+    commits: request.commits ?? [],
+    metadata: request.metadata ?? {},
     created_at: at,
     updated_at: at,
   };

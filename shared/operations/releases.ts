@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { currentVersionAmong } from '../domain/current-release';
 import { DomainError, notFound, unavailable } from '../domain/errors';
-import type { Actor, App, Release } from '../domain/model';
+import type { Actor, App, BuildLabels, Release, ShippedCommits } from '../domain/model';
+import { CREATION_ORDER_SLACK_MS, drivingIndexOf, matchesFilter } from '../domain/release-filter';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery, type ReleaseRequest } from '../domain/requests';
 import { planBuildRelease, releaseSourceOf, type ReleasePlan, type RollbackTarget } from '../domain/release-request';
 import { planRollback } from '../domain/rollback';
+import { buildLabelsOf, shippedCommits } from '../domain/shipped-commits';
+import { findBuildAnywhere } from '../store/builds-store';
+import { findFilteredReleasePage, versionSpanOfTimes, type VersionSpan } from '../store/release-index-store';
 import { parseReleaseReference } from '../domain/versioning';
 import { nextVersionRange, parseVersionRange } from '../domain/version-range';
 import {
   findReleaseById,
   findReleaseByVersion,
-  listReleasePage,
 } from '../store/releases-store';
 import { findLatestConfigVersion } from '../store/config-store';
 import { requireSlugForRelease } from './builds';
@@ -44,7 +48,7 @@ export const createRelease = async (
     source.kind === 'slug'
       ? planBuildRelease(app, await requireSlugForRelease(app, source.slugId), 'deploy', request.description)
       : planRollback(app, await requireRollbackTarget(app, source.target), { force: source.force });
-  return recordRelease(app, plan, actor, id);
+  return recordRelease(app, { ...plan, notes: request.notes ?? null, metadata: request.metadata ?? {} }, actor, id);
 };
 
 const requireRollbackTarget = async (app: App, target: RollbackTarget): Promise<Release> => {
@@ -94,6 +98,7 @@ export const recordRelease = async (
   const recorded = fixedId === undefined ? undefined : await findRecordedRelease(app, fixedId);
   if (recorded) return recorded;
   const id = fixedId ?? randomUUID();
+  const { labels, changes } = await recordOfShipment(app, plan);
   const at = new Date().toISOString();
   const draft: Release = {
     id,
@@ -115,6 +120,10 @@ export const recordRelease = async (
     config_version: plan.configVersion ?? null,
     checks: {},
     revision: 0,
+    notes: plan.notes ?? null,
+    metadata: plan.metadata ?? {},
+    build_labels: labels,
+    changes,
   };
   // False when a call with the same id got here first: the claim below is then shared with it.
   const ownsIntent = await putReleaseIntent(draft);
@@ -158,6 +167,19 @@ export const recordRelease = async (
  */
 const configVersionFor = async (app: App, plan: ReleasePlan): Promise<number | null> =>
   plan.configVersion !== undefined ? plan.configVersion : ((await findLatestConfigVersion(app.id))?.version ?? null);
+
+/** The build's labels and what it ships on top of the app's current release (read now: one GetItem each). */
+const recordOfShipment = async (app: App, plan: ReleasePlan): Promise<{ labels: BuildLabels; changes: ShippedCommits }> => {
+  const [build, previous] = await Promise.all([
+    plan.build ?? findBuildAnywhere(plan.slugId),
+    app.current_release_version === null ? undefined : findReleaseByVersion(app.id, app.current_release_version),
+  ]);
+  const known = build ?? { source_blob: { image: plan.image, commit: null, branch: null, repo: null, version: null, author: null, message: null } };
+  return {
+    labels: buildLabelsOf(known),
+    changes: shippedCommits(known, previous && { version: previous.version, commit: previous.build_labels?.commit ?? null }),
+  };
+};
 
 /** The version claim, given up (with nothing claimed) when it would eat the time needed to answer. */
 const claimInTime = async (app: App, releaseId: string, at: string, ownsIntent: boolean): Promise<number> => {
@@ -222,7 +244,7 @@ export const requireRelease = async (app: App, reference: string): Promise<Relea
 
 export type ReleaseList = {
   releases: Release[];
-  /** For `limit`/`cursor` clients: the version the next (newer) page starts after. */
+  /** For `limit`/`cursor`/`order` clients: the version the next page starts after (in the asked order). */
   nextAfterVersion: number | null;
   /** For `Range` clients and the default answer: the `Next-Range` of the rest. */
   nextRange: string | null;
@@ -230,42 +252,85 @@ export type ReleaseList = {
   ranged: boolean;
 };
 
+const FIRST_VERSION = 1;
+const LAST_VERSION = 9_999_999_999;
+
 /**
- * `GET /apps/{app}/releases` in its three forms: `limit`/`cursor` pages oldest first; a Heroku `Range`
- * header pages either way; a client that sends neither gets the newest page, oldest first, so a long-lived
- * app's latest releases are in the answer of clients that never page (the Akkeris CLI takes the last entry
- * as the latest release).
+ * `GET /apps/{app}/releases` in its three forms: `limit`/`cursor`/`order` pages (oldest first unless
+ * `order=desc`); a Heroku `Range` header pages either way; a client that sends none of them gets the newest
+ * page, oldest first, so a long-lived app's latest releases are in the answer of clients that never page
+ * (the Akkeris CLI takes the last entry as the latest release). Filters narrow every form, each served by
+ * a Query on a key range (see release-index-store.ts), so a page costs the same however long the history.
  */
 export const listReleases = async (app: App, query: ReleaseListQuery, rangeHeader: string | undefined): Promise<ReleaseList> => {
-  const filters = { status: query.status, since: query.since };
-  if (rangeHeader !== undefined && (query.limit !== undefined || query.afterVersion !== undefined)) {
-    throw new DomainError('bad_request', 'invalid_range', 'Send either a Range header or limit/cursor, not both.', { range: rangeHeader });
+  const paged = query.limit !== undefined || query.afterVersion !== undefined || query.order !== undefined;
+  if (rangeHeader !== undefined && paged) {
+    throw new DomainError('bad_request', 'invalid_range', 'Send either a Range header or limit/cursor/order, not both.', { range: rangeHeader });
   }
-  if (rangeHeader === undefined && (query.limit !== undefined || query.afterVersion !== undefined)) {
-    const page = await listReleasePage(app.id, {
-      afterVersion: query.afterVersion ?? 0,
-      limit: query.limit ?? DEFAULT_PAGE_SIZE,
-      ...filters,
-    });
-    const nextAfterVersion = page.hasMore ? page.lastVersion : null;
-    return { releases: page.releases, nextAfterVersion, nextRange: null, ranged: false };
+  const window = await spanOfFilter(app, query);
+  if (paged) {
+    const descending = query.order === 'desc';
+    const after = query.afterVersion;
+    const span = descending ? { from: FIRST_VERSION, to: (after || LAST_VERSION + 1) - 1 } : { from: (after ?? 0) + 1, to: LAST_VERSION };
+    const page = await pageOf(app, query, window, span, descending, query.limit ?? DEFAULT_PAGE_SIZE);
+    const last = page.releases.at(-1)?.version;
+    return { releases: page.releases, nextAfterVersion: page.hasMore && last !== undefined ? last : null, nextRange: null, ranged: false };
   }
   const range =
     rangeHeader === undefined
       ? ({ afterVersion: 0, beforeVersion: undefined, order: 'desc', max: DEFAULT_PAGE_SIZE } as const)
       : parseVersionRange(rangeHeader, { defaultMax: DEFAULT_PAGE_SIZE, maxMax: MAX_PAGE_SIZE });
-  const page = await listReleasePage(app.id, {
-    afterVersion: range.afterVersion,
-    beforeVersion: range.beforeVersion,
-    descending: range.order === 'desc',
-    limit: range.max,
-    ...filters,
-  });
+  const span = { from: range.afterVersion + 1, to: (range.beforeVersion ?? LAST_VERSION + 1) - 1 };
+  const page = await pageOf(app, query, window, span, range.order === 'desc', range.max);
+  const last = page.releases.at(-1)?.version;
   return {
     releases: rangeHeader === undefined ? [...page.releases].reverse() : page.releases,
     nextAfterVersion: null,
-    nextRange: page.hasMore && page.lastVersion !== null ? nextVersionRange(range, page.lastVersion) : null,
+    nextRange: page.hasMore && last !== undefined ? nextVersionRange(range, last) : null,
     ranged: rangeHeader !== undefined,
   };
 };
 
+/** The versions the filter allows at all: the current release's, or those created within since/until. */
+const spanOfFilter = async (app: App, query: ReleaseListQuery): Promise<VersionSpan | null> => {
+  const { since, until } = query.filter;
+  let span: VersionSpan | null = { from: FIRST_VERSION, to: LAST_VERSION };
+  if (query.current) {
+    const pointer = app.current_release_version;
+    if (pointer === null) return null;
+    // A rollout announces the version it is making current before its release says succeeded.
+    span = { from: pointer, to: Math.max(pointer, app.succeeding_release_version ?? pointer) };
+  }
+  if (since === undefined && until === undefined) return span;
+  const times = await versionSpanOfTimes(app.id, { since, until }, CREATION_ORDER_SLACK_MS);
+  return times && intersect(span, times);
+};
+
+const intersect = (a: VersionSpan | null, b: VersionSpan | null): VersionSpan | null => {
+  if (!a || !b) return null;
+  const span = { from: Math.max(a.from, b.from), to: Math.min(a.to, b.to) };
+  return span.from <= span.to ? span : null;
+};
+
+const pageOf = async (
+  app: App,
+  query: ReleaseListQuery,
+  window: VersionSpan | null,
+  pageSpan: VersionSpan,
+  descending: boolean,
+  limit: number,
+): Promise<{ releases: Release[]; hasMore: boolean }> => {
+  const span = intersect(window, pageSpan);
+  if (!span) return { releases: [], hasMore: false };
+  const driver = drivingIndexOf(query.filter);
+  const page = await findFilteredReleasePage(app.id, {
+    span,
+    descending,
+    limit,
+    sources: driver ? driver.values.map((value) => ({ dimension: driver.dimension, value })) : [undefined],
+    accept: (release) => matchesFilter(release, query.filter),
+  });
+  if (!query.current) return page;
+  const current = currentVersionAmong(app.current_release_version, page.releases);
+  return { releases: page.releases.filter((release) => release.version === current), hasMore: false };
+};

@@ -35,7 +35,7 @@ export const findAppById = async (id: string): Promise<App | undefined> => {
 /** Changes an app's rollback settings; the updated app, or undefined if it is gone. */
 export const updateAppSettings = async (
   appName: string,
-  changes: Partial<Pick<App, 'auto_rollback' | 'bake_window_seconds'>>,
+  changes: Partial<Pick<App, 'auto_rollback' | 'bake_window_seconds' | 'public_badge'>>,
   at: string,
 ): Promise<App | undefined> => {
   const { client, tableName } = getStore();
@@ -89,6 +89,7 @@ const updateAppIf = async (appName: string, update: Omit<UpdateCommandInput, 'Ta
   }
 };
 
+/** Sets whether the app's badge is public; the app as it is now, or undefined when it does not exist. */
 const NEWER_THAN_CURRENT =
   'attribute_exists(pk) AND (attribute_not_exists(current_release_version) OR current_release_version = :none OR current_release_version < :version)';
 

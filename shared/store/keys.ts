@@ -27,6 +27,14 @@ export const buildTimeSortKey = (createdAt: string, buildId: string) => `${BUILD
 export const releaseSortKey = (version: number) => `${RELEASE_PREFIX}${versionSortKey(version)}`;
 export const releaseKey = (appId: string, version: number) => ({ pk: appPartition(appId), sk: releaseSortKey(version) });
 export const releaseIdSortKey = (releaseId: string) => `RELID#${releaseId}`;
+/** gsi2 lists an app's releases by status in version order; the update that changes the status moves it. */
+export const statusIndexKeys = (appId: string, status: string, version: number) => ({
+  gsi2pk: `RELSTATUS#${appId}#${status}`,
+  gsi2sk: releaseSortKey(version),
+});
+/** Where a release's index rows for one dimension and value start (the version follows); values are free
+ * text, encoded so that no `#` inside one can reach into the version part of the key. */
+export const releaseIndexPrefix = (dimension: string, value: string) => `RIX#${dimension}#${encodeURIComponent(value)}#`;
 export const sequenceKey = (appId: string) => ({ pk: appPartition(appId), sk: 'RELEASE_SEQUENCE' });
 export const intentKey = (appId: string, releaseId: string) => ({ pk: appPartition(appId), sk: `RELEASE_INTENT#${releaseId}` });
 

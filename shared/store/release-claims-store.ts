@@ -3,6 +3,7 @@ import type { Release } from '../domain/model';
 import { logger } from '../observability/logger';
 import { entityOf, getStore, isConditionFailure, putIfAbsent } from './client';
 import { intentKey, releaseKey, sequenceKey } from './keys';
+import { putReleaseIndexRows } from './release-index-store';
 import { findLatestRelease, findReleaseByVersion, releaseItem } from './releases-store';
 
 /**
@@ -195,6 +196,8 @@ export const settleClaim = async (appId: string, releaseId: string): Promise<Pen
 
 /** The release at its version: one conditional put keyed by the version; the holder when it was taken. */
 export const placeInSlot = async (release: Release): Promise<Release> => {
+  // Rows first: whoever finds the release in its slot finds it through its index rows too.
+  await putReleaseIndexRows(release);
   if (await putIfAbsent(releaseItem(release))) return release;
   const { client, tableName } = getStore();
   const { Item } = await client.send(

@@ -3,12 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError, notFound } from '../domain/errors';
 import type { Release, ReleaseStatus } from '../domain/model';
 import { entityOf, getStore, isConditionFailure, putIfAbsent } from './client';
-import { RELEASE_PREFIX, appPartition, idIndexPartition, releaseIdSortKey, releaseKey, releaseSortKey } from './keys';
-
+import { RELEASE_PREFIX, appPartition, idIndexPartition, releaseIdSortKey, releaseKey, releaseSortKey, statusIndexKeys } from './keys';
 
 /** The item as stored: the release plus its keys. Exported for the adapters that update releases in place. */
 export const releaseItem = (release: Release) => ({
   ...releaseKey(release.app.id, release.version),
+  ...statusIndexKeys(release.app.id, release.status, release.version),
   lsi1sk: releaseIdSortKey(release.id),
   gsi1pk: idIndexPartition(release.id),
   gsi1sk: 'RELEASE',
@@ -69,7 +69,6 @@ export type ReleasePageRequest = {
   descending?: boolean | undefined;
   limit: number;
   status?: ReleaseStatus | undefined;
-  since?: string | undefined;
 };
 
 export type ReleasePage = { releases: Release[]; lastVersion: number | null; hasMore: boolean };
@@ -94,10 +93,6 @@ export const listReleasePage = async (appId: string, request: ReleasePageRequest
     filters.push('#status = :status');
     names['#status'] = 'status';
     values[':status'] = request.status;
-  }
-  if (request.since) {
-    filters.push('created_at >= :since');
-    values[':since'] = new Date(request.since).toISOString();
   }
 
   const releases: Release[] = [];
@@ -144,6 +139,12 @@ export const updateReleaseAtRevision = async (
   const names: Record<string, string> = { '#revision': 'revision' };
   const values: Record<string, unknown> = { ':expected': expectedRevision, ':next': expectedRevision + 1, ':at': at };
   const assignments = ['#revision = :next', 'updated_at = :at'];
+  if (changes.status !== undefined) {
+    const index = statusIndexKeys(release.app.id, changes.status, release.version);
+    values[':statusIndex'] = index.gsi2pk;
+    values[':statusSort'] = index.gsi2sk;
+    assignments.push('gsi2pk = :statusIndex', 'gsi2sk = :statusSort');
+  }
   entries.forEach(([field, value], index) => {
     names[`#f${index}`] = field;
     values[`:v${index}`] = value;

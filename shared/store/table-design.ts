@@ -9,6 +9,16 @@
  *   APP#{appId}        REL#{version, 10 digits}    release; the key is the version slot (written once, by a
  *                                                  conditional put, after the version was claimed);
  *                                                  lsi1sk RELID#{id} finds it by id with a consistent read
+ *                                                  gsi2pk RELSTATUS#{appId}#{status}, gsi2sk REL#{version}
+ *                                                  lists an app's releases by status; the update that
+ *                                                  changes the status moves it (a status changes, so it
+ *                                                  cannot live in a row written once)
+ *   APP#{appId}        RIX#{dim}#{value}#{version}  index row of a release: dim build, revision, version
+ *                                                  (label), trigger or at (created_at); value URI-encoded;
+ *                                                  holds release_id and version. Written before the
+ *                                                  release takes its slot, never changed: filters are
+ *                                                  strongly consistent key-range Queries in the app's
+ *                                                  partition, and need no new index on the table
  *   APP#{appId}        RELEASE_SEQUENCE            the app's version sequence: last_version, and claims
  *                                                  {releaseId: version} not yet in their slot (set in the
  *                                                  same update that takes the number), claimed_at, and

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Release } from '../../shared/domain/model';
@@ -21,9 +21,16 @@ const stored = (version: number): Record<string, unknown> => ({
   id: `r${version}`,
   version,
   app: { id: 'a1', name: 'web' },
+  slug: { id: 'b' },
+  trigger: 'deploy',
+  created_at: '2026-11-30T05:00:00.000Z',
 });
 
-const plan = { slugId: 'b', image: 'i', description: 'd', trigger: 'deploy' } as const;
+const build = {
+  source_blob: { image: 'i', commit: null, branch: null, repo: null, version: null, author: null, message: null },
+  commits: [],
+};
+const plan = { slugId: 'b', image: 'i', description: 'd', trigger: 'deploy', build } as const;
 const actor = { id: 'u', email: 'e' };
 
 const CLAIM = 'SET last_version = last_version + :one, claims.#id = last_version + :one, claimed_at.#id = :at';
@@ -41,6 +48,8 @@ beforeEach(() => {
   useStore(store);
   // No release is recorded under a fixed id yet, unless a test says otherwise.
   dynamo.on(QueryCommand, { IndexName: 'lsi1' }).resolves({ Items: [] });
+  // Index rows are written beside every release placed in its slot.
+  dynamo.on(BatchWriteCommand).resolves({});
 });
 
 describe('releases store', () => {

@@ -72,6 +72,13 @@ describe('the OpenAPI document', () => {
     await call('PATCH /apps/{app}', '/apps/conform-web', { body: { auto_rollback: true, bake_window_seconds: 300 } });
     await call('PATCH /apps/{app}', '/apps/conform-web', { body: {} });
     await call('GET /apps/{app}/features', '/apps/conform-web/features');
+    await call('PATCH /apps/{app}', '/apps/conform-web', { body: { public_badge: true } });
+    await call('PATCH /apps/{app}', '/apps/conform-web', { body: { public_badge: 'yes' } });
+    await call('GET /apps/{app}/metrics', '/apps/conform-web/metrics?window=7d');
+    await call('GET /apps/{app}/metrics', '/apps/conform-web/metrics?format=prometheus');
+    await call('GET /apps/{app}/metrics', '/apps/conform-web/metrics?window=forever');
+    await call('GET /apps/{app}/badge.svg', '/apps/conform-web/badge.svg');
+    await call('GET /apps/{app}/badge.svg', '/apps/conform-web/badge.svg', { key: null });
     const build = await call('POST /apps/{app}/builds', '/apps/conform-web/builds', {
       body: { url: 'registry.local/web:v3', checksum: '', sha: '', status: 'pending' },
     });
@@ -114,6 +121,8 @@ describe('the OpenAPI document', () => {
       body: { pipeline: 'conform-line', app: 'conform-stage', stage: 'staging' },
     });
     await call('GET /pipelines/{pipeline}/pipeline-couplings', `/pipelines/${pipeline.body.id}/pipeline-couplings`);
+    await call('GET /pipelines/{pipeline}/metrics', '/pipelines/conform-line/metrics');
+    await call('GET /pipelines/{pipeline}/metrics', '/pipelines/conform-line/metrics?format=prometheus&window=2w');
     await call('GET /apps/{app}/pipeline-couplings', '/apps/conform-web/pipeline-couplings');
     await call('GET /pipeline-stages', '/pipeline-stages');
     const promotion = await call('POST /pipeline-promotions', '/pipeline-promotions', {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../../shared/api/openapi';
-import { PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf } from '../../shared/api/routes';
+import { OPTIONAL_KEY_ROUTE_KEYS, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf } from '../../shared/api/routes';
 import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 type Operation = { security?: unknown[]; responses: Record<string, unknown>; parameters?: { name: string; in: string }[] };
@@ -42,11 +42,14 @@ describe('GET /openapi.json', () => {
     expect(missing).toEqual([]);
   });
 
-  it('marks only public routes as needing no key, and every other route as answering 401', () => {
+  it('marks only public routes as needing no key, optional-key routes as taking one or none, and every other route as answering 401', () => {
     for (const route of ROUTES) {
       const operation = operationOf(route);
       if (PUBLIC_ROUTE_KEYS.has(routeKeyOf(route))) {
         expect(operation?.security, routeKeyOf(route)).toEqual([]);
+      } else if (OPTIONAL_KEY_ROUTE_KEYS.has(routeKeyOf(route))) {
+        expect(operation?.security, routeKeyOf(route)).toEqual([{ bearer: [] }, { access_token: [] }, {}]);
+        expect(operation?.responses ?? {}, routeKeyOf(route)).toHaveProperty('401');
       } else {
         expect(operation?.security, routeKeyOf(route)).toBeUndefined();
         expect(operation?.responses ?? {}, routeKeyOf(route)).toHaveProperty('401');

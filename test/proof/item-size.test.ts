@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BUILD_COMMITS, MAX_BUILD_METADATA_BYTES, MAX_COMMITS_BYTES } from '../../shared/api/builds';
+import { MAX_NOTES_BYTES, MAX_RELEASE_METADATA_BYTES } from '../../shared/api/releases';
 import { MAX_PROGRESS_MESSAGE_BYTES, mergeProgress } from '../../shared/domain/rollout';
 import { DYNAMODB_ITEM_LIMIT, itemSize } from '../support/item-size';
 import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
@@ -15,6 +17,16 @@ const wideUrl = (bytes: number) => {
   return `${base}${wide(bytes - base.length)}`;
 };
 const padded = (prefix: string, length: number) => `${prefix}${'x'.repeat(length - prefix.length)}`;
+/** A JSON object of one key whose text is `bytes` long in UTF-8. */
+const wideObject = (bytes: number) => ({ k: wide(bytes - '{"k":""}'.length) });
+/** As many commits as a build may list, their JSON text filling `bytes`. */
+const widestCommits = (bytes: number) => {
+  const shell = (index: number) => ({ sha: index.toString(16).padStart(40, 'f'), author: wide(40), committed_at: '2026-11-30T00:00:00.000Z', message: '' });
+  const count = MAX_BUILD_COMMITS;
+  const overhead = Buffer.byteLength(JSON.stringify(Array.from({ length: count }, (_, index) => shell(index))));
+  const each = Math.floor((bytes - overhead) / count);
+  return Array.from({ length: count }, (_, index) => ({ ...shell(index), message: wide(Math.min(each, 1024)) }));
+};
 
 let slipway: TestSlipway;
 beforeAll(async () => {
@@ -47,11 +59,15 @@ describe('item sizes in UTF-8 bytes', () => {
         version: wide(255),
         author: wide(255),
         message: wide(4096),
+        tag: wide(255),
+        commits: widestCommits(MAX_COMMITS_BYTES),
+        metadata: wideObject(MAX_BUILD_METADATA_BYTES),
       },
     });
     expect(build.status).toBe(201);
+    // An app's first release ships every commit its build lists: the most a release can copy.
     const release = await slipway.call<{ id: string }>('POST', `/apps/${app}/releases`, {
-      body: { slug: build.body.id, description: wide(1024) },
+      body: { slug: build.body.id, description: wide(1024), notes: wide(MAX_NOTES_BYTES), metadata: wideObject(MAX_RELEASE_METADATA_BYTES) },
     });
     expect(release.status).toBe(201);
 
@@ -119,9 +135,11 @@ describe('item sizes in UTF-8 bytes', () => {
       largest.set(type, Math.max(largest.get(type) ?? 0, itemSize(item)));
     }
     console.log(`largest item by type: ${JSON.stringify(Object.fromEntries(largest))}`);
-    for (const type of ['app', 'build', 'pipeline', 'pipeline_coupling', 'api_key']) {
+    for (const type of ['app', 'pipeline', 'pipeline_coupling', 'api_key', 'release_index']) {
       expect(largest.get(type), type).toBeLessThan(DYNAMODB_ITEM_LIMIT / 10);
     }
+    // Builds carry their commits and metadata (at most 64 KiB of request body in all).
+    expect(largest.get('build')).toBeLessThan(DYNAMODB_ITEM_LIMIT / 5);
   });
 
   it('the largest config version the API lets a user build stays far under 400 KB', async () => {

@@ -3,6 +3,7 @@ import { createApiKey } from '../../shared/operations/api-keys';
 import type { LocalRolloutOptions } from '../../local/rollout-runtime';
 import { startLocalSlipway, type LocalSlipway } from '../../local/slipway';
 import type { Release } from '../../shared/domain/model';
+import type { DeploymentOutcome } from '../../shared/domain/rollout';
 import { rolloutInputOf } from '../../shared/rollout/start-rollout';
 import { finishRollout } from '../../shared/rollout/steps';
 
@@ -79,9 +80,12 @@ export const seedApp = async (slipway: TestSlipway, name: string, count = 2) => 
  * Settles a release the way its rollout's Finish step settles a completed deployment, for suites that run
  * without rollouts (their background writes would blur what they measure) but need a succeeded release.
  */
-export const settleAsSucceeded = (release: Pick<Release, 'id' | 'version' | 'app'>) =>
+export const settleAsSucceeded = (release: Pick<Release, 'id' | 'version' | 'app'>) => settleRollout(release, 'COMPLETED');
+
+/** The same for any outcome: `FAILED` leaves the release failed, `DEADLINE` unknown. */
+export const settleRollout = (release: Pick<Release, 'id' | 'version' | 'app'>, outcome: DeploymentOutcome) =>
   finishRollout({
     rollout: rolloutInputOf(release),
     stateMachineArn: 'arn:aws:states:local:000000000000:stateMachine:unused',
-    result: { outcome: 'COMPLETED', reason: null },
+    result: { outcome, reason: outcome === 'COMPLETED' ? null : 'settled by the test' },
   });

@@ -24,7 +24,11 @@ export const conformanceCheckerFor = (document: OpenApiDocument) => {
     const problems = Object.entries(documented.headers ?? {})
       .filter(([name, header]) => header.required && !response.headers.has(name))
       .map(([name]) => `${method} ${path} ${response.status}: header ${name} missing`);
-    if (documented.content?.['application/json']?.schema === undefined) return problems;
+    const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
+    if (response.body !== undefined && documented.content && !(mediaType in documented.content)) {
+      problems.push(`${method} ${path} ${response.status}: media type ${mediaType} is not documented`);
+    }
+    if (mediaType !== 'application/json' || documented.content?.['application/json']?.schema === undefined) return problems;
     const pointer = `${DOCUMENT_ID}#/${pointerOf('paths', path, method.toLowerCase(), 'responses', String(response.status), 'content', 'application/json', 'schema')}`;
     const validate = ajv.getSchema(pointer) ?? ajv.compile({ $ref: pointer });
     if (!validate(response.body)) problems.push(`${method} ${path} ${response.status}: ${ajv.errorsText(validate.errors)}`);

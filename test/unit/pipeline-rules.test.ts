@@ -162,12 +162,15 @@ describe('safe promotions', () => {
     );
   });
 
-  it('plans each target release with the source image and slug', () => {
-    expect(planPromotion(releaseFixture({ version: 7, slug: { id: 'b7' }, image: 'img@sha256:1' }))).toEqual({
+  it('plans each target release with the source image and slug, and its notes and metadata', () => {
+    const source = releaseFixture({ version: 7, slug: { id: 'b7' }, image: 'img@sha256:1', notes: '<p>v7</p>', metadata: { ticket: 'OPS-7' } });
+    expect(planPromotion(source)).toEqual({
       slugId: 'b7',
       image: 'img@sha256:1',
       description: 'Promotion of web v7',
       trigger: 'promotion',
+      notes: '<p>v7</p>',
+      metadata: { ticket: 'OPS-7' },
     });
   });
 

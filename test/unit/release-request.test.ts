@@ -30,12 +30,13 @@ describe('releaseSourceOf', () => {
 });
 
 describe('planBuildRelease', () => {
-  it("takes the build's image and describes the deploy by commit", () => {
+  it("takes the build's image, describes the deploy by commit and keeps the build for its labels and commits", () => {
     expect(planBuildRelease(app, build(), 'deploy')).toEqual({
       slugId: 'build-1',
       image: 'r/web:1',
       description: 'Deploy abcdef1',
       trigger: 'deploy',
+      build: build(),
     });
   });
 

@@ -1,0 +1,47 @@
+import * as z from 'zod';
+import { AppRef, Timestamp, Uuid } from './common';
+
+const UNIT_SECONDS = { h: 3600, d: 86_400, w: 604_800 } as const;
+export const MAX_WINDOW_SECONDS = 366 * 86_400;
+export const DEFAULT_WINDOW = '30d';
+
+/** `30d`, `12h`, `2w`: a whole number of hours, days or weeks, up to a year. */
+export const MetricsWindow = z
+  .string()
+  .regex(/^[1-9][0-9]{0,3}[hdw]$/, 'must be a number of hours, days or weeks, e.g. 30d, 12h, 2w')
+  .refine((window) => windowSecondsOf(window) <= MAX_WINDOW_SECONDS, { message: 'must be at most a year (366d)' });
+
+export const windowSecondsOf = (window: string): number =>
+  Number(window.slice(0, -1)) * UNIT_SECONDS[window.slice(-1) as keyof typeof UNIT_SECONDS];
+
+export const MetricsQuery = z.strictObject({
+  window: MetricsWindow.default(DEFAULT_WINDOW).meta({ description: `The window ending now (default ${DEFAULT_WINDOW}).` }),
+  format: z
+    .enum(['json', 'prometheus'])
+    .default('json')
+    .meta({ description: 'prometheus: the same figures as a Prometheus text exposition (text/plain; version=0.0.4).' }),
+  access_token: z.string().optional(),
+});
+export type MetricsQuery = z.infer<typeof MetricsQuery>;
+
+const Band = z.enum(['elite', 'high', 'medium', 'low']);
+const RestsOn = z.number().int().meta({ description: 'How many releases the figure rests on.' });
+
+export const MetricsResponse = z
+  .object({
+    pipeline: z.object({ id: Uuid, name: z.string() }).nullable().meta({ description: 'For a pipeline: the pipeline (its production stage apps are `apps`).' }),
+    apps: z.array(AppRef).meta({ description: 'The apps whose releases are counted.' }),
+    window: z.object({ label: z.string(), from: Timestamp, to: Timestamp }),
+    deployment_frequency: z.object({ per_day: z.number(), band: Band, releases: RestsOn }),
+    lead_time: z.object({
+      p50_seconds: z.number().nullable(),
+      p90_seconds: z.number().nullable(),
+      commits: z.number().int(),
+      band: Band.nullable(),
+      releases: RestsOn,
+    }),
+    change_failure_rate: z.object({ rate: z.number().nullable(), failures: z.number().int(), band: Band.nullable(), releases: RestsOn }),
+    time_to_restore: z.object({ p50_seconds: z.number().nullable(), unrestored: z.number().int(), band: Band.nullable(), releases: RestsOn }),
+  })
+  .meta({ id: 'DeliveryMetrics' });
+export type MetricsResponse = z.infer<typeof MetricsResponse>;

@@ -1,0 +1,144 @@
+import type { AppRef, Release } from './model';
+
+/**
+ * DORA's four keys over a window, computed from release records alone (definitions in docs/api.md):
+ *
+ * - the releases counted are those created within the window, per app in version order;
+ * - a *change* is such a release that is not a rollback and has settled (succeeded, failed or unknown);
+ * - a change *failed* when it ended failed or unknown, or succeeded and was rolled back: the next release
+ *   of its app to succeed after it is a rollback;
+ * - deployment frequency: succeeded changes per day of the window;
+ * - lead time: for every commit of a succeeded change whose commits Slipway could tell (commits_since
+ *   complete), from its commit time to the change's finish; p50 and p90 (nearest rank) over those commits;
+ * - change failure rate: failed changes / changes;
+ * - time to restore: for every failed change, from its own finish to the finish of the next release of
+ *   its app that succeeded (for a rolled-back change, its rollback); p50 over the failures restored
+ *   within the window (the others are counted as unrestored).
+ */
+export type Band = 'elite' | 'high' | 'medium' | 'low';
+
+export type MetricsWindow = { label: string; from: string; to: string; seconds: number };
+export type MetricsReport = { apps: AppRef[]; window: MetricsWindow; metrics: DeliveryMetrics };
+/** What a badge shows: the current release, and the newest one when a later release is not (yet) current. */
+export type BadgeFigures = { current: Release | undefined; newest: Release | undefined };
+
+export const windowEndingNow = (label: string, seconds: number, now = Date.now()): MetricsWindow => ({
+  label,
+  from: new Date(now - seconds * 1000).toISOString(),
+  to: new Date(now).toISOString(),
+  seconds,
+});
+
+export type DeliveryMetrics = {
+  deployment_frequency: { per_day: number; band: Band; releases: number };
+  lead_time: { p50_seconds: number | null; p90_seconds: number | null; commits: number; band: Band | null; releases: number };
+  change_failure_rate: { rate: number | null; failures: number; band: Band | null; releases: number };
+  time_to_restore: { p50_seconds: number | null; unrestored: number; band: Band | null; releases: number };
+};
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+const WEEK = 7 * DAY;
+const MONTH = 30 * DAY;
+
+/**
+ * The bands of the 2023 Accelerate State of DevOps report, its ranges closed so that every value has
+ * one: each band is the best whose threshold the value meets.
+ */
+export const BANDS = {
+  /** Succeeded changes per day, at least. */
+  deployment_frequency: { elite: 1, high: 1 / 7, medium: 1 / 30 },
+  /** p50 seconds, below. */
+  lead_time: { elite: DAY, high: WEEK, medium: MONTH },
+  /** Failed share, at most. */
+  change_failure_rate: { elite: 0.05, high: 0.1, medium: 0.15 },
+  /** p50 seconds, below. */
+  time_to_restore: { elite: HOUR, high: DAY, medium: WEEK },
+} as const;
+
+const atLeast = (value: number, thresholds: { elite: number; high: number; medium: number }): Band =>
+  value >= thresholds.elite ? 'elite' : value >= thresholds.high ? 'high' : value >= thresholds.medium ? 'medium' : 'low';
+const below = (value: number, thresholds: { elite: number; high: number; medium: number }): Band =>
+  value < thresholds.elite ? 'elite' : value < thresholds.high ? 'high' : value < thresholds.medium ? 'medium' : 'low';
+const atMost = (value: number, thresholds: { elite: number; high: number; medium: number }): Band =>
+  value <= thresholds.elite ? 'elite' : value <= thresholds.high ? 'high' : value <= thresholds.medium ? 'medium' : 'low';
+
+/** Nearest-rank percentile of a non-empty list. */
+export const percentile = (values: readonly number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+};
+
+const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
+const SETTLED = new Set(['succeeded', 'failed', 'unknown']);
+
+type Failure = { change: Release; restoredBy: Release | undefined };
+
+/** Each app's changes and failures, walking its releases in version order. */
+const changesOf = (appReleases: readonly Release[]) => {
+  const ordered = [...appReleases].sort((a, b) => a.version - b.version);
+  const succeeded = ordered.filter((release) => release.status === 'succeeded');
+  const nextSuccessAfter = (release: Release) => succeeded.find((later) => later.version > release.version);
+  const changes = ordered.filter((release) => release.trigger !== 'rollback' && SETTLED.has(release.status));
+  const failures: Failure[] = changes.flatMap((change) => {
+    const next = nextSuccessAfter(change);
+    const failed = change.status !== 'succeeded' || next?.trigger === 'rollback';
+    return failed ? [{ change, restoredBy: next }] : [];
+  });
+  return { changes, failures };
+};
+
+/** The four keys for the releases created in a window of `windowSeconds` (of one app, or of several). */
+export const deliveryMetrics = (releases: readonly Release[], windowSeconds: number): DeliveryMetrics => {
+  const byApp = Map.groupBy(releases, (release) => release.app.id);
+  const changes: Release[] = [];
+  const failures: Failure[] = [];
+  for (const appReleases of byApp.values()) {
+    const found = changesOf(appReleases);
+    changes.push(...found.changes);
+    failures.push(...found.failures);
+  }
+  const deployments = changes.filter((change) => change.status === 'succeeded');
+  const perDay = deployments.length / (windowSeconds / DAY);
+
+  const told = deployments.filter((change) => change.changes?.complete === true && change.changes.commits.length > 0);
+  const leadTimes = told.flatMap((change) =>
+    (change.changes?.commits ?? []).map((commit) => seconds(commit.committed_at, change.finished_at ?? change.updated_at)),
+  );
+  const p50Lead = leadTimes.length > 0 ? percentile(leadTimes, 50) : null;
+
+  const rate = changes.length > 0 ? failures.length / changes.length : null;
+
+  const restored = failures.filter((failure) => failure.restoredBy !== undefined);
+  const restoreTimes = restored.map((failure) =>
+    seconds(failure.change.finished_at ?? failure.change.updated_at, failure.restoredBy?.finished_at ?? failure.change.updated_at),
+  );
+  const p50Restore = restoreTimes.length > 0 ? percentile(restoreTimes, 50) : null;
+
+  return {
+    deployment_frequency: {
+      per_day: perDay,
+      band: atLeast(perDay, BANDS.deployment_frequency),
+      releases: deployments.length,
+    },
+    lead_time: {
+      p50_seconds: p50Lead,
+      p90_seconds: leadTimes.length > 0 ? percentile(leadTimes, 90) : null,
+      commits: leadTimes.length,
+      band: p50Lead === null ? null : below(p50Lead, BANDS.lead_time),
+      releases: told.length,
+    },
+    change_failure_rate: {
+      rate,
+      failures: failures.length,
+      band: rate === null ? null : atMost(rate, BANDS.change_failure_rate),
+      releases: changes.length,
+    },
+    time_to_restore: {
+      p50_seconds: p50Restore,
+      unrestored: failures.length - restored.length,
+      band: p50Restore === null ? null : below(p50Restore, BANDS.time_to_restore),
+      releases: restored.length,
+    },
+  };
+};

@@ -1,0 +1,44 @@
+import type { Build, BuildLabels, Commit, ShippedCommits } from './model';
+
+/** The commit a build deploys: its `sha`, else the newest of the commits it lists. */
+export const headCommitOf = (build: Pick<Build, 'source_blob' | 'commits'>): string | null =>
+  build.source_blob.commit ?? build.commits?.[0]?.sha ?? null;
+
+export const buildLabelsOf = (build: Pick<Build, 'source_blob' | 'commits'>): BuildLabels => ({
+  version: build.source_blob.version,
+  commit: headCommitOf(build),
+  tag: build.source_blob.tag ?? null,
+  branch: build.source_blob.branch,
+});
+
+/**
+ * What a release of `build` ships on top of the app's previous succeeded release (`previous`: its version
+ * and head commit). Builds list their commits newest first, so the shipped ones are those above the
+ * previous head. When the list does not reach it (a rollback, a CI that sends only the pushed commits, a
+ * build without commits) Slipway cannot tell, keeps what the build lists and says so.
+ */
+export const shippedCommits = (
+  build: Pick<Build, 'source_blob' | 'commits'>,
+  previous: { version: number; commit: string | null } | undefined,
+): ShippedCommits => {
+  const listed: Commit[] = build.commits ?? [];
+  if (!previous) {
+    return { commits: listed, since_version: null, complete: true, reason: 'first release of the app: every commit the build lists' };
+  }
+  const head = headCommitOf(build);
+  const since = { since_version: previous.version };
+  if (previous.commit !== null && head === previous.commit) {
+    return { commits: [], ...since, complete: true, reason: `same commit as v${previous.version}` };
+  }
+  const reached = previous.commit === null ? -1 : listed.findIndex((commit) => commit.sha === previous.commit);
+  if (reached >= 0) {
+    return { commits: listed.slice(0, reached), ...since, complete: true, reason: `the commits after v${previous.version}'s ${previous.commit}` };
+  }
+  const why =
+    previous.commit === null
+      ? `v${previous.version} names no commit`
+      : listed.length === 0
+        ? 'the build lists no commits'
+        : `the build's commits do not reach v${previous.version}'s ${previous.commit}`;
+  return { commits: listed, ...since, complete: false, reason: `cannot tell: ${why}; these are the commits the build lists` };
+};

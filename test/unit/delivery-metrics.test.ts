@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { deliveryMetrics, percentile } from '../../shared/domain/delivery-metrics';
+import type { Release, ReleaseStatus, ReleaseTrigger } from '../../shared/domain/model';
+
+const WEEK_SECONDS = 7 * 24 * 3600;
+
+const release = (
+  app: string,
+  version: number,
+  trigger: ReleaseTrigger,
+  status: ReleaseStatus,
+  finishedAt: string | null,
+  commits?: { at: string[]; complete: boolean },
+): Release =>
+  ({
+    id: `${app}-${version}`,
+    app: { id: app, name: app },
+    version,
+    trigger,
+    status,
+    created_at: finishedAt ?? '2026-11-29T00:00:00.000Z',
+    updated_at: finishedAt ?? '2026-11-29T00:00:00.000Z',
+    finished_at: finishedAt,
+    changes: commits && {
+      commits: commits.at.map((at, index) => ({ sha: `${version}${index}`.padStart(7, '0'), author: null, committed_at: at, message: null })),
+      since_version: version - 1,
+      complete: commits.complete,
+      reason: '',
+    },
+  }) as Release;
+
+/**
+ * App A over the week 2026-11-23..30:
+ *   v1 deploy succeeded 23rd 10:00, commits at 23rd 08:00 (2 h) and 22nd 10:00 (24 h)
+ *   v2 deploy failed    24th 10:00                                  -> restored by v3: 2 h
+ *   v3 deploy succeeded 24th 12:00, commit 24th 11:00 (1 h)
+ *   v4 deploy succeeded 25th 10:00, commit 25th 09:30 (30 min)        -> rolled back by v5: restored in 30 min
+ *   v5 rollback to v3, succeeded 25th 10:30                           (a rollback is no change)
+ *   v6 deploy succeeded 26th 10:00, commits Slipway could not tell   (no lead time)
+ *   v7 deploy unknown   27th 10:00                                   -> never restored
+ *   v8 deploy queued                                                 (not settled: not counted)
+ */
+const appA = [
+  release('a', 1, 'deploy', 'succeeded', '2026-11-23T10:00:00.000Z', { at: ['2026-11-23T08:00:00.000Z', '2026-11-22T10:00:00.000Z'], complete: true }),
+  release('a', 2, 'deploy', 'failed', '2026-11-24T10:00:00.000Z', { at: ['2026-11-24T09:00:00.000Z'], complete: true }),
+  release('a', 3, 'deploy', 'succeeded', '2026-11-24T12:00:00.000Z', { at: ['2026-11-24T11:00:00.000Z'], complete: true }),
+  release('a', 4, 'deploy', 'succeeded', '2026-11-25T10:00:00.000Z', { at: ['2026-11-25T09:30:00.000Z'], complete: true }),
+  release('a', 5, 'rollback', 'succeeded', '2026-11-25T10:30:00.000Z', { at: ['2026-11-01T00:00:00.000Z'], complete: false }),
+  release('a', 6, 'deploy', 'succeeded', '2026-11-26T10:00:00.000Z', { at: ['2026-10-01T00:00:00.000Z'], complete: false }),
+  release('a', 7, 'deploy', 'unknown', '2026-11-27T10:00:00.000Z'),
+  release('a', 8, 'deploy', 'queued', null),
+];
+
+describe('delivery metrics (DORA four keys)', () => {
+  it('computes the four keys of one app as worked out by hand', () => {
+    expect(deliveryMetrics(appA, WEEK_SECONDS)).toEqual({
+      // v1, v3, v4, v6 succeeded: 4 in 7 days = 0.571/day, at least weekly: high.
+      deployment_frequency: { per_day: 4 / 7, band: 'high', releases: 4 },
+      // Lead times 1800, 3600, 7200, 86400 s: p50 = 2nd of 4 = 3600, p90 = 4th of 4 = 86400; under a day: elite.
+      lead_time: { p50_seconds: 3600, p90_seconds: 86_400, commits: 4, band: 'elite', releases: 3 },
+      // Changes v1 v2 v3 v4 v6 v7; failed v2 (failed), v4 (rolled back), v7 (unknown): 3 of 6.
+      change_failure_rate: { rate: 0.5, failures: 3, band: 'low', releases: 6 },
+      // v2 -> v3: 7200 s, v4 -> v5: 1800 s; p50 = 1st of 2 = 1800, under an hour: elite; v7 not restored.
+      time_to_restore: { p50_seconds: 1800, unrestored: 1, band: 'elite', releases: 2 },
+    });
+  });
+
+  it("sums a pipeline stage's apps, each walked in its own version order", () => {
+    const appB = [
+      release('b', 1, 'promotion', 'succeeded', '2026-11-28T10:00:00.000Z', { at: ['2026-11-28T04:00:00.000Z'], complete: true }),
+      release('b', 2, 'promotion', 'failed', '2026-11-29T10:00:00.000Z'),
+    ];
+    const metrics = deliveryMetrics([...appB, ...appA], WEEK_SECONDS);
+    // 5 succeeded changes, 8 changes of which 4 failed; b's 6 h lead time joins a's four.
+    expect(metrics.deployment_frequency).toEqual({ per_day: 5 / 7, band: 'high', releases: 5 });
+    expect(metrics.change_failure_rate).toEqual({ rate: 0.5, failures: 4, band: 'low', releases: 8 });
+    expect(metrics.lead_time).toMatchObject({ p50_seconds: 7200, p90_seconds: 86_400, commits: 5, releases: 4 });
+    expect(metrics.time_to_restore).toMatchObject({ p50_seconds: 1800, unrestored: 2, releases: 2 });
+  });
+
+  it('has no band where there is nothing to measure, and a low frequency for no deployment', () => {
+    expect(deliveryMetrics([], WEEK_SECONDS)).toEqual({
+      deployment_frequency: { per_day: 0, band: 'low', releases: 0 },
+      lead_time: { p50_seconds: null, p90_seconds: null, commits: 0, band: null, releases: 0 },
+      change_failure_rate: { rate: null, failures: 0, band: null, releases: 0 },
+      time_to_restore: { p50_seconds: null, unrestored: 0, band: null, releases: 0 },
+    });
+  });
+
+  it('puts band edges in the better band', () => {
+    const daily = Array.from({ length: 7 }, (_, index) => release('d', index + 1, 'deploy', 'succeeded', `2026-11-2${index + 3}T10:00:00.000Z`));
+    expect(deliveryMetrics(daily, WEEK_SECONDS).deployment_frequency.band).toBe('elite');
+    const oneInTwenty = [...Array.from({ length: 19 }, (_, index) => release('e', index + 1, 'deploy', 'succeeded', '2026-11-24T10:00:00.000Z')), release('e', 20, 'deploy', 'failed', '2026-11-25T10:00:00.000Z')];
+    expect(deliveryMetrics(oneInTwenty, WEEK_SECONDS).change_failure_rate).toMatchObject({ rate: 0.05, band: 'elite' });
+    expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
+    expect(percentile([5, 1, 4, 2, 3], 90)).toBe(5);
+  });
+});
