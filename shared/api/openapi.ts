@@ -6,6 +6,7 @@ import { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse, WhoamiRespo
 import { AppDetailResponse, AppFeatureResponse, AppResponse, CreateAppRequest } from './apps';
 import { BuildResponse, CreateBuildRequest, ListBuildsQuery, UpdateBuildRequest } from './builds';
 import { ErrorResponse } from './common';
+import { SlipwayEvent } from './events';
 import { PATH_PARAMETERS, type PathParameterName } from './path-parameters';
 import {
   CouplingResponse,
@@ -333,6 +334,8 @@ export const buildOpenApiDocument = () => {
     description: 'An API key from `npm run keys -- create`, as `Authorization: Bearer <key>`.',
   });
   registry.registerComponent('securitySchemes', 'access_token', { type: 'apiKey', in: 'query', name: 'access_token' });
+  // No route returns events; they are published (EventBridge, webhooks) in this shape.
+  registry.register('SlipwayEvent', SlipwayEvent);
   for (const route of ROUTES) {
     const operation = OPERATIONS[routeKeyOf(route)];
     if (operation) registry.registerPath(routeConfigOf(route, operation));
