@@ -15,6 +15,12 @@ const Actor = z
   .object({ id: z.string(), email: z.string() })
   .meta({ id: 'EventActor', description: "The API key (its id and email) whose request caused the change; null for Slipway's own steps." });
 
+const pascalCase = (type: string) =>
+  type
+    .split(/[._]/)
+    .map((word) => `${word.charAt(0).toUpperCase()}${word.slice(1)}`)
+    .join('');
+
 const envelope = <T extends EventType, D extends z.ZodType>(type: T, data: D, description: string) =>
   z
     .object({
@@ -26,7 +32,7 @@ const envelope = <T extends EventType, D extends z.ZodType>(type: T, data: D, de
       actor: Actor.nullable(),
       data,
     })
-    .meta({ id: `Event_${type.replace('.', '_')}`, description });
+    .meta({ id: `${pascalCase(type)}Event`, description });
 
 /**
  * The envelope of every Slipway event, one variant per type; `data` is the object as the API returns it.

@@ -334,13 +334,12 @@ export const buildOpenApiDocument = () => {
     description: 'An API key from `npm run keys -- create`, as `Authorization: Bearer <key>`.',
   });
   registry.registerComponent('securitySchemes', 'access_token', { type: 'apiKey', in: 'query', name: 'access_token' });
-  // No route returns events; they are published (EventBridge, webhooks) in this shape.
-  registry.register('SlipwayEvent', SlipwayEvent);
   for (const route of ROUTES) {
     const operation = OPERATIONS[routeKeyOf(route)];
     if (operation) registry.registerPath(routeConfigOf(route, operation));
   }
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  // No route returns events; they are published (EventBridge, webhooks) in this shape, by its meta id.
+  return new OpenApiGeneratorV31([...registry.definitions, { type: 'schema', schema: SlipwayEvent }]).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Slipway',
