@@ -13,6 +13,7 @@ import { publishEndpoint, withdrawEndpoint } from './endpoint-file';
 import { httpHandlers, localAuthorizer } from './handlers';
 import { disableLocalRollouts, startLocalRollouts, type LocalRolloutOptions, type LocalRollouts } from './rollout-runtime';
 import { ensureTable } from './table';
+import { startEventSweeper } from './event-sweeper';
 import { configure } from '../shared/config/config';
 
 export type LocalSlipway = {
@@ -65,6 +66,7 @@ export const startLocalSlipway = async (options: {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
+    stops.push(startEventSweeper());
     if (dataDir) {
       await publishEndpoint(dataDir, dynamo.endpoint);
       stops.push(() => withdrawEndpoint(dataDir));
