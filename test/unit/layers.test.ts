@@ -28,7 +28,7 @@ const LAYERS: Record<string, readonly string[]> = {
   ],
   'shared/events': ['shared/domain', 'shared/config', 'shared/api', 'shared/store', 'shared/aws', 'shared/observability'],
   'shared/idempotency': ['shared/domain', 'shared/api', 'shared/store', 'shared/runtime'],
-  'shared/operations': ['shared/domain', 'shared/store', 'shared/rollout', 'shared/observability', 'shared/runtime', 'shared/events'],
+  'shared/operations': ['shared/domain', 'shared/store', 'shared/rollout', 'shared/observability', 'shared/runtime'],
   'shared/http': ['shared/domain', 'shared/api', 'shared/idempotency', 'shared/observability', 'shared/runtime', 'shared/events'],
   functions: [
     'shared/config',
@@ -41,7 +41,7 @@ const LAYERS: Record<string, readonly string[]> = {
     'shared/events',
   ],
   // The CDK app bundles the dashboard it serves (web/build.ts).
-  infra: ['web', 'shared/domain', 'shared/api', 'shared/store', 'shared/ecs', 'shared/rollout'],
+  infra: ['web', 'shared/domain', 'shared/api', 'shared/store', 'shared/ecs', 'shared/rollout', 'shared/observability'],
   // Like the CDK app, the local runtime builds the dashboard it serves (web/build.ts).
   local: [
     'functions',
