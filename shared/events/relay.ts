@@ -106,6 +106,14 @@ const relayEach = async (keys: readonly ItemKey[]): Promise<number> => {
 export const relayNotedEvents = (): Promise<number> => relayEach(takeNotedOutboxes());
 
 /**
+ * The same, without holding the caller's answer: an HTTP request's events are published while the answer
+ * goes out (in Lambda, while the environment is not frozen; the sweeper publishes whatever that leaves).
+ */
+export const relayNotedEventsInBackground = async (): Promise<void> => {
+  void relayNotedEvents();
+};
+
+/**
  * The sweeper (the reconciler in AWS, an interval locally): publishes events that stayed pending longer than
  * `minAgeMs` (their request crashed or its publish failed). Younger ones are left to their own request.
  */
