@@ -6,12 +6,13 @@ import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
 import { ensureAutoRelease } from '../shared/operations/auto-release';
 import { getBuilds, registerBuild, requireBuild, requireSlug, updateBuildStatus } from '../shared/operations/builds';
+import { relayNotedEventsInBackground } from '../shared/events/relay';
 
 export const handler = httpFunction<'builds'>({
   'POST /apps/{app}/builds': async ({ body, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'builds:write', app.name);
-    const { build } = await registerBuild(app, parseInput(CreateBuildRequest, body, 'body'));
+    const { build } = await registerBuild(app, parseInput(CreateBuildRequest, body, 'body'), actorOf(principal));
     await ensureAutoRelease(app, build, actorOf(principal));
     return { status: 201, body: presentBuild(build), headers: { location: `/apps/${app.name}/builds/${build.id}` } };
   },
@@ -29,7 +30,7 @@ export const handler = httpFunction<'builds'>({
   'PATCH /apps/{app}/builds/{build}': async ({ params, body, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'builds:write', app.name);
-    const { build } = await updateBuildStatus(app, params.build ?? '', parseInput(UpdateBuildRequest, body, 'body'));
+    const { build } = await updateBuildStatus(app, params.build ?? '', parseInput(UpdateBuildRequest, body, 'body'), actorOf(principal));
     // Also on a repeated report of success, so a retry finishes an auto-release a crashed request began.
     await ensureAutoRelease(app, build, actorOf(principal));
     return { status: 200, body: presentBuild(build) };
@@ -39,4 +40,4 @@ export const handler = httpFunction<'builds'>({
     authorize(principal, 'read', build.app.name);
     return { status: 200, body: presentBuild(build) };
   },
-}, authenticateCaller);
+}, authenticateCaller, { afterRequest: relayNotedEventsInBackground });

@@ -2,7 +2,7 @@ import { CreateCouplingRequest, CreatePipelineRequest, CreatePromotionRequest } 
 import { MetricsQuery, windowSecondsOf } from '../shared/api/metrics';
 import { presentCoupling, presentMetrics, presentPipeline, presentPromotion } from '../shared/api/presenters';
 import { PROMETHEUS_CONTENT_TYPE, pipelineExposition } from '../shared/api/prometheus';
-import { authorize, mayAccessApp, onlyAccessibleApps } from '../shared/domain/access';
+import { actorOf, authorize, mayAccessApp, onlyAccessibleApps } from '../shared/domain/access';
 import { notFound } from '../shared/domain/errors';
 import { stageSuccessors } from '../shared/domain/pipeline';
 import { httpFunction } from '../shared/http/http-function';
@@ -24,6 +24,7 @@ import {
 import { windowEndingNow } from '../shared/domain/delivery-metrics';
 import { pipelineDeliveryMetrics } from '../shared/operations/metrics';
 import { promote, requirePromotion, resumePromotion } from '../shared/operations/promotions';
+import { relayNotedEventsInBackground } from '../shared/events/relay';
 
 export const handler = httpFunction<'pipelines'>({
   'POST /pipelines': async ({ body, principal }) => {
@@ -56,7 +57,7 @@ export const handler = httpFunction<'pipelines'>({
     authorize(principal, 'pipelines:manage');
     const request = parseInput(CreateCouplingRequest, body, 'body');
     const [pipeline, app] = await Promise.all([requirePipeline(request.pipeline), requireApp(request.app, principal)]);
-    const coupling = await coupleApp(pipeline, app, request);
+    const coupling = await coupleApp(pipeline, app, request, actorOf(principal));
     return { status: 201, body: presentCoupling(coupling), headers: { location: `/apps/${app.name}/pipeline-couplings` } };
   },
   'DELETE /pipeline-couplings/{coupling}': async ({ params, principal }) => {
@@ -103,4 +104,4 @@ export const handler = httpFunction<'pipelines'>({
     authorize(principal, 'read');
     return { status: 200, body: stageSuccessors() };
   },
-}, authenticateCaller);
+}, authenticateCaller, { afterRequest: relayNotedEventsInBackground });

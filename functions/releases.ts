@@ -11,6 +11,7 @@ import { httpFunction } from '../shared/http/http-function';
 import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
 import { createRelease, findRecordedRelease, listReleases, requireRelease } from '../shared/operations/releases';
+import { relayNotedEventsInBackground } from '../shared/events/relay';
 
 export const handler = httpFunction<'releases'>({
   'POST /apps/{app}/releases': async (http) => {
@@ -87,4 +88,4 @@ export const handler = httpFunction<'releases'>({
     annotate({ releaseId: release.id, releaseVersion: release.version });
     return { status: 200, body: presentRelease(release, app) };
   },
-}, authenticateCaller);
+}, authenticateCaller, { afterRequest: relayNotedEventsInBackground });

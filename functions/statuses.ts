@@ -1,6 +1,6 @@
 import { presentReleaseStatuses, presentStatus } from '../shared/api/presenters';
 import { CreateStatusRequest, UpdateStatusRequest } from '../shared/api/statuses';
-import { authorize } from '../shared/domain/access';
+import { actorOf, authorize } from '../shared/domain/access';
 import { requireStatusCheck } from '../shared/domain/status-checks';
 import { httpFunction } from '../shared/http/http-function';
 import { authenticateCaller } from '../shared/operations/authentication';
@@ -8,13 +8,14 @@ import { parseInput } from '../shared/http/request';
 import { autoRollBackOnCheck } from '../shared/operations/auto-rollback';
 import { requireRelease } from '../shared/operations/releases';
 import { patchStatus, postStatus } from '../shared/operations/statuses';
+import { relayNotedEventsInBackground } from '../shared/events/relay';
 
 export const handler = httpFunction<'statuses'>({
   'POST /apps/{app}/releases/{release}/statuses': async ({ params, body, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'statuses:write', app.name);
     const request = parseInput(CreateStatusRequest, body, 'body');
-    const { release, status } = await postStatus(await requireRelease(app, params.release ?? ''), request);
+    const { release, status } = await postStatus(await requireRelease(app, params.release ?? ''), request, actorOf(principal));
     await autoRollBackOnCheck(app, release, status);
     return {
       status: 201,
@@ -33,7 +34,7 @@ export const handler = httpFunction<'statuses'>({
     authorize(principal, 'statuses:write', app.name);
     const context = params.context ?? '';
     const request = parseInput(UpdateStatusRequest, body, 'body');
-    const { release, status } = await patchStatus(await requireRelease(app, params.release ?? ''), context, request);
+    const { release, status } = await patchStatus(await requireRelease(app, params.release ?? ''), context, request, actorOf(principal));
     await autoRollBackOnCheck(app, release, status);
     return { status: 200, body: presentStatus(status) };
   },
@@ -42,4 +43,4 @@ export const handler = httpFunction<'statuses'>({
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentReleaseStatuses(await requireRelease(app, params.release ?? ''), app) };
   },
-}, authenticateCaller);
+}, authenticateCaller, { afterRequest: relayNotedEventsInBackground });

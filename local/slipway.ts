@@ -14,6 +14,7 @@ import { publishEndpoint, withdrawEndpoint } from './endpoint-file';
 import { httpHandlers } from './handlers';
 import { disableLocalRollouts, startLocalRollouts, type LocalRolloutOptions, type LocalRollouts } from './rollout-runtime';
 import { ensureTable } from './table';
+import { startEventSweeper } from './event-sweeper';
 import { configure } from '../shared/config/config';
 import { localSecretStore, useSecretStore } from '../shared/secrets/secret-store';
 
@@ -71,6 +72,7 @@ export const startLocalSlipway = async (options: {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
+    stops.push(startEventSweeper());
     if (dataDir) {
       await publishEndpoint(dataDir, dynamo.endpoint);
       stops.push(() => withdrawEndpoint(dataDir));

@@ -7,6 +7,7 @@ import { AppDetailResponse, AppFeatureResponse, AppResponse, CreateAppRequest, U
 import { BuildResponse, CreateBuildRequest, ListBuildsQuery, UpdateBuildRequest } from './builds';
 import { MetricsQuery, MetricsResponse } from './metrics';
 import { ErrorResponse } from './common';
+import { SlipwayEvent } from './events';
 import { PATH_PARAMETERS, type PathParameterName } from './path-parameters';
 import {
   CouplingResponse,
@@ -415,6 +416,18 @@ export const buildOpenApiDocument = () => {
     const operation = OPERATIONS[routeKeyOf(route)];
     if (operation) registry.registerPath(routeConfigOf(route, operation));
   }
+  // Events are sent, not served: the document's `webhooks` describes what a receiver gets.
+  registry.registerWebhook({
+    method: 'post',
+    path: 'slipwayEvent',
+    operationId: 'receiveSlipwayEvent',
+    summary: 'A Slipway event',
+    description: 'One event as EventBridge (its detail) and webhooks deliver it; dedupe by id. See docs/events.md.',
+    tags: ['events'],
+    security: [],
+    request: { body: { required: true, content: { 'application/json': { schema: SlipwayEvent } } } },
+    responses: { 200: { description: 'The receiver took the event' } },
+  });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
@@ -427,7 +440,10 @@ export const buildOpenApiDocument = () => {
     },
     // Relative, so the document is right wherever Slipway is served (API Gateway, npm start).
     servers: [{ url: '/', description: 'The Slipway that serves this document' }],
-    tags: FUNCTION_NAMES.map((name) => ({ name, description: TAG_DESCRIPTIONS[name] })),
+    tags: [
+      ...FUNCTION_NAMES.map((name) => ({ name, description: TAG_DESCRIPTIONS[name] })),
+      { name: 'events', description: 'What Slipway publishes when something changes' },
+    ],
     security: [{ bearer: [] }, { access_token: [] }],
   });
 };

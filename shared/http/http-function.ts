@@ -132,10 +132,20 @@ const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<st
 export const httpFunction = <F extends FunctionName>(
   routes: Record<RouteKeyOf<F>, RouteEntry>,
   authenticate: Authenticate,
+  options: {
+    /**
+     * Runs once the answer is ready, before Lambda freezes: functions that commit changes publish their
+     * events here (`relayNotedEvents`); it must not throw. Passed in, so read-only functions do not bundle it.
+     */
+    afterRequest?: () => Promise<unknown>;
+  } = {},
 ) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .before(async (request) => {
       logger.addContext(request.context);
+    })
+    .after(async () => {
+      await options.afterRequest?.();
     })
     .handler(async (event, context) => {
       const routeKey = event.routeKey as RouteKey;

@@ -4,7 +4,7 @@ import { logger } from '../observability/logger';
 import { entityOf, getStore, isConditionFailure, putIfAbsent } from './client';
 import { intentKey, releaseKey, sequenceKey } from './keys';
 import { putReleaseIndexRows } from './release-index-store';
-import { findLatestRelease, findReleaseByVersion, releaseItem } from './releases-store';
+import { claimReleaseVersion, findLatestRelease, findReleaseByVersion } from './releases-store';
 
 /**
  * How a release gets its version without a transaction, a gap or a race of many writers on one slot
@@ -198,7 +198,7 @@ export const settleClaim = async (appId: string, releaseId: string): Promise<Pen
 export const placeInSlot = async (release: Release): Promise<Release> => {
   // Rows first: whoever finds the release in its slot finds it through its index rows too.
   await putReleaseIndexRows(release);
-  if (await putIfAbsent(releaseItem(release))) return release;
+  if (await claimReleaseVersion(release)) return release;
   const { client, tableName } = getStore();
   const { Item } = await client.send(
     new GetCommand({ TableName: tableName, Key: releaseKey(release.app.id, release.version), ConsistentRead: true }),

@@ -17,7 +17,17 @@ const LAYERS: Record<string, readonly string[]> = {
   'shared/store': ['shared/domain', 'shared/config', 'shared/aws', 'shared/observability'],
   'shared/ecs': ['shared/domain', 'shared/config', 'shared/aws'],
   'shared/secrets': ['shared/aws'],
-  'shared/rollout': ['shared/domain', 'shared/config', 'shared/store', 'shared/ecs', 'shared/aws', 'shared/observability', 'shared/runtime'],
+  'shared/rollout': [
+    'shared/domain',
+    'shared/config',
+    'shared/store',
+    'shared/ecs',
+    'shared/aws',
+    'shared/observability',
+    'shared/runtime',
+    'shared/events',
+  ],
+  'shared/events': ['shared/domain', 'shared/config', 'shared/api', 'shared/store', 'shared/aws', 'shared/observability'],
   'shared/idempotency': ['shared/domain', 'shared/api', 'shared/store', 'shared/runtime'],
   'shared/operations': ['shared/domain', 'shared/store', 'shared/rollout', 'shared/secrets', 'shared/observability', 'shared/runtime'],
   'shared/http': ['shared/domain', 'shared/api', 'shared/idempotency', 'shared/observability', 'shared/runtime'],
@@ -29,9 +39,10 @@ const LAYERS: Record<string, readonly string[]> = {
     'shared/operations',
     'shared/rollout',
     'shared/observability',
+    'shared/events',
   ],
   // The CDK app bundles the dashboard it serves (web/build.ts).
-  infra: ['web', 'shared/domain', 'shared/api', 'shared/store', 'shared/ecs', 'shared/rollout', 'shared/secrets'],
+  infra: ['web', 'shared/domain', 'shared/api', 'shared/store', 'shared/ecs', 'shared/rollout', 'shared/secrets', 'shared/observability'],
   // Like the CDK app, the local runtime builds the dashboard it serves (web/build.ts).
   local: [
     'functions',
@@ -49,6 +60,7 @@ const LAYERS: Record<string, readonly string[]> = {
     'shared/runtime',
     'shared/aws',
     'shared/secrets',
+    'shared/events',
   ],
   cli: ['shared/api', 'shared/domain'],
   // The page speaks the API's shapes; its build script shares the served files' layout with shared/http.
