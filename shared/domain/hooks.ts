@@ -71,7 +71,7 @@ export const REQUIRED_OPTIONS: Record<HookKind, readonly string[]> = {
   bugsnag: [],
 };
 
-export const DELIVERY_OUTCOMES = ['pending', 'retrying', 'delivered', 'failed', 'gave_up'] as const;
+export const DELIVERY_OUTCOMES = ['pending', 'retrying', 'delivered', 'gave_up'] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 export type DeliveryAttempt = {

@@ -18,7 +18,8 @@ const LAYERS: Record<string, readonly string[]> = {
   'shared/ecs': ['shared/domain', 'shared/config', 'shared/aws'],
   'shared/rollout': ['shared/domain', 'shared/config', 'shared/store', 'shared/ecs', 'shared/aws', 'shared/observability', 'shared/runtime'],
   'shared/idempotency': ['shared/domain', 'shared/api', 'shared/store', 'shared/runtime'],
-  'shared/operations': ['shared/domain', 'shared/store', 'shared/rollout', 'shared/observability', 'shared/runtime'],
+  'shared/hooks': ['shared/domain', 'shared/store', 'shared/observability'],
+  'shared/operations': ['shared/domain', 'shared/store', 'shared/rollout', 'shared/hooks', 'shared/observability', 'shared/runtime'],
   'shared/http': ['shared/domain', 'shared/api', 'shared/idempotency', 'shared/observability', 'shared/runtime'],
   functions: [
     'shared/config',
@@ -44,6 +45,7 @@ const LAYERS: Record<string, readonly string[]> = {
     'shared/ecs',
     'shared/rollout',
     'shared/operations',
+    'shared/hooks',
     'shared/observability',
     'shared/runtime',
     'shared/aws',
