@@ -6,6 +6,7 @@ import { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse, WhoamiRespo
 import { AppDetailResponse, AppFeatureResponse, AppResponse, CreateAppRequest } from './apps';
 import { BuildResponse, CreateBuildRequest, ListBuildsQuery, UpdateBuildRequest } from './builds';
 import { ErrorResponse } from './common';
+import { SlipwayEvent } from './events';
 import { PATH_PARAMETERS, type PathParameterName } from './path-parameters';
 import {
   CouplingResponse,
@@ -337,7 +338,8 @@ export const buildOpenApiDocument = () => {
     const operation = OPERATIONS[routeKeyOf(route)];
     if (operation) registry.registerPath(routeConfigOf(route, operation));
   }
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  // No route returns events; they are published (EventBridge, webhooks) in this shape, by its meta id.
+  return new OpenApiGeneratorV31([...registry.definitions, { type: 'schema', schema: SlipwayEvent }]).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Slipway',

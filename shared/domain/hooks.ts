@@ -3,29 +3,11 @@
  * Pure rules; sending, signing and storing live in shared/hooks and shared/store.
  */
 
-/** Every event type of the envelope (shared/api/events.ts); a hook subscribes to some or to `*`. */
-export const EVENT_TYPES = [
-  'build.created',
-  'build.succeeded',
-  'build.failed',
-  'release.created',
-  'release.rollout_started',
-  'release.succeeded',
-  'release.failed',
-  'release.unknown',
-  'release.rollback',
-  'status.posted',
-  'status.changed',
-  'release.state_changed',
-  'promotion.created',
-  'promotion.finished',
-  'pipeline.coupled',
-  'pipeline.uncoupled',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
-
-/** The event envelope as the hooks side reads it (the zod schema is shared/api/events.ts). */
-export type SlipwayEvent = {
+/**
+ * The event envelope as a delivery keeps it: the shape of shared/api/events.ts's SlipwayEvent, loosened
+ * to what any event type satisfies, so the domain needs no API schema.
+ */
+export type HookEvent = {
   id: string;
   specversion: number;
   type: string;
@@ -88,7 +70,7 @@ export type Delivery = {
   event_id: string;
   event_type: string;
   /** The event itself, kept so a retry or a redelivery sends the same body. */
-  event: SlipwayEvent;
+  event: HookEvent;
   attempts: number;
   outcome: DeliveryOutcome;
   last: DeliveryAttempt | null;

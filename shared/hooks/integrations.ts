@@ -1,4 +1,4 @@
-import type { Hook, SlipwayEvent } from '../domain/hooks';
+import type { Hook, HookEvent } from '../domain/hooks';
 import { SIGNATURE_HEADER, signatureHeader } from '../domain/webhook-signature';
 
 /** One HTTP request a delivery makes; an integration may need more than one (Sentry: release, then deploy). */
@@ -9,7 +9,7 @@ const JSON_HEADERS = { 'content-type': 'application/json', 'user-agent': 'Slipwa
 const text = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
 
 /** "web v12 release.succeeded: Deploy 1a2b3c4" — what a person reads in Slack or on a Grafana panel. */
-export const headline = (event: SlipwayEvent): string => {
+export const headline = (event: HookEvent): string => {
   const version = text(event.data.version);
   const subject = [event.app?.name ?? 'slipway', version ? `v${version}` : ''].filter(Boolean).join(' ');
   const description = text(event.data.description);
@@ -17,7 +17,7 @@ export const headline = (event: SlipwayEvent): string => {
 };
 
 /** Sentry and Bugsnag know releases by a version string; Slipway's is the app's release number. */
-const releaseVersion = (event: SlipwayEvent): string => `${event.app?.name ?? 'slipway'}@v${text(event.data.version)}`;
+const releaseVersion = (event: HookEvent): string => `${event.app?.name ?? 'slipway'}@v${text(event.data.version)}`;
 
 const joinPath = (base: string, path: string): string => `${base.replace(/\/+$/, '')}/${path}`;
 
@@ -28,7 +28,7 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}):
   body: JSON.stringify(body),
 });
 
-type Shaper = (hook: Hook, secret: string | null, event: SlipwayEvent, nowSeconds: number) => OutboundRequest[];
+type Shaper = (hook: Hook, secret: string | null, event: HookEvent, nowSeconds: number) => OutboundRequest[];
 
 const bearer = (secret: string | null): Record<string, string> => (secret ? { authorization: `Bearer ${secret}` } : {});
 
@@ -126,5 +126,5 @@ const SHAPERS: Record<Hook['kind'], Shaper> = {
 };
 
 /** The requests that deliver `event` to `hook`, in order; `secret` is the hook's decrypted secret. */
-export const requestsFor = (hook: Hook, secret: string | null, event: SlipwayEvent, nowSeconds: number): OutboundRequest[] =>
+export const requestsFor = (hook: Hook, secret: string | null, event: HookEvent, nowSeconds: number): OutboundRequest[] =>
   SHAPERS[hook.kind](hook, secret, event, nowSeconds);

@@ -1,4 +1,4 @@
-import { hookWants, isDelivered, nextAttemptAt, type Delivery, type RetryPolicy, type SlipwayEvent } from '../domain/hooks';
+import { hookWants, isDelivered, nextAttemptAt, type Delivery, type RetryPolicy, type HookEvent } from '../domain/hooks';
 import type { TargetPolicy } from '../domain/outbound-target';
 import { findDelivery, findHook, insertDelivery, listHooks, saveDelivery } from '../store/hooks-store';
 import { requestsFor } from './integrations';
@@ -22,7 +22,7 @@ export type HookWorker = {
 export type DeliveryRef = Pick<Delivery, 'hook_id' | 'event_id'> & { app_id: string };
 
 /** Every active hook of the event's app that subscribes to its type gets one delivery, attempted now. */
-export const handleEvent = async (worker: HookWorker, event: SlipwayEvent): Promise<void> => {
+export const handleEvent = async (worker: HookWorker, event: HookEvent): Promise<void> => {
   if (!event.app) return;
   const hooks = (await listHooks(event.app.id)).filter(({ hook }) => hookWants(hook, event.type));
   const now = (worker.now ?? (() => new Date()))().toISOString();

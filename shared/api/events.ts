@@ -1,0 +1,65 @@
+import * as z from 'zod';
+import { EVENT_SPEC_VERSION, type EventType } from '../domain/events';
+import { BuildResponse } from './builds';
+import { AppRef, Timestamp, Uuid } from './common';
+import { CouplingResponse, PromotionResponse } from './pipelines';
+import { ReleaseResponse } from './releases';
+import { ReleaseStatusesResponse, StatusResponse } from './statuses';
+
+/** A status check as the API returns it, with the release it is posted on. */
+const StatusEventData = StatusResponse.extend({ release: z.object({ id: Uuid, version: z.number().int().positive() }) }).meta({
+  id: 'StatusEventData',
+});
+
+const Actor = z
+  .object({ id: z.string(), email: z.string() })
+  .meta({ id: 'EventActor', description: "The API key (its id and email) whose request caused the change; null for Slipway's own steps." });
+
+const pascalCase = (type: string) =>
+  type
+    .split(/[._]/)
+    .map((word) => `${word.charAt(0).toUpperCase()}${word.slice(1)}`)
+    .join('');
+
+const envelope = <T extends EventType, D extends z.ZodType>(type: T, data: D, description: string) =>
+  z
+    .object({
+      id: Uuid.meta({ description: 'Unique per event: delivery is at least once, so consumers dedupe by it.' }),
+      specversion: z.literal(EVENT_SPEC_VERSION),
+      type: z.literal(type),
+      time: Timestamp.meta({ description: 'When the change was committed.' }),
+      app: AppRef.nullable(),
+      actor: Actor.nullable(),
+      data,
+    })
+    .meta({ id: `${pascalCase(type)}Event`, description });
+
+/**
+ * The envelope of every Slipway event, one variant per type; `data` is the object as the API returns it.
+ * The single source of the shape: the OpenAPI component `SlipwayEvent`, the EventBridge detail and the
+ * in-process bus all carry exactly this.
+ */
+export const SlipwayEvent = z
+  .discriminatedUnion('type', [
+    envelope('build.created', BuildResponse, 'A build was registered.'),
+    envelope('build.succeeded', BuildResponse, 'A build was marked succeeded.'),
+    envelope('build.failed', BuildResponse, 'A build was marked failed.'),
+    envelope('release.created', ReleaseResponse, 'A release was created (any trigger).'),
+    envelope('release.rollback', ReleaseResponse, 'A release with trigger rollback was created (also release.created).'),
+    envelope('release.rollout_started', ReleaseResponse, 'The release left the queue and its deployment began.'),
+    envelope('release.succeeded', ReleaseResponse, 'The rollout succeeded: the release is current.'),
+    envelope('release.failed', ReleaseResponse, 'The rollout failed; the previous release stays current.'),
+    envelope('release.unknown', ReleaseResponse, 'The rollout outcome could not be known (deadline passed).'),
+    envelope('release.state_changed', ReleaseStatusesResponse, "The release's aggregate status-check state changed."),
+    envelope('status.posted', StatusEventData, 'A status check with a new context was posted on a release.'),
+    envelope('status.changed', StatusEventData, 'An existing status check was updated.'),
+    envelope('promotion.created', PromotionResponse, 'A pipeline promotion was made.'),
+    envelope('promotion.finished', PromotionResponse, 'Every target of a promotion settled; data carries per-target outcomes.'),
+    envelope('pipeline.coupled', CouplingResponse, 'An app was coupled to a pipeline stage.'),
+    envelope('pipeline.uncoupled', CouplingResponse, 'An app was uncoupled from its pipeline.'),
+  ])
+  .meta({ id: 'SlipwayEvent' });
+export type SlipwayEvent = z.infer<typeof SlipwayEvent>;
+
+/** EventBridge: every Slipway event has this source; its detail-type is the event's type. */
+export const EVENT_SOURCE = 'slipway';
