@@ -12,6 +12,7 @@ import { startDynalite } from './dynalite';
 import { publishEndpoint, withdrawEndpoint } from './endpoint-file';
 import { httpHandlers, localAuthorizer } from './handlers';
 import { disableLocalRollouts, startLocalRollouts, type LocalRolloutOptions, type LocalRollouts } from './rollout-runtime';
+import { startLocalHooks, type LocalHooksOptions } from './hooks-runtime';
 import { ensureTable } from './table';
 import { configure } from '../shared/config/config';
 
@@ -34,6 +35,8 @@ export const startLocalSlipway = async (options: {
   dataDir?: string | undefined;
   /** false: no state machine, so releases stay `queued`. */
   rollouts?: LocalRolloutOptions | false;
+  /** Webhook delivery settings: tests shorten the retry backoff. */
+  hooks?: LocalHooksOptions;
 }): Promise<LocalSlipway> => {
   const { dataDir } = options;
   if (dataDir) await mkdir(dataDir, { recursive: true });
@@ -54,6 +57,7 @@ export const startLocalSlipway = async (options: {
     // This server alone uses its data: leases (Idempotency-Keys, promotions) of an earlier process died with it.
     treatOtherLeaseHoldersAsGone();
     await ensureTable(store);
+    stops.push(await startLocalHooks(dataDir, options.hooks));
     if (options.rollouts === false) disableLocalRollouts();
     const rollouts = options.rollouts === false ? null : await startLocalRollouts(options.rollouts);
     if (rollouts) stops.push(rollouts.close);

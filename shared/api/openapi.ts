@@ -18,6 +18,7 @@ import {
   PromotionResponse,
 } from './pipelines';
 import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse } from './releases';
+import { CreateHookRequest, CreatedHookResponse, DeliveryResponse, HookResponse, UpdateHookRequest } from './hooks';
 import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateStatusRequest } from './statuses';
 
 /**
@@ -142,6 +143,29 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     body: UpdateStatusRequest,
     success: { status: 200, description: 'The status', schema: StatusResponse },
     also: { 413: 'The body is over 64 KiB, or the release\'s statuses would pass 256 KiB of UTF-8 together' },
+  },
+  'POST /apps/{app}/hooks': {
+    summary: 'Add a webhook or integration to an app (operator or admin)',
+    body: CreateHookRequest,
+    success: { status: 201, description: 'The hook, with its secret this once', schema: CreatedHookResponse, location: true },
+    also: { 422: 'Invalid body: a URL the delivery policy refuses, or an option the kind needs is missing' },
+  },
+  'GET /apps/{app}/hooks': { summary: "List an app's hooks", success: { status: 200, description: 'Hooks', schema: list(HookResponse) } },
+  'GET /apps/{app}/hooks/{hook}': { summary: 'Get a hook', success: { status: 200, description: 'The hook', schema: HookResponse } },
+  'PATCH /apps/{app}/hooks/{hook}': {
+    summary: 'Change a hook (operator or admin)',
+    body: UpdateHookRequest,
+    success: { status: 200, description: 'The hook', schema: HookResponse },
+    also: { 422: 'Invalid body: a URL the delivery policy refuses, or an option the kind needs is missing' },
+  },
+  'DELETE /apps/{app}/hooks/{hook}': { summary: 'Remove a hook (operator or admin)', success: { status: 200, description: 'The removed hook', schema: HookResponse } },
+  'GET /apps/{app}/hooks/{hook}/deliveries': {
+    summary: "A hook's delivery log, newest first",
+    success: { status: 200, description: 'Deliveries', schema: list(DeliveryResponse) },
+  },
+  'POST /apps/{app}/hooks/{hook}/deliveries/{delivery}/redeliver': {
+    summary: 'Send one delivery again now (operator or admin)',
+    success: { status: 200, description: 'The delivery after the attempt', schema: DeliveryResponse },
   },
   'POST /pipelines': {
     summary: 'Create a pipeline',
@@ -275,6 +299,7 @@ const TAG_DESCRIPTIONS: Record<FunctionName, string> = {
   statuses: 'Status checks on releases',
   pipelines: 'Pipelines, their couplings, stages and promotions',
   keys: 'API keys (admin)',
+  hooks: 'Webhooks and integrations: signed event deliveries and their log',
   openapi: 'This document',
   dashboard: 'The dashboard: a web page that is a client of this API',
 };

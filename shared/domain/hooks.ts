@@ -109,3 +109,14 @@ export const nextAttemptAt = (
 
 /** 2xx is delivered; anything else (and no answer at all) is tried again. */
 export const isDelivered = (statusCode: number | null): boolean => statusCode !== null && statusCode >= 200 && statusCode < 300;
+
+/** A hook as asked for: `secret` is the HMAC key (webhook) or the vendor's token; absent on a webhook, one is made. */
+export type NewHook = {
+  kind: HookKind;
+  url: string;
+  events: string[];
+  active: boolean;
+  secret: string | undefined;
+  options: Record<string, string>;
+};
+export type HookPatch = Partial<NewHook>;

@@ -24,7 +24,8 @@ export type DeliveryRef = Pick<Delivery, 'hook_id' | 'event_id'> & { app_id: str
 /** Every active hook of the event's app that subscribes to its type gets one delivery, attempted now. */
 export const handleEvent = async (worker: HookWorker, event: HookEvent): Promise<void> => {
   if (!event.app) return;
-  const hooks = (await listHooks(event.app.id)).filter(({ hook }) => hookWants(hook, event.type));
+  const appId = event.app.id;
+  const hooks = (await listHooks(appId)).filter(({ hook }) => hookWants(hook, event.type));
   const now = (worker.now ?? (() => new Date()))().toISOString();
   await Promise.all(
     hooks.map(async ({ hook }) => {
@@ -40,7 +41,11 @@ export const handleEvent = async (worker: HookWorker, event: HookEvent): Promise
         next_attempt_at: now,
         created_at: now,
       };
-      if (await insertDelivery(delivery)) await attemptDelivery(worker, { hook_id: hook.id, event_id: event.id, app_id: event.app?.id ?? '' });
+      const ref = { hook_id: hook.id, event_id: event.id, app_id: appId };
+      // Handed the event again (at least once): a delivery never attempted (its process died) is attempted now.
+      if ((await insertDelivery(delivery)) || (await findDelivery(hook.id, event.id))?.outcome === 'pending') {
+        await attemptDelivery(worker, ref);
+      }
     }),
   );
 };
