@@ -4,7 +4,13 @@ import { authorize } from '../shared/domain/access';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { requireApp } from '../shared/operations/apps';
+import { config } from '../shared/config/config';
+import { awsHookWorker } from '../shared/hooks/aws-worker';
+import { useHookWorker } from '../shared/hooks/runtime';
 import { createHook, getDeliveries, getHooks, redeliver, removeHook, requireHook, updateHook } from '../shared/operations/hooks';
+
+// In AWS secrets are sealed with KMS and redeliveries follow the AWS target policy; locally the runtime set the worker.
+if (config().hookKmsKeyId) useHookWorker(awsHookWorker().worker);
 
 /** Reading hooks needs read on the app; changing them (they carry credentials and send data out) operator or admin. */
 export const handler = httpFunction<'hooks'>({

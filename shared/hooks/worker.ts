@@ -13,7 +13,7 @@ export type HookWorker = {
   policy: TargetPolicy;
   retry: RetryPolicy;
   secrets: SecretBox;
-  schedule: (delivery: Pick<Delivery, 'hook_id' | 'event_id' | 'event'>, at: Date) => void;
+  schedule: (delivery: Pick<Delivery, 'hook_id' | 'event_id' | 'event'>, at: Date) => Promise<unknown> | void;
   now?: () => Date;
   random?: () => number;
 };
@@ -91,6 +91,6 @@ export const attemptDelivery = async (worker: HookWorker, ref: DeliveryRef, forc
     next_attempt_at: next?.toISOString() ?? null,
   };
   await saveDelivery(updated);
-  if (next) worker.schedule(updated, next);
+  if (next) await worker.schedule(updated, next);
   return updated;
 };

@@ -28,7 +28,7 @@ const LAYERS: Record<string, readonly string[]> = {
   ],
   'shared/events': ['shared/domain', 'shared/config', 'shared/api', 'shared/store', 'shared/aws', 'shared/observability'],
   'shared/idempotency': ['shared/domain', 'shared/api', 'shared/store', 'shared/runtime'],
-  'shared/hooks': ['shared/domain', 'shared/store', 'shared/observability'],
+  'shared/hooks': ['shared/domain', 'shared/config', 'shared/aws', 'shared/store', 'shared/observability'],
   'shared/operations': ['shared/domain', 'shared/store', 'shared/rollout', 'shared/hooks', 'shared/observability', 'shared/runtime', 'shared/events'],
   'shared/http': ['shared/domain', 'shared/api', 'shared/idempotency', 'shared/observability', 'shared/runtime', 'shared/events'],
   functions: [
@@ -40,6 +40,7 @@ const LAYERS: Record<string, readonly string[]> = {
     'shared/rollout',
     'shared/observability',
     'shared/events',
+    'shared/hooks',
   ],
   // The CDK app bundles the dashboard it serves (web/build.ts).
   infra: ['web', 'shared/domain', 'shared/api', 'shared/store', 'shared/ecs', 'shared/rollout'],
