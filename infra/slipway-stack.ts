@@ -4,6 +4,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SlipwayHttpApi } from './http-api';
+import { Hooks } from './hooks';
 import { SlipwayAlarms } from './monitoring';
 import { Rollout } from './rollout';
 import { slipwayTable } from './slipway-table';
@@ -19,6 +20,7 @@ export class SlipwayStack extends Stack {
   readonly table: TableV2;
   readonly httpApi: SlipwayHttpApi;
   readonly rollout: Rollout;
+  readonly hooks: Hooks;
   readonly alarms: SlipwayAlarms;
 
   constructor(scope: Construct, id: string, props: SlipwayStackProps = {}) {
@@ -30,13 +32,17 @@ export class SlipwayStack extends Stack {
       rolloutStateMachine: this.rollout.stateMachine,
     });
 
+    const hooksApi = this.httpApi.functions.get('hooks');
+    if (!hooksApi) throw new Error('The hooks API function is missing from the route table.');
+    this.hooks = new Hooks(this, 'Hooks', { table: this.table, hooksApi });
+
     // Found rather than listed so a function or queue added later cannot go unwatched. Every queue in
-    // this stack is a dead-letter queue: nothing here consumes work from SQS.
+    // this stack but the webhook delivery queue is a dead-letter queue.
     const all = this.node.findAll();
     this.alarms = new SlipwayAlarms(this, 'Alarms', {
       functions: all.filter((construct) => construct instanceof NodejsFunction),
       stateMachines: [this.rollout.stateMachine],
-      deadLetterQueues: all.filter((construct) => construct instanceof Queue),
+      deadLetterQueues: all.filter((construct): construct is Queue => construct instanceof Queue && construct !== this.hooks.queue),
       api: this.httpApi.api,
       alarmEmail: props.alarmEmail,
     });
