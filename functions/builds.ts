@@ -11,7 +11,7 @@ export const handler = httpFunction<'builds'>({
   'POST /apps/{app}/builds': async ({ params, body, principal }) => {
     const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'builds:write', app.name);
-    const { build } = await registerBuild(app, parseInput(CreateBuildRequest, body, 'body'));
+    const { build } = await registerBuild(app, parseInput(CreateBuildRequest, body, 'body'), actorOf(principal));
     await ensureAutoRelease(app, build, actorOf(principal));
     return { status: 201, body: presentBuild(build), headers: { location: `/apps/${app.name}/builds/${build.id}` } };
   },
@@ -29,7 +29,7 @@ export const handler = httpFunction<'builds'>({
   'PATCH /apps/{app}/builds/{build}': async ({ params, body, principal }) => {
     const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'builds:write', app.name);
-    const { build } = await updateBuildStatus(app, params.build ?? '', parseInput(UpdateBuildRequest, body, 'body'));
+    const { build } = await updateBuildStatus(app, params.build ?? '', parseInput(UpdateBuildRequest, body, 'body'), actorOf(principal));
     // Also on a repeated report of success, so a retry finishes an auto-release a crashed request began.
     await ensureAutoRelease(app, build, actorOf(principal));
     return { status: 200, body: presentBuild(build) };

@@ -1,6 +1,6 @@
 import { CreateCouplingRequest, CreatePipelineRequest, CreatePromotionRequest } from '../shared/api/pipelines';
 import { presentCoupling, presentPipeline, presentPromotion } from '../shared/api/presenters';
-import { authorize, mayAccessApp, onlyAccessibleApps } from '../shared/domain/access';
+import { actorOf, authorize, mayAccessApp, onlyAccessibleApps } from '../shared/domain/access';
 import { notFound } from '../shared/domain/errors';
 import { stageSuccessors } from '../shared/domain/pipeline';
 import { httpFunction } from '../shared/http/http-function';
@@ -43,7 +43,7 @@ export const handler = httpFunction<'pipelines'>({
     authorize(principal, 'pipelines:manage');
     const request = parseInput(CreateCouplingRequest, body, 'body');
     const [pipeline, app] = await Promise.all([requirePipeline(request.pipeline), requireApp(request.app, principal)]);
-    const coupling = await coupleApp(pipeline, app, request);
+    const coupling = await coupleApp(pipeline, app, request, actorOf(principal));
     return { status: 201, body: presentCoupling(coupling), headers: { location: `/apps/${app.name}/pipeline-couplings` } };
   },
   'DELETE /pipeline-couplings/{coupling}': async ({ params, principal }) => {

@@ -4,17 +4,22 @@ import { carryOnOpenPromotions } from '../shared/operations/promotions';
 import { resumeAllQueues } from '../shared/rollout/lock';
 import { configuredDeadlineSeconds } from '../shared/rollout/start-rollout';
 import { config } from '../shared/config/config';
+import { sweepOutboxes } from '../shared/events/relay';
+
+/** Events younger than this are left to the request that committed them. */
+const SWEEP_MIN_AGE_MS = 60_000;
 
 /**
  * Runs on a schedule: gets going what nothing else will. First promotions cut short (their remaining
  * targets are released), then every app's rollout queue: a queued release whose execution never started
- * and a lock whose holder's execution is gone.
+ * and a lock whose holder's execution is gone. Last, events whose request crashed before publishing them.
  */
-export const handler = async (_event: unknown, context: Context): Promise<{ promotions: number; apps: number }> => {
+export const handler = async (_event: unknown, context: Context): Promise<{ promotions: number; apps: number; events: number }> => {
   const { stateMachineArn } = config();
   if (!stateMachineArn) throw new Error('ROLLOUT_STATE_MACHINE_ARN is not set');
   const promotions = await carryOnOpenPromotions(context.getRemainingTimeInMillis());
   const apps = await resumeAllQueues(stateMachineArn, configuredDeadlineSeconds());
-  logger.info('promotions and rollout queues reconciled', { promotions, apps });
-  return { promotions, apps };
+  const events = await sweepOutboxes(SWEEP_MIN_AGE_MS);
+  logger.info('promotions, rollout queues and events reconciled', { promotions, apps, events });
+  return { promotions, apps, events };
 };

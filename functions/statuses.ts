@@ -1,6 +1,6 @@
 import { presentReleaseStatuses, presentStatus } from '../shared/api/presenters';
 import { CreateStatusRequest, UpdateStatusRequest } from '../shared/api/statuses';
-import { authorize } from '../shared/domain/access';
+import { actorOf, authorize } from '../shared/domain/access';
 import { requireStatusCheck } from '../shared/domain/status-checks';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
@@ -13,7 +13,7 @@ export const handler = httpFunction<'statuses'>({
     const app = await requireApp(params.app ?? '', principal);
     authorize(principal, 'statuses:write', app.name);
     const request = parseInput(CreateStatusRequest, body, 'body');
-    const { release, status } = await postStatus(await requireRelease(app, params.release ?? ''), request);
+    const { release, status } = await postStatus(await requireRelease(app, params.release ?? ''), request, actorOf(principal));
     return {
       status: 201,
       body: presentStatus(status),
@@ -31,7 +31,7 @@ export const handler = httpFunction<'statuses'>({
     authorize(principal, 'statuses:write', app.name);
     const context = params.context ?? '';
     const request = parseInput(UpdateStatusRequest, body, 'body');
-    const { status } = await patchStatus(await requireRelease(app, params.release ?? ''), context, request);
+    const { status } = await patchStatus(await requireRelease(app, params.release ?? ''), context, request, actorOf(principal));
     return { status: 200, body: presentStatus(status) };
   },
   'GET /apps/{app}/releases/{release}/statuses': async ({ params, principal }) => {

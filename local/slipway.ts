@@ -14,6 +14,7 @@ import { httpHandlers, localAuthorizer } from './handlers';
 import { disableLocalRollouts, startLocalRollouts, type LocalRolloutOptions, type LocalRollouts } from './rollout-runtime';
 import { startLocalHooks, type LocalHooksOptions } from './hooks-runtime';
 import { ensureTable } from './table';
+import { startEventSweeper } from './event-sweeper';
 import { configure } from '../shared/config/config';
 
 export type LocalSlipway = {
@@ -69,6 +70,7 @@ export const startLocalSlipway = async (options: {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
+    stops.push(startEventSweeper());
     if (dataDir) {
       await publishEndpoint(dataDir, dynamo.endpoint);
       stops.push(() => withdrawEndpoint(dataDir));

@@ -10,6 +10,8 @@ const Environment = z.object({
   ECS_ENDPOINT: Optional,
   SFN_ENDPOINT: Optional,
   ROLLOUT_STATE_MACHINE_ARN: Optional,
+  SLIPWAY_EVENT_BUS: Optional,
+  AWS_LAMBDA_FUNCTION_NAME: Optional,
   /** Fractions allowed, for tests. */
   ROLLOUT_DEADLINE_SECONDS: z.coerce.number().positive().optional(),
   SLIPWAY_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).optional(),
@@ -29,6 +31,10 @@ export type Config = {
   sfnEndpoint: string | undefined;
   /** Unset: releases stay `queued`, as no rollout can start. */
   stateMachineArn: string | undefined;
+  /** The EventBridge bus events are published to; unset (locally): the in-process bus. */
+  eventBusName: string | undefined;
+  /** CloudWatch EMF metrics: in Lambda only, where CloudWatch reads them from the log. */
+  emitMetrics: boolean;
   /** Unset: the default rollout deadline. */
   rolloutDeadlineSeconds: number | undefined;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -51,6 +57,8 @@ export const configFromEnvironment = (environment: Readonly<Record<string, strin
     ecsEndpoint: env.ECS_ENDPOINT,
     sfnEndpoint: env.SFN_ENDPOINT,
     stateMachineArn: env.ROLLOUT_STATE_MACHINE_ARN,
+    eventBusName: env.SLIPWAY_EVENT_BUS,
+    emitMetrics: env.AWS_LAMBDA_FUNCTION_NAME !== undefined,
     rolloutDeadlineSeconds: env.ROLLOUT_DEADLINE_SECONDS,
     logLevel: env.SLIPWAY_LOG_LEVEL ?? (env.VITEST ? 'SILENT' : 'INFO'),
     hookQueueUrl: env.HOOK_QUEUE_URL,

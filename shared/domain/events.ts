@@ -1,4 +1,4 @@
-import type { Actor } from './model';
+import type { Actor, Build, BuildStatus, Release, ReleaseStatus } from './model';
 
 /** Every change a user cares about, by the name consumers filter on (also EventBridge's detail-type). */
 export const EVENT_TYPES = [
@@ -35,4 +35,46 @@ export type PendingEvent = {
   actor: Actor | null;
   /** The status check a `status.*` event is about. */
   context?: string;
+};
+
+/** What a change announces, before the store gives each event its id, time and actor. */
+export type EventIntent = { type: EventType; context?: string };
+
+/** A build is announced when registered, and again when it settles (or at once, if registered settled). */
+export const buildCreationEvents = (build: Pick<Build, 'status'>): EventIntent[] => [
+  { type: 'build.created' },
+  ...buildSettledEvents(build.status),
+];
+
+export const buildSettledEvents = (status: BuildStatus): EventIntent[] =>
+  status === 'succeeded' ? [{ type: 'build.succeeded' }] : status === 'failed' ? [{ type: 'build.failed' }] : [];
+
+/** A new release is `release.created`, and a rollback is also `release.rollback`. */
+export const releaseCreationEvents = (release: Pick<Release, 'trigger'>): EventIntent[] =>
+  release.trigger === 'rollback' ? [{ type: 'release.created' }, { type: 'release.rollback' }] : [{ type: 'release.created' }];
+
+const SETTLED_EVENT: Partial<Record<ReleaseStatus, EventType>> = {
+  succeeded: 'release.succeeded',
+  failed: 'release.failed',
+  unknown: 'release.unknown',
+};
+
+/**
+ * The events a change to a release announces, from what it was and what changes: leaving the queue, a
+ * final outcome, a status check posted or changed, a new aggregate state. Progress alone announces nothing.
+ */
+export const releaseChangeEvents = (before: Release, changes: Partial<Pick<Release, 'status' | 'state' | 'checks'>>): EventIntent[] => {
+  const events: EventIntent[] = [];
+  for (const [context, check] of Object.entries(changes.checks ?? {})) {
+    const previous = before.checks?.[context];
+    if (!previous) events.push({ type: 'status.posted', context });
+    else if (previous.updated_at !== check.updated_at) events.push({ type: 'status.changed', context });
+  }
+  if (changes.state !== undefined && changes.state !== before.state) events.push({ type: 'release.state_changed' });
+  if (changes.status !== undefined && changes.status !== before.status) {
+    if (changes.status === 'pending') events.push({ type: 'release.rollout_started' });
+    const settled = SETTLED_EVENT[changes.status];
+    if (settled) events.push({ type: settled });
+  }
+  return events;
 };

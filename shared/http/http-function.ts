@@ -4,6 +4,7 @@ import { parsePathParameters } from '../api/path-parameters';
 import type { Principal } from '../domain/access';
 import { errorBodyOf } from '../api/common';
 import { DomainError, type ErrorKind } from '../domain/errors';
+import { relayNotedEvents } from '../events/relay';
 import { logger, type RequestLogFacts } from '../observability/logger';
 import { runBeforeDeadline } from '../runtime/deadline';
 import { HttpError, type HttpErrorKind } from './http-error';
@@ -128,6 +129,10 @@ export const httpFunction = <F extends FunctionName>(
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .before(async (request) => {
       logger.addContext(request.context);
+    })
+    // Publishes what the request committed before Lambda freezes; never fails the answer (the sweeper retries).
+    .after(async () => {
+      await relayNotedEvents();
     })
     .handler(async (event, context) => {
       const routeKey = event.routeKey as RouteKey;

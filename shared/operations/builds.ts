@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { notFound } from '../domain/errors';
-import type { App, Build } from '../domain/model';
+import type { Actor, App, Build } from '../domain/model';
 import { DEFAULT_BUILD_PAGE, type BuildStatusUpdate, type NewBuild } from '../domain/requests';
 import { findBuild, findBuildAnywhere, insertBuild, listBuilds, settleBuildStatus } from '../store/builds-store';
 
 export type BuildChange = { build: Build; becameSucceeded: boolean };
 
-export const registerBuild = async (app: App, request: NewBuild): Promise<BuildChange> => {
+export const registerBuild = async (app: App, request: NewBuild, actor: Actor): Promise<BuildChange> => {
   const at = new Date().toISOString();
   const build: Build = {
     id: randomUUID(),
@@ -24,7 +24,7 @@ export const registerBuild = async (app: App, request: NewBuild): Promise<BuildC
     created_at: at,
     updated_at: at,
   };
-  await insertBuild(build);
+  await insertBuild(build, actor);
   return { build, becameSucceeded: build.status === 'succeeded' };
 };
 
@@ -44,9 +44,9 @@ export const requireSlug = async (slugId: string): Promise<Build> => {
 export const requireSlugForRelease = async (app: App, slugId: string): Promise<Build> =>
   (await findBuild(app.id, slugId)) ?? (await requireSlug(slugId));
 
-export const updateBuildStatus = async (app: App, buildId: string, request: BuildStatusUpdate): Promise<BuildChange> => {
+export const updateBuildStatus = async (app: App, buildId: string, request: BuildStatusUpdate, actor: Actor): Promise<BuildChange> => {
   const build = await requireBuild(app, buildId);
-  const { build: updated, changed } = await settleBuildStatus(build, request.status, new Date().toISOString());
+  const { build: updated, changed } = await settleBuildStatus(build, request.status, new Date().toISOString(), actor);
   return { build: updated, becameSucceeded: changed && updated.status === 'succeeded' };
 };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../domain/access';
 import { DomainError, notFound, unprocessable } from '../domain/errors';
-import type { App } from '../domain/model';
+import type { Actor, App } from '../domain/model';
 import { directReleaseRefusal, type Pipeline, type PipelineCoupling } from '../domain/pipeline';
 import { isId } from '../domain/ids';
 import type { NamedPair, NewCoupling, NewPipeline } from '../domain/requests';
@@ -61,7 +61,7 @@ export const requirePipeline = async (reference: string): Promise<Pipeline> => {
 
 export const getPipelines = (): Promise<Pipeline[]> => listPipelines();
 
-export const coupleApp = async (pipeline: Pipeline, app: App, request: NewCoupling): Promise<PipelineCoupling> => {
+export const coupleApp = async (pipeline: Pipeline, app: App, request: NewCoupling, actor: Actor): Promise<PipelineCoupling> => {
   const at = new Date().toISOString();
   const coupling: PipelineCoupling = {
     id: randomUUID(),
@@ -72,7 +72,7 @@ export const coupleApp = async (pipeline: Pipeline, app: App, request: NewCoupli
     created_at: at,
     updated_at: at,
   };
-  await insertCoupling(coupling);
+  await insertCoupling(coupling, actor);
   return coupling;
 };
 

@@ -17,6 +17,7 @@ import {
 } from '../domain/promotion';
 import type { PromotionRequest } from '../domain/requests';
 import { logger } from '../observability/logger';
+import { METRIC_NAMES, recordMetric } from '../observability/metrics';
 import { findAppById } from '../store/apps-store';
 import {
   findPromotion,
@@ -91,6 +92,7 @@ export const promote = async (
     lease: leaseForThisProcess(options.leaseMs),
   };
   await insertPromotion(record);
+  recordMetric(METRIC_NAMES.promotions, sourceApp.name);
   return viewOf(await dispatchTargets(record, sourceRelease));
 };
 

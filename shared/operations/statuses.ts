@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Release, StatusCheck } from '../domain/model';
+import type { Actor, Release, StatusCheck } from '../domain/model';
 import { addStatusCheck, updateStatusCheck, type NewStatusCheck, type StatusCheckPatch } from '../domain/status-checks';
 import { mutateRelease } from '../store/releases-store';
 
@@ -8,10 +8,17 @@ import { mutateRelease } from '../store/releases-store';
  * on the release's revision, with `state` recomputed from that same map, so concurrent posts never lose a
  * check and `state` can never disagree with the checks it is stored beside.
  */
-export const postStatus = async (release: Release, request: NewStatusCheck): Promise<{ release: Release; status: StatusCheck }> => {
+export const postStatus = async (
+  release: Release,
+  request: NewStatusCheck,
+  actor: Actor,
+): Promise<{ release: Release; status: StatusCheck }> => {
   const id = randomUUID();
-  const updated = await mutateRelease(release.app.id, release.version, (latest) =>
-    addStatusCheck(latest, request, id, new Date().toISOString()),
+  const updated = await mutateRelease(
+    release.app.id,
+    release.version,
+    (latest) => addStatusCheck(latest, request, id, new Date().toISOString()),
+    actor,
   );
   return { release: updated, status: updated.checks[request.context] as StatusCheck };
 };
@@ -20,9 +27,13 @@ export const patchStatus = async (
   release: Release,
   context: string,
   request: StatusCheckPatch,
+  actor: Actor,
 ): Promise<{ release: Release; status: StatusCheck }> => {
-  const updated = await mutateRelease(release.app.id, release.version, (latest) =>
-    updateStatusCheck(latest, context, request, new Date().toISOString()),
+  const updated = await mutateRelease(
+    release.app.id,
+    release.version,
+    (latest) => updateStatusCheck(latest, context, request, new Date().toISOString()),
+    actor,
   );
   return { release: updated, status: updated.checks[context] as StatusCheck };
 };

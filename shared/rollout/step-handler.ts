@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { relayNotedEvents } from '../events/relay';
 import { logger } from '../observability/logger';
 
 /**
@@ -15,6 +16,7 @@ export const rolloutStep =
     const input = schema.parse(event);
     const releaseId = (input as { rollout?: { releaseId?: string } }).rollout?.releaseId;
     const result = await run(input);
+    await relayNotedEvents();
     logger.info('rollout step done', { step, ...(releaseId ? { releaseId } : {}) });
     return result;
   };

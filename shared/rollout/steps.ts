@@ -12,6 +12,7 @@ import {
 import { aggregateState } from '../domain/state-aggregation';
 import { describeDeployment, registerReleaseTaskDefinition, type DeploymentProgress } from '../ecs/ecs-adapter';
 import { logger } from '../observability/logger';
+import { METRIC_NAMES, recordMetric } from '../observability/metrics';
 import { mutateRelease } from '../store/releases-store';
 import { advanceCurrentRelease, clearSucceeding, findAppById, markSucceeding } from '../store/apps-store';
 import {
@@ -62,15 +63,21 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
   if (!isHeldBy(await getRolloutLock(rollout.appId), rollout.releaseId, now)) {
     throw new RolloutStepError(PERMANENT_STEP_ERRORS.lockNotHeld, `Release v${rollout.version} does not hold its app's rollout lock.`);
   }
-  const release = await mutateRelease(rollout.appId, rollout.version, (current) =>
-    current.status === 'queued'
+  let startedNow = false;
+  const release = await mutateRelease(rollout.appId, rollout.version, (current) => {
+    startedNow = current.status === 'queued';
+    return startedNow
       ? {
           status: 'pending',
           started_at: now.toISOString(),
           rollout: mergeProgress(current.rollout, { message: 'Registering the task definition revision' }),
         }
-      : null,
-  );
+      : null;
+  });
+  if (startedNow) {
+    recordMetric(METRIC_NAMES.releasesStarted, rollout.appName);
+    recordMetric(METRIC_NAMES.timeQueued, rollout.appName, now.getTime() - Date.parse(release.created_at), 'Milliseconds');
+  }
   if (release.status !== 'pending') {
     throw new RolloutStepError(PERMANENT_STEP_ERRORS.releaseNotQueued, `Release v${rollout.version} is ${release.status}; it is not rolled out again.`);
   }
@@ -151,6 +158,29 @@ export const onDeploymentStateChange = async (event: DeploymentStateChange): Pro
   return resumed ? 'resumed' : 'recorded';
 };
 
+const OUTCOME_METRIC = {
+  succeeded: METRIC_NAMES.releasesSucceeded,
+  failed: METRIC_NAMES.releasesFailed,
+  unknown: METRIC_NAMES.releasesUnknown,
+} as const;
+
+/**
+ * Says how the rollout ended, once, when it settled: a failed release logs at ERROR and an unknown one at
+ * WARN (each is also an alarm's metric), so neither hides among the INFO lines of a healthy service.
+ */
+const reportOutcome = (rollout: RolloutInput, release: Release): void => {
+  const facts = { app: rollout.appName, releaseId: release.id, releaseVersion: release.version, reason: release.rollout?.message ?? null };
+  if (release.status === 'failed') logger.error('release failed', facts);
+  else if (release.status === 'unknown') logger.warn('release outcome unknown', facts);
+  else logger.info('release succeeded', facts);
+  if (release.status === 'succeeded' || release.status === 'failed' || release.status === 'unknown') {
+    recordMetric(OUTCOME_METRIC[release.status], rollout.appName);
+  }
+  if (release.started_at && release.finished_at) {
+    recordMetric(METRIC_NAMES.rolloutDuration, rollout.appName, Date.parse(release.finished_at) - Date.parse(release.started_at), 'Milliseconds');
+  }
+};
+
 const stateOf = (release: Release): CheckState =>
   aggregateState(Object.values(release.checks ?? {}).map((check) => check.state));
 
@@ -165,8 +195,10 @@ export const finishRollout = async ({ rollout, stateMachineArn, result, error }:
   // Announced before the status write, so no reader sees the release succeeded and not current.
   const announced = result !== undefined && statusAfterDeployment(result.outcome) === 'succeeded';
   if (announced) await markSucceeding(rollout.appName, rollout.version);
+  let settledNow = false;
   const release = await mutateRelease(rollout.appId, rollout.version, (current) => {
-    if (isSettled(current)) return null;
+    settledNow = !isSettled(current);
+    if (!settledNow) return null;
     const message = result ? (result.reason ?? null) : describeFailure(error ?? {});
     return {
       status: result ? statusAfterDeployment(result.outcome) : statusAfterError(current),
@@ -175,6 +207,7 @@ export const finishRollout = async ({ rollout, stateMachineArn, result, error }:
       rollout: mergeProgress(current.rollout, message ? { message } : {}),
     };
   });
+  if (settledNow) reportOutcome(rollout, release);
   if (release.status === 'succeeded') await advanceCurrentRelease(rollout.appName, rollout.version, finishedAt);
   else if (announced) await clearSucceeding(rollout.appName, rollout.version);
   const deploymentId = release.rollout?.deployment_id;

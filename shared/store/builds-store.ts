@@ -1,11 +1,13 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../domain/errors';
-import type { Build, BuildStatus } from '../domain/model';
+import { buildCreationEvents, buildSettledEvents } from '../domain/events';
+import type { Actor, Build, BuildStatus } from '../domain/model';
 import { entityOf, findEntityById, getStore, isConditionFailure } from './client';
 import { BUILD_TIME_PREFIX, appPartition, buildKey, buildTimeSortKey, idIndexPartition } from './keys';
+import { noteOutbox, outboxAppend, outboxOfNewItem, pendingEvents } from './outbox-store';
 
 
-export const insertBuild = async (build: Build): Promise<void> => {
+export const insertBuild = async (build: Build, actor: Actor): Promise<void> => {
   const { client, tableName } = getStore();
   await client.send(
     new PutCommand({
@@ -17,10 +19,12 @@ export const insertBuild = async (build: Build): Promise<void> => {
         gsi1sk: 'BUILD',
         type: 'build',
         ...build,
+        ...outboxOfNewItem(pendingEvents(buildCreationEvents(build), build.created_at, actor)),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
+  noteOutbox(buildKey(build.app.id, build.id));
 };
 
 export const findBuild = async (appId: string, buildId: string): Promise<Build | undefined> => {
@@ -58,20 +62,23 @@ export const settleBuildStatus = async (
   build: Build,
   status: Exclude<BuildStatus, 'pending'>,
   at: string,
+  actor: Actor,
 ): Promise<{ build: Build; changed: boolean }> => {
   const { client, tableName } = getStore();
+  const outbox = outboxAppend(pendingEvents(buildSettledEvents(status), at, actor));
   try {
     const { Attributes } = await client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: buildKey(build.app.id, build.id),
-        UpdateExpression: 'SET #status = :status, updated_at = :at',
+        UpdateExpression: `SET ${['#status = :status', 'updated_at = :at', ...outbox.assignments].join(', ')}`,
         ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': status, ':pending': 'pending', ':at': at },
+        ExpressionAttributeNames: { '#status': 'status', ...outbox.names },
+        ExpressionAttributeValues: { ':status': status, ':pending': 'pending', ':at': at, ...outbox.values },
         ReturnValues: 'ALL_NEW',
       }),
     );
+    noteOutbox(buildKey(build.app.id, build.id));
     return { build: entityOf<Build>(Attributes ?? {}), changed: true };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig } from '../aws/client-config';
-import { DEFAULT_TABLE_NAME, KEY_ATTRIBUTES } from './table-design';
+import { DEFAULT_TABLE_NAME, KEY_ATTRIBUTES, OUTBOX_ATTRIBUTE } from './table-design';
 import { idIndexPartition } from './keys';
 import { config } from '../config/config';
 
@@ -39,6 +39,7 @@ export const useStore = (next: Store): void => {
 export const entityOf = <T>(item: Record<string, unknown>): T => {
   const entity: Record<string, unknown> = { ...item };
   for (const key of KEY_ATTRIBUTES) delete entity[key];
+  delete entity[OUTBOX_ATTRIBUTE];
   return entity as T;
 };
 

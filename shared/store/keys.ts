@@ -11,6 +11,8 @@ export const APPS_PARTITION = 'APPS';
 export const PIPELINES_PARTITION = 'PIPELINES';
 /** Promotions with targets still to be released sit in this sparse gsi2 partition, for the reconciler. */
 export const OPEN_PROMOTIONS = 'OPEN_PROMOTIONS';
+/** Items with events not yet published sit in this sparse gsi3 partition, for the sweeper. */
+export const OUTBOX_PARTITION = 'OUTBOX';
 export const RELEASE_PREFIX = 'REL#';
 export const BUILD_TIME_PREFIX = 'BUILDAT#';
 export const COUPLING_PREFIX = 'COUPLING#';

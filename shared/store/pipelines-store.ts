@@ -1,7 +1,9 @@
 import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../domain/errors';
+import type { Actor } from '../domain/model';
 import type { Pipeline, PipelineCoupling } from '../domain/pipeline';
 import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent } from './client';
+import { noteOutbox, outboxOfNewItem, pendingEvents } from './outbox-store';
 import { COUPLING_PREFIX, PIPELINES_PARTITION, couplingKey, couplingStageSortKey, idIndexPartition, pipelineCouplingsPartition, pipelineKey } from './keys';
 
 
@@ -43,7 +45,7 @@ export const listPipelines = (): Promise<Pipeline[]> =>
   });
 
 /** Refused with 409 if the app is already coupled, to this or any other pipeline. */
-export const insertCoupling = async (coupling: PipelineCoupling): Promise<void> => {
+export const insertCoupling = async (coupling: PipelineCoupling, actor: Actor): Promise<void> => {
   const inserted = await putIfAbsent({
     ...couplingKey(coupling.app.id),
     gsi1pk: idIndexPartition(coupling.id),
@@ -52,8 +54,12 @@ export const insertCoupling = async (coupling: PipelineCoupling): Promise<void> 
     gsi2sk: couplingStageSortKey(coupling.stage, coupling.app.name),
     type: 'pipeline_coupling',
     ...coupling,
+    ...outboxOfNewItem(pendingEvents([{ type: 'pipeline.coupled' }], coupling.created_at, actor)),
   });
-  if (inserted) return;
+  if (inserted) {
+    noteOutbox(couplingKey(coupling.app.id));
+    return;
+  }
   const existing = await findCouplingOfApp(coupling.app.id);
   throw conflict('app_already_coupled', `App ${coupling.app.name} is already coupled to a pipeline; an app has at most one.`, {
     app: coupling.app.name,

@@ -3,6 +3,7 @@ import type { Lease } from '../domain/lease';
 import type { PromotionRecord } from '../domain/promotion';
 import { entityOf, getStore, whenConditionHolds } from './client';
 import { OPEN_PROMOTIONS, openPromotionSortKey, promotionKey } from './keys';
+import { noteOutbox, outboxOfNewItem, pendingEvents } from './outbox-store';
 
 const openIndexOf = (promotion: PromotionRecord) =>
   promotion.lease === null ? {} : { gsi2pk: OPEN_PROMOTIONS, gsi2sk: openPromotionSortKey(promotion.created_at, promotion.id) };
@@ -22,25 +23,36 @@ const recordOf = (item: Record<string, unknown>): PromotionRecord => {
 
 export const insertPromotion = async (promotion: PromotionRecord): Promise<void> => {
   const { client, tableName } = getStore();
-  await client.send(
-    new PutCommand({ TableName: tableName, Item: promotionItem(promotion), ConditionExpression: 'attribute_not_exists(pk)' }),
-  );
+  const announced = { ...promotionItem(promotion), ...outboxOfNewItem(pendingEvents([{ type: 'promotion.created' }], promotion.created_at, promotion.user)) };
+  await client.send(new PutCommand({ TableName: tableName, Item: announced, ConditionExpression: 'attribute_not_exists(pk)' }));
+  noteOutbox(promotionKey(promotion.id));
 };
 
 /**
  * Saves the progress of whoever holds the promotion's lease (`holder`); false if the lease was taken over
- * meanwhile, so a holder whose time ran out cannot overwrite its successor's work.
+ * meanwhile, so a holder whose time ran out cannot overwrite its successor's work. An update, not a put,
+ * so the events still pending on the item (its outbox) survive it.
  */
 export const savePromotionProgress = (promotion: PromotionRecord, holder: string): Promise<boolean> => {
   const { client, tableName } = getStore();
+  const open = openIndexOf(promotion);
   return whenConditionHolds(() =>
     client.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: tableName,
-        Item: promotionItem(promotion),
+        Key: promotionKey(promotion.id),
+        UpdateExpression:
+          'SET targets = :targets, #lease = :lease, updated_at = :at' +
+          ('gsi2pk' in open ? ', gsi2pk = :openPk, gsi2sk = :openSk' : ' REMOVE gsi2pk, gsi2sk'),
         ConditionExpression: '#lease.#holder = :holder',
         ExpressionAttributeNames: { '#lease': 'lease', '#holder': 'holder' },
-        ExpressionAttributeValues: { ':holder': holder },
+        ExpressionAttributeValues: {
+          ':holder': holder,
+          ':targets': promotion.targets,
+          ':lease': promotion.lease,
+          ':at': promotion.updated_at,
+          ...('gsi2pk' in open ? { ':openPk': open.gsi2pk, ':openSk': open.gsi2sk } : {}),
+        },
       }),
     ),
   );

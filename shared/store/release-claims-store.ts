@@ -3,7 +3,7 @@ import type { Release } from '../domain/model';
 import { logger } from '../observability/logger';
 import { entityOf, getStore, isConditionFailure, putIfAbsent } from './client';
 import { intentKey, releaseKey, sequenceKey } from './keys';
-import { findLatestRelease, findReleaseByVersion, releaseItem } from './releases-store';
+import { findLatestRelease, findReleaseByVersion, claimReleaseVersion } from './releases-store';
 
 /**
  * How a release gets its version without a transaction, a gap or a race of many writers on one slot
@@ -195,7 +195,7 @@ export const settleClaim = async (appId: string, releaseId: string): Promise<Pen
 
 /** The release at its version: one conditional put keyed by the version; the holder when it was taken. */
 export const placeInSlot = async (release: Release): Promise<Release> => {
-  if (await putIfAbsent(releaseItem(release))) return release;
+  if (await claimReleaseVersion(release)) return release;
   const { client, tableName } = getStore();
   const { Item } = await client.send(
     new GetCommand({ TableName: tableName, Key: releaseKey(release.app.id, release.version), ConsistentRead: true }),

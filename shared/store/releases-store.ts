@@ -1,12 +1,14 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError, notFound } from '../domain/errors';
-import type { Release, ReleaseStatus } from '../domain/model';
+import { releaseChangeEvents, releaseCreationEvents, type PendingEvent } from '../domain/events';
+import type { Actor, Release, ReleaseStatus } from '../domain/model';
 import { entityOf, getStore, isConditionFailure, putIfAbsent } from './client';
+import { noteOutbox, outboxAppend, outboxOfNewItem, pendingEvents } from './outbox-store';
 import { RELEASE_PREFIX, appPartition, idIndexPartition, releaseIdSortKey, releaseKey, releaseSortKey } from './keys';
 
 
-/** The item as stored: the release plus its keys. Exported for the adapters that update releases in place. */
+/** The item as stored: the release plus its keys. Exported for the bench, which seeds long histories. */
 export const releaseItem = (release: Release) => ({
   ...releaseKey(release.app.id, release.version),
   lsi1sk: releaseIdSortKey(release.id),
@@ -15,6 +17,23 @@ export const releaseItem = (release: Release) => ({
   type: 'release',
   ...release,
 });
+
+/** The new release's item with the events its creation announces (its outbox). */
+const newReleaseItem = (release: Release) => ({
+  ...releaseItem(release),
+  ...outboxOfNewItem(pendingEvents(releaseCreationEvents(release), release.created_at, release.user)),
+});
+
+/**
+ * Writes the release into its version slot, with its creation events. Returns false when another writer
+ * took that version first; the caller then retries with the next version. One conditional put: a release
+ * is whole or absent, and so are the events that announce it.
+ */
+export const claimReleaseVersion = async (release: Release): Promise<boolean> => {
+  const placed = await putIfAbsent(newReleaseItem(release));
+  if (placed) noteOutbox(releaseKey(release.app.id, release.version));
+  return placed;
+};
 
 export const findLatestRelease = async (appId: string): Promise<Release | undefined> => {
   const { client, tableName } = getStore();
@@ -32,11 +51,6 @@ export const findLatestRelease = async (appId: string): Promise<Release | undefi
   return item ? entityOf<Release>(item) : undefined;
 };
 
-/**
- * Writes the release into its version slot. Returns false when another writer took that version first;
- * the caller then retries with the next version. One conditional put: a release is whole or absent.
- */
-export const claimReleaseVersion = (release: Release): Promise<boolean> => putIfAbsent(releaseItem(release));
 
 export const findReleaseByVersion = async (appId: string, version: number): Promise<Release | undefined> => {
   const { client, tableName } = getStore();
@@ -138,12 +152,14 @@ export const updateReleaseAtRevision = async (
   expectedRevision: number,
   changes: ReleaseChanges,
   at: string,
+  events: readonly PendingEvent[] = [],
 ): Promise<Release | undefined> => {
   const { client, tableName } = getStore();
   const entries = Object.entries(changes).filter(([, value]) => value !== undefined);
-  const names: Record<string, string> = { '#revision': 'revision' };
-  const values: Record<string, unknown> = { ':expected': expectedRevision, ':next': expectedRevision + 1, ':at': at };
-  const assignments = ['#revision = :next', 'updated_at = :at'];
+  const outbox = outboxAppend(events);
+  const names: Record<string, string> = { '#revision': 'revision', ...outbox.names };
+  const values: Record<string, unknown> = { ':expected': expectedRevision, ':next': expectedRevision + 1, ':at': at, ...outbox.values };
+  const assignments = ['#revision = :next', 'updated_at = :at', ...outbox.assignments];
   entries.forEach(([field, value], index) => {
     names[`#f${index}`] = field;
     values[`:v${index}`] = value;
@@ -161,6 +177,7 @@ export const updateReleaseAtRevision = async (
         ReturnValues: 'ALL_NEW',
       }),
     );
+    if (events.length > 0) noteOutbox(releaseKey(release.app.id, release.version));
     return Attributes ? entityOf<Release>(Attributes) : undefined;
   } catch (error) {
     if (isConditionFailure(error)) return undefined;
@@ -173,19 +190,23 @@ const MAX_RELEASE_UPDATES = 200;
 
 /**
  * Read-modify-write of one release under optimistic concurrency: `decide` sees the latest release and
- * returns the changes to make (or null for none); a concurrent change makes it decide again.
+ * returns the changes to make (or null for none); a concurrent change makes it decide again. The events
+ * the change announces (`releaseChangeEvents`) are written with it, caused by `actor` (null: Slipway itself).
  */
 export const mutateRelease = async (
   appId: string,
   version: number,
   decide: (release: Release) => ReleaseChanges | null,
+  actor: Actor | null = null,
 ): Promise<Release> => {
   for (let attempt = 1; attempt <= MAX_RELEASE_UPDATES; attempt++) {
     const release = await findReleaseByVersion(appId, version);
     if (!release) throw notFound('release', `v${version}`);
     const changes = decide(release);
     if (changes === null) return release;
-    const updated = await updateReleaseAtRevision(release, release.revision, changes, new Date().toISOString());
+    const at = new Date().toISOString();
+    const events = pendingEvents(releaseChangeEvents(release, changes), at, actor);
+    const updated = await updateReleaseAtRevision(release, release.revision, changes, at, events);
     if (updated) return updated;
     await sleep(Math.random() * Math.min(50, attempt * 2));
   }

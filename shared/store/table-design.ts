@@ -41,6 +41,10 @@
  *                                                  key): request hash, the id fixed for what it makes, status,
  *                                                  lease; TTL `expiration`
  *   …                  …                           gsi1pk ID#{id} finds any resource by id alone
+ *   (release, build,   `outbox`                    events the item's last changes announce, not yet published:
+ *    promotion,                                    appended by the same conditional write as the change, removed
+ *    coupling)                                     once published; while any is pending the item sits in the
+ *                                                  sparse gsi3pk OUTBOX (gsi3sk = commit time) for the sweeper
  */
 export const TABLE_KEYS = {
   partitionKey: 'pk',
@@ -49,13 +53,17 @@ export const TABLE_KEYS = {
   globalIndexes: [
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   ],
 } as const;
 
 /** Where API-key items live: the partition of each key's hash, and the gsi2 partition listing them. */
 export const API_KEY_PARTITIONS = { itemPrefix: 'APIKEY#', listIndex: 'gsi2', listPartition: 'APIKEYS' } as const;
 
-export const KEY_ATTRIBUTES = ['pk', 'sk', 'lsi1sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'] as const;
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'lsi1sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'type'] as const;
+
+/** Storage-only attributes an entity never carries: the pending events of its outbox. */
+export const OUTBOX_ATTRIBUTE = 'outbox';
 
 export const DEFAULT_TABLE_NAME = 'slipway';
 

@@ -48,7 +48,7 @@ describe('pipelines store', () => {
 
   it('keys a coupling by its app and indexes it under its pipeline in stage order', async () => {
     dynamo.on(PutCommand).resolves({});
-    await insertCoupling(coupling);
+    await insertCoupling(coupling, { id: 'k1', email: 'ops@example.com' });
     expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({
       Item: { pk: 'APP#a1', sk: 'COUPLING', gsi2pk: 'PIPELINE#p1', gsi2sk: 'COUPLING#2#web', gsi1pk: 'ID#c1' },
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -58,7 +58,7 @@ describe('pipelines store', () => {
   it('names the pipeline an app is already coupled to when refusing a second coupling', async () => {
     dynamo.on(PutCommand).rejects(conditionFailed());
     dynamo.on(GetCommand).resolves({ Item: { pk: 'APP#a1', sk: 'COUPLING', ...coupling, pipeline: { id: 'p0', name: 'old' } } });
-    await expect(insertCoupling(coupling)).rejects.toMatchObject({
+    await expect(insertCoupling(coupling, { id: 'k1', email: 'ops@example.com' })).rejects.toMatchObject({
       code: 'app_already_coupled',
       details: { app: 'web', pipeline: { id: 'p0', name: 'old' }, stage: 'staging' },
     });
