@@ -363,8 +363,27 @@ export const buildOpenApiDocument = () => {
     const operation = OPERATIONS[routeKeyOf(route)];
     if (operation) registry.registerPath(routeConfigOf(route, operation));
   }
-  // No route returns events; they are published (EventBridge, webhooks) in this shape, by its meta id.
-  return new OpenApiGeneratorV31([...registry.definitions, { type: 'schema', schema: SlipwayEvent }]).generateDocument({
+  // What a `webhook` hook receives: the event envelope (also EventBridge's detail), signed.
+  registry.registerWebhook({
+    method: 'post',
+    path: 'slipwayEvent',
+    operationId: 'slipwayEvent',
+    summary: 'An event delivered to a webhook hook',
+    description:
+      'POSTed to the hook URL. Slipway-Signature is `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the hook secret>`; answer 2xx, or the delivery is retried with backoff for up to 24 h.',
+    tags: ['hooks'],
+    security: [],
+    request: {
+      headers: z.object({
+        'slipway-signature': z.string().meta({ description: 't=<unix seconds>,v1=<hex HMAC-SHA256>' }),
+        'slipway-event': z.string().meta({ description: 'The event type' }),
+        'slipway-event-id': z.string().meta({ description: 'The event id: dedupe by it' }),
+      }),
+      body: { required: true, content: { 'application/json': { schema: SlipwayEvent } } },
+    },
+    responses: { 200: { description: 'Received (any 2xx)' } },
+  });
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Slipway',

@@ -1,5 +1,6 @@
 import { hookWants, isDelivered, nextAttemptAt, type Delivery, type RetryPolicy, type HookEvent } from '../domain/hooks';
 import type { TargetPolicy } from '../domain/outbound-target';
+import { METRIC_NAMES, recordMetric } from '../observability/metrics';
 import { findDelivery, findHook, insertDelivery, listHooks, saveDelivery } from '../store/hooks-store';
 import { requestsFor } from './integrations';
 import type { SecretBox } from './secret-box';
@@ -73,6 +74,10 @@ export const attemptDelivery = async (worker: HookWorker, ref: DeliveryRef, forc
   const now = (worker.now ?? (() => new Date()))();
   const secret = stored.sealedSecret ? await worker.secrets.open(stored.sealedSecret) : null;
   const result = await sendAll(worker, requestsFor(stored.hook, secret, delivery.event, Math.floor(now.getTime() / 1000)));
+  const appName = delivery.event.app?.name ?? null;
+  recordMetric(METRIC_NAMES.hookDeliveries, appName);
+  recordMetric(METRIC_NAMES.hookDeliveryLatency, appName, Math.round(result.durationMs), 'Milliseconds');
+  if (!isDelivered(result.statusCode)) recordMetric(METRIC_NAMES.hookDeliveryFailures, appName);
   const attempts = delivery.attempts + 1;
   const last = {
     at: now.toISOString(),
