@@ -67,6 +67,23 @@ describe('webhooks', () => {
     }
   });
 
+  it('delivers the event a real release commits (through the outbox and the in-process bus), signed', async () => {
+    const receiver = await startReceiver(() => ({ status: 200 }));
+    try {
+      const created = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: receiver.url, events: ['release.created'] } });
+      const builds = (await slipway.call('GET', '/apps/hooked/builds')).body;
+      const made = await slipway.call('POST', '/apps/hooked/releases', { body: { slug: builds[1].id } });
+      expect(made.status).toBe(201);
+      const received = await waitFor(async () => receiver.received, (list) => list.length > 0);
+      const body = JSON.parse(received[0]?.body ?? '{}');
+      expect(body).toMatchObject({ type: 'release.created', app: { name: 'hooked' }, data: { id: made.body.id } });
+      expect(verifySignature(created.body.secret, String(received[0]?.headers['slipway-signature']), received[0]?.body ?? '', Math.floor(Date.now() / 1000))).toBe(true);
+      await slipway.call('DELETE', `/apps/hooked/hooks/${created.body.id}`);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('never returns a secret after creation; reading needs read, managing an operator or admin key', async () => {
     const created = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: 'http://127.0.0.1:9/x', events: ['*'], secret: 'my-own-secret' } });
     expect(created.body.secret).toBe('my-own-secret');
