@@ -9,6 +9,7 @@ import { authorizerEvent, httpEvent, measureColdInit, rolloutEvent, type ColdIni
 import { measureBurst } from './burst';
 import { measureDeepHistory } from './deep-history';
 import { apiClient, load, type LoadFigures } from './http-load';
+import { measureHooks, renderHooks } from './hooks';
 import { renderResults } from './report';
 import { measureTransitions } from './transitions';
 
@@ -136,6 +137,10 @@ const transitions = await measureTransitions(TRANSITION_RELEASES, async (environ
 for (const row of transitions) console.log(`  ${row.label}: min ${row.min}, median ${row.median}, max ${row.max}`);
 await rm(outDir, { recursive: true, force: true });
 
+section('webhook delivery (loopback, in-process worker)');
+const hooks = await measureHooks();
+console.log(`  commit → delivery p50 ${hooks.p50Ms} ms, p99 ${hooks.p99Ms} ms; ${hooks.deliveriesPerSecond.toFixed(0)} deliveries/s`);
+
 const markdown = renderResults({
   date: new Date().toISOString(),
   machine: {
@@ -155,5 +160,5 @@ const markdown = renderResults({
   transitions,
   durationSeconds: (Date.now() - started) / 1000,
 });
-await writeFile(join(PROJECT_ROOT, 'bench', 'results.md'), markdown);
+await writeFile(join(PROJECT_ROOT, 'bench', 'results.md'), `${markdown}\n${renderHooks(hooks)}`);
 console.log(`\nwrote bench/results.md in ${((Date.now() - started) / 1000).toFixed(0)} s`);
