@@ -6,7 +6,8 @@ import { LOCAL_TARGET_POLICY } from '../shared/domain/outbound-target';
 import { subscribe } from '../shared/events/bus';
 import { useHookWorker } from '../shared/hooks/runtime';
 import { localSecretBox } from '../shared/hooks/secret-box';
-import { attemptDelivery, handleEvent, type HookWorker } from '../shared/hooks/worker';
+import { listUnfinishedDeliveries } from '../shared/store/hooks-store';
+import { attemptDelivery, recordDeliveries, type DeliveryRef, type HookWorker } from '../shared/hooks/worker';
 import { logger } from '../shared/observability/logger';
 
 export type LocalHooksOptions = { retry?: Partial<RetryPolicy> };
@@ -27,8 +28,10 @@ const localKey = async (dataDir: string | undefined): Promise<Buffer> => {
 };
 
 /**
- * The delivery worker in this process, fed by the in-process bus; retries wait on timers here (in AWS,
- * on the queue). Returns the stop, which drops the pending timers.
+ * The delivery worker in this process, fed by the in-process bus. Deliveries are recorded before the bus
+ * hands the event on (so the outbox is cleared only once they are durable) and attempted after, so a slow
+ * receiver never holds up the request that made the change. Retries wait on timers here (in AWS, on the
+ * queue); what a previous process left unfinished is resumed at start. Returns the stop.
  */
 export const startLocalHooks = async (dataDir: string | undefined, options: LocalHooksOptions = {}): Promise<() => Promise<void>> => {
   const timers = new Set<NodeJS.Timeout>();
@@ -39,17 +42,26 @@ export const startLocalHooks = async (dataDir: string | undefined, options: Loca
     schedule: (delivery, at) => {
       const appId = delivery.event.app?.id;
       if (!appId) return;
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        attemptDelivery(worker, { app_id: appId, hook_id: delivery.hook_id, event_id: delivery.event_id }).catch((error: unknown) =>
-          logger.warn('hook delivery attempt failed', { hookId: delivery.hook_id, eventId: delivery.event_id, error }),
-        );
-      }, Math.max(0, at.getTime() - Date.now()));
-      timers.add(timer);
+      later({ app_id: appId, hook_id: delivery.hook_id, event_id: delivery.event_id }, at);
     },
   };
+  const later = (ref: DeliveryRef, at: Date) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      attemptDelivery(worker, ref).catch((error: unknown) =>
+        logger.warn('hook delivery attempt failed', { hookId: ref.hook_id, eventId: ref.event_id, error }),
+      );
+    }, Math.max(0, at.getTime() - Date.now()));
+    timers.add(timer);
+  };
   useHookWorker(worker);
-  const unsubscribe = subscribe((event) => handleEvent(worker, event));
+  const unsubscribe = subscribe(async (event) => {
+    for (const ref of await recordDeliveries(worker, event)) later(ref, new Date());
+  });
+  for (const delivery of await listUnfinishedDeliveries()) {
+    const appId = delivery.event.app?.id;
+    if (appId) later({ app_id: appId, hook_id: delivery.hook_id, event_id: delivery.event_id }, new Date(delivery.next_attempt_at ?? Date.now()));
+  }
   return async () => {
     unsubscribe();
     for (const timer of timers) clearTimeout(timer);

@@ -22,13 +22,17 @@ export type HookWorker = {
 /** The reference a queue message or timer carries; the delivery itself is re-read from the store. */
 export type DeliveryRef = Pick<Delivery, 'hook_id' | 'event_id'> & { app_id: string };
 
-/** Every active hook of the event's app that subscribes to its type gets one delivery, attempted now. */
-export const handleEvent = async (worker: HookWorker, event: HookEvent): Promise<void> => {
-  if (!event.app) return;
+/**
+ * Records one delivery for every active hook of the event's app that subscribes to its type, and returns
+ * those to attempt now: the new ones and any never attempted (the event handed over again, at least once,
+ * after the process that recorded them died).
+ */
+export const recordDeliveries = async (worker: HookWorker, event: HookEvent): Promise<DeliveryRef[]> => {
+  if (!event.app) return [];
   const appId = event.app.id;
   const hooks = (await listHooks(appId)).filter(({ hook }) => hookWants(hook, event.type));
   const now = (worker.now ?? (() => new Date()))().toISOString();
-  await Promise.all(
+  const refs = await Promise.all(
     hooks.map(async ({ hook }) => {
       const delivery: Delivery = {
         id: event.id,
@@ -42,13 +46,17 @@ export const handleEvent = async (worker: HookWorker, event: HookEvent): Promise
         next_attempt_at: now,
         created_at: now,
       };
-      const ref = { hook_id: hook.id, event_id: event.id, app_id: appId };
-      // Handed the event again (at least once): a delivery never attempted (its process died) is attempted now.
-      if ((await insertDelivery(delivery)) || (await findDelivery(hook.id, event.id))?.outcome === 'pending') {
-        await attemptDelivery(worker, ref);
-      }
+      const toAttempt = (await insertDelivery(delivery)) || (await findDelivery(hook.id, event.id))?.outcome === 'pending';
+      return toAttempt ? { hook_id: hook.id, event_id: event.id, app_id: appId } : null;
     }),
   );
+  return refs.filter((ref): ref is DeliveryRef => ref !== null);
+};
+
+/** Records the event's deliveries and attempts each once now; failures are scheduled by the attempt. */
+export const handleEvent = async (worker: HookWorker, event: HookEvent): Promise<void> => {
+  const refs = await recordDeliveries(worker, event);
+  await Promise.all(refs.map((ref) => attemptDelivery(worker, ref)));
 };
 
 const sendAll = async (worker: HookWorker, requests: ReturnType<typeof requestsFor>): Promise<SendResult> => {

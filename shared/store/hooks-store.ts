@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery, Hook } from '../domain/hooks';
 import { entityOf, getStore, putIfAbsent } from './client';
 import { DELIVERY_PREFIX, HOOK_PREFIX, deliveryKey, hookKey } from './keys';
@@ -79,4 +79,29 @@ export const listDeliveries = async (hookId: string): Promise<Delivery[]> => {
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return deliveries.sort((a, b) => b.created_at.localeCompare(a.created_at));
+};
+
+/**
+ * Deliveries still to be attempted (pending or retrying), for the local runtime to resume after a restart:
+ * its retries wait on timers that die with the process. A Scan, so local only; in AWS every retry is a
+ * queue message and needs no resuming.
+ */
+export const listUnfinishedDeliveries = async (): Promise<Delivery[]> => {
+  const { client, tableName } = getStore();
+  const deliveries: Delivery[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: '#type = :type AND #outcome IN (:pending, :retrying)',
+        ExpressionAttributeNames: { '#type': 'type', '#outcome': 'outcome' },
+        ExpressionAttributeValues: { ':type': 'hook_delivery', ':pending': 'pending', ':retrying': 'retrying' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    deliveries.push(...(page.Items ?? []).map((item) => entityOf<Delivery>(item)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return deliveries;
 };

@@ -8,7 +8,11 @@ export type ReceivedRequest = { method: string; path: string; headers: IncomingH
  * A local HTTP receiver (127.0.0.1, port 0) standing in for a webhook endpoint or a vendor API: it records
  * every request and answers what `answer` says, so tests check requests as the receiver gets them.
  */
-export const startReceiver = async (answer: (request: ReceivedRequest, index: number) => { status: number; body?: string }) => {
+export const startReceiver = async (
+  answer: (request: ReceivedRequest, index: number) => { status: number; body?: string },
+  /** While true, requests are recorded but never answered (a receiver that hangs). */
+  hang: () => boolean = () => false,
+) => {
   const received: ReceivedRequest[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -16,6 +20,7 @@ export const startReceiver = async (answer: (request: ReceivedRequest, index: nu
     request.on('end', () => {
       const entry = { method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
       received.push(entry);
+      if (hang()) return;
       const { status, body } = answer(entry, received.length - 1);
       response.writeHead(status, { 'content-type': 'application/json' }).end(body ?? '{}');
     });
@@ -27,6 +32,10 @@ export const startReceiver = async (answer: (request: ReceivedRequest, index: nu
     url: `http://127.0.0.1:${port}`,
     port,
     received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 };
