@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlipwayEvent } from '../../shared/api/events';
 import { deliverInProcess } from '../../shared/events/bus';
-import { startReceiver } from '../support/hook-receiver';
+import { startReceiver, waitFor } from '../support/hook-receiver';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /** A retry window of 400 ms instead of 24 h, through the same configuration `npm start` uses. */
@@ -11,15 +11,6 @@ beforeAll(async () => {
   local = await startTestSlipway({ hooks: { retry: { baseDelayMs: 20, maxDelayMs: 40, giveUpAfterMs: 400 } } });
 });
 afterAll(() => local.close());
-
-const waitFor = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-};
 
 describe('a receiver that stays down', () => {
   it('gives a delivery up after the retry window, logging its last status and response excerpt, and redelivers it on request', async () => {

@@ -5,7 +5,7 @@ import { AWS_TARGET_POLICY } from '../../shared/domain/outbound-target';
 import { verifySignature } from '../../shared/domain/webhook-signature';
 import { deliverInProcess } from '../../shared/events/bus';
 import { send } from '../../shared/hooks/send';
-import { startReceiver, type ReceivedRequest } from '../support/hook-receiver';
+import { startReceiver, waitFor, type ReceivedRequest } from '../support/hook-receiver';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 let slipway: TestSlipway;
@@ -30,15 +30,6 @@ const releaseEvent = (type: 'release.succeeded' | 'release.failed' = 'release.su
     actor: { id: randomUUID(), email: 'ops@example.com' },
     data: release,
   }) as SlipwayEvent;
-
-const waitFor = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-};
 
 const deliveriesOf = async (hookId: string) => (await slipway.call('GET', `/apps/hooked/hooks/${hookId}/deliveries`)).body;
 
