@@ -6,6 +6,7 @@ import { parseInput } from '../shared/http/request';
 import { requireApp } from '../shared/operations/apps';
 import { ensureAutoRelease } from '../shared/operations/auto-release';
 import { getBuilds, registerBuild, requireBuild, requireSlug, updateBuildStatus } from '../shared/operations/builds';
+import { relayNotedEvents } from '../shared/events/relay';
 
 export const handler = httpFunction<'builds'>({
   'POST /apps/{app}/builds': async ({ params, body, principal }) => {
@@ -39,4 +40,4 @@ export const handler = httpFunction<'builds'>({
     authorize(principal, 'read', build.app.name);
     return { status: 200, body: presentBuild(build) };
   },
-});
+}, { afterRequest: relayNotedEvents });

@@ -19,6 +19,7 @@ import {
   uncoupleApp,
 } from '../shared/operations/pipelines';
 import { promote, requirePromotion, resumePromotion } from '../shared/operations/promotions';
+import { relayNotedEvents } from '../shared/events/relay';
 
 export const handler = httpFunction<'pipelines'>({
   'POST /pipelines': async ({ body, principal }) => {
@@ -90,4 +91,4 @@ export const handler = httpFunction<'pipelines'>({
     authorize(principal, 'read');
     return { status: 200, body: stageSuccessors() };
   },
-});
+}, { afterRequest: relayNotedEvents });

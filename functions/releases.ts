@@ -8,6 +8,7 @@ import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { requireApp } from '../shared/operations/apps';
 import { createRelease, findRecordedRelease, listReleases, requireRelease } from '../shared/operations/releases';
+import { relayNotedEvents } from '../shared/events/relay';
 
 export const handler = httpFunction<'releases'>({
   'POST /apps/{app}/releases': async (http) => {
@@ -52,4 +53,4 @@ export const handler = httpFunction<'releases'>({
     annotate({ releaseId: release.id, releaseVersion: release.version });
     return { status: 200, body: presentRelease(release, app) };
   },
-});
+}, { afterRequest: relayNotedEvents });

@@ -4,7 +4,7 @@ import { carryOnOpenPromotions } from '../shared/operations/promotions';
 import { resumeAllQueues } from '../shared/rollout/lock';
 import { configuredDeadlineSeconds } from '../shared/rollout/start-rollout';
 import { config } from '../shared/config/config';
-import { sweepOutboxes } from '../shared/events/relay';
+import { relayNotedEvents, sweepOutboxes } from '../shared/events/relay';
 
 /** Events younger than this are left to the request that committed them. */
 const SWEEP_MIN_AGE_MS = 60_000;
@@ -19,7 +19,7 @@ export const handler = async (_event: unknown, context: Context): Promise<{ prom
   if (!stateMachineArn) throw new Error('ROLLOUT_STATE_MACHINE_ARN is not set');
   const promotions = await carryOnOpenPromotions(context.getRemainingTimeInMillis());
   const apps = await resumeAllQueues(stateMachineArn, configuredDeadlineSeconds());
-  const events = await sweepOutboxes(SWEEP_MIN_AGE_MS);
+  const events = (await relayNotedEvents()) + (await sweepOutboxes(SWEEP_MIN_AGE_MS));
   logger.info('promotions, rollout queues and events reconciled', { promotions, apps, events });
   return { promotions, apps, events };
 };

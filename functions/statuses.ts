@@ -7,6 +7,7 @@ import { parseInput } from '../shared/http/request';
 import { requireApp } from '../shared/operations/apps';
 import { requireRelease } from '../shared/operations/releases';
 import { patchStatus, postStatus } from '../shared/operations/statuses';
+import { relayNotedEvents } from '../shared/events/relay';
 
 export const handler = httpFunction<'statuses'>({
   'POST /apps/{app}/releases/{release}/statuses': async ({ params, body, principal }) => {
@@ -39,4 +40,4 @@ export const handler = httpFunction<'statuses'>({
     authorize(principal, 'read', app.name);
     return { status: 200, body: presentReleaseStatuses(await requireRelease(app, params.release ?? ''), app) };
   },
-});
+}, { afterRequest: relayNotedEvents });

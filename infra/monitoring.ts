@@ -3,6 +3,7 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
   ComparisonOperator,
+  Metric,
   TreatMissingData,
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -15,6 +16,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, type IConstruct } from 'constructs';
+import { METRICS_NAMESPACE, METRICS_SERVICE, METRIC_NAMES } from '../shared/observability/metrics';
 
 const PERIOD = Duration.minutes(5);
 
@@ -84,6 +86,14 @@ export class SlipwayAlarms extends Construct {
         `Dead-letter queue ${idOf(queue)} holds messages that were never processed`,
         queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
       );
+    }
+    // Releases that failed or ended unknown: the service-wide series the rollout's Finish step emits (EMF).
+    for (const [id, name, what] of [
+      ['ReleasesFailed', METRIC_NAMES.releasesFailed, 'Releases failed: their rollout did not succeed'],
+      ['ReleasesUnknown', METRIC_NAMES.releasesUnknown, 'Releases ended unknown: their rollout outcome could not be known'],
+    ] as const) {
+      const metric = new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: METRICS_SERVICE }, statistic: 'Sum', period: PERIOD });
+      this.alarmOn(id, what, metric);
     }
     this.alarmOn('Api5xx', 'The Slipway API answered with 5xx errors', props.api.metricServerError({ period: PERIOD }));
   }

@@ -3,7 +3,8 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { SlipwayHttpApi } from './http-api';
+import { FUNCTION_ACCESS, SlipwayHttpApi } from './http-api';
+import { SlipwayEvents } from './events';
 import { Hooks } from './hooks';
 import { SlipwayAlarms } from './monitoring';
 import { Rollout } from './rollout';
@@ -22,6 +23,7 @@ export class SlipwayStack extends Stack {
   readonly rollout: Rollout;
   readonly hooks: Hooks;
   readonly alarms: SlipwayAlarms;
+  readonly events: SlipwayEvents;
 
   constructor(scope: Construct, id: string, props: SlipwayStackProps = {}) {
     super(scope, id, props);
@@ -32,13 +34,19 @@ export class SlipwayStack extends Stack {
       rolloutStateMachine: this.rollout.stateMachine,
     });
 
+    // Whatever writes releases, builds, promotions or couplings relays their events.
+    this.events = new SlipwayEvents(this, 'Events');
     const hooksApi = this.httpApi.functions.get('hooks');
     if (!hooksApi) throw new Error('The hooks API function is missing from the route table.');
-    this.hooks = new Hooks(this, 'Hooks', { table: this.table, hooksApi });
+    this.hooks = new Hooks(this, 'Hooks', { table: this.table, hooksApi, eventBus: this.events.bus });
 
     // Found rather than listed so a function or queue added later cannot go unwatched. Every queue in
     // this stack but the webhook delivery queue is a dead-letter queue.
     const all = this.node.findAll();
+    const writers = [...this.httpApi.functions].filter(([name]) => FUNCTION_ACCESS[name].table === 'all-but-api-keys').map(([, fn]) => fn);
+    for (const fn of [...writers, ...Object.values(this.rollout.steps), this.rollout.deploymentEvents, this.rollout.queueReconciler]) {
+      this.events.publishFrom(fn);
+    }
     this.alarms = new SlipwayAlarms(this, 'Alarms', {
       functions: all.filter((construct) => construct instanceof NodejsFunction),
       stateMachines: [this.rollout.stateMachine],
@@ -53,5 +61,6 @@ export class SlipwayStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'Set as SLIPWAY_TABLE for `npm run keys`' });
     new CfnOutput(this, 'RolloutStateMachineArn', { value: this.rollout.stateMachine.stateMachineArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName, description: 'Subscribe with a rule on source "slipway"' });
   }
 }

@@ -363,25 +363,25 @@ export const buildOpenApiDocument = () => {
     const operation = OPERATIONS[routeKeyOf(route)];
     if (operation) registry.registerPath(routeConfigOf(route, operation));
   }
-  // What a `webhook` hook receives: the event envelope (also EventBridge's detail), signed.
+  // Events are sent, not served: the document's `webhooks` describes what a receiver gets (a `webhook` hook: signed).
   registry.registerWebhook({
     method: 'post',
     path: 'slipwayEvent',
-    operationId: 'slipwayEvent',
-    summary: 'An event delivered to a webhook hook',
+    operationId: 'receiveSlipwayEvent',
+    summary: 'A Slipway event',
     description:
-      'POSTed to the hook URL. Slipway-Signature is `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the hook secret>`; answer 2xx, or the delivery is retried with backoff for up to 24 h.',
-    tags: ['hooks'],
+      'One event as EventBridge (its detail) and webhook hooks deliver it; dedupe by id. A hook signs it: Slipway-Signature is `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the hook secret>`; answer 2xx, or the delivery is retried with backoff for up to 24 h. See docs/events.md.',
+    tags: ['events'],
     security: [],
     request: {
       headers: z.object({
-        'slipway-signature': z.string().meta({ description: 't=<unix seconds>,v1=<hex HMAC-SHA256>' }),
-        'slipway-event': z.string().meta({ description: 'The event type' }),
-        'slipway-event-id': z.string().meta({ description: 'The event id: dedupe by it' }),
+        'slipway-signature': z.string().optional().meta({ description: 'Webhook hooks only: t=<unix seconds>,v1=<hex HMAC-SHA256>' }),
+        'slipway-event': z.string().optional().meta({ description: 'Webhook hooks only: the event type' }),
+        'slipway-event-id': z.string().optional().meta({ description: 'Webhook hooks only: the event id, to dedupe by' }),
       }),
       body: { required: true, content: { 'application/json': { schema: SlipwayEvent } } },
     },
-    responses: { 200: { description: 'Received (any 2xx)' } },
+    responses: { 200: { description: 'The receiver took the event (any 2xx)' } },
   });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
@@ -395,7 +395,10 @@ export const buildOpenApiDocument = () => {
     },
     // Relative, so the document is right wherever Slipway is served (API Gateway, npm start).
     servers: [{ url: '/', description: 'The Slipway that serves this document' }],
-    tags: FUNCTION_NAMES.map((name) => ({ name, description: TAG_DESCRIPTIONS[name] })),
+    tags: [
+      ...FUNCTION_NAMES.map((name) => ({ name, description: TAG_DESCRIPTIONS[name] })),
+      { name: 'events', description: 'What Slipway publishes when something changes' },
+    ],
     security: [{ bearer: [] }, { access_token: [] }],
   });
 };

@@ -14,13 +14,14 @@ import { publishEvents } from './publisher';
 type Presented = { app: AppRef | null; data: unknown };
 
 const presentReleaseEvent = async (release: Release, event: PendingEvent): Promise<Presented> => {
-  const app = await findAppById(release.app.id);
-  if (!app) throw new Error(`app ${release.app.id} of release v${release.version} not found`);
-  const check = event.context === undefined ? undefined : release.checks[event.context];
   if (event.type === 'status.posted' || event.type === 'status.changed') {
+    const check = event.context === undefined ? undefined : release.checks[event.context];
     if (!check) throw new Error(`status ${event.context} of release v${release.version} not found`);
     return { app: release.app, data: { ...presentStatus(check), release: { id: release.id, version: release.version } } };
   }
+  // The app's pointer says whether the release is `current`.
+  const app = await findAppById(release.app.id);
+  if (!app) throw new Error(`app ${release.app.id} of release v${release.version} not found`);
   if (event.type === 'release.state_changed') return { app: release.app, data: presentReleaseStatuses(release, app) };
   return { app: release.app, data: presentRelease(release, app) };
 };

@@ -4,7 +4,6 @@ import { parsePathParameters } from '../api/path-parameters';
 import type { Principal } from '../domain/access';
 import { errorBodyOf } from '../api/common';
 import { DomainError, type ErrorKind } from '../domain/errors';
-import { relayNotedEvents } from '../events/relay';
 import { logger, type RequestLogFacts } from '../observability/logger';
 import { runBeforeDeadline } from '../runtime/deadline';
 import { HttpError, type HttpErrorKind } from './http-error';
@@ -125,14 +124,20 @@ const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<st
  */
 export const httpFunction = <F extends FunctionName>(
   routes: Record<RouteKeyOf<F>, RouteHandler | { public: PublicRouteHandler }>,
+  options: {
+    /**
+     * Runs once the answer is ready, before Lambda freezes: functions that commit changes publish their
+     * events here (`relayNotedEvents`); it must not throw. Passed in, so read-only functions do not bundle it.
+     */
+    afterRequest?: () => Promise<unknown>;
+  } = {},
 ) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .before(async (request) => {
       logger.addContext(request.context);
     })
-    // Publishes what the request committed before Lambda freezes; never fails the answer (the sweeper retries).
     .after(async () => {
-      await relayNotedEvents();
+      await options.afterRequest?.();
     })
     .handler(async (event, context) => {
       const routeKey = event.routeKey as RouteKey;

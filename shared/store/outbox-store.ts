@@ -81,14 +81,30 @@ export const removePublished = async (key: ItemKey, published: readonly PendingE
   published.forEach((event, index) => {
     values[`:id${index}`] = event.id;
   });
+  // Highest index first: DynamoDB removes by the original indexes anyway; dynalite removes one by one.
+  const removals = published.map((_, index) => `#outbox[${published.length - 1 - index}]`).join(', ');
+  const stillThose = published.map((_, index) => `#outbox[${index}].id = :id${index}`).join(' AND ');
+  // The usual case in one write: the outbox holds exactly what was published, so the item leaves the index too.
+  const emptied = await whenConditionHolds(() =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: key,
+        UpdateExpression: `REMOVE ${removals}, gsi3pk, gsi3sk`,
+        ConditionExpression: `size(#outbox) = :count AND ${stillThose}`,
+        ExpressionAttributeNames: { '#outbox': OUTBOX_ATTRIBUTE },
+        ExpressionAttributeValues: { ...values, ':count': published.length },
+      }),
+    ),
+  );
+  if (emptied) return;
   try {
     const { Attributes } = await client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: key,
-        // Highest index first: DynamoDB removes by the original indexes anyway; dynalite removes one by one.
-        UpdateExpression: `REMOVE ${published.map((_, index) => `#outbox[${published.length - 1 - index}]`).join(', ')}`,
-        ConditionExpression: published.map((_, index) => `#outbox[${index}].id = :id${index}`).join(' AND '),
+        UpdateExpression: `REMOVE ${removals}`,
+        ConditionExpression: stillThose,
         ExpressionAttributeNames: { '#outbox': OUTBOX_ATTRIBUTE },
         ExpressionAttributeValues: values,
         ReturnValues: 'ALL_NEW',

@@ -226,6 +226,30 @@ describe('the rollout', () => {
   });
 });
 
+describe('events', () => {
+  it('go to a Slipway event bus whose archive keeps every slipway event for a year', () => {
+    const bus = onlyLogicalId('AWS::Events::EventBus');
+    template.hasResourceProperties('AWS::Events::Archive', {
+      SourceArn: { 'Fn::GetAtt': [bus, 'Arn'] },
+      EventPattern: { source: ['slipway'] },
+      RetentionDays: 365,
+    });
+  });
+
+  it('may be published by every function that writes the table, and it knows the bus', () => {
+    const bus = onlyLogicalId('AWS::Events::EventBus');
+    for (const fn of [stack.httpApi.functions.get('releases')!, stack.httpApi.functions.get('statuses')!, stack.rollout.steps.finish, stack.rollout.queueReconciler]) {
+      expect(statementsOf(fn)).toContainEqual(
+        expect.objectContaining({ Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [bus, 'Arn'] } }),
+      );
+      expect(
+        (template.findResources('AWS::Lambda::Function')[logicalIdOf(fn)]?.Properties.Environment.Variables as Record<string, unknown>)
+          .SLIPWAY_EVENT_BUS,
+      ).toEqual({ Ref: bus });
+    }
+  });
+});
+
 describe('alarms', () => {
   const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
   const alarmOn = (metricName: string, dimension: unknown) =>
@@ -254,6 +278,19 @@ describe('alarms', () => {
       expect(alarmOn('ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [id, 'QueueName'] }), id).toMatchObject([
         { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' },
       ]);
+    }
+  });
+
+  it('fire on any failed or unknown release, from the Slipway metrics the Finish step emits', () => {
+    for (const metric of ['ReleasesFailed', 'ReleasesUnknown']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'Slipway',
+        MetricName: metric,
+        Dimensions: [{ Name: 'service', Value: 'slipway' }],
+        Statistic: 'Sum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
     }
   });
 

@@ -29,8 +29,8 @@ const LAYERS: Record<string, readonly string[]> = {
   'shared/events': ['shared/domain', 'shared/config', 'shared/api', 'shared/store', 'shared/aws', 'shared/observability'],
   'shared/idempotency': ['shared/domain', 'shared/api', 'shared/store', 'shared/runtime'],
   'shared/hooks': ['shared/domain', 'shared/config', 'shared/aws', 'shared/store', 'shared/observability'],
-  'shared/operations': ['shared/domain', 'shared/store', 'shared/rollout', 'shared/hooks', 'shared/observability', 'shared/runtime', 'shared/events'],
-  'shared/http': ['shared/domain', 'shared/api', 'shared/idempotency', 'shared/observability', 'shared/runtime', 'shared/events'],
+  'shared/operations': ['shared/domain', 'shared/store', 'shared/rollout', 'shared/hooks', 'shared/observability', 'shared/runtime'],
+  'shared/http': ['shared/domain', 'shared/api', 'shared/idempotency', 'shared/observability', 'shared/runtime'],
   functions: [
     'shared/config',
     'shared/domain',
@@ -43,7 +43,7 @@ const LAYERS: Record<string, readonly string[]> = {
     'shared/hooks',
   ],
   // The CDK app bundles the dashboard it serves (web/build.ts).
-  infra: ['web', 'shared/domain', 'shared/api', 'shared/store', 'shared/ecs', 'shared/rollout'],
+  infra: ['web', 'shared/domain', 'shared/api', 'shared/store', 'shared/ecs', 'shared/rollout', 'shared/observability'],
   // Like the CDK app, the local runtime builds the dashboard it serves (web/build.ts).
   local: [
     'functions',
