@@ -14,7 +14,7 @@ export type BurstFigures = {
   errors: number;
 };
 
-const percentile = (sorted: readonly number[], fraction: number): number =>
+export const percentile = (sorted: readonly number[], fraction: number): number =>
   sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
 
 export const measureBurst = async (

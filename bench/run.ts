@@ -9,6 +9,7 @@ import { httpEvent, measureColdInit, rolloutEvent, type ColdInit } from './cold-
 import { measureBurst } from './burst';
 import { measureDeepHistory } from './deep-history';
 import { apiClient, load, type LoadFigures } from './http-load';
+import { measureHooks, renderHooks } from './hooks';
 import { renderResults } from './report';
 import { measureRescue } from './rescue';
 import { measureCalls, type CallCensus } from './calls';
@@ -169,6 +170,10 @@ rescue.rescueMs.forEach((ms, round) => console.log(`  round ${round + 1}: ${ms} 
 console.log(`  the bad rollout alone: ${rescue.badRolloutMs} ms; most state transitions of a release involved: ${rescue.maxTransitions}`);
 await rm(outDir, { recursive: true, force: true });
 
+section('webhook delivery (loopback, in-process worker)');
+const hooks = await measureHooks();
+console.log(`  commit → delivery p50 ${hooks.p50Ms} ms, p99 ${hooks.p99Ms} ms; ${hooks.deliveriesPerSecond.toFixed(0)} deliveries/s`);
+
 const markdown = renderResults({
   date: new Date().toISOString(),
   machine: {
@@ -193,5 +198,5 @@ const markdown = renderResults({
   costs,
   durationSeconds: (Date.now() - started) / 1000,
 });
-await writeFile(join(PROJECT_ROOT, 'bench', 'results.md'), markdown);
+await writeFile(join(PROJECT_ROOT, 'bench', 'results.md'), `${markdown}\n${renderHooks(hooks)}`);
 console.log(`\nwrote bench/results.md in ${((Date.now() - started) / 1000).toFixed(0)} s`);

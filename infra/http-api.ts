@@ -30,6 +30,7 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, { table: TableAccess
   statuses: { table: 'all-but-api-keys', startsRollouts: false },
   pipelines: { table: 'all-but-api-keys', startsRollouts: true },
   keys: { table: 'api-keys', startsRollouts: false },
+  hooks: { table: 'all-but-api-keys', startsRollouts: false },
   openapi: { table: 'none', startsRollouts: false },
   dashboard: { table: 'none', startsRollouts: false },
 };

@@ -5,6 +5,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { FUNCTION_ACCESS, SlipwayHttpApi } from './http-api';
 import { SlipwayEvents } from './events';
+import { Hooks } from './hooks';
 import { SlipwayAlarms } from './monitoring';
 import { Rollout } from './rollout';
 import { slipwayTable } from './slipway-table';
@@ -20,6 +21,7 @@ export class SlipwayStack extends Stack {
   readonly table: TableV2;
   readonly httpApi: SlipwayHttpApi;
   readonly rollout: Rollout;
+  readonly hooks: Hooks;
   readonly alarms: SlipwayAlarms;
   readonly events: SlipwayEvents;
 
@@ -32,11 +34,15 @@ export class SlipwayStack extends Stack {
       rolloutStateMachine: this.rollout.stateMachine,
     });
 
-    // Found rather than listed so a function or queue added later cannot go unwatched. Every queue in
-    // this stack is a dead-letter queue: nothing here consumes work from SQS.
-    const all = this.node.findAll();
     // Whatever writes releases, builds, promotions or couplings relays their events.
     this.events = new SlipwayEvents(this, 'Events');
+    const hooksApi = this.httpApi.functions.get('hooks');
+    if (!hooksApi) throw new Error('The hooks API function is missing from the route table.');
+    this.hooks = new Hooks(this, 'Hooks', { table: this.table, hooksApi, eventBus: this.events.bus });
+
+    // Found rather than listed so a function or queue added later cannot go unwatched. Every queue in
+    // this stack but the webhook delivery queue is a dead-letter queue.
+    const all = this.node.findAll();
     const writers = [...this.httpApi.functions].filter(([name]) => FUNCTION_ACCESS[name].table === 'all-but-api-keys').map(([, fn]) => fn);
     for (const fn of [...writers, ...Object.values(this.rollout.steps), this.rollout.deploymentEvents, this.rollout.queueReconciler]) {
       this.events.publishFrom(fn);
@@ -44,7 +50,7 @@ export class SlipwayStack extends Stack {
     this.alarms = new SlipwayAlarms(this, 'Alarms', {
       functions: all.filter((construct) => construct instanceof NodejsFunction),
       stateMachines: [this.rollout.stateMachine],
-      deadLetterQueues: all.filter((construct) => construct instanceof Queue),
+      deadLetterQueues: all.filter((construct): construct is Queue => construct instanceof Queue && construct !== this.hooks.queue),
       api: this.httpApi.api,
       alarmEmail: props.alarmEmail,
     });

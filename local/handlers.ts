@@ -1,6 +1,7 @@
 import { handler as apps } from '../functions/apps';
 import { handler as builds } from '../functions/builds';
 import { handler as ecsDeploymentEvents } from '../functions/ecs-deployment-events';
+import { handler as hooks } from '../functions/hooks';
 import { handler as keys } from '../functions/keys';
 import { handler as openapi } from '../functions/openapi';
 import { handler as pipelines } from '../functions/pipelines';
@@ -28,6 +29,7 @@ export const httpHandlers: Record<FunctionName, HttpHandler> = {
   statuses,
   pipelines,
   keys,
+  hooks,
   openapi,
   dashboard: dashboardFunction(async () => buildDashboard()),
 };

@@ -13,6 +13,7 @@ import { startDynalite } from './dynalite';
 import { publishEndpoint, withdrawEndpoint } from './endpoint-file';
 import { httpHandlers } from './handlers';
 import { disableLocalRollouts, startLocalRollouts, type LocalRolloutOptions, type LocalRollouts } from './rollout-runtime';
+import { startLocalHooks, type LocalHooksOptions } from './hooks-runtime';
 import { ensureTable } from './table';
 import { startEventSweeper } from './event-sweeper';
 import { configure } from '../shared/config/config';
@@ -40,6 +41,8 @@ export const startLocalSlipway = async (options: {
   dataDir?: string | undefined;
   /** false: no state machine, so releases stay `queued`. */
   rollouts?: LocalRolloutOptions | false;
+  /** Webhook delivery settings: tests shorten the retry backoff. */
+  hooks?: LocalHooksOptions;
 }): Promise<LocalSlipway> => {
   const { dataDir } = options;
   if (dataDir) await mkdir(dataDir, { recursive: true });
@@ -61,6 +64,7 @@ export const startLocalSlipway = async (options: {
     treatOtherLeaseHoldersAsGone();
     useSecretStore(localSecretStore(dataDir ? join(dataDir, LOCAL_SECRET_STORE_DIR) : undefined));
     await ensureTable(store);
+    stops.push(await startLocalHooks(dataDir, options.hooks));
     if (options.rollouts === false) disableLocalRollouts();
     const rollouts = options.rollouts === false ? null : await startLocalRollouts(options.rollouts);
     if (rollouts) stops.push(rollouts.close);

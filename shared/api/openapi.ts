@@ -20,6 +20,7 @@ import {
 } from './pipelines';
 import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse } from './releases';
 import { ConfigDiffQuery, ConfigDiffResponse, ConfigVarsResponse, UpdateConfigVarsRequest } from './config-vars';
+import { CreateHookRequest, CreatedHookResponse, DeliveryResponse, HookResponse, UpdateHookRequest } from './hooks';
 import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateStatusRequest } from './statuses';
 
 /**
@@ -203,6 +204,29 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     success: { status: 200, description: 'The status', schema: StatusResponse },
     also: { 413: 'The body is over 64 KiB, or the release\'s statuses would pass 256 KiB of UTF-8 together' },
   },
+  'POST /apps/{app}/hooks': {
+    summary: 'Add a webhook or integration to an app (operator or admin)',
+    body: CreateHookRequest,
+    success: { status: 201, description: 'The hook, with its secret this once', schema: CreatedHookResponse, location: true },
+    also: { 422: 'Invalid body: a URL the delivery policy refuses, or an option the kind needs is missing' },
+  },
+  'GET /apps/{app}/hooks': { summary: "List an app's hooks", success: { status: 200, description: 'Hooks', schema: list(HookResponse) } },
+  'GET /apps/{app}/hooks/{hook}': { summary: 'Get a hook', success: { status: 200, description: 'The hook', schema: HookResponse } },
+  'PATCH /apps/{app}/hooks/{hook}': {
+    summary: 'Change a hook (operator or admin)',
+    body: UpdateHookRequest,
+    success: { status: 200, description: 'The hook', schema: HookResponse },
+    also: { 422: 'Invalid body: a URL the delivery policy refuses, or an option the kind needs is missing' },
+  },
+  'DELETE /apps/{app}/hooks/{hook}': { summary: 'Remove a hook (operator or admin)', success: { status: 200, description: 'The removed hook', schema: HookResponse } },
+  'GET /apps/{app}/hooks/{hook}/deliveries': {
+    summary: "A hook's delivery log, newest first",
+    success: { status: 200, description: 'Deliveries', schema: list(DeliveryResponse) },
+  },
+  'POST /apps/{app}/hooks/{hook}/deliveries/{delivery}/redeliver': {
+    summary: 'Send one delivery again now (operator or admin)',
+    success: { status: 200, description: 'The delivery after the attempt', schema: DeliveryResponse },
+  },
   'POST /pipelines': {
     summary: 'Create a pipeline',
     body: CreatePipelineRequest,
@@ -345,6 +369,7 @@ const TAG_DESCRIPTIONS: Record<FunctionName, string> = {
   statuses: 'Status checks on releases',
   pipelines: 'Pipelines, their couplings, stages and promotions',
   keys: 'API keys (admin)',
+  hooks: 'Webhooks and integrations: signed event deliveries and their log',
   openapi: 'This document',
   dashboard: 'The dashboard: a web page that is a client of this API',
 };
@@ -416,17 +441,25 @@ export const buildOpenApiDocument = () => {
     const operation = OPERATIONS[routeKeyOf(route)];
     if (operation) registry.registerPath(routeConfigOf(route, operation));
   }
-  // Events are sent, not served: the document's `webhooks` describes what a receiver gets.
+  // Events are sent, not served: the document's `webhooks` describes what a receiver gets (a `webhook` hook: signed).
   registry.registerWebhook({
     method: 'post',
     path: 'slipwayEvent',
     operationId: 'receiveSlipwayEvent',
     summary: 'A Slipway event',
-    description: 'One event as EventBridge (its detail) and webhooks deliver it; dedupe by id. See docs/events.md.',
+    description:
+      'One event as EventBridge (its detail) and webhook hooks deliver it; dedupe by id. A hook signs it: Slipway-Signature is `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the hook secret>`; answer 2xx, or the delivery is retried with backoff for up to 24 h. See docs/events.md.',
     tags: ['events'],
     security: [],
-    request: { body: { required: true, content: { 'application/json': { schema: SlipwayEvent } } } },
-    responses: { 200: { description: 'The receiver took the event' } },
+    request: {
+      headers: z.object({
+        'slipway-signature': z.string().optional().meta({ description: 'Webhook hooks only: t=<unix seconds>,v1=<hex HMAC-SHA256>' }),
+        'slipway-event': z.string().optional().meta({ description: 'Webhook hooks only: the event type' }),
+        'slipway-event-id': z.string().optional().meta({ description: 'Webhook hooks only: the event id, to dedupe by' }),
+      }),
+      body: { required: true, content: { 'application/json': { schema: SlipwayEvent } } },
+    },
+    responses: { 200: { description: 'The receiver took the event (any 2xx)' } },
   });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

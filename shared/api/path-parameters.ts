@@ -26,6 +26,8 @@ export const PATH_PARAMETERS: Record<PathParameterName, { schema: z.ZodType<stri
   pipeline: { schema: IdOrName, resource: 'pipeline', description: 'Pipeline name or id' },
   coupling: { schema: Uuid, resource: 'pipeline_coupling', description: 'Pipeline coupling id' },
   promotion: { schema: Uuid, resource: 'pipeline_promotion', description: 'Pipeline promotion id' },
+  hook: { schema: Uuid, resource: 'hook', description: 'Hook id' },
+  delivery: { schema: Uuid, resource: 'hook_delivery', description: "Delivery id (the event's id)" },
   key: { schema: Uuid, resource: 'api_key', description: 'API key id (not the key)' },
   asset: { schema: DashboardAssetName, resource: 'asset', description: "A file of the dashboard's bundle" },
 };

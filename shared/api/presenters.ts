@@ -1,3 +1,5 @@
+import type { Delivery, Hook } from '../domain/hooks';
+import type { DeliveryResponse, HookResponse } from './hooks';
 import { config } from '../config/config';
 import type { ApiKeyRecord } from '../domain/access';
 import { currentVersionAmong } from '../domain/current-release';
@@ -188,4 +190,31 @@ export const presentApiKey = (record: ApiKeyRecord): ApiKeyResponse => ({
   email: record.email,
   created_at: record.created_at,
   revoked_at: record.revoked_at ?? null,
+});
+
+export const presentHook = (hook: Hook, hasSecret: boolean): HookResponse => ({
+  id: hook.id,
+  app: { id: hook.app_id },
+  kind: hook.kind,
+  url: hook.url,
+  events: hook.events,
+  active: hook.active,
+  options: hook.options,
+  has_secret: hasSecret,
+  created_at: hook.created_at,
+  updated_at: hook.updated_at,
+});
+
+export const presentDelivery = (delivery: Delivery): DeliveryResponse => ({
+  id: delivery.id,
+  hook: { id: delivery.hook_id },
+  event: { id: delivery.event_id, type: delivery.event_type },
+  attempts: delivery.attempts,
+  outcome: delivery.outcome,
+  status_code: delivery.last?.status_code ?? null,
+  duration_ms: delivery.last?.duration_ms ?? null,
+  response_excerpt: delivery.last?.response_excerpt ?? null,
+  last_attempt_at: delivery.last?.at ?? null,
+  next_attempt_at: delivery.outcome === 'retrying' ? delivery.next_attempt_at : null,
+  created_at: delivery.created_at,
 });

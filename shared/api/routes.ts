@@ -2,7 +2,7 @@
  * Every HTTP route and the Lambda function that serves it. The CDK stack creates one API Gateway route
  * per entry and the local server matches requests against the same list, so the two cannot disagree.
  */
-export const FUNCTION_NAMES = ['apps', 'builds', 'releases', 'statuses', 'pipelines', 'keys', 'openapi', 'dashboard'] as const;
+export const FUNCTION_NAMES = ['apps', 'builds', 'releases', 'statuses', 'pipelines', 'keys', 'hooks', 'openapi', 'dashboard'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export const ROUTES = [
@@ -39,6 +39,13 @@ export const ROUTES = [
   { method: 'POST', path: '/pipeline-promotions', fn: 'pipelines' },
   { method: 'GET', path: '/pipeline-promotions/{promotion}', fn: 'pipelines' },
   { method: 'GET', path: '/pipeline-stages', fn: 'pipelines' },
+  { method: 'POST', path: '/apps/{app}/hooks', fn: 'hooks' },
+  { method: 'GET', path: '/apps/{app}/hooks', fn: 'hooks' },
+  { method: 'GET', path: '/apps/{app}/hooks/{hook}', fn: 'hooks' },
+  { method: 'PATCH', path: '/apps/{app}/hooks/{hook}', fn: 'hooks' },
+  { method: 'DELETE', path: '/apps/{app}/hooks/{hook}', fn: 'hooks' },
+  { method: 'GET', path: '/apps/{app}/hooks/{hook}/deliveries', fn: 'hooks' },
+  { method: 'POST', path: '/apps/{app}/hooks/{hook}/deliveries/{delivery}/redeliver', fn: 'hooks' },
   { method: 'POST', path: '/api-keys', fn: 'keys' },
   { method: 'GET', path: '/api-keys', fn: 'keys' },
   { method: 'DELETE', path: '/api-keys/{key}', fn: 'keys' },

@@ -15,6 +15,9 @@ const Environment = z.object({
   /** Fractions allowed, for tests. */
   ROLLOUT_DEADLINE_SECONDS: z.coerce.number().positive().optional(),
   SLIPWAY_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).optional(),
+  /** The webhook delivery queue (retries are re-enqueued on it) and the KMS key that seals hook secrets. */
+  HOOK_QUEUE_URL: Optional,
+  HOOK_KMS_KEY_ID: Optional,
   VITEST: Optional,
 });
 
@@ -35,6 +38,9 @@ export type Config = {
   /** Unset: the default rollout deadline. */
   rolloutDeadlineSeconds: number | undefined;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Set in AWS only; locally hooks run in-process with a local key (local/hooks-runtime.ts). */
+  hookQueueUrl: string | undefined;
+  hookKmsKeyId: string | undefined;
 };
 
 /** Reads and validates an environment; a value Slipway cannot use stops it at start rather than at its first use. */
@@ -55,6 +61,8 @@ export const configFromEnvironment = (environment: Readonly<Record<string, strin
     emitMetrics: env.AWS_LAMBDA_FUNCTION_NAME !== undefined,
     rolloutDeadlineSeconds: env.ROLLOUT_DEADLINE_SECONDS,
     logLevel: env.SLIPWAY_LOG_LEVEL ?? (env.VITEST ? 'SILENT' : 'INFO'),
+    hookQueueUrl: env.HOOK_QUEUE_URL,
+    hookKmsKeyId: env.HOOK_KMS_KEY_ID,
   };
 };
 

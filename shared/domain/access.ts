@@ -28,12 +28,14 @@ export type Action =
   | 'releases:deploy'
   | 'releases:rollback'
   | 'statuses:write'
-  | 'promotions:create';
+  | 'promotions:create'
+  /** Webhooks and integrations send the app's events out, with credentials: operators and admins. */
+  | 'hooks:manage';
 
 /** Admin may do anything; the others exactly what their job needs. */
 const GRANTS: Record<Role, ReadonlySet<Action>> = {
   developer: new Set(['read', 'builds:write', 'releases:deploy']),
-  operator: new Set(['read', 'builds:write', 'releases:deploy', 'releases:rollback']),
+  operator: new Set(['read', 'builds:write', 'releases:deploy', 'releases:rollback', 'hooks:manage']),
   pipeline: new Set(['read', 'statuses:write', 'promotions:create']),
   admin: new Set([
     'read',
@@ -45,6 +47,7 @@ const GRANTS: Record<Role, ReadonlySet<Action>> = {
     'releases:rollback',
     'statuses:write',
     'promotions:create',
+    'hooks:manage',
   ]),
 };
 

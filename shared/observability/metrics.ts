@@ -14,6 +14,10 @@ export const METRIC_NAMES = {
   rolloutDuration: 'RolloutDuration',
   timeQueued: 'TimeQueued',
   promotions: 'Promotions',
+  /** One per attempt of a webhook delivery; failures are attempts that got no 2xx; latency is the attempt's duration. */
+  hookDeliveries: 'HookDeliveries',
+  hookDeliveryFailures: 'HookDeliveryFailures',
+  hookDeliveryLatency: 'HookDeliveryLatency',
 } as const;
 
 let metrics: Metrics | undefined;

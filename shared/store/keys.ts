@@ -65,3 +65,9 @@ export const openPromotionSortKey = (createdAt: string, id: string) => `${create
 export const apiKeyKey = (keyHash: string) => ({ pk: `${API_KEY_PARTITIONS.itemPrefix}${keyHash}`, sk: 'APIKEY' });
 
 export const idempotencyRecordKey = (scopeHash: string) => ({ pk: `IDEMPOTENCY#${scopeHash}`, sk: 'IDEMPOTENCY' });
+
+export const HOOK_PREFIX = 'HOOK#';
+export const hookKey = (appId: string, hookId: string) => ({ pk: appPartition(appId), sk: `${HOOK_PREFIX}${hookId}` });
+/** One delivery per hook and event: an event the bus hands over twice finds its delivery already there. */
+export const deliveryKey = (hookId: string, eventId: string) => ({ pk: `${HOOK_PREFIX}${hookId}`, sk: `DELIVERY#${eventId}` });
+export const DELIVERY_PREFIX = 'DELIVERY#';

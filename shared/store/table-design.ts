@@ -56,6 +56,11 @@
  *   IDEMPOTENCY#{h}    IDEMPOTENCY                 Idempotency-Key record, h = sha256 of (caller, route, resource,
  *                                                  key): request hash, the id fixed for what it makes, status,
  *                                                  lease; TTL `expiration`
+ *   APP#{appId}        HOOK#{hookId}               webhook/integration: url, kind, events, options and its
+ *                                                  secret sealed (KMS in AWS, a local key file locally)
+ *   HOOK#{hookId}      DELIVERY#{eventId}          a hook's delivery of one event (a conditional put, so an event
+ *                                                  handed over twice is delivered once): the envelope, attempts,
+ *                                                  outcome, the last attempt's status/duration/excerpt, next attempt
  *   …                  …                           gsi1pk ID#{id} finds any resource by id alone
  *   (release, build,   `outbox`                    events the item's last changes announce, not yet published:
  *    promotion,                                    appended by the same conditional write as the change, removed

@@ -253,8 +253,9 @@ describe('alarms', () => {
   });
 
   it('fire as soon as any dead-letter queue holds a message', () => {
-    const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
-    expect(queues.length).toBeGreaterThan(0);
+    // The webhook delivery queue is the one work queue; its own dead-letter queue is among those alarmed.
+    const queues = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => id !== logicalIdOf(stack.hooks.queue));
+    expect(queues).toContain(logicalIdOf(stack.hooks.deadLetterQueue));
     for (const id of queues) {
       expect(alarmOn('ApproximateNumberOfMessagesVisible', { 'Fn::GetAtt': [id, 'QueueName'] }), id).toMatchObject([
         { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' },
@@ -371,5 +372,40 @@ describe('IAM', () => {
     for (const { policy, statement } of granting('iam:PassRole')) {
       expect(JSON.stringify(statement.Condition ?? {}), policy).toContain('"iam:PassedToService":"ecs-tasks.amazonaws.com"');
     }
+  });
+});
+
+describe('webhook delivery', () => {
+  it('runs on an SQS queue fed by an EventBridge rule on source slipway, with a dead-letter queue that is alarmed', () => {
+    const queue = logicalIdOf(stack.hooks.queue);
+    const dlq = logicalIdOf(stack.hooks.deadLetterQueue);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 360,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 5 },
+      SqsManagedSseEnabled: true,
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['slipway'] },
+      Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [queue, 'Arn'] } })]),
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+      FunctionName: ref(stack.hooks.delivery),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (alarm) => JSON.stringify(alarm.Properties.Dimensions ?? []).includes(dlq) && alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
+    );
+    expect(alarms).toHaveLength(1);
+  });
+
+  it('seals hook secrets with a rotated KMS key only the hooks API and the delivery function may use', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    const hooksApi = stack.httpApi.functions.get('hooks');
+    expect(hooksApi).toBeDefined();
+    for (const fn of [stack.hooks.delivery, hooksApi as NodejsFunction]) {
+      expect(JSON.stringify(statementsOf(fn))).toContain('kms:Decrypt');
+    }
+    expect(JSON.stringify(statementsOf(stack.httpApi.functions.get('releases') as NodejsFunction))).not.toContain('kms:');
   });
 });

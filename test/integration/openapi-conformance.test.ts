@@ -138,6 +138,14 @@ describe('the OpenAPI document', () => {
     });
     await call('GET /pipeline-promotions/{promotion}', `/pipeline-promotions/${promotion.body.id}`);
     await call('DELETE /pipeline-couplings/{coupling}', `/pipeline-couplings/${downstream.body.id}`);
+    const hook = await call('POST /apps/{app}/hooks', '/apps/conform-web/hooks', { body: { url: 'http://127.0.0.1:9/hook', events: ['release.succeeded'] } });
+    await call('POST /apps/{app}/hooks', '/apps/conform-web/hooks', { body: { kind: 'sentry', url: 'http://127.0.0.1:9/', events: ['*'] } });
+    await call('GET /apps/{app}/hooks', '/apps/conform-web/hooks');
+    await call('GET /apps/{app}/hooks/{hook}', `/apps/conform-web/hooks/${hook.body.id}`);
+    await call('PATCH /apps/{app}/hooks/{hook}', `/apps/conform-web/hooks/${hook.body.id}`, { body: { active: false } });
+    await call('GET /apps/{app}/hooks/{hook}/deliveries', `/apps/conform-web/hooks/${hook.body.id}/deliveries`);
+    await call('POST /apps/{app}/hooks/{hook}/deliveries/{delivery}/redeliver', `/apps/conform-web/hooks/${hook.body.id}/deliveries/${hook.body.id}/redeliver`);
+    await call('DELETE /apps/{app}/hooks/{hook}', `/apps/conform-web/hooks/${hook.body.id}`);
     const key = await call('POST /api-keys', '/api-keys', { body: { role: 'developer' } });
     await call('GET /api-keys', '/api-keys');
     await call('DELETE /api-keys/{key}', `/api-keys/${key.body.id}`);

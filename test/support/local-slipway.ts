@@ -1,5 +1,6 @@
 import type { Role } from '../../shared/domain/access';
 import { createApiKey } from '../../shared/operations/api-keys';
+import type { LocalHooksOptions } from '../../local/hooks-runtime';
 import type { LocalRolloutOptions } from '../../local/rollout-runtime';
 import { startLocalSlipway, type LocalSlipway } from '../../local/slipway';
 import type { Release } from '../../shared/domain/model';
@@ -25,9 +26,9 @@ export type TestSlipway = LocalSlipway & {
  * Releases roll out (ECS simulator + local Step Functions) only when `rollouts` asks for it; otherwise they stay queued.
  */
 export const startTestSlipway = async (
-  options: { dataDir?: string; rollouts?: LocalRolloutOptions } = {},
+  options: { dataDir?: string; rollouts?: LocalRolloutOptions; hooks?: LocalHooksOptions } = {},
 ): Promise<TestSlipway> => {
-  const slipway = await startLocalSlipway({ port: 0, dataDir: options.dataDir, rollouts: options.rollouts ?? false });
+  const slipway = await startLocalSlipway({ port: 0, dataDir: options.dataDir, rollouts: options.rollouts ?? false, hooks: options.hooks });
   const adminKey = slipway.bootstrapAdminKey;
   if (!adminKey) throw new Error('a fresh store must mint a bootstrap admin key');
   const call: TestSlipway['call'] = async (method, path, options = {}) => {

@@ -29,7 +29,8 @@ const LAYERS: Record<string, readonly string[]> = {
   ],
   'shared/events': ['shared/domain', 'shared/config', 'shared/api', 'shared/store', 'shared/aws', 'shared/observability'],
   'shared/idempotency': ['shared/domain', 'shared/api', 'shared/store', 'shared/runtime'],
-  'shared/operations': ['shared/domain', 'shared/store', 'shared/rollout', 'shared/secrets', 'shared/observability', 'shared/runtime'],
+  'shared/hooks': ['shared/domain', 'shared/config', 'shared/aws', 'shared/store', 'shared/observability'],
+  'shared/operations': ['shared/domain', 'shared/store', 'shared/rollout', 'shared/secrets', 'shared/hooks', 'shared/observability', 'shared/runtime'],
   'shared/http': ['shared/domain', 'shared/api', 'shared/idempotency', 'shared/observability', 'shared/runtime'],
   functions: [
     'shared/config',
@@ -40,6 +41,7 @@ const LAYERS: Record<string, readonly string[]> = {
     'shared/rollout',
     'shared/observability',
     'shared/events',
+    'shared/hooks',
   ],
   // The CDK app bundles the dashboard it serves (web/build.ts).
   infra: ['web', 'shared/domain', 'shared/api', 'shared/store', 'shared/ecs', 'shared/rollout', 'shared/secrets', 'shared/observability'],
@@ -56,6 +58,7 @@ const LAYERS: Record<string, readonly string[]> = {
     'shared/ecs',
     'shared/rollout',
     'shared/operations',
+    'shared/hooks',
     'shared/observability',
     'shared/runtime',
     'shared/aws',

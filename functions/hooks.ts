@@ -1,0 +1,61 @@
+import { presentDelivery, presentHook } from '../shared/api/presenters';
+import { CreateHookRequest, UpdateHookRequest } from '../shared/api/hooks';
+import { authorize } from '../shared/domain/access';
+import { httpFunction } from '../shared/http/http-function';
+import { parseInput } from '../shared/http/request';
+import { authenticateCaller } from '../shared/operations/authentication';
+import { config } from '../shared/config/config';
+import { awsHookWorker } from '../shared/hooks/aws-worker';
+import { useHookWorker } from '../shared/hooks/runtime';
+import { createHook, getDeliveries, getHooks, redeliver, removeHook, requireHook, updateHook } from '../shared/operations/hooks';
+
+// In AWS secrets are sealed with KMS and redeliveries follow the AWS target policy; locally the runtime set the worker.
+if (config().hookKmsKeyId) useHookWorker(awsHookWorker().worker);
+
+/** Reading hooks needs read on the app; changing them (they carry credentials and send data out) operator or admin. */
+export const handler = httpFunction<'hooks'>({
+  'POST /apps/{app}/hooks': async ({ params, body, principal, pathApp }) => {
+    const app = await pathApp();
+    authorize(principal, 'hooks:manage', app.name);
+    const request = parseInput(CreateHookRequest, body, 'body');
+    const { stored, secret } = await createHook(app, { ...request, secret: request.secret });
+    return {
+      status: 201,
+      body: { ...presentHook(stored.hook, stored.sealedSecret !== null), secret },
+      headers: { location: `/apps/${app.name}/hooks/${stored.hook.id}` },
+    };
+  },
+  'GET /apps/{app}/hooks': async ({ params, principal, pathApp }) => {
+    const app = await pathApp();
+    authorize(principal, 'read', app.name);
+    return { status: 200, body: (await getHooks(app)).map((stored) => presentHook(stored.hook, stored.sealedSecret !== null)) };
+  },
+  'GET /apps/{app}/hooks/{hook}': async ({ params, principal, pathApp }) => {
+    const app = await pathApp();
+    authorize(principal, 'read', app.name);
+    const stored = await requireHook(app, params.hook ?? '');
+    return { status: 200, body: presentHook(stored.hook, stored.sealedSecret !== null) };
+  },
+  'PATCH /apps/{app}/hooks/{hook}': async ({ params, body, principal, pathApp }) => {
+    const app = await pathApp();
+    authorize(principal, 'hooks:manage', app.name);
+    const stored = await updateHook(app, params.hook ?? '', parseInput(UpdateHookRequest, body, 'body'));
+    return { status: 200, body: presentHook(stored.hook, stored.sealedSecret !== null) };
+  },
+  'DELETE /apps/{app}/hooks/{hook}': async ({ params, principal, pathApp }) => {
+    const app = await pathApp();
+    authorize(principal, 'hooks:manage', app.name);
+    const stored = await removeHook(app, params.hook ?? '');
+    return { status: 200, body: presentHook(stored.hook, stored.sealedSecret !== null) };
+  },
+  'GET /apps/{app}/hooks/{hook}/deliveries': async ({ params, principal, pathApp }) => {
+    const app = await pathApp();
+    authorize(principal, 'read', app.name);
+    return { status: 200, body: (await getDeliveries(app, params.hook ?? '')).map(presentDelivery) };
+  },
+  'POST /apps/{app}/hooks/{hook}/deliveries/{delivery}/redeliver': async ({ params, principal, pathApp }) => {
+    const app = await pathApp();
+    authorize(principal, 'hooks:manage', app.name);
+    return { status: 200, body: presentDelivery(await redeliver(app, params.hook ?? '', params.delivery ?? '')) };
+  },
+}, authenticateCaller);

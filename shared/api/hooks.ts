@@ -1,0 +1,81 @@
+import * as z from 'zod';
+import { ALL_EVENTS, DELIVERY_OUTCOMES, HOOK_KINDS } from '../domain/hooks';
+import { EVENT_TYPES } from '../domain/events';
+import { HttpUrl, Timestamp, Uuid, shortText } from './common';
+
+const HookEventName = z.enum([ALL_EVENTS, ...EVENT_TYPES]);
+
+const HookFields = {
+  kind: z.enum(HOOK_KINDS).meta({ description: 'webhook: the signed event envelope; the others speak a vendor API (see README).' }),
+  url: HttpUrl.meta({ description: 'Where to send: the receiver (webhook, Slack) or the vendor API root (Grafana, Sentry organization, New Relic, Bugsnag).' }),
+  events: z.array(HookEventName).min(1).max(EVENT_TYPES.length + 1).meta({ description: 'Event types to send, or ["*"] for all.' }),
+  active: z.boolean(),
+  secret: shortText(512).min(8).meta({
+    description: 'webhook: the HMAC key of Slipway-Signature (made for you if absent); integrations: the vendor token. Never returned after creation.',
+  }),
+  options: z
+    .record(z.string().regex(/^[a-z_]{1,32}$/), shortText(256))
+    .refine((options) => Object.keys(options).length <= 10, { message: 'at most 10 options' })
+    .meta({ description: 'Kind settings: sentry project (required), environment; newrelic entity_guid (required); grafana tags, dashboard_uid; bugsnag release_stage.' }),
+};
+
+export const CreateHookRequest = z
+  .strictObject({
+    kind: HookFields.kind.default('webhook'),
+    url: HookFields.url,
+    events: HookFields.events,
+    active: HookFields.active.default(true),
+    secret: HookFields.secret.optional(),
+    options: HookFields.options.default({}),
+  })
+  .meta({ id: 'CreateHookRequest' });
+
+export const UpdateHookRequest = z
+  .strictObject({
+    url: HookFields.url.optional(),
+    events: HookFields.events.optional(),
+    active: HookFields.active.optional(),
+    secret: HookFields.secret.optional(),
+    options: HookFields.options.optional(),
+  })
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), { message: 'give at least one of url, events, active, secret, options' })
+  .meta({ id: 'UpdateHookRequest' });
+
+export const HookResponse = z
+  .object({
+    id: Uuid,
+    app: z.object({ id: Uuid }),
+    kind: HookFields.kind,
+    url: z.string(),
+    events: z.array(z.string()),
+    active: z.boolean(),
+    options: z.record(z.string(), z.string()),
+    has_secret: z.boolean(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .meta({ id: 'Hook' });
+
+export const CreatedHookResponse = HookResponse.extend({
+  secret: z.string().nullable().meta({ description: 'Shown in this answer only: store it now.' }),
+}).meta({ id: 'CreatedHook' });
+
+export const DeliveryResponse = z
+  .object({
+    id: z.string().meta({ description: "The event's id: a hook has one delivery per event." }),
+    hook: z.object({ id: Uuid }),
+    event: z.object({ id: z.string(), type: z.string() }),
+    attempts: z.number().int().nonnegative(),
+    outcome: z.enum(DELIVERY_OUTCOMES),
+    status_code: z.number().int().nullable(),
+    duration_ms: z.number().int().nullable(),
+    response_excerpt: z.string().nullable(),
+    last_attempt_at: Timestamp.nullable(),
+    next_attempt_at: Timestamp.nullable(),
+    created_at: Timestamp,
+  })
+  .meta({ id: 'HookDelivery' });
+export type CreateHookRequest = z.infer<typeof CreateHookRequest>;
+export type UpdateHookRequest = z.infer<typeof UpdateHookRequest>;
+export type HookResponse = z.infer<typeof HookResponse>;
+export type DeliveryResponse = z.infer<typeof DeliveryResponse>;

@@ -1,0 +1,122 @@
+/**
+ * Webhooks: what a hook is, which events it receives, and when a failed delivery is tried again.
+ * Pure rules; sending, signing and storing live in shared/hooks and shared/store.
+ */
+
+/**
+ * The event envelope as a delivery keeps it: the shape of shared/api/events.ts's SlipwayEvent, loosened
+ * to what any event type satisfies, so the domain needs no API schema.
+ */
+export type HookEvent = {
+  id: string;
+  specversion: number;
+  type: string;
+  time: string;
+  app: { id: string; name: string } | null;
+  actor: { id: string; email: string } | null;
+  data: Record<string, unknown>;
+};
+
+/**
+ * How a hook shapes the event: `webhook` posts the envelope itself, signed; the others speak a vendor's API
+ * (shared/hooks/integrations.ts) and authenticate with the hook's secret as that vendor expects.
+ */
+export const HOOK_KINDS = ['webhook', 'grafana', 'sentry', 'slack', 'newrelic', 'bugsnag'] as const;
+export type HookKind = (typeof HOOK_KINDS)[number];
+
+export type Hook = {
+  id: string;
+  app_id: string;
+  kind: HookKind;
+  url: string;
+  /** Event types, or `['*']` for all. */
+  events: string[];
+  active: boolean;
+  /** Kind-specific settings, e.g. Sentry's project or New Relic's entity GUID. */
+  options: Record<string, string>;
+  created_at: string;
+  updated_at: string;
+};
+
+export const ALL_EVENTS = '*';
+
+export const hookWants = (hook: Pick<Hook, 'events' | 'active'>, eventType: string): boolean =>
+  hook.active && (hook.events.includes(ALL_EVENTS) || hook.events.includes(eventType));
+
+/** Settings each integration needs in `options`; refused at create/update when missing. */
+export const REQUIRED_OPTIONS: Record<HookKind, readonly string[]> = {
+  webhook: [],
+  grafana: [],
+  sentry: ['project'],
+  slack: [],
+  newrelic: ['entity_guid'],
+  bugsnag: [],
+};
+
+export const DELIVERY_OUTCOMES = ['pending', 'retrying', 'delivered', 'gave_up'] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+
+export type DeliveryAttempt = {
+  at: string;
+  status_code: number | null;
+  duration_ms: number;
+  /** The first bytes of the response body, or what went wrong before there was one. */
+  response_excerpt: string;
+};
+
+export type Delivery = {
+  id: string;
+  hook_id: string;
+  event_id: string;
+  event_type: string;
+  /** The event itself, kept so a retry or a redelivery sends the same body. */
+  event: HookEvent;
+  attempts: number;
+  outcome: DeliveryOutcome;
+  last: DeliveryAttempt | null;
+  next_attempt_at: string | null;
+  created_at: string;
+};
+
+export type RetryPolicy = {
+  /** Delay before the second attempt; each later one doubles it. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** After this long since the first attempt, a failed delivery is given up. */
+  giveUpAfterMs: number;
+};
+
+/** Doubling from 10 s to at most an hour, for 24 h: about 30 attempts. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseDelayMs: 10_000, maxDelayMs: 3_600_000, giveUpAfterMs: 86_400_000 };
+
+/**
+ * When to try again after `attempts` failed attempts, or null to give up. "Full jitter" (a uniform delay up
+ * to the exponential bound) spreads the retries of many hooks failing at once; `random` is in [0, 1).
+ */
+export const nextAttemptAt = (
+  policy: RetryPolicy,
+  firstAttemptAt: Date,
+  attempts: number,
+  now: Date,
+  random: number,
+): Date | null => {
+  const bound = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
+  // Half fixed, half jitter: never retry immediately, still spread.
+  const delay = bound / 2 + (bound / 2) * random;
+  const at = new Date(now.getTime() + delay);
+  return at.getTime() - firstAttemptAt.getTime() > policy.giveUpAfterMs ? null : at;
+};
+
+/** 2xx is delivered; anything else (and no answer at all) is tried again. */
+export const isDelivered = (statusCode: number | null): boolean => statusCode !== null && statusCode >= 200 && statusCode < 300;
+
+/** A hook as asked for: `secret` is the HMAC key (webhook) or the vendor's token; absent on a webhook, one is made. */
+export type NewHook = {
+  kind: HookKind;
+  url: string;
+  events: string[];
+  active: boolean;
+  secret: string | undefined;
+  options: Record<string, string>;
+};
+export type HookPatch = Partial<NewHook>;

@@ -1,0 +1,109 @@
+import { hookWants, isDelivered, nextAttemptAt, type Delivery, type RetryPolicy, type HookEvent } from '../domain/hooks';
+import type { TargetPolicy } from '../domain/outbound-target';
+import { METRIC_NAMES, recordMetric } from '../observability/metrics';
+import { findDelivery, findHook, insertDelivery, listHooks, saveDelivery } from '../store/hooks-store';
+import { requestsFor } from './integrations';
+import type { SecretBox } from './secret-box';
+import { send, type SendResult } from './send';
+
+/**
+ * What the delivery worker runs with. `schedule` hands a failed delivery back for a later attempt: locally
+ * a timer in this process, in AWS the queue (a message delayed by at most 15 minutes, re-enqueued until due).
+ */
+export type HookWorker = {
+  policy: TargetPolicy;
+  retry: RetryPolicy;
+  secrets: SecretBox;
+  schedule: (delivery: Pick<Delivery, 'hook_id' | 'event_id' | 'event'>, at: Date) => Promise<unknown> | void;
+  now?: () => Date;
+  random?: () => number;
+};
+
+/** The reference a queue message or timer carries; the delivery itself is re-read from the store. */
+export type DeliveryRef = Pick<Delivery, 'hook_id' | 'event_id'> & { app_id: string };
+
+/**
+ * Records one delivery for every active hook of the event's app that subscribes to its type, and returns
+ * those to attempt now: the new ones and any never attempted (the event handed over again, at least once,
+ * after the process that recorded them died).
+ */
+export const recordDeliveries = async (worker: HookWorker, event: HookEvent): Promise<DeliveryRef[]> => {
+  if (!event.app) return [];
+  const appId = event.app.id;
+  const hooks = (await listHooks(appId)).filter(({ hook }) => hookWants(hook, event.type));
+  const now = (worker.now ?? (() => new Date()))().toISOString();
+  const refs = await Promise.all(
+    hooks.map(async ({ hook }) => {
+      const delivery: Delivery = {
+        id: event.id,
+        hook_id: hook.id,
+        event_id: event.id,
+        event_type: event.type,
+        event,
+        attempts: 0,
+        outcome: 'pending',
+        last: null,
+        next_attempt_at: now,
+        created_at: now,
+      };
+      const toAttempt = (await insertDelivery(delivery)) || (await findDelivery(hook.id, event.id))?.outcome === 'pending';
+      return toAttempt ? { hook_id: hook.id, event_id: event.id, app_id: appId } : null;
+    }),
+  );
+  return refs.filter((ref): ref is DeliveryRef => ref !== null);
+};
+
+/** Records the event's deliveries and attempts each once now; failures are scheduled by the attempt. */
+export const handleEvent = async (worker: HookWorker, event: HookEvent): Promise<void> => {
+  const refs = await recordDeliveries(worker, event);
+  await Promise.all(refs.map((ref) => attemptDelivery(worker, ref)));
+};
+
+const sendAll = async (worker: HookWorker, requests: ReturnType<typeof requestsFor>): Promise<SendResult> => {
+  let last: SendResult = { statusCode: null, durationMs: 0, excerpt: 'nothing to send' };
+  let durationMs = 0;
+  for (const request of requests) {
+    last = await send(worker.policy, request);
+    durationMs += last.durationMs;
+    if (!isDelivered(last.statusCode)) break;
+  }
+  return { ...last, durationMs };
+};
+
+/**
+ * One attempt of a delivery: sent, logged, and either done, scheduled again (exponential backoff with
+ * jitter) or, past the retry window, given up. A delivery already delivered or given up is left alone,
+ * so a duplicate timer or queue message does nothing. `force` (a redelivery) attempts it regardless.
+ */
+export const attemptDelivery = async (worker: HookWorker, ref: DeliveryRef, force = false): Promise<Delivery | undefined> => {
+  const [delivery, stored] = await Promise.all([findDelivery(ref.hook_id, ref.event_id), findHook(ref.app_id, ref.hook_id)]);
+  if (!delivery || !stored) return delivery;
+  if (!force && (delivery.outcome === 'delivered' || delivery.outcome === 'gave_up')) return delivery;
+  const now = (worker.now ?? (() => new Date()))();
+  const secret = stored.sealedSecret ? await worker.secrets.open(stored.sealedSecret) : null;
+  const result = await sendAll(worker, requestsFor(stored.hook, secret, delivery.event, Math.floor(now.getTime() / 1000)));
+  const appName = delivery.event.app?.name ?? null;
+  recordMetric(METRIC_NAMES.hookDeliveries, appName);
+  recordMetric(METRIC_NAMES.hookDeliveryLatency, appName, Math.round(result.durationMs), 'Milliseconds');
+  if (!isDelivered(result.statusCode)) recordMetric(METRIC_NAMES.hookDeliveryFailures, appName);
+  const attempts = delivery.attempts + 1;
+  const last = {
+    at: now.toISOString(),
+    status_code: result.statusCode,
+    duration_ms: Math.round(result.durationMs),
+    response_excerpt: result.excerpt,
+  };
+  const next = isDelivered(result.statusCode)
+    ? null
+    : nextAttemptAt(worker.retry, new Date(delivery.created_at), attempts, now, (worker.random ?? Math.random)());
+  const updated: Delivery = {
+    ...delivery,
+    attempts,
+    last,
+    outcome: isDelivered(result.statusCode) ? 'delivered' : next ? 'retrying' : 'gave_up',
+    next_attempt_at: next?.toISOString() ?? null,
+  };
+  await saveDelivery(updated);
+  if (next) await worker.schedule(updated, next);
+  return updated;
+};

@@ -1,0 +1,107 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Delivery, Hook } from '../domain/hooks';
+import { entityOf, getStore, putIfAbsent } from './client';
+import { DELIVERY_PREFIX, HOOK_PREFIX, deliveryKey, hookKey } from './keys';
+
+/** A hook as stored: its secret sealed (shared/hooks/secret-box.ts), never in the entity handed around. */
+export type StoredHook = { hook: Hook; sealedSecret: string | null };
+
+const storedHookOf = (item: Record<string, unknown>): StoredHook => {
+  const { secret_sealed: sealed, ...rest } = entityOf<Hook & { secret_sealed?: string | null }>(item);
+  return { hook: rest, sealedSecret: sealed ?? null };
+};
+
+export const putHook = async ({ hook, sealedSecret }: StoredHook): Promise<void> => {
+  const { client, tableName } = getStore();
+  await client.send(
+    new PutCommand({ TableName: tableName, Item: { ...hookKey(hook.app_id, hook.id), type: 'hook', ...hook, secret_sealed: sealedSecret } }),
+  );
+};
+
+export const findHook = async (appId: string, hookId: string): Promise<StoredHook | undefined> => {
+  const { client, tableName } = getStore();
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: hookKey(appId, hookId), ConsistentRead: true }));
+  return Item ? storedHookOf(Item) : undefined;
+};
+
+/** An app's hooks: one Query on its partition (an app has a handful). */
+export const listHooks = async (appId: string): Promise<StoredHook[]> => {
+  const { client, tableName } = getStore();
+  const { Items } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :app AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':app': hookKey(appId, '').pk, ':prefix': HOOK_PREFIX },
+      ConsistentRead: true,
+    }),
+  );
+  return (Items ?? []).map(storedHookOf);
+};
+
+export const deleteHook = async (appId: string, hookId: string): Promise<void> => {
+  const { client, tableName } = getStore();
+  await client.send(new DeleteCommand({ TableName: tableName, Key: hookKey(appId, hookId) }));
+};
+
+/** False when the hook already has a delivery of this event (the bus delivers at least once). */
+export const insertDelivery = (delivery: Delivery): Promise<boolean> =>
+  putIfAbsent({ ...deliveryKey(delivery.hook_id, delivery.event_id), type: 'hook_delivery', ...delivery });
+
+export const saveDelivery = async (delivery: Delivery): Promise<void> => {
+  const { client, tableName } = getStore();
+  await client.send(
+    new PutCommand({ TableName: tableName, Item: { ...deliveryKey(delivery.hook_id, delivery.event_id), type: 'hook_delivery', ...delivery } }),
+  );
+};
+
+export const findDelivery = async (hookId: string, deliveryId: string): Promise<Delivery | undefined> => {
+  const { client, tableName } = getStore();
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: deliveryKey(hookId, deliveryId), ConsistentRead: true }));
+  return Item ? entityOf<Delivery>(Item) : undefined;
+};
+
+/** A hook's delivery log, newest first. */
+export const listDeliveries = async (hookId: string): Promise<Delivery[]> => {
+  const { client, tableName } = getStore();
+  const deliveries: Delivery[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :hook AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':hook': deliveryKey(hookId, '').pk, ':prefix': DELIVERY_PREFIX },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    deliveries.push(...(page.Items ?? []).map((item) => entityOf<Delivery>(item)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return deliveries.sort((a, b) => b.created_at.localeCompare(a.created_at));
+};
+
+/**
+ * Deliveries still to be attempted (pending or retrying), for the local runtime to resume after a restart:
+ * its retries wait on timers that die with the process. A Scan, so local only; in AWS every retry is a
+ * queue message and needs no resuming.
+ */
+export const listUnfinishedDeliveries = async (): Promise<Delivery[]> => {
+  const { client, tableName } = getStore();
+  const deliveries: Delivery[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: '#type = :type AND #outcome IN (:pending, :retrying)',
+        ExpressionAttributeNames: { '#type': 'type', '#outcome': 'outcome' },
+        ExpressionAttributeValues: { ':type': 'hook_delivery', ':pending': 'pending', ':retrying': 'retrying' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    deliveries.push(...(page.Items ?? []).map((item) => entityOf<Delivery>(item)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return deliveries;
+};

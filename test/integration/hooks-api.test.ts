@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SlipwayEvent } from '../../shared/api/events';
+import { AWS_TARGET_POLICY } from '../../shared/domain/outbound-target';
+import { verifySignature } from '../../shared/domain/webhook-signature';
+import { deliverInProcess } from '../../shared/events/bus';
+import { send } from '../../shared/hooks/send';
+import { startReceiver, waitFor, type ReceivedRequest } from '../support/hook-receiver';
+import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
+
+let slipway: TestSlipway;
+let app: { id: string; name: string };
+let release: Record<string, unknown>;
+
+beforeAll(async () => {
+  slipway = await startTestSlipway({ hooks: { retry: { baseDelayMs: 40, maxDelayMs: 200 } } });
+  const seeded = await seedApp(slipway, 'hooked');
+  app = { id: seeded.app.id, name: seeded.app.name };
+  release = (await slipway.call('POST', '/apps/hooked/releases', { body: { slug: seeded.builds[0] } })).body;
+});
+afterAll(() => slipway.close());
+
+const releaseEvent = (type: 'release.succeeded' | 'release.failed' = 'release.succeeded'): SlipwayEvent =>
+  ({
+    id: randomUUID(),
+    specversion: 1,
+    type,
+    time: new Date().toISOString(),
+    app,
+    actor: { id: randomUUID(), email: 'ops@example.com' },
+    data: release,
+  }) as SlipwayEvent;
+
+const deliveriesOf = async (hookId: string) => (await slipway.call('GET', `/apps/hooked/hooks/${hookId}/deliveries`)).body;
+
+describe('webhooks', () => {
+  it('retries a receiver that fails 3 times, then delivers the envelope with a valid signature, and logs every attempt', async () => {
+    const receiver = await startReceiver((_request, index) => (index < 3 ? { status: 503, body: '{"busy":true}' } : { status: 204 }));
+    try {
+      const created = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: `${receiver.url}/slipway`, events: ['release.succeeded'] } });
+      expect(created.status).toBe(201);
+      expect(created.body.secret).toMatch(/^whsec_/);
+      const event = releaseEvent();
+      await deliverInProcess([event, releaseEvent('release.failed')]);
+      const [delivery] = await waitFor(() => deliveriesOf(created.body.id), (log) => log[0]?.outcome === 'delivered');
+      expect(delivery).toMatchObject({ id: event.id, event: { id: event.id, type: 'release.succeeded' }, attempts: 4, outcome: 'delivered', status_code: 204, next_attempt_at: null });
+      expect(receiver.received).toHaveLength(4);
+      const last = receiver.received[3] as ReceivedRequest;
+      expect(last).toMatchObject({ method: 'POST', path: '/slipway' });
+      expect(JSON.parse(last.body)).toEqual(event);
+      expect(verifySignature(created.body.secret, String(last.headers['slipway-signature']), last.body, Math.floor(Date.now() / 1000))).toBe(true);
+      expect(verifySignature('not-the-secret', String(last.headers['slipway-signature']), last.body, Math.floor(Date.now() / 1000))).toBe(false);
+      // The same event handed over again (the bus delivers at least once) is not sent again.
+      await deliverInProcess([event]);
+      expect(receiver.received).toHaveLength(4);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('delivers the event a real release commits (through the outbox and the in-process bus), signed', async () => {
+    const receiver = await startReceiver(() => ({ status: 200 }));
+    try {
+      const created = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: receiver.url, events: ['release.created'] } });
+      const builds = (await slipway.call('GET', '/apps/hooked/builds')).body;
+      const made = await slipway.call('POST', '/apps/hooked/releases', { body: { slug: builds[1].id } });
+      expect(made.status).toBe(201);
+      const received = await waitFor(async () => receiver.received, (list) => list.length > 0);
+      const body = JSON.parse(received[0]?.body ?? '{}');
+      expect(body).toMatchObject({ type: 'release.created', app: { name: 'hooked' }, data: { id: made.body.id } });
+      expect(verifySignature(created.body.secret, String(received[0]?.headers['slipway-signature']), received[0]?.body ?? '', Math.floor(Date.now() / 1000))).toBe(true);
+      await slipway.call('DELETE', `/apps/hooked/hooks/${created.body.id}`);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('never returns a secret after creation; reading needs read, managing an operator or admin key', async () => {
+    const created = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: 'http://127.0.0.1:9/x', events: ['*'], secret: 'my-own-secret' } });
+    expect(created.body.secret).toBe('my-own-secret');
+    const read = await slipway.call('GET', `/apps/hooked/hooks/${created.body.id}`, { key: await slipway.keyFor('developer') });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ has_secret: true, active: true, kind: 'webhook' });
+    expect(JSON.stringify(read.body)).not.toContain('my-own-secret');
+    expect(JSON.stringify((await slipway.call('GET', '/apps/hooked/hooks')).body)).not.toContain('my-own-secret');
+    const developer = await slipway.call('PATCH', `/apps/hooked/hooks/${created.body.id}`, { body: { active: false }, key: await slipway.keyFor('developer') });
+    expect(developer.status).toBe(403);
+    const operator = await slipway.call('PATCH', `/apps/hooked/hooks/${created.body.id}`, { body: { active: false }, key: await slipway.keyFor('operator') });
+    expect(operator).toMatchObject({ status: 200, body: { active: false } });
+    expect((await slipway.call('DELETE', `/apps/hooked/hooks/${created.body.id}`)).status).toBe(200);
+    expect((await slipway.call('GET', `/apps/hooked/hooks/${created.body.id}`)).status).toBe(404);
+  });
+
+  it('refuses bad hooks with a 4xx JSON error and stores nothing', async () => {
+    const before = (await slipway.call('GET', '/apps/hooked/hooks')).body.length;
+    for (const body of [
+      { url: 'ftp://127.0.0.1/x', events: ['*'] },
+      { url: 'http://127.0.0.1/x', events: ['release.exploded'] },
+      { url: 'http://127.0.0.1/x', events: [] },
+      { kind: 'sentry', url: 'http://127.0.0.1/api/0/organizations/acme/', events: ['*'], secret: 'sntrys_token' },
+      { kind: 'grafana', url: 'http://127.0.0.1/', events: ['*'] },
+      { url: 'http://127.0.0.1/x', events: ['*'], surprise: true },
+    ]) {
+      const answer = await slipway.call('POST', '/apps/hooked/hooks', { body });
+      expect(answer.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+      expect(answer.status, JSON.stringify(body)).toBeLessThan(500);
+      expect(answer.body.error.code).toEqual(expect.any(String));
+    }
+    expect((await slipway.call('GET', '/apps/hooked/hooks')).body).toHaveLength(before);
+  });
+});
+
+describe('outbound targets in the AWS configuration', () => {
+  it('refuses a name that resolves to a loopback address, and plain http, without connecting', async () => {
+    const receiver = await startReceiver(() => ({ status: 200 }));
+    try {
+      const request = { method: 'POST' as const, headers: {}, body: '{}' };
+      const viaName = await send(AWS_TARGET_POLICY, { ...request, url: `https://localhost:${receiver.port}/hook` });
+      expect(viaName).toMatchObject({ statusCode: null, excerpt: expect.stringMatching(/^refused: localhost resolves to (127\.0\.0\.1|::1)/) });
+      const viaAddress = await send(AWS_TARGET_POLICY, { ...request, url: `https://10.0.0.8/hook` });
+      expect(viaAddress.excerpt).toMatch(/10\.0\.0\.8, a private/);
+      const plain = await send(AWS_TARGET_POLICY, { ...request, url: `${receiver.url}/hook` });
+      expect(plain.excerpt).toBe('refused: the URL must use https');
+      expect(receiver.received).toHaveLength(0);
+    } finally {
+      await receiver.close();
+    }
+  });
+});

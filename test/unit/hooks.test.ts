@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RETRY_POLICY, hookWants, isDelivered, nextAttemptAt } from '../../shared/domain/hooks';
+import { AWS_TARGET_POLICY, LOCAL_TARGET_POLICY, addressRefusal, isInternalAddress, urlRefusal } from '../../shared/domain/outbound-target';
+import { signatureHeader, verifySignature } from '../../shared/domain/webhook-signature';
+
+describe('which events a hook receives', () => {
+  it('gets the types it lists, or all with *, and nothing while inactive', () => {
+    expect(hookWants({ active: true, events: ['release.succeeded'] }, 'release.succeeded')).toBe(true);
+    expect(hookWants({ active: true, events: ['release.succeeded'] }, 'release.failed')).toBe(false);
+    expect(hookWants({ active: true, events: ['*'] }, 'build.created')).toBe(true);
+    expect(hookWants({ active: false, events: ['*'] }, 'build.created')).toBe(false);
+  });
+});
+
+describe('retry schedule', () => {
+  const start = new Date('2026-11-30T00:00:00.000Z');
+
+  it('backs off exponentially, with jitter between half and all of the bound', () => {
+    const delays = [1, 2, 3, 4].map((attempts) => (nextAttemptAt(DEFAULT_RETRY_POLICY, start, attempts, start, 0)?.getTime() ?? 0) - start.getTime());
+    expect(delays).toEqual([5_000, 10_000, 20_000, 40_000]);
+    const jittered = (nextAttemptAt(DEFAULT_RETRY_POLICY, start, 1, start, 0.999)?.getTime() ?? 0) - start.getTime();
+    expect(jittered).toBeGreaterThan(9_900);
+    expect(jittered).toBeLessThan(10_000);
+  });
+
+  it('never waits more than the cap, and gives up after 24 hours', () => {
+    const late = new Date(start.getTime() + 10 * 3_600_000);
+    expect((nextAttemptAt(DEFAULT_RETRY_POLICY, start, 30, late, 1)?.getTime() ?? 0) - late.getTime()).toBe(3_600_000);
+    const almostDay = new Date(start.getTime() + 86_000_000);
+    expect(nextAttemptAt(DEFAULT_RETRY_POLICY, start, 30, almostDay, 0.5)).toBeNull();
+  });
+
+  it('counts only 2xx as delivered', () => {
+    expect([200, 204, 299].every(isDelivered)).toBe(true);
+    expect([null, 301, 404, 500].some(isDelivered)).toBe(false);
+  });
+});
+
+describe('Slipway-Signature', () => {
+  const body = '{"id":"e1"}';
+
+  it('verifies with the secret, and not with another secret, another body or an old timestamp', () => {
+    const header = signatureHeader('s3cret', 1_800_000_000, body);
+    expect(header).toMatch(/^t=1800000000,v1=[0-9a-f]{64}$/);
+    expect(verifySignature('s3cret', header, body, 1_800_000_010)).toBe(true);
+    expect(verifySignature('other', header, body, 1_800_000_010)).toBe(false);
+    expect(verifySignature('s3cret', header, `${body} `, 1_800_000_010)).toBe(false);
+    expect(verifySignature('s3cret', header, body, 1_800_001_000)).toBe(false);
+  });
+});
+
+describe('outbound targets', () => {
+  it('refuses private, loopback, link-local and metadata addresses, IPv4 and IPv6', () => {
+    for (const address of ['10.1.2.3', '172.16.0.1', '192.168.1.1', '127.0.0.1', '169.254.169.254', '::1', 'fe80::1', 'fd00::1', '::ffff:10.0.0.1', '0.0.0.0']) {
+      expect(isInternalAddress(address), address).toBe(true);
+    }
+    for (const address of ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946', '::ffff:8.8.8.8']) {
+      expect(isInternalAddress(address), address).toBe(false);
+    }
+  });
+
+  it('in AWS: https only, and one internal address among public ones is enough to refuse', () => {
+    expect(urlRefusal(AWS_TARGET_POLICY, 'http://example.com/hook')).toBe('must use https');
+    expect(urlRefusal(AWS_TARGET_POLICY, 'https://user:pw@example.com/')).toMatch(/credentials/);
+    expect(urlRefusal(AWS_TARGET_POLICY, 'https://example.com/hook')).toBeNull();
+    expect(addressRefusal(AWS_TARGET_POLICY, ['93.184.216.34', '10.0.0.5'])).toMatch(/10\.0\.0\.5/);
+    expect(addressRefusal(AWS_TARGET_POLICY, ['93.184.216.34'])).toBeNull();
+  });
+
+  it('locally: http and loopback allowed, other schemes not', () => {
+    expect(urlRefusal(LOCAL_TARGET_POLICY, 'http://127.0.0.1:8080/')).toBeNull();
+    expect(addressRefusal(LOCAL_TARGET_POLICY, ['127.0.0.1'])).toBeNull();
+    expect(urlRefusal(LOCAL_TARGET_POLICY, 'ftp://127.0.0.1/')).toBe('must use http or https');
+  });
+});
