@@ -15,6 +15,14 @@ export const isRollback = (release: Pick<Release, 'trigger'>): boolean =>
   release.trigger === 'rollback' || release.trigger === 'auto_rollback';
 
 /**
+ * A rollback whose execution died mid-deployment is deployed again rather than left `unknown`: it restores a
+ * release that worked, so repeating its deployment is safe (ECS replaces the one in flight), and a rescue
+ * cut short by a crash must still rescue.
+ */
+export const redeploysAfterLostExecution = (release: Pick<Release, 'trigger' | 'status'>): boolean =>
+  isRollback(release) && release.status === 'pending';
+
+/**
  * A rollback is a new release carrying an earlier release's slug; history is never rewritten. Going back
  * to a release that never succeeded would restore something nobody saw work, so it takes `force`.
  */

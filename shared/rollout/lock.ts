@@ -1,5 +1,5 @@
 import type { Release, ReleaseRef } from '../domain/model';
-import { isRollback, supersededChanges } from '../domain/rollback';
+import { isRollback, redeploysAfterLostExecution, supersededChanges } from '../domain/rollback';
 import {
   isHeldBy,
   isLockFree,
@@ -133,6 +133,16 @@ const rerun = async (release: Release, endedExecution: string, stateMachineArn: 
   return true;
 };
 
+/** A rollback cut short mid-deployment goes back to `queued`, so its rerun deploys it again. */
+const requeueLostRescue = async (release: Release | undefined): Promise<Release | undefined> =>
+  release && redeploysAfterLostExecution(release)
+    ? mutateRelease(release.app.id, release.version, (current) =>
+        redeploysAfterLostExecution(current)
+          ? { status: 'queued', rollout: mergeProgress(current.rollout, { message: 'Deploying again: its rollout execution was lost mid-deployment.' }) }
+          : null,
+      )
+    : release;
+
 /** Settles a release whose execution is gone: never run (reruns spent), it failed; cut short mid-deployment, it is unknown. */
 const abandon = (appId: string, version: number): Promise<Release> =>
   mutateRelease(appId, version, (current) =>
@@ -178,7 +188,7 @@ export const passLockOn = async (
       if (await isRolloutRunning(stateMachineArn, lock.holder.execution)) return;
       // The holder's execution is gone (stopped by hand, or lost with a local restart). Never deployed: it
       // runs again. Cut short mid-deployment: it is settled (unknown) and the lock passes on.
-      const stranded = await findReleaseByVersion(appId, lock.holder.version);
+      const stranded = await requeueLostRescue(await findReleaseByVersion(appId, lock.holder.version));
       if (stranded?.status === 'queued' && (await rerun(stranded, lock.holder.execution, stateMachineArn))) return;
       await abandon(appId, lock.holder.version);
       from = { releaseId: lock.holder.release_id, version: lock.holder.version };

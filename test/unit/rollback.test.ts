@@ -5,6 +5,7 @@ import {
   autoRollbackReason,
   lastGoodBefore,
   planRollback,
+  redeploysAfterLostExecution,
 } from '../../shared/domain/rollback';
 import { isOvertaken } from '../../shared/domain/rollout';
 import { appFixture, refusalOf, releaseFixture } from '../support/fixtures';
@@ -41,6 +42,15 @@ describe('planRollback', () => {
       trigger: 'auto_rollback',
       description: 'Rollback to v4 (its build and config): check ci/smoke failed',
     });
+  });
+});
+
+describe('redeploysAfterLostExecution', () => {
+  it('deploys again only a rollback cut short mid-deployment', () => {
+    expect(redeploysAfterLostExecution(release({ trigger: 'rollback', status: 'pending' }))).toBe(true);
+    expect(redeploysAfterLostExecution(release({ trigger: 'auto_rollback', status: 'pending' }))).toBe(true);
+    expect(redeploysAfterLostExecution(release({ trigger: 'deploy', status: 'pending' }))).toBe(false);
+    expect(redeploysAfterLostExecution(release({ trigger: 'rollback', status: 'succeeded' }))).toBe(false);
   });
 });
 
