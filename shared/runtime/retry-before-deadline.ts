@@ -10,8 +10,9 @@ const BACKOFF_MS = 100;
 
 /**
  * Runs an idempotent store step again when it fails, while the invocation's time left, less `reserveMs`
- * for what must follow it, fits another round as long as the last (a fault the SDK's retries already
- * waited out is not waited out again past the deadline). For steps whose failure would leave a half-made
+ * for what must follow it, fits another round twice as long as the last (the SDK's own retries back off
+ * with jitter, so a round can take much longer than the one before; a fault they already waited out is not
+ * waited out again past the deadline). For steps whose failure would leave a half-made
  * write (a claimed version with no release in its slot, a claim request whose fate is unknown) that only
  * a later writer could settle.
  */
@@ -21,7 +22,7 @@ export const retryBeforeDeadline = async <T>(step: () => Promise<T>, reserveMs =
     try {
       return await step();
     } catch (error) {
-      if (round >= MAX_ROUNDS || remainingMs() - reserveMs < Date.now() - startedAt) throw error;
+      if (round >= MAX_ROUNDS || remainingMs() - reserveMs < 2 * (Date.now() - startedAt)) throw error;
       // Jittered, so writers that failed together on one item do not come back together.
       await sleep(Math.random() * BACKOFF_MS * round);
     }
