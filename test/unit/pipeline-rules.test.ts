@@ -13,7 +13,7 @@ import {
   viewPromotion,
   type PromotionRecord,
 } from '../../shared/domain/promotion';
-import { releaseFixture } from '../support/fixtures';
+import { releaseFixture } from '../../shared/fixtures/model';
 
 const PIPELINE = { id: 'p1', name: 'shop' };
 
