@@ -1,8 +1,8 @@
-import { GetCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../domain/errors';
 import type { App } from '../domain/model';
 import { DEFAULT_BAKE_WINDOW_SECONDS } from '../domain/rollback';
-import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent } from './client';
+import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent, queryAll } from './client';
 import { APPS_PARTITION, appKey, idIndexPartition } from './keys';
 
 
@@ -58,24 +58,8 @@ export const updateAppSettings = async (
   }
 };
 
-export const listApps = async (): Promise<App[]> => {
-  const { client, tableName } = getStore();
-  const apps: App[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :apps',
-        ExpressionAttributeValues: { ':apps': APPS_PARTITION },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    apps.push(...(page.Items ?? []).map(appOf));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return apps;
-};
+export const listApps = async (): Promise<App[]> =>
+  (await queryAll({ KeyConditionExpression: 'pk = :apps', ExpressionAttributeValues: { ':apps': APPS_PARTITION } })).map(appOf);
 
 /** One conditional update of the app's item; false when its condition no longer held. */
 const updateAppIf = async (appName: string, update: Omit<UpdateCommandInput, 'TableName' | 'Key'>): Promise<boolean> => {
