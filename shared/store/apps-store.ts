@@ -2,7 +2,7 @@ import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib
 import { conflict } from '../domain/errors';
 import type { App } from '../domain/model';
 import { DEFAULT_BAKE_WINDOW_SECONDS } from '../domain/rollback';
-import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent, queryAll } from './client';
+import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent, queryAll, whenConditionHolds } from './client';
 import { APPS_PARTITION, appKey, idIndexPartition } from './keys';
 
 
@@ -64,13 +64,7 @@ export const listApps = async (): Promise<App[]> =>
 /** One conditional update of the app's item; false when its condition no longer held. */
 const updateAppIf = async (appName: string, update: Omit<UpdateCommandInput, 'TableName' | 'Key'>): Promise<boolean> => {
   const { client, tableName } = getStore();
-  try {
-    await client.send(new UpdateCommand({ TableName: tableName, Key: appKey(appName), ...update }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return whenConditionHolds(() => client.send(new UpdateCommand({ TableName: tableName, Key: appKey(appName), ...update })));
 };
 
 /** Sets whether the app's badge is public; the app as it is now, or undefined when it does not exist. */

@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../domain/errors';
 import type { Actor } from '../domain/model';
 import type { Pipeline, PipelineCoupling } from '../domain/pipeline';
-import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent, queryAll } from './client';
+import { entityOf, findEntityById, getStore, putIfAbsent, queryAll, whenConditionHolds } from './client';
 import { noteOutbox, outboxOfNewItem, pendingEvents } from './outbox-store';
 import { COUPLING_PREFIX, PIPELINES_PARTITION, couplingKey, couplingStageSortKey, idIndexPartition, pipelineCouplingsPartition, pipelineKey } from './keys';
 
@@ -79,8 +79,8 @@ export const listCouplingsOfPipeline = async (pipelineId: string): Promise<Pipel
 /** Deletes only that very coupling: if the app was re-coupled meanwhile, the newer coupling stays. */
 export const deleteCoupling = async (coupling: PipelineCoupling): Promise<boolean> => {
   const { client, tableName } = getStore();
-  try {
-    await client.send(
+  return whenConditionHolds(() =>
+    client.send(
       new DeleteCommand({
         TableName: tableName,
         Key: couplingKey(coupling.app.id),
@@ -88,10 +88,6 @@ export const deleteCoupling = async (coupling: PipelineCoupling): Promise<boolea
         ExpressionAttributeNames: { '#id': 'id' },
         ExpressionAttributeValues: { ':id': coupling.id },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 };
