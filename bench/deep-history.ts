@@ -2,6 +2,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { encodeCursor } from '../shared/api/cursor';
 import type { Release } from '../shared/domain/model';
+import { releaseFixture } from '../shared/fixtures/model';
 import { createStore, type Store } from '../shared/store/client';
 import { releaseIndexRows } from '../shared/store/release-index-store';
 import { releaseItem } from '../shared/store/releases-store';
@@ -19,32 +20,29 @@ const shaOf = (version: number) => version.toString(16).padStart(12, 'a');
 /** Every tenth release failed, so a status filter has something to skip. */
 const statusOf = (version: number) => (version % 10 === 0 ? 'failed' : 'succeeded');
 
-const releaseAt = (app: Seeded, version: number, at: string): Release => ({
-  id: randomUUID(),
-  app: { id: app.appId, name: app.appName },
-  version,
-  slug: { id: app.slugId },
-  image: `registry.local/${app.appName}:v1`,
-  description: `Deploy v${version}`,
-  status: statusOf(version),
-  state: 'success',
-  user: { id: 'bench', email: 'bench@slipway.local' },
-  trigger: 'deploy',
-  created_at: at,
-  updated_at: at,
-  started_at: at,
-  finished_at: at,
-  rollout: null,
-  checks: {},
-  revision: 0,
-  build_labels: { version: labelOf(version), commit: shaOf(version), tag: null, branch: 'main' },
-  changes: {
-    commits: [{ sha: shaOf(version), author: 'bench', committed_at: new Date(Date.parse(at) - 3_600_000).toISOString(), message: 'bench' }],
-    since_version: version - 1,
-    complete: true,
-    reason: 'seeded',
-  },
-});
+const releaseAt = (app: Seeded, version: number, at: string): Release =>
+  releaseFixture({
+    id: randomUUID(),
+    app: { id: app.appId, name: app.appName },
+    version,
+    slug: { id: app.slugId },
+    image: `registry.local/${app.appName}:v1`,
+    description: `Deploy v${version}`,
+    status: statusOf(version),
+    state: 'success',
+    user: { id: 'bench', email: 'bench@slipway.local' },
+    created_at: at,
+    updated_at: at,
+    started_at: at,
+    finished_at: at,
+    build_labels: { version: labelOf(version), commit: shaOf(version), tag: null, branch: 'main' },
+    changes: {
+      commits: [{ sha: shaOf(version), author: 'bench', committed_at: new Date(Date.parse(at) - 3_600_000).toISOString(), message: 'bench' }],
+      since_version: version - 1,
+      complete: true,
+      reason: 'seeded',
+    },
+  });
 
 const createdAtOf = (version: number, count: number, now: number) => new Date(now - (count - version) * SPACING_MS).toISOString();
 

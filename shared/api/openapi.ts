@@ -47,7 +47,26 @@ type Operation = {
   also?: Record<number, string>;
 };
 
-const list = (schema: z.ZodType) => z.array(schema);
+type Extras = Omit<Operation, 'summary' | 'success'>;
+
+/** A route that answers 200 with one JSON document. */
+const answers = (summary: string, description: string, schema: z.ZodType, extras: Extras = {}): Operation => ({
+  summary,
+  ...extras,
+  success: { status: 200, description, schema },
+});
+
+/** A route that answers 200 with a JSON array of `item`. */
+const lists = (summary: string, description: string, item: z.ZodType, extras: Extras = {}): Operation =>
+  answers(summary, description, z.array(item), extras);
+
+/** A route that creates what its body describes: 201 with it, and its path in Location. */
+const creates = (summary: string, body: z.ZodType, description: string, schema: z.ZodType, extras: Extras = {}): Operation => ({
+  summary,
+  body,
+  ...extras,
+  success: { status: 201, description, schema, location: true },
+});
 
 const IdempotencyHeaders = z.object({
   [IDEMPOTENCY_HEADER]: IdempotencyKey.optional().meta({
@@ -67,26 +86,18 @@ const PROMETHEUS_TEXT = z.string().meta({ description: 'Prometheus text expositi
 const NEXT_RANGE = z.string().meta({ description: 'The Range that asks for the rest (answered 206 when sent as Range).' });
 
 export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
-  'POST /apps': {
-    summary: 'Register an app (an ECS service)',
-    body: CreateAppRequest,
-    success: { status: 201, description: 'The app', schema: AppResponse, location: true },
+  'POST /apps': creates('Register an app (an ECS service)', CreateAppRequest, 'The app', AppResponse, {
     also: { 409: 'An app with this name exists' },
-  },
-  'GET /apps': { summary: 'List the apps this key may see', success: { status: 200, description: 'Apps', schema: list(AppResponse) } },
-  'GET /apps/{app}': {
-    summary: 'Get an app by name or id, with what it runs now',
-    success: { status: 200, description: 'The app', schema: AppDetailResponse },
-  },
-  'PATCH /apps/{app}': {
-    summary: "Change an app's settings: automatic rollback (operator), whether its badge is public (admin)",
-    body: UpdateAppRequest,
-    success: { status: 200, description: 'The app, with what it runs now', schema: AppDetailResponse },
-  },
-  'GET /apps/{app}/features': {
-    summary: "An app's features (Akkeris compatibility: auto-release)",
-    success: { status: 200, description: 'Features', schema: list(AppFeatureResponse) },
-  },
+  }),
+  'GET /apps': lists('List the apps this key may see', 'Apps', AppResponse),
+  'GET /apps/{app}': answers('Get an app by name or id, with what it runs now', 'The app', AppDetailResponse),
+  'PATCH /apps/{app}': answers(
+    "Change an app's settings: automatic rollback (operator), whether its badge is public (admin)",
+    'The app, with what it runs now',
+    AppDetailResponse,
+    { body: UpdateAppRequest },
+  ),
+  'GET /apps/{app}/features': lists("An app's features (Akkeris compatibility: auto-release)", 'Features', AppFeatureResponse),
   'GET /apps/{app}/metrics': {
     summary: "The app's delivery metrics (DORA's four keys) over a window, as JSON or a Prometheus exposition",
     query: MetricsQuery,
@@ -105,36 +116,29 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
       otherMediaTypes: { 'image/svg+xml': z.string().meta({ description: 'SVG; every text in it is escaped' }) },
     },
   },
-  'POST /apps/{app}/builds': {
-    summary: 'Register a build (a container image made by CI)',
-    body: CreateBuildRequest,
-    success: { status: 201, description: 'The build', schema: BuildResponse, location: true },
-  },
-  'GET /apps/{app}/builds': {
-    summary: "List an app's builds",
-    query: ListBuildsQuery,
-    success: { status: 200, description: 'Builds', schema: list(BuildResponse) },
-  },
-  'GET /apps/{app}/builds/{build}': { summary: 'Get a build', success: { status: 200, description: 'The build', schema: BuildResponse } },
-  'PATCH /apps/{app}/builds/{build}': {
-    summary: "Set a build's outcome (succeeded may release it automatically)",
+  'POST /apps/{app}/builds': creates('Register a build (a container image made by CI)', CreateBuildRequest, 'The build', BuildResponse),
+  'GET /apps/{app}/builds': lists("List an app's builds", 'Builds', BuildResponse, { query: ListBuildsQuery }),
+  'GET /apps/{app}/builds/{build}': answers('Get a build', 'The build', BuildResponse),
+  'PATCH /apps/{app}/builds/{build}': answers("Set a build's outcome (succeeded may release it automatically)", 'The build', BuildResponse, {
     body: UpdateBuildRequest,
-    success: { status: 200, description: 'The build', schema: BuildResponse },
     also: { 409: 'The build already has an outcome' },
-  },
-  'GET /slugs/{slug}': { summary: 'Get a build by its slug id', success: { status: 200, description: 'The build', schema: BuildResponse } },
-  'POST /apps/{app}/releases': {
-    summary: 'Deploy a build (slug) or roll back to an earlier release (release); a rollback overtakes the rollout in flight and the queue',
-    body: CreateReleaseRequest,
-    headers: IdempotencyHeaders,
-    success: { status: 201, description: 'The new release, queued for rollout', schema: ReleaseResponse, location: true },
-    also: {
-      303: 'A retry with this Idempotency-Key (of an answered request, or of one cut short, which it completes): the release at Location',
-      409: 'The slug is not releasable here, rollback_target_not_succeeded (the rollback target never succeeded and force is not set), or a request with this Idempotency-Key is still in flight (Retry-After)',
-      422: 'Invalid body, Idempotency-Key reused with another body, or the app only takes pipeline promotions',
-      503: 'A dependency is briefly unavailable, or too many releases to this app are being created at once: nothing was recorded; retry after Retry-After',
+  }),
+  'GET /slugs/{slug}': answers('Get a build by its slug id', 'The build', BuildResponse),
+  'POST /apps/{app}/releases': creates(
+    'Deploy a build (slug) or roll back to an earlier release (release); a rollback overtakes the rollout in flight and the queue',
+    CreateReleaseRequest,
+    'The new release, queued for rollout',
+    ReleaseResponse,
+    {
+      headers: IdempotencyHeaders,
+      also: {
+        303: 'A retry with this Idempotency-Key (of an answered request, or of one cut short, which it completes): the release at Location',
+        409: 'The slug is not releasable here, rollback_target_not_succeeded (the rollback target never succeeded and force is not set), or a request with this Idempotency-Key is still in flight (Retry-After)',
+        422: 'Invalid body, Idempotency-Key reused with another body, or the app only takes pipeline promotions',
+        503: 'A dependency is briefly unavailable, or too many releases to this app are being created at once: nothing was recorded; retry after Retry-After',
+      },
     },
-  },
+  ),
   'GET /apps/{app}/releases': {
     summary: "List an app's releases: pages by limit/cursor or Range; without either, the newest page",
     query: ListReleasesQuery,
@@ -142,7 +146,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     success: {
       status: 200,
       description: 'Releases, ascending by version unless a Range asks for order=desc',
-      schema: list(ReleaseResponse),
+      schema: z.array(ReleaseResponse),
       headers: z.object({
         'next-cursor': z.string().optional().meta({ description: 'Present when more (newer) releases follow a limit/cursor page.' }),
         'next-range': NEXT_RANGE.optional(),
@@ -151,19 +155,14 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     partial: { description: 'A page of a Range request with more to come', headers: z.object({ 'next-range': NEXT_RANGE }) },
     also: { 400: 'invalid_cursor: the cursor is not one this API issued; invalid_range: the Range header is malformed or sent with limit/cursor' },
   },
-  'GET /apps/{app}/releases/{release}': {
-    summary: 'Get a release by id or version',
-    success: { status: 200, description: 'The release', schema: ReleaseResponse },
-  },
-  'GET /apps/{app}/releases/{release}/config-diff': {
-    summary: "What a release's config changes against another release's (e.g. what rolling back to it would change)",
-    query: ConfigDiffQuery,
-    success: { status: 200, description: 'Added, removed and changed vars; secret values masked', schema: ConfigDiffResponse },
-  },
-  'GET /apps/{app}/config-vars': {
-    summary: "An app's config vars (secret values masked)",
-    success: { status: 200, description: 'The config vars', schema: ConfigVarsResponse },
-  },
+  'GET /apps/{app}/releases/{release}': answers('Get a release by id or version', 'The release', ReleaseResponse),
+  'GET /apps/{app}/releases/{release}/config-diff': answers(
+    "What a release's config changes against another release's (e.g. what rolling back to it would change)",
+    'Added, removed and changed vars; secret values masked',
+    ConfigDiffResponse,
+    { query: ConfigDiffQuery },
+  ),
+  'GET /apps/{app}/config-vars': answers("An app's config vars (secret values masked)", 'The config vars', ConfigVarsResponse),
   'PATCH /apps/{app}/config-vars': {
     summary: 'Set and unset config vars: a new config version, released with the current build',
     body: UpdateConfigVarsRequest,
@@ -180,68 +179,45 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
       422: 'Invalid names or values, nothing to change, a SLIPWAY_RELEASE_* name, Idempotency-Key reused with another body, or the app only takes pipeline promotions',
     },
   },
-  'POST /apps/{app}/releases/{release}/statuses': {
-    summary: 'Report a status check on a release',
-    body: CreateStatusRequest,
-    success: { status: 201, description: 'The status', schema: StatusResponse, location: true },
+  'POST /apps/{app}/releases/{release}/statuses': creates('Report a status check on a release', CreateStatusRequest, 'The status', StatusResponse, {
     also: {
       409: 'This context exists on the release (use PATCH)',
       413: 'The body is over 64 KiB, or the release\'s statuses would pass 256 KiB of UTF-8 together',
       422: 'Invalid body (text bounds count UTF-8 bytes), or the release holds 50 statuses already',
     },
-  },
-  'GET /apps/{app}/releases/{release}/statuses': {
-    summary: "A release's status checks and their combined state",
-    success: { status: 200, description: 'Statuses and state', schema: ReleaseStatusesResponse },
-  },
-  'GET /apps/{app}/releases/{release}/statuses/{context}': {
-    summary: 'Get one status check by its context',
-    success: { status: 200, description: 'The status', schema: StatusResponse },
-  },
-  'PATCH /apps/{app}/releases/{release}/statuses/{context}': {
-    summary: 'Update a status check',
+  }),
+  'GET /apps/{app}/releases/{release}/statuses': answers("A release's status checks and their combined state", 'Statuses and state', ReleaseStatusesResponse),
+  'GET /apps/{app}/releases/{release}/statuses/{context}': answers('Get one status check by its context', 'The status', StatusResponse),
+  'PATCH /apps/{app}/releases/{release}/statuses/{context}': answers('Update a status check', 'The status', StatusResponse, {
     body: UpdateStatusRequest,
-    success: { status: 200, description: 'The status', schema: StatusResponse },
     also: { 413: 'The body is over 64 KiB, or the release\'s statuses would pass 256 KiB of UTF-8 together' },
-  },
-  'POST /apps/{app}/hooks': {
-    summary: 'Add a webhook or integration to an app (operator or admin)',
-    body: CreateHookRequest,
-    success: { status: 201, description: 'The hook, with its secret this once', schema: CreatedHookResponse, location: true },
-    also: { 422: 'Invalid body: a URL the delivery policy refuses, or an option the kind needs is missing' },
-  },
-  'GET /apps/{app}/hooks': { summary: "List an app's hooks", success: { status: 200, description: 'Hooks', schema: list(HookResponse) } },
-  'GET /apps/{app}/hooks/{hook}': { summary: 'Get a hook', success: { status: 200, description: 'The hook', schema: HookResponse } },
-  'PATCH /apps/{app}/hooks/{hook}': {
-    summary: 'Change a hook (operator or admin)',
+  }),
+  'POST /apps/{app}/hooks': creates(
+    'Add a webhook or integration to an app (operator or admin)',
+    CreateHookRequest,
+    'The hook, with its secret this once',
+    CreatedHookResponse,
+    { also: { 422: 'Invalid body: a URL the delivery policy refuses, or an option the kind needs is missing' } },
+  ),
+  'GET /apps/{app}/hooks': lists("List an app's hooks", 'Hooks', HookResponse),
+  'GET /apps/{app}/hooks/{hook}': answers('Get a hook', 'The hook', HookResponse),
+  'PATCH /apps/{app}/hooks/{hook}': answers('Change a hook (operator or admin)', 'The hook', HookResponse, {
     body: UpdateHookRequest,
-    success: { status: 200, description: 'The hook', schema: HookResponse },
     also: { 422: 'Invalid body: a URL the delivery policy refuses, or an option the kind needs is missing' },
-  },
-  'DELETE /apps/{app}/hooks/{hook}': { summary: 'Remove a hook (operator or admin)', success: { status: 200, description: 'The removed hook', schema: HookResponse } },
-  'GET /apps/{app}/hooks/{hook}/deliveries': {
-    summary: "A hook's delivery log, newest first",
-    success: { status: 200, description: 'Deliveries', schema: list(DeliveryResponse) },
-  },
-  'POST /apps/{app}/hooks/{hook}/deliveries/{delivery}/redeliver': {
-    summary: 'Send one delivery again now (operator or admin)',
-    success: { status: 200, description: 'The delivery after the attempt', schema: DeliveryResponse },
-  },
-  'POST /pipelines': {
-    summary: 'Create a pipeline',
-    body: CreatePipelineRequest,
-    success: { status: 201, description: 'The pipeline', schema: PipelineResponse, location: true },
+  }),
+  'DELETE /apps/{app}/hooks/{hook}': answers('Remove a hook (operator or admin)', 'The removed hook', HookResponse),
+  'GET /apps/{app}/hooks/{hook}/deliveries': lists("A hook's delivery log, newest first", 'Deliveries', DeliveryResponse),
+  'POST /apps/{app}/hooks/{hook}/deliveries/{delivery}/redeliver': answers(
+    'Send one delivery again now (operator or admin)',
+    'The delivery after the attempt',
+    DeliveryResponse,
+  ),
+  'POST /pipelines': creates('Create a pipeline', CreatePipelineRequest, 'The pipeline', PipelineResponse, {
     also: { 409: 'A pipeline with this name exists' },
-  },
-  'GET /pipelines': { summary: 'List pipelines', success: { status: 200, description: 'Pipelines', schema: list(PipelineResponse) } },
-  'GET /pipelines/{pipeline}': {
-    summary: 'Get a pipeline by name or id',
-    success: { status: 200, description: 'The pipeline', schema: PipelineResponse },
-  },
-  'GET /pipelines/{pipeline}/pipeline-couplings': {
-    summary: "List a pipeline's couplings",
-    success: { status: 200, description: 'Couplings', schema: list(CouplingResponse) },
-  },
+  }),
+  'GET /pipelines': lists('List pipelines', 'Pipelines', PipelineResponse),
+  'GET /pipelines/{pipeline}': answers('Get a pipeline by name or id', 'The pipeline', PipelineResponse),
+  'GET /pipelines/{pipeline}/pipeline-couplings': lists("List a pipeline's couplings", 'Couplings', CouplingResponse),
   'GET /pipelines/{pipeline}/metrics': {
     summary: "The delivery metrics (DORA's four keys) of the pipeline's production stage over a window",
     query: MetricsQuery,
@@ -252,61 +228,39 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
       otherMediaTypes: { 'text/plain': PROMETHEUS_TEXT },
     },
   },
-  'POST /pipeline-couplings': {
-    summary: 'Couple an app to a pipeline stage',
-    body: CreateCouplingRequest,
-    success: { status: 201, description: 'The coupling', schema: CouplingResponse, location: true },
+  'POST /pipeline-couplings': creates('Couple an app to a pipeline stage', CreateCouplingRequest, 'The coupling', CouplingResponse, {
     also: { 409: 'The app is already in a pipeline' },
-  },
-  'DELETE /pipeline-couplings/{coupling}': {
-    summary: 'Remove an app from its pipeline',
-    success: { status: 200, description: 'The removed coupling', schema: CouplingResponse },
-  },
-  'GET /apps/{app}/pipeline-couplings': {
-    summary: "An app's pipeline coupling",
-    success: { status: 200, description: 'The coupling', schema: CouplingResponse },
-  },
-  'POST /pipeline-promotions': {
-    summary: "Promote a release to the next stage's apps",
-    body: CreatePromotionRequest,
+  }),
+  'DELETE /pipeline-couplings/{coupling}': answers('Remove an app from its pipeline', 'The removed coupling', CouplingResponse),
+  'GET /apps/{app}/pipeline-couplings': answers("An app's pipeline coupling", 'The coupling', CouplingResponse),
+  'POST /pipeline-promotions': creates("Promote a release to the next stage's apps", CreatePromotionRequest, 'The promotion', PromotionResponse, {
     headers: IdempotencyHeaders,
-    success: { status: 201, description: 'The promotion', schema: PromotionResponse, location: true },
     also: {
       303: 'A retry with this Idempotency-Key (of an answered request, or of one cut short, which it completes): the promotion at Location',
       409: 'The source release has not succeeded (source_release_not_succeeded), a required status check is not success on it (unsafe_promotion), or a request with this Idempotency-Key is still in flight (Retry-After)',
       422: 'Invalid body, an {id, name} pair naming two things, targets not at the next stage, or Idempotency-Key reused with another body',
     },
-  },
-  'GET /pipeline-promotions/{promotion}': {
-    summary: 'Get a promotion',
-    success: {
-      status: 200,
-      description: "The promotion; each target's status follows its release's rollout, and the promotion's sums them up",
-      schema: PromotionResponse,
-    },
-  },
-  'GET /pipeline-stages': {
-    summary: 'Each pipeline stage and the one after it (Akkeris compatibility)',
-    success: { status: 200, description: 'Stages', schema: PipelineStagesResponse },
-  },
-  'POST /api-keys': {
-    summary: 'Mint an API key (admin for all apps only); the key is in this response and nowhere else',
-    body: CreateApiKeyRequest,
-    success: { status: 201, description: 'The key and its grants', schema: CreatedApiKeyResponse, location: true },
-  },
-  'GET /api-keys': { summary: 'List API keys (never the keys themselves)', success: { status: 200, description: 'Keys', schema: list(ApiKeyResponse) } },
-  'DELETE /api-keys/{key}': {
-    summary: 'Revoke an API key; requests with it get 401 from then on',
-    success: { status: 200, description: 'The revoked key', schema: ApiKeyResponse },
-  },
-  'GET /whoami': {
-    summary: "The calling key's id, role and apps (never the key), so a client can offer only what it may do",
-    success: { status: 200, description: 'The caller', schema: WhoamiResponse },
-  },
-  'GET /openapi.json': {
-    summary: 'This document',
-    success: { status: 200, description: 'OpenAPI 3.1 document', schema: z.record(z.string(), z.unknown()) },
-  },
+  }),
+  'GET /pipeline-promotions/{promotion}': answers(
+    'Get a promotion',
+    "The promotion; each target's status follows its release's rollout, and the promotion's sums them up",
+    PromotionResponse,
+  ),
+  'GET /pipeline-stages': answers('Each pipeline stage and the one after it (Akkeris compatibility)', 'Stages', PipelineStagesResponse),
+  'POST /api-keys': creates(
+    'Mint an API key (admin for all apps only); the key is in this response and nowhere else',
+    CreateApiKeyRequest,
+    'The key and its grants',
+    CreatedApiKeyResponse,
+  ),
+  'GET /api-keys': lists('List API keys (never the keys themselves)', 'Keys', ApiKeyResponse),
+  'DELETE /api-keys/{key}': answers('Revoke an API key; requests with it get 401 from then on', 'The revoked key', ApiKeyResponse),
+  'GET /whoami': answers(
+    "The calling key's id, role and apps (never the key), so a client can offer only what it may do",
+    'The caller',
+    WhoamiResponse,
+  ),
+  'GET /openapi.json': answers('This document', 'OpenAPI 3.1 document', z.record(z.string(), z.unknown())),
   'GET /': { summary: 'The dashboard (an HTML page that signs in with an API key)', success: { status: 200, description: 'HTML' } },
   'GET /assets/{asset}': { summary: "A file of the dashboard's bundle (JavaScript, CSS)", success: { status: 200, description: 'The file' } },
 };

@@ -48,7 +48,7 @@ export const createRelease = async (
     source.kind === 'slug'
       ? planBuildRelease(app, await requireSlugForRelease(app, source.slugId), 'deploy', request.description)
       : planRollback(app, await requireRollbackTarget(app, source.target), { force: source.force });
-  return recordRelease(app, { ...plan, notes: request.notes ?? null, metadata: request.metadata ?? {} }, actor, id);
+  return recordRelease(app, { ...plan, notes: request.notes, metadata: request.metadata }, actor, id);
 };
 
 const requireRollbackTarget = async (app: App, target: RollbackTarget): Promise<Release> => {

@@ -1,8 +1,8 @@
-import { GetCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../domain/errors';
 import type { App } from '../domain/model';
 import { DEFAULT_BAKE_WINDOW_SECONDS } from '../domain/rollback';
-import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent } from './client';
+import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent, queryAll, whenConditionHolds } from './client';
 import { APPS_PARTITION, appKey, idIndexPartition } from './keys';
 
 
@@ -58,35 +58,13 @@ export const updateAppSettings = async (
   }
 };
 
-export const listApps = async (): Promise<App[]> => {
-  const { client, tableName } = getStore();
-  const apps: App[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :apps',
-        ExpressionAttributeValues: { ':apps': APPS_PARTITION },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    apps.push(...(page.Items ?? []).map(appOf));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return apps;
-};
+export const listApps = async (): Promise<App[]> =>
+  (await queryAll({ KeyConditionExpression: 'pk = :apps', ExpressionAttributeValues: { ':apps': APPS_PARTITION } })).map(appOf);
 
 /** One conditional update of the app's item; false when its condition no longer held. */
 const updateAppIf = async (appName: string, update: Omit<UpdateCommandInput, 'TableName' | 'Key'>): Promise<boolean> => {
   const { client, tableName } = getStore();
-  try {
-    await client.send(new UpdateCommand({ TableName: tableName, Key: appKey(appName), ...update }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return whenConditionHolds(() => client.send(new UpdateCommand({ TableName: tableName, Key: appKey(appName), ...update })));
 };
 
 /** Sets whether the app's badge is public; the app as it is now, or undefined when it does not exist. */

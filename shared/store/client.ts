@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig } from '../aws/client-config';
 import { DEFAULT_TABLE_NAME, KEY_ATTRIBUTES, OUTBOX_ATTRIBUTE } from './table-design';
-import { idIndexPartition } from './keys';
+import { appPartition, idIndexPartition } from './keys';
 import { config } from '../config/config';
 
 export type Store = { client: DynamoDBDocumentClient; tableName: string };
@@ -59,6 +59,46 @@ export const findEntityById = async <T>(id: string, kind: string): Promise<T | u
   );
   const item = Items?.[0];
   return item ? entityOf<T>(item) : undefined;
+};
+
+type Item = Record<string, unknown>;
+
+/** Every item of a Query or a Scan, page after page: DynamoDB ends a page at 1 MB. */
+const everyItem = async (readPage: (startKey: Item | undefined) => Promise<{ Items?: Item[]; LastEvaluatedKey?: Item }>): Promise<Item[]> => {
+  const items: Item[] = [];
+  let startKey: Item | undefined;
+  do {
+    const page = await readPage(startKey);
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+};
+
+export const queryAll = (input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> => {
+  const { client, tableName } = getStore();
+  return everyItem((startKey) => client.send(new QueryCommand({ TableName: tableName, ...input, ExclusiveStartKey: startKey })));
+};
+
+export const scanAll = (input: Omit<ScanCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> => {
+  const { client, tableName } = getStore();
+  return everyItem((startKey) => client.send(new ScanCommand({ TableName: tableName, ...input, ExclusiveStartKey: startKey })));
+};
+
+/** The app's item with the greatest sort key under `prefix` (its newest release, config version, …), read consistently. */
+export const findNewestOfApp = async (appId: string, prefix: string): Promise<Item | undefined> => {
+  const { client, tableName } = getStore();
+  const { Items } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :app AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':app': appPartition(appId), ':prefix': prefix },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  return Items?.[0];
 };
 
 /** Runs a conditional write: true if it was made, false if its condition did not hold. */

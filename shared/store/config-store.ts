@@ -1,22 +1,11 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConfigVersion } from '../domain/config-vars';
-import { entityOf, findEntityById, getStore, putIfAbsent } from './client';
-import { CONFIG_PREFIX, appPartition, configVersionKey, idIndexPartition } from './keys';
+import { entityOf, findEntityById, findNewestOfApp, getStore, putIfAbsent } from './client';
+import { CONFIG_PREFIX, configVersionKey, idIndexPartition } from './keys';
 
 /** The app's newest config version, read consistently (a change builds on it); undefined before the first. */
 export const findLatestConfigVersion = async (appId: string): Promise<ConfigVersion | undefined> => {
-  const { client, tableName } = getStore();
-  const { Items } = await client.send(
-    new QueryCommand({
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :app AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':app': appPartition(appId), ':prefix': CONFIG_PREFIX },
-      ScanIndexForward: false,
-      Limit: 1,
-      ConsistentRead: true,
-    }),
-  );
-  const item = Items?.[0];
+  const item = await findNewestOfApp(appId, CONFIG_PREFIX);
   return item ? entityOf<ConfigVersion>(item) : undefined;
 };
 

@@ -1,6 +1,6 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery, Hook } from '../domain/hooks';
-import { entityOf, getStore, putIfAbsent } from './client';
+import { entityOf, getStore, putIfAbsent, queryAll, scanAll } from './client';
 import { DELIVERY_PREFIX, HOOK_PREFIX, deliveryKey, hookKey } from './keys';
 
 /** A hook as stored: its secret sealed (shared/hooks/secret-box.ts), never in the entity handed around. */
@@ -62,23 +62,12 @@ export const findDelivery = async (hookId: string, deliveryId: string): Promise<
 
 /** A hook's delivery log, newest first. */
 export const listDeliveries = async (hookId: string): Promise<Delivery[]> => {
-  const { client, tableName } = getStore();
-  const deliveries: Delivery[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :hook AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':hook': deliveryKey(hookId, '').pk, ':prefix': DELIVERY_PREFIX },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    deliveries.push(...(page.Items ?? []).map((item) => entityOf<Delivery>(item)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return deliveries.sort((a, b) => b.created_at.localeCompare(a.created_at));
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :hook AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':hook': deliveryKey(hookId, '').pk, ':prefix': DELIVERY_PREFIX },
+    ConsistentRead: true,
+  });
+  return items.map((item) => entityOf<Delivery>(item)).sort((a, b) => b.created_at.localeCompare(a.created_at));
 };
 
 /**
@@ -87,21 +76,10 @@ export const listDeliveries = async (hookId: string): Promise<Delivery[]> => {
  * queue message and needs no resuming.
  */
 export const listUnfinishedDeliveries = async (): Promise<Delivery[]> => {
-  const { client, tableName } = getStore();
-  const deliveries: Delivery[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: '#type = :type AND #outcome IN (:pending, :retrying)',
-        ExpressionAttributeNames: { '#type': 'type', '#outcome': 'outcome' },
-        ExpressionAttributeValues: { ':type': 'hook_delivery', ':pending': 'pending', ':retrying': 'retrying' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    deliveries.push(...(page.Items ?? []).map((item) => entityOf<Delivery>(item)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return deliveries;
+  const items = await scanAll({
+    FilterExpression: '#type = :type AND #outcome IN (:pending, :retrying)',
+    ExpressionAttributeNames: { '#type': 'type', '#outcome': 'outcome' },
+    ExpressionAttributeValues: { ':type': 'hook_delivery', ':pending': 'pending', ':retrying': 'retrying' },
+  });
+  return items.map((item) => entityOf<Delivery>(item));
 };

@@ -1,8 +1,8 @@
-import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../domain/errors';
 import type { Actor } from '../domain/model';
 import type { Pipeline, PipelineCoupling } from '../domain/pipeline';
-import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent } from './client';
+import { entityOf, findEntityById, getStore, putIfAbsent, queryAll, whenConditionHolds } from './client';
 import { noteOutbox, outboxOfNewItem, pendingEvents } from './outbox-store';
 import { COUPLING_PREFIX, PIPELINES_PARTITION, couplingKey, couplingStageSortKey, idIndexPartition, pipelineCouplingsPartition, pipelineKey } from './keys';
 
@@ -23,26 +23,15 @@ export const findPipelineByName = async (name: string): Promise<Pipeline | undef
 
 export const findPipelineById = (id: string): Promise<Pipeline | undefined> => findEntityById<Pipeline>(id, 'PIPELINE');
 
-const queryAll = async <T>(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<T[]> => {
-  const { client } = getStore();
-  const entities: T[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    entities.push(...(page.Items ?? []).map((item) => entityOf<T>(item)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return entities;
-};
-
 /** Every pipeline, by name: one partition, one Query (paged by DynamoDB only past 1 MB). */
-export const listPipelines = (): Promise<Pipeline[]> =>
-  queryAll<Pipeline>({
-    TableName: getStore().tableName,
-    KeyConditionExpression: 'pk = :pipelines',
-    ExpressionAttributeValues: { ':pipelines': PIPELINES_PARTITION },
-    ConsistentRead: true,
-  });
+export const listPipelines = async (): Promise<Pipeline[]> =>
+  (
+    await queryAll({
+      KeyConditionExpression: 'pk = :pipelines',
+      ExpressionAttributeValues: { ':pipelines': PIPELINES_PARTITION },
+      ConsistentRead: true,
+    })
+  ).map((item) => entityOf<Pipeline>(item));
 
 /** Refused with 409 if the app is already coupled, to this or any other pipeline. */
 export const insertCoupling = async (coupling: PipelineCoupling, actor: Actor): Promise<void> => {
@@ -78,19 +67,20 @@ export const findCouplingById = (id: string): Promise<PipelineCoupling | undefin
   findEntityById<PipelineCoupling>(id, 'COUPLING');
 
 /** A pipeline's couplings in stage order, then by app name: one Query on gsi2. */
-export const listCouplingsOfPipeline = (pipelineId: string): Promise<PipelineCoupling[]> =>
-  queryAll<PipelineCoupling>({
-    TableName: getStore().tableName,
-    IndexName: 'gsi2',
-    KeyConditionExpression: 'gsi2pk = :pipeline AND begins_with(gsi2sk, :prefix)',
-    ExpressionAttributeValues: { ':pipeline': pipelineCouplingsPartition(pipelineId), ':prefix': COUPLING_PREFIX },
-  });
+export const listCouplingsOfPipeline = async (pipelineId: string): Promise<PipelineCoupling[]> =>
+  (
+    await queryAll({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pipeline AND begins_with(gsi2sk, :prefix)',
+      ExpressionAttributeValues: { ':pipeline': pipelineCouplingsPartition(pipelineId), ':prefix': COUPLING_PREFIX },
+    })
+  ).map((item) => entityOf<PipelineCoupling>(item));
 
 /** Deletes only that very coupling: if the app was re-coupled meanwhile, the newer coupling stays. */
 export const deleteCoupling = async (coupling: PipelineCoupling): Promise<boolean> => {
   const { client, tableName } = getStore();
-  try {
-    await client.send(
+  return whenConditionHolds(() =>
+    client.send(
       new DeleteCommand({
         TableName: tableName,
         Key: couplingKey(coupling.app.id),
@@ -98,10 +88,6 @@ export const deleteCoupling = async (coupling: PipelineCoupling): Promise<boolea
         ExpressionAttributeNames: { '#id': 'id' },
         ExpressionAttributeValues: { ':id': coupling.id },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 };

@@ -1,7 +1,7 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Lease } from '../domain/lease';
 import type { PromotionRecord } from '../domain/promotion';
-import { entityOf, getStore, whenConditionHolds } from './client';
+import { entityOf, getStore, queryAll, whenConditionHolds } from './client';
 import { OPEN_PROMOTIONS, openPromotionSortKey, promotionKey } from './keys';
 import { noteOutbox, outboxOfNewItem, pendingEvents } from './outbox-store';
 
@@ -83,22 +83,11 @@ export const findPromotion = async (id: string): Promise<PromotionRecord | undef
 
 /** Ids of promotions with targets still to be released, oldest first (gsi2 is eventually consistent). */
 export const listOpenPromotionIds = async (): Promise<string[]> => {
-  const { client, tableName } = getStore();
-  const ids: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :open',
-        ExpressionAttributeValues: { ':open': OPEN_PROMOTIONS },
-        ProjectionExpression: 'id',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    ids.push(...(page.Items ?? []).map((item) => String(item.id)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return ids;
+  const items = await queryAll({
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :open',
+    ExpressionAttributeValues: { ':open': OPEN_PROMOTIONS },
+    ProjectionExpression: 'id',
+  });
+  return items.map((item) => String(item.id));
 };

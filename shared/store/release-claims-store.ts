@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Release } from '../domain/model';
 import { logger } from '../observability/logger';
-import { entityOf, getStore, isConditionFailure, putIfAbsent } from './client';
+import { entityOf, getStore, isConditionFailure, putIfAbsent, whenConditionHolds } from './client';
 import { intentKey, releaseKey, sequenceKey } from './keys';
 import { putReleaseIndexRows } from './release-index-store';
 import { claimReleaseVersion, findLatestRelease, findReleaseByVersion } from './releases-store';
@@ -213,8 +213,8 @@ export const placeInSlot = async (release: Release): Promise<Release> => {
  */
 export const withdrawClaim = async (appId: string, releaseId: string, version: number): Promise<boolean> => {
   const { client, tableName } = getStore();
-  try {
-    await client.send(
+  return whenConditionHolds(() =>
+    client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: sequenceKey(appId),
@@ -223,12 +223,8 @@ export const withdrawClaim = async (appId: string, releaseId: string, version: n
         ExpressionAttributeNames: { '#id': releaseId },
         ExpressionAttributeValues: { ':one': 1, ':version': version },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+    ),
+  );
 };
 
 

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError, notFound } from '../domain/errors';
 import { releaseChangeEvents, releaseCreationEvents, type PendingEvent } from '../domain/events';
 import type { Actor, Release, ReleaseStatus } from '../domain/model';
-import { entityOf, getStore, isConditionFailure, putIfAbsent } from './client';
+import { entityOf, findNewestOfApp, getStore, isConditionFailure, putIfAbsent } from './client';
 import { noteOutbox, outboxAppend, outboxOfNewItem, pendingEvents } from './outbox-store';
 import { RELEASE_PREFIX, appPartition, idIndexPartition, releaseIdSortKey, releaseKey, releaseSortKey, statusIndexKeys } from './keys';
 
@@ -37,18 +37,7 @@ export const claimReleaseVersion = async (release: Release): Promise<boolean> =>
 };
 
 export const findLatestRelease = async (appId: string): Promise<Release | undefined> => {
-  const { client, tableName } = getStore();
-  const { Items } = await client.send(
-    new QueryCommand({
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :app AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':app': appPartition(appId), ':prefix': RELEASE_PREFIX },
-      ScanIndexForward: false,
-      Limit: 1,
-      ConsistentRead: true,
-    }),
-  );
-  const item = Items?.[0];
+  const item = await findNewestOfApp(appId, RELEASE_PREFIX);
   return item ? entityOf<Release>(item) : undefined;
 };
 

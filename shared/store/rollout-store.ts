@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ReleaseRef } from '../domain/model';
 import { FREE_LOCK, type RolloutLock } from '../domain/rollout';
-import { getStore, isConditionFailure } from './client';
+import { getStore, whenConditionHolds } from './client';
 import { deploymentKey, lockKey, waiterKey } from './keys';
 
 /**
@@ -59,13 +59,7 @@ export const markRescue = (appId: string, rescue: ReleaseRef): Promise<boolean> 
 /** One conditional update of the lock; false when its condition no longer held. */
 const updateLockIf = async (appId: string, update: Omit<UpdateCommandInput, 'TableName' | 'Key'>): Promise<boolean> => {
   const { client, tableName } = getStore();
-  try {
-    await client.send(new UpdateCommand({ TableName: tableName, Key: lockKey(appId), ...update }));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return whenConditionHolds(() => client.send(new UpdateCommand({ TableName: tableName, Key: lockKey(appId), ...update })));
 };
 
 /**

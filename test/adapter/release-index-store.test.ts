@@ -1,12 +1,12 @@
 import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Release } from '../../shared/domain/model';
+import { releaseFixture } from '../../shared/fixtures/model';
 import { createStore, useStore } from '../../shared/store/client';
 import { candidateQuery, putReleaseIndexRows, releasesOfCandidates, versionSpanOfTimes } from '../../shared/store/release-index-store';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
-const release = {
+const release = releaseFixture({
   id: 'r7',
   app: { id: 'a1', name: 'web' },
   version: 7,
@@ -15,7 +15,7 @@ const release = {
   status: 'succeeded',
   created_at: '2026-11-30T05:00:00.000Z',
   build_labels: { version: '1.0#0000000009', commit: 'abcdef1', tag: null, branch: null },
-} as Release;
+});
 
 beforeEach(() => {
   dynamo.reset();

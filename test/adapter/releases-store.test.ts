@@ -3,7 +3,7 @@ import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, P
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Release } from '../../shared/domain/model';
-import { appFixture } from '../support/fixtures';
+import { appFixture } from '../../shared/fixtures/model';
 import { recordRelease } from '../../shared/operations/releases';
 import { lowestPendingVersion } from '../../shared/store/release-claims-store';
 import { createStore, useStore } from '../../shared/store/client';

@@ -1,32 +1,23 @@
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEcsClient } from '../../shared/ecs/ecs-client';
 import { capturedOutput } from '../support/captured-output';
-import { seedApp, startTestSlipway, type ApiResponse, type TestSlipway } from '../support/local-slipway';
+import { rolloutsOf, seedApp, startSlipwayWithEcs, type ApiResponse, type SlipwayWithEcs, type TestSlipway } from '../support/local-slipway';
 
 /**
  * Config vars released with the build, over HTTP with real local rollouts: each change is a release whose
  * task definition revision (asked of the ECS simulator) carries exactly its config; rollback restores it.
  */
-let slipway: TestSlipway;
-let ecs: ECSClient;
+let slipway: SlipwayWithEcs;
 /** Every answer of this suite, to prove a secret value never leaves the service. */
 const answers: string[] = [];
 const SECRET = 'sup3r-s3cret-value-never-shown';
 
 beforeAll(async () => {
-  slipway = await startTestSlipway({ rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5 } } });
-  ecs = createEcsClient({ endpoint: rollouts().ecs.endpoint });
+  slipway = await startSlipwayWithEcs();
 });
-afterAll(async () => {
-  ecs?.destroy();
-  await slipway?.close();
-});
+afterAll(() => slipway?.close());
 
-const rollouts = () => {
-  if (!slipway.rollouts) throw new Error('rollouts are not running');
-  return slipway.rollouts;
-};
+const rollouts = () => rolloutsOf(slipway);
 
 type Release = { id: string; version: number; status: string; description: string; trigger: string; config_version: number | null; current: boolean };
 
@@ -52,9 +43,9 @@ const changeConfig = async (app: string, body: Record<string, unknown>, headers:
 };
 
 const runningContainer = async (service: string) => {
-  const { services } = await ecs.send(new DescribeServicesCommand({ cluster: 'local', services: [service] }));
+  const { services } = await slipway.ecs.send(new DescribeServicesCommand({ cluster: 'local', services: [service] }));
   const primary = services?.[0]?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
-  const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: primary?.taskDefinition }));
+  const { taskDefinition } = await slipway.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: primary?.taskDefinition }));
   const container = taskDefinition?.containerDefinitions?.[0];
   answers.push(JSON.stringify(taskDefinition));
   return {

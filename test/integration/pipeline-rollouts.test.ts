@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_STATES } from '../../shared/domain/model';
 import { claimAutoRelease } from '../../shared/store/auto-release-store';
 import { claimReleaseVersion } from '../../shared/store/releases-store';
-import { releaseFixture } from '../support/fixtures';
+import { releaseFixture } from '../../shared/fixtures/model';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /**

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseResponse } from '../../shared/api/releases';
+import { releaseFixture } from '../../shared/fixtures/model';
 import { indexReleasesOfEveryApp } from '../../shared/operations/release-index';
 import { putIfAbsent } from '../../shared/store/client';
 import { releaseKey } from '../../shared/store/keys';
@@ -165,23 +166,20 @@ describe('releases recorded before index rows existed', () => {
       gsi1pk: 'ID#7c0ffee0-0000-4000-8000-000000000001',
       gsi1sk: 'RELEASE',
       type: 'release',
-      id: '7c0ffee0-0000-4000-8000-000000000001',
-      app: { id: app.id, name: 'legacy' },
-      version: 1,
-      slug: { id: build.id },
-      image: 'registry.local/legacy:v1',
-      description: 'Deploy from the old days',
-      status: 'succeeded',
-      state: 'pending',
-      user: { id: 'old', email: 'old@example.com' },
-      trigger: 'deploy',
-      created_at: at,
-      updated_at: at,
-      started_at: at,
-      finished_at: at,
-      rollout: null,
-      checks: {},
-      revision: 1,
+      ...releaseFixture({
+        id: '7c0ffee0-0000-4000-8000-000000000001',
+        app: { id: app.id, name: 'legacy' },
+        slug: { id: build.id },
+        image: 'registry.local/legacy:v1',
+        description: 'Deploy from the old days',
+        status: 'succeeded',
+        user: { id: 'old', email: 'old@example.com' },
+        created_at: at,
+        updated_at: at,
+        started_at: at,
+        finished_at: at,
+        revision: 1,
+      }),
     });
     const legacy = async (query: string) =>
       (await slipway.call<ReleaseResponse[]>('GET', `/apps/legacy/releases${query}`)).body.map((release) => release.version);

@@ -1,25 +1,19 @@
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEcsClient } from '../../shared/ecs/ecs-client';
 import { getRolloutLock } from '../../shared/store/rollout-store';
-import { rolloutsOf, startTestSlipway, type TestSlipway } from '../support/local-slipway';
+import { rolloutsOf, startSlipwayWithEcs, type SlipwayWithEcs } from '../support/local-slipway';
 import { until } from '../support/until';
 
 /**
  * Rollbacks over HTTP against real local rollouts. A `slow` image deploys one batch every ten minutes in
  * the ECS simulator here, so a bad rollout stays in flight until something overtakes it.
  */
-let slipway: TestSlipway;
-let ecs: ECSClient;
+let slipway: SlipwayWithEcs;
 
 beforeAll(async () => {
-  slipway = await startTestSlipway({ rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5, slowBatchIntervalMs: 600_000 } } });
-  ecs = createEcsClient({ endpoint: rollouts().ecs.endpoint });
+  slipway = await startSlipwayWithEcs({ slowBatchIntervalMs: 600_000 });
 });
-afterAll(async () => {
-  ecs?.destroy();
-  await slipway?.close();
-});
+afterAll(() => slipway?.close());
 
 const rollouts = () => rolloutsOf(slipway);
 const POLL = { timeoutMs: 20_000, intervalMs: 20 };
@@ -71,11 +65,11 @@ const badRolloutInFlight = async (app: string, slug: string | undefined) => {
 };
 
 const serviceImages = async (service: string) => {
-  const { services } = await ecs.send(new DescribeServicesCommand({ cluster: 'local', services: [service] }));
+  const { services } = await slipway.ecs.send(new DescribeServicesCommand({ cluster: 'local', services: [service] }));
   const deployments = services?.[0]?.deployments ?? [];
   const images: string[] = [];
   for (const deployment of deployments) {
-    const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: deployment.taskDefinition }));
+    const { taskDefinition } = await slipway.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: deployment.taskDefinition }));
     images.push(taskDefinition?.containerDefinitions?.[0]?.image ?? '');
   }
   return { images, running: services?.[0]?.runningCount };

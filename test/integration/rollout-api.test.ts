@@ -1,24 +1,18 @@
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEcsClient } from '../../shared/ecs/ecs-client';
-import { rolloutsOf, seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
+import { rolloutsOf, seedApp, startSlipwayWithEcs, type SlipwayWithEcs } from '../support/local-slipway';
 
 /**
  * Releases rolling out end to end: HTTP -> release handler -> StartExecution on the local Step Functions
  * API -> the synthesized state machine -> step Lambdas and UpdateService -> the ECS simulator, whose
  * deployment events resume the rollout through the deployment-events handler.
  */
-let slipway: TestSlipway;
-let ecs: ECSClient;
+let slipway: SlipwayWithEcs;
 
 beforeAll(async () => {
-  slipway = await startTestSlipway({ rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5 } } });
-  ecs = createEcsClient({ endpoint: rollouts().ecs.endpoint });
+  slipway = await startSlipwayWithEcs();
 });
-afterAll(async () => {
-  ecs?.destroy();
-  await slipway?.close();
-});
+afterAll(() => slipway?.close());
 
 const rollouts = () => rolloutsOf(slipway);
 
@@ -46,9 +40,9 @@ const settled = async (app: string, id: string): Promise<Release> => {
 };
 
 const runningTaskDefinition = async (service: string) => {
-  const { services } = await ecs.send(new DescribeServicesCommand({ cluster: 'local', services: [service] }));
+  const { services } = await slipway.ecs.send(new DescribeServicesCommand({ cluster: 'local', services: [service] }));
   const primary = services?.[0]?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
-  const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: primary?.taskDefinition }));
+  const { taskDefinition } = await slipway.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: primary?.taskDefinition }));
   const container = taskDefinition?.containerDefinitions?.[0];
   return {
     arn: taskDefinition?.taskDefinitionArn,

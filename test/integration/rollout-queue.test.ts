@@ -6,7 +6,7 @@ import { lambdaContext } from '../../local/lambda-context';
 import { getRolloutLock } from '../../shared/store/rollout-store';
 import { createSfnClient } from '../../shared/rollout/sfn';
 import { claimReleaseVersion } from '../../shared/store/releases-store';
-import { releaseFixture } from '../support/fixtures';
+import { releaseFixture } from '../../shared/fixtures/model';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /**

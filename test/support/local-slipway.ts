@@ -1,3 +1,4 @@
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { Role } from '../../shared/domain/access';
 import { createApiKey } from '../../shared/operations/api-keys';
 import type { LocalHooksOptions } from '../../local/hooks-runtime';
@@ -5,6 +6,7 @@ import type { LocalRolloutOptions } from '../../local/rollout-runtime';
 import { startLocalSlipway, type LocalSlipway } from '../../local/slipway';
 import type { Release } from '../../shared/domain/model';
 import type { DeploymentOutcome } from '../../shared/domain/rollout';
+import { createEcsClient } from '../../shared/ecs/ecs-client';
 import { rolloutInputOf } from '../../shared/rollout/start-rollout';
 import { finishRollout } from '../../shared/rollout/steps';
 
@@ -59,6 +61,25 @@ export const startTestSlipway = async (
 export const rolloutsOf = (slipway: TestSlipway): NonNullable<TestSlipway['rollouts']> => {
   if (!slipway.rollouts) throw new Error('rollouts are not running');
   return slipway.rollouts;
+};
+
+export type SlipwayWithEcs = TestSlipway & { ecs: ECSClient };
+
+/**
+ * Slipway whose releases roll out fast (a simulator batch every 5 ms, the state machine's waits scaled down), with
+ * an ECS client on its simulator to see what a rollout deployed. `close` ends both.
+ */
+export const startSlipwayWithEcs = async (simulator: LocalRolloutOptions['ecs'] = {}): Promise<SlipwayWithEcs> => {
+  const slipway = await startTestSlipway({ rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5, ...simulator } } });
+  const ecs = createEcsClient({ endpoint: rolloutsOf(slipway).ecs.endpoint });
+  return {
+    ...slipway,
+    ecs,
+    close: async () => {
+      ecs.destroy();
+      await slipway.close();
+    },
+  };
 };
 
 export const IMAGE_DIGEST = `sha256:${'a'.repeat(64)}`;

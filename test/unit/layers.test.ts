@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 const LAYERS: Record<string, readonly string[]> = {
   'shared/config': [],
   'shared/domain': [],
+  // Plain domain objects for tests and the bench; no layer the service runs lists it.
+  'shared/fixtures': ['shared/domain'],
   'shared/observability': ['shared/config'],
   'shared/aws': ['shared/config'],
   'shared/runtime': ['shared/domain'],

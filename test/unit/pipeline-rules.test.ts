@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReleaseStatus, StatusCheck } from '../../shared/domain/model';
+import type { ReleaseStatus } from '../../shared/domain/model';
 import { directReleaseRefusal, nextStageOf, upstreamStageOf, type PipelineCoupling, type Stage } from '../../shared/domain/pipeline';
 import {
   assertPromotionTargets,
@@ -13,7 +13,7 @@ import {
   viewPromotion,
   type PromotionRecord,
 } from '../../shared/domain/promotion';
-import { releaseFixture } from '../support/fixtures';
+import { releaseFixture, statusCheckFixture as check } from '../../shared/fixtures/model';
 
 const PIPELINE = { id: 'p1', name: 'shop' };
 
@@ -23,18 +23,6 @@ const coupling = (app: string, stage: Stage, contexts: string[] = [], pipeline =
   app: { id: app, name: app },
   stage,
   required_status_checks: { contexts },
-  created_at: '2026-11-24T00:00:00.000Z',
-  updated_at: '2026-11-24T00:00:00.000Z',
-});
-
-const check = (context: string, state: StatusCheck['state']): StatusCheck => ({
-  id: context,
-  context,
-  name: context,
-  state,
-  description: null,
-  target_url: null,
-  image_url: null,
   created_at: '2026-11-24T00:00:00.000Z',
   updated_at: '2026-11-24T00:00:00.000Z',
 });

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildCreationEvents, releaseChangeEvents, releaseCreationEvents } from '../../shared/domain/events';
-import type { Release, StatusCheck } from '../../shared/domain/model';
+import type { CheckState, Release } from '../../shared/domain/model';
+import { releaseFixture, statusCheckFixture } from '../../shared/fixtures/model';
 
-const check = (context: string, state: StatusCheck['state'], updatedAt: string): StatusCheck => ({
-  id: `id-${context}`,
-  context,
-  name: context,
-  state,
-  description: null,
-  target_url: null,
-  image_url: null,
-  created_at: '2026-11-30T05:00:00.000Z',
-  updated_at: updatedAt,
-});
+const check = (context: string, state: CheckState, updatedAt: string) => statusCheckFixture(context, state, { updated_at: updatedAt });
 
-const release = { status: 'queued', state: 'pending', checks: {} } as unknown as Release;
+const release = releaseFixture();
 
 describe('the events a change announces', () => {
   it('a rollback is created and a rollback; other triggers are only created', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Release } from '../../shared/domain/model';
 import { drivingIndexOf, matchesFilter } from '../../shared/domain/release-filter';
 import { headCommitOf, shippedCommits } from '../../shared/domain/shipped-commits';
+import { releaseFixture } from '../../shared/fixtures/model';
 
 const commit = (sha: string) => ({ sha, author: null, committed_at: '2026-11-01T00:00:00.000Z', message: null });
 const blob = { image: 'i', commit: null, branch: null, repo: null, version: null, author: null, message: null };
@@ -35,14 +35,14 @@ describe('commits a release ships', () => {
 });
 
 describe('release filters', () => {
-  const release = {
+  const release = releaseFixture({
     version: 3,
     slug: { id: 'b1' },
     status: 'failed',
     trigger: 'deploy',
     created_at: '2026-11-30T05:00:00.000Z',
     build_labels: { version: '1.2.0', commit: 'abcdef1', tag: null, branch: null },
-  } as Release;
+  });
 
   it('are driven by the most selective index the filter names, values deduplicated', () => {
     expect(drivingIndexOf({ statuses: ['failed'], builds: ['b1', 'b1'], versions: ['1.2.0'] })).toEqual({ dimension: 'build', values: ['b1'] });

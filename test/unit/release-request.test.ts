@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Build } from '../../shared/domain/model';
 import { planBuildRelease, releaseSourceOf } from '../../shared/domain/release-request';
-import { appFixture, refusalOf } from '../support/fixtures';
+import { appFixture } from '../../shared/fixtures/model';
+import { refusalOf } from '../support/fixtures';
 
 const app = appFixture();
 

@@ -8,7 +8,8 @@ import {
   redeploysAfterLostExecution,
 } from '../../shared/domain/rollback';
 import { isOvertaken } from '../../shared/domain/rollout';
-import { appFixture, refusalOf, releaseFixture } from '../support/fixtures';
+import { appFixture, releaseFixture } from '../../shared/fixtures/model';
+import { refusalOf } from '../support/fixtures';
 
 const app = appFixture();
 const release = (overrides: Partial<Release> = {}): Release =>

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECK_STATES, type CheckState, type Release } from '../../shared/domain/model';
 import { aggregateState } from '../../shared/domain/state-aggregation';
 import { MAX_CHECKS_PER_RELEASE, addStatusCheck, listStatusChecks, updateStatusCheck } from '../../shared/domain/status-checks';
-import { releaseFixture } from '../support/fixtures';
+import { releaseFixture } from '../../shared/fixtures/model';
 
 const at = (second: number) => `2026-11-24T00:00:${String(second).padStart(2, '0')}.000Z`;
 
