@@ -63,7 +63,7 @@ export const handler = httpFunction<'pipelines'>({
   'DELETE /pipeline-couplings/{coupling}': async ({ params, principal }) => {
     authorize(principal, 'pipelines:manage');
     const coupling = await requireCoupling(params.coupling ?? '');
-    await uncoupleApp(coupling);
+    await uncoupleApp(coupling, actorOf(principal));
     return { status: 200, body: presentCoupling(coupling) };
   },
   'GET /apps/{app}/pipeline-couplings': async ({ principal, pathApp }) => {

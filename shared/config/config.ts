@@ -35,6 +35,8 @@ export type Config = {
   eventBusName: string | undefined;
   /** CloudWatch EMF metrics: in Lambda only, where CloudWatch reads them from the log. */
   emitMetrics: boolean;
+  /** X-Ray subsegments for AWS SDK calls: in Lambda only, the one place with a daemon to receive them. */
+  traceAwsCalls: boolean;
   /** Unset: the default rollout deadline. */
   rolloutDeadlineSeconds: number | undefined;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -59,6 +61,7 @@ export const configFromEnvironment = (environment: Readonly<Record<string, strin
     stateMachineArn: env.ROLLOUT_STATE_MACHINE_ARN,
     eventBusName: env.SLIPWAY_EVENT_BUS,
     emitMetrics: env.AWS_LAMBDA_FUNCTION_NAME !== undefined,
+    traceAwsCalls: env.AWS_LAMBDA_FUNCTION_NAME !== undefined,
     rolloutDeadlineSeconds: env.ROLLOUT_DEADLINE_SECONDS,
     logLevel: env.SLIPWAY_LOG_LEVEL ?? (env.VITEST ? 'SILENT' : 'INFO'),
     hookQueueUrl: env.HOOK_QUEUE_URL,

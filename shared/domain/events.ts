@@ -1,4 +1,6 @@
+import { v5 as uuidv5 } from 'uuid';
 import type { Actor, Build, BuildStatus, Release, ReleaseStatus } from './model';
+import type { PipelineCoupling } from './pipeline';
 
 /** Every change a user cares about, by the name consumers filter on (also EventBridge's detail-type). */
 export const EVENT_TYPES = [
@@ -35,10 +37,18 @@ export type PendingEvent = {
   actor: Actor | null;
   /** The status check a `status.*` event is about. */
   context?: string;
+  /**
+   * The coupling a `pipeline.*` event is about, as the change left it: its item is turned into the
+   * uncoupling's tombstone, or replaced by a later coupling, before the event may be published.
+   */
+  coupling?: PipelineCoupling;
 };
 
-/** What a change announces, before the store gives each event its id, time and actor. */
-export type EventIntent = { type: EventType; context?: string };
+/**
+ * What a change announces, before the store gives each event its time and actor, and its id: a random
+ * one unless the change fixes it, as a change that more than one writer may attempt does.
+ */
+export type EventIntent = { type: EventType; id?: string; context?: string; coupling?: PipelineCoupling };
 
 /** A build is announced when registered, and again when it settles (or at once, if registered settled). */
 export const buildCreationEvents = (build: Pick<Build, 'status'>): EventIntent[] => [
@@ -78,3 +88,12 @@ export const releaseChangeEvents = (before: Release, changes: Partial<Pick<Relea
   }
   return events;
 };
+
+/**
+ * A promotion finishes once, whoever records it (the Finish step of its last target, a reconciler): the
+ * event's id is derived from the promotion's, so even two records of that end would be one event.
+ */
+export const promotionFinishedEvent = (promotionId: string): EventIntent => ({
+  type: 'promotion.finished',
+  id: uuidv5('promotion.finished', promotionId),
+});

@@ -109,6 +109,8 @@ export type Release = {
   state: CheckState;
   user: Actor;
   trigger: ReleaseTrigger;
+  /** The promotion that made this release (trigger `promotion`); absent on releases recorded before Slipway kept it. */
+  promotion_id?: string;
   created_at: string;
   updated_at: string;
   started_at: string | null;

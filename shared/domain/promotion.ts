@@ -29,6 +29,8 @@ export type PromotionTargetRecord = {
 /**
  * A promotion as stored. `lease` is set while some target is still to be released (dispatched): whoever
  * holds it (the request, or after a crash a retry or the reconciler) releases the rest, and only they.
+ * `finished_at` is set by the one write that records its end (every target settled), which also carries
+ * its `promotion.finished` event; absent on promotions made before Slipway announced that.
  */
 export type PromotionRecord = {
   id: string;
@@ -40,12 +42,13 @@ export type PromotionRecord = {
   created_at: string;
   updated_at: string;
   lease: Lease | null;
+  finished_at?: string;
 };
 
 export type PromotionTarget = PromotionTargetRecord & { status: PromotionTargetStatus };
 
 /** A promotion as users see it: each target's status follows its release to the end of its rollout. */
-export type Promotion = Omit<PromotionRecord, 'targets' | 'lease'> & { targets: PromotionTarget[]; status: PromotionStatus };
+export type Promotion = Omit<PromotionRecord, 'targets' | 'lease' | 'finished_at'> & { targets: PromotionTarget[]; status: PromotionStatus };
 
 /** A target app as the request named it, with its coupling if it has one. */
 export type TargetCandidate = { app: AppRef; coupling: PipelineCoupling | undefined };
@@ -139,11 +142,15 @@ export const assertSafePromotion = (targets: readonly PipelineCoupling[], releas
  * Each target gets the source release's very image, so what was checked upstream is what runs downstream,
  * and its notes and metadata, so the release record reads the same at every stage.
  */
-export const planPromotion = (source: Pick<Release, 'slug' | 'image' | 'version' | 'app' | 'notes' | 'metadata'>): ReleasePlan => ({
+export const planPromotion = (
+  source: Pick<Release, 'slug' | 'image' | 'version' | 'app' | 'notes' | 'metadata'>,
+  promotionId: string,
+): ReleasePlan => ({
   slugId: source.slug.id,
   image: source.image,
   description: `Promotion of ${source.app.name} v${source.version}`,
   trigger: 'promotion',
+  promotionId,
   notes: source.notes ?? null,
   metadata: source.metadata ?? {},
 });
@@ -195,7 +202,7 @@ export const viewPromotion = (
   record: PromotionRecord,
   releases: readonly (Pick<Release, 'status' | 'version' | 'rollout'> | undefined)[],
 ): Promotion => {
-  const { lease: _lease, targets: recorded, ...rest } = record;
+  const { lease: _lease, finished_at: _finishedAt, targets: recorded, ...rest } = record;
   const targets = recorded.map((target, index) => ({ ...target, ...targetStatusOf(target, releases[index]) }));
   return { ...rest, targets, status: promotionStatusOf(targets) };
 };

@@ -37,6 +37,8 @@ export type ReleasePlan = {
   image: string;
   description: string;
   trigger: ReleaseTrigger;
+  /** The promotion a target's release belongs to, so settling the release can finish the promotion. */
+  promotionId?: string;
   /** The config version it runs with; left out, the app's current config when it is recorded. */
   configVersion?: number | null;
   /** The build itself when the plan already holds it; otherwise it is read by its slug id. */

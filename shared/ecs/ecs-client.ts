@@ -1,5 +1,5 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { awsClientConfig } from '../aws/client-config';
+import { createAwsClient } from '../aws/aws-client';
 import { config } from '../config/config';
 
 /**
@@ -21,12 +21,13 @@ export const getEcsClient = (): ECSClient => {
 };
 
 export const createEcsClient = (options: { endpoint?: string | undefined; maxAttempts?: number } = {}): ECSClient =>
-  new ECSClient({
-    ...awsClientConfig({ endpoint: options.endpoint, maxAttempts: options.maxAttempts ?? ECS_MAX_ATTEMPTS, requestTimeoutMs: 10_000 }),
+  createAwsClient(
+    ECSClient,
+    { endpoint: options.endpoint, maxAttempts: options.maxAttempts ?? ECS_MAX_ATTEMPTS, requestTimeoutMs: 10_000 },
     // A client that never retries (as Step Functions' direct integrations, which Retry in the state
     // machine) must not pace its later calls either, which adaptive mode would after one throttle.
-    retryMode: options.maxAttempts === 1 ? 'standard' : 'adaptive',
-  });
+    { retryMode: options.maxAttempts === 1 ? 'standard' : 'adaptive' },
+  );
 
 /** Lets the local server and tests point every ECS adapter call at their own simulator. */
 export const useEcsClient = (next: ECSClient): void => {

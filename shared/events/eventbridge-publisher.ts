@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EVENT_SOURCE, type SlipwayEvent } from '../api/events';
-import { awsClientConfig } from '../aws/client-config';
+import { createAwsClient } from '../aws/aws-client';
 
 /** PutEvents takes at most 10 entries per call. */
 const BATCH = 10;
@@ -10,7 +10,7 @@ const ATTEMPTS = 4;
 
 let client: EventBridgeClient | undefined;
 const eventBridge = (): EventBridgeClient => {
-  client ??= new EventBridgeClient(awsClientConfig({ maxAttempts: 3, requestTimeoutMs: 3_000 }));
+  client ??= createAwsClient(EventBridgeClient, { maxAttempts: 3, requestTimeoutMs: 3_000 });
   return client;
 };
 

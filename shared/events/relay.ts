@@ -40,6 +40,8 @@ const presentPromotionEvent = async (record: PromotionRecord): Promise<Presented
  * shows the object as it has become since.
  */
 const presentEvent = (item: Record<string, unknown>, event: PendingEvent): Promise<Presented> => {
+  // A coupling event carries its coupling: its item may be a tombstone, or a newer coupling, by now.
+  if (event.coupling) return Promise.resolve({ app: event.coupling.app, data: presentCoupling(event.coupling) });
   switch (item.type) {
     case 'release':
       return presentReleaseEvent(entityOf<Release>(item), event);
@@ -86,7 +88,7 @@ const relayNow = async (key: ItemKey): Promise<number> => {
   if (!pending) return 0;
   const envelopes = await Promise.all(pending.events.map((event) => envelopeOf(pending.item, event)));
   await publishEvents(envelopes);
-  await removePublished(key, pending.events);
+  await removePublished(key, pending.events, pending);
   return envelopes.length;
 };
 

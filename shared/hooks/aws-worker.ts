@@ -1,6 +1,6 @@
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig } from '../aws/client-config';
+import { createAwsClient } from '../aws/aws-client';
 import { config } from '../config/config';
 import { DEFAULT_RETRY_POLICY } from '../domain/hooks';
 import { AWS_TARGET_POLICY } from '../domain/outbound-target';
@@ -41,13 +41,13 @@ export const enqueueRetry = (client: SQSClient, queueUrl: string, message: Retry
 export const awsHookWorker = (): { worker: HookWorker; requeue: (message: RetryMessage, now: Date) => Promise<unknown> } => {
   const { hookQueueUrl, hookKmsKeyId } = config();
   if (!hookQueueUrl || !hookKmsKeyId) throw new Error('HOOK_QUEUE_URL and HOOK_KMS_KEY_ID must be set for hooks in AWS.');
-  const clientConfig = awsClientConfig({ maxAttempts: 3, requestTimeoutMs: 5_000 });
-  const sqs = new SQSClient(clientConfig);
+  const clientOptions = { maxAttempts: 3, requestTimeoutMs: 5_000 };
+  const sqs = createAwsClient(SQSClient, clientOptions);
   const requeue = (message: RetryMessage, now: Date) => enqueueRetry(sqs, hookQueueUrl, message, now);
   const worker: HookWorker = {
     policy: AWS_TARGET_POLICY,
     retry: DEFAULT_RETRY_POLICY,
-    secrets: kmsSecretBox(new KMSClient(clientConfig), hookKmsKeyId),
+    secrets: kmsSecretBox(createAwsClient(KMSClient, clientOptions), hookKmsKeyId),
     // Awaited: if the send fails, the attempt's message fails too and SQS hands it back (then to the DLQ).
     schedule: (delivery, at) => {
       const appId = delivery.event.app?.id;

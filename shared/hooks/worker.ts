@@ -103,7 +103,9 @@ export const attemptDelivery = async (worker: HookWorker, ref: DeliveryRef, forc
     outcome: isDelivered(result.statusCode) ? 'delivered' : next ? 'retrying' : 'gave_up',
     next_attempt_at: next?.toISOString() ?? null,
   };
-  await saveDelivery(updated);
+  // Scheduled before it is saved: if the retry cannot be handed on (the queue refused it), the delivery stays
+  // as it was, so the message that brought it is failed, handed back by SQS and attempted again.
   if (next) await worker.schedule(updated, next);
+  await saveDelivery(updated);
   return updated;
 };

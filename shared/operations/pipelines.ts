@@ -6,7 +6,6 @@ import { directReleaseRefusal, type Pipeline, type PipelineCoupling } from '../d
 import { isId } from '../domain/ids';
 import type { NamedPair, NewCoupling, NewPipeline } from '../domain/requests';
 import {
-  deleteCoupling,
   findCouplingById,
   findCouplingOfApp,
   findPipelineById,
@@ -15,6 +14,7 @@ import {
   insertPipeline,
   listCouplingsOfPipeline,
   listPipelines,
+  recordUncoupling,
 } from '../store/pipelines-store';
 import { requireApp } from './apps';
 
@@ -97,8 +97,8 @@ export const requireCoupling = async (id: string): Promise<PipelineCoupling> => 
 export const getPipelineCouplings = (pipeline: Pick<Pipeline, 'id'>): Promise<PipelineCoupling[]> =>
   listCouplingsOfPipeline(pipeline.id);
 
-export const uncoupleApp = async (coupling: PipelineCoupling): Promise<void> => {
-  if (!(await deleteCoupling(coupling))) throw notFound('pipeline_coupling', coupling.id);
+export const uncoupleApp = async (coupling: PipelineCoupling, actor: Actor): Promise<void> => {
+  if (!(await recordUncoupling(coupling, actor, new Date().toISOString()))) throw notFound('pipeline_coupling', coupling.id);
 };
 
 /** The 422 rule for direct releases (deploys, rollbacks, auto-releases); one GetItem for an uncoupled app. */

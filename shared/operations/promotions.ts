@@ -23,6 +23,7 @@ import {
   findPromotion,
   insertPromotion,
   listOpenPromotionIds,
+  recordPromotionFinished,
   savePromotionProgress,
   takeOverPromotionLease,
 } from '../store/promotions-store';
@@ -93,7 +94,7 @@ export const promote = async (
   };
   await insertPromotion(record);
   recordMetric(METRIC_NAMES.promotions, sourceApp.name);
-  return viewOf(await dispatchTargets(record, sourceRelease));
+  return finishIfSettled(await dispatchTargets(record, sourceRelease));
 };
 
 type OpenPromotion = PromotionRecord & { lease: Lease };
@@ -104,7 +105,7 @@ type OpenPromotion = PromotionRecord & { lease: Lease };
  * leaves the target to whoever carries the promotion on next, with the lease lapsed so they may at once.
  */
 const dispatchTargets = async (record: OpenPromotion, source: Release): Promise<PromotionRecord> => {
-  const plan = planPromotion(source);
+  const plan = planPromotion(source, record.id);
   const outcomes = await Promise.allSettled(
     record.targets.map(async (target) => {
       if (isDispatched(target)) return target;
@@ -163,20 +164,42 @@ const viewOf = async (record: PromotionRecord): Promise<Promotion> =>
   );
 
 /**
+ * The promotion as it stands now; if every target has just settled, its end is recorded (with its
+ * `promotion.finished` event). Whoever gets here first records it: the request whose targets all failed
+ * at once, the Finish step of the last target's rollout, or the reconciler after a crash in between.
+ */
+const finishIfSettled = async (record: PromotionRecord): Promise<Promotion> => {
+  const promotion = await viewOf(record);
+  if (promotion.status !== 'pending' && record.lease === null && record.finished_at === undefined) {
+    await recordPromotionFinished(record, new Date().toISOString());
+  }
+  return promotion;
+};
+
+/** After a release settles: the promotion that made it (if one did) may have just finished. */
+export const finishPromotionOf = async (release: Pick<Release, 'promotion_id'>): Promise<void> => {
+  const record = release.promotion_id === undefined ? undefined : await findPromotion(release.promotion_id);
+  if (record) await finishIfSettled(record);
+};
+
+/**
  * What an earlier attempt under an Idempotency-Key made of the promotion with this id, carried on if it
  * was cut short; undefined if it wrote nothing.
  */
 export const resumePromotion = async (id: string, leaseMs: number): Promise<Promotion | undefined> => {
   const record = await findPromotion(id);
-  return record && viewOf(await carryOn(record, leaseMs));
+  return record && finishIfSettled(await carryOn(record, leaseMs));
 };
 
-/** The reconciler's part: every promotion cut short and not carried on by anyone is carried on. */
+/**
+ * The reconciler's part: every promotion cut short and not carried on by anyone is carried on, and every
+ * one whose targets have all settled is finished.
+ */
 export const carryOnOpenPromotions = async (leaseMs: number): Promise<number> => {
   const ids = await listOpenPromotionIds();
   for (const id of ids) {
     const record = await findPromotion(id);
-    if (record) await carryOn(record, leaseMs);
+    if (record) await finishIfSettled(await carryOn(record, leaseMs));
   }
   return ids.length;
 };

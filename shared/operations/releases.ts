@@ -111,6 +111,7 @@ export const recordRelease = async (
     state: 'pending',
     user: actor,
     trigger: plan.trigger,
+    ...(plan.promotionId === undefined ? {} : { promotion_id: plan.promotionId }),
     created_at: at,
     updated_at: at,
     started_at: null,

@@ -4,7 +4,7 @@ import {
   SendTaskSuccessCommand,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { awsClientConfig } from '../aws/client-config';
+import { createAwsClient } from '../aws/aws-client';
 import type { RolloutInput } from './contract';
 import { config } from '../config/config';
 
@@ -20,7 +20,7 @@ export const getSfnClient = (): SFNClient => {
 };
 
 export const createSfnClient = (endpoint: string | undefined): SFNClient =>
-  new SFNClient(awsClientConfig({ endpoint, maxAttempts: 5, requestTimeoutMs: 5_000 }));
+  createAwsClient(SFNClient, { endpoint, maxAttempts: 5, requestTimeoutMs: 5_000 });
 
 /** Lets the local server point every rollout call at its own Step Functions API. */
 export const useSfnClient = (next: SFNClient): void => {

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { awsClientConfig } from '../aws/client-config';
+import { createAwsClient } from '../aws/aws-client';
 
 /**
  * Where secret config values are kept. Slipway writes each one once and keeps only its reference, which
@@ -21,7 +21,7 @@ export const secretParameterName = (secret: { appId: string; changeId: string; n
   `${SECRET_PATH_PREFIX}${secret.appId}/${secret.changeId}/${secret.name}`;
 
 /** AWS: SSM Parameter Store SecureString (encrypted with the account's aws/ssm key), referenced by name. */
-export const ssmSecretStore = (client = new SSMClient(awsClientConfig({ maxAttempts: 5, requestTimeoutMs: 5_000 }))): SecretStore => ({
+export const ssmSecretStore = (client = createAwsClient(SSMClient, { maxAttempts: 5, requestTimeoutMs: 5_000 })): SecretStore => ({
   put: async (secret) => {
     const name = secretParameterName(secret);
     // Overwrite false: a retry of the same change finds its parameter; anything else under the name is refused.

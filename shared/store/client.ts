@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
-import { awsClientConfig } from '../aws/client-config';
+import { createAwsClient } from '../aws/aws-client';
 import { DEFAULT_TABLE_NAME, KEY_ATTRIBUTES, OUTBOX_ATTRIBUTE } from './table-design';
 import { appPartition, idIndexPartition } from './keys';
 import { config } from '../config/config';
@@ -24,7 +24,7 @@ export const getStore = (): Store => {
 export const createStore = (options: { tableName: string; endpoint?: string | undefined }): Store => ({
   // DynamoDB answers in milliseconds: two seconds without an answer is a hung call, not a slow one.
   client: DynamoDBDocumentClient.from(
-    new DynamoDBClient(awsClientConfig({ endpoint: options.endpoint, maxAttempts: 5, requestTimeoutMs: 2_000 })),
+    createAwsClient(DynamoDBClient, { endpoint: options.endpoint, maxAttempts: 5, requestTimeoutMs: 2_000 }),
     { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },
   ),
   tableName: options.tableName,

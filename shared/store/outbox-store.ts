@@ -1,10 +1,10 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import type { EventIntent, PendingEvent } from '../domain/events';
 import type { Actor } from '../domain/model';
 import { getStore, isConditionFailure, whenConditionHolds } from './client';
 import { OUTBOX_PARTITION } from './keys';
-import { OUTBOX_ATTRIBUTE } from './table-design';
+import { OUTBOX_ATTRIBUTE, TOMBSTONE_ATTRIBUTE } from './table-design';
 
 /**
  * The transactional outbox without transactions: a change's events travel in the same conditional write as
@@ -14,7 +14,7 @@ import { OUTBOX_ATTRIBUTE } from './table-design';
 export type ItemKey = { pk: string; sk: string };
 
 export const pendingEvents = (intents: readonly EventIntent[], time: string, actor: Actor | null): PendingEvent[] =>
-  intents.map((intent) => ({ id: randomUUID(), time, actor, type: intent.type, ...(intent.context ? { context: intent.context } : {}) }));
+  intents.map(({ id, ...intent }) => ({ id: id ?? randomUUID(), time, actor, ...intent }));
 
 /** Attributes of a new item that carries `events`: spread into its put. */
 export const outboxOfNewItem = (events: readonly PendingEvent[]) =>
@@ -61,20 +61,27 @@ export const listOutboxes = async (committedBefore: string, limit: number): Prom
   return (Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
 };
 
+export const outboxOf = (item: Record<string, unknown>): PendingEvent[] => (item[OUTBOX_ATTRIBUTE] ?? []) as PendingEvent[];
+
+export const isTombstone = (item: Record<string, unknown>): boolean => item[TOMBSTONE_ATTRIBUTE] !== undefined;
+
 /** The item as committed, with its pending events; undefined when it has none (or is gone). */
-export const readOutbox = async (key: ItemKey): Promise<{ item: Record<string, unknown>; events: PendingEvent[] } | undefined> => {
+export const readOutbox = async (
+  key: ItemKey,
+): Promise<{ item: Record<string, unknown>; events: PendingEvent[]; tombstone: boolean } | undefined> => {
   const { client, tableName } = getStore();
   const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-  const events = (Item?.[OUTBOX_ATTRIBUTE] ?? []) as PendingEvent[];
-  return Item && events.length > 0 ? { item: Item, events } : undefined;
+  const events = Item ? outboxOf(Item) : [];
+  return Item && events.length > 0 ? { item: Item, events, tombstone: isTombstone(Item) } : undefined;
 };
 
 /**
- * Removes the first `published.length` pending events, if they are still those (writers only append, so
- * published events stay at the front until removed); the item leaves the sweeper's index once none remain.
+ * Removes the first `published.length` pending events, if they are still those (writers only append, and a
+ * coupling that replaces a tombstone puts its events first, so published events stay at the front until
+ * removed); the item leaves the sweeper's index once none remain, and a tombstone goes altogether.
  * A relay that lost the race to another leaves things as they are: the events went out twice, never zero times.
  */
-export const removePublished = async (key: ItemKey, published: readonly PendingEvent[]): Promise<void> => {
+export const removePublished = async (key: ItemKey, published: readonly PendingEvent[], read: { tombstone: boolean }): Promise<void> => {
   if (published.length === 0) return;
   const { client, tableName } = getStore();
   const values: Record<string, unknown> = {};
@@ -84,6 +91,21 @@ export const removePublished = async (key: ItemKey, published: readonly PendingE
   // Highest index first: DynamoDB removes by the original indexes anyway; dynalite removes one by one.
   const removals = published.map((_, index) => `#outbox[${published.length - 1 - index}]`).join(', ');
   const stillThose = published.map((_, index) => `#outbox[${index}].id = :id${index}`).join(' AND ');
+  // A tombstone read as one may have been replaced by a new coupling since: then only its events are removed.
+  const tombstoneGone =
+    read.tombstone &&
+    (await whenConditionHolds(() =>
+      client.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: key,
+          ConditionExpression: `attribute_exists(#removed) AND size(#outbox) = :count AND ${stillThose}`,
+          ExpressionAttributeNames: { '#outbox': OUTBOX_ATTRIBUTE, '#removed': TOMBSTONE_ATTRIBUTE },
+          ExpressionAttributeValues: { ...values, ':count': published.length },
+        }),
+      ),
+    ));
+  if (tombstoneGone) return;
   // The usual case in one write: the outbox holds exactly what was published, so the item leaves the index too.
   const emptied = await whenConditionHolds(() =>
     client.send(

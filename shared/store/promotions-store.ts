@@ -1,12 +1,14 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { promotionFinishedEvent } from '../domain/events';
 import type { Lease } from '../domain/lease';
 import type { PromotionRecord } from '../domain/promotion';
 import { entityOf, getStore, queryAll, whenConditionHolds } from './client';
 import { OPEN_PROMOTIONS, openPromotionSortKey, promotionKey } from './keys';
-import { noteOutbox, outboxOfNewItem, pendingEvents } from './outbox-store';
+import { noteOutbox, outboxAppend, outboxOfNewItem, pendingEvents } from './outbox-store';
 
+/** A promotion stays in the reconciler's index until its end is recorded, so no crash can leave it unfinished. */
 const openIndexOf = (promotion: PromotionRecord) =>
-  promotion.lease === null ? {} : { gsi2pk: OPEN_PROMOTIONS, gsi2sk: openPromotionSortKey(promotion.created_at, promotion.id) };
+  promotion.finished_at ? {} : { gsi2pk: OPEN_PROMOTIONS, gsi2sk: openPromotionSortKey(promotion.created_at, promotion.id) };
 
 const promotionItem = (promotion: PromotionRecord) => ({
   ...promotionKey(promotion.id),
@@ -58,6 +60,30 @@ export const savePromotionProgress = (promotion: PromotionRecord, holder: string
   );
 };
 
+/**
+ * Records the end of a promotion whose every target has settled, with its `promotion.finished` event, and
+ * takes it out of the reconciler's index. Only the first of its finishers writes (false for the others), so
+ * the event is committed once, and only with the end it announces.
+ */
+export const recordPromotionFinished = async (promotion: Pick<PromotionRecord, 'id'>, at: string): Promise<boolean> => {
+  const { client, tableName } = getStore();
+  const outbox = outboxAppend(pendingEvents([promotionFinishedEvent(promotion.id)], at, null));
+  const finished = await whenConditionHolds(() =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: promotionKey(promotion.id),
+        UpdateExpression: `SET ${['finished_at = :at', ...outbox.assignments].join(', ')} REMOVE gsi2pk, gsi2sk`,
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(finished_at)',
+        ExpressionAttributeNames: outbox.names,
+        ExpressionAttributeValues: { ':at': at, ...outbox.values },
+      }),
+    ),
+  );
+  if (finished) noteOutbox(promotionKey(promotion.id));
+  return finished;
+};
+
 /** Takes over the lease `seen` on an open promotion; of several contenders exactly one wins. */
 export const takeOverPromotionLease = (promotion: PromotionRecord & { lease: Lease }, lease: Lease): Promise<boolean> => {
   const { client, tableName } = getStore();
@@ -81,7 +107,7 @@ export const findPromotion = async (id: string): Promise<PromotionRecord | undef
   return Item ? recordOf(Item) : undefined;
 };
 
-/** Ids of promotions with targets still to be released, oldest first (gsi2 is eventually consistent). */
+/** Ids of promotions not finished yet, oldest first (gsi2 is eventually consistent). */
 export const listOpenPromotionIds = async (): Promise<string[]> => {
   const items = await queryAll({
     IndexName: 'gsi2',

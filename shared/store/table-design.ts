@@ -42,14 +42,18 @@
  *   APP#{appId}        COUPLING                    the app's pipeline coupling: keyed by the app, so "one
  *                                                  pipeline per app" is a conditional put; gsi2pk
  *                                                  PIPELINE#{pipelineId}, gsi2sk COUPLING#{stage index}#{app}
- *                                                  lists a pipeline's couplings in stage order in one Query
+ *                                                  lists a pipeline's couplings in stage order in one Query;
+ *                                                  uncoupling turns it into a tombstone (`removed_at`, no
+ *                                                  gsi1/gsi2) carrying pipeline.uncoupled until relayed
  *   APP#{appId}        AUTOREL#{buildId}           claim on a build's single auto-release: fixes the release
  *                                                  id and holds a lease so a retry can roll a crash forward
  *   PIPELINES          PIPELINE#{name}             pipeline (create = conditional put on the name)
  *   PROMOTION#{id}     PROMOTION                   pipeline promotion: per target the release it got (its id
  *                                                  derived from promotion and app) or why none; while targets
- *                                                  remain to be released it holds a lease and sits in the sparse
- *                                                  gsi2pk OPEN_PROMOTIONS (gsi2sk {created_at}#{id}) for the reconciler
+ *                                                  remain to be released it holds a lease; until its end is
+ *                                                  recorded (finished_at, with promotion.finished) it sits in the
+ *                                                  sparse gsi2pk OPEN_PROMOTIONS (gsi2sk {created_at}#{id}) for
+ *                                                  the reconciler
  *   APIKEY#{sha256}    APIKEY                      API key: its hash and grants, never the key; gsi2pk APIKEYS
  *                                                  lists keys (and finds one by id); never on gsi1, so that
  *                                                  IAM can keep every function but the key routes' off them
@@ -85,6 +89,12 @@ export const KEY_ATTRIBUTES = ['pk', 'sk', 'lsi1sk', 'gsi1pk', 'gsi1sk', 'gsi2pk
 
 /** Storage-only attributes an entity never carries: the pending events of its outbox. */
 export const OUTBOX_ATTRIBUTE = 'outbox';
+
+/**
+ * Marks a tombstone: an item removed by a change (an uncoupling) but kept, out of every other index, only
+ * to carry the events of its removal; the relay deletes it once they are published. Readers skip it.
+ */
+export const TOMBSTONE_ATTRIBUTE = 'removed_at';
 
 export const DEFAULT_TABLE_NAME = 'slipway';
 

@@ -1,11 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { PipelineCoupling } from '../../shared/domain/pipeline';
 import { claimAutoRelease, renewAutoReleaseLease, type AutoReleaseMarker } from '../../shared/store/auto-release-store';
 import { createStore, useStore } from '../../shared/store/client';
-import { deleteCoupling, insertCoupling, insertPipeline, listCouplingsOfPipeline } from '../../shared/store/pipelines-store';
+import { insertCoupling, insertPipeline, listCouplingsOfPipeline, recordUncoupling } from '../../shared/store/pipelines-store';
 
 const store = createStore({ tableName: 'slipway-test', endpoint: 'http://127.0.0.1:1' });
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -75,14 +75,34 @@ describe('pipelines store', () => {
     expect(queries[1]?.ExclusiveStartKey).toEqual({ pk: 'x' });
   });
 
-  it('deletes only the very coupling it was asked to', async () => {
-    dynamo.on(DeleteCommand).rejectsOnce(conditionFailed()).resolves({});
-    await expect(deleteCoupling(coupling)).resolves.toBe(false);
-    await expect(deleteCoupling(coupling)).resolves.toBe(true);
-    expect(dynamo.commandCalls(DeleteCommand)[0]?.args[0].input).toMatchObject({
+  it('uncouples only the very coupling it was asked to, turning it into a tombstone that carries the event', async () => {
+    dynamo.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves({});
+    const ops = { id: 'k1', email: 'ops@example.com' };
+    await expect(recordUncoupling(coupling, ops, '2026-11-25T00:00:00.000Z')).resolves.toBe(false);
+    await expect(recordUncoupling(coupling, ops, '2026-11-25T00:00:00.000Z')).resolves.toBe(true);
+    const update = dynamo.commandCalls(UpdateCommand)[1]?.args[0].input;
+    expect(update).toMatchObject({
       Key: { pk: 'APP#a1', sk: 'COUPLING' },
-      ExpressionAttributeValues: { ':id': 'c1' },
+      ConditionExpression: '#id = :id AND attribute_not_exists(#removed)',
+      ExpressionAttributeValues: {
+        ':id': 'c1',
+        ':outboxPk': 'OUTBOX',
+        ':outboxNew': [{ type: 'pipeline.uncoupled', actor: ops, time: '2026-11-25T00:00:00.000Z', coupling }],
+      },
     });
+    expect(update?.UpdateExpression).toContain('REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk');
+  });
+
+  it("re-couples over a tombstone, keeping its unpublished events ahead of the new coupling's", async () => {
+    const pending = { id: 'e1', type: 'pipeline.uncoupled', time: '2026-11-25T00:00:00.000Z', actor: null, coupling };
+    dynamo.on(PutCommand).rejectsOnce(conditionFailed()).resolves({});
+    dynamo.on(GetCommand).resolves({ Item: { pk: 'APP#a1', sk: 'COUPLING', ...coupling, removed_at: pending.time, outbox: [pending] } });
+    const again = { ...coupling, id: 'c2', created_at: '2026-11-26T00:00:00.000Z' };
+    await insertCoupling(again, { id: 'k1', email: 'ops@example.com' });
+    const put = dynamo.commandCalls(PutCommand)[1]?.args[0].input;
+    expect(put).toMatchObject({ ConditionExpression: '#id = :tombstone AND attribute_exists(#removed)', ExpressionAttributeValues: { ':tombstone': 'c1' } });
+    expect(put?.Item?.removed_at).toBeUndefined();
+    expect(put?.Item?.outbox).toMatchObject([pending, { type: 'pipeline.coupled', coupling: again }]);
   });
 });
 

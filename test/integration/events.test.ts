@@ -1,18 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlipwayEvent } from '../../shared/api/events';
+import { promotionFinishedEvent } from '../../shared/domain/events';
 import { subscribe } from '../../shared/events/bus';
+import { startReceiver, waitFor } from '../support/hook-receiver';
 import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /**
- * Every event type, observed on the in-process bus while real local rollouts run: the same relay and
- * envelopes as in AWS, up to the publisher's last step.
+ * Every event type, observed while real local rollouts run: on the in-process bus (the same relay and
+ * envelopes as in AWS, up to the publisher's last step) and at a catch-all webhook of each app, a real
+ * HTTP receiver. A `slow` image never gets anywhere within the deadline, so its release ends unknown.
  */
 let slipway: TestSlipway;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const seen: SlipwayEvent[] = [];
 let unsubscribe: () => void;
 
 beforeAll(async () => {
-  slipway = await startTestSlipway({ rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5 } } });
+  slipway = await startTestSlipway({
+    rollouts: { timeScale: 0.002, deadlineSeconds: 5, ecs: { batchIntervalMs: 5, slowBatchIntervalMs: 600_000 } },
+  });
+  receiver = await startReceiver(() => ({ status: 200 }));
   unsubscribe = subscribe(async (event) => {
     seen.push(SlipwayEvent.parse(event));
   });
@@ -20,13 +27,25 @@ beforeAll(async () => {
 afterAll(async () => {
   unsubscribe?.();
   await slipway?.close();
+  await receiver?.close();
 });
+
+/** An app with a webhook that takes every event, made before anything happens to the app. */
+const appWithCatchAllHook = async (name: string) => {
+  expect((await slipway.call('POST', '/apps', { body: { name, cluster: 'local', service: `${name}-svc` } })).status).toBe(201);
+  const hook = await slipway.call('POST', `/apps/${name}/hooks`, { body: { url: `${receiver.url}/${name}`, events: ['*'] } });
+  expect(hook.status).toBe(201);
+};
 
 type Release = { id: string; version: number; status: string };
 
-const settled = async (id: string) => {
+const rollouts = () => {
   if (!slipway.rollouts) throw new Error('rollouts are not running');
-  expect((await slipway.rollouts.stepFunctions.finished(id)).status).toBe('SUCCEEDED');
+  return slipway.rollouts;
+};
+
+const settled = async (id: string) => {
+  expect((await rollouts().stepFunctions.finished(id)).status).toBe('SUCCEEDED');
 };
 
 const eventually = async <T>(find: () => T | undefined, what: string): Promise<T> => {
@@ -46,7 +65,7 @@ const dataId = (id: string) => (event: SlipwayEvent) => (event.data as { id: str
 describe('events of a release lifecycle', () => {
   it('announces builds, releases, rollouts, outcomes, rollbacks and status checks with the API key as actor', async () => {
     const me = (await slipway.call<{ id: string; email: string }>('GET', '/whoami')).body;
-    expect((await slipway.call('POST', '/apps', { body: { name: 'evt-app', cluster: 'local', service: 'evt-svc' } })).status).toBe(201);
+    await appWithCatchAllHook('evt-app');
     const good = (await slipway.call<{ id: string }>('POST', '/apps/evt-app/builds', { body: { image: 'registry.local/evt:v1', status: 'pending' } })).body;
     const built = await eventOf('build.created', dataId(good.id));
     expect(built).toMatchObject({ specversion: 1, app: { name: 'evt-app' }, data: { status: 'pending' } });
@@ -84,28 +103,66 @@ describe('events of a release lifecycle', () => {
     await settled(v3.id);
     expect((await eventOf('release.rollback', dataId(v3.id))).data).toMatchObject({ trigger: 'rollback' });
     await eventOf('release.created', dataId(v3.id));
+
+    const slow = (await slipway.call<{ id: string }>('POST', '/apps/evt-app/builds', { body: { image: 'registry.local/evt:v4-slow' } })).body;
+    const v4 = (await slipway.call<Release>('POST', '/apps/evt-app/releases', { body: { slug: slow.id } })).body;
+    await rollouts().stepFunctions.finished(v4.id);
+    expect((await eventOf('release.unknown', dataId(v4.id))).data).toMatchObject({ status: 'unknown', current: false });
   });
 
-  it('announces couplings and promotions', async () => {
+  it('announces couplings, promotions from creation to their end, and uncouplings', async () => {
     await slipway.call('POST', '/pipelines', { body: { name: 'evt-flow' } });
-    expect((await slipway.call('POST', '/apps', { body: { name: 'evt-stg', cluster: 'local', service: 'evt-stg-svc' } })).status).toBe(201);
+    await appWithCatchAllHook('evt-stg');
+    const couplings: Record<string, string> = {};
     for (const [app, stage] of [
       ['evt-app', 'development'],
       ['evt-stg', 'staging'],
     ] as const) {
       const coupled = await slipway.call<{ id: string }>('POST', '/pipeline-couplings', { body: { pipeline: 'evt-flow', app, stage } });
       expect(coupled.status).toBe(201);
+      couplings[app] = coupled.body.id;
       expect((await eventOf('pipeline.coupled', dataId(coupled.body.id))).app?.name).toBe(app);
     }
-    const promotion = await slipway.call<{ id: string }>('POST', '/pipeline-promotions', {
+    const promotion = await slipway.call<{ id: string; targets: { release: { id: string } }[] }>('POST', '/pipeline-promotions', {
       body: { pipeline: { name: 'evt-flow' }, source: { app: { name: 'evt-app' } }, targets: [{ app: { name: 'evt-stg' } }] },
     });
     expect(promotion.status).toBe(201);
-    expect((await eventOf('promotion.created', dataId(promotion.body.id))).data).toMatchObject({ pipeline: { name: 'evt-flow' } });
+    expect((await eventOf('promotion.created', dataId(promotion.body.id))).data).toMatchObject({ pipeline: { name: 'evt-flow' }, status: 'pending' });
+    await settled(promotion.body.targets[0]?.release.id ?? '');
+    const finished = await eventOf('promotion.finished', dataId(promotion.body.id));
+    expect(finished).toMatchObject({
+      id: promotionFinishedEvent(promotion.body.id).id,
+      app: { name: 'evt-app' },
+      actor: null,
+      data: { status: 'succeeded', targets: [{ app: { name: 'evt-stg' }, status: 'succeeded', error_message: null }] },
+    });
+
+    expect((await slipway.call('DELETE', `/pipeline-couplings/${couplings['evt-stg']}`)).status).toBe(200);
+    const uncoupled = await eventOf('pipeline.uncoupled', dataId(couplings['evt-stg'] ?? ''));
+    expect(uncoupled).toMatchObject({ app: { name: 'evt-stg' }, actor: { email: expect.any(String) }, data: { stage: 'staging' } });
   });
 
   it('publishes each event once on a quiet run, ids unique', () => {
     const ids = seen.map((event) => event.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('delivers every event type of the schema to the catch-all webhooks, each in the documented envelope', async () => {
+    const types = SlipwayEvent.options.map((variant) => variant.shape.type.value);
+    const delivered = () => receiver.received.map((request) => ({ request, event: SlipwayEvent.parse(JSON.parse(request.body)) }));
+    const missing = (await waitFor(
+      async () => types.filter((type) => !delivered().some(({ event }) => event.type === type)),
+      (left) => left.length === 0,
+      10_000,
+    ));
+    expect(missing).toEqual([]);
+    for (const { request, event } of delivered()) {
+      expect(request.path).toBe(`/${event.app?.name}`);
+      expect(request.headers).toMatchObject({ 'slipway-event': event.type, 'slipway-event-id': event.id });
+      expect(Object.keys(event).sort()).toEqual(['actor', 'app', 'data', 'id', 'specversion', 'time', 'type']);
+      expect(Date.parse(event.time)).not.toBeNaN();
+    }
+    const ids = delivered().map(({ event }) => event.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
 });

@@ -437,7 +437,7 @@ describe('promotions', () => {
     // lease belongs to a process that is gone, and a's release under the id derived for it.
     const id = randomUUID();
     const sourceRelease = await requireRelease(devApp as App, String(source.version));
-    const releasedBeforeCrash = await recordRelease(appA as App, planPromotion(sourceRelease), { id: 'k', email: 'ci@example.com' }, targetReleaseIdOf(id, (appA as App).id));
+    const releasedBeforeCrash = await recordRelease(appA as App, planPromotion(sourceRelease, id), { id: 'k', email: 'ci@example.com' }, targetReleaseIdOf(id, (appA as App).id));
     const at = new Date().toISOString();
     await insertPromotion({
       id,

@@ -150,13 +150,14 @@ describe('safe promotions', () => {
     );
   });
 
-  it('plans each target release with the source image and slug, and its notes and metadata', () => {
+  it('plans each target release with the source image and slug, its notes and metadata, and the promotion it belongs to', () => {
     const source = releaseFixture({ version: 7, slug: { id: 'b7' }, image: 'img@sha256:1', notes: '<p>v7</p>', metadata: { ticket: 'OPS-7' } });
-    expect(planPromotion(source)).toEqual({
+    expect(planPromotion(source, 'p-1')).toEqual({
       slugId: 'b7',
       image: 'img@sha256:1',
       description: 'Promotion of web v7',
       trigger: 'promotion',
+      promotionId: 'p-1',
       notes: '<p>v7</p>',
       metadata: { ticket: 'OPS-7' },
     });
