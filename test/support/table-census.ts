@@ -1,5 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { getStore } from '../../shared/store/client';
+import { TOMBSTONE_ATTRIBUTE } from '../../shared/store/table-design';
 
 export type StoredItem = Record<string, unknown> & { pk: string; sk: string; type?: string };
 
@@ -16,10 +17,15 @@ export const scanTable = async (): Promise<StoredItem[]> => {
   return items;
 };
 
-/** How many items of each `type` the table holds. */
+/**
+ * How many live items of each `type` the table holds. Tombstones are left out: an uncoupling's tombstone
+ * is already gone for every reader, and the relay deletes it in the background once its event is out,
+ * which is no change a request made.
+ */
 export const countByType = async (): Promise<Record<string, number>> => {
   const counts: Record<string, number> = {};
   for (const item of await scanTable()) {
+    if (TOMBSTONE_ATTRIBUTE in item) continue;
     const type = item.type ?? 'untyped';
     counts[type] = (counts[type] ?? 0) + 1;
   }
