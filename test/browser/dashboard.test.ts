@@ -302,13 +302,67 @@ describe('views', () => {
   });
 });
 
+describe('release records', () => {
+  const commit = (sha: string, message: string, author: string, minutesAgo: number) => ({
+    sha,
+    message,
+    author,
+    committed_at: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+  });
+
+  it('shows each release\'s notes, metadata and the commits it ships, saying so when Slipway cannot tell', async () => {
+    await seedApp(slipway, 'notes', 0);
+    const first = commit('1111111aaaaaaa', 'Start the catalogue', 'Ada', 60);
+    const builds = await Promise.all(
+      [
+        { image: 'registry.local/notes:v1', sha: first.sha, commits: [first] },
+        {
+          image: 'registry.local/notes:v2',
+          sha: '3333333ccccccc',
+          commits: [commit('3333333ccccccc', 'Show prices in euros\n\nThe long explanation.', 'Grace', 5), commit('2222222bbbbbbb', 'Fix the basket total', 'Linus', 20), first],
+        },
+        { image: 'registry.local/notes:v3' },
+      ].map(async (body) => (await slipway.call<{ id: string }>('POST', '/apps/notes/builds', { body })).body.id),
+    );
+    await settled('notes', (await release('notes', { slug: builds[0], notes: 'The catalogue opens.' })).id);
+    await settled('notes', (await release('notes', { slug: builds[1], notes: 'Prices in euros.\nBasket fixed.', metadata: { ticket: 'SHOP-42' } })).id);
+    await settled('notes', (await release('notes', { slug: builds[2] })).id);
+
+    const tab = await openTab();
+    const { page } = tab;
+    await signIn(page, await slipway.keyFor('developer', ['notes']), '#/apps/notes');
+    await page.waitForSelector('li[data-version="3"]');
+    expect(await page.$$eval('li[data-version]', (items) => items.map((item) => item.getAttribute('data-version')))).toEqual(['3', '2', '1']);
+
+    expect(await textIn(page, 'li[data-version="2"] .notes')).toBe('Prices in euros.\nBasket fixed.');
+    expect(await page.$eval('li[data-version="2"] .notes', (notes) => notes.getAttribute('aria-label'))).toBe('Release notes of v2');
+    const v2 = await textIn(page, 'li[data-version="2"]');
+    expect(v2).toContain('2 commits since v1.');
+    expect(v2).toMatch(/3333333 Show prices in euros — Grace\n2222222 Fix the basket total — Linus/);
+    expect(v2).not.toContain('The long explanation');
+    expect(v2).toMatch(/ticket\s+SHOP-42/);
+    expect(await textIn(page, 'li[data-version="1"]')).toContain('1 commit: the first release of the app.');
+    expect(await textIn(page, 'li[data-version="3"] .since')).toMatch(/^Not known what ships since v2: cannot tell: .+\.$/);
+    await screenshot(page, 'app-release-records');
+    await expectNothingBad(tab);
+    await page.close();
+  }, 60_000);
+});
+
 describe('user-written text', () => {
-  it('is shown as text: markup in descriptions, commit fields and checks never runs', async () => {
+  it('is shown as text: markup in descriptions, notes, metadata, commit fields and checks never runs', async () => {
     await seedApp(slipway, 'xss', 0);
     const build = await slipway.call('POST', '/apps/xss/builds', {
-      body: { image: 'registry.local/xss:v1', sha: 'abcdef1', message: XSS, author: XSS, branch: XSS },
+      body: {
+        image: 'registry.local/xss:v1',
+        sha: 'abcdef1',
+        message: XSS,
+        author: XSS,
+        branch: XSS,
+        commits: [{ sha: 'abcdef1', author: XSS, committed_at: new Date().toISOString(), message: XSS }],
+      },
     });
-    const created = await release('xss', { slug: build.body.id, description: XSS });
+    const created = await release('xss', { slug: build.body.id, description: XSS, notes: XSS, metadata: { [XSS]: XSS } });
     await settled('xss', created.id);
     await slipway.call('POST', `/apps/xss/releases/${created.id}/statuses`, {
       body: { context: 'ci/xss', name: XSS, state: 'failure', description: XSS, target_url: 'https://ci.example/run/1' },
@@ -321,7 +375,8 @@ describe('user-written text', () => {
     await page.click('li[data-version="1"] button');
     await page.waitForSelector('li[data-version="1"] .checks');
     const text = await textIn(page, 'li[data-version="1"]');
-    expect(text.split(XSS).length - 1).toBeGreaterThanOrEqual(4);
+    expect(text.split(XSS).length - 1).toBeGreaterThanOrEqual(7);
+    expect(await textIn(page, 'li[data-version="1"] .notes')).toBe(XSS);
     expect(await page.$$('main script, main img')).toHaveLength(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
     await screenshot(page, 'app-user-text');

@@ -4,6 +4,7 @@ import type { Api, BuildResponse, ReleaseResponse, WhoamiResponse } from '../api
 import { Badge, Confirm, Loading, Problem, RolloutProgress } from '../components';
 import { buildsById, currentOf, inFlight, newestFirst, safeHref, when } from '../format';
 import { BUSY_POLL_MS, IDLE_POLL_MS, usePolled } from '../poll';
+import { Commits, Metadata, Notes } from './release-record';
 
 /** Releases shown at first, and added by each "Show older releases". */
 const PAGE = 50;
@@ -76,7 +77,10 @@ const ReleaseItem = (props: {
         </span>
       </div>
       {release.description ? <p class="description">{release.description}</p> : null}
+      <Notes release={release} />
       <Commit build={props.build} />
+      <Commits release={release} />
+      <Metadata release={release} />
       {inFlight(release) ? <RolloutProgress release={release} /> : null}
       <div class="actions">
         <button type="button" aria-expanded={showChecks} onClick={() => setShowChecks(!showChecks)}>
