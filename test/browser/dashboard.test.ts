@@ -330,8 +330,15 @@ describe('release records', () => {
 
     const tab = await openTab();
     const { page } = tab;
+    const releaseReads: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/apps/notes/releases') releaseReads.push(new URL(request.url()).search);
+    });
     await signIn(page, await slipway.keyFor('developer', ['notes']), '#/apps/notes');
     await page.waitForSelector('li[data-version="3"]');
+    // The newest page, newest first, in one request a poll.
+    expect(releaseReads[0]).toBe('?order=desc&limit=50');
+        expect(await textIn(page, 'main')).not.toContain('Load older releases');
     expect(await page.$$eval('li[data-version]', (items) => items.map((item) => item.getAttribute('data-version')))).toEqual(['3', '2', '1']);
 
     expect(await textIn(page, 'li[data-version="2"] .notes')).toBe('Prices in euros.\nBasket fixed.');

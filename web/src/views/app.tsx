@@ -1,15 +1,20 @@
 import { useState } from 'preact/hooks';
 import { roleMay } from '../../../shared/domain/access';
-import type { Api, BuildResponse, ReleaseResponse, WhoamiResponse } from '../api';
+import type { Api, AppDetailResponse, BuildResponse, ReleaseResponse, WhoamiResponse } from '../api';
 import { Badge, Confirm, Loading, Problem, RolloutProgress } from '../components';
-import { buildsById, currentOf, inFlight, newestFirst, safeHref, when } from '../format';
+import { buildsById, inFlight, safeHref, when } from '../format';
 import { BUSY_POLL_MS, IDLE_POLL_MS, usePolled } from '../poll';
 import { Commits, Metadata, Notes } from './release-record';
 
-/** Releases shown at first, and added by each "Show older releases". */
+/** Releases in the first page, and in each page "Load older releases" adds. */
 const PAGE = 50;
 
-type Timeline = { releases: ReleaseResponse[]; builds: ReadonlyMap<string, BuildResponse> };
+type Timeline = {
+  releases: ReleaseResponse[];
+  more: boolean;
+  builds: ReadonlyMap<string, BuildResponse>;
+  current: AppDetailResponse['current_release'];
+};
 
 const Checks = ({ api, app, release }: { api: Api; app: string; release: ReleaseResponse }) => {
   const { data, error } = usePolled(
@@ -98,20 +103,21 @@ const ReleaseItem = (props: {
 };
 
 export const AppView = ({ api, who, app }: { api: Api; who: WhoamiResponse; app: string }) => {
+  const [pages, setPages] = useState(1);
   const timeline = usePolled<Timeline>(
     async () => {
-      const [releases, builds] = await Promise.all([api.releases(app), api.builds(app)]);
-      return { releases, builds: buildsById(builds) };
+      // Every poll reads the pages shown again from the newest, so statuses and the current mark stay fresh.
+      const [{ releases, more }, builds, detail] = await Promise.all([api.newestReleases(app, PAGE, pages), api.builds(app), api.appDetail(app)]);
+      return { releases, more, builds: buildsById(builds), current: detail.current_release };
     },
     (data) => (data.releases.some(inFlight) ? BUSY_POLL_MS : IDLE_POLL_MS),
     [api, app],
   );
-  const [shown, setShown] = useState(PAGE);
   const [target, setTarget] = useState<ReleaseResponse | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ error?: Error; message?: string }>({});
   const mayRollBack = roleMay(who.role, 'releases:rollback');
-  const current = timeline.data ? currentOf(timeline.data.releases) : undefined;
+  const current = timeline.data?.current ?? undefined;
 
   const confirmRollBack = async () => {
     if (!target) return;
@@ -145,7 +151,7 @@ export const AppView = ({ api, who, app }: { api: Api; who: WhoamiResponse; app:
         <p>No releases yet.</p>
       ) : (
         <ol class="timeline" reversed>
-          {newestFirst(timeline.data.releases).slice(0, shown).map((release) => (
+          {timeline.data.releases.map((release) => (
             <ReleaseItem
               key={release.id}
               api={api}
@@ -157,9 +163,15 @@ export const AppView = ({ api, who, app }: { api: Api; who: WhoamiResponse; app:
           ))}
         </ol>
       )}
-      {timeline.data && timeline.data.releases.length > shown ? (
-        <button type="button" onClick={() => setShown(shown + PAGE)}>
-          Show {Math.min(PAGE, timeline.data.releases.length - shown)} older releases
+      {timeline.data?.more ? (
+        <button
+          type="button"
+          onClick={() => {
+            setPages(pages + 1);
+            timeline.reload();
+          }}
+        >
+          Load older releases
         </button>
       ) : null}
       {target && current ? (
