@@ -289,17 +289,6 @@ describe('views', () => {
     await expectNothingBad(tab);
     await page.close();
   }, 60_000);
-
-  it('charts releases per day on the metrics view', async () => {
-    const tab = await openTab();
-    await signIn(tab.page, slipway.adminKey, '#/metrics');
-    await tab.page.waitForSelector('.chart canvas');
-    const today = new Date().toISOString().slice(0, 10);
-    expect(await textIn(tab.page, 'table.per-day')).toContain(today);
-    await screenshot(tab.page, 'metrics');
-    await expectNothingBad(tab);
-    await tab.page.close();
-  });
 });
 
 describe('release records', () => {
@@ -350,7 +339,78 @@ describe('release records', () => {
     expect(v2).toMatch(/ticket\s+SHOP-42/);
     expect(await textIn(page, 'li[data-version="1"]')).toContain('1 commit: the first release of the app.');
     expect(await textIn(page, 'li[data-version="3"] .since')).toMatch(/^Not known what ships since v2: cannot tell: .+\.$/);
+    expect(await textIn(page, 'main')).not.toContain('Roll back');
     await screenshot(page, 'app-release-records');
+    await expectNothingBad(tab);
+    await page.close();
+  }, 60_000);
+});
+
+describe('delivery metrics', () => {
+  type Metrics = Record<'deployment_frequency' | 'lead_time' | 'change_failure_rate' | 'time_to_restore', { band: string | null }> & {
+    deployment_frequency: { per_day: number };
+    lead_time: { p50_seconds: number | null };
+    change_failure_rate: { rate: number | null };
+    time_to_restore: { p50_seconds: number | null };
+    series: { from: string }[];
+  };
+
+  /** The four figures and bands the page shows, against those the API answers for the same scope and period. */
+  const expectFiguresOf = async (page: Page, path: string) => {
+    const api = (await slipway.call<Metrics>('GET', path)).body;
+    const shown = await page.$$eval('dl.keys > div', (figures) =>
+      figures.map((figure) => [figure.getAttribute('data-key'), figure.getAttribute('data-value'), figure.querySelector('.badge')?.textContent ?? null]),
+    );
+    expect(shown).toEqual([
+      ['deployment_frequency', String(api.deployment_frequency.per_day), api.deployment_frequency.band],
+      ['lead_time', String(api.lead_time.p50_seconds), api.lead_time.band],
+      ['change_failure_rate', String(api.change_failure_rate.rate), api.change_failure_rate.band],
+      ['time_to_restore', String(api.time_to_restore.p50_seconds), api.time_to_restore.band],
+    ]);
+    // The buckets end now, so their edges move between two reads; their number does not.
+    expect(await page.$$eval('table.series tbody tr', (rows) => rows.length)).toBe(api.series.length);
+    return api;
+  };
+
+  it("charts the four keys over time for an app and a pipeline's production stage, each with its band", async () => {
+    await slipway.call('POST', '/pipelines', { body: { name: 'notes-line' } });
+    expect((await slipway.call('POST', '/pipeline-couplings', { body: { pipeline: 'notes-line', app: 'notes', stage: 'production' } })).status).toBe(201);
+    const tab = await openTab();
+    const { page } = tab;
+    const metricReads: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.endsWith('/metrics')) metricReads.push(url.pathname + url.search);
+    });
+    await signIn(page, slipway.adminKey, '#/metrics/apps/web');
+    await page.waitForFunction(() => document.querySelectorAll('.key-chart canvas').length === 4 && document.querySelector('dl.keys') !== null);
+    // web: v2 was rolled back by v3, so one failed change of two, restored.
+    const web = await expectFiguresOf(page, '/apps/web/metrics?window=30d&step=1d');
+    expect(web.change_failure_rate).toMatchObject({ rate: 0.5, band: 'low' });
+    expect(web.time_to_restore.p50_seconds).not.toBeNull();
+    expect(await page.$$eval('.key-chart figcaption', (captions) => captions.map((caption) => caption.textContent))).toEqual([
+      'Deployment frequency (a day)',
+      'Lead time for changes (median) (hours)',
+      'Change failure rate (%)',
+      'Time to restore (median) (hours)',
+    ]);
+    expect(metricReads).toEqual(['/apps/web/metrics?window=30d&step=1d']);
+    await screenshot(page, 'metrics');
+
+    await page.select('#metrics-scope', 'pipelines/notes-line');
+    await waitForText(page, 'The production stage of notes-line: notes.');
+    expect(page.url()).toContain('#/metrics/pipelines/notes-line');
+    const line = await expectFiguresOf(page, '/pipelines/notes-line/metrics?window=30d&step=1d');
+    // notes: three succeeded deployments today, v1's and v2's commits told.
+    expect(line.deployment_frequency.per_day).toBe(3 / 30);
+    expect(line.lead_time.p50_seconds).not.toBeNull();
+
+    await page.select('#metrics-period', '24h');
+    await page.waitForFunction(() => document.querySelectorAll('table.series tbody tr').length === 24);
+    await expectFiguresOf(page, '/pipelines/notes-line/metrics?window=24h&step=1h');
+    await screenshot(page, 'metrics-pipeline');
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+    await screenshot(page, 'metrics-dark');
     await expectNothingBad(tab);
     await page.close();
   }, 60_000);

@@ -2,11 +2,13 @@ import type { AppDetailResponse, AppResponse } from '../../shared/api/apps';
 import type { WhoamiResponse } from '../../shared/api/api-keys';
 import type { BuildResponse } from '../../shared/api/builds';
 import type { CouplingResponse, CreatePromotionRequest, PipelineResponse, PromotionResponse } from '../../shared/api/pipelines';
+import type { MetricsResponse } from '../../shared/api/metrics';
 import type { ReleaseResponse } from '../../shared/api/releases';
 import type { ReleaseStatusesResponse } from '../../shared/api/statuses';
 import type { input } from 'zod';
+import type { MetricsScope } from './route';
 
-export type { AppDetailResponse, AppResponse, BuildResponse, CouplingResponse, PipelineResponse, PromotionResponse, ReleaseResponse, ReleaseStatusesResponse, WhoamiResponse };
+export type { AppDetailResponse, AppResponse, BuildResponse, MetricsResponse, CouplingResponse, PipelineResponse, PromotionResponse, ReleaseResponse, ReleaseStatusesResponse, WhoamiResponse };
 export type PromotionRequest = input<typeof CreatePromotionRequest>;
 
 /** A refusal from the API, with its stable code and its sentence for people. */
@@ -87,6 +89,9 @@ export const createApi = (key: string, onUnauthorized: () => void = () => {}) =>
       (await request<ReleaseResponse>('POST', `/apps/${segment(app)}/releases`, { release })).body,
     pipelines: () => get<PipelineResponse[]>('/pipelines'),
     couplings: (pipeline: string) => get<CouplingResponse[]>(`/pipelines/${segment(pipeline)}/pipeline-couplings`),
+    /** DORA's four keys over `window` ending now, and the window in buckets of `step`: one request. */
+    metrics: (scope: MetricsScope, window: string, step: string) =>
+      get<MetricsResponse>(`/${scope.kind}/${segment(scope.name)}/metrics?window=${window}&step=${step}`),
     promote: async (promotion: PromotionRequest) => (await request<PromotionResponse>('POST', '/pipeline-promotions', promotion)).body,
   };
 };

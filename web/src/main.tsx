@@ -29,7 +29,7 @@ const View = ({ route, session }: { route: Route; session: Session }) => {
     case 'pipeline':
       return <PipelineView api={session.api} who={session.who} pipeline={route.pipeline} />;
     case 'metrics':
-      return <MetricsView api={session.api} />;
+      return <MetricsView api={session.api} scope={route.scope} />;
   }
 };
 
