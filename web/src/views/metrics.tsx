@@ -94,20 +94,20 @@ const ScopePicker = (props: { scope: MetricsScope; apps: string[]; pipelines: st
         location.hash = metricsHref({ kind: kind === 'pipelines' ? 'pipelines' : 'apps', name: name.join('/') });
       }}
     >
-      <optgroup label="Apps">
-        {props.apps.map((app) => (
-          <option key={app} value={`apps/${app}`}>
-            {app}
-          </option>
-        ))}
-      </optgroup>
-      <optgroup label="Pipelines (production stage)">
-        {props.pipelines.map((pipeline) => (
-          <option key={pipeline} value={`pipelines/${pipeline}`}>
-            {pipeline}
-          </option>
-        ))}
-      </optgroup>
+      {(
+        [
+          ['apps', 'Apps', props.apps],
+          ['pipelines', 'Pipelines (production stage)', props.pipelines],
+        ] as const
+      ).map(([kind, label, names]) => (
+        <optgroup key={kind} label={label}>
+          {names.map((name) => (
+            <option key={name} value={`${kind}/${name}`}>
+              {name}
+            </option>
+          ))}
+        </optgroup>
+      ))}
     </select>
   </label>
 );
