@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedReleases } from '../../bench/deep-history';
+import { getStore } from '../../shared/store/client';
 import { IDLE_POLL_MS } from '../../web/src/poll';
 import { launchBrowser } from '../support/browser';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
@@ -341,6 +343,35 @@ describe('release records', () => {
     expect(await textIn(page, 'li[data-version="3"] .since')).toMatch(/^Not known what ships since v2: cannot tell: .+\.$/);
     expect(await textIn(page, 'main')).not.toContain('Roll back');
     await screenshot(page, 'app-release-records');
+    await expectNothingBad(tab);
+    await page.close();
+  }, 60_000);
+});
+
+describe('a long history', () => {
+  it('arrives newest page first, and older pages only when asked for, by keyboard', async () => {
+    const { app, builds: [build] } = await seedApp(slipway, 'deep', 1);
+    await seedReleases(getStore(), { appName: 'deep', appId: app.id, slugId: build ?? '' }, 60, Date.now());
+    const tab = await openTab();
+    const { page } = tab;
+    const releaseReads: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/apps/deep/releases') releaseReads.push(url.search);
+    });
+    await signIn(page, slipway.adminKey, '#/apps/deep');
+    await page.waitForSelector('li[data-version="60"]');
+    const versions = () => page.$$eval('li[data-version]', (items) => items.map((item) => Number(item.getAttribute('data-version'))));
+    expect(await versions()).toEqual(Array.from({ length: 50 }, (_, index) => 60 - index));
+
+    const older = await page.waitForSelector('xpath/.//button[normalize-space()="Load older releases"]');
+    await older?.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('li[data-version]').length === 60);
+    expect(await versions()).toEqual(Array.from({ length: 60 }, (_, index) => 60 - index));
+    expect(await textIn(page, 'main')).not.toContain('Load older releases');
+    expect(releaseReads[0]).toBe('?order=desc&limit=50');
+    expect(releaseReads.some((search) => /^\?order=desc&limit=50&cursor=[^&]+$/.test(search))).toBe(true);
     await expectNothingBad(tab);
     await page.close();
   }, 60_000);
