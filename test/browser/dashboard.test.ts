@@ -413,7 +413,8 @@ describe('delivery metrics', () => {
       const url = new URL(request.url());
       if (url.pathname.endsWith('/metrics')) metricReads.push(url.pathname + url.search);
     });
-    await signIn(page, slipway.adminKey, '#/metrics/apps/web');
+    await signIn(page, slipway.adminKey, '#/apps/web');
+    await page.click('a[href="#/metrics/apps/web"]');
     await page.waitForFunction(() => document.querySelectorAll('.key-chart canvas').length === 4 && document.querySelector('dl.keys') !== null);
     // web: v2 was rolled back by v3, so one failed change of two, restored.
     const web = await expectFiguresOf(page, '/apps/web/metrics?window=30d&step=1d');

@@ -4,6 +4,7 @@ import type { Api, AppDetailResponse, BuildResponse, ReleaseResponse, WhoamiResp
 import { Badge, Confirm, Loading, Problem, RolloutProgress } from '../components';
 import { buildsById, inFlight, safeHref, when } from '../format';
 import { BUSY_POLL_MS, IDLE_POLL_MS, usePolled } from '../poll';
+import { metricsHref } from '../route';
 import { Commits, Metadata, Notes } from './release-record';
 
 /** Releases in the first page, and in each page "Load older releases" adds. */
@@ -137,7 +138,10 @@ export const AppView = ({ api, who, app }: { api: Api; who: WhoamiResponse; app:
   return (
     <section aria-labelledby="app-title">
       <h1 id="app-title">{app}</h1>
-      <p class="muted">{current ? `Current release: v${current.version}` : 'No release has succeeded yet.'}</p>
+      <p class="muted">
+        {current ? `Current release: v${current.version}` : 'No release has succeeded yet.'} ·{' '}
+        <a href={metricsHref({ kind: 'apps', name: app })}>Delivery metrics</a>
+      </p>
       {outcome.message ? (
         <p class="notice" role="status">
           {outcome.message}
