@@ -27,6 +27,9 @@ const duration = (seconds: number): string => {
 const orDash = (value: number | null, show: (value: number) => string) => (value === null ? '—' : show(value));
 const orNull = (value: number | null, map: (value: number) => number) => (value === null ? null : map(value));
 
+/** Lead time and time to restore: seconds, read as a duration, charted in hours. */
+const DURATION = { show: duration, unit: 'hours', charted: (seconds: number) => seconds / 3600 };
+
 /** Each key: its figure, how it reads, its unit on the chart, and what it rests on. */
 const KEYS: readonly {
   name: KeyName;
@@ -52,9 +55,7 @@ const KEYS: readonly {
     name: 'lead_time',
     title: 'Lead time for changes (median)',
     value: (figures) => figures.lead_time.p50_seconds,
-    show: duration,
-    unit: 'hours',
-    charted: (seconds) => seconds / 3600,
+    ...DURATION,
     restsOn: ({ lead_time: key }) => `${key.commits} commits of ${key.releases} releases`,
     colour: '#8a5cc9',
   },
@@ -72,9 +73,7 @@ const KEYS: readonly {
     name: 'time_to_restore',
     title: 'Time to restore (median)',
     value: (figures) => figures.time_to_restore.p50_seconds,
-    show: duration,
-    unit: 'hours',
-    charted: (seconds) => seconds / 3600,
+    ...DURATION,
     restsOn: ({ time_to_restore: key }) => `${key.releases} restored, ${key.unrestored} not yet`,
     colour: '#2e8540',
   },
