@@ -255,6 +255,7 @@ describe('views', () => {
     await signIn(tab.page, developer, '#/apps/web');
     await tab.page.waitForSelector('li[data-version="1"]');
     expect(await textIn(tab.page, 'main')).not.toContain('Roll back');
+    expect(await textIn(tab.page, 'li[data-version="1"] .since')).toBe('No commits listed: the first release of the app.');
     const refused = await slipway.call('POST', '/apps/web/releases', { body: { release: (await slipway.call<Release>('GET', '/apps/web/releases/1')).body.id }, key: developer });
     expect(refused.status).toBe(403);
     await expectNothingBad(tab);
@@ -414,7 +415,10 @@ describe('delivery metrics', () => {
       if (url.pathname.endsWith('/metrics')) metricReads.push(url.pathname + url.search);
     });
     await signIn(page, slipway.adminKey, '#/apps/web');
-    await page.click('a[href="#/metrics/apps/web"]');
+    await page.waitForSelector('li[data-version="3"]');
+    // By keyboard: a click could land where the link was before the line around it changed.
+    await page.focus('a[href="#/metrics/apps/web"]');
+    await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelectorAll('.key-chart canvas').length === 4 && document.querySelector('dl.keys') !== null);
     // web: v2 was rolled back by v3, so one failed change of two, restored.
     const web = await expectFiguresOf(page, '/apps/web/metrics?window=30d&step=1d');
@@ -458,7 +462,10 @@ describe('user-written text', () => {
         message: XSS,
         author: XSS,
         branch: XSS,
-        commits: [{ sha: 'abcdef1', author: XSS, committed_at: new Date().toISOString(), message: XSS }],
+        commits: [
+          { sha: 'abcdef1', author: XSS, committed_at: new Date().toISOString(), message: XSS },
+          ...Array.from({ length: 6 }, (_, index) => ({ sha: `00000${index}f`, committed_at: new Date().toISOString(), message: `Earlier change ${index}` })),
+        ],
       },
     });
     const created = await release('xss', { slug: build.body.id, description: XSS, notes: XSS, metadata: { [XSS]: XSS } });
@@ -471,7 +478,14 @@ describe('user-written text', () => {
     const { page } = tab;
     await signIn(page, slipway.adminKey, '#/apps/xss');
     await page.waitForSelector('li[data-version="1"]');
-    await page.click('li[data-version="1"] button');
+    const listed = () => page.$$eval('li[data-version="1"] .commits li', (items) => items.length);
+    expect(await listed()).toBe(5);
+    const showAll = await page.waitForSelector('xpath/.//button[normalize-space()="Show all 7 commits of v1"]');
+    await showAll?.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('li[data-version="1"] .commits li').length === 7);
+    expect(await showAll?.evaluate((button) => button.getAttribute('aria-expanded'))).toBe('true');
+    await page.click('li[data-version="1"] .actions button');
     await page.waitForSelector('li[data-version="1"] .checks');
     const text = await textIn(page, 'li[data-version="1"]');
     expect(text.split(XSS).length - 1).toBeGreaterThanOrEqual(7);

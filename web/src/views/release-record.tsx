@@ -37,7 +37,7 @@ const sinceLine = (release: ReleaseResponse): string => {
   const { commits, commits_since: since } = release;
   const count = `${commits.length} commit${commits.length === 1 ? '' : 's'}`;
   if (!since.complete) return `Not known what ships${since.version === null ? '' : ` since v${since.version}`}: ${since.reason}.`;
-  if (since.version === null) return `${count}: the first release of the app.`;
+  if (since.version === null) return `${commits.length === 0 ? 'No commits listed' : count}: the first release of the app.`;
   return commits.length === 0 ? `No new commits since v${since.version} (${since.reason}).` : `${count} since v${since.version}.`;
 };
 
