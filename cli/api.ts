@@ -34,22 +34,20 @@ export class SlipwayApi {
   createBuild = (app: string, body: z.input<typeof CreateBuildRequest>) =>
     this.http.request('POST', `/apps/${segment(app)}/builds`, BuildResponse, { body });
 
-  /**
-   * Every release (optionally of one status), oldest first as the API lists them. The API has no newest-first
-   * order, so "the newest" or "the current" release means walking the pages to the end (1000 a page).
-   */
-  releases = async (app: string, status?: ReleaseStatus) => {
+  /** The app's `count` newest releases (optionally of one status), newest first: pages of `order=desc`. */
+  newestReleases = async (app: string, count: number, status?: ReleaseStatus) => {
     const releases: ReleaseResponse[] = [];
     let cursor: string | undefined;
     do {
       const page = await this.http.page(`/apps/${segment(app)}/releases`, z.array(ReleaseResponse), {
-        limit: MAX_PAGE_SIZE,
+        order: 'desc',
+        limit: Math.min(count - releases.length, MAX_PAGE_SIZE),
         status,
         cursor,
       });
       releases.push(...page.items);
       cursor = page.nextCursor;
-    } while (cursor);
+    } while (cursor && releases.length < count);
     return releases;
   };
   /** `release` is an id or a version number. */

@@ -13,9 +13,9 @@ export const parseReleaseRef = (text: string): string => {
 
 export const versionLabel = (release: Pick<ReleaseResponse, 'version'>) => `v${release.version}`;
 
-/** The current release is the newest succeeded one, so it ends the succeeded list. */
+/** The current release is the newest succeeded one. */
 export const currentRelease = async (api: SlipwayApi, app: string): Promise<ReleaseResponse> => {
-  const current = (await api.releases(app, 'succeeded')).at(-1);
+  const [current] = await api.newestReleases(app, 1, 'succeeded');
   if (!current) throw usageError(`${app} has no current release yet: nothing has rolled out successfully`);
   return current;
 };
@@ -23,7 +23,7 @@ export const currentRelease = async (api: SlipwayApi, app: string): Promise<Rele
 /** `ref` when given; else the release that succeeded before the current one (never a failed one). */
 export const rollbackTarget = async (api: SlipwayApi, app: string, ref: string | undefined): Promise<ReleaseResponse> => {
   if (ref !== undefined) return api.release(app, parseReleaseRef(ref));
-  const [previous, current] = (await api.releases(app, 'succeeded')).slice(-2);
+  const [current, previous] = await api.newestReleases(app, 2, 'succeeded');
   if (!current || !previous) {
     throw usageError(`${app} has no succeeded release before the current one to roll back to`);
   }

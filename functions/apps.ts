@@ -51,8 +51,8 @@ export const handler = httpFunction<'apps'>({
   'GET /apps/{app}/metrics': async ({ query, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'read', app.name);
-    const { window, format } = parseInput(MetricsQuery, query, 'query');
-    const report = await appDeliveryMetrics(app, windowEndingNow(window, windowSecondsOf(window)));
+    const { window, step, format } = parseInput(MetricsQuery, query, 'query');
+    const report = await appDeliveryMetrics(app, windowEndingNow(window, windowSecondsOf(window)), step === undefined ? undefined : windowSecondsOf(step));
     if (format === 'json') return { status: 200, body: presentMetrics(report, null) };
     return { status: 200, text: appExposition(report, await badgeFiguresOf(app)), headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } };
   },

@@ -43,8 +43,8 @@ export const handler = httpFunction<'pipelines'>({
   'GET /pipelines/{pipeline}/metrics': async ({ params, query, principal }) => {
     authorize(principal, 'read');
     const pipeline = await requirePipeline(params.pipeline ?? '');
-    const { window, format } = parseInput(MetricsQuery, query, 'query');
-    const report = await pipelineDeliveryMetrics(pipeline, principal, windowEndingNow(window, windowSecondsOf(window)));
+    const { window, step, format } = parseInput(MetricsQuery, query, 'query');
+    const report = await pipelineDeliveryMetrics(pipeline, principal, windowEndingNow(window, windowSecondsOf(window)), step === undefined ? undefined : windowSecondsOf(step));
     if (format === 'json') return { status: 200, body: presentMetrics(report, pipeline) };
     return { status: 200, text: pipelineExposition(report, pipeline.name), headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } };
   },

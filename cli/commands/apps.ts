@@ -25,7 +25,7 @@ const appsInfo = defineCommand({
   run: async (args, { api, json }) => {
     const name = requireApp(args);
     const app = await api.app(name);
-    const current = (await api.releases(app.name, 'succeeded')).at(-1);
+    const [current] = await api.newestReleases(app.name, 1, 'succeeded');
     const build = current ? await api.slug(current.slug.id) : null;
     if (json) return printJson({ app, current_release: current ?? null, build });
     printLine(`=== ${app.name}`);

@@ -110,7 +110,8 @@ const releases = defineCommand({
   builder: (argv) => withApp(argv).option('num', { alias: 'n', type: 'number', default: 15, describe: 'how many' }),
   run: async (args, { api, json }) => {
     const app = requireApp(args);
-    const list = (await api.releases(app)).slice(-args.num).reverse();
+    if (!Number.isInteger(args.num) || args.num < 1) throw usageError('--num must be a whole number of releases, at least 1');
+    const list = await api.newestReleases(app, args.num);
     if (json) return printJson(list);
     printLine(`=== ${app} releases`);
     printTable(
@@ -194,7 +195,7 @@ const releasesWait = defineCommand({
     withTimeout(withApp(argv)).positional('release', { type: 'string', describe: 'version (v3) or release id' }),
   run: async (args, session) => {
     const app = requireApp(args);
-    const newest = args.release ? await session.api.release(app, parseReleaseRef(args.release)) : (await session.api.releases(app)).at(-1);
+    const [newest] = args.release ? [await session.api.release(app, parseReleaseRef(args.release))] : await session.api.newestReleases(app, 1);
     if (!newest) throw usageError(`${app} has no releases to wait for`);
     const final = await waitForRelease(session.api, app, newest.id, waitOptions(args, session));
     if (session.json) printJson(final);

@@ -14,34 +14,57 @@ export const MetricsWindow = z
 export const windowSecondsOf = (window: string): number =>
   Number(window.slice(0, -1)) * UNIT_SECONDS[window.slice(-1) as keyof typeof UNIT_SECONDS];
 
-export const MetricsQuery = z.strictObject({
-  window: MetricsWindow.default(DEFAULT_WINDOW).meta({ description: `The window ending now (default ${DEFAULT_WINDOW}).` }),
-  format: z
-    .enum(['json', 'prometheus'])
-    .default('json')
-    .meta({ description: 'prometheus: the same figures as a Prometheus text exposition (text/plain; version=0.0.4).' }),
-  access_token: z.string().optional(),
-});
+/** Buckets a series may have: a year by day. */
+export const MAX_BUCKETS = 366;
+
+export const MetricsQuery = z
+  .strictObject({
+    window: MetricsWindow.default(DEFAULT_WINDOW).meta({ description: `The window ending now (default ${DEFAULT_WINDOW}).` }),
+    step: MetricsWindow.optional().meta({
+      description: `Also answer \`series\`: the window cut into buckets of this length (\`1d\`, \`1h\`, \`1w\`), oldest first. The window must be a whole number of steps, at most ${MAX_BUCKETS} of them. JSON only.`,
+    }),
+    format: z
+      .enum(['json', 'prometheus'])
+      .default('json')
+      .meta({ description: 'prometheus: the same figures as a Prometheus text exposition (text/plain; version=0.0.4).' }),
+    access_token: z.string().optional(),
+  })
+  .superRefine((query, context) => {
+    if (query.step === undefined) return;
+    const buckets = windowSecondsOf(query.window) / windowSecondsOf(query.step);
+    if (query.format === 'prometheus') context.addIssue({ code: 'custom', path: ['step'], message: 'a series is answered as JSON only: leave out step or format' });
+    else if (!Number.isInteger(buckets)) context.addIssue({ code: 'custom', path: ['step'], message: `must divide the window (${query.window}) into whole steps` });
+    else if (buckets > MAX_BUCKETS) context.addIssue({ code: 'custom', path: ['step'], message: `would cut the window (${query.window}) into ${buckets} buckets; at most ${MAX_BUCKETS}` });
+  });
 export type MetricsQuery = z.infer<typeof MetricsQuery>;
 
 const Band = z.enum(['elite', 'high', 'medium', 'low']);
 const RestsOn = z.number().int().meta({ description: 'How many releases the figure rests on.' });
+
+const Keys = {
+  deployment_frequency: z.object({ per_day: z.number(), band: Band, releases: RestsOn }),
+  lead_time: z.object({
+    p50_seconds: z.number().nullable(),
+    p90_seconds: z.number().nullable(),
+    commits: z.number().int(),
+    band: Band.nullable(),
+    releases: RestsOn,
+  }),
+  change_failure_rate: z.object({ rate: z.number().nullable(), failures: z.number().int(), band: Band.nullable(), releases: RestsOn }),
+  time_to_restore: z.object({ p50_seconds: z.number().nullable(), unrestored: z.number().int(), band: Band.nullable(), releases: RestsOn }),
+};
+
+const MetricsBucket = z
+  .object({ from: Timestamp, to: Timestamp, ...Keys })
+  .meta({ id: 'DeliveryMetricsBucket', description: 'The four keys of the changes created within [from, to), judged against every release of the window.' });
 
 export const MetricsResponse = z
   .object({
     pipeline: z.object({ id: Uuid, name: z.string() }).nullable().meta({ description: 'For a pipeline: the pipeline (its production stage apps are `apps`).' }),
     apps: z.array(AppRef).meta({ description: 'The apps whose releases are counted.' }),
     window: z.object({ label: z.string(), from: Timestamp, to: Timestamp }),
-    deployment_frequency: z.object({ per_day: z.number(), band: Band, releases: RestsOn }),
-    lead_time: z.object({
-      p50_seconds: z.number().nullable(),
-      p90_seconds: z.number().nullable(),
-      commits: z.number().int(),
-      band: Band.nullable(),
-      releases: RestsOn,
-    }),
-    change_failure_rate: z.object({ rate: z.number().nullable(), failures: z.number().int(), band: Band.nullable(), releases: RestsOn }),
-    time_to_restore: z.object({ p50_seconds: z.number().nullable(), unrestored: z.number().int(), band: Band.nullable(), releases: RestsOn }),
+    ...Keys,
+    series: z.array(MetricsBucket).optional().meta({ description: 'With `step`: the window in buckets, oldest first.' }),
   })
   .meta({ id: 'DeliveryMetrics' });
 export type MetricsResponse = z.infer<typeof MetricsResponse>;

@@ -126,6 +126,7 @@ export const presentMetrics = (report: MetricsReport, pipeline: Pick<Pipeline, '
   apps: report.apps,
   window: { label: report.window.label, from: report.window.from, to: report.window.to },
   ...report.metrics,
+  ...(report.series ? { series: report.series.map((bucket) => ({ from: bucket.from, to: bucket.to, ...bucket.metrics })) } : {}),
 });
 
 export const presentPipeline = (pipeline: Pipeline): PipelineResponse => ({

@@ -18,7 +18,7 @@ import type { AppRef, Release } from './model';
 export type Band = 'elite' | 'high' | 'medium' | 'low';
 
 export type MetricsWindow = { label: string; from: string; to: string; seconds: number };
-export type MetricsReport = { apps: AppRef[]; window: MetricsWindow; metrics: DeliveryMetrics };
+export type MetricsReport = { apps: AppRef[]; window: MetricsWindow; metrics: DeliveryMetrics; series: MetricsBucket[] | undefined };
 /** What a badge shows: the current release, and the newest one when a later release is not (yet) current. */
 export type BadgeFigures = { current: Release | undefined; newest: Release | undefined };
 
@@ -88,18 +88,22 @@ const changesOf = (appReleases: readonly Release[]) => {
   return { changes, failures };
 };
 
-/** The four keys for the releases created in a window of `windowSeconds` (of one app, or of several). */
-export const deliveryMetrics = (releases: readonly Release[], windowSeconds: number): DeliveryMetrics => {
-  const byApp = Map.groupBy(releases, (release) => release.app.id);
+/** Every app's changes and failures among `releases`, each judged against its app's releases there. */
+const changesAcrossApps = (releases: readonly Release[]) => {
   const changes: Release[] = [];
   const failures: Failure[] = [];
-  for (const appReleases of byApp.values()) {
+  for (const appReleases of Map.groupBy(releases, (release) => release.app.id).values()) {
     const found = changesOf(appReleases);
     changes.push(...found.changes);
     failures.push(...found.failures);
   }
+  return { changes, failures };
+};
+
+/** The four keys of these changes and failures over a span of `spanSeconds`. */
+const keysOf = (changes: readonly Release[], failures: readonly Failure[], spanSeconds: number): DeliveryMetrics => {
   const deployments = changes.filter((change) => change.status === 'succeeded');
-  const perDay = deployments.length / (windowSeconds / DAY);
+  const perDay = deployments.length / (spanSeconds / DAY);
 
   const told = deployments.filter((change) => change.changes?.complete === true && change.changes.commits.length > 0);
   const leadTimes = told.flatMap((change) =>
@@ -141,4 +145,32 @@ export const deliveryMetrics = (releases: readonly Release[], windowSeconds: num
       releases: restored.length,
     },
   };
+};
+
+/** The four keys for the releases created in a window of `windowSeconds` (of one app, or of several). */
+export const deliveryMetrics = (releases: readonly Release[], windowSeconds: number): DeliveryMetrics => {
+  const { changes, failures } = changesAcrossApps(releases);
+  return keysOf(changes, failures, windowSeconds);
+};
+
+export type MetricsBucket = { from: string; to: string; metrics: DeliveryMetrics };
+
+/**
+ * The window cut into consecutive buckets of `stepSeconds` (a whole number of them), oldest first, each with
+ * the four keys of the changes created within it. A change is judged (failed? restored by what?) against every
+ * release of the window, as in the window's own figures, so a failure restored in a later bucket counts as
+ * restored and the buckets' counts add up to the window's.
+ */
+export const deliveryMetricsSeries = (releases: readonly Release[], window: MetricsWindow, stepSeconds: number): MetricsBucket[] => {
+  const { changes, failures } = changesAcrossApps(releases);
+  const start = Date.parse(window.from);
+  const count = Math.round(window.seconds / stepSeconds);
+  const bucketOf = (release: Release) => Math.min(count - 1, Math.max(0, Math.floor((Date.parse(release.created_at) - start) / (stepSeconds * 1000))));
+  const changesIn = Map.groupBy(changes, bucketOf);
+  const failuresIn = Map.groupBy(failures, (failure) => bucketOf(failure.change));
+  return Array.from({ length: count }, (_, index) => ({
+    from: new Date(start + index * stepSeconds * 1000).toISOString(),
+    to: index === count - 1 ? window.to : new Date(start + (index + 1) * stepSeconds * 1000).toISOString(),
+    metrics: keysOf(changesIn.get(index) ?? [], failuresIn.get(index) ?? [], stepSeconds),
+  }));
 };

@@ -1,6 +1,6 @@
 import type { Principal } from '../domain/access';
 import { onlyAccessibleApps } from '../domain/access';
-import { deliveryMetrics, type BadgeFigures, type MetricsReport, type MetricsWindow } from '../domain/delivery-metrics';
+import { deliveryMetrics, deliveryMetricsSeries, type BadgeFigures, type MetricsReport, type MetricsWindow } from '../domain/delivery-metrics';
 import type { App, AppRef, Release } from '../domain/model';
 import type { Pipeline } from '../domain/pipeline';
 import { CREATION_ORDER_SLACK_MS } from '../domain/release-filter';
@@ -33,21 +33,33 @@ const releasesCreatedWithin = async (appId: string, window: MetricsWindow): Prom
   return releases;
 };
 
-const metricsOfApps = async (apps: AppRef[], window: MetricsWindow): Promise<MetricsReport> => {
+/** `stepSeconds` also asks for the window as a series of buckets, from the same reads. */
+const metricsOfApps = async (apps: AppRef[], window: MetricsWindow, stepSeconds: number | undefined): Promise<MetricsReport> => {
   const releases = (await Promise.all(apps.map((app) => releasesCreatedWithin(app.id, window)))).flat();
-  return { apps, window, metrics: deliveryMetrics(releases, window.seconds) };
+  return {
+    apps,
+    window,
+    metrics: deliveryMetrics(releases, window.seconds),
+    series: stepSeconds === undefined ? undefined : deliveryMetricsSeries(releases, window, stepSeconds),
+  };
 };
 
 /** `GET /apps/{app}/metrics`. */
-export const appDeliveryMetrics = (app: App, window: MetricsWindow): Promise<MetricsReport> =>
-  metricsOfApps([{ id: app.id, name: app.name }], window);
+export const appDeliveryMetrics = (app: App, window: MetricsWindow, stepSeconds?: number): Promise<MetricsReport> =>
+  metricsOfApps([{ id: app.id, name: app.name }], window, stepSeconds);
 
 /** `GET /pipelines/{pipeline}/metrics`: the apps of its production stage that the key covers. */
-export const pipelineDeliveryMetrics = async (pipeline: Pipeline, principal: Principal, window: MetricsWindow): Promise<MetricsReport> => {
+export const pipelineDeliveryMetrics = async (
+  pipeline: Pipeline,
+  principal: Principal,
+  window: MetricsWindow,
+  stepSeconds?: number,
+): Promise<MetricsReport> => {
   const couplings = onlyAccessibleApps(principal, await getPipelineCouplings(pipeline));
   return metricsOfApps(
     couplings.filter((coupling) => coupling.stage === 'production').map((coupling) => coupling.app),
     window,
+    stepSeconds,
   );
 };
 

@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedReleases } from '../../bench/deep-history';
+import { getStore } from '../../shared/store/client';
 import { IDLE_POLL_MS } from '../../web/src/poll';
 import { launchBrowser } from '../support/browser';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
@@ -253,6 +255,7 @@ describe('views', () => {
     await signIn(tab.page, developer, '#/apps/web');
     await tab.page.waitForSelector('li[data-version="1"]');
     expect(await textIn(tab.page, 'main')).not.toContain('Roll back');
+    expect(await textIn(tab.page, 'li[data-version="1"] .since')).toBe('No commits listed: the first release of the app.');
     const refused = await slipway.call('POST', '/apps/web/releases', { body: { release: (await slipway.call<Release>('GET', '/apps/web/releases/1')).body.id }, key: developer });
     expect(refused.status).toBe(403);
     await expectNothingBad(tab);
@@ -289,26 +292,183 @@ describe('views', () => {
     await expectNothingBad(tab);
     await page.close();
   }, 60_000);
+});
 
-  it('charts releases per day on the metrics view', async () => {
-    const tab = await openTab();
-    await signIn(tab.page, slipway.adminKey, '#/metrics');
-    await tab.page.waitForSelector('.chart canvas');
-    const today = new Date().toISOString().slice(0, 10);
-    expect(await textIn(tab.page, 'table.per-day')).toContain(today);
-    await screenshot(tab.page, 'metrics');
-    await expectNothingBad(tab);
-    await tab.page.close();
+describe('release records', () => {
+  const commit = (sha: string, message: string, author: string, minutesAgo: number) => ({
+    sha,
+    message,
+    author,
+    committed_at: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
   });
+
+  it('shows each release\'s notes, metadata and the commits it ships, saying so when Slipway cannot tell', async () => {
+    await seedApp(slipway, 'notes', 0);
+    const first = commit('1111111aaaaaaa', 'Start the catalogue', 'Ada', 60);
+    const builds = await Promise.all(
+      [
+        { image: 'registry.local/notes:v1', sha: first.sha, commits: [first] },
+        {
+          image: 'registry.local/notes:v2',
+          sha: '3333333ccccccc',
+          commits: [commit('3333333ccccccc', 'Show prices in euros\n\nThe long explanation.', 'Grace', 5), commit('2222222bbbbbbb', 'Fix the basket total', 'Linus', 20), first],
+        },
+        { image: 'registry.local/notes:v3' },
+      ].map(async (body) => (await slipway.call<{ id: string }>('POST', '/apps/notes/builds', { body })).body.id),
+    );
+    await settled('notes', (await release('notes', { slug: builds[0], notes: 'The catalogue opens.' })).id);
+    await settled('notes', (await release('notes', { slug: builds[1], notes: 'Prices in euros.\nBasket fixed.', metadata: { ticket: 'SHOP-42' } })).id);
+    await settled('notes', (await release('notes', { slug: builds[2] })).id);
+
+    const tab = await openTab();
+    const { page } = tab;
+    const releaseReads: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/apps/notes/releases') releaseReads.push(new URL(request.url()).search);
+    });
+    await signIn(page, await slipway.keyFor('developer', ['notes']), '#/apps/notes');
+    await page.waitForSelector('li[data-version="3"]');
+    // The newest page, newest first, in one request a poll.
+    expect(releaseReads[0]).toBe('?order=desc&limit=50');
+        expect(await textIn(page, 'main')).not.toContain('Load older releases');
+    expect(await page.$$eval('li[data-version]', (items) => items.map((item) => item.getAttribute('data-version')))).toEqual(['3', '2', '1']);
+
+    expect(await textIn(page, 'li[data-version="2"] .notes')).toBe('Prices in euros.\nBasket fixed.');
+    expect(await page.$eval('li[data-version="2"] .notes', (notes) => notes.getAttribute('aria-label'))).toBe('Release notes of v2');
+    const v2 = await textIn(page, 'li[data-version="2"]');
+    expect(v2).toContain('2 commits since v1.');
+    expect(v2).toMatch(/3333333 Show prices in euros — Grace\n2222222 Fix the basket total — Linus/);
+    expect(v2).not.toContain('The long explanation');
+    expect(v2).toMatch(/ticket\s+SHOP-42/);
+    expect(await textIn(page, 'li[data-version="1"]')).toContain('1 commit: the first release of the app.');
+    expect(await textIn(page, 'li[data-version="3"] .since')).toMatch(/^Not known what ships since v2: cannot tell: .+\.$/);
+    expect(await textIn(page, 'main')).not.toContain('Roll back');
+    await screenshot(page, 'app-release-records');
+    await expectNothingBad(tab);
+    await page.close();
+  }, 60_000);
+});
+
+describe('a long history', () => {
+  it('arrives newest page first, and older pages only when asked for, by keyboard', async () => {
+    const { app, builds: [build] } = await seedApp(slipway, 'deep', 1);
+    await seedReleases(getStore(), { appName: 'deep', appId: app.id, slugId: build ?? '' }, 60, Date.now());
+    const tab = await openTab();
+    const { page } = tab;
+    const releaseReads: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/apps/deep/releases') releaseReads.push(url.search);
+    });
+    await signIn(page, slipway.adminKey, '#/apps/deep');
+    await page.waitForSelector('li[data-version="60"]');
+    const versions = () => page.$$eval('li[data-version]', (items) => items.map((item) => Number(item.getAttribute('data-version'))));
+    expect(await versions()).toEqual(Array.from({ length: 50 }, (_, index) => 60 - index));
+
+    const older = await page.waitForSelector('xpath/.//button[normalize-space()="Load older releases"]');
+    await older?.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('li[data-version]').length === 60);
+    expect(await versions()).toEqual(Array.from({ length: 60 }, (_, index) => 60 - index));
+    expect(await textIn(page, 'main')).not.toContain('Load older releases');
+    expect(releaseReads[0]).toBe('?order=desc&limit=50');
+    expect(releaseReads.some((search) => /^\?order=desc&limit=50&cursor=[^&]+$/.test(search))).toBe(true);
+    await expectNothingBad(tab);
+    await page.close();
+  }, 60_000);
+});
+
+describe('delivery metrics', () => {
+  type Metrics = Record<'deployment_frequency' | 'lead_time' | 'change_failure_rate' | 'time_to_restore', { band: string | null }> & {
+    deployment_frequency: { per_day: number };
+    lead_time: { p50_seconds: number | null };
+    change_failure_rate: { rate: number | null };
+    time_to_restore: { p50_seconds: number | null };
+    series: { from: string }[];
+  };
+
+  /** The four figures and bands the page shows, against those the API answers for the same scope and period. */
+  const expectFiguresOf = async (page: Page, path: string) => {
+    const api = (await slipway.call<Metrics>('GET', path)).body;
+    const shown = await page.$$eval('dl.keys > div', (figures) =>
+      figures.map((figure) => [figure.getAttribute('data-key'), figure.getAttribute('data-value'), figure.querySelector('.badge')?.textContent ?? null]),
+    );
+    expect(shown).toEqual([
+      ['deployment_frequency', String(api.deployment_frequency.per_day), api.deployment_frequency.band],
+      ['lead_time', String(api.lead_time.p50_seconds), api.lead_time.band],
+      ['change_failure_rate', String(api.change_failure_rate.rate), api.change_failure_rate.band],
+      ['time_to_restore', String(api.time_to_restore.p50_seconds), api.time_to_restore.band],
+    ]);
+    // The buckets end now, so their edges move between two reads; their number does not.
+    expect(await page.$$eval('table.series tbody tr', (rows) => rows.length)).toBe(api.series.length);
+    return api;
+  };
+
+  it("charts the four keys over time for an app and a pipeline's production stage, each with its band", async () => {
+    await slipway.call('POST', '/pipelines', { body: { name: 'notes-line' } });
+    expect((await slipway.call('POST', '/pipeline-couplings', { body: { pipeline: 'notes-line', app: 'notes', stage: 'production' } })).status).toBe(201);
+    const tab = await openTab();
+    const { page } = tab;
+    const metricReads: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.endsWith('/metrics')) metricReads.push(url.pathname + url.search);
+    });
+    await signIn(page, slipway.adminKey, '#/apps/web');
+    await page.waitForSelector('li[data-version="3"]');
+    // By keyboard: a click could land where the link was before the line around it changed.
+    await page.focus('a[href="#/metrics/apps/web"]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('.key-chart canvas').length === 4 && document.querySelector('dl.keys') !== null);
+    // web: v2 was rolled back by v3, so one failed change of two, restored.
+    const web = await expectFiguresOf(page, '/apps/web/metrics?window=30d&step=1d');
+    expect(web.change_failure_rate).toMatchObject({ rate: 0.5, band: 'low' });
+    expect(web.time_to_restore.p50_seconds).not.toBeNull();
+    expect(await page.$$eval('.key-chart figcaption', (captions) => captions.map((caption) => caption.textContent))).toEqual([
+      'Deployment frequency (a day)',
+      'Lead time for changes (median) (hours)',
+      'Change failure rate (%)',
+      'Time to restore (median) (hours)',
+    ]);
+    expect(metricReads).toEqual(['/apps/web/metrics?window=30d&step=1d']);
+    await screenshot(page, 'metrics');
+
+    await page.select('#metrics-scope', 'pipelines/notes-line');
+    await waitForText(page, 'The production stage of notes-line: notes.');
+    expect(page.url()).toContain('#/metrics/pipelines/notes-line');
+    const line = await expectFiguresOf(page, '/pipelines/notes-line/metrics?window=30d&step=1d');
+    // notes: three succeeded deployments today, v1's and v2's commits told.
+    expect(line.deployment_frequency.per_day).toBe(3 / 30);
+    expect(line.lead_time.p50_seconds).not.toBeNull();
+
+    await page.select('#metrics-period', '24h');
+    await page.waitForFunction(() => document.querySelectorAll('table.series tbody tr').length === 24);
+    await expectFiguresOf(page, '/pipelines/notes-line/metrics?window=24h&step=1h');
+    await screenshot(page, 'metrics-pipeline');
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+    await screenshot(page, 'metrics-dark');
+    await expectNothingBad(tab);
+    await page.close();
+  }, 60_000);
 });
 
 describe('user-written text', () => {
-  it('is shown as text: markup in descriptions, commit fields and checks never runs', async () => {
+  it('is shown as text: markup in descriptions, notes, metadata, commit fields and checks never runs', async () => {
     await seedApp(slipway, 'xss', 0);
     const build = await slipway.call('POST', '/apps/xss/builds', {
-      body: { image: 'registry.local/xss:v1', sha: 'abcdef1', message: XSS, author: XSS, branch: XSS },
+      body: {
+        image: 'registry.local/xss:v1',
+        sha: 'abcdef1',
+        message: XSS,
+        author: XSS,
+        branch: XSS,
+        commits: [
+          { sha: 'abcdef1', author: XSS, committed_at: new Date().toISOString(), message: XSS },
+          ...Array.from({ length: 6 }, (_, index) => ({ sha: `00000${index}f`, committed_at: new Date().toISOString(), message: `Earlier change ${index}` })),
+        ],
+      },
     });
-    const created = await release('xss', { slug: build.body.id, description: XSS });
+    const created = await release('xss', { slug: build.body.id, description: XSS, notes: XSS, metadata: { [XSS]: XSS } });
     await settled('xss', created.id);
     await slipway.call('POST', `/apps/xss/releases/${created.id}/statuses`, {
       body: { context: 'ci/xss', name: XSS, state: 'failure', description: XSS, target_url: 'https://ci.example/run/1' },
@@ -318,10 +478,18 @@ describe('user-written text', () => {
     const { page } = tab;
     await signIn(page, slipway.adminKey, '#/apps/xss');
     await page.waitForSelector('li[data-version="1"]');
-    await page.click('li[data-version="1"] button');
+    const listed = () => page.$$eval('li[data-version="1"] .commits li', (items) => items.length);
+    expect(await listed()).toBe(5);
+    const showAll = await page.waitForSelector('xpath/.//button[normalize-space()="Show all 7 commits of v1"]');
+    await showAll?.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('li[data-version="1"] .commits li').length === 7);
+    expect(await showAll?.evaluate((button) => button.getAttribute('aria-expanded'))).toBe('true');
+    await page.click('li[data-version="1"] .actions button');
     await page.waitForSelector('li[data-version="1"] .checks');
     const text = await textIn(page, 'li[data-version="1"]');
-    expect(text.split(XSS).length - 1).toBeGreaterThanOrEqual(4);
+    expect(text.split(XSS).length - 1).toBeGreaterThanOrEqual(7);
+    expect(await textIn(page, 'li[data-version="1"] .notes')).toBe(XSS);
     expect(await page.$$('main script, main img')).toHaveLength(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
     await screenshot(page, 'app-user-text');

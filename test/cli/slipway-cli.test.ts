@@ -80,8 +80,18 @@ describe('--json', () => {
   it("prints the API's objects unchanged, as one document (releases newest first)", async () => {
     const run = await cli('releases', '-a', 'cli-web', '-n', '2', '--json');
     expect(run.code).toBe(0);
-    const all = (await slipway.call<unknown[]>('GET', '/apps/cli-web/releases')).body;
-    expect(JSON.parse(run.stdout)).toEqual(all.slice(-2).reverse());
+    const newest = (await slipway.call<{ version: number }[]>('GET', '/apps/cli-web/releases?order=desc&limit=2')).body;
+    expect(newest.map((release) => release.version)).toEqual([5, 4]);
+    expect(JSON.parse(run.stdout)).toEqual(newest);
+  });
+
+  it('lists releases newest first as a table too, and refuses a count that is not a whole number of at least 1', async () => {
+    const table = await cli('releases', '-a', 'cli-web', '-n', '3');
+    expect(table.code).toBe(0);
+    expect([...table.stdout.matchAll(/^v(\d+)\*? /gm)].map((match) => Number(match[1]))).toEqual([5, 4, 3]);
+    const none = await cli('releases', '-a', 'cli-web', '-n', '0');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--num must be a whole number of releases, at least 1/);
   });
 
   it('apps:info tells what is live', async () => {

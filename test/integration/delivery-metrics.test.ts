@@ -88,6 +88,37 @@ describe('delivery metrics over HTTP', () => {
     expect(pipeline.body).toContain('slipway_change_failure_rate{pipeline="dora-line",window="30d"} 0.5');
   });
 
+  it('with step, also the window as a series of buckets, oldest first, in one answer', async () => {
+    const answer = await slipway.call<MetricsResponse>('GET', '/apps/dora/metrics?window=1d&step=1h');
+    expect(answer.status).toBe(200);
+    expectDoraFigures(answer.body);
+    const series = answer.body.series ?? [];
+    expect(series).toHaveLength(24);
+    expect(series[0]?.from).toBe(answer.body.window.from);
+    expect(series.at(-1)?.to).toBe(answer.body.window.to);
+    expect(series.every((bucket, index) => index === 0 || bucket.from === series[index - 1]?.to)).toBe(true);
+    // All five releases were made moments ago: the last hour holds every change, the others none.
+    expect(series.at(-1)).toMatchObject({ deployment_frequency: { releases: 3 }, change_failure_rate: { rate: 0.5, failures: 2, releases: 4 } });
+    expect(series.slice(0, -1).every((bucket) => bucket.change_failure_rate.releases === 0 && bucket.lead_time.band === null)).toBe(true);
+    expect((await slipway.call<MetricsResponse>('GET', '/apps/dora/metrics?window=1d')).body.series).toBeUndefined();
+
+    const pipeline = await slipway.call<MetricsResponse>('GET', '/pipelines/dora-line/metrics?window=2w&step=1w');
+    expect(pipeline.body.series?.map((bucket) => bucket.deployment_frequency.releases)).toEqual([0, 3]);
+  });
+
+  it('refuses a step that does not cut the window into whole buckets, too many of them, or with prometheus, with a 422', async () => {
+    for (const [query, message] of [
+      ['window=30d&step=7d', 'must divide the window (30d) into whole steps'],
+      ['window=366d&step=1h', 'would cut the window (366d) into 8784 buckets; at most 366'],
+      ['window=1d&step=2d', 'must divide the window (1d) into whole steps'],
+      ['window=1d&step=1h&format=prometheus', 'a series is answered as JSON only: leave out step or format'],
+      ['step=0d', 'must be a number of hours, days or weeks, e.g. 30d, 12h, 2w'],
+    ] as const) {
+      const answer = await slipway.call('GET', `/apps/dora/metrics?${query}`);
+      expect([answer.status, answer.body.error.code, answer.body.error.message]).toEqual([422, 'validation_failed', `Invalid query.step: ${message}`]);
+    }
+  });
+
   it('refuses a bad window with a 422', async () => {
     for (const window of ['0d', '400d', '1y', '-3d']) {
       const answer = await slipway.call('GET', `/apps/dora/metrics?window=${window}`);

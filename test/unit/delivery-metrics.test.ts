@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryMetrics, percentile } from '../../shared/domain/delivery-metrics';
+import { deliveryMetrics, deliveryMetricsSeries, percentile, windowEndingNow } from '../../shared/domain/delivery-metrics';
 import type { Release, ReleaseStatus, ReleaseTrigger } from '../../shared/domain/model';
 
 const WEEK_SECONDS = 7 * 24 * 3600;
@@ -94,5 +94,64 @@ describe('delivery metrics (DORA four keys)', () => {
     expect(deliveryMetrics(oneInTwenty, WEEK_SECONDS).change_failure_rate).toMatchObject({ rate: 0.05, band: 'elite' });
     expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
     expect(percentile([5, 1, 4, 2, 3], 90)).toBe(5);
+  });
+});
+
+describe('delivery metrics as a series of buckets', () => {
+  const DAY_SECONDS = 24 * 3600;
+  const week = windowEndingNow('7d', WEEK_SECONDS, Date.parse('2026-11-30T00:00:00.000Z'));
+
+  it("cuts the window into days, oldest first, each with the keys of the changes created that day", () => {
+    const series = deliveryMetricsSeries(appA, week, DAY_SECONDS);
+    expect(series.map((bucket) => [bucket.from, bucket.to])).toEqual(
+      Array.from({ length: 7 }, (_, day) => [`2026-11-${23 + day}T00:00:00.000Z`, day === 6 ? '2026-11-30T00:00:00.000Z' : `2026-11-${24 + day}T00:00:00.000Z`]),
+    );
+    const [d23, d24, d25, d26, d27, d28] = series.map((bucket) => bucket.metrics);
+    // 23rd: v1, lead times 2 h and 24 h (p50 = the first of two).
+    expect(d23?.deployment_frequency).toEqual({ per_day: 1, band: 'elite', releases: 1 });
+    expect(d23?.lead_time).toMatchObject({ p50_seconds: 7200, p90_seconds: 86_400, commits: 2 });
+    // 24th: v2 failed and v3 restored it 2 h later.
+    expect(d24?.change_failure_rate).toEqual({ rate: 0.5, failures: 1, band: 'low', releases: 2 });
+    expect(d24?.time_to_restore).toEqual({ p50_seconds: 7200, unrestored: 0, band: 'high', releases: 1 });
+    // 25th: v4 rolled back by v5 (no change of its own) 30 min later.
+    expect(d25?.change_failure_rate).toMatchObject({ rate: 1, failures: 1, releases: 1 });
+    expect(d25?.time_to_restore).toMatchObject({ p50_seconds: 1800, band: 'elite' });
+    // 26th: v6, whose commits Slipway could not tell: no lead time.
+    expect(d26?.lead_time).toMatchObject({ p50_seconds: null, band: null, releases: 0 });
+    // 27th: v7 ended unknown and was never restored.
+    expect(d27?.time_to_restore).toEqual({ p50_seconds: null, unrestored: 1, band: null, releases: 0 });
+    expect(d28).toEqual(deliveryMetrics([], DAY_SECONDS));
+  });
+
+  it("adds up to the window's own counts", () => {
+    const series = deliveryMetricsSeries(appA, week, DAY_SECONDS);
+    const whole = deliveryMetrics(appA, WEEK_SECONDS);
+    const sum = (pick: (metrics: ReturnType<typeof deliveryMetrics>) => number) => series.reduce((total, bucket) => total + pick(bucket.metrics), 0);
+    expect(sum((metrics) => metrics.deployment_frequency.releases)).toBe(whole.deployment_frequency.releases);
+    expect(sum((metrics) => metrics.change_failure_rate.releases)).toBe(whole.change_failure_rate.releases);
+    expect(sum((metrics) => metrics.change_failure_rate.failures)).toBe(whole.change_failure_rate.failures);
+    expect(sum((metrics) => metrics.time_to_restore.unrestored)).toBe(whole.time_to_restore.unrestored);
+    expect(sum((metrics) => metrics.lead_time.commits)).toBe(whole.lead_time.commits);
+  });
+
+  it('counts a failure restored in a later bucket as restored in its own, and a release created at the very end in the last', () => {
+    const releases = [
+      release('b', 1, 'deploy', 'failed', '2026-11-23T23:30:00.000Z'),
+      release('b', 2, 'deploy', 'succeeded', '2026-11-24T00:30:00.000Z'),
+      release('b', 3, 'deploy', 'succeeded', '2026-11-30T00:00:00.000Z'),
+    ];
+    const series = deliveryMetricsSeries(releases, week, DAY_SECONDS);
+    expect(series[0]?.metrics.time_to_restore).toEqual({ p50_seconds: 3600, unrestored: 0, band: 'high', releases: 1 });
+    expect(series[1]?.metrics.deployment_frequency.releases).toBe(1);
+    expect(series.at(-1)?.metrics.deployment_frequency.releases).toBe(1);
+  });
+
+  it('buckets by the hour or the week the same way', () => {
+    expect(deliveryMetricsSeries(appA, week, 3600)).toHaveLength(168);
+    const weeks = deliveryMetricsSeries(appA, windowEndingNow('2w', 2 * WEEK_SECONDS, Date.parse('2026-11-30T00:00:00.000Z')), WEEK_SECONDS);
+    expect(weeks.map((bucket) => bucket.metrics.deployment_frequency)).toEqual([
+      { per_day: 0, band: 'low', releases: 0 },
+      { per_day: 4 / 7, band: 'high', releases: 4 },
+    ]);
   });
 });

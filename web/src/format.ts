@@ -4,8 +4,6 @@ export const IN_FLIGHT: ReadonlySet<ReleaseResponse['status']> = new Set(['queue
 
 export const inFlight = (release: ReleaseResponse): boolean => IN_FLIGHT.has(release.status);
 
-export const newestFirst = (releases: readonly ReleaseResponse[]): ReleaseResponse[] => [...releases].sort((a, b) => b.version - a.version);
-
 export const currentOf = (releases: readonly ReleaseResponse[]): ReleaseResponse | undefined => releases.find((release) => release.current);
 
 export const when = (timestamp: string): string => new Date(timestamp).toLocaleString();

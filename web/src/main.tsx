@@ -23,13 +23,13 @@ const View = ({ route, session }: { route: Route; session: Session }) => {
     case 'apps':
       return <AppsView api={session.api} />;
     case 'app':
-      return <AppView api={session.api} who={session.who} app={route.app} />;
+      return <AppView key={route.app} api={session.api} who={session.who} app={route.app} />;
     case 'pipelines':
       return <PipelinesView api={session.api} />;
     case 'pipeline':
       return <PipelineView api={session.api} who={session.who} pipeline={route.pipeline} />;
     case 'metrics':
-      return <MetricsView api={session.api} />;
+      return <MetricsView api={session.api} scope={route.scope} />;
   }
 };
 

@@ -1,14 +1,21 @@
 import { useState } from 'preact/hooks';
 import { roleMay } from '../../../shared/domain/access';
-import type { Api, BuildResponse, ReleaseResponse, WhoamiResponse } from '../api';
+import type { Api, AppDetailResponse, BuildResponse, ReleaseResponse, WhoamiResponse } from '../api';
 import { Badge, Confirm, Loading, Problem, RolloutProgress } from '../components';
-import { buildsById, currentOf, inFlight, newestFirst, safeHref, when } from '../format';
+import { buildsById, inFlight, safeHref, when } from '../format';
 import { BUSY_POLL_MS, IDLE_POLL_MS, usePolled } from '../poll';
+import { metricsHref } from '../route';
+import { Commits, Metadata, Notes } from './release-record';
 
-/** Releases shown at first, and added by each "Show older releases". */
+/** Releases in the first page, and in each page "Load older releases" adds. */
 const PAGE = 50;
 
-type Timeline = { releases: ReleaseResponse[]; builds: ReadonlyMap<string, BuildResponse> };
+type Timeline = {
+  releases: ReleaseResponse[];
+  more: boolean;
+  builds: ReadonlyMap<string, BuildResponse>;
+  current: AppDetailResponse['current_release'];
+};
 
 const Checks = ({ api, app, release }: { api: Api; app: string; release: ReleaseResponse }) => {
   const { data, error } = usePolled(
@@ -76,7 +83,10 @@ const ReleaseItem = (props: {
         </span>
       </div>
       {release.description ? <p class="description">{release.description}</p> : null}
+      <Notes release={release} />
       <Commit build={props.build} />
+      <Commits release={release} />
+      <Metadata release={release} />
       {inFlight(release) ? <RolloutProgress release={release} /> : null}
       <div class="actions">
         <button type="button" aria-expanded={showChecks} onClick={() => setShowChecks(!showChecks)}>
@@ -94,20 +104,21 @@ const ReleaseItem = (props: {
 };
 
 export const AppView = ({ api, who, app }: { api: Api; who: WhoamiResponse; app: string }) => {
+  const [pages, setPages] = useState(1);
   const timeline = usePolled<Timeline>(
     async () => {
-      const [releases, builds] = await Promise.all([api.releases(app), api.builds(app)]);
-      return { releases, builds: buildsById(builds) };
+      // Every poll reads the pages shown again from the newest, so statuses and the current mark stay fresh.
+      const [{ releases, more }, builds, detail] = await Promise.all([api.newestReleases(app, PAGE, pages), api.builds(app), api.appDetail(app)]);
+      return { releases, more, builds: buildsById(builds), current: detail.current_release };
     },
     (data) => (data.releases.some(inFlight) ? BUSY_POLL_MS : IDLE_POLL_MS),
     [api, app],
   );
-  const [shown, setShown] = useState(PAGE);
   const [target, setTarget] = useState<ReleaseResponse | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ error?: Error; message?: string }>({});
   const mayRollBack = roleMay(who.role, 'releases:rollback');
-  const current = timeline.data ? currentOf(timeline.data.releases) : undefined;
+  const current = timeline.data?.current ?? undefined;
 
   const confirmRollBack = async () => {
     if (!target) return;
@@ -127,7 +138,10 @@ export const AppView = ({ api, who, app }: { api: Api; who: WhoamiResponse; app:
   return (
     <section aria-labelledby="app-title">
       <h1 id="app-title">{app}</h1>
-      <p class="muted">{current ? `Current release: v${current.version}` : 'No release has succeeded yet.'}</p>
+      <p class="muted">
+        {current ? `Current release: v${current.version}` : 'No release has succeeded yet.'} ·{' '}
+        <a href={metricsHref({ kind: 'apps', name: app })}>Delivery metrics</a>
+      </p>
       {outcome.message ? (
         <p class="notice" role="status">
           {outcome.message}
@@ -141,7 +155,7 @@ export const AppView = ({ api, who, app }: { api: Api; who: WhoamiResponse; app:
         <p>No releases yet.</p>
       ) : (
         <ol class="timeline" reversed>
-          {newestFirst(timeline.data.releases).slice(0, shown).map((release) => (
+          {timeline.data.releases.map((release) => (
             <ReleaseItem
               key={release.id}
               api={api}
@@ -153,9 +167,15 @@ export const AppView = ({ api, who, app }: { api: Api; who: WhoamiResponse; app:
           ))}
         </ol>
       )}
-      {timeline.data && timeline.data.releases.length > shown ? (
-        <button type="button" onClick={() => setShown(shown + PAGE)}>
-          Show {Math.min(PAGE, timeline.data.releases.length - shown)} older releases
+      {timeline.data?.more ? (
+        <button
+          type="button"
+          onClick={() => {
+            setPages(pages + 1);
+            timeline.reload();
+          }}
+        >
+          Load older releases
         </button>
       ) : null}
       {target && current ? (

@@ -1,142 +1,242 @@
-import { useEffect, useMemo, useRef } from 'preact/hooks';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
-import type { Api, ReleaseResponse } from '../api';
-import { Loading, Problem } from '../components';
+import { useMemo, useState } from 'preact/hooks';
+import type { Api, MetricsResponse } from '../api';
+import { Badge, Loading, Problem } from '../components';
 import { IDLE_POLL_MS, usePolled } from '../poll';
+import { metricsHref, type MetricsScope } from '../route';
+import { Chart, type Points } from './metrics-chart';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-const SERIES = [
-  { status: 'succeeded', label: 'Succeeded', stroke: '#2e8540' },
-  { status: 'failed', label: 'Failed', stroke: '#d0342c' },
-  { status: 'other', label: 'Other (queued, pending, unknown)', stroke: '#8a8f98' },
+/** The metrics change slowly: a look every half minute is plenty. */
+const METRICS_POLL_MS = IDLE_POLL_MS * 6;
+
+const PERIODS = [
+  { window: '30d', step: '1d', label: 'Last 30 days, by day' },
+  { window: '12w', step: '1w', label: 'Last 12 weeks, by week' },
+  { window: '24h', step: '1h', label: 'Last 24 hours, by hour' },
 ] as const;
-type Bucket = (typeof SERIES)[number]['status'];
+type Period = (typeof PERIODS)[number];
 
-type Day = { day: number } & Record<Bucket, number>;
+type Figures = Pick<MetricsResponse, 'deployment_frequency' | 'lead_time' | 'change_failure_rate' | 'time_to_restore'>;
+type KeyName = keyof Figures;
 
-const bucketOf = (release: ReleaseResponse): Bucket =>
-  release.status === 'succeeded' || release.status === 'failed' ? release.status : 'other';
-
-/** Releases per UTC day, every day from the first release to today, so gaps show as zero. */
-export const releasesPerDay = (releases: readonly ReleaseResponse[], now = Date.now()): Day[] => {
-  if (releases.length === 0) return [];
-  const dayOf = (timestamp: string) => Math.floor(Date.parse(timestamp) / DAY_MS) * DAY_MS;
-  const first = Math.min(...releases.map((release) => dayOf(release.created_at)));
-  const days = new Map<number, Day>();
-  for (let day = first; day <= Math.floor(now / DAY_MS) * DAY_MS; day += DAY_MS) days.set(day, { day, succeeded: 0, failed: 0, other: 0 });
-  for (const release of releases) {
-    const day = days.get(dayOf(release.created_at));
-    if (day) day[bucketOf(release)] += 1;
-  }
-  return [...days.values()];
+const duration = (seconds: number): string => {
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 86_400) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86_400).toFixed(1)} d`;
 };
+const orDash = (value: number | null, show: (value: number) => string) => (value === null ? '—' : show(value));
+const orNull = (value: number | null, map: (value: number) => number) => (value === null ? null : map(value));
 
-const median = (values: number[]): number | undefined => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? undefined : sorted[Math.floor((sorted.length - 1) / 2)];
-};
+/** Lead time and time to restore: seconds, read as a duration, charted in hours. */
+const DURATION = { show: duration, unit: 'hours', charted: (seconds: number) => seconds / 3600 };
 
-/** The releases of `day` of `status` and of every status listed before it. */
-const stackedUpTo = (day: Day, status: Bucket): number =>
-  SERIES.slice(0, SERIES.findIndex((series) => series.status === status) + 1).reduce((total, series) => total + day[series.status], 0);
+/** Each key: its figure, how it reads, its unit on the chart, and what it rests on. */
+const KEYS: readonly {
+  name: KeyName;
+  title: string;
+  value: (figures: Figures) => number | null;
+  show: (value: number) => string;
+  unit: string;
+  charted: (value: number) => number;
+  restsOn: (figures: Figures) => string;
+  colour: string;
+}[] = [
+  {
+    name: 'deployment_frequency',
+    title: 'Deployment frequency',
+    value: (figures) => figures.deployment_frequency.per_day,
+    show: (perDay) => `${perDay.toFixed(perDay < 10 ? 2 : 0)} a day`,
+    unit: 'a day',
+    charted: (perDay) => perDay,
+    restsOn: ({ deployment_frequency: key }) => `${key.releases} deployments`,
+    colour: '#2e7fd1',
+  },
+  {
+    name: 'lead_time',
+    title: 'Lead time for changes (median)',
+    value: (figures) => figures.lead_time.p50_seconds,
+    ...DURATION,
+    restsOn: ({ lead_time: key }) => `${key.commits} commits of ${key.releases} releases`,
+    colour: '#8a5cc9',
+  },
+  {
+    name: 'change_failure_rate',
+    title: 'Change failure rate',
+    value: (figures) => figures.change_failure_rate.rate,
+    show: (rate) => `${Math.round(rate * 100)}%`,
+    unit: '%',
+    charted: (rate) => rate * 100,
+    restsOn: ({ change_failure_rate: key }) => `${key.failures} failed of ${key.releases} changes`,
+    colour: '#d0342c',
+  },
+  {
+    name: 'time_to_restore',
+    title: 'Time to restore (median)',
+    value: (figures) => figures.time_to_restore.p50_seconds,
+    ...DURATION,
+    restsOn: ({ time_to_restore: key }) => `${key.releases} restored, ${key.unrestored} not yet`,
+    colour: '#2e8540',
+  },
+];
 
-const stacked = [...SERIES].reverse();
+/** Buckets end now, not at midnight, so each is named by its start to the minute. */
+const bucketLabel = (from: string) => `${from.slice(0, 10)} ${from.slice(11, 16)}`;
 
-const Chart = ({ days }: { days: Day[] }) => {
-  const container = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const element = container.current;
-    if (!element) return;
-    const bars = uPlot.paths.bars?.({ size: [0.6, 40] });
-    // Each day's bar stands at its middle, and the axis runs from the first day's start to the last day's end.
-    const middles = days.map((day) => (day.day + DAY_MS / 2) / 1000);
-    const first = (middles[0] ?? 0) - DAY_MS / 2000;
-    const last = (middles.at(-1) ?? 0) + DAY_MS / 2000;
-    const chart = new uPlot(
-      {
-        width: Math.max(320, element.clientWidth),
-        height: 280,
-        // Days are UTC days, as in the table below.
-        tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
-        // From the data: uPlot would stretch a single day across years.
-        scales: {
-          x: { time: true, range: () => [first, last] },
-          y: { range: (_, __, max) => [0, Math.max(1, max)] },
-        },
-        axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor', label: 'releases', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }],
-        // Stacked: each bar is drawn as the running total up to its status, the tallest first, so later
-        // (shorter) ones paint over it. The legend shows names only, since its values would be the totals.
-        legend: { live: false },
-        series: [{ label: 'Day' }, ...stacked.map((series) => ({ label: series.label, stroke: series.stroke, fill: series.stroke, paths: bars }))],
-      },
-      [middles, ...stacked.map((series) => days.map((day) => stackedUpTo(day, series.status)))],
-      element,
-    );
-    return () => chart.destroy();
-  }, [days]);
-  return <div ref={container} class="chart" aria-hidden="true" />;
-};
+const ScopePicker = (props: { scope: MetricsScope; apps: string[]; pipelines: string[] }) => (
+  <label>
+    Metrics of{' '}
+    <select
+      id="metrics-scope"
+      value={`${props.scope.kind}/${props.scope.name}`}
+      onChange={(event) => {
+        const [kind, ...name] = event.currentTarget.value.split('/');
+        location.hash = metricsHref({ kind: kind === 'pipelines' ? 'pipelines' : 'apps', name: name.join('/') });
+      }}
+    >
+      {(
+        [
+          ['apps', 'Apps', props.apps],
+          ['pipelines', 'Pipelines (production stage)', props.pipelines],
+        ] as const
+      ).map(([kind, label, names]) => (
+        <optgroup key={kind} label={label}>
+          {names.map((name) => (
+            <option key={name} value={`${kind}/${name}`}>
+              {name}
+            </option>
+          ))}
+        </optgroup>
+      ))}
+    </select>
+  </label>
+);
 
-export const MetricsView = ({ api }: { api: Api }) => {
-  const { data, error } = usePolled(
-    async () => (await Promise.all((await api.apps()).map((app) => api.releases(app.name)))).flat(),
-    () => IDLE_POLL_MS * 6,
-    [api],
-  );
-  const days = useMemo(() => (data ? releasesPerDay(data) : []), [data]);
-  const finished = data?.filter((release) => release.status === 'succeeded' || release.status === 'failed') ?? [];
-  const failed = finished.filter((release) => release.status === 'failed').length;
-  const rolloutSeconds = median(
-    finished.flatMap((release) => (release.started_at && release.finished_at ? [(Date.parse(release.finished_at) - Date.parse(release.started_at)) / 1000] : [])),
+const KeyFigures = ({ metrics }: { metrics: MetricsResponse }) => (
+  <dl class="figures keys">
+    {KEYS.map((key) => {
+      const value = key.value(metrics);
+      const band = metrics[key.name].band;
+      return (
+        <div key={key.name} data-key={key.name} data-value={String(value)}>
+          <dt>{key.title}</dt>
+          <dd>
+            {orDash(value, key.show)} {band ? <Badge value={band} /> : <span class="muted band-none">no band: nothing to measure</span>}
+          </dd>
+          <dd class="muted rests-on">{key.restsOn(metrics)}</dd>
+        </div>
+      );
+    })}
+  </dl>
+);
+
+const Charts = ({ series }: { series: NonNullable<MetricsResponse['series']> }) => {
+  const starts = useMemo(() => series.map((bucket) => Date.parse(bucket.from) / 1000), [series]);
+  const points = useMemo(
+    () => new Map(KEYS.map((key): [KeyName, Points] => [key.name, { starts, values: series.map((bucket) => orNull(key.value(bucket), key.charted)) }])),
+    [series, starts],
   );
   return (
+    <div class="charts">
+      {KEYS.map((key) => (
+        <figure key={key.name} class="key-chart">
+          <figcaption>
+            {key.title} ({key.unit})
+          </figcaption>
+          <Chart points={points.get(key.name) ?? { starts, values: [] }} unit={key.unit} colour={key.colour} />
+        </figure>
+      ))}
+    </div>
+  );
+};
+
+const SeriesTable = ({ series, period }: { series: NonNullable<MetricsResponse['series']>; period: Period }) => (
+  <table class="series">
+    <caption>The four keys by {period.step === '1h' ? 'hour' : period.step === '1d' ? 'day' : 'week'}, newest first</caption>
+    <thead>
+      <tr>
+        <th scope="col">From (UTC)</th>
+        {KEYS.map((key) => (
+          <th scope="col" key={key.name}>
+            {key.title}
+          </th>
+        ))}
+      </tr>
+    </thead>
+    <tbody>
+      {[...series].reverse().map((bucket) => (
+        <tr key={bucket.from} data-from={bucket.from}>
+          <th scope="row">{bucketLabel(bucket.from)}</th>
+          {KEYS.map((key) => (
+            <td key={key.name}>{orDash(key.value(bucket), key.show)}</td>
+          ))}
+        </tr>
+      ))}
+    </tbody>
+  </table>
+);
+
+const ScopeMetrics = ({ api, scope, period }: { api: Api; scope: MetricsScope; period: Period }) => {
+  const { data, error } = usePolled(() => api.metrics(scope, period.window, period.step), () => METRICS_POLL_MS, [api, scope.kind, scope.name, period]);
+  if (error) return <Problem error={error} />;
+  if (!data) return <Loading />;
+  return (
+    <>
+      <p class="muted">
+        {data.pipeline
+          ? data.apps.length > 0
+            ? `The production stage of ${data.pipeline.name}: ${data.apps.map((app) => app.name).join(', ')}.`
+            : `${data.pipeline.name} has no production stage app this key sees.`
+          : null}{' '}
+        From {new Date(data.window.from).toLocaleString()} to now; bands as in the 2023 Accelerate State of DevOps report.
+      </p>
+      <KeyFigures metrics={data} />
+      {data.series ? (
+        <>
+          <Charts series={data.series} />
+          <SeriesTable series={data.series} period={period} />
+        </>
+      ) : null}
+    </>
+  );
+};
+
+export const MetricsView = ({ api, scope }: { api: Api; scope: MetricsScope | undefined }) => {
+  const [period, setPeriod] = useState<Period>(PERIODS[0]);
+  const names = usePolled(
+    async () => {
+      const [apps, pipelines] = await Promise.all([api.apps(), api.pipelines()]);
+      return { apps: apps.map((app) => app.name), pipelines: pipelines.map((pipeline) => pipeline.name) };
+    },
+    () => METRICS_POLL_MS,
+    [api],
+  );
+  const fallback = names.data?.apps[0] ?? names.data?.pipelines[0];
+  const shown: MetricsScope | undefined =
+    scope ?? (fallback === undefined ? undefined : { kind: names.data?.apps.length ? 'apps' : 'pipelines', name: fallback });
+  return (
     <section aria-labelledby="metrics-title">
-      <h1 id="metrics-title">Metrics</h1>
-      <p class="muted">Releases per day across the apps this key sees, by outcome. (Lead time and time to restore come with a metrics API.)</p>
-      <Problem error={error} />
-      {!data ? (
+      <h1 id="metrics-title">Delivery metrics{shown ? `: ${shown.name}` : ''}</h1>
+      <Problem error={names.error} />
+      {!names.data ? (
         <Loading />
+      ) : !shown ? (
+        <p>This key sees no apps or pipelines yet.</p>
       ) : (
         <>
-          <dl class="figures">
-            <div>
-              <dt>Releases</dt>
-              <dd>{data.length}</dd>
-            </div>
-            <div>
-              <dt>Change failure rate</dt>
-              <dd>{finished.length > 0 ? `${Math.round((failed / finished.length) * 100)}%` : '—'}</dd>
-            </div>
-            <div>
-              <dt>Median rollout</dt>
-              <dd>{rolloutSeconds === undefined ? '—' : `${rolloutSeconds.toFixed(1)} s`}</dd>
-            </div>
-          </dl>
-          {days.length > 0 ? <Chart days={days} /> : <p>No releases yet.</p>}
-          <table class="per-day">
-            <caption>Releases per day</caption>
-            <thead>
-              <tr>
-                <th scope="col">Day (UTC)</th>
-                {SERIES.map((series) => (
-                  <th scope="col" key={series.status}>
-                    {series.label}
-                  </th>
+          <div class="controls">
+            <ScopePicker scope={shown} apps={names.data.apps} pipelines={names.data.pipelines} />
+            <label>
+              Period{' '}
+              <select id="metrics-period" value={period.window} onChange={(event) => setPeriod(PERIODS.find((option) => option.window === event.currentTarget.value) ?? PERIODS[0])}>
+                {PERIODS.map((option) => (
+                  <option key={option.window} value={option.window}>
+                    {option.label}
+                  </option>
                 ))}
-              </tr>
-            </thead>
-            <tbody>
-              {[...days].reverse().filter((day) => day.succeeded + day.failed + day.other > 0).map((day) => (
-                <tr key={day.day}>
-                  <th scope="row">{new Date(day.day).toISOString().slice(0, 10)}</th>
-                  {SERIES.map((series) => (
-                    <td key={series.status}>{day[series.status]}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+              </select>
+            </label>
+          </div>
+          <ScopeMetrics api={api} scope={shown} period={period} />
         </>
       )}
     </section>

@@ -5,7 +5,7 @@ import { ApiError, type Api, type CouplingResponse, type ReleaseResponse, type R
 import { Badge, Loading, Problem } from '../components';
 import { currentOf, inFlight } from '../format';
 import { BUSY_POLL_MS, IDLE_POLL_MS, usePolled } from '../poll';
-import { appHref, pipelineHref } from '../route';
+import { appHref, metricsHref, pipelineHref } from '../route';
 
 export const PipelinesView = ({ api }: { api: Api }) => {
   const { data, error } = usePolled(() => api.pipelines(), () => IDLE_POLL_MS, [api]);
@@ -169,6 +169,9 @@ export const PipelineView = ({ api, who, pipeline }: { api: Api; who: WhoamiResp
   return (
     <section aria-labelledby="pipeline-title">
       <h1 id="pipeline-title">Pipeline {pipeline}</h1>
+      <p>
+        <a href={metricsHref({ kind: 'pipelines', name: pipeline })}>Delivery metrics of its production stage</a>
+      </p>
       <Problem error={error} />
       {!data ? (
         <Loading />
