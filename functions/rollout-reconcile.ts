@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { logger } from '../shared/observability/logger';
 import { carryOnOpenPromotions } from '../shared/operations/promotions';
 import { resumeAllQueues } from '../shared/rollout/lock';
-import { configuredDeadlineSeconds } from '../shared/rollout/start-rollout';
+import { configuredDeadlineSeconds } from '../shared/rollout/rollout-input';
 import { config } from '../shared/config/config';
 import { relayNotedEvents, sweepOutboxes } from '../shared/events/relay';
 

@@ -27,7 +27,7 @@ import {
   switchHolderExecution,
 } from '../store/rollout-store';
 import { isRolloutRunning, sendTaskResult, startRolloutExecution } from './sfn';
-import { rolloutInputOf } from './start-rollout';
+import { rolloutInputOf } from './rollout-input';
 
 /** Bounds one pass along the queue; each hop past a dead release settles that release for good. */
 const MAX_HANDOFFS = 20;

@@ -1,24 +1,10 @@
-import { DEFAULT_DEADLINE_SECONDS } from '../domain/rollout';
 import type { Release } from '../domain/model';
 import { isRollback } from '../domain/rollback';
 import { logger } from '../observability/logger';
-import type { RolloutInput } from './contract';
 import { overtakeQueue } from './lock';
 import { startRolloutExecution } from './sfn';
 import { config } from '../config/config';
-
-/** ROLLOUT_DEADLINE_SECONDS (fractions allowed, for tests): how long a deployment may take before it is `unknown`. */
-export const configuredDeadlineSeconds = (): number => {
-  return config().rolloutDeadlineSeconds ?? DEFAULT_DEADLINE_SECONDS;
-};
-
-export const rolloutInputOf = (release: Pick<Release, 'id' | 'version' | 'app'>): RolloutInput => ({
-  appId: release.app.id,
-  appName: release.app.name,
-  releaseId: release.id,
-  version: release.version,
-  deadlineSeconds: configuredDeadlineSeconds(),
-});
+import { configuredDeadlineSeconds, rolloutInputOf } from './rollout-input';
 
 /**
  * Starts a recorded release's rollout on the state machine named by ROLLOUT_STATE_MACHINE_ARN. A start

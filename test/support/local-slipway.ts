@@ -7,7 +7,7 @@ import { startLocalSlipway, type LocalSlipway } from '../../local/slipway';
 import type { Release } from '../../shared/domain/model';
 import type { DeploymentOutcome } from '../../shared/domain/rollout';
 import { createEcsClient } from '../../shared/ecs/ecs-client';
-import { rolloutInputOf } from '../../shared/rollout/start-rollout';
+import { rolloutInputOf } from '../../shared/rollout/rollout-input';
 import { finishRollout } from '../../shared/rollout/steps';
 
 export type ApiResponse<T = unknown> = { status: number; headers: Headers; body: T };

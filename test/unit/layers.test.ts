@@ -146,4 +146,34 @@ describe('layers', () => {
     for (const layer of Object.keys(LAYERS)) visit(layer, []);
     expect(cycles).toEqual([]);
   });
+
+  it('has no cycle between files', () => {
+    const withoutExtension = (file: string) => file.replace(/\.(ts|tsx|mts|js|mjs)$/, '').replace(/\/index$/, '');
+    const known = new Set(files.map(withoutExtension));
+    const importsByFile = new Map(
+      files.map((file) => [
+        withoutExtension(file),
+        importsOf(file)
+          .map(({ target }) => (target === null ? null : withoutExtension(relative('.', target))))
+          .filter((target): target is string => target !== null && known.has(target)),
+      ]),
+    );
+    const visiting: string[] = [];
+    const done = new Set<string>();
+    const cycles: string[] = [];
+    const visit = (file: string) => {
+      if (done.has(file)) return;
+      const seenAt = visiting.indexOf(file);
+      if (seenAt >= 0) {
+        cycles.push([...visiting.slice(seenAt), file].join(' -> '));
+        return;
+      }
+      visiting.push(file);
+      for (const target of importsByFile.get(file) ?? []) visit(target);
+      visiting.pop();
+      done.add(file);
+    };
+    for (const file of importsByFile.keys()) visit(file);
+    expect(cycles).toEqual([]);
+  });
 });
