@@ -2,7 +2,7 @@
  * Every HTTP route and the Lambda function that serves it. The CDK stack creates one API Gateway route
  * per entry and the local server matches requests against the same list, so the two cannot disagree.
  */
-export const FUNCTION_NAMES = ['apps', 'builds', 'releases', 'statuses', 'pipelines', 'keys', 'hooks', 'openapi', 'dashboard'] as const;
+export const FUNCTION_NAMES = ['apps', 'builds', 'releases', 'config-vars', 'statuses', 'pipelines', 'keys', 'hooks', 'openapi', 'dashboard'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export const ROUTES = [
@@ -21,9 +21,9 @@ export const ROUTES = [
   { method: 'POST', path: '/apps/{app}/releases', fn: 'releases' },
   { method: 'GET', path: '/apps/{app}/releases', fn: 'releases' },
   { method: 'GET', path: '/apps/{app}/releases/{release}', fn: 'releases' },
-  { method: 'GET', path: '/apps/{app}/releases/{release}/config-diff', fn: 'releases' },
-  { method: 'GET', path: '/apps/{app}/config-vars', fn: 'releases' },
-  { method: 'PATCH', path: '/apps/{app}/config-vars', fn: 'releases' },
+  { method: 'GET', path: '/apps/{app}/releases/{release}/config-diff', fn: 'config-vars' },
+  { method: 'GET', path: '/apps/{app}/config-vars', fn: 'config-vars' },
+  { method: 'PATCH', path: '/apps/{app}/config-vars', fn: 'config-vars' },
   { method: 'POST', path: '/apps/{app}/releases/{release}/statuses', fn: 'statuses' },
   { method: 'GET', path: '/apps/{app}/releases/{release}/statuses', fn: 'statuses' },
   { method: 'GET', path: '/apps/{app}/releases/{release}/statuses/{context}', fn: 'statuses' },
