@@ -88,15 +88,17 @@ export type RouteMatch =
   | { kind: 'method_not_allowed'; allowed: string[] }
   | { kind: 'not_found' };
 
-/** Matches a request against the route table, as API Gateway does; path values are still percent-encoded. */
+/**
+ * Matches a request against the route table, as API Gateway does; path values are still percent-encoded.
+ * Every request goes through it locally: one pass, stopping at the route that takes the method.
+ */
 export const matchRoute = (method: string, path: string): RouteMatch => {
-  const candidates = COMPILED_ROUTES.map((compiled) => ({ compiled, match: compiled.pattern.exec(path) })).filter(
-    (candidate) => candidate.match !== null,
-  );
-  const matched = candidates.find((candidate) => candidate.compiled.route.method === method);
-  if (matched?.match) {
-    return { kind: 'matched', route: matched.compiled.route, names: matched.compiled.names, values: matched.match.slice(1) };
+  const allowed: string[] = [];
+  for (const { route, pattern, names } of COMPILED_ROUTES) {
+    const match = pattern.exec(path);
+    if (!match) continue;
+    if (route.method === method) return { kind: 'matched', route, names, values: match.slice(1) };
+    allowed.push(route.method);
   }
-  if (candidates.length > 0) return { kind: 'method_not_allowed', allowed: candidates.map((candidate) => candidate.compiled.route.method) };
-  return { kind: 'not_found' };
+  return allowed.length > 0 ? { kind: 'method_not_allowed', allowed } : { kind: 'not_found' };
 };

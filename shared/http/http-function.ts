@@ -1,12 +1,13 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { parsePathParameters } from '../api/path-parameters';
+import { checkPathParameters } from '../api/path-parameters';
 import type { Principal } from '../domain/access';
-import { errorBodyOf, IdOrName, Uuid } from '../api/common';
+import { errorBodyOf } from '../api/common';
 import type { App } from '../domain/model';
 import type { PathReferences } from '../domain/requests';
 import { DomainError, type ErrorKind } from '../domain/errors';
-import { logger, type RequestLogFacts } from '../observability/logger';
+import { isId } from '../domain/ids';
+import { logger, logsDebug, type RequestLogFacts } from '../observability/logger';
 import { runBeforeDeadline } from '../runtime/deadline';
 import { HttpError, type HttpErrorKind } from './http-error';
 import { bearerTokenOf, bodyOf } from './request';
@@ -131,8 +132,12 @@ const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayPr
   });
 };
 
-const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<string, string | undefined> =>
-  Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+/**
+ * A served read is in API Gateway's access log already (request id, route, status, latency): its own line
+ * is DEBUG, which keeps the hot path free of a log write. Served changes keep an INFO line, which says what
+ * the access log cannot (the key, the release made), and so do refusals; faults are WARN/ERROR (toResponse).
+ */
+const servedReadIsDebug = (method: string, status: number): boolean => (method === 'GET' || method === 'HEAD') && status < 400;
 
 /**
  * Builds a Lambda handler that serves the given routes of one function: parses the body, requires an
@@ -168,18 +173,24 @@ export const httpFunction = <F extends FunctionName, C extends Caller = Caller>(
         ...(event.pathParameters?.app ? { app: event.pathParameters.app } : {}),
       };
       const annotate = (more: RequestLogFacts) => Object.assign(facts, more);
-      const logOutcome = (message: string, status: number) =>
-        logger.info(message, { ...facts, status, durationMs: Math.round(performance.now() - startedAt) });
+      const method = event.requestContext.http.method;
+      const logOutcome = (message: string, status: number) => {
+        const line = () => ({ ...facts, status, durationMs: Math.round(performance.now() - startedAt) });
+        if (!servedReadIsDebug(method, status)) logger.info(message, line());
+        else if (logsDebug()) logger.debug(message, line());
+      };
       try {
-        if (!route) throw unroutedError(event.requestContext.http.method, event.rawPath);
-        const base = {
+        if (!route) throw unroutedError(method, event.rawPath);
+        const base: UncheckedRequest = {
           event,
           context,
           annotate,
           query: event.queryStringParameters ?? {},
-          headers: lowerCaseHeaders(event.headers),
-          body: event.requestContext.http.method === 'GET' ? {} : bodyOf(event),
-        } as UncheckedRequest;
+          // Payload format 2.0 hands header names over lower-cased already (and so does the local gateway).
+          headers: event.headers ?? {},
+          body: method === 'GET' ? {} : bodyOf(event),
+          pathParameters: checkPathParameters(event.pathParameters ?? {}),
+        };
         // Answer before Lambda's own timeout, keeping room to serialize and send the answer.
         const result = await runBeforeDeadline(context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS, () =>
           'public' in route
@@ -191,7 +202,7 @@ export const httpFunction = <F extends FunctionName, C extends Caller = Caller>(
         logOutcome('request served', result.status);
         return {
           statusCode: result.status,
-          headers: { ...(result.body === undefined ? {} : JSON_HEADERS), ...result.headers },
+          headers: result.headers ? { ...(result.body === undefined ? {} : JSON_HEADERS), ...result.headers } : result.body === undefined ? {} : JSON_HEADERS,
           body: result.text ?? (result.body === undefined ? '' : JSON.stringify(result.body)),
         };
       } catch (error) {
@@ -201,7 +212,8 @@ export const httpFunction = <F extends FunctionName, C extends Caller = Caller>(
       }
     });
 
-type UncheckedRequest = Omit<RequestBase, 'params'>;
+/** The request before its caller is known: its path parameters checked, their refusal not yet told. */
+type UncheckedRequest = Omit<RequestBase, 'params'> & { pathParameters: ReturnType<typeof checkPathParameters> };
 
 /**
  * Resolves the presented key to the caller (undefined: not a live key), reading what the path names in
@@ -210,19 +222,15 @@ type UncheckedRequest = Omit<RequestBase, 'params'>;
  */
 export type Authenticate<C extends Caller = Caller> = (presented: string | undefined, path: PathReferences) => Promise<C | undefined>;
 
-/** An app or pipeline named by id (or by a value that names nothing) is not read with the key: ids resolve through an index. */
-const nameOnPath = (value: string | undefined): string | undefined =>
-  value !== undefined && IdOrName.safeParse(value).success && !Uuid.safeParse(value).success ? value : undefined;
-
-const pathReferencesOf = (parameters: APIGatewayProxyEventV2['pathParameters']): PathReferences => {
-  const { app, pipeline, promotion } = parameters ?? {};
-  return {
-    app,
-    appName: nameOnPath(app),
-    pipeline,
-    pipelineName: nameOnPath(pipeline),
-    promotionId: promotion !== undefined && Uuid.safeParse(promotion).success ? promotion : undefined,
-  };
+/**
+ * What the path names that can be read with the key: apps and pipelines named by name (ids resolve
+ * through an index), a promotion by its id. Nothing when a path parameter names nothing: that request is
+ * answered 404 once the caller is known.
+ */
+const pathReferencesOf = (checked: UncheckedRequest['pathParameters']): PathReferences => {
+  const { app, pipeline, promotion } = checked.refusal ? {} : checked.params;
+  const nameOf = (value: string | undefined) => (value === undefined || isId(value) ? undefined : value);
+  return { app, appName: nameOf(app), pipeline, pipelineName: nameOf(pipeline), promotionId: promotion };
 };
 
 /**
@@ -231,7 +239,7 @@ const pathReferencesOf = (parameters: APIGatewayProxyEventV2['pathParameters']):
  * with Slipway's own JSON 401, and the key read in the same DynamoDB call as the app the path names.
  */
 const authenticatedCaller = async <C extends Caller>(base: UncheckedRequest, authenticate: Authenticate<C>): Promise<C> => {
-  const caller = await authenticate(bearerTokenOf(base.headers, base.query), pathReferencesOf(base.event.pathParameters)).catch(
+  const caller = await authenticate(bearerTokenOf(base.headers, base.query), pathReferencesOf(base.pathParameters)).catch(
     (error: unknown) => {
       // The caller should retry, not be told its key is bad.
       logger.warn('API key lookup failed', { requestId: base.event.requestContext.requestId, error: error as Error });
@@ -263,7 +271,7 @@ export const publicHttpFunction = <F extends FunctionName>(routes: Record<RouteK
   httpFunction<F>(routes, async () => undefined);
 
 /** Path parameters are checked once the caller is known, so an anonymous caller learns nothing from them. */
-const withPathParameters = (base: UncheckedRequest): RequestBase => ({
-  ...base,
-  params: parsePathParameters(base.event.pathParameters ?? {}),
-});
+const withPathParameters = ({ pathParameters, ...base }: UncheckedRequest): RequestBase => {
+  if (pathParameters.refusal) throw pathParameters.refusal;
+  return { ...base, params: pathParameters.params };
+};
