@@ -1,9 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { checkPathParameters } from '../api/path-parameters';
-import type { Principal } from '../domain/access';
+import type { Caller } from '../domain/access';
 import { errorBodyOf } from '../api/common';
-import type { App } from '../domain/model';
 import type { PathReferences } from '../domain/requests';
 import { DomainError, type ErrorKind } from '../domain/errors';
 import { isId } from '../domain/ids';
@@ -25,16 +24,6 @@ export type RequestBase = {
   context: Context;
   /** Adds what the route learns (e.g. the release it created) to this request's log line. */
   annotate: (facts: RequestLogFacts) => void;
-};
-
-/**
- * Who is calling, as authentication found them; a function may add what its paths name (the pipelines
- * function: the pipeline or the promotion), read along with the key.
- */
-export type Caller = {
-  principal: Principal;
-  /** The app the path names, as this caller may see it (404 otherwise), mostly read along with the key. */
-  pathApp: () => Promise<App>;
 };
 
 export type HttpRequest<C extends Caller = Caller> = RequestBase & C;

@@ -1,12 +1,8 @@
-import type { Principal } from '../domain/access';
-import type { App } from '../domain/model';
+import type { Caller, Principal } from '../domain/access';
 import type { PathReferences } from '../domain/requests';
 import { appNamed } from '../store/apps-store';
 import { authenticate } from './api-keys';
 import { requireApp, type AppRead } from './apps';
-
-/** Who is calling, and the app the request's path names as that caller may see it (404 otherwise). */
-export type Caller = { principal: Principal; pathApp: () => Promise<App> };
 
 /** The caller, with the path's app resolved from `read` (the app read with the key) when there is one. */
 export const callerOf = (principal: Principal, path: PathReferences, read?: AppRead): Caller => ({

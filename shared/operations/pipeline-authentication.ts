@@ -1,10 +1,11 @@
+import type { Caller } from '../domain/access';
 import type { Pipeline } from '../domain/pipeline';
 import type { Promotion, PromotionRecord } from '../domain/promotion';
 import type { PathReferences } from '../domain/requests';
 import { pipelineNamed } from '../store/pipelines-store';
 import { promotionWithId } from '../store/promotions-store';
 import { authenticate, type Found } from './api-keys';
-import { authenticateCaller, callerOf, type Caller } from './authentication';
+import { authenticateCaller, callerOf } from './authentication';
 import { requirePipeline } from './pipelines';
 import { requirePromotion } from './promotions';
 
