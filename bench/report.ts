@@ -81,13 +81,14 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   Slipway's own code (40-85 KB a function) is not where the size is. Trimmed since: qs and its dependencies
   (~50 KB from every HTTP function; forms are parsed over URLSearchParams) and the SSM client (76 KB), which
   only the config-vars function carries now (config vars moved out of the releases function: releases went
-  from 584 to 448 KB). Marking \`@aws-sdk/*\` external (the runtime's SDK) makes releases 266 KB but its import
+  from 584 to 448 KB). Powertools Tracer (issue 10) then added ~120 KB to every function that makes an AWS
+  client (aws-xray-sdk-core 68 KB, semver 28, cls-hooked and the Tracer itself: releases 448 → 569 KB). Marking \`@aws-sdk/*\` external (the runtime's SDK) makes releases 266 KB but its import
   ~150 ms instead of ~90 ms (the SDK then loads as unminified CommonJS), so it is not a win. The next lever is
   zod/mini: the same schemas measure 92.5 KB with classic zod and 22.3 KB with zod/mini (esbuild, these
   options), ~70 KB less in every function; it needs the OpenAPI document built without
   \`@asteasolutions/zod-to-openapi\`, which requires classic zod. Even then the table functions stay at
-  300-450 KB, and Powertools Tracer (issue 10) adds ~115 KB to each: under 250 KB would take DynamoDB over
-  signed fetch calls instead of the SDK client (a rewrite of every adapter), not tuning.`);
+  400-570 KB with the Tracer: under 250 KB would take DynamoDB over signed fetch calls instead of the SDK
+  client (a rewrite of every adapter) and tracing without the X-Ray SDK, not tuning.`);
   }
   if (headline.slowest >= TARGETS.coldInitMs) {
     const slowest = results.coldInits.reduce((slow, cold) => (cold.totalMs > slow.totalMs ? cold : slow));
@@ -105,8 +106,13 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   matches routes in one pass. What still separates the two (CPU profile, 2026-11-30): the local API Gateway
   event and Lambda context (up to ~8% inclusive, a cost AWS's gateway carries, not the function), middy and the
   handler framework, zod path checks (~2%), the document client's marshalling (~2-3%), and a BatchGetItem
-  costing dynalite more than a GetItem. The pairs' ratios swing by 40 points with the machine's load, so read
-  the verdict with the load average above.`);
+  costing dynalite more than a GetItem. Since the Tracer, every process that makes an AWS client loads
+  aws-xray-sdk-core, whose cls-hooked namespace enables async hooks with destroy tracking on every promise,
+  locally too (the Tracer itself only runs in Lambda): ~12% of the server's busy CPU in the same profile,
+  paid by the floor as well (same process) but more by Slipway, which makes more promises a request.
+  Loading the X-Ray SDK only where tracing is on would remove it locally; in Lambda it is the price of the
+  X-Ray SDK's automatic mode. The pairs' ratios swing by 40 points with the machine's load, so read the
+  verdict with the load average above.`);
   }
   if (headline.mostReads > TARGETS.readsPerRequest) {
     notes.push(`- **Reads per request.** Each function reads the key in one BatchGetItem with what the path names by
