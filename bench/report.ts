@@ -82,8 +82,9 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   (~50 KB from every HTTP function; forms are parsed over URLSearchParams) and the SSM client (76 KB), which
   only the config-vars function carries now (config vars moved out of the releases function: releases went
   from 584 to 448 KB). Powertools Tracer (issue 10) then added ~120 KB to every function that makes an AWS
-  client (aws-xray-sdk-core 68 KB, semver 28, cls-hooked and the Tracer itself: releases 448 → 569 KB). Marking \`@aws-sdk/*\` external (the runtime's SDK) makes releases 266 KB but its import
-  ~150 ms instead of ~90 ms (the SDK then loads as unminified CommonJS), so it is not a win. The next lever is
+  client (aws-xray-sdk-core 68 KB, semver 28, cls-hooked and the Tracer itself: releases 448 → 569 KB).
+  Marking \`@aws-sdk/*\` external (the runtime's SDK) makes releases 266 KB but its import ~150 ms instead of
+  ~90 ms (the SDK then loads as unminified CommonJS), so it is not a win. The next lever is
   zod/mini: the same schemas measure 92.5 KB with classic zod and 22.3 KB with zod/mini (esbuild, these
   options), ~70 KB less in every function; it needs the OpenAPI document built without
   \`@asteasolutions/zod-to-openapi\`, which requires classic zod. Even then the table functions stay at
@@ -115,9 +116,9 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   verdict with the load average above.`);
   }
   if (headline.mostReads > TARGETS.readsPerRequest) {
-    notes.push(`- **Reads per request.** Each function reads the key in one BatchGetItem with what the path names by
-  name or id (its app, pipeline or promotion) and then what the route answers from, batched (GET /apps/{app}:
-  the rollout lock, the current release and its build). Over it are reads that follow references the path
+    notes.push(`- **Reads per request.** Each function reads the key in one BatchGetItem with what the path names
+  (an app or a pipeline by name, a promotion by id) and then what the route answers from, batched (GET
+  /apps/{app}: the rollout lock, the current release and its build). Over it are reads that follow references the path
   does not carry: an app or pipeline named by id (resolved through an eventually consistent index, then
   read by name), a rollout in flight (its release), and items stored before the references were kept.`);
   }
