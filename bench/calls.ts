@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import { createApiGateway, type HttpHandler } from '../local/api-gateway';
 import { httpHandlers } from '../local/handlers';
@@ -8,6 +9,19 @@ import type { LocalRollouts } from '../local/rollout-runtime';
 import { FUNCTION_NAMES, type FunctionName } from '../shared/api/routes';
 import { getStore } from '../shared/store/client';
 import { countDynamoCalls, type DynamoTally } from './dynamo-census';
+
+const QUIET_MS = 25;
+const SETTLE_LIMIT_MS = 2_000;
+
+/** Waits until the request's calls have stopped: none in flight over two quiet spells in a row (or a time limit). */
+const settled = async (census: { inFlight: () => number }): Promise<void> => {
+  const until = Date.now() + SETTLE_LIMIT_MS;
+  let quiet = 0;
+  while (quiet < 2 && Date.now() < until) {
+    await sleep(QUIET_MS);
+    quiet = census.inFlight() === 0 ? quiet + 1 : 0;
+  }
+};
 
 /** One API request as the bench made it: its route, answer, Lambda invocations and DynamoDB calls. */
 export type RouteCalls = DynamoTally & { route: string; status: number; invocations: number };
@@ -36,13 +50,15 @@ const backgroundInvocationsSince = (before: ReadonlyMap<string, number>): Record
  * the rollout's it started (the local Step Functions runs steps outside it, as AWS runs other Lambdas).
  */
 export const measureCalls = async (target: { adminKey: string; rollouts: LocalRollouts }): Promise<CallCensus> => {
-  const serving = new AsyncLocalStorage<true>();
+  // Each request runs in a context of its own number: what a request set off in the background (its
+  // events' relay) after answering counts for it, never for the request after it.
+  const serving = new AsyncLocalStorage<number>();
   let handled = 0;
   const counted = Object.fromEntries(
     FUNCTION_NAMES.map((fn) => {
       const handler: HttpHandler = (event, context) => {
         handled += 1;
-        return serving.run(true, () => httpHandlers[fn](event, context));
+        return serving.run(handled, () => httpHandlers[fn](event, context));
       };
       return [fn, handler];
     }),
@@ -51,8 +67,8 @@ export const measureCalls = async (target: { adminKey: string; rollouts: LocalRo
   gateway.listen(0, '127.0.0.1');
   await once(gateway, 'listening');
   const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
-  const census = countDynamoCalls(getStore().client, 'benchRequestCensus', () => serving.getStore() === true);
-  const background = countDynamoCalls(getStore().client, 'benchRolloutCensus', () => serving.getStore() !== true);
+  const census = countDynamoCalls(getStore().client, 'benchRequestCensus', () => serving.getStore() === handled);
+  const background = countDynamoCalls(getStore().client, 'benchRolloutCensus', () => serving.getStore() === undefined);
   const routes: RouteCalls[] = [];
   /** Sends one request; with a route name, records what it cost. */
   const send = async <T>(route: string | undefined, method: string, path: string, body?: unknown): Promise<T> => {
@@ -64,6 +80,7 @@ export const measureCalls = async (target: { adminKey: string; rollouts: LocalRo
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
+    await settled(census);
     const tally = census.take();
     if (route) routes.push({ route, status: response.status, invocations: handled - before, ...tally });
     if (!response.ok) throw new Error(`${method} ${path} -> ${response.status} ${text}`);

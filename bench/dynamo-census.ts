@@ -16,21 +16,25 @@ const unitsOf = (consumed: ConsumedCapacity | ConsumedCapacity[] | undefined, ki
 /**
  * Counts the commands the store's client sends where `counts()` holds (an SDK middleware, so nothing in
  * Slipway changes) and asks DynamoDB for the capacity each consumed. `take()` returns the tally since the
- * last take and starts anew.
+ * last take and starts anew; `inFlight()` is how many counted calls have not answered yet.
  */
 export const countDynamoCalls = (
   client: DynamoDBDocumentClient,
   name: string,
   counts: () => boolean,
-): { take: () => DynamoTally } => {
+): { take: () => DynamoTally; inFlight: () => number } => {
   let tally: DynamoTally = { reads: 0, writes: 0, readUnits: 0, writeUnits: 0, commands: [] };
+  let inFlight = 0;
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (!counts()) return next(args);
       const command = context.commandName ?? 'unknown';
       const input = args.input as { ReturnConsumedCapacity?: string };
       input.ReturnConsumedCapacity = 'TOTAL';
-      const result = await next(args);
+      inFlight += 1;
+      const result = await next(args).finally(() => {
+        inFlight -= 1;
+      });
       const consumed = (result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
       const isRead = READS.has(command);
       tally.commands.push(command.replace(/Command$/, ''));
@@ -46,6 +50,7 @@ export const countDynamoCalls = (
     { step: 'initialize', name },
   );
   return {
+    inFlight: () => inFlight,
     take: () => {
       const taken = tally;
       tally = { reads: 0, writes: 0, readUnits: 0, writeUnits: 0, commands: [] };

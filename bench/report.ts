@@ -61,39 +61,66 @@ const median = (values: number[]): number => {
 };
 const dollars = (value: number) => `$${value.toFixed(value < 0.01 ? 5 : 3)}`;
 
-/** Why each missed target is missed, as far as the bench and its profiling could tell. */
+const packagesOf = (bundle: BundleFigures) => bundle.heaviest.map((input) => `${input.path} ${kb(input.bytes)}`).join(', ');
+
+/**
+ * Why each missed target is missed, as far as the bench and its profiling could tell. Figures the bench
+ * measures are taken from this run; the others say when and how they were measured.
+ */
 const whyMissed = (results: BenchResults, headline: Headline): string => {
   const notes: string[] = [];
   if (headline.biggest >= TARGETS.bundleBytes) {
-    const missed = results.bundles.filter((bundle) => bundle.bytes >= TARGETS.bundleBytes).map((bundle) => bundle.name);
-    notes.push(`- **Bundle size** (missed by ${missed.join(', ')}). Every function that touches the table carries the AWS
-  SDK v3 (\`@smithy/core\` ~110 KB, \`@aws-sdk/core\` ~22 KB, each service client 22-35 KB) and zod's classic API
-  (~95 KB): together ~270 KB before any Slipway code, so no tuning of Slipway's own modules gets these under
-  250 KB. The openapi function, which authenticates nobody, no longer loads the key store and its SDK client.
-  Measured on their own (esbuild, the same options): the DynamoDB document client is 202 KB (the bare client
-  191 KB), zod's classic API for a handful of schemas 92 KB and zod/mini for the same 21 KB. So zod/mini alone
-  would leave the table functions at ~330-380 KB: under 250 KB needs DynamoDB over signed fetch calls instead
-  of the SDK client (a rewrite of every adapter and its tests), not tuning.`);
+    const missed = results.bundles.filter((bundle) => bundle.bytes >= TARGETS.bundleBytes);
+    const largest = missed.reduce((big, bundle) => (bundle.bytes > big.bytes ? bundle : big));
+    const under = results.bundles.filter((bundle) => bundle.bytes < TARGETS.bundleBytes).map((bundle) => bundle.name);
+    notes.push(`- **Bundle size** (missed by ${missed.map((bundle) => bundle.name).join(', ')}; under it: ${under.join(', ') || 'none'}).
+  The largest, ${largest.name} at ${kb(largest.bytes)}, is mostly ${packagesOf(largest)}. A function that touches
+  the table carries about 250 KB of AWS SDK v3 (releases, measured 2026-11-30: \`@smithy/core\` 112 KB, the
+  DynamoDB client 31, \`@aws-sdk/core\` 23, Step Functions 23, EventBridge 15, SigV4 9, the HTTP handler 7,
+  the document client and its marshalling 12, endpoint discovery 8) and zod's classic API (~100 KB), so
+  Slipway's own code (40-85 KB a function) is not where the size is. Trimmed since: qs and its dependencies
+  (~50 KB from every HTTP function; forms are parsed over URLSearchParams) and the SSM client (76 KB), which
+  only the config-vars function carries now (config vars moved out of the releases function: releases went
+  from 584 to 448 KB). Powertools Tracer (issue 10) then added ~120 KB to every function that makes an AWS
+  client (aws-xray-sdk-core 68 KB, semver 28, cls-hooked and the Tracer itself: releases 448 → 569 KB).
+  Marking \`@aws-sdk/*\` external (the runtime's SDK) makes releases 266 KB but its import ~150 ms instead of
+  ~90 ms (the SDK then loads as unminified CommonJS), so it is not a win. The next lever is
+  zod/mini: the same schemas measure 92.5 KB with classic zod and 22.3 KB with zod/mini (esbuild, these
+  options), ~70 KB less in every function; it needs the OpenAPI document built without
+  \`@asteasolutions/zod-to-openapi\`, which requires classic zod. Even then the table functions stay at
+  400-570 KB with the Tracer: under 250 KB would take DynamoDB over signed fetch calls instead of the SDK
+  client (a rewrite of every adapter) and tracing without the X-Ray SDK, not tuning.`);
   }
   if (headline.slowest >= TARGETS.coldInitMs) {
-    notes.push(`- **Cold init.** Most of it is \`import()\` of 350-450 KB of minified JavaScript; the first event adds the
-  first DynamoDB round trip with its connection setup. Bundle size is the lever (see above); figures swing
-  by ±40% with the machine's load.`);
+    const slowest = results.coldInits.reduce((slow, cold) => (cold.totalMs > slow.totalMs ? cold : slow));
+    notes.push(`- **Cold init** (slowest ${slowest.name}: import ${slowest.importMs.toFixed(0)} ms + first event
+  ${slowest.firstEventMs.toFixed(0)} ms). The import is mostly V8 parsing and compiling the bundle (about half of it
+  \`compileSourceTextModule\`), so it scales with the bytes above; the first event adds the first DynamoDB round
+  trip with its connection setup. On a quiet machine the 584 KB releases bundle imported in ~90 ms; on a
+  loaded one every figure here doubles. Smaller bundles are the lever (see above).`);
   }
   if (headline.floorRatio < TARGETS.getToFloorRatio) {
-    notes.push(`- **Against the floor.** Both make two DynamoDB calls. A CPU profile of the server under get-release
-  load (10 connections) puts ~12% in \`@smithy/core\`, ~6% in dynalite, ~7% in writing log lines (Slipway logs
-  one JSON line per request, the floor none), ~2.5% zod, ~1.5% each Powertools logger and the document client's
-  marshalling, and the rest in Node's HTTP, crypto and GC, which both pay; a BatchGetItem also costs dynalite
-  more than a GetItem. What separates the two is Slipway's request log and its framework (local API Gateway
-  event, middy, zod path checks, presenters), not the number of calls any more.`);
+    notes.push(`- **Against the floor.** Both make two DynamoDB calls through the same SDK, which is a third of the
+  server's CPU under get-release load (\`@smithy/core\`, signing, HTTP to dynalite), plus dynalite itself. A
+  served read no longer writes an INFO line (API Gateway's access log records it; its DEBUG line is not even
+  built), which was up to ~6% of the server's busy CPU; path parameters are checked once and the local gateway
+  matches routes in one pass. What still separates the two (CPU profile, 2026-11-30): the local API Gateway
+  event and Lambda context (up to ~8% inclusive, a cost AWS's gateway carries, not the function), middy and the
+  handler framework, zod path checks (~2%), the document client's marshalling (~2-3%), and a BatchGetItem
+  costing dynalite more than a GetItem. Since the Tracer, every process that makes an AWS client loads
+  aws-xray-sdk-core, whose cls-hooked namespace enables async hooks with destroy tracking on every promise,
+  locally too (the Tracer itself only runs in Lambda): ~12% of the server's busy CPU in the same profile,
+  paid by the floor as well (same process) but more by Slipway, which makes more promises a request.
+  Loading the X-Ray SDK only where tracing is on would remove it locally; in Lambda it is the price of the
+  X-Ray SDK's automatic mode. The pairs' ratios swing by 40 points with the machine's load, so read the
+  verdict with the load average above.`);
   }
   if (headline.mostReads > TARGETS.readsPerRequest) {
-    notes.push(`- **Reads per request.** Routes that read with the key and the path's app in one BatchGetItem and then
-  one item or query meet it. Over it are reads that follow references: a pipeline's couplings (the key, the
-  pipeline by name, then its couplings) and a promotion (the promotion, then its apps by id, which the index
-  answers only eventually consistently, so each is then read consistently by name). Batching the key with the
-  pipeline as with apps, and keeping app names in promotions, would bring both to two.`);
+    notes.push(`- **Reads per request.** Each function reads the key in one BatchGetItem with what the path names
+  (an app or a pipeline by name, a promotion by id) and then what the route answers from, batched (GET
+  /apps/{app}: the rollout lock, the current release and its build). Over it are reads that follow references the path
+  does not carry: an app or pipeline named by id (resolved through an eventually consistent index, then
+  read by name), a rollout in flight (its release), and items stored before the references were kept.`);
   }
   if (headline.deepRatio > TARGETS.deepToShallowRatio) {
     notes.push(`- **Deep history.** Pages are a key-range Query that starts right after the cursor's version, so their
@@ -207,7 +234,7 @@ ${whyMissed(results, { biggest, slowest, floorRatio, deepRatio, mostReads })}
 
 autocannon, ${LOAD_SETUP.connections} connections, ${LOAD_SETUP.seconds} s per endpoint after a ${LOAD_SETUP.warmUpSeconds} s warm-up,
 admin API key on every Slipway request (each function authenticates it: one consistent BatchGetItem of the
-key and the path's app). The server runs without rollouts (no ECS simulator or Step Functions in its process):
+key and what the path names). The server runs without rollouts (no ECS simulator or Step Functions in its process):
 in AWS those run in their own Lambdas. "all on one app" has the 10 connections take each next version of
 one app from its version sequence (one update each, no retries). Round-robin over apps is the common case.
 
@@ -250,6 +277,8 @@ Every route once, one request at a time, on the local Slipway with rollouts (ben
 counted where every local invocation gets its Lambda context (local/lambda-context.ts); with no API Gateway
 authorizer, each request is one. DynamoDB calls are counted by an SDK middleware on the store's client, with
 the capacity DynamoDB (dynalite) reports: table units; AWS also bills index writes, which dynalite leaves out.
+A change's row includes the event relay it sets off once it has answered: each request runs in a context of
+its own and the census waits for its calls to stop before the next request.
 
 ${table(
   ['route', 'answer', 'invocations', 'reads', 'read units', 'writes', 'write units', 'calls'],

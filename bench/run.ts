@@ -6,7 +6,7 @@ import { bundleFunction, functionEntries, PROJECT_ROOT, type BundleFigures } fro
 import { measureDashboard } from './dashboard';
 import { startChild } from './child';
 import { httpEvent, measureColdInit, rolloutEvent, type ColdInit } from './cold-init';
-import { measureBurst } from './burst';
+import { measureBurst, type BurstFigures } from './burst';
 import { measureDeepHistory } from './deep-history';
 import { apiClient, load, type LoadFigures } from './http-load';
 import { measureHooks, renderHooks } from './hooks';
@@ -19,7 +19,27 @@ import { measureTransitions } from './transitions';
 /**
  * `npm run bench`: bundle sizes, cold init, HTTP latency and throughput against a bare node:http
  * server, and list cost on a 100k-release history. Prints as it goes and writes bench/results.md.
+ * `npm run bench -- --only floor,calls` runs only the sections named (see SECTIONS) and prints their
+ * figures; bench/results.md, which needs them all, is then left as it is.
  */
+const SECTIONS = ['bundles', 'dashboard', 'http', 'floor', 'burst', 'history', 'calls', 'cold-init', 'transitions', 'rescue', 'hooks'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const onlyOf = (argv: readonly string[]): ReadonlySet<Section> | undefined => {
+  const at = argv.indexOf('--only');
+  const listed = at === -1 ? argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length) : argv[at + 1];
+  if (listed === undefined) return undefined;
+  const names = listed.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    console.error(`--only takes a comma-separated list of: ${SECTIONS.join(', ')}${unknown.length > 0 ? ` (not: ${unknown.join(', ')})` : ''}`);
+    process.exit(2);
+  }
+  return new Set(names as Section[]);
+};
+const only = onlyOf(process.argv.slice(2));
+const runs = (...sections: Section[]) => !only || sections.some((name) => only.has(name));
+
 const DEEP_HISTORY = 100_000;
 const SHALLOW_HISTORY = 10;
 const LIST_APP_RELEASES = 20;
@@ -36,112 +56,134 @@ const started = Date.now();
 const loadBefore = loadavg()[0] ?? Number.NaN;
 const section = (title: string) => console.log(`\n== ${title}`);
 
-section('bundles (esbuild, SLIPWAY_BUNDLING)');
 const outDir = await mkdtemp(join(tmpdir(), 'slipway-bench-'));
 const bundles: BundleFigures[] = [];
-for (const { name, entry } of await functionEntries()) {
-  const figures = await bundleFunction(name, entry, outDir);
-  console.log(`  ${name}: ${(figures.bytes / 1024).toFixed(1)} KB`);
-  bundles.push(figures);
+if (runs('bundles', 'cold-init')) {
+  section('bundles (esbuild, SLIPWAY_BUNDLING)');
+  for (const { name, entry } of await functionEntries()) {
+    const figures = await bundleFunction(name, entry, outDir);
+    console.log(`  ${name}: ${(figures.bytes / 1024).toFixed(1)} KB (${figures.heaviest.map((input) => `${input.path} ${(input.bytes / 1024).toFixed(0)}`).join(', ')})`);
+    bundles.push(figures);
+  }
 }
 
-section('dashboard (web/, as served)');
-const dashboard = measureDashboard();
-console.log(`  JavaScript: ${(dashboard.jsBytes / 1024).toFixed(1)} KB, ${(dashboard.jsGzipBytes / 1024).toFixed(1)} KB gzipped`);
-
-section('HTTP load (autocannon)');
-const bare = await startChild<{ url: string }>('./bare-server.ts');
-const server = await startChild<{ url: string; floorUrl: string; adminKey: string; dynamoEndpoint: string }>('./server.ts');
-const { url, floorUrl, adminKey, dynamoEndpoint } = server.ready;
-const api = apiClient(url, adminKey);
-const auth = { authorization: `Bearer ${adminKey}` };
-
-const benchApp = await api<{ id: string }>('POST', '/apps', { name: 'bench', cluster: 'bench', service: 'bench-svc' });
-const build = await api<{ id: string }>('POST', '/apps/bench/builds', { image: 'registry.local/bench:v1' });
-const release = await api<{ id: string }>('POST', '/apps/bench/releases', { slug: build.id });
-await api('POST', '/apps', { name: 'bench-list', cluster: 'bench', service: 'bench-list-svc' });
-const listBuild = await api<{ id: string }>('POST', '/apps/bench-list/builds', { image: 'registry.local/bench-list:v1' });
-for (let index = 0; index < LIST_APP_RELEASES; index++) await api('POST', '/apps/bench-list/releases', { slug: listBuild.id });
-const spread: { name: string; slug: string }[] = [];
-for (let index = 0; index < SPREAD_APPS; index++) {
-  const name = `bench-spread-${index}`;
-  await api('POST', '/apps', { name, cluster: 'bench', service: `${name}-svc` });
-  spread.push({ name, slug: (await api<{ id: string }>('POST', `/apps/${name}/builds`, { image: `registry.local/${name}:v1` })).id });
+const dashboard = runs('dashboard') ? measureDashboard() : undefined;
+if (dashboard) {
+  section('dashboard (web/, as served)');
+  console.log(`  JavaScript: ${(dashboard.jsBytes / 1024).toFixed(1)} KB, ${(dashboard.jsGzipBytes / 1024).toFixed(1)} KB gzipped`);
 }
 
-const json = { ...auth, 'content-type': 'application/json' };
-let nextSpread = 0;
 const http: LoadFigures[] = [];
-http.push(await load('bare node:http, fixed JSON', { url: bare.ready.url }));
-http.push(await load('get release', { url: `${url}/apps/bench/releases/${release.id}`, headers: auth }));
-http.push(await load(`list releases (page of ${LIST_APP_RELEASES})`, { url: `${url}/apps/bench-list/releases`, headers: auth }));
-http.push(
-  await load(`create release, round-robin over ${SPREAD_APPS} apps`, {
-    url,
-    requests: [
-      {
-        method: 'POST',
-        headers: json,
-        // Consecutive requests go to different apps, so the 10 in flight rarely race for one version.
-        setupRequest: (request) => {
-          const target = spread[nextSpread++ % spread.length];
-          return { ...request, path: `/apps/${target?.name}/releases`, body: JSON.stringify({ slug: target?.slug }) };
-        },
-      },
-    ],
-  }),
-);
-http.push(
-  await load('create release, all on one app', {
-    url: `${url}/apps/bench/releases`,
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify({ slug: build.id }),
-  }),
-);
-await bare.stop();
-
-section(`get release against the floor (${FLOOR_PAIRS} pairs, Slipway then floor, ${FLOOR_TIMING.seconds} s each)`);
 const floorPairs: { slipway: LoadFigures; floor: LoadFigures }[] = [];
-for (let pair = 0; pair < FLOOR_PAIRS; pair++) {
-  floorPairs.push({
-    slipway: await load('get release (Slipway)', { url: `${url}/apps/bench/releases/${release.id}`, headers: auth }, FLOOR_TIMING),
-    floor: await load('get release (floor)', { url: `${floorUrl}/apps/${benchApp.id}/releases/${release.id}`, headers: auth }, FLOOR_TIMING),
-  });
-}
+const bursts: BurstFigures[] = [];
+let history: Awaited<ReturnType<typeof measureDeepHistory>> | undefined;
+if (runs('http', 'floor', 'burst', 'history')) {
+  const server = await startChild<{ url: string; floorUrl: string; adminKey: string; dynamoEndpoint: string }>('./server.ts');
+  const { url, floorUrl, adminKey, dynamoEndpoint } = server.ready;
+  const api = apiClient(url, adminKey);
+  const auth = { authorization: `Bearer ${adminKey}` };
 
-section('creates in flight on one app (all sent at once)');
-await api('POST', '/apps', { name: 'bench-burst', cluster: 'bench', service: 'bench-burst-svc' });
-const burstBuild = await api<{ id: string }>('POST', '/apps/bench-burst/builds', { image: 'registry.local/bench-burst:v1' });
-const burstTarget = { url, key: adminKey, app: 'bench-burst', slug: burstBuild.id };
-const bursts = [await measureBurst(burstTarget, 50, 4), await measureBurst(burstTarget, 200, 2)];
-
-section(`list cost against history (${DEEP_HISTORY.toLocaleString('en')} vs ${SHALLOW_HISTORY} releases)`);
-const history = await measureDeepHistory({
-  url,
-  key: adminKey,
-  dynamoEndpoint,
-  tableName: DEFAULT_TABLE_NAME,
-  api,
-  deep: DEEP_HISTORY,
-  shallow: SHALLOW_HISTORY,
-});
-console.log(`  seeded in ${history.seedSeconds.toFixed(1)} s`);
-for (const page of history.pages) {
-  console.log(`  ${page.label}: median ${page.medianMs.toFixed(2)} ms, p99 ${page.p99Ms.toFixed(2)} ms (${page.items} items)`);
-}
-await server.stop();
-
-section(`state transitions per release (local Step Functions, deployed timings, ${SEQUENTIAL_RELEASES} + ${BURST_RELEASES} releases)`);
-const coldInits: (ColdInit & { name: string })[] = [];
-let census: CallCensus | undefined;
-const { transitions, overhead } = await measureTransitions({ sequential: SEQUENTIAL_RELEASES, burst: BURST_RELEASES }, async (environment) => {
-  section('Lambda invocations and DynamoDB calls per route (one request at a time)');
-  census = await measureCalls(environment);
-  for (const row of census.routes) {
-    console.log(`  ${row.route}: ${row.status}, ${row.invocations} invocation(s), ${row.reads} read(s) ${row.readUnits} RCU, ${row.writes} write(s) ${row.writeUnits} WCU`);
+  const benchApp = await api<{ id: string }>('POST', '/apps', { name: 'bench', cluster: 'bench', service: 'bench-svc' });
+  const build = await api<{ id: string }>('POST', '/apps/bench/builds', { image: 'registry.local/bench:v1' });
+  const release = await api<{ id: string }>('POST', '/apps/bench/releases', { slug: build.id });
+  await api('POST', '/apps', { name: 'bench-list', cluster: 'bench', service: 'bench-list-svc' });
+  const listBuild = await api<{ id: string }>('POST', '/apps/bench-list/builds', { image: 'registry.local/bench-list:v1' });
+  for (let index = 0; index < LIST_APP_RELEASES; index++) await api('POST', '/apps/bench-list/releases', { slug: listBuild.id });
+  const spread: { name: string; slug: string }[] = [];
+  for (let index = 0; index < SPREAD_APPS; index++) {
+    const name = `bench-spread-${index}`;
+    await api('POST', '/apps', { name, cluster: 'bench', service: `${name}-svc` });
+    spread.push({ name, slug: (await api<{ id: string }>('POST', `/apps/${name}/builds`, { image: `registry.local/${name}:v1` })).id });
   }
 
+  const json = { ...auth, 'content-type': 'application/json' };
+  let nextSpread = 0;
+  if (runs('http')) {
+    section('HTTP load (autocannon)');
+    const bare = await startChild<{ url: string }>('./bare-server.ts');
+    http.push(await load('bare node:http, fixed JSON', { url: bare.ready.url }));
+    http.push(await load('get release', { url: `${url}/apps/bench/releases/${release.id}`, headers: auth }));
+    http.push(await load(`list releases (page of ${LIST_APP_RELEASES})`, { url: `${url}/apps/bench-list/releases`, headers: auth }));
+    http.push(
+      await load(`create release, round-robin over ${SPREAD_APPS} apps`, {
+        url,
+        requests: [
+          {
+            method: 'POST',
+            headers: json,
+            // Consecutive requests go to different apps, so the 10 in flight rarely race for one version.
+            setupRequest: (request) => {
+              const target = spread[nextSpread++ % spread.length];
+              return { ...request, path: `/apps/${target?.name}/releases`, body: JSON.stringify({ slug: target?.slug }) };
+            },
+          },
+        ],
+      }),
+    );
+    http.push(
+      await load('create release, all on one app', {
+        url: `${url}/apps/bench/releases`,
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ slug: build.id }),
+      }),
+    );
+    await bare.stop();
+  }
+
+  if (runs('floor')) {
+    section(`get release against the floor (${FLOOR_PAIRS} pairs, Slipway then floor, ${FLOOR_TIMING.seconds} s each)`);
+    for (let pair = 0; pair < FLOOR_PAIRS; pair++) {
+      floorPairs.push({
+        slipway: await load('get release (Slipway)', { url: `${url}/apps/bench/releases/${release.id}`, headers: auth }, FLOOR_TIMING),
+        floor: await load('get release (floor)', { url: `${floorUrl}/apps/${benchApp.id}/releases/${release.id}`, headers: auth }, FLOOR_TIMING),
+      });
+    }
+    const ratios = floorPairs.map((pair) => pair.slipway.requestsPerSecond / pair.floor.requestsPerSecond);
+    console.log(`  ratios ${ratios.map((ratio) => `${(ratio * 100).toFixed(0)}%`).join(', ')}; 1-minute load average now ${(loadavg()[0] ?? Number.NaN).toFixed(1)}`);
+  }
+
+  if (runs('burst')) {
+    section('creates in flight on one app (all sent at once)');
+    await api('POST', '/apps', { name: 'bench-burst', cluster: 'bench', service: 'bench-burst-svc' });
+    const burstBuild = await api<{ id: string }>('POST', '/apps/bench-burst/builds', { image: 'registry.local/bench-burst:v1' });
+    const burstTarget = { url, key: adminKey, app: 'bench-burst', slug: burstBuild.id };
+    bursts.push(await measureBurst(burstTarget, 50, 4), await measureBurst(burstTarget, 200, 2));
+  }
+
+  if (runs('history')) {
+    section(`list cost against history (${DEEP_HISTORY.toLocaleString('en')} vs ${SHALLOW_HISTORY} releases)`);
+    history = await measureDeepHistory({
+      url,
+      key: adminKey,
+      dynamoEndpoint,
+      tableName: DEFAULT_TABLE_NAME,
+      api,
+      deep: DEEP_HISTORY,
+      shallow: SHALLOW_HISTORY,
+    });
+    console.log(`  seeded in ${history.seedSeconds.toFixed(1)} s`);
+    for (const page of history.pages) {
+      console.log(`  ${page.label}: median ${page.medianMs.toFixed(2)} ms, p99 ${page.p99Ms.toFixed(2)} ms (${page.items} items)`);
+    }
+  }
+  await server.stop();
+}
+
+const coldInits: (ColdInit & { name: string })[] = [];
+let census: CallCensus | undefined;
+// Calls and cold init need the local Slipway with rollouts that the transitions bench starts; run alone, they get it with one release.
+const transitionCounts = runs('transitions') ? { sequential: SEQUENTIAL_RELEASES, burst: BURST_RELEASES } : { sequential: 1, burst: 1 };
+const measured = !runs('calls', 'cold-init', 'transitions') ? undefined : await measureTransitions(transitionCounts, async (environment) => {
+  if (runs('calls')) {
+    section('Lambda invocations and DynamoDB calls per route (one request at a time)');
+    census = await measureCalls(environment);
+    for (const row of census.routes) {
+      console.log(`  ${row.route}: ${row.status}, ${row.invocations} invocation(s), ${row.reads} read(s) ${row.readUnits} RCU, ${row.writes} write(s) ${row.writeUnits} WCU (${row.commands.join(', ')})`);
+    }
+  }
+
+  if (!runs('cold-init')) return;
   section('cold init (fresh node process: import + first event, median of 5)');
   for (const bundle of bundles) {
     const event = httpEvent(bundle.name, environment) ?? rolloutEvent(bundle.name, environment);
@@ -156,23 +198,37 @@ const { transitions, overhead } = await measureTransitions({ sequential: SEQUENT
     coldInits.push({ name: bundle.name, ...figures });
   }
 });
-for (const row of transitions) console.log(`  ${row.label}: min ${row.min}, median ${row.median}, max ${row.max}`);
-console.log(`  rollout overhead: p50 ${overhead.p50Ms} ms, p99 ${overhead.p99Ms} ms (ECS simulator deployment p50 ${overhead.deploymentP50Ms} ms)`);
-if (!census) throw new Error('the call census did not run');
+if (measured && runs('transitions')) {
+  section(`state transitions per release (local Step Functions, deployed timings, ${SEQUENTIAL_RELEASES} + ${BURST_RELEASES} releases)`);
+  for (const row of measured.transitions) console.log(`  ${row.label}: min ${row.min}, median ${row.median}, max ${row.max}`);
+  const { overhead } = measured;
+  console.log(`  rollout overhead: p50 ${overhead.p50Ms} ms, p99 ${overhead.p99Ms} ms (ECS simulator deployment p50 ${overhead.deploymentP50Ms} ms)`);
+}
+
+const rescue = runs('rescue') ? await measureRescue(RESCUE_ROUNDS, RESCUE_QUEUED) : undefined;
+if (rescue) {
+  section(`time to rescue (a rollback overtaking a slow bad rollout with ${RESCUE_QUEUED} releases queued, ${RESCUE_ROUNDS} rounds)`);
+  rescue.rescueMs.forEach((ms, round) => console.log(`  round ${round + 1}: ${ms} ms to rescue, of which ECS deploying ${rescue.deploymentMs[round]} ms`));
+  console.log(`  the bad rollout alone: ${rescue.badRolloutMs} ms; most state transitions of a release involved: ${rescue.maxTransitions}`);
+}
+await rm(outDir, { recursive: true, force: true });
+
+const hooks = runs('hooks') ? await measureHooks() : undefined;
+if (hooks) {
+  section('webhook delivery (loopback, in-process worker)');
+  console.log(`  commit → delivery p50 ${hooks.p50Ms} ms, p99 ${hooks.p99Ms} ms; ${hooks.deliveriesPerSecond.toFixed(0)} deliveries/s`);
+}
+
+if (only) {
+  console.log(`\nran ${[...only].join(', ')} only, 1-minute load average ${loadBefore.toFixed(1)} at the start and ${(loadavg()[0] ?? Number.NaN).toFixed(1)} now; bench/results.md left as it is`);
+  process.exit(0);
+}
+if (!census || !measured || !dashboard || !history || !rescue || !hooks) throw new Error('a section of the full bench did not run');
+const { transitions, overhead } = measured;
 const costs = costPer1000Releases(census, {
   transitionsPerRelease: transitions[0]?.median ?? Number.NaN,
   coldInvocationMs: Math.max(...coldInits.map((init) => init.totalMs)),
 });
-
-section(`time to rescue (a rollback overtaking a slow bad rollout with ${RESCUE_QUEUED} releases queued, ${RESCUE_ROUNDS} rounds)`);
-const rescue = await measureRescue(RESCUE_ROUNDS, RESCUE_QUEUED);
-rescue.rescueMs.forEach((ms, round) => console.log(`  round ${round + 1}: ${ms} ms to rescue, of which ECS deploying ${rescue.deploymentMs[round]} ms`));
-console.log(`  the bad rollout alone: ${rescue.badRolloutMs} ms; most state transitions of a release involved: ${rescue.maxTransitions}`);
-await rm(outDir, { recursive: true, force: true });
-
-section('webhook delivery (loopback, in-process worker)');
-const hooks = await measureHooks();
-console.log(`  commit → delivery p50 ${hooks.p50Ms} ms, p99 ${hooks.p99Ms} ms; ${hooks.deliveriesPerSecond.toFixed(0)} deliveries/s`);
 
 const markdown = renderResults({
   date: new Date().toISOString(),

@@ -6,7 +6,7 @@ import { actorOf, authorize, mayAccessApp, onlyAccessibleApps } from '../shared/
 import { notFound } from '../shared/domain/errors';
 import { stageSuccessors } from '../shared/domain/pipeline';
 import { httpFunction } from '../shared/http/http-function';
-import { authenticateCaller } from '../shared/operations/authentication';
+import { authenticatePipelinesCaller, type PipelinesCaller } from '../shared/operations/pipeline-authentication';
 import { parseInput } from '../shared/http/request';
 import { createOnce } from '../shared/http/create-once';
 import { requireApp } from '../shared/operations/apps';
@@ -23,10 +23,10 @@ import {
 } from '../shared/operations/pipelines';
 import { windowEndingNow } from '../shared/domain/delivery-metrics';
 import { pipelineDeliveryMetrics } from '../shared/operations/metrics';
-import { promote, requirePromotion, resumePromotion } from '../shared/operations/promotions';
+import { promote, resumePromotion } from '../shared/operations/promotions';
 import { relayNotedEventsInBackground } from '../shared/events/relay';
 
-export const handler = httpFunction<'pipelines'>({
+export const handler = httpFunction<'pipelines', PipelinesCaller>({
   'POST /pipelines': async ({ body, principal }) => {
     authorize(principal, 'pipelines:manage');
     const pipeline = await createPipeline(parseInput(CreatePipelineRequest, body, 'body'));
@@ -36,21 +36,21 @@ export const handler = httpFunction<'pipelines'>({
     authorize(principal, 'read');
     return { status: 200, body: (await getPipelines()).map(presentPipeline) };
   },
-  'GET /pipelines/{pipeline}': async ({ params, principal }) => {
+  'GET /pipelines/{pipeline}': async ({ principal, pathPipeline }) => {
     authorize(principal, 'read');
-    return { status: 200, body: presentPipeline(await requirePipeline(params.pipeline ?? '')) };
+    return { status: 200, body: presentPipeline(await pathPipeline()) };
   },
-  'GET /pipelines/{pipeline}/metrics': async ({ params, query, principal }) => {
+  'GET /pipelines/{pipeline}/metrics': async ({ query, principal, pathPipeline }) => {
     authorize(principal, 'read');
-    const pipeline = await requirePipeline(params.pipeline ?? '');
+    const pipeline = await pathPipeline();
     const { window, step, format } = parseInput(MetricsQuery, query, 'query');
     const report = await pipelineDeliveryMetrics(pipeline, principal, windowEndingNow(window, windowSecondsOf(window)), step === undefined ? undefined : windowSecondsOf(step));
     if (format === 'json') return { status: 200, body: presentMetrics(report, pipeline) };
     return { status: 200, text: pipelineExposition(report, pipeline.name), headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } };
   },
-  'GET /pipelines/{pipeline}/pipeline-couplings': async ({ params, principal }) => {
+  'GET /pipelines/{pipeline}/pipeline-couplings': async ({ principal, pathPipeline }) => {
     authorize(principal, 'read');
-    const pipeline = await requirePipeline(params.pipeline ?? '');
+    const pipeline = await pathPipeline();
     return { status: 200, body: onlyAccessibleApps(principal, await getPipelineCouplings(pipeline)).map(presentCoupling) };
   },
   'POST /pipeline-couplings': async ({ body, principal }) => {
@@ -85,23 +85,19 @@ export const handler = httpFunction<'pipelines'>({
     });
     return {
       status,
-      body: presentPromotion(promotion, await requireApp(promotion.source.app.id, principal)),
+      body: presentPromotion(promotion),
       headers: { location: `/pipeline-promotions/${promotion.id}` },
     };
   },
-  'GET /pipeline-promotions/{promotion}': async ({ params, principal }) => {
+  'GET /pipeline-promotions/{promotion}': async ({ principal, pathPromotion }) => {
     authorize(principal, 'read');
-    const promotion = await requirePromotion(params.promotion ?? '');
+    const promotion = await pathPromotion();
     // Seen through its source app; targets in apps the key does not cover are left out.
     if (!mayAccessApp(principal, promotion.source.app.name)) throw notFound('pipeline_promotion', promotion.id);
-    const sourceApp = await requireApp(promotion.source.app.id, principal);
-    return {
-      status: 200,
-      body: presentPromotion({ ...promotion, targets: onlyAccessibleApps(principal, promotion.targets) }, sourceApp),
-    };
+    return { status: 200, body: presentPromotion({ ...promotion, targets: onlyAccessibleApps(principal, promotion.targets) }) };
   },
   'GET /pipeline-stages': async ({ principal }) => {
     authorize(principal, 'read');
     return { status: 200, body: stageSuccessors() };
   },
-}, authenticateCaller, { afterRequest: relayNotedEventsInBackground });
+}, authenticatePipelinesCaller, { afterRequest: relayNotedEventsInBackground });

@@ -1,9 +1,6 @@
 import { CreateReleaseRequest, ListReleasesQuery, releaseListRequestOf } from '../shared/api/releases';
 import { decodeCursor, encodeCursor } from '../shared/api/cursor';
-import { ConfigDiffQuery, UpdateConfigVarsRequest } from '../shared/api/config-vars';
-import { presentConfigDiff, presentRelease } from '../shared/api/presenters';
-import { maskedConfig } from '../shared/domain/config-vars';
-import { changeConfigVars, currentConfigVars, findConfigChange, releaseConfigDiff } from '../shared/operations/config-vars';
+import { presentRelease } from '../shared/api/presenters';
 import { actorOf, authorize } from '../shared/domain/access';
 import { withCurrentAmong } from '../shared/domain/current-release';
 import { createOnce } from '../shared/http/create-once';
@@ -48,38 +45,6 @@ export const handler = httpFunction<'releases'>({
         ...(list.nextRange ? { 'next-range': list.nextRange } : {}),
       },
     };
-  },
-  'GET /apps/{app}/config-vars': async ({ principal, pathApp }) => {
-    const app = await pathApp();
-    authorize(principal, 'read', app.name);
-    return { status: 200, body: maskedConfig(await currentConfigVars(app)) };
-  },
-  'PATCH /apps/{app}/config-vars': async (http) => {
-    const { body, principal, annotate, pathApp } = http;
-    const app = await pathApp();
-    authorize(principal, 'releases:deploy', app.name);
-    const change = parseInput(UpdateConfigVarsRequest, body, 'body');
-    const { value: outcome } = await createOnce(http, {
-      operation: 'PATCH /apps/{app}/config-vars',
-      resource: app.id,
-      request: change,
-      run: (id) => changeConfigVars(app, change, actorOf(principal), id),
-      resume: (id) => findConfigChange(app, id),
-    });
-    const { release } = outcome;
-    if (release) annotate({ releaseId: release.id, releaseVersion: release.version });
-    return {
-      status: 200,
-      body: maskedConfig(outcome.config),
-      ...(release ? { headers: { location: `/apps/${app.name}/releases/${release.id}` } } : {}),
-    };
-  },
-  'GET /apps/{app}/releases/{release}/config-diff': async ({ params, query, principal, pathApp }) => {
-    const app = await pathApp();
-    authorize(principal, 'read', app.name);
-    const { against } = parseInput(ConfigDiffQuery, query, 'query');
-    const compared = await releaseConfigDiff(app, params.release ?? '', against);
-    return { status: 200, body: presentConfigDiff(compared.release, compared.against, compared.diff) };
   },
   'GET /apps/{app}/releases/{release}': async ({ params, principal, annotate, pathApp }) => {
     const app = await pathApp();

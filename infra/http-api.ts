@@ -25,8 +25,9 @@ export type TableAccess = 'none' | 'api-keys' | 'all-but-api-keys';
 export const FUNCTION_ACCESS: Readonly<Record<FunctionName, { table: TableAccess; startsRollouts: boolean; writesSecrets?: true }>> = {
   apps: { table: 'all-but-api-keys', startsRollouts: false },
   builds: { table: 'all-but-api-keys', startsRollouts: true },
-  // Config changes (PATCH /apps/{app}/config-vars) store secret values.
-  releases: { table: 'all-but-api-keys', startsRollouts: true, writesSecrets: true },
+  releases: { table: 'all-but-api-keys', startsRollouts: true },
+  // Config changes (PATCH /apps/{app}/config-vars) store secret values and release the new config.
+  'config-vars': { table: 'all-but-api-keys', startsRollouts: true, writesSecrets: true },
   statuses: { table: 'all-but-api-keys', startsRollouts: false },
   pipelines: { table: 'all-but-api-keys', startsRollouts: true },
   keys: { table: 'api-keys', startsRollouts: false },

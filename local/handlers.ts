@@ -1,5 +1,6 @@
 import { handler as apps } from '../functions/apps';
 import { handler as builds } from '../functions/builds';
+import { handler as configVars } from '../functions/config-vars';
 import { handler as ecsDeploymentEvents } from '../functions/ecs-deployment-events';
 import { handler as hooks } from '../functions/hooks';
 import { handler as keys } from '../functions/keys';
@@ -26,6 +27,7 @@ export const httpHandlers: Record<FunctionName, HttpHandler> = {
   apps,
   builds,
   releases,
+  'config-vars': configVars,
   statuses,
   pipelines,
   keys,

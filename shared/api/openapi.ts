@@ -320,6 +320,7 @@ const TAG_DESCRIPTIONS: Record<FunctionName, string> = {
   apps: 'Apps: ECS services Slipway releases to',
   builds: 'Builds: container images made by CI',
   releases: 'Releases: deployments and rollbacks, rolled out one at a time per app',
+  'config-vars': "Config vars: an app's environment, each change released as a new release",
   statuses: 'Status checks on releases',
   pipelines: 'Pipelines, their couplings, stages and promotions',
   keys: 'API keys (admin)',

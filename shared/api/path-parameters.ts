@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { notFound } from '../domain/errors';
+import { notFound, type DomainError } from '../domain/errors';
 import type { Route } from './routes';
 import { IdOrName, Uuid } from './common';
 import { StatusContext } from './statuses';
@@ -38,14 +38,19 @@ const isPathParameterName = (name: string): name is PathParameterName => Object.
 const ECHO_LIMIT = 80;
 const echoed = (value: string): string => (value.length > ECHO_LIMIT ? `${value.slice(0, ECHO_LIMIT)}…` : value);
 
-/** The route's path parameters, each checked against its schema; the first that names nothing is a 404. */
-export const parsePathParameters = (params: Readonly<Record<string, string | undefined>>): Record<string, string> => {
+/**
+ * The route's path parameters, each checked against its schema once per request; the first that names
+ * nothing is the 404 to answer (`refusal`), which the caller throws when it may tell the caller so.
+ */
+export const checkPathParameters = (
+  params: Readonly<Record<string, string | undefined>>,
+): { params: Record<string, string>; refusal?: undefined } | { refusal: DomainError } => {
   const parsed: Record<string, string> = {};
   for (const [name, value = ''] of Object.entries(params)) {
     if (!isPathParameterName(name)) continue;
     const { schema, resource } = PATH_PARAMETERS[name];
-    if (!schema.safeParse(value).success) throw notFound(resource, echoed(value));
+    if (!schema.safeParse(value).success) return { refusal: notFound(resource, echoed(value)) };
     parsed[name] = value;
   }
-  return parsed;
+  return { params: parsed };
 };

@@ -148,10 +148,10 @@ export const presentCoupling = (coupling: PipelineCoupling): CouplingResponse =>
 });
 
 /** `sourceApp` gives Akkeris clients the `source.space` they print. */
-export const presentPromotion = (promotion: Promotion, sourceApp: Pick<App, 'cluster'>): PromotionResponse => ({
+export const presentPromotion = (promotion: Promotion): PromotionResponse => ({
   id: promotion.id,
   pipeline: promotion.pipeline,
-  source: { ...promotion.source, space: { name: sourceApp.cluster } },
+  source: { app: promotion.source.app, release: promotion.source.release, space: { name: promotion.source.cluster } },
   targets: promotion.targets.map((target) => ({
     app: target.app,
     release: target.release,

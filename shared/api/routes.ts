@@ -2,7 +2,7 @@
  * Every HTTP route and the Lambda function that serves it. The CDK stack creates one API Gateway route
  * per entry and the local server matches requests against the same list, so the two cannot disagree.
  */
-export const FUNCTION_NAMES = ['apps', 'builds', 'releases', 'statuses', 'pipelines', 'keys', 'hooks', 'openapi', 'dashboard'] as const;
+export const FUNCTION_NAMES = ['apps', 'builds', 'releases', 'config-vars', 'statuses', 'pipelines', 'keys', 'hooks', 'openapi', 'dashboard'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export const ROUTES = [
@@ -21,9 +21,9 @@ export const ROUTES = [
   { method: 'POST', path: '/apps/{app}/releases', fn: 'releases' },
   { method: 'GET', path: '/apps/{app}/releases', fn: 'releases' },
   { method: 'GET', path: '/apps/{app}/releases/{release}', fn: 'releases' },
-  { method: 'GET', path: '/apps/{app}/releases/{release}/config-diff', fn: 'releases' },
-  { method: 'GET', path: '/apps/{app}/config-vars', fn: 'releases' },
-  { method: 'PATCH', path: '/apps/{app}/config-vars', fn: 'releases' },
+  { method: 'GET', path: '/apps/{app}/releases/{release}/config-diff', fn: 'config-vars' },
+  { method: 'GET', path: '/apps/{app}/config-vars', fn: 'config-vars' },
+  { method: 'PATCH', path: '/apps/{app}/config-vars', fn: 'config-vars' },
   { method: 'POST', path: '/apps/{app}/releases/{release}/statuses', fn: 'statuses' },
   { method: 'GET', path: '/apps/{app}/releases/{release}/statuses', fn: 'statuses' },
   { method: 'GET', path: '/apps/{app}/releases/{release}/statuses/{context}', fn: 'statuses' },
@@ -88,15 +88,17 @@ export type RouteMatch =
   | { kind: 'method_not_allowed'; allowed: string[] }
   | { kind: 'not_found' };
 
-/** Matches a request against the route table, as API Gateway does; path values are still percent-encoded. */
+/**
+ * Matches a request against the route table, as API Gateway does; path values are still percent-encoded.
+ * Every request goes through it locally: one pass, stopping at the route that takes the method.
+ */
 export const matchRoute = (method: string, path: string): RouteMatch => {
-  const candidates = COMPILED_ROUTES.map((compiled) => ({ compiled, match: compiled.pattern.exec(path) })).filter(
-    (candidate) => candidate.match !== null,
-  );
-  const matched = candidates.find((candidate) => candidate.compiled.route.method === method);
-  if (matched?.match) {
-    return { kind: 'matched', route: matched.compiled.route, names: matched.compiled.names, values: matched.match.slice(1) };
+  const allowed: string[] = [];
+  for (const { route, pattern, names } of COMPILED_ROUTES) {
+    const match = pattern.exec(path);
+    if (!match) continue;
+    if (route.method === method) return { kind: 'matched', route, names, values: match.slice(1) };
+    allowed.push(route.method);
   }
-  if (candidates.length > 0) return { kind: 'method_not_allowed', allowed: candidates.map((candidate) => candidate.compiled.route.method) };
-  return { kind: 'not_found' };
+  return allowed.length > 0 ? { kind: 'method_not_allowed', allowed } : { kind: 'not_found' };
 };

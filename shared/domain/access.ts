@@ -1,5 +1,5 @@
 import { DomainError, notFound } from './errors';
-import type { Actor } from './model';
+import type { Actor, App } from './model';
 
 export const ROLES = ['developer', 'operator', 'pipeline', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -18,6 +18,12 @@ export type ApiKeyRecord = {
 
 /** Who is calling, as resolved from an API key. `apps: null` means every app. */
 export type Principal = { keyId: string; role: Role; apps: readonly string[] | null; email: string };
+
+/**
+ * Who is calling, as authentication found them, and the app the request's path names as that caller may
+ * see it (404 otherwise), mostly read along with the key. A function may add what its other paths name.
+ */
+export type Caller = { principal: Principal; pathApp: () => Promise<App> };
 
 export type Action =
   | 'read'

@@ -20,6 +20,11 @@ export type App = {
   /** Version of the newest succeeded release; it alone is `current`. */
   current_release_version: number | null;
   /**
+   * The build the release at `current_release_version` deployed, set with the pointer, so that what is live
+   * is read in one call; absent on apps whose pointer last moved before it was kept.
+   */
+  current_release_build_id?: string;
+  /**
    * Set before a rollout marks its release succeeded and cleared once the pointer above has moved to it:
    * while set, that release is current as soon as its own status says succeeded (read it to know).
    */

@@ -35,7 +35,12 @@ export type PromotionTargetRecord = {
 export type PromotionRecord = {
   id: string;
   pipeline: PipelineRef;
-  source: { app: AppRef; release: { id: string; version: number } };
+  /**
+   * `cluster` is the source app's (Akkeris shows it as the promotion's space), kept so that reading a
+   * promotion needs not read its app; promotions stored before it was kept have none, and their readers
+   * read the app for it (an app's cluster never changes).
+   */
+  source: { app: AppRef; release: { id: string; version: number }; cluster?: string };
   targets: PromotionTargetRecord[];
   safe: boolean;
   user: Actor;
@@ -48,7 +53,11 @@ export type PromotionRecord = {
 export type PromotionTarget = PromotionTargetRecord & { status: PromotionTargetStatus };
 
 /** A promotion as users see it: each target's status follows its release to the end of its rollout. */
-export type Promotion = Omit<PromotionRecord, 'targets' | 'lease' | 'finished_at'> & { targets: PromotionTarget[]; status: PromotionStatus };
+export type Promotion = Omit<PromotionRecord, 'source' | 'targets' | 'lease' | 'finished_at'> & {
+  source: PromotionRecord['source'] & { cluster: string };
+  targets: PromotionTarget[];
+  status: PromotionStatus;
+};
 
 /** A target app as the request named it, with its coupling if it has one. */
 export type TargetCandidate = { app: AppRef; coupling: PipelineCoupling | undefined };
@@ -197,12 +206,16 @@ export const promotionStatusOf = (targets: readonly Pick<PromotionTarget, 'statu
   return succeeded === 0 ? 'failed' : 'partially_failed';
 };
 
-/** The promotion as it stands, from its record and each target's release as read now (index by index). */
+/**
+ * The promotion as it stands, from its record, each target's release as read now (index by index) and
+ * the source app's cluster.
+ */
 export const viewPromotion = (
   record: PromotionRecord,
   releases: readonly (Pick<Release, 'status' | 'version' | 'rollout'> | undefined)[],
+  sourceCluster: string,
 ): Promotion => {
-  const { lease: _lease, finished_at: _finishedAt, targets: recorded, ...rest } = record;
+  const { lease: _lease, finished_at: _finishedAt, targets: recorded, source, ...rest } = record;
   const targets = recorded.map((target, index) => ({ ...target, ...targetStatusOf(target, releases[index]) }));
-  return { ...rest, targets, status: promotionStatusOf(targets) };
+  return { ...rest, source: { ...source, cluster: sourceCluster }, targets, status: promotionStatusOf(targets) };
 };

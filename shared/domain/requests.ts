@@ -82,3 +82,16 @@ export type PromotionRequest = {
   safe: boolean;
   named_pairs: NamedPair[];
 };
+
+/**
+ * What a request's path names, as the HTTP layer found it: the `{app}` and `{pipeline}` values as sent,
+ * and those references that can be read along with the caller's key (an app or a pipeline named by name,
+ * a promotion by a well-formed id). Ids of apps and pipelines resolve through an index, later.
+ */
+export type PathReferences = {
+  app: string | undefined;
+  appName: string | undefined;
+  pipeline: string | undefined;
+  pipelineName: string | undefined;
+  promotionId: string | undefined;
+};

@@ -7,7 +7,7 @@ import { viewPromotion, type PromotionRecord } from '../domain/promotion';
 import { logger } from '../observability/logger';
 import { findAppById } from '../store/apps-store';
 import { entityOf } from '../store/client';
-import { findReleaseByVersion } from '../store/releases-store';
+import { findPromotionViewParts } from '../store/promotions-store';
 import { listOutboxes, readOutbox, removePublished, takeNotedOutboxes, type ItemKey } from '../store/outbox-store';
 import { publishEvents } from './publisher';
 
@@ -27,11 +27,8 @@ const presentReleaseEvent = async (release: Release, event: PendingEvent): Promi
 };
 
 const presentPromotionEvent = async (record: PromotionRecord): Promise<Presented> => {
-  const [source, releases] = await Promise.all([
-    findAppById(record.source.app.id),
-    Promise.all(record.targets.map((target) => (target.release ? findReleaseByVersion(target.app.id, target.release.version) : undefined))),
-  ]);
-  return { app: record.source.app, data: presentPromotion(viewPromotion(record, releases), { cluster: source?.cluster ?? '' }) };
+  const { releases, sourceCluster } = await findPromotionViewParts(record);
+  return { app: record.source.app, data: presentPromotion(viewPromotion(record, releases, sourceCluster)) };
 };
 
 /**

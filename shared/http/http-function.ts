@@ -1,41 +1,40 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { parsePathParameters } from '../api/path-parameters';
-import type { Principal } from '../domain/access';
-import { errorBodyOf, IdOrName, Uuid } from '../api/common';
-import type { App } from '../domain/model';
+import { checkPathParameters } from '../api/path-parameters';
+import type { Caller } from '../domain/access';
+import { errorBodyOf } from '../api/common';
+import type { PathReferences } from '../domain/requests';
 import { DomainError, type ErrorKind } from '../domain/errors';
-import { logger, type RequestLogFacts } from '../observability/logger';
+import { isId } from '../domain/ids';
+import { logger, logsDebug, type RequestLogFacts } from '../observability/logger';
 import { runBeforeDeadline } from '../runtime/deadline';
 import { HttpError, type HttpErrorKind } from './http-error';
 import { bearerTokenOf, bodyOf } from './request';
 import { matchRoute, type FunctionName, type RouteKey, type RouteKeyOf } from '../api/routes';
 
-export type HttpRequest = {
+/** What every request carries, whoever calls. */
+export type RequestBase = {
   event: APIGatewayProxyEventV2;
   params: Readonly<Record<string, string>>;
   query: Readonly<Record<string, string | undefined>>;
   headers: Readonly<Record<string, string | undefined>>;
   /** Parsed JSON or form body (`{}` when empty); validated by each route against its zod schema. */
   body: unknown;
-  principal: Principal;
-  /** The app the path names, as this caller may see it (404 otherwise), mostly read along with the key. */
-  pathApp: () => Promise<App>;
   /** The Lambda context; its remaining time bounds work that must not outlive the invocation. */
   context: Context;
   /** Adds what the route learns (e.g. the release it created) to this request's log line. */
   annotate: (facts: RequestLogFacts) => void;
 };
 
+export type HttpRequest<C extends Caller = Caller> = RequestBase & C;
+
 /** `body` is sent as JSON; `text` as it is (the dashboard's files, a badge, a metrics exposition), with the content-type in `headers`. */
 export type HttpResult = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
-export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
-export type PublicRouteHandler = (request: Omit<HttpRequest, 'principal' | 'pathApp'>) => Promise<HttpResult>;
+export type RouteHandler<C extends Caller = Caller> = (request: HttpRequest<C>) => Promise<HttpResult>;
+export type PublicRouteHandler = (request: RequestBase) => Promise<HttpResult>;
 /** A route anyone may call; a key, when one is sent, must be valid and then counts. */
-export type OptionalKeyRouteHandler = (
-  request: Omit<HttpRequest, 'principal' | 'pathApp'> & Partial<Pick<HttpRequest, 'principal' | 'pathApp'>>,
-) => Promise<HttpResult>;
-type RouteEntry = RouteHandler | { public: PublicRouteHandler } | { optionalKey: OptionalKeyRouteHandler };
+export type OptionalKeyRouteHandler<C extends Caller = Caller> = (request: RequestBase & Partial<C>) => Promise<HttpResult>;
+type RouteEntry<C extends Caller> = RouteHandler<C> | { public: PublicRouteHandler } | { optionalKey: OptionalKeyRouteHandler<C> };
 
 const STATUS_OF: Record<ErrorKind | HttpErrorKind, number> = {
   bad_request: 400,
@@ -122,16 +121,20 @@ const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayPr
   });
 };
 
-const lowerCaseHeaders = (headers: APIGatewayProxyEventV2['headers']): Record<string, string | undefined> =>
-  Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+/**
+ * A served read is in API Gateway's access log already (request id, route, status, latency): its own line
+ * is DEBUG, which keeps the hot path free of a log write. Served changes keep an INFO line, which says what
+ * the access log cannot (the key, the release made), and so do refusals; faults are WARN/ERROR (toResponse).
+ */
+const servedReadIsDebug = (method: string, status: number): boolean => (method === 'GET' || method === 'HEAD') && status < 400;
 
 /**
  * Builds a Lambda handler that serves the given routes of one function: parses the body, requires an
  * authenticated principal (except on public routes), runs the route and maps domain errors to JSON.
  */
-export const httpFunction = <F extends FunctionName>(
-  routes: Record<RouteKeyOf<F>, RouteEntry>,
-  authenticate: Authenticate,
+export const httpFunction = <F extends FunctionName, C extends Caller = Caller>(
+  routes: Record<RouteKeyOf<F>, RouteEntry<C>>,
+  authenticate: Authenticate<C>,
   options: {
     /**
      * Runs once the answer is ready, before Lambda freezes: functions that commit changes publish their
@@ -149,7 +152,7 @@ export const httpFunction = <F extends FunctionName>(
     })
     .handler(async (event, context) => {
       const routeKey = event.routeKey as RouteKey;
-      const route = (routes as Record<string, RouteEntry>)[routeKey];
+      const route = (routes as Record<string, RouteEntry<C>>)[routeKey];
       const startedAt = performance.now();
       // Request facts travel with the request, not as logger-wide keys, so concurrent requests in one
       // process (the local server) never mix up each other's ids.
@@ -159,18 +162,24 @@ export const httpFunction = <F extends FunctionName>(
         ...(event.pathParameters?.app ? { app: event.pathParameters.app } : {}),
       };
       const annotate = (more: RequestLogFacts) => Object.assign(facts, more);
-      const logOutcome = (message: string, status: number) =>
-        logger.info(message, { ...facts, status, durationMs: Math.round(performance.now() - startedAt) });
+      const method = event.requestContext.http.method;
+      const logOutcome = (message: string, status: number) => {
+        const line = () => ({ ...facts, status, durationMs: Math.round(performance.now() - startedAt) });
+        if (!servedReadIsDebug(method, status)) logger.info(message, line());
+        else if (logsDebug()) logger.debug(message, line());
+      };
       try {
-        if (!route) throw unroutedError(event.requestContext.http.method, event.rawPath);
-        const base = {
+        if (!route) throw unroutedError(method, event.rawPath);
+        const base: UncheckedRequest = {
           event,
           context,
           annotate,
           query: event.queryStringParameters ?? {},
-          headers: lowerCaseHeaders(event.headers),
-          body: event.requestContext.http.method === 'GET' ? {} : bodyOf(event),
-        } as UncheckedRequest;
+          // Payload format 2.0 hands header names over lower-cased already (and so does the local gateway).
+          headers: event.headers ?? {},
+          body: method === 'GET' ? {} : bodyOf(event),
+          pathParameters: checkPathParameters(event.pathParameters ?? {}),
+        };
         // Answer before Lambda's own timeout, keeping room to serialize and send the answer.
         const result = await runBeforeDeadline(context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS, () =>
           'public' in route
@@ -182,7 +191,7 @@ export const httpFunction = <F extends FunctionName>(
         logOutcome('request served', result.status);
         return {
           statusCode: result.status,
-          headers: { ...(result.body === undefined ? {} : JSON_HEADERS), ...result.headers },
+          headers: result.headers ? { ...(result.body === undefined ? {} : JSON_HEADERS), ...result.headers } : result.body === undefined ? {} : JSON_HEADERS,
           body: result.text ?? (result.body === undefined ? '' : JSON.stringify(result.body)),
         };
       } catch (error) {
@@ -192,30 +201,34 @@ export const httpFunction = <F extends FunctionName>(
       }
     });
 
-type UncheckedRequest = Omit<HttpRequest, 'principal' | 'params' | 'pathApp'>;
+/** The request before its caller is known: its path parameters checked, their refusal not yet told. */
+type UncheckedRequest = Omit<RequestBase, 'params'> & { pathParameters: ReturnType<typeof checkPathParameters> };
 
 /**
- * Resolves the presented key to the caller (undefined: not a live key), reading the app the path names by
- * name in the same call. The use case behind it is handed in by each function (shared/operations), so a
- * function with public routes only never loads the key store.
+ * Resolves the presented key to the caller (undefined: not a live key), reading what the path names in
+ * the same call. The use case behind it is handed in by each function (shared/operations), so a function
+ * with public routes only never loads the key store.
  */
-export type Authenticate = (
-  presented: string | undefined,
-  path: { app: string | undefined; appName: string | undefined },
-) => Promise<Pick<HttpRequest, 'principal' | 'pathApp'> | undefined>;
+export type Authenticate<C extends Caller = Caller> = (presented: string | undefined, path: PathReferences) => Promise<C | undefined>;
 
-/** An app named by id (or by a value that names nothing) is not read with the key: ids resolve through an index. */
-const appNameOnPath = (app: string | undefined): string | undefined =>
-  app !== undefined && IdOrName.safeParse(app).success && !Uuid.safeParse(app).success ? app : undefined;
+/**
+ * What the path names that can be read with the key: apps and pipelines named by name (ids resolve
+ * through an index), a promotion by its id. Nothing when a path parameter names nothing: that request is
+ * answered 404 once the caller is known.
+ */
+const pathReferencesOf = (checked: UncheckedRequest['pathParameters']): PathReferences => {
+  const { app, pipeline, promotion } = checked.refusal ? {} : checked.params;
+  const nameOf = (value: string | undefined) => (value === undefined || isId(value) ? undefined : value);
+  return { app, appName: nameOf(app), pipeline, pipelineName: nameOf(pipeline), promotionId: promotion };
+};
 
 /**
  * Authentication runs here, in the function that serves the route, not in an API Gateway authorizer: one
  * Lambda invocation per request, a revoked key refused at once (no authorizer cache), a missing key answered
  * with Slipway's own JSON 401, and the key read in the same DynamoDB call as the app the path names.
  */
-const authenticatedCaller = async (base: UncheckedRequest, authenticate: Authenticate) => {
-  const app = base.event.pathParameters?.app;
-  const caller = await authenticate(bearerTokenOf(base.headers, base.query), { app, appName: appNameOnPath(app) }).catch(
+const authenticatedCaller = async <C extends Caller>(base: UncheckedRequest, authenticate: Authenticate<C>): Promise<C> => {
+  const caller = await authenticate(bearerTokenOf(base.headers, base.query), pathReferencesOf(base.pathParameters)).catch(
     (error: unknown) => {
       // The caller should retry, not be told its key is bad.
       logger.warn('API key lookup failed', { requestId: base.event.requestContext.requestId, error: error as Error });
@@ -229,13 +242,14 @@ const authenticatedCaller = async (base: UncheckedRequest, authenticate: Authent
   return caller;
 };
 
-const runAuthenticated = async (route: RouteHandler, base: UncheckedRequest, authenticate: Authenticate) =>
+const runAuthenticated = async <C extends Caller>(route: RouteHandler<C>, base: UncheckedRequest, authenticate: Authenticate<C>) =>
   route({ ...withPathParameters(base), ...(await authenticatedCaller(base, authenticate)) });
 
 /** Without a key the route runs for anyone; a key that is sent must be valid, as on any other route. */
-const runWithOptionalKey = async (route: OptionalKeyRouteHandler, base: UncheckedRequest, authenticate: Authenticate) => {
+const runWithOptionalKey = async <C extends Caller>(route: OptionalKeyRouteHandler<C>, base: UncheckedRequest, authenticate: Authenticate<C>) => {
   const presented = bearerTokenOf(base.headers, base.query) !== undefined;
-  return route({ ...withPathParameters(base), ...(presented ? await authenticatedCaller(base, authenticate) : {}) });
+  const caller: Partial<C> = presented ? await authenticatedCaller(base, authenticate) : {};
+  return route({ ...withPathParameters(base), ...caller });
 };
 
 /**
@@ -246,7 +260,7 @@ export const publicHttpFunction = <F extends FunctionName>(routes: Record<RouteK
   httpFunction<F>(routes, async () => undefined);
 
 /** Path parameters are checked once the caller is known, so an anonymous caller learns nothing from them. */
-const withPathParameters = (base: UncheckedRequest): Omit<HttpRequest, 'principal' | 'pathApp'> => ({
-  ...base,
-  params: parsePathParameters(base.event.pathParameters ?? {}),
-});
+const withPathParameters = ({ pathParameters, ...base }: UncheckedRequest): RequestBase => {
+  if (pathParameters.refusal) throw pathParameters.refusal;
+  return { ...base, params: pathParameters.params };
+};

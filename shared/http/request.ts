@@ -1,20 +1,14 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import qs from 'qs';
 import type { z } from 'zod';
 import { DomainError } from '../domain/errors';
+import { parseForm } from './form';
 import { HttpError } from './http-error';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** How nested a form field may be (`a[b][c]`) and how many fields a form may have. */
-const FORM_LIMITS = { depth: 5, parameterLimit: 200 } as const;
-
 type BodyDecoder = (text: string) => unknown;
 
-/**
- * The media types a body may have. Forms are for scripts: bracket keys nest (`meta_data[foo]=bar`), repeated
- * `[]` keys make arrays, and `true`/`false` are booleans, since a form has no other way to send one.
- */
+/** The media types a body may have; forms are for scripts (see form.ts). */
 const DECODERS: Record<string, BodyDecoder> = {
   'application/json': (text) => {
     try {
@@ -25,12 +19,8 @@ const DECODERS: Record<string, BodyDecoder> = {
       });
     }
   },
-  'application/x-www-form-urlencoded': (text) =>
-    qs.parse(text, { ...FORM_LIMITS, decoder: (value, decode, charset, kind) => formValue(decode(value, decode, charset), kind) }),
+  'application/x-www-form-urlencoded': parseForm,
 };
-
-const formValue = (decoded: unknown, kind: 'key' | 'value'): unknown =>
-  kind === 'value' && (decoded === 'true' || decoded === 'false') ? decoded === 'true' : decoded;
 
 const mediaTypeOf = (event: APIGatewayProxyEventV2): string => {
   const header = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';

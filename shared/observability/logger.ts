@@ -1,4 +1,4 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import { Logger, LogLevelThreshold } from '@aws-lambda-powertools/logger';
 import { config } from '../config/config';
 
 /**
@@ -9,6 +9,9 @@ export const logger = new Logger({
   serviceName: 'slipway',
   logLevel: config().logLevel,
 });
+
+/** Whether DEBUG lines are written now, so a caller can skip building one that would be dropped. */
+export const logsDebug = (): boolean => logger.level <= LogLevelThreshold.DEBUG;
 
 /**
  * What one request's log line may say about it. Only ids and names: never headers, query strings or

@@ -1,15 +1,15 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { authorize, type ApiKeyRecord, type Principal, type Role } from '../domain/access';
 import { notFound } from '../domain/errors';
-import type { AppRead } from './apps';
 import {
   findApiKeyByHash,
-  findApiKeyAndApp,
   findApiKeyById,
+  findApiKeyWith,
   insertApiKey,
   listApiKeyRecords,
   markApiKeyRevoked,
 } from '../store/api-keys-store';
+import type { ItemRead } from '../store/batch-get';
 
 const KEY_PREFIX = 'slw_';
 
@@ -35,25 +35,28 @@ export const createApiKey = async (options: { role: Role; apps?: string[] | null
 
 /**
  * Resolves a presented key to its principal (undefined for anything that is not a live key). Given the
- * name of the app the request is about, reads that app in the same call, for `requireApp` to use.
+ * item the request's path names, reads it in the same call; `named.found` is that item, if it exists.
  */
-export const authenticate = async (
+/** An item read with the caller's key: `found` is undefined when there is none at its key. */
+export type Found<T> = { found: T | undefined };
+
+export const authenticate = async <T>(
   presented: string | undefined,
-  appName?: string,
-): Promise<{ principal: Principal | undefined; appRead?: AppRead }> => {
+  named?: ItemRead<T>,
+): Promise<{ principal: Principal | undefined; named?: Found<T> }> => {
   if (!presented || !presented.startsWith(KEY_PREFIX) || presented.length > 128) return { principal: undefined };
   const presentedHash = sha256(presented);
-  const { key: record, appRead } =
-    appName === undefined
-      ? { key: await findApiKeyByHash(presentedHash), appRead: undefined }
-      : await findApiKeyAndApp(presentedHash, appName).then(({ key, app }) => ({ key, appRead: { name: appName, app } }));
+  const { key: record, named: read } =
+    named === undefined
+      ? { key: await findApiKeyByHash(presentedHash), named: undefined }
+      : await findApiKeyWith(presentedHash, named).then(({ key, named: found }) => ({ key, named: { found } }));
   // The lookup is by hash; comparing in constant time as well keeps timing flat whatever the store does.
   if (!record || !timingSafeEqual(Buffer.from(record.key_hash, 'hex'), Buffer.from(presentedHash, 'hex'))) {
     return { principal: undefined };
   }
   if (record.revoked_at) return { principal: undefined };
   const principal: Principal = { keyId: record.id, role: record.role, apps: record.apps, email: record.email };
-  return appRead ? { principal, appRead } : { principal };
+  return read ? { principal, named: read } : { principal };
 };
 
 export const listApiKeys = (): Promise<ApiKeyRecord[]> => listApiKeyRecords();

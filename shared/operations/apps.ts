@@ -5,11 +5,12 @@ import type { App, Build, Release } from '../domain/model';
 import { isId } from '../domain/ids';
 import type { AppSettings, NewApp } from '../domain/requests';
 import { findAppById, findAppByName, insertApp, listApps, updateAppSettings } from '../store/apps-store';
-import { getRolloutLock } from '../store/rollout-store';
-import { findBuild } from '../store/builds-store';
-import { findReleaseByVersion } from '../store/releases-store';
+import { readTogether } from '../store/batch-get';
+import { rolloutLockOf } from '../store/rollout-store';
+import { buildWithId, findBuild } from '../store/builds-store';
+import { findReleaseByVersion, releaseAt } from '../store/releases-store';
+import type { RolloutLock } from '../domain/rollout';
 import { withCurrentAmong } from '../domain/current-release';
-
 
 export const createApp = async (request: NewApp): Promise<App> => {
   const at = new Date().toISOString();
@@ -87,20 +88,29 @@ export const updateApp = async (app: App, request: AppSettings): Promise<App> =>
  */
 export type LiveState = { current: { release: Release; build: Build | undefined } | undefined; inFlight: Release | undefined };
 
+/**
+ * One consistent BatchGetItem reads the rollout lock, the current release and its build (the app keeps
+ * the build's id with its pointer). A further read is made only for a release rolling out now, or for
+ * a build the app's item does not name (`current` just moved to an announced release, or the pointer
+ * last moved before apps kept the build's id).
+ */
 export const findLiveState = async (app: App): Promise<LiveState> => {
-  const [current, inFlight] = await Promise.all([findCurrent(app), findInFlight(app)]);
-  return { current, inFlight };
+  const version = app.current_release_version;
+  const buildId = app.current_release_build_id;
+  const [lock, release, build] = await readTogether<[RolloutLock, Release, Build]>([
+    rolloutLockOf(app.id),
+    version === null ? undefined : releaseAt(app.id, version),
+    version === null || buildId === undefined ? undefined : buildWithId(app.id, buildId),
+  ]);
+  const current = release && {
+    release,
+    build: build?.id === release.slug.id ? build : await findBuild(app.id, release.slug.id),
+  };
+  return { current, inFlight: await findInFlight(app.id, lock?.holder ?? null) };
 };
 
-const findCurrent = async (app: App): Promise<LiveState['current']> => {
-  if (app.current_release_version === null) return undefined;
-  const release = await findReleaseByVersion(app.id, app.current_release_version);
-  return release ? { release, build: await findBuild(app.id, release.slug.id) } : undefined;
-};
-
-const findInFlight = async (app: App): Promise<Release | undefined> => {
-  const { holder } = await getRolloutLock(app.id);
+const findInFlight = async (appId: string, holder: RolloutLock['holder']): Promise<Release | undefined> => {
   if (!holder) return undefined;
-  const release = await findReleaseByVersion(app.id, holder.version);
+  const release = await findReleaseByVersion(appId, holder.version);
   return release && (release.status === 'queued' || release.status === 'pending') ? release : undefined;
 };

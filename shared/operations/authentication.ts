@@ -1,21 +1,26 @@
-import type { Principal } from '../domain/access';
-import type { App } from '../domain/model';
+import type { Caller, Principal } from '../domain/access';
+import type { PathReferences } from '../domain/requests';
+import { appNamed } from '../store/apps-store';
 import { authenticate } from './api-keys';
-import { requireApp } from './apps';
+import { requireApp, type AppRead } from './apps';
 
-/** Who is calling, and the app the request's path names as that caller may see it (404 otherwise). */
-export type Caller = { principal: Principal; pathApp: () => Promise<App> };
+/** The caller, with the path's app resolved from `read` (the app read with the key) when there is one. */
+export const callerOf = (principal: Principal, path: PathReferences, read?: AppRead): Caller => ({
+  principal,
+  pathApp: () => requireApp(path.app ?? '', principal, read),
+});
 
 /**
- * The caller a presented key names, undefined for anything that is not a live key. `appName`, the app the
- * path names when it names it by name, is read in the same DynamoDB call as the key; an app named by id is
- * resolved when the route asks for it.
+ * The caller a presented key names, undefined for anything that is not a live key. The app the path
+ * names by name is read in the same DynamoDB call as the key; an app named by id is resolved when the
+ * route asks for it.
  */
-export const authenticateCaller = async (
-  presented: string | undefined,
-  path: { app: string | undefined; appName: string | undefined },
-): Promise<Caller | undefined> => {
-  const { principal, appRead } = await authenticate(presented, path.appName);
-  if (!principal) return undefined;
-  return { principal, pathApp: () => requireApp(path.app ?? '', principal, appRead) };
+export const authenticateCaller = async (presented: string | undefined, path: PathReferences): Promise<Caller | undefined> => {
+  const { appName } = path;
+  if (appName === undefined) {
+    const { principal } = await authenticate(presented);
+    return principal && callerOf(principal, path);
+  }
+  const { principal, named } = await authenticate(presented, appNamed(appName));
+  return principal && callerOf(principal, path, named && { name: appName, app: named.found });
 };

@@ -16,6 +16,7 @@ import {
   listPipelines,
   recordUncoupling,
 } from '../store/pipelines-store';
+import type { Found } from './api-keys';
 import { requireApp } from './apps';
 
 
@@ -52,9 +53,9 @@ export const assertNamedPairsAgree = async (pairs: readonly NamedPair[], princip
   }
 };
 
-/** Pipelines, like apps, are addressed by id or name. */
-export const requirePipeline = async (reference: string): Promise<Pipeline> => {
-  const pipeline = isId(reference) ? await findPipelineById(reference) : await findPipelineByName(reference);
+/** Pipelines, like apps, are addressed by id or name; `read` is the pipeline as read with the caller's key, by that name. */
+export const requirePipeline = async (reference: string, read?: Found<Pipeline>): Promise<Pipeline> => {
+  const pipeline = read ? read.found : isId(reference) ? await findPipelineById(reference) : await findPipelineByName(reference);
   if (!pipeline) throw notFound('pipeline', reference);
   return pipeline;
 };

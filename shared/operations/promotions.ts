@@ -26,9 +26,11 @@ import {
   recordPromotionFinished,
   savePromotionProgress,
   takeOverPromotionLease,
+  findPromotionViewParts,
 } from '../store/promotions-store';
 import { findReleaseByVersion } from '../store/releases-store';
 import { isLeaseLiveNow, leaseForThisProcess } from '../runtime/lease-holder';
+import type { Found } from './api-keys';
 import { requireApp } from './apps';
 import { findAppCoupling, getPipelineCouplings, requirePipeline } from './pipelines';
 import { recordRelease, requireRelease, requireReleaseById } from './releases';
@@ -84,7 +86,7 @@ export const promote = async (
   const record: OpenPromotion = {
     id: options.id,
     pipeline: { id: pipeline.id, name: pipeline.name },
-    source: { app: appRef(sourceApp), release: { id: sourceRelease.id, version: sourceRelease.version } },
+    source: { app: appRef(sourceApp), release: { id: sourceRelease.id, version: sourceRelease.version }, cluster: sourceApp.cluster },
     targets: targetApps.map((app) => ({ app: appRef(app), release: null, error_message: null })),
     safe: request.safe,
     user: actorOf(principal),
@@ -155,13 +157,10 @@ const carryOn = async (record: PromotionRecord, leaseMs: number): Promise<Promot
 };
 
 /** A promotion as it stands now: each target's status is its release's, read at this moment. */
-const viewOf = async (record: PromotionRecord): Promise<Promotion> =>
-  viewPromotion(
-    record,
-    await Promise.all(
-      record.targets.map((target) => (target.release ? findReleaseByVersion(target.app.id, target.release.version) : undefined)),
-    ),
-  );
+const viewOf = async (record: PromotionRecord): Promise<Promotion> => {
+  const { releases, sourceCluster } = await findPromotionViewParts(record);
+  return viewPromotion(record, releases, sourceCluster);
+};
 
 /**
  * The promotion as it stands now; if every target has just settled, its end is recorded (with its
@@ -204,8 +203,9 @@ export const carryOnOpenPromotions = async (leaseMs: number): Promise<number> =>
   return ids.length;
 };
 
-export const requirePromotion = async (id: string): Promise<Promotion> => {
-  const record = await findPromotion(id);
+/** `read`: the promotion as read with the caller's key, which saves reading it again. */
+export const requirePromotion = async (id: string, read?: Found<PromotionRecord>): Promise<Promotion> => {
+  const record = read ? read.found : await findPromotion(id);
   if (!record) throw notFound('pipeline_promotion', id);
   return viewOf(record);
 };

@@ -227,7 +227,7 @@ export const finishRollout = async ({ rollout, stateMachineArn, result, error }:
     };
   });
   if (settledNow) reportOutcome(rollout, release);
-  if (release.status === 'succeeded') await advanceCurrentRelease(rollout.appName, rollout.version, finishedAt);
+  if (release.status === 'succeeded') await advanceCurrentRelease(rollout.appName, release, finishedAt);
   else if (announced) await clearSucceeding(rollout.appName, rollout.version);
   const deploymentId = release.rollout?.deployment_id;
   if (deploymentId) await deleteDeploymentWatch(deploymentId);

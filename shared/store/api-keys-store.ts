@@ -1,8 +1,8 @@
-import { BatchGetCommand, GetCommand, paginateQuery, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord } from '../domain/access';
-import type { App } from '../domain/model';
 import { entityOf, getStore } from './client';
-import { apiKeyKey, appKey } from './keys';
+import { apiKeyKey } from './keys';
+import { readTogether, type ItemRead } from './batch-get';
 import { API_KEY_PARTITIONS } from './table-design';
 
 /** The one Query API-key items are reached by, besides a GetItem on a key's hash. */
@@ -29,43 +29,25 @@ export const insertApiKey = async (record: ApiKeyRecord): Promise<void> => {
   );
 };
 
+const apiKeyNamed = (keyHash: string): ItemRead<ApiKeyRecord> => ({ key: apiKeyKey(keyHash), entityOf: (item) => entityOf<ApiKeyRecord>(item) });
+
 export const findApiKeyByHash = async (keyHash: string): Promise<ApiKeyRecord | undefined> => {
   const { client, tableName } = getStore();
   const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: apiKeyKey(keyHash), ConsistentRead: true }));
   return Item ? entityOf<ApiKeyRecord>(Item) : undefined;
 };
 
-/** How often keys DynamoDB leaves unprocessed (under throttling) are asked for again before giving up. */
-const BATCH_GET_ATTEMPTS = 3;
-
-class UnprocessedKeys extends Error {
-  override name = 'ThrottlingException';
-}
-
 /**
- * The key on its hash and the app of that name, both read consistently in one BatchGetItem: authentication
- * and the path's app cost one call. Consistent for the app's `current` pointer; for the key, so a revoked
- * key stops working at once.
+ * The key on its hash and the item the request's path names (its app, pipeline or promotion), both read
+ * consistently in one BatchGetItem: authentication and that item cost one call. Consistent for the item
+ * (an app's `current` pointer); for the key, so a revoked key stops working at once.
  */
-export const findApiKeyAndApp = async (
+export const findApiKeyWith = async <T>(
   keyHash: string,
-  appName: string,
-): Promise<{ key: ApiKeyRecord | undefined; app: App | undefined }> => {
-  const { client, tableName } = getStore();
-  const found: Record<string, unknown>[] = [];
-  let keys: Record<string, unknown>[] = [apiKeyKey(keyHash), appKey(appName)];
-  for (let attempt = 0; keys.length > 0; attempt++) {
-    if (attempt === BATCH_GET_ATTEMPTS) throw new UnprocessedKeys('DynamoDB left part of the key and app lookup unprocessed.');
-    const { Responses, UnprocessedKeys: left } = await client.send(
-      new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-    );
-    found.push(...(Responses?.[tableName] ?? []));
-    keys = left?.[tableName]?.Keys ?? [];
-  }
-  const item = ({ pk, sk }: { pk: string; sk: string }) => found.find((candidate) => candidate.pk === pk && candidate.sk === sk);
-  const key = item(apiKeyKey(keyHash));
-  const app = item(appKey(appName));
-  return { key: key ? entityOf<ApiKeyRecord>(key) : undefined, app: app ? entityOf<App>(app) : undefined };
+  named: ItemRead<T>,
+): Promise<{ key: ApiKeyRecord | undefined; named: T | undefined }> => {
+  const [key, item] = await readTogether<[ApiKeyRecord, T]>([apiKeyNamed(keyHash), named]);
+  return { key, named: item };
 };
 
 export const anyApiKeyExists = async (): Promise<boolean> => {

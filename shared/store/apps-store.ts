@@ -1,7 +1,8 @@
 import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../domain/errors';
-import type { App } from '../domain/model';
+import type { App, Release } from '../domain/model';
 import { DEFAULT_BAKE_WINDOW_SECONDS } from '../domain/rollback';
+import type { ItemRead } from './batch-get';
 import { entityOf, findEntityById, getStore, isConditionFailure, putIfAbsent, queryAll, whenConditionHolds } from './client';
 import { APPS_PARTITION, appKey, idIndexPartition } from './keys';
 
@@ -12,6 +13,9 @@ export const insertApp = async (app: App): Promise<void> => {
     throw conflict('app_name_taken', `An app named ${app.name} already exists.`, { name: app.name });
   }
 };
+
+/** The app of that name, to read along with other items (the caller's key). */
+export const appNamed = (name: string): ItemRead<App> => ({ key: appKey(name), entityOf: appOf });
 
 export const findAppByName = async (name: string): Promise<App | undefined> => {
   const { client, tableName } = getStore();
@@ -91,18 +95,23 @@ export const clearSucceeding = (appName: string, version: number): Promise<boole
   });
 
 /**
- * Moves the app's `current` pointer forward to `version`, never backward, so a slow rollout finishing
- * after a newer one cannot steal `current` from it, and retires the announcement of that version.
+ * Moves the app's `current` pointer forward to the release at `version`, never backward, so a slow rollout
+ * finishing after a newer one cannot steal `current` from it, and retires the announcement of that version.
+ * The release's build moves with the pointer, in the same write.
  */
-export const advanceCurrentRelease = async (appName: string, version: number, at: string): Promise<boolean> =>
-  (await updateAppIf(appName, {
-    UpdateExpression: 'SET current_release_version = :version, updated_at = :at REMOVE succeeding_release_version',
-    ConditionExpression: `${NEWER_THAN_CURRENT} AND (attribute_not_exists(succeeding_release_version) OR succeeding_release_version <= :version)`,
-    ExpressionAttributeValues: { ':version': version, ':at': at, ':none': null },
-  })) ||
-  // A newer release is announced already: move the pointer and leave its announcement.
-  updateAppIf(appName, {
-    UpdateExpression: 'SET current_release_version = :version, updated_at = :at',
-    ConditionExpression: NEWER_THAN_CURRENT,
-    ExpressionAttributeValues: { ':version': version, ':at': at, ':none': null },
-  });
+export const advanceCurrentRelease = async (appName: string, release: Pick<Release, 'version' | 'slug'>, at: string): Promise<boolean> => {
+  const values = { ':version': release.version, ':build': release.slug.id, ':at': at, ':none': null };
+  return (
+    (await updateAppIf(appName, {
+      UpdateExpression: 'SET current_release_version = :version, current_release_build_id = :build, updated_at = :at REMOVE succeeding_release_version',
+      ConditionExpression: `${NEWER_THAN_CURRENT} AND (attribute_not_exists(succeeding_release_version) OR succeeding_release_version <= :version)`,
+      ExpressionAttributeValues: values,
+    })) ||
+    // A newer release is announced already: move the pointer and leave its announcement.
+    updateAppIf(appName, {
+      UpdateExpression: 'SET current_release_version = :version, current_release_build_id = :build, updated_at = :at',
+      ConditionExpression: NEWER_THAN_CURRENT,
+      ExpressionAttributeValues: values,
+    })
+  );
+};

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { conflict } from '../domain/errors';
 import { buildCreationEvents, buildSettledEvents } from '../domain/events';
 import type { Actor, Build, BuildStatus } from '../domain/model';
+import type { ItemRead } from './batch-get';
 import { entityOf, findEntityById, getStore, isConditionFailure } from './client';
 import { BUILD_TIME_PREFIX, appPartition, buildKey, buildTimeSortKey, idIndexPartition } from './keys';
 import { noteOutbox, outboxAppend, outboxOfNewItem, pendingEvents } from './outbox-store';
@@ -26,6 +27,12 @@ export const insertBuild = async (build: Build, actor: Actor): Promise<void> => 
   );
   noteOutbox(buildKey(build.app.id, build.id));
 };
+
+/** The build with that id, to read along with other items. */
+export const buildWithId = (appId: string, buildId: string): ItemRead<Build> => ({
+  key: buildKey(appId, buildId),
+  entityOf: (item) => entityOf<Build>(item),
+});
 
 export const findBuild = async (appId: string, buildId: string): Promise<Build | undefined> => {
   const { client, tableName } = getStore();

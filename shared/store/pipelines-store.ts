@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../domain/errors';
 import type { Actor } from '../domain/model';
 import type { Pipeline, PipelineCoupling } from '../domain/pipeline';
+import type { ItemRead } from './batch-get';
 import { entityOf, findEntityById, getStore, putIfAbsent, queryAll, whenConditionHolds } from './client';
 import { isTombstone, noteOutbox, outboxAppend, outboxOf, outboxOfNewItem, pendingEvents } from './outbox-store';
 import { TOMBSTONE_ATTRIBUTE } from './table-design';
@@ -14,6 +15,9 @@ export const insertPipeline = async (pipeline: Pipeline): Promise<void> => {
     throw conflict('pipeline_name_taken', `A pipeline named ${pipeline.name} already exists.`, { name: pipeline.name });
   }
 };
+
+/** The pipeline of that name, to read along with other items (the caller's key). */
+export const pipelineNamed = (name: string): ItemRead<Pipeline> => ({ key: pipelineKey(name), entityOf: (item) => entityOf<Pipeline>(item) });
 
 export const findPipelineByName = async (name: string): Promise<Pipeline | undefined> => {
   const { client, tableName } = getStore();

@@ -2,8 +2,11 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { promotionFinishedEvent } from '../domain/events';
 import type { Lease } from '../domain/lease';
 import type { PromotionRecord } from '../domain/promotion';
+import type { Release } from '../domain/model';
+import { appNamed } from './apps-store';
+import { getItemsConsistently, type ItemRead } from './batch-get';
 import { entityOf, getStore, queryAll, whenConditionHolds } from './client';
-import { OPEN_PROMOTIONS, openPromotionSortKey, promotionKey } from './keys';
+import { OPEN_PROMOTIONS, openPromotionSortKey, promotionKey, releaseKey } from './keys';
 import { noteOutbox, outboxAppend, outboxOfNewItem, pendingEvents } from './outbox-store';
 
 /** A promotion stays in the reconciler's index until its end is recorded, so no crash can leave it unfinished. */
@@ -101,6 +104,9 @@ export const takeOverPromotionLease = (promotion: PromotionRecord & { lease: Lea
   );
 };
 
+/** The promotion with that id, to read along with other items (the caller's key). */
+export const promotionWithId = (id: string): ItemRead<PromotionRecord> => ({ key: promotionKey(id), entityOf: recordOf });
+
 export const findPromotion = async (id: string): Promise<PromotionRecord | undefined> => {
   const { client, tableName } = getStore();
   const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: promotionKey(id), ConsistentRead: true }));
@@ -116,4 +122,26 @@ export const listOpenPromotionIds = async (): Promise<string[]> => {
     ProjectionExpression: 'id',
   });
   return items.map((item) => String(item.id));
+};
+
+/**
+ * What a promotion's view needs besides its record, read now in one BatchGetItem: each target's release
+ * (index by index; undefined while not dispatched) and, for a record stored before promotions kept it, the
+ * source app's cluster.
+ */
+export const findPromotionViewParts = async (
+  record: PromotionRecord,
+): Promise<{ releases: (Release | undefined)[]; sourceCluster: string }> => {
+  const released = record.targets.flatMap((target) => (target.release ? [releaseKey(target.app.id, target.release.version)] : []));
+  const sourceApp = record.source.cluster === undefined ? appNamed(record.source.app.name) : undefined;
+  const keys = sourceApp ? [...released, sourceApp.key] : released;
+  const items = keys.length === 0 ? [] : await getItemsConsistently(keys);
+  let next = 0;
+  const releases = record.targets.map((target) => {
+    if (!target.release) return undefined;
+    const item = items[next++];
+    return item ? entityOf<Release>(item) : undefined;
+  });
+  const appItem = sourceApp ? items[released.length] : undefined;
+  return { releases, sourceCluster: record.source.cluster ?? (appItem ? sourceApp?.entityOf(appItem).cluster : undefined) ?? '' };
 };

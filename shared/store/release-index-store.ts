@@ -1,8 +1,9 @@
-import { BatchGetCommand, BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IndexedDimension } from '../domain/release-filter';
 import { indexedValueOf } from '../domain/release-filter';
 import type { Release } from '../domain/model';
 import { versionSortKey } from '../domain/versioning';
+import { getItemsConsistently } from './batch-get';
 import { entityOf, getStore, whenConditionHolds } from './client';
 import { appPartition, RELEASE_PREFIX, releaseIndexPrefix, releaseKey, statusIndexKeys } from './keys';
 
@@ -93,25 +94,15 @@ export const candidateQuery = (
   };
 };
 
-const BATCH_GET_MAX = 100;
-
 /** The releases behind index rows, read consistently; a row whose slot holds another release (or none) yields nothing. */
 export const releasesOfCandidates = async (appId: string, candidates: readonly Candidate[]): Promise<Release[]> => {
-  const { client, tableName } = getStore();
-  const found = new Map<number, Release>();
   const wanted = candidates.filter((candidate) => candidate.release === undefined);
-  for (let start = 0; start < wanted.length; start += BATCH_GET_MAX) {
-    let keys: Record<string, unknown>[] = wanted.slice(start, start + BATCH_GET_MAX).map((candidate) => releaseKey(appId, candidate.version));
-    while (keys.length > 0) {
-      const { Responses, UnprocessedKeys } = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of Responses?.[tableName] ?? []) {
-        const release = entityOf<Release>(item);
-        found.set(release.version, release);
-      }
-      keys = UnprocessedKeys?.[tableName]?.Keys ?? [];
-    }
+  const items = await getItemsConsistently(wanted.map((candidate) => releaseKey(appId, candidate.version)));
+  const found = new Map<number, Release>();
+  for (const item of items) {
+    if (!item) continue;
+    const release = entityOf<Release>(item);
+    found.set(release.version, release);
   }
   return candidates.flatMap((candidate) => {
     if (candidate.release) return [candidate.release];

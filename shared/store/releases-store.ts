@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError, notFound } from '../domain/errors';
 import { releaseChangeEvents, releaseCreationEvents, type PendingEvent } from '../domain/events';
 import type { Actor, Release, ReleaseStatus } from '../domain/model';
+import type { ItemRead } from './batch-get';
 import { entityOf, findNewestOfApp, getStore, isConditionFailure, putIfAbsent } from './client';
 import { noteOutbox, outboxAppend, outboxOfNewItem, pendingEvents } from './outbox-store';
 import { RELEASE_PREFIX, appPartition, idIndexPartition, releaseIdSortKey, releaseKey, releaseSortKey, statusIndexKeys } from './keys';
@@ -41,6 +42,12 @@ export const findLatestRelease = async (appId: string): Promise<Release | undefi
   return item ? entityOf<Release>(item) : undefined;
 };
 
+
+/** The release at `version`, to read along with other items. */
+export const releaseAt = (appId: string, version: number): ItemRead<Release> => ({
+  key: releaseKey(appId, version),
+  entityOf: (item) => entityOf<Release>(item),
+});
 
 export const findReleaseByVersion = async (appId: string, version: number): Promise<Release | undefined> => {
   const { client, tableName } = getStore();

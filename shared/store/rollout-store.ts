@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ReleaseRef } from '../domain/model';
 import { FREE_LOCK, type RolloutLock } from '../domain/rollout';
+import type { ItemRead } from './batch-get';
 import { getStore, whenConditionHolds } from './client';
 import { deploymentKey, lockKey, waiterKey } from './keys';
 
@@ -23,8 +24,14 @@ type LockItem = {
 export const getRolloutLock = async (appId: string): Promise<RolloutLock> => {
   const { client, tableName } = getStore();
   const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: lockKey(appId), ConsistentRead: true }));
-  if (!Item) return FREE_LOCK;
-  const item = Item as LockItem;
+  return Item ? lockOf(Item) : FREE_LOCK;
+};
+
+/** The app's rollout lock, to read along with other items (no item: the lock is free). */
+export const rolloutLockOf = (appId: string): ItemRead<RolloutLock> => ({ key: lockKey(appId), entityOf: lockOf });
+
+const lockOf = (stored: Record<string, unknown>): RolloutLock => {
+  const item = stored as LockItem;
   return {
     holder:
       item.holder_release_id && item.holder_version !== undefined && item.acquired_at && item.expires_at

@@ -3,8 +3,8 @@
  *
  *   pk                 sk                          what
  *   APPS               APP#{name}                  app (create = conditional put on the name); carries the
- *                                                  `current` pointer and, while a rollout settles, the
- *                                                  version announced as succeeding
+ *                                                  `current` pointer with its release's build id and, while
+ *                                                  a rollout settles, the version announced as succeeding
  *   APP#{appId}        BUILD#{buildId}             build; lsi1sk BUILDAT#{created_at}#{id} lists them by time
  *   APP#{appId}        REL#{version, 10 digits}    release; the key is the version slot (written once, by a
  *                                                  conditional put, after the version was claimed);

@@ -3,7 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createStore, useStore } from '../../shared/store/client';
 import type { ApiKeyRecord } from '../../shared/domain/access';
-import { findApiKeyAndApp, findApiKeyById, insertApiKey } from '../../shared/store/api-keys-store';
+import { findApiKeyById, findApiKeyWith, insertApiKey } from '../../shared/store/api-keys-store';
+import { appNamed } from '../../shared/store/apps-store';
 import { API_KEY_PARTITIONS } from '../../shared/store/table-design';
 
 /** The store keeps key items where IAM expects them (infra/slipway-table.ts denies them to all but the key routes). */
@@ -52,9 +53,9 @@ describe('API-key items', () => {
       .on(BatchGetCommand)
       .resolvesOnce({ Responses: { 'slipway-test': [keyItem] }, UnprocessedKeys: { 'slipway-test': { Keys: [{ pk: 'APPS', sk: 'APP#web' }] } } })
       .resolves({ Responses: { 'slipway-test': [appItem] } });
-    const found = await findApiKeyAndApp(record.key_hash, 'web');
+    const found = await findApiKeyWith(record.key_hash, appNamed('web'));
     expect(found.key?.email).toBe(record.email);
-    expect(found.app?.name).toBe('web');
+    expect(found.named?.name).toBe('web');
     const calls = dynamo.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems?.['slipway-test']);
     expect(calls).toEqual([
       { Keys: [{ pk: keyItem.pk, sk: 'APIKEY' }, { pk: 'APPS', sk: 'APP#web' }], ConsistentRead: true },
@@ -64,6 +65,6 @@ describe('API-key items', () => {
 
   it('give up as throttled when DynamoDB keeps leaving the lookup unprocessed', async () => {
     dynamo.on(BatchGetCommand).resolves({ UnprocessedKeys: { 'slipway-test': { Keys: [{ pk: 'APPS', sk: 'APP#web' }] } } });
-    await expect(findApiKeyAndApp(record.key_hash, 'web')).rejects.toMatchObject({ name: 'ThrottlingException' });
+    await expect(findApiKeyWith(record.key_hash, appNamed('web'))).rejects.toMatchObject({ name: 'ThrottlingException' });
   });
 });

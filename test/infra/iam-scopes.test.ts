@@ -67,8 +67,8 @@ describe('API-key items', () => {
   it('are denied, for every action it is allowed, to every other role that may use the table, but a lookup by hash to the HTTP functions', () => {
     const others = [...dynamoStatementsByPolicy()].filter(([policy]) => policy !== policyOf(keysFunction));
     expect(others.length).toBeGreaterThanOrEqual(7);
-    // apps, builds, releases, statuses, pipelines and hooks read the table and authenticate their callers.
-    expect(authenticating.size).toBe(6);
+    // apps, builds, releases, config-vars, statuses, pipelines and hooks read the table and authenticate their callers.
+    expect(authenticating.size).toBe(7);
     for (const [policy, statements] of others) {
       const allowedOnTable = statements
         .filter((statement) => statement.Effect === 'Allow' && JSON.stringify(statement.Resource) === JSON.stringify(tableArn))
@@ -126,7 +126,7 @@ describe('secret config values in Parameter Store', () => {
   it('are written by the releases function alone, under /slipway/ only', () => {
     const writers = ssmStatements.filter(({ statement }) => statement.Effect === 'Allow');
     expect(writers).toHaveLength(1);
-    expect(writers[0]!.policy).toBe(policyOf(stack.httpApi.functions.get('releases')!));
+    expect(writers[0]!.policy).toBe(policyOf(stack.httpApi.functions.get('config-vars')!));
     expect(actionsOf(writers[0]!.statement)).toEqual(['ssm:PutParameter']);
     expect(onSecrets(writers[0]!.statement)).toBe(true);
   });

@@ -181,12 +181,13 @@ describe('safe promotions', () => {
       rollout: { desired: 3, running_new: 0, failed_tasks: 3, message },
     });
 
-    const rolling = viewPromotion(record, [release('succeeded'), release('pending'), release('queued')]);
+    const rolling = viewPromotion(record, [release('succeeded'), release('pending'), release('queued')], 'eu-1');
     expect(rolling.targets.map((target) => target.status)).toEqual(['succeeded', 'pending', 'pending']);
     expect(rolling.status).toBe('pending');
     expect(rolling).not.toHaveProperty('lease');
+    expect(rolling.source.cluster).toBe('eu-1');
 
-    const ended = viewPromotion(record, [release('succeeded'), release('failed', 'circuit breaker tripped'), release('unknown')]);
+    const ended = viewPromotion(record, [release('succeeded'), release('failed', 'circuit breaker tripped'), release('unknown')], 'eu-1');
     expect(ended.targets.map((target) => [target.status, target.error_message])).toEqual([
       ['succeeded', null],
       ['failed', 'Release v1 failed: circuit breaker tripped'],
@@ -214,6 +215,7 @@ describe('safe promotions', () => {
           lease: null,
         },
         [undefined],
+        'eu-1',
       );
     expect(view('Too many concurrent releases to a; retry shortly.')).toMatchObject({ status: 'failed', targets: [{ status: 'failed' }] });
     expect(view(null)).toMatchObject({ status: 'pending', targets: [{ status: 'pending', error_message: null }] });
