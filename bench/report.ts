@@ -107,12 +107,9 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   matches routes in one pass. What still separates the two (CPU profile, 2026-11-30): the local API Gateway
   event and Lambda context (up to ~8% inclusive, a cost AWS's gateway carries, not the function), middy and the
   handler framework, zod path checks (~2%), the document client's marshalling (~2-3%), and a BatchGetItem
-  costing dynalite more than a GetItem. Since the Tracer, every process that makes an AWS client loads
-  aws-xray-sdk-core, whose cls-hooked namespace enables async hooks with destroy tracking on every promise,
-  locally too (the Tracer itself only runs in Lambda): ~12% of the server's busy CPU in the same profile,
-  paid by the floor as well (same process) but more by Slipway, which makes more promises a request.
-  Loading the X-Ray SDK only where tracing is on would remove it locally; in Lambda it is the price of the
-  X-Ray SDK's automatic mode. The pairs' ratios swing by 40 points with the machine's load, so read the
+  costing dynalite more than a GetItem. The X-Ray SDK behind the Tracer hooks every promise of its process
+  once imported (awaits 13 times slower in a micro-benchmark), so it is loaded in Lambda only, where traces
+  are sent: in AWS that is the price of X-Ray's automatic mode, locally and here it costs nothing. The pairs' ratios swing by 40 points with the machine's load, so read the
   verdict with the load average above.`);
   }
   if (headline.mostReads > TARGETS.readsPerRequest) {

@@ -1,4 +1,3 @@
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { config } from '../config/config';
 
 type AwsClientOptions = {
@@ -25,18 +24,15 @@ const awsClientConfig = (options: AwsClientOptions) => ({
   requestHandler: { connectionTimeout: 1_000, requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true },
 });
 
-let tracer: Tracer | undefined;
-
 /**
- * In Lambda each call becomes an X-Ray subsegment of the invocation (functions trace actively). Elsewhere
- * the client is left as it is: the local runtime and tests have no X-Ray daemon to send segments to.
+ * In Lambda each call becomes an X-Ray subsegment of the invocation. Elsewhere clients are left as they
+ * are: the local runtime and tests have no X-Ray daemon, and the X-Ray SDK is not even loaded there,
+ * because importing it hooks every promise of the process (awaits measured 13 times slower). Decided once,
+ * when this module loads: a Lambda's configuration is fixed for its life.
  */
-const traced = <C>(client: C): C => {
-  if (!config().traceAwsCalls) return client;
-  // SDK calls only: patching every https request as well would trace each of them a second time.
-  tracer ??= new Tracer({ serviceName: 'slipway', enabled: true, captureHTTPsRequests: false });
-  return tracer.captureAWSv3Client(client);
-};
+const xray = config().traceAwsCalls ? await import('./xray-capture') : undefined;
+
+const traced = <C>(client: C): C => (xray ? xray.captureAwsClient(client) : client);
 
 /**
  * Every AWS SDK client Slipway makes is made here: `new Client(shared configuration and extra)`, traced in

@@ -4,7 +4,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAwsClient } from '../../shared/aws/aws-client';
-import { configFromEnvironment, configure } from '../../shared/config/config';
+import { configFromEnvironment } from '../../shared/config/config';
 
 /** The middleware aws-xray-sdk-core adds to a client it captures: each call it makes becomes a subsegment. */
 const XRAY_MIDDLEWARE = /XRaySDKInstrumentation/;
@@ -24,24 +24,17 @@ describe('AWS SDK clients', () => {
   });
 
   it('send nothing to X-Ray outside Lambda: the local runtime and tests get them untouched', () => {
-    const previous = configure({ traceAwsCalls: false });
-    try {
-      expect(tracedCalls(createAwsClient(SFNClient, options))).toEqual([]);
-      expect(tracedCalls(DynamoDBDocumentClient.from(createAwsClient(DynamoDBClient, options)))).toEqual([]);
-    } finally {
-      configure(previous);
-    }
+    expect(tracedCalls(createAwsClient(SFNClient, options))).toEqual([]);
+    expect(tracedCalls(DynamoDBDocumentClient.from(createAwsClient(DynamoDBClient, options)))).toEqual([]);
   });
 
-  it('show each call in X-Ray in Lambda, the document client through the DynamoDB client it is built on', () => {
+  it('show each call in X-Ray in Lambda, the document client through the DynamoDB client it is built on', async () => {
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'slipway-releases');
     vi.stubEnv('AWS_EXECUTION_ENV', 'AWS_Lambda_nodejs24.x');
-    const previous = configure({ traceAwsCalls: true });
-    try {
-      expect(tracedCalls(createAwsClient(SFNClient, options))).toHaveLength(1);
-      expect(tracedCalls(createAwsClient(ECSClient, options, { retryMode: 'adaptive' }))).toHaveLength(1);
-      expect(tracedCalls(DynamoDBDocumentClient.from(createAwsClient(DynamoDBClient, options)))).toHaveLength(1);
-    } finally {
-      configure(previous);
-    }
+    vi.resetModules();
+    const inLambda = await import('../../shared/aws/aws-client');
+    expect(tracedCalls(inLambda.createAwsClient(SFNClient, options))).toHaveLength(1);
+    expect(tracedCalls(inLambda.createAwsClient(ECSClient, options, { retryMode: 'adaptive' }))).toHaveLength(1);
+    expect(tracedCalls(DynamoDBDocumentClient.from(inLambda.createAwsClient(DynamoDBClient, options)))).toHaveLength(1);
   });
 });
