@@ -29,6 +29,18 @@ const answered = performance.now();
 console.log('COLD_INIT ' + JSON.stringify({ importMs: imported - started, firstEventMs: answered - imported, outcome }));
 `;
 
+/**
+ * What Lambda sets that changes what a function does at init: its name turns on metrics and X-Ray capture
+ * (the X-Ray SDK is loaded only then), the task root and a trace header give X-Ray its invocation segment.
+ * Segments go by UDP to the default daemon address, where nothing listens: sending costs the same.
+ */
+export const LAMBDA_ENVIRONMENT: Record<string, string> = {
+  AWS_LAMBDA_FUNCTION_NAME: 'slipway-bench',
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+  LAMBDA_TASK_ROOT: '/var/task',
+  _X_AMZN_TRACE_ID: 'Root=1-6750a1b2-0123456789abcdef01234567;Parent=0123456789abcdef;Sampled=1',
+};
+
 export type ColdInit = { importMs: number; firstEventMs: number; totalMs: number; outcome: string };
 
 const probeOnce = async (bundle: string, event: unknown, env: Record<string, string>): Promise<ColdInit> => {

@@ -5,7 +5,7 @@ import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
 import { bundleFunction, functionEntries, PROJECT_ROOT, type BundleFigures } from './bundles';
 import { measureDashboard } from './dashboard';
 import { startChild } from './child';
-import { httpEvent, measureColdInit, rolloutEvent, type ColdInit } from './cold-init';
+import { httpEvent, LAMBDA_ENVIRONMENT, measureColdInit, rolloutEvent, type ColdInit } from './cold-init';
 import { measureBurst, type BurstFigures } from './burst';
 import { measureDeepHistory } from './deep-history';
 import { apiClient, load, type LoadFigures } from './http-load';
@@ -191,7 +191,7 @@ const measured = !runs('calls', 'cold-init', 'transitions') ? undefined : await 
       console.log(`  ${bundle.name}: no first event known for this function; skipped`);
       continue;
     }
-    const figures = await measureColdInit(bundle.file, event, { ...environment.env, SLIPWAY_LOG_LEVEL: 'INFO' });
+    const figures = await measureColdInit(bundle.file, event, { ...environment.env, ...LAMBDA_ENVIRONMENT, SLIPWAY_LOG_LEVEL: 'INFO' });
     console.log(
       `  ${bundle.name}: import ${figures.importMs.toFixed(1)} ms + first event ${figures.firstEventMs.toFixed(1)} ms = ${figures.totalMs.toFixed(1)} ms (${figures.outcome})`,
     );
