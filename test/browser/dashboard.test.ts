@@ -184,17 +184,22 @@ describe('views', () => {
     await scoped.page.close();
   });
 
-  it('follows a release made through the API to succeeded, without a reload', async () => {
+  it('follows a release made through the API to succeeded, without a reload, on the app and in the list of apps', async () => {
     const tab = await openTab();
     const { page } = tab;
     await signIn(page, slipway.adminKey, '#/apps/web');
     await page.waitForSelector('li[data-version="1"]');
     await page.evaluate(() => ((window as unknown as { __sameDocument?: boolean }).__sameDocument = true));
+    const list = await openTab();
+    await signIn(list.page, slipway.adminKey, '#/apps');
+    await list.page.waitForSelector('tr[data-app="web"]');
+    const rolloutInList = (version: number) => list.page.$(`tr[data-app="web"] .rollout[data-release="${version}"]`);
 
     const slow = await slipway.call<{ id: string }>('POST', '/apps/web/builds', { body: { image: 'registry.local/web:v2-slow', sha: 'bbbbbb2' } });
     const created = await release('web', { slug: slow.body.id, description: 'Second release' });
     const seen = new Set<string>();
     let sawProgress = false;
+    let listedInFlight = false;
     const deadline = Date.now() + 40_000;
     while (!seen.has('succeeded') && Date.now() < deadline) {
       const state = await page.evaluate((version: number) => {
@@ -209,6 +214,7 @@ describe('views', () => {
         sawProgress = true;
         if (state.progress.includes('new tasks running')) await screenshot(page, 'app-rollout-in-flight');
       }
+      listedInFlight ||= (await rolloutInList(created.version)) !== null;
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
     expect([...seen]).toContain('succeeded');
@@ -216,8 +222,14 @@ describe('views', () => {
     expect(sawProgress).toBe(true);
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     await waitForText(page, 'Current release: v2');
+    expect(listedInFlight).toBe(true);
+    await list.page.waitForFunction(() => document.querySelector('tr[data-app="web"] td')?.textContent === 'v2', { timeout: 15_000 });
+    expect(await textIn(list.page, 'tr[data-app="web"]')).toContain('registry.local/web:v2-slow');
+    expect(await rolloutInList(created.version)).toBeNull();
     await expectNothingBad(tab);
+    await expectNothingBad(list);
     await page.close();
+    await list.page.close();
   }, 60_000);
 
   it('rolls back to a chosen earlier release only after a confirmation naming both versions, by keyboard', async () => {
