@@ -418,7 +418,7 @@ describe('a long history', () => {
     for (const [app, seeded] of [['short', 3], ['long', 1_001]] as const) {
       const { app: created, builds: [build = ''] } = await seedApp(slipway, app, 1);
       await seedReleases(getStore(), { appName: app, appId: created.id, slugId: build }, seeded, Date.now());
-      await advanceCurrentRelease(app, seeded, new Date().toISOString());
+      await advanceCurrentRelease(app, { version: seeded, slug: { id: build } }, new Date().toISOString());
       await seedApp(slipway, `${app}-stg`, 0);
       await slipway.call('POST', '/pipelines', { body: { name: `${app}-line` } });
       for (const [coupled, stage] of [[app, 'development'], [`${app}-stg`, 'staging']]) {
