@@ -4,6 +4,7 @@ import { encodeCursor } from '../shared/api/cursor';
 import type { Release } from '../shared/domain/model';
 import { releaseFixture } from '../shared/fixtures/model';
 import { createStore, type Store } from '../shared/store/client';
+import { lockKey } from '../shared/store/keys';
 import { releaseIndexRows } from '../shared/store/release-index-store';
 import { releaseItem } from '../shared/store/releases-store';
 import type { ApiClient } from './http-load';
@@ -74,6 +75,9 @@ export const seedReleases = async (store: Store, app: Seeded, count: number, now
     }
   };
   await Promise.all(Array.from({ length: PARALLEL_BATCHES }, worker));
+  // Settled history, as rollouts leave it: the lock remembers how far, so the queue is sought above it and not
+  // along the whole history.
+  await writeBatch(store, [{ ...lockKey(app.appId), type: 'rollout_lock', settled_through: count }]);
 };
 
 export type PageTiming = { label: string; medianMs: number; p99Ms: number; items: number };

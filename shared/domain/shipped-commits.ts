@@ -34,11 +34,11 @@ export const shippedCommits = (
   if (reached >= 0) {
     return { commits: listed.slice(0, reached), ...since, complete: true, reason: `the commits after v${previous.version}'s ${previous.commit}` };
   }
-  const why =
-    previous.commit === null
-      ? `v${previous.version} names no commit`
-      : listed.length === 0
-        ? 'the build lists no commits'
-        : `the build's commits do not reach v${previous.version}'s ${previous.commit}`;
-  return { commits: listed, ...since, complete: false, reason: `cannot tell: ${why}; these are the commits the build lists` };
+  const unknown = { commits: listed, ...since, complete: false };
+  if (listed.length === 0) {
+    const why = previous.commit === null ? `v${previous.version} names no commit and the build lists none` : 'the build lists no commits';
+    return { ...unknown, reason: `cannot tell: ${why}` };
+  }
+  const why = previous.commit === null ? `v${previous.version} names no commit` : `the build's commits do not reach v${previous.version}'s ${previous.commit}`;
+  return { ...unknown, reason: `cannot tell: ${why}; these are the commits the build lists` };
 };

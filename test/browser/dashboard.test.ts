@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedReleases } from '../../bench/deep-history';
+import { advanceCurrentRelease } from '../../shared/store/apps-store';
 import { getStore } from '../../shared/store/client';
 import { IDLE_POLL_MS } from '../../web/src/poll';
 import { launchBrowser } from '../support/browser';
@@ -36,12 +37,13 @@ const release = async (app: string, body: Record<string, unknown>, key?: string)
 };
 
 beforeAll(async () => {
-  // Batches slow enough that a rollout outlasts the page's idle poll, so the page always sees it in flight.
-  slipway = await startTestSlipway({ rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: IDLE_POLL_MS * 0.8 } } });
+  // Rollouts are quick, but one of a build whose image says `slow` goes in batches slow enough to outlast the
+  // page's idle poll, so the page always sees that one in flight.
+  slipway = await startTestSlipway({ rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5, slowBatchIntervalMs: IDLE_POLL_MS * 0.8 } } });
   ({ browser, close: closeBrowser } = await launchBrowser());
   mkdirSync(SCREENSHOTS, { recursive: true });
 
-  builds.web = (await seedApp(slipway, 'web', 3)).builds;
+  builds.web = (await seedApp(slipway, 'web', 1)).builds;
   await settled('web', (await release('web', { slug: builds.web[0], description: 'First release of the storefront' })).id);
 
   await slipway.call('POST', '/pipelines', { body: { name: 'shop', description: 'The shop, from development to production' } });
@@ -182,16 +184,22 @@ describe('views', () => {
     await scoped.page.close();
   });
 
-  it('follows a release made through the API to succeeded, without a reload', async () => {
+  it('follows a release made through the API to succeeded, without a reload, on the app and in the list of apps', async () => {
     const tab = await openTab();
     const { page } = tab;
     await signIn(page, slipway.adminKey, '#/apps/web');
     await page.waitForSelector('li[data-version="1"]');
     await page.evaluate(() => ((window as unknown as { __sameDocument?: boolean }).__sameDocument = true));
+    const list = await openTab();
+    await signIn(list.page, slipway.adminKey, '#/apps');
+    await list.page.waitForSelector('tr[data-app="web"]');
+    const rolloutInList = (version: number) => list.page.$(`tr[data-app="web"] .rollout[data-release="${version}"]`);
 
-    const created = await release('web', { slug: builds.web![1], description: 'Second release' });
+    const slow = await slipway.call<{ id: string }>('POST', '/apps/web/builds', { body: { image: 'registry.local/web:v2-slow', sha: 'bbbbbb2' } });
+    const created = await release('web', { slug: slow.body.id, description: 'Second release' });
     const seen = new Set<string>();
     let sawProgress = false;
+    let listedInFlight = false;
     const deadline = Date.now() + 40_000;
     while (!seen.has('succeeded') && Date.now() < deadline) {
       const state = await page.evaluate((version: number) => {
@@ -206,6 +214,7 @@ describe('views', () => {
         sawProgress = true;
         if (state.progress.includes('new tasks running')) await screenshot(page, 'app-rollout-in-flight');
       }
+      listedInFlight ||= (await rolloutInList(created.version)) !== null;
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
     expect([...seen]).toContain('succeeded');
@@ -213,8 +222,14 @@ describe('views', () => {
     expect(sawProgress).toBe(true);
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     await waitForText(page, 'Current release: v2');
+    expect(listedInFlight).toBe(true);
+    await list.page.waitForFunction(() => document.querySelector('tr[data-app="web"] td')?.textContent === 'v2', { timeout: 15_000 });
+    expect(await textIn(list.page, 'tr[data-app="web"]')).toContain('registry.local/web:v2-slow');
+    expect(await rolloutInList(created.version)).toBeNull();
     await expectNothingBad(tab);
+    await expectNothingBad(list);
     await page.close();
+    await list.page.close();
   }, 60_000);
 
   it('rolls back to a chosen earlier release only after a confirmation naming both versions, by keyboard', async () => {
@@ -375,6 +390,70 @@ describe('a long history', () => {
     expect(releaseReads.some((search) => /^\?order=desc&limit=50&cursor=[^&]+$/.test(search))).toBe(true);
     await expectNothingBad(tab);
     await page.close();
+  }, 60_000);
+  /**
+   * The API requests one poll of a view makes, from signing in until `ready` shows (the view renders once a poll
+   * has answered, and polls again only after an idle interval), with the app's name and ids made alike.
+   */
+  const requestsOfAPoll = async (key: string, hash: string, ready: string, app: string) => {
+    const tab = await openTab();
+    const { page } = tab;
+    const reads: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/' || url.pathname === '/whoami' || url.pathname.startsWith('/assets/')) return;
+      reads.push(decodeURIComponent(url.pathname + url.search).replaceAll(app, '{app}').replace(/[0-9a-f-]{36}/g, '{id}'));
+    });
+    await signIn(page, key, hash);
+    await page.waitForSelector(ready);
+    const card = await textIn(page, ready);
+    await expectNothingBad(tab);
+    await page.close();
+    return { reads: reads.sort(), card };
+  };
+
+  it('costs the Apps and Pipeline views as many requests a poll with 1,001 releases as with 3', async () => {
+    // More than the page of 1,000 the views once read whole histories with, so such a read would take two pages.
+    const views = [];
+    for (const [app, seeded] of [['short', 3], ['long', 1_001]] as const) {
+      const { app: created, builds: [build = ''] } = await seedApp(slipway, app, 1);
+      await seedReleases(getStore(), { appName: app, appId: created.id, slugId: build }, seeded, Date.now());
+      await advanceCurrentRelease(app, { version: seeded, slug: { id: build } }, new Date().toISOString());
+      await seedApp(slipway, `${app}-stg`, 0);
+      await slipway.call('POST', '/pipelines', { body: { name: `${app}-line` } });
+      for (const [coupled, stage] of [[app, 'development'], [`${app}-stg`, 'staging']]) {
+        expect((await slipway.call('POST', '/pipeline-couplings', { body: { pipeline: `${app}-line`, app: coupled, stage } })).status).toBe(201);
+      }
+      const key = await slipway.keyFor('pipeline', [app, `${app}-stg`]);
+      views.push({
+        apps: await requestsOfAPoll(key, '#/apps', `tr[data-app="${app}"]`, app),
+        pipeline: await requestsOfAPoll(key, `#/pipelines/${app}-line`, `li[data-app="${app}"]`, app),
+      });
+    }
+    const [short, long] = views;
+    expect(short?.apps.card).toContain('v3');
+    expect(long?.apps.card).toContain('v1001');
+    expect(long?.apps.card).toContain('registry.local/long:v1');
+    expect(short?.apps.reads).toEqual([
+      '/apps',
+      '/apps/{app}',
+      '/apps/{app}-stg',
+      '/apps/{app}-stg/releases?order=desc&limit=1',
+      '/apps/{app}/releases?order=desc&limit=1',
+    ]);
+    expect(long?.apps.reads).toEqual(short?.apps.reads);
+    expect(short?.pipeline.reads).toEqual([
+      '/apps/{app}',
+      '/apps/{app}-stg',
+      '/apps/{app}-stg/releases?order=desc&limit=1&current=true',
+      '/apps/{app}/releases/{id}/statuses',
+      '/apps/{app}/releases?order=desc&limit=10&status[]=succeeded',
+      '/pipelines/{app}-line/pipeline-couplings',
+    ]);
+    expect(long?.pipeline.reads).toEqual(short?.pipeline.reads);
+    // Every tenth seeded release failed; the page of the newest ten succeeded ones is full, and says more wait.
+    expect(short?.pipeline.card).toMatch(/^Not yet promoted to staging: v3, v2, v1$/m);
+    expect(long?.pipeline.card).toContain('Not yet promoted to staging: v1001, v999, v998, v997, v996, v995, v994, v993, v992, v991 and earlier ones');
   }, 60_000);
 });
 

@@ -19,12 +19,13 @@ describe('commits a release ships', () => {
     expect(shippedCommits(build(['bbbbbbb', 'aaaaaaa']), undefined)).toMatchObject({ since_version: null, complete: true });
   });
 
-  it('say so when Slipway cannot tell, keeping what the build lists', () => {
+  it('say so when Slipway cannot tell, keeping what the build lists and saying so only when it lists any', () => {
     const unreached = shippedCommits(build(['ccccccc']), { version: 2, commit: 'aaaaaaa' });
     expect(unreached).toMatchObject({ complete: false, commits: [commit('ccccccc')] });
-    expect(unreached.reason).toContain("do not reach v2's aaaaaaa");
-    expect(shippedCommits(build([]), { version: 2, commit: 'aaaaaaa' }).reason).toContain('lists no commits');
-    expect(shippedCommits(build(['ccccccc']), { version: 2, commit: null }).reason).toContain('v2 names no commit');
+    expect(unreached.reason).toBe("cannot tell: the build's commits do not reach v2's aaaaaaa; these are the commits the build lists");
+    expect(shippedCommits(build([]), { version: 2, commit: 'aaaaaaa' }).reason).toBe('cannot tell: the build lists no commits');
+    expect(shippedCommits(build([]), { version: 2, commit: null }).reason).toBe('cannot tell: v2 names no commit and the build lists none');
+    expect(shippedCommits(build(['ccccccc']), { version: 2, commit: null }).reason).toBe('cannot tell: v2 names no commit; these are the commits the build lists');
   });
 
   it("take the build's sha as its head, else its newest listed commit", () => {

@@ -22,6 +22,9 @@ export class ApiError extends Error {
   }
 }
 
+/** The release list's filters the dashboard uses. */
+export type ReleaseFilter = { status?: ReleaseResponse['status']; current?: true };
+
 type ErrorBody = { error?: { code?: string; message?: string }; message?: string };
 
 /** Pages are requested explicitly, so the page does not depend on the API's default page. */
@@ -55,27 +58,16 @@ export const createApi = (key: string, onUnauthorized: () => void = () => {}) =>
   return {
     whoami: () => get<WhoamiResponse>('/whoami'),
     apps: () => get<AppResponse[]>('/apps'),
-    /** Every release of the app, oldest first. */
-    releases: async (app: string): Promise<ReleaseResponse[]> => {
-      const all: ReleaseResponse[] = [];
-      let cursor: string | null = null;
-      do {
-        const query: string = `limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-        const page: { body: ReleaseResponse[]; headers: Headers } = await request<ReleaseResponse[]>('GET', `/apps/${segment(app)}/releases?${query}`);
-        all.push(...page.body);
-        cursor = page.headers.get('next-cursor');
-      } while (cursor);
-      return all.sort((a, b) => a.version - b.version);
-    },
     /**
-     * The app's newest releases, newest first: `pages` pages of `limit`, each read with the cursor the one before
-     * gave. `more` tells whether older releases remain.
+     * The app's newest releases, newest first, of those `filter` keeps (`status[]`, `current=true`): `pages` pages
+     * of `limit`, each read with the cursor the one before gave. `more` tells whether older releases remain.
      */
-    newestReleases: async (app: string, limit: number, pages: number): Promise<{ releases: ReleaseResponse[]; more: boolean }> => {
+    newestReleases: async (app: string, limit: number, pages: number, filter: ReleaseFilter = {}): Promise<{ releases: ReleaseResponse[]; more: boolean }> => {
+      const filters = `${filter.status ? `&status[]=${filter.status}` : ''}${filter.current ? '&current=true' : ''}`;
       const releases: ReleaseResponse[] = [];
       let cursor: string | null = null;
       for (let read = 0; read < pages && (read === 0 || cursor); read++) {
-        const query: string = `order=desc&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const query: string = `order=desc&limit=${limit}${filters}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
         const page: { body: ReleaseResponse[]; headers: Headers } = await request<ReleaseResponse[]>('GET', `/apps/${segment(app)}/releases?${query}`);
         releases.push(...page.body);
         cursor = page.headers.get('next-cursor');

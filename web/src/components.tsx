@@ -15,8 +15,11 @@ export const Problem = ({ error }: { error: Error | undefined }) =>
 
 export const Loading = () => <p class="muted">Loading…</p>;
 
+/** What a rollout's progress shows: a release, or the app detail's `rollout_in_flight`. */
+export type RollingRelease = Pick<ReleaseResponse, 'version' | 'status' | 'rollout' | 'started_at' | 'finished_at'>;
+
 /** The new, desired and failed tasks of a rollout in flight, announced politely as they change. */
-export const RolloutProgress = ({ release }: { release: ReleaseResponse }) => {
+export const RolloutProgress = ({ release }: { release: RollingRelease }) => {
   const rollout = release.rollout;
   const label = `Rollout of v${release.version}`;
   return (

@@ -2,9 +2,7 @@ import type { BuildResponse, ReleaseResponse } from './api';
 
 export const IN_FLIGHT: ReadonlySet<ReleaseResponse['status']> = new Set(['queued', 'pending']);
 
-export const inFlight = (release: ReleaseResponse): boolean => IN_FLIGHT.has(release.status);
-
-export const currentOf = (releases: readonly ReleaseResponse[]): ReleaseResponse | undefined => releases.find((release) => release.current);
+export const inFlight = (release: Pick<ReleaseResponse, 'status'>): boolean => IN_FLIGHT.has(release.status);
 
 export const when = (timestamp: string): string => new Date(timestamp).toLocaleString();
 

@@ -1,23 +1,32 @@
-import type { Api, AppResponse, BuildResponse, ReleaseResponse } from '../api';
-import { Badge, Loading, Problem, RolloutProgress } from '../components';
-import { buildsById, currentOf, inFlight } from '../format';
+import type { Api, AppDetailResponse, ReleaseResponse } from '../api';
+import { Badge, Loading, Problem, RolloutProgress, type RollingRelease } from '../components';
+import { inFlight } from '../format';
 import { BUSY_POLL_MS, IDLE_POLL_MS, usePolled } from '../poll';
 import { appHref } from '../route';
 
-type AppRow = { app: AppResponse; releases: ReleaseResponse[]; builds: ReadonlyMap<string, BuildResponse> };
+/** An app as the list shows it: its detail (current release, rollout in flight) and its newest release. */
+type AppRow = { app: AppDetailResponse; latest: ReleaseResponse | undefined };
 
+/** Two requests an app whatever its history: the row needs only what runs, what rolls out and the newest release. */
 const loadRows = async (api: Api): Promise<AppRow[]> =>
   Promise.all(
-    (await api.apps()).map(async (app) => {
-      const [releases, builds] = await Promise.all([api.releases(app.name), api.builds(app.name)]);
-      return { app, releases, builds: buildsById(builds) };
+    (await api.apps()).map(async ({ name }) => {
+      const [app, { releases }] = await Promise.all([api.appDetail(name), api.newestReleases(name, 1, 1)]);
+      return { app, latest: releases[0] };
     }),
   );
+
+/** The rollout the app's lock holds, and the newest release too when it waits behind it. */
+const rollingOf = ({ app, latest }: AppRow): RollingRelease[] => {
+  const rolling = app.rollout_in_flight;
+  const waiting = latest && inFlight(latest) && latest.id !== rolling?.id ? [latest] : [];
+  return [...(rolling ? [rolling] : []), ...waiting];
+};
 
 export const AppsView = ({ api }: { api: Api }) => {
   const { data, error } = usePolled(
     () => loadRows(api),
-    (rows) => (rows.some((row) => row.releases.some(inFlight)) ? BUSY_POLL_MS : IDLE_POLL_MS),
+    (rows) => (rows.some((row) => rollingOf(row).length > 0) ? BUSY_POLL_MS : IDLE_POLL_MS),
     [api],
   );
   return (
@@ -42,20 +51,20 @@ export const AppsView = ({ api }: { api: Api }) => {
             </tr>
           </thead>
           <tbody>
-            {data.map(({ app, releases, builds }) => {
-              const current = currentOf(releases);
-              const latest = releases.at(-1);
-              const rolling = releases.filter(inFlight);
+            {data.map((row) => {
+              const { app, latest } = row;
+              const current = app.current_release;
+              const rolling = rollingOf(row);
               return (
                 <tr key={app.id} data-app={app.name}>
                   <th scope="row">
                     <a href={appHref(app.name)}>{app.name}</a>
                   </th>
                   <td>{current ? `v${current.version}` : '—'}</td>
-                  <td class="mono">{current ? (builds.get(current.slug.id)?.source_blob.image ?? '—') : '—'}</td>
+                  <td class="mono">{current ? current.image : '—'}</td>
                   <td>{latest ? <Badge value={latest.status} /> : 'no releases'}</td>
                   <td>{current ? <Badge value={current.state} /> : '—'}</td>
-                  <td>{rolling.length > 0 ? rolling.map((release) => <RolloutProgress key={release.id} release={release} />) : '—'}</td>
+                  <td>{rolling.length > 0 ? rolling.map((release) => <RolloutProgress key={release.version} release={release} />) : '—'}</td>
                 </tr>
               );
             })}

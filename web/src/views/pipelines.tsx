@@ -1,10 +1,10 @@
 import { useState } from 'preact/hooks';
 import { STAGES } from '../../../shared/domain/pipeline';
 import { roleMay } from '../../../shared/domain/access';
-import { ApiError, type Api, type CouplingResponse, type ReleaseResponse, type ReleaseStatusesResponse, type WhoamiResponse } from '../api';
+import { ApiError, type Api, type AppDetailResponse, type CouplingResponse, type ReleaseResponse, type ReleaseStatusesResponse, type WhoamiResponse } from '../api';
 import { Badge, Loading, Problem } from '../components';
-import { currentOf, inFlight } from '../format';
 import { BUSY_POLL_MS, IDLE_POLL_MS, usePolled } from '../poll';
+import { notYetPromoted } from '../promotion-backlog';
 import { appHref, metricsHref, pipelineHref } from '../route';
 
 export const PipelinesView = ({ api }: { api: Api }) => {
@@ -32,30 +32,48 @@ export const PipelinesView = ({ api }: { api: Api }) => {
 };
 
 type Stage = (typeof STAGES)[number];
-type CoupledApp = { coupling: CouplingResponse; releases: ReleaseResponse[]; checks: ReleaseStatusesResponse | undefined };
+type CoupledApp = {
+  coupling: CouplingResponse;
+  detail: AppDetailResponse;
+  checks: ReleaseStatusesResponse | undefined;
+  /** The build the app's current release deployed: what a stage before it counts as promoted. */
+  runningBuild: string | undefined;
+  /** The newest of its succeeded releases, read only when a later stage takes its promotions. */
+  succeeded: { releases: ReleaseResponse[]; more: boolean };
+};
 
-const loadCoupled = async (api: Api, pipeline: string): Promise<CoupledApp[]> =>
-  Promise.all(
-    (await api.couplings(pipeline)).map(async (coupling) => {
-      const releases = await api.releases(coupling.app.name);
-      const current = currentOf(releases);
-      return { coupling, releases, checks: current ? await api.statuses(coupling.app.name, current.id) : undefined };
-    }),
-  );
+/** How many of a stage's newest succeeded releases one poll reads to tell what waits for the next stage. */
+const BACKLOG_PAGE = 10;
 
 /** The first populated stage after `stage`: where a promotion from it goes. */
-const nextStage = (stage: Stage, coupled: readonly CoupledApp[]): Stage | undefined =>
-  STAGES.slice(STAGES.indexOf(stage) + 1).find((later) => coupled.some((entry) => entry.coupling.stage === later));
+const nextStage = (stage: Stage, couplings: readonly CouplingResponse[]): Stage | undefined =>
+  STAGES.slice(STAGES.indexOf(stage) + 1).find((later) => couplings.some((coupling) => coupling.stage === later));
 
 /**
- * Succeeded releases of `source` newer than the newest one whose build already runs downstream: what a
- * promotion would still carry forward.
+ * A few bounded reads per coupled app, however long its history: its detail, its current release's checks, and
+ * one page where a promotion from or to it is told.
  */
-const notYetPromoted = (source: CoupledApp, downstream: readonly CoupledApp[]): ReleaseResponse[] => {
-  const shipped = new Set(downstream.flatMap((entry) => entry.releases.filter((release) => release.status === 'succeeded').map((release) => release.slug.id)));
-  const lastShipped = Math.max(0, ...source.releases.filter((release) => shipped.has(release.slug.id)).map((release) => release.version));
-  return source.releases.filter((release) => release.status === 'succeeded' && release.version > lastShipped);
+const loadCoupled = async (api: Api, pipeline: string): Promise<CoupledApp[]> => {
+  const couplings = await api.couplings(pipeline);
+  const targetStages = new Set(couplings.map((coupling) => nextStage(coupling.stage, couplings)));
+  return Promise.all(
+    couplings.map(async (coupling) => {
+      const app = coupling.app.name;
+      const [{ detail, checks }, running, succeeded] = await Promise.all([
+        api.appDetail(app).then(async (detail) => ({
+          detail,
+          checks: detail.current_release ? await api.statuses(app, detail.current_release.id) : undefined,
+        })),
+        targetStages.has(coupling.stage) ? api.newestReleases(app, 1, 1, { current: true }) : undefined,
+        nextStage(coupling.stage, couplings) ? api.newestReleases(app, BACKLOG_PAGE, 1, { status: 'succeeded' }) : { releases: [], more: false },
+      ]);
+      return { coupling, detail, checks, runningBuild: running?.releases[0]?.slug.id, succeeded };
+    }),
+  );
 };
+
+const backlogOf = (source: CoupledApp, targets: readonly CoupledApp[]) =>
+  notYetPromoted(source.succeeded, new Set(targets.flatMap((target) => (target.runningBuild ? [target.runningBuild] : []))));
 
 const RequiredChecks = ({ source, targets }: { source: CoupledApp; targets: readonly CoupledApp[] }) => {
   const required = [...new Set(targets.flatMap((target) => target.coupling.required_status_checks.contexts))];
@@ -83,12 +101,12 @@ const promotionProblem = (error: unknown): Error => {
 const AppCard = (props: { api: Api; pipeline: string; entry: CoupledApp; targets: CoupledApp[]; mayPromote: boolean; reload: () => void }) => {
   const { entry, targets } = props;
   const app = entry.coupling.app.name;
-  const current = currentOf(entry.releases);
-  const waiting = targets.length > 0 ? notYetPromoted(entry, targets) : [];
+  const current = entry.detail.current_release;
+  const waiting = backlogOf(entry, targets);
   const [safe, setSafe] = useState(true);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ error?: Error; message?: string }>({});
-  const rolling = entry.releases.find(inFlight);
+  const rolling = entry.detail.rollout_in_flight;
 
   const promote = async () => {
     if (!current) return;
@@ -132,9 +150,9 @@ const AppCard = (props: { api: Api; pipeline: string; entry: CoupledApp; targets
       {targets.length > 0 ? (
         <>
           <p class="waiting">
-            {waiting.length === 0
+            {waiting.releases.length === 0
               ? `Nothing waiting for ${targets[0]?.coupling.stage}.`
-              : `Not yet promoted to ${targets[0]?.coupling.stage}: ${waiting.map((release) => `v${release.version}`).join(', ')}`}
+              : `Not yet promoted to ${targets[0]?.coupling.stage}: ${waiting.releases.map((release) => `v${release.version}`).join(', ')}${waiting.more ? ' and earlier ones' : ''}`}
           </p>
           <RequiredChecks source={entry} targets={targets} />
           {props.mayPromote && current ? (
@@ -162,7 +180,7 @@ const AppCard = (props: { api: Api; pipeline: string; entry: CoupledApp; targets
 export const PipelineView = ({ api, who, pipeline }: { api: Api; who: WhoamiResponse; pipeline: string }) => {
   const { data, error, reload } = usePolled(
     () => loadCoupled(api, pipeline),
-    (coupled) => (coupled.some((entry) => entry.releases.some(inFlight)) ? BUSY_POLL_MS : IDLE_POLL_MS),
+    (coupled) => (coupled.some((entry) => entry.detail.rollout_in_flight) ? BUSY_POLL_MS : IDLE_POLL_MS),
     [api, pipeline],
   );
   const mayPromote = roleMay(who.role, 'promotions:create');
@@ -178,7 +196,7 @@ export const PipelineView = ({ api, who, pipeline }: { api: Api; who: WhoamiResp
       ) : (
         <div class="stages">
           {STAGES.map((stage) => {
-            const next = nextStage(stage, data);
+            const next = nextStage(stage, data.map((entry) => entry.coupling));
             const targets = next ? data.filter((entry) => entry.coupling.stage === next) : [];
             const here = data.filter((entry) => entry.coupling.stage === stage);
             return (
