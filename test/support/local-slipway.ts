@@ -67,10 +67,14 @@ export type SlipwayWithEcs = TestSlipway & { ecs: ECSClient };
 
 /**
  * Slipway whose releases roll out fast (a simulator batch every 5 ms, the state machine's waits scaled down), with
- * an ECS client on its simulator to see what a rollout deployed. `close` ends both.
+ * an ECS client on its simulator to see what a rollout deployed. `close` ends both. `rollouts` overrides the
+ * rest of the rollout options (a larger `timeScale` keeps the reconciler's periodic pass out of the way).
  */
-export const startSlipwayWithEcs = async (simulator: LocalRolloutOptions['ecs'] = {}): Promise<SlipwayWithEcs> => {
-  const slipway = await startTestSlipway({ rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5, ...simulator } } });
+export const startSlipwayWithEcs = async (
+  simulator: LocalRolloutOptions['ecs'] = {},
+  rollouts: Omit<LocalRolloutOptions, 'ecs'> = {},
+): Promise<SlipwayWithEcs> => {
+  const slipway = await startTestSlipway({ rollouts: { timeScale: 0.002, ...rollouts, ecs: { batchIntervalMs: 5, ...simulator } } });
   const ecs = createEcsClient({ endpoint: rolloutsOf(slipway).ecs.endpoint });
   return {
     ...slipway,
