@@ -143,10 +143,11 @@ export const renderResults = (results: BenchResults): string => {
   const worstDeep = Math.max(...deepPages.filter((page) => page.items === shallow?.items).map((page) => page.medianMs));
   const deepRatio = shallow ? worstDeep / shallow.medianMs : Number.NaN;
   const filteredRatios = results.history.filtered.map((pair) => ({ pair, ratio: pair.deep.medianMs / pair.shallow.medianMs }));
-  const worstFiltered = filteredRatios.reduce((worst, next) => (next.ratio > worst.ratio ? next : worst), { pair: undefined, ratio: Number.NaN } as {
-    pair: FilteredTiming | undefined;
-    ratio: number;
-  });
+  // Starts below every ratio (a NaN start would win every comparison and hide them all).
+  const worstFiltered = filteredRatios.reduce((worst, next) => (next.ratio > worst.ratio ? next : worst), {
+    pair: undefined,
+    ratio: Number.NEGATIVE_INFINITY,
+  } as { pair: FilteredTiming | undefined; ratio: number });
   const biggest = Math.max(...results.bundles.map((bundle) => bundle.bytes));
   const slowest = Math.max(...results.coldInits.map((cold) => cold.totalMs));
   const burstP99 = results.bursts.find((burst) => burst.inFlight === TARGETS.burstInFlight)?.p99Ms ?? Number.NaN;
@@ -206,7 +207,7 @@ ${table(
     [
       `filtered lists and metrics with 100k releases as fast as with 10 (≤ ${TARGETS.deepToShallowRatio}×)`,
       `${worstFiltered.ratio.toFixed(2)}× (slowest: ${worstFiltered.pair?.label ?? '?'})`,
-      verdict(worstFiltered.ratio <= TARGETS.deepToShallowRatio),
+      verdict(worstFiltered.pair !== undefined && worstFiltered.ratio <= TARGETS.deepToShallowRatio),
     ],
     [
       `p99 create with ${TARGETS.burstInFlight} in flight on one app ≤ ${TARGETS.burstP99Ms} ms`,
