@@ -94,7 +94,7 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   if (headline.slowest >= TARGETS.coldInitMs) {
     const slowest = results.coldInits.reduce((slow, cold) => (cold.totalMs > slow.totalMs ? cold : slow));
     notes.push(`- **Cold init** (slowest ${slowest.name}: import ${slowest.importMs.toFixed(0)} ms + first event
-  ${slowest.firstEventMs.toFixed(0)} ms). The import is mostly V8 parsing and compiling the bundle (about half of it
+  ${slowest.firstEventMs.toFixed(0)} ms). Measured with Lambda's environment (metrics and the X-Ray SDK load as there). The import is mostly V8 parsing and compiling the bundle (about half of it
   \`compileSourceTextModule\`), so it scales with the bytes above; the first event adds the first DynamoDB round
   trip with its connection setup. On a quiet machine the 584 KB releases bundle imported in ~90 ms; on a
   loaded one every figure here doubles. Smaller bundles are the lever (see above).`);
@@ -109,7 +109,7 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   handler framework, zod path checks (~2%), the document client's marshalling (~2-3%), and a BatchGetItem
   costing dynalite more than a GetItem. The X-Ray SDK behind the Tracer hooks every promise of its process
   once imported (awaits 13 times slower in a micro-benchmark), so it is loaded in Lambda only, where traces
-  are sent: in AWS that is the price of X-Ray's automatic mode, locally and here it costs nothing. The pairs' ratios swing by 40 points with the machine's load, so read the
+  are sent: in AWS that is the price of X-Ray's automatic mode, locally and here it costs nothing. On a loaded machine the pairs' ratios swing by up to 40 points, so read the
   verdict with the load average above.`);
   }
   if (headline.mostReads > TARGETS.readsPerRequest) {
