@@ -304,6 +304,11 @@ describe('views', () => {
     await page.waitForFunction(() => document.querySelector('li[data-app="shop-stg"]')?.textContent?.includes('v1') ?? false, { timeout: 30_000 });
     await waitForText(page, 'Nothing waiting for staging', 30_000);
     await screenshot(page, 'pipeline');
+    // The promoted release ships shop-dev's build, which is not one of shop-stg's: its App view shows it without one.
+    await page.evaluate(() => (location.hash = '#/apps/shop-stg'));
+    await page.waitForSelector('li[data-version="1"]');
+    expect(await page.$('li[data-version="1"] .commit')).toBeNull();
+    expect(await page.$('.problem')).toBeNull();
     await expectNothingBad(tab);
     await page.close();
   }, 60_000);
@@ -391,19 +396,25 @@ describe('a long history', () => {
     await expectNothingBad(tab);
     await page.close();
   }, 60_000);
-  /**
-   * The API requests one poll of a view makes, from signing in until `ready` shows (the view renders once a poll
-   * has answered, and polls again only after an idle interval), with the app's name and ids made alike.
-   */
-  const requestsOfAPoll = async (key: string, hash: string, ready: string, app: string) => {
-    const tab = await openTab();
-    const { page } = tab;
+  /** The API requests `page` makes from now on, in order, but the page's own and signing in's, with the app's name and ids made alike. */
+  const apiReads = (page: Page, app: string) => {
     const reads: string[] = [];
     page.on('request', (request) => {
       const url = new URL(request.url());
       if (url.pathname === '/' || url.pathname === '/whoami' || url.pathname.startsWith('/assets/')) return;
       reads.push(decodeURIComponent(url.pathname + url.search).replaceAll(app, '{app}').replace(/[0-9a-f-]{36}/g, '{id}'));
     });
+    return reads;
+  };
+
+  /**
+   * The API requests one poll of a view makes, from signing in until `ready` shows (the view renders once a poll
+   * has answered, and polls again only after an idle interval).
+   */
+  const requestsOfAPoll = async (key: string, hash: string, ready: string, app: string) => {
+    const tab = await openTab();
+    const { page } = tab;
+    const reads = apiReads(page, app);
     await signIn(page, key, hash);
     await page.waitForSelector(ready);
     const card = await textIn(page, ready);
@@ -455,6 +466,43 @@ describe('a long history', () => {
     expect(short?.pipeline.card).toMatch(/^Not yet promoted to staging: v3, v2, v1$/m);
     expect(long?.pipeline.card).toContain('Not yet promoted to staging: v1001, v999, v998, v997, v996, v995, v994, v993, v992, v991 and earlier ones');
   }, 60_000);
+
+  it('reads each build the App view shows once: a steady poll reads no build, a release of a new build one', async () => {
+    const { builds: seeded } = await seedApp(slipway, 'gallery', 2);
+    for (const slug of seeded) await settled('gallery', (await release('gallery', { slug })).id);
+    const tab = await openTab();
+    const { page } = tab;
+    const reads = apiReads(page, 'gallery');
+    const buildReads = () => reads.filter((read) => read.startsWith('/apps/{app}/builds'));
+    /** Resolves as the next poll starts: each poll reads the newest releases first. */
+    const nextPoll = async () => {
+      await page.waitForRequest((request) => new URL(request.url()).pathname === '/apps/gallery/releases', { timeout: IDLE_POLL_MS * 3 });
+      return reads.length - 1;
+    };
+    const imageOf = (version: number) => textIn(page, `li[data-version="${version}"] .commit`);
+    await signIn(page, await slipway.keyFor('developer', ['gallery']), '#/apps/gallery');
+    await page.waitForSelector('li[data-version="2"] .commit');
+    expect(await imageOf(1)).toBe('registry.local/gallery:v1 @ aaaaaa1');
+    expect(await imageOf(2)).toBe('registry.local/gallery:v2 @ aaaaaa2');
+    expect(buildReads()).toEqual(['/apps/{app}/builds/{id}', '/apps/{app}/builds/{id}']);
+
+    // A steady poll: from the start of one poll to the start of the next, which begins only once it has answered.
+    const steady = await nextPoll();
+    expect(reads.slice(steady, await nextPoll()).sort()).toEqual(['/apps/{app}', '/apps/{app}/releases?order=desc&limit=50']);
+
+    const build = await slipway.call<{ id: string }>('POST', '/apps/gallery/builds', { body: { image: 'registry.local/gallery:v3-new', sha: 'ccccccc' } });
+    const created = await release('gallery', { slug: build.body.id });
+    await page.waitForSelector(`li[data-version="${created.version}"] .commit`, { timeout: IDLE_POLL_MS * 3 });
+    expect(await imageOf(created.version)).toBe('registry.local/gallery:v3-new @ ccccccc');
+    expect(buildReads()).toEqual(Array<string>(3).fill('/apps/{app}/builds/{id}'));
+    await settled('gallery', created.id);
+    // Two more polls begun, so one more answered in full: the new build is not read again.
+    await nextPoll();
+    await nextPoll();
+    expect(buildReads()).toEqual(Array<string>(3).fill('/apps/{app}/builds/{id}'));
+    await expectNothingBad(tab);
+    await page.close();
+  }, 90_000);
 });
 
 describe('delivery metrics', () => {

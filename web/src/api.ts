@@ -27,9 +27,6 @@ export type ReleaseFilter = { status?: ReleaseResponse['status']; current?: true
 
 type ErrorBody = { error?: { code?: string; message?: string }; message?: string };
 
-/** Pages are requested explicitly, so the page does not depend on the API's default page. */
-const PAGE_SIZE = 1000;
-
 const segment = (value: string) => encodeURIComponent(value);
 
 /**
@@ -75,7 +72,7 @@ export const createApi = (key: string, onUnauthorized: () => void = () => {}) =>
       return { releases, more: cursor !== null };
     },
     appDetail: (app: string) => get<AppDetailResponse>(`/apps/${segment(app)}`),
-    builds: (app: string) => get<BuildResponse[]>(`/apps/${segment(app)}/builds?limit=${PAGE_SIZE}`),
+    build: (app: string, build: string) => get<BuildResponse>(`/apps/${segment(app)}/builds/${segment(build)}`),
     statuses: (app: string, release: string) => get<ReleaseStatusesResponse>(`/apps/${segment(app)}/releases/${segment(release)}/statuses`),
     rollBack: async (app: string, release: string) =>
       (await request<ReleaseResponse>('POST', `/apps/${segment(app)}/releases`, { release })).body,

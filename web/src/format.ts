@@ -1,4 +1,4 @@
-import type { BuildResponse, ReleaseResponse } from './api';
+import type { ReleaseResponse } from './api';
 
 export const IN_FLIGHT: ReadonlySet<ReleaseResponse['status']> = new Set(['queued', 'pending']);
 
@@ -12,9 +12,6 @@ export const elapsed = (from: string, to: string | null, now = Date.now()): stri
   const minutes = Math.floor(seconds / 60);
   return minutes > 0 ? `${minutes}m ${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
 };
-
-export const buildsById = (builds: readonly BuildResponse[]): ReadonlyMap<string, BuildResponse> =>
-  new Map(builds.map((build) => [build.slug.id, build]));
 
 /** Only web links: a check's URL is the poster's text, and must never become `javascript:`. */
 export const safeHref = (url: string | null): string | undefined => {

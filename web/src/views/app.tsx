@@ -1,8 +1,9 @@
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { roleMay } from '../../../shared/domain/access';
 import type { Api, AppDetailResponse, BuildResponse, ReleaseResponse, WhoamiResponse } from '../api';
 import { Badge, Confirm, Loading, Problem, RolloutProgress } from '../components';
-import { buildsById, inFlight, safeHref, when } from '../format';
+import { inFlight, safeHref, when } from '../format';
+import { PageBuilds } from '../page-builds';
 import { BUSY_POLL_MS, IDLE_POLL_MS, usePolled } from '../poll';
 import { metricsHref } from '../route';
 import { Commits, Metadata, Notes } from './release-record';
@@ -105,11 +106,13 @@ const ReleaseItem = (props: {
 
 export const AppView = ({ api, who, app }: { api: Api; who: WhoamiResponse; app: string }) => {
   const [pages, setPages] = useState(1);
+  const pageBuilds = useMemo(() => new PageBuilds(api, app), [api, app]);
   const timeline = usePolled<Timeline>(
     async () => {
       // Every poll reads the pages shown again from the newest, so statuses and the current mark stay fresh.
-      const [{ releases, more }, builds, detail] = await Promise.all([api.newestReleases(app, PAGE, pages), api.builds(app), api.appDetail(app)]);
-      return { releases, more, builds: buildsById(builds), current: detail.current_release };
+      const [{ releases, more }, detail] = await Promise.all([api.newestReleases(app, PAGE, pages), api.appDetail(app)]);
+      const builds = await pageBuilds.of(releases.map((release) => release.slug.id));
+      return { releases, more, builds, current: detail.current_release };
     },
     (data) => (data.releases.some(inFlight) ? BUSY_POLL_MS : IDLE_POLL_MS),
     [api, app],
