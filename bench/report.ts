@@ -79,7 +79,7 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   DynamoDB client 31, \`@aws-sdk/core\` 23, Step Functions 23, EventBridge 15, SigV4 9, the HTTP handler 7,
   the document client and its marshalling 12, endpoint discovery 8) and zod's classic API (~100 KB), so
   Slipway's own code (40-85 KB a function) is not where the size is. Trimmed since: qs and its dependencies
-  (~50 KB from every HTTP function; forms are parsed over URLSearchParams) and the SSM client (76 KB), which
+  (~50 KB from every HTTP function; forms are parsed by qs-esm, qs without those dependencies, 6 KB) and the SSM client (76 KB), which
   only the config-vars function carries now (config vars moved out of the releases function: releases went
   from 584 to 448 KB). Powertools Tracer (issue 10) then added ~120 KB to every function that makes an AWS
   client (aws-xray-sdk-core 68 KB, semver 28, cls-hooked and the Tracer itself: releases 448 → 569 KB).
