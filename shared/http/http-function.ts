@@ -121,6 +121,12 @@ const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayPr
   });
 };
 
+/** A JSON body's content-type unless the route sets its own; the shared constant when it adds none. */
+const responseHeadersOf = (result: HttpResult): Record<string, string> => {
+  const base = result.body === undefined ? {} : JSON_HEADERS;
+  return result.headers ? { ...base, ...result.headers } : base;
+};
+
 /**
  * A served read is in API Gateway's access log already (request id, route, status, latency): its own line
  * is DEBUG, which keeps the hot path free of a log write. Served changes keep an INFO line, which says what
@@ -191,7 +197,7 @@ export const httpFunction = <F extends FunctionName, C extends Caller = Caller>(
         logOutcome('request served', result.status);
         return {
           statusCode: result.status,
-          headers: result.headers ? { ...(result.body === undefined ? {} : JSON_HEADERS), ...result.headers } : result.body === undefined ? {} : JSON_HEADERS,
+          headers: responseHeadersOf(result),
           body: result.text ?? (result.body === undefined ? '' : JSON.stringify(result.body)),
         };
       } catch (error) {

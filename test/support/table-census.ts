@@ -1,21 +1,10 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { getStore } from '../../shared/store/client';
+import { scanAll } from '../../shared/store/client';
 import { TOMBSTONE_ATTRIBUTE } from '../../shared/store/table-design';
 
 export type StoredItem = Record<string, unknown> & { pk: string; sk: string; type?: string };
 
 /** Every item in the Slipway table, read straight from DynamoDB so no API code can hide a bad write. */
-export const scanTable = async (): Promise<StoredItem[]> => {
-  const { client, tableName } = getStore();
-  const items: StoredItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
-    items.push(...((page.Items ?? []) as StoredItem[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-};
+export const scanTable = async (): Promise<StoredItem[]> => (await scanAll({ ConsistentRead: true })) as StoredItem[];
 
 /**
  * How many live items of each `type` the table holds. Tombstones are left out: an uncoupling's tombstone
