@@ -85,7 +85,7 @@ const relayNow = async (key: ItemKey): Promise<number> => {
   if (!pending) return 0;
   const envelopes = await Promise.all(pending.events.map((event) => envelopeOf(pending.item, event)));
   await publishEvents(envelopes);
-  await removePublished(key, pending.events, pending);
+  await removePublished(key, pending.events, pending.item);
   return envelopes.length;
 };
 

@@ -66,13 +66,11 @@ export const outboxOf = (item: Record<string, unknown>): PendingEvent[] => (item
 export const isTombstone = (item: Record<string, unknown>): boolean => item[TOMBSTONE_ATTRIBUTE] !== undefined;
 
 /** The item as committed, with its pending events; undefined when it has none (or is gone). */
-export const readOutbox = async (
-  key: ItemKey,
-): Promise<{ item: Record<string, unknown>; events: PendingEvent[]; tombstone: boolean } | undefined> => {
+export const readOutbox = async (key: ItemKey): Promise<{ item: Record<string, unknown>; events: PendingEvent[] } | undefined> => {
   const { client, tableName } = getStore();
   const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
   const events = Item ? outboxOf(Item) : [];
-  return Item && events.length > 0 ? { item: Item, events, tombstone: isTombstone(Item) } : undefined;
+  return Item && events.length > 0 ? { item: Item, events } : undefined;
 };
 
 /**
@@ -81,7 +79,8 @@ export const readOutbox = async (
  * removed); the item leaves the sweeper's index once none remain, and a tombstone goes altogether.
  * A relay that lost the race to another leaves things as they are: the events went out twice, never zero times.
  */
-export const removePublished = async (key: ItemKey, published: readonly PendingEvent[], read: { tombstone: boolean }): Promise<void> => {
+/** `read`: the item as read when its events were taken for publishing. */
+export const removePublished = async (key: ItemKey, published: readonly PendingEvent[], read: Record<string, unknown>): Promise<void> => {
   if (published.length === 0) return;
   const { client, tableName } = getStore();
   const values: Record<string, unknown> = {};
@@ -93,7 +92,7 @@ export const removePublished = async (key: ItemKey, published: readonly PendingE
   const stillThose = published.map((_, index) => `#outbox[${index}].id = :id${index}`).join(' AND ');
   // A tombstone read as one may have been replaced by a new coupling since: then only its events are removed.
   const tombstoneGone =
-    read.tombstone &&
+    isTombstone(read) &&
     (await whenConditionHolds(() =>
       client.send(
         new DeleteCommand({
