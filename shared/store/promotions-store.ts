@@ -2,12 +2,13 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { promotionFinishedEvent } from '../domain/events';
 import type { Lease } from '../domain/lease';
 import type { PromotionRecord } from '../domain/promotion';
-import type { Release } from '../domain/model';
+import type { App, Release } from '../domain/model';
 import { appNamed } from './apps-store';
-import { getItemsConsistently, type ItemRead } from './batch-get';
+import { readTogether, type ItemRead } from './batch-get';
 import { entityOf, getStore, queryAll, whenConditionHolds } from './client';
-import { OPEN_PROMOTIONS, openPromotionSortKey, promotionKey, releaseKey } from './keys';
+import { OPEN_PROMOTIONS, openPromotionSortKey, promotionKey } from './keys';
 import { noteOutbox, outboxAppend, outboxOfNewItem, pendingEvents } from './outbox-store';
+import { releaseAt } from './releases-store';
 
 /** A promotion stays in the reconciler's index until its end is recorded, so no crash can leave it unfinished. */
 const openIndexOf = (promotion: PromotionRecord) =>
@@ -132,16 +133,9 @@ export const listOpenPromotionIds = async (): Promise<string[]> => {
 export const findPromotionViewParts = async (
   record: PromotionRecord,
 ): Promise<{ releases: (Release | undefined)[]; sourceCluster: string }> => {
-  const released = record.targets.flatMap((target) => (target.release ? [releaseKey(target.app.id, target.release.version)] : []));
-  const sourceApp = record.source.cluster === undefined ? appNamed(record.source.app.name) : undefined;
-  const keys = sourceApp ? [...released, sourceApp.key] : released;
-  const items = keys.length === 0 ? [] : await getItemsConsistently(keys);
-  let next = 0;
-  const releases = record.targets.map((target) => {
-    if (!target.release) return undefined;
-    const item = items[next++];
-    return item ? entityOf<Release>(item) : undefined;
-  });
-  const appItem = sourceApp ? items[released.length] : undefined;
-  return { releases, sourceCluster: record.source.cluster ?? (appItem ? sourceApp?.entityOf(appItem).cluster : undefined) ?? '' };
+  const releaseReads = record.targets.map((target) => (target.release ? releaseAt(target.app.id, target.release.version) : undefined));
+  const sourceAppRead = record.source.cluster === undefined ? appNamed(record.source.app.name) : undefined;
+  const found = await readTogether<unknown[]>([...releaseReads, sourceAppRead]);
+  const sourceApp = found[releaseReads.length] as App | undefined;
+  return { releases: found.slice(0, releaseReads.length) as (Release | undefined)[], sourceCluster: record.source.cluster ?? sourceApp?.cluster ?? '' };
 };
