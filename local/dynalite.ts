@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
+import { makeDynaliteWritesAtomic } from './atomic-dynalite';
 
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite') as (options: { path?: string; createTableMs?: number }) => Server;
@@ -10,9 +11,11 @@ export type LocalDynamo = { endpoint: string; close: () => Promise<void> };
 
 /**
  * A real DynamoDB API on loopback: persisted under `path` (LevelDB) or in memory when no path is given.
- * Tables become ACTIVE at once, as nothing here benefits from simulating provisioning delays.
+ * Tables become ACTIVE at once, as nothing here benefits from simulating provisioning delays. An item and
+ * its index entries are written atomically, as in DynamoDB (see atomic-dynalite.ts).
  */
 export const startDynalite = async (options: { path?: string | undefined } = {}): Promise<LocalDynamo> => {
+  makeDynaliteWritesAtomic();
   const server = dynalite({ ...(options.path ? { path: options.path } : {}), createTableMs: 0 });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
