@@ -27,6 +27,18 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * A change that was begun and will be completed, which this request could not confirm in its time: 503
+ * with Retry-After like `unavailable`, but not a refusal, as something was written. A retry under the same
+ * Idempotency-Key finishes the very same change and answers for it.
+ */
+export class UnconfirmedChange extends DomainError {
+  constructor(code: string, message: string, details: Record<string, unknown>, retryAfterSeconds: number) {
+    super('unavailable', code, message, details, retryAfterSeconds);
+    this.name = 'UnconfirmedChange';
+  }
+}
+
 export const notFound = (resource: string, reference: string): DomainError =>
   new DomainError('not_found', `${resource}_not_found`, `No ${resource.replaceAll('_', ' ')} matches '${reference}'.`, {
     [resource]: reference,

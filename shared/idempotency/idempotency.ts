@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { conflict, DomainError, unprocessable } from '../domain/errors';
+import { conflict, DomainError, UnconfirmedChange, unprocessable } from '../domain/errors';
 import { isLeaseLiveNow, leaseForThisProcess } from '../runtime/lease-holder';
 import {
   claimIdempotencyKey,
@@ -104,20 +104,23 @@ const resumed = async <T>(options: Options<T>, record: IdempotencyRecord): Promi
 
 /**
  * Runs `work` under the key's lease and settles the record. A refusal (a domain error: nothing was
- * written) frees the key, so a corrected request may use it; any other failure may come after writes, so
- * the record stays and its lease lapses at once: the client's retry carries on with the same id.
+ * written) frees the key, so a corrected request may use it; any other failure (an unconfirmed change
+ * among them) may come after writes, so the record stays and its lease lapses at once: the client's retry
+ * carries on with the same id.
  */
 const runHolding = async <T>(record: IdempotencyRecord, work: () => Promise<T>): Promise<T> => {
   let value: T;
   try {
     value = await work();
   } catch (error) {
-    await (error instanceof DomainError ? forgetIdempotencyKey(record) : lapseIdempotencyLease(record));
+    await (isRefusal(error) ? forgetIdempotencyKey(record) : lapseIdempotencyLease(record));
     throw error;
   }
   await completeIdempotencyKey(record);
   return value;
 };
+
+const isRefusal = (error: unknown): boolean => error instanceof DomainError && !(error instanceof UnconfirmedChange);
 
 const mismatch = (key: string) =>
   unprocessable(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { currentVersionAmong } from '../domain/current-release';
-import { DomainError, notFound, unavailable } from '../domain/errors';
+import { DomainError, notFound, UnconfirmedChange, unavailable } from '../domain/errors';
 import type { Actor, App, BuildLabels, Release, ShippedCommits } from '../domain/model';
 import { CREATION_ORDER_SLACK_MS, drivingIndexOf, matchesFilter } from '../domain/release-filter';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery, type ReleaseRequest } from '../domain/requests';
@@ -15,17 +15,19 @@ import {
   findReleaseById,
   findReleaseByVersion,
 } from '../store/releases-store';
-import { findLatestConfigVersion } from '../store/config-store';
 import { requireSlugForRelease } from './builds';
 import { directReleaseRefusalFor } from './pipelines';
 import { startRollout } from '../rollout/start-rollout';
 import { logger } from '../observability/logger';
 import { remainingMs } from '../runtime/deadline';
 import { retryBeforeDeadline } from '../runtime/retry-before-deadline';
+import { isWriterGoneSince } from '../runtime/lease-holder';
 import {
   claimNextVersion,
+  configVersionAtPlacement,
   deleteReleaseIntent,
   placeInSlot,
+  placeStaleClaims,
   putReleaseIntent,
   revokeClaim,
   rollStaleClaimsForward,
@@ -74,6 +76,17 @@ export const findRecordedRelease = async (app: App, id: string): Promise<Release
 const CLAIM_RESERVE_MS = 3_000;
 /** Kept back from those retries for giving the version back and answering. */
 const ANSWER_RESERVE_MS = 1_000;
+
+/** How soon a retry under the same Idempotency-Key can place a release its first attempt claimed. */
+const NOT_PLACED_RETRY_AFTER_SECONDS = 2;
+
+const notPlaced = (app: App, releaseId: string, version: number) =>
+  new UnconfirmedChange(
+    'release_not_placed',
+    `Release v${version} of ${app.name} was recorded but could not be written into place in time; retry with the same Idempotency-Key to finish it.`,
+    { app: app.name, release: { id: releaseId, version } },
+    NOT_PLACED_RETRY_AFTER_SECONDS,
+  );
 
 const tooBusy = (app: App) =>
   unavailable('release_contention', `Too many concurrent releases to ${app.name}; nothing was recorded, retry shortly.`, {
@@ -126,13 +139,14 @@ export const recordRelease = async (
     build_labels: labels,
     changes,
   };
+  // A release that takes the app's newest config reads it once its version is claimed, whoever places it.
+  const intent = { release: draft, takesNewestConfig: plan.configVersion === undefined };
   // False when a call with the same id got here first: the claim below is then shared with it.
-  const ownsIntent = await putReleaseIntent(draft);
+  const ownsIntent = await putReleaseIntent(intent);
   const version = await claimInTime(app, id, at, ownsIntent);
-  const claimed = { ...draft, version };
   let release: Release;
   try {
-    release = await placeInOwnSlot({ ...claimed, config_version: await configVersionFor(app, plan) });
+    release = await placeInOwnSlot({ ...draft, version, config_version: await configVersionAtPlacement(intent) });
   } catch (error) {
     // The version can be given back while none was taken after it; the slot is looked at once more after,
     // as a slot write that timed out may still have landed (the next writer then steps past it: no gap).
@@ -147,10 +161,10 @@ export const recordRelease = async (
       return release;
     }
     // Only when the store refused the slot write for the whole invocation: the version is spoken for and
-    // its intent holds the release, so whoever next finds the claim stale places it. It will exist, so a
-    // refusal would be untrue; until then it cannot be read.
-    logger.error('release claimed but not in its slot; it is rolled forward later', { releaseId: id, version, error: error as Error });
-    return claimed;
+    // its intent holds the release, so it will be placed (by a retry under the same key at once, else by
+    // whoever finds the claim stale). A refusal would be untrue, and a 201 too: it cannot be read yet.
+    logger.error('release claimed but not in its slot; it is placed by a retry or rolled forward', { releaseId: id, version, error: error as Error });
+    throw notPlaced(app, id, version);
   }
   await retryBeforeDeadline(() => retireClaim(release), ANSWER_RESERVE_MS).catch((error: unknown) => {
     // The release is in its slot; a claim left open is settled by whoever finds it stale.
@@ -160,14 +174,6 @@ export const recordRelease = async (
   await startRollout(release);
   return release;
 };
-
-/**
- * The config a release runs with: the plan's (a rollback's target's), else the app's newest, read after the
- * release's version was claimed. A config change claims its release's version only after writing its
- * config, so the newest release always carries the newest config and racing changes lose no key.
- */
-const configVersionFor = async (app: App, plan: ReleasePlan): Promise<number | null> =>
-  plan.configVersion !== undefined ? plan.configVersion : ((await findLatestConfigVersion(app.id))?.version ?? null);
 
 /** The build's labels and what it ships on top of the app's current release (read now: one GetItem each). */
 const recordOfShipment = async (app: App, plan: ReleasePlan): Promise<{ labels: BuildLabels; changes: ShippedCommits }> => {
@@ -225,11 +231,20 @@ const placeInOwnSlot = async (claimed: Release): Promise<Release> => {
 const retireClaim = async (release: Release): Promise<void> => {
   // Either order is safe after a crash: an intent left over is inert, a claim left over is settled when stale.
   const [, pending] = await Promise.all([deleteReleaseIntent(release.app.id, release.id), settleClaim(release.app.id, release.id)]);
-  await rollStaleClaimsForward(release.app.id, pending);
+  await rollStaleClaimsForward(release.app.id, pending, isWriterGoneSince);
 };
 
+/**
+ * A release read by id or version; on a miss, the app's stale claims are placed and it is read again, so
+ * a release whose writer died (or gave up) between claim and slot is found without waiting for another
+ * write. The index read by id is a projection of the slot item, written with it in one write, so a release
+ * found by id is in its slot.
+ */
+const readPlacingStaleClaims = async (app: App, read: () => Promise<Release | undefined>): Promise<Release | undefined> =>
+  (await read()) ?? ((await placeStaleClaims(app.id, isWriterGoneSince)).placed > 0 ? read() : undefined);
+
 export const requireReleaseById = async (app: App, releaseId: string): Promise<Release> => {
-  const release = await findReleaseById(app.id, releaseId);
+  const release = await readPlacingStaleClaims(app, () => findReleaseById(app.id, releaseId));
   if (!release) throw notFound('release', releaseId);
   return release;
 };
@@ -237,8 +252,9 @@ export const requireReleaseById = async (app: App, releaseId: string): Promise<R
 /** `/releases/{id|version}`. */
 export const requireRelease = async (app: App, reference: string): Promise<Release> => {
   const parsed = parseReleaseReference(reference);
-  const release =
-    'version' in parsed ? await findReleaseByVersion(app.id, parsed.version) : await findReleaseById(app.id, parsed.id);
+  const release = await readPlacingStaleClaims(app, () =>
+    'version' in parsed ? findReleaseByVersion(app.id, parsed.version) : findReleaseById(app.id, parsed.id),
+  );
   if (!release) throw notFound('release', reference);
   return release;
 };

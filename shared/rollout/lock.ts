@@ -11,7 +11,7 @@ import {
   statusAfterError,
   type RolloutLock,
 } from '../domain/rollout';
-import { lowestPendingVersion } from '../store/release-claims-store';
+import { lowestPendingVersion, placeStaleClaims } from '../store/release-claims-store';
 import { findReleaseByVersion, listReleasePage, mutateRelease } from '../store/releases-store';
 import { listApps } from '../store/apps-store';
 import type { LockStepInput } from './contract';
@@ -28,29 +28,48 @@ import {
 } from '../store/rollout-store';
 import { isRolloutRunning, sendTaskResult, startRolloutExecution } from './sfn';
 import { rolloutInputOf } from './rollout-input';
+import { isWriterGoneSince } from '../runtime/lease-holder';
 
 /** Bounds one pass along the queue; each hop past a dead release settles that release for good. */
 const MAX_HANDOFFS = 20;
 
 type Holder = { releaseId: string; version: number };
 
+/** Bounds the re-reads of the version sequence in one search: each is owed to a version claimed meanwhile. */
+const MAX_SEQUENCE_READS = 5;
+
 /**
  * The release the lock goes to next: the lowest-version queued one that no rescue rollback overtakes
- * (those are superseded on the way). Releases leave the queue in version order, so the search starts just
- * above the settled ones and stays short however long the history is.
+ * (those are superseded on the way), and none while a lower version is still on its way to its slot
+ * (whoever places it starts its rollout). Releases leave the queue in version order, so the search starts
+ * just above the settled ones and stays short however long the history is.
+ *
+ * The sequence is read before the queue: stale claims are placed first (so what is placed now is listed,
+ * never passed), and every version it had handed out is then either pending in it or in its slot for the
+ * listing to see. A queued release above the sequence as read was claimed after it, perhaps after a lower
+ * version that is not placed yet: the sequence is read again.
  */
 const lowestQueued = async (appId: string, settledThrough: number, lock: RolloutLock): Promise<Release | undefined> => {
+  let sequence = await placeStaleClaims(appId, isWriterGoneSince);
+  let reads = 1;
   let after = settledThrough;
   for (;;) {
     const next = (await listReleasePage(appId, { afterVersion: after, limit: 1, status: 'queued' })).releases[0];
     if (!next) return undefined;
+    // No sequence even when read after the listing: the release was written outside it (an older history).
+    const claimedSince = sequence.lastVersion === null ? reads === 1 : next.version > sequence.lastVersion;
+    if (claimedSince) {
+      if (reads === MAX_SEQUENCE_READS) return undefined;
+      sequence = await placeStaleClaims(appId, isWriterGoneSince);
+      reads++;
+      continue;
+    }
     if (lock.rescue && isOvertaken(lock, next.version)) {
       await supersede(next, lock.rescue);
       after = next.version;
       continue;
     }
-    // A lower version still on its way to its slot goes first: whoever places it starts its rollout.
-    const pending = await lowestPendingVersion(appId);
+    const pending = lowestPendingVersion(sequence.pending);
     return pending !== null && pending < next.version ? undefined : next;
   }
 };
@@ -225,11 +244,15 @@ export const overtakeQueue = async (rollback: Release, stateMachineArn: string, 
 };
 
 /**
- * Gets every app's queue moving again after executions were lost (a local restart): a lock held by a
- * dead execution is taken back and the lowest queued release of each app is started.
+ * Gets every app's queue moving again after executions were lost (a local restart): stale version claims
+ * are placed (even while a rollout holds the lock, so they are listed now), a lock held by a dead execution
+ * is taken back and the lowest queued release of each app is started.
  */
 export const resumeQueues = async (appIds: readonly string[], stateMachineArn: string, deadlineSeconds: number): Promise<void> => {
-  for (const appId of appIds) await passLockOn(appId, stateMachineArn, deadlineSeconds, null);
+  for (const appId of appIds) {
+    await placeStaleClaims(appId, isWriterGoneSince);
+    await passLockOn(appId, stateMachineArn, deadlineSeconds, null);
+  }
 };
 
 /**

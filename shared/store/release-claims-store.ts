@@ -3,6 +3,7 @@ import type { Release } from '../domain/model';
 import { logger } from '../observability/logger';
 import { entityOf, getStore, isConditionFailure, putIfAbsent, whenConditionHolds } from './client';
 import { intentKey, releaseKey, sequenceKey } from './keys';
+import { findLatestConfigVersion } from './config-store';
 import { putReleaseIndexRows } from './release-index-store';
 import { claimReleaseVersion, findLatestRelease, findReleaseByVersion } from './releases-store';
 
@@ -46,25 +47,43 @@ const pendingClaimsOf = (item: SequenceItem | undefined): PendingClaims =>
     { revokedAt: new Map(Object.entries(item?.revoked ?? {})) },
   );
 
-/** The release, waiting for its version; false when an intent with this id exists already. */
-export const putReleaseIntent = (release: Release): Promise<boolean> =>
-  putIfAbsent({ ...intentKey(release.app.id, release.id), type: 'release_intent', ...release });
+/**
+ * Marks the intent of a release that runs with the app's newest config, read once its version is claimed
+ * (see configVersionAtPlacement): whoever places it, its writer or a roll-forward, reads the config then.
+ */
+const TAKES_NEWEST_CONFIG = 'takes_newest_config';
 
-export const findReleaseIntent = async (appId: string, releaseId: string): Promise<Release | undefined> => {
+export type ReleaseIntent = { release: Release; takesNewestConfig: boolean };
+
+/** The release, waiting for its version; false when an intent with this id exists already. */
+export const putReleaseIntent = ({ release, takesNewestConfig }: ReleaseIntent): Promise<boolean> =>
+  putIfAbsent({
+    ...intentKey(release.app.id, release.id),
+    type: 'release_intent',
+    ...release,
+    ...(takesNewestConfig ? { [TAKES_NEWEST_CONFIG]: true } : {}),
+  });
+
+export const findReleaseIntent = async (appId: string, releaseId: string): Promise<ReleaseIntent | undefined> => {
   const { client, tableName } = getStore();
   const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: intentKey(appId, releaseId), ConsistentRead: true }));
-  return Item ? entityOf<Release>(Item) : undefined;
+  if (!Item) return undefined;
+  const { [TAKES_NEWEST_CONFIG]: takesNewestConfig, ...release } = Item;
+  return { release: entityOf<Release>(release), takesNewestConfig: takesNewestConfig === true };
 };
+
+/**
+ * The config version a release runs with: the one it was planned with (a rollback's target's), else the
+ * app's newest, read after the release's version was claimed. A config change claims its release's version
+ * only after writing its config, so the newest release always carries the newest config and racing changes
+ * lose no key.
+ */
+export const configVersionAtPlacement = async ({ release, takesNewestConfig }: ReleaseIntent): Promise<number | null> =>
+  takesNewestConfig ? ((await findLatestConfigVersion(release.app.id))?.version ?? null) : (release.config_version ?? null);
 
 export const deleteReleaseIntent = async (appId: string, releaseId: string): Promise<void> => {
   const { client, tableName } = getStore();
   await client.send(new DeleteCommand({ TableName: tableName, Key: intentKey(appId, releaseId) }));
-};
-
-export const readPendingClaims = async (appId: string): Promise<PendingClaims> => {
-  const { client, tableName } = getStore();
-  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: sequenceKey(appId), ConsistentRead: true }));
-  return pendingClaimsOf(Item as SequenceItem | undefined);
 };
 
 /**
@@ -228,20 +247,23 @@ export const withdrawClaim = async (appId: string, releaseId: string, version: n
 };
 
 
-/** Longer than any function runs: a claim this old has lost its writer and is rolled forward by others. */
-const STALE_CLAIM_MS = 30_000;
+/** Whether a claim (or a revocation) made at a time has lost its writer: it is then stale. */
+export type StalenessTest = (at: string) => boolean;
 
-/** Claims whose writer died between claim and slot: their intent holds the release, so it is placed for them. */
-export const rollStaleClaimsForward = async (appId: string, claims: PendingClaims): Promise<PendingClaims> => {
-  const now = Date.now();
-  const isStale = (at: string) => now - Date.parse(at) >= STALE_CLAIM_MS;
+/**
+ * Claims whose writer died (or gave up) between claim and slot: their intent holds the release, so it is
+ * placed for them, with the config it would have had. Returns the claims still pending.
+ */
+export const rollStaleClaimsForward = async (appId: string, claims: PendingClaims, isStale: StalenessTest): Promise<PendingClaims> => {
   const expiredRevocations = [...(claims.revokedAt ?? [])].filter(([, at]) => isStale(at)).map(([releaseId]) => releaseId);
   if (expiredRevocations.length > 0) await forgetRevocations(appId, expiredRevocations);
   const remaining = new Map(claims);
   for (const [releaseId, claim] of claims) {
     if (!isStale(claim.claimedAt)) continue;
     const intent = await findReleaseIntent(appId, releaseId);
-    const holder = intent ? await placeInSlot({ ...intent, version: claim.version }) : await findReleaseByVersion(appId, claim.version);
+    const holder = intent
+      ? await placeInSlot({ ...intent.release, version: claim.version, config_version: await configVersionAtPlacement(intent) })
+      : await findReleaseByVersion(appId, claim.version);
     if (holder?.id !== releaseId) {
       // Cannot happen by construction (the intent outlives the claim's slot write); the claim is kept for a person to see.
       logger.error('a stale release claim cannot be rolled forward', { appId, releaseId, version: claim.version });
@@ -254,12 +276,24 @@ export const rollStaleClaimsForward = async (appId: string, claims: PendingClaim
   return remaining;
 };
 
+/** The app's version sequence as read once: the newest version taken (null: no sequence yet) and the claims still pending. */
+export type SequenceRead = { lastVersion: number | null; pending: PendingClaims; placed: number };
+
 /**
- * The lowest version claimed but not yet in its slot (rolling stale claims forward first), or null.
- * The rollout queue must not pass it: a release may reach its slot before a lower one does.
+ * Places the app's stale claims now (readers that miss a release, the lock before it reads the queue, the
+ * reconciler), so a claimed version never stays empty waiting for the app's next write.
  */
-export const lowestPendingVersion = async (appId: string): Promise<number | null> => {
-  const pending = await rollStaleClaimsForward(appId, await readPendingClaims(appId));
+export const placeStaleClaims = async (appId: string, isStale: StalenessTest): Promise<SequenceRead> => {
+  const { client, tableName } = getStore();
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: sequenceKey(appId), ConsistentRead: true }));
+  const sequence = Item as SequenceItem | undefined;
+  const claims = pendingClaimsOf(sequence);
+  const pending = claims.size === 0 && (claims.revokedAt?.size ?? 0) === 0 ? claims : await rollStaleClaimsForward(appId, claims, isStale);
+  return { lastVersion: sequence?.last_version ?? null, pending, placed: claims.size - pending.size };
+};
+
+/** The lowest version claimed but not yet in its slot, or null: the rollout queue must not pass it. */
+export const lowestPendingVersion = (pending: PendingClaims): number | null => {
   const versions = [...pending.values()].map((claim) => claim.version);
   return versions.length > 0 ? Math.min(...versions) : null;
 };

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Release } from '../../shared/domain/model';
 import { appFixture } from '../../shared/fixtures/model';
 import { recordRelease } from '../../shared/operations/releases';
-import { lowestPendingVersion } from '../../shared/store/release-claims-store';
+import { lowestPendingVersion, placeStaleClaims } from '../../shared/store/release-claims-store';
 import { createStore, useStore } from '../../shared/store/client';
 import { claimReleaseVersion, listReleasePage, updateReleaseAtRevision } from '../../shared/store/releases-store';
 
@@ -167,7 +167,9 @@ describe('releases store', () => {
     dynamo.on(PutCommand).resolves({});
     dynamo.on(UpdateCommand).resolves({ Attributes: {} });
 
-    expect(await lowestPendingVersion('a1')).toBe(5);
+    const sequence = await placeStaleClaims('a1', (at) => at === longAgo);
+    expect(sequence.placed).toBe(1);
+    expect(lowestPendingVersion(sequence.pending)).toBe(5);
     expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ sk: 'REL#0000000004', id: 'dead', version: 4 });
     expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeNames).toEqual({ '#id': 'dead' });
   });
