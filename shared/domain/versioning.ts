@@ -15,3 +15,7 @@ export const versionSortKey = (version: number): string => {
 /** `/releases/{id|version}`: a plain positive integer names a version, anything else an id. */
 export const parseReleaseReference = (reference: string): { version: number } | { id: string } =>
   /^[1-9][0-9]{0,9}$/.test(reference) ? { version: Number(reference) } : { id: reference };
+
+/** Whether a page of releases in version order (either way) skips a version: a hole no release may leave. */
+export const skipsAVersion = (versions: readonly number[]): boolean =>
+  versions.some((version, index) => index > 0 && Math.abs(version - (versions[index - 1] as number)) !== 1);

@@ -9,7 +9,7 @@ import { planRollback } from '../domain/rollback';
 import { buildLabelsOf, shippedCommits } from '../domain/shipped-commits';
 import { findBuildAnywhere } from '../store/builds-store';
 import { findFilteredReleasePage, versionSpanOfTimes, type VersionSpan } from '../store/release-index-store';
-import { parseReleaseReference } from '../domain/versioning';
+import { parseReleaseReference, skipsAVersion } from '../domain/versioning';
 import { nextVersionRange, parseVersionRange } from '../domain/version-range';
 import {
   findReleaseById,
@@ -280,6 +280,15 @@ const LAST_VERSION = 9_999_999_999;
  * a Query on a key range (see release-index-store.ts), so a page costs the same however long the history.
  */
 export const listReleases = async (app: App, query: ReleaseListQuery, rangeHeader: string | undefined): Promise<ReleaseList> => {
+  const list = await listReleasesOnce(app, query, rangeHeader);
+  // Every version of an unfiltered page is there: a hole is a release whose writer died between its claim
+  // and its slot, placed now (once stale) rather than when the app's next write comes along.
+  const unfiltered = !query.current && Object.values(query.filter).every((value) => value === undefined);
+  const holed = unfiltered && skipsAVersion(list.releases.map((release) => release.version));
+  return holed && (await placeStaleClaims(app.id, isWriterGoneSince)).placed > 0 ? listReleasesOnce(app, query, rangeHeader) : list;
+};
+
+const listReleasesOnce = async (app: App, query: ReleaseListQuery, rangeHeader: string | undefined): Promise<ReleaseList> => {
   const paged = query.limit !== undefined || query.afterVersion !== undefined || query.order !== undefined;
   if (rangeHeader !== undefined && paged) {
     throw new DomainError('bad_request', 'invalid_range', 'Send either a Range header or limit/cursor/order, not both.', { range: rangeHeader });

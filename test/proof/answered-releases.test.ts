@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorResponse } from '../../shared/api/common';
 import { releaseFixture } from '../../shared/fixtures/model';
-import { claimNextVersion, putReleaseIntent } from '../../shared/store/release-claims-store';
+import { claimNextVersion, placeInSlot, putReleaseIntent, settleClaim } from '../../shared/store/release-claims-store';
 import { handler as reconcile } from '../../functions/rollout-reconcile';
 import { lambdaContext } from '../../local/lambda-context';
 import { touchesKey, type DynamoCall } from '../support/dynamo-fault-proxy';
@@ -108,6 +108,23 @@ describe('a stale claim, with no other write to come', () => {
     await expectFindable('stale-read', abandoned);
     const [release] = await settledReleasesOf('stale-read', 1);
     expect(release).toMatchObject({ id: abandoned.id, version: 1, status: 'succeeded' });
+  });
+
+  it('is placed by a list that finds its version missing', async () => {
+    const { app, builds } = await seedApp(slipway, 'stale-listed', 1);
+    const first = await slipway.call('POST', '/apps/stale-listed/releases', { body: { slug: builds[0] } });
+    const abandoned = await seedAbandonedClaim(app, builds[0] as string, longAgo());
+    // A release claimed after it and placed by a writer that, unlike Slipway's, left the stale claim alone.
+    const above = releaseFixture({ id: randomUUID(), app: { id: app.id, name: app.name }, slug: { id: builds[0] as string }, status: 'failed' });
+    await placeInSlot({ ...above, version: await claimNextVersion(app.id, above.id, new Date().toISOString()) });
+    await settleClaim(app.id, above.id);
+
+    const listed = await releasesOf('stale-listed');
+    expect(listed.map((release) => [release.id, release.version])).toEqual([
+      [first.body.id, 1],
+      [abandoned.id, 2],
+      [above.id, 3],
+    ]);
   });
 
   it('is placed by the reconciler, and rolled out', async () => {

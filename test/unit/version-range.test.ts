@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/domain/errors';
 import { nextVersionRange, parseVersionRange } from '../../shared/domain/version-range';
+import { skipsAVersion } from '../../shared/domain/versioning';
 
 const limits = { defaultMax: 100, maxMax: 1000 };
 
@@ -36,4 +37,15 @@ describe('Heroku version ranges', () => {
       expect(refusal).toMatchObject({ kind: 'bad_request', code: 'invalid_range' });
     },
   );
+});
+
+describe('a page of releases', () => {
+  it('skips a version when two neighbours are not consecutive, either way round', () => {
+    expect(skipsAVersion([])).toBe(false);
+    expect(skipsAVersion([7])).toBe(false);
+    expect(skipsAVersion([3, 4, 5])).toBe(false);
+    expect(skipsAVersion([5, 4, 3])).toBe(false);
+    expect(skipsAVersion([3, 5])).toBe(true);
+    expect(skipsAVersion([6, 4, 3])).toBe(true);
+  });
 });
