@@ -1,5 +1,7 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConfigVars } from '../../shared/domain/config-vars';
+import { appendConfigVersion, findLatestConfigVersion } from '../../shared/store/config-store';
 import { capturedOutput } from '../support/captured-output';
 import { rolloutsOf, seedApp, startSlipwayWithEcs, type ApiResponse, type SlipwayWithEcs, type TestSlipway } from '../support/local-slipway';
 
@@ -112,6 +114,23 @@ describe('config vars are part of a release', () => {
     expect(restored.secrets).toEqual(afterSet.secrets);
 
     expect(answers.join('\n')).not.toContain(SECRET);
+  });
+
+  it('makes one config version per change id, however often or concurrently it is written, on top of racing changes', async () => {
+    const { app } = await seedApp(slipway, 'cfg-once-id', 0);
+    const actor = { id: 'test', email: '' };
+    const add = (name: string) => (latest: ConfigVars) => ({ ...latest, [name]: { secret: false as const, value: name } });
+    const others = Array.from({ length: 6 }, (_, index) => `OTHER_${index}`);
+    const written = await Promise.all([
+      ...Array.from({ length: 4 }, () => appendConfigVersion(app.id, { id: 'the-one-change', user: actor }, add('ONCE'))),
+      ...others.map((name) => appendConfigVersion(app.id, { id: name, user: actor }, add(name))),
+    ]);
+    expect(new Set(written.slice(0, 4).map((version) => version.version)).size).toBe(1);
+    expect((await appendConfigVersion(app.id, { id: 'the-one-change', user: actor }, add('AGAIN'))).version).toBe(written[0]!.version);
+    const latest = await findLatestConfigVersion(app.id);
+    expect(latest?.version).toBe(1 + others.length);
+    expect(Object.keys(latest?.vars ?? {}).sort()).toEqual(['ONCE', ...others].sort());
+    expect((await call('GET', '/apps/cfg-once-id/config-vars')).body).toEqual(Object.fromEntries(['ONCE', ...others].map((name) => [name, name])));
   });
 
   it('honours Idempotency-Key: a retried change makes one config version and one release', async () => {
