@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { currentVersionAmong } from '../domain/current-release';
 import { DomainError, notFound, unavailable } from '../domain/errors';
+import type { ConfigVersion } from '../domain/config-vars';
 import type { Actor, App, BuildLabels, Release, ShippedCommits } from '../domain/model';
 import { CREATION_ORDER_SLACK_MS, drivingIndexOf, matchesFilter } from '../domain/release-filter';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery, type ReleaseRequest } from '../domain/requests';
 import { planBuildRelease, releaseSourceOf, type ReleasePlan, type RollbackTarget } from '../domain/release-request';
-import { planRollback } from '../domain/rollback';
+import { configRestoredBy, planRollback } from '../domain/rollback';
 import { buildLabelsOf, shippedCommits } from '../domain/shipped-commits';
 import { findBuildAnywhere } from '../store/builds-store';
 import { findFilteredReleasePage, versionSpanOfTimes, type VersionSpan } from '../store/release-index-store';
@@ -15,7 +16,7 @@ import {
   findReleaseById,
   findReleaseByVersion,
 } from '../store/releases-store';
-import { findLatestConfigVersion } from '../store/config-store';
+import { appendConfigVersion, findConfigVersion, findLatestConfigVersion } from '../store/config-store';
 import { requireSlugForRelease } from './builds';
 import { directReleaseRefusalFor } from './pipelines';
 import { startRollout } from '../rollout/start-rollout';
@@ -98,6 +99,8 @@ export const recordRelease = async (
   const recorded = fixedId === undefined ? undefined : await findRecordedRelease(app, fixedId);
   if (recorded) return recorded;
   const id = fixedId ?? randomUUID();
+  // Before the version is claimed, as a config change writes its config: see configVersionFor.
+  const restored = plan.restoresConfig && (await restoreConfig(app, plan.restoresConfig.version, actor, id));
   const { labels, changes } = await recordOfShipment(app, plan);
   const at = new Date().toISOString();
   const draft: Release = {
@@ -117,8 +120,8 @@ export const recordRelease = async (
     started_at: null,
     finished_at: null,
     rollout: null,
-    // A release that takes the app's current config learns it once its version is claimed (below).
-    config_version: plan.configVersion ?? null,
+    // The config it runs with is read once its version is claimed (below); a rollback's restored one until then.
+    config_version: restored?.version ?? null,
     checks: {},
     revision: 0,
     notes: plan.notes ?? null,
@@ -132,7 +135,7 @@ export const recordRelease = async (
   const claimed = { ...draft, version };
   let release: Release;
   try {
-    release = await placeInOwnSlot({ ...claimed, config_version: await configVersionFor(app, plan) });
+    release = await placeInOwnSlot({ ...claimed, config_version: await configVersionFor(app) });
   } catch (error) {
     // The version can be given back while none was taken after it; the slot is looked at once more after,
     // as a slot write that timed out may still have landed (the next writer then steps past it: no gap).
@@ -162,12 +165,24 @@ export const recordRelease = async (
 };
 
 /**
- * The config a release runs with: the plan's (a rollback's target's), else the app's newest, read after the
- * release's version was claimed. A config change claims its release's version only after writing its
- * config, so the newest release always carries the newest config and racing changes lose no key.
+ * The config a release runs with: the app's newest, read after the release's version was claimed. A config
+ * change claims its release's version only after writing its config, and a rollback only after writing its
+ * target's config as the newest (restoreConfig), so the newest release always carries the newest config
+ * and racing changes lose no key: a change racing a rollback builds on the restored config when written
+ * after it and is undone by it when written before, and either way the newest release runs the newest config.
  */
-const configVersionFor = async (app: App, plan: ReleasePlan): Promise<number | null> =>
-  plan.configVersion !== undefined ? plan.configVersion : ((await findLatestConfigVersion(app.id))?.version ?? null);
+const configVersionFor = async (app: App): Promise<number | null> => (await findLatestConfigVersion(app.id))?.version ?? null;
+
+/**
+ * A rollback makes its target's config the app's (a new version of the same vars, secrets as the same
+ * references), made under the rollback's release id: a retry after a crash, or a concurrent call with the
+ * same id (an automatic rollback reported twice), finds that version instead of writing another.
+ */
+const restoreConfig = async (app: App, version: number | null, actor: Actor, releaseId: string): Promise<ConfigVersion> => {
+  const target = version === null ? undefined : await findConfigVersion(app.id, version);
+  if (version !== null && !target) throw new Error(`Config version ${version} of app ${app.name}, which a rollback restores, was not found`);
+  return appendConfigVersion(app.id, { id: releaseId, user: actor }, () => configRestoredBy(target?.vars ?? null));
+};
 
 /** The build's labels and what it ships on top of the app's current release (read now: one GetItem each). */
 const recordOfShipment = async (app: App, plan: ReleasePlan): Promise<{ labels: BuildLabels; changes: ShippedCommits }> => {
