@@ -1,8 +1,8 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConfigVars, ConfigVersion } from '../domain/config-vars';
 import type { Actor } from '../domain/model';
-import { entityOf, findEntityById, findNewestOfApp, getStore, putIfAbsent } from './client';
-import { CONFIG_PREFIX, appPartition, configChangeSortKey, configVersionKey, idIndexPartition } from './keys';
+import { entityOf, findEntityById, findNewestOfApp, findOfAppByLocalKey, getStore, putIfAbsent } from './client';
+import { CONFIG_PREFIX, configChangeSortKey, configVersionKey, idIndexPartition } from './keys';
 
 /** The app's newest config version, read consistently (a change builds on it); undefined before the first. */
 export const findLatestConfigVersion = async (appId: string): Promise<ConfigVersion | undefined> => {
@@ -21,20 +21,8 @@ export const findConfigVersionOfChange = (changeId: string): Promise<ConfigVersi
   findEntityById<ConfigVersion>(changeId, 'CONFIG');
 
 /** The same, read consistently in the app's partition (versions stored before they carried lsi1sk are not found). */
-const findOwnConfigVersion = async (appId: string, changeId: string): Promise<ConfigVersion | undefined> => {
-  const { client, tableName } = getStore();
-  const { Items } = await client.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: 'lsi1',
-      KeyConditionExpression: 'pk = :app AND lsi1sk = :change',
-      ExpressionAttributeValues: { ':app': appPartition(appId), ':change': configChangeSortKey(changeId) },
-      ConsistentRead: true,
-    }),
-  );
-  const item = Items?.[0];
-  return item ? entityOf<ConfigVersion>(item) : undefined;
-};
+const findOwnConfigVersion = (appId: string, changeId: string): Promise<ConfigVersion | undefined> =>
+  findOfAppByLocalKey<ConfigVersion>(appId, configChangeSortKey(changeId));
 
 /**
  * Writes the next config version; false when another change took that version first (the caller then
