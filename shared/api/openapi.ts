@@ -125,7 +125,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   }),
   'GET /slugs/{slug}': answers('Get a build by its slug id', 'The build', BuildResponse),
   'POST /apps/{app}/releases': creates(
-    'Deploy a build (slug) or roll back to an earlier release (release); a rollback overtakes the rollout in flight and the queue',
+    "Deploy a build (slug) or roll back to an earlier release (release); a rollback restores its build and config (the app's config becomes the target's) and overtakes the rollout in flight and the queue",
     CreateReleaseRequest,
     'The new release, queued for rollout',
     ReleaseResponse,
@@ -320,7 +320,7 @@ const TAG_DESCRIPTIONS: Record<FunctionName, string> = {
   apps: 'Apps: ECS services Slipway releases to',
   builds: 'Builds: container images made by CI',
   releases: 'Releases: deployments and rollbacks, rolled out one at a time per app',
-  'config-vars': "Config vars: an app's environment, each change released as a new release",
+  'config-vars': "Config vars: an app's environment, each change released as a new release; a rollback makes its target's config the app's again",
   statuses: 'Status checks on releases',
   pipelines: 'Pipelines, their couplings, stages and promotions',
   keys: 'API keys (admin)',

@@ -153,7 +153,10 @@ export const ReleaseResponse = z
       .int()
       .positive()
       .nullable()
-      .meta({ description: "The app's config version this release runs with (null: none set; the task definition's environment is kept)." }),
+      .meta({
+        description:
+          "The app's config version this release runs with (null: none set; the task definition's environment is kept). A rollback's is the version it made of its target's config.",
+      }),
     notes: z.string().nullable().meta({ description: 'Release notes as given (text or HTML): escape or sanitize before showing them.' }),
     metadata: z.record(z.string(), z.unknown()),
     build: z

@@ -39,8 +39,11 @@ export type ReleasePlan = {
   trigger: ReleaseTrigger;
   /** The promotion a target's release belongs to, so settling the release can finish the promotion. */
   promotionId?: string;
-  /** The config version it runs with; left out, the app's current config when it is recorded. */
-  configVersion?: number | null;
+  /**
+   * A rollback's: the config version (null: none) whose vars become the app's newest config before the
+   * release takes its version. Like every release, it then runs the app's newest config.
+   */
+  restoresConfig?: { version: number | null };
   /** The build itself when the plan already holds it; otherwise it is read by its slug id. */
   build?: Pick<Build, 'source_blob' | 'commits'>;
   notes?: string | null;

@@ -1,5 +1,6 @@
 import { v5 as uuidv5 } from 'uuid';
 import { DomainError, conflict } from './errors';
+import type { ConfigVars } from './config-vars';
 import type { Actor, App, CheckState, Release, ReleaseRef, ReleaseTrigger } from './model';
 import type { ReleasePlan } from './release-request';
 
@@ -23,8 +24,9 @@ export const redeploysAfterLostExecution = (release: Pick<Release, 'trigger' | '
   isRollback(release) && release.status === 'pending';
 
 /**
- * A rollback is a new release carrying an earlier release's slug; history is never rewritten. Going back
- * to a release that never succeeded would restore something nobody saw work, so it takes `force`.
+ * A rollback is a new release carrying an earlier release's slug, and it makes that release's config the
+ * app's again (see configRestoredBy); history is never rewritten. Going back to a release that never
+ * succeeded would restore something nobody saw work, so it takes `force`.
  */
 export const planRollback = (
   app: App,
@@ -49,9 +51,17 @@ export const planRollback = (
     image: target.image,
     description: `Rollback to v${target.version} (its build and config)${options.reason ? `: ${options.reason}` : ''}`,
     trigger: options.trigger ?? 'rollback',
-    configVersion: target.config_version ?? null,
+    restoresConfig: { version: target.config_version ?? null },
   };
 };
+
+/**
+ * The config a rollback makes the app's, as on Heroku: exactly its target's, so the config vars, the next
+ * deploy and the next change start from what runs. Secrets stay the references the target ran with
+ * (their values are never read back or stored again); a target from before the app had config vars
+ * (`config` null) restores an empty config.
+ */
+export const configRestoredBy = (config: ConfigVars | null): ConfigVars => ({ ...config });
 
 /** What a release overtaken by a rollback shows: it ends `failed`, and says by which rollback. */
 export const supersededChanges = (rollback: ReleaseRef, at: string, wasDeploying: boolean) => ({

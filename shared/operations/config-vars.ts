@@ -10,7 +10,7 @@ import {
 } from '../domain/config-vars';
 import type { Actor, App, Release } from '../domain/model';
 import { getSecretStore } from '../secrets/secret-store';
-import { findConfigVersion, findConfigVersionOfChange, findLatestConfigVersion, putConfigVersion } from '../store/config-store';
+import { appendConfigVersion, findConfigVersion, findConfigVersionOfChange, findLatestConfigVersion } from '../store/config-store';
 import { findReleaseByVersion } from '../store/releases-store';
 import { directReleaseRefusalFor } from './pipelines';
 import { findRecordedRelease, recordRelease, requireRelease } from './releases';
@@ -56,7 +56,7 @@ export const findConfigChange = async (app: App, id: string): Promise<ConfigChan
   return { config: config.vars, release: release ?? null };
 };
 
-/** Secrets are stored first (under names of this change); the version is taken by a conditional put, retried on top of a concurrent change. */
+/** Secrets are stored first (under names of this change); the version is appended on top of the newest, however many changes race. */
 const writeConfigVersion = async (app: App, change: ConfigChange, actor: Actor, changeId: string): Promise<ConfigVersion> => {
   const secretRefs = Object.fromEntries(
     await Promise.all(
@@ -65,18 +65,7 @@ const writeConfigVersion = async (app: App, change: ConfigChange, actor: Actor, 
       ),
     ),
   );
-  for (;;) {
-    const latest = await findLatestConfigVersion(app.id);
-    const next: ConfigVersion = {
-      app_id: app.id,
-      version: (latest?.version ?? 0) + 1,
-      vars: applyConfigChange(latest?.vars ?? {}, change, secretRefs),
-      change_id: changeId,
-      user: actor,
-      created_at: new Date().toISOString(),
-    };
-    if (await putConfigVersion(next)) return next;
-  }
+  return appendConfigVersion(app.id, { id: changeId, user: actor }, (latest) => applyConfigChange(latest, change, secretRefs));
 };
 
 /** The config a release runs with (empty for one recorded before the app had config vars). */

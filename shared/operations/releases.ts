@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { currentVersionAmong } from '../domain/current-release';
 import { DomainError, notFound, UnconfirmedChange, unavailable } from '../domain/errors';
+import type { ConfigVersion } from '../domain/config-vars';
 import type { Actor, App, BuildLabels, Release, ShippedCommits } from '../domain/model';
 import { CREATION_ORDER_SLACK_MS, drivingIndexOf, matchesFilter } from '../domain/release-filter';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery, type ReleaseRequest } from '../domain/requests';
 import { planBuildRelease, releaseSourceOf, type ReleasePlan, type RollbackTarget } from '../domain/release-request';
-import { planRollback } from '../domain/rollback';
+import { configRestoredBy, planRollback } from '../domain/rollback';
 import { buildLabelsOf, shippedCommits } from '../domain/shipped-commits';
 import { findBuildAnywhere } from '../store/builds-store';
 import { findFilteredReleasePage, versionSpanOfTimes, type VersionSpan } from '../store/release-index-store';
@@ -15,6 +16,7 @@ import {
   findReleaseById,
   findReleaseByVersion,
 } from '../store/releases-store';
+import { appendConfigVersion, findConfigVersion } from '../store/config-store';
 import { requireSlugForRelease } from './builds';
 import { directReleaseRefusalFor } from './pipelines';
 import { startRollout } from '../rollout/start-rollout';
@@ -24,7 +26,7 @@ import { retryBeforeDeadline } from '../runtime/retry-before-deadline';
 import { isWriterGoneSince } from '../runtime/lease-holder';
 import {
   claimNextVersion,
-  configVersionAtPlacement,
+  newestConfigVersion,
   deleteReleaseIntent,
   placeInSlot,
   placeStaleClaims,
@@ -111,6 +113,8 @@ export const recordRelease = async (
   const recorded = fixedId === undefined ? undefined : await findRecordedRelease(app, fixedId);
   if (recorded) return recorded;
   const id = fixedId ?? randomUUID();
+  // Before the version is claimed, as a config change writes its config: see newestConfigVersion.
+  const restored = plan.restoresConfig && (await restoreConfig(app, plan.restoresConfig.version, actor, id));
   const { labels, changes } = await recordOfShipment(app, plan);
   const at = new Date().toISOString();
   const draft: Release = {
@@ -130,8 +134,8 @@ export const recordRelease = async (
     started_at: null,
     finished_at: null,
     rollout: null,
-    // A release that takes the app's current config learns it once its version is claimed (below).
-    config_version: plan.configVersion ?? null,
+    // The config it runs with is read once its version is claimed (below); a rollback's restored one until then.
+    config_version: restored?.version ?? null,
     checks: {},
     revision: 0,
     notes: plan.notes ?? null,
@@ -139,14 +143,12 @@ export const recordRelease = async (
     build_labels: labels,
     changes,
   };
-  // A release that takes the app's newest config reads it once its version is claimed, whoever places it.
-  const intent = { release: draft, takesNewestConfig: plan.configVersion === undefined };
   // False when a call with the same id got here first: the claim below is then shared with it.
-  const ownsIntent = await putReleaseIntent(intent);
+  const ownsIntent = await putReleaseIntent(draft);
   const version = await claimInTime(app, id, at, ownsIntent);
   let release: Release;
   try {
-    release = await placeInOwnSlot({ ...draft, version, config_version: await configVersionAtPlacement(intent) });
+    release = await placeInOwnSlot({ ...draft, version, config_version: await newestConfigVersion(app.id) });
   } catch (error) {
     // The version can be given back while none was taken after it; the slot is looked at once more after,
     // as a slot write that timed out may still have landed (the next writer then steps past it: no gap).
@@ -173,6 +175,17 @@ export const recordRelease = async (
   // Every release, whatever triggered it, rolls out the same way once its version is its own.
   await startRollout(release);
   return release;
+};
+
+/**
+ * A rollback makes its target's config the app's (a new version of the same vars, secrets as the same
+ * references), made under the rollback's release id: a retry after a crash, or a concurrent call with the
+ * same id (an automatic rollback reported twice), finds that version instead of writing another.
+ */
+const restoreConfig = async (app: App, version: number | null, actor: Actor, releaseId: string): Promise<ConfigVersion> => {
+  const target = version === null ? undefined : await findConfigVersion(app.id, version);
+  if (version !== null && !target) throw new Error(`Config version ${version} of app ${app.name}, which a rollback restores, was not found`);
+  return appendConfigVersion(app.id, { id: releaseId, user: actor }, () => configRestoredBy(target?.vars ?? null));
 };
 
 /** The build's labels and what it ships on top of the app's current release (read now: one GetItem each). */

@@ -46,20 +46,30 @@ export const entityOf = <T>(item: Record<string, unknown>): T => {
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
-/** Finds any entity by its id alone through gsi1 (`ID#{id}`, sort key = the entity kind). */
-export const findEntityById = async <T>(id: string, kind: string): Promise<T | undefined> => {
+/** The entity of the first item a Query on one key answers, if any. */
+const firstEntityOf = async <T>(query: Omit<QueryCommandInput, 'TableName'>): Promise<T | undefined> => {
   const { client, tableName } = getStore();
-  const { Items } = await client.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :id AND gsi1sk = :kind',
-      ExpressionAttributeValues: { ':id': idIndexPartition(id), ':kind': kind },
-    }),
-  );
+  const { Items } = await client.send(new QueryCommand({ TableName: tableName, ...query }));
   const item = Items?.[0];
   return item ? entityOf<T>(item) : undefined;
 };
+
+/** Finds any entity by its id alone through gsi1 (`ID#{id}`, sort key = the entity kind). */
+export const findEntityById = <T>(id: string, kind: string): Promise<T | undefined> =>
+  firstEntityOf<T>({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :id AND gsi1sk = :kind',
+    ExpressionAttributeValues: { ':id': idIndexPartition(id), ':kind': kind },
+  });
+
+/** The app's item whose lsi1sk is `localKey` (a release by id, a config version by its change), read consistently. */
+export const findOfAppByLocalKey = <T>(appId: string, localKey: string): Promise<T | undefined> =>
+  firstEntityOf<T>({
+    IndexName: 'lsi1',
+    KeyConditionExpression: 'pk = :app AND lsi1sk = :key',
+    ExpressionAttributeValues: { ':app': appPartition(appId), ':key': localKey },
+    ConsistentRead: true,
+  });
 
 type Item = Record<string, unknown>;
 

@@ -43,6 +43,8 @@ export const intentKey = (appId: string, releaseId: string) => ({ pk: appPartiti
 export const CONFIG_PREFIX = 'CONFIG#';
 export const configVersionSortKey = (version: number) => `${CONFIG_PREFIX}${versionSortKey(version)}`;
 export const configVersionKey = (appId: string, version: number) => ({ pk: appPartition(appId), sk: configVersionSortKey(version) });
+/** lsi1sk of a config version: finds the version a change (a config change, a rollback) made with a consistent read. */
+export const configChangeSortKey = (changeId: string) => `CONFIGCHANGE#${changeId}`;
 
 export const lockKey = (appId: string) => ({ pk: appPartition(appId), sk: 'ROLLOUT_LOCK' });
 export const waiterKey = (appId: string, version: number) => ({

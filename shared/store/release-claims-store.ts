@@ -47,39 +47,25 @@ const pendingClaimsOf = (item: SequenceItem | undefined): PendingClaims =>
     { revokedAt: new Map(Object.entries(item?.revoked ?? {})) },
   );
 
-/**
- * Marks the intent of a release that runs with the app's newest config, read once its version is claimed
- * (see configVersionAtPlacement): whoever places it, its writer or a roll-forward, reads the config then.
- */
-const TAKES_NEWEST_CONFIG = 'takes_newest_config';
-
-export type ReleaseIntent = { release: Release; takesNewestConfig: boolean };
-
 /** The release, waiting for its version; false when an intent with this id exists already. */
-export const putReleaseIntent = ({ release, takesNewestConfig }: ReleaseIntent): Promise<boolean> =>
-  putIfAbsent({
-    ...intentKey(release.app.id, release.id),
-    type: 'release_intent',
-    ...release,
-    ...(takesNewestConfig ? { [TAKES_NEWEST_CONFIG]: true } : {}),
-  });
+export const putReleaseIntent = (release: Release): Promise<boolean> =>
+  putIfAbsent({ ...intentKey(release.app.id, release.id), type: 'release_intent', ...release });
 
-export const findReleaseIntent = async (appId: string, releaseId: string): Promise<ReleaseIntent | undefined> => {
+export const findReleaseIntent = async (appId: string, releaseId: string): Promise<Release | undefined> => {
   const { client, tableName } = getStore();
   const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: intentKey(appId, releaseId), ConsistentRead: true }));
-  if (!Item) return undefined;
-  const { [TAKES_NEWEST_CONFIG]: takesNewestConfig, ...release } = Item;
-  return { release: entityOf<Release>(release), takesNewestConfig: takesNewestConfig === true };
+  return Item ? entityOf<Release>(Item) : undefined;
 };
 
 /**
- * The config version a release runs with: the one it was planned with (a rollback's target's), else the
- * app's newest, read after the release's version was claimed. A config change claims its release's version
- * only after writing its config, so the newest release always carries the newest config and racing changes
- * lose no key.
+ * The config version a release runs with: the app's newest, read after the release's version was claimed,
+ * by whoever places it (its writer, or a roll-forward). A config change claims its release's version only
+ * after writing its config, and a rollback only after writing its target's config as the newest, so the
+ * newest release always carries the newest config and racing changes lose no key: a change racing a
+ * rollback builds on the restored config when written after it and is undone by it when written before.
  */
-export const configVersionAtPlacement = async ({ release, takesNewestConfig }: ReleaseIntent): Promise<number | null> =>
-  takesNewestConfig ? ((await findLatestConfigVersion(release.app.id))?.version ?? null) : (release.config_version ?? null);
+export const newestConfigVersion = async (appId: string): Promise<number | null> =>
+  (await findLatestConfigVersion(appId))?.version ?? null;
 
 export const deleteReleaseIntent = async (appId: string, releaseId: string): Promise<void> => {
   const { client, tableName } = getStore();
@@ -262,7 +248,7 @@ export const rollStaleClaimsForward = async (appId: string, claims: PendingClaim
     if (!isStale(claim.claimedAt)) continue;
     const intent = await findReleaseIntent(appId, releaseId);
     const holder = intent
-      ? await placeInSlot({ ...intent.release, version: claim.version, config_version: await configVersionAtPlacement(intent) })
+      ? await placeInSlot({ ...intent, version: claim.version, config_version: await newestConfigVersion(appId) })
       : await findReleaseByVersion(appId, claim.version);
     if (holder?.id !== releaseId) {
       // Cannot happen by construction (the intent outlives the claim's slot write); the claim is kept for a person to see.

@@ -4,7 +4,7 @@ import { DomainError, notFound } from '../domain/errors';
 import { releaseChangeEvents, releaseCreationEvents, type PendingEvent } from '../domain/events';
 import type { Actor, Release, ReleaseStatus } from '../domain/model';
 import type { ItemRead } from './batch-get';
-import { entityOf, findNewestOfApp, getStore, isConditionFailure, putIfAbsent } from './client';
+import { entityOf, findNewestOfApp, findOfAppByLocalKey, getStore, isConditionFailure, putIfAbsent } from './client';
 import { noteOutbox, outboxAppend, outboxOfNewItem, pendingEvents } from './outbox-store';
 import { RELEASE_PREFIX, appPartition, idIndexPartition, releaseIdSortKey, releaseKey, releaseSortKey, statusIndexKeys } from './keys';
 
@@ -57,20 +57,8 @@ export const findReleaseByVersion = async (appId: string, version: number): Prom
   return Item ? entityOf<Release>(Item) : undefined;
 };
 
-export const findReleaseById = async (appId: string, releaseId: string): Promise<Release | undefined> => {
-  const { client, tableName } = getStore();
-  const { Items } = await client.send(
-    new QueryCommand({
-      TableName: tableName,
-      IndexName: 'lsi1',
-      KeyConditionExpression: 'pk = :app AND lsi1sk = :id',
-      ExpressionAttributeValues: { ':app': appPartition(appId), ':id': releaseIdSortKey(releaseId) },
-      ConsistentRead: true,
-    }),
-  );
-  const item = Items?.[0];
-  return item ? entityOf<Release>(item) : undefined;
-};
+export const findReleaseById = (appId: string, releaseId: string): Promise<Release | undefined> =>
+  findOfAppByLocalKey<Release>(appId, releaseIdSortKey(releaseId));
 
 export type ReleasePageRequest = {
   afterVersion: number;

@@ -25,10 +25,13 @@
  *                                                  revoked {releaseId: at} for claims given up
  *   APP#{appId}        RELEASE_INTENT#{releaseId}  a release waiting for its version, whole: whoever finds
  *                                                  its claim stale places it (see release-claims-store.ts)
-" *   APP#{appId}        CONFIG#{version, 10 digits} a config version: the app's config vars (secrets as their store's
+ *   APP#{appId}        CONFIG#{version, 10 digits} a config version: the app's config vars (secrets as their store's
  *                                                  reference only), immutable; the next one is a conditional put on
  *                                                  the next version, so concurrent changes queue and lose no key;
- *                                                  gsi1pk ID#{change id}, gsi1sk CONFIG finds a change's version
+ *                                                  made by a change or a rollback (its release id), at most one
+ *                                                  per change: lsi1sk CONFIGCHANGE#{change id} finds it with a
+ *                                                  consistent read (see appendConfigVersion); gsi1pk
+ *                                                  ID#{change id}, gsi1sk CONFIG finds it too, eventually
  *   APP#{appId}        ROLLOUT_LOCK                the app's single in-flight rollout: holder release (id,
  *                                                  version, expiry, the execution running it: its id or a
  *                                                  numbered rerun) taken and handed over by conditional

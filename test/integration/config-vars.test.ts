@@ -1,11 +1,14 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConfigVars } from '../../shared/domain/config-vars';
+import { appendConfigVersion, findLatestConfigVersion } from '../../shared/store/config-store';
 import { capturedOutput } from '../support/captured-output';
 import { rolloutsOf, seedApp, startSlipwayWithEcs, type ApiResponse, type SlipwayWithEcs, type TestSlipway } from '../support/local-slipway';
 
 /**
  * Config vars released with the build, over HTTP with real local rollouts: each change is a release whose
- * task definition revision (asked of the ECS simulator) carries exactly its config; rollback restores it.
+ * task definition revision (asked of the ECS simulator) carries exactly its config; a rollback makes its
+ * target's config the app's again.
  */
 let slipway: SlipwayWithEcs;
 /** Every answer of this suite, to prove a secret value never leaves the service. */
@@ -105,13 +108,94 @@ describe('config vars are part of a release', () => {
 
     const rollback = await call<Release>('POST', '/apps/cfg/releases', { body: { release: v2.id } });
     const v5 = await settled('cfg', rollback.body.id);
-    expect(v5).toMatchObject({ version: 5, trigger: 'rollback', description: 'Rollback to v2 (its build and config)', config_version: 1 });
+    // The app's config becomes v2's again: a new version (the third) of the same vars, which the rollback runs.
+    expect(v5).toMatchObject({ version: 5, trigger: 'rollback', description: 'Rollback to v2 (its build and config)', config_version: 3 });
+    expect((await call('GET', '/apps/cfg/config-vars')).body).toEqual({ FOO: 'bar', API_TOKEN: '********' });
     const restored = await runningContainer('cfg-svc');
     expect(restored).toMatchObject({ image: 'registry.local/cfg:v1', environment: { FOO: 'bar', SLIPWAY_RELEASE_VERSION: '5' } });
     expect(restored.environment).not.toHaveProperty('LOG_LEVEL');
     expect(restored.secrets).toEqual(afterSet.secrets);
 
     expect(answers.join('\n')).not.toContain(SECRET);
+  });
+
+  it("makes a rollback's config the app's: config vars, the next change and the next deploy start from it", async () => {
+    const { builds } = await seedApp(slipway, 'cfg-back', 2);
+    const v1 = await settled('cfg-back', (await call<Release>('POST', '/apps/cfg-back/releases', { body: { slug: builds[0] } })).body.id);
+    const v2 = (await changeConfig('cfg-back', { FOO: 'bar' })).release;
+    const v3 = (await changeConfig('cfg-back', { FOO: null, LOG_LEVEL: 'debug' })).release;
+    expect([v2.config_version, v3.config_version]).toEqual([1, 2]);
+
+    const rollback = await call<Release>('POST', '/apps/cfg-back/releases', { body: { release: v2.version } });
+    expect(rollback.status).toBe(201);
+    const v4 = await settled('cfg-back', rollback.body.id);
+    expect(v4).toMatchObject({ version: 4, status: 'succeeded', current: true, config_version: 3 });
+    expect((await call('GET', '/apps/cfg-back/config-vars')).body).toEqual({ FOO: 'bar' });
+
+    // A change after it builds on the restored config, not on v3's.
+    const v5 = (await changeConfig('cfg-back', { EXTRA: '1' })).release;
+    expect(v5).toMatchObject({ version: 5, config_version: 4 });
+    expect((await call('GET', '/apps/cfg-back/config-vars')).body).toEqual({ FOO: 'bar', EXTRA: '1' });
+
+    // So does a deploy: its release's config version holds FOO, and its container runs with it.
+    const v6 = await settled('cfg-back', (await call<Release>('POST', '/apps/cfg-back/releases', { body: { slug: builds[1] } })).body.id);
+    expect(v6).toMatchObject({ version: 6, config_version: 4 });
+    expect((await call('GET', `/apps/cfg-back/releases/6/config-diff?against=${v2.version}`)).body).toMatchObject({
+      added: { EXTRA: '1' },
+      removed: {},
+      changed: {},
+    });
+    const running = await runningContainer('cfg-back-svc');
+    expect(running).toMatchObject({ image: 'registry.local/cfg-back:v2', environment: { FOO: 'bar', EXTRA: '1', SLIPWAY_RELEASE_VERSION: '6' } });
+    expect(running.environment).not.toHaveProperty('LOG_LEVEL');
+
+    // Back to v1, from before the app had config vars: the config becomes empty, and so does the container's.
+    const v7 = await settled('cfg-back', (await call<Release>('POST', '/apps/cfg-back/releases', { body: { release: v1.id } })).body.id);
+    expect(v7).toMatchObject({ version: 7, status: 'succeeded', config_version: 5 });
+    expect((await call('GET', '/apps/cfg-back/config-vars')).body).toEqual({});
+    expect((await runningContainer('cfg-back-svc')).environment).toEqual({ SLIPWAY_RELEASE_ID: v7.id, SLIPWAY_RELEASE_VERSION: '7' });
+  });
+
+  it('restores config on an automatic rollback too, writing it once however often the failure is reported', async () => {
+    const { builds } = await seedApp(slipway, 'cfg-auto', 1);
+    expect((await call('PATCH', '/apps/cfg-auto', { body: { auto_rollback: true } })).status).toBe(200);
+    await settled('cfg-auto', (await call<Release>('POST', '/apps/cfg-auto/releases', { body: { slug: builds[0] } })).body.id);
+    await changeConfig('cfg-auto', { FOO: 'bar', TOKEN: { value: SECRET, secret: true } });
+    const v3 = (await changeConfig('cfg-auto', { FOO: null, TOKEN: null })).release;
+    expect(v3).toMatchObject({ version: 3, current: true, config_version: 2 });
+
+    for (const context of ['ci/smoke', 'ci/e2e']) {
+      const failure = await call('POST', '/apps/cfg-auto/releases/3/statuses', { body: { context, name: context, state: 'failure' } });
+      expect(failure.status).toBe(201);
+    }
+    const releases = (await call<Release[]>('GET', '/apps/cfg-auto/releases')).body;
+    expect(releases.map((release) => release.trigger)).toEqual(['deploy', 'config', 'config', 'auto_rollback']);
+    // One config version for the one rollback, the third, which it runs; the next change makes the fourth.
+    const v4 = await settled('cfg-auto', releases[3]!.id);
+    expect(v4).toMatchObject({ version: 4, status: 'succeeded', current: true, config_version: 3 });
+    expect((await call('GET', '/apps/cfg-auto/config-vars')).body).toEqual({ FOO: 'bar', TOKEN: '********' });
+    expect((await runningContainer('cfg-auto-svc')).secrets).toEqual({
+      TOKEN: expect.stringMatching(/^local-secret-store:\/slipway\/.+\/TOKEN$/),
+    });
+    expect((await changeConfig('cfg-auto', { MORE: '1' })).release).toMatchObject({ version: 5, config_version: 4 });
+    expect(answers.join('\n')).not.toContain(SECRET);
+  });
+
+  it('makes one config version per change id, however often or concurrently it is written, on top of racing changes', async () => {
+    const { app } = await seedApp(slipway, 'cfg-once-id', 0);
+    const actor = { id: 'test', email: '' };
+    const add = (name: string) => (latest: ConfigVars) => ({ ...latest, [name]: { secret: false as const, value: name } });
+    const others = Array.from({ length: 6 }, (_, index) => `OTHER_${index}`);
+    const written = await Promise.all([
+      ...Array.from({ length: 4 }, () => appendConfigVersion(app.id, { id: 'the-one-change', user: actor }, add('ONCE'))),
+      ...others.map((name) => appendConfigVersion(app.id, { id: name, user: actor }, add(name))),
+    ]);
+    expect(new Set(written.slice(0, 4).map((version) => version.version)).size).toBe(1);
+    expect((await appendConfigVersion(app.id, { id: 'the-one-change', user: actor }, add('AGAIN'))).version).toBe(written[0]!.version);
+    const latest = await findLatestConfigVersion(app.id);
+    expect(latest?.version).toBe(1 + others.length);
+    expect(Object.keys(latest?.vars ?? {}).sort()).toEqual(['ONCE', ...others].sort());
+    expect((await call('GET', '/apps/cfg-once-id/config-vars')).body).toEqual(Object.fromEntries(['ONCE', ...others].map((name) => [name, name])));
   });
 
   it('honours Idempotency-Key: a retried change makes one config version and one release', async () => {

@@ -59,7 +59,7 @@ const expectRolledOutInTurn = (releases: Listed[]) => {
 /** A version claimed at `claimedAt` whose writer died before placing it: its intent and its claim, nothing else. */
 const seedAbandonedClaim = async (app: { id: string; name: string }, build: string, claimedAt: string) => {
   const release = releaseFixture({ id: randomUUID(), app: { id: app.id, name: app.name }, slug: { id: build }, version: 0, created_at: claimedAt, updated_at: claimedAt });
-  await putReleaseIntent({ release, takesNewestConfig: true });
+  await putReleaseIntent(release);
   return { id: release.id, version: await claimNextVersion(app.id, release.id, claimedAt) };
 };
 

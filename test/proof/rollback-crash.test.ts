@@ -63,6 +63,8 @@ describe('a rollback across kill -9', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const app = `rescue-${round}`;
       await ok('POST', '/apps', { name: app, cluster: 'local', service: `${app}-svc` });
+      // Taken by v1 (config version 1); the rollback to v1 writes it again as version 2, once, however it is retried.
+      await ok('PATCH', `/apps/${app}/config-vars`, { FOO: 'v1' });
       const build = async (tag: string) => (await ok('POST', `/apps/${app}/builds`, { image: `registry.local/${app}:${tag}` })).id;
       const good = await ok('POST', `/apps/${app}/releases`, { slug: await build('good') });
       await until('v1 to succeed', async () => ((await ok('GET', `/apps/${app}/releases/${good.id}`)).status === 'succeeded' ? true : undefined));
@@ -88,7 +90,8 @@ describe('a rollback across kill -9', () => {
         const release = await ok('GET', `/apps/${app}/releases/${rollback.id}`);
         return ['succeeded', 'failed', 'unknown'].includes(release.status) ? release : undefined;
       });
-      expect(settled).toMatchObject({ version: 2 + QUEUED + 1, status: 'succeeded', current: true, trigger: 'rollback' });
+      expect(settled).toMatchObject({ version: 2 + QUEUED + 1, status: 'succeeded', current: true, trigger: 'rollback', config_version: 2 });
+      expect(await ok('GET', `/apps/${app}/config-vars`)).toEqual({ FOO: 'v1' });
       const listed: any[] = await ok('GET', `/apps/${app}/releases?limit=1000`);
       expect(listed.map((release) => release.version)).toEqual(Array.from({ length: 2 + QUEUED + 1 }, (_, index) => index + 1));
       for (const release of listed.slice(1, -1)) {

@@ -3,6 +3,7 @@ import type { Release } from '../../shared/domain/model';
 import {
   autoRollbackAfterRollout,
   autoRollbackReason,
+  configRestoredBy,
   lastGoodBefore,
   planRollback,
   redeploysAfterLostExecution,
@@ -16,14 +17,19 @@ const release = (overrides: Partial<Release> = {}): Release =>
   releaseFixture({ version: 4, image: 'r/web:0', status: 'succeeded', ...overrides });
 
 describe('planRollback', () => {
-  it("re-releases the target's slug, image and config version, described as a rollback", () => {
+  it("re-releases the target's slug and image and restores its config version, described as a rollback", () => {
     expect(planRollback(app, release({ config_version: 3 }))).toEqual({
       slugId: 'build-0',
       image: 'r/web:0',
       description: 'Rollback to v4 (its build and config)',
       trigger: 'rollback',
-      configVersion: 3,
+      restoresConfig: { version: 3 },
     });
+  });
+
+  it('restores no config version for a target from before the app had config vars', () => {
+    expect(planRollback(app, release({ config_version: null })).restoresConfig).toEqual({ version: null });
+    expect(planRollback(app, release({ config_version: undefined })).restoresConfig).toEqual({ version: null });
   });
 
   it("treats another app's release as not found", () => {
@@ -43,6 +49,22 @@ describe('planRollback', () => {
       trigger: 'auto_rollback',
       description: 'Rollback to v4 (its build and config): check ci/smoke failed',
     });
+  });
+});
+
+describe('configRestoredBy', () => {
+  it("is exactly the target's config, secrets as the references it ran with", () => {
+    const target = {
+      FOO: { secret: false as const, value: 'bar' },
+      API_TOKEN: { secret: true as const, value_from: '/slipway/a1/change-1/API_TOKEN' },
+    };
+    const restored = configRestoredBy(target);
+    expect(restored).toEqual(target);
+    expect(restored).not.toBe(target);
+  });
+
+  it('is empty for a target that ran before the app had config vars', () => {
+    expect(configRestoredBy(null)).toEqual({});
   });
 });
 
