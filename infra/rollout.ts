@@ -2,7 +2,7 @@ import { Annotations, ArnFormat, Duration, Stack, Validations } from 'aws-cdk-li
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -124,6 +124,17 @@ const listContext = (scope: Construct, key: string): string[] => {
 const serviceArn = (stack: Stack, cluster: string): string =>
   stack.formatArn({ service: 'ecs', resource: 'service', resourceName: `${cluster}/*` });
 
+/**
+ * Resuming a parked step by its task token. IAM defines no resource type for states:SendTaskSuccess
+ * (Service Authorization Reference), so only "*" allows it: a statement naming the state machine matches
+ * no request. The task token itself is what picks, and entitles to resume, one waiting task.
+ */
+const resumeStepStatement = () => new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] });
+
+const RESUME_STEP_REASON =
+  'states:SendTaskSuccess supports no resource-level permissions (IAM defines no resource type for it); the ' +
+  'task token each call presents is what names, and entitles to resume, the one waiting task.';
+
 export type RolloutProps = { table: ITableV2 };
 
 /**
@@ -218,7 +229,7 @@ export class Rollout extends Construct {
     });
 
     this.grantEcs(stack, clusters);
-    this.grantCallbacks(stack);
+    this.grantCallbacks();
   }
 
   private definition() {
@@ -380,18 +391,23 @@ export class Rollout extends Construct {
     }
   }
 
+  /** May start a recorded release's execution (shared/rollout/start-rollout.ts). */
+  grantStartRollouts(grantee: IGrantable): void {
+    this.stateMachine.grantStartExecution(grantee);
+  }
+
   /**
-   * Resuming a parked step, and starting or looking at a queued release's execution. The state machine
-   * hands its own ARN to the steps ($$.StateMachine.Id) and these rights live in a policy of their own:
-   * the state machine references the functions, so the functions cannot reference it back.
+   * May move an app's rollout queue (passLockOn in shared/rollout/lock.ts): start the next release's
+   * execution, ask whether a holder's execution still runs, and resume a parked step. A rollback's creator
+   * does this at once to overtake the queue, or the rescue waits for the reconciler.
    */
-  private grantCallbacks(stack: Stack): void {
-    const callbacks = new Policy(this, 'StepCallbacks');
-    callbacks.addStatements(
-      new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [this.stateMachine.stateMachineArn] }),
-    );
-    const starters = new Policy(this, 'QueueStarts');
-    starters.addStatements(
+  grantQueueMoves(grantee: IGrantable): void {
+    for (const statement of this.queueMoveStatements()) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+  }
+
+  private queueMoveStatements(): PolicyStatement[] {
+    const stack = Stack.of(this);
+    return [
       new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
       new PolicyStatement({
         actions: ['states:DescribeExecution'],
@@ -404,11 +420,24 @@ export class Rollout extends Construct {
           }),
         ],
       }),
-    );
+      resumeStepStatement(),
+    ];
+  }
+
+  /**
+   * The steps' own rights on the state machine. They live in policies of their own: the state machine
+   * references the functions, so the functions' default policies cannot reference it back.
+   */
+  private grantCallbacks(): void {
     const attach = (policy: Policy, functions: NodejsFunction[]) => {
       for (const fn of functions) if (fn.role) policy.attachToRole(fn.role);
     };
-    attach(callbacks, [this.steps.lock, this.steps.await, this.steps.finish, this.deploymentEvents, this.queueReconciler]);
-    attach(starters, [this.steps.lock, this.steps.finish, this.queueReconciler]);
+    const callbacks = new Policy(this, 'StepCallbacks', { statements: [resumeStepStatement()] });
+    attach(callbacks, [this.steps.await, this.deploymentEvents]);
+    const queueMoves = new Policy(this, 'QueueMoves', { statements: this.queueMoveStatements() });
+    attach(queueMoves, [this.steps.lock, this.steps.finish, this.queueReconciler]);
+    for (const policy of [callbacks, queueMoves]) {
+      Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: RESUME_STEP_REASON });
+    }
   }
 }

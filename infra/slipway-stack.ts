@@ -31,7 +31,7 @@ export class SlipwayStack extends Stack {
     this.rollout = new Rollout(this, 'Rollout', { table: this.table });
     this.httpApi = new SlipwayHttpApi(this, 'HttpApi', {
       table: this.table,
-      rolloutStateMachine: this.rollout.stateMachine,
+      rollout: this.rollout,
     });
 
     // Whatever writes releases, builds, promotions or couplings relays their events.

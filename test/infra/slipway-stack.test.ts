@@ -140,7 +140,7 @@ describe('the HTTP API', () => {
         'Fn::GetAtt': [logicalIdOf(dashboard), 'Arn'],
       });
     }
-    expect(FUNCTION_ACCESS.dashboard).toEqual({ table: 'none', startsRollouts: false });
+    expect(FUNCTION_ACCESS.dashboard).toEqual({ table: 'none', rollouts: 'none' });
   });
 
   it('runs no API Gateway authorizer: each function authenticates its own requests, one invocation each', () => {
@@ -203,7 +203,7 @@ describe('the rollout', () => {
       const starts = statementsOf(fn).some(
         (statement) => actionsOf(statement).includes('states:StartExecution') && JSON.stringify(statement.Resource).includes(machine),
       );
-      expect(starts, name).toBe(FUNCTION_ACCESS[name].startsRollouts);
+      expect(starts, name).toBe(FUNCTION_ACCESS[name].rollouts !== 'none');
     }
   });
 });
@@ -301,8 +301,8 @@ describe('alarms', () => {
 
 /**
  * The only actions allowed on "*", all without resource-level permissions in IAM: X-Ray writes and sampling
- * (tracing), CloudWatch Logs vended-log delivery (the state machine's logging) and the task definition
- * calls the rollout copies a service's revision with.
+ * (tracing), CloudWatch Logs vended-log delivery (the state machine's logging), the task definition
+ * calls the rollout copies a service's revision with, and resuming a parked rollout step by its task token.
  */
 const RESOURCELESS_ACTIONS = [
   'xray:PutTraceSegments',
@@ -319,6 +319,7 @@ const RESOURCELESS_ACTIONS = [
   'logs:DescribeLogGroups',
   'ecs:DescribeTaskDefinition',
   'ecs:RegisterTaskDefinition',
+  'states:SendTaskSuccess',
 ];
 
 describe('IAM', () => {
