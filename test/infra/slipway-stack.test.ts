@@ -218,6 +218,12 @@ describe('events', () => {
     });
   });
 
+  it('are archived without an empty KmsKeyIdentifier, which CloudFormation refuses in some regions', () => {
+    const archive = Object.values(template.findResources('AWS::Events::Archive'))[0]!;
+    expect(archive.Properties).not.toHaveProperty('KmsKeyIdentifier');
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/"KmsKeyIdentifier":""/);
+  });
+
   it('may be published by every function that writes the table, and it knows the bus', () => {
     const bus = onlyLogicalId('AWS::Events::EventBus');
     for (const fn of [stack.httpApi.functions.get('releases')!, stack.httpApi.functions.get('statuses')!, stack.rollout.steps.finish, stack.rollout.queueReconciler]) {
