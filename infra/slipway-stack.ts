@@ -51,6 +51,7 @@ export class SlipwayStack extends Stack {
       functions: all.filter((construct) => construct instanceof NodejsFunction),
       stateMachines: [this.rollout.stateMachine],
       deadLetterQueues: all.filter((construct): construct is Queue => construct instanceof Queue && construct !== this.hooks.queue),
+      table: this.table,
       api: this.httpApi.api,
       alarmEmail: props.alarmEmail,
     });

@@ -1,9 +1,10 @@
 import type { CfnElement } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_ACCESS } from '../../infra/http-api';
+import { API_P99_LATENCY_ALARM } from '../../infra/monitoring';
 import type { SlipwayStack } from '../../infra/slipway-stack';
 import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf } from '../../shared/api/routes';
 import { TABLE_KEYS } from '../../shared/store/table-design';
@@ -299,9 +300,37 @@ describe('alarms', () => {
     });
   });
 
+  it('watch the table for throttled reads and writes', () => {
+    for (const metric of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
+      expect(alarmOn(metric, { Name: 'TableName', Value: ref(stack.table) }), metric).toMatchObject([
+        { Namespace: 'AWS/DynamoDB', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' },
+      ]);
+    }
+  });
+
+  it('watch the API for a p99 latency that stays high', () => {
+    expect(alarmOn('Latency', { Name: 'ApiId', Value: ref(stack.httpApi.api) })).toMatchObject([
+      {
+        Namespace: 'AWS/ApiGateway',
+        ExtendedStatistic: 'p99',
+        Threshold: API_P99_LATENCY_ALARM.thresholdMs,
+        EvaluationPeriods: API_P99_LATENCY_ALARM.periods,
+        ComparisonOperator: 'GreaterThanThreshold',
+      },
+    ]);
+  });
+
   it('mail the address given as context', () => {
     const { template: withEmail } = synthesizeSlipway({ 'slipway:alarmEmail': 'oncall@example.com' });
     withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+
+  it('warn at synth that they go nowhere while no address is given, and not once one is', () => {
+    const warning = Match.stringLikeRegexp('slipway:noAlarmEmail');
+    Annotations.fromStack(stack).hasWarning('*', warning);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const { stack: withEmail } = synthesizeSlipway({ 'slipway:alarmEmail': 'oncall@example.com' });
+    Annotations.fromStack(withEmail).hasNoWarning('*', warning);
   });
 });
 
