@@ -105,11 +105,33 @@ const ECS_TASK_TRANSIENT_ERRORS = [...ECS_TRANSIENT_ERRORS.map((name) => `Ecs.${
  */
 export const EXECUTION_TIMEOUT = Duration.seconds(DEFAULT_DEADLINE_SECONDS).plus(Duration.minutes(15));
 
-/** Context keys that scope what the rollout may touch in ECS (`npx cdk deploy -c slipway:clusters=a,b`). */
+/**
+ * Context keys of the rollout: what it may touch in ECS (`npx cdk deploy -c slipway:clusters=a,b`), and
+ * how many executions each of its functions keeps for itself.
+ */
 export const ROLLOUT_CONTEXT = {
   clusters: 'slipway:clusters',
   taskRoles: 'slipway:taskRoleArns',
+  concurrency: 'slipway:rolloutConcurrency',
 } as const;
+
+/**
+ * Concurrent executions each rollout function (the four steps, the ECS event handler, the reconciler) keeps
+ * for itself, so a burst of API traffic cannot take the account's concurrency from the functions that carry
+ * a rescue out. It also caps each of them: a throttled step is retried by its state's backoff, and the
+ * function's Throttles alarm fires. Lambda keeps 100 of the account's concurrency unreserved, so the six
+ * need an account limit of at least 100 + 6 × this; `-c slipway:rolloutConcurrency=0` reserves none.
+ */
+export const DEFAULT_ROLLOUT_CONCURRENCY = 10;
+
+const reservedConcurrency = (scope: Construct): number | undefined => {
+  const value: unknown = scope.node.tryGetContext(ROLLOUT_CONTEXT.concurrency);
+  const count = value === undefined ? DEFAULT_ROLLOUT_CONCURRENCY : Number(value);
+  if (!Number.isInteger(count) || count < 0) {
+    throw new Error(`-c ${ROLLOUT_CONTEXT.concurrency} takes a whole number of executions (0 reserves none), not ${JSON.stringify(value)}.`);
+  }
+  return count === 0 ? undefined : count;
+};
 
 /** Services Slipway deploys to carry this tag; the rollout may update no other service. */
 export const MANAGED_SERVICE_TAG = { key: 'slipway:managed', value: 'true' } as const;
@@ -158,8 +180,9 @@ export class Rollout extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const environment = { SLIPWAY_TABLE: props.table.tableName };
+    const reservedConcurrentExecutions = reservedConcurrency(this);
     const fn = (name: string, entry: string, description: string) =>
-      slipwayFunction(this, name, { entry, environment, description, timeout: Duration.seconds(30) });
+      slipwayFunction(this, name, { entry, environment, description, timeout: Duration.seconds(30), reservedConcurrentExecutions });
 
     this.steps = {
       lock: fn('LockStep', ROLLOUT_STEP_ENTRIES.lock, 'Rollout: take the app lock or park until handed it'),
@@ -178,6 +201,7 @@ export class Rollout extends Construct {
       description: 'Resumes the rollout waiting on an ECS deployment that ended',
       timeout: Duration.seconds(30),
       deadLetterQueue: this.deadLetterQueue,
+      reservedConcurrentExecutions,
     });
     for (const grantee of [...Object.values(this.steps), this.deploymentEvents]) grantTableData(grantee, props.table, 'read-write');
 
@@ -220,6 +244,7 @@ export class Rollout extends Construct {
       description: 'Rollout: restart queues whose next release was never started',
       timeout: Duration.minutes(5),
       deadLetterQueue: this.deadLetterQueue,
+      reservedConcurrentExecutions,
     });
     grantTableData(this.queueReconciler, props.table, 'read-write');
     new Rule(this, 'QueueReconcileSchedule', {

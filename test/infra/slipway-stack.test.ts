@@ -5,6 +5,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_ACCESS } from '../../infra/http-api';
 import { API_P99_LATENCY_ALARM } from '../../infra/monitoring';
+import { DEFAULT_ROLLOUT_CONCURRENCY, ROLLOUT_CONTEXT } from '../../infra/rollout';
 import type { SlipwayStack } from '../../infra/slipway-stack';
 import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf } from '../../shared/api/routes';
 import { TABLE_KEYS } from '../../shared/store/table-design';
@@ -206,6 +207,28 @@ describe('the rollout', () => {
       );
       expect(starts, name).toBe(FUNCTION_ACCESS[name].rollouts !== 'none');
     }
+  });
+});
+
+describe('rollout functions', () => {
+  const rolloutFunctions = () => [...Object.values(stack.rollout.steps), stack.rollout.deploymentEvents, stack.rollout.queueReconciler];
+  const reserved = (synthesized: Template, fn: NodejsFunction): unknown =>
+    synthesized.toJSON().Resources[logicalIdOf(fn)].Properties.ReservedConcurrentExecutions;
+
+  it('each keep concurrency of their own, so a burst of API traffic cannot starve a rescue; the API functions keep none', () => {
+    expect(rolloutFunctions()).toHaveLength(6);
+    for (const fn of rolloutFunctions()) expect(reserved(template, fn), fn.node.path).toBe(DEFAULT_ROLLOUT_CONCURRENCY);
+    for (const fn of stack.httpApi.functions.values()) expect(reserved(template, fn), fn.node.path).toBeUndefined();
+  });
+
+  it('keep the concurrency given as context, or none with 0, and refuse anything but a whole number', () => {
+    const withFour = synthesizeSlipway({ [ROLLOUT_CONTEXT.concurrency]: '4' });
+    const withNone = synthesizeSlipway({ [ROLLOUT_CONTEXT.concurrency]: '0' });
+    for (const step of ['lock', 'finish'] as const) {
+      expect(reserved(withFour.template, withFour.stack.rollout.steps[step])).toBe(4);
+      expect(reserved(withNone.template, withNone.stack.rollout.steps[step])).toBeUndefined();
+    }
+    expect(() => synthesizeSlipway({ [ROLLOUT_CONTEXT.concurrency]: 'lots' })).toThrow(/whole number/);
   });
 });
 
