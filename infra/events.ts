@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { EventBus } from 'aws-cdk-lib/aws-events';
+import { EventBus, type CfnArchive } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../shared/api/events';
@@ -17,11 +17,14 @@ export class SlipwayEvents extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.bus = new EventBus(this, 'Bus', { description: 'Slipway lifecycle events (see docs/events.md)' });
-    this.bus.archive('Archive', {
+    const archive = this.bus.archive('Archive', {
       description: 'Every Slipway event, for replay',
       eventPattern: { source: [EVENT_SOURCE] },
       retention: EVENT_ARCHIVE_RETENTION,
     });
+    // Without a key the construct still writes KmsKeyIdentifier "" (aws/aws-cdk#37847), which CloudFormation
+    // refuses in some regions; left out, the archive is encrypted with an AWS-owned key.
+    (archive.node.defaultChild as CfnArchive).addPropertyDeletionOverride('KmsKeyIdentifier');
     this.bus.applyRemovalPolicy(RemovalPolicy.RETAIN);
   }
 

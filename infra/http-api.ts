@@ -5,11 +5,11 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName } from '../shared/api/routes';
 import { writeDashboard } from '../web/build';
+import type { Rollout } from './rollout';
 import { grantSecretParameters } from './secret-grants';
 import { slipwayFunction } from './slipway-function';
 import { grantApiKeyItems, grantTableData } from './slipway-table';
@@ -18,27 +18,39 @@ import { grantApiKeyItems, grantTableData } from './slipway-table';
  * What each HTTP function may touch beyond serving its routes. API-key items belong to the key routes
  * alone; every other function that uses the table may only look a key up by its hash (each function
  * authenticates its own requests) and is denied everything else of them. Functions that record releases (deploys,
- * rollbacks, promotions, auto-releases on a succeeded build) start rollouts; the OpenAPI document is built
- * from the schemas alone. A new function name fails to compile until it is given its access here.
+ * promotions, config changes, auto-releases on a succeeded build) start rollouts; those that can record a
+ * rollback (its POST, an automatic rollback on a failed check) also move the app's queue, as a rollback
+ * overtakes it at once. The OpenAPI document is built from the schemas alone. A new function name fails to
+ * compile until it is given its access here, and infra/aws-calls.ts lists the calls it makes.
  */
 export type TableAccess = 'none' | 'api-keys' | 'all-but-api-keys';
-export const FUNCTION_ACCESS: Readonly<Record<FunctionName, { table: TableAccess; startsRollouts: boolean; writesSecrets?: true }>> = {
-  apps: { table: 'all-but-api-keys', startsRollouts: false },
-  builds: { table: 'all-but-api-keys', startsRollouts: true },
-  releases: { table: 'all-but-api-keys', startsRollouts: true },
+export type RolloutAccess = 'none' | 'starts' | 'moves-queue';
+export const FUNCTION_ACCESS: Readonly<Record<FunctionName, { table: TableAccess; rollouts: RolloutAccess; writesSecrets?: true }>> = {
+  apps: { table: 'all-but-api-keys', rollouts: 'none' },
+  builds: { table: 'all-but-api-keys', rollouts: 'starts' },
+  releases: { table: 'all-but-api-keys', rollouts: 'moves-queue' },
   // Config changes (PATCH /apps/{app}/config-vars) store secret values and release the new config.
-  'config-vars': { table: 'all-but-api-keys', startsRollouts: true, writesSecrets: true },
-  statuses: { table: 'all-but-api-keys', startsRollouts: false },
-  pipelines: { table: 'all-but-api-keys', startsRollouts: true },
-  keys: { table: 'api-keys', startsRollouts: false },
-  hooks: { table: 'all-but-api-keys', startsRollouts: false },
-  openapi: { table: 'none', startsRollouts: false },
-  dashboard: { table: 'none', startsRollouts: false },
+  'config-vars': { table: 'all-but-api-keys', rollouts: 'starts', writesSecrets: true },
+  statuses: { table: 'all-but-api-keys', rollouts: 'moves-queue' },
+  pipelines: { table: 'all-but-api-keys', rollouts: 'starts' },
+  keys: { table: 'api-keys', rollouts: 'none' },
+  hooks: { table: 'all-but-api-keys', rollouts: 'none' },
+  openapi: { table: 'none', rollouts: 'none' },
+  dashboard: { table: 'none', rollouts: 'none' },
 };
 
 /** Files a function's bundle carries beside its code: the dashboard's page and assets, built from web/. */
 export const FUNCTION_FILES: Partial<Record<FunctionName, (outputDir: string) => void>> = {
   dashboard: (outputDir) => writeDashboard(join(outputDir, 'dashboard')),
+};
+
+/** What the HTTP API needs of the rollout: its state machine and the rights on it. */
+export type RolloutGrants = Pick<Rollout, 'stateMachine' | 'grantStartRollouts' | 'grantQueueMoves'>;
+
+const ROLLOUT_GRANTS: Record<RolloutAccess, (fn: NodejsFunction, rollout: RolloutGrants) => void> = {
+  none: () => {},
+  starts: (fn, rollout) => rollout.grantStartRollouts(fn),
+  'moves-queue': (fn, rollout) => rollout.grantQueueMoves(fn),
 };
 
 const TABLE_GRANTS: Record<TableAccess, (fn: NodejsFunction, table: ITableV2) => void> = {
@@ -85,11 +97,11 @@ export class SlipwayHttpApi extends Construct {
   readonly stage: HttpStage;
   readonly functions: ReadonlyMap<FunctionName, NodejsFunction>;
 
-  constructor(scope: Construct, id: string, props: { table: ITableV2; rolloutStateMachine: IStateMachine }) {
+  constructor(scope: Construct, id: string, props: { table: ITableV2; rollout: RolloutGrants }) {
     super(scope, id);
     const stateEnvironment = {
       SLIPWAY_TABLE: props.table.tableName,
-      ROLLOUT_STATE_MACHINE_ARN: props.rolloutStateMachine.stateMachineArn,
+      ROLLOUT_STATE_MACHINE_ARN: props.rollout.stateMachine.stateMachineArn,
     };
 
     this.functions = new Map(
@@ -102,7 +114,7 @@ export class SlipwayHttpApi extends Construct {
           ...(FUNCTION_FILES[name] ? { addFiles: FUNCTION_FILES[name] } : {}),
         });
         TABLE_GRANTS[access.table](fn, props.table);
-        if (access.startsRollouts) props.rolloutStateMachine.grantStartExecution(fn);
+        ROLLOUT_GRANTS[access.rollouts](fn, props.rollout);
         grantSecretParameters(fn, { writes: access.writesSecrets === true });
         return [name, fn] as const;
       }),

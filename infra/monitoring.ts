@@ -1,5 +1,6 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import {
   Alarm,
   ComparisonOperator,
@@ -20,13 +21,23 @@ import { METRICS_NAMESPACE, METRICS_SERVICE, METRIC_NAMES } from '../shared/obse
 
 const PERIOD = Duration.minutes(5);
 
+/** The context key naming the address alarms mail (`npx cdk deploy -c slipway:alarmEmail=oncall@example.com`). */
+export const ALARM_EMAIL_CONTEXT = 'slipway:alarmEmail';
+
+/**
+ * The API is slow when its 99th percentile stays above this for three periods in a row (15 minutes). Served
+ * requests take tens of milliseconds, a release a few hundred, one under heavy contention up to about two
+ * seconds, and a cold start adds a few hundred: a p99 above three seconds for that long is no passing spike.
+ */
+export const API_P99_LATENCY_ALARM = { thresholdMs: 3_000, periods: 3 } as const;
+
 /** A construct's path below the stack, as a readable alarm id ("HttpApi/ReleasesFunction" -> "HttpApiReleasesFunction"). */
 const idOf = (construct: IConstruct) => construct.node.scopes.slice(2).map((scope) => scope.node.id).join('');
 
 /**
  * Alarms on everything that can fail without a user watching: every function's errors and throttles, failed,
- * timed-out or aborted rollouts, anything parked in a dead-letter queue, and API 5xx responses. All of
- * them notify one encrypted SNS topic.
+ * timed-out or aborted rollouts, anything parked in a dead-letter queue, the table throttling reads or
+ * writes, API 5xx responses and a slow API. All of them notify one encrypted SNS topic.
  */
 export class SlipwayAlarms extends Construct {
   readonly topic: Topic;
@@ -39,6 +50,7 @@ export class SlipwayAlarms extends Construct {
       functions: readonly IFunction[];
       stateMachines: readonly IStateMachine[];
       deadLetterQueues: readonly IQueue[];
+      table: ITableV2;
       api: HttpApi;
       alarmEmail?: string | undefined;
     },
@@ -69,6 +81,12 @@ export class SlipwayAlarms extends Construct {
       }),
     );
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    else {
+      Annotations.of(this).addWarningV2(
+        'slipway:noAlarmEmail',
+        `Nothing subscribes to the alarm topic (output AlarmTopicArn), so every alarm goes nowhere: set -c ${ALARM_EMAIL_CONTEXT}=<address>, or subscribe to the topic yourself.`,
+      );
+    }
 
     for (const fn of props.functions) {
       this.alarmOn(`${idOf(fn)}Errors`, `Lambda ${idOf(fn)} reported errors`, fn.metricErrors({ period: PERIOD }));
@@ -95,17 +113,31 @@ export class SlipwayAlarms extends Construct {
       const metric = new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: METRICS_SERVICE }, statistic: 'Sum', period: PERIOD });
       this.alarmOn(id, what, metric);
     }
+    // On demand, DynamoDB throttles a partition past its own limits or the table past its maximum throughput;
+    // the store retries, and requests answer 503 once the retries are spent.
+    for (const [id, metricName, what] of [
+      ['TableReadThrottles', 'ReadThrottleEvents', 'reads'],
+      ['TableWriteThrottles', 'WriteThrottleEvents', 'writes'],
+    ] as const) {
+      this.alarmOn(id, `DynamoDB throttled ${what} on the Slipway table`, props.table.metric(metricName, { period: PERIOD, statistic: 'Sum' }));
+    }
     this.alarmOn('Api5xx', 'The Slipway API answered with 5xx errors', props.api.metricServerError({ period: PERIOD }));
+    this.alarmOn(
+      'ApiLatencyP99',
+      `The Slipway API's p99 latency stayed above ${API_P99_LATENCY_ALARM.thresholdMs} ms`,
+      props.api.metricLatency({ period: PERIOD, statistic: 'p99' }),
+      { threshold: API_P99_LATENCY_ALARM.thresholdMs, evaluationPeriods: API_P99_LATENCY_ALARM.periods },
+    );
   }
 
-  /** Fires when the metric goes above zero in any period; no data means nothing happened. */
-  private alarmOn(id: string, description: string, metric: IMetric): void {
+  /** Fires when the metric goes above the threshold (zero: anything at all) in as many periods in a row; no data means nothing happened. */
+  private alarmOn(id: string, description: string, metric: IMetric, { threshold = 0, evaluationPeriods = 1 } = {}): void {
     const alarm = new Alarm(this, id, {
       alarmDescription: `Slipway: ${description}`,
       metric,
-      threshold: 0,
+      threshold,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
+      evaluationPeriods,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(new SnsAction(this.topic));

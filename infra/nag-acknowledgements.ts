@@ -29,7 +29,8 @@ export const acknowledgeNagFindings = (stack: Stack, rollout: Rollout): void => 
       fn.role,
       'AwsSolutions-IAM5[Resource::*]',
       'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
-        'resource-level permissions. test/infra/slipway-stack.test.ts lists every action allowed on "*".',
+        'resource-level permissions, and so does states:SendTaskSuccess for the functions that resume parked ' +
+        'rollout steps. test/infra/slipway-stack.test.ts lists every action allowed on "*".',
     );
   }
 
@@ -66,9 +67,10 @@ export const acknowledgeNagFindings = (stack: Stack, rollout: Rollout): void => 
     "A copied revision passes on the service's task and execution roles, unknown until apps register; " +
       'iam:PassRole is limited to ecs-tasks.amazonaws.com, and -c slipway:taskRoleArns=... names the roles.',
   );
+  // On the rollout's own steps and on the HTTP functions that record rollbacks, which move the queue too.
   const machine = stack.getLogicalId(rollout.stateMachine.node.defaultChild as CfnElement);
   acknowledge(
-    rollout,
+    stack,
     arnFinding('states', `execution:<${machine}.Name>:*`),
     'Executions are named after releases, unknown in advance, so DescribeExecution is granted on the ' +
       'executions of the rollout state machine only.',

@@ -2,7 +2,7 @@ import { Annotations, ArnFormat, Duration, Stack, Validations } from 'aws-cdk-li
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Match, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -105,11 +105,33 @@ const ECS_TASK_TRANSIENT_ERRORS = [...ECS_TRANSIENT_ERRORS.map((name) => `Ecs.${
  */
 export const EXECUTION_TIMEOUT = Duration.seconds(DEFAULT_DEADLINE_SECONDS).plus(Duration.minutes(15));
 
-/** Context keys that scope what the rollout may touch in ECS (`npx cdk deploy -c slipway:clusters=a,b`). */
+/**
+ * Context keys of the rollout: what it may touch in ECS (`npx cdk deploy -c slipway:clusters=a,b`), and
+ * how many executions each of its functions keeps for itself.
+ */
 export const ROLLOUT_CONTEXT = {
   clusters: 'slipway:clusters',
   taskRoles: 'slipway:taskRoleArns',
+  concurrency: 'slipway:rolloutConcurrency',
 } as const;
+
+/**
+ * Concurrent executions each rollout function (the four steps, the ECS event handler, the reconciler) keeps
+ * for itself, so a burst of API traffic cannot take the account's concurrency from the functions that carry
+ * a rescue out. It also caps each of them: a throttled step is retried by its state's backoff, and the
+ * function's Throttles alarm fires. Lambda keeps 100 of the account's concurrency unreserved, so the six
+ * need an account limit of at least 100 + 6 × this; `-c slipway:rolloutConcurrency=0` reserves none.
+ */
+export const DEFAULT_ROLLOUT_CONCURRENCY = 10;
+
+const reservedConcurrency = (scope: Construct): number | undefined => {
+  const value: unknown = scope.node.tryGetContext(ROLLOUT_CONTEXT.concurrency);
+  const count = value === undefined ? DEFAULT_ROLLOUT_CONCURRENCY : Number(value);
+  if (!Number.isInteger(count) || count < 0) {
+    throw new Error(`-c ${ROLLOUT_CONTEXT.concurrency} takes a whole number of executions (0 reserves none), not ${JSON.stringify(value)}.`);
+  }
+  return count === 0 ? undefined : count;
+};
 
 /** Services Slipway deploys to carry this tag; the rollout may update no other service. */
 export const MANAGED_SERVICE_TAG = { key: 'slipway:managed', value: 'true' } as const;
@@ -123,6 +145,17 @@ const listContext = (scope: Construct, key: string): string[] => {
 /** Every service of a cluster, as an ARN pattern ending in `/*`. */
 const serviceArn = (stack: Stack, cluster: string): string =>
   stack.formatArn({ service: 'ecs', resource: 'service', resourceName: `${cluster}/*` });
+
+/**
+ * Resuming a parked step by its task token. IAM defines no resource type for states:SendTaskSuccess
+ * (Service Authorization Reference), so only "*" allows it: a statement naming the state machine matches
+ * no request. The task token itself is what picks, and entitles to resume, one waiting task.
+ */
+const resumeStepStatement = () => new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] });
+
+const RESUME_STEP_REASON =
+  'states:SendTaskSuccess supports no resource-level permissions (IAM defines no resource type for it); the ' +
+  'task token each call presents is what names, and entitles to resume, the one waiting task.';
 
 export type RolloutProps = { table: ITableV2 };
 
@@ -147,8 +180,9 @@ export class Rollout extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const environment = { SLIPWAY_TABLE: props.table.tableName };
+    const reservedConcurrentExecutions = reservedConcurrency(this);
     const fn = (name: string, entry: string, description: string) =>
-      slipwayFunction(this, name, { entry, environment, description, timeout: Duration.seconds(30) });
+      slipwayFunction(this, name, { entry, environment, description, timeout: Duration.seconds(30), reservedConcurrentExecutions });
 
     this.steps = {
       lock: fn('LockStep', ROLLOUT_STEP_ENTRIES.lock, 'Rollout: take the app lock or park until handed it'),
@@ -167,6 +201,7 @@ export class Rollout extends Construct {
       description: 'Resumes the rollout waiting on an ECS deployment that ended',
       timeout: Duration.seconds(30),
       deadLetterQueue: this.deadLetterQueue,
+      reservedConcurrentExecutions,
     });
     for (const grantee of [...Object.values(this.steps), this.deploymentEvents]) grantTableData(grantee, props.table, 'read-write');
 
@@ -209,6 +244,7 @@ export class Rollout extends Construct {
       description: 'Rollout: restart queues whose next release was never started',
       timeout: Duration.minutes(5),
       deadLetterQueue: this.deadLetterQueue,
+      reservedConcurrentExecutions,
     });
     grantTableData(this.queueReconciler, props.table, 'read-write');
     new Rule(this, 'QueueReconcileSchedule', {
@@ -218,7 +254,7 @@ export class Rollout extends Construct {
     });
 
     this.grantEcs(stack, clusters);
-    this.grantCallbacks(stack);
+    this.grantCallbacks();
   }
 
   private definition() {
@@ -380,18 +416,23 @@ export class Rollout extends Construct {
     }
   }
 
+  /** May start a recorded release's execution (shared/rollout/start-rollout.ts). */
+  grantStartRollouts(grantee: IGrantable): void {
+    this.stateMachine.grantStartExecution(grantee);
+  }
+
   /**
-   * Resuming a parked step, and starting or looking at a queued release's execution. The state machine
-   * hands its own ARN to the steps ($$.StateMachine.Id) and these rights live in a policy of their own:
-   * the state machine references the functions, so the functions cannot reference it back.
+   * May move an app's rollout queue (passLockOn in shared/rollout/lock.ts): start the next release's
+   * execution, ask whether a holder's execution still runs, and resume a parked step. A rollback's creator
+   * does this at once to overtake the queue, or the rescue waits for the reconciler.
    */
-  private grantCallbacks(stack: Stack): void {
-    const callbacks = new Policy(this, 'StepCallbacks');
-    callbacks.addStatements(
-      new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [this.stateMachine.stateMachineArn] }),
-    );
-    const starters = new Policy(this, 'QueueStarts');
-    starters.addStatements(
+  grantQueueMoves(grantee: IGrantable): void {
+    for (const statement of this.queueMoveStatements()) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+  }
+
+  private queueMoveStatements(): PolicyStatement[] {
+    const stack = Stack.of(this);
+    return [
       new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
       new PolicyStatement({
         actions: ['states:DescribeExecution'],
@@ -404,11 +445,24 @@ export class Rollout extends Construct {
           }),
         ],
       }),
-    );
+      resumeStepStatement(),
+    ];
+  }
+
+  /**
+   * The steps' own rights on the state machine. They live in policies of their own: the state machine
+   * references the functions, so the functions' default policies cannot reference it back.
+   */
+  private grantCallbacks(): void {
     const attach = (policy: Policy, functions: NodejsFunction[]) => {
       for (const fn of functions) if (fn.role) policy.attachToRole(fn.role);
     };
-    attach(callbacks, [this.steps.lock, this.steps.await, this.steps.finish, this.deploymentEvents, this.queueReconciler]);
-    attach(starters, [this.steps.lock, this.steps.finish, this.queueReconciler]);
+    const callbacks = new Policy(this, 'StepCallbacks', { statements: [resumeStepStatement()] });
+    attach(callbacks, [this.steps.await, this.deploymentEvents]);
+    const queueMoves = new Policy(this, 'QueueMoves', { statements: this.queueMoveStatements() });
+    attach(queueMoves, [this.steps.lock, this.steps.finish, this.queueReconciler]);
+    for (const policy of [callbacks, queueMoves]) {
+      Validations.of(policy).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: RESUME_STEP_REASON });
+    }
   }
 }

@@ -1,12 +1,13 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ALARM_EMAIL_CONTEXT } from './monitoring';
 import { SlipwayStack } from './slipway-stack';
 
 /** Optional context, e.g. `npx cdk deploy -c slipway:alarmEmail=oncall@example.com`. */
 export const CONTEXT = {
   account: 'slipway:account',
   region: 'slipway:region',
-  alarmEmail: 'slipway:alarmEmail',
+  alarmEmail: ALARM_EMAIL_CONTEXT,
 } as const;
 
 const optionalContext = (app: App, key: string): string | undefined => {

@@ -4,6 +4,7 @@ import { Architecture, Runtime, Tracing, type FunctionProps } from 'aws-cdk-lib/
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat, type BundlingOptions, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -40,6 +41,14 @@ const addFilesHook = (addFiles: (outputDir: string) => void): ICommandHooks => (
   },
 });
 
+const entries = new WeakMap<NodejsFunction, string>();
+
+/**
+ * The functions/ module a Slipway function runs, without folder or extension ('releases', 'rollout-lock'):
+ * the name infra/aws-calls.ts lists the function's AWS calls under.
+ */
+export const entryNameOf = (fn: NodejsFunction): string | undefined => entries.get(fn);
+
 /**
  * Every Slipway Lambda: arm64 on nodejs24.x, bundled by the local esbuild (never Docker), minified, ESM,
  * with the AWS SDK v3 bundled in so cold starts do not depend on the runtime's copy.
@@ -61,7 +70,7 @@ export const slipwayFunction = (
   const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.THREE_MONTHS });
   const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
   logGroup.grantWrite(role);
-  return new NodejsFunction(scope, id, {
+  const fn = new NodejsFunction(scope, id, {
     entry: `${projectRoot}${props.entry}`,
     handler: 'handler',
     projectRoot,
@@ -79,4 +88,6 @@ export const slipwayFunction = (
     logGroup,
     role,
   });
+  entries.set(fn, basename(props.entry, '.ts'));
+  return fn;
 };

@@ -31,7 +31,7 @@ export class SlipwayStack extends Stack {
     this.rollout = new Rollout(this, 'Rollout', { table: this.table });
     this.httpApi = new SlipwayHttpApi(this, 'HttpApi', {
       table: this.table,
-      rolloutStateMachine: this.rollout.stateMachine,
+      rollout: this.rollout,
     });
 
     // Whatever writes releases, builds, promotions or couplings relays their events.
@@ -51,6 +51,7 @@ export class SlipwayStack extends Stack {
       functions: all.filter((construct) => construct instanceof NodejsFunction),
       stateMachines: [this.rollout.stateMachine],
       deadLetterQueues: all.filter((construct): construct is Queue => construct instanceof Queue && construct !== this.hooks.queue),
+      table: this.table,
       api: this.httpApi.api,
       alarmEmail: props.alarmEmail,
     });

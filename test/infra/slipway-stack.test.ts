@@ -1,9 +1,11 @@
 import type { CfnElement } from 'aws-cdk-lib';
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_ACCESS } from '../../infra/http-api';
+import { API_P99_LATENCY_ALARM } from '../../infra/monitoring';
+import { DEFAULT_ROLLOUT_CONCURRENCY, ROLLOUT_CONTEXT } from '../../infra/rollout';
 import type { SlipwayStack } from '../../infra/slipway-stack';
 import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf } from '../../shared/api/routes';
 import { TABLE_KEYS } from '../../shared/store/table-design';
@@ -140,7 +142,7 @@ describe('the HTTP API', () => {
         'Fn::GetAtt': [logicalIdOf(dashboard), 'Arn'],
       });
     }
-    expect(FUNCTION_ACCESS.dashboard).toEqual({ table: 'none', startsRollouts: false });
+    expect(FUNCTION_ACCESS.dashboard).toEqual({ table: 'none', rollouts: 'none' });
   });
 
   it('runs no API Gateway authorizer: each function authenticates its own requests, one invocation each', () => {
@@ -203,8 +205,30 @@ describe('the rollout', () => {
       const starts = statementsOf(fn).some(
         (statement) => actionsOf(statement).includes('states:StartExecution') && JSON.stringify(statement.Resource).includes(machine),
       );
-      expect(starts, name).toBe(FUNCTION_ACCESS[name].startsRollouts);
+      expect(starts, name).toBe(FUNCTION_ACCESS[name].rollouts !== 'none');
     }
+  });
+});
+
+describe('rollout functions', () => {
+  const rolloutFunctions = () => [...Object.values(stack.rollout.steps), stack.rollout.deploymentEvents, stack.rollout.queueReconciler];
+  const reserved = (synthesized: Template, fn: NodejsFunction): unknown =>
+    synthesized.toJSON().Resources[logicalIdOf(fn)].Properties.ReservedConcurrentExecutions;
+
+  it('each keep concurrency of their own, so a burst of API traffic cannot starve a rescue; the API functions keep none', () => {
+    expect(rolloutFunctions()).toHaveLength(6);
+    for (const fn of rolloutFunctions()) expect(reserved(template, fn), fn.node.path).toBe(DEFAULT_ROLLOUT_CONCURRENCY);
+    for (const fn of stack.httpApi.functions.values()) expect(reserved(template, fn), fn.node.path).toBeUndefined();
+  });
+
+  it('keep the concurrency given as context, or none with 0, and refuse anything but a whole number', () => {
+    const withFour = synthesizeSlipway({ [ROLLOUT_CONTEXT.concurrency]: '4' });
+    const withNone = synthesizeSlipway({ [ROLLOUT_CONTEXT.concurrency]: '0' });
+    for (const step of ['lock', 'finish'] as const) {
+      expect(reserved(withFour.template, withFour.stack.rollout.steps[step])).toBe(4);
+      expect(reserved(withNone.template, withNone.stack.rollout.steps[step])).toBeUndefined();
+    }
+    expect(() => synthesizeSlipway({ [ROLLOUT_CONTEXT.concurrency]: 'lots' })).toThrow(/whole number/);
   });
 });
 
@@ -216,6 +240,12 @@ describe('events', () => {
       EventPattern: { source: ['slipway'] },
       RetentionDays: 365,
     });
+  });
+
+  it('are archived without an empty KmsKeyIdentifier, which CloudFormation refuses in some regions', () => {
+    const archive = Object.values(template.findResources('AWS::Events::Archive'))[0]!;
+    expect(archive.Properties).not.toHaveProperty('KmsKeyIdentifier');
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/"KmsKeyIdentifier":""/);
   });
 
   it('may be published by every function that writes the table, and it knows the bus', () => {
@@ -293,16 +323,44 @@ describe('alarms', () => {
     });
   });
 
+  it('watch the table for throttled reads and writes', () => {
+    for (const metric of ['ReadThrottleEvents', 'WriteThrottleEvents']) {
+      expect(alarmOn(metric, { Name: 'TableName', Value: ref(stack.table) }), metric).toMatchObject([
+        { Namespace: 'AWS/DynamoDB', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' },
+      ]);
+    }
+  });
+
+  it('watch the API for a p99 latency that stays high', () => {
+    expect(alarmOn('Latency', { Name: 'ApiId', Value: ref(stack.httpApi.api) })).toMatchObject([
+      {
+        Namespace: 'AWS/ApiGateway',
+        ExtendedStatistic: 'p99',
+        Threshold: API_P99_LATENCY_ALARM.thresholdMs,
+        EvaluationPeriods: API_P99_LATENCY_ALARM.periods,
+        ComparisonOperator: 'GreaterThanThreshold',
+      },
+    ]);
+  });
+
   it('mail the address given as context', () => {
     const { template: withEmail } = synthesizeSlipway({ 'slipway:alarmEmail': 'oncall@example.com' });
     withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+
+  it('warn at synth that they go nowhere while no address is given, and not once one is', () => {
+    const warning = Match.stringLikeRegexp('slipway:noAlarmEmail');
+    Annotations.fromStack(stack).hasWarning('*', warning);
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const { stack: withEmail } = synthesizeSlipway({ 'slipway:alarmEmail': 'oncall@example.com' });
+    Annotations.fromStack(withEmail).hasNoWarning('*', warning);
   });
 });
 
 /**
  * The only actions allowed on "*", all without resource-level permissions in IAM: X-Ray writes and sampling
- * (tracing), CloudWatch Logs vended-log delivery (the state machine's logging) and the task definition
- * calls the rollout copies a service's revision with.
+ * (tracing), CloudWatch Logs vended-log delivery (the state machine's logging), the task definition
+ * calls the rollout copies a service's revision with, and resuming a parked rollout step by its task token.
  */
 const RESOURCELESS_ACTIONS = [
   'xray:PutTraceSegments',
@@ -319,6 +377,7 @@ const RESOURCELESS_ACTIONS = [
   'logs:DescribeLogGroups',
   'ecs:DescribeTaskDefinition',
   'ecs:RegisterTaskDefinition',
+  'states:SendTaskSuccess',
 ];
 
 describe('IAM', () => {

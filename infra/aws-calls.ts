@@ -1,0 +1,190 @@
+import type { FunctionName } from '../shared/api/routes';
+import { APPS_PARTITION, apiKeyKey, appPartition } from '../shared/store/keys';
+import { API_KEY_PARTITIONS, TABLE_KEYS } from '../shared/store/table-design';
+import { MANAGED_SERVICE_TAG, type RolloutStep } from './rollout';
+
+/**
+ * Every AWS call each Slipway function (and the rollout state machine) can make, read from its code paths:
+ * functions/*.ts → shared/operations → shared/store, shared/rollout, shared/ecs, shared/events,
+ * shared/hooks, shared/secrets. Nothing checks IAM locally, so test/infra/iam-calls.test.ts synthesizes the
+ * stack and evaluates each call against the policies of the role that makes it; a call that is not allowed
+ * there would only fail in AWS, often inside a catch that leaves the work to a slower path.
+ *
+ * When a code path gains an AWS call, add it here (the test then says whether IAM allows it); a function
+ * without a list fails that test.
+ */
+
+type IndexName = (typeof TABLE_KEYS.localIndexes)[number]['name'] | (typeof TABLE_KEYS.globalIndexes)[number]['name'];
+
+/**
+ * What a call reaches, named by what the stack makes; the test turns each into the ARN it has once
+ * deployed (an example one where a call names one of many: an execution, a parameter, a service).
+ */
+export type CallTarget =
+  /** Actions IAM defines no resource type for: a policy allows them on "*" or not at all. */
+  | 'any'
+  | 'table'
+  | `index:${IndexName}`
+  | 'state-machine'
+  /** An execution of the rollout state machine (named after a release). */
+  | 'rollout-execution'
+  | `rollout-step:${RolloutStep}`
+  | 'event-bus'
+  | 'hook-key'
+  | 'hook-queue'
+  /** A secret config value's parameter, under /slipway/. */
+  | 'secret-parameter'
+  /** An app's ECS service, tagged as managed by Slipway. */
+  | 'ecs-service'
+  /** A task definition revision the Deploy step registers. */
+  | 'task-definition'
+  /** A task or execution role a copied revision names. */
+  | 'task-role'
+  /** The calling function's own log group, and its own dead-letter queue for asynchronous invocations. */
+  | 'own-log-group'
+  | 'own-dead-letter-queue';
+
+export type AwsCall = {
+  action: string;
+  on: CallTarget;
+  /** The condition keys the request carries, as IAM sees them. */
+  context?: Readonly<Record<string, string | readonly string[]>>;
+  /** Allowed only once `-c slipway:taskRoleArns` names the roles; until then it is denied on purpose. */
+  onlyWithTaskRoles?: true;
+};
+
+const call = (action: string, on: CallTarget, context?: AwsCall['context']): AwsCall => ({ action, on, ...(context ? { context } : {}) });
+
+const leadingKeys = (...partitions: string[]) => ({ 'dynamodb:LeadingKeys': partitions });
+
+/** Lambda itself, with the function's role: the function's log stream, and X-Ray as tracing is active. */
+const LAMBDA_RUNTIME = [
+  call('logs:CreateLogStream', 'own-log-group'),
+  call('logs:PutLogEvents', 'own-log-group'),
+  call('xray:PutTraceSegments', 'any'),
+  call('xray:PutTelemetryRecords', 'any'),
+];
+
+const APP_ITEMS = leadingKeys(APPS_PARTITION, appPartition('3f2b6c1e-8f0a-4c55-9a43-5b1d2e7c9a10'));
+
+/**
+ * shared/store: the items of apps, builds, releases, locks, promotions, hooks, … (never an API key's), and
+ * the Queries on every index (gsi1 finds an entity by id, gsi2 releases by status, couplings and open
+ * promotions, gsi3 the outbox sweep, lsi1 builds by time and releases by id). The adapters are shared by
+ * every use case, so each function that uses the table is listed with all of them. Scan is left out: only
+ * the local runtime scans (listUnfinishedDeliveries).
+ */
+const STORE = [
+  ...['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'].map((action) =>
+    call(`dynamodb:${action}`, 'table', APP_ITEMS),
+  ),
+  ...[...TABLE_KEYS.localIndexes, ...TABLE_KEYS.globalIndexes].map((index) => call('dynamodb:Query', `index:${index.name}`)),
+];
+
+const A_KEY = apiKeyKey('9b74c9897bac770ffc029102a200c5de').pk;
+
+/**
+ * shared/operations/authentication.ts: the presented key's item by its hash, alone (GetItem) or in one
+ * BatchGetItem with the app the path names.
+ */
+const AUTHENTICATE = [call('dynamodb:GetItem', 'table', leadingKeys(A_KEY)), call('dynamodb:BatchGetItem', 'table', leadingKeys(A_KEY, APPS_PARTITION))];
+
+/** shared/store/api-keys-store.ts, for the key routes: key items by hash, and their list (gsi2 APIKEYS). */
+const KEY_ITEMS = [
+  ...['GetItem', 'PutItem', 'UpdateItem'].map((action) => call(`dynamodb:${action}`, 'table', leadingKeys(A_KEY))),
+  call('dynamodb:Query', `index:${API_KEY_PARTITIONS.listIndex}`, leadingKeys(API_KEY_PARTITIONS.listPartition)),
+];
+
+/** shared/events/relay.ts → eventbridge-publisher.ts: a committed change's events, to the Slipway bus. */
+const RELAY_EVENTS = [call('events:PutEvents', 'event-bus')];
+
+/** shared/rollout/start-rollout.ts: a recorded release's execution, named after it. */
+const START_ROLLOUT = [call('states:StartExecution', 'state-machine')];
+
+/** shared/rollout/sfn.ts sendTaskResult: resumes a parked Lock or AwaitDeployment step by its task token. */
+const RESUME_STEP = [call('states:SendTaskSuccess', 'any')];
+
+/**
+ * passLockOn (shared/rollout/lock.ts): starts the next release's execution (or a rerun), asks whether a
+ * holder's execution still runs, and wakes a parked Lock step or ends a superseded release's wait. Whoever
+ * records a rollback does this at once (overtakeQueue), as do the Lock and Finish steps and the reconciler.
+ */
+const MOVE_QUEUE = [...START_ROLLOUT, call('states:DescribeExecution', 'rollout-execution'), ...RESUME_STEP];
+
+/** shared/ecs/ecs-adapter.ts describeDeployment: where a deployment of the app's service stands. */
+const DESCRIBE_SERVICE = [call('ecs:DescribeServices', 'ecs-service')];
+
+/**
+ * shared/ecs/ecs-adapter.ts registerReleaseTaskDefinition: the service's current revision, copied with its
+ * tags (so TagResource as part of the registration) and the roles it names (passed on to ECS tasks).
+ */
+const REGISTER_REVISION: AwsCall[] = [
+  ...DESCRIBE_SERVICE,
+  call('ecs:DescribeTaskDefinition', 'any'),
+  call('ecs:RegisterTaskDefinition', 'task-definition'),
+  call('ecs:TagResource', 'task-definition', { 'ecs:CreateAction': 'RegisterTaskDefinition' }),
+  { ...call('iam:PassRole', 'task-role', { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' }), onlyWithTaskRoles: true as const },
+];
+
+/** shared/secrets/secret-store.ts: a secret config value, as a new SecureString parameter (never overwritten). */
+const STORE_SECRETS = [call('ssm:PutParameter', 'secret-parameter')];
+
+/** shared/hooks/aws-worker.ts: a hook's secret sealed when set … */
+const SEAL_HOOK_SECRET = [call('kms:Encrypt', 'hook-key')];
+/** … opened to sign a delivery, and a delivery's retry put back on the queue. */
+const DELIVER_HOOKS = [call('kms:Decrypt', 'hook-key'), call('sqs:SendMessage', 'hook-queue')];
+
+/** Lambda's SQS event source polls the delivery queue with the function's role. */
+const CONSUME_DELIVERIES = ['ReceiveMessage', 'DeleteMessage', 'GetQueueAttributes'].map((action) => call(`sqs:${action}`, 'hook-queue'));
+
+/** An asynchronous invocation that keeps failing goes to the function's dead-letter queue, sent with its role. */
+const ASYNC_DEAD_LETTERS = [call('sqs:SendMessage', 'own-dead-letter-queue')];
+
+const HTTP_WRITER = [...LAMBDA_RUNTIME, ...AUTHENTICATE, ...STORE, ...RELAY_EVENTS];
+/** A rollout step: rolloutStep (shared/rollout/step-handler.ts) relays the events the step committed. */
+const ROLLOUT_STEP = [...LAMBDA_RUNTIME, ...STORE, ...RELAY_EVENTS];
+
+/** By the functions/ module each function runs (see entryNameOf in infra/slipway-function.ts). */
+export const FUNCTION_CALLS = {
+  apps: [...LAMBDA_RUNTIME, ...AUTHENTICATE, ...STORE],
+  // A build reported succeeded on an app with auto_release releases it (a deploy: never a rollback).
+  builds: [...HTTP_WRITER, ...START_ROLLOUT],
+  // A rollback (POST with `release`, or its Idempotency-Key replay) overtakes the queue.
+  releases: [...HTTP_WRITER, ...MOVE_QUEUE],
+  'config-vars': [...HTTP_WRITER, ...START_ROLLOUT, ...STORE_SECRETS],
+  // A required check failing on the live release of an auto_rollback app records a rollback, which overtakes.
+  statuses: [...HTTP_WRITER, ...MOVE_QUEUE],
+  // Promotions release their targets (trigger promotion: never a rollback).
+  pipelines: [...HTTP_WRITER, ...START_ROLLOUT],
+  keys: [...LAMBDA_RUNTIME, ...KEY_ITEMS],
+  // Hooks are sealed when created or changed; a redelivery is attempted at once and may schedule a retry.
+  hooks: [...LAMBDA_RUNTIME, ...AUTHENTICATE, ...STORE, ...SEAL_HOOK_SECRET, ...DELIVER_HOOKS],
+  openapi: LAMBDA_RUNTIME,
+  dashboard: LAMBDA_RUNTIME,
+  'rollout-lock': [...ROLLOUT_STEP, ...MOVE_QUEUE],
+  'rollout-deploy': [...ROLLOUT_STEP, ...REGISTER_REVISION],
+  // Reconciles with ECS; resumes its own wait when the deployment ended, or a superseded release's.
+  'rollout-await': [...ROLLOUT_STEP, ...DESCRIBE_SERVICE, ...RESUME_STEP],
+  // Passes the lock on; a release that ended unknown on an auto_rollback app is rolled back from here.
+  'rollout-finish': [...ROLLOUT_STEP, ...MOVE_QUEUE],
+  'ecs-deployment-events': [...ROLLOUT_STEP, ...DESCRIBE_SERVICE, ...RESUME_STEP, ...ASYNC_DEAD_LETTERS],
+  // Promotions cut short, every app's queue, then the outbox sweep (gsi3).
+  'rollout-reconcile': [...ROLLOUT_STEP, ...MOVE_QUEUE, ...ASYNC_DEAD_LETTERS],
+  'hook-delivery': [...LAMBDA_RUNTIME, ...STORE, ...DELIVER_HOOKS, ...CONSUME_DELIVERIES],
+} as const satisfies Record<FunctionName | `rollout-${RolloutStep}`, readonly AwsCall[]> & Record<string, readonly AwsCall[]>;
+
+export type FunctionEntry = keyof typeof FUNCTION_CALLS;
+
+/**
+ * The rollout state machine's role: the step Lambdas it invokes, the UpdateService task (aws-sdk:ecs) on
+ * managed services only, and what Step Functions itself does with the role for logging ALL (CloudWatch
+ * Logs vended-log delivery) and for X-Ray tracing.
+ */
+export const STATE_MACHINE_CALLS: readonly AwsCall[] = [
+  ...(['lock', 'deploy', 'await', 'finish'] as const).map((step) => call('lambda:InvokeFunction', `rollout-step:${step}`)),
+  call('ecs:UpdateService', 'ecs-service', { [`aws:ResourceTag/${MANAGED_SERVICE_TAG.key}`]: MANAGED_SERVICE_TAG.value }),
+  ...['CreateLogDelivery', 'GetLogDelivery', 'UpdateLogDelivery', 'DeleteLogDelivery', 'ListLogDeliveries', 'PutResourcePolicy', 'DescribeResourcePolicies', 'DescribeLogGroups'].map(
+    (action) => call(`logs:${action}`, 'any'),
+  ),
+  ...['PutTraceSegments', 'PutTelemetryRecords', 'GetSamplingRules', 'GetSamplingTargets'].map((action) => call(`xray:${action}`, 'any')),
+];
