@@ -243,7 +243,7 @@ const placeInOwnSlot = async (claimed: Release): Promise<Release> => {
 /** Retires the intent and the claim of a placed release; on the way, rolls forward claims found stale. */
 const retireClaim = async (release: Release): Promise<void> => {
   // Either order is safe after a crash: an intent left over is inert, a claim left over is settled when stale.
-  const [, pending] = await Promise.all([deleteReleaseIntent(release.app.id, release.id), settleClaim(release.app.id, release.id)]);
+  const [, pending] = await Promise.all([deleteReleaseIntent(release.app.id, release.id), settleClaim(release.app.id, release.id, release.version)]);
   await rollStaleClaimsForward(release.app.id, pending, isWriterGoneSince);
 };
 

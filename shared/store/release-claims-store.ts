@@ -22,18 +22,24 @@ import { claimReleaseVersion, findLatestRelease, findReleaseByVersion } from './
  */
 
 /**
- * Versions taken in the sequence whose release is not in its slot yet, by release id; and the claims
- * revoked by writers that gave up, with when (kept until no late claim request can arrive any more).
+ * Versions taken in the sequence whose release is not in its slot yet, by release id; the claims revoked by
+ * writers that gave up, and the releases placed lately, with when (each kept until no late claim request
+ * can arrive any more).
  */
 export type PendingClaims = ReadonlyMap<string, { version: number; claimedAt: string }> & {
   revokedAt?: ReadonlyMap<string, string>;
+  placedAt?: ReadonlyMap<string, string>;
 };
+
+/** A release placed in its slot, kept in the sequence for a while so that a late claim under its id meets it. */
+type Placed = { version: number; at: string };
 
 type SequenceItem = {
   last_version?: number;
   claims?: Record<string, number>;
   claimed_at?: Record<string, string>;
   revoked?: Record<string, string>;
+  placed?: Record<string, Placed>;
 };
 
 const pendingClaimsOf = (item: SequenceItem | undefined): PendingClaims =>
@@ -44,8 +50,14 @@ const pendingClaimsOf = (item: SequenceItem | undefined): PendingClaims =>
         { version, claimedAt: item?.claimed_at?.[releaseId] ?? '' },
       ]),
     ),
-    { revokedAt: new Map(Object.entries(item?.revoked ?? {})) },
+    {
+      revokedAt: new Map(Object.entries(item?.revoked ?? {})),
+      placedAt: new Map(Object.entries(item?.placed ?? {}).map(([releaseId, placed]) => [releaseId, placed.at])),
+    },
   );
+
+/** Whether the sequence holds nothing to settle: no claim pending, none revoked or placed lately. */
+const isQuiet = (claims: PendingClaims): boolean => claims.size === 0 && (claims.revokedAt?.size ?? 0) === 0 && (claims.placedAt?.size ?? 0) === 0;
 
 /** The release, waiting for its version; false when an intent with this id exists already. */
 export const putReleaseIntent = (release: Release): Promise<boolean> =>
@@ -85,6 +97,7 @@ const createSequence = async (appId: string): Promise<void> => {
     claims: {},
     claimed_at: {},
     revoked: {},
+    placed: {},
   });
 };
 
@@ -110,7 +123,7 @@ export const claimNextVersion = async (
           UpdateExpression: 'SET last_version = last_version + :one, claims.#id = last_version + :one, claimed_at.#id = :at',
           ConditionExpression:
             options.taken === undefined
-              ? 'attribute_exists(last_version) AND attribute_not_exists(claims.#id) AND attribute_not_exists(revoked.#id)'
+              ? 'attribute_exists(last_version) AND attribute_not_exists(claims.#id) AND attribute_not_exists(revoked.#id) AND attribute_not_exists(placed.#id)'
               : 'attribute_exists(last_version) AND claims.#id = :taken',
           ExpressionAttributeNames: { '#id': releaseId },
           ExpressionAttributeValues: { ':one': 1, ':at': at, ...(options.taken === undefined ? {} : { ':taken': options.taken }) },
@@ -126,10 +139,13 @@ export const claimNextVersion = async (
     }
     const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: sequenceKey(appId), ConsistentRead: true }));
     const sequence = Item as SequenceItem | undefined;
+    // Placed already, by a call with the same id that claimed, placed and settled while this one was on its way.
+    const placed = sequence?.placed?.[releaseId];
+    if (placed !== undefined) return placed.version;
     const mine = sequence?.claims?.[releaseId];
     if (mine !== undefined && mine !== options.taken) return mine;
     if (!sequence) await createSequence(appId);
-    else if (sequence.revoked?.[releaseId] !== undefined) await forgetRevocations(appId, [releaseId]);
+    else if (sequence.revoked?.[releaseId] !== undefined) await forgetSettled(appId, { revoked: [releaseId] });
     else if (mine === undefined && options.taken !== undefined) throw new Error(`release ${releaseId} lost its version claim`);
   }
 };
@@ -167,36 +183,66 @@ export const revokeClaim = async (appId: string, releaseId: string, at: string):
 };
 
 /**
- * Lifts revocations: for a new attempt under the same release id (a retried request), and for old ones
- * that no late request can meet any more.
+ * Lifts revocations and placements: a revocation for a new attempt under the same release id (a retried
+ * request), and both once no late request can meet them any more.
  */
-export const forgetRevocations = async (appId: string, releaseIds: readonly string[]): Promise<void> => {
+const forgetSettled = async (appId: string, settled: { revoked?: readonly string[]; placed?: readonly string[] }): Promise<void> => {
+  const paths = [
+    ...(settled.revoked ?? []).map((releaseId) => ({ map: 'revoked', releaseId })),
+    ...(settled.placed ?? []).map((releaseId) => ({ map: 'placed', releaseId })),
+  ];
+  if (paths.length === 0) return;
   const { client, tableName } = getStore();
   await client.send(
     new UpdateCommand({
       TableName: tableName,
       Key: sequenceKey(appId),
-      UpdateExpression: `REMOVE ${releaseIds.map((_, index) => `revoked.#id${index}`).join(', ')}`,
+      UpdateExpression: `REMOVE ${paths.map(({ map }, index) => `${map}.#id${index}`).join(', ')}`,
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: Object.fromEntries(releaseIds.map((releaseId, index) => [`#id${index}`, releaseId])),
+      ExpressionAttributeNames: Object.fromEntries(paths.map(({ releaseId }, index) => [`#id${index}`, releaseId])),
     }),
   );
 };
 
-/** The release is in its slot: its claim no longer holds back the queue. Returns the claims still pending. */
-export const settleClaim = async (appId: string, releaseId: string): Promise<PendingClaims> => {
+/**
+ * The release is in its slot: its claim no longer holds back the queue, and it is noted as placed, so that a
+ * concurrent call with the same id that has yet to claim meets it instead of taking a second version.
+ * Returns the claims still pending.
+ */
+export const settleClaim = async (appId: string, releaseId: string, version: number): Promise<PendingClaims> => {
   const { client, tableName } = getStore();
-  const { Attributes } = await client.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: sequenceKey(appId),
-      UpdateExpression: 'REMOVE claims.#id, claimed_at.#id',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#id': releaseId },
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
-  return pendingClaimsOf(Attributes as SequenceItem | undefined);
+  const settle = () =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: sequenceKey(appId),
+        UpdateExpression: 'SET placed.#id = :placed REMOVE claims.#id, claimed_at.#id',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#id': releaseId },
+        ExpressionAttributeValues: { ':placed': { version, at: new Date().toISOString() } satisfies Placed },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+  let answer;
+  try {
+    answer = await settle();
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ValidationException')) throw error;
+    // A sequence from before placements were noted has no map to note them in: it gets one.
+    await whenConditionHolds(() =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: sequenceKey(appId),
+          UpdateExpression: 'SET placed = :none',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(placed)',
+          ExpressionAttributeValues: { ':none': {} },
+        }),
+      ),
+    );
+    answer = await settle();
+  }
+  return pendingClaimsOf(answer.Attributes as SequenceItem | undefined);
 };
 
 /** The release at its version: one conditional put keyed by the version; the holder when it was taken. */
@@ -241,8 +287,8 @@ export type StalenessTest = (at: string) => boolean;
  * placed for them, with the config it would have had. Returns the claims still pending.
  */
 export const rollStaleClaimsForward = async (appId: string, claims: PendingClaims, isStale: StalenessTest): Promise<PendingClaims> => {
-  const expiredRevocations = [...(claims.revokedAt ?? [])].filter(([, at]) => isStale(at)).map(([releaseId]) => releaseId);
-  if (expiredRevocations.length > 0) await forgetRevocations(appId, expiredRevocations);
+  const expired = (notes: ReadonlyMap<string, string> | undefined) => [...(notes ?? [])].filter(([, at]) => isStale(at)).map(([releaseId]) => releaseId);
+  await forgetSettled(appId, { revoked: expired(claims.revokedAt), placed: expired(claims.placedAt) });
   const remaining = new Map(claims);
   for (const [releaseId, claim] of claims) {
     if (!isStale(claim.claimedAt)) continue;
@@ -256,7 +302,7 @@ export const rollStaleClaimsForward = async (appId: string, claims: PendingClaim
       continue;
     }
     await deleteReleaseIntent(appId, releaseId);
-    await settleClaim(appId, releaseId);
+    await settleClaim(appId, releaseId, claim.version);
     remaining.delete(releaseId);
   }
   return remaining;
@@ -274,7 +320,7 @@ export const placeStaleClaims = async (appId: string, isStale: StalenessTest): P
   const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: sequenceKey(appId), ConsistentRead: true }));
   const sequence = Item as SequenceItem | undefined;
   const claims = pendingClaimsOf(sequence);
-  const pending = claims.size === 0 && (claims.revokedAt?.size ?? 0) === 0 ? claims : await rollStaleClaimsForward(appId, claims, isStale);
+  const pending = isQuiet(claims) ? claims : await rollStaleClaimsForward(appId, claims, isStale);
   return { lastVersion: sequence?.last_version ?? null, pending, placed: claims.size - pending.size };
 };
 

@@ -34,7 +34,7 @@ const plan = { slugId: 'b', image: 'i', description: 'd', trigger: 'deploy', bui
 const actor = { id: 'u', email: 'e' };
 
 const CLAIM = 'SET last_version = last_version + :one, claims.#id = last_version + :one, claimed_at.#id = :at';
-const SETTLE = 'REMOVE claims.#id, claimed_at.#id';
+const SETTLE = 'SET placed.#id = :placed REMOVE claims.#id, claimed_at.#id';
 const WITHDRAW = 'SET last_version = last_version - :one REMOVE claims.#id, claimed_at.#id';
 const REVOKE = 'SET revoked.#id = :at';
 

@@ -4,6 +4,8 @@ import { ErrorResponse } from '../../shared/api/common';
 import { releaseFixture } from '../../shared/fixtures/model';
 import { claimNextVersion, placeInSlot, putReleaseIntent, settleClaim } from '../../shared/store/release-claims-store';
 import { handler as reconcile } from '../../functions/rollout-reconcile';
+import { recordRelease } from '../../shared/operations/releases';
+import { findAppByName } from '../../shared/store/apps-store';
 import { lambdaContext } from '../../local/lambda-context';
 import { touchesKey, type DynamoCall } from '../support/dynamo-fault-proxy';
 import { startFaultySlipway, type FaultySlipway } from '../support/faulty-slipway';
@@ -116,8 +118,9 @@ describe('a stale claim, with no other write to come', () => {
     const abandoned = await seedAbandonedClaim(app, builds[0] as string, longAgo());
     // A release claimed after it and placed by a writer that, unlike Slipway's, left the stale claim alone.
     const above = releaseFixture({ id: randomUUID(), app: { id: app.id, name: app.name }, slug: { id: builds[0] as string }, status: 'failed' });
-    await placeInSlot({ ...above, version: await claimNextVersion(app.id, above.id, new Date().toISOString()) });
-    await settleClaim(app.id, above.id);
+    const aboveVersion = await claimNextVersion(app.id, above.id, new Date().toISOString());
+    await placeInSlot({ ...above, version: aboveVersion });
+    await settleClaim(app.id, above.id, aboveVersion);
 
     const listed = await releasesOf('stale-listed');
     expect(listed.map((release) => [release.id, release.version])).toEqual([
@@ -163,5 +166,24 @@ describe('a stale claim, with no other write to come', () => {
     const placed = await slipway.call('GET', `/apps/stale-config/releases/${abandoned.id}`);
     expect(placed.body.config_version).not.toBeNull();
     expect(placed.body.config_version).toBe((withConfig as Listed & { config_version: number }).config_version);
+  });
+});
+
+describe('one release id, recorded by calls that overlap', () => {
+  it('is one release: a claim that comes after the release was placed meets it instead of taking another version', async () => {
+    const { builds } = await seedApp(slipway, 'same-id', 1);
+    const app = await findAppByName('same-id');
+    if (!app) throw new Error('the app was just created');
+    const plan = { slugId: builds[0] as string, image: 'registry.local/same-id:v1', description: 'Deploy', trigger: 'deploy' } as const;
+    const actor = { id: 'test', email: 'test@example.com' };
+    const id = randomUUID();
+
+    const placed = await recordRelease(app, plan, actor, id);
+    // What an overlapping call does once it found nothing recorded yet: claim a version for the same id.
+    expect(await claimNextVersion(app.id, id, new Date().toISOString())).toBe(placed.version);
+    const concurrent = await Promise.all(Array.from({ length: 6 }, () => recordRelease(app, plan, actor, id)));
+
+    expect(concurrent.map((release) => release.version)).toEqual(concurrent.map(() => placed.version));
+    expect((await releasesOf('same-id')).map((release) => release.id)).toEqual([id]);
   });
 });
