@@ -26,8 +26,12 @@ const waitFor = async (condition: () => boolean, child: ChildProcess, what: stri
   }
 };
 
-export const startSlipwayProcess = async (dataDir: string, options: { fresh: boolean }): Promise<SlipwayProcess> => {
-  const child = spawn(process.execPath, [TSX_CLI, 'local/main.ts'], {
+/**
+ * `entry`: another script that starts Slipway and prints what `npm start` prints (a test's Slipway with
+ * faults injected into its store); `npm start`'s own by default.
+ */
+export const startSlipwayProcess = async (dataDir: string, options: { fresh: boolean; entry?: string }): Promise<SlipwayProcess> => {
+  const child = spawn(process.execPath, [TSX_CLI, options.entry ?? 'local/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', SLIPWAY_DATA_DIR: dataDir, SLIPWAY_LOG_LEVEL: 'ERROR' },
     detached: true,
