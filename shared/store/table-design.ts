@@ -21,8 +21,10 @@
  *                                                  partition, and need no new index on the table
  *   APP#{appId}        RELEASE_SEQUENCE            the app's version sequence: last_version, and claims
  *                                                  {releaseId: version} not yet in their slot (set in the
- *                                                  same update that takes the number), claimed_at, and
- *                                                  revoked {releaseId: at} for claims given up
+ *                                                  same update that takes the number), claimed_at,
+ *                                                  revoked {releaseId: at} for claims given up, and
+ *                                                  placed {releaseId: {version, at}} for releases placed
+ *                                                  lately (a late claim under the same id meets them)
  *   APP#{appId}        RELEASE_INTENT#{releaseId}  a release waiting for its version, whole: whoever finds
  *                                                  its claim stale places it (see release-claims-store.ts)
  *   APP#{appId}        CONFIG#{version, 10 digits} a config version: the app's config vars (secrets as their store's
