@@ -66,8 +66,8 @@ afterAll(async () => {
 type Watched = { page: Page; problems: string[] };
 
 /** A fresh tab that records anything that should never happen: dialogs, script errors, CSP violations. */
-const openTab = async (): Promise<Watched> => {
-  const page = await browser.newPage();
+const openTab = async (on: Browser = browser): Promise<Watched> => {
+  const page = await on.newPage();
   await page.setViewport({ width: 1280, height: 860 });
   const problems: string[] = [];
   page.on('dialog', (dialog) => {
@@ -576,6 +576,32 @@ describe('delivery metrics', () => {
     await screenshot(page, 'metrics-dark');
     await expectNothingBad(tab);
     await page.close();
+  }, 60_000);
+});
+
+describe('a browser language that Intl refuses', () => {
+  it('renders every view all the same, dates and charts included, in the language it stands for', async () => {
+    // Chromium under LC_ALL=C says `en-US@posix`: a POSIX locale name, on which Intl constructors throw a RangeError.
+    const posix = await launchBrowser({ cLocale: true });
+    try {
+      const tab = await openTab(posix.browser);
+      const { page } = tab;
+      expect(await page.evaluate(() => navigator.languages)).toEqual(['en-US@posix']);
+      await signIn(page, slipway.adminKey, '#/apps/web');
+      const usDateTime = /^\d{1,2}\/\d{1,2}\/\d{4}, \d{1,2}:\d{2}:\d{2}\s[AP]M$/;
+      await page.waitForSelector('li[data-version="1"] time');
+      expect(await textIn(page, 'li[data-version="1"] time')).toMatch(usDateTime);
+      await page.focus('a[href="#/metrics/apps/web"]');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.querySelectorAll('.key-chart canvas').length === 4 && document.querySelector('dl.keys') !== null);
+      const period = /From (.+) to now;/.exec(await textIn(page, 'main'))?.[1];
+      expect(period).toMatch(usDateTime);
+      expect(await textIn(page, 'dl.keys [data-key="deployment_frequency"] dd')).toMatch(/^\d+\.\d\d a day/);
+      await screenshot(page, 'metrics-posix-locale');
+      await expectNothingBad(tab);
+    } finally {
+      await posix.close();
+    }
   }, 60_000);
 });
 
