@@ -59,6 +59,10 @@ const writeBatch = async (store: Store, items: Record<string, unknown>[]) => {
 
 /** Writes `count` release items and their index rows straight into the table, as the releases store writes them. */
 export const seedReleases = async (store: Store, app: Seeded, count: number, now: number): Promise<void> => {
+  // Settled history, as rollouts leave it: the lock remembers how far, so the queue is sought above it and not
+  // along the whole history. Written first, so that a queue reconciler passing while the history is written
+  // does not walk it either.
+  await writeBatch(store, [{ ...lockKey(app.appId), type: 'rollout_lock', settled_through: count }]);
   let next = 1;
   const perRelease = 1 + releaseIndexRows(releaseAt(app, 1, new Date(now).toISOString())).length;
   const releasesPerBatch = Math.floor(BATCH / perRelease);
@@ -75,9 +79,6 @@ export const seedReleases = async (store: Store, app: Seeded, count: number, now
     }
   };
   await Promise.all(Array.from({ length: PARALLEL_BATCHES }, worker));
-  // Settled history, as rollouts leave it: the lock remembers how far, so the queue is sought above it and not
-  // along the whole history.
-  await writeBatch(store, [{ ...lockKey(app.appId), type: 'rollout_lock', settled_through: count }]);
 };
 
 export type PageTiming = { label: string; medianMs: number; p99Ms: number; items: number };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedApp, startTestSlipway, type ApiResponse, type TestSlipway } from '../support/local-slipway';
+import { until } from '../support/until';
 
 /** What Heroku- and Akkeris-style clients rely on, over HTTP; Slipway's own rules stay as strict as ever. */
 let slipway: TestSlipway;
@@ -121,9 +122,7 @@ describe('Akkeris shapes', () => {
     await slipway.call('POST', '/pipeline-couplings', { body: { pipeline: 'akk-line', app: 'akk-prod', stage: 'production' } });
     const release = await slipway.call<Release>('POST', '/apps/akk-dev/releases', { body: { slug: builds[0] } });
     // Only a release that rolled out is promotable.
-    for (let attempt = 0; attempt < 200 && (await slipway.call('GET', '/apps/akk-dev/releases/1')).body.status !== 'succeeded'; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await until('v1 of akk-dev to succeed', async () => ((await slipway.call('GET', '/apps/akk-dev/releases/1')).body.status === 'succeeded' ? true : undefined));
     const body = (overrides: { pipelineName?: string; targetName?: string; outerRelease?: string }) => ({
       pipeline: { id: pipeline.body.id, name: overrides.pipelineName ?? 'akk-line' },
       source: {

@@ -42,13 +42,13 @@ describe('the OpenAPI document', () => {
     };
     expect(report.problems.map((problem) => `${problem.ruleId}: ${problem.message}`)).toEqual([]);
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
-  }, 60_000);
+  });
 
   it("lints clean with Spectral's spectral:oas ruleset, warnings included", async () => {
     const output = await reportOf('spectral', ['lint', 'openapi.json', '--ruleset', '.spectral.yaml', '--format', 'json', '--quiet']);
     const findings = JSON.parse(output) as { code: string; message: string }[];
     expect(findings.map((finding) => `${finding.code}: ${finding.message}`)).toEqual([]);
-  }, 60_000);
+  });
 
   it('describes the real answers of every route: statuses, bodies and headers', async () => {
     const check = conformanceCheckerFor(document);
@@ -166,7 +166,7 @@ describe('the OpenAPI document', () => {
     expect(check('GET', '/apps/{app}', { ...appAnswer, body: { ...appAnswer.body, simple_name: 42 } }), 'the checker must be able to fail').not.toEqual([]);
     expect(check('GET', '/apps/{app}', { ...appAnswer, status: 418 })).not.toEqual([]);
     expect(ROUTES.map(routeKeyOf).filter((route) => !seen.has(route))).toEqual([]);
-  }, 60_000);
+  });
 
   it('documents the 405 that an unknown method on a known path gets, with its Allow header', async () => {
     const response = await slipway.call('DELETE', '/apps');

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -8,8 +9,23 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** The third-party Akkeris CLI lives beside the repository (read-only), never inside it. */
-const CLI_SOURCE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/clients/akkeris-cli');
+/**
+ * The third-party Akkeris CLI lives beside the repository (read-only), never inside it: in `../shared/clients/akkeris-cli`,
+ * or wherever AKKERIS_CLI_DIR points.
+ */
+const CLI_SOURCE = process.env.AKKERIS_CLI_DIR
+  ? resolve(process.env.AKKERIS_CLI_DIR)
+  : resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/clients/akkeris-cli');
+
+/**
+ * Why the Akkeris CLI cannot be run here, in one line, or null when it can. A clone without `../shared` has no
+ * CLI beside it; only a folder pointed at on purpose that holds no CLI is an error.
+ */
+export const akkerisCliAbsence = (): string | null => {
+  if (existsSync(join(CLI_SOURCE, 'aka.js'))) return null;
+  if (process.env.AKKERIS_CLI_DIR) throw new Error(`AKKERIS_CLI_DIR is ${CLI_SOURCE}, which holds no Akkeris CLI (no aka.js)`);
+  return `Akkeris CLI suite skipped: no Akkeris CLI at ${CLI_SOURCE} (its aka.js); set AKKERIS_CLI_DIR to a checkout of it to run the suite.`;
+};
 
 const exists = (path: string) => stat(path).then(() => true, () => false);
 

@@ -6,18 +6,19 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 
 /**
  * Headless Chromium from the @sparticuz/chromium package (its binary ships inside it and is unpacked to
- * /tmp on first use), with a throwaway profile and nothing that reaches beyond loopback.
+ * /tmp on first use), with a throwaway profile and nothing that reaches beyond loopback. Its language is `en-US`
+ * whatever the machine's locale, so screenshots read alike; with `cLocale` it is what Chromium makes of
+ * `LC_ALL=C`: `en-US@posix`, a name Intl refuses.
  */
-export const launchBrowser = async (): Promise<{ browser: Browser; close: () => Promise<void> }> => {
+export const launchBrowser = async ({ cLocale = false } = {}): Promise<{ browser: Browser; close: () => Promise<void> }> => {
   const userDataDir = mkdtempSync(join(tmpdir(), 'slipway-chromium-'));
   const browser = await puppeteer.launch({
     executablePath: await chromium.executablePath(),
     headless: true,
     userDataDir,
-    // Under LANG=C Chromium reports the locale `en-US@posix`, which Intl (and so uPlot) refuses.
-    env: { ...process.env, LANG: 'en_US.UTF-8' },
+    env: cLocale ? { ...process.env, LC_ALL: 'C' } : { ...process.env, LANG: 'en_US.UTF-8' },
     args: [
-      '--lang=en-US',
+      ...(cLocale ? [] : ['--lang=en-US']),
       '--no-sandbox',
       '--disable-gpu',
       '--disable-dev-shm-usage',

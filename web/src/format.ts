@@ -1,10 +1,12 @@
 import type { ReleaseResponse } from './api';
+import { LOCALE } from './locale';
 
 export const IN_FLIGHT: ReadonlySet<ReleaseResponse['status']> = new Set(['queued', 'pending']);
 
 export const inFlight = (release: Pick<ReleaseResponse, 'status'>): boolean => IN_FLIGHT.has(release.status);
 
-export const when = (timestamp: string): string => new Date(timestamp).toLocaleString();
+/** A date and time as the reader's locale writes them. */
+export const when = (timestamp: string): string => new Date(timestamp).toLocaleString(LOCALE);
 
 /** `1m 05s`: how long a rollout has run, or ran. */
 export const elapsed = (from: string, to: string | null, now = Date.now()): string => {

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Api, MetricsResponse } from '../api';
 import { Badge, Loading, Problem } from '../components';
+import { when } from '../format';
 import { IDLE_POLL_MS, usePolled } from '../poll';
 import { metricsHref, type MetricsScope } from '../route';
 import { Chart, type Points } from './metrics-chart';
@@ -187,7 +188,7 @@ const ScopeMetrics = ({ api, scope, period }: { api: Api; scope: MetricsScope; p
             ? `The production stage of ${data.pipeline.name}: ${data.apps.map((app) => app.name).join(', ')}.`
             : `${data.pipeline.name} has no production stage app this key sees.`
           : null}{' '}
-        From {new Date(data.window.from).toLocaleString()} to now; bands as in the 2023 Accelerate State of DevOps report.
+        From {when(data.window.from)} to now; bands as in the 2023 Accelerate State of DevOps report.
       </p>
       <KeyFigures metrics={data} />
       {data.series ? (
