@@ -46,7 +46,12 @@ export const HookResponse = z
     id: Uuid,
     app: z.object({ id: Uuid }),
     kind: HookFields.kind,
-    url: z.string(),
+    url: z.string().meta({
+      description:
+        'The whole URL for a key that may manage hooks (operator, admin). Any other key sees only its origin, then /… when it had more ' +
+        '(https://hooks.slack.com/…): a Slack URL is itself the credential, and any URL may carry a token in its path or query.',
+    }),
+    url_redacted: z.boolean().meta({ description: 'True when `url` is shown as its origin only (see url).' }),
     events: z.array(z.string()),
     active: z.boolean(),
     options: z.record(z.string(), z.string()),

@@ -40,6 +40,22 @@ export type Hook = {
 
 export const ALL_EVENTS = '*';
 
+/** What a key that may not manage hooks is shown in place of the part of a URL it must not see. */
+export const REDACTED_URL_PART = '/…';
+
+/**
+ * A hook's URL as a key that may not manage hooks sees it: its origin (scheme, host and port), then
+ * `/…` when the URL had more. A Slack incoming-webhook URL is itself the credential, and any other URL
+ * may carry a token in its path or query (a receiver's `?token=`, a chat webhook's path), so no kind's
+ * URL is shown whole to a key that could not have set it. The host still tells where events go.
+ */
+export const redactedHookUrl = (url: string): string => {
+  const parsed = URL.parse(url);
+  if (!parsed) return REDACTED_URL_PART;
+  const hidesMore = parsed.pathname !== '/' || parsed.search !== '' || parsed.hash !== '';
+  return `${parsed.origin}${hidesMore ? REDACTED_URL_PART : ''}`;
+};
+
 export const hookWants = (hook: Pick<Hook, 'events' | 'active'>, eventType: string): boolean =>
   hook.active && (hook.events.includes(ALL_EVENTS) || hook.events.includes(eventType));
 

@@ -91,6 +91,29 @@ describe('webhooks', () => {
     expect((await slipway.call('GET', `/apps/hooked/hooks/${created.body.id}`)).status).toBe(404);
   });
 
+  it("shows a hook's whole URL only to keys that may manage hooks; the others see its origin", async () => {
+    const slack = await slipway.call('POST', '/apps/hooked/hooks', { body: { kind: 'slack', url: 'http://127.0.0.1:9/services/T0001/B0002/Cred3ntial', events: ['*'] } });
+    const tokened = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: 'http://127.0.0.1:9/in?token=t0psecret', events: ['*'] } });
+    const bare = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: 'http://127.0.0.1:9/', events: ['*'] } });
+    try {
+      expect(slack.body).toMatchObject({ url: 'http://127.0.0.1:9/services/T0001/B0002/Cred3ntial', url_redacted: false });
+      for (const role of ['developer', 'pipeline'] as const) {
+        const key = await slipway.keyFor(role);
+        const one = await slipway.call('GET', `/apps/hooked/hooks/${slack.body.id}`, { key });
+        expect(one.body, role).toMatchObject({ kind: 'slack', url: 'http://127.0.0.1:9/…', url_redacted: true });
+        const list = await slipway.call('GET', '/apps/hooked/hooks', { key });
+        expect(JSON.stringify(list.body), role).not.toMatch(/Cred3ntial|T0001|t0psecret/);
+        const shown = Object.fromEntries(list.body.map((hook: { id: string; url: string }) => [hook.id, hook.url]));
+        expect(shown[tokened.body.id]).toBe('http://127.0.0.1:9/…');
+        expect(shown[bare.body.id]).toBe('http://127.0.0.1:9');
+      }
+      const operator = await slipway.call('GET', `/apps/hooked/hooks/${slack.body.id}`, { key: await slipway.keyFor('operator', ['hooked']) });
+      expect(operator.body).toMatchObject({ url: 'http://127.0.0.1:9/services/T0001/B0002/Cred3ntial', url_redacted: false });
+    } finally {
+      for (const hook of [slack, tokened, bare]) await slipway.call('DELETE', `/apps/hooked/hooks/${hook.body.id}`);
+    }
+  });
+
   it('refuses bad hooks with a 4xx JSON error and stores nothing', async () => {
     const before = (await slipway.call('GET', '/apps/hooked/hooks')).body.length;
     for (const body of [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_POLICY, hookWants, isDelivered, nextAttemptAt } from '../../shared/domain/hooks';
+import { DEFAULT_RETRY_POLICY, hookWants, isDelivered, nextAttemptAt, redactedHookUrl } from '../../shared/domain/hooks';
 import { AWS_TARGET_POLICY, LOCAL_TARGET_POLICY, addressRefusal, isInternalAddress, urlRefusal } from '../../shared/domain/outbound-target';
 import { signatureHeader, verifySignature } from '../../shared/domain/webhook-signature';
 
@@ -9,6 +9,17 @@ describe('which events a hook receives', () => {
     expect(hookWants({ active: true, events: ['release.succeeded'] }, 'release.failed')).toBe(false);
     expect(hookWants({ active: true, events: ['*'] }, 'build.created')).toBe(true);
     expect(hookWants({ active: false, events: ['*'] }, 'build.created')).toBe(false);
+  });
+});
+
+describe('a hook URL as a key that may not manage hooks sees it', () => {
+  it('keeps the origin and hides any path, query or fragment, which may be the credential', () => {
+    expect(redactedHookUrl('https://hooks.slack.com/services/T000/B000/XXXX')).toBe('https://hooks.slack.com/…');
+    expect(redactedHookUrl('https://ci.example.com:8443/hook?token=abc')).toBe('https://ci.example.com:8443/…');
+    expect(redactedHookUrl('https://ci.example.com/?token=abc')).toBe('https://ci.example.com/…');
+    expect(redactedHookUrl('https://ci.example.com/#frag')).toBe('https://ci.example.com/…');
+    expect(redactedHookUrl('https://grafana.example.com/')).toBe('https://grafana.example.com');
+    expect(redactedHookUrl('not a url')).toBe('/…');
   });
 });
 
