@@ -32,10 +32,13 @@ export const CreateHookRequest = z
 
 export const UpdateHookRequest = z
   .strictObject({
-    url: HookFields.url.optional(),
+    url: HookFields.url.optional().meta({
+      description:
+        'A new URL. A hook that holds a secret (a webhook signing secret, a vendor token) moves only with `secret` sent again in the same request (else 422 hook_secret_required), so a token never goes to a URL it was not entered for.',
+    }),
     events: HookFields.events.optional(),
     active: HookFields.active.optional(),
-    secret: HookFields.secret.optional(),
+    secret: HookFields.secret.optional().meta({ description: 'A new secret (see CreateHookRequest); required along with a new url when the hook holds one.' }),
     options: HookFields.options.optional(),
   })
   .refine((patch) => Object.values(patch).some((value) => value !== undefined), { message: 'give at least one of url, events, active, secret, options' })
