@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ALL_EVENTS, DELIVERY_OUTCOMES, HOOK_KINDS } from '../domain/hooks';
 import { EVENT_TYPES } from '../domain/events';
-import { HttpUrl, Timestamp, Uuid, shortText } from './common';
+import { HttpUrl, Timestamp, Uuid, shortText, userRecord } from './common';
 
 const HookEventName = z.enum([ALL_EVENTS, ...EVENT_TYPES]);
 
@@ -13,8 +13,7 @@ const HookFields = {
   secret: shortText(512).min(8).meta({
     description: 'webhook: the HMAC key of Slipway-Signature (made for you if absent); integrations: the vendor token. Never returned after creation.',
   }),
-  options: z
-    .record(z.string().regex(/^[a-z_]{1,32}$/), shortText(256))
+  options: userRecord(z.string().regex(/^[a-z_]{1,32}$/), shortText(256))
     .refine((options) => Object.keys(options).length <= 10, { message: 'at most 10 options' })
     .meta({ description: 'Kind settings: sentry project (required), environment; newrelic entity_guid (required); grafana tags, dashboard_uid; bugsnag release_stage.' }),
 };

@@ -15,12 +15,14 @@ beforeAll(async () => {
 });
 afterAll(() => slipway?.close());
 
-/** Names Object.prototype has, or that reach it; every one is a valid config var name, metadata key and option. */
-const NAMES = ['constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'] as const;
+/** Names Object.prototype has, or that reach it; every one is a valid config var name and metadata key. */
+const NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'] as const;
 /** Option names are lowercase letters and `_`. */
-const OPTION_NAMES = ['constructor', 'prototype'] as const;
+const OPTION_NAMES = ['__proto__', 'constructor', 'prototype'] as const;
+/** A status context has no `_`: `__proto__` is no context. */
+const CONTEXTS = NAMES.filter((name) => name !== '__proto__');
 
-/** A map of each name to `valueOf(name)`, each an own key. */
+/** A map of each name to `valueOf(name)`, each an own key (`__proto__` too). Bodies are sent as its JSON. */
 const mapOf = <V>(names: readonly string[], valueOf: (name: string) => V): Record<string, V> =>
   Object.fromEntries(names.map((name) => [name, valueOf(name)]));
 
@@ -52,8 +54,8 @@ describe('names Object.prototype has are keys like any other', () => {
     await settled('proto-cfg', first.body.id);
     const set = await slipway.call('PATCH', '/apps/proto-cfg/config-vars', { body: mapOf(NAMES, (name) => `${name}-value`) });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
-    expect(Object.entries(set.body)).toEqual(NAMES.map((name) => [name, `${name}-value`]));
-    expect(Object.entries((await slipway.call('GET', '/apps/proto-cfg/config-vars')).body)).toEqual(NAMES.map((name) => [name, `${name}-value`]));
+    expect(set.body).toEqual(mapOf(NAMES, (name) => `${name}-value`));
+    expect((await slipway.call('GET', '/apps/proto-cfg/config-vars')).body).toEqual(mapOf(NAMES, (name) => `${name}-value`));
     const released = (set.headers.get('location') ?? '').split('/').pop() ?? '';
     await settled('proto-cfg', released);
     const environment = await containerEnvironment('proto-cfg-svc');
@@ -61,12 +63,14 @@ describe('names Object.prototype has are keys like any other', () => {
 
     const diff = await slipway.call('GET', '/apps/proto-cfg/releases/2/config-diff?against=1');
     expect(diff.status).toBe(200);
-    expect(Object.entries(diff.body.added)).toEqual(NAMES.map((name) => [name, `${name}-value`]));
+    expect(diff.body.added).toEqual(mapOf(NAMES, (name) => `${name}-value`));
     expect(Object.keys(diff.body.removed)).toEqual([]);
 
-    const unset = await slipway.call('PATCH', '/apps/proto-cfg/config-vars', { body: mapOf(NAMES.slice(1), () => null) });
+    const unset = await slipway.call('PATCH', '/apps/proto-cfg/config-vars', { body: mapOf(NAMES.filter((name) => name !== 'constructor'), () => null) });
     expect(unset.status).toBe(200);
     expect(Object.entries(unset.body)).toEqual([['constructor', 'constructor-value']]);
+    const invalid = await slipway.call('PATCH', '/apps/proto-cfg/config-vars', { rawBody: '{"__proto__":42}' });
+    expect(invalid).toMatchObject({ status: 422, body: { error: { code: 'validation_failed', details: { issues: [{ path: 'body.__proto__' }] } } } });
   });
 
   it('build and release metadata: stored and returned exactly, at any depth', async () => {
@@ -103,7 +107,7 @@ describe('names Object.prototype has are keys like any other', () => {
     const { builds } = await seedApp(slipway, 'proto-checks', 1);
     const release = await slipway.call('POST', '/apps/proto-checks/releases', { body: { slug: builds[0] } });
     const statuses = `/apps/proto-checks/releases/${release.body.id}/statuses`;
-    for (const context of NAMES) {
+    for (const context of CONTEXTS) {
       const posted = await slipway.call('POST', statuses, { body: { context, name: context, state: 'success' } });
       expect(posted.status, `${context}: ${JSON.stringify(posted.body)}`).toBe(201);
       expect(posted.body).toMatchObject({ context, name: context, state: 'success' });
@@ -114,7 +118,9 @@ describe('names Object.prototype has are keys like any other', () => {
     expect((await slipway.call('PATCH', `${statuses}/constructor`, { body: { state: 'failure' } })).body).toMatchObject({ context: 'constructor', state: 'failure' });
     const listed = await slipway.call('GET', statuses);
     expect(listed.body.state).toBe('failure');
-    expect(listed.body.statuses.map((status: { context: string }) => status.context)).toEqual([...NAMES]);
+    expect(listed.body.statuses.map((status: { context: string }) => status.context)).toEqual(CONTEXTS);
+    const proto = await slipway.call('POST', statuses, { body: { context: '__proto__', name: 'x', state: 'success' } });
+    expect(proto).toMatchObject({ status: 422, body: { error: { code: 'validation_failed' } } });
   });
 
   it('a hook delivers an event whose data carries such keys, and logs it', async () => {
