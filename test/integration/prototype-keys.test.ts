@@ -123,6 +123,27 @@ describe('names Object.prototype has are keys like any other', () => {
     expect(proto).toMatchObject({ status: 422, body: { error: { code: 'validation_failed' } } });
   });
 
+  it('form bodies keep them too', async () => {
+    const { builds } = await seedApp(slipway, 'proto-form', 1);
+    const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+    const config = await slipway.call('PATCH', '/apps/proto-form/config-vars', { rawBody: '__proto__=a&constructor=b&prototype=c&toString=d', headers });
+    expect(config.status, JSON.stringify(config.body)).toBe(200);
+    expect(config.body).toEqual(JSON.parse('{"__proto__":"a","constructor":"b","prototype":"c","toString":"d"}'));
+    const hook = await slipway.call('POST', '/apps/proto-form/hooks', {
+      rawBody: 'url=http%3A%2F%2F127.0.0.1%3A9%2F&events[]=*&options[__proto__]=x&options[constructor]=y',
+      headers,
+    });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+    expect(hook.body.options).toEqual(JSON.parse('{"__proto__":"x","constructor":"y"}'));
+    const release = await slipway.call('POST', '/apps/proto-form/releases', {
+      rawBody: `slug=${builds[0]}&metadata[__proto__][constructor]=1&metadata[prototype]=2`,
+      headers,
+    });
+    expect(release.status, JSON.stringify(release.body)).toBe(201);
+    expect(release.body.metadata).toEqual(JSON.parse('{"__proto__":{"constructor":"1"},"prototype":"2"}'));
+    expect((await slipway.call('GET', `/apps/proto-form/releases/${release.body.id}`)).body.metadata).toEqual(release.body.metadata);
+  });
+
   it('a hook delivers an event whose data carries such keys, and logs it', async () => {
     const { builds } = await seedApp(slipway, 'proto-deliver', 1);
     const receiver = await startReceiver(() => ({ status: 204 }));
