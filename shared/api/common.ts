@@ -82,7 +82,7 @@ export const userRecord = <K extends z.ZodType<string, string>, V extends z.ZodT
 export const metadataOf = (maxBytes: number) =>
   userRecord(z.string(), z.unknown())
     .refine((value) => utf8Bytes(JSON.stringify(value)) <= maxBytes, { message: `must be at most ${maxBytes} bytes of JSON` })
-    .meta({ description: `Free JSON object, at most ${maxBytes} bytes as JSON text.` });
+    .meta({ description: `Free JSON object, at most ${maxBytes} bytes as JSON text. Every key, at any depth, is kept as given (__proto__ and constructor too).` });
 
 export const CommitId = z.string().regex(/^[0-9a-f]{7,64}$/, 'must be a hex commit id');
 

@@ -40,7 +40,7 @@ export const UpdateConfigVarsRequest = userRecord(
   )
   .meta({
     id: 'UpdateConfigVarsRequest',
-    description: `Vars to set (a value) and unset (null), ${MAX_CONFIG_VARS} vars and ${MAX_CONFIG_BYTES} bytes of UTF-8 at most in all.`,
+    description: `Vars to set (a value) and unset (null), ${MAX_CONFIG_VARS} vars and ${MAX_CONFIG_BYTES} bytes of UTF-8 at most in all. Any POSIX name is a var, __proto__ and constructor too.`,
     example: { LOG_LEVEL: 'debug', API_TOKEN: { value: 's3cr3t', secret: true }, OLD_FLAG: null },
   });
 

@@ -15,7 +15,7 @@ const HookFields = {
   }),
   options: userRecord(z.string().regex(/^[a-z_]{1,32}$/), shortText(256))
     .refine((options) => Object.keys(options).length <= 10, { message: 'at most 10 options' })
-    .meta({ description: 'Kind settings: sentry project (required), environment; newrelic entity_guid (required); grafana tags, dashboard_uid; bugsnag release_stage.' }),
+    .meta({ description: 'Kind settings: sentry project (required), environment; newrelic entity_guid (required); grafana tags, dashboard_uid; bugsnag release_stage. Other names are kept as given (__proto__ and constructor too).' }),
 };
 
 export const CreateHookRequest = z
