@@ -2,6 +2,8 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import envPaths from 'env-paths';
 import * as z from 'zod';
+import { userRecord } from '../shared/api/common';
+import { ownEntry } from '../shared/domain/own-entries';
 import { usageError } from './exit-codes';
 
 /**
@@ -9,7 +11,8 @@ import { usageError } from './exit-codes';
  * SLIPWAY_URL and SLIPWAY_API_KEY override the file, so a CI job needs no file at all.
  */
 const Profile = z.object({ url: z.string(), key: z.string() });
-const ConfigFile = z.object({ profiles: z.record(z.string(), Profile) });
+/** Profiles are named by their users: any name, `__proto__` or `constructor` too, is a profile like any other. */
+const ConfigFile = z.object({ profiles: userRecord(z.string(), Profile) });
 type ConfigFile = z.infer<typeof ConfigFile>;
 
 export const DEFAULT_PROFILE = 'default';
@@ -32,7 +35,7 @@ const readConfig = async (): Promise<ConfigFile> => {
 export const profileName = (flag: string | undefined) => flag ?? process.env.SLIPWAY_PROFILE ?? DEFAULT_PROFILE;
 
 export const resolveConnection = async (profile: string): Promise<Connection> => {
-  const stored = (await readConfig()).profiles[profile];
+  const stored = ownEntry((await readConfig()).profiles, profile);
   const url = process.env.SLIPWAY_URL || stored?.url;
   const key = process.env.SLIPWAY_API_KEY || stored?.key;
   if (!url) throw usageError(`No Slipway endpoint for profile "${profile}": run \`slipway login\` or set SLIPWAY_URL.`);
@@ -42,8 +45,8 @@ export const resolveConnection = async (profile: string): Promise<Connection> =>
 
 /** Writes through a temporary file so a crash never leaves half a config, and keeps it private to the user. */
 export const saveProfile = async (profile: string, connection: Connection) => {
-  const config = await readConfig();
-  config.profiles[profile] = connection;
+  const read = await readConfig();
+  const config = { ...read, profiles: { ...read.profiles, [profile]: connection } };
   const path = configPath();
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${process.pid}.tmp`;

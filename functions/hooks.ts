@@ -1,6 +1,7 @@
 import { presentDelivery, presentHook } from '../shared/api/presenters';
 import { CreateHookRequest, UpdateHookRequest } from '../shared/api/hooks';
-import { authorize } from '../shared/domain/access';
+import { authorize, roleMay, type Principal } from '../shared/domain/access';
+import type { Hook } from '../shared/domain/hooks';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { authenticateCaller } from '../shared/operations/authentication';
@@ -12,6 +13,10 @@ import { createHook, getDeliveries, getHooks, redeliver, removeHook, requireHook
 // In AWS secrets are sealed with KMS and redeliveries follow the AWS target policy; locally the runtime set the worker.
 if (config().hookKmsKeyId) useHookWorker(awsHookWorker().worker);
 
+/** A hook as `principal` may see it: its whole URL only for a key that may manage hooks, never its secret. */
+const shownTo = (principal: Principal) => (stored: { hook: Hook; sealedSecret: string | null }) =>
+  presentHook(stored.hook, stored.sealedSecret !== null, roleMay(principal.role, 'hooks:manage'));
+
 /** Reading hooks needs read on the app; changing them (they carry credentials and send data out) operator or admin. */
 export const handler = httpFunction<'hooks'>({
   'POST /apps/{app}/hooks': async ({ params, body, principal, pathApp }) => {
@@ -21,32 +26,32 @@ export const handler = httpFunction<'hooks'>({
     const { stored, secret } = await createHook(app, { ...request, secret: request.secret });
     return {
       status: 201,
-      body: { ...presentHook(stored.hook, stored.sealedSecret !== null), secret },
+      body: { ...shownTo(principal)(stored), secret },
       headers: { location: `/apps/${app.name}/hooks/${stored.hook.id}` },
     };
   },
   'GET /apps/{app}/hooks': async ({ params, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'read', app.name);
-    return { status: 200, body: (await getHooks(app)).map((stored) => presentHook(stored.hook, stored.sealedSecret !== null)) };
+    return { status: 200, body: (await getHooks(app)).map(shownTo(principal)) };
   },
   'GET /apps/{app}/hooks/{hook}': async ({ params, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'read', app.name);
     const stored = await requireHook(app, params.hook ?? '');
-    return { status: 200, body: presentHook(stored.hook, stored.sealedSecret !== null) };
+    return { status: 200, body: shownTo(principal)(stored) };
   },
   'PATCH /apps/{app}/hooks/{hook}': async ({ params, body, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'hooks:manage', app.name);
     const stored = await updateHook(app, params.hook ?? '', parseInput(UpdateHookRequest, body, 'body'));
-    return { status: 200, body: presentHook(stored.hook, stored.sealedSecret !== null) };
+    return { status: 200, body: shownTo(principal)(stored) };
   },
   'DELETE /apps/{app}/hooks/{hook}': async ({ params, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'hooks:manage', app.name);
     const stored = await removeHook(app, params.hook ?? '');
-    return { status: 200, body: presentHook(stored.hook, stored.sealedSecret !== null) };
+    return { status: 200, body: shownTo(principal)(stored) };
   },
   'GET /apps/{app}/hooks/{hook}/deliveries': async ({ params, principal, pathApp }) => {
     const app = await pathApp();

@@ -61,9 +61,9 @@ const answerUnparsable = (error: NodeJS.ErrnoException, socket: Duplex) => {
   );
 };
 
+/** As API Gateway hands them over: every name an own key (`__proto__` too), repeated values joined by commas. */
 const queryParameters = (search: URLSearchParams): Record<string, string> | undefined => {
-  const parameters: Record<string, string> = {};
-  for (const key of new Set(search.keys())) parameters[key] = search.getAll(key).join(',');
+  const parameters = Object.fromEntries([...new Set(search.keys())].map((key) => [key, search.getAll(key).join(',')]));
   return Object.keys(parameters).length > 0 ? parameters : undefined;
 };
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ownEntry } from '../shared/domain/own-entries';
 import { logger } from '../shared/observability/logger';
 import {
   EcsApiError,
@@ -136,7 +137,7 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
   const faults: Required<EcsFault>[] = [];
   const injectFault = (fault: EcsFault) => {
     const times = fault.times ?? 1;
-    if (fault.operation !== '*' && !(fault.operation in operations)) {
+    if (fault.operation !== '*' && !Object.hasOwn(operations, fault.operation)) {
       throw new EcsApiError('InvalidParameterException', `The ECS simulator has no operation '${fault.operation}'.`);
     }
     if (typeof fault.error !== 'string' || !Number.isInteger(times) || times < 1) {
@@ -156,7 +157,7 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
   const handleEcs = async (request: IncomingMessage, response: ServerResponse) => {
     const target = request.headers['x-amz-target'];
     const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    const run = operations[operation];
+    const run = ownEntry(operations, operation);
     if (!run) {
       const named = typeof target === 'string' ? `'${target}'` : 'a request without X-Amz-Target';
       throw new EcsApiError('UnknownOperationException', `The ECS simulator does not implement ${named}.`);

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { RolloutStep } from '../infra/rollout';
+import { ownEntry } from '../shared/domain/own-entries';
 import { logger } from '../shared/observability/logger';
 import { createEcsClient } from '../shared/ecs/ecs-client';
 import { ECS_SDK_RESOURCE_PREFIX, ecsSdkTask } from './ecs-simulator-sdk-integration';
@@ -295,7 +296,7 @@ export const startStepFunctionsEmulator = async (options: StepFunctionsEmulatorO
   const server = createServer(async (request, response) => {
     try {
       const target = String(request.headers['x-amz-target'] ?? '');
-      const operation = operations[target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : ''];
+      const operation = ownEntry(operations, target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '');
       if (!operation) throw new ApiError('UnknownOperationException', `The local Step Functions does not implement ${target}.`);
       send(response, 200, operation(await readBody(request)));
     } catch (error) {

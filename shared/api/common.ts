@@ -51,12 +51,38 @@ export const errorBodyOf = (code: string, message: string, details: Record<strin
 // `.max` too, so the OpenAPI document shows a length bound: UTF-16 units never outnumber UTF-8 bytes.
 export const shortText = (maxBytes: number) => boundedBytes(z.string().max(maxBytes), maxBytes);
 
+/**
+ * An object whose keys users name (config vars, metadata, hook options): z.record(key, value), except that
+ * a `__proto__` key is kept like any other. zod leaves that key out of every record it parses (assigning it
+ * to the object it builds would set the prototype), so a var or option named `__proto__` would vanish
+ * without a word. Here its key is checked against `key` and its value carried through the record under a
+ * symbol (zod keeps symbol keys; JSON and forms cannot send one), where `value` checks it as any other, then
+ * put back as an own key, after the others. The OpenAPI document shows the record.
+ */
+export const userRecord = <K extends z.ZodType<string, string>, V extends z.ZodType>(key: K, value: V) => {
+  const carried = Symbol('__proto__');
+  return z
+    .preprocess((input, context) => {
+      if (typeof input !== 'object' || input === null || !Object.hasOwn(input, '__proto__')) return input;
+      const { ['__proto__']: entry, ...others } = input as Record<string, unknown>;
+      if (!key.safeParse('__proto__').success) {
+        context.addIssue({ code: 'custom', message: 'Invalid key in record', path: ['__proto__'], input });
+        return others;
+      }
+      return { ...others, [carried]: entry };
+    }, z.record(z.union([key, z.symbol()]), value))
+    .transform((parsed): Record<z.output<K>, z.output<V>> => {
+      if (!Object.hasOwn(parsed, carried)) return parsed as Record<z.output<K>, z.output<V>>;
+      const { [carried]: entry, ...others } = parsed as Record<string | symbol, z.output<V>>;
+      return Object.fromEntries([...Object.entries(others), ['__proto__', entry]]) as Record<z.output<K>, z.output<V>>;
+    });
+};
+
 /** Free JSON (an object) bounded in UTF-8 bytes of its JSON text, so it cannot crowd an item out of DynamoDB. */
 export const metadataOf = (maxBytes: number) =>
-  z
-    .record(z.string(), z.unknown())
+  userRecord(z.string(), z.unknown())
     .refine((value) => utf8Bytes(JSON.stringify(value)) <= maxBytes, { message: `must be at most ${maxBytes} bytes of JSON` })
-    .meta({ description: `Free JSON object, at most ${maxBytes} bytes as JSON text.` });
+    .meta({ description: `Free JSON object, at most ${maxBytes} bytes as JSON text. Every key, at any depth, is kept as given (__proto__ and constructor too).` });
 
 export const CommitId = z.string().regex(/^[0-9a-f]{7,64}$/, 'must be a hex commit id');
 

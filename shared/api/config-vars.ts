@@ -8,7 +8,7 @@ import {
   SECRET_MASK,
   type ConfigChange,
 } from '../domain/config-vars';
-import { shortText } from './common';
+import { shortText, userRecord } from './common';
 import { ReleaseReference } from './path-parameters';
 
 export const ConfigVarName = z
@@ -19,17 +19,16 @@ export const ConfigVarName = z
 
 const ConfigVarValue = shortText(MAX_CONFIG_VAR_VALUE_BYTES);
 
-export const UpdateConfigVarsRequest = z
-  .record(
-    ConfigVarName,
-    z.union([
-      ConfigVarValue.meta({ description: 'Set this plain value (shown to anyone who may read the app).' }),
-      z.null().meta({ description: 'Unset the var.' }),
-      z
-        .strictObject({ value: ConfigVarValue, secret: z.boolean() })
-        .meta({ description: 'Set a value; `secret: true` keeps it in the secret store and never shows it again.' }),
-    ]),
-  )
+export const UpdateConfigVarsRequest = userRecord(
+  ConfigVarName,
+  z.union([
+    ConfigVarValue.meta({ description: 'Set this plain value (shown to anyone who may read the app).' }),
+    z.null().meta({ description: 'Unset the var.' }),
+    z
+      .strictObject({ value: ConfigVarValue, secret: z.boolean() })
+      .meta({ description: 'Set a value; `secret: true` keeps it in the secret store and never shows it again.' }),
+  ]),
+)
   .transform(
     (body): ConfigChange =>
       Object.fromEntries(
@@ -41,7 +40,7 @@ export const UpdateConfigVarsRequest = z
   )
   .meta({
     id: 'UpdateConfigVarsRequest',
-    description: `Vars to set (a value) and unset (null), ${MAX_CONFIG_VARS} vars and ${MAX_CONFIG_BYTES} bytes of UTF-8 at most in all.`,
+    description: `Vars to set (a value) and unset (null), ${MAX_CONFIG_VARS} vars and ${MAX_CONFIG_BYTES} bytes of UTF-8 at most in all. Any POSIX name is a var, __proto__ and constructor too.`,
     example: { LOG_LEVEL: 'debug', API_TOKEN: { value: 's3cr3t', secret: true }, OLD_FLAG: null },
   });
 

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ALL_EVENTS, DELIVERY_OUTCOMES, HOOK_KINDS } from '../domain/hooks';
 import { EVENT_TYPES } from '../domain/events';
-import { HttpUrl, Timestamp, Uuid, shortText } from './common';
+import { HttpUrl, Timestamp, Uuid, shortText, userRecord } from './common';
 
 const HookEventName = z.enum([ALL_EVENTS, ...EVENT_TYPES]);
 
@@ -13,10 +13,9 @@ const HookFields = {
   secret: shortText(512).min(8).meta({
     description: 'webhook: the HMAC key of Slipway-Signature (made for you if absent); integrations: the vendor token. Never returned after creation.',
   }),
-  options: z
-    .record(z.string().regex(/^[a-z_]{1,32}$/), shortText(256))
+  options: userRecord(z.string().regex(/^[a-z_]{1,32}$/), shortText(256))
     .refine((options) => Object.keys(options).length <= 10, { message: 'at most 10 options' })
-    .meta({ description: 'Kind settings: sentry project (required), environment; newrelic entity_guid (required); grafana tags, dashboard_uid; bugsnag release_stage.' }),
+    .meta({ description: 'Kind settings: sentry project (required), environment; newrelic entity_guid (required); grafana tags, dashboard_uid; bugsnag release_stage. Other names are kept as given (__proto__ and constructor too).' }),
 };
 
 export const CreateHookRequest = z
@@ -32,10 +31,13 @@ export const CreateHookRequest = z
 
 export const UpdateHookRequest = z
   .strictObject({
-    url: HookFields.url.optional(),
+    url: HookFields.url.optional().meta({
+      description:
+        'A new URL. A hook that holds a secret (a webhook signing secret, a vendor token) moves only with `secret` sent again in the same request (else 422 hook_secret_required), so a token never goes to a URL it was not entered for.',
+    }),
     events: HookFields.events.optional(),
     active: HookFields.active.optional(),
-    secret: HookFields.secret.optional(),
+    secret: HookFields.secret.optional().meta({ description: 'A new secret (see CreateHookRequest); required along with a new url when the hook holds one.' }),
     options: HookFields.options.optional(),
   })
   .refine((patch) => Object.values(patch).some((value) => value !== undefined), { message: 'give at least one of url, events, active, secret, options' })
@@ -46,7 +48,12 @@ export const HookResponse = z
     id: Uuid,
     app: z.object({ id: Uuid }),
     kind: HookFields.kind,
-    url: z.string(),
+    url: z.string().meta({
+      description:
+        'The whole URL for a key that may manage hooks (operator, admin). Any other key sees only its origin, then /… when it had more ' +
+        '(https://hooks.slack.com/…): a Slack URL is itself the credential, and any URL may carry a token in its path or query.',
+    }),
+    url_redacted: z.boolean().meta({ description: 'True when `url` is shown as its origin only (see url).' }),
     events: z.array(z.string()),
     active: z.boolean(),
     options: z.record(z.string(), z.string()),

@@ -203,7 +203,9 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   'GET /apps/{app}/hooks/{hook}': answers('Get a hook', 'The hook', HookResponse),
   'PATCH /apps/{app}/hooks/{hook}': answers('Change a hook (operator or admin)', 'The hook', HookResponse, {
     body: UpdateHookRequest,
-    also: { 422: 'Invalid body: a URL the delivery policy refuses, or an option the kind needs is missing' },
+    also: {
+      422: 'Invalid body: a URL the delivery policy refuses, an option the kind needs is missing, or a new url without the secret sent again (hook_secret_required)',
+    },
   }),
   'DELETE /apps/{app}/hooks/{hook}': answers('Remove a hook (operator or admin)', 'The removed hook', HookResponse),
   'GET /apps/{app}/hooks/{hook}/deliveries': lists("A hook's delivery log, newest first", 'Deliveries', DeliveryResponse),

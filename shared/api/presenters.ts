@@ -1,4 +1,4 @@
-import type { Delivery, Hook } from '../domain/hooks';
+import { redactedHookUrl, type Delivery, type Hook } from '../domain/hooks';
 import type { DeliveryResponse, HookResponse } from './hooks';
 import { config } from '../config/config';
 import type { ApiKeyRecord } from '../domain/access';
@@ -193,11 +193,13 @@ export const presentApiKey = (record: ApiKeyRecord): ApiKeyResponse => ({
   revoked_at: record.revoked_at ?? null,
 });
 
-export const presentHook = (hook: Hook, hasSecret: boolean): HookResponse => ({
+/** `wholeUrl`: whether the caller may manage hooks; a key that may not sees only the URL's origin. */
+export const presentHook = (hook: Hook, hasSecret: boolean, wholeUrl: boolean): HookResponse => ({
   id: hook.id,
   app: { id: hook.app_id },
   kind: hook.kind,
-  url: hook.url,
+  url: wholeUrl ? hook.url : redactedHookUrl(hook.url),
+  url_redacted: !wholeUrl,
   events: hook.events,
   active: hook.active,
   options: hook.options,

@@ -1,5 +1,6 @@
 import type { Actor } from './model';
 import { DomainError, unprocessable } from './errors';
+import { ownEntry } from './own-entries';
 
 /**
  * An app's config vars: the environment its containers get. Each change makes a new, immutable config
@@ -58,21 +59,21 @@ export const applyConfigChange = (
   change: ConfigChange,
   secretRefs: Readonly<Record<string, string>>,
 ): ConfigVars => {
-  const next: ConfigVars = { ...current };
+  // A Map, so every name (`__proto__` and `constructor` too) is a var like any other.
+  const next = new Map<string, ConfigVar>(Object.entries(current));
   for (const [name, entry] of Object.entries(change)) {
-    if (entry === null) delete next[name];
-    else if (entry.secret) next[name] = { secret: true, value_from: secretRefs[name] ?? missingRef(name) };
-    else next[name] = { secret: false, value: entry.value };
+    if (entry === null) next.delete(name);
+    else if (entry.secret) next.set(name, { secret: true, value_from: ownEntry(secretRefs, name) ?? missingRef(name) });
+    else next.set(name, { secret: false, value: entry.value });
   }
-  const names = Object.keys(next);
-  const size = names.reduce((total, name) => total + bytes(name) + configVarBytes(next[name] as ConfigVar), 0);
-  if (names.length > MAX_CONFIG_VARS || size > MAX_CONFIG_BYTES) {
+  const size = [...next].reduce((total, [name, entry]) => total + bytes(name) + configVarBytes(entry), 0);
+  if (next.size > MAX_CONFIG_VARS || size > MAX_CONFIG_BYTES) {
     throw new DomainError('payload_too_large', 'config_too_large', `An app's config may hold at most ${MAX_CONFIG_VARS} vars and ${MAX_CONFIG_BYTES} bytes of UTF-8.`, {
-      vars: names.length,
+      vars: next.size,
       bytes: size,
     });
   }
-  return next;
+  return Object.fromEntries(next);
 };
 
 const missingRef = (name: string): never => {
@@ -104,14 +105,15 @@ export type ConfigDiff = {
 
 /** What going from `from` to `to` changes, secrets masked (a secret changed when it was stored anew or made plain). */
 export const diffConfig = (from: ConfigVars, to: ConfigVars): ConfigDiff => {
-  const diff: ConfigDiff = { added: {}, removed: {}, changed: {} };
+  const added: [string, string][] = [];
+  const changed: [string, { from: string; to: string }][] = [];
   for (const [name, entry] of Object.entries(to)) {
-    const before = from[name];
-    if (!before) diff.added[name] = shownValue(entry);
-    else if (!sameVar(before, entry)) diff.changed[name] = { from: shownValue(before), to: shownValue(entry) };
+    const before = ownEntry(from, name);
+    if (!before) added.push([name, shownValue(entry)]);
+    else if (!sameVar(before, entry)) changed.push([name, { from: shownValue(before), to: shownValue(entry) }]);
   }
-  for (const [name, entry] of Object.entries(from)) if (!(name in to)) diff.removed[name] = shownValue(entry);
-  return diff;
+  const removed = Object.entries(from).flatMap(([name, entry]): [string, string][] => (Object.hasOwn(to, name) ? [] : [[name, shownValue(entry)]]));
+  return { added: Object.fromEntries(added), removed: Object.fromEntries(removed), changed: Object.fromEntries(changed) };
 };
 
 const sameVar = (a: ConfigVar, b: ConfigVar): boolean =>

@@ -1,5 +1,6 @@
 import { v5 as uuidv5 } from 'uuid';
 import type { Actor, Build, BuildStatus, Release, ReleaseStatus } from './model';
+import { ownEntry } from './own-entries';
 import type { PipelineCoupling } from './pipeline';
 
 /** Every change a user cares about, by the name consumers filter on (also EventBridge's detail-type). */
@@ -76,7 +77,7 @@ const SETTLED_EVENT: Partial<Record<ReleaseStatus, EventType>> = {
 export const releaseChangeEvents = (before: Release, changes: Partial<Pick<Release, 'status' | 'state' | 'checks'>>): EventIntent[] => {
   const events: EventIntent[] = [];
   for (const [context, check] of Object.entries(changes.checks ?? {})) {
-    const previous = before.checks?.[context];
+    const previous = before.checks === undefined ? undefined : ownEntry(before.checks, context);
     if (!previous) events.push({ type: 'status.posted', context });
     else if (previous.updated_at !== check.updated_at) events.push({ type: 'status.changed', context });
   }

@@ -2,6 +2,7 @@
  * Webhooks: what a hook is, which events it receives, and when a failed delivery is tried again.
  * Pure rules; sending, signing and storing live in shared/hooks and shared/store.
  */
+import { unprocessable } from './errors';
 
 /**
  * The event envelope as a delivery keeps it: the shape of shared/api/events.ts's SlipwayEvent, loosened
@@ -39,6 +40,22 @@ export type Hook = {
 };
 
 export const ALL_EVENTS = '*';
+
+/** What a key that may not manage hooks is shown in place of the part of a URL it must not see. */
+export const REDACTED_URL_PART = '/…';
+
+/**
+ * A hook's URL as a key that may not manage hooks sees it: its origin (scheme, host and port), then
+ * `/…` when the URL had more. A Slack incoming-webhook URL is itself the credential, and any other URL
+ * may carry a token in its path or query (a receiver's `?token=`, a chat webhook's path), so no kind's
+ * URL is shown whole to a key that could not have set it. The host still tells where events go.
+ */
+export const redactedHookUrl = (url: string): string => {
+  const parsed = URL.parse(url);
+  if (!parsed) return REDACTED_URL_PART;
+  const hidesMore = parsed.pathname !== '/' || parsed.search !== '' || parsed.hash !== '';
+  return `${parsed.origin}${hidesMore ? REDACTED_URL_PART : ''}`;
+};
 
 export const hookWants = (hook: Pick<Hook, 'events' | 'active'>, eventType: string): boolean =>
   hook.active && (hook.events.includes(ALL_EVENTS) || hook.events.includes(eventType));
@@ -120,3 +137,23 @@ export type NewHook = {
   options: Record<string, string>;
 };
 export type HookPatch = Partial<NewHook>;
+
+/**
+ * A hook's secret goes wherever its URL points: a vendor token as a header or in the body, a webhook's
+ * signing secret as the HMAC of every delivery. So a patch that moves the URL must carry the secret again,
+ * or the new host would get credentials someone else entered (an operator pointing an admin's Grafana hook
+ * at a host of theirs would be sent the admin's Bearer token). The signing secret counts too: it never
+ * leaves Slipway, but the receiver at the new URL can check signatures only with a secret its owner knows,
+ * which is seldom the one shown once to whoever made the hook. Dropping the secret instead would silently
+ * break every integration that needs it. A hook without a secret (Slack: the URL is the credential) and
+ * the URL it already has need nothing more.
+ */
+export const assertSecretFollowsUrl = (hook: Pick<Hook, 'kind' | 'url'>, hasSecret: boolean, patch: HookPatch): void => {
+  if (!hasSecret || patch.url === undefined || patch.url === hook.url || patch.secret !== undefined) return;
+  const secret = hook.kind === 'webhook' ? 'signing secret' : 'vendor token';
+  throw unprocessable(
+    'hook_secret_required',
+    `Changing the url of this ${hook.kind} hook needs its ${secret} again: send "secret" along with the new "url" (the ${secret} is never sent to a URL it was not entered for).`,
+    { field: 'secret' },
+  );
+};

@@ -2,6 +2,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { conflict, unprocessable } from './errors';
 import type { Lease } from './lease';
 import type { Actor, AppRef, CheckState, Release } from './model';
+import { ownEntry } from './own-entries';
 import { nextStageOf, type PipelineCoupling, type PipelineRef, type Stage } from './pipeline';
 import type { ReleasePlan } from './release-request';
 
@@ -128,7 +129,7 @@ export const unsafeTargetOf = (target: PipelineCoupling, release: Pick<Release, 
   const missing: string[] = [];
   const failing: UnsafeTarget['failing'] = [];
   for (const context of target.required_status_checks.contexts) {
-    const check = release.checks[context];
+    const check = ownEntry(release.checks, context);
     if (!check) missing.push(context);
     else if (check.state !== 'success') failing.push({ context, state: check.state });
   }

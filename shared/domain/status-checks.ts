@@ -1,5 +1,6 @@
 import { DomainError, conflict, unprocessable } from './errors';
 import type { CheckState, Release, StatusCheck } from './model';
+import { ownEntry } from './own-entries';
 import { aggregateState } from './state-aggregation';
 
 /**
@@ -47,7 +48,7 @@ const withChecks = (checks: Record<string, StatusCheck>): ChecksChange => ({
 });
 
 export const addStatusCheck = (release: Pick<Release, 'checks' | 'version'>, input: NewStatusCheck, id: string, at: string): ChecksChange => {
-  if (release.checks[input.context]) {
+  if (ownEntry(release.checks, input.context)) {
     throw conflict('status_context_exists', `Release v${release.version} already has a status for ${input.context}; PATCH it instead.`, {
       context: input.context,
     });
@@ -87,7 +88,7 @@ export const updateStatusCheck = (
 };
 
 export const requireStatusCheck = (release: Pick<Release, 'checks' | 'version'>, context: string): StatusCheck => {
-  const check = release.checks[context];
+  const check = ownEntry(release.checks, context);
   if (!check) {
     throw new DomainError('not_found', 'status_not_found', `Release v${release.version} has no status for ${context}.`, { context });
   }

@@ -1,6 +1,7 @@
 import type { SlipwayEvent } from '../api/events';
 import { presentBuild, presentCoupling, presentPromotion, presentRelease, presentReleaseStatuses, presentStatus } from '../api/presenters';
 import { EVENT_SPEC_VERSION, type PendingEvent } from '../domain/events';
+import { ownEntry } from '../domain/own-entries';
 import type { AppRef, Build, Release } from '../domain/model';
 import type { PipelineCoupling } from '../domain/pipeline';
 import { viewPromotion, type PromotionRecord } from '../domain/promotion';
@@ -15,7 +16,7 @@ type Presented = { app: AppRef | null; data: unknown };
 
 const presentReleaseEvent = async (release: Release, event: PendingEvent): Promise<Presented> => {
   if (event.type === 'status.posted' || event.type === 'status.changed') {
-    const check = event.context === undefined ? undefined : release.checks[event.context];
+    const check = event.context === undefined ? undefined : ownEntry(release.checks, event.context);
     if (!check) throw new Error(`status ${event.context} of release v${release.version} not found`);
     return { app: release.app, data: { ...presentStatus(check), release: { id: release.id, version: release.version } } };
   }

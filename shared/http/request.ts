@@ -64,7 +64,8 @@ export const parseInput = <S extends z.ZodType>(schema: S, input: unknown, where
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({
-    path: [where, ...issue.path.map(String)].join('.'),
+    // A symbol in a path (what userRecord carries `__proto__` under) reads as its description.
+    path: [where, ...issue.path.map((segment) => (typeof segment === 'symbol' ? (segment.description ?? '') : String(segment)))].join('.'),
     message: issue.message,
   }));
   const first = issues[0];

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../domain/errors';
-import { REQUIRED_OPTIONS, type Delivery, type Hook, type HookPatch, type NewHook } from '../domain/hooks';
+import { REQUIRED_OPTIONS, assertSecretFollowsUrl, type Delivery, type Hook, type HookPatch, type NewHook } from '../domain/hooks';
 import type { App } from '../domain/model';
 import { urlRefusal } from '../domain/outbound-target';
 import { hookWorker } from '../hooks/runtime';
@@ -56,6 +56,7 @@ export const updateHook = async (app: App, hookId: string, patch: HookPatch): Pr
   const { secret, ...changes } = patch;
   const hook: Hook = { ...existing.hook, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)), updated_at: new Date().toISOString() };
   refuseInvalid(hook, secret !== undefined || existing.sealedSecret !== null);
+  assertSecretFollowsUrl(existing.hook, existing.sealedSecret !== null, patch);
   const stored = { hook, sealedSecret: secret === undefined ? existing.sealedSecret : await hookWorker().secrets.seal(secret) };
   await putHook(stored);
   return stored;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, Release, StatusCheck } from '../domain/model';
-import { addStatusCheck, updateStatusCheck, type NewStatusCheck, type StatusCheckPatch } from '../domain/status-checks';
+import { addStatusCheck, requireStatusCheck, updateStatusCheck, type NewStatusCheck, type StatusCheckPatch } from '../domain/status-checks';
 import { mutateRelease } from '../store/releases-store';
 
 /**
@@ -20,7 +20,7 @@ export const postStatus = async (
     (latest) => addStatusCheck(latest, request, id, new Date().toISOString()),
     actor,
   );
-  return { release: updated, status: updated.checks[request.context] as StatusCheck };
+  return { release: updated, status: requireStatusCheck(updated, request.context) };
 };
 
 export const patchStatus = async (
@@ -35,5 +35,5 @@ export const patchStatus = async (
     (latest) => updateStatusCheck(latest, context, request, new Date().toISOString()),
     actor,
   );
-  return { release: updated, status: updated.checks[context] as StatusCheck };
+  return { release: updated, status: requireStatusCheck(updated, context) };
 };

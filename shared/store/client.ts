@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand, ScanCommand, type Que
 import { createAwsClient } from '../aws/aws-client';
 import { DEFAULT_TABLE_NAME, KEY_ATTRIBUTES, OUTBOX_ATTRIBUTE } from './table-design';
 import { appPartition, idIndexPartition } from './keys';
+import { escapeMapKeys, unescapeMapKeys } from './map-keys';
 import { config } from '../config/config';
 
 export type Store = { client: DynamoDBDocumentClient; tableName: string };
@@ -21,14 +22,23 @@ export const getStore = (): Store => {
   return store;
 };
 
-export const createStore = (options: { tableName: string; endpoint?: string | undefined }): Store => ({
+export const createStore = (options: { tableName: string; endpoint?: string | undefined }): Store => {
   // DynamoDB answers in milliseconds: two seconds without an answer is a hung call, not a slow one.
-  client: DynamoDBDocumentClient.from(
+  const client = DynamoDBDocumentClient.from(
     createAwsClient(DynamoDBClient, { endpoint: options.endpoint, maxAttempts: 5, requestTimeoutMs: 2_000 }),
     { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },
-  ),
-  tableName: options.tableName,
-});
+  );
+  // The initialize step wraps the document client's (un)marshalling: map keys it cannot carry are escaped
+  // in every input before it is marshalled and unescaped in every output after it is unmarshalled.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next({ ...args, input: escapeMapKeys(args.input) });
+      return { ...result, output: unescapeMapKeys(result.output) };
+    },
+    { step: 'initialize', name: 'slipwayMapKeys' },
+  );
+  return { client, tableName: options.tableName };
+};
 
 /** Lets the local server and tests point every adapter at their own table. */
 export const useStore = (next: Store): void => {

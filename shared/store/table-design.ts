@@ -75,6 +75,11 @@
  *    promotion,                                    appended by the same conditional write as the change, removed
  *    coupling)                                     once published; while any is pending the item sits in the
  *                                                  sparse gsi3pk OUTBOX (gsi3sk = commit time) for the sweeper
+ *
+ * Inside maps (config vars, metadata, options, checks, a delivery's envelope) the keys `constructor` and
+ * `__proto__`, which the document client's marshaller cannot carry, are stored escaped as `␛constructor`
+ * and `␛__proto__` (and a key starting with `␛` gets one more); the client escapes and unescapes every
+ * request and answer (map-keys.ts), so entities never see it.
  */
 export const TABLE_KEYS = {
   partitionKey: 'pk',

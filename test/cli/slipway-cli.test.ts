@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -199,5 +199,24 @@ describe('usage and configuration', () => {
     expect(JSON.parse(apps.stdout).map((app: { name: string }) => app.name)).toContain('cli-web');
     const otherProfile = await runCli(['apps'], { XDG_CONFIG_HOME: configHome });
     expect(otherProfile.code).toBe(2);
+  });
+
+  it('keeps profiles named like Object.prototype members apart, and finds none that was never stored', async () => {
+    const configHome = await freshConfigHome();
+    for (const profile of ['__proto__', 'constructor']) {
+      const login = await runCli(['login', '--profile', profile], { XDG_CONFIG_HOME: configHome }, `${slipway.url}
+${slipway.adminKey}
+`);
+      expect(login.code, login.stderr).toBe(0);
+    }
+    const stored = JSON.parse(await readFile(join(configHome, 'slipway', 'config.json'), 'utf8'));
+    expect(Object.keys(stored.profiles)).toEqual(['__proto__', 'constructor']);
+    for (const profile of ['__proto__', 'constructor']) {
+      const apps = await runCli(['apps', '--profile', profile, '--json'], { XDG_CONFIG_HOME: configHome });
+      expect(apps.code, `${profile}: ${apps.stderr}`).toBe(0);
+    }
+    const never = await runCli(['apps', '--profile', 'toString'], { XDG_CONFIG_HOME: configHome });
+    expect(never.code).toBe(2);
+    expect(never.stderr).toMatch(/No Slipway endpoint for profile "toString"/);
   });
 });

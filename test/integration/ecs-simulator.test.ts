@@ -321,16 +321,19 @@ describe('the ECS simulator', () => {
     ).rejects.toMatchObject({ name: 'ClientException', message: 'Unable to describe task definition.' });
     expect(await describeService(client, 'local', 'web')).toMatchObject({ desiredCount: 3, deployments: [{ rolloutState: 'COMPLETED' }] });
 
-    const unknown = await fetch(simulator.endpoint, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': 'AmazonEC2ContainerServiceV20141113.DeleteCluster',
-      },
-      body: '{}',
-    });
-    expect(unknown.status).toBe(400);
-    expect(unknown.headers.get('content-type')).toBe('application/x-amz-json-1.1');
-    expect(await unknown.json()).toMatchObject({ __type: 'UnknownOperationException' });
+    // Names Object.prototype has are no operations either.
+    for (const operation of ['DeleteCluster', 'constructor', 'toString']) {
+      const unknown = await fetch(simulator.endpoint, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': `AmazonEC2ContainerServiceV20141113.${operation}`,
+        },
+        body: '{}',
+      });
+      expect(unknown.status, operation).toBe(400);
+      expect(unknown.headers.get('content-type')).toBe('application/x-amz-json-1.1');
+      expect(await unknown.json()).toMatchObject({ __type: 'UnknownOperationException' });
+    }
   });
 });

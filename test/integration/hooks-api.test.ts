@@ -91,6 +91,75 @@ describe('webhooks', () => {
     expect((await slipway.call('GET', `/apps/hooked/hooks/${created.body.id}`)).status).toBe(404);
   });
 
+  it("shows a hook's whole URL only to keys that may manage hooks; the others see its origin", async () => {
+    const slack = await slipway.call('POST', '/apps/hooked/hooks', { body: { kind: 'slack', url: 'http://127.0.0.1:9/services/T0001/B0002/Cred3ntial', events: ['*'] } });
+    const tokened = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: 'http://127.0.0.1:9/in?token=t0psecret', events: ['*'] } });
+    const bare = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: 'http://127.0.0.1:9/', events: ['*'] } });
+    try {
+      expect(slack.body).toMatchObject({ url: 'http://127.0.0.1:9/services/T0001/B0002/Cred3ntial', url_redacted: false });
+      for (const role of ['developer', 'pipeline'] as const) {
+        const key = await slipway.keyFor(role);
+        const one = await slipway.call('GET', `/apps/hooked/hooks/${slack.body.id}`, { key });
+        expect(one.body, role).toMatchObject({ kind: 'slack', url: 'http://127.0.0.1:9/…', url_redacted: true });
+        const list = await slipway.call('GET', '/apps/hooked/hooks', { key });
+        expect(JSON.stringify(list.body), role).not.toMatch(/Cred3ntial|T0001|t0psecret/);
+        const shown = Object.fromEntries(list.body.map((hook: { id: string; url: string }) => [hook.id, hook.url]));
+        expect(shown[tokened.body.id]).toBe('http://127.0.0.1:9/…');
+        expect(shown[bare.body.id]).toBe('http://127.0.0.1:9');
+      }
+      const operator = await slipway.call('GET', `/apps/hooked/hooks/${slack.body.id}`, { key: await slipway.keyFor('operator', ['hooked']) });
+      expect(operator.body).toMatchObject({ url: 'http://127.0.0.1:9/services/T0001/B0002/Cred3ntial', url_redacted: false });
+    } finally {
+      for (const hook of [slack, tokened, bare]) await slipway.call('DELETE', `/apps/hooked/hooks/${hook.body.id}`);
+    }
+  });
+
+  it("never sends a hook's token to a new URL: moving a hook takes its secret again (422 naming the field), else it goes where it went", async () => {
+    const admins = await startReceiver(() => ({ status: 200 }));
+    const theirs = await startReceiver(() => ({ status: 200 }));
+    try {
+      const grafana = await slipway.call('POST', '/apps/hooked/hooks', {
+        body: { kind: 'grafana', url: `${admins.url}/`, events: ['release.succeeded'], secret: 'glsa_admins_token' },
+      });
+      const operator = await slipway.keyFor('operator', ['hooked']);
+      const moved = await slipway.call('PATCH', `/apps/hooked/hooks/${grafana.body.id}`, { body: { url: `${theirs.url}/` }, key: operator });
+      expect(moved.status).toBe(422);
+      expect(moved.body.error).toMatchObject({ code: 'hook_secret_required', details: { field: 'secret' } });
+      expect(moved.body.error.message).toMatch(/send "secret" along with the new "url"/);
+      expect((await slipway.call('GET', `/apps/hooked/hooks/${grafana.body.id}`)).body.url).toBe(`${admins.url}/`);
+      // The same URL again, or any other change, needs no secret.
+      expect((await slipway.call('PATCH', `/apps/hooked/hooks/${grafana.body.id}`, { body: { url: `${admins.url}/`, active: true }, key: operator })).status).toBe(200);
+      await deliverInProcess([releaseEvent()]);
+      await waitFor(async () => admins.received, (list) => list.length === 1);
+      expect(admins.received[0]?.headers.authorization).toBe('Bearer glsa_admins_token');
+
+      // With a token of their own the hook moves, and only that token goes there.
+      const withToken = await slipway.call('PATCH', `/apps/hooked/hooks/${grafana.body.id}`, { body: { url: `${theirs.url}/`, secret: 'glsa_their_token' }, key: operator });
+      expect(withToken).toMatchObject({ status: 200, body: { url: `${theirs.url}/`, has_secret: true } });
+      await deliverInProcess([releaseEvent()]);
+      await waitFor(async () => theirs.received, (list) => list.length === 1);
+      expect(theirs.received.map((request) => request.headers.authorization)).toEqual(['Bearer glsa_their_token']);
+      expect(admins.received).toHaveLength(1);
+      await slipway.call('DELETE', `/apps/hooked/hooks/${grafana.body.id}`);
+    } finally {
+      await admins.close();
+      await theirs.close();
+    }
+  });
+
+  it("a webhook's signing secret follows its URL too; a Slack hook, which has none, moves freely", async () => {
+    const webhook = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: 'http://127.0.0.1:9/old', events: ['*'] } });
+    const refused = await slipway.call('PATCH', `/apps/hooked/hooks/${webhook.body.id}`, { body: { url: 'http://127.0.0.1:9/new' } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({ code: 'hook_secret_required', details: { field: 'secret' } });
+    expect(refused.body.error.message).toMatch(/signing secret/);
+    expect((await slipway.call('PATCH', `/apps/hooked/hooks/${webhook.body.id}`, { body: { url: 'http://127.0.0.1:9/new', secret: 'whsec_new_one' } })).status).toBe(200);
+    const slack = await slipway.call('POST', '/apps/hooked/hooks', { body: { kind: 'slack', url: 'http://127.0.0.1:9/services/A', events: ['*'] } });
+    const movedSlack = await slipway.call('PATCH', `/apps/hooked/hooks/${slack.body.id}`, { body: { url: 'http://127.0.0.1:9/services/B' } });
+    expect(movedSlack).toMatchObject({ status: 200, body: { url: 'http://127.0.0.1:9/services/B', has_secret: false } });
+    for (const hook of [webhook, slack]) await slipway.call('DELETE', `/apps/hooked/hooks/${hook.body.id}`);
+  });
+
   it('refuses bad hooks with a 4xx JSON error and stores nothing', async () => {
     const before = (await slipway.call('GET', '/apps/hooked/hooks')).body.length;
     for (const body of [

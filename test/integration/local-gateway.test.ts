@@ -127,4 +127,13 @@ describe('request bodies', () => {
     expect(refusal.status).toBe(422);
     expect(refusal.body.error.details.issues[0].message).toMatch(/meta_data/);
   });
+
+  it('hands every query parameter over as API Gateway does, so one the route does not know is refused, __proto__ too', async () => {
+    await seedApp(slipway, 'query-names', 0);
+    for (const name of ['surprise', 'constructor', '__proto__']) {
+      const refusal = await send('GET', `/apps/query-names/releases?${name}=1`);
+      expect(refusal.status, name).toBe(422);
+      expect(refusal.body.error.code).toBe('validation_failed');
+    }
+  });
 });

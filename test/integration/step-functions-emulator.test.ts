@@ -116,6 +116,18 @@ describe('the local Step Functions API', () => {
     expect(JSON.parse(described.output ?? '{}')).toMatchObject({ finished: 'resumed', parked: { park: 1 } });
   });
 
+  it('refuses an operation it does not implement, names Object.prototype has included', async () => {
+    for (const operation of ['DeleteStateMachine', 'constructor', 'toString']) {
+      const answer = await fetch(emulator.endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${operation}` },
+        body: '{}',
+      });
+      expect(answer.status, operation).toBe(400);
+      expect(await answer.json()).toMatchObject({ __type: 'UnknownOperationException' });
+    }
+  });
+
   it('treats a repeated start with the same name and input as the same execution, and refuses a different input', async () => {
     // Never resumed: it parks again after every timeout until the emulator closes.
     const input = { name: 'twice' };

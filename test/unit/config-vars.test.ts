@@ -26,6 +26,22 @@ describe('config vars', () => {
     expect(current.DROP).toEqual(plain('2'));
   });
 
+  it("sets, unsets, masks and diffs vars named __proto__, constructor or prototype like any other", () => {
+    const change = JSON.parse('{"__proto__":{"value":"p","secret":false},"constructor":{"value":"c","secret":true},"prototype":{"value":"t","secret":false}}');
+    const next = applyConfigChange({}, change, JSON.parse('{"constructor":"/slipway/a/c/constructor"}'));
+    expect(Object.keys(next)).toEqual(['__proto__', 'constructor', 'prototype']);
+    expect(Object.getPrototypeOf(next)).toBe(Object.prototype);
+    expect(JSON.stringify(maskedConfig(next))).toBe(`{"__proto__":"p","constructor":"${SECRET_MASK}","prototype":"t"}`);
+    // A secret without its stored reference is a bug, not a reference read off Object.prototype.
+    expect(() => applyConfigChange({}, change, {})).toThrow(/No stored secret reference for constructor/);
+    const diff = diffConfig({}, next);
+    expect(Object.keys(diff.added)).toEqual(['__proto__', 'constructor', 'prototype']);
+    expect(diff.changed).toEqual({});
+    expect(JSON.stringify(diffConfig(next, {}).removed)).toBe(`{"__proto__":"p","constructor":"${SECRET_MASK}","prototype":"t"}`);
+    const unset = applyConfigChange(next, JSON.parse('{"__proto__":null,"constructor":null}'), {});
+    expect(JSON.stringify(unset)).toBe('{"prototype":{"secret":false,"value":"t"}}');
+  });
+
   it('describes a change as its release does', () => {
     expect(describeConfigChange({ FOO: { value: 'x', secret: false }, BAR: null })).toBe('Set FOO, unset BAR');
     expect(describeConfigChange({ A: null, B: null })).toBe('Unset A, B');

@@ -33,9 +33,12 @@ describe('form bodies', () => {
     expect(Object.keys(many as object)).toHaveLength(200);
   });
 
-  it('drop names that would reach an object prototype', () => {
-    const parsed = form('__proto__[polluted]=1&constructor=2&toString=3&ok=1') as Record<string, unknown>;
-    expect(parsed).toEqual({ ok: '1' });
+  it('keep names Object.prototype has, __proto__ too, as own keys at any depth, and reach no prototype', () => {
+    const parsed = form('__proto__[polluted]=1&constructor=2&toString=3&ok=1&m[__proto__]=4&m[prototype]=5&%E2%90%9B=6&m[%E2%90%9B__proto__]=7') as Record<string, any>;
+    expect(parsed).toEqual(JSON.parse('{"__proto__":{"polluted":"1"},"constructor":"2","toString":"3","ok":"1","m":{"__proto__":"4","prototype":"5","\u241b__proto__":"7"},"\u241b":"6"}'));
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(parsed.m)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(form('a[b][c][d][e][f][__proto__][x]=deep')).toEqual({ a: { b: { c: { d: { e: { f: { '[__proto__][x]': 'deep' } } } } } } });
   });
 });

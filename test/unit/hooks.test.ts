@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_POLICY, hookWants, isDelivered, nextAttemptAt } from '../../shared/domain/hooks';
+import { DEFAULT_RETRY_POLICY, assertSecretFollowsUrl, hookWants, isDelivered, nextAttemptAt, redactedHookUrl } from '../../shared/domain/hooks';
 import { AWS_TARGET_POLICY, LOCAL_TARGET_POLICY, addressRefusal, isInternalAddress, urlRefusal } from '../../shared/domain/outbound-target';
 import { signatureHeader, verifySignature } from '../../shared/domain/webhook-signature';
 
@@ -9,6 +9,35 @@ describe('which events a hook receives', () => {
     expect(hookWants({ active: true, events: ['release.succeeded'] }, 'release.failed')).toBe(false);
     expect(hookWants({ active: true, events: ['*'] }, 'build.created')).toBe(true);
     expect(hookWants({ active: false, events: ['*'] }, 'build.created')).toBe(false);
+  });
+});
+
+describe('a hook URL as a key that may not manage hooks sees it', () => {
+  it('keeps the origin and hides any path, query or fragment, which may be the credential', () => {
+    expect(redactedHookUrl('https://hooks.slack.com/services/T000/B000/XXXX')).toBe('https://hooks.slack.com/…');
+    expect(redactedHookUrl('https://ci.example.com:8443/hook?token=abc')).toBe('https://ci.example.com:8443/…');
+    expect(redactedHookUrl('https://ci.example.com/?token=abc')).toBe('https://ci.example.com/…');
+    expect(redactedHookUrl('https://ci.example.com/#frag')).toBe('https://ci.example.com/…');
+    expect(redactedHookUrl('https://grafana.example.com/')).toBe('https://grafana.example.com');
+    expect(redactedHookUrl('not a url')).toBe('/…');
+  });
+});
+
+describe('moving a hook to another URL', () => {
+  const grafana = { kind: 'grafana' as const, url: 'https://grafana.example.com/' };
+
+  it('takes its secret again, naming the field, when the hook has one', () => {
+    expect(() => assertSecretFollowsUrl(grafana, true, { url: 'https://elsewhere.example.com/' })).toThrow(
+      expect.objectContaining({ kind: 'unprocessable', code: 'hook_secret_required', details: { field: 'secret' } }),
+    );
+    expect(() => assertSecretFollowsUrl({ kind: 'webhook', url: 'https://a.example.com/' }, true, { url: 'https://b.example.com/', active: false })).toThrow(/signing secret/);
+    expect(() => assertSecretFollowsUrl(grafana, true, { url: 'https://elsewhere.example.com/', secret: 'glsa_new' })).not.toThrow();
+  });
+
+  it('needs nothing more for the URL it has, for other changes, or for a hook without a secret', () => {
+    expect(() => assertSecretFollowsUrl(grafana, true, { url: grafana.url })).not.toThrow();
+    expect(() => assertSecretFollowsUrl(grafana, true, { active: false, options: { tags: 'x' } })).not.toThrow();
+    expect(() => assertSecretFollowsUrl({ kind: 'slack', url: 'https://hooks.slack.com/services/A' }, false, { url: 'https://hooks.slack.com/services/B' })).not.toThrow();
   });
 });
 

@@ -137,6 +137,12 @@ describe('safe promotions', () => {
     });
   });
 
+  it("counts a required context named like an Object.prototype member as missing until it is posted", () => {
+    expect(unsafeTargetOf(coupling('a', 'staging', ['constructor', 'toString']), release)).toEqual({ app: 'a', missing: ['constructor', 'toString'], failing: [] });
+    const posted = releaseFixture({ checks: { constructor: check('constructor', 'success') } });
+    expect(unsafeTargetOf(coupling('a', 'staging', ['constructor']), posted)).toBeNull();
+  });
+
   it('refuses the whole promotion with 409 when any target is not ready', () => {
     expect(() => assertSafePromotion([coupling('a', 'staging', ['ci/unit'])], release)).not.toThrow();
     expect(() =>

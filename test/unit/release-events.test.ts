@@ -18,6 +18,11 @@ describe('the events a change announces', () => {
     expect(buildCreationEvents({ status: 'pending' }).map((event) => event.type)).toEqual(['build.created']);
   });
 
+  it("a first check whose context is named like an Object.prototype member is posted, not changed", () => {
+    const posted = releaseChangeEvents(release, { checks: { constructor: check('constructor', 'success', '2026-11-24T00:00:01.000Z') } });
+    expect(posted).toEqual([{ type: 'status.posted', context: 'constructor' }]);
+  });
+
   it('leaving the queue starts the rollout; each final status is its own event; progress alone announces nothing', () => {
     expect(releaseChangeEvents(release, { status: 'pending' })).toEqual([{ type: 'release.rollout_started' }]);
     const pending = { ...release, status: 'pending' } as Release;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHECK_STATES, type CheckState, type Release } from '../../shared/domain/model';
 import { aggregateState } from '../../shared/domain/state-aggregation';
-import { MAX_CHECKS_PER_RELEASE, addStatusCheck, listStatusChecks, updateStatusCheck } from '../../shared/domain/status-checks';
+import { MAX_CHECKS_PER_RELEASE, addStatusCheck, listStatusChecks, requireStatusCheck, updateStatusCheck } from '../../shared/domain/status-checks';
 import { releaseFixture } from '../../shared/fixtures/model';
 
 const at = (second: number) => `2026-11-24T00:00:${String(second).padStart(2, '0')}.000Z`;
@@ -24,6 +24,19 @@ describe('status checks on a release', () => {
     });
     const second = addStatusCheck(releaseFixture(first), { context: 'ci/lint', name: 'Lint', state: 'failure' }, 'id-2', at(2));
     expect(second.state).toBe('failure');
+  });
+
+  it("takes contexts named like Object.prototype's members as new checks, and finds only checks that exist", () => {
+    let release: Pick<Release, 'checks' | 'version'> = releaseFixture();
+    for (const context of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'prototype']) {
+      expect(() => requireStatusCheck(release, context)).toThrow(expect.objectContaining({ code: 'status_not_found' }));
+      release = { ...release, ...addStatusCheck(release, { context, name: context, state: 'success' }, context, at(1)) };
+      expect(requireStatusCheck(release, context)).toMatchObject({ context, name: context, state: 'success' });
+    }
+    expect(Object.keys(release.checks)).toEqual(['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'prototype']);
+    expect(() => addStatusCheck(release, { context: 'constructor', name: 'again', state: 'failure' }, 'x', at(2))).toThrow(
+      expect.objectContaining({ code: 'status_context_exists' }),
+    );
   });
 
   it('refuses a second check of the same context and more than the limit', () => {
