@@ -7,6 +7,7 @@ import {
   type ECSClient,
   type Service,
 } from '@aws-sdk/client-ecs';
+import type { DeploymentConfiguration as DomainDeploymentConfiguration } from '../domain/deployment-strategy';
 import { DomainError } from '../domain/errors';
 import { getEcsClient } from './ecs-client';
 import { releaseTaskDefinitionInput, type ReleaseRevision } from './task-definition-revision';
@@ -24,15 +25,26 @@ export type DeploymentProgress = {
 };
 
 /**
- * How every release rolls out: new tasks start beside the old ones (never below the desired count,
- * at most double it) and ECS's circuit breaker rolls back to the last completed deployment on failure.
- * The state machine's direct UpdateService integration uses the same values.
+ * ECS's deploymentConfiguration for what a strategy asks. ROLLING, ECS's default engine, goes unnamed: a
+ * rolling release's UpdateService stays the request it always was (the service keeps the engine it has).
  */
-export const ROLLING_DEPLOYMENT_CONFIGURATION = {
-  minimumHealthyPercent: 100,
-  maximumPercent: 200,
-  deploymentCircuitBreaker: { enable: true, rollback: true },
-} as const satisfies DeploymentConfiguration;
+export const ecsDeploymentConfiguration = ({
+  engine,
+  minimumHealthyPercent,
+  maximumPercent,
+  circuitBreaker,
+  bakeMinutes,
+  canary,
+  linear,
+}: DomainDeploymentConfiguration): DeploymentConfiguration => ({
+  ...(engine === 'ROLLING' ? {} : { strategy: engine }),
+  minimumHealthyPercent,
+  maximumPercent,
+  deploymentCircuitBreaker: { enable: circuitBreaker.enable, rollback: circuitBreaker.rollback },
+  ...(bakeMinutes === undefined ? {} : { bakeTimeInMinutes: bakeMinutes }),
+  ...(canary ? { canaryConfiguration: { canaryPercent: canary.percent, canaryBakeTimeInMinutes: canary.bakeMinutes } } : {}),
+  ...(linear ? { linearConfiguration: { stepPercent: linear.stepPercent, stepBakeTimeInMinutes: linear.stepBakeMinutes } } : {}),
+});
 
 const serviceNotFound = ({ cluster, service }: ServiceRef, reason: string): DomainError =>
   new DomainError('not_found', 'ecs_service_not_found', `ECS service '${service}' was not found in cluster '${cluster}'.`, {

@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/domain/errors';
-import { describeDeployment, registerReleaseTaskDefinition, ROLLING_DEPLOYMENT_CONFIGURATION } from '../../shared/ecs/ecs-adapter';
+import { DEFAULT_STRATEGY } from '../../shared/domain/deployment-strategy';
+import { describeDeployment, ecsDeploymentConfiguration, registerReleaseTaskDefinition } from '../../shared/ecs/ecs-adapter';
 import { createEcsClient } from '../../shared/ecs/ecs-client';
 import {
   startEcsSimulator,
@@ -81,7 +82,7 @@ const deploy = async (client: ECSClient, cluster: string, service: string, image
     { cluster, service, container: null, image, releaseId: `release-${version}`, version, config: null },
     client,
   );
-  const deploymentId = await updateService(client, cluster, service, taskDefinitionArn, ROLLING_DEPLOYMENT_CONFIGURATION);
+  const deploymentId = await updateService(client, cluster, service, taskDefinitionArn, ecsDeploymentConfiguration(DEFAULT_STRATEGY.deployment));
   return { taskDefinitionArn, deploymentId };
 };
 
