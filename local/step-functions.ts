@@ -6,7 +6,7 @@ import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctio
 import type { RolloutStep } from '../infra/rollout';
 import { logger } from '../shared/observability/logger';
 import { createEcsClient } from '../shared/ecs/ecs-client';
-import { ECS_SDK_RESOURCE_PREFIX, ecsSdkTask } from './ecs-simulator-sdk-integration';
+import { ECS_SDK_RESOURCE_PREFIX, ecsSdkTask } from './ecs-simulator/sdk-integration';
 import { LOCAL_ACCOUNT, LOCAL_REGION, synthesizeRolloutDefinition, type SynthesizedRollout } from './rollout-definition';
 
 /**

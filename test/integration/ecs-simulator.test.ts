@@ -18,7 +18,7 @@ import {
   type DeploymentStateChangeEvent,
   type EcsSimulator,
   type EcsSimulatorOptions,
-} from '../../local/ecs-simulator';
+} from '../../local/ecs-simulator/server';
 
 type EventName = DeploymentStateChangeEvent['detail']['eventName'];
 

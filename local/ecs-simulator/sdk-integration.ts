@@ -7,7 +7,7 @@ import {
   UpdateServiceCommand,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
-import { fromStepFunctionsCase, toStepFunctionsCase } from '../shared/ecs/step-functions-casing';
+import { fromStepFunctionsCase, toStepFunctionsCase } from '../../shared/ecs/step-functions-casing';
 
 /**
  * Runs the rollout state machine's direct ECS integrations (`arn:aws:states:::aws-sdk:ecs:<action>`)

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { logger } from '../shared/observability/logger';
+import { logger } from '../../shared/observability/logger';
 import {
   EcsApiError,
   EcsSimulatorModel,
@@ -10,9 +10,9 @@ import {
   type DeploymentStateChangeEvent,
   type EcsInput,
   type SimulatedServiceRef,
-} from './ecs-simulator-model';
+} from './model';
 
-export type { BatchSnapshot, DeploymentStateChangeEvent } from './ecs-simulator-model';
+export type { BatchSnapshot, DeploymentStateChangeEvent } from './model';
 
 /**
  * The ECS SIMULATOR: an HTTP server speaking ECS's JSON 1.1 protocol on loopback so the unmodified
