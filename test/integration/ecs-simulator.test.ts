@@ -320,7 +320,14 @@ describe('the ECS simulator', () => {
     await expect(
       client.send(new UpdateServiceCommand({ cluster: 'local', service: 'web', desiredCount: 5, taskDefinition: 'nope:9' })),
     ).rejects.toMatchObject({ name: 'ClientException', message: 'Unable to describe task definition.' });
-    expect(await describeService(client, 'local', 'web')).toMatchObject({ desiredCount: 3, deployments: [{ rolloutState: 'COMPLETED' }] });
+    await expect(
+      client.send(new UpdateServiceCommand({ cluster: 'local', service: 'web', deploymentConfiguration: { strategy: 'CANARY' } })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException', message: "The ECS simulator does not simulate the deployment strategy 'CANARY'." });
+    expect(await describeService(client, 'local', 'web')).toMatchObject({
+      desiredCount: 3,
+      deploymentConfiguration: { strategy: 'ROLLING' },
+      deployments: [{ rolloutState: 'COMPLETED' }],
+    });
 
     const unknown = await fetch(simulator.endpoint, {
       method: 'POST',
