@@ -23,6 +23,7 @@ const service = (overrides: Partial<Service> = {}): Service => ({
   serviceName: 'web',
   status: 'ACTIVE',
   desiredCount: 4,
+  runningCount: 5,
   taskDefinition: currentArn,
   deployments: [],
   events: [],
@@ -141,6 +142,7 @@ describe('describing a deployment', () => {
       rolloutState: 'IN_PROGRESS',
       desired: 4,
       runningNew: 1,
+      runningTotal: 5,
       failedTasks: 0,
       reason: 'ECS deployment ecs-svc/1 in progress.',
     });
@@ -174,6 +176,7 @@ describe('describing a deployment', () => {
       rolloutState: 'FAILED',
       desired: 4,
       runningNew: 0,
+      runningTotal: 5,
       failedTasks: 3,
       reason: 'ECS deployment circuit breaker: tasks failed to start.',
     });
@@ -193,6 +196,7 @@ describe('describing a deployment', () => {
       rolloutState: 'FAILED',
       desired: 4,
       runningNew: 0,
+      runningTotal: 5,
       failedTasks: 0,
       reason:
         'The ECS deployment circuit breaker rolled back deployment ecs-svc/1: ' +

@@ -182,6 +182,7 @@ describe('the ECS simulator', () => {
       rolloutState: 'COMPLETED',
       desired: 3,
       runningNew: 3,
+      runningTotal: 3,
       failedTasks: 0,
       reason: `ECS deployment ${deploymentId} completed.`,
     });
