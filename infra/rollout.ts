@@ -24,7 +24,9 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { DEFAULT_DEADLINE_SECONDS } from '../shared/domain/rollout';
-import { ROLLING_DEPLOYMENT_CONFIGURATION } from '../shared/ecs/ecs-adapter';
+import { DEFAULT_STRATEGY } from '../shared/domain/deployment-strategy';
+import { ecsDeploymentConfiguration } from '../shared/ecs/ecs-adapter';
+import { toStepFunctionsCase } from '../shared/ecs/step-functions-casing';
 import { DEPLOYMENT_EVENT_PATTERN, PERMANENT_STEP_ERRORS } from '../shared/rollout/contract';
 import { slipwayFunction } from './slipway-function';
 import { grantTableData } from './slipway-table';
@@ -321,20 +323,13 @@ export class Rollout extends Construct {
     const updateService = new CustomState(this, ROLLOUT_STATES.updateService, {
       stateJson: {
         Type: 'Task',
-        Comment: 'Rolling update: never below the desired count, at most double, circuit breaker with rollback',
+        Comment: DEFAULT_STRATEGY.summary,
         Resource: 'arn:aws:states:::aws-sdk:ecs:updateService',
         Parameters: {
           'Cluster.$': '$.deploy.cluster',
           'Service.$': '$.deploy.service',
           'TaskDefinition.$': '$.deploy.taskDefinitionArn',
-          DeploymentConfiguration: {
-            MinimumHealthyPercent: ROLLING_DEPLOYMENT_CONFIGURATION.minimumHealthyPercent,
-            MaximumPercent: ROLLING_DEPLOYMENT_CONFIGURATION.maximumPercent,
-            DeploymentCircuitBreaker: {
-              Enable: ROLLING_DEPLOYMENT_CONFIGURATION.deploymentCircuitBreaker.enable,
-              Rollback: ROLLING_DEPLOYMENT_CONFIGURATION.deploymentCircuitBreaker.rollback,
-            },
-          },
+          DeploymentConfiguration: toStepFunctionsCase(ecsDeploymentConfiguration(DEFAULT_STRATEGY.deployment)),
         },
         // ECS lists the PRIMARY deployment, the one this call started, first.
         ResultSelector: { 'deploymentId.$': '$.Service.Deployments[0].Id' },

@@ -4,7 +4,7 @@ import { handler as reconcileQueues } from '../functions/rollout-reconcile';
 import { logger } from '../shared/observability/logger';
 import { listApps } from '../shared/store/apps-store';
 import { createSfnClient, useSfnClient } from '../shared/rollout/sfn';
-import { startEcsSimulator, type DeploymentStateChangeEvent, type EcsSimulator, type EcsSimulatorOptions } from './ecs-simulator';
+import { startEcsSimulator, type DeploymentStateChangeEvent, type EcsSimulator, type EcsSimulatorOptions } from './ecs-simulator/server';
 import { deploymentEventsHandler, rolloutStepHandlers } from './handlers';
 import { lambdaContext } from './lambda-context';
 import { startStepFunctionsEmulator, type StepFunctionsEmulator } from './step-functions';

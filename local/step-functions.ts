@@ -7,7 +7,7 @@ import type { RolloutStep } from '../infra/rollout';
 import { ownEntry } from '../shared/domain/own-entries';
 import { logger } from '../shared/observability/logger';
 import { createEcsClient } from '../shared/ecs/ecs-client';
-import { ECS_SDK_RESOURCE_PREFIX, ecsSdkTask } from './ecs-simulator-sdk-integration';
+import { ECS_SDK_RESOURCE_PREFIX, ecsSdkTask } from './ecs-simulator/sdk-integration';
 import { LOCAL_ACCOUNT, LOCAL_REGION, synthesizeRolloutDefinition, type SynthesizedRollout } from './rollout-definition';
 
 /**

@@ -3,6 +3,7 @@ import type { DeliveryResponse, HookResponse } from './hooks';
 import { config } from '../config/config';
 import type { ApiKeyRecord } from '../domain/access';
 import { currentVersionAmong } from '../domain/current-release';
+import { shownRollout } from '../domain/rollout';
 import type { App, Build, Release, StatusCheck } from '../domain/model';
 import type { Pipeline, PipelineCoupling } from '../domain/pipeline';
 import type { Promotion } from '../domain/promotion';
@@ -49,7 +50,7 @@ export const presentAppDetail = (
   git_branch: live.current?.build?.source_blob.branch ?? '',
   released_at: live.current?.release.finished_at ?? null,
   current_release: live.current ? presentReleaseSummary(live.current.release) : null,
-  rollout_in_flight: live.inFlight ? { ...presentReleaseSummary(live.inFlight), rollout: live.inFlight.rollout } : null,
+  rollout_in_flight: live.inFlight ? { ...presentReleaseSummary(live.inFlight), rollout: shownRollout(live.inFlight) } : null,
 });
 
 const presentReleaseSummary = (release: Release): CurrentReleaseResponse => ({
@@ -99,7 +100,7 @@ export const presentRelease = (release: Release, app: App): ReleaseResponse => (
   started_at: release.started_at,
   finished_at: release.finished_at,
   trigger: release.trigger,
-  rollout: release.rollout,
+  rollout: shownRollout(release),
   superseded_by: release.superseded_by ?? null,
   config_version: release.config_version ?? null,
   notes: release.notes ?? null,

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ROLLOUT_PHASES, STRATEGY_NAMES } from '../domain/deployment-strategy';
 import { CHECK_STATES, RELEASE_STATUSES, RELEASE_TRIGGERS, type ReleaseStatus, type ReleaseTrigger } from '../domain/model';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery } from '../domain/requests';
 import { AppRef, CommitId, CommitResponse, Timestamp, Uuid, metadataOf, shortText } from './common';
@@ -121,6 +122,17 @@ export const RolloutResponse = z
     deployment_id: z.string().nullable().optional(),
     task_definition_arn: z.string().nullable().optional(),
     message: z.string().nullable().optional(),
+    strategy: z.enum(STRATEGY_NAMES).meta({ description: 'How the release rolls out (rolling: new tasks replace the old ones in batches).' }),
+    phase: z.enum(ROLLOUT_PHASES).nullable().meta({
+      description:
+        'Where the rollout stands: for rolling, scaling_up while ECS deploys, then completed; rolling_back when the deployment failed ' +
+        '(or a rollback overtook it). Null while the release is queued and until ECS reported on its deployment.',
+    }),
+    traffic_percent: z.number().min(0).max(100).nullable().meta({
+      description:
+        "Share of production traffic on the new revision: 100 once it succeeded, 0 once it failed; while a rolling release rolls out, its " +
+        "new tasks' share of the service's running tasks. Null while queued and until ECS reported on its deployment.",
+    }),
   })
   .meta({ id: 'Rollout' });
 

@@ -1,3 +1,5 @@
+import type { RolloutPhase, StrategyName } from './deployment-strategy';
+
 /** Slipway's entities as the domain sees them; storage and wire shapes are derived from these. */
 
 export type AppRef = { id: string; name: string };
@@ -88,6 +90,12 @@ export type RolloutProgress = {
   deployment_id?: string | null;
   task_definition_arn?: string | null;
   message?: string | null;
+  /** The strategy the release rolls out with; absent on rollouts started before Slipway kept it (all rolling). */
+  strategy?: StrategyName | null;
+  /** The phase ECS last reported the deployment in; null (or absent) until it reported one. */
+  phase?: RolloutPhase | null;
+  /** The share of production traffic on the new revision at that report. */
+  traffic_percent?: number | null;
 };
 
 /** A status check posted against a release by CI, QA or a pipeline tool, keyed by its context. */

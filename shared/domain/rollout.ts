@@ -1,3 +1,4 @@
+import { DEFAULT_STRATEGY, type RolloutPhase, type StrategyName } from './deployment-strategy';
 import type { Release, ReleaseRef, ReleaseStatus, RolloutProgress } from './model';
 import { FINAL_RELEASE_STATUSES } from './model';
 
@@ -106,7 +107,41 @@ export const mergeProgress = (
   deployment_id: next.deployment_id ?? previous?.deployment_id ?? null,
   task_definition_arn: next.task_definition_arn ?? previous?.task_definition_arn ?? null,
   message: truncatedMessage(next.message ?? previous?.message ?? null),
+  strategy: next.strategy ?? previous?.strategy ?? null,
+  phase: next.phase ?? previous?.phase ?? null,
+  traffic_percent: next.traffic_percent ?? previous?.traffic_percent ?? null,
 });
+
+/** The strategy a rollout runs with: the one it started with; all rollouts started before Slipway kept it were rolling. */
+export const strategyOf = (rollout: RolloutProgress | null): StrategyName => rollout?.strategy ?? DEFAULT_STRATEGY.name;
+
+/** A release's rollout as it is shown: its strategy, phase and share of traffic always said. */
+export type ShownRollout = RolloutProgress & {
+  strategy: StrategyName;
+  phase: RolloutPhase | null;
+  traffic_percent: number | null;
+};
+
+/**
+ * The rollout a release shows. While it rolls out (or once its outcome is unknown) that is what ECS last
+ * reported; a queued release has no phase yet; a settled one shows its end: a succeeded release completed,
+ * with all traffic; a failed one none, rolled back if its deployment had reached ECS (by the circuit breaker,
+ * or replaced by the rollback that overtook it).
+ */
+export const shownRollout = ({ status, rollout }: Pick<Release, 'status' | 'rollout'>): ShownRollout | null => {
+  if (!rollout) return null;
+  const strategy = strategyOf(rollout);
+  const reported = { phase: rollout.phase ?? null, traffic_percent: rollout.traffic_percent ?? null };
+  const shown: Pick<ShownRollout, 'phase' | 'traffic_percent'> =
+    status === 'queued'
+      ? { phase: null, traffic_percent: null }
+      : status === 'succeeded'
+        ? { phase: 'completed', traffic_percent: 100 }
+        : status === 'failed'
+          ? { phase: rollout.deployment_id ? 'rolling_back' : null, traffic_percent: 0 }
+          : reported;
+  return { ...rollout, strategy, ...shown };
+};
 
 /**
  * ECS reasons and step errors come from outside: bounded (in UTF-8 bytes) so the rollout's writes to its

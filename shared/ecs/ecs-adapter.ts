@@ -7,32 +7,45 @@ import {
   type ECSClient,
   type Service,
 } from '@aws-sdk/client-ecs';
+import type {
+  DeploymentConfiguration as DomainDeploymentConfiguration,
+  DeploymentReport,
+  EcsRolloutState,
+} from '../domain/deployment-strategy';
 import { DomainError } from '../domain/errors';
 import { getEcsClient } from './ecs-client';
 import { releaseTaskDefinitionInput, type ReleaseRevision } from './task-definition-revision';
 
 export type ServiceRef = { cluster: string; service: string };
 
-export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
-
-export type DeploymentProgress = {
-  rolloutState: RolloutState;
+/** Where one deployment stands: what a strategy reads its phase off, with the counts and words a release shows. */
+export type DeploymentProgress = DeploymentReport & {
   desired: number;
-  runningNew: number;
   failedTasks: number;
   reason: string | null;
 };
 
 /**
- * How every release rolls out: new tasks start beside the old ones (never below the desired count,
- * at most double it) and ECS's circuit breaker rolls back to the last completed deployment on failure.
- * The state machine's direct UpdateService integration uses the same values.
+ * ECS's deploymentConfiguration for what a strategy asks. ROLLING, ECS's default engine, goes unnamed: a
+ * rolling release's UpdateService stays the request it always was (the service keeps the engine it has).
  */
-export const ROLLING_DEPLOYMENT_CONFIGURATION = {
-  minimumHealthyPercent: 100,
-  maximumPercent: 200,
-  deploymentCircuitBreaker: { enable: true, rollback: true },
-} as const satisfies DeploymentConfiguration;
+export const ecsDeploymentConfiguration = ({
+  engine,
+  minimumHealthyPercent,
+  maximumPercent,
+  circuitBreaker,
+  bakeMinutes,
+  canary,
+  linear,
+}: DomainDeploymentConfiguration): DeploymentConfiguration => ({
+  ...(engine === 'ROLLING' ? {} : { strategy: engine }),
+  minimumHealthyPercent,
+  maximumPercent,
+  deploymentCircuitBreaker: { enable: circuitBreaker.enable, rollback: circuitBreaker.rollback },
+  ...(bakeMinutes === undefined ? {} : { bakeTimeInMinutes: bakeMinutes }),
+  ...(canary ? { canaryConfiguration: { canaryPercent: canary.percent, canaryBakeTimeInMinutes: canary.bakeMinutes } } : {}),
+  ...(linear ? { linearConfiguration: { stepPercent: linear.stepPercent, stepBakeTimeInMinutes: linear.stepBakeMinutes } } : {}),
+});
 
 const serviceNotFound = ({ cluster, service }: ServiceRef, reason: string): DomainError =>
   new DomainError('not_found', 'ecs_service_not_found', `ECS service '${service}' was not found in cluster '${cluster}'.`, {
@@ -88,7 +101,7 @@ export const registerReleaseTaskDefinition = async (
   return { taskDefinitionArn: taskDefinition.taskDefinitionArn };
 };
 
-const ROLLOUT_STATES: readonly string[] = ['IN_PROGRESS', 'COMPLETED', 'FAILED'] satisfies RolloutState[];
+const ROLLOUT_STATES: readonly string[] = ['IN_PROGRESS', 'COMPLETED', 'FAILED'] satisfies EcsRolloutState[];
 
 /**
  * Where one deployment stands. ECS drops a deployment from the service once another replaced it and its
@@ -108,16 +121,19 @@ export const describeDeployment = async (
       rolloutState: 'FAILED',
       desired: service.desiredCount ?? 0,
       runningNew: 0,
+      runningTotal: service.runningCount ?? 0,
       failedTasks: 0,
       reason: mention ? `${rolledBack}: ${mention}` : `${rolledBack}; it is no longer on the service.`,
     };
   }
   const state = deployment.rolloutState ?? 'IN_PROGRESS';
   return {
-    rolloutState: ROLLOUT_STATES.includes(state) ? (state as RolloutState) : 'IN_PROGRESS',
+    rolloutState: ROLLOUT_STATES.includes(state) ? (state as EcsRolloutState) : 'IN_PROGRESS',
     // A replaced deployment's own desired count drains to 0; the service's is the target it was rolling to.
     desired: service.desiredCount ?? deployment.desiredCount ?? 0,
     runningNew: deployment.runningCount ?? 0,
+    // Every running task of the service, old or new: what the load balancer spreads traffic over.
+    runningTotal: service.runningCount ?? 0,
     failedTasks: deployment.failedTasks ?? 0,
     reason: deployment.rolloutStateReason ?? null,
   };

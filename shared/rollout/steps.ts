@@ -9,7 +9,9 @@ import {
   mergeProgress,
   statusAfterDeployment,
   statusAfterError,
+  strategyOf,
 } from '../domain/rollout';
+import { DEFAULT_STRATEGY, phaseOf, strategyNamed } from '../domain/deployment-strategy';
 import { aggregateState } from '../domain/state-aggregation';
 import { describeDeployment, registerReleaseTaskDefinition, type DeploymentProgress } from '../ecs/ecs-adapter';
 import { logger } from '../observability/logger';
@@ -46,12 +48,20 @@ const recordProgress = (rollout: RolloutInput, progress: Partial<RolloutProgress
     isSettled(release) ? null : { rollout: mergeProgress(release.rollout, progress) },
   );
 
-const progressOf = (deployment: DeploymentProgress): Partial<RolloutProgress> => ({
+/** What a report on the deployment shows on the release, its phase as the release's strategy reads it. */
+const progressOf = (release: Release, deployment: DeploymentProgress): Partial<RolloutProgress> => ({
   desired: deployment.desired,
   running_new: deployment.runningNew,
   failed_tasks: deployment.failedTasks,
   message: deployment.reason ?? `${deployment.runningNew} of ${deployment.desired} new tasks running`,
+  ...phaseOf(strategyNamed(strategyOf(release.rollout)), deployment),
 });
+
+/** Shows a report on the deployment on a release still rolling out. */
+const recordReport = (rollout: Pick<RolloutInput, 'appId' | 'version'>, deployment: DeploymentProgress): Promise<Release> =>
+  mutateRelease(rollout.appId, rollout.version, (release) =>
+    isSettled(release) ? null : { rollout: mergeProgress(release.rollout, progressOf(release, deployment)) },
+  );
 
 /** ECS's verdict on a deployment, or null while it is still rolling. */
 const resultOf = (deployment: DeploymentProgress): DeploymentResult | null =>
@@ -81,7 +91,8 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
       ? {
           status: 'pending',
           started_at: now.toISOString(),
-          rollout: mergeProgress(current.rollout, { message: 'Registering the task definition revision' }),
+          // Every app rolls out with the default strategy until apps can name theirs.
+          rollout: mergeProgress(current.rollout, { strategy: DEFAULT_STRATEGY.name, message: 'Registering the task definition revision' }),
         }
       : null;
   });
@@ -137,7 +148,7 @@ export const watchDeployment = async ({ rollout, deploy, deploymentId, taskToken
     await supersede({ app: { id: rollout.appId, name: rollout.appName }, version: rollout.version }, lock.rescue);
   }
   const deployment = await describeDeployment({ cluster: deploy.cluster, service: deploy.service, deploymentId });
-  const release = await recordProgress(rollout, progressOf(deployment));
+  const release = await recordReport(rollout, deployment);
   const result =
     // Superseded (now, or by a decider that did not find this wait parked yet): the rollout ends here.
     (release.superseded_by ? { outcome: 'FAILED' as const, reason: release.rollout?.message ?? null } : null) ??
@@ -163,10 +174,7 @@ export const onDeploymentStateChange = async (event: DeploymentStateChange): Pro
   if (!watch) return 'ignored';
   const rollout = { appId: watch.appId, version: watch.version };
   try {
-    const deployment = await describeDeployment(watch);
-    await mutateRelease(rollout.appId, rollout.version, (release) =>
-      isSettled(release) ? null : { rollout: mergeProgress(release.rollout, progressOf(deployment)) },
-    );
+    await recordReport(rollout, await describeDeployment(watch));
   } catch (error) {
     // Progress is a courtesy; the outcome below is what the rollout waits for.
     logger.warn('deployment progress not recorded', { deploymentId: watch.deploymentId, error: error as Error });

@@ -10,12 +10,9 @@ import {
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { strategyNamed } from '../../shared/domain/deployment-strategy';
 import { DomainError } from '../../shared/domain/errors';
-import {
-  describeDeployment,
-  registerReleaseTaskDefinition,
-  ROLLING_DEPLOYMENT_CONFIGURATION,
-} from '../../shared/ecs/ecs-adapter';
+import { describeDeployment, ecsDeploymentConfiguration, registerReleaseTaskDefinition } from '../../shared/ecs/ecs-adapter';
 import { createEcsClient, useEcsClient } from '../../shared/ecs/ecs-client';
 
 const ecs = mockClient(ECSClient);
@@ -26,6 +23,7 @@ const service = (overrides: Partial<Service> = {}): Service => ({
   serviceName: 'web',
   status: 'ACTIVE',
   desiredCount: 4,
+  runningCount: 5,
   taskDefinition: currentArn,
   deployments: [],
   events: [],
@@ -106,12 +104,29 @@ describe('registering a release task definition', () => {
   });
 });
 
-describe('the rolling deployment configuration', () => {
-  it('never drops below the desired count and rolls back a failing deployment', () => {
-    expect(ROLLING_DEPLOYMENT_CONFIGURATION).toEqual({
+describe("a strategy's deployment configuration, as ECS takes it", () => {
+  it('for rolling: never below the desired count, at most double, a failing deployment rolled back', () => {
+    expect(ecsDeploymentConfiguration(strategyNamed('rolling').deployment)).toEqual({
       minimumHealthyPercent: 100,
       maximumPercent: 200,
       deploymentCircuitBreaker: { enable: true, rollback: true },
+    });
+  });
+
+  it("names the engine, its traffic steps and its bake time in ECS's terms", () => {
+    const circuitBreaker = { enable: true, rollback: true };
+    const common = { minimumHealthyPercent: 100, maximumPercent: 200, circuitBreaker, bakeMinutes: 15 };
+    expect(ecsDeploymentConfiguration({ ...common, engine: 'CANARY', canary: { percent: 10, bakeMinutes: 5 } })).toEqual({
+      strategy: 'CANARY',
+      minimumHealthyPercent: 100,
+      maximumPercent: 200,
+      deploymentCircuitBreaker: circuitBreaker,
+      bakeTimeInMinutes: 15,
+      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 },
+    });
+    expect(ecsDeploymentConfiguration({ ...common, engine: 'LINEAR', linear: { stepPercent: 25, stepBakeMinutes: 3 } })).toMatchObject({
+      strategy: 'LINEAR',
+      linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 3 },
     });
   });
 });
@@ -127,6 +142,7 @@ describe('describing a deployment', () => {
       rolloutState: 'IN_PROGRESS',
       desired: 4,
       runningNew: 1,
+      runningTotal: 5,
       failedTasks: 0,
       reason: 'ECS deployment ecs-svc/1 in progress.',
     });
@@ -160,6 +176,7 @@ describe('describing a deployment', () => {
       rolloutState: 'FAILED',
       desired: 4,
       runningNew: 0,
+      runningTotal: 5,
       failedTasks: 3,
       reason: 'ECS deployment circuit breaker: tasks failed to start.',
     });
@@ -179,6 +196,7 @@ describe('describing a deployment', () => {
       rolloutState: 'FAILED',
       desired: 4,
       runningNew: 0,
+      runningTotal: 5,
       failedTasks: 0,
       reason:
         'The ECS deployment circuit breaker rolled back deployment ecs-svc/1: ' +

@@ -1,7 +1,7 @@
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEcsSimulator, type EcsSimulator } from '../../local/ecs-simulator';
-import { ecsSdkTask } from '../../local/ecs-simulator-sdk-integration';
+import { startEcsSimulator, type EcsSimulator } from '../../local/ecs-simulator/server';
+import { ecsSdkTask } from '../../local/ecs-simulator/sdk-integration';
 import { createEcsClient } from '../../shared/ecs/ecs-client';
 
 const opened: EcsSimulator[] = [];

@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/domain/errors';
-import { describeDeployment, registerReleaseTaskDefinition, ROLLING_DEPLOYMENT_CONFIGURATION } from '../../shared/ecs/ecs-adapter';
+import { DEFAULT_STRATEGY } from '../../shared/domain/deployment-strategy';
+import { describeDeployment, ecsDeploymentConfiguration, registerReleaseTaskDefinition } from '../../shared/ecs/ecs-adapter';
 import { createEcsClient } from '../../shared/ecs/ecs-client';
 import {
   startEcsSimulator,
@@ -17,7 +18,7 @@ import {
   type DeploymentStateChangeEvent,
   type EcsSimulator,
   type EcsSimulatorOptions,
-} from '../../local/ecs-simulator';
+} from '../../local/ecs-simulator/server';
 
 type EventName = DeploymentStateChangeEvent['detail']['eventName'];
 
@@ -81,7 +82,7 @@ const deploy = async (client: ECSClient, cluster: string, service: string, image
     { cluster, service, container: null, image, releaseId: `release-${version}`, version, config: null },
     client,
   );
-  const deploymentId = await updateService(client, cluster, service, taskDefinitionArn, ROLLING_DEPLOYMENT_CONFIGURATION);
+  const deploymentId = await updateService(client, cluster, service, taskDefinitionArn, ecsDeploymentConfiguration(DEFAULT_STRATEGY.deployment));
   return { taskDefinitionArn, deploymentId };
 };
 
@@ -181,6 +182,7 @@ describe('the ECS simulator', () => {
       rolloutState: 'COMPLETED',
       desired: 3,
       runningNew: 3,
+      runningTotal: 3,
       failedTasks: 0,
       reason: `ECS deployment ${deploymentId} completed.`,
     });
@@ -319,7 +321,14 @@ describe('the ECS simulator', () => {
     await expect(
       client.send(new UpdateServiceCommand({ cluster: 'local', service: 'web', desiredCount: 5, taskDefinition: 'nope:9' })),
     ).rejects.toMatchObject({ name: 'ClientException', message: 'Unable to describe task definition.' });
-    expect(await describeService(client, 'local', 'web')).toMatchObject({ desiredCount: 3, deployments: [{ rolloutState: 'COMPLETED' }] });
+    await expect(
+      client.send(new UpdateServiceCommand({ cluster: 'local', service: 'web', deploymentConfiguration: { strategy: 'CANARY' } })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException', message: "The ECS simulator does not simulate the deployment strategy 'CANARY'." });
+    expect(await describeService(client, 'local', 'web')).toMatchObject({
+      desiredCount: 3,
+      deploymentConfiguration: { strategy: 'ROLLING' },
+      deployments: [{ rolloutState: 'COMPLETED' }],
+    });
 
     // Names Object.prototype has are no operations either.
     for (const operation of ['DeleteCluster', 'constructor', 'toString']) {

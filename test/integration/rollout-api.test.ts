@@ -1,6 +1,7 @@
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rolloutsOf, seedApp, startSlipwayWithEcs, type SlipwayWithEcs } from '../support/local-slipway';
+import { until } from '../support/until';
 
 /**
  * Releases rolling out end to end: HTTP -> release handler -> StartExecution on the local Step Functions
@@ -10,7 +11,8 @@ import { rolloutsOf, seedApp, startSlipwayWithEcs, type SlipwayWithEcs } from '.
 let slipway: SlipwayWithEcs;
 
 beforeAll(async () => {
-  slipway = await startSlipwayWithEcs();
+  // A slow image takes two batches of 2 s: long enough to see its rollout under way.
+  slipway = await startSlipwayWithEcs({ slowBatchIntervalMs: 2_000 });
 });
 afterAll(() => slipway?.close());
 
@@ -23,7 +25,17 @@ type Release = {
   current: boolean;
   started_at: string | null;
   finished_at: string | null;
-  rollout: { desired: number; running_new: number; failed_tasks: number; deployment_id: string | null; task_definition_arn: string | null; message: string | null } | null;
+  rollout: {
+    desired: number;
+    running_new: number;
+    failed_tasks: number;
+    deployment_id: string | null;
+    task_definition_arn: string | null;
+    message: string | null;
+    strategy: string;
+    phase: string | null;
+    traffic_percent: number | null;
+  } | null;
 };
 
 const release = async (app: string, body: Record<string, unknown>): Promise<Release> => {
@@ -73,6 +85,30 @@ describe('a release rolls out', () => {
     expect(running.environment).toMatchObject({ SLIPWAY_RELEASE_ID: created.id, SLIPWAY_RELEASE_VERSION: '1' });
   });
 
+  it('shows its strategy and phase: scaling up while ECS deploys it, completed with all traffic at the end', async () => {
+    await seedApp(slipway, 'phased', 0);
+    const build = await slipway.call<{ id: string }>('POST', '/apps/phased/builds', { body: { image: 'registry.local/phased:v1-slow' } });
+    const created = await release('phased', { slug: build.body.id });
+    expect(created.rollout?.phase ?? null).toBeNull();
+
+    const read = async () => (await slipway.call<Release>('GET', `/apps/phased/releases/${created.id}`)).body;
+    const underWay = await until(
+      'the release to be scaling up, or settled',
+      async () => {
+        const current = await read();
+        return current.rollout?.phase === 'scaling_up' || current.finished_at ? current : undefined;
+      },
+      { intervalMs: 50 },
+    );
+    expect(underWay).toMatchObject({ status: 'pending', rollout: { strategy: 'rolling', phase: 'scaling_up' } });
+    expect(underWay.rollout?.traffic_percent).toBeLessThan(100);
+
+    expect(await settled('phased', created.id)).toMatchObject({
+      status: 'succeeded',
+      rollout: { strategy: 'rolling', phase: 'completed', traffic_percent: 100, running_new: 3 },
+    });
+  });
+
   it('takes five state transitions when nothing else is rolling out', async () => {
     const { builds } = await seedApp(slipway, 'counted', 1);
     const created = await release('counted', { slug: builds[0] });
@@ -88,7 +124,7 @@ describe('a release rolls out', () => {
     const broken = await release('shaky', { slug: bad.body.id });
 
     const failed = await settled('shaky', broken.id);
-    expect(failed).toMatchObject({ status: 'failed', current: false });
+    expect(failed).toMatchObject({ status: 'failed', current: false, rollout: { phase: 'rolling_back', traffic_percent: 0 } });
     expect(failed.rollout?.message).toMatch(/circuit breaker/);
     expect(failed.finished_at).not.toBeNull();
     expect((await slipway.call<Release>('GET', `/apps/shaky/releases/${good.id}`)).body.current).toBe(true);

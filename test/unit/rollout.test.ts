@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { currentVersionAmong } from '../../shared/domain/current-release';
+import type { ReleaseStatus, RolloutProgress } from '../../shared/domain/model';
 import {
   MAX_RERUNS,
   rerunExecutionName,
@@ -12,6 +13,7 @@ import {
   LOCK_GRACE_SECONDS,
   lockExpiry,
   mergeProgress,
+  shownRollout,
   statusAfterDeployment,
   statusAfterError,
   type RolloutLock,
@@ -77,11 +79,41 @@ describe('rollout progress', () => {
       deployment_id: null,
       task_definition_arn: 'td:2',
       message: null,
+      strategy: null,
+      phase: null,
+      traffic_percent: null,
     });
     const failing = mergeProgress(first, { running_new: 1, failed_tasks: 2, deployment_id: 'd1' });
     const gone = mergeProgress(failing, { running_new: 0, failed_tasks: 0, message: 'rolled back' });
     expect(gone).toMatchObject({ desired: 3, running_new: 0, failed_tasks: 2, deployment_id: 'd1', task_definition_arn: 'td:2' });
     expect(gone.message).toBe('rolled back');
+  });
+});
+
+describe('the rollout a release shows', () => {
+  const progress = mergeProgress(null, { strategy: 'rolling', desired: 3, deployment_id: 'd1', phase: 'scaling_up', traffic_percent: 50 });
+  const shown = (status: ReleaseStatus, rollout: RolloutProgress | null = progress) => shownRollout({ status, rollout });
+
+  it('is what ECS last reported while the release rolls out, or once its outcome is unknown', () => {
+    expect(shown('pending')).toMatchObject({ strategy: 'rolling', phase: 'scaling_up', traffic_percent: 50, desired: 3 });
+    expect(shown('unknown')).toMatchObject({ phase: 'scaling_up', traffic_percent: 50 });
+    expect(shown('pending', mergeProgress(null, { strategy: 'rolling' }))).toMatchObject({ phase: null, traffic_percent: null });
+  });
+
+  it('has no phase while the release is queued', () => {
+    expect(shown('queued')).toMatchObject({ phase: null, traffic_percent: null });
+    expect(shown('queued', null)).toBeNull();
+  });
+
+  it('ends completed with all traffic, or with none, rolled back if ECS had the deployment', () => {
+    expect(shown('succeeded')).toMatchObject({ phase: 'completed', traffic_percent: 100 });
+    expect(shown('failed')).toMatchObject({ phase: 'rolling_back', traffic_percent: 0 });
+    expect(shown('failed', mergeProgress(null, { message: 'never reached ECS' }))).toMatchObject({ phase: null, traffic_percent: 0 });
+  });
+
+  it('says rolling for a rollout recorded before strategies were kept', () => {
+    const { strategy: _strategy, phase: _phase, traffic_percent: _traffic, ...recordedBefore } = progress;
+    expect(shown('succeeded', recordedBefore)).toMatchObject({ strategy: 'rolling', phase: 'completed', traffic_percent: 100 });
   });
 });
 

@@ -2,18 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ownEntry } from '../shared/domain/own-entries';
-import { logger } from '../shared/observability/logger';
-import {
-  EcsApiError,
-  EcsSimulatorModel,
-  type BatchSnapshot,
-  type DeploymentStateChangeEvent,
-  type EcsInput,
-  type SimulatedServiceRef,
-} from './ecs-simulator-model';
+import { ownEntry } from '../../shared/domain/own-entries';
+import { logger } from '../../shared/observability/logger';
+import { EcsApi, type EcsInput } from './api';
+import { EcsApiError, type BatchSnapshot, type DeploymentStateChangeEvent, type SimulatedServiceRef } from './model';
 
-export type { BatchSnapshot, DeploymentStateChangeEvent } from './ecs-simulator-model';
+export type { BatchSnapshot, DeploymentStateChangeEvent } from './model';
 
 /**
  * The ECS SIMULATOR: an HTTP server speaking ECS's JSON 1.1 protocol on loopback so the unmodified
@@ -112,7 +106,7 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
       .then(() => (closed ? undefined : handler(event)))
       .catch((error: unknown) => logger.error('ECS SIMULATOR: deployment event handler failed', { error: String(error) }));
   };
-  const model = new EcsSimulatorModel({
+  const api = new EcsApi({
     region: options.region ?? process.env.AWS_REGION ?? 'local',
     account: ACCOUNT,
     batchIntervalMs: options.batchIntervalMs ?? 300,
@@ -126,12 +120,12 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
   });
 
   const operations: Record<string, (input: EcsInput) => unknown> = {
-    DescribeServices: (input) => model.describeServices(input),
-    DescribeTaskDefinition: (input) => model.describeTaskDefinition(input),
-    RegisterTaskDefinition: (input) => model.registerTaskDefinition(input),
-    UpdateService: (input) => model.updateService(input),
-    ListTasks: (input) => model.listTasks(input),
-    DescribeTasks: (input) => model.describeTasks(input),
+    DescribeServices: (input) => api.describeServices(input),
+    DescribeTaskDefinition: (input) => api.describeTaskDefinition(input),
+    RegisterTaskDefinition: (input) => api.registerTaskDefinition(input),
+    UpdateService: (input) => api.updateService(input),
+    ListTasks: (input) => api.listTasks(input),
+    DescribeTasks: (input) => api.describeTasks(input),
   };
 
   const faults: Required<EcsFault>[] = [];
@@ -175,9 +169,9 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
       injectFault(body as EcsFault);
     } else if (route?.[3]) {
       if (typeof body.healthy !== 'boolean') throw new EcsApiError('InvalidParameterException', 'healthy must be a boolean.');
-      model.setServiceHealth(serviceRef(route), body.healthy);
+      api.setServiceHealth(serviceRef(route), body.healthy);
     } else if (route) {
-      await model.ensureService(serviceRef(route), body as { desiredCount?: number; container?: string; image?: string });
+      await api.ensureService(serviceRef(route), body as { desiredCount?: number; container?: string; image?: string });
     } else {
       throw new EcsApiError('NotFound', `No ECS simulator control route ${path}.`, 404);
     }
@@ -209,14 +203,14 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
     endpoint,
     close: async () => {
       closed = true;
-      model.close();
+      api.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await deliveries;
     },
-    setServiceHealth: (cluster, service, healthy) => model.setServiceHealth({ cluster, service }, healthy),
+    setServiceHealth: (cluster, service, healthy) => api.setServiceHealth({ cluster, service }, healthy),
     ensureService: async (cluster, service, shape) => {
-      await model.ensureService({ cluster, service }, shape);
+      await api.ensureService({ cluster, service }, shape);
     },
     injectFault,
   };

@@ -1,0 +1,305 @@
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import type { ContainerDefinition, ServiceEvent, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
+import type { EcsDeploymentEngine } from '../../shared/domain/deployment-strategy';
+
+/**
+ * The ECS SIMULATOR's model of ECS: services with their deployments and tasks, and task definitions, held
+ * in memory, and the small changes every part of the simulator makes to them. It is a stand-in for local
+ * runs and tests, not ECS: no containers run; a task's health is decided from its image and the service's
+ * health switch. Requests reach it through api.ts; deployments move in engine.ts, batch by batch as
+ * their strategy (strategies/) decides.
+ */
+
+/** An error ECS would answer with; the server renders it in the AWS JSON error shape. */
+export class EcsApiError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+export type SimulatedServiceRef = { cluster: string; service: string };
+
+export type DeploymentEventName =
+  | 'SERVICE_DEPLOYMENT_IN_PROGRESS'
+  | 'SERVICE_DEPLOYMENT_COMPLETED'
+  | 'SERVICE_DEPLOYMENT_FAILED';
+
+/** What EventBridge delivers for ECS's "ECS Deployment State Change" events. */
+export type DeploymentStateChangeEvent = {
+  version: '0';
+  id: string;
+  'detail-type': 'ECS Deployment State Change';
+  source: 'aws.ecs';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: {
+    eventType: 'INFO' | 'ERROR';
+    eventName: DeploymentEventName;
+    deploymentId: string;
+    updatedAt: string;
+    reason: string;
+  };
+};
+
+export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+
+/** One replacement batch as it left the service: what tests check the deployment configuration against. */
+export type BatchSnapshot = SimulatedServiceRef & {
+  deploymentId: string;
+  rolloutState: RolloutState;
+  desired: number;
+  runningNew: number;
+  pendingNew: number;
+  runningOld: number;
+  started: number;
+  stopped: number;
+  failed: number;
+};
+
+export type SimTask = {
+  id: string;
+  arn: string;
+  deploymentId: string;
+  taskDefinitionArn: string;
+  lastStatus: 'PENDING' | 'RUNNING' | 'STOPPED';
+  healthStatus: 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY';
+  createdAt: Date;
+  startedAt?: Date;
+  stoppedAt?: Date;
+  stoppedReason?: string;
+};
+
+export type SimDeployment = {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE';
+  taskDefinitionArn: string;
+  failedTasks: number;
+  rolloutState: RolloutState;
+  rolloutStateReason: string;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+/** A service's deploymentConfiguration, as far as the simulator heeds it. */
+export type ServiceDeploymentConfiguration = {
+  strategy: EcsDeploymentEngine;
+  minimumHealthyPercent: number;
+  maximumPercent: number;
+  deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
+};
+
+/** What a service has until an UpdateService configures its deployments, as with CreateService: circuit breaker off. */
+export const ECS_DEFAULT_CONFIGURATION: ServiceDeploymentConfiguration = {
+  strategy: 'ROLLING',
+  minimumHealthyPercent: 100,
+  maximumPercent: 200,
+  deploymentCircuitBreaker: { enable: false, rollback: false },
+};
+
+export type SimService = {
+  ref: SimulatedServiceRef;
+  arn: string;
+  clusterArn: string;
+  desiredCount: number;
+  configuration: ServiceDeploymentConfiguration;
+  /** The PRIMARY deployment first, as ECS lists them. */
+  deployments: SimDeployment[];
+  tasks: SimTask[];
+  /** Newest first, as DescribeServices returns them. */
+  events: ServiceEvent[];
+  lastCompletedTaskDefinitionArn: string;
+  createdAt: Date;
+  timer?: NodeJS.Timeout | undefined;
+};
+
+export type ServiceShape = { desiredCount?: number | undefined; container?: string | undefined; image?: string | undefined };
+
+/** How one of ECS's deployment strategies replaces a service's tasks, batch by batch. */
+export type SimulatedStrategy = {
+  engine: EcsDeploymentEngine;
+  /** This batch of the primary deployment: the running tasks to stop, and how many new tasks to start. */
+  replace: (service: SimService, primary: SimDeployment) => { stop: SimTask[]; start: number };
+};
+
+type StoredTaskDefinition = { definition: TaskDefinition; tags: Tag[] };
+
+const MAX_KEPT_EVENTS = 100;
+
+/** ECS accepts a name or a full ARN wherever a cluster, service or task is referenced. */
+export const nameOf = (reference: string): string => reference.slice(reference.lastIndexOf('/') + 1);
+
+export const serviceKey = ({ cluster, service }: SimulatedServiceRef) => `${cluster}/${service}`;
+
+export const isLive = (task: SimTask) => task.lastStatus !== 'STOPPED';
+
+export const markRunning = (task: SimTask, at: Date): void => {
+  task.lastStatus = 'RUNNING';
+  task.healthStatus = 'HEALTHY';
+  task.startedAt = at;
+};
+
+export const stopTask = (task: SimTask, reason: string, at: Date): void => {
+  task.lastStatus = 'STOPPED';
+  task.stoppedAt = at;
+  task.stoppedReason = reason;
+};
+
+export const addEvent = (service: SimService, message: string, at: Date): void => {
+  service.events.unshift({ id: randomUUID(), createdAt: at, message: `(service ${service.ref.service}) ${message}` });
+  service.events.length = Math.min(service.events.length, MAX_KEPT_EVENTS);
+};
+
+export const primaryOf = (service: SimService): SimDeployment => {
+  const primary = service.deployments[0];
+  if (!primary) throw new Error(`ECS SIMULATOR: service ${serviceKey(service.ref)} lost its primary deployment`);
+  return primary;
+};
+
+export const newDeploymentId = (): string => {
+  const digits = Array.from({ length: 18 }, () => randomInt(0, 10)).join('');
+  return `ecs-svc/${randomInt(1, 10)}${digits}`;
+};
+
+export class EcsModel {
+  private readonly services = new Map<string, SimService>();
+  private readonly families = new Map<string, StoredTaskDefinition[]>();
+  /** Services whose new task definitions fail health checks, whatever their image. */
+  private readonly unhealthyServices = new Set<string>();
+
+  constructor(private readonly place: { region: string; account: string }) {}
+
+  allServices(): SimService[] {
+    return [...this.services.values()];
+  }
+
+  service(ref: SimulatedServiceRef): SimService | undefined {
+    return this.services.get(serviceKey(ref));
+  }
+
+  serviceArn({ cluster, service }: SimulatedServiceRef) {
+    return `arn:aws:ecs:${this.place.region}:${this.place.account}:service/${cluster}/${service}`;
+  }
+
+  /**
+   * A service as a fresh app finds it: `desiredCount` healthy tasks of an initial task definition whose
+   * family is the service name (reusing that family's latest revision when it exists already).
+   */
+  addService(ref: SimulatedServiceRef, shape: ServiceShape & { container: string; desiredCount: number }): SimService {
+    const family = ref.service.replace(/[^A-Za-z0-9_-]/g, '-');
+    const taskDefinition =
+      this.families.get(family)?.at(-1)?.definition ??
+      this.storeTaskDefinition(
+        {
+          family,
+          networkMode: 'awsvpc',
+          requiresCompatibilities: ['FARGATE'],
+          cpu: '256',
+          memory: '512',
+          containerDefinitions: [
+            { name: shape.container, image: shape.image ?? `simulator.local/${ref.service}:initial`, essential: true, environment: [] },
+          ],
+        },
+        [],
+      ).taskDefinition;
+    const now = new Date();
+    const taskDefinitionArn = taskDefinition.taskDefinitionArn ?? '';
+    const deployment: SimDeployment = {
+      id: newDeploymentId(),
+      status: 'PRIMARY',
+      taskDefinitionArn,
+      failedTasks: 0,
+      rolloutState: 'COMPLETED',
+      rolloutStateReason: 'ECS deployment completed.',
+      createdAt: now,
+      updatedAt: now,
+    };
+    const service: SimService = {
+      ref,
+      arn: this.serviceArn(ref),
+      clusterArn: `arn:aws:ecs:${this.place.region}:${this.place.account}:cluster/${ref.cluster}`,
+      desiredCount: shape.desiredCount,
+      configuration: ECS_DEFAULT_CONFIGURATION,
+      deployments: [deployment],
+      tasks: [],
+      events: [],
+      lastCompletedTaskDefinitionArn: taskDefinitionArn,
+      createdAt: now,
+    };
+    for (let index = 0; index < service.desiredCount; index++) markRunning(this.newTask(service, deployment, now), now);
+    this.services.set(serviceKey(ref), service);
+    return service;
+  }
+
+  storeTaskDefinition(
+    definition: Partial<TaskDefinition> & { family: string; containerDefinitions: ContainerDefinition[] },
+    tags: Tag[],
+  ): { taskDefinition: TaskDefinition; tags: Tag[] } {
+    const revisions = this.families.get(definition.family) ?? [];
+    const revision = revisions.length + 1;
+    const taskDefinition: TaskDefinition = {
+      ...definition,
+      taskDefinitionArn: `arn:aws:ecs:${this.place.region}:${this.place.account}:task-definition/${definition.family}:${revision}`,
+      revision,
+      status: 'ACTIVE',
+      compatibilities: definition.requiresCompatibilities ?? ['EC2'],
+      registeredAt: new Date(),
+      registeredBy: `arn:aws:iam::${this.place.account}:user/ecs-simulator`,
+    };
+    revisions.push({ definition: taskDefinition, tags });
+    this.families.set(definition.family, revisions);
+    return { taskDefinition, tags };
+  }
+
+  /** Accepts a full ARN, `family:revision`, or a bare family (its latest revision). */
+  resolveTaskDefinition(reference: string): StoredTaskDefinition {
+    const [family = '', revision] = nameOf(reference).split(':');
+    const revisions = this.families.get(family) ?? [];
+    const found = revision === undefined ? revisions.at(-1) : revisions[Number(revision) - 1];
+    if (!found) throw new EcsApiError('ClientException', 'Unable to describe task definition.');
+    return found;
+  }
+
+  imagesOf(taskDefinitionArn: string): string[] {
+    const { definition } = this.resolveTaskDefinition(taskDefinitionArn);
+    return (definition.containerDefinitions ?? []).map((container) => container.image?.toLowerCase() ?? '');
+  }
+
+  /**
+   * false: every task definition other than the service's last completed one fails its health checks,
+   * so the circuit breaker can roll back to a revision that still starts. true: health is up to the image.
+   */
+  setServiceHealth(ref: SimulatedServiceRef, healthy: boolean): void {
+    if (healthy) this.unhealthyServices.delete(serviceKey(ref));
+    else this.unhealthyServices.add(serviceKey(ref));
+  }
+
+  passesHealthChecks(service: SimService, task: SimTask): boolean {
+    const imageSaysUnhealthy = this.imagesOf(task.taskDefinitionArn).some((image) => image.includes('unhealthy'));
+    const serviceSaysUnhealthy =
+      this.unhealthyServices.has(serviceKey(service.ref)) &&
+      task.taskDefinitionArn !== service.lastCompletedTaskDefinitionArn;
+    return !imageSaysUnhealthy && !serviceSaysUnhealthy;
+  }
+
+  newTask(service: SimService, deployment: SimDeployment, at: Date): SimTask {
+    const id = randomBytes(16).toString('hex');
+    const task: SimTask = {
+      id,
+      arn: `arn:aws:ecs:${this.place.region}:${this.place.account}:task/${service.ref.cluster}/${id}`,
+      deploymentId: deployment.id,
+      taskDefinitionArn: deployment.taskDefinitionArn,
+      lastStatus: 'PENDING',
+      healthStatus: 'UNKNOWN',
+      createdAt: at,
+    };
+    service.tasks.push(task);
+    return task;
+  }
+}

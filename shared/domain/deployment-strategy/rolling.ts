@@ -1,0 +1,19 @@
+import type { DeploymentStrategy } from './strategy';
+
+/**
+ * Rolling, the default: new tasks start beside the old ones (never below the desired count, at most double
+ * it) and old ones stop as new ones turn healthy; ECS's circuit breaker rolls a failing deployment back to
+ * the last completed one. No traffic is split by weight: the load balancer spreads it over every running task.
+ * ECS reports no lifecycle stage for it, so a rollout is `scaling_up` until the deployment ends.
+ */
+export const ROLLING = {
+  name: 'rolling',
+  summary: 'Rolling update: never below the desired count, at most double, circuit breaker with rollback',
+  deployment: {
+    engine: 'ROLLING',
+    minimumHealthyPercent: 100,
+    maximumPercent: 200,
+    circuitBreaker: { enable: true, rollback: true },
+  },
+  phases: [{ name: 'scaling_up', traffic: 'share_of_running_tasks', bakeMinutes: null, ecsStages: [] }],
+} as const satisfies DeploymentStrategy;
