@@ -1,21 +1,24 @@
 import { presentDelivery, presentHook } from '../shared/api/presenters';
 import { CreateHookRequest, UpdateHookRequest } from '../shared/api/hooks';
 import { authorize, roleMay, type Principal } from '../shared/domain/access';
-import type { Hook } from '../shared/domain/hooks';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { authenticateCaller } from '../shared/operations/authentication';
 import { config } from '../shared/config/config';
 import { awsHookWorker } from '../shared/hooks/aws-worker';
 import { useHookWorker } from '../shared/hooks/runtime';
-import { createHook, getDeliveries, getHooks, redeliver, removeHook, requireHook, updateHook } from '../shared/operations/hooks';
+import { createHook, getDeliveries, getHooks, openRotationEnd, redeliver, removeHook, requireHook, updateHook, type StoredHook } from '../shared/operations/hooks';
 
 // In AWS secrets are sealed with KMS and redeliveries follow the AWS target policy; locally the runtime set the worker.
 if (config().hookKmsKeyId) useHookWorker(awsHookWorker().worker);
 
 /** A hook as `principal` may see it: its whole URL only for a key that may manage hooks, never its secret. */
-const shownTo = (principal: Principal) => (stored: { hook: Hook; sealedSecret: string | null }) =>
-  presentHook(stored.hook, stored.sealedSecret !== null, roleMay(principal.role, 'hooks:manage'));
+const shownTo = (principal: Principal) => (stored: StoredHook) =>
+  presentHook(
+    stored.hook,
+    { hasSecret: stored.secret !== null, previousSecretExpiresAt: openRotationEnd(stored, new Date()) },
+    roleMay(principal.role, 'hooks:manage'),
+  );
 
 /** Reading hooks needs read on the app; changing them (they carry credentials and send data out) operator or admin. */
 export const handler = httpFunction<'hooks'>({

@@ -11,7 +11,8 @@ const HookFields = {
   events: z.array(HookEventName).min(1).max(EVENT_TYPES.length + 1).meta({ description: 'Event types to send, or ["*"] for all.' }),
   active: z.boolean(),
   secret: shortText(512).min(8).meta({
-    description: 'webhook: the HMAC key of Slipway-Signature (made for you if absent); integrations: the vendor token. Never returned after creation.',
+    description:
+      'webhook: its Standard Webhooks signing secret, `whsec_` + the base64 of 24 to 64 random bytes (made for you if absent; anything else is 422 hook_secret_invalid); integrations: the vendor token. Never returned after creation.',
   }),
   options: userRecord(z.string().regex(/^[a-z_]{1,32}$/), shortText(256))
     .refine((options) => Object.keys(options).length <= 10, { message: 'at most 10 options' })
@@ -39,8 +40,13 @@ export const UpdateHookRequest = z
     active: HookFields.active.optional(),
     secret: HookFields.secret.optional().meta({ description: 'A new secret (see CreateHookRequest); required along with a new url when the hook holds one.' }),
     options: HookFields.options.optional(),
+    legacy_signature: z.boolean().optional().meta({
+      description: 'webhook only: false stops the legacy Slipway-Signature, Slipway-Event and Slipway-Event-Id headers once your receiver verifies webhook-signature.',
+    }),
   })
-  .refine((patch) => Object.values(patch).some((value) => value !== undefined), { message: 'give at least one of url, events, active, secret, options' })
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
+    message: 'give at least one of url, events, active, secret, options, legacy_signature',
+  })
   .meta({ id: 'UpdateHookRequest' });
 
 export const HookResponse = z
@@ -58,6 +64,13 @@ export const HookResponse = z
     active: z.boolean(),
     options: z.record(z.string(), z.string()),
     has_secret: z.boolean(),
+    legacy_signature: z.boolean().meta({
+      description:
+        'True for a webhook made before Slipway signed with Standard Webhooks: its deliveries also carry Slipway-Signature, Slipway-Event and Slipway-Event-Id (PATCH false to stop them). False for every hook made since.',
+    }),
+    previous_secret_expires_at: Timestamp.nullable().meta({
+      description: 'After a rotation: until when the previous secret still signs each delivery (a second v1 signature); null otherwise.',
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
   })

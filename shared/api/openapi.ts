@@ -405,14 +405,19 @@ export const buildOpenApiDocument = () => {
     operationId: 'receiveSlipwayEvent',
     summary: 'A Slipway event',
     description:
-      'One event as EventBridge (its detail) and webhook hooks deliver it; dedupe by id. A hook signs it: Slipway-Signature is `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the hook secret>`; answer 2xx, or the delivery is retried with backoff for up to 24 h. See docs/events.md.',
+      'One event as EventBridge (its detail) and webhook hooks deliver it; dedupe by id (also webhook-id). A webhook hook signs it as Standard Webhooks (standardwebhooks.com) say: webhook-signature is `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">` keyed with the base64-decoded `whsec_` secret, so any Standard Webhooks library verifies it; answer 2xx, or the delivery is retried with backoff for up to 24 h. See docs/api.md.',
     tags: ['events'],
     security: [],
     request: {
       headers: z.object({
-        'slipway-signature': z.string().optional().meta({ description: 'Webhook hooks only: t=<unix seconds>,v1=<hex HMAC-SHA256>' }),
-        'slipway-event': z.string().optional().meta({ description: 'Webhook hooks only: the event type' }),
-        'slipway-event-id': z.string().optional().meta({ description: 'Webhook hooks only: the event id, to dedupe by' }),
+        'webhook-id': z.string().meta({ description: "The event's id: the same on every attempt, to dedupe by" }),
+        'webhook-timestamp': z.string().meta({ description: 'When this attempt was signed, in Unix seconds; refuse one more than 5 minutes off' }),
+        'webhook-signature': z.string().meta({
+          description: 'Space-separated `v1,<base64>` signatures: one per secret, two while a rotated secret still signs',
+        }),
+        'slipway-signature': z.string().optional().meta({ description: 'Legacy hooks only (legacy_signature): t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> keyed with the secret text' }),
+        'slipway-event': z.string().optional().meta({ description: 'Legacy hooks only: the event type' }),
+        'slipway-event-id': z.string().optional().meta({ description: 'Legacy hooks only: the event id' }),
       }),
       body: { required: true, content: { 'application/json': { schema: SlipwayEvent } } },
     },

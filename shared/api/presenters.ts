@@ -193,8 +193,16 @@ export const presentApiKey = (record: ApiKeyRecord): ApiKeyResponse => ({
   revoked_at: record.revoked_at ?? null,
 });
 
-/** `wholeUrl`: whether the caller may manage hooks; a key that may not sees only the URL's origin. */
-export const presentHook = (hook: Hook, hasSecret: boolean, wholeUrl: boolean): HookResponse => ({
+/**
+ * `secrets`: whether the hook holds one, and until when its previous signing secret still signs (a
+ * rotation's window; null when none is open). `wholeUrl`: whether the caller may manage hooks; a key that
+ * may not sees only the URL's origin.
+ */
+export const presentHook = (
+  hook: Hook,
+  secrets: { hasSecret: boolean; previousSecretExpiresAt: string | null },
+  wholeUrl: boolean,
+): HookResponse => ({
   id: hook.id,
   app: { id: hook.app_id },
   kind: hook.kind,
@@ -203,7 +211,9 @@ export const presentHook = (hook: Hook, hasSecret: boolean, wholeUrl: boolean): 
   events: hook.events,
   active: hook.active,
   options: hook.options,
-  has_secret: hasSecret,
+  has_secret: secrets.hasSecret,
+  legacy_signature: hook.legacy_signature,
+  previous_secret_expires_at: secrets.previousSecretExpiresAt,
   created_at: hook.created_at,
   updated_at: hook.updated_at,
 });

@@ -3,6 +3,7 @@
  * Pure rules; sending, signing and storing live in shared/hooks and shared/store.
  */
 import { unprocessable } from './errors';
+import { SECRET_KEY_BYTES, SECRET_PREFIX, isStandardSecret } from './webhook-signature';
 
 /**
  * The event envelope as a delivery keeps it: the shape of shared/api/events.ts's SlipwayEvent, loosened
@@ -35,6 +36,11 @@ export type Hook = {
   active: boolean;
   /** Kind-specific settings, e.g. Sentry's project or New Relic's entity GUID. */
   options: Record<string, string>;
+  /**
+   * A `webhook` made before Slipway signed with Standard Webhooks: its deliveries also carry the legacy
+   * `Slipway-Signature`, `Slipway-Event` and `Slipway-Event-Id` headers, until its owner turns them off.
+   */
+  legacy_signature: boolean;
   created_at: string;
   updated_at: string;
 };
@@ -136,7 +142,28 @@ export type NewHook = {
   secret: string | undefined;
   options: Record<string, string>;
 };
-export type HookPatch = Partial<NewHook>;
+export type HookPatch = Partial<NewHook> & { legacy_signature?: boolean | undefined };
+
+/**
+ * A webhook's secret signs with Standard Webhooks, so it must be one a Standard Webhooks library takes as it
+ * is; a vendor token is whatever the vendor issued. Refused (422, naming the field) otherwise.
+ */
+export const assertSigningSecret = (kind: HookKind, secret: string | undefined): void => {
+  if (kind !== 'webhook' || secret === undefined || isStandardSecret(secret)) return;
+  throw unprocessable(
+    'hook_secret_invalid',
+    `A webhook's secret is a Standard Webhooks secret: "${SECRET_PREFIX}" then the base64 of ${SECRET_KEY_BYTES.min} to ${SECRET_KEY_BYTES.max} random bytes (e.g. "${SECRET_PREFIX}" + \`openssl rand -base64 32\`). Leave "secret" out and Slipway makes one.`,
+    { field: 'secret' },
+  );
+};
+
+/** Only a webhook has a legacy signature to send. */
+export const assertLegacySignatureFits = (kind: HookKind, legacySignature: boolean): void => {
+  if (kind === 'webhook' || !legacySignature) return;
+  throw unprocessable('hook_legacy_signature_not_webhook', `A ${kind} hook sends no signature: "legacy_signature" is for webhook hooks only.`, {
+    field: 'legacy_signature',
+  });
+};
 
 /**
  * A hook's secret goes wherever its URL points: a vendor token as a header or in the body, a webhook's

@@ -1,5 +1,5 @@
 import type { Hook, HookEvent } from '../domain/hooks';
-import { SIGNATURE_HEADER, signatureHeader } from '../domain/webhook-signature';
+import { SIGNATURE_HEADER, STANDARD_HEADERS, signatureHeader, standardHeaders, type SigningSecret } from '../domain/webhook-signature';
 
 /** One HTTP request a delivery makes; an integration may need more than one (Sentry: release, then deploy). */
 export type OutboundRequest = { method: 'POST'; url: string; headers: Record<string, string>; body: string };
@@ -28,13 +28,20 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}):
   body: JSON.stringify(body),
 });
 
-type Shaper = (hook: Hook, secret: string | null, event: HookEvent, nowSeconds: number) => OutboundRequest[];
+/**
+ * A hook's secrets, opened: the current one (a webhook's signing secret, or the vendor's token) and, while a
+ * rotation's window lasts, the previous signing secret.
+ */
+export type OpenSecrets = { current: SigningSecret | null; previous: SigningSecret | null };
+
+type Shaper = (hook: Hook, secret: string | null, event: HookEvent, nowSeconds: number, secrets: OpenSecrets) => OutboundRequest[];
 
 const bearer = (secret: string | null): Record<string, string> => (secret ? { authorization: `Bearer ${secret}` } : {});
 
 /**
  * Vendor request shapes, from each vendor's public API documentation:
- * - generic: the envelope, signed (`Slipway-Signature`);
+ * - generic: the envelope, signed as Standard Webhooks say (`webhook-id`, `webhook-timestamp`, `webhook-signature`),
+ *   and for a hook made before that, also with the legacy `Slipway-Signature`;
  * - Grafana: `POST /api/annotations` `{time (ms), text, tags}`, service account token as Bearer; `url` is Grafana's root;
  * - Sentry: `POST /api/0/organizations/{org}/releases/` `{version, projects}` then
  *   `.../releases/{version}/deploys/` `{environment, name, dateFinished}`, auth token as Bearer; `url` is the organization's API root;
@@ -43,17 +50,19 @@ const bearer = (secret: string | null): Record<string, string> => (secret ? { au
  * - Bugsnag: Build API `POST /` `{apiKey, appVersion, releaseStage, builderName, sourceControl}`; the key travels in the body.
  */
 const SHAPERS: Record<Hook['kind'], Shaper> = {
-  webhook: (hook, secret, event, nowSeconds) => {
+  webhook: (hook, _token, event, nowSeconds, secrets) => {
     const body = JSON.stringify(event);
-    const signature: Record<string, string> = secret ? { [SIGNATURE_HEADER]: signatureHeader(secret, nowSeconds, body) } : {};
-    return [
-      {
-        method: 'POST',
-        url: hook.url,
-        headers: { ...JSON_HEADERS, 'slipway-event': event.type, 'slipway-event-id': event.id, ...signature },
-        body,
-      },
-    ];
+    const keys = [secrets.current, secrets.previous].flatMap((secret) => (secret ? [secret.key] : []));
+    const legacy: Record<string, string> = hook.legacy_signature
+      ? {
+          'slipway-event': event.type,
+          'slipway-event-id': event.id,
+          ...(secrets.current ? { [SIGNATURE_HEADER]: signatureHeader(secrets.current.text, nowSeconds, body) } : {}),
+        }
+      : {};
+    const signed =
+      keys.length > 0 ? standardHeaders(keys, event.id, nowSeconds, body) : { [STANDARD_HEADERS.id]: event.id, [STANDARD_HEADERS.timestamp]: String(nowSeconds) };
+    return [{ method: 'POST', url: hook.url, headers: { ...JSON_HEADERS, ...signed, ...legacy }, body }];
   },
   grafana: (hook, secret, event) => [
     post(
@@ -125,6 +134,6 @@ const SHAPERS: Record<Hook['kind'], Shaper> = {
   ],
 };
 
-/** The requests that deliver `event` to `hook`, in order; `secret` is the hook's decrypted secret. */
-export const requestsFor = (hook: Hook, secret: string | null, event: HookEvent, nowSeconds: number): OutboundRequest[] =>
-  SHAPERS[hook.kind](hook, secret, event, nowSeconds);
+/** The requests that deliver `event` to `hook`, in order, with its secrets opened. */
+export const requestsFor = (hook: Hook, secrets: OpenSecrets, event: HookEvent, nowSeconds: number): OutboundRequest[] =>
+  SHAPERS[hook.kind](hook, secrets.current?.text ?? null, event, nowSeconds, secrets);

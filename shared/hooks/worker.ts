@@ -1,8 +1,9 @@
 import { hookWants, isDelivered, nextAttemptAt, type Delivery, type RetryPolicy, type HookEvent } from '../domain/hooks';
 import type { TargetPolicy } from '../domain/outbound-target';
 import { METRIC_NAMES, recordMetric } from '../observability/metrics';
-import { findDelivery, findHook, insertDelivery, listHooks, saveDelivery } from '../store/hooks-store';
-import { requestsFor } from './integrations';
+import { signingSecretOf } from '../domain/webhook-signature';
+import { findDelivery, findHook, insertDelivery, listHooks, saveDelivery, type SealedSecret, type StoredHook } from '../store/hooks-store';
+import { requestsFor, type OpenSecrets } from './integrations';
 import type { SecretBox } from './secret-box';
 import { send, type SendResult } from './send';
 
@@ -70,6 +71,17 @@ const sendAll = async (worker: HookWorker, requests: ReturnType<typeof requestsF
   return { ...last, durationMs };
 };
 
+/** When the previous secret of a rotation stops signing, or null when no rotation's window is open at `now`. */
+export const openRotationEnd = (stored: StoredHook, now: Date): string | null =>
+  stored.previous !== null && Date.parse(stored.previous.expires_at) > now.getTime() ? stored.previous.expires_at : null;
+
+/** The hook's secret, and its previous one while the rotation's window lasts. */
+const openSecrets = async (worker: HookWorker, stored: StoredHook, now: Date): Promise<OpenSecrets> => {
+  const open = async (secret: SealedSecret | null) => (secret ? signingSecretOf(await worker.secrets.open(secret.sealed), secret.encoding) : null);
+  const [current, previous] = await Promise.all([open(stored.secret), open(openRotationEnd(stored, now) ? stored.previous : null)]);
+  return { current, previous };
+};
+
 /**
  * One attempt of a delivery: sent, logged, and either done, scheduled again (exponential backoff with
  * jitter) or, past the retry window, given up. A delivery already delivered or given up is left alone,
@@ -80,8 +92,8 @@ export const attemptDelivery = async (worker: HookWorker, ref: DeliveryRef, forc
   if (!delivery || !stored) return delivery;
   if (!force && (delivery.outcome === 'delivered' || delivery.outcome === 'gave_up')) return delivery;
   const now = (worker.now ?? (() => new Date()))();
-  const secret = stored.sealedSecret ? await worker.secrets.open(stored.sealedSecret) : null;
-  const result = await sendAll(worker, requestsFor(stored.hook, secret, delivery.event, Math.floor(now.getTime() / 1000)));
+  const secrets = await openSecrets(worker, stored, now);
+  const result = await sendAll(worker, requestsFor(stored.hook, secrets, delivery.event, Math.floor(now.getTime() / 1000)));
   const appName = delivery.event.app?.name ?? null;
   recordMetric(METRIC_NAMES.hookDeliveries, appName);
   recordMetric(METRIC_NAMES.hookDeliveryLatency, appName, Math.round(result.durationMs), 'Milliseconds');

@@ -1,11 +1,21 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DomainError, notFound } from '../domain/errors';
-import { REQUIRED_OPTIONS, assertSecretFollowsUrl, type Delivery, type Hook, type HookPatch, type NewHook } from '../domain/hooks';
+import {
+  REQUIRED_OPTIONS,
+  assertLegacySignatureFits,
+  assertSecretFollowsUrl,
+  assertSigningSecret,
+  type Delivery,
+  type Hook,
+  type HookPatch,
+  type NewHook,
+} from '../domain/hooks';
+import { newStandardSecret } from '../domain/webhook-signature';
 import type { App } from '../domain/model';
 import { urlRefusal } from '../domain/outbound-target';
 import { hookWorker } from '../hooks/runtime';
-import { attemptDelivery } from '../hooks/worker';
-import { deleteHook, findDelivery, findHook, listDeliveries, listHooks, putHook, type StoredHook } from '../store/hooks-store';
+import { attemptDelivery, openRotationEnd } from '../hooks/worker';
+import { deleteHook, findDelivery, findHook, listDeliveries, listHooks, putHook, type SealedSecret, type StoredHook } from '../store/hooks-store';
 
 /** Vendors that cannot be called without their token. */
 const NEEDS_SECRET: ReadonlySet<Hook['kind']> = new Set(['grafana', 'sentry', 'newrelic', 'bugsnag']);
@@ -22,9 +32,16 @@ const refuseInvalid = (hook: Pick<Hook, 'kind' | 'url' | 'options'>, hasSecret: 
   }
 };
 
+/** A webhook's signing secret is a Standard Webhooks secret; a vendor's token is stored as its text. */
+const seal = async (kind: Hook['kind'], secret: string): Promise<SealedSecret> => ({
+  sealed: await hookWorker().secrets.seal(secret),
+  encoding: kind === 'webhook' ? 'standard' : 'text',
+});
+
 /** The secret is returned here only; a webhook without one gets a generated signing secret. */
 export const createHook = async (app: App, request: NewHook): Promise<{ stored: StoredHook; secret: string | null }> => {
-  const secret = request.secret ?? (request.kind === 'webhook' ? `whsec_${randomBytes(24).toString('base64url')}` : null);
+  assertSigningSecret(request.kind, request.secret);
+  const secret = request.secret ?? (request.kind === 'webhook' ? newStandardSecret() : null);
   const now = new Date().toISOString();
   const hook: Hook = {
     id: randomUUID(),
@@ -34,14 +51,19 @@ export const createHook = async (app: App, request: NewHook): Promise<{ stored: 
     events: request.events,
     active: request.active,
     options: request.options,
+    legacy_signature: false,
     created_at: now,
     updated_at: now,
   };
   refuseInvalid(hook, secret !== null);
-  const stored = { hook, sealedSecret: secret === null ? null : await hookWorker().secrets.seal(secret) };
+  const stored: StoredHook = { hook, secret: secret === null ? null : await seal(hook.kind, secret), previous: null };
   await putHook(stored);
   return { stored, secret };
 };
+
+export type { StoredHook };
+
+export { openRotationEnd };
 
 export const getHooks = (app: App): Promise<StoredHook[]> => listHooks(app.id);
 
@@ -55,9 +77,13 @@ export const updateHook = async (app: App, hookId: string, patch: HookPatch): Pr
   const existing = await requireHook(app, hookId);
   const { secret, ...changes } = patch;
   const hook: Hook = { ...existing.hook, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)), updated_at: new Date().toISOString() };
-  refuseInvalid(hook, secret !== undefined || existing.sealedSecret !== null);
-  assertSecretFollowsUrl(existing.hook, existing.sealedSecret !== null, patch);
-  const stored = { hook, sealedSecret: secret === undefined ? existing.sealedSecret : await hookWorker().secrets.seal(secret) };
+  refuseInvalid(hook, secret !== undefined || existing.secret !== null);
+  assertSecretFollowsUrl(existing.hook, existing.secret !== null, patch);
+  assertSigningSecret(hook.kind, secret);
+  assertLegacySignatureFits(hook.kind, hook.legacy_signature);
+  // A secret set by hand replaces the current one at once, and ends a rotation's window: it is what a leak calls for.
+  const stored: StoredHook =
+    secret === undefined ? { ...existing, hook } : { hook, secret: await seal(hook.kind, secret), previous: null };
   await putHook(stored);
   return stored;
 };

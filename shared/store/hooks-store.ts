@@ -1,21 +1,57 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery, Hook } from '../domain/hooks';
+import type { SecretEncoding } from '../domain/webhook-signature';
 import { entityOf, getStore, putIfAbsent, queryAll, scanAll } from './client';
 import { DELIVERY_PREFIX, HOOK_PREFIX, deliveryKey, hookKey } from './keys';
 
-/** A hook as stored: its secret sealed (shared/hooks/secret-box.ts), never in the entity handed around. */
-export type StoredHook = { hook: Hook; sealedSecret: string | null };
+/** A secret sealed at rest (shared/hooks/secret-box.ts), and how its plaintext becomes a key. */
+export type SealedSecret = { sealed: string; encoding: SecretEncoding };
 
-const storedHookOf = (item: Record<string, unknown>): StoredHook => {
-  const { secret_sealed: sealed, ...rest } = entityOf<Hook & { secret_sealed?: string | null }>(item);
-  return { hook: rest, sealedSecret: sealed ?? null };
+/**
+ * A hook as stored: its secret sealed, never in the entity handed around, and during a rotation the previous
+ * secret, which signs too until `expires_at`.
+ */
+export type StoredHook = { hook: Hook; secret: SealedSecret | null; previous: (SealedSecret & { expires_at: string }) | null };
+
+type HookItem = Hook & {
+  secret_sealed?: string | null;
+  secret_encoding?: SecretEncoding;
+  previous_secret_sealed?: string | null;
+  previous_secret_encoding?: SecretEncoding;
+  previous_secret_expires_at?: string | null;
 };
 
-export const putHook = async ({ hook, sealedSecret }: StoredHook): Promise<void> => {
+/**
+ * Items written before Standard Webhooks have no encoding (their secret keys with its text) and no
+ * legacy_signature (a webhook among them keeps its Slipway-Signature).
+ */
+const storedHookOf = (item: Record<string, unknown>): StoredHook => {
+  const {
+    secret_sealed: sealed,
+    secret_encoding: encoding,
+    previous_secret_sealed: previousSealed,
+    previous_secret_encoding: previousEncoding,
+    previous_secret_expires_at: previousExpiresAt,
+    ...hook
+  } = entityOf<HookItem>(item);
+  return {
+    hook: { ...hook, legacy_signature: hook.legacy_signature ?? hook.kind === 'webhook' },
+    secret: sealed ? { sealed, encoding: encoding ?? 'text' } : null,
+    previous: previousSealed && previousExpiresAt ? { sealed: previousSealed, encoding: previousEncoding ?? 'text', expires_at: previousExpiresAt } : null,
+  };
+};
+
+export const putHook = async ({ hook, secret, previous }: StoredHook): Promise<void> => {
   const { client, tableName } = getStore();
-  await client.send(
-    new PutCommand({ TableName: tableName, Item: { ...hookKey(hook.app_id, hook.id), type: 'hook', ...hook, secret_sealed: sealedSecret } }),
-  );
+  const item: HookItem = {
+    ...hook,
+    secret_sealed: secret?.sealed ?? null,
+    ...(secret ? { secret_encoding: secret.encoding } : {}),
+    ...(previous
+      ? { previous_secret_sealed: previous.sealed, previous_secret_encoding: previous.encoding, previous_secret_expires_at: previous.expires_at }
+      : {}),
+  };
+  await client.send(new PutCommand({ TableName: tableName, Item: { ...hookKey(hook.app_id, hook.id), type: 'hook', ...item } }));
 };
 
 export const findHook = async (appId: string, hookId: string): Promise<StoredHook | undefined> => {

@@ -116,11 +116,11 @@ describe('integrations', () => {
     expect(delivery.outcome).toBe('delivered');
   });
 
-  it('generic webhook: the envelope as JSON, with its type and id in headers', async () => {
+  it('generic webhook: the envelope as JSON, with the Standard Webhooks headers', async () => {
     const { delivery } = await deliverThrough({ kind: 'webhook', url: 'RECEIVER/in' }, (request) => {
       const body = json(request);
-      return request.headers['slipway-event'] === 'release.succeeded' && request.headers['slipway-event-id'] === body.id &&
-        body.specversion === 1 && body.data.version === 1 && typeof request.headers['slipway-signature'] === 'string';
+      return request.headers['webhook-id'] === body.id && /^\d+$/.test(String(request.headers['webhook-timestamp'])) &&
+        /^v1,[A-Za-z0-9+/]{43}=$/.test(String(request.headers['webhook-signature'])) && body.specversion === 1 && body.data.version === 1;
     });
     expect(delivery.outcome).toBe('delivered');
   });

@@ -1,10 +1,15 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SlipwayEvent } from '../../shared/api/events';
 import { AWS_TARGET_POLICY } from '../../shared/domain/outbound-target';
 import { verifySignature } from '../../shared/domain/webhook-signature';
 import { deliverInProcess } from '../../shared/events/bus';
+import { hookWorker } from '../../shared/hooks/runtime';
 import { send } from '../../shared/hooks/send';
+import { getStore } from '../../shared/store/client';
+import { hookKey } from '../../shared/store/keys';
 import { startReceiver, waitFor, type ReceivedRequest } from '../support/hook-receiver';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
@@ -34,22 +39,34 @@ const releaseEvent = (type: 'release.succeeded' | 'release.failed' = 'release.su
 const deliveriesOf = async (hookId: string) => (await slipway.call('GET', `/apps/hooked/hooks/${hookId}/deliveries`)).body;
 
 describe('webhooks', () => {
-  it('retries a receiver that fails 3 times, then delivers the envelope with a valid signature, and logs every attempt', async () => {
+  it('retries a receiver that fails 3 times, then delivers the envelope, which a Standard Webhooks library verifies, and logs every attempt', async () => {
     const receiver = await startReceiver((_request, index) => (index < 3 ? { status: 503, body: '{"busy":true}' } : { status: 204 }));
     try {
       const created = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: `${receiver.url}/slipway`, events: ['release.succeeded'] } });
       expect(created.status).toBe(201);
-      expect(created.body.secret).toMatch(/^whsec_/);
+      expect(created.body).toMatchObject({ secret: expect.stringMatching(/^whsec_/), legacy_signature: false, previous_secret_expires_at: null });
       const event = releaseEvent();
       await deliverInProcess([event, releaseEvent('release.failed')]);
       const [delivery] = await waitFor(() => deliveriesOf(created.body.id), (log) => log[0]?.outcome === 'delivered');
       expect(delivery).toMatchObject({ id: event.id, event: { id: event.id, type: 'release.succeeded' }, attempts: 4, outcome: 'delivered', status_code: 204, next_attempt_at: null });
       expect(receiver.received).toHaveLength(4);
       const last = receiver.received[3] as ReceivedRequest;
-      expect(last).toMatchObject({ method: 'POST', path: '/slipway' });
-      expect(JSON.parse(last.body)).toEqual(event);
-      expect(verifySignature(created.body.secret, String(last.headers['slipway-signature']), last.body, Math.floor(Date.now() / 1000))).toBe(true);
-      expect(verifySignature('not-the-secret', String(last.headers['slipway-signature']), last.body, Math.floor(Date.now() / 1000))).toBe(false);
+      expect(last).toMatchObject({ method: 'POST', path: '/slipway', headers: { 'webhook-id': event.id, 'webhook-timestamp': expect.stringMatching(/^\d+$/) } });
+      // As a receiver built with the standardwebhooks package checks it, with the secret exactly as it was shown.
+      const receiverSide = new Webhook(created.body.secret);
+      const headers = last.headers as Record<string, string>;
+      expect(receiverSide.verify(last.body, headers)).toEqual(event);
+      expect(() => receiverSide.verify(last.body.replace('"release.succeeded"', '"release.failed"'), headers)).toThrow(/No matching signature/);
+      expect(() => new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(last.body, headers)).toThrow(/No matching signature/);
+      // The same request replayed six minutes later is refused for its timestamp.
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 6 * 60_000 });
+      try {
+        expect(() => receiverSide.verify(last.body, headers)).toThrow(/timestamp too old/);
+      } finally {
+        vi.useRealTimers();
+      }
+      // A hook made now has no need of Slipway's own headers.
+      expect(Object.keys(last.headers).filter((name) => name.startsWith('slipway-'))).toEqual([]);
       // The same event handed over again (the bus delivers at least once) is not sent again.
       await deliverInProcess([event]);
       expect(receiver.received).toHaveLength(4);
@@ -66,23 +83,82 @@ describe('webhooks', () => {
       const made = await slipway.call('POST', '/apps/hooked/releases', { body: { slug: builds[1].id } });
       expect(made.status).toBe(201);
       const received = await waitFor(async () => receiver.received, (list) => list.length > 0);
-      const body = JSON.parse(received[0]?.body ?? '{}');
+      const body = new Webhook(created.body.secret).verify(received[0]?.body ?? '', received[0]?.headers as Record<string, string>);
       expect(body).toMatchObject({ type: 'release.created', app: { name: 'hooked' }, data: { id: made.body.id } });
-      expect(verifySignature(created.body.secret, String(received[0]?.headers['slipway-signature']), received[0]?.body ?? '', Math.floor(Date.now() / 1000))).toBe(true);
       await slipway.call('DELETE', `/apps/hooked/hooks/${created.body.id}`);
     } finally {
       await receiver.close();
     }
   });
 
+  it('keeps signing a hook made before Standard Webhooks as its receiver expects, and with Standard Webhooks under the secret it has', async () => {
+    const receiver = await startReceiver(() => ({ status: 200 }));
+    try {
+      // A hook as Slipway stored it before: no secret encoding, no legacy_signature, a base64url secret.
+      const id = randomUUID();
+      const oldSecret = 'whsec_Zm9vYmFy-_b2xkLXN0eWxlLXNlY3JldA_-x';
+      const at = new Date().toISOString();
+      const { client, tableName } = getStore();
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...hookKey(app.id, id),
+            type: 'hook',
+            ...{ id, app_id: app.id, kind: 'webhook', url: receiver.url, events: ['release.succeeded'], active: true, options: {}, created_at: at, updated_at: at },
+            secret_sealed: await hookWorker().secrets.seal(oldSecret),
+          },
+        }),
+      );
+      expect((await slipway.call('GET', `/apps/hooked/hooks/${id}`)).body).toMatchObject({ legacy_signature: true, has_secret: true });
+      const event = releaseEvent();
+      await deliverInProcess([event]);
+      const [first] = await waitFor(async () => receiver.received, (list) => list.length === 1);
+      const headers = first?.headers as Record<string, string>;
+      // Its receiver keeps working unchanged…
+      expect(headers).toMatchObject({ 'slipway-event': 'release.succeeded', 'slipway-event-id': event.id });
+      expect(verifySignature(oldSecret, headers['slipway-signature'] ?? '', first?.body ?? '', Math.floor(Date.now() / 1000))).toBe(true);
+      // …and one moved to a Standard Webhooks library takes the same secret as whsec_ + the base64 of its text.
+      expect(new Webhook(`whsec_${Buffer.from(oldSecret).toString('base64')}`).verify(first?.body ?? '', headers)).toEqual(event);
+
+      // Once moved, its owner turns the legacy headers off.
+      const patched = await slipway.call('PATCH', `/apps/hooked/hooks/${id}`, { body: { legacy_signature: false } });
+      expect(patched).toMatchObject({ status: 200, body: { legacy_signature: false } });
+      await deliverInProcess([releaseEvent()]);
+      const [, second] = await waitFor(async () => receiver.received, (list) => list.length === 2);
+      expect(Object.keys(second?.headers ?? {}).filter((name) => name.startsWith('slipway-'))).toEqual([]);
+      expect(new Webhook(`whsec_${Buffer.from(oldSecret).toString('base64')}`).verify(second?.body ?? '', second?.headers as Record<string, string>)).toBeTruthy();
+      await slipway.call('DELETE', `/apps/hooked/hooks/${id}`);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('refuses a webhook secret a Standard Webhooks library could not take, naming the field', async () => {
+    const before = (await slipway.call('GET', '/apps/hooked/hooks')).body.length;
+    for (const secret of ['my-own-secret', `whsec_${Buffer.alloc(32, 251).toString('base64url')}`, `whsec_${Buffer.alloc(16, 1).toString('base64')}`]) {
+      const refused = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: 'http://127.0.0.1:9/x', events: ['*'], secret } });
+      expect(refused.status, secret).toBe(422);
+      expect(refused.body.error, secret).toMatchObject({ code: 'hook_secret_invalid', details: { field: 'secret' } });
+    }
+    expect((await slipway.call('GET', '/apps/hooked/hooks')).body).toHaveLength(before);
+    const grafana = await slipway.call('POST', '/apps/hooked/hooks', { body: { kind: 'grafana', url: 'http://127.0.0.1:9/', events: ['*'], secret: 'glsa_any-vendor-token' } });
+    expect(grafana.status).toBe(201);
+    expect((await slipway.call('PATCH', `/apps/hooked/hooks/${grafana.body.id}`, { body: { legacy_signature: true } })).body.error).toMatchObject({
+      code: 'hook_legacy_signature_not_webhook',
+    });
+    await slipway.call('DELETE', `/apps/hooked/hooks/${grafana.body.id}`);
+  });
+
   it('never returns a secret after creation; reading needs read, managing an operator or admin key', async () => {
-    const created = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: 'http://127.0.0.1:9/x', events: ['*'], secret: 'my-own-secret' } });
-    expect(created.body.secret).toBe('my-own-secret');
+    const mine = `whsec_${Buffer.alloc(32, 'my-own-secret').toString('base64')}`;
+    const created = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: 'http://127.0.0.1:9/x', events: ['*'], secret: mine } });
+    expect(created.body.secret).toBe(mine);
     const read = await slipway.call('GET', `/apps/hooked/hooks/${created.body.id}`, { key: await slipway.keyFor('developer') });
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ has_secret: true, active: true, kind: 'webhook' });
-    expect(JSON.stringify(read.body)).not.toContain('my-own-secret');
-    expect(JSON.stringify((await slipway.call('GET', '/apps/hooked/hooks')).body)).not.toContain('my-own-secret');
+    expect(JSON.stringify(read.body)).not.toContain(mine);
+    expect(JSON.stringify((await slipway.call('GET', '/apps/hooked/hooks')).body)).not.toContain(mine);
     const developer = await slipway.call('PATCH', `/apps/hooked/hooks/${created.body.id}`, { body: { active: false }, key: await slipway.keyFor('developer') });
     expect(developer.status).toBe(403);
     const operator = await slipway.call('PATCH', `/apps/hooked/hooks/${created.body.id}`, { body: { active: false }, key: await slipway.keyFor('operator') });
@@ -153,7 +229,7 @@ describe('webhooks', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.error).toMatchObject({ code: 'hook_secret_required', details: { field: 'secret' } });
     expect(refused.body.error.message).toMatch(/signing secret/);
-    expect((await slipway.call('PATCH', `/apps/hooked/hooks/${webhook.body.id}`, { body: { url: 'http://127.0.0.1:9/new', secret: 'whsec_new_one' } })).status).toBe(200);
+    expect((await slipway.call('PATCH', `/apps/hooked/hooks/${webhook.body.id}`, { body: { url: 'http://127.0.0.1:9/new', secret: `whsec_${Buffer.alloc(32, 'new').toString('base64')}` } })).status).toBe(200);
     const slack = await slipway.call('POST', '/apps/hooked/hooks', { body: { kind: 'slack', url: 'http://127.0.0.1:9/services/A', events: ['*'] } });
     const movedSlack = await slipway.call('PATCH', `/apps/hooked/hooks/${slack.body.id}`, { body: { url: 'http://127.0.0.1:9/services/B' } });
     expect(movedSlack).toMatchObject({ status: 200, body: { url: 'http://127.0.0.1:9/services/B', has_secret: false } });
