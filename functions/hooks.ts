@@ -1,13 +1,25 @@
 import { presentDelivery, presentHook } from '../shared/api/presenters';
-import { CreateHookRequest, UpdateHookRequest } from '../shared/api/hooks';
-import { authorize, roleMay, type Principal } from '../shared/domain/access';
+import { CreateHookRequest, RotateHookSecretRequest, UpdateHookRequest } from '../shared/api/hooks';
+import { actorOf, authorize, roleMay, type Principal } from '../shared/domain/access';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
 import { authenticateCaller } from '../shared/operations/authentication';
 import { config } from '../shared/config/config';
 import { awsHookWorker } from '../shared/hooks/aws-worker';
 import { useHookWorker } from '../shared/hooks/runtime';
-import { createHook, getDeliveries, getHooks, openRotationEnd, redeliver, removeHook, requireHook, updateHook, type StoredHook } from '../shared/operations/hooks';
+import {
+  createHook,
+  getDeliveries,
+  getHooks,
+  openRotationEnd,
+  pingHook,
+  redeliver,
+  removeHook,
+  requireHook,
+  rotateHookSecret,
+  updateHook,
+  type StoredHook,
+} from '../shared/operations/hooks';
 
 // In AWS secrets are sealed with KMS and redeliveries follow the AWS target policy; locally the runtime set the worker.
 if (config().hookKmsKeyId) useHookWorker(awsHookWorker().worker);
@@ -65,5 +77,20 @@ export const handler = httpFunction<'hooks'>({
     const app = await pathApp();
     authorize(principal, 'hooks:manage', app.name);
     return { status: 200, body: presentDelivery(await redeliver(app, params.hook ?? '', params.delivery ?? '')) };
+  },
+  'POST /apps/{app}/hooks/{hook}/rotate-secret': async ({ params, body, principal, pathApp }) => {
+    const app = await pathApp();
+    authorize(principal, 'hooks:manage', app.name);
+    const request = parseInput(RotateHookSecretRequest, body, 'body');
+    const { stored, secret } = await rotateHookSecret(app, params.hook ?? '', {
+      secret: request.secret,
+      previousValidSeconds: request.previous_secret_valid_seconds,
+    });
+    return { status: 200, body: { ...shownTo(principal)(stored), secret } };
+  },
+  'POST /apps/{app}/hooks/{hook}/ping': async ({ params, principal, pathApp }) => {
+    const app = await pathApp();
+    authorize(principal, 'hooks:manage', app.name);
+    return { status: 200, body: presentDelivery(await pingHook(app, params.hook ?? '', actorOf(principal))) };
   },
 }, authenticateCaller);

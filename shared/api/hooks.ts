@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ALL_EVENTS, DELIVERY_OUTCOMES, HOOK_KINDS } from '../domain/hooks';
+import { ALL_EVENTS, DEFAULT_PREVIOUS_SECRET_SECONDS, DELIVERY_OUTCOMES, HOOK_KINDS, MAX_PREVIOUS_SECRET_SECONDS } from '../domain/hooks';
 import { EVENT_TYPES } from '../domain/events';
 import { HttpUrl, Timestamp, Uuid, shortText, userRecord } from './common';
 
@@ -49,6 +49,21 @@ export const UpdateHookRequest = z
   })
   .meta({ id: 'UpdateHookRequest' });
 
+export const RotateHookSecretRequest = z
+  .strictObject({
+    secret: HookFields.secret.optional().meta({ description: 'The new signing secret (whsec_ + base64 of 24 to 64 bytes); made for you if absent.' }),
+    previous_secret_valid_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_PREVIOUS_SECRET_SECONDS)
+      .default(DEFAULT_PREVIOUS_SECRET_SECONDS)
+      .meta({
+        description: `How long the secret it replaces still signs each delivery beside the new one (a second v1 signature); 0 stops it at once. Default ${DEFAULT_PREVIOUS_SECRET_SECONDS} (a day), at most ${MAX_PREVIOUS_SECRET_SECONDS} (a week).`,
+      }),
+  })
+  .meta({ id: 'RotateHookSecretRequest' });
+
 export const HookResponse = z
   .object({
     id: Uuid,
@@ -97,5 +112,6 @@ export const DeliveryResponse = z
   .meta({ id: 'HookDelivery' });
 export type CreateHookRequest = z.infer<typeof CreateHookRequest>;
 export type UpdateHookRequest = z.infer<typeof UpdateHookRequest>;
+export type RotateHookSecretRequest = z.infer<typeof RotateHookSecretRequest>;
 export type HookResponse = z.infer<typeof HookResponse>;
 export type DeliveryResponse = z.infer<typeof DeliveryResponse>;

@@ -20,7 +20,7 @@ import {
 } from './pipelines';
 import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse } from './releases';
 import { ConfigDiffQuery, ConfigDiffResponse, ConfigVarsResponse, UpdateConfigVarsRequest } from './config-vars';
-import { CreateHookRequest, CreatedHookResponse, DeliveryResponse, HookResponse, UpdateHookRequest } from './hooks';
+import { CreateHookRequest, CreatedHookResponse, DeliveryResponse, HookResponse, RotateHookSecretRequest, UpdateHookRequest } from './hooks';
 import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateStatusRequest } from './statuses';
 
 /**
@@ -30,6 +30,8 @@ import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateSta
 type Operation = {
   summary: string;
   body?: z.ZodType;
+  /** The body may be left out (every field has a default). */
+  bodyOptional?: boolean;
   query?: z.ZodObject;
   headers?: z.ZodObject;
   success: {
@@ -214,6 +216,22 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     'The delivery after the attempt',
     DeliveryResponse,
   ),
+  'POST /apps/{app}/hooks/{hook}/rotate-secret': answers(
+    "Give a webhook a new signing secret, the old one still signing beside it for a while (operator or admin)",
+    'The hook, with its new secret this once and until when the previous one signs',
+    CreatedHookResponse,
+    {
+      body: RotateHookSecretRequest,
+      bodyOptional: true,
+      also: { 422: 'Invalid body, a secret that is not a Standard Webhooks secret (hook_secret_invalid), or a hook whose secret is a vendor token (hook_secret_not_rotatable)' },
+    },
+  ),
+  'POST /apps/{app}/hooks/{hook}/ping': answers(
+    'Send a ping event to a webhook (or a test message to Slack) now, once; logged as a delivery (operator or admin)',
+    "The ping's delivery after its one attempt: the receiver's status code, duration and answer",
+    DeliveryResponse,
+    { also: { 422: 'The hook is of a kind whose vendor has no place for a test message (hook_ping_unsupported)' } },
+  ),
   'POST /pipelines': creates('Create a pipeline', CreatePipelineRequest, 'The pipeline', PipelineResponse, {
     also: { 409: 'A pipeline with this name exists' },
   }),
@@ -352,7 +370,7 @@ const routeConfigOf = (route: Route, operation: Operation): RouteConfig => {
       ...(operation.body
         ? {
             body: {
-              required: true,
+              required: operation.bodyOptional !== true,
               content: {
                 'application/json': { schema: operation.body },
                 // Bracket keys nest (`source[app][name]=web`), `[]` keys repeat into arrays, true/false are booleans.

@@ -2,7 +2,9 @@
  * Webhooks: what a hook is, which events it receives, and when a failed delivery is tried again.
  * Pure rules; sending, signing and storing live in shared/hooks and shared/store.
  */
+import { randomUUID } from 'node:crypto';
 import { unprocessable } from './errors';
+import { EVENT_SPEC_VERSION } from './events';
 import { SECRET_KEY_BYTES, SECRET_PREFIX, isStandardSecret } from './webhook-signature';
 
 /**
@@ -62,6 +64,23 @@ export const redactedHookUrl = (url: string): string => {
   const hidesMore = parsed.pathname !== '/' || parsed.search !== '' || parsed.hash !== '';
   return `${parsed.origin}${hidesMore ? REDACTED_URL_PART : ''}`;
 };
+
+/** How long a rotated-out signing secret still signs unless the rotation says otherwise (a day), and at most (a week). */
+export const DEFAULT_PREVIOUS_SECRET_SECONDS = 86_400;
+export const MAX_PREVIOUS_SECRET_SECONDS = 7 * 86_400;
+
+/** The event a ping sends: not one of Slipway's changes, so no hook subscribes to it; it names the hook pinged. */
+export const PING_EVENT_TYPE = 'ping';
+
+export const pingEvent = (app: { id: string; name: string }, hook: Pick<Hook, 'id' | 'kind' | 'events'>, actor: { id: string; email: string }, at: Date): HookEvent => ({
+  id: randomUUID(),
+  specversion: EVENT_SPEC_VERSION,
+  type: PING_EVENT_TYPE,
+  time: at.toISOString(),
+  app: { id: app.id, name: app.name },
+  actor,
+  data: { hook: { id: hook.id, kind: hook.kind, events: hook.events } },
+});
 
 export const hookWants = (hook: Pick<Hook, 'events' | 'active'>, eventType: string): boolean =>
   hook.active && (hook.events.includes(ALL_EVENTS) || hook.events.includes(eventType));

@@ -1,4 +1,4 @@
-import { hookWants, isDelivered, nextAttemptAt, type Delivery, type RetryPolicy, type HookEvent } from '../domain/hooks';
+import { hookWants, isDelivered, nextAttemptAt, type Delivery, type Hook, type HookEvent, type RetryPolicy } from '../domain/hooks';
 import type { TargetPolicy } from '../domain/outbound-target';
 import { METRIC_NAMES, recordMetric } from '../observability/metrics';
 import { signingSecretOf } from '../domain/webhook-signature';
@@ -24,32 +24,36 @@ export type HookWorker = {
 export type DeliveryRef = Pick<Delivery, 'hook_id' | 'event_id'> & { app_id: string };
 
 /**
+ * Records the delivery of `event` to `hook`, and says whether to attempt it now: when it is new, or was never
+ * attempted (the event handed over again, at least once, after the process that recorded it died).
+ */
+export const recordDelivery = async (worker: HookWorker, hook: Hook, event: HookEvent): Promise<boolean> => {
+  const now = (worker.now ?? (() => new Date()))().toISOString();
+  const delivery: Delivery = {
+    id: event.id,
+    hook_id: hook.id,
+    event_id: event.id,
+    event_type: event.type,
+    event,
+    attempts: 0,
+    outcome: 'pending',
+    last: null,
+    next_attempt_at: now,
+    created_at: now,
+  };
+  return (await insertDelivery(delivery)) || (await findDelivery(hook.id, event.id))?.outcome === 'pending';
+};
+
+/**
  * Records one delivery for every active hook of the event's app that subscribes to its type, and returns
- * those to attempt now: the new ones and any never attempted (the event handed over again, at least once,
- * after the process that recorded them died).
+ * those to attempt now.
  */
 export const recordDeliveries = async (worker: HookWorker, event: HookEvent): Promise<DeliveryRef[]> => {
-  if (!event.app) return [];
-  const appId = event.app.id;
-  const hooks = (await listHooks(appId)).filter(({ hook }) => hookWants(hook, event.type));
-  const now = (worker.now ?? (() => new Date()))().toISOString();
+  const app = event.app;
+  if (!app) return [];
+  const hooks = (await listHooks(app.id)).filter(({ hook }) => hookWants(hook, event.type));
   const refs = await Promise.all(
-    hooks.map(async ({ hook }) => {
-      const delivery: Delivery = {
-        id: event.id,
-        hook_id: hook.id,
-        event_id: event.id,
-        event_type: event.type,
-        event,
-        attempts: 0,
-        outcome: 'pending',
-        last: null,
-        next_attempt_at: now,
-        created_at: now,
-      };
-      const toAttempt = (await insertDelivery(delivery)) || (await findDelivery(hook.id, event.id))?.outcome === 'pending';
-      return toAttempt ? { hook_id: hook.id, event_id: event.id, app_id: appId } : null;
-    }),
+    hooks.map(async ({ hook }) => ((await recordDelivery(worker, hook, event)) ? { hook_id: hook.id, event_id: event.id, app_id: app.id } : null)),
   );
   return refs.filter((ref): ref is DeliveryRef => ref !== null);
 };
@@ -83,14 +87,20 @@ const openSecrets = async (worker: HookWorker, stored: StoredHook, now: Date): P
 };
 
 /**
+ * Why an attempt is made: its turn came (the first attempt or a scheduled retry), someone asked for it again
+ * (a redelivery, whatever the outcome so far), or it is a ping, tried once and never again by itself.
+ */
+export type AttemptReason = 'scheduled' | 'redelivery' | 'ping';
+
+/**
  * One attempt of a delivery: sent, logged, and either done, scheduled again (exponential backoff with
  * jitter) or, past the retry window, given up. A delivery already delivered or given up is left alone,
- * so a duplicate timer or queue message does nothing. `force` (a redelivery) attempts it regardless.
+ * so a duplicate timer or queue message does nothing; a redelivery or a ping attempts it regardless.
  */
-export const attemptDelivery = async (worker: HookWorker, ref: DeliveryRef, force = false): Promise<Delivery | undefined> => {
+export const attemptDelivery = async (worker: HookWorker, ref: DeliveryRef, reason: AttemptReason = 'scheduled'): Promise<Delivery | undefined> => {
   const [delivery, stored] = await Promise.all([findDelivery(ref.hook_id, ref.event_id), findHook(ref.app_id, ref.hook_id)]);
   if (!delivery || !stored) return delivery;
-  if (!force && (delivery.outcome === 'delivered' || delivery.outcome === 'gave_up')) return delivery;
+  if (reason === 'scheduled' && (delivery.outcome === 'delivered' || delivery.outcome === 'gave_up')) return delivery;
   const now = (worker.now ?? (() => new Date()))();
   const secrets = await openSecrets(worker, stored, now);
   const result = await sendAll(worker, requestsFor(stored.hook, secrets, delivery.event, Math.floor(now.getTime() / 1000)));
@@ -105,9 +115,10 @@ export const attemptDelivery = async (worker: HookWorker, ref: DeliveryRef, forc
     duration_ms: Math.round(result.durationMs),
     response_excerpt: result.excerpt,
   };
-  const next = isDelivered(result.statusCode)
-    ? null
-    : nextAttemptAt(worker.retry, new Date(delivery.created_at), attempts, now, (worker.random ?? Math.random)());
+  const next =
+    isDelivered(result.statusCode) || reason === 'ping'
+      ? null
+      : nextAttemptAt(worker.retry, new Date(delivery.created_at), attempts, now, (worker.random ?? Math.random)());
   const updated: Delivery = {
     ...delivery,
     attempts,

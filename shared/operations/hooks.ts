@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, notFound } from '../domain/errors';
+import { DomainError, notFound, unprocessable } from '../domain/errors';
 import {
   REQUIRED_OPTIONS,
   assertLegacySignatureFits,
   assertSecretFollowsUrl,
   assertSigningSecret,
+  pingEvent,
   type Delivery,
   type Hook,
   type HookPatch,
   type NewHook,
 } from '../domain/hooks';
 import { newStandardSecret } from '../domain/webhook-signature';
-import type { App } from '../domain/model';
+import type { Actor, App } from '../domain/model';
 import { urlRefusal } from '../domain/outbound-target';
 import { hookWorker } from '../hooks/runtime';
-import { attemptDelivery, openRotationEnd } from '../hooks/worker';
+import { attemptDelivery, openRotationEnd, recordDelivery } from '../hooks/worker';
 import { deleteHook, findDelivery, findHook, listDeliveries, listHooks, putHook, type SealedSecret, type StoredHook } from '../store/hooks-store';
 
 /** Vendors that cannot be called without their token. */
@@ -103,7 +104,61 @@ export const getDeliveries = async (app: App, hookId: string): Promise<Delivery[
 export const redeliver = async (app: App, hookId: string, deliveryId: string): Promise<Delivery> => {
   await requireHook(app, hookId);
   if (!(await findDelivery(hookId, deliveryId))) throw notFound('hook_delivery', deliveryId);
-  const delivery = await attemptDelivery(hookWorker(), { app_id: app.id, hook_id: hookId, event_id: deliveryId }, true);
+  const delivery = await attemptDelivery(hookWorker(), { app_id: app.id, hook_id: hookId, event_id: deliveryId }, 'redelivery');
   if (!delivery) throw notFound('hook_delivery', deliveryId);
+  return delivery;
+};
+
+/**
+ * A new signing secret for a webhook, given or made, shown this once; the one it replaces keeps signing
+ * beside it (a second `v1` signature) for `previousValidSeconds`, so its receiver can switch without a
+ * delivery failing. A rotation within that window drops the older one: only one previous secret signs.
+ */
+export const rotateHookSecret = async (
+  app: App,
+  hookId: string,
+  request: { secret: string | undefined; previousValidSeconds: number },
+): Promise<{ stored: StoredHook; secret: string }> => {
+  const existing = await requireHook(app, hookId);
+  if (existing.hook.kind !== 'webhook') {
+    throw unprocessable(
+      'hook_secret_not_rotatable',
+      `A ${existing.hook.kind} hook's secret is the vendor's token: set the new one with PATCH (the vendor decides how long the old one lasts).`,
+      { kind: existing.hook.kind },
+    );
+  }
+  assertSigningSecret('webhook', request.secret);
+  const secret = request.secret ?? newStandardSecret();
+  const now = new Date();
+  const previous =
+    existing.secret && request.previousValidSeconds > 0
+      ? { ...existing.secret, expires_at: new Date(now.getTime() + request.previousValidSeconds * 1000).toISOString() }
+      : null;
+  const stored: StoredHook = { hook: { ...existing.hook, updated_at: now.toISOString() }, secret: await seal('webhook', secret), previous };
+  await putHook(stored);
+  return { stored, secret };
+};
+
+/** Kinds with a place for a test message: a webhook's receiver (the `ping` event) and a Slack channel. */
+const PINGABLE: ReadonlySet<Hook['kind']> = new Set(['webhook', 'slack']);
+
+/**
+ * Sends a `ping` event to the hook now, once (never retried by itself), and logs it as a delivery like any
+ * other, so it can be redelivered; answers that delivery, with the receiver's status.
+ */
+export const pingHook = async (app: App, hookId: string, actor: Actor): Promise<Delivery> => {
+  const { hook } = await requireHook(app, hookId);
+  if (!PINGABLE.has(hook.kind)) {
+    throw unprocessable(
+      'hook_ping_unsupported',
+      `A ${hook.kind} hook has no place for a test message (its vendor would record a deploy): ping webhook and slack hooks only.`,
+      { kind: hook.kind, pingable: [...PINGABLE] },
+    );
+  }
+  const event = pingEvent(app, hook, actor, new Date());
+  const ref = { app_id: app.id, hook_id: hook.id, event_id: event.id };
+  await recordDelivery(hookWorker(), hook, event);
+  const delivery = await attemptDelivery(hookWorker(), ref, 'ping');
+  if (!delivery) throw notFound('hook', hookId);
   return delivery;
 };

@@ -150,6 +150,81 @@ describe('webhooks', () => {
     await slipway.call('DELETE', `/apps/hooked/hooks/${grafana.body.id}`);
   });
 
+  it('rotates a secret with no delivery failing: the old one signs beside the new for the window asked, then stops', async () => {
+    const receiver = await startReceiver(() => ({ status: 200 }));
+    try {
+      const created = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: receiver.url, events: ['release.succeeded'] } });
+      const developer = await slipway.call('POST', `/apps/hooked/hooks/${created.body.id}/rotate-secret`, { key: await slipway.keyFor('developer') });
+      expect(developer.status).toBe(403);
+      const rotated = await slipway.call('POST', `/apps/hooked/hooks/${created.body.id}/rotate-secret`, { body: { previous_secret_valid_seconds: 3600 } });
+      expect(rotated.status).toBe(200);
+      expect(rotated.body.secret).toMatch(/^whsec_/);
+      expect(rotated.body.secret).not.toBe(created.body.secret);
+      expect(Date.parse(rotated.body.previous_secret_expires_at) - Date.now()).toBeGreaterThan(3500_000);
+      expect((await slipway.call('GET', `/apps/hooked/hooks/${created.body.id}`)).body.previous_secret_expires_at).toBe(rotated.body.previous_secret_expires_at);
+
+      await deliverInProcess([releaseEvent()]);
+      const [during] = await waitFor(async () => receiver.received, (list) => list.length === 1);
+      const headers = during?.headers as Record<string, string>;
+      expect(headers['webhook-signature']?.split(' ')).toHaveLength(2);
+      // A receiver still on the old secret and one already on the new both take it.
+      expect(new Webhook(created.body.secret).verify(during?.body ?? '', headers)).toBeTruthy();
+      expect(new Webhook(rotated.body.secret).verify(during?.body ?? '', headers)).toBeTruthy();
+
+      // A rotation that keeps nothing: only the newest secret signs, the ones before no longer do.
+      const now = await slipway.call('POST', `/apps/hooked/hooks/${created.body.id}/rotate-secret`, { body: { previous_secret_valid_seconds: 0 } });
+      expect(now.body.previous_secret_expires_at).toBeNull();
+      await deliverInProcess([releaseEvent()]);
+      const [, after] = await waitFor(async () => receiver.received, (list) => list.length === 2);
+      const afterHeaders = after?.headers as Record<string, string>;
+      expect(new Webhook(now.body.secret).verify(after?.body ?? '', afterHeaders)).toBeTruthy();
+      for (const old of [created.body.secret, rotated.body.secret]) expect(() => new Webhook(old).verify(after?.body ?? '', afterHeaders)).toThrow(/No matching signature/);
+
+      // A secret of one's own must be a Standard Webhooks secret; a vendor token is not rotated here.
+      const mine = await slipway.call('POST', `/apps/hooked/hooks/${created.body.id}/rotate-secret`, { body: { secret: 'my-own-secret' } });
+      expect(mine.body.error).toMatchObject({ code: 'hook_secret_invalid', details: { field: 'secret' } });
+      const slack = await slipway.call('POST', '/apps/hooked/hooks', { body: { kind: 'grafana', url: 'http://127.0.0.1:9/', events: ['*'], secret: 'glsa_token' } });
+      const vendor = await slipway.call('POST', `/apps/hooked/hooks/${slack.body.id}/rotate-secret`);
+      expect(vendor).toMatchObject({ status: 422, body: { error: { code: 'hook_secret_not_rotatable' } } });
+      for (const id of [created.body.id, slack.body.id]) await slipway.call('DELETE', `/apps/hooked/hooks/${id}`);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("pings a webhook now, once, answering with the receiver's status, and logs it as a delivery", async () => {
+    let status = 503;
+    const receiver = await startReceiver(() => ({ status, body: status === 200 ? '{"pong":true}' : '{"error":"down"}' }));
+    try {
+      const created = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: `${receiver.url}/in`, events: ['release.succeeded'] } });
+      const failed = await slipway.call('POST', `/apps/hooked/hooks/${created.body.id}/ping`);
+      expect(failed).toMatchObject({
+        status: 200,
+        body: { event: { type: 'ping' }, attempts: 1, outcome: 'gave_up', status_code: 503, response_excerpt: '{"error":"down"}', next_attempt_at: null },
+      });
+      expect(receiver.received).toHaveLength(1);
+      const ping = new Webhook(created.body.secret).verify(receiver.received[0]?.body ?? '', receiver.received[0]?.headers as Record<string, string>);
+      expect(ping).toMatchObject({ id: failed.body.id, type: 'ping', app: { name: 'hooked' }, actor: { email: expect.any(String) }, data: { hook: { id: created.body.id } } });
+
+      status = 200;
+      const ok = await slipway.call('POST', `/apps/hooked/hooks/${created.body.id}/ping`);
+      expect(ok.body).toMatchObject({ outcome: 'delivered', status_code: 200, response_excerpt: '{"pong":true}' });
+      const log = await deliveriesOf(created.body.id);
+      expect(log.map((delivery: { id: string }) => delivery.id).sort()).toEqual([failed.body.id, ok.body.id].sort());
+      // Never retried by itself: the failed ping stays one attempt.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(receiver.received).toHaveLength(2);
+
+      const sentry = await slipway.call('POST', '/apps/hooked/hooks', { body: { kind: 'sentry', url: `${receiver.url}/`, events: ['release.succeeded'], secret: 'sntrys_token', options: { project: 'web' } } });
+      const refused = await slipway.call('POST', `/apps/hooked/hooks/${sentry.body.id}/ping`);
+      expect(refused).toMatchObject({ status: 422, body: { error: { code: 'hook_ping_unsupported', details: { kind: 'sentry' } } } });
+      expect(receiver.received).toHaveLength(2);
+      for (const id of [created.body.id, sentry.body.id]) await slipway.call('DELETE', `/apps/hooked/hooks/${id}`);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('never returns a secret after creation; reading needs read, managing an operator or admin key', async () => {
     const mine = `whsec_${Buffer.alloc(32, 'my-own-secret').toString('base64')}`;
     const created = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: 'http://127.0.0.1:9/x', events: ['*'], secret: mine } });
