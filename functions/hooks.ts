@@ -38,7 +38,7 @@ export const handler = httpFunction<'hooks'>({
     const app = await pathApp();
     authorize(principal, 'hooks:manage', app.name);
     const request = parseInput(CreateHookRequest, body, 'body');
-    const { stored, secret } = await createHook(app, { ...request, secret: request.secret });
+    const { stored, secret } = await createHook(app, { ...request, events: request.events, secret: request.secret });
     return {
       status: 201,
       body: { ...shownTo(principal)(stored), secret },

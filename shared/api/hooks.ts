@@ -8,7 +8,10 @@ const HookEventName = z.enum([ALL_EVENTS, ...EVENT_TYPES]);
 const HookFields = {
   kind: z.enum(HOOK_KINDS).meta({ description: 'webhook: the signed event envelope; the others speak a vendor API (see README).' }),
   url: HttpUrl.meta({ description: 'Where to send: the receiver (webhook, Slack) or the vendor API root (Grafana, Sentry organization, New Relic, Bugsnag).' }),
-  events: z.array(HookEventName).min(1).max(EVENT_TYPES.length + 1).meta({ description: 'Event types to send, or ["*"] for all.' }),
+  events: z.array(HookEventName).min(1).max(EVENT_TYPES.length + 1).meta({
+    description:
+      'Event types to send, or ["*"] for all the kind takes. A webhook takes every type; an integration only its own (slack: release.succeeded, release.failed, release.unknown, release.rollback, promotion.finished; grafana: release.succeeded, release.failed, release.unknown; sentry, newrelic, bugsnag: release.succeeded); any other is 422 hook_events_not_for_kind, naming them.',
+  }),
   active: z.boolean(),
   secret: shortText(512).min(8).meta({
     description:
@@ -16,14 +19,17 @@ const HookFields = {
   }),
   options: userRecord(z.string().regex(/^[a-z_]{1,32}$/), shortText(256))
     .refine((options) => Object.keys(options).length <= 10, { message: 'at most 10 options' })
-    .meta({ description: 'Kind settings: sentry project (required), environment; newrelic entity_guid (required); grafana tags, dashboard_uid; bugsnag release_stage. Other names are kept as given (__proto__ and constructor too).' }),
+    .meta({
+      description:
+        'Kind settings: sentry project (required), environment, repository, dashboard_url; newrelic entity_guid (required), dashboard_url; grafana tags, dashboard_uid; bugsnag release_stage, repository, source_control_provider. Other names are kept as given (__proto__ and constructor too).',
+    }),
 };
 
 export const CreateHookRequest = z
   .strictObject({
     kind: HookFields.kind.default('webhook'),
     url: HookFields.url,
-    events: HookFields.events,
+    events: HookFields.events.optional().meta({ description: 'Absent: every event the kind takes (see events).' }),
     active: HookFields.active.default(true),
     secret: HookFields.secret.optional(),
     options: HookFields.options.default({}),

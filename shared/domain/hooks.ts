@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { unprocessable } from './errors';
-import { EVENT_SPEC_VERSION } from './events';
+import { EVENT_SPEC_VERSION, EVENT_TYPES, type EventType } from './events';
 import { SECRET_KEY_BYTES, SECRET_PREFIX, isStandardSecret } from './webhook-signature';
 
 /**
@@ -82,8 +82,43 @@ export const pingEvent = (app: { id: string; name: string }, hook: Pick<Hook, 'i
   data: { hook: { id: hook.id, kind: hook.kind, events: hook.events } },
 });
 
-export const hookWants = (hook: Pick<Hook, 'events' | 'active'>, eventType: string): boolean =>
-  hook.active && (hook.events.includes(ALL_EVENTS) || hook.events.includes(eventType));
+/**
+ * The events each kind takes: a webhook any; an integration only those its vendor has a place for. A deploy
+ * (Sentry's deploy, New Relic's deployment, Bugsnag's build) is a release that succeeded, a rollback's too;
+ * a failure goes only where a team looks for it as such (a Slack channel, a Grafana annotation).
+ */
+export const KIND_EVENTS: Record<HookKind, readonly EventType[]> = {
+  webhook: EVENT_TYPES,
+  slack: ['release.succeeded', 'release.failed', 'release.unknown', 'release.rollback', 'promotion.finished'],
+  grafana: ['release.succeeded', 'release.failed', 'release.unknown'],
+  sentry: ['release.succeeded'],
+  newrelic: ['release.succeeded'],
+  bugsnag: ['release.succeeded'],
+};
+
+const kindTakes = (kind: HookKind, eventType: string): boolean => (KIND_EVENTS[kind] as readonly string[]).includes(eventType);
+
+/**
+ * The events a hook of `kind` is subscribed to, from what was asked: none or `*` is every event its kind takes
+ * (a webhook keeps `*`, so it gets event types added later too); a list naming an event its kind does not
+ * take is refused (422, naming them).
+ */
+export const subscribedEvents = (kind: HookKind, asked: readonly string[] | undefined): string[] => {
+  if (asked === undefined || asked.includes(ALL_EVENTS)) return kind === 'webhook' ? [ALL_EVENTS] : [...KIND_EVENTS[kind]];
+  const refused = asked.filter((type) => !kindTakes(kind, type));
+  if (refused.length > 0) {
+    throw unprocessable(
+      'hook_events_not_for_kind',
+      `A ${kind} hook takes only ${KIND_EVENTS[kind].join(', ')}; not ${refused.join(', ')}.`,
+      { field: 'events', events: refused, accepted: KIND_EVENTS[kind] },
+    );
+  }
+  return [...asked];
+};
+
+/** Whether an active hook gets an event: it subscribes to it, and its kind takes it (hooks stored before these rules may list more). */
+export const hookWants = (hook: Pick<Hook, 'events' | 'active' | 'kind'>, eventType: string): boolean =>
+  hook.active && kindTakes(hook.kind, eventType) && (hook.events.includes(ALL_EVENTS) || hook.events.includes(eventType));
 
 /** Settings each integration needs in `options`; refused at create/update when missing. */
 export const REQUIRED_OPTIONS: Record<HookKind, readonly string[]> = {
@@ -156,7 +191,8 @@ export const isDelivered = (statusCode: number | null): boolean => statusCode !=
 export type NewHook = {
   kind: HookKind;
   url: string;
-  events: string[];
+  /** Absent: every event the kind takes. */
+  events: string[] | undefined;
   active: boolean;
   secret: string | undefined;
   options: Record<string, string>;

@@ -2,8 +2,9 @@ import { hookWants, isDelivered, nextAttemptAt, type Delivery, type Hook, type H
 import type { TargetPolicy } from '../domain/outbound-target';
 import { METRIC_NAMES, recordMetric } from '../observability/metrics';
 import { signingSecretOf } from '../domain/webhook-signature';
+import { findBuild } from '../store/builds-store';
 import { findDelivery, findHook, insertDelivery, listHooks, saveDelivery, type SealedSecret, type StoredHook } from '../store/hooks-store';
-import { requestsFor, type OpenSecrets } from './integrations';
+import { NEEDS_REPOSITORY, requestsFor, type DeliveryContext, type OpenSecrets } from './integrations';
 import type { SecretBox } from './secret-box';
 import { send, type SendResult } from './send';
 
@@ -75,6 +76,17 @@ const sendAll = async (worker: HookWorker, requests: ReturnType<typeof requestsF
   return { ...last, durationMs };
 };
 
+/**
+ * The repository of a release's build, for the integrations that link to source control (one read, only
+ * for them, only when the hook names none itself).
+ */
+const contextOf = async (hook: Hook, event: HookEvent): Promise<DeliveryContext> => {
+  const slug = event.data.slug as { id?: unknown } | undefined;
+  if (!NEEDS_REPOSITORY.has(hook.kind) || hook.options.repository || !event.app || typeof slug?.id !== 'string') return { repository: null };
+  const build = await findBuild(event.app.id, slug.id);
+  return { repository: build?.source_blob.repo ?? null };
+};
+
 /** When the previous secret of a rotation stops signing, or null when no rotation's window is open at `now`. */
 export const openRotationEnd = (stored: StoredHook, now: Date): string | null =>
   stored.previous !== null && Date.parse(stored.previous.expires_at) > now.getTime() ? stored.previous.expires_at : null;
@@ -102,8 +114,8 @@ export const attemptDelivery = async (worker: HookWorker, ref: DeliveryRef, reas
   if (!delivery || !stored) return delivery;
   if (reason === 'scheduled' && (delivery.outcome === 'delivered' || delivery.outcome === 'gave_up')) return delivery;
   const now = (worker.now ?? (() => new Date()))();
-  const secrets = await openSecrets(worker, stored, now);
-  const result = await sendAll(worker, requestsFor(stored.hook, secrets, delivery.event, Math.floor(now.getTime() / 1000)));
+  const [secrets, context] = await Promise.all([openSecrets(worker, stored, now), contextOf(stored.hook, delivery.event)]);
+  const result = await sendAll(worker, requestsFor(stored.hook, secrets, delivery.event, Math.floor(now.getTime() / 1000), context));
   const appName = delivery.event.app?.name ?? null;
   recordMetric(METRIC_NAMES.hookDeliveries, appName);
   recordMetric(METRIC_NAMES.hookDeliveryLatency, appName, Math.round(result.durationMs), 'Milliseconds');

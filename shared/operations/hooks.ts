@@ -6,6 +6,7 @@ import {
   assertSecretFollowsUrl,
   assertSigningSecret,
   pingEvent,
+  subscribedEvents,
   type Delivery,
   type Hook,
   type HookPatch,
@@ -49,7 +50,7 @@ export const createHook = async (app: App, request: NewHook): Promise<{ stored: 
     app_id: app.id,
     kind: request.kind,
     url: request.url,
-    events: request.events,
+    events: subscribedEvents(request.kind, request.events),
     active: request.active,
     options: request.options,
     legacy_signature: false,
@@ -76,8 +77,13 @@ export const requireHook = async (app: App, hookId: string): Promise<StoredHook>
 
 export const updateHook = async (app: App, hookId: string, patch: HookPatch): Promise<StoredHook> => {
   const existing = await requireHook(app, hookId);
-  const { secret, ...changes } = patch;
-  const hook: Hook = { ...existing.hook, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)), updated_at: new Date().toISOString() };
+  const { secret, events, ...changes } = patch;
+  const hook: Hook = {
+    ...existing.hook,
+    ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)),
+    ...(events === undefined ? {} : { events: subscribedEvents(existing.hook.kind, events) }),
+    updated_at: new Date().toISOString(),
+  };
   refuseInvalid(hook, secret !== undefined || existing.secret !== null);
   assertSecretFollowsUrl(existing.hook, existing.secret !== null, patch);
   assertSigningSecret(hook.kind, secret);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_POLICY, assertSecretFollowsUrl, hookWants, isDelivered, nextAttemptAt, redactedHookUrl } from '../../shared/domain/hooks';
+import {
+  DEFAULT_RETRY_POLICY,
+  KIND_EVENTS,
+  assertSecretFollowsUrl,
+  hookWants,
+  isDelivered,
+  nextAttemptAt,
+  redactedHookUrl,
+  subscribedEvents,
+} from '../../shared/domain/hooks';
 import { AWS_TARGET_POLICY, LOCAL_TARGET_POLICY, addressRefusal, isInternalAddress, urlRefusal } from '../../shared/domain/outbound-target';
 import { Webhook } from 'standardwebhooks';
 import {
@@ -14,10 +23,29 @@ import {
 
 describe('which events a hook receives', () => {
   it('gets the types it lists, or all with *, and nothing while inactive', () => {
-    expect(hookWants({ active: true, events: ['release.succeeded'] }, 'release.succeeded')).toBe(true);
-    expect(hookWants({ active: true, events: ['release.succeeded'] }, 'release.failed')).toBe(false);
-    expect(hookWants({ active: true, events: ['*'] }, 'build.created')).toBe(true);
-    expect(hookWants({ active: false, events: ['*'] }, 'build.created')).toBe(false);
+    expect(hookWants({ kind: 'webhook', active: true, events: ['release.succeeded'] }, 'release.succeeded')).toBe(true);
+    expect(hookWants({ kind: 'webhook', active: true, events: ['release.succeeded'] }, 'release.failed')).toBe(false);
+    expect(hookWants({ kind: 'webhook', active: true, events: ['*'] }, 'build.created')).toBe(true);
+    expect(hookWants({ kind: 'webhook', active: false, events: ['*'] }, 'build.created')).toBe(false);
+  });
+
+  it("gives an integration only the events its vendor means, whatever a hook stored before lists", () => {
+    expect(hookWants({ kind: 'sentry', active: true, events: ['*'] }, 'build.created')).toBe(false);
+    expect(hookWants({ kind: 'sentry', active: true, events: ['*'] }, 'release.failed')).toBe(false);
+    expect(hookWants({ kind: 'sentry', active: true, events: ['*'] }, 'release.succeeded')).toBe(true);
+    expect(hookWants({ kind: 'bugsnag', active: true, events: ['release.failed'] }, 'release.failed')).toBe(false);
+    expect(hookWants({ kind: 'slack', active: true, events: ['*'] }, 'release.failed')).toBe(true);
+    expect(hookWants({ kind: 'grafana', active: true, events: ['*'] }, 'release.unknown')).toBe(true);
+  });
+
+  it("subscribes a hook asked for no events, or *, to its kind's set, and refuses others naming them", () => {
+    expect(subscribedEvents('webhook', undefined)).toEqual(['*']);
+    expect(subscribedEvents('sentry', undefined)).toEqual([...KIND_EVENTS.sentry]);
+    expect(subscribedEvents('grafana', ['*'])).toEqual(['release.succeeded', 'release.failed', 'release.unknown']);
+    expect(subscribedEvents('slack', ['release.failed'])).toEqual(['release.failed']);
+    expect(() => subscribedEvents('sentry', ['release.succeeded', 'build.created', 'release.failed'])).toThrow(
+      expect.objectContaining({ code: 'hook_events_not_for_kind', details: expect.objectContaining({ events: ['build.created', 'release.failed'] }) }),
+    );
   });
 });
 
