@@ -1,5 +1,6 @@
 import { presentDelivery, presentHook } from '../shared/api/presenters';
-import { CreateHookRequest, RotateHookSecretRequest, UpdateHookRequest } from '../shared/api/hooks';
+import { CreateHookRequest, ListDeliveriesQuery, RotateHookSecretRequest, UpdateHookRequest } from '../shared/api/hooks';
+import { decodeDeliveryCursor, encodeDeliveryCursor } from '../shared/api/cursor';
 import { actorOf, authorize, roleMay, type Principal } from '../shared/domain/access';
 import { httpFunction } from '../shared/http/http-function';
 import { parseInput } from '../shared/http/request';
@@ -68,10 +69,16 @@ export const handler = httpFunction<'hooks'>({
     const stored = await removeHook(app, params.hook ?? '');
     return { status: 200, body: shownTo(principal)(stored) };
   },
-  'GET /apps/{app}/hooks/{hook}/deliveries': async ({ params, principal, pathApp }) => {
+  'GET /apps/{app}/hooks/{hook}/deliveries': async ({ params, query, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'read', app.name);
-    return { status: 200, body: (await getDeliveries(app, params.hook ?? '')).map(presentDelivery) };
+    const { limit, cursor } = parseInput(ListDeliveriesQuery, query, 'query');
+    const page = await getDeliveries(app, params.hook ?? '', { limit, after: cursor === undefined ? null : decodeDeliveryCursor(cursor) });
+    return {
+      status: 200,
+      body: page.deliveries.map(presentDelivery),
+      ...(page.next ? { headers: { 'next-cursor': encodeDeliveryCursor(page.next) } } : {}),
+    };
   },
   'POST /apps/{app}/hooks/{hook}/deliveries/{delivery}/redeliver': async ({ params, principal, pathApp }) => {
     const app = await pathApp();

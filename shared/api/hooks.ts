@@ -1,5 +1,16 @@
 import * as z from 'zod';
-import { ALL_EVENTS, DEFAULT_PREVIOUS_SECRET_SECONDS, DELIVERY_OUTCOMES, HOOK_KINDS, MAX_PREVIOUS_SECRET_SECONDS } from '../domain/hooks';
+import {
+  ALL_EVENTS,
+  ATTEMPT_LOG_LIMITS,
+  ATTEMPT_REASONS,
+  DEFAULT_DELIVERY_PAGE,
+  DEFAULT_PREVIOUS_SECRET_SECONDS,
+  DELIVERY_OUTCOMES,
+  HOOK_KINDS,
+  MAX_PREVIOUS_SECRET_SECONDS,
+} from '../domain/hooks';
+
+const MAX_DELIVERY_PAGE = 200;
 import { EVENT_TYPES } from '../domain/events';
 import { HttpUrl, Timestamp, Uuid, shortText, userRecord } from './common';
 
@@ -101,21 +112,47 @@ export const CreatedHookResponse = HookResponse.extend({
   secret: z.string().nullable().meta({ description: 'Shown in this answer only: store it now.' }),
 }).meta({ id: 'CreatedHook' });
 
+const DeliveryAttemptResponse = z
+  .object({
+    at: Timestamp,
+    status_code: z.number().int().nullable().meta({ description: "The receiver's status; null when no answer came (see error)." }),
+    error: z.string().nullable().meta({ description: 'Why no answer came (refused: …, a timeout, a connection reset), else null. At most 1 KiB.' }),
+    duration_ms: z.number().int().nonnegative(),
+    response_excerpt: z.string().meta({ description: 'The first KiB of the answer ("" without one).' }),
+    reason: z.enum(ATTEMPT_REASONS).meta({ description: 'scheduled: the first attempt or a retry; redelivery: asked for by redeliver; ping: a ping.' }),
+  })
+  .meta({ id: 'HookDeliveryAttempt' });
+
 export const DeliveryResponse = z
   .object({
     id: z.string().meta({ description: "The event's id: a hook has one delivery per event." }),
     hook: z.object({ id: Uuid }),
     event: z.object({ id: z.string(), type: z.string() }),
-    attempts: z.number().int().nonnegative(),
+    attempts: z.number().int().nonnegative().meta({ description: 'Every attempt made, redeliveries included.' }),
     outcome: z.enum(DELIVERY_OUTCOMES),
-    status_code: z.number().int().nullable(),
+    status_code: z.number().int().nullable().meta({ description: "The newest attempt's (see attempt_log)." }),
     duration_ms: z.number().int().nullable(),
-    response_excerpt: z.string().nullable(),
+    response_excerpt: z.string().nullable().meta({ description: "The newest attempt's answer, or why none came." }),
     last_attempt_at: Timestamp.nullable(),
     next_attempt_at: Timestamp.nullable(),
+    attempt_log: z.array(DeliveryAttemptResponse).meta({
+      description: `The newest ${ATTEMPT_LOG_LIMITS.attempts} attempts, newest first: when, the status or the error, how long, the answer.`,
+    }),
     created_at: Timestamp,
   })
   .meta({ id: 'HookDelivery' });
+
+export const ListDeliveriesQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_DELIVERY_PAGE)
+    .default(DEFAULT_DELIVERY_PAGE)
+    .meta({ description: `Deliveries a page (default ${DEFAULT_DELIVERY_PAGE}, at most ${MAX_DELIVERY_PAGE}), newest first.` }),
+  cursor: z.string().max(512).optional().meta({ description: 'The Next-Cursor of the previous page.' }),
+});
+
 export type CreateHookRequest = z.infer<typeof CreateHookRequest>;
 export type UpdateHookRequest = z.infer<typeof UpdateHookRequest>;
 export type RotateHookSecretRequest = z.infer<typeof RotateHookSecretRequest>;

@@ -20,7 +20,7 @@ import {
 } from './pipelines';
 import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse } from './releases';
 import { ConfigDiffQuery, ConfigDiffResponse, ConfigVarsResponse, UpdateConfigVarsRequest } from './config-vars';
-import { CreateHookRequest, CreatedHookResponse, DeliveryResponse, HookResponse, RotateHookSecretRequest, UpdateHookRequest } from './hooks';
+import { CreateHookRequest, CreatedHookResponse, DeliveryResponse, HookResponse, ListDeliveriesQuery, RotateHookSecretRequest, UpdateHookRequest } from './hooks';
 import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateStatusRequest } from './statuses';
 
 /**
@@ -210,7 +210,17 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     },
   }),
   'DELETE /apps/{app}/hooks/{hook}': answers('Remove a hook (operator or admin)', 'The removed hook', HookResponse),
-  'GET /apps/{app}/hooks/{hook}/deliveries': lists("A hook's delivery log, newest first", 'Deliveries', DeliveryResponse),
+  'GET /apps/{app}/hooks/{hook}/deliveries': {
+    summary: "A hook's delivery log, newest first, a page at a time, each delivery with its attempts",
+    query: ListDeliveriesQuery,
+    success: {
+      status: 200,
+      description: 'Deliveries, newest first',
+      schema: z.array(DeliveryResponse),
+      headers: z.object({ 'next-cursor': z.string().optional().meta({ description: 'Present when older deliveries follow: pass it back as cursor.' }) }),
+    },
+    also: { 400: 'invalid_cursor: the cursor is not one this API issued' },
+  },
   'POST /apps/{app}/hooks/{hook}/deliveries/{delivery}/redeliver': answers(
     'Send one delivery again now (operator or admin)',
     'The delivery after the attempt',

@@ -218,16 +218,27 @@ export const presentHook = (
   updated_at: hook.updated_at,
 });
 
-export const presentDelivery = (delivery: Delivery): DeliveryResponse => ({
-  id: delivery.id,
-  hook: { id: delivery.hook_id },
-  event: { id: delivery.event_id, type: delivery.event_type },
-  attempts: delivery.attempts,
-  outcome: delivery.outcome,
-  status_code: delivery.last?.status_code ?? null,
-  duration_ms: delivery.last?.duration_ms ?? null,
-  response_excerpt: delivery.last?.response_excerpt ?? null,
-  last_attempt_at: delivery.last?.at ?? null,
-  next_attempt_at: delivery.outcome === 'retrying' ? delivery.next_attempt_at : null,
-  created_at: delivery.created_at,
-});
+export const presentDelivery = (delivery: Delivery): DeliveryResponse => {
+  const last = delivery.log.at(-1);
+  return {
+    id: delivery.id,
+    hook: { id: delivery.hook_id },
+    event: { id: delivery.event_id, type: delivery.event_type },
+    attempts: delivery.attempts,
+    outcome: delivery.outcome,
+    status_code: last?.status_code ?? null,
+    duration_ms: last?.duration_ms ?? null,
+    response_excerpt: last ? last.error ?? last.response_excerpt : null,
+    last_attempt_at: last?.at ?? null,
+    next_attempt_at: delivery.outcome === 'retrying' ? delivery.next_attempt_at : null,
+    attempt_log: delivery.log.toReversed().map((attempt) => ({
+      at: attempt.at,
+      status_code: attempt.status_code,
+      error: attempt.error,
+      duration_ms: attempt.duration_ms,
+      response_excerpt: attempt.response_excerpt,
+      reason: attempt.reason,
+    })),
+    created_at: delivery.created_at,
+  };
+};

@@ -133,13 +133,49 @@ export const REQUIRED_OPTIONS: Record<HookKind, readonly string[]> = {
 export const DELIVERY_OUTCOMES = ['pending', 'retrying', 'delivered', 'gave_up'] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
+/**
+ * Why an attempt is made: its turn came (the first attempt or a scheduled retry), someone asked for it again
+ * (a redelivery, whatever the outcome so far), or it is a ping, tried once and never again by itself.
+ */
+export const ATTEMPT_REASONS = ['scheduled', 'redelivery', 'ping'] as const;
+export type AttemptReason = (typeof ATTEMPT_REASONS)[number];
+
 export type DeliveryAttempt = {
   at: string;
+  /** The receiver's status; null when no answer came. */
   status_code: number | null;
+  /** What went wrong without an answer (refused, unresolvable, no answer in time, connection reset), else null. */
+  error: string | null;
   duration_ms: number;
-  /** The first bytes of the response body, or what went wrong before there was one. */
+  /** The first bytes of the response body ('' without one). */
   response_excerpt: string;
+  reason: AttemptReason;
 };
+
+/**
+ * A delivery keeps its newest attempts, each with at most a KiB of answer and a KiB of error: at most
+ * about 20 × 2 KiB beside the event, whatever the receiver sends or however often it is retried.
+ */
+export const ATTEMPT_LOG_LIMITS = { attempts: 20, textBytes: 1024 } as const;
+
+/** `text` cut to at most `bytes` bytes of UTF-8, never within a character. */
+export const truncatedUtf8 = (text: string, bytes: number): string => {
+  const encoded = Buffer.from(text, 'utf8');
+  if (encoded.length <= bytes) return text;
+  let end = bytes;
+  while (end > 0 && ((encoded[end] ?? 0) & 0xc0) === 0x80) end--;
+  return encoded.subarray(0, end).toString('utf8');
+};
+
+/** The log with `attempt` added as its newest, bounded (see ATTEMPT_LOG_LIMITS). */
+export const withAttempt = (log: readonly DeliveryAttempt[], attempt: DeliveryAttempt): DeliveryAttempt[] => [
+  ...log.slice(-(ATTEMPT_LOG_LIMITS.attempts - 1)),
+  {
+    ...attempt,
+    error: attempt.error === null ? null : truncatedUtf8(attempt.error, ATTEMPT_LOG_LIMITS.textBytes),
+    response_excerpt: truncatedUtf8(attempt.response_excerpt, ATTEMPT_LOG_LIMITS.textBytes),
+  },
+];
 
 export type Delivery = {
   id: string;
@@ -148,12 +184,19 @@ export type Delivery = {
   event_type: string;
   /** The event itself, kept so a retry or a redelivery sends the same body. */
   event: HookEvent;
+  /** Every attempt ever made, redeliveries and pings included; `log` keeps the newest of them. */
   attempts: number;
   outcome: DeliveryOutcome;
-  last: DeliveryAttempt | null;
+  /** The newest attempts, oldest first (see ATTEMPT_LOG_LIMITS). */
+  log: DeliveryAttempt[];
   next_attempt_at: string | null;
   created_at: string;
 };
+
+/** Where a page of a hook's delivery log ends: the last delivery it showed (the next page starts after it). */
+export type DeliveryCursor = { created_at: string; id: string };
+export type DeliveryPage = { deliveries: Delivery[]; next: DeliveryCursor | null };
+export const DEFAULT_DELIVERY_PAGE = 50;
 
 export type RetryPolicy = {
   /** Delay before the second attempt; each later one doubles it. */

@@ -1,4 +1,15 @@
-import { hookWants, isDelivered, nextAttemptAt, type Delivery, type Hook, type HookEvent, type RetryPolicy } from '../domain/hooks';
+import {
+  hookWants,
+  isDelivered,
+  nextAttemptAt,
+  withAttempt,
+  type AttemptReason,
+  type Delivery,
+  type DeliveryAttempt,
+  type Hook,
+  type HookEvent,
+  type RetryPolicy,
+} from '../domain/hooks';
 import type { TargetPolicy } from '../domain/outbound-target';
 import { METRIC_NAMES, recordMetric } from '../observability/metrics';
 import { signingSecretOf } from '../domain/webhook-signature';
@@ -38,7 +49,7 @@ export const recordDelivery = async (worker: HookWorker, hook: Hook, event: Hook
     event,
     attempts: 0,
     outcome: 'pending',
-    last: null,
+    log: [],
     next_attempt_at: now,
     created_at: now,
   };
@@ -66,7 +77,7 @@ export const handleEvent = async (worker: HookWorker, event: HookEvent): Promise
 };
 
 const sendAll = async (worker: HookWorker, requests: ReturnType<typeof requestsFor>): Promise<SendResult> => {
-  let last: SendResult = { statusCode: null, durationMs: 0, excerpt: 'nothing to send' };
+  let last: SendResult = { statusCode: null, error: 'nothing to send', durationMs: 0, excerpt: '' };
   let durationMs = 0;
   for (const request of requests) {
     last = await send(worker.policy, request);
@@ -99,12 +110,6 @@ const openSecrets = async (worker: HookWorker, stored: StoredHook, now: Date): P
 };
 
 /**
- * Why an attempt is made: its turn came (the first attempt or a scheduled retry), someone asked for it again
- * (a redelivery, whatever the outcome so far), or it is a ping, tried once and never again by itself.
- */
-export type AttemptReason = 'scheduled' | 'redelivery' | 'ping';
-
-/**
  * One attempt of a delivery: sent, logged, and either done, scheduled again (exponential backoff with
  * jitter) or, past the retry window, given up. A delivery already delivered or given up is left alone,
  * so a duplicate timer or queue message does nothing; a redelivery or a ping attempts it regardless.
@@ -121,11 +126,13 @@ export const attemptDelivery = async (worker: HookWorker, ref: DeliveryRef, reas
   recordMetric(METRIC_NAMES.hookDeliveryLatency, appName, Math.round(result.durationMs), 'Milliseconds');
   if (!isDelivered(result.statusCode)) recordMetric(METRIC_NAMES.hookDeliveryFailures, appName);
   const attempts = delivery.attempts + 1;
-  const last = {
+  const attempt: DeliveryAttempt = {
     at: now.toISOString(),
     status_code: result.statusCode,
+    error: result.error,
     duration_ms: Math.round(result.durationMs),
     response_excerpt: result.excerpt,
+    reason,
   };
   const next =
     isDelivered(result.statusCode) || reason === 'ping'
@@ -134,7 +141,7 @@ export const attemptDelivery = async (worker: HookWorker, ref: DeliveryRef, reas
   const updated: Delivery = {
     ...delivery,
     attempts,
-    last,
+    log: withAttempt(delivery.log, attempt),
     outcome: isDelivered(result.statusCode) ? 'delivered' : next ? 'retrying' : 'gave_up',
     next_attempt_at: next?.toISOString() ?? null,
   };

@@ -8,6 +8,8 @@ import {
   pingEvent,
   subscribedEvents,
   type Delivery,
+  type DeliveryCursor,
+  type DeliveryPage,
   type Hook,
   type HookPatch,
   type NewHook,
@@ -17,7 +19,7 @@ import type { Actor, App } from '../domain/model';
 import { urlRefusal } from '../domain/outbound-target';
 import { hookWorker } from '../hooks/runtime';
 import { attemptDelivery, openRotationEnd, recordDelivery } from '../hooks/worker';
-import { deleteHook, findDelivery, findHook, listDeliveries, listHooks, putHook, type SealedSecret, type StoredHook } from '../store/hooks-store';
+import { deleteHook, findDelivery, findHook, listDeliveryPage, listHooks, putHook, type SealedSecret, type StoredHook } from '../store/hooks-store';
 
 /** Vendors that cannot be called without their token. */
 const NEEDS_SECRET: ReadonlySet<Hook['kind']> = new Set(['grafana', 'sentry', 'newrelic', 'bugsnag']);
@@ -101,9 +103,10 @@ export const removeHook = async (app: App, hookId: string): Promise<StoredHook> 
   return existing;
 };
 
-export const getDeliveries = async (app: App, hookId: string): Promise<Delivery[]> => {
+/** A page of the hook's delivery log, newest first. */
+export const getDeliveries = async (app: App, hookId: string, page: { limit: number; after: DeliveryCursor | null }): Promise<DeliveryPage> => {
   await requireHook(app, hookId);
-  return listDeliveries(hookId);
+  return listDeliveryPage(hookId, page.limit, page.after);
 };
 
 /** One more attempt now, whatever the delivery's outcome; a success ends its retries. */

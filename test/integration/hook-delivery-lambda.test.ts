@@ -131,7 +131,7 @@ describe('the hook delivery Lambda', () => {
       event_type: 'pipeline.coupled',
       attempts: 1,
       outcome: 'delivered',
-      last: { status_code: 200, response_excerpt: expect.stringContaining('ok') },
+      log: [{ status_code: 200, error: null, response_excerpt: expect.stringContaining('ok'), reason: 'scheduled' }],
       next_attempt_at: null,
     });
     expect(retryMessages()).toEqual([]);
@@ -141,7 +141,7 @@ describe('the hook delivery Lambda', () => {
     answerStatus = 503;
     const event = couplingEvent();
     expect(await handler({ Records: [sqsRecord(fromEventBridge(event))] })).toEqual({ batchItemFailures: [] });
-    expect(await findDelivery(hookId, event.id)).toMatchObject({ attempts: 1, outcome: 'retrying', last: { status_code: 503 } });
+    expect(await findDelivery(hookId, event.id)).toMatchObject({ attempts: 1, outcome: 'retrying', log: [{ status_code: 503 }] });
     const [retry] = retryMessages();
     expect(retry).toMatchObject({ QueueUrl: QUEUE_URL, DelaySeconds: expect.any(Number) });
     const message = JSON.parse(String(retry?.MessageBody)) as { retry: { hook_id: string; event_id: string }; due: string };
@@ -151,7 +151,7 @@ describe('the hook delivery Lambda', () => {
     answerStatus = 200;
     const due = { ...message, due: new Date(Date.now() - 1000).toISOString() };
     expect(await handler({ Records: [sqsRecord(due)] })).toEqual({ batchItemFailures: [] });
-    expect(await findDelivery(hookId, event.id)).toMatchObject({ attempts: 2, outcome: 'delivered', last: { status_code: 200 } });
+    expect(await findDelivery(hookId, event.id)).toMatchObject({ attempts: 2, outcome: 'delivered', log: [{ status_code: 503 }, { status_code: 200 }] });
   });
 
   it('fails only the records it could not hand on, so SQS retries them alone and dead-letters them in the end', async () => {

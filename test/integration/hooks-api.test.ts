@@ -49,6 +49,15 @@ describe('webhooks', () => {
       await deliverInProcess([event, releaseEvent('release.failed')]);
       const [delivery] = await waitFor(() => deliveriesOf(created.body.id), (log) => log[0]?.outcome === 'delivered');
       expect(delivery).toMatchObject({ id: event.id, event: { id: event.id, type: 'release.succeeded' }, attempts: 4, outcome: 'delivered', status_code: 204, next_attempt_at: null });
+      // Every attempt, newest first: the three failures too, each with when, what came back and how long it took.
+      expect(delivery.attempt_log).toMatchObject([
+        { status_code: 204, error: null, response_excerpt: '', reason: 'scheduled' },
+        ...Array.from({ length: 3 }, () => ({ status_code: 503, error: null, response_excerpt: '{"busy":true}', reason: 'scheduled' })),
+      ]);
+      const times = delivery.attempt_log.map((attempt: { at: string }) => Date.parse(attempt.at));
+      expect(times).toEqual([...times].sort((a, b) => b - a));
+      expect(new Set(times).size).toBe(4);
+      for (const attempt of delivery.attempt_log) expect(attempt.duration_ms).toEqual(expect.any(Number));
       expect(receiver.received).toHaveLength(4);
       const last = receiver.received[3] as ReceivedRequest;
       expect(last).toMatchObject({ method: 'POST', path: '/slipway', headers: { 'webhook-id': event.id, 'webhook-timestamp': expect.stringMatching(/^\d+$/) } });
@@ -225,6 +234,41 @@ describe('webhooks', () => {
     }
   });
 
+  it('logs an attempt that got no answer with its error, and pages the delivery log with a cursor, newest first', async () => {
+    const down = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: 'http://127.0.0.1:9/nobody-listens', events: ['release.succeeded'] } });
+    const ping = await slipway.call('POST', `/apps/hooked/hooks/${down.body.id}/ping`);
+    expect(ping.body.attempt_log).toEqual([
+      { at: expect.any(String), status_code: null, error: expect.stringMatching(/ECONNREFUSED/), duration_ms: expect.any(Number), response_excerpt: '', reason: 'ping' },
+    ]);
+    await slipway.call('DELETE', `/apps/hooked/hooks/${down.body.id}`);
+
+    const receiver = await startReceiver(() => ({ status: 200 }));
+    try {
+      const hook = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: receiver.url, events: ['release.succeeded'] } });
+      const sent: string[] = [];
+      for (let index = 0; index < 5; index++) {
+        const event = releaseEvent();
+        sent.push(event.id);
+        await deliverInProcess([event]);
+        await waitFor(async () => receiver.received, (list) => list.length === index + 1);
+      }
+      const pages: string[][] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Awaited<ReturnType<typeof slipway.call>> = await slipway.call('GET', `/apps/hooked/hooks/${hook.body.id}/deliveries?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.status).toBe(200);
+        pages.push((page.body as { id: string }[]).map((delivery) => delivery.id));
+        cursor = page.headers.get('next-cursor');
+      } while (cursor && pages.length < 10);
+      expect(pages).toEqual([sent.slice(3).reverse(), sent.slice(1, 3).reverse(), [sent[0]]]);
+      const refused = await slipway.call('GET', `/apps/hooked/hooks/${hook.body.id}/deliveries?cursor=not-one-of-ours`);
+      expect(refused).toMatchObject({ status: 400, body: { error: { code: 'invalid_cursor' } } });
+      await slipway.call('DELETE', `/apps/hooked/hooks/${hook.body.id}`);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('never returns a secret after creation; reading needs read, managing an operator or admin key', async () => {
     const mine = `whsec_${Buffer.alloc(32, 'my-own-secret').toString('base64')}`;
     const created = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: 'http://127.0.0.1:9/x', events: ['*'], secret: mine } });
@@ -336,11 +380,11 @@ describe('outbound targets in the AWS configuration', () => {
     try {
       const request = { method: 'POST' as const, headers: {}, body: '{}' };
       const viaName = await send(AWS_TARGET_POLICY, { ...request, url: `https://localhost:${receiver.port}/hook` });
-      expect(viaName).toMatchObject({ statusCode: null, excerpt: expect.stringMatching(/^refused: localhost resolves to (127\.0\.0\.1|::1)/) });
+      expect(viaName).toMatchObject({ statusCode: null, error: expect.stringMatching(/^refused: localhost resolves to (127\.0\.0\.1|::1)/) });
       const viaAddress = await send(AWS_TARGET_POLICY, { ...request, url: `https://10.0.0.8/hook` });
-      expect(viaAddress.excerpt).toMatch(/10\.0\.0\.8, a private/);
+      expect(viaAddress.error).toMatch(/10\.0\.0\.8, a private/);
       const plain = await send(AWS_TARGET_POLICY, { ...request, url: `${receiver.url}/hook` });
-      expect(plain.excerpt).toBe('refused: the URL must use https');
+      expect(plain.error).toBe('refused: the URL must use https');
       expect(receiver.received).toHaveLength(0);
     } finally {
       await receiver.close();

@@ -8,6 +8,9 @@ import {
   nextAttemptAt,
   redactedHookUrl,
   subscribedEvents,
+  truncatedUtf8,
+  withAttempt,
+  type DeliveryAttempt,
 } from '../../shared/domain/hooks';
 import { AWS_TARGET_POLICY, LOCAL_TARGET_POLICY, addressRefusal, isInternalAddress, urlRefusal } from '../../shared/domain/outbound-target';
 import { Webhook } from 'standardwebhooks';
@@ -75,6 +78,31 @@ describe('moving a hook to another URL', () => {
     expect(() => assertSecretFollowsUrl(grafana, true, { url: grafana.url })).not.toThrow();
     expect(() => assertSecretFollowsUrl(grafana, true, { active: false, options: { tags: 'x' } })).not.toThrow();
     expect(() => assertSecretFollowsUrl({ kind: 'slack', url: 'https://hooks.slack.com/services/A' }, false, { url: 'https://hooks.slack.com/services/B' })).not.toThrow();
+  });
+});
+
+describe('the attempt log of a delivery', () => {
+  const attempt = (index: number, excerpt = ''): DeliveryAttempt => ({
+    at: new Date(Date.UTC(2026, 10, 30, 0, 0, index)).toISOString(),
+    status_code: 500,
+    error: null,
+    duration_ms: index,
+    response_excerpt: excerpt,
+    reason: 'scheduled',
+  });
+
+  it('keeps the newest 20 attempts, oldest first', () => {
+    const log = Array.from({ length: 25 }, (_, index) => index).reduce<DeliveryAttempt[]>((kept, index) => withAttempt(kept, attempt(index)), []);
+    expect(log.map((entry) => entry.duration_ms)).toEqual(Array.from({ length: 20 }, (_, index) => index + 5));
+  });
+
+  it('bounds each answer and error to a KiB of UTF-8, never cutting a character', () => {
+    const [entry] = withAttempt([], { ...attempt(0, 'é'.repeat(2000)), error: '€'.repeat(1000) });
+    expect(Buffer.byteLength(entry?.response_excerpt ?? '')).toBe(1024);
+    expect(entry?.response_excerpt).toBe('é'.repeat(512));
+    expect(Buffer.byteLength(entry?.error ?? '')).toBeLessThanOrEqual(1024);
+    expect(entry?.error).toBe('€'.repeat(341));
+    expect(truncatedUtf8('short', 1024)).toBe('short');
   });
 });
 
