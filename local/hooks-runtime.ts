@@ -35,6 +35,8 @@ const localKey = async (dataDir: string | undefined): Promise<Buffer> => {
  */
 export const startLocalHooks = async (dataDir: string | undefined, options: LocalHooksOptions = {}): Promise<() => Promise<void>> => {
   const timers = new Set<NodeJS.Timeout>();
+  // Once stopped, an attempt still in flight schedules no retry: its timer would outlive the stop.
+  let stopped = false;
   const worker: HookWorker = {
     policy: LOCAL_TARGET_POLICY,
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
@@ -46,6 +48,7 @@ export const startLocalHooks = async (dataDir: string | undefined, options: Loca
     },
   };
   const later = (ref: DeliveryRef, at: Date) => {
+    if (stopped) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
       attemptDelivery(worker, ref).catch((error: unknown) =>
@@ -63,6 +66,7 @@ export const startLocalHooks = async (dataDir: string | undefined, options: Loca
     if (appId) later({ app_id: appId, hook_id: delivery.hook_id, event_id: delivery.event_id }, new Date(delivery.next_attempt_at ?? Date.now()));
   }
   return async () => {
+    stopped = true;
     unsubscribe();
     for (const timer of timers) clearTimeout(timer);
     timers.clear();
