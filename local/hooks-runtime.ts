@@ -47,13 +47,25 @@ export const startLocalHooks = async (dataDir: string | undefined, options: Loca
       later({ app_id: appId, hook_id: delivery.hook_id, event_id: delivery.event_id }, at);
     },
   };
+  // A retry's timer is set before the attempt that scheduled it is saved (see attemptDelivery): a short wait
+  // could fire first and read the delivery without that attempt. Attempts of one delivery run one after another.
+  const inFlight = new Map<string, Promise<unknown>>();
+  const attempt = (ref: DeliveryRef) => {
+    const key = `${ref.hook_id}/${ref.event_id}`;
+    const run = (inFlight.get(key) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => attemptDelivery(worker, ref))
+      .catch((error: unknown) => logger.warn('hook delivery attempt failed', { hookId: ref.hook_id, eventId: ref.event_id, error }))
+      .finally(() => {
+        if (inFlight.get(key) === run) inFlight.delete(key);
+      });
+    inFlight.set(key, run);
+  };
   const later = (ref: DeliveryRef, at: Date) => {
     if (stopped) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      attemptDelivery(worker, ref).catch((error: unknown) =>
-        logger.warn('hook delivery attempt failed', { hookId: ref.hook_id, eventId: ref.event_id, error }),
-      );
+      attempt(ref);
     }, Math.max(0, at.getTime() - Date.now()));
     timers.add(timer);
   };
