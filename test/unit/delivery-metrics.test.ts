@@ -79,31 +79,34 @@ describe('delivery metrics (DORA four keys)', () => {
     expect(metrics.time_to_restore).toMatchObject({ p50_seconds: 1800, unrestored: 2, releases: 2 });
   });
 
-  it('counts an automatic rollback after a failed check as a rollback: the release it undid failed, restored by it, and it is no deployment', () => {
+  // The two triggers of an automatic rollback, each with the same history rolled back by hand beside it.
+  it.each([
+    {
+      trigger: 'a required check that failed on v2 within its bake window, ten minutes after it went live',
+      // v2 succeeded and was undone: a failed change, restored by the rollback.
+      v2: ['succeeded', '2026-11-25T10:00:00.000Z'],
+      rolledBackAt: '2026-11-25T10:10:00.000Z',
+      deployments: 2,
+      restoreSeconds: 600,
+    },
+    {
+      trigger: 'a rollout of v2 that ended unknown',
+      // v1 stayed current; the rollback brings its build back over v2's half-done deployment: v1 is not what it undid.
+      v2: ['unknown', '2026-11-25T10:00:00.000Z'],
+      rolledBackAt: '2026-11-25T10:05:00.000Z',
+      deployments: 1,
+      restoreSeconds: 300,
+    },
+  ] as const)('counts an automatic rollback after $trigger as a rollback: no deployment, the restore of the failure', (when) => {
     const history = (trigger: ReleaseTrigger) => [
       release('c', 1, 'deploy', 'succeeded', '2026-11-24T10:00:00.000Z'),
-      release('c', 2, 'deploy', 'succeeded', '2026-11-25T10:00:00.000Z'),
-      // A required check failed on v2 within its bake window: rolled back to v1 ten minutes after v2 went live.
-      { ...release('c', 3, trigger, 'succeeded', '2026-11-25T10:10:00.000Z'), slug: { id: 'c-build-1' } },
+      release('c', 2, 'deploy', when.v2[0], when.v2[1]),
+      { ...release('c', 3, trigger, 'succeeded', when.rolledBackAt), slug: { id: 'c-build-1' } },
     ];
     const automatic = deliveryMetrics(history('auto_rollback'), WEEK_SECONDS);
-    expect(automatic.deployment_frequency).toEqual({ per_day: 2 / 7, band: 'high', releases: 2 });
+    expect(automatic.deployment_frequency).toEqual({ per_day: when.deployments / 7, band: 'high', releases: when.deployments });
     expect(automatic.change_failure_rate).toEqual({ rate: 0.5, failures: 1, band: 'low', releases: 2 });
-    expect(automatic.time_to_restore).toEqual({ p50_seconds: 600, unrestored: 0, band: 'elite', releases: 1 });
-    expect(automatic).toEqual(deliveryMetrics(history('rollback'), WEEK_SECONDS));
-  });
-
-  it('counts an automatic rollback after a rollout ended unknown as the restore of that failure, and no deployment', () => {
-    const history = (trigger: ReleaseTrigger) => [
-      release('u', 1, 'deploy', 'succeeded', '2026-11-24T10:00:00.000Z'),
-      release('u', 2, 'deploy', 'unknown', '2026-11-25T10:00:00.000Z'),
-      // v1 stayed current; the rollback brings its build back over v2's half-done deployment: v1 is not what it undid.
-      { ...release('u', 3, trigger, 'succeeded', '2026-11-25T10:05:00.000Z'), slug: { id: 'u-build-1' } },
-    ];
-    const automatic = deliveryMetrics(history('auto_rollback'), WEEK_SECONDS);
-    expect(automatic.deployment_frequency).toEqual({ per_day: 1 / 7, band: 'high', releases: 1 });
-    expect(automatic.change_failure_rate).toEqual({ rate: 0.5, failures: 1, band: 'low', releases: 2 });
-    expect(automatic.time_to_restore).toEqual({ p50_seconds: 300, unrestored: 0, band: 'elite', releases: 1 });
+    expect(automatic.time_to_restore).toEqual({ p50_seconds: when.restoreSeconds, unrestored: 0, band: 'elite', releases: 1 });
     expect(automatic).toEqual(deliveryMetrics(history('rollback'), WEEK_SECONDS));
   });
 
