@@ -20,7 +20,16 @@ import {
 } from './pipelines';
 import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse } from './releases';
 import { ConfigDiffQuery, ConfigDiffResponse, ConfigVarsResponse, UpdateConfigVarsRequest } from './config-vars';
-import { CreateHookRequest, CreatedHookResponse, DeliveryResponse, HookResponse, ListDeliveriesQuery, RotateHookSecretRequest, UpdateHookRequest } from './hooks';
+import {
+  CreateHookRequest,
+  CreatedHookResponse,
+  DeliveryResponse,
+  HookPingEvent,
+  HookResponse,
+  ListDeliveriesQuery,
+  RotateHookSecretRequest,
+  UpdateHookRequest,
+} from './hooks';
 import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateStatusRequest } from './statuses';
 
 /**
@@ -433,7 +442,7 @@ export const buildOpenApiDocument = () => {
     operationId: 'receiveSlipwayEvent',
     summary: 'A Slipway event',
     description:
-      'One event as EventBridge (its detail) and webhook hooks deliver it; dedupe by id (also webhook-id). A webhook hook signs it as Standard Webhooks (standardwebhooks.com) say: webhook-signature is `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">` keyed with the base64-decoded `whsec_` secret, so any Standard Webhooks library verifies it; answer 2xx, or the delivery is retried with backoff for up to 24 h. See docs/api.md.',
+      'One event as EventBridge (its detail) and webhook hooks deliver it (or a HookPingEvent, sent by the ping route); dedupe by id (also webhook-id). A webhook hook signs it as Standard Webhooks (standardwebhooks.com) say: webhook-signature is `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">` keyed with the base64-decoded `whsec_` secret, so any Standard Webhooks library verifies it; answer 2xx, or the delivery is retried with backoff for up to 24 h. See docs/api.md.',
     tags: ['events'],
     security: [],
     request: {
@@ -447,7 +456,7 @@ export const buildOpenApiDocument = () => {
         'slipway-event': z.string().optional().meta({ description: 'Legacy hooks only: the event type' }),
         'slipway-event-id': z.string().optional().meta({ description: 'Legacy hooks only: the event id' }),
       }),
-      body: { required: true, content: { 'application/json': { schema: SlipwayEvent } } },
+      body: { required: true, content: { 'application/json': { schema: z.union([SlipwayEvent, HookPingEvent]) } } },
     },
     responses: { 200: { description: 'The receiver took the event (any 2xx)' } },
   });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SlipwayEvent } from '../../shared/api/events';
+import { HookPingEvent } from '../../shared/api/hooks';
 import { AWS_TARGET_POLICY } from '../../shared/domain/outbound-target';
 import { verifySignature } from '../../shared/domain/webhook-signature';
 import { deliverInProcess } from '../../shared/events/bus';
@@ -214,6 +215,7 @@ describe('webhooks', () => {
       expect(receiver.received).toHaveLength(1);
       const ping = new Webhook(created.body.secret).verify(receiver.received[0]?.body ?? '', receiver.received[0]?.headers as Record<string, string>);
       expect(ping).toMatchObject({ id: failed.body.id, type: 'ping', app: { name: 'hooked' }, actor: { email: expect.any(String) }, data: { hook: { id: created.body.id } } });
+      expect(HookPingEvent.safeParse(ping).success).toBe(true);
 
       status = 200;
       const ok = await slipway.call('POST', `/apps/hooked/hooks/${created.body.id}/ping`);
