@@ -1,8 +1,8 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery, DeliveryCursor, DeliveryPage, Hook } from '../domain/hooks';
 import type { SecretEncoding } from '../domain/webhook-signature';
-import { entityOf, getStore, putIfAbsent, scanAll } from './client';
-import { DELIVERY_TIME_PREFIX, HOOK_PREFIX, deliveryKey, deliveryTimeSortKey, hookKey } from './keys';
+import { entityOf, getStore, putIfAbsent, scanAll, whenConditionHolds } from './client';
+import { DELIVERY_PREFIX, DELIVERY_TIME_PREFIX, HOOK_PREFIX, deliveryKey, deliveryTimeSortKey, hookKey } from './keys';
 
 /** A secret sealed at rest (shared/hooks/secret-box.ts), and how its plaintext becomes a key. */
 export type SealedSecret = { sealed: string; encoding: SecretEncoding };
@@ -137,6 +137,45 @@ export const listDeliveryPage = async (hookId: string, limit: number, after: Del
   const deliveries = Items.slice(0, limit).map(deliveryOf);
   const last = deliveries.at(-1);
   return { deliveries, next: Items.length > limit && last ? { created_at: last.created_at, id: last.id } : null };
+};
+
+/**
+ * Puts the deliveries a hook recorded before its log was paged by time (no lsi1sk) into that log: one Query
+ * of the hook's partition, then one conditional update each. Returns how many it placed; safe to repeat.
+ */
+export const indexUnindexedDeliveries = async (hookId: string): Promise<number> => {
+  const { client, tableName } = getStore();
+  let indexed = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :hook AND begins_with(sk, :deliveries)',
+        FilterExpression: 'attribute_not_exists(lsi1sk)',
+        ExpressionAttributeValues: { ':hook': deliveryKey(hookId, '').pk, ':deliveries': DELIVERY_PREFIX },
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const delivery = deliveryOf(item);
+      const placed = await whenConditionHolds(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: deliveryKey(hookId, delivery.event_id),
+            UpdateExpression: 'SET lsi1sk = :at',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(lsi1sk)',
+            ExpressionAttributeValues: { ':at': deliveryTimeSortKey(delivery.created_at, delivery.event_id) },
+          }),
+        ),
+      );
+      if (placed) indexed++;
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return indexed;
 };
 
 /**

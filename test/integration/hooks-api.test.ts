@@ -8,6 +8,7 @@ import { AWS_TARGET_POLICY } from '../../shared/domain/outbound-target';
 import { verifySignature } from '../../shared/domain/webhook-signature';
 import { deliverInProcess } from '../../shared/events/bus';
 import { hookWorker } from '../../shared/hooks/runtime';
+import { indexDeliveriesOfEveryHook } from '../../shared/operations/release-index';
 import { send } from '../../shared/hooks/send';
 import { getStore } from '../../shared/store/client';
 import { hookKey } from '../../shared/store/keys';
@@ -269,6 +270,41 @@ describe('webhooks', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it('lists a delivery recorded before every attempt was kept, as a log of its last attempt, once the upgrade step indexed it', async () => {
+    const hook = await slipway.call('POST', '/apps/hooked/hooks', { body: { url: 'http://127.0.0.1:9/old', events: ['release.succeeded'] } });
+    const event = releaseEvent();
+    const at = new Date(Date.now() - 3_600_000).toISOString();
+    // The item as the store wrote deliveries before: its last attempt only (the excerpt saying what went wrong), no time key.
+    await getStore().client.send(
+      new PutCommand({
+        TableName: getStore().tableName,
+        Item: {
+          pk: `HOOK#${hook.body.id}`,
+          sk: `DELIVERY#${event.id}`,
+          type: 'hook_delivery',
+          ...{ id: event.id, hook_id: hook.body.id, event_id: event.id, event_type: event.type, event, attempts: 3, outcome: 'gave_up', next_attempt_at: null, created_at: at },
+          last: { at, status_code: 502, duration_ms: 31, response_excerpt: 'Bad Gateway' },
+        },
+      }),
+    );
+    expect(await deliveriesOf(hook.body.id)).toEqual([]);
+    const reported: string[] = [];
+    expect(await indexDeliveriesOfEveryHook((app, count) => reported.push(`${app}:${count}`))).toBeGreaterThanOrEqual(1);
+    expect(reported).toContain('hooked:1');
+    expect(await deliveriesOf(hook.body.id)).toEqual([
+      expect.objectContaining({
+        id: event.id,
+        attempts: 3,
+        outcome: 'gave_up',
+        status_code: 502,
+        response_excerpt: 'Bad Gateway',
+        attempt_log: [{ at, status_code: 502, error: null, duration_ms: 31, response_excerpt: 'Bad Gateway', reason: 'scheduled' }],
+      }),
+    ]);
+    expect(await indexDeliveriesOfEveryHook(() => undefined)).toBe(0);
+    await slipway.call('DELETE', `/apps/hooked/hooks/${hook.body.id}`);
   });
 
   it('never returns a secret after creation; reading needs read, managing an operator or admin key', async () => {
