@@ -15,6 +15,7 @@ import { ReleaseResponse, type CreateReleaseBody } from '../shared/api/releases'
 import type { ReleaseStatus } from '../shared/domain/model';
 import { ReleaseStatusesResponse, StatusResponse, type CreateStatusRequest } from '../shared/api/statuses';
 import { ConfigVarsResponse, type UpdateConfigVarsRequest } from '../shared/api/config-vars';
+import { DeliveryResponse, HookResponse } from '../shared/api/hooks';
 import type { HttpClient } from './http-client';
 
 const segment = encodeURIComponent;
@@ -76,6 +77,11 @@ export class SlipwayApi {
   promote = (body: z.input<typeof CreatePromotionRequest>, idempotencyKey: string) =>
     this.http.request('POST', '/pipeline-promotions', PromotionResponse, { body, idempotencyKey });
   promotion = (id: string) => this.http.request('GET', `/pipeline-promotions/${segment(id)}`, PromotionResponse);
+
+  hooks = (app: string) => this.http.request('GET', `/apps/${segment(app)}/hooks`, z.array(HookResponse));
+  /** One page of a hook's delivery log, newest first. */
+  deliveries = (app: string, hook: string, limit: number, cursor?: string) =>
+    this.http.page(`/apps/${segment(app)}/hooks/${segment(hook)}/deliveries`, z.array(DeliveryResponse), { limit, cursor });
 
   keys = () => this.http.request('GET', '/api-keys', z.array(ApiKeyResponse));
   createKey = (body: CreateApiKeyRequest) => this.http.request('POST', '/api-keys', CreatedApiKeyResponse, { body });

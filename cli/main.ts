@@ -3,6 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import type { GlobalArgs } from './command';
 import { appCommands } from './commands/apps';
 import { configCommands } from './commands/config';
+import { hookCommands } from './commands/hooks';
 import { keyCommands } from './commands/keys';
 import { login } from './commands/login';
 import { pipelineCommands } from './commands/pipelines';
@@ -18,7 +19,7 @@ const parser = yargs(hideBin(process.argv))
   .option('profile', { type: 'string', describe: 'stored login to use (default: $SLIPWAY_PROFILE or "default")' })
   .option('json', { type: 'boolean', default: false, describe: "print the API's objects as one JSON document" })
   .command(login)
-  .command([...appCommands, ...releaseCommands, ...configCommands, ...statusCommands, ...pipelineCommands, ...keyCommands])
+  .command([...appCommands, ...releaseCommands, ...configCommands, ...statusCommands, ...pipelineCommands, ...hookCommands, ...keyCommands])
   .completion('completion', 'print a bash/zsh completion script: slipway completion >> ~/.bashrc')
   .example('$0 deploy registry/web:v2 -a web --wait', 'release an image and follow its rollout')
   .example('$0 rollback -a web', 'back to the previous good release')

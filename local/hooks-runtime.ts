@@ -35,6 +35,8 @@ const localKey = async (dataDir: string | undefined): Promise<Buffer> => {
  */
 export const startLocalHooks = async (dataDir: string | undefined, options: LocalHooksOptions = {}): Promise<() => Promise<void>> => {
   const timers = new Set<NodeJS.Timeout>();
+  // Once stopped, an attempt still in flight schedules no retry: its timer would outlive the stop.
+  let stopped = false;
   const worker: HookWorker = {
     policy: LOCAL_TARGET_POLICY,
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
@@ -45,12 +47,25 @@ export const startLocalHooks = async (dataDir: string | undefined, options: Loca
       later({ app_id: appId, hook_id: delivery.hook_id, event_id: delivery.event_id }, at);
     },
   };
+  // A retry's timer is set before the attempt that scheduled it is saved (see attemptDelivery): a short wait
+  // could fire first and read the delivery without that attempt. Attempts of one delivery run one after another.
+  const inFlight = new Map<string, Promise<unknown>>();
+  const attempt = (ref: DeliveryRef) => {
+    const key = `${ref.hook_id}/${ref.event_id}`;
+    const run = (inFlight.get(key) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => attemptDelivery(worker, ref))
+      .catch((error: unknown) => logger.warn('hook delivery attempt failed', { hookId: ref.hook_id, eventId: ref.event_id, error }))
+      .finally(() => {
+        if (inFlight.get(key) === run) inFlight.delete(key);
+      });
+    inFlight.set(key, run);
+  };
   const later = (ref: DeliveryRef, at: Date) => {
+    if (stopped) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      attemptDelivery(worker, ref).catch((error: unknown) =>
-        logger.warn('hook delivery attempt failed', { hookId: ref.hook_id, eventId: ref.event_id, error }),
-      );
+      attempt(ref);
     }, Math.max(0, at.getTime() - Date.now()));
     timers.add(timer);
   };
@@ -63,6 +78,7 @@ export const startLocalHooks = async (dataDir: string | undefined, options: Loca
     if (appId) later({ app_id: appId, hook_id: delivery.hook_id, event_id: delivery.event_id }, new Date(delivery.next_attempt_at ?? Date.now()));
   }
   return async () => {
+    stopped = true;
     unsubscribe();
     for (const timer of timers) clearTimeout(timer);
     timers.clear();

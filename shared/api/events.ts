@@ -45,7 +45,7 @@ export const SlipwayEvent = z
     envelope('build.succeeded', BuildResponse, 'A build was marked succeeded.'),
     envelope('build.failed', BuildResponse, 'A build was marked failed.'),
     envelope('release.created', ReleaseResponse, 'A release was created (any trigger).'),
-    envelope('release.rollback', ReleaseResponse, 'A release with trigger rollback was created (also release.created).'),
+    envelope('release.rollback', ReleaseResponse, 'A rollback was created, by hand or automatic (trigger rollback or auto_rollback; also release.created).'),
     envelope('release.rollout_started', ReleaseResponse, 'The release left the queue and its deployment began.'),
     envelope('release.succeeded', ReleaseResponse, 'The rollout succeeded: the release is current.'),
     envelope('release.failed', ReleaseResponse, 'The rollout failed; the previous release stays current.'),

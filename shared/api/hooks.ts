@@ -1,28 +1,47 @@
 import * as z from 'zod';
-import { ALL_EVENTS, DELIVERY_OUTCOMES, HOOK_KINDS } from '../domain/hooks';
-import { EVENT_TYPES } from '../domain/events';
-import { HttpUrl, Timestamp, Uuid, shortText, userRecord } from './common';
+import {
+  ALL_EVENTS,
+  ATTEMPT_LOG_LIMITS,
+  ATTEMPT_REASONS,
+  DEFAULT_DELIVERY_PAGE,
+  DEFAULT_PREVIOUS_SECRET_SECONDS,
+  DELIVERY_OUTCOMES,
+  HOOK_KINDS,
+  MAX_PREVIOUS_SECRET_SECONDS,
+  PING_EVENT_TYPE,
+} from '../domain/hooks';
+
+const MAX_DELIVERY_PAGE = 200;
+import { EVENT_SPEC_VERSION, EVENT_TYPES } from '../domain/events';
+import { AppRef, HttpUrl, Timestamp, Uuid, shortText, userRecord } from './common';
 
 const HookEventName = z.enum([ALL_EVENTS, ...EVENT_TYPES]);
 
 const HookFields = {
   kind: z.enum(HOOK_KINDS).meta({ description: 'webhook: the signed event envelope; the others speak a vendor API (see README).' }),
   url: HttpUrl.meta({ description: 'Where to send: the receiver (webhook, Slack) or the vendor API root (Grafana, Sentry organization, New Relic, Bugsnag).' }),
-  events: z.array(HookEventName).min(1).max(EVENT_TYPES.length + 1).meta({ description: 'Event types to send, or ["*"] for all.' }),
+  events: z.array(HookEventName).min(1).max(EVENT_TYPES.length + 1).meta({
+    description:
+      'Event types to send, or ["*"] for all the kind takes. A webhook takes every type; an integration only its own (slack: release.succeeded, release.failed, release.unknown, release.rollback, promotion.finished; grafana: release.succeeded, release.failed, release.unknown; sentry, newrelic, bugsnag: release.succeeded); any other is 422 hook_events_not_for_kind, naming them.',
+  }),
   active: z.boolean(),
   secret: shortText(512).min(8).meta({
-    description: 'webhook: the HMAC key of Slipway-Signature (made for you if absent); integrations: the vendor token. Never returned after creation.',
+    description:
+      'webhook: its Standard Webhooks signing secret, `whsec_` + the base64 of 24 to 64 random bytes (made for you if absent; anything else is 422 hook_secret_invalid); integrations: the vendor token. Never returned after creation.',
   }),
   options: userRecord(z.string().regex(/^[a-z_]{1,32}$/), shortText(256))
     .refine((options) => Object.keys(options).length <= 10, { message: 'at most 10 options' })
-    .meta({ description: 'Kind settings: sentry project (required), environment; newrelic entity_guid (required); grafana tags, dashboard_uid; bugsnag release_stage. Other names are kept as given (__proto__ and constructor too).' }),
+    .meta({
+      description:
+        'Kind settings: sentry project (required), environment, repository, dashboard_url; newrelic entity_guid (required), dashboard_url; grafana tags, dashboard_uid; bugsnag release_stage, repository, source_control_provider. Other names are kept as given (__proto__ and constructor too).',
+    }),
 };
 
 export const CreateHookRequest = z
   .strictObject({
     kind: HookFields.kind.default('webhook'),
     url: HookFields.url,
-    events: HookFields.events,
+    events: HookFields.events.optional().meta({ description: 'Absent: every event the kind takes (see events).' }),
     active: HookFields.active.default(true),
     secret: HookFields.secret.optional(),
     options: HookFields.options.default({}),
@@ -39,9 +58,29 @@ export const UpdateHookRequest = z
     active: HookFields.active.optional(),
     secret: HookFields.secret.optional().meta({ description: 'A new secret (see CreateHookRequest); required along with a new url when the hook holds one.' }),
     options: HookFields.options.optional(),
+    legacy_signature: z.boolean().optional().meta({
+      description: 'webhook only: false stops the legacy Slipway-Signature, Slipway-Event and Slipway-Event-Id headers once your receiver verifies webhook-signature.',
+    }),
   })
-  .refine((patch) => Object.values(patch).some((value) => value !== undefined), { message: 'give at least one of url, events, active, secret, options' })
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
+    message: 'give at least one of url, events, active, secret, options, legacy_signature',
+  })
   .meta({ id: 'UpdateHookRequest' });
+
+export const RotateHookSecretRequest = z
+  .strictObject({
+    secret: HookFields.secret.optional().meta({ description: 'The new signing secret (whsec_ + base64 of 24 to 64 bytes); made for you if absent.' }),
+    previous_secret_valid_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_PREVIOUS_SECRET_SECONDS)
+      .default(DEFAULT_PREVIOUS_SECRET_SECONDS)
+      .meta({
+        description: `How long the secret it replaces still signs each delivery beside the new one (a second v1 signature); 0 stops it at once. Default ${DEFAULT_PREVIOUS_SECRET_SECONDS} (a day), at most ${MAX_PREVIOUS_SECRET_SECONDS} (a week).`,
+      }),
+  })
+  .meta({ id: 'RotateHookSecretRequest' });
 
 export const HookResponse = z
   .object({
@@ -58,6 +97,13 @@ export const HookResponse = z
     active: z.boolean(),
     options: z.record(z.string(), z.string()),
     has_secret: z.boolean(),
+    legacy_signature: z.boolean().meta({
+      description:
+        'True for a webhook made before Slipway signed with Standard Webhooks: its deliveries also carry Slipway-Signature, Slipway-Event and Slipway-Event-Id (PATCH false to stop them). False for every hook made since.',
+    }),
+    previous_secret_expires_at: Timestamp.nullable().meta({
+      description: 'After a rotation: until when the previous secret still signs each delivery (a second v1 signature); null otherwise.',
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -67,22 +113,62 @@ export const CreatedHookResponse = HookResponse.extend({
   secret: z.string().nullable().meta({ description: 'Shown in this answer only: store it now.' }),
 }).meta({ id: 'CreatedHook' });
 
+const DeliveryAttemptResponse = z
+  .object({
+    at: Timestamp,
+    status_code: z.number().int().nullable().meta({ description: "The receiver's status; null when no answer came (see error)." }),
+    error: z.string().nullable().meta({ description: 'Why no answer came (refused: …, a timeout, a connection reset), else null. At most 1 KiB.' }),
+    duration_ms: z.number().int().nonnegative(),
+    response_excerpt: z.string().meta({ description: 'The first KiB of the answer ("" without one).' }),
+    reason: z.enum(ATTEMPT_REASONS).meta({ description: 'scheduled: the first attempt or a retry; redelivery: asked for by redeliver; ping: a ping.' }),
+  })
+  .meta({ id: 'HookDeliveryAttempt' });
+
 export const DeliveryResponse = z
   .object({
     id: z.string().meta({ description: "The event's id: a hook has one delivery per event." }),
     hook: z.object({ id: Uuid }),
     event: z.object({ id: z.string(), type: z.string() }),
-    attempts: z.number().int().nonnegative(),
+    attempts: z.number().int().nonnegative().meta({ description: 'Every attempt made, redeliveries included.' }),
     outcome: z.enum(DELIVERY_OUTCOMES),
-    status_code: z.number().int().nullable(),
+    status_code: z.number().int().nullable().meta({ description: "The newest attempt's (see attempt_log)." }),
     duration_ms: z.number().int().nullable(),
-    response_excerpt: z.string().nullable(),
+    response_excerpt: z.string().nullable().meta({ description: "The newest attempt's answer, or why none came." }),
     last_attempt_at: Timestamp.nullable(),
     next_attempt_at: Timestamp.nullable(),
+    attempt_log: z.array(DeliveryAttemptResponse).meta({
+      description: `The newest ${ATTEMPT_LOG_LIMITS.attempts} attempts, newest first: when, the status or the error, how long, the answer.`,
+    }),
     created_at: Timestamp,
   })
   .meta({ id: 'HookDelivery' });
+
+export const ListDeliveriesQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_DELIVERY_PAGE)
+    .default(DEFAULT_DELIVERY_PAGE)
+    .meta({ description: `Deliveries a page (default ${DEFAULT_DELIVERY_PAGE}, at most ${MAX_DELIVERY_PAGE}), newest first.` }),
+  cursor: z.string().max(512).optional().meta({ description: 'The Next-Cursor of the previous page.' }),
+});
+
+/** What `POST …/hooks/{hook}/ping` sends: an envelope like any event's, naming the hook pinged. */
+export const HookPingEvent = z
+  .object({
+    id: Uuid.meta({ description: 'Unique per ping; also its delivery id.' }),
+    specversion: z.literal(EVENT_SPEC_VERSION),
+    type: z.literal(PING_EVENT_TYPE),
+    time: Timestamp,
+    app: AppRef,
+    actor: z.object({ id: z.string(), email: z.string() }).meta({ description: 'The API key that asked for the ping.' }),
+    data: z.object({ hook: z.object({ id: Uuid, kind: z.enum(HOOK_KINDS), events: z.array(z.string()) }) }),
+  })
+  .meta({ id: 'HookPingEvent', description: 'Sent by POST /apps/{app}/hooks/{hook}/ping to test a receiver; never published as an event.' });
+
 export type CreateHookRequest = z.infer<typeof CreateHookRequest>;
 export type UpdateHookRequest = z.infer<typeof UpdateHookRequest>;
+export type RotateHookSecretRequest = z.infer<typeof RotateHookSecretRequest>;
 export type HookResponse = z.infer<typeof HookResponse>;
 export type DeliveryResponse = z.infer<typeof DeliveryResponse>;

@@ -20,7 +20,16 @@ import {
 } from './pipelines';
 import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse } from './releases';
 import { ConfigDiffQuery, ConfigDiffResponse, ConfigVarsResponse, UpdateConfigVarsRequest } from './config-vars';
-import { CreateHookRequest, CreatedHookResponse, DeliveryResponse, HookResponse, UpdateHookRequest } from './hooks';
+import {
+  CreateHookRequest,
+  CreatedHookResponse,
+  DeliveryResponse,
+  HookPingEvent,
+  HookResponse,
+  ListDeliveriesQuery,
+  RotateHookSecretRequest,
+  UpdateHookRequest,
+} from './hooks';
 import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateStatusRequest } from './statuses';
 
 /**
@@ -30,6 +39,8 @@ import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateSta
 type Operation = {
   summary: string;
   body?: z.ZodType;
+  /** The body may be left out (every field has a default). */
+  bodyOptional?: boolean;
   query?: z.ZodObject;
   headers?: z.ZodObject;
   success: {
@@ -208,11 +219,37 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     },
   }),
   'DELETE /apps/{app}/hooks/{hook}': answers('Remove a hook (operator or admin)', 'The removed hook', HookResponse),
-  'GET /apps/{app}/hooks/{hook}/deliveries': lists("A hook's delivery log, newest first", 'Deliveries', DeliveryResponse),
+  'GET /apps/{app}/hooks/{hook}/deliveries': {
+    summary: "A hook's delivery log, newest first, a page at a time, each delivery with its attempts",
+    query: ListDeliveriesQuery,
+    success: {
+      status: 200,
+      description: 'Deliveries, newest first',
+      schema: z.array(DeliveryResponse),
+      headers: z.object({ 'next-cursor': z.string().optional().meta({ description: 'Present when older deliveries follow: pass it back as cursor.' }) }),
+    },
+    also: { 400: 'invalid_cursor: the cursor is not one this API issued' },
+  },
   'POST /apps/{app}/hooks/{hook}/deliveries/{delivery}/redeliver': answers(
     'Send one delivery again now (operator or admin)',
     'The delivery after the attempt',
     DeliveryResponse,
+  ),
+  'POST /apps/{app}/hooks/{hook}/rotate-secret': answers(
+    "Give a webhook a new signing secret, the old one still signing beside it for a while (operator or admin)",
+    'The hook, with its new secret this once and until when the previous one signs',
+    CreatedHookResponse,
+    {
+      body: RotateHookSecretRequest,
+      bodyOptional: true,
+      also: { 422: 'Invalid body, a secret that is not a Standard Webhooks secret (hook_secret_invalid), or a hook whose secret is a vendor token (hook_secret_not_rotatable)' },
+    },
+  ),
+  'POST /apps/{app}/hooks/{hook}/ping': answers(
+    'Send a ping event to a webhook (or a test message to Slack) now, once; logged as a delivery (operator or admin)',
+    "The ping's delivery after its one attempt: the receiver's status code, duration and answer",
+    DeliveryResponse,
+    { also: { 422: 'The hook is of a kind whose vendor has no place for a test message (hook_ping_unsupported)' } },
   ),
   'POST /pipelines': creates('Create a pipeline', CreatePipelineRequest, 'The pipeline', PipelineResponse, {
     also: { 409: 'A pipeline with this name exists' },
@@ -352,7 +389,7 @@ const routeConfigOf = (route: Route, operation: Operation): RouteConfig => {
       ...(operation.body
         ? {
             body: {
-              required: true,
+              required: operation.bodyOptional !== true,
               content: {
                 'application/json': { schema: operation.body },
                 // Bracket keys nest (`source[app][name]=web`), `[]` keys repeat into arrays, true/false are booleans.
@@ -405,16 +442,21 @@ export const buildOpenApiDocument = () => {
     operationId: 'receiveSlipwayEvent',
     summary: 'A Slipway event',
     description:
-      'One event as EventBridge (its detail) and webhook hooks deliver it; dedupe by id. A hook signs it: Slipway-Signature is `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the hook secret>`; answer 2xx, or the delivery is retried with backoff for up to 24 h. See docs/events.md.',
+      'One event as EventBridge (its detail) and webhook hooks deliver it (or a HookPingEvent, sent by the ping route); dedupe by id (also webhook-id). A webhook hook signs it as Standard Webhooks (standardwebhooks.com) say: webhook-signature is `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">` keyed with the base64-decoded `whsec_` secret, so any Standard Webhooks library verifies it; answer 2xx, or the delivery is retried with backoff for up to 24 h. See docs/api.md.',
     tags: ['events'],
     security: [],
     request: {
       headers: z.object({
-        'slipway-signature': z.string().optional().meta({ description: 'Webhook hooks only: t=<unix seconds>,v1=<hex HMAC-SHA256>' }),
-        'slipway-event': z.string().optional().meta({ description: 'Webhook hooks only: the event type' }),
-        'slipway-event-id': z.string().optional().meta({ description: 'Webhook hooks only: the event id, to dedupe by' }),
+        'webhook-id': z.string().meta({ description: "The event's id: the same on every attempt, to dedupe by" }),
+        'webhook-timestamp': z.string().meta({ description: 'When this attempt was signed, in Unix seconds; refuse one more than 5 minutes off' }),
+        'webhook-signature': z.string().meta({
+          description: 'Space-separated `v1,<base64>` signatures: one per secret, two while a rotated secret still signs',
+        }),
+        'slipway-signature': z.string().optional().meta({ description: 'Legacy hooks only (legacy_signature): t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> keyed with the secret text' }),
+        'slipway-event': z.string().optional().meta({ description: 'Legacy hooks only: the event type' }),
+        'slipway-event-id': z.string().optional().meta({ description: 'Legacy hooks only: the event id' }),
       }),
-      body: { required: true, content: { 'application/json': { schema: SlipwayEvent } } },
+      body: { required: true, content: { 'application/json': { schema: z.union([SlipwayEvent, HookPingEvent]) } } },
     },
     responses: { 200: { description: 'The receiver took the event (any 2xx)' } },
   });

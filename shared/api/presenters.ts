@@ -194,8 +194,16 @@ export const presentApiKey = (record: ApiKeyRecord): ApiKeyResponse => ({
   revoked_at: record.revoked_at ?? null,
 });
 
-/** `wholeUrl`: whether the caller may manage hooks; a key that may not sees only the URL's origin. */
-export const presentHook = (hook: Hook, hasSecret: boolean, wholeUrl: boolean): HookResponse => ({
+/**
+ * `secrets`: whether the hook holds one, and until when its previous signing secret still signs (a
+ * rotation's window; null when none is open). `wholeUrl`: whether the caller may manage hooks; a key that
+ * may not sees only the URL's origin.
+ */
+export const presentHook = (
+  hook: Hook,
+  secrets: { hasSecret: boolean; previousSecretExpiresAt: string | null },
+  wholeUrl: boolean,
+): HookResponse => ({
   id: hook.id,
   app: { id: hook.app_id },
   kind: hook.kind,
@@ -204,21 +212,34 @@ export const presentHook = (hook: Hook, hasSecret: boolean, wholeUrl: boolean): 
   events: hook.events,
   active: hook.active,
   options: hook.options,
-  has_secret: hasSecret,
+  has_secret: secrets.hasSecret,
+  legacy_signature: hook.legacy_signature,
+  previous_secret_expires_at: secrets.previousSecretExpiresAt,
   created_at: hook.created_at,
   updated_at: hook.updated_at,
 });
 
-export const presentDelivery = (delivery: Delivery): DeliveryResponse => ({
-  id: delivery.id,
-  hook: { id: delivery.hook_id },
-  event: { id: delivery.event_id, type: delivery.event_type },
-  attempts: delivery.attempts,
-  outcome: delivery.outcome,
-  status_code: delivery.last?.status_code ?? null,
-  duration_ms: delivery.last?.duration_ms ?? null,
-  response_excerpt: delivery.last?.response_excerpt ?? null,
-  last_attempt_at: delivery.last?.at ?? null,
-  next_attempt_at: delivery.outcome === 'retrying' ? delivery.next_attempt_at : null,
-  created_at: delivery.created_at,
-});
+export const presentDelivery = (delivery: Delivery): DeliveryResponse => {
+  const last = delivery.log.at(-1);
+  return {
+    id: delivery.id,
+    hook: { id: delivery.hook_id },
+    event: { id: delivery.event_id, type: delivery.event_type },
+    attempts: delivery.attempts,
+    outcome: delivery.outcome,
+    status_code: last?.status_code ?? null,
+    duration_ms: last?.duration_ms ?? null,
+    response_excerpt: last ? last.error ?? last.response_excerpt : null,
+    last_attempt_at: last?.at ?? null,
+    next_attempt_at: delivery.outcome === 'retrying' ? delivery.next_attempt_at : null,
+    attempt_log: delivery.log.toReversed().map((attempt) => ({
+      at: attempt.at,
+      status_code: attempt.status_code,
+      error: attempt.error,
+      duration_ms: attempt.duration_ms,
+      response_excerpt: attempt.response_excerpt,
+      reason: attempt.reason,
+    })),
+    created_at: delivery.created_at,
+  };
+};

@@ -46,6 +46,8 @@ export const ROUTES = [
   { method: 'DELETE', path: '/apps/{app}/hooks/{hook}', fn: 'hooks' },
   { method: 'GET', path: '/apps/{app}/hooks/{hook}/deliveries', fn: 'hooks' },
   { method: 'POST', path: '/apps/{app}/hooks/{hook}/deliveries/{delivery}/redeliver', fn: 'hooks' },
+  { method: 'POST', path: '/apps/{app}/hooks/{hook}/rotate-secret', fn: 'hooks' },
+  { method: 'POST', path: '/apps/{app}/hooks/{hook}/ping', fn: 'hooks' },
   { method: 'POST', path: '/api-keys', fn: 'keys' },
   { method: 'GET', path: '/api-keys', fn: 'keys' },
   { method: 'DELETE', path: '/api-keys/{key}', fn: 'keys' },

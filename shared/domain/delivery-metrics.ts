@@ -1,12 +1,13 @@
 import type { AppRef, Release } from './model';
+import { isRollback } from './rollback';
 
 /**
  * DORA's four keys over a window, computed from release records alone (definitions in docs/api.md):
  *
  * - the releases counted are those created within the window, per app in version order;
- * - a *change* is such a release that is not a rollback and has settled (succeeded, failed or unknown);
+ * - a *change* is such a release that is not a rollback (by hand or automatic) and has settled (succeeded, failed or unknown);
  * - a change *failed* when it ended failed or unknown, or succeeded and was rolled back: the next release
- *   of its app to succeed after it is a rollback;
+ *   of its app to succeed after it is a rollback (by hand or automatic) to another build than its own;
  * - deployment frequency: succeeded changes per day of the window;
  * - lead time: for every commit of a succeeded change whose commits Slipway could tell (commits_since
  *   complete), from its commit time to the change's finish; p50 and p90 (nearest rank) over those commits;
@@ -74,15 +75,22 @@ const SETTLED = new Set(['succeeded', 'failed', 'unknown']);
 
 type Failure = { change: Release; restoredBy: Release | undefined };
 
+/**
+ * Whether `rollback` (the next release to succeed after `change`) undid it: a rollback, by hand or automatic,
+ * to another build. A rollback that brings back `change`'s own build (the release that stayed current while a
+ * later one failed) restores it rather than undoing it.
+ */
+const undid = (rollback: Release, change: Release): boolean => isRollback(rollback) && rollback.slug.id !== change.slug.id;
+
 /** Each app's changes and failures, walking its releases in version order. */
 const changesOf = (appReleases: readonly Release[]) => {
   const ordered = [...appReleases].sort((a, b) => a.version - b.version);
   const succeeded = ordered.filter((release) => release.status === 'succeeded');
   const nextSuccessAfter = (release: Release) => succeeded.find((later) => later.version > release.version);
-  const changes = ordered.filter((release) => release.trigger !== 'rollback' && SETTLED.has(release.status));
+  const changes = ordered.filter((release) => !isRollback(release) && SETTLED.has(release.status));
   const failures: Failure[] = changes.flatMap((change) => {
     const next = nextSuccessAfter(change);
-    const failed = change.status !== 'succeeded' || next?.trigger === 'rollback';
+    const failed = change.status !== 'succeeded' || (next !== undefined && undid(next, change));
     return failed ? [{ change, restoredBy: next }] : [];
   });
   return { changes, failures };

@@ -1,6 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
 import type { Actor, Build, BuildStatus, Release, ReleaseStatus } from './model';
 import { ownEntry } from './own-entries';
+import { isRollback } from './rollback';
 import type { PipelineCoupling } from './pipeline';
 
 /** Every change a user cares about, by the name consumers filter on (also EventBridge's detail-type). */
@@ -60,9 +61,9 @@ export const buildCreationEvents = (build: Pick<Build, 'status'>): EventIntent[]
 export const buildSettledEvents = (status: BuildStatus): EventIntent[] =>
   status === 'succeeded' ? [{ type: 'build.succeeded' }] : status === 'failed' ? [{ type: 'build.failed' }] : [];
 
-/** A new release is `release.created`, and a rollback is also `release.rollback`. */
+/** A new release is `release.created`, and a rollback (by hand or automatic) is also `release.rollback`. */
 export const releaseCreationEvents = (release: Pick<Release, 'trigger'>): EventIntent[] =>
-  release.trigger === 'rollback' ? [{ type: 'release.created' }, { type: 'release.rollback' }] : [{ type: 'release.created' }];
+  isRollback(release) ? [{ type: 'release.created' }, { type: 'release.rollback' }] : [{ type: 'release.created' }];
 
 const SETTLED_EVENT: Partial<Record<ReleaseStatus, EventType>> = {
   succeeded: 'release.succeeded',

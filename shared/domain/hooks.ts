@@ -2,7 +2,10 @@
  * Webhooks: what a hook is, which events it receives, and when a failed delivery is tried again.
  * Pure rules; sending, signing and storing live in shared/hooks and shared/store.
  */
+import { randomUUID } from 'node:crypto';
 import { unprocessable } from './errors';
+import { EVENT_SPEC_VERSION, EVENT_TYPES, type EventType } from './events';
+import { SECRET_KEY_BYTES, SECRET_PREFIX, isStandardSecret } from './webhook-signature';
 
 /**
  * The event envelope as a delivery keeps it: the shape of shared/api/events.ts's SlipwayEvent, loosened
@@ -35,6 +38,11 @@ export type Hook = {
   active: boolean;
   /** Kind-specific settings, e.g. Sentry's project or New Relic's entity GUID. */
   options: Record<string, string>;
+  /**
+   * A `webhook` made before Slipway signed with Standard Webhooks: its deliveries also carry the legacy
+   * `Slipway-Signature`, `Slipway-Event` and `Slipway-Event-Id` headers, until its owner turns them off.
+   */
+  legacy_signature: boolean;
   created_at: string;
   updated_at: string;
 };
@@ -57,8 +65,60 @@ export const redactedHookUrl = (url: string): string => {
   return `${parsed.origin}${hidesMore ? REDACTED_URL_PART : ''}`;
 };
 
-export const hookWants = (hook: Pick<Hook, 'events' | 'active'>, eventType: string): boolean =>
-  hook.active && (hook.events.includes(ALL_EVENTS) || hook.events.includes(eventType));
+/** How long a rotated-out signing secret still signs unless the rotation says otherwise (a day), and at most (a week). */
+export const DEFAULT_PREVIOUS_SECRET_SECONDS = 86_400;
+export const MAX_PREVIOUS_SECRET_SECONDS = 7 * 86_400;
+
+/** The event a ping sends: not one of Slipway's changes, so no hook subscribes to it; it names the hook pinged. */
+export const PING_EVENT_TYPE = 'ping';
+
+export const pingEvent = (app: { id: string; name: string }, hook: Pick<Hook, 'id' | 'kind' | 'events'>, actor: { id: string; email: string }, at: Date): HookEvent => ({
+  id: randomUUID(),
+  specversion: EVENT_SPEC_VERSION,
+  type: PING_EVENT_TYPE,
+  time: at.toISOString(),
+  app: { id: app.id, name: app.name },
+  actor,
+  data: { hook: { id: hook.id, kind: hook.kind, events: hook.events } },
+});
+
+/**
+ * The events each kind takes: a webhook any; an integration only those its vendor has a place for. A deploy
+ * (Sentry's deploy, New Relic's deployment, Bugsnag's build) is a release that succeeded, a rollback's too;
+ * a failure goes only where a team looks for it as such (a Slack channel, a Grafana annotation).
+ */
+export const KIND_EVENTS: Record<HookKind, readonly EventType[]> = {
+  webhook: EVENT_TYPES,
+  slack: ['release.succeeded', 'release.failed', 'release.unknown', 'release.rollback', 'promotion.finished'],
+  grafana: ['release.succeeded', 'release.failed', 'release.unknown'],
+  sentry: ['release.succeeded'],
+  newrelic: ['release.succeeded'],
+  bugsnag: ['release.succeeded'],
+};
+
+const kindTakes = (kind: HookKind, eventType: string): boolean => (KIND_EVENTS[kind] as readonly string[]).includes(eventType);
+
+/**
+ * The events a hook of `kind` is subscribed to, from what was asked: none or `*` is every event its kind takes
+ * (a webhook keeps `*`, so it gets event types added later too); a list naming an event its kind does not
+ * take is refused (422, naming them).
+ */
+export const subscribedEvents = (kind: HookKind, asked: readonly string[] | undefined): string[] => {
+  if (asked === undefined || asked.includes(ALL_EVENTS)) return kind === 'webhook' ? [ALL_EVENTS] : [...KIND_EVENTS[kind]];
+  const refused = asked.filter((type) => !kindTakes(kind, type));
+  if (refused.length > 0) {
+    throw unprocessable(
+      'hook_events_not_for_kind',
+      `A ${kind} hook takes only ${KIND_EVENTS[kind].join(', ')}; not ${refused.join(', ')}.`,
+      { field: 'events', events: refused, accepted: KIND_EVENTS[kind] },
+    );
+  }
+  return [...asked];
+};
+
+/** Whether an active hook gets an event: it subscribes to it, and its kind takes it (hooks stored before these rules may list more). */
+export const hookWants = (hook: Pick<Hook, 'events' | 'active' | 'kind'>, eventType: string): boolean =>
+  hook.active && kindTakes(hook.kind, eventType) && (hook.events.includes(ALL_EVENTS) || hook.events.includes(eventType));
 
 /** Settings each integration needs in `options`; refused at create/update when missing. */
 export const REQUIRED_OPTIONS: Record<HookKind, readonly string[]> = {
@@ -73,13 +133,49 @@ export const REQUIRED_OPTIONS: Record<HookKind, readonly string[]> = {
 export const DELIVERY_OUTCOMES = ['pending', 'retrying', 'delivered', 'gave_up'] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
+/**
+ * Why an attempt is made: its turn came (the first attempt or a scheduled retry), someone asked for it again
+ * (a redelivery, whatever the outcome so far), or it is a ping, tried once and never again by itself.
+ */
+export const ATTEMPT_REASONS = ['scheduled', 'redelivery', 'ping'] as const;
+export type AttemptReason = (typeof ATTEMPT_REASONS)[number];
+
 export type DeliveryAttempt = {
   at: string;
+  /** The receiver's status; null when no answer came. */
   status_code: number | null;
+  /** What went wrong without an answer (refused, unresolvable, no answer in time, connection reset), else null. */
+  error: string | null;
   duration_ms: number;
-  /** The first bytes of the response body, or what went wrong before there was one. */
+  /** The first bytes of the response body ('' without one). */
   response_excerpt: string;
+  reason: AttemptReason;
 };
+
+/**
+ * A delivery keeps its newest attempts, each with at most a KiB of answer and a KiB of error: at most
+ * about 20 × 2 KiB beside the event, whatever the receiver sends or however often it is retried.
+ */
+export const ATTEMPT_LOG_LIMITS = { attempts: 20, textBytes: 1024 } as const;
+
+/** `text` cut to at most `bytes` bytes of UTF-8, never within a character. */
+export const truncatedUtf8 = (text: string, bytes: number): string => {
+  const encoded = Buffer.from(text, 'utf8');
+  if (encoded.length <= bytes) return text;
+  let end = bytes;
+  while (end > 0 && ((encoded[end] ?? 0) & 0xc0) === 0x80) end--;
+  return encoded.subarray(0, end).toString('utf8');
+};
+
+/** The log with `attempt` added as its newest, bounded (see ATTEMPT_LOG_LIMITS). */
+export const withAttempt = (log: readonly DeliveryAttempt[], attempt: DeliveryAttempt): DeliveryAttempt[] => [
+  ...log.slice(-(ATTEMPT_LOG_LIMITS.attempts - 1)),
+  {
+    ...attempt,
+    error: attempt.error === null ? null : truncatedUtf8(attempt.error, ATTEMPT_LOG_LIMITS.textBytes),
+    response_excerpt: truncatedUtf8(attempt.response_excerpt, ATTEMPT_LOG_LIMITS.textBytes),
+  },
+];
 
 export type Delivery = {
   id: string;
@@ -88,12 +184,19 @@ export type Delivery = {
   event_type: string;
   /** The event itself, kept so a retry or a redelivery sends the same body. */
   event: HookEvent;
+  /** Every attempt ever made, redeliveries and pings included; `log` keeps the newest of them. */
   attempts: number;
   outcome: DeliveryOutcome;
-  last: DeliveryAttempt | null;
+  /** The newest attempts, oldest first (see ATTEMPT_LOG_LIMITS). */
+  log: DeliveryAttempt[];
   next_attempt_at: string | null;
   created_at: string;
 };
+
+/** Where a page of a hook's delivery log ends: the last delivery it showed (the next page starts after it). */
+export type DeliveryCursor = { created_at: string; id: string };
+export type DeliveryPage = { deliveries: Delivery[]; next: DeliveryCursor | null };
+export const DEFAULT_DELIVERY_PAGE = 50;
 
 export type RetryPolicy = {
   /** Delay before the second attempt; each later one doubles it. */
@@ -131,12 +234,34 @@ export const isDelivered = (statusCode: number | null): boolean => statusCode !=
 export type NewHook = {
   kind: HookKind;
   url: string;
-  events: string[];
+  /** Absent: every event the kind takes. */
+  events: string[] | undefined;
   active: boolean;
   secret: string | undefined;
   options: Record<string, string>;
 };
-export type HookPatch = Partial<NewHook>;
+export type HookPatch = Partial<NewHook> & { legacy_signature?: boolean | undefined };
+
+/**
+ * A webhook's secret signs with Standard Webhooks, so it must be one a Standard Webhooks library takes as it
+ * is; a vendor token is whatever the vendor issued. Refused (422, naming the field) otherwise.
+ */
+export const assertSigningSecret = (kind: HookKind, secret: string | undefined): void => {
+  if (kind !== 'webhook' || secret === undefined || isStandardSecret(secret)) return;
+  throw unprocessable(
+    'hook_secret_invalid',
+    `A webhook's secret is a Standard Webhooks secret: "${SECRET_PREFIX}" then the base64 of ${SECRET_KEY_BYTES.min} to ${SECRET_KEY_BYTES.max} random bytes (e.g. "${SECRET_PREFIX}" + \`openssl rand -base64 32\`). Leave "secret" out and Slipway makes one.`,
+    { field: 'secret' },
+  );
+};
+
+/** Only a webhook has a legacy signature to send. */
+export const assertLegacySignatureFits = (kind: HookKind, legacySignature: boolean): void => {
+  if (kind === 'webhook' || !legacySignature) return;
+  throw unprocessable('hook_legacy_signature_not_webhook', `A ${kind} hook sends no signature: "legacy_signature" is for webhook hooks only.`, {
+    field: 'legacy_signature',
+  });
+};
 
 /**
  * A hook's secret goes wherever its URL points: a vendor token as a header or in the body, a webhook's

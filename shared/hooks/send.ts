@@ -5,7 +5,8 @@ import type { LookupFunction } from 'node:net';
 import { addressRefusal, urlRefusal, type TargetPolicy } from '../domain/outbound-target';
 import type { OutboundRequest } from './integrations';
 
-export type SendResult = { statusCode: number | null; durationMs: number; excerpt: string };
+/** What came back: a status and the first KiB of the answer, or why there was none (`error`). */
+export type SendResult = { statusCode: number | null; error: string | null; durationMs: number; excerpt: string };
 
 const EXCERPT_BYTES = 1024;
 const TIMEOUT_MS = 10_000;
@@ -18,7 +19,7 @@ const TIMEOUT_MS = 10_000;
  */
 export const send = async (policy: TargetPolicy, outbound: OutboundRequest): Promise<SendResult> => {
   const started = performance.now();
-  const refused = (why: string): SendResult => ({ statusCode: null, durationMs: performance.now() - started, excerpt: `refused: ${why}` });
+  const refused = (why: string): SendResult => ({ statusCode: null, error: `refused: ${why}`, durationMs: performance.now() - started, excerpt: '' });
   const urlProblem = urlRefusal(policy, outbound.url);
   if (urlProblem) return refused(`the URL ${urlProblem}`);
   const url = new URL(outbound.url);
@@ -40,8 +41,8 @@ export const send = async (policy: TargetPolicy, outbound: OutboundRequest): Pro
     else callback(null, pinned.address, pinned.family);
   };
   return new Promise<SendResult>((resolve) => {
-    const finish = (statusCode: number | null, excerpt: string) =>
-      resolve({ statusCode, durationMs: performance.now() - started, excerpt });
+    const finish = (statusCode: number | null, excerpt: string, error: string | null = null) =>
+      resolve({ statusCode, error, durationMs: performance.now() - started, excerpt });
     const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
       url,
       {
@@ -58,11 +59,11 @@ export const send = async (policy: TargetPolicy, outbound: OutboundRequest): Pro
           size += chunk.length;
         });
         response.on('end', () => finish(response.statusCode ?? null, Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8')));
-        response.on('error', (error) => finish(response.statusCode ?? null, error.message));
+        response.on('error', (error) => finish(response.statusCode ?? null, Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8'), error.message));
       },
     );
     request.on('timeout', () => request.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
-    request.on('error', (error) => finish(null, error.message));
+    request.on('error', (error) => finish(null, '', error.message));
     request.end(outbound.body);
   });
 };

@@ -51,7 +51,7 @@ export const createRelease = async (
   const plan =
     source.kind === 'slug'
       ? planBuildRelease(app, await requireSlugForRelease(app, source.slugId), 'deploy', request.description)
-      : planRollback(app, await requireRollbackTarget(app, source.target), { force: source.force });
+      : planRollback(app, await requireRollbackTarget(app, source.target), { force: source.force, reason: request.description });
   return recordRelease(app, { ...plan, notes: request.notes, metadata: request.metadata }, actor, id);
 };
 

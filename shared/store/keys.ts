@@ -73,3 +73,6 @@ export const hookKey = (appId: string, hookId: string) => ({ pk: appPartition(ap
 /** One delivery per hook and event: an event the bus hands over twice finds its delivery already there. */
 export const deliveryKey = (hookId: string, eventId: string) => ({ pk: `${HOOK_PREFIX}${hookId}`, sk: `DELIVERY#${eventId}` });
 export const DELIVERY_PREFIX = 'DELIVERY#';
+/** lsi1sk of a delivery: a hook's delivery log by time, paged with Queries (`DELIVERYAT#{created_at}#{eventId}`). */
+export const DELIVERY_TIME_PREFIX = 'DELIVERYAT#';
+export const deliveryTimeSortKey = (createdAt: string, eventId: string) => `${DELIVERY_TIME_PREFIX}${createdAt}#${eventId}`;

@@ -66,10 +66,15 @@
  *                                                  key): request hash, the id fixed for what it makes, status,
  *                                                  lease; TTL `expiration`
  *   APP#{appId}        HOOK#{hookId}               webhook/integration: url, kind, events, options and its
- *                                                  secret sealed (KMS in AWS, a local key file locally)
+ *                                                  secret sealed (KMS in AWS, a local key file locally) with
+ *                                                  its encoding (absent: a secret stored before Standard
+ *                                                  Webhooks, keyed by its text); during a rotation the
+ *                                                  previous secret too, until previous_secret_expires_at
  *   HOOK#{hookId}      DELIVERY#{eventId}          a hook's delivery of one event (a conditional put, so an event
- *                                                  handed over twice is delivered once): the envelope, attempts,
- *                                                  outcome, the last attempt's status/duration/excerpt, next attempt
+ *                                                  handed over twice is delivered once): the envelope, the count
+ *                                                  of attempts and the newest 20 (`log`; items from before it
+ *                                                  have `last` only), outcome, next attempt; lsi1sk
+ *                                                  DELIVERYAT#{created_at}#{eventId} pages the hook's log by time
  *   …                  …                           gsi1pk ID#{id} finds any resource by id alone
  *   (release, build,   `outbox`                    events the item's last changes announce, not yet published:
  *    promotion,                                    appended by the same conditional write as the change, removed

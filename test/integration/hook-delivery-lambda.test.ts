@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { SlipwayEvent } from '../../shared/api/events';
 import { presentCoupling } from '../../shared/api/presenters';
 import { configure } from '../../shared/config/config';
-import { SIGNATURE_HEADER, verifySignature } from '../../shared/domain/webhook-signature';
+import { Webhook } from 'standardwebhooks';
 import { createStore, useStore } from '../../shared/store/client';
 import { findDelivery, putHook } from '../../shared/store/hooks-store';
 import { startDynalite, type LocalDynamo } from '../../local/dynalite';
@@ -26,7 +26,7 @@ vi.mock('../../shared/domain/outbound-target', async (importOriginal) => {
 });
 
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/slipway-hooks';
-const SECRET = 'whsec_delivery-lambda-test';
+const SECRET = `whsec_${Buffer.alloc(32, 'delivery-lambda-test').toString('base64')}`;
 const SEALED = Buffer.from('ciphertext-of-the-secret');
 const APP = { id: randomUUID(), name: 'web' };
 
@@ -48,8 +48,9 @@ beforeAll(async () => {
   hookId = randomUUID();
   const at = new Date().toISOString();
   await putHook({
-    hook: { id: hookId, app_id: APP.id, kind: 'webhook', url: `${receiver.url}/slipway`, events: ['*'], active: true, options: {}, created_at: at, updated_at: at },
-    sealedSecret: `kms.${SEALED.toString('base64url')}`,
+    hook: { id: hookId, app_id: APP.id, kind: 'webhook', url: `${receiver.url}/slipway`, events: ['*'], active: true, options: {}, legacy_signature: false, created_at: at, updated_at: at },
+    secret: { sealed: `kms.${SEALED.toString('base64url')}`, encoding: 'standard' },
+    previous: null,
   });
   ({ handler } = await import('../../functions/hook-delivery'));
 });
@@ -119,17 +120,18 @@ describe('the hook delivery Lambda', () => {
     expect(await handler({ Records: [sqsRecord(fromEventBridge(event))] })).toEqual({ batchItemFailures: [] });
 
     const request = receiver.received[sentBefore];
-    expect(request).toMatchObject({ method: 'POST', path: '/slipway', headers: { 'slipway-event': 'pipeline.coupled', 'slipway-event-id': event.id } });
+    expect(request).toMatchObject({ method: 'POST', path: '/slipway', headers: { 'webhook-id': event.id } });
     expect(JSON.parse(request?.body ?? '')).toEqual(event);
-    expect(verifySignature(SECRET, String(request?.headers[SIGNATURE_HEADER]), request?.body ?? '', Math.floor(Date.now() / 1000))).toBe(true);
-    expect(verifySignature('another-secret', String(request?.headers[SIGNATURE_HEADER]), request?.body ?? '', Math.floor(Date.now() / 1000))).toBe(false);
+    const headers = request?.headers as Record<string, string>;
+    expect(new Webhook(SECRET).verify(request?.body ?? '', headers)).toEqual(event);
+    expect(() => new Webhook(`whsec_${Buffer.alloc(32, 'another').toString('base64')}`).verify(request?.body ?? '', headers)).toThrow(/No matching signature/);
     expect(Buffer.from(kms.commandCalls(DecryptCommand)[0]?.args[0].input.CiphertextBlob ?? []).equals(SEALED)).toBe(true);
 
     expect(await findDelivery(hookId, event.id)).toMatchObject({
       event_type: 'pipeline.coupled',
       attempts: 1,
       outcome: 'delivered',
-      last: { status_code: 200, response_excerpt: expect.stringContaining('ok') },
+      log: [{ status_code: 200, error: null, response_excerpt: expect.stringContaining('ok'), reason: 'scheduled' }],
       next_attempt_at: null,
     });
     expect(retryMessages()).toEqual([]);
@@ -139,7 +141,7 @@ describe('the hook delivery Lambda', () => {
     answerStatus = 503;
     const event = couplingEvent();
     expect(await handler({ Records: [sqsRecord(fromEventBridge(event))] })).toEqual({ batchItemFailures: [] });
-    expect(await findDelivery(hookId, event.id)).toMatchObject({ attempts: 1, outcome: 'retrying', last: { status_code: 503 } });
+    expect(await findDelivery(hookId, event.id)).toMatchObject({ attempts: 1, outcome: 'retrying', log: [{ status_code: 503 }] });
     const [retry] = retryMessages();
     expect(retry).toMatchObject({ QueueUrl: QUEUE_URL, DelaySeconds: expect.any(Number) });
     const message = JSON.parse(String(retry?.MessageBody)) as { retry: { hook_id: string; event_id: string }; due: string };
@@ -149,7 +151,7 @@ describe('the hook delivery Lambda', () => {
     answerStatus = 200;
     const due = { ...message, due: new Date(Date.now() - 1000).toISOString() };
     expect(await handler({ Records: [sqsRecord(due)] })).toEqual({ batchItemFailures: [] });
-    expect(await findDelivery(hookId, event.id)).toMatchObject({ attempts: 2, outcome: 'delivered', last: { status_code: 200 } });
+    expect(await findDelivery(hookId, event.id)).toMatchObject({ attempts: 2, outcome: 'delivered', log: [{ status_code: 503 }, { status_code: 200 }] });
   });
 
   it('fails only the records it could not hand on, so SQS retries them alone and dead-letters them in the end', async () => {

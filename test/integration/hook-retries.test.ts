@@ -18,7 +18,7 @@ describe('a receiver that stays down', () => {
     const receiver = await startReceiver(() => (healthy ? { status: 200, body: '{"ok":true}' } : { status: 500, body: '{"error":"down"}' }));
     try {
       const seeded = await seedApp(local, 'flaky', 1);
-      const hook = (await local.call('POST', '/apps/flaky/hooks', { body: { url: receiver.url, events: ['*'], secret: 'a-shared-secret' } })).body;
+      const hook = (await local.call('POST', '/apps/flaky/hooks', { body: { url: receiver.url, events: ['*'] } })).body;
       const release = (await local.call('POST', '/apps/flaky/releases', { body: { slug: seeded.builds[0] } })).body;
       const event = { id: randomUUID(), specversion: 1, type: 'release.failed', time: new Date().toISOString(), app: { id: seeded.app.id, name: 'flaky' }, actor: null, data: release } as SlipwayEvent;
       await deliverInProcess([event]);
@@ -34,6 +34,11 @@ describe('a receiver that stays down', () => {
       const redelivered = await local.call('POST', `/apps/flaky/hooks/${hook.id}/deliveries/${event.id}/redeliver`);
       expect(redelivered.status).toBe(200);
       expect(redelivered.body).toMatchObject({ outcome: 'delivered', status_code: 200, attempts: gaveUp.attempts + 1 });
+      // The redelivery is the newest attempt of the same log, the failures before it still there.
+      const [newest, ...before] = redelivered.body.attempt_log;
+      expect(newest).toMatchObject({ status_code: 200, reason: 'redelivery', response_excerpt: '{"ok":true}' });
+      expect(before).toHaveLength(Math.min(gaveUp.attempts, 19));
+      expect(before.every((attempt: { status_code: number; reason: string }) => attempt.status_code === 500 && attempt.reason === 'scheduled')).toBe(true);
     } finally {
       await receiver.close();
     }

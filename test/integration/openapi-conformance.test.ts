@@ -145,6 +145,9 @@ describe('the OpenAPI document', () => {
     await call('PATCH /apps/{app}/hooks/{hook}', `/apps/conform-web/hooks/${hook.body.id}`, { body: { active: false } });
     await call('GET /apps/{app}/hooks/{hook}/deliveries', `/apps/conform-web/hooks/${hook.body.id}/deliveries`);
     await call('POST /apps/{app}/hooks/{hook}/deliveries/{delivery}/redeliver', `/apps/conform-web/hooks/${hook.body.id}/deliveries/${hook.body.id}/redeliver`);
+    await call('POST /apps/{app}/hooks/{hook}/rotate-secret', `/apps/conform-web/hooks/${hook.body.id}/rotate-secret`, { body: { previous_secret_valid_seconds: 60 } });
+    await call('POST /apps/{app}/hooks/{hook}/rotate-secret', `/apps/conform-web/hooks/${hook.body.id}/rotate-secret`, { body: { secret: 'not-standard' } });
+    await call('POST /apps/{app}/hooks/{hook}/ping', `/apps/conform-web/hooks/${hook.body.id}/ping`);
     await call('DELETE /apps/{app}/hooks/{hook}', `/apps/conform-web/hooks/${hook.body.id}`);
     const key = await call('POST /api-keys', '/api-keys', { body: { role: 'developer' } });
     await call('GET /api-keys', '/api-keys');

@@ -32,6 +32,16 @@ describe('releases over HTTP', () => {
     expect(list.headers.get('next-cursor')).toBeNull();
   });
 
+  it('keeps the description given with a rollback, after the "Rollback to vN" it always says', async () => {
+    const { builds } = await seedApp(slipway, 'described');
+    const v1 = await slipway.call('POST', '/apps/described/releases', { body: { slug: builds[0] } });
+    await settleAsSucceeded(v1.body);
+    await slipway.call('POST', '/apps/described/releases', { body: { slug: builds[1] } });
+    const rollback = await slipway.call('POST', '/apps/described/releases', { body: { release: 1, description: 'v2 broke checkout (INC-42)' } });
+    expect(rollback).toMatchObject({ status: 201, body: { trigger: 'rollback', description: 'Rollback to v1 (its build and config): v2 broke checkout (INC-42)' } });
+    expect((await slipway.call('GET', '/apps/described/releases/3')).body.description).toBe('Rollback to v1 (its build and config): v2 broke checkout (INC-42)');
+  });
+
   it('gets a release by id and by version', async () => {
     const { builds } = await seedApp(slipway, 'lookup');
     const created = await slipway.call('POST', '/apps/lookup/releases', { body: { slug: builds[0] } });

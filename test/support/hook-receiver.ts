@@ -41,7 +41,7 @@ export const startReceiver = async (
 };
 
 /** Reads until `done` holds or the time is up, and returns the last value read (the test's assertions judge it). */
-export const waitFor = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> => {
+export const waitFor = async <T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

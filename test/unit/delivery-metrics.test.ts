@@ -15,6 +15,7 @@ const release = (
   ({
     id: `${app}-${version}`,
     app: { id: app, name: app },
+    slug: { id: `${app}-build-${version}` },
     version,
     trigger,
     status,
@@ -76,6 +77,37 @@ describe('delivery metrics (DORA four keys)', () => {
     expect(metrics.change_failure_rate).toEqual({ rate: 0.5, failures: 4, band: 'low', releases: 8 });
     expect(metrics.lead_time).toMatchObject({ p50_seconds: 7200, p90_seconds: 86_400, commits: 5, releases: 4 });
     expect(metrics.time_to_restore).toMatchObject({ p50_seconds: 1800, unrestored: 2, releases: 2 });
+  });
+
+  // The two triggers of an automatic rollback, each with the same history rolled back by hand beside it.
+  it.each([
+    {
+      trigger: 'a required check that failed on v2 within its bake window, ten minutes after it went live',
+      // v2 succeeded and was undone: a failed change, restored by the rollback.
+      v2: ['succeeded', '2026-11-25T10:00:00.000Z'],
+      rolledBackAt: '2026-11-25T10:10:00.000Z',
+      deployments: 2,
+      restoreSeconds: 600,
+    },
+    {
+      trigger: 'a rollout of v2 that ended unknown',
+      // v1 stayed current; the rollback brings its build back over v2's half-done deployment: v1 is not what it undid.
+      v2: ['unknown', '2026-11-25T10:00:00.000Z'],
+      rolledBackAt: '2026-11-25T10:05:00.000Z',
+      deployments: 1,
+      restoreSeconds: 300,
+    },
+  ] as const)('counts an automatic rollback after $trigger as a rollback: no deployment, the restore of the failure', (when) => {
+    const history = (trigger: ReleaseTrigger) => [
+      release('c', 1, 'deploy', 'succeeded', '2026-11-24T10:00:00.000Z'),
+      release('c', 2, 'deploy', when.v2[0], when.v2[1]),
+      { ...release('c', 3, trigger, 'succeeded', when.rolledBackAt), slug: { id: 'c-build-1' } },
+    ];
+    const automatic = deliveryMetrics(history('auto_rollback'), WEEK_SECONDS);
+    expect(automatic.deployment_frequency).toEqual({ per_day: when.deployments / 7, band: 'high', releases: when.deployments });
+    expect(automatic.change_failure_rate).toEqual({ rate: 0.5, failures: 1, band: 'low', releases: 2 });
+    expect(automatic.time_to_restore).toEqual({ p50_seconds: when.restoreSeconds, unrestored: 0, band: 'elite', releases: 1 });
+    expect(automatic).toEqual(deliveryMetrics(history('rollback'), WEEK_SECONDS));
   });
 
   it('has no band where there is nothing to measure, and a low frequency for no deployment', () => {

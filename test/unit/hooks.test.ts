@@ -1,14 +1,54 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_POLICY, assertSecretFollowsUrl, hookWants, isDelivered, nextAttemptAt, redactedHookUrl } from '../../shared/domain/hooks';
+import {
+  DEFAULT_RETRY_POLICY,
+  KIND_EVENTS,
+  assertSecretFollowsUrl,
+  hookWants,
+  isDelivered,
+  nextAttemptAt,
+  redactedHookUrl,
+  subscribedEvents,
+  truncatedUtf8,
+  withAttempt,
+  type DeliveryAttempt,
+} from '../../shared/domain/hooks';
 import { AWS_TARGET_POLICY, LOCAL_TARGET_POLICY, addressRefusal, isInternalAddress, urlRefusal } from '../../shared/domain/outbound-target';
-import { signatureHeader, verifySignature } from '../../shared/domain/webhook-signature';
+import { Webhook } from 'standardwebhooks';
+import {
+  isStandardSecret,
+  newStandardSecret,
+  signatureHeader,
+  signingSecretOf,
+  standardHeaders,
+  standardSecretOf,
+  verifySignature,
+} from '../../shared/domain/webhook-signature';
 
 describe('which events a hook receives', () => {
   it('gets the types it lists, or all with *, and nothing while inactive', () => {
-    expect(hookWants({ active: true, events: ['release.succeeded'] }, 'release.succeeded')).toBe(true);
-    expect(hookWants({ active: true, events: ['release.succeeded'] }, 'release.failed')).toBe(false);
-    expect(hookWants({ active: true, events: ['*'] }, 'build.created')).toBe(true);
-    expect(hookWants({ active: false, events: ['*'] }, 'build.created')).toBe(false);
+    expect(hookWants({ kind: 'webhook', active: true, events: ['release.succeeded'] }, 'release.succeeded')).toBe(true);
+    expect(hookWants({ kind: 'webhook', active: true, events: ['release.succeeded'] }, 'release.failed')).toBe(false);
+    expect(hookWants({ kind: 'webhook', active: true, events: ['*'] }, 'build.created')).toBe(true);
+    expect(hookWants({ kind: 'webhook', active: false, events: ['*'] }, 'build.created')).toBe(false);
+  });
+
+  it("gives an integration only the events its vendor means, whatever a hook stored before lists", () => {
+    expect(hookWants({ kind: 'sentry', active: true, events: ['*'] }, 'build.created')).toBe(false);
+    expect(hookWants({ kind: 'sentry', active: true, events: ['*'] }, 'release.failed')).toBe(false);
+    expect(hookWants({ kind: 'sentry', active: true, events: ['*'] }, 'release.succeeded')).toBe(true);
+    expect(hookWants({ kind: 'bugsnag', active: true, events: ['release.failed'] }, 'release.failed')).toBe(false);
+    expect(hookWants({ kind: 'slack', active: true, events: ['*'] }, 'release.failed')).toBe(true);
+    expect(hookWants({ kind: 'grafana', active: true, events: ['*'] }, 'release.unknown')).toBe(true);
+  });
+
+  it("subscribes a hook asked for no events, or *, to its kind's set, and refuses others naming them", () => {
+    expect(subscribedEvents('webhook', undefined)).toEqual(['*']);
+    expect(subscribedEvents('sentry', undefined)).toEqual([...KIND_EVENTS.sentry]);
+    expect(subscribedEvents('grafana', ['*'])).toEqual(['release.succeeded', 'release.failed', 'release.unknown']);
+    expect(subscribedEvents('slack', ['release.failed'])).toEqual(['release.failed']);
+    expect(() => subscribedEvents('sentry', ['release.succeeded', 'build.created', 'release.failed'])).toThrow(
+      expect.objectContaining({ code: 'hook_events_not_for_kind', details: expect.objectContaining({ events: ['build.created', 'release.failed'] }) }),
+    );
   });
 });
 
@@ -41,6 +81,31 @@ describe('moving a hook to another URL', () => {
   });
 });
 
+describe('the attempt log of a delivery', () => {
+  const attempt = (index: number, excerpt = ''): DeliveryAttempt => ({
+    at: new Date(Date.UTC(2026, 10, 30, 0, 0, index)).toISOString(),
+    status_code: 500,
+    error: null,
+    duration_ms: index,
+    response_excerpt: excerpt,
+    reason: 'scheduled',
+  });
+
+  it('keeps the newest 20 attempts, oldest first', () => {
+    const log = Array.from({ length: 25 }, (_, index) => index).reduce<DeliveryAttempt[]>((kept, index) => withAttempt(kept, attempt(index)), []);
+    expect(log.map((entry) => entry.duration_ms)).toEqual(Array.from({ length: 20 }, (_, index) => index + 5));
+  });
+
+  it('bounds each answer and error to a KiB of UTF-8, never cutting a character', () => {
+    const [entry] = withAttempt([], { ...attempt(0, 'é'.repeat(2000)), error: '€'.repeat(1000) });
+    expect(Buffer.byteLength(entry?.response_excerpt ?? '')).toBe(1024);
+    expect(entry?.response_excerpt).toBe('é'.repeat(512));
+    expect(Buffer.byteLength(entry?.error ?? '')).toBeLessThanOrEqual(1024);
+    expect(entry?.error).toBe('€'.repeat(341));
+    expect(truncatedUtf8('short', 1024)).toBe('short');
+  });
+});
+
 describe('retry schedule', () => {
   const start = new Date('2026-11-30T00:00:00.000Z');
 
@@ -65,7 +130,54 @@ describe('retry schedule', () => {
   });
 });
 
-describe('Slipway-Signature', () => {
+describe('Standard Webhooks signatures', () => {
+  const body = '{"id":"e1","type":"release.succeeded"}';
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('makes secrets a Standard Webhooks library takes as they are, and signs so that it verifies them', () => {
+    const secret = newStandardSecret();
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    const headers = standardHeaders([signingSecretOf(secret, 'standard').key], 'e1', now(), body);
+    expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+    expect(new Webhook(secret).verify(body, headers)).toEqual(JSON.parse(body));
+    expect(() => new Webhook(newStandardSecret()).verify(body, headers)).toThrow(/No matching signature/);
+    expect(() => new Webhook(secret).verify(`${body} `, headers)).toThrow(/No matching signature/);
+    expect(() => new Webhook(secret).verify(body, { ...headers, 'webhook-id': 'e2' })).toThrow(/No matching signature/);
+  });
+
+  it('signs with every key given, space-separated, so either secret verifies during a rotation', () => {
+    const [current, previous] = [newStandardSecret(), newStandardSecret()];
+    const headers = standardHeaders([current, previous].map((secret) => signingSecretOf(secret, 'standard').key), 'e1', now(), body);
+    expect(headers['webhook-signature']?.split(' ')).toHaveLength(2);
+    expect(new Webhook(current).verify(body, headers)).toBeTruthy();
+    expect(new Webhook(previous).verify(body, headers)).toBeTruthy();
+  });
+
+  it("keys a secret stored before as its text, whose Standard Webhooks form is whsec_ and the text's base64", () => {
+    const old = 'whsec_Ab-_cd3fGh1jKl2mNo3pQr4sTu5vWx6y';
+    const stored = signingSecretOf(old, 'text');
+    expect(stored.key.equals(Buffer.from(old, 'utf8'))).toBe(true);
+    expect(standardSecretOf(old, 'text')).toBe(`whsec_${Buffer.from(old).toString('base64')}`);
+    const headers = standardHeaders([stored.key], 'e1', now(), body);
+    expect(new Webhook(standardSecretOf(old, 'text')).verify(body, headers)).toBeTruthy();
+  });
+
+  it('takes only whsec_ and the standard base64 of 24 to 64 bytes as a signing secret', () => {
+    expect(isStandardSecret(`whsec_${Buffer.alloc(24, 7).toString('base64')}`)).toBe(true);
+    expect(isStandardSecret(`whsec_${Buffer.alloc(64, 7).toString('base64')}`)).toBe(true);
+    for (const secret of [
+      `whsec_${Buffer.alloc(23, 7).toString('base64')}`,
+      `whsec_${Buffer.alloc(65, 7).toString('base64')}`,
+      `whsec_${Buffer.alloc(32, 251).toString('base64url')}`,
+      Buffer.alloc(32, 7).toString('base64'),
+      'my-own-secret',
+    ]) {
+      expect(isStandardSecret(secret), secret).toBe(false);
+    }
+  });
+});
+
+describe('Slipway-Signature (legacy)', () => {
   const body = '{"id":"e1"}';
 
   it('verifies with the secret, and not with another secret, another body or an old timestamp', () => {

@@ -8,8 +8,9 @@ const check = (context: string, state: CheckState, updatedAt: string) => statusC
 const release = releaseFixture();
 
 describe('the events a change announces', () => {
-  it('a rollback is created and a rollback; other triggers are only created', () => {
+  it('a rollback, by hand or automatic, is created and a rollback; other triggers are only created', () => {
     expect(releaseCreationEvents({ trigger: 'rollback' }).map((event) => event.type)).toEqual(['release.created', 'release.rollback']);
+    expect(releaseCreationEvents({ trigger: 'auto_rollback' }).map((event) => event.type)).toEqual(['release.created', 'release.rollback']);
     expect(releaseCreationEvents({ trigger: 'promotion' }).map((event) => event.type)).toEqual(['release.created']);
   });
 
