@@ -1,4 +1,4 @@
-import { CreateReleaseRequest, ListReleasesQuery, releaseListRequestOf } from '../shared/api/releases';
+import { CreateReleaseRequest, ListReleasesQuery, UpdateReleaseRequest, releaseListRequestOf } from '../shared/api/releases';
 import { decodeCursor, encodeCursor } from '../shared/api/cursor';
 import { presentRelease } from '../shared/api/presenters';
 import { actorOf, authorize } from '../shared/domain/access';
@@ -7,7 +7,7 @@ import { createOnce } from '../shared/http/create-once';
 import { httpFunction } from '../shared/http/http-function';
 import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
-import { createRelease, findRecordedRelease, listReleases, requireRelease } from '../shared/operations/releases';
+import { createRelease, findRecordedRelease, listReleases, reportRecordedStatus, requireRelease } from '../shared/operations/releases';
 import { relayNotedEventsInBackground } from '../shared/events/relay';
 
 export const handler = httpFunction<'releases'>({
@@ -50,6 +50,14 @@ export const handler = httpFunction<'releases'>({
     const app = await pathApp();
     authorize(principal, 'read', app.name);
     const release = await requireRelease(app, params.release ?? '');
+    annotate({ releaseId: release.id, releaseVersion: release.version });
+    return { status: 200, body: presentRelease(release, app) };
+  },
+  'PATCH /apps/{app}/releases/{release}': async ({ params, body, principal, annotate, pathApp }) => {
+    const app = await pathApp();
+    const report = parseInput(UpdateReleaseRequest, body, 'body');
+    authorize(principal, 'releases:deploy', app.name);
+    const release = await reportRecordedStatus(app, params.release ?? '', report, actorOf(principal));
     annotate({ releaseId: release.id, releaseVersion: release.version });
     return { status: 200, body: presentRelease(release, app) };
   },

@@ -18,7 +18,7 @@ import {
   PipelineStagesResponse,
   PromotionResponse,
 } from './pipelines';
-import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse } from './releases';
+import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse, UpdateReleaseRequest } from './releases';
 import { ConfigDiffQuery, ConfigDiffResponse, ConfigVarsResponse, UpdateConfigVarsRequest } from './config-vars';
 import { CreateHookRequest, CreatedHookResponse, DeliveryResponse, HookResponse, UpdateHookRequest } from './hooks';
 import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateStatusRequest } from './statuses';
@@ -86,7 +86,7 @@ const PROMETHEUS_TEXT = z.string().meta({ description: 'Prometheus text expositi
 const NEXT_RANGE = z.string().meta({ description: 'The Range that asks for the rest (answered 206 when sent as Range).' });
 
 export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
-  'POST /apps': creates('Register an app (an ECS service)', CreateAppRequest, 'The app', AppResponse, {
+  'POST /apps': creates('Register an app: an ECS service, or without cluster and service an external app whose releases are recorded', CreateAppRequest, 'The app', AppResponse, {
     also: { 409: 'An app with this name exists' },
   }),
   'GET /apps': lists('List the apps this key may see', 'Apps', AppResponse),
@@ -125,16 +125,16 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   }),
   'GET /slugs/{slug}': answers('Get a build by its slug id', 'The build', BuildResponse),
   'POST /apps/{app}/releases': creates(
-    "Deploy a build (slug) or roll back to an earlier release (release); a rollback restores its build and config (the app's config becomes the target's) and overtakes the rollout in flight and the queue",
+    "Deploy a build (slug) or roll back to an earlier release (release); a rollback restores its build and config (the app's config becomes the target's) and overtakes the rollout in flight and the queue. On an external app, record a release of a build as its client reports it (status, times, url, name)",
     CreateReleaseRequest,
-    'The new release, queued for rollout',
+    'The new release: queued for rollout, or on an external app recorded as reported',
     ReleaseResponse,
     {
       headers: IdempotencyHeaders,
       also: {
         303: 'A retry with this Idempotency-Key (of an answered request, or of one cut short, which it completes): the release at Location',
         409: 'The slug is not releasable here, rollback_target_not_succeeded (the rollback target never succeeded and force is not set), or a request with this Idempotency-Key is still in flight (Retry-After)',
-        422: 'Invalid body, Idempotency-Key reused with another body, or the app only takes pipeline promotions',
+        422: 'Invalid body, Idempotency-Key reused with another body, the app only takes pipeline promotions, status or times reported for an app Slipway deploys (not_an_external_app), or a rollback of an external app (external_app_not_deployed)',
         503: 'A dependency is briefly unavailable, or too many releases to this app are being created at once: nothing was recorded; retry after Retry-After',
       },
     },
@@ -156,6 +156,12 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     also: { 400: 'invalid_cursor: the cursor is not one this API issued; invalid_range: the Range header is malformed or sent with limit/cursor' },
   },
   'GET /apps/{app}/releases/{release}': answers('Get a release by id or version', 'The release', ReleaseResponse),
+  'PATCH /apps/{app}/releases/{release}': answers(
+    "Report how a recorded release of an external app went (succeeded or failed); Slipway sets its own releases' status itself",
+    'The release',
+    ReleaseResponse,
+    { body: UpdateReleaseRequest, also: { 409: 'release_not_recorded: the release is one Slipway rolls out', 422: 'Invalid body, or finished_at before the release started' } },
+  ),
   'GET /apps/{app}/releases/{release}/config-diff': answers(
     "What a release's config changes against another release's (e.g. what rolling back to it would change)",
     'Added, removed and changed vars; secret values masked',
@@ -319,7 +325,7 @@ const operationIdOf = (route: Route): string =>
     .join('');
 
 const TAG_DESCRIPTIONS: Record<FunctionName, string> = {
-  apps: 'Apps: ECS services Slipway releases to',
+  apps: 'Apps: ECS services Slipway releases to, and external apps whose releases it records',
   builds: 'Builds: container images made by CI',
   releases: 'Releases: deployments and rollbacks, rolled out one at a time per app',
   'config-vars': "Config vars: an app's environment, each change released as a new release; a rollback makes its target's config the app's again",

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { CHECK_STATES, RELEASE_STATUSES, RELEASE_TRIGGERS, type ReleaseStatus, type ReleaseTrigger } from '../domain/model';
+import { CHECK_STATES, RECORDED_STATUSES, RELEASE_STATUSES, RELEASE_TRIGGERS, type ReleaseStatus, type ReleaseTrigger } from '../domain/model';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery } from '../domain/requests';
-import { AppRef, CommitId, CommitResponse, Timestamp, Uuid, metadataOf, shortText } from './common';
+import { AppRef, ClientTime, CommitId, CommitResponse, HttpUrl, Timestamp, Uuid, metadataOf, shortText } from './common';
 
 export const MAX_NOTES_BYTES = 16 * 1024;
 export const MAX_RELEASE_METADATA_BYTES = 4 * 1024;
@@ -17,6 +17,18 @@ const RollbackTargetField = z
       .transform((version) => ({ version: Number(version.replace(/^v/, '')) })),
   ])
   .meta({ description: 'Earlier release to roll back to: its id, or its version number (7, "7" or "v7").' });
+
+/** What the client of an external app reports of a release it ran itself (refused for apps Slipway deploys). */
+const RECORDED_FIELDS = {
+  status: z
+    .enum(RECORDED_STATUSES)
+    .optional()
+    .meta({ description: 'External apps only: how the release went, as its client reports it (default pending, until PATCHed).' }),
+  started_at: ClientTime.optional().meta({ description: 'External apps only: when the client started the release.' }),
+  finished_at: ClientTime.optional().meta({ description: 'External apps only: when it finished (default: when a settled status is reported).' }),
+  url: HttpUrl.optional().meta({ description: 'External apps only: where the release can be seen (a store page, a CI run).' }),
+  name: shortText(255).optional().meta({ description: "External apps only: the release's name or code name." }),
+};
 
 export const CreateReleaseRequest = z
   .strictObject({
@@ -34,12 +46,22 @@ export const CreateReleaseRequest = z
     version: shortText(255)
       .optional()
       .meta({ description: "Akkeris' free-text version label; the release's description when none is given (its number is always assigned)." }),
+    ...RECORDED_FIELDS,
   })
   .transform(({ version, ...request }) => ({ ...request, description: request.description ?? version }))
   .meta({ id: 'CreateReleaseRequest' });
 export type CreateReleaseRequest = z.infer<typeof CreateReleaseRequest>;
 /** What a client sends (before the Akkeris `version` label is folded into the description). */
 export type CreateReleaseBody = z.input<typeof CreateReleaseRequest>;
+
+/** `PATCH /apps/{app}/releases/{release}`: how a recorded release (an external app's) went. */
+export const UpdateReleaseRequest = z
+  .strictObject({
+    status: z.enum(['succeeded', 'failed']).meta({ description: 'How the release went; a failure reported after success counts as a failed change.' }),
+    finished_at: ClientTime.optional().meta({ description: 'When it finished (default: now, or the time already recorded for the same status).' }),
+  })
+  .meta({ id: 'UpdateReleaseRequest' });
+export type UpdateReleaseRequest = z.infer<typeof UpdateReleaseRequest>;
 
 export const MAX_FILTER_VALUES = 20;
 
@@ -163,6 +185,9 @@ export const ReleaseResponse = z
       .object({ id: Uuid, version: z.string().nullable(), commit: z.string().nullable(), tag: z.string().nullable(), branch: z.string().nullable() })
       .meta({ id: 'ReleaseBuild', description: "The labels of the release's build: version label, head commit, tag, branch." }),
     commits: z.array(CommitResponse).meta({ description: 'What this release ships since commits_since.version, newest first.' }),
+    recorded: z.boolean().meta({ description: 'A release of an external app, recorded as its client reported it; Slipway did not run it.' }),
+    url: z.string().nullable().meta({ description: 'Where the release can be seen, as its client gave it (recorded releases).' }),
+    name: z.string().nullable().meta({ description: "The release's name or code name, as its client gave it (recorded releases)." }),
     commits_since: z
       .object({
         version: z.number().int().positive().nullable().meta({ description: "The app's succeeded release the commits are counted from (null: the first release)." }),

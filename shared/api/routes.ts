@@ -21,6 +21,7 @@ export const ROUTES = [
   { method: 'POST', path: '/apps/{app}/releases', fn: 'releases' },
   { method: 'GET', path: '/apps/{app}/releases', fn: 'releases' },
   { method: 'GET', path: '/apps/{app}/releases/{release}', fn: 'releases' },
+  { method: 'PATCH', path: '/apps/{app}/releases/{release}', fn: 'releases' },
   { method: 'GET', path: '/apps/{app}/releases/{release}/config-diff', fn: 'config-vars' },
   { method: 'GET', path: '/apps/{app}/config-vars', fn: 'config-vars' },
   { method: 'PATCH', path: '/apps/{app}/config-vars', fn: 'config-vars' },

@@ -5,8 +5,14 @@ export type AppRef = { id: string; name: string };
 export type App = {
   id: string;
   name: string;
+  /** The ECS service Slipway deploys to; both "" on an external app. */
   cluster: string;
   service: string;
+  /**
+   * An app Slipway does not run (a mobile app, a Lambda, firmware, a service on another platform): its
+   * releases are recorded as its clients report them and never deployed. Absent on ECS apps.
+   */
+  external?: boolean;
   container: string | null;
   auto_release: boolean;
   /** Roll a release back by itself when it fails after going live (see domain/auto-rollback.ts). */
@@ -142,6 +148,28 @@ export type Release = {
   build_labels?: BuildLabels;
   /** What this release ships since the app's previous succeeded release, as far as Slipway can tell. */
   changes?: ShippedCommits;
+  /**
+   * A release of an external app: recorded as its client reports it (status, times), never rolled out.
+   * Absent on releases Slipway rolls out.
+   */
+  recorded?: boolean;
+  /** Where the client shows the release (a store page, a CI run); recorded releases only. */
+  url?: string | null;
+  /** The release's name or code name as its client gives it; recorded releases only. */
+  name?: string | null;
+};
+
+/** The statuses a client may report for a recorded release: pending until it says how it went. */
+export const RECORDED_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type RecordedStatus = (typeof RECORDED_STATUSES)[number];
+
+/** What a client reports of a release Slipway did not run. */
+export type RecordedOutcome = {
+  status: RecordedStatus;
+  started_at: string | null;
+  finished_at: string | null;
+  url: string | null;
+  name: string | null;
 };
 
 export type BuildLabels = { version: string | null; commit: string | null; tag: string | null; branch: string | null };

@@ -1,5 +1,5 @@
 import { conflict, unprocessable } from './errors';
-import type { App, Build, Metadata, ReleaseTrigger } from './model';
+import type { App, Build, Metadata, RecordedOutcome, ReleaseTrigger } from './model';
 
 /** What a `POST /apps/{app}/releases` asks for: a build to deploy, or an earlier release to go back to. */
 export type ReleaseSource = { kind: 'slug'; slugId: string } | { kind: 'rollback'; target: RollbackTarget; force: boolean };
@@ -48,6 +48,8 @@ export type ReleasePlan = {
   build?: Pick<Build, 'source_blob' | 'commits'>;
   notes?: string | null;
   metadata?: Metadata;
+  /** A release of an external app, as its client reports it: recorded with this outcome, never rolled out. */
+  recorded?: RecordedOutcome;
 };
 
 /** A build can be released only to its own app and only once CI reported it succeeded. */

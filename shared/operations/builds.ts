@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { notFound } from '../domain/errors';
+import { DomainError, notFound } from '../domain/errors';
+import { isExternal } from '../domain/external-apps';
 import type { Actor, App, Build } from '../domain/model';
 import { DEFAULT_BUILD_PAGE, type BuildStatusUpdate, type NewBuild } from '../domain/requests';
 import { findBuild, findBuildAnywhere, insertBuild, listBuilds, settleBuildStatus } from '../store/builds-store';
@@ -7,13 +8,14 @@ import { findBuild, findBuildAnywhere, insertBuild, listBuilds, settleBuildStatu
 export type BuildChange = { build: Build; becameSucceeded: boolean };
 
 export const registerBuild = async (app: App, request: NewBuild, actor: Actor): Promise<BuildChange> => {
+  const image = request.image ?? (isExternal(app) ? '' : imageRequired());
   const at = new Date().toISOString();
   const build: Build = {
     id: randomUUID(),
     app: { id: app.id, name: app.name },
     status: request.status,
     source_blob: {
-      image: request.image,
+      image,
       commit: request.sha ?? null,
       branch: request.branch ?? null,
       repo: request.repo ?? null,
@@ -29,6 +31,12 @@ export const registerBuild = async (app: App, request: NewBuild, actor: Actor): 
   };
   await insertBuild(build, actor);
   return { build, becameSucceeded: build.status === 'succeeded' };
+};
+
+/** An app Slipway deploys needs an image to deploy: refused as the body's validation would refuse it. */
+const imageRequired = (): never => {
+  const issue = { path: 'body.image', message: 'give image (or its alias url); only an external app\'s build may name none' };
+  throw new DomainError('unprocessable', 'validation_failed', `Invalid ${issue.path}: ${issue.message}`, { issues: [issue] });
 };
 
 export const requireBuild = async (app: App, buildId: string): Promise<Build> => {

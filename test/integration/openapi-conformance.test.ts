@@ -100,6 +100,14 @@ describe('the OpenAPI document', () => {
     await call('GET /apps/{app}/releases/{release}', `/apps/conform-web/releases/${release.body.id}`);
     await call('GET /apps/{app}/releases/{release}', '/apps/conform-web/releases/2');
     await call('POST /apps/{app}/releases', '/apps/conform-web/releases', { body: { release: 'v1' } });
+    await call('POST /apps', '/apps', { body: { name: 'conform-mobile' } });
+    const recordedBuild = await call('POST /apps/{app}/builds', '/apps/conform-mobile/builds', { body: { version: '1.0.0', sha: 'abcdef1' } });
+    const recorded = await call('POST /apps/{app}/releases', '/apps/conform-mobile/releases', {
+      body: { slug: recordedBuild.body.id, started_at: '2026-11-24T10:00:00Z', url: 'https://example.com/1.0.0', name: 'First' },
+    });
+    await call('PATCH /apps/{app}/releases/{release}', `/apps/conform-mobile/releases/${recorded.body.id}`, { body: { status: 'succeeded' } });
+    await call('PATCH /apps/{app}/releases/{release}', `/apps/conform-web/releases/${release.body.id}`, { body: { status: 'failed' } });
+    await call('GET /apps/{app}', '/apps/conform-mobile');
     await call('PATCH /apps/{app}/config-vars', '/apps/conform-web/config-vars', {
       body: { LOG_LEVEL: 'debug', TOKEN: { value: 'x', secret: true }, OLD: null },
       headers: { 'idempotency-key': 'conform-config-1' },
