@@ -1,6 +1,8 @@
 import { CreateReleaseRequest, ListReleasesQuery, UpdateReleaseRequest, releaseListRequestOf } from '../shared/api/releases';
 import { decodeCursor, encodeCursor } from '../shared/api/cursor';
-import { presentRelease } from '../shared/api/presenters';
+import { presentRelease, presentSignalRelease } from '../shared/api/presenters';
+import { SignalReleaseRequest, SignalStatusRequest } from '../shared/api/signals';
+import { declareSignalRelease, reportSignalStatus, requireSignalRelease, resumeSignalRelease } from '../shared/operations/signal-releases';
 import { actorOf, authorize } from '../shared/domain/access';
 import { withCurrentAmong } from '../shared/domain/current-release';
 import { createOnce } from '../shared/http/create-once';
@@ -60,5 +62,29 @@ export const handler = httpFunction<'releases'>({
     const release = await reportRecordedStatus(app, params.release ?? '', report, actorOf(principal));
     annotate({ releaseId: release.id, releaseVersion: release.version });
     return { status: 200, body: presentRelease(release, app) };
+  },
+  // Echoes' releases API: the payload is its own idempotency key, kept for good (303 to the one declaration).
+  'POST /v1/signals/releases': async (http) => {
+    const { body, principal, annotate } = http;
+    const declaration = parseInput(SignalReleaseRequest, body, 'body');
+    authorize(principal, 'releases:deploy');
+    const { status, value } = await createOnce(http, {
+      operation: 'POST /v1/signals/releases',
+      resource: 'signals',
+      request: declaration,
+      payload: body,
+      run: (id) => declareSignalRelease(declaration, principal, id),
+      resume: resumeSignalRelease,
+    });
+    annotate({ releaseId: value.signal.id });
+    return { status, body: presentSignalRelease(value), headers: { location: `/v1/signals/releases/${value.signal.id}` } };
+  },
+  'GET /v1/signals/releases/{signal}': async ({ params, principal }) => ({
+    status: 200,
+    body: presentSignalRelease(await requireSignalRelease(params.signal ?? '', principal)),
+  }),
+  'PATCH /v1/signals/releases/{signal}': async ({ params, body, principal }) => {
+    const { status } = parseInput(SignalStatusRequest, body, 'body');
+    return { status: 200, body: presentSignalRelease(await reportSignalStatus(params.signal ?? '', status, principal)) };
   },
 }, authenticateCaller, { afterRequest: relayNotedEventsInBackground });

@@ -96,7 +96,12 @@ export const Commit = z
   .meta({ id: 'Commit' });
 
 export const CommitResponse = z
-  .object({ sha: z.string(), author: z.string().nullable(), committed_at: Timestamp, message: z.string().nullable() })
+  .object({
+    sha: z.string(),
+    author: z.string().nullable(),
+    committed_at: Timestamp.nullable().meta({ description: 'Null for a commit named by its sha alone that no build Slipway knows lists.' }),
+    message: z.string().nullable(),
+  })
   .meta({ id: 'CommitRecord' });
 
 /**

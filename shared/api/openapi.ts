@@ -20,6 +20,7 @@ import {
 } from './pipelines';
 import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse, UpdateReleaseRequest } from './releases';
 import { ConfigDiffQuery, ConfigDiffResponse, ConfigVarsResponse, UpdateConfigVarsRequest } from './config-vars';
+import { SignalReleaseRequest, SignalReleaseResponse, SignalStatusRequest } from './signals';
 import { CreateHookRequest, CreatedHookResponse, DeliveryResponse, HookResponse, UpdateHookRequest } from './hooks';
 import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateStatusRequest } from './statuses';
 
@@ -161,6 +162,25 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     'The release',
     ReleaseResponse,
     { body: UpdateReleaseRequest, also: { 409: 'release_not_recorded: the release is one Slipway rolls out', 422: 'Invalid body, or finished_at before the release started' } },
+  ),
+  'POST /v1/signals/releases': creates(
+    "Declare a release as Echoes' releases API takes it: one recorded release per deliverable (an external app), all under one id; the same payload from the same key is the same release, however often and however long after",
+    SignalReleaseRequest,
+    'The declaration and the release recorded for each deliverable',
+    SignalReleaseResponse,
+    {
+      also: {
+        303: 'The same payload again from the same key (or one cut short, which it completes): the one release at Location',
+        422: 'Invalid body, or a deliverable that is no app the key may release to (unknown_deliverable), is deployed by Slipway (deliverable_not_external) or takes releases only by promotion',
+      },
+    },
+  ),
+  'GET /v1/signals/releases/{signal}': answers('A release declared by an Echoes client, with each deliverable\'s recorded release', 'The declaration', SignalReleaseResponse),
+  'PATCH /v1/signals/releases/{signal}': answers(
+    "Report how a declared release went (Echoes: success or failure), on every deliverable's recorded release",
+    'The declaration',
+    SignalReleaseResponse,
+    { body: SignalStatusRequest },
   ),
   'GET /apps/{app}/releases/{release}/config-diff': answers(
     "What a release's config changes against another release's (e.g. what rolling back to it would change)",

@@ -14,6 +14,8 @@ import type { CouplingResponse, PipelineResponse, PromotionResponse } from './pi
 import type { MetricsReport } from '../domain/delivery-metrics';
 import type { MetricsResponse } from './metrics';
 import type { ReleaseResponse } from './releases';
+import type { SignalReleaseResponse } from './signals';
+import { signalStatusOf, type SignalRelease } from '../domain/signal-releases';
 import type { ConfigDiffResponse } from './config-vars';
 import type { ConfigDiff } from '../domain/config-vars';
 import type { ReleaseStatusesResponse, StatusResponse } from './statuses';
@@ -224,4 +226,24 @@ export const presentDelivery = (delivery: Delivery): DeliveryResponse => ({
   last_attempt_at: delivery.last?.at ?? null,
   next_attempt_at: delivery.outcome === 'retrying' ? delivery.next_attempt_at : null,
   created_at: delivery.created_at,
+});
+
+/** An Echoes-style declaration with each deliverable's recorded release as it is now. */
+export const presentSignalRelease = ({ signal, releases }: { signal: SignalRelease; releases: readonly (Release | undefined)[] }): SignalReleaseResponse => ({
+  id: signal.id,
+  version: signal.version,
+  name: signal.name,
+  ref: signal.ref,
+  date: signal.date,
+  url: signal.url,
+  commits: signal.commits,
+  deliverables: signal.deliverables.map(({ app }) => app.name),
+  status: signalStatusOf(releases),
+  releases: signal.deliverables.map(({ app, release_id }, index) => ({
+    app,
+    id: release_id,
+    version: releases[index]?.version ?? null,
+    status: releases[index]?.status ?? null,
+  })),
+  created_at: signal.created_at,
 });

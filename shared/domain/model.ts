@@ -55,7 +55,8 @@ export type SourceBlob = {
 export type Commit = {
   sha: string;
   author: string | null;
-  committed_at: string;
+  /** Null for a commit a client named by its sha alone that no build Slipway knows lists. */
+  committed_at: string | null;
   message: string | null;
 };
 

@@ -7,11 +7,15 @@ import { findBuild, findBuildAnywhere, insertBuild, listBuilds, settleBuildStatu
 
 export type BuildChange = { build: Build; becameSucceeded: boolean };
 
-export const registerBuild = async (app: App, request: NewBuild, actor: Actor): Promise<BuildChange> => {
+/**
+ * Registers a build. `fixedId` is given by callers that must find this very build again after a crash (a
+ * recorded release's build): if it exists already, that build is the answer, unchanged.
+ */
+export const registerBuild = async (app: App, request: NewBuild, actor: Actor, fixedId?: string): Promise<BuildChange> => {
   const image = request.image ?? (isExternal(app) ? '' : imageRequired());
   const at = new Date().toISOString();
   const build: Build = {
-    id: randomUUID(),
+    id: fixedId ?? randomUUID(),
     app: { id: app.id, name: app.name },
     status: request.status,
     source_blob: {
@@ -29,7 +33,7 @@ export const registerBuild = async (app: App, request: NewBuild, actor: Actor): 
     created_at: at,
     updated_at: at,
   };
-  await insertBuild(build, actor);
+  if (!(await insertBuild(build, actor))) return { build: await requireBuild(app, build.id), becameSucceeded: false };
   return { build, becameSucceeded: build.status === 'succeeded' };
 };
 

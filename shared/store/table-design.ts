@@ -64,7 +64,11 @@
  *                                                  IAM can keep every function but the key routes' off them
  *   IDEMPOTENCY#{h}    IDEMPOTENCY                 Idempotency-Key record, h = sha256 of (caller, route, resource,
  *                                                  key): request hash, the id fixed for what it makes, status,
- *                                                  lease; TTL `expiration`
+ *                                                  lease; TTL `expiration`, except for a payload's own key (a
+ *                                                  route that takes the same body again as a retry): kept for good
+ *   SIGNAL#{id}        SIGNAL_RELEASE              an Echoes-style release declaration: version, commits, and per
+ *                                                  deliverable the app with the ids of the build and recorded
+ *                                                  release made there (derived from the id), written before them
  *   APP#{appId}        HOOK#{hookId}               webhook/integration: url, kind, events, options and its
  *                                                  secret sealed (KMS in AWS, a local key file locally)
  *   HOOK#{hookId}      DELIVERY#{eventId}          a hook's delivery of one event (a conditional put, so an event

@@ -108,6 +108,13 @@ describe('the OpenAPI document', () => {
     await call('PATCH /apps/{app}/releases/{release}', `/apps/conform-mobile/releases/${recorded.body.id}`, { body: { status: 'succeeded' } });
     await call('PATCH /apps/{app}/releases/{release}', `/apps/conform-web/releases/${release.body.id}`, { body: { status: 'failed' } });
     await call('GET /apps/{app}', '/apps/conform-mobile');
+    const signal = { version: 'v2.0.0', commits: ['abcdef1'], date: '+002026-11-24T10:00:00Z', deliverables: ['conform-mobile'], url: 'https://example.com/2' };
+    const declared = await call('POST /v1/signals/releases', '/v1/signals/releases', { body: signal });
+    await call('POST /v1/signals/releases', '/v1/signals/releases', { body: signal });
+    await call('POST /v1/signals/releases', '/v1/signals/releases', { body: { ...signal, deliverables: ['conform-web'] } });
+    await call('GET /v1/signals/releases/{signal}', `/v1/signals/releases/${declared.body.id}`);
+    await call('PATCH /v1/signals/releases/{signal}', `/v1/signals/releases/${declared.body.id}`, { body: { status: 'success' } });
+    await call('PATCH /v1/signals/releases/{signal}', `/v1/signals/releases/${declared.body.id}`, { body: { status: 'maybe' } });
     await call('PATCH /apps/{app}/config-vars', '/apps/conform-web/config-vars', {
       body: { LOG_LEVEL: 'debug', TOKEN: { value: 'x', secret: true }, OLD: null },
       headers: { 'idempotency-key': 'conform-config-1' },
