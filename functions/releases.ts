@@ -2,6 +2,10 @@ import { CreateReleaseRequest, ListReleasesQuery, UpdateReleaseRequest, releaseL
 import { decodeCursor, encodeCursor } from '../shared/api/cursor';
 import { presentRelease, presentSignalRelease } from '../shared/api/presenters';
 import { SignalReleaseRequest, SignalStatusRequest } from '../shared/api/signals';
+import { DeploymentRequest } from '../shared/api/deployments';
+import { presentDeployment } from '../shared/api/presenters';
+import { parseForm } from '../shared/http/form';
+import { listDeployments, recordDeployment } from '../shared/operations/recorded-releases';
 import { declareSignalRelease, reportSignalStatus, requireSignalRelease, resumeSignalRelease } from '../shared/operations/signal-releases';
 import { actorOf, authorize } from '../shared/domain/access';
 import { withCurrentAmong } from '../shared/domain/current-release';
@@ -86,5 +90,21 @@ export const handler = httpFunction<'releases'>({
   'PATCH /v1/signals/releases/{signal}': async ({ params, body, principal }) => {
     const { status } = parseInput(SignalStatusRequest, body, 'body');
     return { status: 200, body: presentSignalRelease(await reportSignalStatus(params.signal ?? '', status, principal)) };
+  },
+  // ReleaseBits' deployments API: the fields as JSON, as a form, or as query parameters alone (meta_data[key]=value).
+  'POST /components/{app}/deployments': async ({ body, event, principal, annotate, pathApp }) => {
+    const app = await pathApp();
+    const { access_token: _key, ...fromQuery } = parseForm(event.rawQueryString ?? '');
+    const input = typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...fromQuery, ...body } : body;
+    const request = parseInput(DeploymentRequest, input, 'body');
+    authorize(principal, 'releases:deploy', app.name);
+    const { deployment, release } = await recordDeployment(app, request, actorOf(principal));
+    annotate({ releaseId: release.id, releaseVersion: release.version });
+    return { status: 201, body: { id: deployment.id } };
+  },
+  'GET /components/{app}/deployments': async ({ principal, pathApp }) => {
+    const app = await pathApp();
+    authorize(principal, 'read', app.name);
+    return { status: 200, body: (await listDeployments(app)).map(presentDeployment) };
   },
 }, authenticateCaller, { afterRequest: relayNotedEventsInBackground });

@@ -20,6 +20,7 @@ import {
 } from './pipelines';
 import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse, UpdateReleaseRequest } from './releases';
 import { ConfigDiffQuery, ConfigDiffResponse, ConfigVarsResponse, UpdateConfigVarsRequest } from './config-vars';
+import { DeploymentCreatedResponse, DeploymentQuery, DeploymentRequest, DeploymentResponse } from './deployments';
 import { SignalReleaseRequest, SignalReleaseResponse, SignalStatusRequest } from './signals';
 import { CreateHookRequest, CreatedHookResponse, DeliveryResponse, HookResponse, UpdateHookRequest } from './hooks';
 import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateStatusRequest } from './statuses';
@@ -181,6 +182,19 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     'The declaration',
     SignalReleaseResponse,
     { body: SignalStatusRequest },
+  ),
+  'POST /components/{app}/deployments': {
+    summary:
+      "Report a deployment as ReleaseBits' deployments API takes it (the component is an external app; a trailing / is fine): the fields as JSON, a form, or query parameters alone (meta_data[key]=value); the key as a Bearer token, the bare Authorization header, or access_token",
+    body: DeploymentRequest,
+    query: DeploymentQuery,
+    success: { status: 201, description: "The deployment's id; its version's recorded release lists it", schema: DeploymentCreatedResponse },
+    also: { 422: 'Invalid fields, an app Slipway deploys (not_an_external_app), too many hosts and stages on one release, or the app takes releases only by promotion' },
+  },
+  'GET /components/{app}/deployments': lists(
+    "The deployments of an external app's newest 100 releases, newest first (ReleaseBits)",
+    'Deployments',
+    DeploymentResponse,
   ),
   'GET /apps/{app}/releases/{release}/config-diff': answers(
     "What a release's config changes against another release's (e.g. what rolling back to it would change)",

@@ -3,7 +3,7 @@ import type { DeliveryResponse, HookResponse } from './hooks';
 import { config } from '../config/config';
 import type { ApiKeyRecord } from '../domain/access';
 import { currentVersionAmong } from '../domain/current-release';
-import type { App, Build, Release, StatusCheck } from '../domain/model';
+import type { App, Build, Deployment, Release, StatusCheck } from '../domain/model';
 import type { Pipeline, PipelineCoupling } from '../domain/pipeline';
 import type { Promotion } from '../domain/promotion';
 import { listStatusChecks } from '../domain/status-checks';
@@ -14,6 +14,7 @@ import type { CouplingResponse, PipelineResponse, PromotionResponse } from './pi
 import type { MetricsReport } from '../domain/delivery-metrics';
 import type { MetricsResponse } from './metrics';
 import type { ReleaseResponse } from './releases';
+import { resultOfStatus, type DeploymentResponse } from './deployments';
 import type { SignalReleaseResponse } from './signals';
 import { signalStatusOf, type SignalRelease } from '../domain/signal-releases';
 import type { ConfigDiffResponse } from './config-vars';
@@ -111,6 +112,7 @@ export const presentRelease = (release: Release, app: App): ReleaseResponse => (
   recorded: release.recorded === true,
   url: release.url ?? null,
   name: release.name ?? null,
+  deployments: release.deployments ?? [],
   commits: release.changes?.commits ?? [],
   commits_since: {
     version: release.changes?.since_version ?? null,
@@ -246,4 +248,22 @@ export const presentSignalRelease = ({ signal, releases }: { signal: SignalRelea
     status: releases[index]?.status ?? null,
   })),
   created_at: signal.created_at,
+});
+
+/** A deployment as ReleaseBits lists it, with its version's labels and release. */
+export const presentDeployment = ({ deployment, release }: { deployment: Deployment; release: Release }): DeploymentResponse => ({
+  id: deployment.id,
+  version: release.build_labels?.version ?? null,
+  result: resultOfStatus(deployment.status),
+  stage: deployment.stage,
+  host: deployment.host,
+  code_name: deployment.code_name,
+  started_at: deployment.started_at,
+  finished_at: deployment.finished_at,
+  commit_sha: release.build_labels?.commit ?? null,
+  tag: release.build_labels?.tag ?? null,
+  branch: release.build_labels?.branch ?? null,
+  meta_data: deployment.meta_data,
+  created_at: deployment.created_at,
+  release: { id: release.id, version: release.version },
 });

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { CHECK_STATES, RECORDED_STATUSES, RELEASE_STATUSES, RELEASE_TRIGGERS, type ReleaseStatus, type ReleaseTrigger } from '../domain/model';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery } from '../domain/requests';
+import { ReleaseDeploymentResponse } from './deployments';
 import { AppRef, ClientTime, CommitId, CommitResponse, HttpUrl, Timestamp, Uuid, metadataOf, shortText } from './common';
 
 export const MAX_NOTES_BYTES = 16 * 1024;
@@ -188,6 +189,9 @@ export const ReleaseResponse = z
     recorded: z.boolean().meta({ description: 'A release of an external app, recorded as its client reported it; Slipway did not run it.' }),
     url: z.string().nullable().meta({ description: 'Where the release can be seen, as its client gave it (recorded releases).' }),
     name: z.string().nullable().meta({ description: "The release's name or code name, as its client gave it (recorded releases)." }),
+    deployments: z
+      .array(ReleaseDeploymentResponse)
+      .meta({ description: 'Where a recorded release was deployed, as ReleaseBits clients report it: the latest deployment of each host and stage' }),
     commits_since: z
       .object({
         version: z.number().int().positive().nullable().meta({ description: "The app's succeeded release the commits are counted from (null: the first release)." }),

@@ -158,6 +158,21 @@ export type Release = {
   url?: string | null;
   /** The release's name or code name as its client gives it; recorded releases only. */
   name?: string | null;
+  /** Where a recorded release runs, as ReleaseBits clients report it: the latest report of each host and stage. */
+  deployments?: Deployment[];
+};
+
+/** One version of an external app on one host at one stage, as a ReleaseBits client reports it. */
+export type Deployment = {
+  id: string;
+  host: string | null;
+  stage: string | null;
+  status: RecordedStatus;
+  started_at: string | null;
+  finished_at: string | null;
+  code_name: string | null;
+  meta_data: Metadata;
+  created_at: string;
 };
 
 /** The statuses a client may report for a recorded release: pending until it says how it went. */

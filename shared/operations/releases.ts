@@ -21,7 +21,7 @@ import { requireSlugForRelease } from './builds';
 import { directReleaseRefusalFor } from './pipelines';
 import { assertDeployable, assertNothingReported, isExternal, planRecordedRelease, recordedOutcomeOf, recordedStatusChange } from '../domain/external-apps';
 import { advanceCurrentRelease, clearSucceeding, markSucceeding } from '../store/apps-store';
-import { mutateRelease } from '../store/releases-store';
+import { mutateRelease, type ReleaseChanges } from '../store/releases-store';
 import { startRollout } from '../rollout/start-rollout';
 import { logger } from '../observability/logger';
 import { remainingMs } from '../runtime/deadline';
@@ -68,12 +68,26 @@ export const createRelease = async (
  * the moment its status says so); a failure reported after success is a failed change from then on.
  */
 export const reportRecordedStatus = async (app: App, reference: string, report: RecordedStatusReport, actor: Actor): Promise<Release> => {
-  const release = await requireRelease(app, reference);
   const now = new Date().toISOString();
-  if (recordedStatusChange(release, report, now) === null) return release;
-  const succeeding = report.status === 'succeeded' && (await markSucceeding(app.name, release.version));
-  const updated = await mutateRelease(app.id, release.version, (latest) => recordedStatusChange(latest, report, now), actor);
-  if (updated.status === 'succeeded') await advanceCurrentRelease(app.name, updated, now);
+  return changeRecordedRelease(app, await requireRelease(app, reference), (latest) => recordedStatusChange(latest, report, now), actor);
+};
+
+/**
+ * A change a client reports to a recorded release (`decide`: from the release as it is, what changes, or
+ * null). One that makes it succeeded is announced on the app first, so it is current from the moment its
+ * status says so, as a rolled-out release is; the app's pointer then moves to it.
+ */
+export const changeRecordedRelease = async (
+  app: App,
+  release: Release,
+  decide: (latest: Release) => ReleaseChanges | null,
+  actor: Actor,
+): Promise<Release> => {
+  const planned = decide(release);
+  if (planned === null) return release;
+  const succeeding = planned.status === 'succeeded' && (await markSucceeding(app.name, release.version));
+  const updated = await mutateRelease(app.id, release.version, decide, actor);
+  if (updated.status === 'succeeded') await advanceCurrentRelease(app.name, updated, updated.updated_at);
   else if (succeeding) await clearSucceeding(app.name, release.version);
   return updated;
 };

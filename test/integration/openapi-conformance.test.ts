@@ -115,6 +115,11 @@ describe('the OpenAPI document', () => {
     await call('GET /v1/signals/releases/{signal}', `/v1/signals/releases/${declared.body.id}`);
     await call('PATCH /v1/signals/releases/{signal}', `/v1/signals/releases/${declared.body.id}`, { body: { status: 'success' } });
     await call('PATCH /v1/signals/releases/{signal}', `/v1/signals/releases/${declared.body.id}`, { body: { status: 'maybe' } });
+    await call('POST /components/{app}/deployments', '/components/conform-mobile/deployments/', {
+      body: { version: 'v2.0.0', result: 'success', host: 'gw-1', stage: 'production', meta_data: { rack: 4 } },
+    });
+    await call('POST /components/{app}/deployments', '/components/conform-web/deployments', { body: { version: 'v2.0.0' } });
+    await call('GET /components/{app}/deployments', '/components/conform-mobile/deployments');
     await call('PATCH /apps/{app}/config-vars', '/apps/conform-web/config-vars', {
       body: { LOG_LEVEL: 'debug', TOKEN: { value: 'x', secret: true }, OLD: null },
       headers: { 'idempotency-key': 'conform-config-1' },
