@@ -41,6 +41,10 @@ export const CreateBuildRequest = z
       .optional()
       .meta({ description: `The commits this build is made of, newest first, as CI knows them (at most ${MAX_BUILD_COMMITS}).` }),
     metadata: metadataOf(MAX_BUILD_METADATA_BYTES).optional(),
+    ci_build_id: shortText(255)
+      .min(1)
+      .optional()
+      .meta({ description: "The CI's own id of the build (its build or run id); releases can be filtered by it (build_id[])." }),
     status: z.enum(['succeeded', 'pending']).default('succeeded'),
   })
   .refine((request) => request.image === undefined || request.url === undefined || request.image === request.url, {
@@ -89,6 +93,7 @@ export const BuildResponse = z
     }),
     commits: z.array(CommitResponse).meta({ description: 'Newest first; [] when CI sent none.' }),
     metadata: z.record(z.string(), z.unknown()),
+    ci_build_id: z.string().nullable().meta({ description: "The CI's own id of the build, if given" }),
     slug: z.object({ id: Uuid }),
   })
   .meta({ id: 'Build' });

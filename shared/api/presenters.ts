@@ -80,6 +80,7 @@ export const presentBuild = (build: Build): BuildResponse => ({
   source_blob: { ...build.source_blob, tag: build.source_blob.tag ?? null },
   commits: build.commits ?? [],
   metadata: build.metadata ?? {},
+  ci_build_id: build.ci_build_id ?? null,
   slug: { id: build.id },
 });
 
@@ -108,7 +109,8 @@ export const presentRelease = (release: Release, app: App): ReleaseResponse => (
   config_version: release.config_version ?? null,
   notes: release.notes ?? null,
   metadata: release.metadata ?? {},
-  build: { id: release.slug.id, ...(release.build_labels ?? NO_BUILD_LABELS) },
+  build: { id: release.slug.id, ...NO_BUILD_LABELS, ...release.build_labels },
+  min_version: release.min_version ?? null,
   recorded: release.recorded === true,
   url: release.url ?? null,
   name: release.name ?? null,
@@ -121,7 +123,7 @@ export const presentRelease = (release: Release, app: App): ReleaseResponse => (
   },
 });
 
-const NO_BUILD_LABELS = { version: null, commit: null, tag: null, branch: null } as const;
+const NO_BUILD_LABELS = { version: null, commit: null, tag: null, branch: null, ci_build_id: null } as const;
 
 export const presentConfigDiff = (release: Release, against: Release, diff: ConfigDiff): ConfigDiffResponse => ({
   release: { id: release.id, version: release.version, config_version: release.config_version ?? null },

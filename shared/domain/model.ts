@@ -70,6 +70,8 @@ export type Build = {
   source_blob: SourceBlob;
   /** Absent on builds registered before Slipway kept them. */
   commits?: Commit[];
+  /** The CI's own identifier of the build (its build or run id), which releases can be filtered by. */
+  ci_build_id?: string | null;
   metadata?: Metadata;
   created_at: string;
   updated_at: string;
@@ -158,6 +160,8 @@ export type Release = {
   url?: string | null;
   /** The release's name or code name as its client gives it; recorded releases only. */
   name?: string | null;
+  /** The oldest version a device may update to this release from, as a device fleet's clients give it. */
+  min_version?: string | null;
   /** Where a recorded release runs, as ReleaseBits clients report it: the latest report of each host and stage. */
   deployments?: Deployment[];
 };
@@ -188,7 +192,14 @@ export type RecordedOutcome = {
   name: string | null;
 };
 
-export type BuildLabels = { version: string | null; commit: string | null; tag: string | null; branch: string | null };
+export type BuildLabels = {
+  version: string | null;
+  commit: string | null;
+  tag: string | null;
+  branch: string | null;
+  /** Absent on releases recorded before builds kept it. */
+  ci_build_id?: string | null;
+};
 
 export type ShippedCommits = {
   commits: Commit[];

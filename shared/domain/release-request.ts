@@ -45,9 +45,10 @@ export type ReleasePlan = {
    */
   restoresConfig?: { version: number | null };
   /** The build itself when the plan already holds it; otherwise it is read by its slug id. */
-  build?: Pick<Build, 'source_blob' | 'commits'>;
+  build?: Pick<Build, 'source_blob' | 'commits' | 'ci_build_id'>;
   notes?: string | null;
   metadata?: Metadata;
+  min_version?: string | null;
   /** A release of an external app, as its client reports it: recorded with this outcome, never rolled out. */
   recorded?: RecordedOutcome;
 };

@@ -42,6 +42,7 @@ export type NewBuild = {
   /** Newest first. */
   commits?: Commit[] | undefined;
   metadata?: Metadata | undefined;
+  ci_build_id?: string | undefined;
 };
 export type BuildStatusUpdate = { status: 'succeeded' | 'failed' };
 
@@ -53,6 +54,7 @@ export type ReleaseRequest = RecordedReport & {
   description?: string | undefined;
   notes?: string | undefined;
   metadata?: Metadata | undefined;
+  min_version?: string | undefined;
 };
 
 /** `PATCH /apps/{app}/releases/{release}`: how a recorded release went, as its client reports it. */

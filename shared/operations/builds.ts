@@ -30,6 +30,7 @@ export const registerBuild = async (app: App, request: NewBuild, actor: Actor, f
     },
     commits: request.commits ?? [],
     metadata: request.metadata ?? {},
+    ci_build_id: request.ci_build_id ?? null,
     created_at: at,
     updated_at: at,
   };

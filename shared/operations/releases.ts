@@ -59,7 +59,7 @@ export const createRelease = async (
       : isExternal(app)
         ? planRecordedRelease(app, await requireSlugForRelease(app, source.slugId), recordedOutcomeOf(request, new Date().toISOString()), request.description)
         : planBuildRelease(app, await requireSlugForRelease(app, source.slugId), 'deploy', request.description);
-  return recordRelease(app, { ...plan, notes: request.notes, metadata: request.metadata }, actor, id);
+  return recordRelease(app, { ...plan, notes: request.notes, metadata: request.metadata, min_version: request.min_version }, actor, id);
 };
 
 /**
@@ -179,6 +179,7 @@ export const recordRelease = async (
     revision: 0,
     notes: plan.notes ?? null,
     metadata: plan.metadata ?? {},
+    ...(plan.min_version ? { min_version: plan.min_version } : {}),
     build_labels: labels,
     changes,
     ...(plan.recorded ? { recorded: true, url: plan.recorded.url, name: plan.recorded.name } : {}),

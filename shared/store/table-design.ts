@@ -13,8 +13,8 @@
  *                                                  lists an app's releases by status; the update that
  *                                                  changes the status moves it (a status changes, so it
  *                                                  cannot live in a row written once)
- *   APP#{appId}        RIX#{dim}#{value}#{version}  index row of a release: dim build, revision, version
- *                                                  (label), trigger or at (created_at); value URI-encoded;
+ *   APP#{appId}        RIX#{dim}#{value}#{version}  index row of a release: dim build, ci_build (the build's
+ *                                                  CI id), revision, version (label), trigger or at (created_at); value URI-encoded;
  *                                                  holds release_id and version. Written before the
  *                                                  release takes its slot, never changed: filters are
  *                                                  strongly consistent key-range Queries in the app's

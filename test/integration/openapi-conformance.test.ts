@@ -95,6 +95,7 @@ describe('the OpenAPI document', () => {
     await call('POST /apps/{app}/releases', '/apps/conform-web/releases', { body: { slug: builds[1], version: 'v2.0' } });
     await call('GET /apps/{app}/releases', '/apps/conform-web/releases');
     await call('GET /apps/{app}/releases', '/apps/conform-web/releases?limit=1');
+    await call('GET /apps/{app}/releases', '/apps/conform-web/releases?sort=-created_date&build_id[]=ci-1');
     await call('GET /apps/{app}/releases', '/apps/conform-web/releases', { headers: { range: 'version ..; order=desc, max=1' } });
     await call('GET /apps/{app}/releases', '/apps/conform-web/releases?cursor=nonsense');
     await call('GET /apps/{app}/releases/{release}', `/apps/conform-web/releases/${release.body.id}`);
