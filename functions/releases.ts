@@ -1,13 +1,19 @@
-import { CreateReleaseRequest, ListReleasesQuery, releaseListRequestOf } from '../shared/api/releases';
+import { CreateReleaseRequest, ListReleasesQuery, UpdateReleaseRequest, releaseListRequestOf } from '../shared/api/releases';
 import { decodeCursor, encodeCursor } from '../shared/api/cursor';
-import { presentRelease } from '../shared/api/presenters';
+import { presentRelease, presentSignalRelease } from '../shared/api/presenters';
+import { SignalReleaseRequest, SignalStatusRequest } from '../shared/api/signals';
+import { DeploymentRequest } from '../shared/api/deployments';
+import { presentDeployment } from '../shared/api/presenters';
+import { parseForm } from '../shared/http/form';
+import { listDeployments, recordDeployment } from '../shared/operations/recorded-releases';
+import { declareSignalRelease, reportSignalStatus, requireSignalRelease, resumeSignalRelease } from '../shared/operations/signal-releases';
 import { actorOf, authorize } from '../shared/domain/access';
 import { withCurrentAmong } from '../shared/domain/current-release';
 import { createOnce } from '../shared/http/create-once';
 import { httpFunction } from '../shared/http/http-function';
 import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
-import { createRelease, findRecordedRelease, listReleases, requireRelease } from '../shared/operations/releases';
+import { createRelease, findRecordedRelease, listReleases, reportRecordedStatus, requireRelease } from '../shared/operations/releases';
 import { relayNotedEventsInBackground } from '../shared/events/relay';
 
 export const handler = httpFunction<'releases'>({
@@ -52,5 +58,53 @@ export const handler = httpFunction<'releases'>({
     const release = await requireRelease(app, params.release ?? '');
     annotate({ releaseId: release.id, releaseVersion: release.version });
     return { status: 200, body: presentRelease(release, app) };
+  },
+  'PATCH /apps/{app}/releases/{release}': async ({ params, body, principal, annotate, pathApp }) => {
+    const app = await pathApp();
+    const report = parseInput(UpdateReleaseRequest, body, 'body');
+    authorize(principal, 'releases:deploy', app.name);
+    const release = await reportRecordedStatus(app, params.release ?? '', report, actorOf(principal));
+    annotate({ releaseId: release.id, releaseVersion: release.version });
+    return { status: 200, body: presentRelease(release, app) };
+  },
+  // Echoes' releases API: the payload is its own idempotency key, kept for good (303 to the one declaration).
+  'POST /v1/signals/releases': async (http) => {
+    const { body, principal, annotate } = http;
+    const declaration = parseInput(SignalReleaseRequest, body, 'body');
+    authorize(principal, 'releases:deploy');
+    const { status, value } = await createOnce(http, {
+      operation: 'POST /v1/signals/releases',
+      resource: 'signals',
+      request: declaration,
+      payload: body,
+      run: (id) => declareSignalRelease(declaration, principal, id),
+      resume: resumeSignalRelease,
+    });
+    annotate({ releaseId: value.signal.id });
+    return { status, body: presentSignalRelease(value), headers: { location: `/v1/signals/releases/${value.signal.id}` } };
+  },
+  'GET /v1/signals/releases/{signal}': async ({ params, principal }) => ({
+    status: 200,
+    body: presentSignalRelease(await requireSignalRelease(params.signal ?? '', principal)),
+  }),
+  'PATCH /v1/signals/releases/{signal}': async ({ params, body, principal }) => {
+    const { status } = parseInput(SignalStatusRequest, body, 'body');
+    return { status: 200, body: presentSignalRelease(await reportSignalStatus(params.signal ?? '', status, principal)) };
+  },
+  // ReleaseBits' deployments API: the fields as JSON, as a form, or as query parameters alone (meta_data[key]=value).
+  'POST /components/{app}/deployments': async ({ body, event, principal, annotate, pathApp }) => {
+    const app = await pathApp();
+    const { access_token: _key, ...fromQuery } = parseForm(event.rawQueryString ?? '');
+    const input = typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...fromQuery, ...body } : body;
+    const request = parseInput(DeploymentRequest, input, 'body');
+    authorize(principal, 'releases:deploy', app.name);
+    const { deployment, release } = await recordDeployment(app, request, actorOf(principal));
+    annotate({ releaseId: release.id, releaseVersion: release.version });
+    return { status: 201, body: { id: deployment.id } };
+  },
+  'GET /components/{app}/deployments': async ({ principal, pathApp }) => {
+    const app = await pathApp();
+    authorize(principal, 'read', app.name);
+    return { status: 200, body: (await listDeployments(app)).map(presentDeployment) };
   },
 }, authenticateCaller, { afterRequest: relayNotedEventsInBackground });

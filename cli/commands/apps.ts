@@ -11,7 +11,7 @@ const apps = defineCommand({
     if (json) return printJson(list);
     printTable(
       ['NAME', 'CLUSTER', 'SERVICE', 'AUTO RELEASE', 'CREATED'],
-      list.map((app) => [app.name, app.cluster, app.service, app.auto_release ? 'yes' : 'no', age(app.created_at)]),
+      list.map((app) => [app.name, app.cluster ?? '(external)', app.service ?? '-', app.auto_release ? 'yes' : 'no', age(app.created_at)]),
       'No apps yet: create one with `slipway apps:create`.',
     );
   },
@@ -31,8 +31,8 @@ const appsInfo = defineCommand({
     printLine(`=== ${app.name}`);
     const rollout = current?.rollout;
     printFields([
-      ['Cluster', app.cluster],
-      ['Service', app.service],
+      ['Cluster', app.cluster ?? '(external: releases are recorded, never deployed)'],
+      ['Service', app.service ?? '-'],
       ['Auto release', app.auto_release ? 'yes' : 'no'],
       ['Current release', current ? `${versionLabel(current)} (${current.description}, ${age(current.created_at)})` : 'none'],
       ['Image', build?.source_blob.image ?? '-'],
@@ -48,12 +48,15 @@ const appsInfo = defineCommand({
 const appsCreate = defineCommand({
   command: 'apps:create <name>',
   describe: 'register an app: the ECS service Slipway releases to',
-  examples: [['$0 apps:create web --cluster prod --service web', 'an app deploying to the web service of cluster prod']],
+  examples: [
+    ['$0 apps:create web --cluster prod --service web', 'an app deploying to the web service of cluster prod'],
+    ['$0 apps:create mobile-app', 'an external app: its releases are recorded, never deployed'],
+  ],
   builder: (argv) =>
     argv
       .positional('name', { type: 'string', demandOption: true, describe: 'app name (lowercase letters, digits, dashes)' })
-      .option('cluster', { type: 'string', demandOption: true, describe: 'ECS cluster name or ARN' })
-      .option('service', { type: 'string', demandOption: true, describe: 'ECS service name or ARN' })
+      .option('cluster', { type: 'string', describe: 'ECS cluster name or ARN (omit with --service for an external app)' })
+      .option('service', { type: 'string', describe: 'ECS service name or ARN (omit with --cluster for an external app)' })
       .option('container', { type: 'string', describe: 'container whose image releases replace (default: the first)' })
       .option('auto-release', { type: 'boolean', default: false, describe: 'release every build once it succeeds' }),
   run: async (args, { api, json }) => {
@@ -65,7 +68,7 @@ const appsCreate = defineCommand({
       auto_release: args.autoRelease,
     });
     if (json) return printJson(app);
-    printLine(`Created ${app.name} (${app.cluster}/${app.service}).`);
+    printLine(app.external ? `Created ${app.name} (external: Slipway records its releases and never deploys them).` : `Created ${app.name} (${app.cluster}/${app.service}).`);
   },
 });
 

@@ -19,15 +19,27 @@ const BakeWindowSeconds = z
 export const CreateAppRequest = z
   .strictObject({
     name: AppName,
-    cluster: ResourceName,
-    service: ResourceName,
+    cluster: ResourceName.optional().meta({ description: 'The ECS cluster; without cluster and service the app is external.' }),
+    service: ResourceName.optional().meta({ description: 'The ECS service; without cluster and service the app is external.' }),
     container: z.string().min(1).max(255).regex(/^[A-Za-z0-9_-]+$/).optional(),
     auto_release: z.boolean().default(false),
     auto_rollback: AutoRollback.default(false),
     bake_window_seconds: BakeWindowSeconds.default(DEFAULT_BAKE_WINDOW_SECONDS),
     public_badge: z.boolean().default(false).meta({ description: 'Let anyone read the app\'s badge (GET /apps/{app}/badge.svg) without a key.' }),
   })
-  .meta({ id: 'CreateAppRequest' });
+  .superRefine((request, context) => {
+    if ((request.cluster === undefined) === (request.service === undefined)) return;
+    const missing = request.cluster === undefined ? 'cluster' : 'service';
+    context.addIssue({ code: 'custom', message: 'give both cluster and service (an ECS app), or neither (an external app)', path: [missing] });
+  })
+  .refine((request) => request.cluster !== undefined || !(request.container !== undefined || request.auto_release || request.auto_rollback), {
+    message: 'an external app (no cluster and service) is never deployed: it takes no container, auto_release or auto_rollback',
+    path: ['cluster'],
+  })
+  .meta({
+    id: 'CreateAppRequest',
+    description: 'With cluster and service, an ECS service Slipway deploys; with neither, an external app whose releases Slipway records and never deploys.',
+  });
 export type CreateAppRequest = z.infer<typeof CreateAppRequest>;
 
 export const UpdateAppRequest = z
@@ -44,19 +56,20 @@ export const AppResponse = z
   .object({
     id: Uuid,
     name: AppName,
-    cluster: z.string(),
-    service: z.string(),
+    cluster: z.string().nullable().meta({ description: 'The ECS cluster; null for an external app.' }),
+    service: z.string().nullable().meta({ description: 'The ECS service; null for an external app.' }),
     container: z.string().nullable(),
+    external: z.boolean().meta({ description: 'An external app: Slipway records its releases as its clients report them and never deploys them.' }),
     auto_release: z.boolean(),
     auto_rollback: z.boolean(),
     bake_window_seconds: z.number().int(),
     public_badge: z.boolean(),
     created_at: Timestamp,
     updated_at: Timestamp,
-    description: z.string().meta({ description: 'Akkeris compatibility: which ECS service the app is.' }),
+    description: z.string().meta({ description: 'Akkeris compatibility: which ECS service the app is (or that it is external).' }),
     web_url: z.string().meta({ description: 'Akkeris compatibility: Slipway does not know an app\'s URL; always "".' }),
     simple_name: AppName.meta({ description: 'Akkeris compatibility: the same as name.' }),
-    space: NamedRef.meta({ description: "Akkeris compatibility: Slipway's nearest thing to a space is the app's ECS cluster." }),
+    space: NamedRef.meta({ description: "Akkeris compatibility: Slipway's nearest thing to a space is the app's ECS cluster (\"external\" for an external app)." }),
     organization: NamedRef.meta({ description: 'Akkeris compatibility: Slipway has no organizations; always "slipway".' }),
     region: NamedRef.meta({ description: 'Akkeris compatibility: the AWS region Slipway runs in ("local" under npm start).' }),
   })

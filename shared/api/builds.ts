@@ -22,7 +22,7 @@ export const MAX_BUILD_METADATA_BYTES = 8 * 1024;
  */
 export const CreateBuildRequest = z
   .strictObject({
-    image: ImageReference.optional().meta({ description: 'The container image; required unless url is given.' }),
+    image: ImageReference.optional().meta({ description: 'The container image; required (or url) unless the app is external.' }),
     url: ImageReference.optional().meta({ description: 'Akkeris alias of image.' }),
     checksum: z.literal('').optional().meta({ description: 'Akkeris sends an empty checksum for an image; only "" is accepted.' }),
     sha: z.union([CommitId, z.literal('')]).optional().meta({ description: 'Commit id; "" means none.' }),
@@ -41,16 +41,19 @@ export const CreateBuildRequest = z
       .optional()
       .meta({ description: `The commits this build is made of, newest first, as CI knows them (at most ${MAX_BUILD_COMMITS}).` }),
     metadata: metadataOf(MAX_BUILD_METADATA_BYTES).optional(),
+    ci_build_id: shortText(255)
+      .min(1)
+      .optional()
+      .meta({ description: "The CI's own id of the build (its build or run id); releases can be filtered by it (build_id[])." }),
     status: z.enum(['succeeded', 'pending']).default('succeeded'),
   })
-  .refine((request) => request.image !== undefined || request.url !== undefined, { message: 'give image (or its alias url)', path: ['image'] })
   .refine((request) => request.image === undefined || request.url === undefined || request.image === request.url, {
     message: 'image and url name different images; give one of them',
     path: ['url'],
   })
   .transform(({ url, checksum: _checksum, image, sha, ...rest }) => ({
     ...rest,
-    image: (image ?? url) as string,
+    image: image ?? url,
     ...(sha ? { sha } : {}),
   }))
   .meta({ id: 'CreateBuildRequest' });
@@ -90,6 +93,7 @@ export const BuildResponse = z
     }),
     commits: z.array(CommitResponse).meta({ description: 'Newest first; [] when CI sent none.' }),
     metadata: z.record(z.string(), z.unknown()),
+    ci_build_id: z.string().nullable().meta({ description: "The CI's own id of the build, if given" }),
     slug: z.object({ id: Uuid }),
   })
   .meta({ id: 'Build' });

@@ -96,5 +96,32 @@ export const Commit = z
   .meta({ id: 'Commit' });
 
 export const CommitResponse = z
-  .object({ sha: z.string(), author: z.string().nullable(), committed_at: Timestamp, message: z.string().nullable() })
+  .object({
+    sha: z.string(),
+    author: z.string().nullable(),
+    committed_at: Timestamp.nullable().meta({ description: 'Null for a commit named by its sha alone that no build Slipway knows lists.' }),
+    message: z.string().nullable(),
+  })
   .meta({ id: 'CommitRecord' });
+
+/**
+ * A time as clients send it: ISO 8601 with or without seconds and fractions, `Z` or an offset (`+02:00`,
+ * `+0200`), the year as YYYY or in the expanded ±YYYYYY form; kept as UTC with milliseconds. Years outside
+ * 1970-9999 are refused, so every time Slipway stores reads back in the one form it answers with.
+ */
+export const ClientTime = z
+  .string()
+  .max(40)
+  .regex(
+    /^(?:[+-]\d{6}|\d{4})-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/,
+    'must be an ISO 8601 time with Z or an offset, e.g. 2026-11-24T19:03:07Z',
+  )
+  .refine(
+    (value) => {
+      const at = Date.parse(value);
+      return Number.isFinite(at) && at >= 0 && at < Date.UTC(10_000, 0, 1);
+    },
+    { message: 'must be a real time between 1970 and 9999' },
+  )
+  .transform((value) => new Date(value).toISOString())
+  .meta({ description: 'ISO 8601: with or without milliseconds, Z or an offset, YYYY or ±YYYYYY years; answered as UTC with milliseconds.', example: '2026-11-24T19:03:07Z' });

@@ -18,7 +18,7 @@ import {
   PipelineStagesResponse,
   PromotionResponse,
 } from './pipelines';
-import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse } from './releases';
+import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse, UpdateReleaseRequest } from './releases';
 import { ConfigDiffQuery, ConfigDiffResponse, ConfigVarsResponse, UpdateConfigVarsRequest } from './config-vars';
 import {
   CreateHookRequest,
@@ -30,6 +30,8 @@ import {
   RotateHookSecretRequest,
   UpdateHookRequest,
 } from './hooks';
+import { DeploymentCreatedResponse, DeploymentQuery, DeploymentRequest, DeploymentResponse } from './deployments';
+import { SignalReleaseRequest, SignalReleaseResponse, SignalStatusRequest } from './signals';
 import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateStatusRequest } from './statuses';
 
 /**
@@ -97,7 +99,7 @@ const PROMETHEUS_TEXT = z.string().meta({ description: 'Prometheus text expositi
 const NEXT_RANGE = z.string().meta({ description: 'The Range that asks for the rest (answered 206 when sent as Range).' });
 
 export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
-  'POST /apps': creates('Register an app (an ECS service)', CreateAppRequest, 'The app', AppResponse, {
+  'POST /apps': creates('Register an app: an ECS service, or without cluster and service an external app whose releases are recorded', CreateAppRequest, 'The app', AppResponse, {
     also: { 409: 'An app with this name exists' },
   }),
   'GET /apps': lists('List the apps this key may see', 'Apps', AppResponse),
@@ -136,16 +138,16 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   }),
   'GET /slugs/{slug}': answers('Get a build by its slug id', 'The build', BuildResponse),
   'POST /apps/{app}/releases': creates(
-    "Deploy a build (slug) or roll back to an earlier release (release); a rollback restores its build and config (the app's config becomes the target's) and overtakes the rollout in flight and the queue",
+    "Deploy a build (slug) or roll back to an earlier release (release); a rollback restores its build and config (the app's config becomes the target's) and overtakes the rollout in flight and the queue. On an external app, record a release of a build as its client reports it (status, times, url, name)",
     CreateReleaseRequest,
-    'The new release, queued for rollout',
+    'The new release: queued for rollout, or on an external app recorded as reported',
     ReleaseResponse,
     {
       headers: IdempotencyHeaders,
       also: {
         303: 'A retry with this Idempotency-Key (of an answered request, or of one cut short, which it completes): the release at Location',
         409: 'The slug is not releasable here, rollback_target_not_succeeded (the rollback target never succeeded and force is not set), or a request with this Idempotency-Key is still in flight (Retry-After)',
-        422: 'Invalid body, Idempotency-Key reused with another body, or the app only takes pipeline promotions',
+        422: 'Invalid body, Idempotency-Key reused with another body, the app only takes pipeline promotions, status or times reported for an app Slipway deploys (not_an_external_app), or a rollback of an external app (external_app_not_deployed)',
         503: 'A dependency is briefly unavailable, or too many releases to this app are being created at once: nothing was recorded; retry after Retry-After',
       },
     },
@@ -167,6 +169,44 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     also: { 400: 'invalid_cursor: the cursor is not one this API issued; invalid_range: the Range header is malformed or sent with limit/cursor' },
   },
   'GET /apps/{app}/releases/{release}': answers('Get a release by id or version', 'The release', ReleaseResponse),
+  'PATCH /apps/{app}/releases/{release}': answers(
+    "Report how a recorded release of an external app went (succeeded or failed); Slipway sets its own releases' status itself",
+    'The release',
+    ReleaseResponse,
+    { body: UpdateReleaseRequest, also: { 409: 'release_not_recorded: the release is one Slipway rolls out', 422: 'Invalid body, or finished_at before the release started' } },
+  ),
+  'POST /v1/signals/releases': creates(
+    "Declare a release as Echoes' releases API takes it: one recorded release per deliverable (an external app), all under one id; the same payload from the same key is the same release, however often and however long after",
+    SignalReleaseRequest,
+    'The declaration and the release recorded for each deliverable',
+    SignalReleaseResponse,
+    {
+      also: {
+        303: 'The same payload again from the same key (or one cut short, which it completes): the one release at Location',
+        422: 'Invalid body, or a deliverable that is no app the key may release to (unknown_deliverable), is deployed by Slipway (deliverable_not_external) or takes releases only by promotion',
+      },
+    },
+  ),
+  'GET /v1/signals/releases/{signal}': answers('A release declared by an Echoes client, with each deliverable\'s recorded release', 'The declaration', SignalReleaseResponse),
+  'PATCH /v1/signals/releases/{signal}': answers(
+    "Report how a declared release went (Echoes: success or failure), on every deliverable's recorded release",
+    'The declaration',
+    SignalReleaseResponse,
+    { body: SignalStatusRequest },
+  ),
+  'POST /components/{app}/deployments': {
+    summary:
+      "Report a deployment as ReleaseBits' deployments API takes it (the component is an external app; a trailing / is fine): the fields as JSON, a form, or query parameters alone (meta_data[key]=value); the key as a Bearer token, the bare Authorization header, or access_token",
+    body: DeploymentRequest,
+    query: DeploymentQuery,
+    success: { status: 201, description: "The deployment's id; its version's recorded release lists it", schema: DeploymentCreatedResponse },
+    also: { 422: 'Invalid fields, an app Slipway deploys (not_an_external_app), too many hosts and stages on one release, or the app takes releases only by promotion' },
+  },
+  'GET /components/{app}/deployments': lists(
+    "The deployments of an external app's newest 100 releases, newest first (ReleaseBits)",
+    'Deployments',
+    DeploymentResponse,
+  ),
   'GET /apps/{app}/releases/{release}/config-diff': answers(
     "What a release's config changes against another release's (e.g. what rolling back to it would change)",
     'Added, removed and changed vars; secret values masked',
@@ -356,7 +396,7 @@ const operationIdOf = (route: Route): string =>
     .join('');
 
 const TAG_DESCRIPTIONS: Record<FunctionName, string> = {
-  apps: 'Apps: ECS services Slipway releases to',
+  apps: 'Apps: ECS services Slipway releases to, and external apps whose releases it records',
   builds: 'Builds: container images made by CI',
   releases: 'Releases: deployments and rollbacks, rolled out one at a time per app',
   'config-vars': "Config vars: an app's environment, each change released as a new release; a rollback makes its target's config the app's again",

@@ -30,6 +30,7 @@ export const PATH_PARAMETERS: Record<PathParameterName, { schema: z.ZodType<stri
   delivery: { schema: Uuid, resource: 'hook_delivery', description: "Delivery id (the event's id)" },
   key: { schema: Uuid, resource: 'api_key', description: 'API key id (not the key)' },
   asset: { schema: DashboardAssetName, resource: 'asset', description: "A file of the dashboard's bundle" },
+  signal: { schema: Uuid, resource: 'signal_release', description: 'The id of a release declared by an Echoes client (one for all its deliverables)' },
 };
 
 const isPathParameterName = (name: string): name is PathParameterName => Object.hasOwn(PATH_PARAMETERS, name);

@@ -4,7 +4,7 @@ import { config } from '../config/config';
 import type { ApiKeyRecord } from '../domain/access';
 import { currentVersionAmong } from '../domain/current-release';
 import { shownRollout } from '../domain/rollout';
-import type { App, Build, Release, StatusCheck } from '../domain/model';
+import type { App, Build, Deployment, Release, StatusCheck } from '../domain/model';
 import type { Pipeline, PipelineCoupling } from '../domain/pipeline';
 import type { Promotion } from '../domain/promotion';
 import { listStatusChecks } from '../domain/status-checks';
@@ -15,6 +15,9 @@ import type { CouplingResponse, PipelineResponse, PromotionResponse } from './pi
 import type { MetricsReport } from '../domain/delivery-metrics';
 import type { MetricsResponse } from './metrics';
 import type { ReleaseResponse } from './releases';
+import { resultOfStatus, type DeploymentResponse } from './deployments';
+import type { SignalReleaseResponse } from './signals';
+import { signalStatusOf, type SignalRelease } from '../domain/signal-releases';
 import type { ConfigDiffResponse } from './config-vars';
 import type { ConfigDiff } from '../domain/config-vars';
 import type { ReleaseStatusesResponse, StatusResponse } from './statuses';
@@ -23,19 +26,20 @@ import type { ReleaseStatusesResponse, StatusResponse } from './statuses';
 export const presentApp = (app: App): AppResponse => ({
   id: app.id,
   name: app.name,
-  cluster: app.cluster,
-  service: app.service,
+  cluster: app.external ? null : app.cluster,
+  service: app.external ? null : app.service,
   container: app.container,
+  external: app.external === true,
   auto_release: app.auto_release,
   auto_rollback: app.auto_rollback,
   bake_window_seconds: app.bake_window_seconds,
   public_badge: app.public_badge ?? false,
   created_at: app.created_at,
   updated_at: app.updated_at,
-  description: `ECS service ${app.service} in cluster ${app.cluster}`,
+  description: app.external ? 'External app: Slipway records its releases and never deploys them' : `ECS service ${app.service} in cluster ${app.cluster}`,
   web_url: '',
   simple_name: app.name,
-  space: { name: app.cluster },
+  space: { name: app.external ? 'external' : app.cluster },
   organization: { name: 'slipway' },
   region: { name: config().region },
 });
@@ -77,6 +81,7 @@ export const presentBuild = (build: Build): BuildResponse => ({
   source_blob: { ...build.source_blob, tag: build.source_blob.tag ?? null },
   commits: build.commits ?? [],
   metadata: build.metadata ?? {},
+  ci_build_id: build.ci_build_id ?? null,
   slug: { id: build.id },
 });
 
@@ -105,7 +110,12 @@ export const presentRelease = (release: Release, app: App): ReleaseResponse => (
   config_version: release.config_version ?? null,
   notes: release.notes ?? null,
   metadata: release.metadata ?? {},
-  build: { id: release.slug.id, ...(release.build_labels ?? NO_BUILD_LABELS) },
+  build: { id: release.slug.id, ...NO_BUILD_LABELS, ...release.build_labels },
+  min_version: release.min_version ?? null,
+  recorded: release.recorded === true,
+  url: release.url ?? null,
+  name: release.name ?? null,
+  deployments: release.deployments ?? [],
   commits: release.changes?.commits ?? [],
   commits_since: {
     version: release.changes?.since_version ?? null,
@@ -114,7 +124,7 @@ export const presentRelease = (release: Release, app: App): ReleaseResponse => (
   },
 });
 
-const NO_BUILD_LABELS = { version: null, commit: null, tag: null, branch: null } as const;
+const NO_BUILD_LABELS = { version: null, commit: null, tag: null, branch: null, ci_build_id: null } as const;
 
 export const presentConfigDiff = (release: Release, against: Release, diff: ConfigDiff): ConfigDiffResponse => ({
   release: { id: release.id, version: release.version, config_version: release.config_version ?? null },
@@ -243,3 +253,41 @@ export const presentDelivery = (delivery: Delivery): DeliveryResponse => {
     created_at: delivery.created_at,
   };
 };
+
+/** An Echoes-style declaration with each deliverable's recorded release as it is now. */
+export const presentSignalRelease = ({ signal, releases }: { signal: SignalRelease; releases: readonly (Release | undefined)[] }): SignalReleaseResponse => ({
+  id: signal.id,
+  version: signal.version,
+  name: signal.name,
+  ref: signal.ref,
+  date: signal.date,
+  url: signal.url,
+  commits: signal.commits,
+  deliverables: signal.deliverables.map(({ app }) => app.name),
+  status: signalStatusOf(releases),
+  releases: signal.deliverables.map(({ app, release_id }, index) => ({
+    app,
+    id: release_id,
+    version: releases[index]?.version ?? null,
+    status: releases[index]?.status ?? null,
+  })),
+  created_at: signal.created_at,
+});
+
+/** A deployment as ReleaseBits lists it, with its version's labels and release. */
+export const presentDeployment = ({ deployment, release }: { deployment: Deployment; release: Release }): DeploymentResponse => ({
+  id: deployment.id,
+  version: release.build_labels?.version ?? null,
+  result: resultOfStatus(deployment.status),
+  stage: deployment.stage,
+  host: deployment.host,
+  code_name: deployment.code_name,
+  started_at: deployment.started_at,
+  finished_at: deployment.finished_at,
+  commit_sha: release.build_labels?.commit ?? null,
+  tag: release.build_labels?.tag ?? null,
+  branch: release.build_labels?.branch ?? null,
+  meta_data: deployment.meta_data,
+  created_at: deployment.created_at,
+  release: { id: release.id, version: release.version },
+});

@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { ROLLOUT_PHASES, STRATEGY_NAMES } from '../domain/deployment-strategy';
-import { CHECK_STATES, RELEASE_STATUSES, RELEASE_TRIGGERS, type ReleaseStatus, type ReleaseTrigger } from '../domain/model';
+import { CHECK_STATES, RECORDED_STATUSES, RELEASE_STATUSES, RELEASE_TRIGGERS, type ReleaseStatus, type ReleaseTrigger } from '../domain/model';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery } from '../domain/requests';
-import { AppRef, CommitId, CommitResponse, Timestamp, Uuid, metadataOf, shortText } from './common';
+import { ReleaseDeploymentResponse } from './deployments';
+import { AppRef, ClientTime, CommitId, CommitResponse, HttpUrl, Timestamp, Uuid, metadataOf, shortText } from './common';
 
 export const MAX_NOTES_BYTES = 16 * 1024;
 export const MAX_RELEASE_METADATA_BYTES = 4 * 1024;
@@ -19,6 +20,18 @@ const RollbackTargetField = z
   ])
   .meta({ description: 'Earlier release to roll back to: its id, or its version number (7, "7" or "v7").' });
 
+/** What the client of an external app reports of a release it ran itself (refused for apps Slipway deploys). */
+const RECORDED_FIELDS = {
+  status: z
+    .enum(RECORDED_STATUSES)
+    .optional()
+    .meta({ description: 'External apps only: how the release went, as its client reports it (default pending, until PATCHed).' }),
+  started_at: ClientTime.optional().meta({ description: 'External apps only: when the client started the release.' }),
+  finished_at: ClientTime.optional().meta({ description: 'External apps only: when it finished (default: when a settled status is reported).' }),
+  url: HttpUrl.optional().meta({ description: 'External apps only: where the release can be seen (a store page, a CI run).' }),
+  name: shortText(255).optional().meta({ description: "External apps only: the release's name or code name." }),
+};
+
 export const CreateReleaseRequest = z
   .strictObject({
     slug: Uuid.optional().meta({ description: 'Build id to release.' }),
@@ -32,15 +45,29 @@ export const CreateReleaseRequest = z
       .optional()
       .meta({ description: 'Release notes, plain text or HTML, stored as given; Slipway escapes them wherever it shows them.' }),
     metadata: metadataOf(MAX_RELEASE_METADATA_BYTES).optional(),
+    min_version: shortText(255)
+      .min(1)
+      .optional()
+      .meta({ description: 'The oldest version a device may update to this release from (device fleets).' }),
     version: shortText(255)
       .optional()
       .meta({ description: "Akkeris' free-text version label; the release's description when none is given (its number is always assigned)." }),
+    ...RECORDED_FIELDS,
   })
   .transform(({ version, ...request }) => ({ ...request, description: request.description ?? version }))
   .meta({ id: 'CreateReleaseRequest' });
 export type CreateReleaseRequest = z.infer<typeof CreateReleaseRequest>;
 /** What a client sends (before the Akkeris `version` label is folded into the description). */
 export type CreateReleaseBody = z.input<typeof CreateReleaseRequest>;
+
+/** `PATCH /apps/{app}/releases/{release}`: how a recorded release (an external app's) went. */
+export const UpdateReleaseRequest = z
+  .strictObject({
+    status: z.enum(['succeeded', 'failed']).meta({ description: 'How the release went; a failure reported after success counts as a failed change.' }),
+    finished_at: ClientTime.optional().meta({ description: 'When it finished (default: now, or the time already recorded for the same status).' }),
+  })
+  .meta({ id: 'UpdateReleaseRequest' });
+export type UpdateReleaseRequest = z.infer<typeof UpdateReleaseRequest>;
 
 export const MAX_FILTER_VALUES = 20;
 
@@ -57,6 +84,7 @@ const FILTERS = {
   version: listOf(shortText(255).min(1), "The build's version label"),
   revision: listOf(CommitId, "The build's commit (its sha, or the newest commit it lists)"),
   build: listOf(Uuid, 'The build (slug) id'),
+  build_id: listOf(shortText(255).min(1), "The build's CI id (its ci_build_id)"),
   status: listOf(z.enum(RELEASE_STATUSES), 'The release status'),
   trigger: listOf(z.enum(RELEASE_TRIGGERS), 'What made the release'),
 };
@@ -72,6 +100,10 @@ export const ListReleasesQuery = z
       .meta({ description: `Page size from the cursor (default ${DEFAULT_PAGE_SIZE}). Without limit, cursor, order or Range the answer is the newest ${DEFAULT_PAGE_SIZE} releases, oldest first.` }),
     cursor: z.string().max(256).optional().meta({ description: 'The Next-Cursor of the previous page.' }),
     order: z.enum(['asc', 'desc']).optional().meta({ description: 'asc: oldest first (the default with limit/cursor); desc: newest first.' }),
+    sort: z
+      .enum(['created_date', '-created_date'])
+      .optional()
+      .meta({ description: 'Device-fleet clients\' name for order: created_date is asc, -created_date desc (versions follow creation).' }),
     ...FILTERS,
     ...Object.fromEntries(Object.entries(FILTERS).map(([name, schema]) => [`${name}[]`, schema])) as {
       [K in keyof typeof FILTERS as `${K}[]`]: (typeof FILTERS)[K];
@@ -80,7 +112,13 @@ export const ListReleasesQuery = z
     until: z.iso.datetime({ offset: true }).optional().meta({ description: 'Only releases created at or before this time.' }),
     current: z.literal('true').optional().meta({ description: "true: only the app's current release." }),
     access_token: z.string().optional(),
+  })
+  .refine((query) => query.sort === undefined || query.order === undefined || orderOfSort(query.sort) === query.order, {
+    message: 'sort and order ask for opposite orders; give one of them',
+    path: ['sort'],
   });
+
+const orderOfSort = (sort: 'created_date' | '-created_date'): 'asc' | 'desc' => (sort === 'created_date' ? 'asc' : 'desc');
 export type ListReleasesQuery = z.infer<typeof ListReleasesQuery>;
 
 /** The list a query asks for, as the use case takes it: `name` and `name[]` parameters are one filter. */
@@ -88,6 +126,7 @@ export const releaseListRequestOf = ({
   limit,
   cursor,
   order,
+  sort,
   since,
   until,
   current,
@@ -100,12 +139,13 @@ export const releaseListRequestOf = ({
   return {
     limit,
     cursor,
-    order,
+    order: order ?? (sort === undefined ? undefined : orderOfSort(sort)),
     current: current === 'true',
     filter: {
       versions: both('version'),
       revisions: both('revision'),
       builds: both('build'),
+      ciBuilds: both('build_id'),
       statuses: both('status') as ReleaseStatus[] | undefined,
       triggers: both('trigger') as ReleaseTrigger[] | undefined,
       since: since === undefined ? undefined : new Date(since).toISOString(),
@@ -172,9 +212,23 @@ export const ReleaseResponse = z
     notes: z.string().nullable().meta({ description: 'Release notes as given (text or HTML): escape or sanitize before showing them.' }),
     metadata: z.record(z.string(), z.unknown()),
     build: z
-      .object({ id: Uuid, version: z.string().nullable(), commit: z.string().nullable(), tag: z.string().nullable(), branch: z.string().nullable() })
-      .meta({ id: 'ReleaseBuild', description: "The labels of the release's build: version label, head commit, tag, branch." }),
+      .object({
+        id: Uuid,
+        version: z.string().nullable(),
+        commit: z.string().nullable(),
+        tag: z.string().nullable(),
+        branch: z.string().nullable(),
+        ci_build_id: z.string().nullable(),
+      })
+      .meta({ id: 'ReleaseBuild', description: "The labels of the release's build: version label, head commit, tag, branch, the CI's build id." }),
+    min_version: z.string().nullable().meta({ description: 'The oldest version a device may update to this release from, if given.' }),
     commits: z.array(CommitResponse).meta({ description: 'What this release ships since commits_since.version, newest first.' }),
+    recorded: z.boolean().meta({ description: 'A release of an external app, recorded as its client reported it; Slipway did not run it.' }),
+    url: z.string().nullable().meta({ description: 'Where the release can be seen, as its client gave it (recorded releases).' }),
+    name: z.string().nullable().meta({ description: "The release's name or code name, as its client gave it (recorded releases)." }),
+    deployments: z
+      .array(ReleaseDeploymentResponse)
+      .meta({ description: 'Where a recorded release was deployed, as ReleaseBits clients report it: the latest deployment of each host and stage' }),
     commits_since: z
       .object({
         version: z.number().int().positive().nullable().meta({ description: "The app's succeeded release the commits are counted from (null: the first release)." }),

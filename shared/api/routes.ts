@@ -21,6 +21,12 @@ export const ROUTES = [
   { method: 'POST', path: '/apps/{app}/releases', fn: 'releases' },
   { method: 'GET', path: '/apps/{app}/releases', fn: 'releases' },
   { method: 'GET', path: '/apps/{app}/releases/{release}', fn: 'releases' },
+  { method: 'PATCH', path: '/apps/{app}/releases/{release}', fn: 'releases' },
+  { method: 'POST', path: '/v1/signals/releases', fn: 'releases' },
+  { method: 'GET', path: '/v1/signals/releases/{signal}', fn: 'releases' },
+  { method: 'PATCH', path: '/v1/signals/releases/{signal}', fn: 'releases' },
+  { method: 'POST', path: '/components/{app}/deployments', fn: 'releases' },
+  { method: 'GET', path: '/components/{app}/deployments', fn: 'releases' },
   { method: 'GET', path: '/apps/{app}/releases/{release}/config-diff', fn: 'config-vars' },
   { method: 'GET', path: '/apps/{app}/config-vars', fn: 'config-vars' },
   { method: 'PATCH', path: '/apps/{app}/config-vars', fn: 'config-vars' },
@@ -94,7 +100,9 @@ export type RouteMatch =
  * Matches a request against the route table, as API Gateway does; path values are still percent-encoded.
  * Every request goes through it locally: one pass, stopping at the route that takes the method.
  */
-export const matchRoute = (method: string, path: string): RouteMatch => {
+export const matchRoute = (method: string, requested: string): RouteMatch => {
+  // API Gateway takes no route ending in `/` and routes `/a/b/` as `/a/b` (ReleaseBits clients post to `…/deployments/`).
+  const path = requested.length > 1 && requested.endsWith('/') ? requested.slice(0, -1) : requested;
   const allowed: string[] = [];
   for (const { route, pattern, names } of COMPILED_ROUTES) {
     const match = pattern.exec(path);

@@ -114,8 +114,11 @@ const keysOf = (changes: readonly Release[], failures: readonly Failure[], spanS
   const perDay = deployments.length / (spanSeconds / DAY);
 
   const told = deployments.filter((change) => change.changes?.complete === true && change.changes.commits.length > 0);
+  // A commit known by its sha alone (a recorded release's, not in any build Slipway knows) has no time to count from.
   const leadTimes = told.flatMap((change) =>
-    (change.changes?.commits ?? []).map((commit) => seconds(commit.committed_at, change.finished_at ?? change.updated_at)),
+    (change.changes?.commits ?? []).flatMap((commit) =>
+      commit.committed_at === null ? [] : [seconds(commit.committed_at, change.finished_at ?? change.updated_at)],
+    ),
   );
   const p50Lead = leadTimes.length > 0 ? percentile(leadTimes, 50) : null;
 

@@ -61,14 +61,23 @@ export const buildCreationEvents = (build: Pick<Build, 'status'>): EventIntent[]
 export const buildSettledEvents = (status: BuildStatus): EventIntent[] =>
   status === 'succeeded' ? [{ type: 'build.succeeded' }] : status === 'failed' ? [{ type: 'build.failed' }] : [];
 
-/** A new release is `release.created`, and a rollback (by hand or automatic) is also `release.rollback`. */
-export const releaseCreationEvents = (release: Pick<Release, 'trigger'>): EventIntent[] =>
-  isRollback(release) ? [{ type: 'release.created' }, { type: 'release.rollback' }] : [{ type: 'release.created' }];
-
 const SETTLED_EVENT: Partial<Record<ReleaseStatus, EventType>> = {
   succeeded: 'release.succeeded',
   failed: 'release.failed',
   unknown: 'release.unknown',
+};
+
+/**
+ * A new release is `release.created`, and a rollback (by hand or automatic) is also `release.rollback`; a release recorded settled
+ * (an external app's, reported once done) is also announced as settled.
+ */
+export const releaseCreationEvents = (release: Pick<Release, 'trigger'> & Partial<Pick<Release, 'status'>>): EventIntent[] => {
+  const settled = release.status === undefined ? undefined : SETTLED_EVENT[release.status];
+  return [
+    { type: 'release.created' },
+    ...(isRollback(release) ? [{ type: 'release.rollback' } as const] : []),
+    ...(settled ? [{ type: settled }] : []),
+  ];
 };
 
 /**

@@ -7,8 +7,14 @@ export type AppRef = { id: string; name: string };
 export type App = {
   id: string;
   name: string;
+  /** The ECS service Slipway deploys to; both "" on an external app. */
   cluster: string;
   service: string;
+  /**
+   * An app Slipway does not run (a mobile app, a Lambda, firmware, a service on another platform): its
+   * releases are recorded as its clients report them and never deployed. Absent on ECS apps.
+   */
+  external?: boolean;
   container: string | null;
   auto_release: boolean;
   /** Roll a release back by itself when it fails after going live (see domain/auto-rollback.ts). */
@@ -51,7 +57,8 @@ export type SourceBlob = {
 export type Commit = {
   sha: string;
   author: string | null;
-  committed_at: string;
+  /** Null for a commit a client named by its sha alone that no build Slipway knows lists. */
+  committed_at: string | null;
   message: string | null;
 };
 
@@ -65,6 +72,8 @@ export type Build = {
   source_blob: SourceBlob;
   /** Absent on builds registered before Slipway kept them. */
   commits?: Commit[];
+  /** The CI's own identifier of the build (its build or run id), which releases can be filtered by. */
+  ci_build_id?: string | null;
   metadata?: Metadata;
   created_at: string;
   updated_at: string;
@@ -150,9 +159,55 @@ export type Release = {
   build_labels?: BuildLabels;
   /** What this release ships since the app's previous succeeded release, as far as Slipway can tell. */
   changes?: ShippedCommits;
+  /**
+   * A release of an external app: recorded as its client reports it (status, times), never rolled out.
+   * Absent on releases Slipway rolls out.
+   */
+  recorded?: boolean;
+  /** Where the client shows the release (a store page, a CI run); recorded releases only. */
+  url?: string | null;
+  /** The release's name or code name as its client gives it; recorded releases only. */
+  name?: string | null;
+  /** The oldest version a device may update to this release from, as a device fleet's clients give it. */
+  min_version?: string | null;
+  /** Where a recorded release runs, as ReleaseBits clients report it: the latest report of each host and stage. */
+  deployments?: Deployment[];
 };
 
-export type BuildLabels = { version: string | null; commit: string | null; tag: string | null; branch: string | null };
+/** One version of an external app on one host at one stage, as a ReleaseBits client reports it. */
+export type Deployment = {
+  id: string;
+  host: string | null;
+  stage: string | null;
+  status: RecordedStatus;
+  started_at: string | null;
+  finished_at: string | null;
+  code_name: string | null;
+  meta_data: Metadata;
+  created_at: string;
+};
+
+/** The statuses a client may report for a recorded release: pending until it says how it went. */
+export const RECORDED_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type RecordedStatus = (typeof RECORDED_STATUSES)[number];
+
+/** What a client reports of a release Slipway did not run. */
+export type RecordedOutcome = {
+  status: RecordedStatus;
+  started_at: string | null;
+  finished_at: string | null;
+  url: string | null;
+  name: string | null;
+};
+
+export type BuildLabels = {
+  version: string | null;
+  commit: string | null;
+  tag: string | null;
+  branch: string | null;
+  /** Absent on releases recorded before builds kept it. */
+  ci_build_id?: string | null;
+};
 
 export type ShippedCommits = {
   commits: Commit[];

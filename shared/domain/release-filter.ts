@@ -5,6 +5,8 @@ export type ReleaseFilter = {
   versions?: readonly string[] | undefined;
   revisions?: readonly string[] | undefined;
   builds?: readonly string[] | undefined;
+  /** The builds' CI ids (ci_build_id). */
+  ciBuilds?: readonly string[] | undefined;
   statuses?: readonly ReleaseStatus[] | undefined;
   triggers?: readonly ReleaseTrigger[] | undefined;
   since?: string | undefined;
@@ -16,17 +18,18 @@ export type ReleaseFilter = {
  * driven by one Query per value of the first one its filter names, and the rest are checked on the
  * releases that Query yields.
  */
-export const INDEXED_DIMENSIONS = ['build', 'revision', 'version', 'trigger', 'status'] as const;
+export const INDEXED_DIMENSIONS = ['build', 'ci_build', 'revision', 'version', 'trigger', 'status'] as const;
 export type IndexedDimension = (typeof INDEXED_DIMENSIONS)[number];
 
 const valuesOf = (filter: ReleaseFilter, dimension: IndexedDimension): readonly string[] | undefined =>
-  ({ build: filter.builds, revision: filter.revisions, version: filter.versions, trigger: filter.triggers, status: filter.statuses })[
+  ({ build: filter.builds, ci_build: filter.ciBuilds, revision: filter.revisions, version: filter.versions, trigger: filter.triggers, status: filter.statuses })[
     dimension
   ];
 
 export const indexedValueOf = (release: Release, dimension: IndexedDimension): string | null =>
   ({
     build: release.slug.id,
+    ci_build: release.build_labels?.ci_build_id ?? null,
     revision: release.build_labels?.commit ?? null,
     version: release.build_labels?.version ?? null,
     trigger: release.trigger,

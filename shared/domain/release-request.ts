@@ -1,5 +1,5 @@
 import { conflict, unprocessable } from './errors';
-import type { App, Build, Metadata, ReleaseTrigger } from './model';
+import type { App, Build, Metadata, RecordedOutcome, ReleaseTrigger } from './model';
 
 /** What a `POST /apps/{app}/releases` asks for: a build to deploy, or an earlier release to go back to. */
 export type ReleaseSource = { kind: 'slug'; slugId: string } | { kind: 'rollback'; target: RollbackTarget; force: boolean };
@@ -45,9 +45,12 @@ export type ReleasePlan = {
    */
   restoresConfig?: { version: number | null };
   /** The build itself when the plan already holds it; otherwise it is read by its slug id. */
-  build?: Pick<Build, 'source_blob' | 'commits'>;
+  build?: Pick<Build, 'source_blob' | 'commits' | 'ci_build_id'>;
   notes?: string | null;
   metadata?: Metadata;
+  min_version?: string | null;
+  /** A release of an external app, as its client reports it: recorded with this outcome, never rolled out. */
+  recorded?: RecordedOutcome;
 };
 
 /** A build can be released only to its own app and only once CI reported it succeeded. */

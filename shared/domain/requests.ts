@@ -2,16 +2,18 @@ import type { Stage } from './pipeline';
 import type { Commit, Metadata, ReleaseStatus } from './model';
 import type { ReleaseFilter } from './release-filter';
 import type { RollbackTarget } from './release-request';
+import type { RecordedReport } from './external-apps';
 
 /**
  * What the use cases are asked to do, in the domain's own words. Handlers parse a request with its zod
  * schema (shared/api) and hand the result on as one of these; the use cases never see the wire shapes.
  */
 
+/** Without cluster and service the app is external: Slipway records its releases and never deploys them. */
 export type NewApp = {
   name: string;
-  cluster: string;
-  service: string;
+  cluster?: string | undefined;
+  service?: string | undefined;
   container?: string | undefined;
   auto_release: boolean;
   auto_rollback: boolean;
@@ -27,7 +29,8 @@ export type AppSettings = {
 };
 
 export type NewBuild = {
-  image: string;
+  /** Required for an app Slipway deploys; an external app's build may name none. */
+  image?: string | undefined;
   status: 'succeeded' | 'pending';
   sha?: string | undefined;
   branch?: string | undefined;
@@ -39,18 +42,23 @@ export type NewBuild = {
   /** Newest first. */
   commits?: Commit[] | undefined;
   metadata?: Metadata | undefined;
+  ci_build_id?: string | undefined;
 };
 export type BuildStatusUpdate = { status: 'succeeded' | 'failed' };
 
 /** A build to deploy (`slug`) or an earlier release to go back to (`release`): exactly one of them. */
-export type ReleaseRequest = {
+export type ReleaseRequest = RecordedReport & {
   slug?: string | undefined;
   release?: RollbackTarget | undefined;
   force?: boolean | undefined;
   description?: string | undefined;
   notes?: string | undefined;
   metadata?: Metadata | undefined;
+  min_version?: string | undefined;
 };
+
+/** `PATCH /apps/{app}/releases/{release}`: how a recorded release went, as its client reports it. */
+export type RecordedStatusReport = { status: 'succeeded' | 'failed'; finished_at?: string | undefined };
 
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 100;

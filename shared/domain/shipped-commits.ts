@@ -4,11 +4,12 @@ import type { Build, BuildLabels, Commit, ShippedCommits } from './model';
 export const headCommitOf = (build: Pick<Build, 'source_blob' | 'commits'>): string | null =>
   build.source_blob.commit ?? build.commits?.[0]?.sha ?? null;
 
-export const buildLabelsOf = (build: Pick<Build, 'source_blob' | 'commits'>): BuildLabels => ({
+export const buildLabelsOf = (build: Pick<Build, 'source_blob' | 'commits' | 'ci_build_id'>): BuildLabels => ({
   version: build.source_blob.version,
   commit: headCommitOf(build),
   tag: build.source_blob.tag ?? null,
   branch: build.source_blob.branch,
+  ci_build_id: build.ci_build_id ?? null,
 });
 
 /**

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../domain/canonical-json';
 import { idempotencyKeyOf, runOnce } from '../idempotency/idempotency';
 import type { RouteKey } from '../api/routes';
 import type { HttpRequest } from './http-function';
@@ -10,7 +12,14 @@ type CreateOnce<T> = {
   request: unknown;
   run: (id: string) => Promise<T>;
   resume: (id: string) => Promise<T | undefined>;
+  /**
+   * Makes the request body its own key (as canonical JSON), kept for good, in place of the Idempotency-Key
+   * header: the same payload from the same caller answers what the first made, however often and however long after.
+   */
+  payload?: unknown;
 };
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /**
  * A create that honours `Idempotency-Key`: what it made and 201, or, for a retry under the same key,
@@ -21,7 +30,8 @@ export const createOnce = async <T>(
   create: CreateOnce<T>,
 ): Promise<{ status: 201 | 303; value: T }> => {
   const outcome = await runOnce({
-    key: idempotencyKeyOf(headers),
+    key: create.payload === undefined ? idempotencyKeyOf(headers) : `payload:${sha256(canonicalJson(create.payload))}`,
+    forever: create.payload !== undefined,
     scope: { caller: principal.keyId, operation: create.operation, resource: create.resource },
     request: create.request,
     context,

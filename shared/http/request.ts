@@ -53,11 +53,14 @@ export const bodyOf = (event: APIGatewayProxyEventV2): unknown => {
   return decode(raw.toString('utf8'));
 };
 
-/** The API key a request presents: `Authorization: Bearer <key>`, or `?access_token=<key>` for links and scripts. */
+/**
+ * The API key a request presents: `Authorization: Bearer <key>`, the key alone as `Authorization: <key>` (as
+ * ReleaseBits clients send it), or `?access_token=<key>` for links and scripts.
+ */
 export const bearerTokenOf = (
   headers: Readonly<Record<string, string | undefined>>,
   query: Readonly<Record<string, string | undefined>>,
-): string | undefined => headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? query.access_token;
+): string | undefined => headers.authorization?.match(/^(?:Bearer\s+)?(\S+)$/i)?.[1] ?? query.access_token;
 
 /** Validates input against its zod schema, turning every issue into one 422 the caller can act on. */
 export const parseInput = <S extends z.ZodType>(schema: S, input: unknown, where: 'body' | 'query'): z.output<S> => {

@@ -42,6 +42,11 @@ export const idempotencyKeyOf = (headers: Readonly<Record<string, string | undef
 
 type Options<T> = {
   key: string | undefined;
+  /**
+   * Kept for good instead of the key's 24 h window: for a key derived from the request itself (a client that
+   * retries by sending the same payload again, however long after), so a retry never makes a second resource.
+   */
+  forever?: boolean;
   scope: IdempotencyScope;
   /** The parsed request; the same key with another request is refused. */
   request: unknown;
@@ -75,7 +80,7 @@ export const runOnce = async <T>(options: Options<T>): Promise<IdempotentOutcome
       resource_id: randomUUID(),
       status: 'in_progress',
       lease: leaseForThisProcess(context.getRemainingTimeInMillis()),
-      expiration: Math.floor(now / 1000) + IDEMPOTENCY_WINDOW_SECONDS,
+      ...(options.forever ? {} : { expiration: Math.floor(now / 1000) + IDEMPOTENCY_WINDOW_SECONDS }),
     };
     if (await claimIdempotencyKey(fresh, Math.floor(now / 1000))) {
       return { replayed: false, value: await runHolding(fresh, () => run(fresh.resource_id)) };

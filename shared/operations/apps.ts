@@ -11,14 +11,16 @@ import { buildWithId, findBuild } from '../store/builds-store';
 import { findReleaseByVersion, releaseAt } from '../store/releases-store';
 import type { RolloutLock } from '../domain/rollout';
 import { withCurrentAmong } from '../domain/current-release';
+import { assertDeployable } from '../domain/external-apps';
 
 export const createApp = async (request: NewApp): Promise<App> => {
   const at = new Date().toISOString();
   const app: App = {
     id: randomUUID(),
     name: request.name,
-    cluster: request.cluster,
-    service: request.service,
+    cluster: request.cluster ?? '',
+    service: request.service ?? '',
+    ...(request.cluster === undefined ? { external: true } : {}),
     container: request.container ?? null,
     auto_release: request.auto_release,
     auto_rollback: request.auto_rollback,
@@ -77,6 +79,7 @@ export const getApps = (): Promise<App[]> => listApps();
 
 /** `PATCH /apps/{app}`: the app's settings that may change after it is created. */
 export const updateApp = async (app: App, request: AppSettings): Promise<App> => {
+  if (request.auto_rollback === true) assertDeployable(app, 'automatic rollback');
   const updated = await updateAppSettings(app.name, request, new Date().toISOString());
   if (!updated) throw notFound('app', app.name);
   return withExactCurrent(updated);

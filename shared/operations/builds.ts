@@ -1,19 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { notFound } from '../domain/errors';
+import { DomainError, notFound } from '../domain/errors';
+import { isExternal } from '../domain/external-apps';
 import type { Actor, App, Build } from '../domain/model';
 import { DEFAULT_BUILD_PAGE, type BuildStatusUpdate, type NewBuild } from '../domain/requests';
 import { findBuild, findBuildAnywhere, insertBuild, listBuilds, settleBuildStatus } from '../store/builds-store';
 
 export type BuildChange = { build: Build; becameSucceeded: boolean };
 
-export const registerBuild = async (app: App, request: NewBuild, actor: Actor): Promise<BuildChange> => {
+/**
+ * Registers a build. `fixedId` is given by callers that must find this very build again after a crash (a
+ * recorded release's build): if it exists already, that build is the answer, unchanged.
+ */
+export const registerBuild = async (app: App, request: NewBuild, actor: Actor, fixedId?: string): Promise<BuildChange> => {
+  const image = request.image ?? (isExternal(app) ? '' : imageRequired());
   const at = new Date().toISOString();
   const build: Build = {
-    id: randomUUID(),
+    id: fixedId ?? randomUUID(),
     app: { id: app.id, name: app.name },
     status: request.status,
     source_blob: {
-      image: request.image,
+      image,
       commit: request.sha ?? null,
       branch: request.branch ?? null,
       repo: request.repo ?? null,
@@ -24,11 +30,18 @@ export const registerBuild = async (app: App, request: NewBuild, actor: Actor): 
     },
     commits: request.commits ?? [],
     metadata: request.metadata ?? {},
+    ci_build_id: request.ci_build_id ?? null,
     created_at: at,
     updated_at: at,
   };
-  await insertBuild(build, actor);
+  if (!(await insertBuild(build, actor))) return { build: await requireBuild(app, build.id), becameSucceeded: false };
   return { build, becameSucceeded: build.status === 'succeeded' };
+};
+
+/** An app Slipway deploys needs an image to deploy: refused as the body's validation would refuse it. */
+const imageRequired = (): never => {
+  const issue = { path: 'body.image', message: 'give image (or its alias url); only an external app\'s build may name none' };
+  throw new DomainError('unprocessable', 'validation_failed', `Invalid ${issue.path}: ${issue.message}`, { issues: [issue] });
 };
 
 export const requireBuild = async (app: App, buildId: string): Promise<Build> => {

@@ -13,6 +13,7 @@ import { getSecretStore } from '../secrets/secret-store';
 import { appendConfigVersion, findConfigVersion, findConfigVersionOfChange, findLatestConfigVersion } from '../store/config-store';
 import { findReleaseByVersion } from '../store/releases-store';
 import { directReleaseRefusalFor } from './pipelines';
+import { assertDeployable } from '../domain/external-apps';
 import { findRecordedRelease, recordRelease, requireRelease } from './releases';
 
 /** `GET /apps/{app}/config-vars`: the app's current config (empty before its first change). */
@@ -27,6 +28,8 @@ export type ConfigChangeOutcome = { config: ConfigVars; release: Release | null 
  */
 export const changeConfigVars = async (app: App, change: ConfigChange, actor: Actor, id: string): Promise<ConfigChangeOutcome> => {
   assertConfigChange(change);
+  // Config is the environment of a container Slipway deploys; an external app has none.
+  assertDeployable(app, 'config change');
   const current = app.current_release_version === null ? undefined : await findReleaseByVersion(app.id, app.current_release_version);
   if (current) {
     const refusal = await directReleaseRefusalFor(app);

@@ -34,6 +34,7 @@ import type { Found } from './api-keys';
 import { requireApp } from './apps';
 import { findAppCoupling, getPipelineCouplings, requirePipeline } from './pipelines';
 import { recordRelease, requireRelease, requireReleaseById } from './releases';
+import { assertDeployable } from '../domain/external-apps';
 
 const appRef = (app: App) => ({ id: app.id, name: app.name });
 
@@ -65,6 +66,8 @@ export const promote = async (
   const pipeline = await requirePipeline(request.pipeline);
   const sourceApp = await requireApp(request.source.app, principal);
   authorize(principal, 'read', sourceApp.name);
+  // An external app's builds were never deployed by Slipway (they may name no image): nothing to promote.
+  assertDeployable(sourceApp, 'promotion of its releases');
   const targetApps = await Promise.all(request.targets.map((target) => requireApp(target.app, principal)));
   for (const app of targetApps) authorize(principal, 'promotions:create', app.name);
 

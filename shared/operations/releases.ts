@@ -4,7 +4,7 @@ import { DomainError, notFound, UnconfirmedChange, unavailable } from '../domain
 import type { ConfigVersion } from '../domain/config-vars';
 import type { Actor, App, BuildLabels, Release, ShippedCommits } from '../domain/model';
 import { CREATION_ORDER_SLACK_MS, drivingIndexOf, matchesFilter } from '../domain/release-filter';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery, type ReleaseRequest } from '../domain/requests';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type RecordedStatusReport, type ReleaseListQuery, type ReleaseRequest } from '../domain/requests';
 import { planBuildRelease, releaseSourceOf, type ReleasePlan, type RollbackTarget } from '../domain/release-request';
 import { configRestoredBy, planRollback } from '../domain/rollback';
 import { buildLabelsOf, shippedCommits } from '../domain/shipped-commits';
@@ -19,6 +19,9 @@ import {
 import { appendConfigVersion, findConfigVersion } from '../store/config-store';
 import { requireSlugForRelease } from './builds';
 import { directReleaseRefusalFor } from './pipelines';
+import { assertDeployable, assertNothingReported, isExternal, planRecordedRelease, recordedOutcomeOf, recordedStatusChange } from '../domain/external-apps';
+import { advanceCurrentRelease, clearSucceeding, markSucceeding } from '../store/apps-store';
+import { mutateRelease, type ReleaseChanges } from '../store/releases-store';
 import { startRollout } from '../rollout/start-rollout';
 import { logger } from '../observability/logger';
 import { remainingMs } from '../runtime/deadline';
@@ -46,13 +49,47 @@ export const createRelease = async (
   id?: string,
 ): Promise<Release> => {
   const source = releaseSourceOf(request);
+  if (isExternal(app) && source.kind === 'rollback') assertDeployable(app, 'rollback');
+  if (!isExternal(app)) assertNothingReported(app, request);
   const refusal = await directReleaseRefusalFor(app);
   if (refusal) throw refusal;
   const plan =
-    source.kind === 'slug'
-      ? planBuildRelease(app, await requireSlugForRelease(app, source.slugId), 'deploy', request.description)
-      : planRollback(app, await requireRollbackTarget(app, source.target), { force: source.force, reason: request.description });
-  return recordRelease(app, { ...plan, notes: request.notes, metadata: request.metadata }, actor, id);
+    source.kind === 'rollback'
+      ? planRollback(app, await requireRollbackTarget(app, source.target), { force: source.force, reason: request.description })
+      : isExternal(app)
+        ? planRecordedRelease(app, await requireSlugForRelease(app, source.slugId), recordedOutcomeOf(request, new Date().toISOString()), request.description)
+        : planBuildRelease(app, await requireSlugForRelease(app, source.slugId), 'deploy', request.description);
+  return recordRelease(app, { ...plan, notes: request.notes, metadata: request.metadata, min_version: request.min_version }, actor, id);
+};
+
+/**
+ * `PATCH /apps/{app}/releases/{release}`: how a recorded release went, as its client reports it. A release
+ * reported succeeded becomes current as a rollout's does (announced on the app first, so it is current from
+ * the moment its status says so); a failure reported after success is a failed change from then on.
+ */
+export const reportRecordedStatus = async (app: App, reference: string, report: RecordedStatusReport, actor: Actor): Promise<Release> => {
+  const now = new Date().toISOString();
+  return changeRecordedRelease(app, await requireRelease(app, reference), (latest) => recordedStatusChange(latest, report, now), actor);
+};
+
+/**
+ * A change a client reports to a recorded release (`decide`: from the release as it is, what changes, or
+ * null). One that makes it succeeded is announced on the app first, so it is current from the moment its
+ * status says so, as a rolled-out release is; the app's pointer then moves to it.
+ */
+export const changeRecordedRelease = async (
+  app: App,
+  release: Release,
+  decide: (latest: Release) => ReleaseChanges | null,
+  actor: Actor,
+): Promise<Release> => {
+  const planned = decide(release);
+  if (planned === null) return release;
+  const succeeding = planned.status === 'succeeded' && (await markSucceeding(app.name, release.version));
+  const updated = await mutateRelease(app.id, release.version, decide, actor);
+  if (updated.status === 'succeeded') await advanceCurrentRelease(app.name, updated, updated.updated_at);
+  else if (succeeding) await clearSucceeding(app.name, release.version);
+  return updated;
 };
 
 const requireRollbackTarget = async (app: App, target: RollbackTarget): Promise<Release> => {
@@ -112,6 +149,8 @@ export const recordRelease = async (
 ): Promise<Release> => {
   const recorded = fixedId === undefined ? undefined : await findRecordedRelease(app, fixedId);
   if (recorded) return recorded;
+  // An external app's releases are recorded as reported, never rolled out: nothing else may release to it.
+  if (!plan.recorded) assertDeployable(app, plan.trigger === 'promotion' ? 'promotion' : `${plan.trigger} release`);
   const id = fixedId ?? randomUUID();
   // Before the version is claimed, as a config change writes its config: see newestConfigVersion.
   const restored = plan.restoresConfig && (await restoreConfig(app, plan.restoresConfig.version, actor, id));
@@ -124,15 +163,15 @@ export const recordRelease = async (
     slug: { id: plan.slugId },
     image: plan.image,
     description: plan.description,
-    status: 'queued',
+    status: plan.recorded?.status ?? 'queued',
     state: 'pending',
     user: actor,
     trigger: plan.trigger,
     ...(plan.promotionId === undefined ? {} : { promotion_id: plan.promotionId }),
     created_at: at,
     updated_at: at,
-    started_at: null,
-    finished_at: null,
+    started_at: plan.recorded?.started_at ?? null,
+    finished_at: plan.recorded?.finished_at ?? null,
     rollout: null,
     // The config it runs with is read once its version is claimed (below); a rollback's restored one until then.
     config_version: restored?.version ?? null,
@@ -140,12 +179,16 @@ export const recordRelease = async (
     revision: 0,
     notes: plan.notes ?? null,
     metadata: plan.metadata ?? {},
+    ...(plan.min_version ? { min_version: plan.min_version } : {}),
     build_labels: labels,
     changes,
+    ...(plan.recorded ? { recorded: true, url: plan.recorded.url, name: plan.recorded.name } : {}),
   };
   // False when a call with the same id got here first: the claim below is then shared with it.
   const ownsIntent = await putReleaseIntent(draft);
   const version = await claimInTime(app, id, at, ownsIntent);
+  // A release recorded succeeded is current from the moment it is in its slot, as a rollout's is: announced first.
+  if (draft.status === 'succeeded') await markSucceeding(app.name, version);
   let release: Release;
   try {
     release = await placeInOwnSlot({ ...draft, version, config_version: await newestConfigVersion(app.id) });
@@ -159,7 +202,7 @@ export const recordRelease = async (
         throw error;
       }
       release = landed;
-      await startRollout(release);
+      await settleOrRollOut(app, release);
       return release;
     }
     // Only when the store refused the slot write for the whole invocation: the version is spoken for and
@@ -172,9 +215,17 @@ export const recordRelease = async (
     // The release is in its slot; a claim left open is settled by whoever finds it stale.
     logger.warn('release claim not retired; it is settled when stale', { releaseId: id, version: release.version, error: error as Error });
   });
-  // Every release, whatever triggered it, rolls out the same way once its version is its own.
-  await startRollout(release);
+  await settleOrRollOut(app, release);
   return release;
+};
+
+/**
+ * Every release Slipway runs, whatever triggered it, rolls out the same way once its version is its own. A
+ * recorded one (an external app's) is never rolled out: one recorded succeeded moves the app's pointer.
+ */
+const settleOrRollOut = async (app: App, release: Release): Promise<void> => {
+  if (release.recorded !== true) return startRollout(release);
+  if (release.status === 'succeeded') await advanceCurrentRelease(app.name, release, release.updated_at);
 };
 
 /**

@@ -3,14 +3,15 @@ import { conflict } from '../domain/errors';
 import { buildCreationEvents, buildSettledEvents } from '../domain/events';
 import type { Actor, Build, BuildStatus } from '../domain/model';
 import type { ItemRead } from './batch-get';
-import { entityOf, findEntityById, getStore, isConditionFailure } from './client';
+import { entityOf, findEntityById, getStore, isConditionFailure, whenConditionHolds } from './client';
 import { BUILD_TIME_PREFIX, appPartition, buildKey, buildTimeSortKey, idIndexPartition } from './keys';
 import { noteOutbox, outboxAppend, outboxOfNewItem, pendingEvents } from './outbox-store';
 
 
-export const insertBuild = async (build: Build, actor: Actor): Promise<void> => {
+/** Registers the build with its creation events; false when a build with its id exists already (a retry under a fixed id). */
+export const insertBuild = async (build: Build, actor: Actor): Promise<boolean> => {
   const { client, tableName } = getStore();
-  await client.send(
+  const inserted = await whenConditionHolds(() => client.send(
     new PutCommand({
       TableName: tableName,
       Item: {
@@ -24,8 +25,9 @@ export const insertBuild = async (build: Build, actor: Actor): Promise<void> => 
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
-  );
-  noteOutbox(buildKey(build.app.id, build.id));
+  ));
+  if (inserted) noteOutbox(buildKey(build.app.id, build.id));
+  return inserted;
 };
 
 /** The build with that id, to read along with other items. */

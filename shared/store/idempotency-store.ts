@@ -16,8 +16,8 @@ export type IdempotencyRecord = {
   status: 'in_progress' | 'completed';
   /** Held by the attempt running the request; a crashed attempt's lease lapses and a retry takes it over. */
   lease: Lease;
-  /** Epoch seconds at which the key's window ends (the table's TTL attribute). */
-  [TTL_ATTRIBUTE]: number;
+  /** Epoch seconds at which the key's window ends (the table's TTL attribute); absent: kept for good (a payload key). */
+  [TTL_ATTRIBUTE]?: number;
 };
 
 

@@ -66,6 +66,9 @@ export const openPromotionSortKey = (createdAt: string, id: string) => `${create
 
 export const apiKeyKey = (keyHash: string) => ({ pk: `${API_KEY_PARTITIONS.itemPrefix}${keyHash}`, sk: 'APIKEY' });
 
+/** An Echoes-style release declaration: its deliverables and the release recorded for each (one id for all). */
+export const signalReleaseKey = (id: string) => ({ pk: `SIGNAL#${id}`, sk: 'SIGNAL_RELEASE' });
+
 export const idempotencyRecordKey = (scopeHash: string) => ({ pk: `IDEMPOTENCY#${scopeHash}`, sk: 'IDEMPOTENCY' });
 
 export const HOOK_PREFIX = 'HOOK#';

@@ -4,6 +4,7 @@ import { logger } from '../observability/logger';
 import { entityOf, getStore, isConditionFailure, putIfAbsent, whenConditionHolds } from './client';
 import { intentKey, releaseKey, sequenceKey } from './keys';
 import { findLatestConfigVersion } from './config-store';
+import { advanceCurrentRelease } from './apps-store';
 import { putReleaseIndexRows } from './release-index-store';
 import { claimReleaseVersion, findLatestRelease, findReleaseByVersion } from './releases-store';
 
@@ -301,6 +302,8 @@ export const rollStaleClaimsForward = async (appId: string, claims: PendingClaim
       logger.error('a stale release claim cannot be rolled forward', { appId, releaseId, version: claim.version });
       continue;
     }
+    // A release recorded succeeded (an external app's) was announced on the app, or not yet: its pointer moves now.
+    if (holder.recorded === true && holder.status === 'succeeded') await advanceCurrentRelease(holder.app.name, holder, new Date().toISOString());
     await deleteReleaseIntent(appId, releaseId);
     await settleClaim(appId, releaseId, claim.version);
     remaining.delete(releaseId);

@@ -9,12 +9,12 @@ import { appPartition, RELEASE_PREFIX, releaseIndexPrefix, releaseKey, statusInd
 
 /**
  * Index rows written beside each release in its app's partition (see table-design.ts):
- * `RIX#{dimension}#{value}#{version}` for what never changes after a release is recorded (build, revision,
- * version label, trigger, creation time). In the partition, not a GSI: they are read with the same strongly
+ * `RIX#{dimension}#{value}#{version}` for what never changes after a release is recorded (build, its CI
+ * build id, revision, version label, trigger, creation time). In the partition, not a GSI: they are read with the same strongly
  * consistent Query as the releases, and need no new index on the deployed table. Status changes, so it is
  * indexed on the release item itself (gsi2, moved by the very update that changes it).
  */
-const STATIC_DIMENSIONS = ['build', 'revision', 'version', 'trigger'] as const satisfies readonly IndexedDimension[];
+const STATIC_DIMENSIONS = ['build', 'ci_build', 'revision', 'version', 'trigger'] as const satisfies readonly IndexedDimension[];
 const LAST_VERSION_KEY = '9999999999';
 
 export const releaseIndexRows = (release: Release): Record<string, unknown>[] => {

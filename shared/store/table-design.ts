@@ -13,8 +13,8 @@
  *                                                  lists an app's releases by status; the update that
  *                                                  changes the status moves it (a status changes, so it
  *                                                  cannot live in a row written once)
- *   APP#{appId}        RIX#{dim}#{value}#{version}  index row of a release: dim build, revision, version
- *                                                  (label), trigger or at (created_at); value URI-encoded;
+ *   APP#{appId}        RIX#{dim}#{value}#{version}  index row of a release: dim build, ci_build (the build's
+ *                                                  CI id), revision, version (label), trigger or at (created_at); value URI-encoded;
  *                                                  holds release_id and version. Written before the
  *                                                  release takes its slot, never changed: filters are
  *                                                  strongly consistent key-range Queries in the app's
@@ -64,7 +64,11 @@
  *                                                  IAM can keep every function but the key routes' off them
  *   IDEMPOTENCY#{h}    IDEMPOTENCY                 Idempotency-Key record, h = sha256 of (caller, route, resource,
  *                                                  key): request hash, the id fixed for what it makes, status,
- *                                                  lease; TTL `expiration`
+ *                                                  lease; TTL `expiration`, except for a payload's own key (a
+ *                                                  route that takes the same body again as a retry): kept for good
+ *   SIGNAL#{id}        SIGNAL_RELEASE              an Echoes-style release declaration: version, commits, and per
+ *                                                  deliverable the app with the ids of the build and recorded
+ *                                                  release made there (derived from the id), written before them
  *   APP#{appId}        HOOK#{hookId}               webhook/integration: url, kind, events, options and its
  *                                                  secret sealed (KMS in AWS, a local key file locally) with
  *                                                  its encoding (absent: a secret stored before Standard

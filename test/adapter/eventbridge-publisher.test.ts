@@ -23,6 +23,7 @@ const eventOf = (index: number): SlipwayEvent => ({
     slug: { id: build.id },
     commits: [],
     metadata: {},
+    ci_build_id: null,
   },
 });
 

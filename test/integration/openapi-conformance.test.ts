@@ -95,11 +95,32 @@ describe('the OpenAPI document', () => {
     await call('POST /apps/{app}/releases', '/apps/conform-web/releases', { body: { slug: builds[1], version: 'v2.0' } });
     await call('GET /apps/{app}/releases', '/apps/conform-web/releases');
     await call('GET /apps/{app}/releases', '/apps/conform-web/releases?limit=1');
+    await call('GET /apps/{app}/releases', '/apps/conform-web/releases?sort=-created_date&build_id[]=ci-1');
     await call('GET /apps/{app}/releases', '/apps/conform-web/releases', { headers: { range: 'version ..; order=desc, max=1' } });
     await call('GET /apps/{app}/releases', '/apps/conform-web/releases?cursor=nonsense');
     await call('GET /apps/{app}/releases/{release}', `/apps/conform-web/releases/${release.body.id}`);
     await call('GET /apps/{app}/releases/{release}', '/apps/conform-web/releases/2');
     await call('POST /apps/{app}/releases', '/apps/conform-web/releases', { body: { release: 'v1' } });
+    await call('POST /apps', '/apps', { body: { name: 'conform-mobile' } });
+    const recordedBuild = await call('POST /apps/{app}/builds', '/apps/conform-mobile/builds', { body: { version: '1.0.0', sha: 'abcdef1' } });
+    const recorded = await call('POST /apps/{app}/releases', '/apps/conform-mobile/releases', {
+      body: { slug: recordedBuild.body.id, started_at: '2026-11-24T10:00:00Z', url: 'https://example.com/1.0.0', name: 'First' },
+    });
+    await call('PATCH /apps/{app}/releases/{release}', `/apps/conform-mobile/releases/${recorded.body.id}`, { body: { status: 'succeeded' } });
+    await call('PATCH /apps/{app}/releases/{release}', `/apps/conform-web/releases/${release.body.id}`, { body: { status: 'failed' } });
+    await call('GET /apps/{app}', '/apps/conform-mobile');
+    const signal = { version: 'v2.0.0', commits: ['abcdef1'], date: '+002026-11-24T10:00:00Z', deliverables: ['conform-mobile'], url: 'https://example.com/2' };
+    const declared = await call('POST /v1/signals/releases', '/v1/signals/releases', { body: signal });
+    await call('POST /v1/signals/releases', '/v1/signals/releases', { body: signal });
+    await call('POST /v1/signals/releases', '/v1/signals/releases', { body: { ...signal, deliverables: ['conform-web'] } });
+    await call('GET /v1/signals/releases/{signal}', `/v1/signals/releases/${declared.body.id}`);
+    await call('PATCH /v1/signals/releases/{signal}', `/v1/signals/releases/${declared.body.id}`, { body: { status: 'success' } });
+    await call('PATCH /v1/signals/releases/{signal}', `/v1/signals/releases/${declared.body.id}`, { body: { status: 'maybe' } });
+    await call('POST /components/{app}/deployments', '/components/conform-mobile/deployments/', {
+      body: { version: 'v2.0.0', result: 'success', host: 'gw-1', stage: 'production', meta_data: { rack: 4 } },
+    });
+    await call('POST /components/{app}/deployments', '/components/conform-web/deployments', { body: { version: 'v2.0.0' } });
+    await call('GET /components/{app}/deployments', '/components/conform-mobile/deployments');
     await call('PATCH /apps/{app}/config-vars', '/apps/conform-web/config-vars', {
       body: { LOG_LEVEL: 'debug', TOKEN: { value: 'x', secret: true }, OLD: null },
       headers: { 'idempotency-key': 'conform-config-1' },

@@ -37,6 +37,8 @@ beforeAll(async () => {
   // A key of its own for the fuzz to find (and perhaps revoke), never the admin key it runs with.
   const spareKey = await created('POST', '/api-keys', { role: 'pipeline', email: 'spare@fuzz.local' });
   const release = await created('POST', '/apps/fuzz-target/releases', { slug: builds[0] });
+  await created('POST', '/apps', { name: 'fuzz-external' });
+  const signal = await created('POST', '/v1/signals/releases', { version: 'v1', commits: ['abcdef1'], deliverables: ['fuzz-external'] });
   // Rollouts are off here (their background writes would blur the census): the release ends as its
   // rollout's Finish step ends a completed deployment, so it may be promoted.
   await settleAsSucceeded(release as Pick<Release, 'id' | 'version' | 'app'>);
@@ -60,6 +62,7 @@ beforeAll(async () => {
     coupling: [coupling.id],
     promotion: [promotion.id],
     key: [spareKey.id],
+    signal: [signal.id],
   });
   Object.assign(validBodies, {
     'POST /apps': { name: 'fuzz-made', cluster: 'local', service: 'fuzz-svc', container: 'web', auto_release: false },
@@ -76,6 +79,10 @@ beforeAll(async () => {
     },
     'PATCH /apps/{app}/releases/{release}/statuses/{context}': { state: 'failure', description: 'refuzzed' },
     'POST /api-keys': { role: 'developer', apps: ['fuzz-target'], email: 'dev@fuzz.local' },
+    'PATCH /apps/{app}/releases/{release}': { status: 'succeeded', finished_at: '2026-11-24T10:00:00Z' },
+    'POST /v1/signals/releases': { version: 'v2', commits: ['abcdef2'], name: 'fuzz', date: '2026-11-24T10:00:00Z', deliverables: ['fuzz-external'] },
+    'PATCH /v1/signals/releases/{signal}': { status: 'success' },
+    'POST /components/{app}/deployments': { version: 'v3', result: 'success', host: 'h1', stage: 'prod', meta_data: { a: 1 } },
     'POST /pipelines': { name: 'fuzz-pipe-two', description: 'fuzzed' },
     'POST /pipeline-couplings': {
       pipeline: 'fuzz-pipe',

@@ -28,10 +28,11 @@ export type TestSlipway = LocalSlipway & {
  * Releases roll out (ECS simulator + local Step Functions) only when `rollouts` asks for it; otherwise they stay queued.
  */
 export const startTestSlipway = async (
-  options: { dataDir?: string; rollouts?: LocalRolloutOptions; hooks?: LocalHooksOptions } = {},
+  /** `adminKey`: on a restart over the same `dataDir`, the key its first start minted (none is minted again). */
+  options: { dataDir?: string; rollouts?: LocalRolloutOptions; hooks?: LocalHooksOptions; adminKey?: string } = {},
 ): Promise<TestSlipway> => {
   const slipway = await startLocalSlipway({ port: 0, dataDir: options.dataDir, rollouts: options.rollouts ?? false, hooks: options.hooks });
-  const adminKey = slipway.bootstrapAdminKey;
+  const adminKey = slipway.bootstrapAdminKey ?? options.adminKey;
   if (!adminKey) throw new Error('a fresh store must mint a bootstrap admin key');
   const call: TestSlipway['call'] = async (method, path, options = {}) => {
     const key = options.key === undefined ? adminKey : options.key;

@@ -3,7 +3,9 @@ import { LOCALE } from './locale';
 
 export const IN_FLIGHT: ReadonlySet<ReleaseResponse['status']> = new Set(['queued', 'pending']);
 
-export const inFlight = (release: Pick<ReleaseResponse, 'status'>): boolean => IN_FLIGHT.has(release.status);
+/** A release Slipway is rolling out (or will): a recorded one (an external app's) only waits for its client's report. */
+export const inFlight = (release: Pick<ReleaseResponse, 'status'> & Partial<Pick<ReleaseResponse, 'recorded'>>): boolean =>
+  release.recorded !== true && IN_FLIGHT.has(release.status);
 
 /** A date and time as the reader's locale writes them. */
 export const when = (timestamp: string): string => new Date(timestamp).toLocaleString(LOCALE);

@@ -55,7 +55,7 @@ const Commit = ({ build }: { build: BuildResponse | undefined }) => {
   const blob = build.source_blob;
   return (
     <p class="commit">
-      <span class="mono">{blob.image}</span>
+      {blob.image ? <span class="mono">{blob.image}</span> : null}
       {blob.commit ? <span class="mono"> @ {blob.commit.slice(0, 7)}</span> : null}
       {blob.message ? <span> “{blob.message}”</span> : null}
       {blob.author ? <span class="muted"> by {blob.author}</span> : null}
@@ -79,6 +79,12 @@ const ReleaseItem = (props: {
         <Badge value={release.status} />
         <span class="muted">checks</span> <Badge value={release.state} />
         {release.current ? <span class="tag">current</span> : null}
+        {release.recorded ? (
+          <span class="tag" title="Recorded as its client reported it: Slipway did not run this release">
+            recorded
+          </span>
+        ) : null}
+        {release.name ? <span class="muted">{release.name}</span> : null}
         <span class="muted">
           {release.trigger} by {release.user.email || release.user.id} · <time dateTime={release.created_at}>{when(release.created_at)}</time>
         </span>
@@ -165,7 +171,7 @@ export const AppView = ({ api, who, app }: { api: Api; who: WhoamiResponse; app:
               app={app}
               release={release}
               build={timeline.data?.builds.get(release.slug.id)}
-              rollBackTo={mayRollBack && current && release.version < current.version ? setTarget : undefined}
+              rollBackTo={mayRollBack && !release.recorded && current && release.version < current.version ? setTarget : undefined}
             />
           ))}
         </ol>

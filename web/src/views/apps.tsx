@@ -59,9 +59,15 @@ export const AppsView = ({ api }: { api: Api }) => {
                 <tr key={app.id} data-app={app.name}>
                   <th scope="row">
                     <a href={appHref(app.name)}>{app.name}</a>
+                    {app.external ? (
+                      <>
+                        {' '}
+                        <span class="tag" title="Slipway records its releases and never deploys them">external</span>
+                      </>
+                    ) : null}
                   </th>
                   <td>{current ? `v${current.version}` : '—'}</td>
-                  <td class="mono">{current ? current.image : '—'}</td>
+                  <td class="mono">{app.external ? 'not deployed by Slipway' : current ? current.image : '—'}</td>
                   <td>{latest ? <Badge value={latest.status} /> : 'no releases'}</td>
                   <td>{current ? <Badge value={current.state} /> : '—'}</td>
                   <td>{rolling.length > 0 ? rolling.map((release) => <RolloutProgress key={release.version} release={release} />) : '—'}</td>
