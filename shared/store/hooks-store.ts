@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery, DeliveryCursor, DeliveryPage, Hook } from '../domain/hooks';
 import type { SecretEncoding } from '../domain/webhook-signature';
-import { entityOf, getStore, putIfAbsent, scanAll, whenConditionHolds } from './client';
+import { entityOf, getStore, putIfAbsent, queryAll, scanAll, whenConditionHolds } from './client';
 import { DELIVERY_PREFIX, DELIVERY_TIME_PREFIX, HOOK_PREFIX, deliveryKey, deliveryTimeSortKey, hookKey } from './keys';
 
 /** A secret sealed at rest (shared/hooks/secret-box.ts), and how its plaintext becomes a key. */
@@ -145,36 +145,27 @@ export const listDeliveryPage = async (hookId: string, limit: number, after: Del
  */
 export const indexUnindexedDeliveries = async (hookId: string): Promise<number> => {
   const { client, tableName } = getStore();
+  const unindexed = await queryAll({
+    KeyConditionExpression: 'pk = :hook AND begins_with(sk, :deliveries)',
+    FilterExpression: 'attribute_not_exists(lsi1sk)',
+    ExpressionAttributeValues: { ':hook': deliveryKey(hookId, '').pk, ':deliveries': DELIVERY_PREFIX },
+    ConsistentRead: true,
+  });
   let indexed = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :hook AND begins_with(sk, :deliveries)',
-        FilterExpression: 'attribute_not_exists(lsi1sk)',
-        ExpressionAttributeValues: { ':hook': deliveryKey(hookId, '').pk, ':deliveries': DELIVERY_PREFIX },
-        ExclusiveStartKey: startKey,
-        ConsistentRead: true,
-      }),
+  for (const delivery of unindexed.map(deliveryOf)) {
+    const placed = await whenConditionHolds(() =>
+      client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: deliveryKey(hookId, delivery.event_id),
+          UpdateExpression: 'SET lsi1sk = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(lsi1sk)',
+          ExpressionAttributeValues: { ':at': deliveryTimeSortKey(delivery.created_at, delivery.event_id) },
+        }),
+      ),
     );
-    for (const item of page.Items ?? []) {
-      const delivery = deliveryOf(item);
-      const placed = await whenConditionHolds(() =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: deliveryKey(hookId, delivery.event_id),
-            UpdateExpression: 'SET lsi1sk = :at',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(lsi1sk)',
-            ExpressionAttributeValues: { ':at': deliveryTimeSortKey(delivery.created_at, delivery.event_id) },
-          }),
-        ),
-      );
-      if (placed) indexed++;
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+    if (placed) indexed++;
+  }
   return indexed;
 };
 
