@@ -1,4 +1,4 @@
-import { DEFAULT_STRATEGY, type RolloutPhase, type StrategyName } from './deployment-strategy';
+import { DEFAULT_DEPLOYMENT, DEFAULT_STRATEGY, type DeploymentSettings, type RolloutPhase, type StrategyName } from './deployment-strategy';
 import type { Release, ReleaseRef, ReleaseStatus, RolloutProgress } from './model';
 import { FINAL_RELEASE_STATUSES } from './model';
 
@@ -114,6 +114,9 @@ export const mergeProgress = (
 
 /** The strategy a rollout runs with: the one it started with; all rollouts started before Slipway kept it were rolling. */
 export const strategyOf = (rollout: RolloutProgress | null): StrategyName => rollout?.strategy ?? DEFAULT_STRATEGY.name;
+
+/** The deployment settings a rollout runs with: those it started with; rollouts started before Slipway kept them were rolling. */
+export const settingsOf = (rollout: RolloutProgress | null): DeploymentSettings => rollout?.deployment ?? DEFAULT_DEPLOYMENT;
 
 /** A release's rollout as it is shown: its strategy, phase and share of traffic always said. */
 export type ShownRollout = RolloutProgress & {

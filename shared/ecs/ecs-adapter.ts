@@ -37,6 +37,7 @@ export const ecsDeploymentConfiguration = ({
   bakeMinutes,
   canary,
   linear,
+  alarms,
 }: DomainDeploymentConfiguration): DeploymentConfiguration => ({
   ...(engine === 'ROLLING' ? {} : { strategy: engine }),
   minimumHealthyPercent,
@@ -45,6 +46,12 @@ export const ecsDeploymentConfiguration = ({
   ...(bakeMinutes === undefined ? {} : { bakeTimeInMinutes: bakeMinutes }),
   ...(canary ? { canaryConfiguration: { canaryPercent: canary.percent, canaryBakeTimeInMinutes: canary.bakeMinutes } } : {}),
   ...(linear ? { linearConfiguration: { stepPercent: linear.stepPercent, stepBakeTimeInMinutes: linear.stepBakeMinutes } } : {}),
+  // Sent whenever set, and on every traffic-shifting deployment (off when none), so an app that drops its alarms stops ECS watching them.
+  ...(alarms?.length
+    ? { alarms: { alarmNames: [...alarms], enable: true, rollback: true } }
+    : engine === 'ROLLING'
+      ? {}
+      : { alarms: { alarmNames: [], enable: false, rollback: false } }),
 });
 
 const serviceNotFound = ({ cluster, service }: ServiceRef, reason: string): DomainError =>

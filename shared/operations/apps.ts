@@ -24,6 +24,7 @@ export const createApp = async (request: NewApp): Promise<App> => {
     auto_rollback: request.auto_rollback,
     bake_window_seconds: request.bake_window_seconds,
     public_badge: request.public_badge,
+    ...(request.deployment ? { deployment: request.deployment } : {}),
     created_at: at,
     updated_at: at,
     current_release_version: null,

@@ -9,9 +9,9 @@ import {
   mergeProgress,
   statusAfterDeployment,
   statusAfterError,
-  strategyOf,
+  settingsOf,
 } from '../domain/rollout';
-import { DEFAULT_STRATEGY, phaseOf, strategyNamed } from '../domain/deployment-strategy';
+import { DEFAULT_STRATEGY, phaseOf, strategyFor } from '../domain/deployment-strategy';
 import { aggregateState } from '../domain/state-aggregation';
 import { describeDeployment, registerReleaseTaskDefinition, type DeploymentProgress } from '../ecs/ecs-adapter';
 import { logger } from '../observability/logger';
@@ -54,7 +54,7 @@ const progressOf = (release: Release, deployment: DeploymentProgress): Partial<R
   running_new: deployment.runningNew,
   failed_tasks: deployment.failedTasks,
   message: deployment.reason ?? `${deployment.runningNew} of ${deployment.desired} new tasks running`,
-  ...phaseOf(strategyNamed(strategyOf(release.rollout)), deployment),
+  ...phaseOf(strategyFor(settingsOf(release.rollout)), deployment),
 });
 
 /** Shows a report on the deployment on a release still rolling out. */
