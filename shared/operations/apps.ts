@@ -11,8 +11,10 @@ import { buildWithId, findBuild } from '../store/builds-store';
 import { findReleaseByVersion, releaseAt } from '../store/releases-store';
 import type { RolloutLock } from '../domain/rollout';
 import { withCurrentAmong } from '../domain/current-release';
+import { ensureStrategyFits } from '../rollout/strategy-fit';
 
 export const createApp = async (request: NewApp): Promise<App> => {
+  await ensureStrategyFits(request, request.deployment);
   const at = new Date().toISOString();
   const app: App = {
     id: randomUUID(),
@@ -78,6 +80,7 @@ export const getApps = (): Promise<App[]> => listApps();
 
 /** `PATCH /apps/{app}`: the app's settings that may change after it is created. */
 export const updateApp = async (app: App, request: AppSettings): Promise<App> => {
+  await ensureStrategyFits(app, request.deployment);
   const updated = await updateAppSettings(app.name, request, new Date().toISOString());
   if (!updated) throw notFound('app', app.name);
   return withExactCurrent(updated);

@@ -66,7 +66,7 @@ describe('registering a release task definition', () => {
     });
     ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: `${currentArn.slice(0, -1)}7` } });
 
-    await expect(registerReleaseTaskDefinition(release)).resolves.toEqual({ taskDefinitionArn: `${currentArn.slice(0, -1)}7` });
+    await expect(registerReleaseTaskDefinition(release)).resolves.toEqual({ taskDefinitionArn: `${currentArn.slice(0, -1)}7`, engine: 'ROLLING' });
 
     expect(ecs.commandCalls(DescribeServicesCommand)[0]?.args[0].input).toEqual({ cluster: 'prod', services: ['web'] });
     expect(ecs.commandCalls(DescribeTaskDefinitionCommand)[0]?.args[0].input).toEqual({
