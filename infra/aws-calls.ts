@@ -36,6 +36,8 @@ export type CallTarget =
   | 'secret-parameter'
   /** An app's ECS service, tagged as managed by Slipway. */
   | 'ecs-service'
+  /** A service deployment of an app's service (blue/green, linear, canary report their stages on it). */
+  | 'ecs-service-deployment'
   /** A task definition revision the Deploy step registers. */
   | 'task-definition'
   /** A task or execution role a copied revision names. */
@@ -113,6 +115,8 @@ const MOVE_QUEUE = [...START_ROLLOUT, call('states:DescribeExecution', 'rollout-
 
 /** shared/ecs/ecs-adapter.ts describeDeployment: where a deployment of the app's service stands. */
 const DESCRIBE_SERVICE = [call('ecs:DescribeServices', 'ecs-service')];
+/** … and, for blue/green, linear and canary, its lifecycle stage, alarms and rollback (DescribeServiceDeployments). */
+const DESCRIBE_DEPLOYMENT = [...DESCRIBE_SERVICE, call('ecs:DescribeServiceDeployments', 'ecs-service-deployment')];
 
 /**
  * shared/ecs/ecs-adapter.ts registerReleaseTaskDefinition: the service's current revision, copied with its
@@ -146,7 +150,8 @@ const ROLLOUT_STEP = [...LAMBDA_RUNTIME, ...STORE, ...RELAY_EVENTS];
 
 /** By the functions/ module each function runs (see entryNameOf in infra/slipway-function.ts). */
 export const FUNCTION_CALLS = {
-  apps: [...LAMBDA_RUNTIME, ...AUTHENTICATE, ...STORE],
+  // A strategy that shifts traffic is checked against the service's load balancer (shared/rollout/strategy-fit.ts).
+  apps: [...LAMBDA_RUNTIME, ...AUTHENTICATE, ...STORE, ...DESCRIBE_SERVICE],
   // A build reported succeeded on an app with auto_release releases it (a deploy: never a rollback).
   builds: [...HTTP_WRITER, ...START_ROLLOUT],
   // A rollback (POST with `release`, or its Idempotency-Key replay) overtakes the queue.
@@ -164,10 +169,10 @@ export const FUNCTION_CALLS = {
   'rollout-lock': [...ROLLOUT_STEP, ...MOVE_QUEUE],
   'rollout-deploy': [...ROLLOUT_STEP, ...REGISTER_REVISION],
   // Reconciles with ECS; resumes its own wait when the deployment ended, or a superseded release's.
-  'rollout-await': [...ROLLOUT_STEP, ...DESCRIBE_SERVICE, ...RESUME_STEP],
+  'rollout-await': [...ROLLOUT_STEP, ...DESCRIBE_DEPLOYMENT, ...RESUME_STEP],
   // Passes the lock on; a release that ended unknown on an auto_rollback app is rolled back from here.
   'rollout-finish': [...ROLLOUT_STEP, ...MOVE_QUEUE],
-  'ecs-deployment-events': [...ROLLOUT_STEP, ...DESCRIBE_SERVICE, ...RESUME_STEP, ...ASYNC_DEAD_LETTERS],
+  'ecs-deployment-events': [...ROLLOUT_STEP, ...DESCRIBE_DEPLOYMENT, ...RESUME_STEP, ...ASYNC_DEAD_LETTERS],
   // Promotions cut short, every app's queue, then the outbox sweep (gsi3).
   'rollout-reconcile': [...ROLLOUT_STEP, ...MOVE_QUEUE, ...ASYNC_DEAD_LETTERS],
   'hook-delivery': [...LAMBDA_RUNTIME, ...STORE, ...DELIVER_HOOKS, ...CONSUME_DELIVERIES],

@@ -23,7 +23,7 @@ const rolloutClusters = (stack: Stack): string[] => {
  * Every cdk-nag (AwsSolutions) finding Slipway accepts, each with the reason it is acceptable. Anything not
  * acknowledged here or next to its cause fails `npm run synth` and test/infra/nag.test.ts.
  */
-export const acknowledgeNagFindings = (stack: Stack, rollout: Rollout): void => {
+export const acknowledgeNagFindings = (stack: Stack, rollout: Rollout, readsServices: readonly IConstruct[] = []): void => {
   for (const fn of stack.node.findAll().filter((construct) => construct instanceof NodejsFunction)) {
     acknowledge(
       fn.role,
@@ -54,7 +54,17 @@ export const acknowledgeNagFindings = (stack: Stack, rollout: Rollout): void => 
     'ECS services are addressed as cluster/service, and the services Slipway deploys are registered at run ' +
     'time as apps. UpdateService is further limited to services tagged slipway:managed=true; the others ' +
     'only describe services. Set -c slipway:clusters=a,b to narrow the clusters.';
-  for (const cluster of rolloutClusters(stack)) acknowledge(rollout, arnFinding('ecs', `service/${cluster}/*`), serviceReason);
+  for (const cluster of rolloutClusters(stack)) {
+    acknowledge(rollout, arnFinding('ecs', `service/${cluster}/*`), serviceReason);
+    // The apps API reads a service when an app is given a strategy that shifts traffic (does it have a load balancer?).
+    for (const reader of readsServices) acknowledge(reader, arnFinding('ecs', `service/${cluster}/*`), serviceReason);
+    acknowledge(
+      rollout,
+      arnFinding('ecs', `service-deployment/${cluster}/*`),
+      'Service deployments are created by ECS at each UpdateService, under cluster/service/id, so their ids are ' +
+        'unknown in advance; only DescribeServiceDeployments (read) is granted on them, for the same clusters as the services.',
+    );
+  }
   acknowledge(
     rollout.steps.deploy.role,
     arnFinding('ecs', 'task-definition/*'),

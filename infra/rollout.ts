@@ -24,9 +24,6 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { DEFAULT_DEADLINE_SECONDS } from '../shared/domain/rollout';
-import { DEFAULT_STRATEGY } from '../shared/domain/deployment-strategy';
-import { ecsDeploymentConfiguration } from '../shared/ecs/ecs-adapter';
-import { toStepFunctionsCase } from '../shared/ecs/step-functions-casing';
 import { DEPLOYMENT_EVENT_PATTERN, PERMANENT_STEP_ERRORS } from '../shared/rollout/contract';
 import { slipwayFunction } from './slipway-function';
 import { grantTableData } from './slipway-table';
@@ -323,13 +320,14 @@ export class Rollout extends Construct {
     const updateService = new CustomState(this, ROLLOUT_STATES.updateService, {
       stateJson: {
         Type: 'Task',
-        Comment: DEFAULT_STRATEGY.summary,
+        Comment: "Deploy the revision the way the app's strategy asks ECS to (rolling, blue/green, linear, canary; its bake times and alarms)",
         Resource: 'arn:aws:states:::aws-sdk:ecs:updateService',
         Parameters: {
           'Cluster.$': '$.deploy.cluster',
           'Service.$': '$.deploy.service',
           'TaskDefinition.$': '$.deploy.taskDefinitionArn',
-          DeploymentConfiguration: toStepFunctionsCase(ecsDeploymentConfiguration(DEFAULT_STRATEGY.deployment)),
+          // Built by the Deploy step from the app's strategy (shared/domain/deployment-strategy), already in this casing.
+          'DeploymentConfiguration.$': '$.deploy.deploymentConfiguration',
         },
         // ECS lists the PRIMARY deployment, the one this call started, first.
         ResultSelector: { 'deploymentId.$': '$.Service.Deployments[0].Id' },
@@ -371,6 +369,14 @@ export class Rollout extends Construct {
       new PolicyStatement({ actions: ['ecs:UpdateService'], resources: services, conditions: managed }),
     );
     const readService = new PolicyStatement({ actions: ['ecs:DescribeServices'], resources: services });
+    // Blue/green, linear and canary report their lifecycle stage on the service deployment, of the same clusters' services.
+    const readServiceDeployments = new PolicyStatement({
+      actions: ['ecs:DescribeServiceDeployments'],
+      resources: (clusters.length > 0 ? clusters : ['*']).map((cluster) =>
+        stack.formatArn({ service: 'ecs', resource: 'service-deployment', resourceName: `${cluster}/*` }),
+      ),
+    });
+    this.readServices = readService;
     const taskRoles = listContext(this, ROLLOUT_CONTEXT.taskRoles);
     const deployStatements = [
       readService,
@@ -399,7 +405,10 @@ export class Rollout extends Construct {
       );
     }
     for (const statement of deployStatements) this.steps.deploy.addToRolePolicy(statement);
-    for (const grantee of [this.steps.await, this.deploymentEvents]) grantee.addToRolePolicy(readService);
+    for (const grantee of [this.steps.await, this.deploymentEvents]) {
+      grantee.addToRolePolicy(readService);
+      grantee.addToRolePolicy(readServiceDeployments);
+    }
     const deployRole = this.steps.deploy.role;
     if (deployRole) {
       Validations.of(deployRole).acknowledge({
@@ -409,6 +418,13 @@ export class Rollout extends Construct {
           'Deploy step copies the service\'s current revision with them. Every other ECS action is scoped.',
       });
     }
+  }
+
+  private readServices: PolicyStatement | undefined;
+
+  /** May read the services rollouts deploy to (DescribeServices): the apps API checks a strategy fits the service. */
+  grantReadServices(grantee: IGrantable): void {
+    if (this.readServices) grantee.grantPrincipal.addToPrincipalPolicy(this.readServices);
   }
 
   /** May start a recorded release's execution (shared/rollout/start-rollout.ts). */

@@ -10,6 +10,7 @@ import { SlipwayAlarms } from './monitoring';
 import { Rollout } from './rollout';
 import { slipwayTable } from './slipway-table';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
+import { FUNCTION_NAMES } from '../shared/api/routes';
 
 export type SlipwayStackProps = StackProps & {
   /** Where alarm notifications go; without it, subscribe to the AlarmTopicArn output yourself. */
@@ -56,7 +57,11 @@ export class SlipwayStack extends Stack {
       alarmEmail: props.alarmEmail,
     });
 
-    acknowledgeNagFindings(this, this.rollout);
+    acknowledgeNagFindings(
+      this,
+      this.rollout,
+      FUNCTION_NAMES.filter((name) => FUNCTION_ACCESS[name].readsServices).flatMap((name) => this.httpApi.functions.get(name)?.role ?? []),
+    );
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.stage.url, description: 'Base URL of the Slipway API' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'Set as SLIPWAY_TABLE for `npm run keys`' });

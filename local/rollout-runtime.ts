@@ -57,6 +57,8 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
   useSfnClient(createSfnClient(stepFunctions.endpoint));
   const { rolloutDeadlineSeconds } = configure({
     ecsEndpoint: ecs.endpoint,
+    // Bake times are counted in the simulator's minutes, and so are the ends of the phases releases show.
+    ecsMinuteMs: ecs.minuteMs,
     sfnEndpoint: stepFunctions.endpoint,
     stateMachineArn: stepFunctions.stateMachineArn,
     ...(options.deadlineSeconds === undefined ? {} : { rolloutDeadlineSeconds: options.deadlineSeconds }),
@@ -79,7 +81,7 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
       await ecs.close();
       await stepFunctions.close();
       disableLocalRollouts();
-      configure({ rolloutDeadlineSeconds });
+      configure({ rolloutDeadlineSeconds, ecsMinuteMs: 60_000 });
     },
   };
 };

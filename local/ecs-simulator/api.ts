@@ -54,6 +54,20 @@ const stringList = (input: EcsInput, key: string): string[] => {
 
 const clusterOf = (input: EcsInput): string => nameOf(stringField(input, 'cluster') ?? 'default');
 
+const invalid = (message: string) => new EcsApiError('InvalidParameterException', message);
+
+/** ECS's bounds on a traffic share (a multiple of 0.1 within them) and on a bake time (whole minutes, 0-1440). */
+const checkPercent = (name: string, value: unknown, min: number): void => {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || value < min || value > 100 || Math.abs(value * 10 - Math.round(value * 10)) > 1e-9) {
+    throw invalid(`${name} must be a multiple of 0.1 from ${min} to 100.0.`);
+  }
+};
+const checkMinutes = (name: string, value: unknown): void => {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1440) throw invalid(`${name} must be 0 to 1440 minutes.`);
+};
+
 /** A service's deployment configuration after UpdateService's `deploymentConfiguration`; only a valid whole is taken. */
 const mergeConfiguration = (current: ServiceDeploymentConfiguration, requested: unknown): ServiceDeploymentConfiguration => {
   if (requested === undefined || requested === null) return current;
@@ -62,8 +76,20 @@ const mergeConfiguration = (current: ServiceDeploymentConfiguration, requested: 
   if (!simulatedStrategy(strategy)) {
     throw new EcsApiError('InvalidParameterException', `The ECS simulator does not simulate the deployment strategy '${String(strategy)}'.`);
   }
+  checkPercent('canaryConfiguration.canaryPercent', input.canaryConfiguration?.canaryPercent, 0.1);
+  checkPercent('linearConfiguration.stepPercent', input.linearConfiguration?.stepPercent, 3);
+  checkMinutes('canaryConfiguration.canaryBakeTimeInMinutes', input.canaryConfiguration?.canaryBakeTimeInMinutes);
+  checkMinutes('linearConfiguration.stepBakeTimeInMinutes', input.linearConfiguration?.stepBakeTimeInMinutes);
+  checkMinutes('bakeTimeInMinutes', input.bakeTimeInMinutes);
+  if (input.alarms !== undefined && (!Array.isArray(input.alarms.alarmNames) || input.alarms.alarmNames.some((name) => typeof name !== 'string'))) {
+    throw invalid('alarms.alarmNames must be a list of alarm names.');
+  }
   const next: ServiceDeploymentConfiguration = {
     strategy,
+    bakeTimeInMinutes: input.bakeTimeInMinutes ?? current.bakeTimeInMinutes,
+    canaryConfiguration: input.canaryConfiguration ?? current.canaryConfiguration,
+    linearConfiguration: input.linearConfiguration ?? current.linearConfiguration,
+    alarms: input.alarms ?? current.alarms,
     minimumHealthyPercent: input.minimumHealthyPercent ?? current.minimumHealthyPercent,
     maximumPercent: input.maximumPercent ?? current.maximumPercent,
     deploymentCircuitBreaker: {
@@ -104,7 +130,8 @@ export class EcsApi {
 
   /** Creates a service up front with a chosen shape; an existing service is left as it is. */
   async ensureService(ref: SimulatedServiceRef, shape: ServiceShape = {}): Promise<Service> {
-    const { desiredCount, container, image } = shape;
+    const { desiredCount, container, image, loadBalancer } = shape;
+    if (loadBalancer !== undefined && typeof loadBalancer !== 'boolean') throw invalid('loadBalancer must be a boolean.');
     if (desiredCount !== undefined && (!Number.isInteger(desiredCount) || desiredCount < 0)) {
       throw new EcsApiError('InvalidParameterException', 'desiredCount must be a non-negative integer.');
     }
@@ -176,6 +203,12 @@ export class EcsApi {
       throw new EcsApiError('InvalidParameterException', 'desiredCount must be a non-negative integer.');
     }
     const configuration = mergeConfiguration(service.configuration, input.deploymentConfiguration);
+    // As ECS: blue/green, linear and canary shift traffic between the target groups of the service's load balancer.
+    if (configuration.strategy !== 'ROLLING' && !service.loadBalancer) {
+      throw invalid(
+        `The ${configuration.strategy} deployment strategy requires a load balancer with an alternate target group, a production listener rule and an infrastructure role (loadBalancers[].advancedConfiguration).`,
+      );
+    }
     const requested = stringField(input, 'taskDefinition');
     const target = requested ? this.model.resolveTaskDefinition(requested).definition.taskDefinitionArn : undefined;
     // Only a request found valid as a whole changes the service.
@@ -187,6 +220,95 @@ export class EcsApi {
     }
     this.engine.schedule(service);
     return { service: this.serviceOutput(service) };
+  }
+
+  /** DescribeServiceDeployments: where each service deployment stands, with its lifecycle stage, alarms and rollback. */
+  describeServiceDeployments(input: EcsInput): { serviceDeployments: Record<string, unknown>[]; failures: Failure[] } {
+    const arns = stringList(input, 'serviceDeploymentArns');
+    if (arns.length === 0 || arns.length > 20) throw invalid('serviceDeploymentArns must name between 1 and 20 service deployments.');
+    const serviceDeployments: Record<string, unknown>[] = [];
+    const failures: Failure[] = [];
+    for (const arn of arns) {
+      const found = this.findServiceDeployment(arn);
+      if (!found) {
+        failures.push({ arn, reason: 'MISSING' });
+        continue;
+      }
+      const { service, deployment } = found;
+      const alarmNames = service.configuration.alarms?.alarmNames ?? [];
+      serviceDeployments.push({
+        serviceDeploymentArn: deployment.serviceDeploymentArn,
+        serviceArn: service.arn,
+        clusterArn: service.clusterArn,
+        createdAt: deployment.createdAt,
+        startedAt: deployment.createdAt,
+        updatedAt: deployment.updatedAt,
+        ...(deployment.finishedAt ? { finishedAt: deployment.finishedAt } : {}),
+        status: deployment.serviceDeploymentStatus,
+        statusReason: deployment.rolloutStateReason,
+        ...(deployment.lifecycleStage && deployment.serviceDeploymentStatus === 'IN_PROGRESS' ? { lifecycleStage: deployment.lifecycleStage } : {}),
+        targetServiceRevision: {
+          arn: `${deployment.serviceDeploymentArn.replace(':service-deployment/', ':service-revision/')}`,
+          requestedTaskCount: service.desiredCount,
+          runningTaskCount: service.tasks.filter((task) => task.deploymentId === deployment.id && task.lastStatus === 'RUNNING').length,
+          pendingTaskCount: service.tasks.filter((task) => task.deploymentId === deployment.id && task.lastStatus === 'PENDING').length,
+        },
+        deploymentConfiguration: service.configuration,
+        deploymentCircuitBreaker: { status: service.configuration.deploymentCircuitBreaker.enable ? 'MONITORING' : 'DISABLED', failureCount: deployment.failedTasks },
+        alarms: {
+          alarmNames,
+          status: deployment.triggeredAlarms?.length ? 'TRIGGERED' : service.configuration.alarms?.enable ? 'MONITORING' : 'DISABLED',
+          ...(deployment.triggeredAlarms?.length ? { triggeredAlarmNames: deployment.triggeredAlarms } : {}),
+        },
+        ...(deployment.rollback
+          ? { rollback: { reason: deployment.rollback.reason, startedAt: deployment.rollback.startedAt, serviceRevisionArn: deployment.rollback.taskDefinitionArn } }
+          : {}),
+      });
+    }
+    return { serviceDeployments, failures };
+  }
+
+  /** StopServiceDeployment (ROLLBACK, the one stop type ECS documents): the deployment fails and its service goes back. */
+  stopServiceDeployment(input: EcsInput): { serviceDeploymentArn: string } {
+    const arn = requiredString(input, 'serviceDeploymentArn');
+    const stopType = stringField(input, 'stopType') ?? 'ROLLBACK';
+    if (stopType !== 'ROLLBACK') throw invalid(`The ECS simulator stops deployments with ROLLBACK only, not ${stopType}.`);
+    const found = this.findServiceDeployment(arn);
+    if (!found) throw new EcsApiError('ServiceDeploymentNotFoundException', `Service deployment ${arn} was not found.`);
+    if (found.deployment.rolloutState !== 'IN_PROGRESS') {
+      throw new EcsApiError('ConflictException', `Service deployment ${arn} is ${found.deployment.serviceDeploymentStatus}; only one in progress can be stopped.`);
+    }
+    this.engine.stopDeployment(found.service, found.deployment);
+    return { serviceDeploymentArn: arn };
+  }
+
+  private findServiceDeployment(arn: string) {
+    for (const service of this.model.allServices()) {
+      const deployment = service.deployments.find((candidate) => candidate.serviceDeploymentArn === arn);
+      if (deployment) return { service, deployment };
+    }
+    return undefined;
+  }
+
+  /** What the simulated production listener rule forwards: the share of traffic on each revision (for tests and demos). */
+  trafficOf(ref: SimulatedServiceRef): { taskDefinitionArn: string; percent: number }[] | undefined {
+    const service = this.model.service(ref);
+    if (!service) return undefined;
+    const primary = primaryOf(service);
+    const shift = service.shift;
+    const shifting = shift ? service.deployments.find((candidate) => candidate.id === shift.deploymentId) : undefined;
+    if (!shift || !shifting) return [{ taskDefinitionArn: primary.taskDefinitionArn, percent: 100 }];
+    const source = service.deployments.find((candidate) => candidate.id === shifting.sourceId);
+    return [
+      { taskDefinitionArn: source?.taskDefinitionArn ?? '', percent: 100 - shift.percent },
+      { taskDefinitionArn: shifting.taskDefinitionArn, percent: shift.percent },
+    ];
+  }
+
+  setAlarm(name: string, state: unknown): void {
+    if (state !== 'ALARM' && state !== 'OK') throw invalid('state must be ALARM or OK.');
+    this.model.setAlarm(name, state);
+    this.options.log(`ECS SIMULATOR: CloudWatch alarm ${name} is now ${state}`);
   }
 
   async listTasks(input: EcsInput): Promise<{ taskArns: string[] }> {
@@ -274,6 +396,23 @@ export class EcsApi {
       launchType: 'FARGATE',
       taskDefinition: primary.taskDefinitionArn,
       deploymentConfiguration: service.configuration,
+      currentServiceDeployment: primary.serviceDeploymentArn,
+      ...(service.loadBalancer
+        ? {
+            loadBalancers: [
+              {
+                targetGroupArn: service.loadBalancer.targetGroupArn,
+                containerName: service.loadBalancer.containerName,
+                containerPort: service.loadBalancer.containerPort,
+                advancedConfiguration: {
+                  alternateTargetGroupArn: service.loadBalancer.alternateTargetGroupArn,
+                  productionListenerRule: service.loadBalancer.productionListenerRule,
+                  roleArn: service.loadBalancer.roleArn,
+                },
+              },
+            ],
+          }
+        : { loadBalancers: [] }),
       deployments,
       events: service.events,
       createdAt: service.createdAt,

@@ -14,18 +14,26 @@ import {
   type EcsModel,
   type SimDeployment,
   type SimService,
+  type SimTask,
   type SimulatedStrategy,
 } from './model';
+import { blueGreen } from './strategies/blue-green';
+import { canary } from './strategies/canary';
+import { linear } from './strategies/linear';
 import { rolling } from './strategies/rolling';
+import type { EcsLifecycleStage } from '../../shared/domain/deployment-strategy';
 
 /**
  * The ECS SIMULATOR's deployment engine, for a service with the ECS deployment controller: a deployment
  * starts, moves in batches on a timer (its strategy deciding which tasks each batch replaces), meets the
- * circuit breaker, and completes or fails, with the "ECS Deployment State Change" events ECS sends.
+ * circuit breaker and the CloudWatch alarms it watches, and completes or fails, with the "ECS Deployment State
+ * Change" events ECS sends. Blue/green, linear and canary go through ECS's lifecycle stages: the new revision
+ * scales up in full beside the old one, production traffic shifts to it by weight (the service's `shift`), both
+ * bake, then the old one stops; a failure shifts the traffic back and stops the new tasks.
  */
 
 /** The strategies the simulator runs, by ECS's name for them. */
-const STRATEGIES = new Map<string, SimulatedStrategy>([rolling].map((strategy) => [strategy.engine, strategy]));
+const STRATEGIES = new Map<string, SimulatedStrategy>([rolling, canary, linear, blueGreen].map((strategy) => [strategy.engine, strategy]));
 
 export const simulatedStrategy = (engine: string): SimulatedStrategy | undefined => STRATEGIES.get(engine);
 
@@ -33,6 +41,8 @@ export type EngineOptions = {
   region: string;
   account: string;
   batchIntervalMs: number;
+  /** The length of a simulated minute: every minute-valued setting (bake times) is counted in it. */
+  minuteMs: number;
   /** The pace of a deployment whose image reference contains `slow`: a bad rollout that takes its time. */
   slowBatchIntervalMs: number;
   emit: (event: DeploymentStateChangeEvent) => void;
@@ -61,10 +71,18 @@ export class DeploymentEngine {
 
   startDeployment(service: SimService, taskDefinitionArn: string, reason?: string): SimDeployment {
     const now = new Date();
-    for (const deployment of service.deployments) deployment.status = 'ACTIVE';
+    const shifting = service.shift ? service.deployments.find((candidate) => candidate.id === service.shift?.deploymentId) : undefined;
     const id = newDeploymentId();
+    // A new deployment replaces one shifting traffic: its traffic goes back to the revision it shifted from first.
+    if (shifting) this.rollBackShift(service, shifting, `ECS deployment ${shifting.id} was replaced by ${id}.`, 'STOPPED', now);
+    const source = primaryOf(service);
+    for (const deployment of service.deployments) deployment.status = 'ACTIVE';
+    const shifts = 'shifts' in this.strategyOf(service);
     const deployment: SimDeployment = {
       id,
+      serviceDeploymentArn: this.model.serviceDeploymentArn(service.ref, id),
+      serviceDeploymentStatus: 'IN_PROGRESS',
+      ...(shifts ? { lifecycleStage: 'SCALE_UP' as const, stageSince: now, sourceId: source.id } : {}),
       status: 'PRIMARY',
       taskDefinitionArn,
       failedTasks: 0,
@@ -74,6 +92,7 @@ export class DeploymentEngine {
       updatedAt: now,
     };
     service.deployments.unshift(deployment);
+    if (shifts) service.shift = { deploymentId: id, percent: 0, stepEndsAt: null, step: -1 };
     // The next batch comes at the new deployment's pace, not at the one it replaces (a slow one's).
     clearTimeout(service.timer);
     service.timer = undefined;
@@ -121,12 +140,24 @@ export class DeploymentEngine {
 
     let primary = primaryOf(service);
     const breaker = service.configuration.deploymentCircuitBreaker;
-    if (primary.rolloutState === 'IN_PROGRESS' && breaker.enable && primary.failedTasks >= failureThreshold(service.desiredCount)) {
-      this.failDeployment(service, primary, now);
+    const alarms = service.configuration.alarms;
+    const triggered = alarms?.enable ? this.model.alarmsIn(alarms.alarmNames) : [];
+    if (primary.rolloutState === 'IN_PROGRESS' && triggered.length > 0) {
+      primary.triggeredAlarms = triggered;
+      this.failDeployment(service, primary, now, `ECS deployment alarms: CloudWatch alarm ${triggered.join(', ')} went into ALARM.`);
+      primary = primaryOf(service);
+    } else if (primary.rolloutState === 'IN_PROGRESS' && breaker.enable && primary.failedTasks >= failureThreshold(service.desiredCount)) {
+      this.failDeployment(service, primary, now, 'ECS deployment circuit breaker: tasks failed to start.', false, 'tasks failed to start.');
       primary = primaryOf(service);
     }
 
-    const { stop, start } = primary.rolloutState === 'FAILED' ? { stop: [], start: 0 } : this.strategyOf(service).replace(service, primary);
+    const strategy = this.strategyOf(service);
+    const { stop, start } =
+      primary.rolloutState !== 'IN_PROGRESS' && !('replace' in strategy && primary.rolloutState === 'COMPLETED')
+        ? { stop: [], start: 0 }
+        : 'replace' in strategy
+          ? strategy.replace(service, primary)
+          : this.advanceShift(service, primary, strategy.shifts(service.configuration), now);
     for (const task of stop) stopTask(task, `Scaling activity initiated by (deployment ${primary.id})`, now);
     if (stop.length > 0) {
       addEvent(service, `has stopped ${stop.length} running tasks: ${stop.map((t) => `(task ${t.id})`).join(' ')}.`, now);
@@ -141,7 +172,7 @@ export class DeploymentEngine {
     const runningNew = live.filter((task) => task.deploymentId === primary.id && task.lastStatus === 'RUNNING').length;
     const pendingNew = live.filter((task) => task.deploymentId === primary.id && task.lastStatus === 'PENDING').length;
     const runningOld = live.length - runningNew - pendingNew;
-    if (primary.rolloutState === 'IN_PROGRESS' && runningNew === desired && pendingNew === 0 && runningOld === 0) {
+    if (primary.rolloutState === 'IN_PROGRESS' && runningNew === desired && pendingNew === 0 && runningOld === 0 && !primary.sourceId) {
       this.completeDeployment(service, primary, now);
     }
     this.pruneStoppedTasks(service);
@@ -160,21 +191,137 @@ export class DeploymentEngine {
     this.schedule(service);
   }
 
+  /**
+   * One tick of a deployment that shifts traffic, through ECS's lifecycle stages: scale the new revision up in
+   * full, (test traffic), shift production traffic step by step, bake, then stop the old revision and complete.
+   */
+  private advanceShift(
+    service: SimService,
+    primary: SimDeployment,
+    shifts: { percent: number; holdMinutes: number }[],
+    now: Date,
+  ): { stop: SimTask[]; start: number } {
+    const minutes = (count: number) => count * this.options.minuteMs;
+    const live = service.tasks.filter((task) => isLive(task) && task.deploymentId === primary.id);
+    const shift = service.shift?.deploymentId === primary.id ? service.shift : null;
+    switch (primary.lifecycleStage) {
+      case 'SCALE_UP': {
+        if (live.length === service.desiredCount && live.every((task) => task.lastStatus === 'RUNNING')) {
+          this.enterStage(service, primary, 'TEST_TRAFFIC_SHIFT', now);
+        }
+        return { stop: [], start: Math.max(0, service.desiredCount - live.length) };
+      }
+      case 'TEST_TRAFFIC_SHIFT':
+        this.enterStage(service, primary, 'POST_TEST_TRAFFIC_SHIFT', now);
+        break;
+      case 'POST_TEST_TRAFFIC_SHIFT':
+        this.enterStage(service, primary, 'PRODUCTION_TRAFFIC_SHIFT', now);
+        break;
+      case 'PRODUCTION_TRAFFIC_SHIFT': {
+        if (!shift) break;
+        if (shift.percent >= 100) {
+          this.enterStage(service, primary, 'POST_PRODUCTION_TRAFFIC_SHIFT', now);
+          break;
+        }
+        if (shift.stepEndsAt && now < shift.stepEndsAt) break;
+        const next = shifts[shift.step + 1] ?? { percent: 100, holdMinutes: 0 };
+        shift.step += 1;
+        shift.percent = next.percent;
+        shift.stepEndsAt = new Date(now.getTime() + minutes(next.holdMinutes));
+        addEvent(service, `(deployment ${primary.id}) production listener rule: ${next.percent} % of traffic to the alternate target group.`, now);
+        this.options.log(`ECS SIMULATOR: ${serviceKey(service.ref)} deployment ${primary.id} takes ${next.percent} % of production traffic`);
+        break;
+      }
+      case 'POST_PRODUCTION_TRAFFIC_SHIFT':
+        this.enterStage(service, primary, 'BAKE_TIME', now);
+        break;
+      case 'BAKE_TIME':
+        if (now.getTime() - (primary.stageSince?.getTime() ?? 0) >= minutes(service.configuration.bakeTimeInMinutes ?? 0)) {
+          this.enterStage(service, primary, 'CLEAN_UP', now);
+          const old = service.tasks.filter((task) => isLive(task) && task.deploymentId !== primary.id);
+          return { stop: old, start: 0 };
+        }
+        break;
+      case 'CLEAN_UP':
+        service.shift = null;
+        primary.sourceId = undefined;
+        this.completeDeployment(service, primary, now);
+        break;
+      default:
+        break;
+    }
+    return { stop: [], start: 0 };
+  }
+
+  private enterStage(service: SimService, deployment: SimDeployment, stage: EcsLifecycleStage, at: Date): void {
+    deployment.lifecycleStage = stage;
+    deployment.stageSince = at;
+    deployment.updatedAt = at;
+    this.options.log(`ECS SIMULATOR: ${serviceKey(service.ref)} deployment ${deployment.id} in ${stage}`);
+  }
+
+  /**
+   * Ends a deployment that shifts traffic without completing it: all production traffic back on the revision it
+   * shifted from (which never stopped), the new tasks stopped, and that revision the service's primary again.
+   */
+  private rollBackShift(
+    service: SimService,
+    deployment: SimDeployment,
+    reason: string,
+    status: 'STOPPED' | 'ROLLBACK_SUCCESSFUL',
+    at: Date,
+  ): void {
+    const source = service.deployments.find((candidate) => candidate.id === deployment.sourceId);
+    service.shift = null;
+    for (const task of service.tasks.filter((candidate) => isLive(candidate) && candidate.deploymentId === deployment.id)) {
+      stopTask(task, `Rolled back (deployment ${deployment.id})`, at);
+    }
+    deployment.rolloutState = 'FAILED';
+    deployment.rolloutStateReason = reason;
+    deployment.serviceDeploymentStatus = status;
+    deployment.finishedAt = at;
+    deployment.updatedAt = at;
+    deployment.status = 'ACTIVE';
+    if (source) {
+      deployment.rollback = { reason, startedAt: at, taskDefinitionArn: source.taskDefinitionArn };
+      source.status = 'PRIMARY';
+      service.deployments = [source, ...service.deployments.filter((candidate) => candidate !== source)];
+    }
+    addEvent(service, `(deployment ${deployment.id}) deployment failed: ${reason} All production traffic is back on the previous revision.`, at);
+    this.options.log(`ECS SIMULATOR: ${serviceKey(service.ref)} deployment ${deployment.id} ${status}: ${reason}`);
+    this.emit(service, deployment, 'SERVICE_DEPLOYMENT_FAILED');
+  }
+
+  /** StopServiceDeployment with ROLLBACK: a deployment in progress is failed and rolled back, as its strategy rolls back. */
+  stopDeployment(service: SimService, deployment: SimDeployment): void {
+    if (deployment.rolloutState !== 'IN_PROGRESS') return;
+    this.failDeployment(service, deployment, new Date(), `ECS deployment ${deployment.id} was stopped (StopServiceDeployment ROLLBACK).`, true);
+    this.schedule(service);
+  }
+
   private strategyOf(service: SimService): SimulatedStrategy {
     const strategy = simulatedStrategy(service.configuration.strategy);
     if (!strategy) throw new Error(`ECS SIMULATOR: service ${serviceKey(service.ref)} has the unsimulated strategy ${service.configuration.strategy}`);
     return strategy;
   }
 
-  private failDeployment(service: SimService, deployment: SimDeployment, at: Date): void {
+  private failDeployment(service: SimService, deployment: SimDeployment, at: Date, reason: string, forceRollback = false, event = reason): void {
+    if (deployment.sourceId) {
+      this.rollBackShift(service, deployment, reason, 'ROLLBACK_SUCCESSFUL', at);
+      return;
+    }
     deployment.rolloutState = 'FAILED';
-    deployment.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
+    deployment.rolloutStateReason = reason;
+    deployment.serviceDeploymentStatus = 'ROLLBACK_SUCCESSFUL';
+    deployment.finishedAt = at;
     deployment.updatedAt = at;
-    addEvent(service, `(deployment ${deployment.id}) deployment failed: tasks failed to start.`, at);
-    this.options.log(`ECS SIMULATOR: ${serviceKey(service.ref)} deployment ${deployment.id} FAILED (circuit breaker)`);
+    addEvent(service, `(deployment ${deployment.id}) deployment failed: ${event}`, at);
+    this.options.log(`ECS SIMULATOR: ${serviceKey(service.ref)} deployment ${deployment.id} FAILED: ${reason}`);
     this.emit(service, deployment, 'SERVICE_DEPLOYMENT_FAILED');
     const rollbackTo = service.lastCompletedTaskDefinitionArn;
-    if (!service.configuration.deploymentCircuitBreaker.rollback || rollbackTo === deployment.taskDefinitionArn) return;
+    const rollsBack = forceRollback || service.configuration.deploymentCircuitBreaker.rollback || service.configuration.alarms?.rollback === true;
+    if (!rollsBack || rollbackTo === deployment.taskDefinitionArn) return;
+    deployment.rollback = { reason, startedAt: at, taskDefinitionArn: rollbackTo };
     const rollback = this.startDeployment(
       service,
       rollbackTo,
@@ -185,6 +332,8 @@ export class DeploymentEngine {
 
   private completeDeployment(service: SimService, deployment: SimDeployment, at: Date): void {
     deployment.rolloutState = 'COMPLETED';
+    deployment.serviceDeploymentStatus = 'SUCCESSFUL';
+    deployment.finishedAt = at;
     deployment.rolloutStateReason = `ECS deployment ${deployment.id} completed.`;
     deployment.updatedAt = at;
     service.lastCompletedTaskDefinitionArn = deployment.taskDefinitionArn;

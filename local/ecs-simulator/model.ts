@@ -1,6 +1,6 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { ContainerDefinition, ServiceEvent, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
-import type { EcsDeploymentEngine } from '../../shared/domain/deployment-strategy';
+import type { EcsDeploymentEngine, EcsLifecycleStage } from '../../shared/domain/deployment-strategy';
 
 /**
  * The ECS SIMULATOR's model of ECS: services with their deployments and tasks, and task definitions, held
@@ -76,8 +76,23 @@ export type SimTask = {
   stoppedReason?: string;
 };
 
+/** A service deployment's status, as DescribeServiceDeployments reports it. */
+export type ServiceDeploymentStatus = 'IN_PROGRESS' | 'SUCCESSFUL' | 'STOPPED' | 'ROLLBACK_SUCCESSFUL';
+
 export type SimDeployment = {
   id: string;
+  /** Its ARN as a service deployment (DescribeServiceDeployments, StopServiceDeployment). */
+  serviceDeploymentArn: string;
+  serviceDeploymentStatus: ServiceDeploymentStatus;
+  /** Blue/green, linear, canary: where it stands, and since when. */
+  lifecycleStage?: EcsLifecycleStage | undefined;
+  stageSince?: Date | undefined;
+  /** The deployment whose tasks served before it (the blue one), while traffic shifts away from it. */
+  sourceId?: string | undefined;
+  /** The alarms that failed it, and the rollback that followed. */
+  triggeredAlarms?: string[] | undefined;
+  rollback?: { reason: string; startedAt: Date; taskDefinitionArn: string } | undefined;
+  finishedAt?: Date | undefined;
   status: 'PRIMARY' | 'ACTIVE';
   taskDefinitionArn: string;
   failedTasks: number;
@@ -93,6 +108,23 @@ export type ServiceDeploymentConfiguration = {
   minimumHealthyPercent: number;
   maximumPercent: number;
   deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
+  bakeTimeInMinutes?: number | undefined;
+  canaryConfiguration?: { canaryPercent: number; canaryBakeTimeInMinutes: number } | undefined;
+  linearConfiguration?: { stepPercent: number; stepBakeTimeInMinutes: number } | undefined;
+  alarms?: { alarmNames: string[]; enable: boolean; rollback: boolean } | undefined;
+};
+
+/**
+ * The simulated load balancer in front of a service: the production listener rule forwards to two weighted
+ * target groups, the primary one (the serving revision) and the alternate one (a revision being shifted to).
+ */
+export type SimLoadBalancer = {
+  targetGroupArn: string;
+  alternateTargetGroupArn: string;
+  productionListenerRule: string;
+  roleArn: string;
+  containerName: string;
+  containerPort: number;
 };
 
 /** What a service has until an UpdateService configures its deployments, as with CreateService: circuit breaker off. */
@@ -117,16 +149,35 @@ export type SimService = {
   lastCompletedTaskDefinitionArn: string;
   createdAt: Date;
   timer?: NodeJS.Timeout | undefined;
+  /** Null: no load balancer, so no strategy that shifts traffic can deploy it. */
+  loadBalancer: SimLoadBalancer | null;
+  /** While traffic shifts: the share of production traffic (weight of the alternate target group) on that deployment. */
+  shift: { deploymentId: string; percent: number; stepEndsAt: Date | null; step: number } | null;
 };
 
-export type ServiceShape = { desiredCount?: number | undefined; container?: string | undefined; image?: string | undefined };
+export type ServiceShape = {
+  desiredCount?: number | undefined;
+  container?: string | undefined;
+  image?: string | undefined;
+  /** false: no load balancer in front of it (default true). */
+  loadBalancer?: boolean | undefined;
+};
 
 /** How one of ECS's deployment strategies replaces a service's tasks, batch by batch. */
-export type SimulatedStrategy = {
-  engine: EcsDeploymentEngine;
-  /** This batch of the primary deployment: the running tasks to stop, and how many new tasks to start. */
-  replace: (service: SimService, primary: SimDeployment) => { stop: SimTask[]; start: number };
-};
+export type SimulatedStrategy =
+  | {
+      engine: EcsDeploymentEngine;
+      /** This batch of the primary deployment: the running tasks to stop, and how many new tasks to start. */
+      replace: (service: SimService, primary: SimDeployment) => { stop: SimTask[]; start: number };
+    }
+  | {
+      engine: EcsDeploymentEngine;
+      /**
+       * The production traffic shifts once the new revision runs in full: each step's share on it, and how many
+       * minutes it holds before the next (the last reaches 100 %).
+       */
+      shifts: (configuration: ServiceDeploymentConfiguration) => { percent: number; holdMinutes: number }[];
+    };
 
 type StoredTaskDefinition = { definition: TaskDefinition; tags: Tag[] };
 
@@ -172,11 +223,25 @@ export class EcsModel {
   private readonly families = new Map<string, StoredTaskDefinition[]>();
   /** Services whose new task definitions fail health checks, whatever their image. */
   private readonly unhealthyServices = new Set<string>();
+  /** CloudWatch alarms by name, as the simulator's control route sets them; unknown ones are OK. */
+  private readonly alarmStates = new Map<string, 'OK' | 'ALARM'>();
 
   constructor(private readonly place: { region: string; account: string }) {}
 
   allServices(): SimService[] {
     return [...this.services.values()];
+  }
+
+  setAlarm(name: string, state: 'OK' | 'ALARM'): void {
+    this.alarmStates.set(name, state);
+  }
+
+  alarmsIn(names: readonly string[]): string[] {
+    return names.filter((name) => this.alarmStates.get(name) === 'ALARM');
+  }
+
+  serviceDeploymentArn({ cluster, service }: SimulatedServiceRef, id: string): string {
+    return `arn:aws:ecs:${this.place.region}:${this.place.account}:service-deployment/${cluster}/${service}/${id.replace('ecs-svc/', '')}`;
   }
 
   service(ref: SimulatedServiceRef): SimService | undefined {
@@ -210,8 +275,11 @@ export class EcsModel {
       ).taskDefinition;
     const now = new Date();
     const taskDefinitionArn = taskDefinition.taskDefinitionArn ?? '';
+    const id = newDeploymentId();
     const deployment: SimDeployment = {
-      id: newDeploymentId(),
+      id,
+      serviceDeploymentArn: this.serviceDeploymentArn(ref, id),
+      serviceDeploymentStatus: 'SUCCESSFUL',
       status: 'PRIMARY',
       taskDefinitionArn,
       failedTasks: 0,
@@ -231,10 +299,26 @@ export class EcsModel {
       events: [],
       lastCompletedTaskDefinitionArn: taskDefinitionArn,
       createdAt: now,
+      loadBalancer: shape.loadBalancer === false ? null : this.loadBalancerFor(ref, shape.container),
+      shift: null,
     };
     for (let index = 0; index < service.desiredCount; index++) markRunning(this.newTask(service, deployment, now), now);
     this.services.set(serviceKey(ref), service);
     return service;
+  }
+
+  /** A load balancer set up for blue/green, linear and canary deployments, as a service created on first use has. */
+  private loadBalancerFor({ cluster, service }: SimulatedServiceRef, containerName: string): SimLoadBalancer {
+    const elb = `arn:aws:elasticloadbalancing:${this.place.region}:${this.place.account}`;
+    const name = `${cluster}-${service}`.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 26);
+    return {
+      targetGroupArn: `${elb}:targetgroup/${name}-a/0000000000000001`,
+      alternateTargetGroupArn: `${elb}:targetgroup/${name}-b/0000000000000002`,
+      productionListenerRule: `${elb}:listener-rule/app/${name}/0000000000000003/0000000000000004/0000000000000005`,
+      roleArn: `arn:aws:iam::${this.place.account}:role/ecsInfrastructureRoleForLoadBalancers`,
+      containerName,
+      containerPort: 8080,
+    };
   }
 
   storeTaskDefinition(

@@ -1,9 +1,11 @@
 import {
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
+  StopServiceDeploymentCommand,
   UpdateServiceCommand,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
@@ -23,11 +25,13 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type EcsSdkTask = (parameters: unknown) => Promise<Json>;
 
 const COMMANDS = {
+  describeServiceDeployments: DescribeServiceDeploymentsCommand,
   describeServices: DescribeServicesCommand,
   describeTaskDefinition: DescribeTaskDefinitionCommand,
   describeTasks: DescribeTasksCommand,
   listTasks: ListTasksCommand,
   registerTaskDefinition: RegisterTaskDefinitionCommand,
+  stopServiceDeployment: StopServiceDeploymentCommand,
   updateService: UpdateServiceCommand,
 } as const;
 type EcsSdkAction = keyof typeof COMMANDS;

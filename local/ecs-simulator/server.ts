@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { config } from '../../shared/config/config';
 import { ownEntry } from '../../shared/domain/own-entries';
 import { logger } from '../../shared/observability/logger';
 import { EcsApi, type EcsInput } from './api';
@@ -12,12 +13,15 @@ export type { BatchSnapshot, DeploymentStateChangeEvent } from './model';
 /**
  * The ECS SIMULATOR: an HTTP server speaking ECS's JSON 1.1 protocol on loopback so the unmodified
  * @aws-sdk/client-ecs (and so Slipway's real ECS adapter) can be pointed at it with ECS_ENDPOINT.
- * It simulates services rolling their tasks over in batches, health checks, the deployment circuit
- * breaker with rollback, and "ECS Deployment State Change" events; it runs no containers.
+ * It simulates services rolling their tasks over in batches, blue/green, linear and canary deployments
+ * shifting weighted traffic behind a simulated load balancer, health checks, the deployment circuit breaker
+ * and CloudWatch alarms with rollback, and "ECS Deployment State Change" events; it runs no containers.
  *
  * Besides the ECS API (POST / with X-Amz-Target), it answers control routes for demos and tests:
  *   POST /simulator/services/{cluster}/{service}/health  {"healthy": false}  new tasks fail health checks
- *   POST /simulator/services/{cluster}/{service}         {"desiredCount"?, "container"?, "image"?}  create a service
+ *   POST /simulator/services/{cluster}/{service}         {"desiredCount"?, "container"?, "image"?, "loadBalancer"?: false}
+ *                                                        create a service (by default behind a load balancer)
+ *   POST /simulator/alarms/{name}  {"state": "ALARM" | "OK"}  a CloudWatch alarm deployments may watch
  *   POST /simulator/faults  {"operation": "UpdateService" | "*", "error": "ThrottlingException", "times"?: 1}
  */
 
@@ -34,6 +38,8 @@ export type EcsFault = {
 export type EcsSimulatorOptions = {
   /** Time between two replacement batches of a deployment. */
   batchIntervalMs?: number;
+  /** A simulated minute, in which bake times are counted (default: ECS_SIMULATOR_MINUTE_MS, or 2 s). */
+  minuteMs?: number;
   /** The same for a deployment whose image reference contains `slow` (default: ten times batchIntervalMs). */
   slowBatchIntervalMs?: number;
   /** Tasks a service gets when it is created on first reference. */
@@ -55,15 +61,20 @@ export type EcsSimulator = {
   ensureService: (
     cluster: string,
     service: string,
-    shape?: { desiredCount?: number; container?: string; image?: string },
+    shape?: { desiredCount?: number; container?: string; image?: string; loadBalancer?: boolean },
   ) => Promise<void>;
   injectFault: (fault: EcsFault) => void;
+  setAlarm: (name: string, state: 'ALARM' | 'OK') => void;
+  /** The share of production traffic the service's load balancer sends to each revision. */
+  trafficOf: (cluster: string, service: string) => { taskDefinitionArn: string; percent: number }[] | undefined;
+  minuteMs: number;
 };
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
 const ACCOUNT = '000000000000';
 const SERVER_ERRORS = new Set(['ServerException', 'ServiceUnavailableException', 'InternalFailure']);
 const SERVICE_ROUTE = /^\/simulator\/services\/([^/]+)\/([^/]+)(\/health)?$/;
+const ALARM_ROUTE = /^\/simulator\/alarms\/([^/]+)$/;
 
 /** The AWS JSON protocols carry timestamps as epoch seconds. */
 const toWireJson = (body: unknown): string =>
@@ -106,9 +117,11 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
       .then(() => (closed ? undefined : handler(event)))
       .catch((error: unknown) => logger.error('ECS SIMULATOR: deployment event handler failed', { error: String(error) }));
   };
+  const minuteMs = options.minuteMs ?? config().ecsSimulatorMinuteMs;
   const api = new EcsApi({
     region: options.region ?? process.env.AWS_REGION ?? 'local',
     account: ACCOUNT,
+    minuteMs,
     batchIntervalMs: options.batchIntervalMs ?? 300,
     slowBatchIntervalMs: options.slowBatchIntervalMs ?? (options.batchIntervalMs ?? 300) * 10,
     defaultDesiredCount: options.defaultDesiredCount ?? 3,
@@ -126,6 +139,8 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
     UpdateService: (input) => api.updateService(input),
     ListTasks: (input) => api.listTasks(input),
     DescribeTasks: (input) => api.describeTasks(input),
+    DescribeServiceDeployments: (input) => api.describeServiceDeployments(input),
+    StopServiceDeployment: (input) => api.stopServiceDeployment(input),
   };
 
   const faults: Required<EcsFault>[] = [];
@@ -165,13 +180,16 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
   const handleControl = async (request: IncomingMessage, response: ServerResponse, path: string) => {
     const body = await readJson(request);
     const route = SERVICE_ROUTE.exec(path);
+    const alarm = ALARM_ROUTE.exec(path);
     if (path === '/simulator/faults') {
       injectFault(body as EcsFault);
+    } else if (alarm) {
+      api.setAlarm(decodeURIComponent(alarm[1] ?? ''), body.state);
     } else if (route?.[3]) {
       if (typeof body.healthy !== 'boolean') throw new EcsApiError('InvalidParameterException', 'healthy must be a boolean.');
       api.setServiceHealth(serviceRef(route), body.healthy);
     } else if (route) {
-      await api.ensureService(serviceRef(route), body as { desiredCount?: number; container?: string; image?: string });
+      await api.ensureService(serviceRef(route), body as { desiredCount?: number; container?: string; image?: string; loadBalancer?: boolean });
     } else {
       throw new EcsApiError('NotFound', `No ECS simulator control route ${path}.`, 404);
     }
@@ -213,6 +231,9 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
       await api.ensureService({ cluster, service }, shape);
     },
     injectFault,
+    setAlarm: (name, state) => api.setAlarm(name, state),
+    trafficOf: (cluster, service) => api.trafficOf({ cluster, service }),
+    minuteMs,
   };
 };
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { CHECK_STATES, RELEASE_STATUSES, RELEASE_TRIGGERS } from '../domain/model';
 import { DEFAULT_BAKE_WINDOW_SECONDS } from '../domain/rollback';
+import { ECS_BOUNDS, isTenth, MAX_DEPLOYMENT_ALARMS, type Bound } from '../domain/deployment-strategy';
 import { AppName, NamedRef, Timestamp, Uuid } from './common';
 import { RolloutResponse } from './releases';
 
@@ -16,6 +17,54 @@ const BakeWindowSeconds = z
   .max(7 * 24 * 3600)
   .meta({ description: `How long after going live a failed required check rolls a release back (default ${DEFAULT_BAKE_WINDOW_SECONDS} s).` });
 
+const minutes = (bound: Bound, description: string) =>
+  z.number().int().min(bound.min).max(bound.max).default(bound.default).meta({ description: `${description} (${bound.min}-${bound.max}, default ${bound.default}).` });
+const percent = (bound: Bound, description: string) =>
+  z
+    .number()
+    .min(bound.min)
+    .max(bound.max)
+    .refine(isTenth, { message: 'must be a multiple of 0.1' })
+    .default(bound.default)
+    .meta({ description: `${description} (${bound.min}-${bound.max} in steps of 0.1, default ${bound.default}).` });
+
+const Alarms = z
+  .array(z.string().min(1).max(255))
+  .min(1)
+  .max(MAX_DEPLOYMENT_ALARMS)
+  .optional()
+  .meta({ description: 'CloudWatch alarm names ECS watches during a deployment: any in ALARM fails it and ECS rolls the service back.' });
+const BakeMinutes = minutes(ECS_BOUNDS.bakeMinutes, 'Minutes both revisions keep running once all production traffic shifted');
+
+/**
+ * How the app's releases roll out, carried out by ECS's own deployment engine. Every strategy but rolling
+ * needs the service behind a load balancer with an alternate target group and a production listener rule.
+ */
+export const DeploymentSettingsSchema = z
+  .discriminatedUnion('strategy', [
+    z.strictObject({ strategy: z.literal('rolling'), alarms: Alarms }).meta({
+      description: 'New tasks replace the old ones in batches (the default).',
+    }),
+    z.strictObject({
+      strategy: z.literal('canary'),
+      canary_percent: percent(ECS_BOUNDS.canaryPercent, 'Share of production traffic the new revision takes first'),
+      canary_bake_minutes: minutes(ECS_BOUNDS.canaryBakeMinutes, 'Minutes it holds that share before the rest shifts'),
+      bake_minutes: BakeMinutes,
+      alarms: Alarms,
+    }).meta({ description: 'A share of production traffic first, for its bake, then all of it.' }),
+    z.strictObject({
+      strategy: z.literal('linear'),
+      step_percent: percent(ECS_BOUNDS.stepPercent, 'Share of production traffic each step moves'),
+      step_bake_minutes: minutes(ECS_BOUNDS.stepBakeMinutes, 'Minutes each step holds before the next'),
+      bake_minutes: BakeMinutes,
+      alarms: Alarms,
+    }).meta({ description: 'Production traffic moves in equal steps, each held for its bake.' }),
+    z.strictObject({ strategy: z.literal('blue_green'), bake_minutes: BakeMinutes, alarms: Alarms }).meta({
+      description: 'The new revision starts in full beside the old one, then takes all production traffic at once.',
+    }),
+  ])
+  .meta({ id: 'DeploymentSettings' });
+
 export const CreateAppRequest = z
   .strictObject({
     name: AppName,
@@ -26,14 +75,19 @@ export const CreateAppRequest = z
     auto_rollback: AutoRollback.default(false),
     bake_window_seconds: BakeWindowSeconds.default(DEFAULT_BAKE_WINDOW_SECONDS),
     public_badge: z.boolean().default(false).meta({ description: 'Let anyone read the app\'s badge (GET /apps/{app}/badge.svg) without a key.' }),
+    deployment: DeploymentSettingsSchema.optional(),
   })
   .superRefine((request, context) => {
     if ((request.cluster === undefined) === (request.service === undefined)) return;
     const missing = request.cluster === undefined ? 'cluster' : 'service';
     context.addIssue({ code: 'custom', message: 'give both cluster and service (an ECS app), or neither (an external app)', path: [missing] });
   })
-  .refine((request) => request.cluster !== undefined || !(request.container !== undefined || request.auto_release || request.auto_rollback), {
-    message: 'an external app (no cluster and service) is never deployed: it takes no container, auto_release or auto_rollback',
+  .refine(
+    (request) =>
+      request.cluster !== undefined ||
+      !(request.container !== undefined || request.auto_release || request.auto_rollback || request.deployment !== undefined),
+    {
+    message: 'an external app (no cluster and service) is never deployed: it takes no container, auto_release, auto_rollback or deployment',
     path: ['cluster'],
   })
   .meta({
@@ -47,8 +101,9 @@ export const UpdateAppRequest = z
     auto_rollback: AutoRollback.optional(),
     bake_window_seconds: BakeWindowSeconds.optional(),
     public_badge: z.boolean().optional().meta({ description: "Let anyone read the app's badge without a key (true) or not (false); admin only." }),
+    deployment: DeploymentSettingsSchema.optional(),
   })
-  .refine((request) => Object.keys(request).length > 0, { message: 'Give auto_rollback, bake_window_seconds, public_badge or any of them together.' })
+  .refine((request) => Object.keys(request).length > 0, { message: 'Give auto_rollback, bake_window_seconds, public_badge, deployment or any of them together.' })
   .meta({ id: 'UpdateAppRequest' });
 export type UpdateAppRequest = z.infer<typeof UpdateAppRequest>;
 
@@ -64,6 +119,7 @@ export const AppResponse = z
     auto_rollback: z.boolean(),
     bake_window_seconds: z.number().int(),
     public_badge: z.boolean(),
+    deployment: DeploymentSettingsSchema,
     created_at: Timestamp,
     updated_at: Timestamp,
     description: z.string().meta({ description: 'Akkeris compatibility: which ECS service the app is (or that it is external).' }),

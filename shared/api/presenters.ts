@@ -4,6 +4,7 @@ import { config } from '../config/config';
 import type { ApiKeyRecord } from '../domain/access';
 import { currentVersionAmong } from '../domain/current-release';
 import { shownRollout } from '../domain/rollout';
+import { deploymentOf } from '../domain/deployment-strategy';
 import type { App, Build, Deployment, Release, StatusCheck } from '../domain/model';
 import type { Pipeline, PipelineCoupling } from '../domain/pipeline';
 import type { Promotion } from '../domain/promotion';
@@ -34,6 +35,7 @@ export const presentApp = (app: App): AppResponse => ({
   auto_rollback: app.auto_rollback,
   bake_window_seconds: app.bake_window_seconds,
   public_badge: app.public_badge ?? false,
+  deployment: deploymentOf(app),
   created_at: app.created_at,
   updated_at: app.updated_at,
   description: app.external ? 'External app: Slipway records its releases and never deploys them' : `ECS service ${app.service} in cluster ${app.cluster}`,

@@ -162,16 +162,22 @@ export const RolloutResponse = z
     deployment_id: z.string().nullable().optional(),
     task_definition_arn: z.string().nullable().optional(),
     message: z.string().nullable().optional(),
-    strategy: z.enum(STRATEGY_NAMES).meta({ description: 'How the release rolls out (rolling: new tasks replace the old ones in batches).' }),
+    strategy: z.enum(STRATEGY_NAMES).meta({ description: "How the release rolls out: its app's deployment strategy when its rollout began." }),
     phase: z.enum(ROLLOUT_PHASES).nullable().meta({
       description:
-        'Where the rollout stands: for rolling, scaling_up while ECS deploys, then completed; rolling_back when the deployment failed ' +
+        'Where the rollout stands: for rolling, scaling_up while ECS deploys, then completed; for blue_green, linear and canary, ' +
+        'scaling_up, test_traffic, canary (canary only), shifting, baking and completed; rolling_back when the deployment failed ' +
         '(or a rollback overtook it). Null while the release is queued and until ECS reported on its deployment.',
     }),
     traffic_percent: z.number().min(0).max(100).nullable().meta({
       description:
         "Share of production traffic on the new revision: 100 once it succeeded, 0 once it failed; while a rolling release rolls out, its " +
-        "new tasks' share of the service's running tasks. Null while queued and until ECS reported on its deployment.",
+        "new tasks' share of the service's running tasks; for canary and linear, the share ECS has shifted by then. Null while queued and until ECS reported on its deployment.",
+    }),
+    phase_ends_at: Timestamp.nullable().meta({
+      description:
+        'When the current phase ends by itself: a canary\'s or linear step\'s bake, or the final bake; read off how long ECS has reported ' +
+        'its stage, so as exact as the last report. Null for a phase that lasts as long as ECS takes, and once the release settled.',
     }),
   })
   .meta({ id: 'Rollout' });

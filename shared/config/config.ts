@@ -18,6 +18,8 @@ const Environment = z.object({
   /** The webhook delivery queue (retries are re-enqueued on it) and the KMS key that seals hook secrets. */
   HOOK_QUEUE_URL: Optional,
   HOOK_KMS_KEY_ID: Optional,
+  /** The length of the ECS simulator's minute (every bake time is counted in it); local runs only. */
+  ECS_SIMULATOR_MINUTE_MS: z.coerce.number().int().positive().optional(),
   VITEST: Optional,
 });
 
@@ -43,7 +45,16 @@ export type Config = {
   /** Set in AWS only; locally hooks run in-process with a local key (local/hooks-runtime.ts). */
   hookQueueUrl: string | undefined;
   hookKmsKeyId: string | undefined;
+  /**
+   * How long an ECS minute lasts, in which ECS counts bake times: 60 000 ms in AWS; the ECS simulator's own
+   * (ECS_SIMULATOR_MINUTE_MS, default 2 s) locally, so a canary's bake is a demo's seconds.
+   */
+  ecsMinuteMs: number;
+  ecsSimulatorMinuteMs: number;
 };
+
+/** A simulated minute unless ECS_SIMULATOR_MINUTE_MS says otherwise: short enough for a demo, long enough to watch. */
+export const DEFAULT_SIMULATOR_MINUTE_MS = 2000;
 
 /** Reads and validates an environment; a value Slipway cannot use stops it at start rather than at its first use. */
 export const configFromEnvironment = (environment: Readonly<Record<string, string | undefined>>): Config => {
@@ -66,6 +77,8 @@ export const configFromEnvironment = (environment: Readonly<Record<string, strin
     logLevel: env.SLIPWAY_LOG_LEVEL ?? (env.VITEST ? 'SILENT' : 'INFO'),
     hookQueueUrl: env.HOOK_QUEUE_URL,
     hookKmsKeyId: env.HOOK_KMS_KEY_ID,
+    ecsMinuteMs: 60_000,
+    ecsSimulatorMinuteMs: env.ECS_SIMULATOR_MINUTE_MS ?? DEFAULT_SIMULATOR_MINUTE_MS,
   };
 };
 

@@ -1,4 +1,4 @@
-import type { RolloutPhase, StrategyName } from './deployment-strategy';
+import type { DeploymentSettings, EcsLifecycleStage, RolloutPhase, StrategyName } from './deployment-strategy';
 
 /** Slipway's entities as the domain sees them; storage and wire shapes are derived from these. */
 
@@ -23,6 +23,8 @@ export type App = {
   bake_window_seconds: number;
   /** Whether GET /apps/{app}/badge.svg answers callers without a key; absent on apps made before it existed. */
   public_badge?: boolean;
+  /** How its releases roll out; absent on apps that never chose (rolling). */
+  deployment?: DeploymentSettings;
   created_at: string;
   updated_at: string;
   /** Version of the newest succeeded release; it alone is `current`. */
@@ -105,6 +107,15 @@ export type RolloutProgress = {
   phase?: RolloutPhase | null;
   /** The share of production traffic on the new revision at that report. */
   traffic_percent?: number | null;
+  /** When the phase ends by itself (a bake), as that report reads it. */
+  phase_ends_at?: string | null;
+  /** The app's deployment settings the release rolls out with, as they were when its rollout began. */
+  deployment?: DeploymentSettings | null;
+  /** ECS's service deployment (DescribeServiceDeployments), for the strategies that report lifecycle stages. */
+  service_deployment_arn?: string | null;
+  /** The lifecycle stage ECS last reported, and since when Slipway has seen it in that stage. */
+  lifecycle_stage?: EcsLifecycleStage | null;
+  stage_since?: string | null;
 };
 
 /** A status check posted against a release by CI, QA or a pipeline tool, keyed by its context. */

@@ -1,3 +1,4 @@
+import type { DeploymentSettings } from './deployment-strategy';
 import type { Stage } from './pipeline';
 import type { Commit, Metadata, ReleaseStatus } from './model';
 import type { ReleaseFilter } from './release-filter';
@@ -19,6 +20,7 @@ export type NewApp = {
   auto_rollback: boolean;
   bake_window_seconds: number;
   public_badge: boolean;
+  deployment?: DeploymentSettings | undefined;
 };
 
 /** `PATCH /apps/{app}`: the app's settings that may change after it is created. */
@@ -26,6 +28,7 @@ export type AppSettings = {
   auto_rollback?: boolean | undefined;
   bake_window_seconds?: number | undefined;
   public_badge?: boolean | undefined;
+  deployment?: DeploymentSettings | undefined;
 };
 
 export type NewBuild = {

@@ -1,4 +1,4 @@
-import { DEFAULT_STRATEGY, type RolloutPhase, type StrategyName } from './deployment-strategy';
+import { DEFAULT_DEPLOYMENT, DEFAULT_STRATEGY, type DeploymentSettings, type RolloutPhase, type StrategyName } from './deployment-strategy';
 import type { Release, ReleaseRef, ReleaseStatus, RolloutProgress } from './model';
 import { FINAL_RELEASE_STATUSES } from './model';
 
@@ -110,16 +110,33 @@ export const mergeProgress = (
   strategy: next.strategy ?? previous?.strategy ?? null,
   phase: next.phase ?? previous?.phase ?? null,
   traffic_percent: next.traffic_percent ?? previous?.traffic_percent ?? null,
+  // Null is news here (a phase that lasts as long as ECS takes), so only a report that says nothing keeps the last.
+  phase_ends_at: next.phase_ends_at !== undefined ? next.phase_ends_at : (previous?.phase_ends_at ?? null),
+  deployment: next.deployment ?? previous?.deployment ?? null,
+  service_deployment_arn: next.service_deployment_arn ?? previous?.service_deployment_arn ?? null,
+  lifecycle_stage: next.lifecycle_stage !== undefined ? next.lifecycle_stage : (previous?.lifecycle_stage ?? null),
+  stage_since: next.stage_since !== undefined ? next.stage_since : (previous?.stage_since ?? null),
 });
+
+/** Since when a report's lifecycle stage holds: since the last report if that one saw the same stage, else since now. */
+export const stageSince = (previous: RolloutProgress | null, stage: string | null | undefined, now: Date): string | null =>
+  !stage ? null : previous?.lifecycle_stage === stage && previous.stage_since ? previous.stage_since : now.toISOString();
 
 /** The strategy a rollout runs with: the one it started with; all rollouts started before Slipway kept it were rolling. */
 export const strategyOf = (rollout: RolloutProgress | null): StrategyName => rollout?.strategy ?? DEFAULT_STRATEGY.name;
 
-/** A release's rollout as it is shown: its strategy, phase and share of traffic always said. */
-export type ShownRollout = RolloutProgress & {
+/** The deployment settings a rollout runs with: those it started with; rollouts started before Slipway kept them were rolling. */
+export const settingsOf = (rollout: RolloutProgress | null): DeploymentSettings => rollout?.deployment ?? DEFAULT_DEPLOYMENT;
+
+/** What a rollout keeps for itself: the settings it started with, ECS's service deployment and stage. */
+type InternalProgress = 'deployment' | 'service_deployment_arn' | 'lifecycle_stage' | 'stage_since';
+
+/** A release's rollout as it is shown: its strategy, phase, share of traffic and the phase's end always said. */
+export type ShownRollout = Omit<RolloutProgress, InternalProgress> & {
   strategy: StrategyName;
   phase: RolloutPhase | null;
   traffic_percent: number | null;
+  phase_ends_at: string | null;
 };
 
 /**
@@ -130,17 +147,18 @@ export type ShownRollout = RolloutProgress & {
  */
 export const shownRollout = ({ status, rollout }: Pick<Release, 'status' | 'rollout'>): ShownRollout | null => {
   if (!rollout) return null;
+  const { deployment: _settings, service_deployment_arn: _arn, lifecycle_stage: _stage, stage_since: _since, ...shownFields } = rollout;
   const strategy = strategyOf(rollout);
-  const reported = { phase: rollout.phase ?? null, traffic_percent: rollout.traffic_percent ?? null };
-  const shown: Pick<ShownRollout, 'phase' | 'traffic_percent'> =
+  const reported = { phase: rollout.phase ?? null, traffic_percent: rollout.traffic_percent ?? null, phase_ends_at: rollout.phase_ends_at ?? null };
+  const shown: Pick<ShownRollout, 'phase' | 'traffic_percent' | 'phase_ends_at'> =
     status === 'queued'
-      ? { phase: null, traffic_percent: null }
+      ? { phase: null, traffic_percent: null, phase_ends_at: null }
       : status === 'succeeded'
-        ? { phase: 'completed', traffic_percent: 100 }
+        ? { phase: 'completed', traffic_percent: 100, phase_ends_at: null }
         : status === 'failed'
-          ? { phase: rollout.deployment_id ? 'rolling_back' : null, traffic_percent: 0 }
+          ? { phase: rollout.deployment_id ? 'rolling_back' : null, traffic_percent: 0, phase_ends_at: null }
           : reported;
-  return { ...rollout, strategy, ...shown };
+  return { ...shownFields, strategy, ...shown };
 };
 
 /**

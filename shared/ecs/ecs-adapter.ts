@@ -1,5 +1,6 @@
 import {
   ClusterNotFoundException,
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   RegisterTaskDefinitionCommand,
@@ -10,6 +11,8 @@ import {
 import type {
   DeploymentConfiguration as DomainDeploymentConfiguration,
   DeploymentReport,
+  EcsDeploymentEngine,
+  EcsLifecycleStage,
   EcsRolloutState,
 } from '../domain/deployment-strategy';
 import { DomainError } from '../domain/errors';
@@ -23,6 +26,8 @@ export type DeploymentProgress = DeploymentReport & {
   desired: number;
   failedTasks: number;
   reason: string | null;
+  /** ECS's service deployment, for the strategies whose lifecycle stages DescribeServiceDeployments reports. */
+  serviceDeploymentArn?: string | null;
 };
 
 /**
@@ -37,6 +42,7 @@ export const ecsDeploymentConfiguration = ({
   bakeMinutes,
   canary,
   linear,
+  alarms,
 }: DomainDeploymentConfiguration): DeploymentConfiguration => ({
   ...(engine === 'ROLLING' ? {} : { strategy: engine }),
   minimumHealthyPercent,
@@ -45,6 +51,12 @@ export const ecsDeploymentConfiguration = ({
   ...(bakeMinutes === undefined ? {} : { bakeTimeInMinutes: bakeMinutes }),
   ...(canary ? { canaryConfiguration: { canaryPercent: canary.percent, canaryBakeTimeInMinutes: canary.bakeMinutes } } : {}),
   ...(linear ? { linearConfiguration: { stepPercent: linear.stepPercent, stepBakeTimeInMinutes: linear.stepBakeMinutes } } : {}),
+  // Sent whenever set, and on every traffic-shifting deployment (off when none), so an app that drops its alarms stops ECS watching them.
+  ...(alarms?.length
+    ? { alarms: { alarmNames: [...alarms], enable: true, rollback: true } }
+    : engine === 'ROLLING'
+      ? {}
+      : { alarms: { alarmNames: [], enable: false, rollback: false } }),
 });
 
 const serviceNotFound = ({ cluster, service }: ServiceRef, reason: string): DomainError =>
@@ -80,7 +92,7 @@ const describeService = async (client: ECSClient, ref: ServiceRef): Promise<Serv
 export const registerReleaseTaskDefinition = async (
   input: ServiceRef & ReleaseRevision,
   client: ECSClient = getEcsClient(),
-): Promise<{ taskDefinitionArn: string }> => {
+): Promise<{ taskDefinitionArn: string; engine: EcsDeploymentEngine }> => {
   const current = await describeService(client, input);
   if (!current.taskDefinition) throw serviceNotFound(input, 'NO_TASK_DEFINITION');
   const described = await client.send(
@@ -98,7 +110,67 @@ export const registerReleaseTaskDefinition = async (
     ),
   );
   if (!taskDefinition?.taskDefinitionArn) throw new Error('RegisterTaskDefinition returned no task definition ARN');
-  return { taskDefinitionArn: taskDefinition.taskDefinitionArn };
+  const engine = current.deploymentConfiguration?.strategy ?? 'ROLLING';
+  return { taskDefinitionArn: taskDefinition.taskDefinitionArn, engine };
+};
+
+/**
+ * What a service that blue/green, linear and canary deploy to lacks: ECS shifts production traffic between
+ * the target groups of its load balancer, through the production listener rule, with the infrastructure role.
+ * Empty when it has all of it.
+ */
+export const missingForTrafficShifting = async (ref: ServiceRef, client: ECSClient = getEcsClient()): Promise<string[]> => {
+  const service = await describeService(client, ref);
+  const balancer = service.loadBalancers?.find((candidate) => candidate.targetGroupArn);
+  if (!balancer) return ['a load balancer (loadBalancers[].targetGroupArn)'];
+  const advanced = balancer.advancedConfiguration;
+  return [
+    advanced?.alternateTargetGroupArn ? null : 'an alternate target group (loadBalancers[].advancedConfiguration.alternateTargetGroupArn)',
+    advanced?.productionListenerRule ? null : 'a production listener rule (loadBalancers[].advancedConfiguration.productionListenerRule)',
+    advanced?.roleArn ? null : 'the ECS infrastructure role for load balancers (loadBalancers[].advancedConfiguration.roleArn)',
+  ].filter((missing): missing is string => missing !== null);
+};
+
+const STAGES: readonly string[] = [
+  'RECONCILE_SERVICE',
+  'PRE_SCALE_UP',
+  'SCALE_UP',
+  'POST_SCALE_UP',
+  'TEST_TRAFFIC_SHIFT',
+  'POST_TEST_TRAFFIC_SHIFT',
+  'PRODUCTION_TRAFFIC_SHIFT',
+  'POST_PRODUCTION_TRAFFIC_SHIFT',
+  'BAKE_TIME',
+  'CLEAN_UP',
+] satisfies EcsLifecycleStage[];
+
+/** A service deployment's status as a rollout reads it: ended well, still going, or failed (stopped, rolled back). */
+const ROLLOUT_STATE_OF_STATUS: Record<string, EcsRolloutState> = { PENDING: 'IN_PROGRESS', IN_PROGRESS: 'IN_PROGRESS', SUCCESSFUL: 'COMPLETED' };
+
+/**
+ * Where a blue/green, linear or canary deployment stands, as DescribeServiceDeployments reports it: its lifecycle
+ * stage, and once it failed, why (the alarms that went off, the rollback ECS made).
+ */
+const withServiceDeployment = async (client: ECSClient, arn: string, progress: DeploymentProgress): Promise<DeploymentProgress> => {
+  const { serviceDeployments } = await client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+  const found = serviceDeployments?.[0];
+  if (!found) return { ...progress, serviceDeploymentArn: arn };
+  const rolloutState = ROLLOUT_STATE_OF_STATUS[found.status ?? 'IN_PROGRESS'] ?? 'FAILED';
+  const alarms = found.alarms?.triggeredAlarmNames ?? [];
+  const reason =
+    alarms.length > 0
+      ? `CloudWatch alarm ${alarms.join(', ')} went into ALARM: ECS stopped the deployment and rolled it back; the previous revision serves all traffic.`
+      : rolloutState === 'FAILED'
+        ? (found.rollback?.reason ?? found.statusReason ?? progress.reason)
+        : progress.reason;
+  const stage = found.lifecycleStage;
+  return {
+    ...progress,
+    rolloutState,
+    lifecycleStage: stage && STAGES.includes(stage) ? (stage as EcsLifecycleStage) : null,
+    reason: reason ?? null,
+    serviceDeploymentArn: arn,
+  };
 };
 
 const ROLLOUT_STATES: readonly string[] = ['IN_PROGRESS', 'COMPLETED', 'FAILED'] satisfies EcsRolloutState[];
@@ -109,10 +181,21 @@ const ROLLOUT_STATES: readonly string[] = ['IN_PROGRESS', 'COMPLETED', 'FAILED']
  * a deployment that is gone reads as FAILED, with the service event that mentions it as the reason.
  */
 export const describeDeployment = async (
-  input: ServiceRef & { deploymentId: string },
+  input: ServiceRef & { deploymentId: string; serviceDeploymentArn?: string | null | undefined; shiftsTraffic?: boolean },
   client: ECSClient = getEcsClient(),
 ): Promise<DeploymentProgress> => {
   const service = await describeService(client, input);
+  if (input.shiftsTraffic) {
+    // The service deployment is the service's current one as long as this deployment is its primary.
+    const arn = input.serviceDeploymentArn ?? (service.deployments?.[0]?.id === input.deploymentId ? service.currentServiceDeployment : undefined);
+    const progress = progressOfService(service, input.deploymentId);
+    return arn ? withServiceDeployment(client, arn, progress) : progress;
+  }
+  return progressOfService(service, input.deploymentId);
+};
+
+const progressOfService = (service: Service, deploymentId: string): DeploymentProgress => {
+  const input = { deploymentId };
   const deployment = service.deployments?.find((candidate) => candidate.id === input.deploymentId);
   if (!deployment) {
     const mention = service.events?.find((event) => event.message?.includes(input.deploymentId))?.message;

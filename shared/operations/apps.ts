@@ -12,8 +12,12 @@ import { findReleaseByVersion, releaseAt } from '../store/releases-store';
 import type { RolloutLock } from '../domain/rollout';
 import { withCurrentAmong } from '../domain/current-release';
 import { assertDeployable } from '../domain/external-apps';
+import { ensureStrategyFits } from '../rollout/strategy-fit';
 
 export const createApp = async (request: NewApp): Promise<App> => {
+  // An external app takes no strategy (its request schema refuses one): only an ECS app's service is checked.
+  const { cluster, service } = request;
+  if (cluster !== undefined && service !== undefined) await ensureStrategyFits({ cluster, service }, request.deployment);
   const at = new Date().toISOString();
   const app: App = {
     id: randomUUID(),
@@ -26,6 +30,7 @@ export const createApp = async (request: NewApp): Promise<App> => {
     auto_rollback: request.auto_rollback,
     bake_window_seconds: request.bake_window_seconds,
     public_badge: request.public_badge,
+    ...(request.deployment ? { deployment: request.deployment } : {}),
     created_at: at,
     updated_at: at,
     current_release_version: null,
@@ -80,6 +85,8 @@ export const getApps = (): Promise<App[]> => listApps();
 /** `PATCH /apps/{app}`: the app's settings that may change after it is created. */
 export const updateApp = async (app: App, request: AppSettings): Promise<App> => {
   if (request.auto_rollback === true) assertDeployable(app, 'automatic rollback');
+  if (request.deployment !== undefined) assertDeployable(app, 'deployment strategy');
+  await ensureStrategyFits(app, request.deployment);
   const updated = await updateAppSettings(app.name, request, new Date().toISOString());
   if (!updated) throw notFound('app', app.name);
   return withExactCurrent(updated);

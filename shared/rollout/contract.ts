@@ -44,6 +44,10 @@ export const DeployPlan = z.object({
   cluster: z.string().min(1),
   service: z.string().min(1),
   taskDefinitionArn: z.string().min(1),
+  /** UpdateService's deploymentConfiguration for the app's strategy, as the direct ECS integration spells it (PascalCase). */
+  deploymentConfiguration: z.record(z.string(), z.unknown()),
+  /** Blue/green, linear and canary: the rollout reads their lifecycle stages off DescribeServiceDeployments. */
+  shiftsTraffic: z.boolean().default(false),
   deadlineAt: z.iso.datetime(),
 });
 export type DeployPlan = z.infer<typeof DeployPlan>;

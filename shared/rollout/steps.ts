@@ -9,16 +9,20 @@ import {
   mergeProgress,
   statusAfterDeployment,
   statusAfterError,
-  strategyOf,
+  settingsOf,
+  stageSince,
 } from '../domain/rollout';
-import { DEFAULT_STRATEGY, phaseOf, strategyNamed } from '../domain/deployment-strategy';
+import { deploymentOf, phaseOf, shiftsTraffic, strategyFor, type DeploymentSettings } from '../domain/deployment-strategy';
+import { config } from '../config/config';
+import { ecsDeploymentConfiguration } from '../ecs/ecs-adapter';
+import { toStepFunctionsCase } from '../ecs/step-functions-casing';
 import { aggregateState } from '../domain/state-aggregation';
 import { describeDeployment, registerReleaseTaskDefinition, type DeploymentProgress } from '../ecs/ecs-adapter';
 import { logger } from '../observability/logger';
 import type { ConfigVars } from '../domain/config-vars';
 import { findConfigVersion } from '../store/config-store';
 import { METRIC_NAMES, recordMetric } from '../observability/metrics';
-import { mutateRelease } from '../store/releases-store';
+import { findReleaseByVersion, mutateRelease } from '../store/releases-store';
 import { advanceCurrentRelease, clearSucceeding, findAppById, markSucceeding } from '../store/apps-store';
 import {
   PERMANENT_STEP_ERRORS,
@@ -48,14 +52,32 @@ const recordProgress = (rollout: RolloutInput, progress: Partial<RolloutProgress
     isSettled(release) ? null : { rollout: mergeProgress(release.rollout, progress) },
   );
 
-/** What a report on the deployment shows on the release, its phase as the release's strategy reads it. */
-const progressOf = (release: Release, deployment: DeploymentProgress): Partial<RolloutProgress> => ({
-  desired: deployment.desired,
-  running_new: deployment.runningNew,
-  failed_tasks: deployment.failedTasks,
-  message: deployment.reason ?? `${deployment.runningNew} of ${deployment.desired} new tasks running`,
-  ...phaseOf(strategyNamed(strategyOf(release.rollout)), deployment),
-});
+/**
+ * What a report on the deployment shows on the release: its phase as the release's strategy reads it, timed from
+ * when the release was first seen in ECS's lifecycle stage (ECS reports the stage, not how far into it it is).
+ */
+const progressOf = (release: Release, deployment: DeploymentProgress, now = new Date()): Partial<RolloutProgress> => {
+  const since = stageSince(release.rollout, deployment.lifecycleStage, now);
+  const reading = phaseOf(strategyFor(settingsOf(release.rollout)), deployment, { now, stageSince: since, minuteMs: config().ecsMinuteMs });
+  return {
+    desired: deployment.desired,
+    running_new: deployment.runningNew,
+    failed_tasks: deployment.failedTasks,
+    message: deployment.reason ?? messageOf(reading.phase, reading.traffic_percent, deployment),
+    ...reading,
+    lifecycle_stage: deployment.lifecycleStage ?? null,
+    stage_since: since,
+    ...(deployment.serviceDeploymentArn ? { service_deployment_arn: deployment.serviceDeploymentArn } : {}),
+  };
+};
+
+const messageOf = (phase: string, traffic: number, deployment: DeploymentProgress): string =>
+  deployment.lifecycleStage
+    ? `${phase.replace('_', ' ')}: ${traffic} % of production traffic on the new revision`
+    : `${deployment.runningNew} of ${deployment.desired} new tasks running`;
+
+/** Whether the release's strategy has ECS report lifecycle stages through DescribeServiceDeployments. */
+const readsStages = (release: Pick<Release, 'rollout'> | undefined): boolean => !!release && shiftsTraffic(settingsOf(release.rollout));
 
 /** Shows a report on the deployment on a release still rolling out. */
 const recordReport = (rollout: Pick<RolloutInput, 'appId' | 'version'>, deployment: DeploymentProgress): Promise<Release> =>
@@ -84,6 +106,9 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
   if (!isHeldBy(await getRolloutLock(rollout.appId), rollout.releaseId, now)) {
     throw new RolloutStepError(PERMANENT_STEP_ERRORS.lockNotHeld, `Release v${rollout.version} does not hold its app's rollout lock.`);
   }
+  // The app's strategy as it is now: a promotion rolls out the way its target app does.
+  const found = await findAppById(rollout.appId);
+  const settings: DeploymentSettings = deploymentOf(found ?? {});
   let startedNow = false;
   const release = await mutateRelease(rollout.appId, rollout.version, (current) => {
     startedNow = current.status === 'queued';
@@ -91,8 +116,11 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
       ? {
           status: 'pending',
           started_at: now.toISOString(),
-          // Every app rolls out with the default strategy until apps can name theirs.
-          rollout: mergeProgress(current.rollout, { strategy: DEFAULT_STRATEGY.name, message: 'Registering the task definition revision' }),
+          rollout: mergeProgress(current.rollout, {
+            strategy: settings.strategy,
+            deployment: settings,
+            message: 'Registering the task definition revision',
+          }),
         }
       : null;
   });
@@ -104,9 +132,9 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
     throw new RolloutStepError(PERMANENT_STEP_ERRORS.releaseNotQueued, `Release v${rollout.version} is ${release.status}; it is not rolled out again.`);
   }
   await deleteLockWaiter(rollout.appId, rollout.version);
-  const app = await findAppById(rollout.appId);
+  const app = found;
   if (!app) throw new RolloutStepError(PERMANENT_STEP_ERRORS.appNotFound, `App ${rollout.appName} no longer exists.`);
-  const { taskDefinitionArn } = await registerReleaseTaskDefinition({
+  const { taskDefinitionArn, engine } = await registerReleaseTaskDefinition({
     cluster: app.cluster,
     service: app.service,
     container: app.container,
@@ -116,10 +144,18 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
     config: await releaseConfig(release),
   });
   await recordProgress(rollout, { task_definition_arn: taskDefinitionArn, message: 'Updating the ECS service' });
+  // The settings the rollout began with (a rerun keeps them), sent in full each time: ECS keeps a service's last ones.
+  const strategy = strategyFor(settingsOf(release.rollout));
+  const configuration = ecsDeploymentConfiguration(strategy.deployment);
   return {
     cluster: app.cluster,
     service: app.service,
     taskDefinitionArn,
+    // Rolling goes unnamed (the request it always was) unless the service was last deployed another way.
+    deploymentConfiguration: toStepFunctionsCase(
+      engine !== 'ROLLING' && !configuration.strategy ? { ...configuration, strategy: 'ROLLING' } : configuration,
+    ) as Record<string, unknown>,
+    shiftsTraffic: strategy.deployment.engine !== 'ROLLING',
     deadlineAt: deadlineAt(release.started_at ?? now.toISOString(), rollout.deadlineSeconds),
   };
 };
@@ -147,7 +183,14 @@ export const watchDeployment = async ({ rollout, deploy, deploymentId, taskToken
   if (lock.rescue && isOvertaken(lock, rollout.version)) {
     await supersede({ app: { id: rollout.appId, name: rollout.appName }, version: rollout.version }, lock.rescue);
   }
-  const deployment = await describeDeployment({ cluster: deploy.cluster, service: deploy.service, deploymentId });
+  const before = await findReleaseByVersion(rollout.appId, rollout.version);
+  const deployment = await describeDeployment({
+    cluster: deploy.cluster,
+    service: deploy.service,
+    deploymentId,
+    serviceDeploymentArn: before?.rollout?.service_deployment_arn,
+    shiftsTraffic: deploy.shiftsTraffic,
+  });
   const release = await recordReport(rollout, deployment);
   const result =
     // Superseded (now, or by a decider that did not find this wait parked yet): the rollout ends here.
@@ -174,7 +217,9 @@ export const onDeploymentStateChange = async (event: DeploymentStateChange): Pro
   if (!watch) return 'ignored';
   const rollout = { appId: watch.appId, version: watch.version };
   try {
-    await recordReport(rollout, await describeDeployment(watch));
+    const release = await findReleaseByVersion(watch.appId, watch.version);
+    const serviceDeploymentArn = release?.rollout?.service_deployment_arn;
+    await recordReport(rollout, await describeDeployment({ ...watch, serviceDeploymentArn, shiftsTraffic: readsStages(release) }));
   } catch (error) {
     // Progress is a courtesy; the outcome below is what the rollout waits for.
     logger.warn('deployment progress not recorded', { deploymentId: watch.deploymentId, error: error as Error });

@@ -36,10 +36,10 @@ export const findAppById = async (id: string): Promise<App | undefined> => {
   return app ? appOf(app) : undefined;
 };
 
-/** Changes an app's rollback settings; the updated app, or undefined if it is gone. */
+/** Changes an app's settings (rollback, badge, deployment); the updated app, or undefined if it is gone. */
 export const updateAppSettings = async (
   appName: string,
-  changes: Partial<Pick<App, 'auto_rollback' | 'bake_window_seconds' | 'public_badge'>>,
+  changes: Partial<Pick<App, 'auto_rollback' | 'bake_window_seconds' | 'public_badge' | 'deployment'>>,
   at: string,
 ): Promise<App | undefined> => {
   const { client, tableName } = getStore();

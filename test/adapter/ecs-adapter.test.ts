@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { strategyNamed } from '../../shared/domain/deployment-strategy';
+import { ROLLING } from '../../shared/domain/deployment-strategy/rolling';
 import { DomainError } from '../../shared/domain/errors';
 import { describeDeployment, ecsDeploymentConfiguration, registerReleaseTaskDefinition } from '../../shared/ecs/ecs-adapter';
 import { createEcsClient, useEcsClient } from '../../shared/ecs/ecs-client';
@@ -66,7 +66,7 @@ describe('registering a release task definition', () => {
     });
     ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: `${currentArn.slice(0, -1)}7` } });
 
-    await expect(registerReleaseTaskDefinition(release)).resolves.toEqual({ taskDefinitionArn: `${currentArn.slice(0, -1)}7` });
+    await expect(registerReleaseTaskDefinition(release)).resolves.toEqual({ taskDefinitionArn: `${currentArn.slice(0, -1)}7`, engine: 'ROLLING' });
 
     expect(ecs.commandCalls(DescribeServicesCommand)[0]?.args[0].input).toEqual({ cluster: 'prod', services: ['web'] });
     expect(ecs.commandCalls(DescribeTaskDefinitionCommand)[0]?.args[0].input).toEqual({
@@ -106,7 +106,7 @@ describe('registering a release task definition', () => {
 
 describe("a strategy's deployment configuration, as ECS takes it", () => {
   it('for rolling: never below the desired count, at most double, a failing deployment rolled back', () => {
-    expect(ecsDeploymentConfiguration(strategyNamed('rolling').deployment)).toEqual({
+    expect(ecsDeploymentConfiguration(ROLLING.deployment)).toEqual({
       minimumHealthyPercent: 100,
       maximumPercent: 200,
       deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -123,11 +123,21 @@ describe("a strategy's deployment configuration, as ECS takes it", () => {
       deploymentCircuitBreaker: circuitBreaker,
       bakeTimeInMinutes: 15,
       canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 },
+      // No alarms: ECS is told to watch none, so alarms an app dropped are no longer watched.
+      alarms: { alarmNames: [], enable: false, rollback: false },
     });
     expect(ecsDeploymentConfiguration({ ...common, engine: 'LINEAR', linear: { stepPercent: 25, stepBakeMinutes: 3 } })).toMatchObject({
       strategy: 'LINEAR',
       linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 3 },
     });
+  });
+
+  it('has ECS watch the alarms a strategy names, rolling back when one goes off', () => {
+    const circuitBreaker = { enable: true, rollback: true };
+    expect(
+      ecsDeploymentConfiguration({ engine: 'ROLLING', minimumHealthyPercent: 100, maximumPercent: 200, circuitBreaker, alarms: ['web-5xx'] }),
+    ).toMatchObject({ alarms: { alarmNames: ['web-5xx'], enable: true, rollback: true } });
+    expect(ecsDeploymentConfiguration(ROLLING.deployment)).not.toHaveProperty('alarms');
   });
 });
 

@@ -65,6 +65,7 @@ const arnOf = ({ stack, resolved }: Checked, target: CallTarget, fn: NodejsFunct
     'hook-queue': () => deployed(stack.hooks.queue.queueArn),
     'secret-parameter': () => arnIn('ssm', `parameter${SECRET_PATH_PREFIX}3f2b6c1e/5d0c2a7e/DATABASE_URL`),
     'ecs-service': () => arnIn('ecs', 'service/prod/web'),
+    'ecs-service-deployment': () => arnIn('ecs', 'service-deployment/prod/web/r9i43YFjvgF_xlg7m2eJ1r'),
     'task-definition': () => arnIn('ecs', 'task-definition/web:42'),
     'task-role': () => TASK_ROLE,
     'own-log-group': () => arnIn('logs', `log-group:${deployed(own('log group', fn?.logGroup).logGroupName)}:log-stream:2025/01/01/[$LATEST]0f1e2d3c`),

@@ -419,12 +419,20 @@ describe('IAM', () => {
     expect(statements.length).toBeGreaterThan(0);
     for (const { policy, statement } of statements) {
       for (const resource of resourcesOf(statement)) {
-        expect(JSON.stringify(resource), policy).toMatch(/:(cluster|service|task-definition|task|container-instance)\//);
+        expect(JSON.stringify(resource), policy).toMatch(/:(cluster|service|service-deployment|task-definition|task|container-instance)\//);
       }
       if (actionsOf(statement).includes('ecs:UpdateService')) {
         expect(JSON.stringify(statement.Condition ?? {}), policy).toContain('aws:ResourceTag/');
       }
     }
+  });
+
+  it('lets the rollout read service deployments (blue/green, linear, canary stages) and the apps API read services, and nothing more of ECS to the apps API', () => {
+    const apps = granting('ecs:').filter(({ policy }) => policy.includes('AppsFunction'));
+    expect(apps.flatMap(({ statement }) => actionsOf(statement))).toEqual(['ecs:DescribeServices']);
+    const stages = granting('ecs:DescribeServiceDeployments');
+    expect(stages.length).toBeGreaterThan(0);
+    for (const { statement } of stages) expect(JSON.stringify(resourcesOf(statement))).toContain(':service-deployment/');
   });
 
   it('passes roles only to ECS tasks', () => {

@@ -7,7 +7,9 @@ import {
   type DeploymentConfiguration,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
+import { DescribeServiceDeploymentsCommand, StopServiceDeploymentCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../support/until';
 import { DomainError } from '../../shared/domain/errors';
 import { DEFAULT_STRATEGY } from '../../shared/domain/deployment-strategy';
 import { describeDeployment, ecsDeploymentConfiguration, registerReleaseTaskDefinition } from '../../shared/ecs/ecs-adapter';
@@ -322,8 +324,11 @@ describe('the ECS simulator', () => {
       client.send(new UpdateServiceCommand({ cluster: 'local', service: 'web', desiredCount: 5, taskDefinition: 'nope:9' })),
     ).rejects.toMatchObject({ name: 'ClientException', message: 'Unable to describe task definition.' });
     await expect(
-      client.send(new UpdateServiceCommand({ cluster: 'local', service: 'web', deploymentConfiguration: { strategy: 'CANARY' } })),
-    ).rejects.toMatchObject({ name: 'InvalidParameterException', message: "The ECS simulator does not simulate the deployment strategy 'CANARY'." });
+      client.send(new UpdateServiceCommand({ cluster: 'local', service: 'web', deploymentConfiguration: { strategy: 'BIG_BANG' as never } })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException', message: "The ECS simulator does not simulate the deployment strategy 'BIG_BANG'." });
+    await expect(
+      client.send(new UpdateServiceCommand({ cluster: 'local', service: 'web', deploymentConfiguration: { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 0.05 } } })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'canaryConfiguration.canaryPercent must be a multiple of 0.1 from 0.1 to 100.0.' });
     expect(await describeService(client, 'local', 'web')).toMatchObject({
       desiredCount: 3,
       deploymentConfiguration: { strategy: 'ROLLING' },
@@ -344,5 +349,90 @@ describe('the ECS simulator', () => {
       expect(unknown.headers.get('content-type')).toBe('application/x-amz-json-1.1');
       expect(await unknown.json()).toMatchObject({ __type: 'UnknownOperationException' });
     }
+  });
+});
+
+describe('the ECS simulator shifting traffic (blue/green, linear, canary)', () => {
+  const CANARY: DeploymentConfiguration = {
+    strategy: 'CANARY',
+    canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 },
+    bakeTimeInMinutes: 1,
+    alarms: { alarmNames: ['web-5xx'], enable: true, rollback: true },
+  };
+  const release = async (client: ECSClient, service: string, image: string, configuration: DeploymentConfiguration) => {
+    const { taskDefinitionArn } = await registerReleaseTaskDefinition(
+      { cluster: 'local', service, container: null, image, releaseId: image, version: 2, config: null },
+      client,
+    );
+    const updated = await client.send(new UpdateServiceCommand({ cluster: 'local', service, taskDefinition: taskDefinitionArn, deploymentConfiguration: configuration }));
+    return { taskDefinitionArn, deploymentId: updated.service?.deployments?.[0]?.id ?? '', arn: updated.service?.currentServiceDeployment ?? '' };
+  };
+  const serviceDeployment = async (client: ECSClient, arn: string) =>
+    (await client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }))).serviceDeployments?.[0];
+
+  it('puts services it creates behind a load balancer set up for traffic shifting, and one without on request', async () => {
+    const { simulator, client } = await simulate();
+    expect((await describeService(client, 'local', 'web')).loadBalancers?.[0]?.advancedConfiguration).toMatchObject({
+      alternateTargetGroupArn: expect.stringContaining(':targetgroup/'),
+      productionListenerRule: expect.stringContaining(':listener-rule/'),
+      roleArn: expect.stringContaining(':role/'),
+    });
+    await simulator.ensureService('local', 'bare', { loadBalancer: false });
+    expect((await describeService(client, 'local', 'bare')).loadBalancers).toEqual([]);
+    await expect(release(client, 'bare', 'registry.local/bare:v2', CANARY)).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: expect.stringContaining('requires a load balancer'),
+    });
+  });
+
+  it('runs a canary: its share of production traffic for its bake in simulated minutes, then all of it, then the old revision stops', async () => {
+    const { simulator, client, reached } = await simulate({ minuteMs: 100 });
+    const { taskDefinitionArn, deploymentId, arn } = await release(client, 'web', 'registry.local/web:v2', CANARY);
+    const canaryStarted = await until('the canary share', async () => {
+      const traffic = simulator.trafficOf('local', 'web');
+      return traffic?.[1]?.percent === 10 ? Date.now() : undefined;
+    });
+    expect(simulator.trafficOf('local', 'web')).toEqual([
+      { taskDefinitionArn: expect.not.stringMatching(taskDefinitionArn), percent: 90 },
+      { taskDefinitionArn, percent: 10 },
+    ]);
+    expect(await serviceDeployment(client, arn)).toMatchObject({ status: 'IN_PROGRESS', lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT' });
+    await reached(deploymentId, 'SERVICE_DEPLOYMENT_COMPLETED');
+    // 5 simulated minutes of canary and 1 of bake, each 100 ms.
+    expect(Date.now() - canaryStarted).toBeGreaterThanOrEqual(500);
+    expect(simulator.trafficOf('local', 'web')).toEqual([{ taskDefinitionArn, percent: 100 }]);
+    expect(await serviceDeployment(client, arn)).toMatchObject({ status: 'SUCCESSFUL' });
+    expect(new Set(await runningImages(client, 'local', 'web'))).toEqual(new Set(['RUNNING registry.local/web:v2']));
+  });
+
+  it('rolls a canary back when an alarm it watches goes off: no traffic on the new revision, the old one serving', async () => {
+    const { simulator, client, reached } = await simulate({ minuteMs: 1000 });
+    const { deploymentId, arn } = await release(client, 'web', 'registry.local/web:v2', CANARY);
+    await until('the canary share', async () => (simulator.trafficOf('local', 'web')?.[1]?.percent === 10 ? true : undefined));
+    simulator.setAlarm('web-5xx', 'ALARM');
+    const failed = await reached(deploymentId, 'SERVICE_DEPLOYMENT_FAILED');
+    expect(failed.detail.reason).toContain('web-5xx');
+    expect(simulator.trafficOf('local', 'web')).toEqual([{ taskDefinitionArn: expect.stringContaining(':1'), percent: 100 }]);
+    expect(await serviceDeployment(client, arn)).toMatchObject({
+      status: 'ROLLBACK_SUCCESSFUL',
+      alarms: { status: 'TRIGGERED', triggeredAlarmNames: ['web-5xx'] },
+      rollback: { reason: expect.stringContaining('web-5xx') },
+    });
+    expect(new Set(await runningImages(client, 'local', 'web'))).toEqual(new Set(['RUNNING simulator.local/web:initial']));
+  });
+
+  it('steps a linear deployment up, and stops one on StopServiceDeployment', async () => {
+    const { simulator, client, reached } = await simulate({ minuteMs: 1000 });
+    const { deploymentId, arn } = await release(client, 'web', 'registry.local/web:v2', {
+      strategy: 'LINEAR',
+      linearConfiguration: { stepPercent: 50, stepBakeTimeInMinutes: 60 },
+      bakeTimeInMinutes: 0,
+    });
+    await until('the first step', async () => (simulator.trafficOf('local', 'web')?.[1]?.percent === 50 ? true : undefined));
+    await client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }));
+    await reached(deploymentId, 'SERVICE_DEPLOYMENT_FAILED');
+    expect(simulator.trafficOf('local', 'web')).toEqual([{ taskDefinitionArn: expect.stringContaining(':1'), percent: 100 }]);
+    expect(await serviceDeployment(client, arn)).toMatchObject({ status: 'ROLLBACK_SUCCESSFUL' });
+    await expect(client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn }))).rejects.toMatchObject({ name: 'ConflictException' });
   });
 });

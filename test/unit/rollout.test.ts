@@ -3,6 +3,7 @@ import { currentVersionAmong } from '../../shared/domain/current-release';
 import type { ReleaseStatus, RolloutProgress } from '../../shared/domain/model';
 import {
   MAX_RERUNS,
+  stageSince,
   rerunExecutionName,
   deadlineAt,
   describeFailure,
@@ -82,11 +83,26 @@ describe('rollout progress', () => {
       strategy: null,
       phase: null,
       traffic_percent: null,
+      phase_ends_at: null,
+      deployment: null,
+      service_deployment_arn: null,
+      lifecycle_stage: null,
+      stage_since: null,
     });
     const failing = mergeProgress(first, { running_new: 1, failed_tasks: 2, deployment_id: 'd1' });
     const gone = mergeProgress(failing, { running_new: 0, failed_tasks: 0, message: 'rolled back' });
     expect(gone).toMatchObject({ desired: 3, running_new: 0, failed_tasks: 2, deployment_id: 'd1', task_definition_arn: 'td:2' });
     expect(gone.message).toBe('rolled back');
+  });
+});
+
+describe('the stage clock', () => {
+  const now = new Date('2030-01-01T00:10:00.000Z');
+  it('keeps the time a stage was first seen while ECS reports it, and restarts it on the next stage', () => {
+    const seen = mergeProgress(null, { lifecycle_stage: 'PRODUCTION_TRAFFIC_SHIFT', stage_since: '2030-01-01T00:05:00.000Z' });
+    expect(stageSince(seen, 'PRODUCTION_TRAFFIC_SHIFT', now)).toBe('2030-01-01T00:05:00.000Z');
+    expect(stageSince(seen, 'BAKE_TIME', now)).toBe(now.toISOString());
+    expect(stageSince(seen, null, now)).toBeNull();
   });
 });
 

@@ -1,3 +1,4 @@
+import type { RollingSettings } from './settings';
 import type { DeploymentStrategy } from './strategy';
 
 /**
@@ -17,3 +18,7 @@ export const ROLLING = {
   },
   phases: [{ name: 'scaling_up', traffic: 'share_of_running_tasks', bakeMinutes: null, ecsStages: [] }],
 } as const satisfies DeploymentStrategy;
+
+/** Rolling as an app sets it: the alarms it names, if any, fail (and roll back) a deployment too. */
+export const rollingStrategy = (settings: RollingSettings): DeploymentStrategy =>
+  settings.alarms?.length ? { ...ROLLING, deployment: { ...ROLLING.deployment, alarms: settings.alarms } } : ROLLING;

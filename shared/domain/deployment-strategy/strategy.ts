@@ -1,12 +1,12 @@
 /**
  * A deployment strategy as data: what it asks of ECS's own deployment engine, and the phases a rollout
  * goes through under it, each read off what ECS reports of the deployment. Each strategy is one module
- * beside this one (rolling.ts); the ECS adapter, the state machine definition and the ECS simulator are
- * built from that data and spell no strategy themselves.
+ * beside this one (rolling.ts, canary.ts, linear.ts, blue-green.ts), built from an app's settings; the ECS
+ * adapter and the ECS simulator are built from that data and spell no strategy themselves.
  *
- * The strategies still to come fit the same shape: a canary's phases are `scaling_up` (0 %), `canary`
- * (its percent, for its bake), `shifting` (100 %) and `baking`; a linear one's `shifting` phases step up
- * by its percent, each baked; blue/green adds `test_traffic` (0 % of production) before `shifting`.
+ * ECS reports where a blue/green, linear or canary deployment stands as a lifecycle stage, not as a share
+ * of traffic: phases sharing a stage follow each other in time (a canary's 10 % for its bake, then 100 %;
+ * a linear one's steps), so the phase within a stage is read off how long ECS has been in it.
  */
 
 /** Every phase a rollout can be in, whatever its strategy. */
@@ -70,6 +70,8 @@ export type DeploymentConfiguration = {
   canary?: { percent: number; bakeMinutes: number };
   /** Linear: the share of production traffic each step moves, and how long each step bakes. */
   linear?: { stepPercent: number; stepBakeMinutes: number };
+  /** CloudWatch alarms ECS watches during the deployment: one in ALARM fails it, and ECS rolls it back. */
+  alarms?: readonly string[];
 };
 
 /** One phase of a strategy, in the order a rollout passes through them. */
@@ -80,7 +82,7 @@ export type Phase = {
    * none by weight (rolling), the new revision's share of the service's running tasks.
    */
   traffic: { percent: number } | 'share_of_running_tasks';
-  /** How long the phase lasts by itself (a bake); null: as long as ECS takes. */
+  /** How long the phase lasts by itself (a bake), in ECS minutes; null: as long as ECS takes. */
   bakeMinutes: number | null;
   /** The lifecycle stages in which ECS reports the deployment in this phase (none where ECS reports no stage). */
   ecsStages: readonly EcsLifecycleStage[];
@@ -106,19 +108,38 @@ export type DeploymentReport = {
   runningTotal: number;
 };
 
-/** Where a rollout stands: its phase, and the share of production traffic on the new revision. */
-export type PhaseReading = { phase: RolloutPhase; traffic_percent: number };
+/**
+ * Where a rollout stands: its phase, the share of production traffic on the new revision, and when the phase
+ * ends by itself (a bake's end; null while it lasts as long as ECS takes).
+ */
+export type PhaseReading = { phase: RolloutPhase; traffic_percent: number; phase_ends_at: string | null };
+
+/** When the report was read, since when ECS has reported its stage, and how long an ECS minute is (60 s but in the simulator). */
+export type StageClock = { now: Date; stageSince: string | null; minuteMs: number };
+
+const NO_CLOCK: StageClock = { now: new Date(0), stageSince: null, minuteMs: 60_000 };
 
 /**
  * The phase ECS's report puts a rollout of `strategy` in. A completed deployment has all traffic; a failed one is
  * rolled back (every strategy has ECS roll a failed deployment back), so none of it stays on the new revision.
  */
-export const phaseOf = (strategy: DeploymentStrategy, report: DeploymentReport): PhaseReading => {
-  if (report.rolloutState === 'COMPLETED') return { phase: 'completed', traffic_percent: 100 };
-  if (report.rolloutState === 'FAILED') return { phase: 'rolling_back', traffic_percent: 0 };
+export const phaseOf = (strategy: DeploymentStrategy, report: DeploymentReport, clock: StageClock = NO_CLOCK): PhaseReading => {
+  if (report.rolloutState === 'COMPLETED') return { phase: 'completed', traffic_percent: 100, phase_ends_at: null };
+  if (report.rolloutState === 'FAILED') return { phase: 'rolling_back', traffic_percent: 0, phase_ends_at: null };
   const stage = report.lifecycleStage;
-  const phase = (stage && strategy.phases.find((candidate) => candidate.ecsStages.includes(stage))) || strategy.phases[0];
-  return { phase: phase.name, traffic_percent: trafficOf(phase, report) };
+  const inStage = stage ? strategy.phases.filter((candidate) => candidate.ecsStages.includes(stage)) : [];
+  if (inStage.length === 0) return { phase: strategy.phases[0].name, traffic_percent: trafficOf(strategy.phases[0], report), phase_ends_at: null };
+  // The stage's phases in turn, each for its bake, from when ECS entered the stage.
+  const since = clock.stageSince === null ? clock.now.getTime() : Date.parse(clock.stageSince);
+  let endsAt = since;
+  for (const phase of inStage) {
+    if (phase.bakeMinutes === null) return { phase: phase.name, traffic_percent: trafficOf(phase, report), phase_ends_at: null };
+    endsAt += phase.bakeMinutes * clock.minuteMs;
+    if (clock.now.getTime() < endsAt || phase === inStage.at(-1)) {
+      return { phase: phase.name, traffic_percent: trafficOf(phase, report), phase_ends_at: new Date(endsAt).toISOString() };
+    }
+  }
+  throw new Error('unreachable: the last phase of a stage always answers');
 };
 
 const trafficOf = ({ traffic }: Phase, { runningNew, runningTotal }: DeploymentReport): number => {

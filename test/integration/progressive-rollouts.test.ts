@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rolloutsOf, startSlipwayWithEcs, type SlipwayWithEcs } from '../support/local-slipway';
+import { until } from '../support/until';
+
+/**
+ * Releases rolled out by ECS's own canary, linear and blue/green engines, end to end against the ECS simulator:
+ * its minute is 400 ms here, so bakes are counted in simulated minutes and no wait depends on the machine's pace.
+ */
+let slipway: SlipwayWithEcs;
+
+beforeAll(async () => {
+  slipway = await startSlipwayWithEcs({ minuteMs: 400 });
+});
+afterAll(() => slipway?.close());
+
+type Rollout = { strategy: string; phase: string | null; traffic_percent: number | null; phase_ends_at: string | null; message: string | null };
+type Release = { id: string; version: number; status: string; current: boolean; rollout: Rollout | null };
+
+const releaseOn = async (app: string, deployment: unknown, image: string) => {
+  const created = await slipway.call('POST', '/apps', { body: { name: app, cluster: 'local', service: `${app}-svc`, deployment } });
+  expect(created.status).toBe(201);
+  const build = await slipway.call('POST', `/apps/${app}/builds`, { body: { image, sha: 'abcdef1' } });
+  const release = await slipway.call<Release>('POST', `/apps/${app}/releases`, { body: { slug: build.body.id } });
+  expect(release.status).toBe(201);
+  return release.body;
+};
+const read = async (app: string, id: string) => (await slipway.call<Release>('GET', `/apps/${app}/releases/${id}`)).body;
+const settled = async (app: string, id: string) => {
+  await rolloutsOf(slipway).stepFunctions.finished(id);
+  return read(app, id);
+};
+const whileRollingOut = (app: string, id: string, what: string, test: (release: Release) => boolean) =>
+  until(what, async () => {
+    const release = await read(app, id);
+    return test(release) ? release : undefined;
+  });
+
+describe('progressive delivery on ECS’s own engine', () => {
+  it('holds a canary at 10 % for its bake, showing when the bake ends, then completes with all traffic', async () => {
+    const release = await releaseOn('shop', { strategy: 'canary', canary_percent: 10, canary_bake_minutes: 5 }, 'registry.local/shop:v2');
+    const canary = await whileRollingOut('shop', release.id, 'the canary phase', (r) => r.rollout?.phase === 'canary');
+    expect(canary.status).toBe('pending');
+    expect(canary.rollout).toMatchObject({ strategy: 'canary', phase: 'canary', traffic_percent: 10, phase_ends_at: expect.any(String) });
+    expect(rolloutsOf(slipway).ecs.trafficOf('local', 'shop-svc')?.map((share) => share.percent)).toEqual([90, 10]);
+    const done = await settled('shop', release.id);
+    expect(done).toMatchObject({ status: 'succeeded', current: true, rollout: { strategy: 'canary', phase: 'completed', traffic_percent: 100, phase_ends_at: null } });
+    expect(rolloutsOf(slipway).ecs.trafficOf('local', 'shop-svc')).toHaveLength(1);
+  });
+
+  it('steps a linear rollout up its steps', async () => {
+    const release = await releaseOn('steps', { strategy: 'linear', step_percent: 50, step_bake_minutes: 4 }, 'registry.local/steps:v2');
+    const step = await whileRollingOut('steps', release.id, 'the first step', (r) => r.rollout?.phase === 'shifting');
+    expect(step.rollout).toMatchObject({ strategy: 'linear', traffic_percent: 50, phase_ends_at: expect.any(String) });
+    expect(await settled('steps', release.id)).toMatchObject({ status: 'succeeded', rollout: { phase: 'completed', traffic_percent: 100 } });
+  });
+
+  it('rolls a blue/green release out', async () => {
+    const release = await releaseOn('blugrn', { strategy: 'blue_green', bake_minutes: 2 }, 'registry.local/blugrn:v2');
+    const baking = await whileRollingOut('blugrn', release.id, 'the bake', (r) => r.rollout?.phase === 'baking');
+    expect(baking.rollout).toMatchObject({ strategy: 'blue_green', traffic_percent: 100, phase_ends_at: expect.any(String) });
+    expect(await settled('blugrn', release.id)).toMatchObject({ status: 'succeeded', current: true });
+  });
+
+  it('fails a canary an alarm stops at 10 %: the release names the alarm, the old revision serves everything', async () => {
+    const release = await releaseOn('cart', { strategy: 'canary', canary_percent: 10, canary_bake_minutes: 60, alarms: ['cart-5xx'] }, 'registry.local/cart:v2');
+    await whileRollingOut('cart', release.id, 'the canary phase', (r) => r.rollout?.phase === 'canary');
+    const alarm = await fetch(`${rolloutsOf(slipway).ecs.endpoint}/simulator/alarms/cart-5xx`, { method: 'POST', body: JSON.stringify({ state: 'ALARM' }) });
+    expect(alarm.status).toBe(200);
+    const failed = await settled('cart', release.id);
+    expect(failed).toMatchObject({ status: 'failed', current: false, rollout: { phase: 'rolling_back', traffic_percent: 0 } });
+    expect(failed.rollout?.message).toContain('cart-5xx');
+    const traffic = rolloutsOf(slipway).ecs.trafficOf('local', 'cart-svc');
+    expect(traffic).toEqual([{ taskDefinitionArn: expect.not.stringContaining(':2'), percent: 100 }]);
+  });
+});
+
+describe('a strategy the service cannot deploy with', () => {
+  it('is refused with a 422 naming what the service lacks, at create and with PATCH', async () => {
+    await rolloutsOf(slipway).ecs.ensureService('local', 'bare-svc', { loadBalancer: false });
+    const refused = await slipway.call('POST', '/apps', { body: { name: 'bare', cluster: 'local', service: 'bare-svc', deployment: { strategy: 'canary' } } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatchObject({
+      code: 'strategy_needs_load_balancer',
+      message: expect.stringContaining('a load balancer'),
+      details: { strategy: 'canary', missing: [expect.stringContaining('loadBalancers')] },
+    });
+    expect((await slipway.call('POST', '/apps', { body: { name: 'bare', cluster: 'local', service: 'bare-svc' } })).status).toBe(201);
+    const patched = await slipway.call('PATCH', '/apps/bare', { body: { deployment: { strategy: 'blue_green' } } });
+    expect(patched.status).toBe(422);
+    expect(patched.body.error.code).toBe('strategy_needs_load_balancer');
+    expect((await slipway.call('GET', '/apps/bare')).body.deployment).toEqual({ strategy: 'rolling' });
+  });
+});
