@@ -107,11 +107,18 @@ const START_ROLLOUT = [call('states:StartExecution', 'state-machine')];
 const RESUME_STEP = [call('states:SendTaskSuccess', 'any')];
 
 /**
- * passLockOn (shared/rollout/lock.ts): starts the next release's execution (or a rerun), asks whether a
- * holder's execution still runs, and wakes a parked Lock step or ends a superseded release's wait. Whoever
- * records a rollback does this at once (overtakeQueue), as do the Lock and Finish steps and the reconciler.
+ * supersede (shared/rollout/lock.ts): a superseded release's blue/green, linear or canary deployment is stopped
+ * (StopServiceDeployment, ROLLBACK) before its wait is ended, so its revision gets no more traffic.
  */
-const MOVE_QUEUE = [...START_ROLLOUT, call('states:DescribeExecution', 'rollout-execution'), ...RESUME_STEP];
+const STOP_DEPLOYMENT = [call('ecs:StopServiceDeployment', 'ecs-service-deployment')];
+
+/**
+ * passLockOn (shared/rollout/lock.ts): starts the next release's execution (or a rerun), asks whether a
+ * holder's execution still runs, and wakes a parked Lock step or ends a superseded release's wait (stopping
+ * its deployment). Whoever records a rollback does this at once (overtakeQueue), as do the Lock and Finish
+ * steps and the reconciler.
+ */
+const MOVE_QUEUE = [...START_ROLLOUT, call('states:DescribeExecution', 'rollout-execution'), ...RESUME_STEP, ...STOP_DEPLOYMENT];
 
 /** shared/ecs/ecs-adapter.ts describeDeployment: where a deployment of the app's service stands. */
 const DESCRIBE_SERVICE = [call('ecs:DescribeServices', 'ecs-service')];
@@ -168,8 +175,8 @@ export const FUNCTION_CALLS = {
   dashboard: LAMBDA_RUNTIME,
   'rollout-lock': [...ROLLOUT_STEP, ...MOVE_QUEUE],
   'rollout-deploy': [...ROLLOUT_STEP, ...REGISTER_REVISION],
-  // Reconciles with ECS; resumes its own wait when the deployment ended, or a superseded release's.
-  'rollout-await': [...ROLLOUT_STEP, ...DESCRIBE_DEPLOYMENT, ...RESUME_STEP],
+  // Reconciles with ECS; resumes its own wait when the deployment ended, or, superseded on its way to ECS, stops it first.
+  'rollout-await': [...ROLLOUT_STEP, ...DESCRIBE_DEPLOYMENT, ...RESUME_STEP, ...STOP_DEPLOYMENT],
   // Passes the lock on; a release that ended unknown on an auto_rollback app is rolled back from here.
   'rollout-finish': [...ROLLOUT_STEP, ...MOVE_QUEUE],
   'ecs-deployment-events': [...ROLLOUT_STEP, ...DESCRIBE_DEPLOYMENT, ...RESUME_STEP, ...ASYNC_DEAD_LETTERS],

@@ -23,7 +23,12 @@ const rolloutClusters = (stack: Stack): string[] => {
  * Every cdk-nag (AwsSolutions) finding Slipway accepts, each with the reason it is acceptable. Anything not
  * acknowledged here or next to its cause fails `npm run synth` and test/infra/nag.test.ts.
  */
-export const acknowledgeNagFindings = (stack: Stack, rollout: Rollout, readsServices: readonly IConstruct[] = []): void => {
+export const acknowledgeNagFindings = (
+  stack: Stack,
+  rollout: Rollout,
+  readsServices: readonly IConstruct[] = [],
+  movesQueues: readonly IConstruct[] = [],
+): void => {
   for (const fn of stack.node.findAll().filter((construct) => construct instanceof NodejsFunction)) {
     acknowledge(
       fn.role,
@@ -58,12 +63,16 @@ export const acknowledgeNagFindings = (stack: Stack, rollout: Rollout, readsServ
     acknowledge(rollout, arnFinding('ecs', `service/${cluster}/*`), serviceReason);
     // The apps API reads a service when an app is given a strategy that shifts traffic (does it have a load balancer?).
     for (const reader of readsServices) acknowledge(reader, arnFinding('ecs', `service/${cluster}/*`), serviceReason);
-    acknowledge(
-      rollout,
-      arnFinding('ecs', `service-deployment/${cluster}/*`),
-      'Service deployments are created by ECS at each UpdateService, under cluster/service/id, so their ids are ' +
-        'unknown in advance; only DescribeServiceDeployments (read) is granted on them, for the same clusters as the services.',
-    );
+    // A rollback stops the deployment of a release it supersedes, from whichever function moves the queue.
+    for (const scope of [rollout, ...movesQueues]) {
+      acknowledge(
+        scope,
+        arnFinding('ecs', `service-deployment/${cluster}/*`),
+        'Service deployments are created by ECS at each UpdateService, under cluster/service/id, so their ids are ' +
+          'unknown in advance; only DescribeServiceDeployments (read) and StopServiceDeployment (a rollback stopping ' +
+          'the deployment of a release it supersedes) are granted on them, for the same clusters as the services.',
+      );
+    }
   }
   acknowledge(
     rollout.steps.deploy.role,

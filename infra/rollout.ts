@@ -370,13 +370,16 @@ export class Rollout extends Construct {
     );
     const readService = new PolicyStatement({ actions: ['ecs:DescribeServices'], resources: services });
     // Blue/green, linear and canary report their lifecycle stage on the service deployment, of the same clusters' services.
-    const readServiceDeployments = new PolicyStatement({
-      actions: ['ecs:DescribeServiceDeployments'],
-      resources: (clusters.length > 0 ? clusters : ['*']).map((cluster) =>
-        stack.formatArn({ service: 'ecs', resource: 'service-deployment', resourceName: `${cluster}/*` }),
-      ),
-    });
+    const serviceDeployments = (clusters.length > 0 ? clusters : ['*']).map((cluster) =>
+      stack.formatArn({ service: 'ecs', resource: 'service-deployment', resourceName: `${cluster}/*` }),
+    );
+    const readServiceDeployments = new PolicyStatement({ actions: ['ecs:DescribeServiceDeployments'], resources: serviceDeployments });
     this.readServices = readService;
+    // A rollback stops the blue/green, linear or canary deployment of a release it supersedes (supersede in shared/rollout/lock.ts).
+    this.stopServiceDeployments = new PolicyStatement({
+      actions: ['ecs:StopServiceDeployment'],
+      resources: serviceDeployments,
+    });
     const taskRoles = listContext(this, ROLLOUT_CONTEXT.taskRoles);
     const deployStatements = [
       readService,
@@ -409,6 +412,7 @@ export class Rollout extends Construct {
       grantee.addToRolePolicy(readService);
       grantee.addToRolePolicy(readServiceDeployments);
     }
+    this.steps.await.addToRolePolicy(this.stopServiceDeployments);
     const deployRole = this.steps.deploy.role;
     if (deployRole) {
       Validations.of(deployRole).acknowledge({
@@ -421,6 +425,7 @@ export class Rollout extends Construct {
   }
 
   private readServices: PolicyStatement | undefined;
+  private stopServiceDeployments: PolicyStatement | undefined;
 
   /** May read the services rollouts deploy to (DescribeServices): the apps API checks a strategy fits the service. */
   grantReadServices(grantee: IGrantable): void {
@@ -457,6 +462,7 @@ export class Rollout extends Construct {
         ],
       }),
       resumeStepStatement(),
+      ...(this.stopServiceDeployments ? [this.stopServiceDeployments] : []),
     ];
   }
 

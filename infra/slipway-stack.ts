@@ -61,6 +61,7 @@ export class SlipwayStack extends Stack {
       this,
       this.rollout,
       FUNCTION_NAMES.filter((name) => FUNCTION_ACCESS[name].readsServices).flatMap((name) => this.httpApi.functions.get(name)?.role ?? []),
+      FUNCTION_NAMES.filter((name) => FUNCTION_ACCESS[name].rollouts === 'moves-queue').flatMap((name) => this.httpApi.functions.get(name)?.role ?? []),
     );
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.stage.url, description: 'Base URL of the Slipway API' });

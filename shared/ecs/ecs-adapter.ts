@@ -1,9 +1,12 @@
 import {
   ClusterNotFoundException,
+  ConflictException,
   DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   RegisterTaskDefinitionCommand,
+  ServiceDeploymentNotFoundException,
+  StopServiceDeploymentCommand,
   type DeploymentConfiguration,
   type ECSClient,
   type Service,
@@ -220,4 +223,19 @@ const progressOfService = (service: Service, deploymentId: string): DeploymentPr
     failedTasks: deployment.failedTasks ?? 0,
     reason: deployment.rolloutStateReason ?? null,
   };
+};
+
+/**
+ * Stops a blue/green, linear or canary deployment in progress with StopServiceDeployment (stopType ROLLBACK):
+ * ECS shifts production traffic back to the revision it came from and stops the new tasks. False when there
+ * was nothing left to stop (it had ended already, or ECS no longer knows it).
+ */
+export const stopServiceDeployment = async (serviceDeploymentArn: string, client: ECSClient = getEcsClient()): Promise<boolean> => {
+  try {
+    await client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' }));
+    return true;
+  } catch (error) {
+    if (error instanceof ConflictException || error instanceof ServiceDeploymentNotFoundException) return false;
+    throw error;
+  }
 };

@@ -1,4 +1,5 @@
-import type { Release, ReleaseRef } from '../domain/model';
+import type { Release, ReleaseRef, RolloutProgress } from '../domain/model';
+import { shiftsTraffic } from '../domain/deployment-strategy';
 import { isRollback, redeploysAfterLostExecution, supersededChanges } from '../domain/rollback';
 import {
   isHeldBy,
@@ -8,6 +9,7 @@ import {
   lockExpiry,
   mergeProgress,
   rerunExecutionName,
+  settingsOf,
   statusAfterError,
   type RolloutLock,
 } from '../domain/rollout';
@@ -29,6 +31,7 @@ import {
 import { isRolloutRunning, sendTaskResult, startRolloutExecution } from './sfn';
 import { rolloutInputOf } from './rollout-input';
 import { isWriterGoneSince } from '../runtime/lease-holder';
+import { stopServiceDeployment } from '../ecs/ecs-adapter';
 
 /** Bounds one pass along the queue; each hop past a dead release settles that release for good. */
 const MAX_HANDOFFS = 20;
@@ -75,9 +78,19 @@ const lowestQueued = async (appId: string, settledThrough: number, lock: Rollout
 };
 
 /**
+ * What a superseded release that shifts traffic shows: ECS is told to roll it back, so none is on its revision.
+ * Nothing for a rolling one, or one whose service deployment was never seen (no traffic shifted yet).
+ */
+const trafficBack = (rollout: Release['rollout']): Partial<RolloutProgress> =>
+  rollout?.service_deployment_arn && shiftsTraffic(settingsOf(rollout)) ? { phase: 'rolling_back', traffic_percent: 0, phase_ends_at: null } : {};
+
+/**
  * Ends a release a rescue rollback overtakes: `failed`, naming the rollback. A queued one never runs (its
  * parked Lock step is woken so its execution ends now: the Deploy step refuses it); one rolling out has its
- * wait for ECS resumed, as its deployment is about to be replaced. False if it had settled by itself first.
+ * wait for ECS resumed, as its deployment is about to be replaced, and a blue/green, linear or canary
+ * deployment is stopped first (StopServiceDeployment, ROLLBACK), so its new revision gets no more traffic
+ * before the rollback deploys. Run again on a release it superseded (a crash may have come in between), it
+ * stops and resumes again. False if it had settled by itself first.
  */
 export const supersede = async (release: Pick<Release, 'app' | 'version'>, rescue: ReleaseRef): Promise<boolean> => {
   const now = new Date().toISOString();
@@ -86,16 +99,18 @@ export const supersede = async (release: Pick<Release, 'app' | 'version'>, rescu
     if (isSettled(current)) return null;
     wasDeploying = current.status === 'pending';
     const { message, ...changes } = supersededChanges(rescue, now, wasDeploying);
-    return { ...changes, rollout: mergeProgress(current.rollout, { message }) };
+    return { ...changes, rollout: mergeProgress(current.rollout, { message, ...(wasDeploying ? trafficBack(current.rollout) : {}) }) };
   });
   if (settled.superseded_by?.id !== rescue.id) return false;
-  if (!wasDeploying) {
+  const deploymentId = settled.rollout?.deployment_id;
+  if (!wasDeploying && !deploymentId) {
     const token = await findLockWaiterToken(release.app.id, release.version);
     if (token) await sendTaskResult(token, LOCK_GRANTED);
     await deleteLockWaiter(release.app.id, release.version);
     return true;
   }
-  const deploymentId = settled.rollout?.deployment_id;
+  const serviceDeploymentArn = settled.rollout?.service_deployment_arn;
+  if (serviceDeploymentArn && shiftsTraffic(settingsOf(settled.rollout))) await stopServiceDeployment(serviceDeploymentArn);
   const watch = deploymentId ? await findDeploymentWatch(deploymentId) : undefined;
   if (watch) await sendTaskResult(watch.taskToken, { outcome: 'FAILED', reason: settled.rollout?.message ?? null });
   return true;
@@ -114,7 +129,12 @@ const overtakeHolder = async (
   stateMachineArn: string,
 ): Promise<boolean> => {
   const release = await findReleaseByVersion(appId, holder.version);
-  if (!release || isSettled(release)) return true;
+  if (!release) return true;
+  if (isSettled(release)) {
+    // Superseded by this rescue, perhaps by a decider that died before it stopped the deployment: stopped now.
+    if (release.superseded_by?.id === rescue.id) await supersede(release, rescue);
+    return true;
+  }
   const deploying = release.status === 'pending' && !release.rollout?.deployment_id;
   if (deploying && (await isRolloutRunning(stateMachineArn, holder.execution))) return false;
   await supersede(release, rescue);

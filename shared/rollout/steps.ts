@@ -178,11 +178,6 @@ export const watchDeployment = async ({ rollout, deploy, deploymentId, taskToken
     service: deploy.service,
     taskToken,
   });
-  // A rescue rollback came while this release was on its way to ECS: from now on its deployment may be replaced.
-  const lock = await getRolloutLock(rollout.appId);
-  if (lock.rescue && isOvertaken(lock, rollout.version)) {
-    await supersede({ app: { id: rollout.appId, name: rollout.appName }, version: rollout.version }, lock.rescue);
-  }
   const before = await findReleaseByVersion(rollout.appId, rollout.version);
   const deployment = await describeDeployment({
     cluster: deploy.cluster,
@@ -191,7 +186,14 @@ export const watchDeployment = async ({ rollout, deploy, deploymentId, taskToken
     serviceDeploymentArn: before?.rollout?.service_deployment_arn,
     shiftsTraffic: deploy.shiftsTraffic,
   });
-  const release = await recordReport(rollout, deployment);
+  let release = await recordReport(rollout, deployment);
+  // A rescue rollback came while this release was on its way to ECS: from now on its deployment may be replaced
+  // (and, now that its service deployment is known, stopped).
+  const lock = await getRolloutLock(rollout.appId);
+  if (lock.rescue && isOvertaken(lock, rollout.version)) {
+    await supersede({ app: { id: rollout.appId, name: rollout.appName }, version: rollout.version }, lock.rescue);
+    release = (await findReleaseByVersion(rollout.appId, rollout.version)) ?? release;
+  }
   const result =
     // Superseded (now, or by a decider that did not find this wait parked yet): the rollout ends here.
     (release.superseded_by ? { outcome: 'FAILED' as const, reason: release.rollout?.message ?? null } : null) ??

@@ -1,3 +1,4 @@
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rolloutsOf, startSlipwayWithEcs, type SlipwayWithEcs } from '../support/local-slipway';
 import { until } from '../support/until';
@@ -71,6 +72,41 @@ describe('progressive delivery on ECS’s own engine', () => {
     expect(failed.rollout?.message).toContain('cart-5xx');
     const traffic = rolloutsOf(slipway).ecs.trafficOf('local', 'cart-svc');
     expect(traffic).toEqual([{ taskDefinitionArn: expect.not.stringContaining(':2'), percent: 100 }]);
+  });
+});
+
+describe('a rollback overtaking a canary', () => {
+  it('stops the canary mid-bake with StopServiceDeployment: the release fails superseded, no traffic on it, then the rollback deploys', async () => {
+    const v1 = await releaseOn('undo', { strategy: 'rolling' }, 'registry.local/undo:v1');
+    expect(await settled('undo', v1.id)).toMatchObject({ status: 'succeeded', current: true });
+    const canaryWith = (bake: number) => ({ deployment: { strategy: 'canary', canary_percent: 10, canary_bake_minutes: bake } });
+    expect((await slipway.call('PATCH', '/apps/undo', { body: canaryWith(60) })).status).toBe(200);
+    const build = await slipway.call('POST', '/apps/undo/builds', { body: { image: 'registry.local/undo:v2', sha: 'abcdef2' } });
+    const v2 = (await slipway.call<Release>('POST', '/apps/undo/releases', { body: { slug: build.body.id } })).body;
+    await whileRollingOut('undo', v2.id, 'the canary phase', (r) => r.rollout?.phase === 'canary' && r.rollout.traffic_percent === 10);
+    // The rollback rolls out the way the app says when it begins: a short bake of its own.
+    expect((await slipway.call('PATCH', '/apps/undo', { body: canaryWith(1) })).status).toBe(200);
+    const rollback = await slipway.call<Release>('POST', '/apps/undo/releases', { body: { release: 'v1' } });
+    expect(rollback.status).toBe(201);
+
+    const canary = await settled('undo', v2.id);
+    expect(canary).toMatchObject({
+      status: 'failed',
+      current: false,
+      superseded_by: { id: rollback.body.id, version: rollback.body.version },
+      rollout: { phase: 'rolling_back', traffic_percent: 0, phase_ends_at: null },
+    });
+    const deploymentId = (canary.rollout as Rollout & { deployment_id: string }).deployment_id;
+    const described = await slipway.ecs.send(new DescribeServicesCommand({ cluster: 'local', services: ['undo-svc'] }));
+    const said = (described.services?.[0]?.events ?? []).map((event) => event.message ?? '');
+    // ECS stopped the canary itself (not the rollback's UpdateService replacing it) and moved its traffic back.
+    expect(said.find((message) => message.includes(`(deployment ${deploymentId}) deployment failed`))).toMatch(
+      /StopServiceDeployment ROLLBACK.*All production traffic is back on the previous revision/,
+    );
+
+    const rescued = await settled('undo', rollback.body.id);
+    expect(rescued).toMatchObject({ status: 'succeeded', current: true, rollout: { phase: 'completed', traffic_percent: 100 } });
+    expect(rolloutsOf(slipway).ecs.trafficOf('local', 'undo-svc')).toHaveLength(1);
   });
 });
 
