@@ -6,6 +6,7 @@ import { DeploymentRequest } from '../shared/api/deployments';
 import { presentDeployment } from '../shared/api/presenters';
 import { parseForm } from '../shared/http/form';
 import { listDeployments, recordDeployment } from '../shared/operations/recorded-releases';
+import { runningCountsOf } from '../shared/operations/running-counts';
 import { declareSignalRelease, reportSignalStatus, requireSignalRelease, resumeSignalRelease } from '../shared/operations/signal-releases';
 import { actorOf, authorize } from '../shared/domain/access';
 import { withCurrentAmong } from '../shared/domain/current-release';
@@ -43,9 +44,10 @@ export const handler = httpFunction<'releases'>({
     const afterVersion = cursor === undefined ? undefined : decodeCursor(cursor);
     const list = await listReleases(app, { ...request, afterVersion }, headers.range);
     const shown = withCurrentAmong(app, list.releases);
+    const running = await runningCountsOf(app, list.releases);
     return {
       status: list.ranged && list.nextRange ? 206 : 200,
-      body: list.releases.map((release) => presentRelease(release, shown)),
+      body: list.releases.map((release) => presentRelease(release, shown, running(release))),
       headers: {
         ...(list.nextAfterVersion === null ? {} : { 'next-cursor': encodeCursor(list.nextAfterVersion) }),
         ...(list.nextRange ? { 'next-range': list.nextRange } : {}),
@@ -57,7 +59,7 @@ export const handler = httpFunction<'releases'>({
     authorize(principal, 'read', app.name);
     const release = await requireRelease(app, params.release ?? '');
     annotate({ releaseId: release.id, releaseVersion: release.version });
-    return { status: 200, body: presentRelease(release, app) };
+    return { status: 200, body: presentRelease(release, app, (await runningCountsOf(app, [release]))(release)) };
   },
   'PATCH /apps/{app}/releases/{release}': async ({ params, body, principal, annotate, pathApp }) => {
     const app = await pathApp();

@@ -25,10 +25,13 @@ import { grantApiKeyItems, grantTableData } from './slipway-table';
  */
 export type TableAccess = 'none' | 'api-keys' | 'all-but-api-keys';
 export type RolloutAccess = 'none' | 'starts' | 'moves-queue';
-export const FUNCTION_ACCESS: Readonly<Record<FunctionName, { table: TableAccess; rollouts: RolloutAccess; writesSecrets?: true }>> = {
-  apps: { table: 'all-but-api-keys', rollouts: 'none' },
+export const FUNCTION_ACCESS: Readonly<
+  Record<FunctionName, { table: TableAccess; rollouts: RolloutAccess; writesSecrets?: true; readsServices?: true }>
+> = {
+  // Both tell how many tasks run a release now (the app's current one; each listed one).
+  apps: { table: 'all-but-api-keys', rollouts: 'none', readsServices: true },
   builds: { table: 'all-but-api-keys', rollouts: 'starts' },
-  releases: { table: 'all-but-api-keys', rollouts: 'moves-queue' },
+  releases: { table: 'all-but-api-keys', rollouts: 'moves-queue', readsServices: true },
   // Config changes (PATCH /apps/{app}/config-vars) store secret values and release the new config.
   'config-vars': { table: 'all-but-api-keys', rollouts: 'starts', writesSecrets: true },
   statuses: { table: 'all-but-api-keys', rollouts: 'moves-queue' },
@@ -45,7 +48,7 @@ export const FUNCTION_FILES: Partial<Record<FunctionName, (outputDir: string) =>
 };
 
 /** What the HTTP API needs of the rollout: its state machine and the rights on it. */
-export type RolloutGrants = Pick<Rollout, 'stateMachine' | 'grantStartRollouts' | 'grantQueueMoves'>;
+export type RolloutGrants = Pick<Rollout, 'stateMachine' | 'grantStartRollouts' | 'grantQueueMoves' | 'grantReadServices'>;
 
 const ROLLOUT_GRANTS: Record<RolloutAccess, (fn: NodejsFunction, rollout: RolloutGrants) => void> = {
   none: () => {},
@@ -115,6 +118,7 @@ export class SlipwayHttpApi extends Construct {
         });
         TABLE_GRANTS[access.table](fn, props.table);
         ROLLOUT_GRANTS[access.rollouts](fn, props.rollout);
+        if (access.readsServices) props.rollout.grantReadServices(fn);
         grantSecretParameters(fn, { writes: access.writesSecrets === true });
         return [name, fn] as const;
       }),

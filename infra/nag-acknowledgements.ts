@@ -53,8 +53,10 @@ export const acknowledgeNagFindings = (stack: Stack, rollout: Rollout): void => 
   const serviceReason =
     'ECS services are addressed as cluster/service, and the services Slipway deploys are registered at run ' +
     'time as apps. UpdateService is further limited to services tagged slipway:managed=true; the others ' +
-    'only describe services. Set -c slipway:clusters=a,b to narrow the clusters.';
-  for (const cluster of rolloutClusters(stack)) acknowledge(rollout, arnFinding('ecs', `service/${cluster}/*`), serviceReason);
+    '(rollout steps, and the apps and releases API functions, which tell how many tasks run a release) only ' +
+    'describe services. Set -c slipway:clusters=a,b to narrow the clusters.';
+  // On the rollout and on the HTTP functions that read what a service runs (FUNCTION_ACCESS readsServices).
+  for (const cluster of rolloutClusters(stack)) acknowledge(stack, arnFinding('ecs', `service/${cluster}/*`), serviceReason);
   acknowledge(
     rollout.steps.deploy.role,
     arnFinding('ecs', 'task-definition/*'),

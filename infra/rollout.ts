@@ -172,6 +172,8 @@ export class Rollout extends Construct {
   readonly stateMachine: StateMachine;
   readonly steps: Readonly<Record<RolloutStep, NodejsFunction>>;
   readonly deploymentEvents: NodejsFunction;
+  /** DescribeServices on the services Slipway may deploy (the clusters named in context), set by grantEcs. */
+  private serviceReads: PolicyStatement[] = [];
   /** Scheduled safety net: starts queued releases nothing else will start (see functions/rollout-reconcile.ts). */
   readonly queueReconciler: NodejsFunction;
   readonly deadLetterQueue: Queue;
@@ -376,6 +378,7 @@ export class Rollout extends Construct {
       new PolicyStatement({ actions: ['ecs:UpdateService'], resources: services, conditions: managed }),
     );
     const readService = new PolicyStatement({ actions: ['ecs:DescribeServices'], resources: services });
+    this.serviceReads = [readService];
     const taskRoles = listContext(this, ROLLOUT_CONTEXT.taskRoles);
     const deployStatements = [
       readService,
@@ -414,6 +417,14 @@ export class Rollout extends Construct {
           'Deploy step copies the service\'s current revision with them. Every other ECS action is scoped.',
       });
     }
+  }
+
+  /**
+   * May read what the services Slipway deploys run now (DescribeServices, scoped as the rollout's): the API
+   * tells how many tasks run each release (shared/operations/running-counts.ts).
+   */
+  grantReadServices(grantee: IGrantable): void {
+    for (const statement of this.serviceReads) grantee.grantPrincipal.addToPrincipalPolicy(statement);
   }
 
   /** May start a recorded release's execution (shared/rollout/start-rollout.ts). */
