@@ -14,7 +14,7 @@ import { createOnce } from '../shared/http/create-once';
 import { httpFunction } from '../shared/http/http-function';
 import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
-import { createRelease, findRecordedRelease, listReleases, reportRecordedStatus, requireRelease } from '../shared/operations/releases';
+import { createRelease, findRecordedRelease, listReleases, reportRecordedStatusOf, requireRelease } from '../shared/operations/releases';
 import { relayNotedEventsInBackground } from '../shared/events/relay';
 
 export const handler = httpFunction<'releases'>({
@@ -65,9 +65,9 @@ export const handler = httpFunction<'releases'>({
     const app = await pathApp();
     const report = parseInput(UpdateReleaseRequest, body, 'body');
     authorize(principal, 'releases:deploy', app.name);
-    const release = await reportRecordedStatus(app, params.release ?? '', report, actorOf(principal));
+    const { release, app: after } = await reportRecordedStatusOf(app, params.release ?? '', report, actorOf(principal));
     annotate({ releaseId: release.id, releaseVersion: release.version });
-    return { status: 200, body: presentRelease(release, app) };
+    return { status: 200, body: presentRelease(release, after) };
   },
   // Echoes' releases API: the payload is its own idempotency key, kept for good (303 to the one declaration).
   'POST /v1/signals/releases': async (http) => {

@@ -103,7 +103,9 @@ describe('external apps', () => {
 
     const before = (await slipway.call('GET', '/apps/mobile-app/metrics?window=1d')).body;
     const failed = await slipway.call<ReleaseResponse>('PATCH', path, { body: { status: 'failed', finished_at: '2026-11-25T11:00:00Z' } });
-    expect(failed.body).toMatchObject({ status: 'failed', finished_at: '2026-11-25T11:00:00.000Z' });
+    expect(failed.body).toMatchObject({ status: 'failed', finished_at: '2026-11-25T11:00:00.000Z', current: false });
+    // Current is the newest succeeded release again: the one recorded succeeded before it.
+    expect((await slipway.call<AppDetailResponse>('GET', '/apps/mobile-app')).body.current_release).toMatchObject({ version: 1, status: 'succeeded' });
     const after = (await slipway.call('GET', '/apps/mobile-app/metrics?window=1d')).body;
     expect(after.change_failure_rate.failures).toBe(before.change_failure_rate.failures + 1);
     expect(after.deployment_frequency.releases).toBe(before.deployment_frequency.releases - 1);
