@@ -33,7 +33,7 @@ export const handler = httpFunction<'releases'>({
     annotate({ releaseId: release.id, releaseVersion: release.version });
     return {
       status,
-      body: presentRelease(release, app),
+      body: presentRelease(release, app, (await runningCountsOf(app, [release]))(release)),
       headers: { location: `/apps/${app.name}/releases/${release.id}` },
     };
   },
@@ -67,7 +67,7 @@ export const handler = httpFunction<'releases'>({
     authorize(principal, 'releases:deploy', app.name);
     const { release, app: after } = await reportRecordedStatusOf(app, params.release ?? '', report, actorOf(principal));
     annotate({ releaseId: release.id, releaseVersion: release.version });
-    return { status: 200, body: presentRelease(release, after) };
+    return { status: 200, body: presentRelease(release, after, (await runningCountsOf(after, [release]))(release)) };
   },
   // Echoes' releases API: the payload is its own idempotency key, kept for good (303 to the one declaration).
   'POST /v1/signals/releases': async (http) => {
