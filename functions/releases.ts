@@ -71,7 +71,7 @@ export const handler = httpFunction<'releases'>({
   },
   // Echoes' releases API: the payload is its own idempotency key, kept for good (303 to the one declaration).
   'POST /v1/signals/releases': async (http) => {
-    const { body, principal, annotate } = http;
+    const { body, principal } = http;
     const declaration = parseInput(SignalReleaseRequest, body, 'body');
     authorize(principal, 'releases:deploy');
     const { status, value } = await createOnce(http, {
@@ -82,7 +82,6 @@ export const handler = httpFunction<'releases'>({
       run: (id) => declareSignalRelease(declaration, principal, id),
       resume: resumeSignalRelease,
     });
-    annotate({ releaseId: value.signal.id });
     return { status, body: presentSignalRelease(value), headers: { location: `/v1/signals/releases/${value.signal.id}` } };
   },
   'GET /v1/signals/releases/{signal}': async ({ params, principal }) => ({

@@ -32,6 +32,8 @@ import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateSta
 type Operation = {
   summary: string;
   body?: z.ZodType;
+  /** False where the fields may come as query parameters instead (ReleaseBits' deployments). */
+  bodyRequired?: false;
   query?: z.ZodObject;
   headers?: z.ZodObject;
   success: {
@@ -187,6 +189,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     summary:
       "Report a deployment as ReleaseBits' deployments API takes it (the component is an external app; a trailing / is fine): the fields as JSON, a form, or query parameters alone (meta_data[key]=value); the key as a Bearer token, the bare Authorization header, or access_token",
     body: DeploymentRequest,
+    bodyRequired: false,
     query: DeploymentQuery,
     success: { status: 201, description: "The deployment's id; its version's recorded release lists it", schema: DeploymentCreatedResponse },
     also: { 422: 'Invalid fields, an app Slipway deploys (not_an_external_app), too many hosts and stages on one release, or the app takes releases only by promotion' },
@@ -392,7 +395,7 @@ const routeConfigOf = (route: Route, operation: Operation): RouteConfig => {
       ...(operation.body
         ? {
             body: {
-              required: true,
+              required: operation.bodyRequired ?? true,
               content: {
                 'application/json': { schema: operation.body },
                 // Bracket keys nest (`source[app][name]=web`), `[]` keys repeat into arrays, true/false are booleans.
