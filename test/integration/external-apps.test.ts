@@ -147,5 +147,11 @@ describe('external apps', () => {
     const refused = await record('mobile-store', { slug: await build('mobile-store'), status: 'succeeded' });
     expect([refused.status, refused.body.error.code]).toEqual([422, 'downstream_pipeline_app']);
     expect((await record('mobile-beta', { slug: await build('mobile-beta'), status: 'succeeded' })).status).toBe(201);
+    // Nothing of an external app was deployed by Slipway, so nothing is promoted from it (nor to one).
+    const promoted = await slipway.call('POST', '/pipeline-promotions', {
+      body: { pipeline: { name: 'mobile' }, source: { app: { name: 'mobile-beta' } }, targets: [{ app: { name: 'mobile-store' } }], safe: false },
+    });
+    expect([promoted.status, promoted.body.error.code]).toEqual([422, 'external_app_not_deployed']);
+    expect((await slipway.call<ReleaseResponse[]>('GET', '/apps/mobile-store/releases')).body).toEqual([]);
   });
 });
