@@ -6,6 +6,7 @@ import { DeploymentRequest } from '../shared/api/deployments';
 import { presentDeployment } from '../shared/api/presenters';
 import { parseForm } from '../shared/http/form';
 import { listDeployments, recordDeployment } from '../shared/operations/recorded-releases';
+import { runningCountsOf } from '../shared/operations/running-counts';
 import { declareSignalRelease, reportSignalStatus, requireSignalRelease, resumeSignalRelease } from '../shared/operations/signal-releases';
 import { actorOf, authorize } from '../shared/domain/access';
 import { withCurrentAmong } from '../shared/domain/current-release';
@@ -13,7 +14,7 @@ import { createOnce } from '../shared/http/create-once';
 import { httpFunction } from '../shared/http/http-function';
 import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
-import { createRelease, findRecordedRelease, listReleases, reportRecordedStatus, requireRelease } from '../shared/operations/releases';
+import { createRelease, findRecordedRelease, listReleases, reportRecordedStatusOf, requireRelease } from '../shared/operations/releases';
 import { relayNotedEventsInBackground } from '../shared/events/relay';
 
 export const handler = httpFunction<'releases'>({
@@ -32,7 +33,7 @@ export const handler = httpFunction<'releases'>({
     annotate({ releaseId: release.id, releaseVersion: release.version });
     return {
       status,
-      body: presentRelease(release, app),
+      body: presentRelease(release, app, (await runningCountsOf(app, [release]))(release)),
       headers: { location: `/apps/${app.name}/releases/${release.id}` },
     };
   },
@@ -43,9 +44,10 @@ export const handler = httpFunction<'releases'>({
     const afterVersion = cursor === undefined ? undefined : decodeCursor(cursor);
     const list = await listReleases(app, { ...request, afterVersion }, headers.range);
     const shown = withCurrentAmong(app, list.releases);
+    const running = await runningCountsOf(app, list.releases);
     return {
       status: list.ranged && list.nextRange ? 206 : 200,
-      body: list.releases.map((release) => presentRelease(release, shown)),
+      body: list.releases.map((release) => presentRelease(release, shown, running(release))),
       headers: {
         ...(list.nextAfterVersion === null ? {} : { 'next-cursor': encodeCursor(list.nextAfterVersion) }),
         ...(list.nextRange ? { 'next-range': list.nextRange } : {}),
@@ -57,19 +59,19 @@ export const handler = httpFunction<'releases'>({
     authorize(principal, 'read', app.name);
     const release = await requireRelease(app, params.release ?? '');
     annotate({ releaseId: release.id, releaseVersion: release.version });
-    return { status: 200, body: presentRelease(release, app) };
+    return { status: 200, body: presentRelease(release, app, (await runningCountsOf(app, [release]))(release)) };
   },
   'PATCH /apps/{app}/releases/{release}': async ({ params, body, principal, annotate, pathApp }) => {
     const app = await pathApp();
     const report = parseInput(UpdateReleaseRequest, body, 'body');
     authorize(principal, 'releases:deploy', app.name);
-    const release = await reportRecordedStatus(app, params.release ?? '', report, actorOf(principal));
+    const { release, app: after } = await reportRecordedStatusOf(app, params.release ?? '', report, actorOf(principal));
     annotate({ releaseId: release.id, releaseVersion: release.version });
-    return { status: 200, body: presentRelease(release, app) };
+    return { status: 200, body: presentRelease(release, after, (await runningCountsOf(after, [release]))(release)) };
   },
   // Echoes' releases API: the payload is its own idempotency key, kept for good (303 to the one declaration).
   'POST /v1/signals/releases': async (http) => {
-    const { body, principal, annotate } = http;
+    const { body, principal } = http;
     const declaration = parseInput(SignalReleaseRequest, body, 'body');
     authorize(principal, 'releases:deploy');
     const { status, value } = await createOnce(http, {
@@ -80,7 +82,6 @@ export const handler = httpFunction<'releases'>({
       run: (id) => declareSignalRelease(declaration, principal, id),
       resume: resumeSignalRelease,
     });
-    annotate({ releaseId: value.signal.id });
     return { status, body: presentSignalRelease(value), headers: { location: `/v1/signals/releases/${value.signal.id}` } };
   },
   'GET /v1/signals/releases/{signal}': async ({ params, principal }) => ({

@@ -157,12 +157,14 @@ const ROLLOUT_STEP = [...LAMBDA_RUNTIME, ...STORE, ...RELAY_EVENTS];
 
 /** By the functions/ module each function runs (see entryNameOf in infra/slipway-function.ts). */
 export const FUNCTION_CALLS = {
-  // A strategy that shifts traffic is checked against the service's load balancer (shared/rollout/strategy-fit.ts).
+  // A strategy that shifts traffic is checked against the service's load balancer (shared/rollout/strategy-fit.ts), and
+  // GET /apps/{app} tells how many tasks run the current release and the one rolling out (running-counts.ts).
   apps: [...LAMBDA_RUNTIME, ...AUTHENTICATE, ...STORE, ...DESCRIBE_SERVICE],
   // A build reported succeeded on an app with auto_release releases it (a deploy: never a rollback).
   builds: [...HTTP_WRITER, ...START_ROLLOUT],
   // A rollback (POST with `release`, or its Idempotency-Key replay) overtakes the queue.
-  releases: [...HTTP_WRITER, ...MOVE_QUEUE],
+  // Lists and gets tell how many tasks run each release (running-counts.ts).
+  releases: [...HTTP_WRITER, ...MOVE_QUEUE, ...DESCRIBE_SERVICE],
   'config-vars': [...HTTP_WRITER, ...START_ROLLOUT, ...STORE_SECRETS],
   // A required check failing on the live release of an auto_rollback app records a rollback, which overtakes.
   statuses: [...HTTP_WRITER, ...MOVE_QUEUE],

@@ -25,11 +25,14 @@ import { grantApiKeyItems, grantTableData } from './slipway-table';
  */
 export type TableAccess = 'none' | 'api-keys' | 'all-but-api-keys';
 export type RolloutAccess = 'none' | 'starts' | 'moves-queue';
-export const FUNCTION_ACCESS: Readonly<Record<FunctionName, { table: TableAccess; rollouts: RolloutAccess; writesSecrets?: true; readsServices?: true }>> = {
-  // Reads the app's ECS service when it is given a strategy that shifts traffic (does it have the load balancer for it?).
+export const FUNCTION_ACCESS: Readonly<
+  Record<FunctionName, { table: TableAccess; rollouts: RolloutAccess; writesSecrets?: true; readsServices?: true }>
+> = {
+  // Both tell how many tasks run a release now (the app's current one; each listed one); apps also reads the app's
+  // ECS service when it is given a strategy that shifts traffic (does it have the load balancer for it?).
   apps: { table: 'all-but-api-keys', rollouts: 'none', readsServices: true },
   builds: { table: 'all-but-api-keys', rollouts: 'starts' },
-  releases: { table: 'all-but-api-keys', rollouts: 'moves-queue' },
+  releases: { table: 'all-but-api-keys', rollouts: 'moves-queue', readsServices: true },
   // Config changes (PATCH /apps/{app}/config-vars) store secret values and release the new config.
   'config-vars': { table: 'all-but-api-keys', rollouts: 'starts', writesSecrets: true },
   statuses: { table: 'all-but-api-keys', rollouts: 'moves-queue' },

@@ -58,10 +58,11 @@ export const acknowledgeNagFindings = (
   const serviceReason =
     'ECS services are addressed as cluster/service, and the services Slipway deploys are registered at run ' +
     'time as apps. UpdateService is further limited to services tagged slipway:managed=true; the others ' +
+    '(rollout steps, and the apps and releases API functions: how many tasks run a release, whether a strategy fits) ' +
     'only describe services. Set -c slipway:clusters=a,b to narrow the clusters.';
   for (const cluster of rolloutClusters(stack)) {
     acknowledge(rollout, arnFinding('ecs', `service/${cluster}/*`), serviceReason);
-    // The apps API reads a service when an app is given a strategy that shifts traffic (does it have a load balancer?).
+    // The HTTP functions that read what a service runs (FUNCTION_ACCESS readsServices).
     for (const reader of readsServices) acknowledge(reader, arnFinding('ecs', `service/${cluster}/*`), serviceReason);
     // A rollback stops the deployment of a release it supersedes, from whichever function moves the queue.
     for (const scope of [rollout, ...movesQueues]) {

@@ -171,6 +171,7 @@ export class Rollout extends Construct {
   readonly stateMachine: StateMachine;
   readonly steps: Readonly<Record<RolloutStep, NodejsFunction>>;
   readonly deploymentEvents: NodejsFunction;
+  /** DescribeServices on the services Slipway may deploy (the clusters named in context), set by grantEcs. */
   /** Scheduled safety net: starts queued releases nothing else will start (see functions/rollout-reconcile.ts). */
   readonly queueReconciler: NodejsFunction;
   readonly deadLetterQueue: Queue;
@@ -427,7 +428,10 @@ export class Rollout extends Construct {
   private readServices: PolicyStatement | undefined;
   private stopServiceDeployments: PolicyStatement | undefined;
 
-  /** May read the services rollouts deploy to (DescribeServices): the apps API checks a strategy fits the service. */
+  /**
+   * May read the services rollouts deploy to (DescribeServices, scoped as the rollout's): the apps API checks a
+   * strategy fits the service, and the API tells how many tasks run each release (shared/operations/running-counts.ts).
+   */
   grantReadServices(grantee: IGrantable): void {
     if (this.readServices) grantee.grantPrincipal.addToPrincipalPolicy(this.readServices);
   }

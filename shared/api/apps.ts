@@ -142,6 +142,12 @@ const CurrentReleaseResponse = z
     trigger: z.enum(RELEASE_TRIGGERS),
     started_at: Timestamp.nullable(),
     finished_at: Timestamp.nullable(),
+    running_count: z
+      .number()
+      .int()
+      .nonnegative()
+      .nullable()
+      .meta({ description: "The ECS tasks running it now, or an external app's hosts running it; null when ECS cannot be read" }),
   })
   .meta({ id: 'CurrentRelease' });
 export type CurrentReleaseResponse = z.infer<typeof CurrentReleaseResponse>;

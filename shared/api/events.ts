@@ -51,6 +51,7 @@ export const SlipwayEvent = z
     envelope('release.failed', ReleaseResponse, 'The rollout failed; the previous release stays current.'),
     envelope('release.unknown', ReleaseResponse, 'The rollout outcome could not be known (deadline passed).'),
     envelope('release.state_changed', ReleaseStatusesResponse, "The release's aggregate status-check state changed."),
+    envelope('release.deployed', ReleaseResponse, "A deployment of an external app's recorded release was reported (ReleaseBits): data lists its deployments."),
     envelope('status.posted', StatusEventData, 'A status check with a new context was posted on a release.'),
     envelope('status.changed', StatusEventData, 'An existing status check was updated.'),
     envelope('promotion.created', PromotionResponse, 'A pipeline promotion was made.'),

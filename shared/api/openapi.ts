@@ -41,7 +41,7 @@ import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateSta
 type Operation = {
   summary: string;
   body?: z.ZodType;
-  /** The body may be left out (every field has a default). */
+  /** The body may be left out (every field has a default, or the fields may come as query parameters instead). */
   bodyOptional?: boolean;
   query?: z.ZodObject;
   headers?: z.ZodObject;
@@ -198,6 +198,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     summary:
       "Report a deployment as ReleaseBits' deployments API takes it (the component is an external app; a trailing / is fine): the fields as JSON, a form, or query parameters alone (meta_data[key]=value); the key as a Bearer token, the bare Authorization header, or access_token",
     body: DeploymentRequest,
+    bodyOptional: true,
     query: DeploymentQuery,
     success: { status: 201, description: "The deployment's id; its version's recorded release lists it", schema: DeploymentCreatedResponse },
     also: { 422: 'Invalid fields, an app Slipway deploys (not_an_external_app), too many hosts and stages on one release, or the app takes releases only by promotion' },

@@ -48,18 +48,22 @@ export const presentApp = (app: App): AppResponse => ({
 
 export const presentAppDetail = (
   app: App,
-  live: { current: { release: Release; build: Build | undefined } | undefined; inFlight: Release | undefined },
+  live: {
+    current: { release: Release; build: Build | undefined } | undefined;
+    inFlight: Release | undefined;
+    running: (release: Release) => number | null;
+  },
 ): AppDetailResponse => ({
   ...presentApp(app),
   image: live.current?.release.image ?? '',
   git_url: live.current?.build?.source_blob.repo ?? '',
   git_branch: live.current?.build?.source_blob.branch ?? '',
   released_at: live.current?.release.finished_at ?? null,
-  current_release: live.current ? presentReleaseSummary(live.current.release) : null,
-  rollout_in_flight: live.inFlight ? { ...presentReleaseSummary(live.inFlight), rollout: shownRollout(live.inFlight) } : null,
+  current_release: live.current ? presentReleaseSummary(live.current.release, live.running(live.current.release)) : null,
+  rollout_in_flight: live.inFlight ? { ...presentReleaseSummary(live.inFlight, live.running(live.inFlight)), rollout: shownRollout(live.inFlight) } : null,
 });
 
-const presentReleaseSummary = (release: Release): CurrentReleaseResponse => ({
+const presentReleaseSummary = (release: Release, runningCount: number | null): CurrentReleaseResponse => ({
   id: release.id,
   version: release.version,
   image: release.image,
@@ -68,6 +72,7 @@ const presentReleaseSummary = (release: Release): CurrentReleaseResponse => ({
   trigger: release.trigger,
   started_at: release.started_at,
   finished_at: release.finished_at,
+  running_count: runningCount,
 });
 
 export const presentAppFeatures = (app: App): AppFeatureResponse[] => [
@@ -90,9 +95,9 @@ export const presentBuild = (build: Build): BuildResponse => ({
 /**
  * `current` is derived from the app's pointer (moved forward by the release itself when it succeeded after
  * the app was read), so exactly one release per app can ever show it. Lists pass the app as
- * `withCurrentAmong` shows it for the whole page.
+ * `withCurrentAmong` shows it for the whole page. `runningCount`: what runs it now, where the caller read it.
  */
-export const presentRelease = (release: Release, app: App): ReleaseResponse => ({
+export const presentRelease = (release: Release, app: App, runningCount: number | null = null): ReleaseResponse => ({
   id: release.id,
   app: release.app,
   version: release.version,
@@ -117,6 +122,7 @@ export const presentRelease = (release: Release, app: App): ReleaseResponse => (
   recorded: release.recorded === true,
   url: release.url ?? null,
   name: release.name ?? null,
+  running_count: runningCount,
   deployments: release.deployments ?? [],
   commits: release.changes?.commits ?? [],
   commits_since: {

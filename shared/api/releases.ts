@@ -232,6 +232,15 @@ export const ReleaseResponse = z
     recorded: z.boolean().meta({ description: 'A release of an external app, recorded as its client reported it; Slipway did not run it.' }),
     url: z.string().nullable().meta({ description: 'Where the release can be seen, as its client gave it (recorded releases).' }),
     name: z.string().nullable().meta({ description: "The release's name or code name, as its client gave it (recorded releases)." }),
+    running_count: z
+      .number()
+      .int()
+      .nonnegative()
+      .nullable()
+      .meta({
+        description:
+          "What runs it now: the ECS tasks of the revision it registered (read at most a few seconds ago), or an external app's hosts whose latest reported deployment it is; null where Slipway cannot tell (ECS unavailable, or in an event)",
+      }),
     deployments: z
       .array(ReleaseDeploymentResponse)
       .meta({ description: 'Where a recorded release was deployed, as ReleaseBits clients report it: the latest deployment of each host and stage' }),

@@ -16,6 +16,7 @@ export const EVENT_TYPES = [
   'release.failed',
   'release.unknown',
   'release.state_changed',
+  'release.deployed',
   'status.posted',
   'status.changed',
   'promotion.created',
@@ -84,8 +85,10 @@ export const releaseCreationEvents = (release: Pick<Release, 'trigger'> & Partia
  * The events a change to a release announces, from what it was and what changes: leaving the queue, a
  * final outcome, a status check posted or changed, a new aggregate state. Progress alone announces nothing.
  */
-export const releaseChangeEvents = (before: Release, changes: Partial<Pick<Release, 'status' | 'state' | 'checks'>>): EventIntent[] => {
+export const releaseChangeEvents = (before: Release, changes: Partial<Pick<Release, 'status' | 'state' | 'checks' | 'deployments'>>): EventIntent[] => {
   const events: EventIntent[] = [];
+  // A deployment of a recorded release, reported by its client (ReleaseBits), is news of its own.
+  if (changes.deployments !== undefined) events.push({ type: 'release.deployed' });
   for (const [context, check] of Object.entries(changes.checks ?? {})) {
     const previous = before.checks === undefined ? undefined : ownEntry(before.checks, context);
     if (!previous) events.push({ type: 'status.posted', context });

@@ -51,10 +51,17 @@ export const assertNothingReported = (app: Pick<App, 'name'>, report: RecordedRe
 export const recordedOutcomeOf = (report: RecordedReport, now: string, defaultStatus: RecordedStatus = 'pending'): RecordedOutcome => {
   const status = report.status ?? defaultStatus;
   const startedAt = report.started_at ?? null;
-  const finishedAt = report.finished_at ?? (status === 'pending' ? null : now);
+  const finishedAt = report.finished_at ?? (status === 'pending' ? null : notBefore(now, startedAt));
   assertTimesInOrder(startedAt, finishedAt);
   return { status, started_at: startedAt, finished_at: finishedAt, url: report.url ?? null, name: report.name ?? null };
 };
+
+/**
+ * When a release that the client gives no finish time for finished: when it was reported, or its start if
+ * that is later (a client's clock a little ahead of Slipway's must not make its own report refused).
+ */
+const notBefore = (now: string, startedAt: string | null): string =>
+  startedAt !== null && Date.parse(startedAt) > Date.parse(now) ? startedAt : now;
 
 const assertTimesInOrder = (startedAt: string | null, finishedAt: string | null): void => {
   if (startedAt === null || finishedAt === null || Date.parse(startedAt) <= Date.parse(finishedAt)) return;
@@ -83,7 +90,8 @@ export const recordedStatusChange = (
       { version: release.version },
     );
   }
-  const finishedAt = report.finished_at ?? (release.status === report.status && release.finished_at ? release.finished_at : now);
+  const finishedAt =
+    report.finished_at ?? (release.status === report.status && release.finished_at ? release.finished_at : notBefore(now, release.started_at));
   assertTimesInOrder(release.started_at, finishedAt);
   if (release.status === report.status && release.finished_at === finishedAt) return null;
   return { status: report.status, finished_at: finishedAt };

@@ -239,3 +239,17 @@ export const stopServiceDeployment = async (serviceDeploymentArn: string, client
     throw error;
   }
 };
+
+/**
+ * How many tasks of each task definition revision the service runs now, from its deployments (each names the
+ * revision it deploys): a release's tasks are those of the revision it registered.
+ */
+export const runningTasksByTaskDefinition = async (ref: ServiceRef, client: ECSClient = getEcsClient()): Promise<Map<string, number>> => {
+  const service = await describeService(client, ref);
+  const running = new Map<string, number>();
+  for (const deployment of service.deployments ?? []) {
+    if (!deployment.taskDefinition) continue;
+    running.set(deployment.taskDefinition, (running.get(deployment.taskDefinition) ?? 0) + (deployment.runningCount ?? 0));
+  }
+  return running;
+};

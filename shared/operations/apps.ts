@@ -13,6 +13,7 @@ import type { RolloutLock } from '../domain/rollout';
 import { withCurrentAmong } from '../domain/current-release';
 import { assertDeployable } from '../domain/external-apps';
 import { ensureStrategyFits } from '../rollout/strategy-fit';
+import { runningCountsOf, type RunningCount } from './running-counts';
 
 export const createApp = async (request: NewApp): Promise<App> => {
   // An external app takes no strategy (its request schema refuses one): only an ECS app's service is checked.
@@ -96,7 +97,12 @@ export const updateApp = async (app: App, request: AppSettings): Promise<App> =>
  * What `GET /apps/{app}` adds: the current release and the build it deployed (for Akkeris' apps:info), and
  * the release rolling out now, if any (the holder of the app's rollout lock, while it has not settled).
  */
-export type LiveState = { current: { release: Release; build: Build | undefined } | undefined; inFlight: Release | undefined };
+export type LiveState = {
+  current: { release: Release; build: Build | undefined } | undefined;
+  inFlight: Release | undefined;
+  /** What runs a release now (see running-counts.ts). */
+  running: RunningCount;
+};
 
 /**
  * One consistent BatchGetItem reads the rollout lock, the current release and its build (the app keeps
@@ -116,7 +122,9 @@ export const findLiveState = async (app: App): Promise<LiveState> => {
     release,
     build: build?.id === release.slug.id ? build : await findBuild(app.id, release.slug.id),
   };
-  return { current, inFlight: await findInFlight(app.id, lock?.holder ?? null) };
+  const inFlight = await findInFlight(app.id, lock?.holder ?? null);
+  const shown = [current?.release, inFlight].filter((release): release is Release => release !== undefined);
+  return { current, inFlight, running: await runningCountsOf(app, shown) };
 };
 
 const findInFlight = async (appId: string, holder: RolloutLock['holder']): Promise<Release | undefined> => {

@@ -5,6 +5,7 @@ import { isExternal, planRecordedRelease, recordedOutcomeOf, type RecordedReport
 import type { Actor, App, Commit, Deployment, Metadata, RecordedStatus, Release } from '../domain/model';
 import type { NewBuild } from '../domain/requests';
 import { listBuilds } from '../store/builds-store';
+import { noteHostDeployment } from '../store/hosts-store';
 import { findFilteredReleasePage } from '../store/release-index-store';
 import { registerBuild } from './builds';
 import { directReleaseRefusalFor } from './pipelines';
@@ -122,7 +123,12 @@ export const recordDeployment = async (app: App, reported: ReportedDeployment, a
     actor,
     versionReleaseIds(app.id, reported.version),
   );
-  return { deployment, release: await changeRecordedRelease(app, release, (latest) => releaseWithDeployment(latest, deployment), actor) };
+  const listed = await changeRecordedRelease(app, release, (latest) => releaseWithDeployment(latest, deployment), actor);
+  // The host now runs this release (what runs each release is counted from these rows).
+  if (deployment.host !== null) {
+    await noteHostDeployment(app.id, { host: deployment.host, release_id: listed.id, version: listed.version, deployment_id: deployment.id, at: now });
+  }
+  return { deployment, release: listed };
 };
 
 /** How many of an app's newest releases its deployment list reads: one page, whatever the history. */

@@ -20,7 +20,7 @@ import { appendConfigVersion, findConfigVersion } from '../store/config-store';
 import { requireSlugForRelease } from './builds';
 import { directReleaseRefusalFor } from './pipelines';
 import { assertDeployable, assertNothingReported, isExternal, planRecordedRelease, recordedOutcomeOf, recordedStatusChange } from '../domain/external-apps';
-import { advanceCurrentRelease, clearSucceeding, markSucceeding } from '../store/apps-store';
+import { advanceCurrentRelease, clearSucceeding, findAppByName, markSucceeding, retreatCurrentRelease } from '../store/apps-store';
 import { mutateRelease, type ReleaseChanges } from '../store/releases-store';
 import { startRollout } from '../rollout/start-rollout';
 import { logger } from '../observability/logger';
@@ -72,6 +72,17 @@ export const reportRecordedStatus = async (app: App, reference: string, report: 
   return changeRecordedRelease(app, await requireRelease(app, reference), (latest) => recordedStatusChange(latest, report, now), actor);
 };
 
+/** `PATCH /apps/{app}/releases/{release}`: the release as reported, and the app as that left it (its current release may have moved). */
+export const reportRecordedStatusOf = async (
+  app: App,
+  reference: string,
+  report: RecordedStatusReport,
+  actor: Actor,
+): Promise<{ release: Release; app: App }> => {
+  const release = await reportRecordedStatus(app, reference, report, actor);
+  return { release, app: (await findAppByName(app.name)) ?? app };
+};
+
 /**
  * A change a client reports to a recorded release (`decide`: from the release as it is, what changes, or
  * null). One that makes it succeeded is announced on the app first, so it is current from the moment its
@@ -89,8 +100,26 @@ export const changeRecordedRelease = async (
   const updated = await mutateRelease(app.id, release.version, decide, actor);
   if (updated.status === 'succeeded') await advanceCurrentRelease(app.name, updated, updated.updated_at);
   else if (succeeding) await clearSucceeding(app.name, release.version);
+  // Current is the newest succeeded release: one reported failed after success gives way to the one before it.
+  if (release.status === 'succeeded' && updated.status !== 'succeeded') {
+    await retreatCurrentRelease(app.name, updated.version, await newestSucceededBefore(app, updated.version), updated.updated_at);
+  }
   return updated;
 };
+
+/** The newest succeeded release below `version` (the status index, each found release read again consistently). */
+const newestSucceededBefore = async (app: App, version: number): Promise<Release | undefined> =>
+  version <= 1
+    ? undefined
+    : (
+        await findFilteredReleasePage(app.id, {
+          span: { from: 1, to: version - 1 },
+          descending: true,
+          limit: 1,
+          sources: [{ dimension: 'status', value: 'succeeded' }],
+          accept: (candidate) => candidate.status === 'succeeded',
+        })
+      ).releases[0];
 
 const requireRollbackTarget = async (app: App, target: RollbackTarget): Promise<Release> => {
   const release = 'id' in target ? await findReleaseById(app.id, target.id) : await findReleaseByVersion(app.id, target.version);

@@ -95,6 +95,20 @@ export const clearSucceeding = (appName: string, version: number): Promise<boole
   });
 
 /**
+ * Moves the app's `current` pointer back from the release at `fromVersion` (a recorded release whose client
+ * reported a failure after success) to `to`, the newest succeeded release before it, or to none; only while
+ * the pointer is still at `fromVersion`, so a newer success that moved it meanwhile stands.
+ */
+export const retreatCurrentRelease = (appName: string, fromVersion: number, to: Pick<Release, 'version' | 'slug'> | undefined, at: string): Promise<boolean> =>
+  updateAppIf(appName, {
+    UpdateExpression: to
+      ? 'SET current_release_version = :to, current_release_build_id = :build, updated_at = :at'
+      : 'SET current_release_version = :none, updated_at = :at REMOVE current_release_build_id',
+    ConditionExpression: 'current_release_version = :from',
+    ExpressionAttributeValues: { ':from': fromVersion, ':at': at, ...(to ? { ':to': to.version, ':build': to.slug.id } : { ':none': null }) },
+  });
+
+/**
  * Moves the app's `current` pointer forward to the release at `version`, never backward, so a slow rollout
  * finishing after a newer one cannot steal `current` from it, and retires the announcement of that version.
  * The release's build moves with the pointer, in the same write.

@@ -66,6 +66,10 @@ export const openPromotionSortKey = (createdAt: string, id: string) => `${create
 
 export const apiKeyKey = (keyHash: string) => ({ pk: `${API_KEY_PARTITIONS.itemPrefix}${keyHash}`, sk: 'APIKEY' });
 
+/** The release an external app's host last reported deploying (ReleaseBits), one item per host. */
+export const HOST_PREFIX = 'HOST#';
+export const hostKey = (appId: string, host: string) => ({ pk: appPartition(appId), sk: `${HOST_PREFIX}${encodeURIComponent(host)}` });
+
 /** An Echoes-style release declaration: its deliverables and the release recorded for each (one id for all). */
 export const signalReleaseKey = (id: string) => ({ pk: `SIGNAL#${id}`, sk: 'SIGNAL_RELEASE' });
 

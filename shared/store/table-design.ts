@@ -66,6 +66,10 @@
  *                                                  key): request hash, the id fixed for what it makes, status,
  *                                                  lease; TTL `expiration`, except for a payload's own key (a
  *                                                  route that takes the same body again as a retry): kept for good
+ *   APP#{appId}        HOST#{host}                 an external app's host (URI-encoded) and the release its latest
+ *                                                  reported deployment put there (release_id, version, at): a
+ *                                                  conditional put keeps the latest; a Query of the prefix counts
+ *                                                  the hosts running each release
  *   SIGNAL#{id}        SIGNAL_RELEASE              an Echoes-style release declaration: version, commits, and per
  *                                                  deliverable the app with the ids of the build and recorded
  *                                                  release made there (derived from the id), written before them

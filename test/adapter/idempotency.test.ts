@@ -45,6 +45,16 @@ beforeEach(() => {
 });
 
 describe('runOnce on its DynamoDB record', () => {
+  it('keeps a payload key for good: its record has no expiration, so no TTL ever deletes it and no later claim passes it', async () => {
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand).resolves({});
+    await runOnce({ key: 'payload:abc', forever: true, scope, request: { a: 1 }, context, run: async () => 'made', resume: async () => undefined });
+    const put = dynamo.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(put?.Item).not.toHaveProperty('expiration');
+    // The claim is refused by a record unless it has expired: one without an expiration never has.
+    expect(put?.ConditionExpression).toBe('attribute_not_exists(pk) OR #expiration < :now');
+  });
+
   it('claims the key in its own partition before running, runs once with the id it fixed, then marks it completed', async () => {
     dynamo.on(PutCommand).resolves({});
     dynamo.on(UpdateCommand).resolves({});

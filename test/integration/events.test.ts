@@ -142,6 +142,19 @@ describe('events of a release lifecycle', () => {
     expect(uncoupled).toMatchObject({ app: { name: 'evt-stg' }, actor: { email: expect.any(String) }, data: { stage: 'staging' } });
   });
 
+  it("announces an external app's recorded releases as reported, and each deployment its client reports", async () => {
+    expect((await slipway.call('POST', '/apps', { body: { name: 'evt-device' } })).status).toBe(201);
+    const hook = await slipway.call('POST', '/apps/evt-device/hooks', { body: { url: `${receiver.url}/evt-device`, events: ['*'] } });
+    expect(hook.status).toBe(201);
+    const deployed = await slipway.call('POST', '/components/evt-device/deployments', { body: { version: 'v1', host: 'gw-1', stage: 'production' } });
+    expect(deployed.status).toBe(201);
+    const [release] = (await slipway.call<Release[]>('GET', '/apps/evt-device/releases')).body;
+    expect((await eventOf('release.created', dataId(release?.id ?? ''))).data).toMatchObject({ recorded: true });
+    await eventOf('release.succeeded', dataId(release?.id ?? ''));
+    const listed = await eventOf('release.deployed', dataId(release?.id ?? ''));
+    expect(listed.data).toMatchObject({ deployments: [{ host: 'gw-1', stage: 'production', status: 'succeeded' }] });
+  });
+
   it('publishes each event once on a quiet run, ids unique', () => {
     const ids = seen.map((event) => event.id);
     expect(new Set(ids).size).toBe(ids.length);

@@ -103,7 +103,9 @@ describe('external apps', () => {
 
     const before = (await slipway.call('GET', '/apps/mobile-app/metrics?window=1d')).body;
     const failed = await slipway.call<ReleaseResponse>('PATCH', path, { body: { status: 'failed', finished_at: '2026-11-25T11:00:00Z' } });
-    expect(failed.body).toMatchObject({ status: 'failed', finished_at: '2026-11-25T11:00:00.000Z' });
+    expect(failed.body).toMatchObject({ status: 'failed', finished_at: '2026-11-25T11:00:00.000Z', current: false });
+    // Current is the newest succeeded release again: the one recorded succeeded before it.
+    expect((await slipway.call<AppDetailResponse>('GET', '/apps/mobile-app')).body.current_release).toMatchObject({ version: 1, status: 'succeeded' });
     const after = (await slipway.call('GET', '/apps/mobile-app/metrics?window=1d')).body;
     expect(after.change_failure_rate.failures).toBe(before.change_failure_rate.failures + 1);
     expect(after.deployment_frequency.releases).toBe(before.deployment_frequency.releases - 1);
@@ -145,5 +147,11 @@ describe('external apps', () => {
     const refused = await record('mobile-store', { slug: await build('mobile-store'), status: 'succeeded' });
     expect([refused.status, refused.body.error.code]).toEqual([422, 'downstream_pipeline_app']);
     expect((await record('mobile-beta', { slug: await build('mobile-beta'), status: 'succeeded' })).status).toBe(201);
+    // Nothing of an external app was deployed by Slipway, so nothing is promoted from it (nor to one).
+    const promoted = await slipway.call('POST', '/pipeline-promotions', {
+      body: { pipeline: { name: 'mobile' }, source: { app: { name: 'mobile-beta' } }, targets: [{ app: { name: 'mobile-store' } }], safe: false },
+    });
+    expect([promoted.status, promoted.body.error.code]).toEqual([422, 'external_app_not_deployed']);
+    expect((await slipway.call<ReleaseResponse[]>('GET', '/apps/mobile-store/releases')).body).toEqual([]);
   });
 });

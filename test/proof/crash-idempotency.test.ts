@@ -12,13 +12,17 @@ import { until } from '../support/until';
  * a burst of keyed release creates and keyed promotions is sent, the server is killed with kill -9 (its
  * whole process group) at a random moment, restarted, and every request not yet answered 201/303 is
  * retried with its key, until all are. Then: one release per key, gap-free versions, each promotion
- * released each target once and ended, and no answer was a 5xx.
+ * released each target once and ended, and no answer was a 5xx. Releases declared as Echoes' API takes them
+ * ride along: their payload is their key (the header they are sent with counts for nothing), so each
+ * declaration is one release on each of its external apps however often the server died under it.
  */
 const KILLS = 3;
 const FREE_APPS = ['crash-a1', 'crash-a2', 'crash-a3'];
 const KEYS_PER_APP = 6;
 const STAGING_APPS = ['crash-s1', 'crash-s2'];
 const PROMOTIONS = 4;
+const EXTERNAL_APPS = ['crash-m1', 'crash-m2'];
+const DECLARATIONS = 5;
 
 type Answer = ProcessAnswer;
 type Item = { key: string; path: string; body: unknown; location?: string };
@@ -84,6 +88,7 @@ describe('Idempotency-Key across kill -9', () => {
       await ok('POST', '/apps', { name: app, cluster: 'local', service: `${app}-svc` });
       builds[app] = (await ok('POST', `/apps/${app}/builds`, { image: `registry.local/${app}:v1`, sha: '1a2b3c4' })).id;
     }
+    for (const app of EXTERNAL_APPS) await ok('POST', '/apps', { name: app });
     await ok('POST', '/pipeline-couplings', { pipeline: 'crash', app: 'crash-dev', stage: 'development' });
     for (const app of STAGING_APPS) await ok('POST', '/pipeline-couplings', { pipeline: 'crash', app, stage: 'staging' });
     const source = await ok('POST', '/apps/crash-dev/releases', { slug: builds['crash-dev'] });
@@ -108,7 +113,12 @@ describe('Idempotency-Key across kill -9', () => {
         targets: STAGING_APPS.map((name) => ({ app: { name } })),
       },
     }));
-    const items = [...releases, ...promotions];
+    const declarations: Item[] = Array.from({ length: DECLARATIONS }, (_, index) => ({
+      key: `declaration-${index}`,
+      path: '/v1/signals/releases',
+      body: { version: `v1.${index}.0`, commits: ['1a2b3c4'], deliverables: EXTERNAL_APPS },
+    }));
+    const items = [...releases, ...promotions, ...declarations];
 
     for (let crash = 0; crash < KILLS; crash++) {
       mark(`crash ${crash}`);
@@ -158,6 +168,16 @@ describe('Idempotency-Key across kill -9', () => {
       expect(listed.map((release) => release.id).sort(), app).toEqual([...targeted].sort());
     }
     mark('ended');
+    for (const app of EXTERNAL_APPS) {
+      const listed: { id: string; version: number; build: { version: string } }[] = await ok('GET', `/apps/${app}/releases?limit=1000`);
+      found[app] = listed.length;
+      expect(listed.map((release) => release.version), app).toEqual(Array.from({ length: DECLARATIONS }, (_, index) => index + 1));
+      expect(listed.map((release) => release.build.version).sort(), app).toEqual(declarations.map((item) => (item.body as { version: string }).version).sort());
+    }
+    for (const item of declarations) {
+      const declared = await ok('GET', item.location as string);
+      expect(declared.releases.every((release: { version: number | null }) => release.version !== null), item.key).toBe(true);
+    }
     expect((await ok('GET', '/apps/crash-dev/releases')).length).toBe(1);
     expect(figures.serverErrors).toBe(0);
 
@@ -165,7 +185,7 @@ describe('Idempotency-Key across kill -9', () => {
       'crash proof:',
       JSON.stringify({
         ...figures,
-        releasesExpected: FREE_APPS.length * KEYS_PER_APP + STAGING_APPS.length * PROMOTIONS,
+        releasesExpected: FREE_APPS.length * KEYS_PER_APP + STAGING_APPS.length * PROMOTIONS + EXTERNAL_APPS.length * DECLARATIONS,
         releasesFound: Object.values(found).reduce((sum, count) => sum + count, 0),
         promotions: ended.map((promotion) => promotion.status),
         phases,

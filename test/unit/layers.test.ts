@@ -32,7 +32,7 @@ const LAYERS: Record<string, readonly string[]> = {
   'shared/events': ['shared/domain', 'shared/config', 'shared/api', 'shared/store', 'shared/aws', 'shared/observability'],
   'shared/idempotency': ['shared/domain', 'shared/api', 'shared/store', 'shared/runtime'],
   'shared/hooks': ['shared/domain', 'shared/config', 'shared/aws', 'shared/store', 'shared/observability'],
-  'shared/operations': ['shared/domain', 'shared/store', 'shared/rollout', 'shared/secrets', 'shared/hooks', 'shared/observability', 'shared/runtime'],
+  'shared/operations': ['shared/domain', 'shared/store', 'shared/ecs', 'shared/rollout', 'shared/secrets', 'shared/hooks', 'shared/observability', 'shared/runtime'],
   'shared/http': ['shared/domain', 'shared/api', 'shared/idempotency', 'shared/observability', 'shared/runtime'],
   functions: [
     'shared/config',
