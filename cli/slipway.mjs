@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// The CLI is TypeScript sharing the API's zod schemas; tsx compiles it on the fly, so a clean clone needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the CLI as `npm install` built it (its prepare script bundles cli/ into one file): nothing to compile at start.
+import { existsSync } from 'node:fs';
 
-register();
-await import('./main.ts');
+const built = new URL('./dist/slipway.mjs', import.meta.url);
+if (!existsSync(built)) {
+  process.stderr.write(`slipway is not built (no ${built.pathname}): run \`npm install\` in the Slipway repository.\n`);
+  process.exit(2);
+}
+await import(built.href);

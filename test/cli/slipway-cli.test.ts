@@ -1,10 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
 import { startAnswerDroppingProxy } from './answer-dropping-proxy';
-import { freshConfigHome, runCli, runCliOnTerminal } from './run-cli';
+import { CLI_ENTRY, freshConfigHome, runCli, runCliOnTerminal } from './run-cli';
 
 /** The `slipway` CLI as a separate process against a real local Slipway with (shortened) rollouts. */
 let slipway: TestSlipway;
@@ -173,6 +174,15 @@ describe('usage and configuration', () => {
     const run = await cli('--get-yargs-completions', 'pipelines:');
     expect(run.stdout.split('\n')).toEqual(expect.arrayContaining(['pipelines:promote', 'pipelines:couple']));
     expect((await cli('completion')).stdout).toContain('_slipway_yargs_completions');
+  });
+
+  it('runs the build npm install made, and when there is none says to run npm install (exit 2) instead of compiling', async () => {
+    const unbuilt = join(await mkdtemp(join(tmpdir(), 'slipway-unbuilt-')), 'slipway.mjs');
+    await copyFile(CLI_ENTRY, unbuilt);
+    const run = await runCli(['--help'], env, '', unbuilt);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^slipway is not built \(no .*\/dist\/slipway\.mjs\): run `npm install` in the Slipway repository\.\n$/);
   });
 
   it('exits 2 and says how to log in when there is no key, and suggests a command for a typo', async () => {
