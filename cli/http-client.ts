@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type * as z from 'zod';
 import { ErrorResponse } from '../shared/api/common';
-import { CliError, EXIT } from './exit-codes';
+import { ApiRefusal, CliError, EXIT } from './exit-codes';
 import type { Connection } from './config';
 
 export type RequestOptions = {
@@ -10,16 +10,6 @@ export type RequestOptions = {
   /** Makes a POST safe to retry: the server answers a replay with 303 to what the first attempt made. */
   idempotencyKey?: string;
 };
-
-/** A refusal keeps the API's error document, so `--json` can hand it on unchanged. */
-export class ApiRefusal extends CliError {
-  constructor(
-    readonly status: number,
-    readonly document: ErrorResponse,
-  ) {
-    super(EXIT.refused, `Refused by Slipway (${status} ${document.error.code}): ${document.error.message}`);
-  }
-}
 
 const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000];
 const REQUEST_TIMEOUT_MS = 30_000;

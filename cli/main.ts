@@ -8,8 +8,7 @@ import { login } from './commands/login';
 import { pipelineCommands } from './commands/pipelines';
 import { releaseCommands } from './commands/releases';
 import { statusCommands } from './commands/statuses';
-import { CliError, EXIT, EXIT_CODES_HELP, usageError } from './exit-codes';
-import { ApiRefusal } from './http-client';
+import { ApiRefusal, CliError, EXIT, EXIT_CODES_HELP, usageError } from './exit-codes';
 import { printError, printJson } from './output';
 
 const parser = yargs(hideBin(process.argv))

@@ -1,11 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { SlipwayApi } from '../api';
 import type { GlobalArgs } from '../command';
-import { configPath, profileName, saveProfile } from '../config';
 import { EXIT, usageError } from '../exit-codes';
-import { HttpClient } from '../http-client';
 import { printJson, printLine } from '../output';
-import { openPrompts } from '../prompt';
 
 type LoginArgs = GlobalArgs & { url?: string };
 
@@ -19,6 +15,12 @@ export const login: CommandModule<GlobalArgs, LoginArgs> = {
       .example('$0 login', 'asks for the endpoint and the key')
       .example('$0 login --profile staging --url https://slipway.staging.example.com', 'a second profile'),
   handler: async (args) => {
+    // Loaded once it runs, as a session is: --help needs none of it.
+    const [{ configPath, profileName, saveProfile }, { openPrompts }, { apiFor }] = await Promise.all([
+      import('../config'),
+      import('../prompt'),
+      import('../session'),
+    ]);
     const profile = profileName(args.profile);
     const prompts = openPrompts();
     const url = args.url ?? (await prompts.ask('Slipway URL: '));
@@ -27,7 +29,7 @@ export const login: CommandModule<GlobalArgs, LoginArgs> = {
     if (!url || !URL.canParse(url)) throw usageError(`"${url}" is not a URL, e.g. http://127.0.0.1:5000`);
     if (!key) throw usageError('no API key given');
     // One call proves both the endpoint and the key before anything is stored.
-    const apps = await new SlipwayApi(new HttpClient({ url, key })).apps();
+    const apps = await apiFor({ url, key }).apps();
     const path = await saveProfile(profile, { url, key });
     if (args.json) printJson({ profile, url, config: path });
     else printLine(`Logged in to ${url} as profile "${profile}" (${apps.length} apps visible). Saved in ${configPath()}.`);

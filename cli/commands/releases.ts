@@ -1,9 +1,10 @@
 import type { Argv } from 'yargs';
 import type { CreateReleaseBody, ReleaseResponse } from '../../shared/api/releases';
-import { defineCommand, requireApp, waitOptions, withApp, withTimeout, withWait, type Session } from '../command';
+import { defineCommand, requireApp, waitOptions, withApp, withTimeout, withWait } from '../command';
 import { EXIT, usageError } from '../exit-codes';
 import { age, paint, paintStatus, printFields, printJson, printLine, printTable } from '../output';
 import { currentRelease, parseReleaseRef, rollbackTarget, versionLabel } from '../release-ref';
+import type { Session } from '../session';
 import { exitCodeOf, waitForRelease } from '../wait';
 
 const withBuildOptions = <T>(argv: Argv<T>) =>
