@@ -11,6 +11,9 @@ import { statusCommands } from './commands/statuses';
 import { ApiRefusal, CliError, EXIT, EXIT_CODES_HELP, usageError } from './exit-codes';
 import { printError, printJson } from './output';
 
+/** package.json's version, put in by the build (cli/build.ts): yargs would search the disk for it at every start. */
+declare const SLIPWAY_VERSION: string;
+
 const parser = yargs(hideBin(process.argv))
   .scriptName('slipway')
   .usage('$0 <command> [options]\n\nRelease, watch, roll back and promote apps on Slipway.')
@@ -29,7 +32,7 @@ const parser = yargs(hideBin(process.argv))
   .strict()
   .help()
   .alias('help', 'h')
-  .version()
+  .version(SLIPWAY_VERSION)
   .wrap(Math.min(120, process.stdout.columns ?? 100))
   .fail((message, error) => {
     throw error ?? usageError(message);
@@ -48,8 +51,12 @@ const report = (error: unknown, json: boolean) => {
 
 // Read from the raw arguments: a usage error happens before yargs has parsed them.
 const json = hideBin(process.argv).includes('--json');
-try {
-  await parser.parseAsync();
-} catch (error) {
-  process.exitCode = report(error, json);
-}
+// No top-level await: the build is CommonJS (cli/build.ts). yargs may also throw before it returns a promise.
+const run = async () => {
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    process.exitCode = report(error, json);
+  }
+};
+void run();

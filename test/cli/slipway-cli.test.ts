@@ -179,10 +179,16 @@ describe('usage and configuration', () => {
   it('runs the build npm install made, and when there is none says to run npm install (exit 2) instead of compiling', async () => {
     const unbuilt = join(await mkdtemp(join(tmpdir(), 'slipway-unbuilt-')), 'slipway.mjs');
     await copyFile(CLI_ENTRY, unbuilt);
-    const run = await runCli(['--help'], env, '', unbuilt);
+    const run = await runCli(['--help'], env, '', { entry: unbuilt });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^slipway is not built \(no .*\/dist\/slipway\.mjs\): run `npm install` in the Slipway repository\.\n$/);
+    expect(run.stderr).toMatch(/^slipway is not built \(no .*\/dist\/slipway\.cjs\): run `npm install` in the Slipway repository\.\n$/);
+  });
+
+  it('tells its version wherever it is run, not only inside this repository', async () => {
+    const version = (JSON.parse(await readFile(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+    const run = await runCli(['--version'], env, '', { cwd: await mkdtemp(join(tmpdir(), 'slipway-elsewhere-')) });
+    expect([run.code, run.stdout]).toEqual([0, `${version}\n`]);
   });
 
   it('exits 2 and says how to log in when there is no key, and suggests a command for a typo', async () => {
