@@ -51,6 +51,24 @@ describe('on a terminal', () => {
     expect(stripVTControlCharacters(progress ?? '')).toMatch(/^. cli-tty v1 (pending|succeeded) [█░]{20} \d+\/\d+ new, \d+ failed \d+\.\ds {2}\S/u);
     expect(frames.at(-1)).toMatch(/^\u001b\[32m✔\u001b\[39m cli-tty v1 succeeded after \d+\.\ds\r?\n\u001b\[\?25h$/);
   });
+
+  it('lines the releases table up under its header in colour, as it does in a pipe', async () => {
+    expect((await cli('deploy', 'registry.local/cli-tty:v2-unhealthy', '-a', 'cli-tty', '--wait')).code).toBe(1);
+    const { NO_COLOR: _noColor, ...colourEnv } = env;
+    const run = await runCliOnTerminal(['releases', '-a', 'cli-tty'], colourEnv);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split(/\r?\n/);
+    const headerAt = lines.findIndex((line) => stripVTControlCharacters(line).startsWith('VERSION'));
+    const rows = lines.slice(headerAt + 1, headerAt + 3);
+    expect(rows.every((row) => /\u001b\[3\dm(failed|succeeded)\u001b\[39m/.test(row))).toBe(true);
+    const header = stripVTControlCharacters(lines[headerAt] ?? '');
+    const columnOf = (name: string) => header.indexOf(name);
+    const cellAt = (row: string, column: number) => stripVTControlCharacters(row).slice(column).split(/\s{2,}/)[0];
+    expect(rows.map((row) => [cellAt(row, 0), cellAt(row, columnOf('STATUS')), cellAt(row, columnOf('CHECKS')), cellAt(row, columnOf('BY'))])).toEqual([
+      ['v2', 'failed', 'pending', expect.stringContaining('@')],
+      ['v1*', 'succeeded', 'pending', expect.stringContaining('@')],
+    ]);
+  });
 });
 
 describe('rollback', () => {
