@@ -113,6 +113,20 @@ describe('--json', () => {
     expect(none.stderr).toMatch(/--num must be a whole number of releases, at least 1/);
   });
 
+  it('says why a release failed, in the list and in detail', async () => {
+    const v2 = (await slipway.call<{ status: string; rollout: { message: string } }>('GET', '/apps/cli-web/releases/2')).body;
+    expect(v2.status).toBe('failed');
+    const reason = v2.rollout.message;
+    expect(reason).toMatch(/\S/);
+    const table = await cli('releases', '-a', 'cli-web', '-n', '5');
+    expect(table.stdout).toMatch(/^VERSION .* REASON$/m);
+    const row = table.stdout.split('\n').find((line) => line.startsWith('v2 '));
+    expect(row).toMatch(/ failed /);
+    expect(row?.endsWith(`  ${reason}`)).toBe(true);
+    const info = await cli('releases:info', 'v2', '-a', 'cli-web');
+    expect(info.stdout.split('\n').find((line) => line.startsWith('Reason:'))?.replace(/^Reason: +/, '')).toBe(reason);
+  });
+
   it('apps:info tells what is live', async () => {
     expect((await cli('releases:wait', 'v5', '-a', 'cli-web')).code).toBe(0);
     const run = await cli('apps:info', '-a', 'cli-web');
