@@ -76,12 +76,17 @@ const pipelinesCouple = defineCommand({
   },
 });
 
-/** The apps at the next populated stage after the source's, as `heroku pipelines:promote` picks them. */
-const downstreamApps = async (api: SlipwayApi, pipelineId: string, stage: (typeof STAGES)[number]) => {
+/** The couplings at the next populated stage after `stage`: where a promotion goes, as `heroku pipelines:promote` picks them. */
+export const nextStageCouplings = async (api: SlipwayApi, pipelineId: string, stage: (typeof STAGES)[number]) => {
   const couplings = await api.pipelineCouplings(pipelineId);
   const next = nextStageOf(stage, couplings);
-  if (!next) throw usageError(`nothing to promote to: no stage after ${stage} has apps`);
-  return couplings.filter((coupling) => coupling.stage === next).map((coupling) => coupling.app.name);
+  return { stage: next, couplings: couplings.filter((coupling) => coupling.stage === next) };
+};
+
+const downstreamApps = async (api: SlipwayApi, pipelineId: string, stage: (typeof STAGES)[number]) => {
+  const next = await nextStageCouplings(api, pipelineId, stage);
+  if (!next.stage) throw usageError(`nothing to promote to: no stage after ${stage} has apps`);
+  return next.couplings.map((coupling) => coupling.app.name);
 };
 
 /** Any failed target fails the promotion; else any unknown or timed-out one makes it unknown. */

@@ -135,6 +135,7 @@ describe('--json', () => {
     expect(run.stdout).toMatch(/Tasks: +3\/3 running/);
     expect(run.stdout).toMatch(/Rolling out: +-\n/);
     expect(run.stdout).toMatch(/Auto rollback: +no\n/);
+    expect(run.stdout).toMatch(/Checks: +none required, none posted\n/);
   });
 });
 
@@ -150,7 +151,9 @@ describe('promote', () => {
     const unsafe = await cli('pipelines:promote', '-a', 'cli-dev');
     expect([unsafe.code, unsafe.stderr]).toEqual([4, expect.stringMatching(/409 unsafe_promotion/)]);
 
+    expect((await cli('apps:info', '-a', 'cli-dev')).stdout).toMatch(/Checks: +pending \(none posted; promoting needs ci\/unit\)\n/);
     expect((await cli('statuses:set', 'ci/unit', 'success', '-a', 'cli-dev')).code).toBe(0);
+    expect((await cli('apps:info', '-a', 'cli-dev')).stdout).toMatch(/Checks: +success \(1 posted; promoting needs ci\/unit\)\n/);
     const run = await cli('pipelines:promote', '-a', 'cli-dev', '--wait', '--json');
     expect(run.code).toBe(0);
     const promotion = JSON.parse(run.stdout);
