@@ -1,8 +1,9 @@
 import type { PromotionResponse } from '../../shared/api/pipelines';
+import type { UnsafeTarget } from '../../shared/domain/promotion';
 import { STAGES, nextStageOf } from '../../shared/domain/pipeline';
 import type { SlipwayApi } from '../api';
 import { commaList, defineCommand, requireApp, waitOptions, withApp, withWait } from '../command';
-import { EXIT, usageError, type ExitCode } from '../exit-codes';
+import { ApiRefusal, EXIT, usageError, type ExitCode } from '../exit-codes';
 import { paintStatus, printFields, printJson, printLine, printTable } from '../output';
 import { parseReleaseRef } from '../release-ref';
 import { exitCodeOf, waitForRelease } from '../wait';
@@ -105,6 +106,24 @@ const printPromotion = (promotion: PromotionResponse) => {
   ]);
 };
 
+/**
+ * An unsafe promotion's refusal with what its details hold (only `--json` showed them): each target's required
+ * checks that are missing or not success on the release, and how to get past it.
+ */
+const explainUnsafe = (error: unknown, source: string) => {
+  if (!(error instanceof ApiRefusal) || error.document.error.code !== 'unsafe_promotion') return error;
+  const { targets, release_version: version } = error.document.error.details as { targets?: UnsafeTarget[]; release_version?: number };
+  const lacking = (targets ?? []).map(
+    (target) => `  ${target.app}: ${[...target.missing.map((context) => `${context} not posted`), ...target.failing.map(({ context, state }) => `${context} ${state}`)].join(', ')}`,
+  );
+  const release = version === undefined ? '' : ` -r v${version}`;
+  return new ApiRefusal(error.status, error.document, [
+    'Required checks not success on the release:',
+    ...lacking,
+    `Post them (\`slipway statuses:set CONTEXT success -a ${source}${release}\`), or promote with --unsafe.`,
+  ]);
+};
+
 const pipelinesPromote = defineCommand({
   command: 'pipelines:promote',
   describe: "release an app's current (or given) release to the apps of the next stage",
@@ -123,15 +142,19 @@ const pipelinesPromote = defineCommand({
     const coupling = await api.appCoupling(source);
     const targets = args.to ? commaList(args.to) : await downstreamApps(api, coupling.pipeline.id, coupling.stage);
     const release = args.release ? await api.release(source, parseReleaseRef(args.release)) : undefined;
-    const promotion = await api.promote(
-      {
-        pipeline: { id: coupling.pipeline.id },
-        source: { app: { name: source }, ...(release ? { release: { id: release.id } } : {}) },
-        targets: targets.map((name) => ({ app: { name } })),
-        safe: !args.unsafe,
-      },
-      session.idempotencyKey,
-    );
+    const promotion = await api
+      .promote(
+        {
+          pipeline: { id: coupling.pipeline.id },
+          source: { app: { name: source }, ...(release ? { release: { id: release.id } } : {}) },
+          targets: targets.map((name) => ({ app: { name } })),
+          safe: !args.unsafe,
+        },
+        session.idempotencyKey,
+      )
+      .catch((error: unknown) => {
+        throw explainUnsafe(error, source);
+      });
     if (!session.json) printPromotion(promotion);
     if (!args.wait) return session.json ? printJson(promotion) : undefined;
     const codes: ExitCode[] = [];

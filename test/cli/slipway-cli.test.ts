@@ -150,6 +150,7 @@ describe('promote', () => {
 
     const unsafe = await cli('pipelines:promote', '-a', 'cli-dev');
     expect([unsafe.code, unsafe.stderr]).toEqual([4, expect.stringMatching(/409 unsafe_promotion/)]);
+    expect(unsafe.stderr).toMatch(/\n {2}cli-stg: ci\/unit not posted\n.*`slipway statuses:set CONTEXT success -a cli-dev -r v1`.*--unsafe/);
 
     expect((await cli('apps:info', '-a', 'cli-dev')).stdout).toMatch(/Checks: +pending \(none posted; promoting needs ci\/unit\)\n/);
     expect((await cli('statuses:set', 'ci/unit', 'success', '-a', 'cli-dev')).code).toBe(0);
