@@ -57,8 +57,12 @@ export class SlipwayApi {
     this.http.request('POST', `/apps/${segment(app)}/releases`, ReleaseResponse, { body, idempotencyKey });
 
   configVars = (app: string) => this.http.request('GET', `/apps/${segment(app)}/config-vars`, ConfigVarsResponse);
-  changeConfigVars = (app: string, body: z.input<typeof UpdateConfigVarsRequest>, idempotencyKey: string) =>
-    this.http.request('PATCH', `/apps/${segment(app)}/config-vars`, ConfigVarsResponse, { body, idempotencyKey });
+  /** The new config, and the release it made: its answer's Location (none while the app has no current release). */
+  changeConfigVars = async (app: string, body: z.input<typeof UpdateConfigVarsRequest>, idempotencyKey: string) => {
+    const answer = await this.http.exchange('PATCH', `/apps/${segment(app)}/config-vars`, ConfigVarsResponse, { body, idempotencyKey });
+    const releaseId = answer.headers.get('location')?.split('/').at(-1);
+    return { config: answer.body, release: releaseId ? await this.release(app, decodeURIComponent(releaseId)) : null };
+  };
 
   statuses = (app: string, release: string) =>
     this.http.request('GET', `/apps/${segment(app)}/releases/${segment(release)}/statuses`, ReleaseStatusesResponse);

@@ -38,7 +38,8 @@ export class HttpClient {
     return { items: body, nextCursor: headers.get('next-cursor') ?? undefined };
   }
 
-  private async exchange<S extends z.ZodType>(method: string, path: string, schema: S, options: RequestOptions) {
+  /** The answer's body with its headers, for the calls whose answer says more there (Next-Cursor, Location). */
+  async exchange<S extends z.ZodType>(method: string, path: string, schema: S, options: RequestOptions) {
     const retryable = method === 'GET' || options.idempotencyKey !== undefined;
     for (let attempt = 0; ; attempt++) {
       const delay = RETRY_DELAYS_MS[attempt];

@@ -203,6 +203,19 @@ describe('config', () => {
     const bad = await cli('config:set', 'not-posix=1', '-a', 'cli-cfg');
     expect(bad.code).toBe(2);
   });
+
+  it('says which release each change made (version and id), or that none was made before the first', async () => {
+    await createApp('cli-cfg-new');
+    const early = await cli('config:set', 'MODE=early', '-a', 'cli-cfg-new');
+    expect(early.code).toBe(0);
+    expect(early.stdout).toMatch(/^No release made: cli-cfg-new has no current release yet; its first release runs with this config\.$/m);
+    expect((await cli('deploy', 'registry.local/cli-cfg-new:v1', '-a', 'cli-cfg-new', '--wait')).code).toBe(0);
+    const set = await cli('config:set', 'MODE=later', '-a', 'cli-cfg-new');
+    const unset = await cli('config:unset', 'MODE', '-a', 'cli-cfg-new');
+    const [v2, v3] = await Promise.all([2, 3].map(async (version) => (await slipway.call<{ id: string }>('GET', `/apps/cli-cfg-new/releases/${version}`)).body.id));
+    expect(set.stdout).toMatch(new RegExp(`^Set MODE on cli-cfg-new: v2 \\(${v2}\\) (queued|pending|succeeded)$`, 'm'));
+    expect(unset.stdout).toMatch(new RegExp(`^Unset MODE on cli-cfg-new: v3 \\(${v3}\\) (queued|pending|succeeded)$`, 'm'));
+  });
 });
 
 describe('usage and configuration', () => {
