@@ -1,4 +1,5 @@
 import { copyFile, mkdtemp, readFile, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -238,6 +239,17 @@ describe('usage and configuration', () => {
     const version = (JSON.parse(await readFile(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
     const run = await runCli(['--version'], env, '', { cwd: await mkdtemp(join(tmpdir(), 'slipway-elsewhere-')) });
     expect([run.code, run.stdout]).toEqual([0, `${version}\n`]);
+  });
+
+  it('names the endpoint that did not answer, and why (exit 3)', async () => {
+    const closed = createServer();
+    await new Promise<void>((listening) => closed.listen(0, '127.0.0.1', listening));
+    const { port } = closed.address() as { port: number };
+    await new Promise((done) => closed.close(done));
+    const url = `http://127.0.0.1:${port}`;
+    const run = await runCli(['apps:create', 'cli-nowhere', '--cluster', 'local', '--service', 'nowhere'], { ...env, SLIPWAY_URL: url });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`Slipway at ${url} did not answer: fetch failed (ECONNREFUSED)\n`);
   });
 
   it('exits 2 and says how to log in when there is no key, and suggests a command for a typo', async () => {
