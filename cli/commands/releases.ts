@@ -184,7 +184,10 @@ const deploy = defineCommand({
   run: async (args, session) => {
     const app = requireApp(args);
     const build = await session.api.createBuild(app, buildRequest(args.image, args));
-    return release(app, { slug: build.id, description: args.description }, args, session);
+    // Named by what people recognise (the server's default would name the build by its id, having no version label).
+    const commit = build.source_blob.commit ? ` (${build.source_blob.commit.slice(0, 7)})` : '';
+    const description = args.description ?? `Deploy ${build.source_blob.image}${commit}`;
+    return release(app, { slug: build.id, description }, args, session);
   },
 });
 

@@ -25,8 +25,9 @@ const createApp = async (name: string) => expect((await cli('apps:create', name,
 describe('deploy --wait', () => {
   it('follows a rollout to success in timestamped lines (stdout is no terminal) and exits 0', async () => {
     await createApp('cli-web');
-    const run = await cli('deploy', 'registry.local/cli-web:v1', '-a', 'cli-web', '--wait');
+    const run = await cli('deploy', 'registry.local/cli-web:v1', '-a', 'cli-web', '--sha', '1a2b3c4d5e6f', '--wait');
     expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Deploy registry\.local\/cli-web:v1 \(1a2b3c4\) on cli-web: v1 queued$/m);
     expect(run.stdout).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z cli-web v1 succeeded after [\d.]+s$/m);
     expect(run.stdout).not.toMatch(/\u001b\[/);
   });
@@ -34,6 +35,7 @@ describe('deploy --wait', () => {
   it('exits 1 when the rollout fails, with the deployment message', async () => {
     const run = await cli('deploy', 'registry.local/cli-web:v2-unhealthy', '-a', 'cli-web', '--wait');
     expect(run.code).toBe(1);
+    expect((await slipway.call<{ description: string }>('GET', '/apps/cli-web/releases/2')).body.description).toBe('Deploy registry.local/cli-web:v2-unhealthy');
     expect(run.stdout).toMatch(/cli-web v2 failed after [\d.]+s/);
   });
 });
