@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ApiKeyResponse, CreatedApiKeyResponse, type CreateApiKeyRequest } from '../shared/api/api-keys';
+import { ApiKeyResponse, CreatedApiKeyResponse, WhoamiResponse, type CreateApiKeyRequest } from '../shared/api/api-keys';
 import { AppDetailResponse, AppResponse, type CreateAppRequest } from '../shared/api/apps';
 import { BuildResponse, type CreateBuildRequest } from '../shared/api/builds';
 import {
@@ -77,6 +77,7 @@ export class SlipwayApi {
   appCoupling = (app: string) => this.http.request('GET', `/apps/${segment(app)}/pipeline-couplings`, CouplingResponse);
   couple = (body: z.input<typeof CreateCouplingRequest>) =>
     this.http.request('POST', '/pipeline-couplings', CouplingResponse, { body });
+  uncouple = (id: string) => this.http.request('DELETE', `/pipeline-couplings/${segment(id)}`, CouplingResponse);
   promote = (body: z.input<typeof CreatePromotionRequest>, idempotencyKey: string) =>
     this.http.request('POST', '/pipeline-promotions', PromotionResponse, { body, idempotencyKey });
   promotion = (id: string) => this.http.request('GET', `/pipeline-promotions/${segment(id)}`, PromotionResponse);
@@ -84,4 +85,5 @@ export class SlipwayApi {
   keys = () => this.http.request('GET', '/api-keys', z.array(ApiKeyResponse));
   createKey = (body: CreateApiKeyRequest) => this.http.request('POST', '/api-keys', CreatedApiKeyResponse, { body });
   revokeKey = (id: string) => this.http.request('DELETE', `/api-keys/${segment(id)}`, ApiKeyResponse);
+  whoami = () => this.http.request('GET', '/whoami', WhoamiResponse);
 }

@@ -8,6 +8,8 @@ export type GlobalArgs = { profile?: string; json: boolean };
 
 type CommandSpec<A> = {
   command: string;
+  /** Other names it answers to: the spellings of the Heroku and Akkeris CLIs. */
+  aliases?: string[];
   describe: string;
   examples: [string, string][];
   builder?: (argv: Argv<GlobalArgs>) => Argv<A>;
@@ -21,6 +23,7 @@ export type SlipwayCommand = CommandModule<GlobalArgs, GlobalArgs>;
 export const defineCommand = <A>(spec: CommandSpec<A>): SlipwayCommand => {
   const command: CommandModule<GlobalArgs, A & GlobalArgs> = {
     command: spec.command,
+    aliases: spec.aliases ?? [],
     describe: spec.describe,
     builder: (argv) => {
       const built = (spec.builder ? spec.builder(argv) : argv) as Argv<A & GlobalArgs>;

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
-import type { GlobalArgs } from '../command';
+import { defineCommand, type GlobalArgs } from '../command';
 import { EXIT, usageError } from '../exit-codes';
-import { printJson, printLine } from '../output';
+import { printFields, printJson, printLine } from '../output';
 
 type LoginArgs = GlobalArgs & { url?: string };
 
@@ -36,3 +36,38 @@ export const login: CommandModule<GlobalArgs, LoginArgs> = {
     process.exitCode = EXIT.succeeded;
   },
 };
+
+/** Needs no connection either: it only forgets one. */
+export const logout: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: 'logout',
+  describe: "forget a profile's stored endpoint and API key",
+  builder: (argv) => argv.example('$0 logout', 'forget the default profile').example('$0 logout --profile staging', 'forget another'),
+  handler: async (args) => {
+    const { configPath, profileName, removeProfile } = await import('../config');
+    const profile = profileName(args.profile);
+    const removed = await removeProfile(profile);
+    if (args.json) printJson({ profile, url: removed?.url ?? null, config: configPath() });
+    else if (!removed) printLine(`No login stored for profile "${profile}" in ${configPath()}: nothing to forget.`);
+    else printLine(`Logged out of ${removed.url}: profile "${profile}" removed from ${configPath()}.`);
+    // The environment still wins over the file (CI jobs log in that way); say so rather than seem logged out.
+    if (!args.json && process.env.SLIPWAY_API_KEY) printLine('SLIPWAY_API_KEY is still set in this environment: commands go on using it.');
+    process.exitCode = EXIT.succeeded;
+  },
+};
+
+export const whoami = defineCommand({
+  command: 'whoami',
+  describe: 'who the API key is: its holder, role and apps, and the endpoint it is used on',
+  examples: [['$0 whoami', 'the key of the current profile (or SLIPWAY_API_KEY)']],
+  run: async (_args, { api, endpoint, json }) => {
+    const key = await api.whoami();
+    if (json) return printJson(key);
+    printLine(`=== ${key.email}`);
+    printFields([
+      ['Endpoint', endpoint],
+      ['Role', key.role],
+      ['Apps', key.apps?.join(', ') ?? 'all'],
+      ['Key', key.key_id],
+    ]);
+  },
+});

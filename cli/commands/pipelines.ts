@@ -77,6 +77,19 @@ const pipelinesCouple = defineCommand({
   },
 });
 
+const pipelinesUncouple = defineCommand({
+  command: 'pipelines:uncouple',
+  describe: 'take an app out of its pipeline (it then releases freely again)',
+  examples: [['$0 pipelines:uncouple -a shop-stg', 'shop-stg leaves its pipeline']],
+  builder: (argv) => withApp(argv),
+  run: async (args, { api, json }) => {
+    const coupling = await api.appCoupling(requireApp(args));
+    const removed = await api.uncouple(coupling.id);
+    if (json) return printJson(removed);
+    printLine(`Uncoupled ${removed.app.name} from ${removed.pipeline.name} (it was at ${removed.stage}).`);
+  },
+});
+
 /** The couplings at the next populated stage after `stage`: where a promotion goes, as `heroku pipelines:promote` picks them. */
 export const nextStageCouplings = async (api: SlipwayApi, pipelineId: string, stage: (typeof STAGES)[number]) => {
   const couplings = await api.pipelineCouplings(pipelineId);
@@ -167,4 +180,4 @@ const pipelinesPromote = defineCommand({
   },
 });
 
-export const pipelineCommands = [pipelines, pipelinesCreate, pipelinesInfo, pipelinesCouple, pipelinesPromote];
+export const pipelineCommands = [pipelines, pipelinesCreate, pipelinesInfo, pipelinesCouple, pipelinesUncouple, pipelinesPromote];

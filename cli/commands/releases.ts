@@ -193,6 +193,7 @@ const deploy = defineCommand({
 
 const rollback = defineCommand({
   command: 'rollback [release]',
+  aliases: ['releases:rollback'],
   describe: 'release an earlier release again (default: the one that succeeded before the current one)',
   examples: [
     ['$0 rollback -a web --wait', 'back to the previous good release, following the rollout'],

@@ -91,8 +91,8 @@ describe('rollback', () => {
     expect(run.stderr).toMatch(/cli-web v4 succeeded/);
   });
 
-  it('rolls back to a named version', async () => {
-    const run = await cli('rollback', 'v3', '-a', 'cli-web', '--json');
+  it("rolls back to a named version, under Heroku's spelling releases:rollback too", async () => {
+    const run = await cli('releases:rollback', 'v3', '-a', 'cli-web', '--json');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ version: 5, trigger: 'rollback' });
   });
@@ -172,6 +172,13 @@ describe('promote', () => {
     expect(run.stderr).toMatch(/Refused by Slipway \(422 downstream_pipeline_app\): /);
     expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'downstream_pipeline_app' } });
   });
+
+  it('uncouples an app from its pipeline, after which it releases freely', async () => {
+    const run = await cli('pipelines:uncouple', '-a', 'cli-stg');
+    expect([run.code, run.stdout]).toEqual([0, 'Uncoupled cli-stg from cli-flow (it was at staging).\n']);
+    expect((await slipway.call('GET', '/apps/cli-stg/pipeline-couplings')).status).toBe(404);
+    expect((await cli('deploy', 'registry.local/cli-stg:v9', '-a', 'cli-stg')).code).toBe(0);
+  });
 });
 
 describe('a flaky network', () => {
@@ -226,6 +233,37 @@ describe('usage and configuration', () => {
     const run = await cli('--get-yargs-completions', 'pipelines:');
     expect(run.stdout.split('\n')).toEqual(expect.arrayContaining(['pipelines:promote', 'pipelines:couple']));
     expect((await cli('completion')).stdout).toContain('_slipway_yargs_completions');
+  });
+
+  it("knows Heroku's and Akkeris' spellings: in --help and in completion, bash's and zsh's", async () => {
+    const spellings = ['logout', 'whoami', 'pipelines:uncouple', 'releases:rollback'];
+    const help = (await cli('--help')).stdout;
+    for (const name of spellings) expect(help).toMatch(new RegExp(`(slipway |aliases: )${name}\\b`));
+    expect((await cli('--get-yargs-completions', '')).stdout.split('\n')).toEqual(expect.arrayContaining(spellings));
+    const zsh = (await runCli(['--get-yargs-completions', ''], { ...env, SHELL: '/bin/zsh' })).stdout.split('\n');
+    expect(zsh).toContainEqual(expect.stringMatching(/^releases\\:rollback:release an earlier release again/));
+  });
+
+  it('whoami tells who the key is: holder, role, apps, and where it is used', async () => {
+    const admin = await cli('whoami');
+    const key = (await slipway.call<{ key_id: string; email: string }>('GET', '/whoami')).body;
+    expect(admin.stdout).toMatch(new RegExp(`^=== ${key.email}\nEndpoint: +${slipway.url}\nRole: +admin\nApps: +all\nKey: +${key.key_id}\n$`));
+    expect(JSON.parse((await cli('whoami', '--json')).stdout)).toEqual(key);
+    const developer = await runCli(['whoami'], { ...env, SLIPWAY_API_KEY: await slipway.keyFor('developer', ['cli-web', 'cli-cfg']) });
+    expect(developer.stdout).toMatch(/^Role: +developer\nApps: +cli-web, cli-cfg\n/m);
+  });
+
+  it('logout forgets the stored login of a profile, and says when there was none', async () => {
+    const configHome = await freshConfigHome();
+    const login = await runCli(['login', '--profile', 'local'], { XDG_CONFIG_HOME: configHome }, `${slipway.url}\n${slipway.adminKey}\n`);
+    expect(login.code).toBe(0);
+    const logout = await runCli(['logout', '--profile', 'local'], { XDG_CONFIG_HOME: configHome });
+    const file = join(configHome, 'slipway', 'config.json');
+    expect([logout.code, logout.stdout]).toEqual([0, `Logged out of ${slipway.url}: profile "local" removed from ${file}.\n`]);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ profiles: {} });
+    expect((await runCli(['apps', '--profile', 'local'], { XDG_CONFIG_HOME: configHome })).code).toBe(2);
+    const again = await runCli(['logout', '--profile', 'local'], { XDG_CONFIG_HOME: configHome });
+    expect([again.code, again.stdout]).toEqual([0, `No login stored for profile "local" in ${file}: nothing to forget.\n`]);
   });
 
   it('runs the build npm install made, and when there is none says to run npm install (exit 2) instead of compiling', async () => {
