@@ -13,6 +13,7 @@ import { measureHooks, renderHooks } from './hooks';
 import { renderResults } from './report';
 import { measureRescue } from './rescue';
 import { measureCalls, type CallCensus } from './calls';
+import { CLI_START_TARGET_RATIO, measureCliStart, renderCliStart } from './cli-start';
 import { costPer1000Releases } from './cost-model';
 import { measureTransitions } from './transitions';
 
@@ -22,7 +23,7 @@ import { measureTransitions } from './transitions';
  * `npm run bench -- --only floor,calls` runs only the sections named (see SECTIONS) and prints their
  * figures; bench/results.md, which needs them all, is then left as it is.
  */
-const SECTIONS = ['bundles', 'dashboard', 'http', 'floor', 'burst', 'history', 'calls', 'cold-init', 'transitions', 'rescue', 'hooks'] as const;
+const SECTIONS = ['bundles', 'dashboard', 'http', 'floor', 'burst', 'history', 'calls', 'cold-init', 'transitions', 'rescue', 'hooks', 'cli'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const onlyOf = (argv: readonly string[]): ReadonlySet<Section> | undefined => {
@@ -51,6 +52,7 @@ const FLOOR_PAIRS = 4;
 const FLOOR_TIMING = { seconds: 4, warmUpSeconds: 1 };
 const RESCUE_ROUNDS = 5;
 const RESCUE_QUEUED = 2;
+const CLI_START_PAIRS = 15;
 
 const started = Date.now();
 const loadBefore = loadavg()[0] ?? Number.NaN;
@@ -219,11 +221,19 @@ if (hooks) {
   console.log(`  commit → delivery p50 ${hooks.p50Ms} ms, p99 ${hooks.p99Ms} ms; ${hooks.deliveriesPerSecond.toFixed(0)} deliveries/s`);
 }
 
+const cliStart = runs('cli') ? measureCliStart(CLI_START_PAIRS) : undefined;
+if (cliStart) {
+  section(`CLI start (the built CLI's --help against node -e 0, ${CLI_START_PAIRS} pairs)`);
+  console.log(`  node -e 0 median ${cliStart.nodeMedianMs.toFixed(1)} ms; slipway --help median ${cliStart.cliMedianMs.toFixed(1)} ms`);
+  console.log(`  ratio ${cliStart.ratio.toFixed(2)}× (median of the pairs; target ≤ ${CLI_START_TARGET_RATIO}×); the launcher cli/slipway.mjs median ${cliStart.launcherMedianMs.toFixed(1)} ms`);
+  console.log(`  pairs (--help/node/launcher ms): ${cliStart.pairs.map((pair) => `${pair.cliMs.toFixed(0)}/${pair.nodeMs.toFixed(0)}/${pair.launcherMs.toFixed(0)}`).join(', ')}`);
+}
+
 if (only) {
   console.log(`\nran ${[...only].join(', ')} only, 1-minute load average ${loadBefore.toFixed(1)} at the start and ${(loadavg()[0] ?? Number.NaN).toFixed(1)} now; bench/results.md left as it is`);
   process.exit(0);
 }
-if (!census || !measured || !dashboard || !history || !rescue || !hooks) throw new Error('a section of the full bench did not run');
+if (!census || !measured || !dashboard || !history || !rescue || !hooks || !cliStart) throw new Error('a section of the full bench did not run');
 const { transitions, overhead } = measured;
 const costs = costPer1000Releases(census, {
   transitionsPerRelease: transitions[0]?.median ?? Number.NaN,
@@ -254,5 +264,5 @@ const markdown = renderResults({
   costs,
   durationSeconds: (Date.now() - started) / 1000,
 });
-await writeFile(join(PROJECT_ROOT, 'bench', 'results.md'), `${markdown}\n${renderHooks(hooks)}`);
+await writeFile(join(PROJECT_ROOT, 'bench', 'results.md'), `${markdown}\n${renderHooks(hooks)}\n${renderCliStart(cliStart)}`);
 console.log(`\nwrote bench/results.md in ${((Date.now() - started) / 1000).toFixed(0)} s`);

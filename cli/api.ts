@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ApiKeyResponse, CreatedApiKeyResponse, type CreateApiKeyRequest } from '../shared/api/api-keys';
+import { ApiKeyResponse, CreatedApiKeyResponse, WhoamiResponse, type CreateApiKeyRequest } from '../shared/api/api-keys';
 import { AppDetailResponse, AppResponse, type CreateAppRequest } from '../shared/api/apps';
 import { BuildResponse, type CreateBuildRequest } from '../shared/api/builds';
 import {
@@ -58,8 +58,12 @@ export class SlipwayApi {
     this.http.request('POST', `/apps/${segment(app)}/releases`, ReleaseResponse, { body, idempotencyKey });
 
   configVars = (app: string) => this.http.request('GET', `/apps/${segment(app)}/config-vars`, ConfigVarsResponse);
-  changeConfigVars = (app: string, body: z.input<typeof UpdateConfigVarsRequest>, idempotencyKey: string) =>
-    this.http.request('PATCH', `/apps/${segment(app)}/config-vars`, ConfigVarsResponse, { body, idempotencyKey });
+  /** The new config, and the release it made: its answer's Location (none while the app has no current release). */
+  changeConfigVars = async (app: string, body: z.input<typeof UpdateConfigVarsRequest>, idempotencyKey: string) => {
+    const answer = await this.http.exchange('PATCH', `/apps/${segment(app)}/config-vars`, ConfigVarsResponse, { body, idempotencyKey });
+    const releaseId = answer.headers.get('location')?.split('/').at(-1);
+    return { config: answer.body, release: releaseId ? await this.release(app, decodeURIComponent(releaseId)) : null };
+  };
 
   statuses = (app: string, release: string) =>
     this.http.request('GET', `/apps/${segment(app)}/releases/${segment(release)}/statuses`, ReleaseStatusesResponse);
@@ -74,6 +78,7 @@ export class SlipwayApi {
   appCoupling = (app: string) => this.http.request('GET', `/apps/${segment(app)}/pipeline-couplings`, CouplingResponse);
   couple = (body: z.input<typeof CreateCouplingRequest>) =>
     this.http.request('POST', '/pipeline-couplings', CouplingResponse, { body });
+  uncouple = (id: string) => this.http.request('DELETE', `/pipeline-couplings/${segment(id)}`, CouplingResponse);
   promote = (body: z.input<typeof CreatePromotionRequest>, idempotencyKey: string) =>
     this.http.request('POST', '/pipeline-promotions', PromotionResponse, { body, idempotencyKey });
   promotion = (id: string) => this.http.request('GET', `/pipeline-promotions/${segment(id)}`, PromotionResponse);
@@ -86,4 +91,5 @@ export class SlipwayApi {
   keys = () => this.http.request('GET', '/api-keys', z.array(ApiKeyResponse));
   createKey = (body: CreateApiKeyRequest) => this.http.request('POST', '/api-keys', CreatedApiKeyResponse, { body });
   revokeKey = (id: string) => this.http.request('DELETE', `/api-keys/${segment(id)}`, ApiKeyResponse);
+  whoami = () => this.http.request('GET', '/whoami', WhoamiResponse);
 }

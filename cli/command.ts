@@ -1,34 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { SlipwayApi } from './api';
-import { profileName, resolveConnection } from './config';
 import { EXIT, usageError, type ExitCode } from './exit-codes';
-import { HttpClient } from './http-client';
+import type { Session } from './session';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS, type WaitOptions } from './wait';
 
 /** Options every command takes (declared once on the root parser). */
 export type GlobalArgs = { profile?: string; json: boolean };
 
-export type Session = {
-  api: SlipwayApi;
-  json: boolean;
-  /** One per invocation: every retry of this command's write carries it, so a replay never releases twice. */
-  idempotencyKey: string;
-};
-
 type CommandSpec<A> = {
   command: string;
+  /** Other names it answers to: the spellings of the Heroku and Akkeris CLIs. */
+  aliases?: string[];
   describe: string;
   examples: [string, string][];
   builder?: (argv: Argv<GlobalArgs>) => Argv<A>;
   run: (args: ArgumentsCamelCase<A & GlobalArgs>, session: Session) => Promise<ExitCode | void>;
 };
-
-export const openSession = async (args: GlobalArgs): Promise<Session> => ({
-  api: new SlipwayApi(new HttpClient(await resolveConnection(profileName(args.profile)))),
-  json: args.json,
-  idempotencyKey: randomUUID(),
-});
 
 /** A command as the root parser registers it; its own builder decides what its handler receives. */
 export type SlipwayCommand = CommandModule<GlobalArgs, GlobalArgs>;
@@ -37,12 +23,14 @@ export type SlipwayCommand = CommandModule<GlobalArgs, GlobalArgs>;
 export const defineCommand = <A>(spec: CommandSpec<A>): SlipwayCommand => {
   const command: CommandModule<GlobalArgs, A & GlobalArgs> = {
     command: spec.command,
+    aliases: spec.aliases ?? [],
     describe: spec.describe,
     builder: (argv) => {
       const built = (spec.builder ? spec.builder(argv) : argv) as Argv<A & GlobalArgs>;
       return spec.examples.reduce((withExamples, [example, description]) => withExamples.example(example, description), built);
     },
     handler: async (args) => {
+      const { openSession } = await import('./session');
       process.exitCode = (await spec.run(args, await openSession(args))) ?? EXIT.succeeded;
     },
   };

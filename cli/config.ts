@@ -44,9 +44,7 @@ export const resolveConnection = async (profile: string): Promise<Connection> =>
 };
 
 /** Writes through a temporary file so a crash never leaves half a config, and keeps it private to the user. */
-export const saveProfile = async (profile: string, connection: Connection) => {
-  const read = await readConfig();
-  const config = { ...read, profiles: { ...read.profiles, [profile]: connection } };
+const writeConfig = async (config: ConfigFile) => {
   const path = configPath();
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${process.pid}.tmp`;
@@ -54,4 +52,19 @@ export const saveProfile = async (profile: string, connection: Connection) => {
   await chmod(temporary, 0o600);
   await rename(temporary, path);
   return path;
+};
+
+export const saveProfile = async (profile: string, connection: Connection) => {
+  const read = await readConfig();
+  return writeConfig({ ...read, profiles: { ...read.profiles, [profile]: connection } });
+};
+
+/** Forgets a stored login; returns what it was, or null when there was none (nothing is written then). */
+export const removeProfile = async (profile: string): Promise<Connection | null> => {
+  const read = await readConfig();
+  const stored = ownEntry(read.profiles, profile);
+  if (!stored) return null;
+  const profiles = Object.fromEntries(Object.entries(read.profiles).filter(([name]) => name !== profile));
+  await writeConfig({ ...read, profiles });
+  return stored;
 };

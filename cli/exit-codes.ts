@@ -1,3 +1,5 @@
+import type { ErrorResponse } from '../shared/api/common';
+
 /** What a CI job can branch on; `--help` and the README list the same table. */
 export const EXIT = {
   succeeded: 0,
@@ -26,3 +28,17 @@ export class CliError extends Error {
 }
 
 export const usageError = (message: string) => new CliError(EXIT.usage, message);
+
+/**
+ * A refusal keeps the API's error document, so `--json` can hand it on unchanged; `explanation` adds lines
+ * (what its details say, what to do) under the API's message.
+ */
+export class ApiRefusal extends CliError {
+  constructor(
+    readonly status: number,
+    readonly document: ErrorResponse,
+    explanation: string[] = [],
+  ) {
+    super(EXIT.refused, [`Refused by Slipway (${status} ${document.error.code}): ${document.error.message}`, ...explanation].join('\n'));
+  }
+}

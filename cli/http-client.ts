@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type * as z from 'zod';
 import { ErrorResponse } from '../shared/api/common';
-import { CliError, EXIT } from './exit-codes';
+import { ApiRefusal, CliError, EXIT } from './exit-codes';
 import type { Connection } from './config';
 
 export type RequestOptions = {
@@ -11,20 +11,15 @@ export type RequestOptions = {
   idempotencyKey?: string;
 };
 
-/** A refusal keeps the API's error document, so `--json` can hand it on unchanged. */
-export class ApiRefusal extends CliError {
-  constructor(
-    readonly status: number,
-    readonly document: ErrorResponse,
-  ) {
-    super(EXIT.refused, `Refused by Slipway (${status} ${document.error.code}): ${document.error.message}`);
-  }
-}
-
 const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000];
 const REQUEST_TIMEOUT_MS = 30_000;
 
-const unreachable = (detail: string) => new CliError(EXIT.timedOutOrUnknown, `Slipway did not answer: ${detail}`);
+/** fetch says only "fetch failed"; its cause says why (ECONNREFUSED, ENOTFOUND, a timeout). */
+const reasonOf = (error: unknown): string => {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ((error.cause as NodeJS.ErrnoException).code ?? error.cause.message) : undefined;
+  return cause && !error.message.includes(cause) ? `${error.message} (${cause})` : error.message;
+};
 
 /** Transient answers: Slipway briefly unavailable, or our own earlier attempt still being processed. */
 const isTransient = (status: number, body: unknown) =>
@@ -38,6 +33,11 @@ const isTransient = (status: number, body: unknown) =>
 export class HttpClient {
   constructor(private readonly connection: Connection) {}
 
+  /** Which Slipway did not answer: the endpoint comes from a profile or the environment, and may not be the one meant. */
+  private unreachable(detail: string) {
+    return new CliError(EXIT.timedOutOrUnknown, `Slipway at ${this.connection.url} did not answer: ${detail}`);
+  }
+
   async request<S extends z.ZodType>(method: string, path: string, schema: S, options: RequestOptions = {}): Promise<z.infer<S>> {
     return (await this.exchange(method, path, schema, options)).body;
   }
@@ -48,7 +48,8 @@ export class HttpClient {
     return { items: body, nextCursor: headers.get('next-cursor') ?? undefined };
   }
 
-  private async exchange<S extends z.ZodType>(method: string, path: string, schema: S, options: RequestOptions) {
+  /** The answer's body with its headers, for the calls whose answer says more there (Next-Cursor, Location). */
+  async exchange<S extends z.ZodType>(method: string, path: string, schema: S, options: RequestOptions) {
     const retryable = method === 'GET' || options.idempotencyKey !== undefined;
     for (let attempt = 0; ; attempt++) {
       const delay = RETRY_DELAYS_MS[attempt];
@@ -61,7 +62,7 @@ export class HttpClient {
         return { body: this.accept(status, body, schema, `${method} ${path}`), headers };
       } catch (error) {
         if (error instanceof CliError) throw error;
-        if (!retryable || delay === undefined) throw unreachable(error instanceof Error ? error.message : String(error));
+        if (!retryable || delay === undefined) throw this.unreachable(reasonOf(error));
         await sleep(delay);
       }
     }
@@ -101,12 +102,12 @@ export class HttpClient {
   private accept<S extends z.ZodType>(status: number, body: unknown, schema: S, call: string): z.infer<S> {
     if (status >= 200 && status < 300) {
       const parsed = schema.safeParse(body);
-      if (!parsed.success) throw unreachable(`${call} answered ${status} with an unexpected body`);
+      if (!parsed.success) throw this.unreachable(`${call} answered ${status} with an unexpected body`);
       return body as z.infer<S>;
     }
     const error = ErrorResponse.safeParse(body);
     if (status >= 400 && status < 500 && error.success) throw new ApiRefusal(status, body as ErrorResponse);
     if (status >= 400 && status < 500) throw new CliError(EXIT.refused, `Refused by Slipway (${status}) on ${call}`);
-    throw unreachable(`${call} answered ${status}${error.success ? ` ${error.data.error.code}: ${error.data.error.message}` : ''}`);
+    throw this.unreachable(`${call} answered ${status}${error.success ? ` ${error.data.error.code}: ${error.data.error.message}` : ''}`);
   }
 }

@@ -1,4 +1,4 @@
-import { styleText } from 'node:util';
+import { stripVTControlCharacters, styleText } from 'node:util';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -18,11 +18,15 @@ export const printError = (line: string) => {
   process.stderr.write(`${paint('red', 'Error:', process.stderr)} ${line}\n`);
 };
 
+/** The columns text takes on a terminal: its colour codes take none. */
+const visibleWidth = (text: string) => stripVTControlCharacters(text).length;
+
 /** Left-aligned columns under a bold header, as `heroku releases` prints them. */
 export const printTable = (headers: string[], rows: string[][], emptyMessage: string) => {
   if (rows.length === 0) return printLine(emptyMessage);
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const format = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  const widths = headers.map((header, column) => Math.max(visibleWidth(header), ...rows.map((row) => visibleWidth(row[column] ?? ''))));
+  const pad = (cell: string, column: number) => cell + ' '.repeat(Math.max(0, (widths[column] ?? 0) - visibleWidth(cell)));
+  const format = (cells: string[]) => cells.map(pad).join('  ').trimEnd();
   printLine(paint('bold', format(headers)));
   for (const row of rows) printLine(format(row));
 };

@@ -1,4 +1,4 @@
-import { Uuid } from '../shared/api/common';
+import { validate as isUuid } from 'uuid';
 import type { ReleaseResponse } from '../shared/api/releases';
 import type { SlipwayApi } from './api';
 import { usageError } from './exit-codes';
@@ -7,7 +7,7 @@ import { usageError } from './exit-codes';
 export const parseReleaseRef = (text: string): string => {
   const version = /^v?([1-9][0-9]*)$/.exec(text)?.[1];
   if (version) return version;
-  if (Uuid.safeParse(text).success) return text;
+  if (isUuid(text)) return text;
   throw usageError(`"${text}" is not a release: give a version (v7) or a release id`);
 };
 

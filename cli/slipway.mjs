@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// The CLI is TypeScript sharing the API's zod schemas; tsx compiles it on the fly, so a clean clone needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the CLI as `npm install` built it (its prepare script bundles cli/ into one file): nothing to compile at start.
+import { existsSync } from 'node:fs';
+import module from 'node:module';
 
-register();
-await import('./main.ts');
+const built = new URL('./dist/slipway.cjs', import.meta.url);
+if (!existsSync(built)) {
+  process.stderr.write(`slipway is not built (no ${built.pathname}): run \`npm install\` in the Slipway repository.\n`);
+  process.exit(2);
+}
+// Node keeps V8's compiled code for the build in its cache folder (under the OS temp dir): later starts skip compiling it.
+// (Node 22.1 and later; an older Node still runs the CLI, without the cache.)
+module.enableCompileCache?.();
+await import(built.href);

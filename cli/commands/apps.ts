@@ -1,6 +1,10 @@
+import type { ReleaseResponse } from '../../shared/api/releases';
+import type { SlipwayApi } from '../api';
 import { defineCommand, requireApp, withApp } from '../command';
+import { ApiRefusal } from '../exit-codes';
 import { age, paintStatus, printFields, printJson, printLine, printTable } from '../output';
 import { versionLabel } from '../release-ref';
+import { nextStageCouplings } from './pipelines';
 
 const apps = defineCommand({
   command: 'apps',
@@ -17,6 +21,25 @@ const apps = defineCommand({
   },
 });
 
+/** The contexts a release of `app` needs before a safe promotion: what the apps of the next stage require. */
+const requiredToPromote = async (api: SlipwayApi, app: string): Promise<string[]> => {
+  const coupling = await api.appCoupling(app).catch((error: unknown) => {
+    if (error instanceof ApiRefusal && error.status === 404) return null;
+    throw error;
+  });
+  if (!coupling) return [];
+  const next = await nextStageCouplings(api, coupling.pipeline.id, coupling.stage);
+  return [...new Set(next.couplings.flatMap((target) => target.required_status_checks.contexts))];
+};
+
+/** The aggregate state of the checks only when there are any: with none posted and none required, "pending" would mislead. */
+const checksOf = async (api: SlipwayApi, app: string, release: ReleaseResponse) => {
+  const [{ state, statuses }, required] = await Promise.all([api.statuses(app, release.id), requiredToPromote(api, app)]);
+  const needs = required.length > 0 ? `promoting needs ${required.join(', ')}` : 'none required to promote';
+  if (statuses.length === 0) return required.length > 0 ? `${paintStatus(state)} (none posted; ${needs})` : 'none required, none posted';
+  return `${paintStatus(state)} (${statuses.length} posted; ${needs})`;
+};
+
 const appsInfo = defineCommand({
   command: 'apps:info',
   describe: 'what is live on an app now: current release, image, checks, tasks',
@@ -28,6 +51,7 @@ const appsInfo = defineCommand({
     const [current] = await api.newestReleases(app.name, 1, 'succeeded');
     const build = current ? await api.slug(current.slug.id) : null;
     if (json) return printJson({ app, current_release: current ?? null, build });
+    const checks = current ? await checksOf(api, app.name, current) : '-';
     printLine(`=== ${app.name}`);
     const rollout = current?.rollout;
     printFields([
@@ -37,7 +61,7 @@ const appsInfo = defineCommand({
       ['Current release', current ? `${versionLabel(current)} (${current.description}, ${age(current.created_at)})` : 'none'],
       ['Image', build?.source_blob.image ?? '-'],
       ['Status', current ? paintStatus(current.status) : '-'],
-      ['Checks', current ? paintStatus(current.state) : '-'],
+      ['Checks', checks],
       ['Tasks', rollout ? `${rollout.running_new}/${rollout.desired} running` : '-'],
       ['Rolling out', app.rollout_in_flight ? `${versionLabel(app.rollout_in_flight)} (${paintStatus(app.rollout_in_flight.status)})` : '-'],
       ['Auto rollback', app.auto_rollback ? `yes, within ${app.bake_window_seconds} s of going live` : 'no'],

@@ -1,9 +1,11 @@
 import type { z } from 'zod';
 import { CONFIG_VAR_NAME_PATTERN } from '../../shared/domain/config-vars';
 import type { UpdateConfigVarsRequest } from '../../shared/api/config-vars';
+import type { ReleaseResponse } from '../../shared/api/releases';
 import { defineCommand, requireApp, withApp } from '../command';
 import { usageError } from '../exit-codes';
-import { printJson, printLine, printTable } from '../output';
+import { paintStatus, printJson, printLine, printTable } from '../output';
+import { versionLabel } from '../release-ref';
 
 type ConfigChangeBody = z.input<typeof UpdateConfigVarsRequest>;
 
@@ -11,6 +13,15 @@ const printConfig = (app: string, config: Record<string, string>, json: boolean)
   if (json) return printJson(config);
   printLine(`=== ${app} config vars`);
   printTable(['NAME', 'VALUE'], Object.entries(config).map(([name, value]) => [name, value]), 'No config vars.');
+};
+
+/** A change is a release of the current build: which one, so it can be followed (`releases:wait`) or rolled back. */
+const printChange = (app: string, change: { config: Record<string, string>; release: ReleaseResponse | null }, json: boolean) => {
+  printConfig(app, change.config, json);
+  if (json) return;
+  const { release } = change;
+  if (!release) return printLine(`No release made: ${app} has no current release yet; its first release runs with this config.`);
+  printLine(`${release.description} on ${app}: ${versionLabel(release)} (${release.id}) ${paintStatus(release.status)}`);
 };
 
 const config = defineCommand({
@@ -49,7 +60,7 @@ const configSet = defineCommand({
       .option('secret', { type: 'boolean', default: false, describe: 'store the values as secrets' }),
   run: async (args, { api, json, idempotencyKey }) => {
     const app = requireApp(args);
-    printConfig(app, await api.changeConfigVars(app, parseAssignments(args.assignments, args.secret), idempotencyKey), json);
+    printChange(app, await api.changeConfigVars(app, parseAssignments(args.assignments, args.secret), idempotencyKey), json);
   },
 });
 
@@ -61,7 +72,7 @@ const configUnset = defineCommand({
   run: async (args, { api, json, idempotencyKey }) => {
     const app = requireApp(args);
     const change: ConfigChangeBody = Object.fromEntries(args.names.map((name) => [name, null]));
-    printConfig(app, await api.changeConfigVars(app, change, idempotencyKey), json);
+    printChange(app, await api.changeConfigVars(app, change, idempotencyKey), json);
   },
 });
 

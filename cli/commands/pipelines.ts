@@ -1,8 +1,9 @@
 import type { PromotionResponse } from '../../shared/api/pipelines';
+import type { UnsafeTarget } from '../../shared/domain/promotion';
 import { STAGES, nextStageOf } from '../../shared/domain/pipeline';
 import type { SlipwayApi } from '../api';
 import { commaList, defineCommand, requireApp, waitOptions, withApp, withWait } from '../command';
-import { EXIT, usageError, type ExitCode } from '../exit-codes';
+import { ApiRefusal, EXIT, usageError, type ExitCode } from '../exit-codes';
 import { paintStatus, printFields, printJson, printLine, printTable } from '../output';
 import { parseReleaseRef } from '../release-ref';
 import { exitCodeOf, waitForRelease } from '../wait';
@@ -76,12 +77,30 @@ const pipelinesCouple = defineCommand({
   },
 });
 
-/** The apps at the next populated stage after the source's, as `heroku pipelines:promote` picks them. */
-const downstreamApps = async (api: SlipwayApi, pipelineId: string, stage: (typeof STAGES)[number]) => {
+const pipelinesUncouple = defineCommand({
+  command: 'pipelines:uncouple',
+  describe: 'take an app out of its pipeline (it then releases freely again)',
+  examples: [['$0 pipelines:uncouple -a shop-stg', 'shop-stg leaves its pipeline']],
+  builder: (argv) => withApp(argv),
+  run: async (args, { api, json }) => {
+    const coupling = await api.appCoupling(requireApp(args));
+    const removed = await api.uncouple(coupling.id);
+    if (json) return printJson(removed);
+    printLine(`Uncoupled ${removed.app.name} from ${removed.pipeline.name} (it was at ${removed.stage}).`);
+  },
+});
+
+/** The couplings at the next populated stage after `stage`: where a promotion goes, as `heroku pipelines:promote` picks them. */
+export const nextStageCouplings = async (api: SlipwayApi, pipelineId: string, stage: (typeof STAGES)[number]) => {
   const couplings = await api.pipelineCouplings(pipelineId);
   const next = nextStageOf(stage, couplings);
-  if (!next) throw usageError(`nothing to promote to: no stage after ${stage} has apps`);
-  return couplings.filter((coupling) => coupling.stage === next).map((coupling) => coupling.app.name);
+  return { stage: next, couplings: couplings.filter((coupling) => coupling.stage === next) };
+};
+
+const downstreamApps = async (api: SlipwayApi, pipelineId: string, stage: (typeof STAGES)[number]) => {
+  const next = await nextStageCouplings(api, pipelineId, stage);
+  if (!next.stage) throw usageError(`nothing to promote to: no stage after ${stage} has apps`);
+  return next.couplings.map((coupling) => coupling.app.name);
 };
 
 /** Any failed target fails the promotion; else any unknown or timed-out one makes it unknown. */
@@ -97,6 +116,24 @@ const printPromotion = (promotion: PromotionResponse) => {
         `${target.release ? `v${target.release.version} ` : ''}${paintStatus(target.status)}${target.error_message ? `: ${target.error_message}` : ''}`,
       ],
     ),
+  ]);
+};
+
+/**
+ * An unsafe promotion's refusal with what its details hold (only `--json` showed them): each target's required
+ * checks that are missing or not success on the release, and how to get past it.
+ */
+const explainUnsafe = (error: unknown, source: string) => {
+  if (!(error instanceof ApiRefusal) || error.document.error.code !== 'unsafe_promotion') return error;
+  const { targets, release_version: version } = error.document.error.details as { targets?: UnsafeTarget[]; release_version?: number };
+  const lacking = (targets ?? []).map(
+    (target) => `  ${target.app}: ${[...target.missing.map((context) => `${context} not posted`), ...target.failing.map(({ context, state }) => `${context} ${state}`)].join(', ')}`,
+  );
+  const release = version === undefined ? '' : ` -r v${version}`;
+  return new ApiRefusal(error.status, error.document, [
+    'Required checks not success on the release:',
+    ...lacking,
+    `Post them (\`slipway statuses:set CONTEXT success -a ${source}${release}\`), or promote with --unsafe.`,
   ]);
 };
 
@@ -118,15 +155,19 @@ const pipelinesPromote = defineCommand({
     const coupling = await api.appCoupling(source);
     const targets = args.to ? commaList(args.to) : await downstreamApps(api, coupling.pipeline.id, coupling.stage);
     const release = args.release ? await api.release(source, parseReleaseRef(args.release)) : undefined;
-    const promotion = await api.promote(
-      {
-        pipeline: { id: coupling.pipeline.id },
-        source: { app: { name: source }, ...(release ? { release: { id: release.id } } : {}) },
-        targets: targets.map((name) => ({ app: { name } })),
-        safe: !args.unsafe,
-      },
-      session.idempotencyKey,
-    );
+    const promotion = await api
+      .promote(
+        {
+          pipeline: { id: coupling.pipeline.id },
+          source: { app: { name: source }, ...(release ? { release: { id: release.id } } : {}) },
+          targets: targets.map((name) => ({ app: { name } })),
+          safe: !args.unsafe,
+        },
+        session.idempotencyKey,
+      )
+      .catch((error: unknown) => {
+        throw explainUnsafe(error, source);
+      });
     if (!session.json) printPromotion(promotion);
     if (!args.wait) return session.json ? printJson(promotion) : undefined;
     const codes: ExitCode[] = [];
@@ -139,4 +180,4 @@ const pipelinesPromote = defineCommand({
   },
 });
 
-export const pipelineCommands = [pipelines, pipelinesCreate, pipelinesInfo, pipelinesCouple, pipelinesPromote];
+export const pipelineCommands = [pipelines, pipelinesCreate, pipelinesInfo, pipelinesCouple, pipelinesUncouple, pipelinesPromote];

@@ -1,9 +1,10 @@
 import type { Argv } from 'yargs';
 import type { CreateReleaseBody, ReleaseResponse } from '../../shared/api/releases';
-import { defineCommand, requireApp, waitOptions, withApp, withTimeout, withWait, type Session } from '../command';
+import { defineCommand, requireApp, waitOptions, withApp, withTimeout, withWait } from '../command';
 import { EXIT, usageError } from '../exit-codes';
 import { age, paint, paintStatus, printFields, printJson, printLine, printTable } from '../output';
 import { currentRelease, parseReleaseRef, rollbackTarget, versionLabel } from '../release-ref';
+import type { Session } from '../session';
 import { exitCodeOf, waitForRelease } from '../wait';
 
 const withBuildOptions = <T>(argv: Argv<T>) =>
@@ -41,13 +42,27 @@ const release = async (
   return args.wait ? exitCodeOf(final) : EXIT.succeeded;
 };
 
+/** Why a release ended failed or unknown: its rollout's last word, else the rollback that overtook it. */
+const whyItEnded = (release: ReleaseResponse): string | null => {
+  if (release.status !== 'failed' && release.status !== 'unknown') return null;
+  if (release.rollout?.message) return release.rollout.message;
+  if (release.superseded_by) return `Superseded by rollback v${release.superseded_by.version}.`;
+  return 'Slipway recorded no reason.';
+};
+
+/** The last column, whole (its end is often the point: "tasks failed to start"), on the row's one line. */
+const oneLine = (text: string) => text.replace(/\s+/g, ' ');
+
 const describeRelease = (release: ReleaseResponse) => {
   const rollout = release.rollout;
+  const reason = whyItEnded(release);
   printLine(`=== ${release.app.name} ${versionLabel(release)}${release.current ? paint('green', ' (current)') : ''}`);
   printFields([
     ['Id', release.id],
     ['Description', release.description],
     ['Status', paintStatus(release.status)],
+    ...(reason ? ([['Reason', reason]] as [string, string][]) : []),
+    ...(release.superseded_by ? ([['Superseded by', `${versionLabel(release.superseded_by)} (${release.superseded_by.id})`]] as [string, string][]) : []),
     ['Checks', paintStatus(release.state)],
     ['Trigger', release.trigger],
     ['Build', release.slug.id],
@@ -55,7 +70,7 @@ const describeRelease = (release: ReleaseResponse) => {
     ['Created', `${release.created_at} (${age(release.created_at)})`],
     ['Finished', release.finished_at ?? '-'],
     ['Tasks', rollout ? `${rollout.running_new}/${rollout.desired} new, ${rollout.failed_tasks} failed` : '-'],
-    ...(rollout?.message ? ([['Message', rollout.message]] as [string, string][]) : []),
+    ...(rollout?.message && !reason ? ([['Message', rollout.message]] as [string, string][]) : []),
   ]);
 };
 
@@ -115,7 +130,7 @@ const releases = defineCommand({
     if (json) return printJson(list);
     printLine(`=== ${app} releases`);
     printTable(
-      ['VERSION', 'STATUS', 'CHECKS', 'DESCRIPTION', 'BY', 'CREATED'],
+      ['VERSION', 'STATUS', 'CHECKS', 'DESCRIPTION', 'BY', 'CREATED', 'REASON'],
       list.map((item) => [
         `${versionLabel(item)}${item.current ? '*' : ''}`,
         paintStatus(item.status),
@@ -123,6 +138,7 @@ const releases = defineCommand({
         item.description,
         item.user.email,
         age(item.created_at),
+        oneLine(whyItEnded(item) ?? ''),
       ]),
       'No releases yet: `slipway deploy IMAGE` makes the first.',
     );
@@ -168,12 +184,16 @@ const deploy = defineCommand({
   run: async (args, session) => {
     const app = requireApp(args);
     const build = await session.api.createBuild(app, buildRequest(args.image, args));
-    return release(app, { slug: build.id, description: args.description }, args, session);
+    // Named by what people recognise (the server's default would name the build by its id, having no version label).
+    const commit = build.source_blob.commit ? ` (${build.source_blob.commit.slice(0, 7)})` : '';
+    const description = args.description ?? `Deploy ${build.source_blob.image}${commit}`;
+    return release(app, { slug: build.id, description }, args, session);
   },
 });
 
 const rollback = defineCommand({
   command: 'rollback [release]',
+  aliases: ['releases:rollback'],
   describe: 'release an earlier release again (default: the one that succeeded before the current one)',
   examples: [
     ['$0 rollback -a web --wait', 'back to the previous good release, following the rollout'],

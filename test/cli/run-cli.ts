@@ -29,9 +29,12 @@ const outcomeOf = (child: ChildProcessWithoutNullStreams, stdin: string): Promis
     child.stdin.end(stdin);
   });
 
+/** Where a run starts (default: this repository) and from which copy of the launcher. */
+export type RunPlace = { cwd?: string; entry?: string };
+
 /** Runs `slipway ...args` as a separate process, as a user or a CI job would. */
-export const runCli = (args: string[], env: Record<string, string>, stdin = '') =>
-  outcomeOf(spawn(process.execPath, [CLI_ENTRY, ...args], { env: cliEnv(env) }), stdin);
+export const runCli = (args: string[], env: Record<string, string>, stdin = '', { cwd, entry = CLI_ENTRY }: RunPlace = {}) =>
+  outcomeOf(spawn(process.execPath, [entry, ...args], { env: cliEnv(env), cwd }), stdin);
 
 /**
  * Runs `slipway ...args` on a pseudo-terminal (util-linux `script`), so it sees a TTY as on a person's

@@ -1,10 +1,12 @@
-import { readFile, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
 import { startAnswerDroppingProxy } from './answer-dropping-proxy';
-import { freshConfigHome, runCli, runCliOnTerminal } from './run-cli';
+import { CLI_ENTRY, freshConfigHome, runCli, runCliOnTerminal } from './run-cli';
 
 /** The `slipway` CLI as a separate process against a real local Slipway with (shortened) rollouts. */
 let slipway: TestSlipway;
@@ -23,8 +25,9 @@ const createApp = async (name: string) => expect((await cli('apps:create', name,
 describe('deploy --wait', () => {
   it('follows a rollout to success in timestamped lines (stdout is no terminal) and exits 0', async () => {
     await createApp('cli-web');
-    const run = await cli('deploy', 'registry.local/cli-web:v1', '-a', 'cli-web', '--wait');
+    const run = await cli('deploy', 'registry.local/cli-web:v1', '-a', 'cli-web', '--sha', '1a2b3c4d5e6f', '--wait');
     expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Deploy registry\.local\/cli-web:v1 \(1a2b3c4\) on cli-web: v1 queued$/m);
     expect(run.stdout).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z cli-web v1 succeeded after [\d.]+s$/m);
     expect(run.stdout).not.toMatch(/\u001b\[/);
   });
@@ -32,6 +35,7 @@ describe('deploy --wait', () => {
   it('exits 1 when the rollout fails, with the deployment message', async () => {
     const run = await cli('deploy', 'registry.local/cli-web:v2-unhealthy', '-a', 'cli-web', '--wait');
     expect(run.code).toBe(1);
+    expect((await slipway.call<{ description: string }>('GET', '/apps/cli-web/releases/2')).body.description).toBe('Deploy registry.local/cli-web:v2-unhealthy');
     expect(run.stdout).toMatch(/cli-web v2 failed after [\d.]+s/);
   });
 });
@@ -49,6 +53,24 @@ describe('on a terminal', () => {
     expect(progress).toMatch(/\u001b\[3\dm/);
     expect(stripVTControlCharacters(progress ?? '')).toMatch(/^. cli-tty v1 (pending|succeeded) [█░]{20} \d+\/\d+ new, \d+ failed \d+\.\ds {2}\S/u);
     expect(frames.at(-1)).toMatch(/^\u001b\[32m✔\u001b\[39m cli-tty v1 succeeded after \d+\.\ds\r?\n\u001b\[\?25h$/);
+  });
+
+  it('lines the releases table up under its header in colour, as it does in a pipe', async () => {
+    expect((await cli('deploy', 'registry.local/cli-tty:v2-unhealthy', '-a', 'cli-tty', '--wait')).code).toBe(1);
+    const { NO_COLOR: _noColor, ...colourEnv } = env;
+    const run = await runCliOnTerminal(['releases', '-a', 'cli-tty'], colourEnv);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split(/\r?\n/);
+    const headerAt = lines.findIndex((line) => stripVTControlCharacters(line).startsWith('VERSION'));
+    const rows = lines.slice(headerAt + 1, headerAt + 3);
+    expect(rows.every((row) => /\u001b\[3\dm(failed|succeeded)\u001b\[39m/.test(row))).toBe(true);
+    const header = stripVTControlCharacters(lines[headerAt] ?? '');
+    const columnOf = (name: string) => header.indexOf(name);
+    const cellAt = (row: string, column: number) => stripVTControlCharacters(row).slice(column).split(/\s{2,}/)[0];
+    expect(rows.map((row) => [cellAt(row, 0), cellAt(row, columnOf('STATUS')), cellAt(row, columnOf('CHECKS')), cellAt(row, columnOf('BY'))])).toEqual([
+      ['v2', 'failed', 'pending', expect.stringContaining('@')],
+      ['v1*', 'succeeded', 'pending', expect.stringContaining('@')],
+    ]);
   });
 });
 
@@ -69,8 +91,8 @@ describe('rollback', () => {
     expect(run.stderr).toMatch(/cli-web v4 succeeded/);
   });
 
-  it('rolls back to a named version', async () => {
-    const run = await cli('rollback', 'v3', '-a', 'cli-web', '--json');
+  it("rolls back to a named version, under Heroku's spelling releases:rollback too", async () => {
+    const run = await cli('releases:rollback', 'v3', '-a', 'cli-web', '--json');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ version: 5, trigger: 'rollback' });
   });
@@ -94,6 +116,20 @@ describe('--json', () => {
     expect(none.stderr).toMatch(/--num must be a whole number of releases, at least 1/);
   });
 
+  it('says why a release failed, in the list and in detail', async () => {
+    const v2 = (await slipway.call<{ status: string; rollout: { message: string } }>('GET', '/apps/cli-web/releases/2')).body;
+    expect(v2.status).toBe('failed');
+    const reason = v2.rollout.message;
+    expect(reason).toMatch(/\S/);
+    const table = await cli('releases', '-a', 'cli-web', '-n', '5');
+    expect(table.stdout).toMatch(/^VERSION .* REASON$/m);
+    const row = table.stdout.split('\n').find((line) => line.startsWith('v2 '));
+    expect(row).toMatch(/ failed /);
+    expect(row?.endsWith(`  ${reason}`)).toBe(true);
+    const info = await cli('releases:info', 'v2', '-a', 'cli-web');
+    expect(info.stdout.split('\n').find((line) => line.startsWith('Reason:'))?.replace(/^Reason: +/, '')).toBe(reason);
+  });
+
   it('apps:info tells what is live', async () => {
     expect((await cli('releases:wait', 'v5', '-a', 'cli-web')).code).toBe(0);
     const run = await cli('apps:info', '-a', 'cli-web');
@@ -102,6 +138,7 @@ describe('--json', () => {
     expect(run.stdout).toMatch(/Tasks: +3\/3 running/);
     expect(run.stdout).toMatch(/Rolling out: +-\n/);
     expect(run.stdout).toMatch(/Auto rollback: +no\n/);
+    expect(run.stdout).toMatch(/Checks: +none required, none posted\n/);
   });
 });
 
@@ -116,8 +153,11 @@ describe('promote', () => {
 
     const unsafe = await cli('pipelines:promote', '-a', 'cli-dev');
     expect([unsafe.code, unsafe.stderr]).toEqual([4, expect.stringMatching(/409 unsafe_promotion/)]);
+    expect(unsafe.stderr).toMatch(/\n {2}cli-stg: ci\/unit not posted\n.*`slipway statuses:set CONTEXT success -a cli-dev -r v1`.*--unsafe/);
 
+    expect((await cli('apps:info', '-a', 'cli-dev')).stdout).toMatch(/Checks: +pending \(none posted; promoting needs ci\/unit\)\n/);
     expect((await cli('statuses:set', 'ci/unit', 'success', '-a', 'cli-dev')).code).toBe(0);
+    expect((await cli('apps:info', '-a', 'cli-dev')).stdout).toMatch(/Checks: +success \(1 posted; promoting needs ci\/unit\)\n/);
     const run = await cli('pipelines:promote', '-a', 'cli-dev', '--wait', '--json');
     expect(run.code).toBe(0);
     const promotion = JSON.parse(run.stdout);
@@ -131,6 +171,13 @@ describe('promote', () => {
     expect(run.code).toBe(4);
     expect(run.stderr).toMatch(/Refused by Slipway \(422 downstream_pipeline_app\): /);
     expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'downstream_pipeline_app' } });
+  });
+
+  it('uncouples an app from its pipeline, after which it releases freely', async () => {
+    const run = await cli('pipelines:uncouple', '-a', 'cli-stg');
+    expect([run.code, run.stdout]).toEqual([0, 'Uncoupled cli-stg from cli-flow (it was at staging).\n']);
+    expect((await slipway.call('GET', '/apps/cli-stg/pipeline-couplings')).status).toBe(404);
+    expect((await cli('deploy', 'registry.local/cli-stg:v9', '-a', 'cli-stg')).code).toBe(0);
   });
 });
 
@@ -166,6 +213,19 @@ describe('config', () => {
     const bad = await cli('config:set', 'not-posix=1', '-a', 'cli-cfg');
     expect(bad.code).toBe(2);
   });
+
+  it('says which release each change made (version and id), or that none was made before the first', async () => {
+    await createApp('cli-cfg-new');
+    const early = await cli('config:set', 'MODE=early', '-a', 'cli-cfg-new');
+    expect(early.code).toBe(0);
+    expect(early.stdout).toMatch(/^No release made: cli-cfg-new has no current release yet; its first release runs with this config\.$/m);
+    expect((await cli('deploy', 'registry.local/cli-cfg-new:v1', '-a', 'cli-cfg-new', '--wait')).code).toBe(0);
+    const set = await cli('config:set', 'MODE=later', '-a', 'cli-cfg-new');
+    const unset = await cli('config:unset', 'MODE', '-a', 'cli-cfg-new');
+    const [v2, v3] = await Promise.all([2, 3].map(async (version) => (await slipway.call<{ id: string }>('GET', `/apps/cli-cfg-new/releases/${version}`)).body.id));
+    expect(set.stdout).toMatch(new RegExp(`^Set MODE on cli-cfg-new: v2 \\(${v2}\\) (queued|pending|succeeded)$`, 'm'));
+    expect(unset.stdout).toMatch(new RegExp(`^Unset MODE on cli-cfg-new: v3 \\(${v3}\\) (queued|pending|succeeded)$`, 'm'));
+  });
 });
 
 describe('usage and configuration', () => {
@@ -173,6 +233,63 @@ describe('usage and configuration', () => {
     const run = await cli('--get-yargs-completions', 'pipelines:');
     expect(run.stdout.split('\n')).toEqual(expect.arrayContaining(['pipelines:promote', 'pipelines:couple']));
     expect((await cli('completion')).stdout).toContain('_slipway_yargs_completions');
+  });
+
+  it("knows Heroku's and Akkeris' spellings: in --help and in completion, bash's and zsh's", async () => {
+    const spellings = ['logout', 'whoami', 'pipelines:uncouple', 'releases:rollback'];
+    const help = (await cli('--help')).stdout;
+    for (const name of spellings) expect(help).toMatch(new RegExp(`(slipway |aliases: )${name}\\b`));
+    expect((await cli('--get-yargs-completions', '')).stdout.split('\n')).toEqual(expect.arrayContaining(spellings));
+    const zsh = (await runCli(['--get-yargs-completions', ''], { ...env, SHELL: '/bin/zsh' })).stdout.split('\n');
+    expect(zsh).toContainEqual(expect.stringMatching(/^releases\\:rollback:release an earlier release again/));
+  });
+
+  it('whoami tells who the key is: holder, role, apps, and where it is used', async () => {
+    const admin = await cli('whoami');
+    const key = (await slipway.call<{ key_id: string; email: string }>('GET', '/whoami')).body;
+    expect(admin.stdout).toMatch(new RegExp(`^=== ${key.email}\nEndpoint: +${slipway.url}\nRole: +admin\nApps: +all\nKey: +${key.key_id}\n$`));
+    expect(JSON.parse((await cli('whoami', '--json')).stdout)).toEqual(key);
+    const developer = await runCli(['whoami'], { ...env, SLIPWAY_API_KEY: await slipway.keyFor('developer', ['cli-web', 'cli-cfg']) });
+    expect(developer.stdout).toMatch(/^Role: +developer\nApps: +cli-web, cli-cfg\n/m);
+  });
+
+  it('logout forgets the stored login of a profile, and says when there was none', async () => {
+    const configHome = await freshConfigHome();
+    const login = await runCli(['login', '--profile', 'local'], { XDG_CONFIG_HOME: configHome }, `${slipway.url}\n${slipway.adminKey}\n`);
+    expect(login.code).toBe(0);
+    const logout = await runCli(['logout', '--profile', 'local'], { XDG_CONFIG_HOME: configHome });
+    const file = join(configHome, 'slipway', 'config.json');
+    expect([logout.code, logout.stdout]).toEqual([0, `Logged out of ${slipway.url}: profile "local" removed from ${file}.\n`]);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ profiles: {} });
+    expect((await runCli(['apps', '--profile', 'local'], { XDG_CONFIG_HOME: configHome })).code).toBe(2);
+    const again = await runCli(['logout', '--profile', 'local'], { XDG_CONFIG_HOME: configHome });
+    expect([again.code, again.stdout]).toEqual([0, `No login stored for profile "local" in ${file}: nothing to forget.\n`]);
+  });
+
+  it('runs the build npm install made, and when there is none says to run npm install (exit 2) instead of compiling', async () => {
+    const unbuilt = join(await mkdtemp(join(tmpdir(), 'slipway-unbuilt-')), 'slipway.mjs');
+    await copyFile(CLI_ENTRY, unbuilt);
+    const run = await runCli(['--help'], env, '', { entry: unbuilt });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^slipway is not built \(no .*\/dist\/slipway\.cjs\): run `npm install` in the Slipway repository\.\n$/);
+  });
+
+  it('tells its version wherever it is run, not only inside this repository', async () => {
+    const version = (JSON.parse(await readFile(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+    const run = await runCli(['--version'], env, '', { cwd: await mkdtemp(join(tmpdir(), 'slipway-elsewhere-')) });
+    expect([run.code, run.stdout]).toEqual([0, `${version}\n`]);
+  });
+
+  it('names the endpoint that did not answer, and why (exit 3)', async () => {
+    const closed = createServer();
+    await new Promise<void>((listening) => closed.listen(0, '127.0.0.1', listening));
+    const { port } = closed.address() as { port: number };
+    await new Promise((done) => closed.close(done));
+    const url = `http://127.0.0.1:${port}`;
+    const run = await runCli(['apps:create', 'cli-nowhere', '--cluster', 'local', '--service', 'nowhere'], { ...env, SLIPWAY_URL: url });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`Slipway at ${url} did not answer: fetch failed (ECONNREFUSED)\n`);
   });
 
   it('exits 2 and says how to log in when there is no key, and suggests a command for a typo', async () => {
