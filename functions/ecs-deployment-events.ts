@@ -1,6 +1,6 @@
-import { DeploymentStateChange } from '../shared/rollout/contract';
+import { EcsRolloutEvent } from '../shared/rollout/contract';
 import { rolloutStep } from '../shared/rollout/step-handler';
-import { onDeploymentStateChange } from '../shared/rollout/steps';
+import { onEcsEvent } from '../shared/rollout/steps';
 
-/** Target of the EventBridge rule for "ECS Deployment State Change": resumes the rollout waiting on it. */
-export const handler = rolloutStep('ecs-deployment-event', DeploymentStateChange, onDeploymentStateChange);
+/** Target of the EventBridge rule for ECS's deployment and hook state changes: moves the rollout waiting on them. */
+export const handler = rolloutStep('ecs-deployment-event', EcsRolloutEvent, onEcsEvent);

@@ -11,11 +11,30 @@ import { declareSignalRelease, reportSignalStatus, requireSignalRelease, resumeS
 import { actorOf, authorize } from '../shared/domain/access';
 import { withCurrentAmong } from '../shared/domain/current-release';
 import { createOnce } from '../shared/http/create-once';
-import { httpFunction } from '../shared/http/http-function';
+import { httpFunction, type HttpRequest } from '../shared/http/http-function';
+import type { ReleaseAction } from '../shared/domain/release-actions';
+import { actOnRelease } from '../shared/operations/release-actions';
 import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
 import { createRelease, findRecordedRelease, listReleases, reportRecordedStatusOf, requireRelease } from '../shared/operations/releases';
 import { relayNotedEventsInBackground } from '../shared/events/relay';
+
+/** An operator's action on a release at its bakes or gate; a retry under the same Idempotency-Key answers as the first did. */
+const releaseAction = (action: ReleaseAction) => async (http: HttpRequest) => {
+  const { params, principal, annotate, pathApp } = http;
+  const app = await pathApp();
+  authorize(principal, 'releases:rollback', app.name);
+  const release = await requireRelease(app, params.release ?? '');
+  annotate({ releaseId: release.id, releaseVersion: release.version });
+  const { value } = await createOnce(http, {
+    operation: `POST /apps/{app}/releases/{release}/actions/${action}`,
+    resource: `${app.id}/${release.id}`,
+    request: {},
+    run: () => actOnRelease(app, release, action, actorOf(principal)),
+    resume: () => findRecordedRelease(app, release.id),
+  });
+  return { status: 200, body: presentRelease(value, app, (await runningCountsOf(app, [value]))(value)) };
+};
 
 export const handler = httpFunction<'releases'>({
   'POST /apps/{app}/releases': async (http) => {
@@ -61,6 +80,9 @@ export const handler = httpFunction<'releases'>({
     annotate({ releaseId: release.id, releaseVersion: release.version });
     return { status: 200, body: presentRelease(release, app, (await runningCountsOf(app, [release]))(release)) };
   },
+  'POST /apps/{app}/releases/{release}/actions/approve': releaseAction('approve'),
+  'POST /apps/{app}/releases/{release}/actions/promote': releaseAction('promote'),
+  'POST /apps/{app}/releases/{release}/actions/abort': releaseAction('abort'),
   'PATCH /apps/{app}/releases/{release}': async ({ params, body, principal, annotate, pathApp }) => {
     const app = await pathApp();
     const report = parseInput(UpdateReleaseRequest, body, 'body');

@@ -6,6 +6,7 @@ import { httpFunction } from '../shared/http/http-function';
 import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
 import { autoRollBackOnCheck } from '../shared/operations/auto-rollback';
+import { reviewGateOnCheck } from '../shared/operations/release-actions';
 import { requireRelease } from '../shared/operations/releases';
 import { patchStatus, postStatus } from '../shared/operations/statuses';
 import { relayNotedEventsInBackground } from '../shared/events/relay';
@@ -16,6 +17,7 @@ export const handler = httpFunction<'statuses'>({
     authorize(principal, 'statuses:write', app.name);
     const request = parseInput(CreateStatusRequest, body, 'body');
     const { release, status } = await postStatus(await requireRelease(app, params.release ?? ''), request, actorOf(principal));
+    await reviewGateOnCheck(app, release, status);
     await autoRollBackOnCheck(app, release, status);
     return {
       status: 201,
@@ -35,6 +37,7 @@ export const handler = httpFunction<'statuses'>({
     const context = params.context ?? '';
     const request = parseInput(UpdateStatusRequest, body, 'body');
     const { release, status } = await patchStatus(await requireRelease(app, params.release ?? ''), context, request, actorOf(principal));
+    await reviewGateOnCheck(app, release, status);
     await autoRollBackOnCheck(app, release, status);
     return { status: 200, body: presentStatus(status) };
   },

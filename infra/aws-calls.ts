@@ -126,6 +126,13 @@ const DESCRIBE_SERVICE = [call('ecs:DescribeServices', 'ecs-service')];
 const DESCRIBE_DEPLOYMENT = [...DESCRIBE_SERVICE, call('ecs:DescribeServiceDeployments', 'ecs-service-deployment')];
 
 /**
+ * shared/rollout/holds.ts reviewReleaseHolds: where the deployment stands and which PAUSE hooks hold it, then a
+ * hook continued or rolled back (ContinueServiceDeployment), or the deployment stopped (a gate check failed
+ * while no hook held it).
+ */
+const ANSWER_HOLDS = [...DESCRIBE_DEPLOYMENT, call('ecs:ContinueServiceDeployment', 'ecs-service-deployment'), ...STOP_DEPLOYMENT];
+
+/**
  * shared/ecs/ecs-adapter.ts registerReleaseTaskDefinition: the service's current revision, copied with its
  * tags (so TagResource as part of the registration) and the roles it names (passed on to ECS tasks).
  */
@@ -164,10 +171,12 @@ export const FUNCTION_CALLS = {
   builds: [...HTTP_WRITER, ...START_ROLLOUT],
   // A rollback (POST with `release`, or its Idempotency-Key replay) overtakes the queue.
   // Lists and gets tell how many tasks run each release (running-counts.ts).
-  releases: [...HTTP_WRITER, ...MOVE_QUEUE, ...DESCRIBE_SERVICE],
+  // Operators' actions at a release's holds are told to ECS at once (release-actions.ts).
+  releases: [...HTTP_WRITER, ...MOVE_QUEUE, ...DESCRIBE_SERVICE, ...ANSWER_HOLDS],
   'config-vars': [...HTTP_WRITER, ...START_ROLLOUT, ...STORE_SECRETS],
   // A required check failing on the live release of an auto_rollback app records a rollback, which overtakes.
-  statuses: [...HTTP_WRITER, ...MOVE_QUEUE],
+  // A check a gate waits for is told to ECS at once (reviewGateOnCheck).
+  statuses: [...HTTP_WRITER, ...MOVE_QUEUE, ...ANSWER_HOLDS],
   // Promotions release their targets (trigger promotion: never a rollback).
   pipelines: [...HTTP_WRITER, ...START_ROLLOUT],
   keys: [...LAMBDA_RUNTIME, ...KEY_ITEMS],
@@ -178,10 +187,10 @@ export const FUNCTION_CALLS = {
   'rollout-lock': [...ROLLOUT_STEP, ...MOVE_QUEUE],
   'rollout-deploy': [...ROLLOUT_STEP, ...REGISTER_REVISION],
   // Reconciles with ECS; resumes its own wait when the deployment ended, or, superseded on its way to ECS, stops it first.
-  'rollout-await': [...ROLLOUT_STEP, ...DESCRIBE_DEPLOYMENT, ...RESUME_STEP, ...STOP_DEPLOYMENT],
+  'rollout-await': [...ROLLOUT_STEP, ...DESCRIBE_DEPLOYMENT, ...RESUME_STEP, ...STOP_DEPLOYMENT, ...ANSWER_HOLDS],
   // Passes the lock on; a release that ended unknown on an auto_rollback app is rolled back from here.
   'rollout-finish': [...ROLLOUT_STEP, ...MOVE_QUEUE],
-  'ecs-deployment-events': [...ROLLOUT_STEP, ...DESCRIBE_DEPLOYMENT, ...RESUME_STEP, ...ASYNC_DEAD_LETTERS],
+  'ecs-deployment-events': [...ROLLOUT_STEP, ...DESCRIBE_DEPLOYMENT, ...RESUME_STEP, ...ANSWER_HOLDS, ...ASYNC_DEAD_LETTERS],
   // Promotions cut short, every app's queue, then the outbox sweep (gsi3).
   'rollout-reconcile': [...ROLLOUT_STEP, ...MOVE_QUEUE, ...ASYNC_DEAD_LETTERS],
   'hook-delivery': [...LAMBDA_RUNTIME, ...STORE, ...DELIVER_HOOKS, ...CONSUME_DELIVERIES],

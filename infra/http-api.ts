@@ -26,16 +26,17 @@ import { grantApiKeyItems, grantTableData } from './slipway-table';
 export type TableAccess = 'none' | 'api-keys' | 'all-but-api-keys';
 export type RolloutAccess = 'none' | 'starts' | 'moves-queue';
 export const FUNCTION_ACCESS: Readonly<
-  Record<FunctionName, { table: TableAccess; rollouts: RolloutAccess; writesSecrets?: true; readsServices?: true }>
+  Record<FunctionName, { table: TableAccess; rollouts: RolloutAccess; writesSecrets?: true; readsServices?: true; answersHolds?: true }>
 > = {
   // Both tell how many tasks run a release now (the app's current one; each listed one); apps also reads the app's
   // ECS service when it is given a strategy that shifts traffic (does it have the load balancer for it?).
   apps: { table: 'all-but-api-keys', rollouts: 'none', readsServices: true },
   builds: { table: 'all-but-api-keys', rollouts: 'starts' },
-  releases: { table: 'all-but-api-keys', rollouts: 'moves-queue', readsServices: true },
+  // Operators approve, promote and abort releases at their holds; a status check a gate waits for is answered at once.
+  releases: { table: 'all-but-api-keys', rollouts: 'moves-queue', readsServices: true, answersHolds: true },
   // Config changes (PATCH /apps/{app}/config-vars) store secret values and release the new config.
   'config-vars': { table: 'all-but-api-keys', rollouts: 'starts', writesSecrets: true },
-  statuses: { table: 'all-but-api-keys', rollouts: 'moves-queue' },
+  statuses: { table: 'all-but-api-keys', rollouts: 'moves-queue', answersHolds: true },
   pipelines: { table: 'all-but-api-keys', rollouts: 'starts' },
   keys: { table: 'api-keys', rollouts: 'none' },
   hooks: { table: 'all-but-api-keys', rollouts: 'none' },
@@ -49,7 +50,7 @@ export const FUNCTION_FILES: Partial<Record<FunctionName, (outputDir: string) =>
 };
 
 /** What the HTTP API needs of the rollout: its state machine and the rights on it. */
-export type RolloutGrants = Pick<Rollout, 'stateMachine' | 'grantStartRollouts' | 'grantQueueMoves' | 'grantReadServices'>;
+export type RolloutGrants = Pick<Rollout, 'stateMachine' | 'grantStartRollouts' | 'grantQueueMoves' | 'grantReadServices' | 'grantAnswerHolds'>;
 
 const ROLLOUT_GRANTS: Record<RolloutAccess, (fn: NodejsFunction, rollout: RolloutGrants) => void> = {
   none: () => {},
@@ -120,6 +121,7 @@ export class SlipwayHttpApi extends Construct {
         TABLE_GRANTS[access.table](fn, props.table);
         ROLLOUT_GRANTS[access.rollouts](fn, props.rollout);
         if (access.readsServices) props.rollout.grantReadServices(fn);
+        if (access.answersHolds) props.rollout.grantAnswerHolds(fn);
         grantSecretParameters(fn, { writes: access.writesSecrets === true });
         return [name, fn] as const;
       }),

@@ -414,6 +414,13 @@ export class Rollout extends Construct {
       grantee.addToRolePolicy(readServiceDeployments);
     }
     this.steps.await.addToRolePolicy(this.stopServiceDeployments);
+    // Holds (bakes, gates) are PAUSE lifecycle hooks that the rollout, the ECS event handler and the API answer.
+    this.continueServiceDeployments = new PolicyStatement({ actions: ['ecs:ContinueServiceDeployment'], resources: serviceDeployments });
+    this.readServiceDeployments = readServiceDeployments;
+    for (const grantee of [this.steps.await, this.deploymentEvents]) {
+      grantee.addToRolePolicy(this.continueServiceDeployments);
+      if (grantee !== this.steps.await) grantee.addToRolePolicy(this.stopServiceDeployments);
+    }
     const deployRole = this.steps.deploy.role;
     if (deployRole) {
       Validations.of(deployRole).acknowledge({
@@ -426,7 +433,20 @@ export class Rollout extends Construct {
   }
 
   private readServices: PolicyStatement | undefined;
+  private readServiceDeployments: PolicyStatement | undefined;
   private stopServiceDeployments: PolicyStatement | undefined;
+  private continueServiceDeployments: PolicyStatement | undefined;
+
+  /**
+   * May answer the holds of a release rolling out (shared/rollout/holds.ts): read where its service deployment
+   * stands, continue or roll back a PAUSE hook, stop the deployment. The API does so when an operator acts on a
+   * release and when a status check its gate waits for is posted.
+   */
+  grantAnswerHolds(grantee: IGrantable): void {
+    for (const statement of [this.readServices, this.readServiceDeployments, this.continueServiceDeployments, this.stopServiceDeployments]) {
+      if (statement) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+    }
+  }
 
   /**
    * May read the services rollouts deploy to (DescribeServices, scoped as the rollout's): the apps API checks a

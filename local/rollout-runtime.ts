@@ -4,7 +4,7 @@ import { handler as reconcileQueues } from '../functions/rollout-reconcile';
 import { logger } from '../shared/observability/logger';
 import { listApps } from '../shared/store/apps-store';
 import { createSfnClient, useSfnClient } from '../shared/rollout/sfn';
-import { startEcsSimulator, type DeploymentStateChangeEvent, type EcsSimulator, type EcsSimulatorOptions } from './ecs-simulator/server';
+import { startEcsSimulator, type EcsEvent, type EcsSimulator, type EcsSimulatorOptions } from './ecs-simulator/server';
 import { deploymentEventsHandler, rolloutStepHandlers } from './handlers';
 import { lambdaContext } from './lambda-context';
 import { startStepFunctionsEmulator, type StepFunctionsEmulator } from './step-functions';
@@ -28,7 +28,7 @@ export type LocalRollouts = {
 const RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
 
 /** What the EventBridge rule lets through to its target. */
-const matchesRule = (event: DeploymentStateChangeEvent): boolean =>
+const matchesRule = (event: EcsEvent): boolean =>
   (DEPLOYMENT_EVENT_PATTERN.source as readonly string[]).includes(event.source) &&
   (DEPLOYMENT_EVENT_PATTERN.detailType as readonly string[]).includes(event['detail-type']);
 

@@ -1,5 +1,5 @@
 import type { ContainerDefinition, Deployment, Failure, Service, Tag, Task, TaskDefinition } from '@aws-sdk/client-ecs';
-import { DeploymentEngine, simulatedStrategy, type EngineOptions } from './engine';
+import { DeploymentEngine, HookNotAwaiting, simulatedStrategy, type EngineOptions } from './engine';
 import {
   EcsApiError,
   EcsModel,
@@ -7,8 +7,10 @@ import {
   nameOf,
   primaryOf,
   serviceKey,
+  type PauseStage,
   type ServiceDeploymentConfiguration,
   type ServiceShape,
+  type SimLifecycleHook,
   type SimService,
   type SimTask,
   type SimulatedServiceRef,
@@ -68,6 +70,30 @@ const checkMinutes = (name: string, value: unknown): void => {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1440) throw invalid(`${name} must be 0 to 1440 minutes.`);
 };
 
+const PAUSE_STAGES: readonly string[] = ['PRE_PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT'] satisfies PauseStage[];
+
+/** lifecycleHooks as ECS validates them, for the PAUSE hooks the simulator runs (it invokes no Lambda hook). */
+const pauseHooks = (requested: unknown): SimLifecycleHook[] => {
+  if (!Array.isArray(requested)) throw invalid('lifecycleHooks must be a list of lifecycle hooks.');
+  return requested.map((hook: Partial<SimLifecycleHook> & { targetType?: string }) => {
+    if (hook.targetType !== 'PAUSE') {
+      throw invalid(`The ECS simulator runs PAUSE lifecycle hooks only, not ${String(hook.targetType ?? 'AWS_LAMBDA')}.`);
+    }
+    const stages = hook.lifecycleStages ?? [];
+    if (stages.length === 0 || stages.some((stage) => !PAUSE_STAGES.includes(stage))) {
+      throw invalid(`PAUSE hooks take lifecycleStages among ${PAUSE_STAGES.join(', ')} in the ECS simulator.`);
+    }
+    const timeout = hook.timeoutConfiguration;
+    if (timeout?.timeoutInMinutes !== undefined && (!Number.isInteger(timeout.timeoutInMinutes) || timeout.timeoutInMinutes < 1 || timeout.timeoutInMinutes > 1440)) {
+      throw invalid('timeoutConfiguration.timeoutInMinutes must be 1 to 1440 minutes.');
+    }
+    if (timeout?.action !== undefined && timeout.action !== 'CONTINUE' && timeout.action !== 'ROLLBACK') {
+      throw invalid('timeoutConfiguration.action must be CONTINUE or ROLLBACK.');
+    }
+    return { targetType: 'PAUSE', lifecycleStages: stages, ...(timeout ? { timeoutConfiguration: timeout } : {}) };
+  });
+};
+
 /** A service's deployment configuration after UpdateService's `deploymentConfiguration`; only a valid whole is taken. */
 const mergeConfiguration = (current: ServiceDeploymentConfiguration, requested: unknown): ServiceDeploymentConfiguration => {
   if (requested === undefined || requested === null) return current;
@@ -81,6 +107,7 @@ const mergeConfiguration = (current: ServiceDeploymentConfiguration, requested: 
   checkMinutes('canaryConfiguration.canaryBakeTimeInMinutes', input.canaryConfiguration?.canaryBakeTimeInMinutes);
   checkMinutes('linearConfiguration.stepBakeTimeInMinutes', input.linearConfiguration?.stepBakeTimeInMinutes);
   checkMinutes('bakeTimeInMinutes', input.bakeTimeInMinutes);
+  const lifecycleHooks = input.lifecycleHooks === undefined ? current.lifecycleHooks : pauseHooks(input.lifecycleHooks);
   if (input.alarms !== undefined && (!Array.isArray(input.alarms.alarmNames) || input.alarms.alarmNames.some((name) => typeof name !== 'string'))) {
     throw invalid('alarms.alarmNames must be a list of alarm names.');
   }
@@ -90,6 +117,7 @@ const mergeConfiguration = (current: ServiceDeploymentConfiguration, requested: 
     canaryConfiguration: input.canaryConfiguration ?? current.canaryConfiguration,
     linearConfiguration: input.linearConfiguration ?? current.linearConfiguration,
     alarms: input.alarms ?? current.alarms,
+    lifecycleHooks,
     minimumHealthyPercent: input.minimumHealthyPercent ?? current.minimumHealthyPercent,
     maximumPercent: input.maximumPercent ?? current.maximumPercent,
     deploymentCircuitBreaker: {
@@ -252,7 +280,19 @@ export class EcsApi {
           requestedTaskCount: service.desiredCount,
           runningTaskCount: service.tasks.filter((task) => task.deploymentId === deployment.id && task.lastStatus === 'RUNNING').length,
           pendingTaskCount: service.tasks.filter((task) => task.deploymentId === deployment.id && task.lastStatus === 'PENDING').length,
+          ...(service.shift?.deploymentId === deployment.id ? { requestedProductionTrafficWeight: service.shift.percent } : {}),
         },
+        ...(deployment.hooks
+          ? {
+              lifecycleHookDetails: deployment.hooks.map(({ hookId, targetType, status, expiresAt, timeoutAction }) => ({
+                hookId,
+                targetType,
+                status,
+                expiresAt,
+                timeoutAction,
+              })),
+            }
+          : {}),
         deploymentConfiguration: service.configuration,
         deploymentCircuitBreaker: { status: service.configuration.deploymentCircuitBreaker.enable ? 'MONITORING' : 'DISABLED', failureCount: deployment.failedTasks },
         alarms: {
@@ -280,6 +320,23 @@ export class EcsApi {
     }
     this.engine.stopDeployment(found.service, found.deployment);
     return { serviceDeploymentArn: arn };
+  }
+
+  /** ContinueServiceDeployment: releases (CONTINUE) or rolls back (ROLLBACK) a deployment a PAUSE hook holds. */
+  continueServiceDeployment(input: EcsInput): Record<string, never> {
+    const arn = requiredString(input, 'serviceDeploymentArn');
+    const hookId = requiredString(input, 'hookId');
+    const action = stringField(input, 'action') ?? 'CONTINUE';
+    if (action !== 'CONTINUE' && action !== 'ROLLBACK') throw invalid('action must be CONTINUE or ROLLBACK.');
+    const found = this.findServiceDeployment(arn);
+    if (!found) throw new EcsApiError('ServiceDeploymentNotFoundException', `Service deployment ${arn} was not found.`);
+    try {
+      this.engine.continueDeployment(found.service, found.deployment, hookId, action);
+    } catch (error) {
+      if (error instanceof HookNotAwaiting) throw new EcsApiError('ConflictException', error.message);
+      throw error;
+    }
+    return {};
   }
 
   private findServiceDeployment(arn: string) {

@@ -10,8 +10,9 @@ import {
   stopTask,
   type BatchSnapshot,
   type DeploymentEventName,
-  type DeploymentStateChangeEvent,
+  type EcsEvent,
   type EcsModel,
+  type PauseStage,
   type SimDeployment,
   type SimService,
   type SimTask,
@@ -45,12 +46,19 @@ export type EngineOptions = {
   minuteMs: number;
   /** The pace of a deployment whose image reference contains `slow`: a bad rollout that takes its time. */
   slowBatchIntervalMs: number;
-  emit: (event: DeploymentStateChangeEvent) => void;
+  emit: (event: EcsEvent) => void;
   onBatch?: ((snapshot: BatchSnapshot) => void) | undefined;
   log: (message: string) => void;
 };
 
 const MAX_KEPT_STOPPED_TASKS = 100;
+
+/** ContinueServiceDeployment named a hook that is not awaiting action (ECS answers ConflictException). */
+export class HookNotAwaiting extends Error {
+  constructor(readonly hookId: string) {
+    super(`Lifecycle hook ${hookId} is not awaiting action.`);
+  }
+}
 
 /** ECS's default circuit-breaker threshold: half the desired count, at least 3 and at most 200 failed tasks. */
 const failureThreshold = (desiredCount: number): number =>
@@ -224,6 +232,7 @@ export class DeploymentEngine {
           break;
         }
         if (shift.stepEndsAt && now < shift.stepEndsAt) break;
+        if (this.isHeld(service, primary, 'PRE_PRODUCTION_TRAFFIC_SHIFT', shift.step + 1, now)) break;
         const next = shifts[shift.step + 1] ?? { percent: 100, holdMinutes: 0 };
         shift.step += 1;
         shift.percent = next.percent;
@@ -233,6 +242,7 @@ export class DeploymentEngine {
         break;
       }
       case 'POST_PRODUCTION_TRAFFIC_SHIFT':
+        if (this.isHeld(service, primary, 'POST_PRODUCTION_TRAFFIC_SHIFT', shift?.step ?? 0, now)) break;
         this.enterStage(service, primary, 'BAKE_TIME', now);
         break;
       case 'BAKE_TIME':
@@ -251,6 +261,63 @@ export class DeploymentEngine {
         break;
     }
     return { stop: [], start: 0 };
+  }
+
+  /**
+   * Whether PAUSE hooks hold the deployment at `stage` (before shift step `step`, or after the last): the first
+   * time it gets there, each hook configured for the stage starts awaiting ContinueServiceDeployment, with its
+   * "ECS Hook State Change" event; the hold ends when every hook continued or timed out with CONTINUE. A hook
+   * that times out with ROLLBACK fails the deployment, which ECS then rolls back.
+   */
+  private isHeld(service: SimService, deployment: SimDeployment, stage: PauseStage, step: number, now: Date): boolean {
+    const key = `${stage}:${step}`;
+    if (deployment.holdsPassed?.includes(key)) return false;
+    const configured = (service.configuration.lifecycleHooks ?? []).filter((hook) => hook.lifecycleStages.includes(stage));
+    if (!deployment.hooks) {
+      if (configured.length === 0) return false;
+      deployment.hooks = configured.map((hook) => ({
+        hookId: `ecs-pause-${randomUUID()}`,
+        targetType: 'PAUSE' as const,
+        stage,
+        status: 'AWAITING_ACTION' as const,
+        expiresAt: new Date(now.getTime() + (hook.timeoutConfiguration?.timeoutInMinutes ?? 1440) * this.options.minuteMs),
+        timeoutAction: hook.timeoutConfiguration?.action ?? 'ROLLBACK',
+      }));
+      deployment.updatedAt = now;
+      addEvent(service, `(deployment ${deployment.id}) paused at ${stage}: ${deployment.hooks.length} lifecycle hook(s) await action.`, now);
+      this.options.log(`ECS SIMULATOR: ${serviceKey(service.ref)} deployment ${deployment.id} paused at ${stage} (step ${step})`);
+      for (const hook of deployment.hooks) this.emitHook(service, deployment, hook.hookId, stage, hook.expiresAt);
+    }
+    for (const hook of deployment.hooks.filter((candidate) => candidate.status === 'AWAITING_ACTION' && candidate.expiresAt <= now)) {
+      hook.status = 'TIMED_OUT';
+      if (hook.timeoutAction === 'ROLLBACK') {
+        this.failDeployment(service, deployment, now, `Lifecycle hook ${hook.hookId} timed out at ${stage}; ECS rolled the deployment back.`, true);
+        return true;
+      }
+    }
+    if (deployment.hooks.some((hook) => hook.status === 'AWAITING_ACTION')) return true;
+    deployment.holdsPassed = [...(deployment.holdsPassed ?? []), key];
+    deployment.hooks = undefined;
+    return false;
+  }
+
+  /**
+   * ContinueServiceDeployment on a PAUSE hook awaiting action: CONTINUE releases it (the deployment moves on once
+   * every hook of the hold did), ROLLBACK fails the deployment and ECS rolls it back. The next batch comes at once.
+   */
+  continueDeployment(service: SimService, deployment: SimDeployment, hookId: string, action: 'CONTINUE' | 'ROLLBACK'): void {
+    const hook = deployment.hooks?.find((candidate) => candidate.hookId === hookId);
+    if (!hook || hook.status !== 'AWAITING_ACTION' || deployment.rolloutState !== 'IN_PROGRESS') throw new HookNotAwaiting(hookId);
+    const now = new Date();
+    hook.status = action === 'CONTINUE' ? 'SUCCEEDED' : 'FAILED';
+    deployment.updatedAt = now;
+    this.options.log(`ECS SIMULATOR: ${serviceKey(service.ref)} deployment ${deployment.id} hook ${hookId} ${action}`);
+    if (action === 'ROLLBACK') {
+      this.failDeployment(service, deployment, now, `ECS deployment ${deployment.id} was rolled back at lifecycle hook ${hookId} (ContinueServiceDeployment ROLLBACK).`, true);
+    }
+    clearTimeout(service.timer);
+    service.timer = undefined;
+    if (!this.closed && this.needsBatch(service)) service.timer = setTimeout(() => this.runBatch(service), 0);
   }
 
   private enterStage(service: SimService, deployment: SimDeployment, stage: EcsLifecycleStage, at: Date): void {
@@ -273,6 +340,7 @@ export class DeploymentEngine {
   ): void {
     const source = service.deployments.find((candidate) => candidate.id === deployment.sourceId);
     service.shift = null;
+    for (const hook of deployment.hooks ?? []) if (hook.status === 'AWAITING_ACTION') hook.status = 'FAILED';
     for (const task of service.tasks.filter((candidate) => isLive(candidate) && candidate.deploymentId === deployment.id)) {
       stopTask(task, `Rolled back (deployment ${deployment.id})`, at);
     }
@@ -350,6 +418,28 @@ export class DeploymentEngine {
     if (stopped.length <= MAX_KEPT_STOPPED_TASKS) return;
     const dropped = new Set(stopped.slice(0, stopped.length - MAX_KEPT_STOPPED_TASKS));
     service.tasks = service.tasks.filter((task) => !dropped.has(task));
+  }
+
+  private emitHook(service: SimService, deployment: SimDeployment, hookId: string, stage: PauseStage, expiresAt: Date): void {
+    const time = deployment.updatedAt.toISOString();
+    this.options.emit({
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'ECS Hook State Change',
+      source: 'aws.ecs',
+      account: this.options.account,
+      time,
+      region: this.options.region,
+      resources: [service.arn],
+      detail: {
+        eventName: 'HOOK_AWAITING_ACTION',
+        hookId,
+        lifecycleStage: stage,
+        deploymentId: deployment.id,
+        serviceDeploymentArn: deployment.serviceDeploymentArn,
+        expiresAt: expiresAt.toISOString(),
+      },
+    });
   }
 
   private emit(service: SimService, deployment: SimDeployment, eventName: DeploymentEventName): void {

@@ -48,7 +48,43 @@ export type DeploymentStateChangeEvent = {
   };
 };
 
+/** What EventBridge delivers for ECS's "ECS Hook State Change" events: a PAUSE hook waits for ContinueServiceDeployment. */
+export type HookStateChangeEvent = Omit<DeploymentStateChangeEvent, 'detail-type' | 'detail'> & {
+  'detail-type': 'ECS Hook State Change';
+  detail: {
+    eventName: 'HOOK_AWAITING_ACTION';
+    hookId: string;
+    lifecycleStage: PauseStage;
+    deploymentId: string;
+    serviceDeploymentArn: string;
+    expiresAt: string;
+  };
+};
+
+/** Every event the simulator sends the way EventBridge would. */
+export type EcsEvent = DeploymentStateChangeEvent | HookStateChangeEvent;
+
 export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+
+/** The stages around a production traffic shift where a PAUSE hook may hold a deployment (ECS refuses one at the shift itself). */
+export type PauseStage = 'PRE_PRODUCTION_TRAFFIC_SHIFT' | 'POST_PRODUCTION_TRAFFIC_SHIFT';
+
+/** A lifecycle hook as UpdateService's deploymentConfiguration.lifecycleHooks configures it; the simulator runs PAUSE hooks. */
+export type SimLifecycleHook = {
+  targetType: 'PAUSE';
+  lifecycleStages: PauseStage[];
+  timeoutConfiguration?: { timeoutInMinutes?: number | undefined; action?: 'CONTINUE' | 'ROLLBACK' | undefined } | undefined;
+};
+
+/** One PAUSE hook holding a deployment (DescribeServiceDeployments' lifecycleHookDetails). */
+export type SimHookDetail = {
+  hookId: string;
+  targetType: 'PAUSE';
+  stage: PauseStage;
+  status: 'AWAITING_ACTION' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  expiresAt: Date;
+  timeoutAction: 'CONTINUE' | 'ROLLBACK';
+};
 
 /** One replacement batch as it left the service: what tests check the deployment configuration against. */
 export type BatchSnapshot = SimulatedServiceRef & {
@@ -92,6 +128,9 @@ export type SimDeployment = {
   /** The alarms that failed it, and the rollback that followed. */
   triggeredAlarms?: string[] | undefined;
   rollback?: { reason: string; startedAt: Date; taskDefinitionArn: string } | undefined;
+  /** The PAUSE hooks of its current hold, and the holds it passed (`stage:step`), so each is held once. */
+  hooks?: SimHookDetail[] | undefined;
+  holdsPassed?: string[] | undefined;
   finishedAt?: Date | undefined;
   status: 'PRIMARY' | 'ACTIVE';
   taskDefinitionArn: string;
@@ -112,6 +151,7 @@ export type ServiceDeploymentConfiguration = {
   canaryConfiguration?: { canaryPercent: number; canaryBakeTimeInMinutes: number } | undefined;
   linearConfiguration?: { stepPercent: number; stepBakeTimeInMinutes: number } | undefined;
   alarms?: { alarmNames: string[]; enable: boolean; rollback: boolean } | undefined;
+  lifecycleHooks?: SimLifecycleHook[] | undefined;
 };
 
 /**

@@ -6,9 +6,9 @@ import { config } from '../../shared/config/config';
 import { ownEntry } from '../../shared/domain/own-entries';
 import { logger } from '../../shared/observability/logger';
 import { EcsApi, type EcsInput } from './api';
-import { EcsApiError, type BatchSnapshot, type DeploymentStateChangeEvent, type SimulatedServiceRef } from './model';
+import { EcsApiError, type BatchSnapshot, type EcsEvent, type SimulatedServiceRef } from './model';
 
-export type { BatchSnapshot, DeploymentStateChangeEvent } from './model';
+export type { BatchSnapshot, DeploymentStateChangeEvent, EcsEvent } from './model';
 
 /**
  * The ECS SIMULATOR: an HTTP server speaking ECS's JSON 1.1 protocol on loopback so the unmodified
@@ -44,7 +44,7 @@ export type EcsSimulatorOptions = {
   slowBatchIntervalMs?: number;
   /** Tasks a service gets when it is created on first reference. */
   defaultDesiredCount?: number;
-  onDeploymentEvent?: (event: DeploymentStateChangeEvent) => void | Promise<void>;
+  onDeploymentEvent?: (event: EcsEvent) => void | Promise<void>;
   /** Called after every replacement batch with the task counts it left. */
   onBatch?: (snapshot: BatchSnapshot) => void;
   /** false: unknown services are missing, as in ECS, instead of being created on first reference. */
@@ -108,7 +108,7 @@ const sendError = (response: ServerResponse, error: EcsApiError) =>
 export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Promise<EcsSimulator> => {
   let deliveries: Promise<void> = Promise.resolve();
   let closed = false;
-  const deliver = (event: DeploymentStateChangeEvent) => {
+  const deliver = (event: EcsEvent) => {
     const handler = options.onDeploymentEvent;
     if (!handler) return;
     // In order, one at a time, as a consumer of an EventBridge rule sees them; a failing consumer is logged, not fatal.
@@ -141,6 +141,7 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
     DescribeTasks: (input) => api.describeTasks(input),
     DescribeServiceDeployments: (input) => api.describeServiceDeployments(input),
     StopServiceDeployment: (input) => api.stopServiceDeployment(input),
+    ContinueServiceDeployment: (input) => api.continueServiceDeployment(input),
   };
 
   const faults: Required<EcsFault>[] = [];

@@ -34,6 +34,29 @@ const Alarms = z
   .max(MAX_DEPLOYMENT_ALARMS)
   .optional()
   .meta({ description: 'CloudWatch alarm names ECS watches during a deployment: any in ALARM fails it and ECS rolls the service back.' });
+const ContextName = z.string().min(1).max(255);
+const Gate = z
+  .strictObject({
+    checks: z.array(ContextName).max(20).default([]).meta({ description: 'Status check contexts that must be success on the release before its traffic shifts on; a failure or error rolls it back at once.' }),
+    approval: z.boolean().default(false).meta({ description: 'Whether an operator must approve too (POST .../actions/approve); one approval serves every step.' }),
+    timeout_minutes: z
+      .number()
+      .int()
+      .min(ECS_BOUNDS.gateTimeoutMinutes.min)
+      .max(ECS_BOUNDS.gateTimeoutMinutes.max)
+      .default(ECS_BOUNDS.gateTimeoutMinutes.default)
+      .meta({ description: `How long the gate waits after its step's bake before the release rolls back (${ECS_BOUNDS.gateTimeoutMinutes.min}-${ECS_BOUNDS.gateTimeoutMinutes.max}, default ${ECS_BOUNDS.gateTimeoutMinutes.default}).` }),
+  })
+  .refine((gate) => gate.checks.length > 0 || gate.approval, { message: 'A gate waits for checks, approval or both: name checks or set approval.' })
+  .optional()
+  .meta({
+    id: 'GateSettings',
+    description: "Holds the traffic shift until the named checks succeed and an operator approves: a canary's after its bake, each linear step's after its bake, blue/green's after test traffic.",
+  });
+/** ECS bounds a lifecycle hook's timeout, and a gate's hook waits for its step's bake and then the gate. */
+const fitsHookTimeout = (settings: { gate?: { timeout_minutes: number } | undefined }, stepBake: number) =>
+  !settings.gate || settings.gate.timeout_minutes + stepBake <= ECS_BOUNDS.gateTimeoutMinutes.max;
+const HOOK_TIMEOUT_MESSAGE = `The step's bake and the gate's timeout_minutes together must be at most ${ECS_BOUNDS.gateTimeoutMinutes.max} minutes (ECS's limit for a lifecycle hook).`;
 const BakeMinutes = minutes(ECS_BOUNDS.bakeMinutes, 'Minutes both revisions keep running once all production traffic shifted');
 
 /**
@@ -51,15 +74,17 @@ export const DeploymentSettingsSchema = z
       canary_bake_minutes: minutes(ECS_BOUNDS.canaryBakeMinutes, 'Minutes it holds that share before the rest shifts'),
       bake_minutes: BakeMinutes,
       alarms: Alarms,
-    }).meta({ description: 'A share of production traffic first, for its bake, then all of it.' }),
+      gate: Gate,
+    }).refine((settings) => fitsHookTimeout(settings, settings.canary_bake_minutes), { message: HOOK_TIMEOUT_MESSAGE, path: ['gate', 'timeout_minutes'] }).meta({ description: 'A share of production traffic first, for its bake, then all of it.' }),
     z.strictObject({
       strategy: z.literal('linear'),
       step_percent: percent(ECS_BOUNDS.stepPercent, 'Share of production traffic each step moves'),
       step_bake_minutes: minutes(ECS_BOUNDS.stepBakeMinutes, 'Minutes each step holds before the next'),
       bake_minutes: BakeMinutes,
       alarms: Alarms,
-    }).meta({ description: 'Production traffic moves in equal steps, each held for its bake.' }),
-    z.strictObject({ strategy: z.literal('blue_green'), bake_minutes: BakeMinutes, alarms: Alarms }).meta({
+      gate: Gate,
+    }).refine((settings) => fitsHookTimeout(settings, settings.step_bake_minutes), { message: HOOK_TIMEOUT_MESSAGE, path: ['gate', 'timeout_minutes'] }).meta({ description: 'Production traffic moves in equal steps, each held for its bake.' }),
+    z.strictObject({ strategy: z.literal('blue_green'), bake_minutes: BakeMinutes, alarms: Alarms, gate: Gate }).meta({
       description: 'The new revision starts in full beside the old one, then takes all production traffic at once.',
     }),
   ])

@@ -51,6 +51,8 @@ export const SlipwayEvent = z
     envelope('release.failed', ReleaseResponse, 'The rollout failed; the previous release stays current.'),
     envelope('release.unknown', ReleaseResponse, 'The rollout outcome could not be known (deadline passed).'),
     envelope('release.state_changed', ReleaseStatusesResponse, "The release's aggregate status-check state changed."),
+    envelope('release.phase_changed', ReleaseResponse, "The rollout moved to another phase (rollout.phase: a canary's share, a step, a bake, a gate)."),
+    envelope('release.awaiting_approval', ReleaseResponse, "The release's gate waits for an operator's approval (rollout.gate says for what else, and until when)."),
     envelope('release.deployed', ReleaseResponse, "A deployment of an external app's recorded release was reported (ReleaseBits): data lists its deployments."),
     envelope('status.posted', StatusEventData, 'A status check with a new context was posted on a release.'),
     envelope('status.changed', StatusEventData, 'An existing status check was updated.'),

@@ -32,6 +32,7 @@ import {
 } from './hooks';
 import { DeploymentCreatedResponse, DeploymentQuery, DeploymentRequest, DeploymentResponse } from './deployments';
 import { SignalReleaseRequest, SignalReleaseResponse, SignalStatusRequest } from './signals';
+import type { ReleaseAction } from '../domain/release-actions';
 import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateStatusRequest } from './statuses';
 
 /**
@@ -97,6 +98,14 @@ const ListHeaders = z.object({
 const PROMETHEUS_TEXT = z.string().meta({ description: 'Prometheus text exposition format 0.0.4, with format=prometheus' });
 
 const NEXT_RANGE = z.string().meta({ description: 'The Range that asks for the rest (answered 206 when sent as Range).' });
+
+/** An operator's action on a release whose deployment shifts traffic (shared/domain/release-actions.ts). */
+const releaseAction = (action: ReleaseAction, summary: string): Partial<Record<RouteKey, Operation>> => ({
+  [`POST /apps/{app}/releases/{release}/actions/${action}`]: answers(summary, 'The release, as ECS was told', ReleaseResponse, {
+    headers: IdempotencyHeaders,
+    also: { 409: 'release_not_at_gate: the release is not rolling out with bakes or a gate (or, to approve, its gate asks for no approval)' },
+  }),
+});
 
 export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   'POST /apps': creates('Register an app: an ECS service, or without cluster and service an external app whose releases are recorded', CreateAppRequest, 'The app', AppResponse, {
@@ -175,6 +184,9 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     ReleaseResponse,
     { body: UpdateReleaseRequest, also: { 409: 'release_not_recorded: the release is one Slipway rolls out', 422: 'Invalid body, or finished_at before the release started' } },
   ),
+  ...releaseAction('approve', 'Approve a release held at its gate (operator): with every gate check success, the deployment moves on at once'),
+  ...releaseAction('promote', 'Promote a release (operator): skip the rest of its bakes and its gate, and shift all production traffic now'),
+  ...releaseAction('abort', 'Abort a release (operator): ECS rolls its deployment back now and the release ends failed, saying who aborted it'),
   'POST /v1/signals/releases': creates(
     "Declare a release as Echoes' releases API takes it: one recorded release per deliverable (an external app), all under one id; the same payload from the same key is the same release, however often and however long after",
     SignalReleaseRequest,

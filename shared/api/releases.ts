@@ -154,6 +154,8 @@ export const releaseListRequestOf = ({
   };
 };
 
+const OperatorAction = z.object({ actor: z.string(), at: Timestamp }).nullable();
+
 export const RolloutResponse = z
   .object({
     desired: z.number().int(),
@@ -176,9 +178,20 @@ export const RolloutResponse = z
     }),
     phase_ends_at: Timestamp.nullable().meta({
       description:
-        'When the current phase ends by itself: a canary\'s or linear step\'s bake, or the final bake; read off how long ECS has reported ' +
-        'its stage, so as exact as the last report. Null for a phase that lasts as long as ECS takes, and once the release settled.',
+        "When the current phase ends by itself: a canary's or linear step's bake or the final bake (when ECS continues the deployment), " +
+        'or, awaiting approval, when the gate times out and rolls the release back. Null for a phase that lasts as long as ECS takes, and once the release settled.',
     }),
+    gate: z
+      .object({
+        waiting_for: z.array(z.string()).meta({ description: 'The check contexts not yet success, and "approval" while an operator has yet to approve.' }),
+        since: Timestamp,
+        until: Timestamp.nullable().meta({ description: 'When the gate times out and the release rolls back.' }),
+      })
+      .nullable()
+      .meta({ id: 'Gate', description: "What the app's gate holds the deployment for; null when nothing holds it (and once the release settled)." }),
+    approved_by: OperatorAction.meta({ description: 'Who approved the release at its gate, and when.' }),
+    promoted_by: OperatorAction.meta({ description: 'Who promoted the release (skipped its bakes and gate), and when.' }),
+    aborted_by: OperatorAction.meta({ description: 'Who aborted the release (rolled it back), and when.' }),
   })
   .meta({ id: 'Rollout' });
 

@@ -16,6 +16,8 @@ export const EVENT_TYPES = [
   'release.failed',
   'release.unknown',
   'release.state_changed',
+  'release.phase_changed',
+  'release.awaiting_approval',
   'release.deployed',
   'status.posted',
   'status.changed',
@@ -82,11 +84,22 @@ export const releaseCreationEvents = (release: Pick<Release, 'trigger'> & Partia
 };
 
 /**
- * The events a change to a release announces, from what it was and what changes: leaving the queue, a
- * final outcome, a status check posted or changed, a new aggregate state. Progress alone announces nothing.
+ * The events a change to a release announces, from what it was and what changes: leaving the queue, a new
+ * phase, a gate waiting for approval, a final outcome, a status check posted or changed, a new aggregate
+ * state. Task counts alone announce nothing.
  */
-export const releaseChangeEvents = (before: Release, changes: Partial<Pick<Release, 'status' | 'state' | 'checks' | 'deployments'>>): EventIntent[] => {
+export const releaseChangeEvents = (
+  before: Release,
+  changes: Partial<Pick<Release, 'status' | 'state' | 'checks' | 'deployments' | 'rollout'>>,
+): EventIntent[] => {
   const events: EventIntent[] = [];
+  // A rollout moving to its next phase, and a gate that starts waiting for a person, are news while the release rolls out.
+  const phase = changes.rollout?.phase;
+  if (phase && phase !== (before.rollout?.phase ?? null)) events.push({ type: 'release.phase_changed' });
+  const waitsForApproval = (rollout: Release['rollout'] | undefined) => rollout?.gate?.waiting_for.includes('approval') === true;
+  if (changes.rollout !== undefined && waitsForApproval(changes.rollout) && !waitsForApproval(before.rollout)) {
+    events.push({ type: 'release.awaiting_approval' });
+  }
   // A deployment of a recorded release, reported by its client (ReleaseBits), is news of its own.
   if (changes.deployments !== undefined) events.push({ type: 'release.deployed' });
   for (const [context, check] of Object.entries(changes.checks ?? {})) {

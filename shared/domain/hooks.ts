@@ -89,7 +89,8 @@ export const pingEvent = (app: { id: string; name: string }, hook: Pick<Hook, 'i
  */
 export const KIND_EVENTS: Record<HookKind, readonly EventType[]> = {
   webhook: EVENT_TYPES,
-  slack: ['release.succeeded', 'release.failed', 'release.unknown', 'release.rollback', 'promotion.finished'],
+  // A gate waiting for approval goes where a person can answer it.
+  slack: ['release.succeeded', 'release.failed', 'release.unknown', 'release.rollback', 'release.awaiting_approval', 'promotion.finished'],
   grafana: ['release.succeeded', 'release.failed', 'release.unknown'],
   sentry: ['release.succeeded'],
   newrelic: ['release.succeeded'],

@@ -1,4 +1,4 @@
-import type { DeploymentSettings, EcsLifecycleStage, RolloutPhase, StrategyName } from './deployment-strategy';
+import type { DeploymentSettings, EcsLifecycleStage, HoldActions, RolloutPhase, StrategyName } from './deployment-strategy';
 
 /** Slipway's entities as the domain sees them; storage and wire shapes are derived from these. */
 
@@ -115,8 +115,16 @@ export type RolloutProgress = {
   service_deployment_arn?: string | null;
   /** The lifecycle stage ECS last reported, and since when Slipway has seen it in that stage. */
   lifecycle_stage?: EcsLifecycleStage | null;
+  /** Kept on rollouts recorded before holds timed the bakes; no longer written. */
   stage_since?: string | null;
-};
+  /** What the release's gate waits for while it holds the deployment; null when it waits for nothing. */
+  gate?: GateProgress | null;
+  /** Why Slipway had ECS roll the deployment back (a gate's check failed, an operator aborted): the release's last word. */
+  stop_reason?: string | null;
+} & HoldActions;
+
+/** A gate holding a deployment: the check contexts not yet `success` and `approval`, since and until when. */
+export type GateProgress = { waiting_for: string[]; since: string; until: string | null };
 
 /** A status check posted against a release by CI, QA or a pipeline tool, keyed by its context. */
 export type StatusCheck = {

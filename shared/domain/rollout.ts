@@ -1,5 +1,5 @@
-import { DEFAULT_DEPLOYMENT, DEFAULT_STRATEGY, type DeploymentSettings, type RolloutPhase, type StrategyName } from './deployment-strategy';
-import type { Release, ReleaseRef, ReleaseStatus, RolloutProgress } from './model';
+import { DEFAULT_DEPLOYMENT, DEFAULT_STRATEGY, type DeploymentSettings, type HoldActions, type RolloutPhase, type StrategyName } from './deployment-strategy';
+import type { GateProgress, Release, ReleaseRef, ReleaseStatus, RolloutProgress } from './model';
 import { FINAL_RELEASE_STATUSES } from './model';
 
 /**
@@ -115,12 +115,13 @@ export const mergeProgress = (
   deployment: next.deployment ?? previous?.deployment ?? null,
   service_deployment_arn: next.service_deployment_arn ?? previous?.service_deployment_arn ?? null,
   lifecycle_stage: next.lifecycle_stage !== undefined ? next.lifecycle_stage : (previous?.lifecycle_stage ?? null),
-  stage_since: next.stage_since !== undefined ? next.stage_since : (previous?.stage_since ?? null),
+  // Null is news for the gate too (it stopped waiting); operators' actions, once taken, stand.
+  gate: next.gate !== undefined ? next.gate : (previous?.gate ?? null),
+  stop_reason: next.stop_reason ?? previous?.stop_reason ?? null,
+  approved_by: next.approved_by ?? previous?.approved_by ?? null,
+  promoted_by: next.promoted_by ?? previous?.promoted_by ?? null,
+  aborted_by: next.aborted_by ?? previous?.aborted_by ?? null,
 });
-
-/** Since when a report's lifecycle stage holds: since the last report if that one saw the same stage, else since now. */
-export const stageSince = (previous: RolloutProgress | null, stage: string | null | undefined, now: Date): string | null =>
-  !stage ? null : previous?.lifecycle_stage === stage && previous.stage_since ? previous.stage_since : now.toISOString();
 
 /** The strategy a rollout runs with: the one it started with; all rollouts started before Slipway kept it were rolling. */
 export const strategyOf = (rollout: RolloutProgress | null): StrategyName => rollout?.strategy ?? DEFAULT_STRATEGY.name;
@@ -129,7 +130,7 @@ export const strategyOf = (rollout: RolloutProgress | null): StrategyName => rol
 export const settingsOf = (rollout: RolloutProgress | null): DeploymentSettings => rollout?.deployment ?? DEFAULT_DEPLOYMENT;
 
 /** What a rollout keeps for itself: the settings it started with, ECS's service deployment and stage. */
-type InternalProgress = 'deployment' | 'service_deployment_arn' | 'lifecycle_stage' | 'stage_since';
+type InternalProgress = 'deployment' | 'service_deployment_arn' | 'lifecycle_stage' | 'stage_since' | 'stop_reason';
 
 /** A release's rollout as it is shown: its strategy, phase, share of traffic and the phase's end always said. */
 export type ShownRollout = Omit<RolloutProgress, InternalProgress> & {
@@ -137,7 +138,8 @@ export type ShownRollout = Omit<RolloutProgress, InternalProgress> & {
   phase: RolloutPhase | null;
   traffic_percent: number | null;
   phase_ends_at: string | null;
-};
+  gate: GateProgress | null;
+} & { [action in keyof HoldActions]-?: NonNullable<HoldActions[action]> | null };
 
 /**
  * The rollout a release shows. While it rolls out (or once its outcome is unknown) that is what ECS last
@@ -147,18 +149,25 @@ export type ShownRollout = Omit<RolloutProgress, InternalProgress> & {
  */
 export const shownRollout = ({ status, rollout }: Pick<Release, 'status' | 'rollout'>): ShownRollout | null => {
   if (!rollout) return null;
-  const { deployment: _settings, service_deployment_arn: _arn, lifecycle_stage: _stage, stage_since: _since, ...shownFields } = rollout;
+  const { deployment: _settings, service_deployment_arn: _arn, lifecycle_stage: _stage, stage_since: _since, stop_reason: _stop, ...shownFields } = rollout;
   const strategy = strategyOf(rollout);
   const reported = { phase: rollout.phase ?? null, traffic_percent: rollout.traffic_percent ?? null, phase_ends_at: rollout.phase_ends_at ?? null };
-  const shown: Pick<ShownRollout, 'phase' | 'traffic_percent' | 'phase_ends_at'> =
+  const shown: Pick<ShownRollout, 'phase' | 'traffic_percent' | 'phase_ends_at' | 'gate'> =
     status === 'queued'
-      ? { phase: null, traffic_percent: null, phase_ends_at: null }
+      ? { phase: null, traffic_percent: null, phase_ends_at: null, gate: null }
       : status === 'succeeded'
-        ? { phase: 'completed', traffic_percent: 100, phase_ends_at: null }
+        ? { phase: 'completed', traffic_percent: 100, phase_ends_at: null, gate: null }
         : status === 'failed'
-          ? { phase: rollout.deployment_id ? 'rolling_back' : null, traffic_percent: 0, phase_ends_at: null }
-          : reported;
-  return { ...shownFields, strategy, ...shown };
+          ? { phase: rollout.deployment_id ? 'rolling_back' : null, traffic_percent: 0, phase_ends_at: null, gate: null }
+          : { ...reported, gate: rollout.gate ?? null };
+  return {
+    ...shownFields,
+    strategy,
+    ...shown,
+    approved_by: rollout.approved_by ?? null,
+    promoted_by: rollout.promoted_by ?? null,
+    aborted_by: rollout.aborted_by ?? null,
+  };
 };
 
 /**

@@ -1,6 +1,7 @@
 import {
   ClusterNotFoundException,
   ConflictException,
+  ContinueServiceDeploymentCommand,
   DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -11,12 +12,14 @@ import {
   type ECSClient,
   type Service,
 } from '@aws-sdk/client-ecs';
-import type {
-  DeploymentConfiguration as DomainDeploymentConfiguration,
-  DeploymentReport,
-  EcsDeploymentEngine,
-  EcsLifecycleStage,
-  EcsRolloutState,
+import {
+  purposeOf,
+  type AwaitingHold,
+  type DeploymentConfiguration as DomainDeploymentConfiguration,
+  type DeploymentReport,
+  type EcsDeploymentEngine,
+  type EcsLifecycleStage,
+  type EcsRolloutState,
 } from '../domain/deployment-strategy';
 import { DomainError } from '../domain/errors';
 import { getEcsClient } from './ecs-client';
@@ -46,6 +49,7 @@ export const ecsDeploymentConfiguration = ({
   canary,
   linear,
   alarms,
+  holds,
 }: DomainDeploymentConfiguration): DeploymentConfiguration => ({
   ...(engine === 'ROLLING' ? {} : { strategy: engine }),
   minimumHealthyPercent,
@@ -60,6 +64,16 @@ export const ecsDeploymentConfiguration = ({
     : engine === 'ROLLING'
       ? {}
       : { alarms: { alarmNames: [], enable: false, rollback: false } }),
+  // Sent on every traffic-shifting deployment (empty when none), so an app that drops its gate or bakes loses their hooks.
+  ...(engine === 'ROLLING'
+    ? {}
+    : {
+        lifecycleHooks: (holds ?? []).map((hold) => ({
+          targetType: 'PAUSE' as const,
+          lifecycleStages: [hold.stage],
+          timeoutConfiguration: { timeoutInMinutes: hold.timeoutMinutes, action: hold.onTimeout },
+        })),
+      }),
 });
 
 const serviceNotFound = ({ cluster, service }: ServiceRef, reason: string): DomainError =>
@@ -167,12 +181,23 @@ const withServiceDeployment = async (client: ECSClient, arn: string, progress: D
         ? (found.rollback?.reason ?? found.statusReason ?? progress.reason)
         : progress.reason;
   const stage = found.lifecycleStage;
+  const afterFullShift = stage === 'POST_PRODUCTION_TRAFFIC_SHIFT' || stage === 'BAKE_TIME' || stage === 'CLEAN_UP';
+  const holds: AwaitingHold[] = (found.lifecycleHookDetails ?? [])
+    .filter((hook) => hook.targetType === 'PAUSE' && hook.status === 'AWAITING_ACTION' && hook.hookId)
+    .map((hook) => ({
+      hookId: hook.hookId as string,
+      purpose: purposeOf(afterFullShift, hook.timeoutAction === 'CONTINUE' ? 'CONTINUE' : 'ROLLBACK'),
+      expiresAt: hook.expiresAt ? new Date(hook.expiresAt).toISOString() : null,
+    }));
+  const weight = found.targetServiceRevision?.requestedProductionTrafficWeight;
   return {
     ...progress,
     rolloutState,
     lifecycleStage: stage && STAGES.includes(stage) ? (stage as EcsLifecycleStage) : null,
     reason: reason ?? null,
     serviceDeploymentArn: arn,
+    productionPercent: weight ?? null,
+    holds,
   };
 };
 
@@ -233,6 +258,25 @@ const progressOfService = (service: Service, deploymentId: string): DeploymentPr
 export const stopServiceDeployment = async (serviceDeploymentArn: string, client: ECSClient = getEcsClient()): Promise<boolean> => {
   try {
     await client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' }));
+    return true;
+  } catch (error) {
+    if (error instanceof ConflictException || error instanceof ServiceDeploymentNotFoundException) return false;
+    throw error;
+  }
+};
+
+/**
+ * Answers a PAUSE lifecycle hook holding a deployment: CONTINUE lets it go on, ROLLBACK has ECS roll it back.
+ * False when the hook no longer awaits action (it timed out, or another answer came first).
+ */
+export const continueServiceDeployment = async (
+  serviceDeploymentArn: string,
+  hookId: string,
+  action: 'CONTINUE' | 'ROLLBACK',
+  client: ECSClient = getEcsClient(),
+): Promise<boolean> => {
+  try {
+    await client.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId, action }));
     return true;
   } catch (error) {
     if (error instanceof ConflictException || error instanceof ServiceDeploymentNotFoundException) return false;

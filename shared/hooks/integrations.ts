@@ -17,6 +17,16 @@ export const headline = (event: HookEvent): string => {
   return `${subject} ${event.type}${description ? `: ${description}` : ''}`;
 };
 
+/** What a gate waits for, as a Slack section: the checks and approval it lacks, and when it rolls the release back. */
+const gateBlocks = (event: HookEvent): Record<string, unknown>[] => {
+  const rollout = event.data.rollout;
+  const gate = rollout && typeof rollout === 'object' && 'gate' in rollout ? (rollout.gate as { waiting_for?: unknown; until?: unknown } | null) : null;
+  if (!gate || !Array.isArray(gate.waiting_for)) return [];
+  const until = textOrNull(gate.until);
+  const waiting = `Waiting for ${gate.waiting_for.map(String).join(', ')}${until ? ` until ${until}` : ''}: approve it (\`slipway releases:approve\`) or abort it (\`slipway releases:abort\`), or on the dashboard.`;
+  return [{ type: 'section', text: { type: 'mrkdwn', text: slackEscaped(waiting) } }];
+};
+
 /**
  * Text for a Slack mrkdwn or plain field, as Slack's formatting rules ask: `&`, `<` and `>` are its control
  * characters (links, mentions such as `<!channel>`), so each becomes its HTML entity and shows as itself.
@@ -200,6 +210,7 @@ const SHAPERS: Record<Hook['kind'], Shaper> = {
         text: title,
         blocks: [
           { type: 'section', text: { type: 'mrkdwn', text: `*${title}*` } },
+          ...gateBlocks(event),
           {
             type: 'context',
             elements: [{ type: 'mrkdwn', text: slackEscaped(`${event.time}${event.actor?.email ? ` · ${event.actor.email}` : ''}`) }],

@@ -76,7 +76,7 @@ export const FinishStepInput = z.object({
 export type FinishStepInput = z.infer<typeof FinishStepInput>;
 
 /** The EventBridge rule's pattern; the local ECS simulator's events are routed through the same filter. */
-export const DEPLOYMENT_EVENT_PATTERN = { source: ['aws.ecs'], detailType: ['ECS Deployment State Change'] } as const;
+export const DEPLOYMENT_EVENT_PATTERN = { source: ['aws.ecs'], detailType: ['ECS Deployment State Change', 'ECS Hook State Change'] } as const;
 
 export const DeploymentStateChange = z.object({
   source: z.literal('aws.ecs'),
@@ -89,3 +89,25 @@ export const DeploymentStateChange = z.object({
   }),
 });
 export type DeploymentStateChange = z.infer<typeof DeploymentStateChange>;
+
+/**
+ * ECS's "ECS Hook State Change": a PAUSE hook awaits ContinueServiceDeployment (HOOK_AWAITING_ACTION). The
+ * deployment it holds is named by its id where the event carries it; one that names none is left to the
+ * rollout's reconcile.
+ */
+export const HookStateChange = z.object({
+  source: z.literal('aws.ecs'),
+  'detail-type': z.literal('ECS Hook State Change'),
+  resources: z.array(z.string()).default([]),
+  detail: z.looseObject({
+    eventName: z.string(),
+    deploymentId: z.string().min(1).optional(),
+    hookId: z.string().optional(),
+  }),
+});
+
+export type HookStateChange = z.infer<typeof HookStateChange>;
+
+/** Every event the rule routes to the deployment-events handler. */
+export const EcsRolloutEvent = z.discriminatedUnion('detail-type', [DeploymentStateChange, HookStateChange]);
+export type EcsRolloutEvent = z.infer<typeof EcsRolloutEvent>;

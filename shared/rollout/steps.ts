@@ -10,10 +10,8 @@ import {
   statusAfterDeployment,
   statusAfterError,
   settingsOf,
-  stageSince,
 } from '../domain/rollout';
-import { deploymentOf, phaseOf, shiftsTraffic, strategyFor, type DeploymentSettings } from '../domain/deployment-strategy';
-import { config } from '../config/config';
+import { deploymentOf, strategyFor, type DeploymentSettings } from '../domain/deployment-strategy';
 import { ecsDeploymentConfiguration } from '../ecs/ecs-adapter';
 import { toStepFunctionsCase } from '../ecs/step-functions-casing';
 import { aggregateState } from '../domain/state-aggregation';
@@ -30,13 +28,17 @@ import {
   type DeployPlan,
   type DeploymentResult,
   type DeploymentStateChange,
+  type EcsRolloutEvent,
   type FinishStepInput,
+  type HookStateChange,
   type PermanentStepError,
   type RolloutInput,
 } from './contract';
 import { passLockOn, supersede } from './lock';
 import { deleteDeploymentWatch, deleteLockWaiter, findDeploymentWatch, getRolloutLock, putDeploymentWatch } from '../store/rollout-store';
 import { sendTaskResult } from './sfn';
+import { readsStages, recordReport } from './progress';
+import { reviewReleaseHolds } from './holds';
 
 /** A step failure with a stable name, which is what the state machine's Catch and the release message show. */
 export class RolloutStepError extends Error {
@@ -50,39 +52,6 @@ export class RolloutStepError extends Error {
 const recordProgress = (rollout: RolloutInput, progress: Partial<RolloutProgress>): Promise<Release> =>
   mutateRelease(rollout.appId, rollout.version, (release) =>
     isSettled(release) ? null : { rollout: mergeProgress(release.rollout, progress) },
-  );
-
-/**
- * What a report on the deployment shows on the release: its phase as the release's strategy reads it, timed from
- * when the release was first seen in ECS's lifecycle stage (ECS reports the stage, not how far into it it is).
- */
-const progressOf = (release: Release, deployment: DeploymentProgress, now = new Date()): Partial<RolloutProgress> => {
-  const since = stageSince(release.rollout, deployment.lifecycleStage, now);
-  const reading = phaseOf(strategyFor(settingsOf(release.rollout)), deployment, { now, stageSince: since, minuteMs: config().ecsMinuteMs });
-  return {
-    desired: deployment.desired,
-    running_new: deployment.runningNew,
-    failed_tasks: deployment.failedTasks,
-    message: deployment.reason ?? messageOf(reading.phase, reading.traffic_percent, deployment),
-    ...reading,
-    lifecycle_stage: deployment.lifecycleStage ?? null,
-    stage_since: since,
-    ...(deployment.serviceDeploymentArn ? { service_deployment_arn: deployment.serviceDeploymentArn } : {}),
-  };
-};
-
-const messageOf = (phase: string, traffic: number, deployment: DeploymentProgress): string =>
-  deployment.lifecycleStage
-    ? `${phase.replace('_', ' ')}: ${traffic} % of production traffic on the new revision`
-    : `${deployment.runningNew} of ${deployment.desired} new tasks running`;
-
-/** Whether the release's strategy has ECS report lifecycle stages through DescribeServiceDeployments. */
-const readsStages = (release: Pick<Release, 'rollout'> | undefined): boolean => !!release && shiftsTraffic(settingsOf(release.rollout));
-
-/** Shows a report on the deployment on a release still rolling out. */
-const recordReport = (rollout: Pick<RolloutInput, 'appId' | 'version'>, deployment: DeploymentProgress): Promise<Release> =>
-  mutateRelease(rollout.appId, rollout.version, (release) =>
-    isSettled(release) ? null : { rollout: mergeProgress(release.rollout, progressOf(release, deployment)) },
   );
 
 /** ECS's verdict on a deployment, or null while it is still rolling. */
@@ -186,7 +155,9 @@ export const watchDeployment = async ({ rollout, deploy, deploymentId, taskToken
     serviceDeploymentArn: before?.rollout?.service_deployment_arn,
     shiftsTraffic: deploy.shiftsTraffic,
   });
-  let release = await recordReport(rollout, deployment);
+  let release =
+    (deploy.shiftsTraffic ? await reviewReleaseHolds(deploy, rollout.appId, rollout.version, deployment) : null) ??
+    (await recordReport(rollout, deployment));
   // A rescue rollback came while this release was on its way to ECS: from now on its deployment may be replaced
   // (and, now that its service deployment is known, stopped).
   const lock = await getRolloutLock(rollout.appId);
@@ -204,6 +175,17 @@ export const watchDeployment = async ({ rollout, deploy, deploymentId, taskToken
   if (result) await sendTaskResult(taskToken, result);
 };
 
+/** What ECS's events mean to a rollout: a deployment that changed state, or one a lifecycle hook holds. */
+export const onEcsEvent = (event: EcsRolloutEvent): Promise<'ignored' | 'recorded' | 'resumed'> =>
+  event['detail-type'] === 'ECS Hook State Change' ? onHookStateChange(event) : onDeploymentStateChange(event);
+
+/** A PAUSE hook awaits action on a deployment a rollout waits on: its holds are reviewed at once. */
+const onHookStateChange = async (event: HookStateChange): Promise<'ignored' | 'recorded'> => {
+  const watch = event.detail.deploymentId ? await findDeploymentWatch(event.detail.deploymentId) : undefined;
+  if (!watch) return 'ignored';
+  return (await reviewReleaseHolds(watch, watch.appId, watch.version)) ? 'recorded' : 'ignored';
+};
+
 const OUTCOME_OF_EVENT: Record<string, DeploymentResult['outcome']> = {
   SERVICE_DEPLOYMENT_COMPLETED: 'COMPLETED',
   SERVICE_DEPLOYMENT_FAILED: 'FAILED',
@@ -214,7 +196,7 @@ const OUTCOME_OF_EVENT: Record<string, DeploymentResult['outcome']> = {
  * and, once it ended, resumes the waiting step. Deployments Slipway did not start (such as the circuit
  * breaker's rollback) are ignored.
  */
-export const onDeploymentStateChange = async (event: DeploymentStateChange): Promise<'ignored' | 'recorded' | 'resumed'> => {
+const onDeploymentStateChange = async (event: DeploymentStateChange): Promise<'ignored' | 'recorded' | 'resumed'> => {
   const watch = await findDeploymentWatch(event.detail.deploymentId);
   if (!watch) return 'ignored';
   const rollout = { appId: watch.appId, version: watch.version };
@@ -255,6 +237,19 @@ const reportOutcome = (rollout: RolloutInput, release: Release): void => {
   }
 };
 
+/**
+ * The last word on a deployment that ended: why Slipway had it rolled back (a gate's check, an operator's abort),
+ * or a gate that timed out while waiting, over ECS's own words for it.
+ */
+const outcomeMessage = (release: Release, result: DeploymentResult): string | null => {
+  if (result.outcome !== 'FAILED') return result.reason ?? null;
+  const stopped = release.rollout?.stop_reason;
+  if (stopped) return stopped;
+  const gate = release.rollout?.gate;
+  if (gate) return `The gate timed out waiting for ${gate.waiting_for.join(', ')}: ECS rolled the release back.`;
+  return result.reason ?? null;
+};
+
 const stateOf = (release: Release): CheckState =>
   aggregateState(Object.values(release.checks ?? {}).map((check) => check.state));
 
@@ -273,7 +268,7 @@ export const finishRollout = async ({ rollout, stateMachineArn, result, error }:
   const release = await mutateRelease(rollout.appId, rollout.version, (current) => {
     settledNow = !isSettled(current);
     if (!settledNow) return null;
-    const message = result ? (result.reason ?? null) : describeFailure(error ?? {});
+    const message = result ? outcomeMessage(current, result) : describeFailure(error ?? {});
     return {
       status: result ? statusAfterDeployment(result.outcome) : statusAfterError(current),
       finished_at: finishedAt,

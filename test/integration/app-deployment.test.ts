@@ -41,7 +41,8 @@ describe('an app’s deployment strategy', () => {
     ['a canary share not in steps of 0.1', { strategy: 'canary', canary_percent: 12.34 }, 'body.deployment.canary_percent'],
     ['a linear step under 3 %', { strategy: 'linear', step_percent: 2 }, 'body.deployment.step_percent'],
     ['a bake over 1440 minutes', { strategy: 'blue_green', bake_minutes: 2000 }, 'body.deployment.bake_minutes'],
-    ['a gate, not yet supported', { strategy: 'canary', gate: { approval: true } }, 'body.deployment'],
+    ['a gate on rolling, which shifts no traffic to hold', { strategy: 'rolling', gate: { approval: true } }, 'body.deployment'],
+    ['a gate that waits for nothing', { strategy: 'canary', gate: { checks: [] } }, 'body.deployment.gate'],
     ['an unknown strategy', { strategy: 'big_bang' }, 'body.deployment.strategy'],
   ])('refuses %s with a 422 naming the field', async (_, deployment, path) => {
     const refused = await createApp(`bad-${Math.random().toString(36).slice(2, 8)}`, deployment);

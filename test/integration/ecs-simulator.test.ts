@@ -39,6 +39,7 @@ const simulate = async (options: EcsSimulatorOptions = {}) => {
     ...options,
     onBatch: (batch) => batches.push(batch),
     onDeploymentEvent: (event) => {
+      if (event['detail-type'] !== 'ECS Deployment State Change') return;
       events.push(event);
       for (const waiter of waiting.filter((candidate) => candidate.matches(event))) waiter.resolve(event);
     },

@@ -3,7 +3,6 @@ import { currentVersionAmong } from '../../shared/domain/current-release';
 import type { ReleaseStatus, RolloutProgress } from '../../shared/domain/model';
 import {
   MAX_RERUNS,
-  stageSince,
   rerunExecutionName,
   deadlineAt,
   describeFailure,
@@ -87,7 +86,11 @@ describe('rollout progress', () => {
       deployment: null,
       service_deployment_arn: null,
       lifecycle_stage: null,
-      stage_since: null,
+      gate: null,
+      stop_reason: null,
+      approved_by: null,
+      promoted_by: null,
+      aborted_by: null,
     });
     const failing = mergeProgress(first, { running_new: 1, failed_tasks: 2, deployment_id: 'd1' });
     const gone = mergeProgress(failing, { running_new: 0, failed_tasks: 0, message: 'rolled back' });
@@ -96,15 +99,6 @@ describe('rollout progress', () => {
   });
 });
 
-describe('the stage clock', () => {
-  const now = new Date('2030-01-01T00:10:00.000Z');
-  it('keeps the time a stage was first seen while ECS reports it, and restarts it on the next stage', () => {
-    const seen = mergeProgress(null, { lifecycle_stage: 'PRODUCTION_TRAFFIC_SHIFT', stage_since: '2030-01-01T00:05:00.000Z' });
-    expect(stageSince(seen, 'PRODUCTION_TRAFFIC_SHIFT', now)).toBe('2030-01-01T00:05:00.000Z');
-    expect(stageSince(seen, 'BAKE_TIME', now)).toBe(now.toISOString());
-    expect(stageSince(seen, null, now)).toBeNull();
-  });
-});
 
 describe('the rollout a release shows', () => {
   const progress = mergeProgress(null, { strategy: 'rolling', desired: 3, deployment_id: 'd1', phase: 'scaling_up', traffic_percent: 50 });

@@ -4,11 +4,12 @@ import type { DeploymentStrategy } from './strategy';
 
 /**
  * Blue/green: the new (green) revision starts in full beside the old (blue) one and may take test traffic;
- * then ECS moves all production traffic at once and bakes `bake_minutes` before stopping blue.
+ * then ECS moves all production traffic at once (once the gate, if any, lets it) and bakes `bake_minutes`
+ * before stopping blue.
  */
 export const blueGreenStrategy = (settings: BlueGreenSettings): DeploymentStrategy => ({
   name: 'blue_green',
   summary: `Blue/green: all production traffic at once once the new revision runs, baked ${settings.bake_minutes} min`,
-  deployment: shiftingConfiguration('BLUE_GREEN', settings, {}),
-  phases: shiftingPhases([FULLY_SHIFTED], settings.bake_minutes),
+  deployment: shiftingConfiguration('BLUE_GREEN', settings, 0, {}),
+  phases: shiftingPhases([FULLY_SHIFTED]),
 });

@@ -5,6 +5,7 @@ import { ROLLING, rollingStrategy } from './rolling';
 import { DEFAULT_DEPLOYMENT, type DeploymentSettings, type StrategyName } from './settings';
 import type { DeploymentStrategy } from './strategy';
 
+export * from './holds';
 export * from './settings';
 export * from './strategy';
 

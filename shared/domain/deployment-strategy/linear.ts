@@ -4,22 +4,21 @@ import type { DeploymentStrategy, Phase } from './strategy';
 
 /**
  * Linear: ECS shifts production traffic in equal steps of `step_percent`, each held `step_bake_minutes`
- * (none after the step that reaches 100 %), then bakes `bake_minutes` before stopping the old revision.
+ * (and the gate, if any) before the next, then bakes `bake_minutes` before stopping the old revision.
  */
 export const linearStrategy = (settings: LinearSettings): DeploymentStrategy => {
   const steps = Math.ceil(100 / settings.step_percent - 1e-9);
   const partial: Phase[] = Array.from({ length: steps - 1 }, (_, index) => ({
     name: 'shifting',
     traffic: { percent: Math.round((index + 1) * settings.step_percent * 10) / 10 },
-    bakeMinutes: settings.step_bake_minutes,
     ecsStages: ['PRODUCTION_TRAFFIC_SHIFT'],
   }));
   return {
     name: 'linear',
     summary: `Linear: ${settings.step_percent} % of production traffic every ${settings.step_bake_minutes} min, baked ${settings.bake_minutes} min`,
-    deployment: shiftingConfiguration('LINEAR', settings, {
-      linear: { stepPercent: settings.step_percent, stepBakeMinutes: settings.step_bake_minutes },
+    deployment: shiftingConfiguration('LINEAR', settings, settings.step_bake_minutes, {
+      linear: { stepPercent: settings.step_percent, stepBakeMinutes: 0 },
     }),
-    phases: shiftingPhases([...partial, FULLY_SHIFTED], settings.bake_minutes),
+    phases: shiftingPhases([...partial, FULLY_SHIFTED]),
   };
 };

@@ -16,7 +16,7 @@ export const ROLLING = {
     maximumPercent: 200,
     circuitBreaker: { enable: true, rollback: true },
   },
-  phases: [{ name: 'scaling_up', traffic: 'share_of_running_tasks', bakeMinutes: null, ecsStages: [] }],
+  phases: [{ name: 'scaling_up', traffic: 'share_of_running_tasks', ecsStages: [] }],
 } as const satisfies DeploymentStrategy;
 
 /** Rolling as an app sets it: the alarms it names, if any, fail (and roll back) a deployment too. */

@@ -1,3 +1,5 @@
+import type { GateSettings } from './holds';
+
 /**
  * How an app asks its releases to roll out (`deployment` on the app), in the API's words. Each strategy module
  * turns its settings into a DeploymentStrategy; the bounds below are ECS's own (UpdateService's
@@ -17,6 +19,8 @@ export const ECS_BOUNDS = {
   stepPercent: { min: 3, max: 100, default: 10 },
   stepBakeMinutes: { min: 0, max: 1440, default: 6 },
   bakeMinutes: { min: 0, max: 1440, default: 0 },
+  /** A lifecycle hook's timeout: 1-1440 minutes (ECS's default is 1440); a gate's wait comes on top of its step's bake. */
+  gateTimeoutMinutes: { min: 1, max: 1440, default: 60 },
 } as const satisfies Record<string, Bound>;
 
 /** CloudWatch alarm names: 1-255 characters; a deployment watches at most this many. */
@@ -27,8 +31,11 @@ export const isTenth = (value: number): boolean => Math.abs(value * 10 - Math.ro
 
 /** Alarms any strategy may watch: one in ALARM fails the deployment and ECS rolls it back. */
 type Watched = { alarms?: string[] | undefined };
-/** Blue/green, linear and canary keep both revisions this long once all production traffic shifted. */
-type Baked = Watched & { bake_minutes: number };
+/**
+ * Blue/green, linear and canary keep both revisions this long once all production traffic shifted, and may gate
+ * their shifts on status checks and an operator's approval.
+ */
+type Baked = Watched & { bake_minutes: number; gate?: GateSettings | undefined };
 
 export type RollingSettings = Watched & { strategy: 'rolling' };
 export type CanarySettings = Baked & { strategy: 'canary'; canary_percent: number; canary_bake_minutes: number };

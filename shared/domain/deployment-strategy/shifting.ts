@@ -1,3 +1,4 @@
+import { holdsFor, type GateSettings } from './holds';
 import type { DeploymentConfiguration, Phase } from './strategy';
 
 /**
@@ -8,33 +9,37 @@ import type { DeploymentConfiguration, Phase } from './strategy';
 
 const CIRCUIT_BREAKER = { enable: true, rollback: true } as const;
 
+/** The engine's settings with every bake held by a PAUSE hook (holds.ts), so ECS's own bake times are zero. */
 export const shiftingConfiguration = (
   engine: DeploymentConfiguration['engine'],
-  settings: { bake_minutes: number; alarms?: string[] | undefined },
+  settings: { bake_minutes: number; alarms?: string[] | undefined; gate?: GateSettings | undefined },
+  stepBakeMinutes: number,
   steps: Pick<DeploymentConfiguration, 'canary' | 'linear'>,
-): DeploymentConfiguration => ({
-  engine,
-  minimumHealthyPercent: 100,
-  maximumPercent: 200,
-  circuitBreaker: CIRCUIT_BREAKER,
-  bakeMinutes: settings.bake_minutes,
-  ...steps,
-  ...(settings.alarms?.length ? { alarms: settings.alarms } : {}),
-});
+): DeploymentConfiguration => {
+  const holds = holdsFor(stepBakeMinutes, settings.bake_minutes, settings.gate);
+  return {
+    engine,
+    minimumHealthyPercent: 100,
+    maximumPercent: 200,
+    circuitBreaker: CIRCUIT_BREAKER,
+    bakeMinutes: 0,
+    ...steps,
+    ...(settings.alarms?.length ? { alarms: settings.alarms } : {}),
+    ...(holds.length > 0 ? { holds } : {}),
+  };
+};
 
 /** The phases around the shift: the new revision scales up (no traffic), takes test traffic, then the bake. */
-export const shiftingPhases = (shift: readonly Phase[], bakeMinutes: number): [Phase, ...Phase[]] => [
-  { name: 'scaling_up', traffic: { percent: 0 }, bakeMinutes: null, ecsStages: ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'SCALE_UP', 'POST_SCALE_UP'] },
-  { name: 'test_traffic', traffic: { percent: 0 }, bakeMinutes: null, ecsStages: ['TEST_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT'] },
+export const shiftingPhases = (shift: readonly Phase[]): [Phase, ...Phase[]] => [
+  { name: 'scaling_up', traffic: { percent: 0 }, ecsStages: ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'SCALE_UP', 'POST_SCALE_UP'] },
+  { name: 'test_traffic', traffic: { percent: 0 }, ecsStages: ['TEST_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT'] },
   ...shift,
-  { name: 'baking', traffic: { percent: 100 }, bakeMinutes, ecsStages: ['BAKE_TIME'] },
-  { name: 'baking', traffic: { percent: 100 }, bakeMinutes: null, ecsStages: ['CLEAN_UP'] },
+  { name: 'baking', traffic: { percent: 100 }, ecsStages: ['BAKE_TIME', 'CLEAN_UP'] },
 ];
 
 /** The last step of every shift: all production traffic on the new revision. */
 export const FULLY_SHIFTED: Phase = {
   name: 'shifting',
   traffic: { percent: 100 },
-  bakeMinutes: null,
   ecsStages: ['PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT'],
 };

@@ -4,10 +4,12 @@
  * beside this one (rolling.ts, canary.ts, linear.ts, blue-green.ts), built from an app's settings; the ECS
  * adapter and the ECS simulator are built from that data and spell no strategy themselves.
  *
- * ECS reports where a blue/green, linear or canary deployment stands as a lifecycle stage, not as a share
- * of traffic: phases sharing a stage follow each other in time (a canary's 10 % for its bake, then 100 %;
- * a linear one's steps), so the phase within a stage is read off how long ECS has been in it.
+ * ECS reports where a blue/green, linear or canary deployment stands as a lifecycle stage, the production
+ * traffic weight it requested for the new revision, and the lifecycle hooks holding it (holds.ts): phases
+ * sharing a stage (a canary's share, then all of it; a linear one's steps) are told apart by that weight,
+ * and a bake or gate is read off the hold that waits for it.
  */
+import type { AwaitingHold, Hold } from './holds';
 
 /** Every phase a rollout can be in, whatever its strategy. */
 export const ROLLOUT_PHASES = [
@@ -64,12 +66,14 @@ export type DeploymentConfiguration = {
   maximumPercent: number;
   /** ECS fails a deployment whose tasks keep failing to start, and with `rollback` goes back to the last completed one. */
   circuitBreaker: { enable: boolean; rollback: boolean };
-  /** Blue/green, linear, canary: how long both revisions run once all production traffic shifted. */
+  /** Blue/green, linear, canary: ECS's own bake settings, zero where a hold (holds.ts) times the bake instead. */
   bakeMinutes?: number;
-  /** Canary: the share of production traffic the new revision takes first, and for how long. */
+  /** Canary: the share of production traffic the new revision takes first, and ECS's own bake of it. */
   canary?: { percent: number; bakeMinutes: number };
-  /** Linear: the share of production traffic each step moves, and how long each step bakes. */
+  /** Linear: the share of production traffic each step moves, and ECS's own bake of each step. */
   linear?: { stepPercent: number; stepBakeMinutes: number };
+  /** Where the deployment waits for its bakes and its gate, as ECS PAUSE lifecycle hooks. */
+  holds?: readonly Hold[];
   /** CloudWatch alarms ECS watches during the deployment: one in ALARM fails it, and ECS rolls it back. */
   alarms?: readonly string[];
 };
@@ -82,8 +86,6 @@ export type Phase = {
    * none by weight (rolling), the new revision's share of the service's running tasks.
    */
   traffic: { percent: number } | 'share_of_running_tasks';
-  /** How long the phase lasts by itself (a bake), in ECS minutes; null: as long as ECS takes. */
-  bakeMinutes: number | null;
   /** The lifecycle stages in which ECS reports the deployment in this phase (none where ECS reports no stage). */
   ecsStages: readonly EcsLifecycleStage[];
 };
@@ -106,6 +108,10 @@ export type DeploymentReport = {
   /** Running tasks of the deployment's revision, and of the whole service. */
   runningNew: number;
   runningTotal: number;
+  /** The share of production traffic ECS put on the new revision (blue/green, linear, canary). */
+  productionPercent?: number | null;
+  /** The lifecycle hooks holding the deployment, awaiting action. */
+  holds?: readonly AwaitingHold[];
 };
 
 /**
@@ -114,34 +120,38 @@ export type DeploymentReport = {
  */
 export type PhaseReading = { phase: RolloutPhase; traffic_percent: number; phase_ends_at: string | null };
 
-/** When the report was read, since when ECS has reported its stage, and how long an ECS minute is (60 s but in the simulator). */
-export type StageClock = { now: Date; stageSince: string | null; minuteMs: number };
-
-const NO_CLOCK: StageClock = { now: new Date(0), stageSince: null, minuteMs: 60_000 };
-
 /**
  * The phase ECS's report puts a rollout of `strategy` in. A completed deployment has all traffic; a failed one is
  * rolled back (every strategy has ECS roll a failed deployment back), so none of it stays on the new revision.
+ * A hold says what the deployment waits for; otherwise the stage and the traffic weight place it.
  */
-export const phaseOf = (strategy: DeploymentStrategy, report: DeploymentReport, clock: StageClock = NO_CLOCK): PhaseReading => {
+export const phaseOf = (strategy: DeploymentStrategy, report: DeploymentReport): PhaseReading => {
   if (report.rolloutState === 'COMPLETED') return { phase: 'completed', traffic_percent: 100, phase_ends_at: null };
   if (report.rolloutState === 'FAILED') return { phase: 'rolling_back', traffic_percent: 0, phase_ends_at: null };
+  const held = heldPhase(strategy, report);
+  if (held) return held;
   const stage = report.lifecycleStage;
   const inStage = stage ? strategy.phases.filter((candidate) => candidate.ecsStages.includes(stage)) : [];
-  if (inStage.length === 0) return { phase: strategy.phases[0].name, traffic_percent: trafficOf(strategy.phases[0], report), phase_ends_at: null };
-  // The stage's phases in turn, each for its bake, from when ECS entered the stage.
-  const since = clock.stageSince === null ? clock.now.getTime() : Date.parse(clock.stageSince);
-  let endsAt = since;
-  for (const phase of inStage) {
-    if (phase.bakeMinutes === null) return { phase: phase.name, traffic_percent: trafficOf(phase, report), phase_ends_at: null };
-    endsAt += phase.bakeMinutes * clock.minuteMs;
-    if (clock.now.getTime() < endsAt || phase === inStage.at(-1)) {
-      return { phase: phase.name, traffic_percent: trafficOf(phase, report), phase_ends_at: new Date(endsAt).toISOString() };
-    }
-  }
-  throw new Error('unreachable: the last phase of a stage always answers');
+  const moved = report.productionPercent ?? null;
+  const phase = (moved === null ? undefined : inStage.find(({ traffic }) => traffic !== 'share_of_running_tasks' && traffic.percent >= moved)) ?? inStage[0] ?? strategy.phases[0];
+  return { phase: phase.name, traffic_percent: moved ?? trafficOf(phase, report), phase_ends_at: null };
 };
 
+/** Where a held deployment stands: a step's bake (its share of traffic, until ECS continues it), the gate, or the final bake. */
+const heldPhase = (strategy: DeploymentStrategy, report: DeploymentReport): PhaseReading | null => {
+  const holds = report.holds ?? [];
+  const moved = report.productionPercent ?? 0;
+  const finalBake = holds.find((hold) => hold.purpose === 'final_bake');
+  if (finalBake) return { phase: 'baking', traffic_percent: 100, phase_ends_at: finalBake.expiresAt };
+  const stepBake = holds.find((hold) => hold.purpose === 'step_bake');
+  if (stepBake && moved > 0) {
+    const phase = strategy.phases.find(({ traffic }) => traffic !== 'share_of_running_tasks' && traffic.percent >= moved);
+    return { phase: phase?.name ?? 'shifting', traffic_percent: moved, phase_ends_at: stepBake.expiresAt };
+  }
+  const gate = holds.find((hold) => hold.purpose === 'gate');
+  if (gate) return { phase: 'awaiting_approval', traffic_percent: moved, phase_ends_at: gate.expiresAt };
+  return null;
+};
 const trafficOf = ({ traffic }: Phase, { runningNew, runningTotal }: DeploymentReport): number => {
   if (traffic !== 'share_of_running_tasks') return traffic.percent;
   return runningTotal > 0 ? Math.round((100 * Math.min(runningNew, runningTotal)) / runningTotal) : 0;
