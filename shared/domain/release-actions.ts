@@ -26,13 +26,13 @@ const notAtHold = (release: Pick<Release, 'version'>, action: ReleaseAction, why
  * promotion needs a bake or gate to skip. Taking an action again is no error (it stands as first taken).
  */
 export const actionRefusal = (release: Pick<Release, 'version' | 'status' | 'rollout'>, action: ReleaseAction): DomainError | null => {
-  if (release.status !== 'pending') return notAtHold(release, action, `it is ${release.status}, not rolling out.`, { status: release.status });
   const settings = settingsOf(release.rollout);
   if (!shiftsTraffic(settings)) {
     return notAtHold(release, action, 'it rolls out with the rolling strategy, which has no gate or bake; roll back to an earlier release instead.', {
       strategy: settings.strategy,
     });
   }
+  if (release.status !== 'pending') return notAtHold(release, action, `it is ${release.status}, not rolling out.`, { status: release.status });
   if (!release.rollout?.deployment_id) return notAtHold(release, action, 'its deployment has not reached ECS yet; try again in a moment.');
   const gate = 'gate' in settings ? settings.gate : undefined;
   if (action === 'approve' && !gate?.approval) return notAtHold(release, action, "its app's gate asks for no approval.");

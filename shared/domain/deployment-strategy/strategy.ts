@@ -133,7 +133,9 @@ export const phaseOf = (strategy: DeploymentStrategy, report: DeploymentReport):
   const stage = report.lifecycleStage;
   const inStage = stage ? strategy.phases.filter((candidate) => candidate.ecsStages.includes(stage)) : [];
   const moved = report.productionPercent ?? null;
-  const phase = (moved === null ? undefined : inStage.find(({ traffic }) => traffic !== 'share_of_running_tasks' && traffic.percent >= moved)) ?? inStage[0] ?? strategy.phases[0];
+  // Before the first production shift, the deployment still stands where it took test traffic.
+  const candidates = moved === 0 ? strategy.phases.filter(({ traffic }) => traffic !== 'share_of_running_tasks' && traffic.percent === 0).slice(-1) : inStage;
+  const phase = (moved === null ? undefined : candidates.find(({ traffic }) => traffic !== 'share_of_running_tasks' && traffic.percent >= moved)) ?? inStage[0] ?? strategy.phases[0];
   return { phase: phase.name, traffic_percent: moved ?? trafficOf(phase, report), phase_ends_at: null };
 };
 

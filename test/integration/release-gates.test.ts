@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlipwayEvent } from '../../shared/api/events';
+import { subscribe } from '../../shared/events/bus';
+import { rolloutsOf, startSlipwayWithEcs, type SlipwayWithEcs } from '../support/local-slipway';
+import { until } from '../support/until';
+
+/**
+ * Gates, bakes and operators' actions on canary, linear and blue/green releases, end to end: the ECS simulator
+ * holds each deployment with PAUSE lifecycle hooks (its minute is 300 ms here), Slipway answers them.
+ */
+let slipway: SlipwayWithEcs;
+const seen: SlipwayEvent[] = [];
+let unsubscribe: () => void;
+
+beforeAll(async () => {
+  slipway = await startSlipwayWithEcs({ minuteMs: 300 });
+  unsubscribe = subscribe(async (event) => {
+    seen.push(SlipwayEvent.parse(event));
+  });
+});
+afterAll(async () => {
+  unsubscribe?.();
+  await slipway?.close();
+});
+
+type Gate = { waiting_for: string[]; since: string; until: string | null };
+type Rollout = {
+  phase: string | null;
+  traffic_percent: number | null;
+  phase_ends_at: string | null;
+  message: string | null;
+  gate: Gate | null;
+  approved_by: { actor: string } | null;
+  promoted_by: { actor: string } | null;
+  aborted_by: { actor: string } | null;
+};
+type Release = { id: string; version: number; status: string; current: boolean; rollout: Rollout | null };
+
+const releaseOn = async (app: string, deployment: unknown) => {
+  const created = await slipway.call('POST', '/apps', { body: { name: app, cluster: 'local', service: `${app}-svc`, deployment } });
+  expect(created.status).toBe(201);
+  const build = await slipway.call('POST', `/apps/${app}/builds`, { body: { image: `registry.local/${app}:v2`, sha: 'abcdef1' } });
+  const release = await slipway.call<Release>('POST', `/apps/${app}/releases`, { body: { slug: build.body.id } });
+  expect(release.status).toBe(201);
+  return release.body;
+};
+const read = async (app: string, id: string) => (await slipway.call<Release>('GET', `/apps/${app}/releases/${id}`)).body;
+const settled = async (app: string, id: string) => {
+  await rolloutsOf(slipway).stepFunctions.finished(id);
+  return read(app, id);
+};
+const reaching = (app: string, id: string, what: string, test: (release: Release) => boolean) =>
+  until(what, async () => {
+    const release = await read(app, id);
+    return test(release) ? release : undefined;
+  });
+const act = (app: string, id: string, action: string, options: { key?: string; headers?: Record<string, string> } = {}) =>
+  slipway.call<Release & { error?: { code: string; message: string } }>('POST', `/apps/${app}/releases/${id}/actions/${action}`, options);
+const post = (app: string, id: string, context: string, state: string) =>
+  slipway.call('POST', `/apps/${app}/releases/${id}/statuses`, { body: { context, state, name: context } });
+const trafficOn = (app: string) => rolloutsOf(slipway).ecs.trafficOf('local', `${app}-svc`)?.map((share) => share.percent);
+const eventOf = (type: SlipwayEvent['type'], releaseId: string) =>
+  until(type, async () => seen.find((event) => event.type === type && (event.data as { id?: string }).id === releaseId));
+
+describe('a canary gated on a status check and an approval', () => {
+  it('holds 10 % until the check succeeded and an operator approved, showing what it waits for, then completes', async () => {
+    const gate = { checks: ['ci/smoke'], approval: true, timeout_minutes: 60 };
+    const release = await releaseOn('gated', { strategy: 'canary', canary_percent: 10, canary_bake_minutes: 1, gate });
+
+    const waiting = await reaching('gated', release.id, 'the gate', (r) => r.rollout?.phase === 'awaiting_approval');
+    expect(waiting.status).toBe('pending');
+    expect(waiting.rollout).toMatchObject({
+      traffic_percent: 10,
+      phase_ends_at: expect.any(String),
+      gate: { waiting_for: ['ci/smoke', 'approval'], since: expect.any(String), until: waiting.rollout?.phase_ends_at },
+    });
+    expect(trafficOn('gated')).toEqual([90, 10]);
+
+    expect((await post('gated', release.id, 'ci/smoke', 'success')).status).toBe(201);
+    const checked = await reaching('gated', release.id, 'the check seen by the gate', (r) => r.rollout?.gate?.waiting_for.length === 1);
+    expect(checked.rollout?.gate?.waiting_for).toEqual(['approval']);
+    expect(trafficOn('gated')).toEqual([90, 10]);
+
+    const developer = await slipway.keyFor('developer', ['gated']);
+    const refused = await act('gated', release.id, 'approve', { key: developer });
+    expect(refused.status).toBe(403);
+
+    const approved = await act('gated', release.id, 'approve');
+    expect(approved.status).toBe(200);
+    expect(approved.body.rollout?.approved_by).toMatchObject({ actor: expect.any(String) });
+    const done = await settled('gated', release.id);
+    expect(done).toMatchObject({ status: 'succeeded', current: true, rollout: { phase: 'completed', traffic_percent: 100, gate: null } });
+    expect(trafficOn('gated')).toHaveLength(1);
+
+    const awaiting = await eventOf('release.awaiting_approval', release.id);
+    expect((awaiting.data as Release).rollout?.gate?.waiting_for).toContain('approval');
+    await eventOf('release.phase_changed', release.id);
+  });
+
+  it('rolls back at once when a gate check fails: the release says which, and 10 % was all it ever had', async () => {
+    const release = await releaseOn('redgate', { strategy: 'canary', canary_percent: 10, canary_bake_minutes: 1, gate: { checks: ['ci/smoke'] } });
+    await reaching('redgate', release.id, 'the gate', (r) => r.rollout?.phase === 'awaiting_approval');
+    expect((await post('redgate', release.id, 'ci/smoke', 'failure')).status).toBe(201);
+    const failed = await settled('redgate', release.id);
+    expect(failed).toMatchObject({ status: 'failed', current: false, rollout: { phase: 'rolling_back', traffic_percent: 0 } });
+    expect(failed.rollout?.message).toBe('Status check ci/smoke is failure: the gate rolled the release back.');
+    expect(trafficOn('redgate')).toEqual([100]);
+  });
+
+  it('rolls back when the gate times out, saying what it waited for', async () => {
+    const release = await releaseOn('slowgate', { strategy: 'blue_green', gate: { checks: ['qa/signoff'], timeout_minutes: 5 } });
+    const failed = await settled('slowgate', release.id);
+    expect(failed).toMatchObject({ status: 'failed', rollout: { phase: 'rolling_back', traffic_percent: 0 } });
+    expect(failed.rollout?.message).toBe('The gate timed out waiting for qa/signoff: ECS rolled the release back.');
+  });
+});
+
+describe("operators' actions", () => {
+  it('promote skips the rest of a long canary bake and shifts all traffic now; a replay under the same key answers the same', async () => {
+    const release = await releaseOn('hurry', { strategy: 'canary', canary_percent: 10, canary_bake_minutes: 600 });
+    const canary = await reaching('hurry', release.id, 'the canary bake', (r) => r.rollout?.phase === 'canary');
+    expect(canary.rollout?.traffic_percent).toBe(10);
+    const headers = { 'idempotency-key': `promote-${release.id}` };
+    const promoted = await act('hurry', release.id, 'promote', { headers });
+    expect(promoted.status).toBe(200);
+    expect(promoted.body.rollout?.promoted_by).toMatchObject({ actor: expect.any(String) });
+    const replayed = await act('hurry', release.id, 'promote', { headers });
+    expect(replayed.status).toBe(200);
+    expect(replayed.body.rollout?.promoted_by).toEqual(promoted.body.rollout?.promoted_by);
+    expect(await settled('hurry', release.id)).toMatchObject({ status: 'succeeded', current: true });
+  });
+
+  it('abort rolls a linear release back mid-step: it fails saying who aborted it', async () => {
+    const release = await releaseOn('stop', { strategy: 'linear', step_percent: 25, step_bake_minutes: 600 });
+    await reaching('stop', release.id, 'the first step', (r) => r.rollout?.phase === 'shifting' && r.rollout.traffic_percent === 25);
+    const aborted = await act('stop', release.id, 'abort');
+    expect(aborted.status).toBe(200);
+    const failed = await settled('stop', release.id);
+    expect(failed).toMatchObject({ status: 'failed', current: false, rollout: { phase: 'rolling_back', traffic_percent: 0, aborted_by: { actor: expect.any(String) } } });
+    expect(failed.rollout?.message).toMatch(/^Aborted by .+\.$/);
+    expect(trafficOn('stop')).toEqual([100]);
+    expect((await act('stop', release.id, 'abort')).body.error).toMatchObject({ code: 'release_not_at_gate' });
+  });
+
+  it('are refused with 409 where there is no gate or bake: a rolling release, a gate without approval, a settled release', async () => {
+    const rolling = await releaseOn('plain', { strategy: 'rolling' });
+    const refusedRolling = await act('plain', rolling.id, 'promote');
+    expect(refusedRolling.status).toBe(409);
+    expect(refusedRolling.body.error?.message).toContain('rolling strategy');
+    await settled('plain', rolling.id);
+    expect((await act('plain', rolling.id, 'abort')).status).toBe(409);
+
+    const noApproval = await releaseOn('checksonly', { strategy: 'canary', canary_percent: 10, canary_bake_minutes: 600, gate: { checks: ['ci'] } });
+    await reaching('checksonly', noApproval.id, 'the canary bake', (r) => r.rollout?.phase === 'canary');
+    const refused = await act('checksonly', noApproval.id, 'approve');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error?.message).toContain('asks for no approval');
+    expect((await act('checksonly', noApproval.id, 'abort')).status).toBe(200);
+    expect(await settled('checksonly', noApproval.id)).toMatchObject({ status: 'failed' });
+  });
+});
