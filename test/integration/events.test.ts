@@ -155,6 +155,22 @@ describe('events of a release lifecycle', () => {
     expect(listed.data).toMatchObject({ deployments: [{ host: 'gw-1', stage: 'production', status: 'succeeded' }] });
   });
 
+  it('announces each phase of a gated canary, and its gate waiting for an approval', async () => {
+    await appWithCatchAllHook('evt-canary');
+    const gate = { approval: true, timeout_minutes: 60 };
+    expect((await slipway.call('PATCH', '/apps/evt-canary', { body: { deployment: { strategy: 'canary', canary_percent: 20, canary_bake_minutes: 1, gate } } })).status).toBe(200);
+    const build = (await slipway.call<{ id: string }>('POST', '/apps/evt-canary/builds', { body: { image: 'registry.local/evt-canary:v1' } })).body;
+    const release = (await slipway.call<Release>('POST', '/apps/evt-canary/releases', { body: { slug: build.id } })).body;
+    const awaiting = await eventOf('release.awaiting_approval', dataId(release.id));
+    expect(awaiting.data).toMatchObject({ status: 'pending', rollout: { traffic_percent: 20, gate: { waiting_for: ['approval'] } } });
+    // Asked as soon as the gate holds the deployment, during the canary's bake, so the approval may come before the bake is up.
+    expect(['canary', 'awaiting_approval']).toContain((awaiting.data as Release & { rollout: { phase: string } }).rollout.phase);
+    expect((await slipway.call('POST', `/apps/evt-canary/releases/${release.id}/actions/approve`)).status).toBe(200);
+    await settled(release.id);
+    const phases = seen.filter((event) => event.type === 'release.phase_changed' && dataId(release.id)(event));
+    expect(phases.length).toBeGreaterThanOrEqual(2);
+  });
+
   it('publishes each event once on a quiet run, ids unique', () => {
     const ids = seen.map((event) => event.id);
     expect(new Set(ids).size).toBe(ids.length);

@@ -101,6 +101,10 @@ describe('the OpenAPI document', () => {
     await call('GET /apps/{app}/releases/{release}', `/apps/conform-web/releases/${release.body.id}`);
     await call('GET /apps/{app}/releases/{release}', '/apps/conform-web/releases/2');
     await call('POST /apps/{app}/releases', '/apps/conform-web/releases', { body: { release: 'v1' } });
+    // A rolling release has no gate or bake to act on: 409 for each operator action.
+    await call('POST /apps/{app}/releases/{release}/actions/approve', '/apps/conform-web/releases/1/actions/approve');
+    await call('POST /apps/{app}/releases/{release}/actions/promote', '/apps/conform-web/releases/1/actions/promote');
+    await call('POST /apps/{app}/releases/{release}/actions/abort', '/apps/conform-web/releases/1/actions/abort');
     await call('POST /apps', '/apps', { body: { name: 'conform-mobile' } });
     const recordedBuild = await call('POST /apps/{app}/builds', '/apps/conform-mobile/builds', { body: { version: '1.0.0', sha: 'abcdef1' } });
     const recorded = await call('POST /apps/{app}/releases', '/apps/conform-mobile/releases', {
