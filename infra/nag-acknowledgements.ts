@@ -70,8 +70,9 @@ export const acknowledgeNagFindings = (
         scope,
         arnFinding('ecs', `service-deployment/${cluster}/*`),
         'Service deployments are created by ECS at each UpdateService, under cluster/service/id, so their ids are ' +
-          'unknown in advance; only DescribeServiceDeployments (read) and StopServiceDeployment (a rollback stopping ' +
-          'the deployment of a release it supersedes) are granted on them, for the same clusters as the services.',
+          'unknown in advance; only DescribeServiceDeployments (read), ContinueServiceDeployment (answering the PAUSE ' +
+          'hooks of bakes and gates) and StopServiceDeployment (a rollback stopping the deployment of a release it ' +
+          'supersedes, an abort) are granted on them, for the same clusters as the services.',
       );
     }
   }

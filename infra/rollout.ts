@@ -220,7 +220,7 @@ export class Rollout extends Construct {
 
     const clusters = listContext(this, ROLLOUT_CONTEXT.clusters);
     new Rule(this, 'EcsDeploymentStateChange', {
-      description: 'ECS deployment state changes resume the rollout waiting on that deployment',
+      description: 'ECS deployment state changes resume the rollout waiting on that deployment; hooks awaiting action are answered',
       eventPattern: {
         source: [...DEPLOYMENT_EVENT_PATTERN.source],
         detailType: [...DEPLOYMENT_EVENT_PATTERN.detailType],

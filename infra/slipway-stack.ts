@@ -60,7 +60,7 @@ export class SlipwayStack extends Stack {
     acknowledgeNagFindings(
       this,
       this.rollout,
-      FUNCTION_NAMES.filter((name) => FUNCTION_ACCESS[name].readsServices).flatMap((name) => this.httpApi.functions.get(name)?.role ?? []),
+      FUNCTION_NAMES.filter((name) => FUNCTION_ACCESS[name].readsServices || FUNCTION_ACCESS[name].answersHolds).flatMap((name) => this.httpApi.functions.get(name)?.role ?? []),
       FUNCTION_NAMES.filter((name) => FUNCTION_ACCESS[name].rollouts === 'moves-queue').flatMap((name) => this.httpApi.functions.get(name)?.role ?? []),
     );
 

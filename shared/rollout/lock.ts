@@ -182,22 +182,32 @@ const requeueLostRescue = async (release: Release | undefined): Promise<Release 
       )
     : release;
 
-/** Settles a release whose execution is gone: never run (reruns spent), it failed; cut short mid-deployment, it is unknown. */
-const abandon = (appId: string, version: number): Promise<Release> =>
-  mutateRelease(appId, version, (current) =>
+/**
+ * Settles a release whose execution is gone: never run (reruns spent), it failed; cut short mid-deployment, it is
+ * unknown, unless its deployment shifts traffic: nothing would watch its bakes and gate any more, so ECS is told to
+ * roll it back (StopServiceDeployment), and the release failed.
+ */
+const abandon = async (appId: string, version: number): Promise<Release> => {
+  const release = await findReleaseByVersion(appId, version);
+  const arn = release?.status === 'pending' ? release.rollout?.service_deployment_arn : undefined;
+  const rolledBack = !!arn && !!release && shiftsTraffic(settingsOf(release.rollout)) && (await stopServiceDeployment(arn));
+  return mutateRelease(appId, version, (current) =>
     isSettled(current)
       ? null
       : {
-          status: current.status === 'queued' ? 'failed' : statusAfterError(current),
+          status: current.status === 'queued' || rolledBack ? 'failed' : statusAfterError(current),
           finished_at: new Date().toISOString(),
           rollout: mergeProgress(current.rollout, {
             message:
               current.status === 'queued'
                 ? 'Its rollout execution ended before it could run.'
-                : 'Its rollout execution ended before the release was settled.',
+                : rolledBack
+                  ? 'Its rollout execution ended mid-deployment: ECS was told to roll it back, so no traffic stays on a revision nothing watches.'
+                  : 'Its rollout execution ended before the release was settled.',
           }),
         },
   );
+};
 
 /**
  * Moves an app's rollout lock along its queue: from `holder` once it is done (or, with no holder, only

@@ -11,6 +11,8 @@ describe('the rollout construct', () => {
   it('hears deployment events of every service, or of the named clusters only', () => {
     const anyCluster = Object.values(synthesize({}).findResources('AWS::Events::Rule'))[0]?.Properties.EventPattern;
     expect(anyCluster.resources).toBeUndefined();
+    // Deployments' state changes resume a rollout; hooks awaiting action (bakes, gates) are answered at once.
+    expect(anyCluster['detail-type']).toEqual(['ECS Deployment State Change', 'ECS Hook State Change']);
 
     const scoped = synthesize({ 'slipway:clusters': 'prod,staging' });
     scoped.hasResourceProperties('AWS::Events::Rule', {

@@ -178,7 +178,7 @@ describe('the rollout', () => {
 
   it('hears ECS deployment state changes through an EventBridge rule with a dead-letter queue', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: Match.objectLike({ source: ['aws.ecs'], 'detail-type': ['ECS Deployment State Change'] }),
+      EventPattern: Match.objectLike({ source: ['aws.ecs'], 'detail-type': ['ECS Deployment State Change', 'ECS Hook State Change'] }),
       Targets: [Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() } })],
     });
   });
