@@ -98,6 +98,8 @@ export const startStepFunctionsEmulator = async (options: StepFunctionsEmulatorO
   const waiting = new Map<string, PromiseWithResolvers<unknown>>();
   const issuedTokens = new Set<string>();
   let closing = false;
+  /** Executions stopped by hand (StopExecution), which end ABORTED. */
+  const stopped = new Set<string>();
 
   const stepOf = (functionArn: unknown): RolloutStep => {
     const step = typeof functionArn === 'string' ? steps.get(functionArn) : undefined;
@@ -212,7 +214,7 @@ export const startStepFunctionsEmulator = async (options: StepFunctionsEmulatorO
     })();
     const done = run.result.then(
       (output) => {
-        record.status = closing && output === null ? 'ABORTED' : 'SUCCEEDED';
+        record.status = (closing || stopped.has(name)) && output === null ? 'ABORTED' : 'SUCCEEDED';
         record.output = JSON.stringify(output);
       },
       (error: unknown) => {
@@ -267,6 +269,15 @@ export const startStepFunctionsEmulator = async (options: StepFunctionsEmulatorO
       return { executionArn: record.executionArn, startDate: record.startDate.getTime() / 1000 };
     },
     DescribeExecution: (body) => describe(requireExecution(body.executionArn)),
+    // An operator stopping an execution by hand (the console's "Stop execution"): it ends ABORTED where it stands.
+    StopExecution: (body) => {
+      const record = requireExecution(body.executionArn);
+      if (record.status === 'RUNNING') {
+        stopped.add(record.name);
+        record.abort();
+      }
+      return { stopDate: Date.now() / 1000 };
+    },
     SendTaskSuccess: (body) => {
       settleToken(body.taskToken, { output: JSON.parse(typeof body.output === 'string' ? body.output : 'null') });
       return {};

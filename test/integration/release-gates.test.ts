@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { SlipwayEvent } from '../../shared/api/events';
+import { handler as reconcileQueues } from '../../functions/rollout-reconcile';
+import { lambdaContext } from '../../local/lambda-context';
 import { subscribe } from '../../shared/events/bus';
 import { rolloutsOf, startSlipwayWithEcs, type SlipwayWithEcs } from '../support/local-slipway';
 import { until } from '../support/until';
@@ -157,5 +160,24 @@ describe("operators' actions", () => {
     expect(refused.body.error?.message).toContain('asks for no approval');
     expect((await act('checksonly', noApproval.id, 'abort')).status).toBe(200);
     expect(await settled('checksonly', noApproval.id)).toMatchObject({ status: 'failed' });
+  });
+});
+
+describe('a canary whose execution is lost mid-bake', () => {
+  it('is rolled back by the next decider of its queue, never left at 10 % with nothing watching it', async () => {
+    const release = await releaseOn('orphan', { strategy: 'canary', canary_percent: 10, canary_bake_minutes: 600 });
+    await reaching('orphan', release.id, 'the canary bake', (r) => r.rollout?.phase === 'canary' && r.rollout.phase_ends_at !== null);
+    expect(trafficOn('orphan')).toEqual([90, 10]);
+    const executions = rolloutsOf(slipway).stepFunctions;
+    const sfn = new SFNClient({ endpoint: executions.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await sfn.send(new StopExecutionCommand({ executionArn: executions.execution(release.id)?.executionArn }));
+    expect((await executions.finished(release.id)).status).toBe('ABORTED');
+
+    await reconcileQueues({}, lambdaContext('rollout-reconcile'));
+    const failed = await reaching('orphan', release.id, 'the release settled', (r) => r.status !== 'pending');
+    expect(failed).toMatchObject({ status: 'failed', current: false, rollout: { phase: 'rolling_back', traffic_percent: 0 } });
+    expect(failed.rollout?.message).toContain('ECS was told to roll it back');
+    await until('the traffic back on the old revision', async () => (trafficOn('orphan')?.length === 1 ? true : undefined));
+    expect(trafficOn('orphan')).toEqual([100]);
   });
 });
