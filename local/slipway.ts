@@ -15,12 +15,17 @@ import { httpHandlers } from './handlers';
 import { disableLocalRollouts, startLocalRollouts, type LocalRolloutOptions, type LocalRollouts } from './rollout-runtime';
 import { startLocalHooks, type LocalHooksOptions } from './hooks-runtime';
 import { ensureTable } from './table';
+import { ECS_SIMULATOR_STATE_FILE } from './ecs-simulator/snapshot';
 import { startEventSweeper } from './event-sweeper';
 import { configure } from '../shared/config/config';
 import { localSecretStore, useSecretStore } from '../shared/secrets/secret-store';
 
 /** The LOCAL SECRET STORE's folder under the data dir: secret config values, one 0600 file each. */
 const LOCAL_SECRET_STORE_DIR = 'local-secret-store';
+
+/** With a data dir, the ECS simulator keeps its state there: ECS outlives a crash of this process, as it does in AWS. */
+const withEcsState = (rollouts: LocalRolloutOptions | undefined, dataDir: string | undefined): LocalRolloutOptions | undefined =>
+  dataDir ? { ...rollouts, ecs: { stateFile: join(dataDir, ECS_SIMULATOR_STATE_FILE), ...rollouts?.ecs } } : rollouts;
 
 export type LocalSlipway = {
   url: string;
@@ -66,7 +71,7 @@ export const startLocalSlipway = async (options: {
     await ensureTable(store);
     stops.push(await startLocalHooks(dataDir, options.hooks));
     if (options.rollouts === false) disableLocalRollouts();
-    const rollouts = options.rollouts === false ? null : await startLocalRollouts(options.rollouts);
+    const rollouts = options.rollouts === false ? null : await startLocalRollouts(withEcsState(options.rollouts, dataDir));
     if (rollouts) stops.push(rollouts.close);
 
     const server = createApiGateway({ handlers: httpHandlers });

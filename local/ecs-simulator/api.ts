@@ -150,6 +150,16 @@ export class EcsApi {
     this.engine.close();
   }
 
+  /** The model, for the simulator's snapshots (snapshot.ts). */
+  get state(): EcsModel {
+    return this.model;
+  }
+
+  /** After the model was loaded from a snapshot: deployments carry on from where they stood (their timers start again). */
+  resume(): void {
+    for (const service of this.model.allServices()) this.engine.schedule(service);
+  }
+
   /** See EcsModel.setServiceHealth. */
   setServiceHealth(ref: SimulatedServiceRef, healthy: boolean): void {
     this.model.setServiceHealth(ref, healthy);

@@ -7,6 +7,7 @@ import { ownEntry } from '../../shared/domain/own-entries';
 import { logger } from '../../shared/observability/logger';
 import { EcsApi, type EcsInput } from './api';
 import { EcsApiError, type BatchSnapshot, type EcsEvent, type SimulatedServiceRef } from './model';
+import { modelSnapshots } from './snapshot';
 
 export type { BatchSnapshot, DeploymentStateChangeEvent, EcsEvent } from './model';
 
@@ -52,6 +53,11 @@ export type EcsSimulatorOptions = {
   /** The container name of a service's initial task definition (default: the service name). */
   initialContainerName?: (ref: SimulatedServiceRef) => Promise<string | null | undefined> | string | null | undefined;
   region?: string;
+  /**
+   * Where the simulator keeps its state (snapshot.ts), loaded at start so deployments carry on across a restart, as
+   * ECS outlives the process that told it to deploy. None: in memory only.
+   */
+  stateFile?: string;
 };
 
 export type EcsSimulator = {
@@ -128,9 +134,16 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
     autoCreateServices: options.autoCreateServices ?? true,
     initialContainerName: options.initialContainerName,
     emit: deliver,
-    onBatch: options.onBatch,
+    onBatch: (batch) => {
+      persist();
+      options.onBatch?.(batch);
+    },
     log: (message) => logger.info(message),
   });
+  // Saved before every answer and after every batch; whatever changes the model outside both must save it too.
+  const snapshots = options.stateFile ? modelSnapshots(options.stateFile) : undefined;
+  const persist = () => snapshots?.save(api.state);
+  if (snapshots?.load(api.state)) api.resume();
 
   const operations: Record<string, (input: EcsInput) => unknown> = {
     DescribeServices: (input) => api.describeServices(input),
@@ -175,7 +188,9 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
     const input = await readJson(request);
     const fault = takeFault(operation);
     if (fault) throw fault;
-    send(response, 200, await run(input));
+    const output = await run(input);
+    persist();
+    send(response, 200, output);
   };
 
   const handleControl = async (request: IncomingMessage, response: ServerResponse, path: string) => {
@@ -194,6 +209,7 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
     } else {
       throw new EcsApiError('NotFound', `No ECS simulator control route ${path}.`, 404);
     }
+    persist();
     send(response, 200, { ok: true }, 'application/json');
   };
 
