@@ -11,6 +11,8 @@ const START_TIMEOUT_MS = 45_000;
 /** `npm start` as a child process in its own process group, so a test can kill -9 all of it at once. */
 export type SlipwayProcess = {
   url: string;
+  /** The ECS simulator's endpoint it prints (its port is new at each start; its state is in the data dir). */
+  ecsEndpoint: string | null;
   /** Printed by the first start on a fresh data dir only (`fresh`). */
   adminKey: string | null;
   /** SIGKILL to the whole process group (tsx and the server it runs), then waits until the server is gone. */
@@ -30,22 +32,26 @@ const waitFor = async (condition: () => boolean, child: ChildProcess, what: stri
  * `entry`: another script that starts Slipway and prints what `npm start` prints (a test's Slipway with
  * faults injected into its store); `npm start`'s own by default.
  */
-export const startSlipwayProcess = async (dataDir: string, options: { fresh: boolean; entry?: string }): Promise<SlipwayProcess> => {
+export const startSlipwayProcess = async (
+  dataDir: string,
+  options: { fresh: boolean; entry?: string; env?: Record<string, string> },
+): Promise<SlipwayProcess> => {
   const child = spawn(process.execPath, [TSX_CLI, options.entry ?? 'local/main.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', SLIPWAY_DATA_DIR: dataDir, SLIPWAY_LOG_LEVEL: 'ERROR' },
+    env: { ...process.env, PORT: '0', SLIPWAY_DATA_DIR: dataDir, SLIPWAY_LOG_LEVEL: 'ERROR', ...options.env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const listening = () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
+  const listening = () => /Slipway is listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1];
   await waitFor(() => listening() !== undefined, child, 'listening', () => output);
   // The first start prints its admin key just after it says where it listens.
   if (options.fresh) await waitFor(() => /slw_\S+/.test(output), child, 'printing its admin key', () => output);
   return {
     url: listening() as string,
+    ecsEndpoint: /ECS simulator answers on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? null,
     adminKey: /slw_\S+/.exec(output)?.[0] ?? null,
     kill9: async () => {
       const exited = once(child, 'exit');
