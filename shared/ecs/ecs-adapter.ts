@@ -266,6 +266,24 @@ export const stopServiceDeployment = async (serviceDeploymentArn: string, client
 };
 
 /**
+ * The service deployment deploying `taskDefinitionArn` on the service now, if it is the service's current one:
+ * how a deployment is found whose ARN its release never got to record. Undefined when the service deploys another
+ * revision, or is gone.
+ */
+export const currentServiceDeploymentOf = async (
+  ref: ServiceRef,
+  taskDefinitionArn: string,
+  client: ECSClient = getEcsClient(),
+): Promise<string | undefined> => {
+  const service = await describeService(client, ref).catch((error: unknown) => {
+    if (error instanceof DomainError && error.kind === 'not_found') return undefined;
+    throw error;
+  });
+  const primary = service?.deployments?.find((deployment) => deployment.status === 'PRIMARY');
+  return primary?.taskDefinition === taskDefinitionArn ? service?.currentServiceDeployment : undefined;
+};
+
+/**
  * Answers a PAUSE lifecycle hook holding a deployment: CONTINUE lets it go on, ROLLBACK has ECS roll it back.
  * False when the hook no longer awaits action (it timed out, or another answer came first).
  */

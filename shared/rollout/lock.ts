@@ -32,6 +32,7 @@ import { isRolloutRunning, sendTaskResult, startRolloutExecution } from './sfn';
 import { rolloutInputOf } from './rollout-input';
 import { isWriterGoneSince } from '../runtime/lease-holder';
 import { stopServiceDeployment } from '../ecs/ecs-adapter';
+import { rollBackUnwatched, UNWATCHED_ROLLED_BACK } from './unwatched';
 
 /** Bounds one pass along the queue; each hop past a dead release settles that release for good. */
 const MAX_HANDOFFS = 20;
@@ -185,12 +186,11 @@ const requeueLostRescue = async (release: Release | undefined): Promise<Release 
 /**
  * Settles a release whose execution is gone: never run (reruns spent), it failed; cut short mid-deployment, it is
  * unknown, unless its deployment shifts traffic: nothing would watch its bakes and gate any more, so ECS is told to
- * roll it back (StopServiceDeployment), and the release failed.
+ * roll it back (see rollBackUnwatched), and the release failed.
  */
 const abandon = async (appId: string, version: number): Promise<Release> => {
   const release = await findReleaseByVersion(appId, version);
-  const arn = release?.status === 'pending' ? release.rollout?.service_deployment_arn : undefined;
-  const rolledBack = !!arn && !!release && shiftsTraffic(settingsOf(release.rollout)) && (await stopServiceDeployment(arn));
+  const rolledBack = !!release && (await rollBackUnwatched(release));
   return mutateRelease(appId, version, (current) =>
     isSettled(current)
       ? null
@@ -202,7 +202,7 @@ const abandon = async (appId: string, version: number): Promise<Release> => {
               current.status === 'queued'
                 ? 'Its rollout execution ended before it could run.'
                 : rolledBack
-                  ? 'Its rollout execution ended mid-deployment: ECS was told to roll it back, so no traffic stays on a revision nothing watches.'
+                  ? `Its rollout execution ended mid-deployment: ${UNWATCHED_ROLLED_BACK}`
                   : 'Its rollout execution ended before the release was settled.',
           }),
         },

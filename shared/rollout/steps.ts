@@ -39,6 +39,7 @@ import { deleteDeploymentWatch, deleteLockWaiter, findDeploymentWatch, getRollou
 import { sendTaskResult } from './sfn';
 import { readsStages, recordReport } from './progress';
 import { reviewReleaseHolds } from './holds';
+import { rollBackUnwatched, UNWATCHED_ROLLED_BACK } from './unwatched';
 
 /** A step failure with a stable name, which is what the state machine's Catch and the release message show. */
 export class RolloutStepError extends Error {
@@ -256,7 +257,8 @@ const stateOf = (release: Release): CheckState =>
 /**
  * The Finish step, and the Salvage step every Catch leads to: settles the release (`succeeded` becomes
  * current; `failed` leaves the previous release current; `unknown` past the deadline or after an error
- * once ECS was told to deploy), folds its status checks into `state`, and passes the lock on. Safe to
+ * once ECS was told to deploy, except that a deployment shifting traffic is then rolled back and the release
+ * failed: see rollBackUnwatched), folds its status checks into `state`, and passes the lock on. Safe to
  * run again: a settled release is left as it is and the lock is only passed on by its holder.
  */
 export const finishRollout = async ({ rollout, stateMachineArn, result, error }: FinishStepInput): Promise<Release> => {
@@ -264,13 +266,17 @@ export const finishRollout = async ({ rollout, stateMachineArn, result, error }:
   // Announced before the status write, so no reader sees the release succeeded and not current.
   const announced = result !== undefined && statusAfterDeployment(result.outcome) === 'succeeded';
   if (announced) await markSucceeding(rollout.appName, rollout.version);
+  const withoutVerdict = result === undefined || result.outcome === 'DEADLINE';
+  const unwatched = withoutVerdict ? await findReleaseByVersion(rollout.appId, rollout.version) : undefined;
+  const rolledBack = !!unwatched && (await rollBackUnwatched(unwatched));
   let settledNow = false;
   const release = await mutateRelease(rollout.appId, rollout.version, (current) => {
     settledNow = !isSettled(current);
     if (!settledNow) return null;
-    const message = result ? outcomeMessage(current, result) : describeFailure(error ?? {});
+    const ended = result ? outcomeMessage(current, result) : describeFailure(error ?? {});
+    const message = rolledBack ? [ended, UNWATCHED_ROLLED_BACK].filter(Boolean).join(' ') : ended;
     return {
-      status: result ? statusAfterDeployment(result.outcome) : statusAfterError(current),
+      status: rolledBack ? 'failed' : result ? statusAfterDeployment(result.outcome) : statusAfterError(current),
       finished_at: finishedAt,
       state: stateOf(current),
       rollout: mergeProgress(current.rollout, message ? { message } : {}),

@@ -1,0 +1,29 @@
+import type { Release } from '../domain/model';
+import { shiftsTraffic } from '../domain/deployment-strategy';
+import { settingsOf } from '../domain/rollout';
+import { currentServiceDeploymentOf, stopServiceDeployment } from '../ecs/ecs-adapter';
+import { findAppById } from '../store/apps-store';
+
+/** What a release rolled back this way says. */
+export const UNWATCHED_ROLLED_BACK = 'ECS was told to roll it back, so no traffic stays on a revision nothing watches.';
+
+/**
+ * For a release whose rollout ends without ECS's verdict on its deployment (its execution lost or stopped, a step
+ * failed for good, its deadline passed): a rolling deployment finishes or is rolled back by its circuit breaker by
+ * itself, but a canary, linear or blue/green one would stay at its holds with part of the production traffic on a
+ * revision nothing watches any more (a bake's hold goes on to all traffic when its time is up, a gate's waits for
+ * its timeout). So ECS is told to roll it back (StopServiceDeployment). The deployment is the one the release
+ * recorded or, when the rollout ended before it could record it, the service's current one if it deploys the
+ * release's task definition (registered for this release alone). True when ECS took the rollback.
+ */
+export const rollBackUnwatched = async (release: Release): Promise<boolean> => {
+  const { rollout } = release;
+  if (release.status !== 'pending' || !shiftsTraffic(settingsOf(rollout))) return false;
+  const arn = rollout?.service_deployment_arn ?? (rollout?.task_definition_arn ? await currentDeploymentOf(release, rollout.task_definition_arn) : undefined);
+  return !!arn && stopServiceDeployment(arn);
+};
+
+const currentDeploymentOf = async (release: Release, taskDefinitionArn: string): Promise<string | undefined> => {
+  const app = await findAppById(release.app.id);
+  return app ? currentServiceDeploymentOf({ cluster: app.cluster, service: app.service }, taskDefinitionArn) : undefined;
+};

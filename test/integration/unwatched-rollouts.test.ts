@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { handler as reconcileQueues } from '../../functions/rollout-reconcile';
+import { lambdaContext } from '../../local/lambda-context';
+import { mutateRelease } from '../../shared/store/releases-store';
+import { rolloutsOf, startSlipwayWithEcs, type SlipwayWithEcs } from '../support/local-slipway';
+import { until } from '../support/until';
+
+/**
+ * Canaries whose rollout ends without ECS's verdict: nothing would watch their bake or gate any more, so each is
+ * rolled back by ECS and its release failed, rather than left with 10 % of the traffic on a revision nobody watches.
+ */
+const DEADLINE_SECONDS = 8;
+let slipway: SlipwayWithEcs;
+
+beforeAll(async () => {
+  slipway = await startSlipwayWithEcs({ minuteMs: 300 }, { deadlineSeconds: DEADLINE_SECONDS });
+});
+afterAll(() => slipway?.close());
+
+type Release = {
+  id: string;
+  version: number;
+  app: { id: string };
+  status: string;
+  current: boolean;
+  rollout: { phase: string | null; traffic_percent: number | null; phase_ends_at: string | null; message: string | null } | null;
+};
+
+const LONG_CANARY = { strategy: 'canary', canary_percent: 10, canary_bake_minutes: 1440 };
+
+const releaseOn = async (app: string) => {
+  expect((await slipway.call('POST', '/apps', { body: { name: app, cluster: 'local', service: `${app}-svc`, deployment: LONG_CANARY } })).status).toBe(201);
+  const build = await slipway.call('POST', `/apps/${app}/builds`, { body: { image: `registry.local/${app}:v2`, sha: 'abcdef1' } });
+  return (await slipway.call<Release>('POST', `/apps/${app}/releases`, { body: { slug: build.body.id } })).body;
+};
+const read = async (app: string, id: string) => (await slipway.call<Release>('GET', `/apps/${app}/releases/${id}`)).body;
+const atCanary = (app: string, id: string) =>
+  until(`${app} at 10 %`, async () => {
+    const release = await read(app, id);
+    return release.rollout?.phase === 'canary' && release.rollout.phase_ends_at !== null ? release : undefined;
+  });
+const settled = (app: string, id: string) =>
+  until(`${app} settled`, async () => {
+    const release = await read(app, id);
+    return release.status !== 'pending' ? release : undefined;
+  });
+const trafficOn = (app: string) => rolloutsOf(slipway).ecs.trafficOf('local', `${app}-svc`)?.map((share) => share.percent);
+
+describe('a canary whose rollout ends without ECS having settled it', () => {
+  it('is rolled back when its execution was lost before it recorded its service deployment', async () => {
+    const release = await releaseOn('unrecorded');
+    await atCanary('unrecorded', release.id);
+    expect(trafficOn('unrecorded')).toEqual([90, 10]);
+    const executions = rolloutsOf(slipway).stepFunctions;
+    const sfn = new SFNClient({ endpoint: executions.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await sfn.send(new StopExecutionCommand({ executionArn: executions.execution(release.id)?.executionArn }));
+    await executions.finished(release.id);
+    // What a crash between UpdateService and the wait step leaves: ECS deploys, the release knows nothing of it yet.
+    await mutateRelease(release.app.id, release.version, (current) => ({
+      rollout: current.rollout && { ...current.rollout, deployment_id: null, service_deployment_arn: null },
+    }));
+
+    await reconcileQueues({}, lambdaContext('rollout-reconcile'));
+    const failed = await settled('unrecorded', release.id);
+    expect(failed).toMatchObject({ status: 'failed', current: false, rollout: { traffic_percent: 0 } });
+    expect(failed.rollout?.message).toContain('ECS was told to roll it back');
+    expect(trafficOn('unrecorded')).toEqual([100]);
+  });
+
+  it('is rolled back when its bake outlives the rollout deadline, and the release failed saying so', async () => {
+    const release = await releaseOn('overdue');
+    await atCanary('overdue', release.id);
+    const failed = await settled('overdue', release.id);
+    expect(failed).toMatchObject({ status: 'failed', current: false, rollout: { phase: 'rolling_back', traffic_percent: 0 } });
+    expect(failed.rollout?.message).toBe(
+      `The deployment did not finish within ${DEADLINE_SECONDS} s. ECS was told to roll it back, so no traffic stays on a revision nothing watches.`,
+    );
+    expect(trafficOn('overdue')).toEqual([100]);
+  });
+});
