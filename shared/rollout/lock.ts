@@ -32,7 +32,8 @@ import { isRolloutRunning, sendTaskResult, startRolloutExecution } from './sfn';
 import { rolloutInputOf } from './rollout-input';
 import { isWriterGoneSince } from '../runtime/lease-holder';
 import { stopServiceDeployment } from '../ecs/ecs-adapter';
-import { rollBackUnwatched, UNWATCHED_ROLLED_BACK } from './unwatched';
+import { rollBackUnwatched, UNWATCHED_ROLLED_BACK, verdictOnUnwatched } from './unwatched';
+import { settleRelease } from './settle';
 
 /** Bounds one pass along the queue; each hop past a dead release settles that release for good. */
 const MAX_HANDOFFS = 20;
@@ -184,12 +185,14 @@ const requeueLostRescue = async (release: Release | undefined): Promise<Release 
     : release;
 
 /**
- * Settles a release whose execution is gone: never run (reruns spent), it failed; cut short mid-deployment, it is
- * unknown, unless its deployment shifts traffic: nothing would watch its bakes and gate any more, so ECS is told to
- * roll it back (see rollBackUnwatched), and the release failed.
+ * Settles a release whose execution is gone: never run (reruns spent), it failed; cut short mid-deployment, as ECS
+ * says if its deployment ended meanwhile, else unknown, unless its deployment shifts traffic: nothing would watch
+ * its bakes and gate any more, so ECS is told to roll it back (see rollBackUnwatched), and the release failed.
  */
 const abandon = async (appId: string, version: number): Promise<Release> => {
   const release = await findReleaseByVersion(appId, version);
+  const verdict = release ? await verdictOnUnwatched(release) : null;
+  if (release && verdict) return settleRelease({ rollout: rolloutInputOf(release), result: verdict });
   const rolledBack = !!release && (await rollBackUnwatched(release));
   return mutateRelease(appId, version, (current) =>
     isSettled(current)

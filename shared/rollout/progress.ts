@@ -3,6 +3,7 @@ import { isSettled, mergeProgress, settingsOf } from '../domain/rollout';
 import { phaseOf, shiftsTraffic, strategyFor } from '../domain/deployment-strategy';
 import type { DeploymentProgress } from '../ecs/ecs-adapter';
 import { mutateRelease } from '../store/releases-store';
+import type { DeploymentResult } from './contract';
 
 /** What a report on the deployment shows on the release: its phase as the release's strategy reads it, and the task counts. */
 export const progressOf = (release: Pick<Release, 'rollout'>, deployment: DeploymentProgress): Partial<RolloutProgress> => {
@@ -22,6 +23,10 @@ const messageOf = (phase: string, traffic: number, deployment: DeploymentProgres
   deployment.lifecycleStage
     ? `${phase.replaceAll('_', ' ')}: ${traffic} % of production traffic on the new revision`
     : `${deployment.runningNew} of ${deployment.desired} new tasks running`;
+
+/** ECS's verdict on a deployment, or null while it is still rolling. */
+export const resultOf = (deployment: DeploymentProgress): DeploymentResult | null =>
+  deployment.rolloutState === 'IN_PROGRESS' ? null : { outcome: deployment.rolloutState, reason: deployment.reason };
 
 /** Whether the release's strategy has ECS report lifecycle stages (and holds) through DescribeServiceDeployments. */
 export const readsStages = (release: Pick<Release, 'rollout'> | undefined): boolean => !!release && shiftsTraffic(settingsOf(release.rollout));

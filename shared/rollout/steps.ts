@@ -1,27 +1,23 @@
-import type { CheckState, Release, RolloutProgress } from '../domain/model';
+import type { Release, RolloutProgress } from '../domain/model';
 import {
   deadlineAt,
-  describeFailure,
   isHeldBy,
   isOvertaken,
   isPastDeadline,
   isSettled,
   mergeProgress,
-  statusAfterDeployment,
-  statusAfterError,
   settingsOf,
 } from '../domain/rollout';
 import { deploymentOf, strategyFor, type DeploymentSettings } from '../domain/deployment-strategy';
 import { ecsDeploymentConfiguration } from '../ecs/ecs-adapter';
 import { toStepFunctionsCase } from '../ecs/step-functions-casing';
-import { aggregateState } from '../domain/state-aggregation';
-import { describeDeployment, registerReleaseTaskDefinition, type DeploymentProgress } from '../ecs/ecs-adapter';
+import { describeDeployment, registerReleaseTaskDefinition } from '../ecs/ecs-adapter';
 import { logger } from '../observability/logger';
 import type { ConfigVars } from '../domain/config-vars';
 import { findConfigVersion } from '../store/config-store';
 import { METRIC_NAMES, recordMetric } from '../observability/metrics';
 import { findReleaseByVersion, mutateRelease } from '../store/releases-store';
-import { advanceCurrentRelease, clearSucceeding, findAppById, markSucceeding } from '../store/apps-store';
+import { findAppById } from '../store/apps-store';
 import {
   PERMANENT_STEP_ERRORS,
   type AwaitStepInput,
@@ -35,11 +31,11 @@ import {
   type RolloutInput,
 } from './contract';
 import { passLockOn, supersede } from './lock';
-import { deleteDeploymentWatch, deleteLockWaiter, findDeploymentWatch, getRolloutLock, putDeploymentWatch } from '../store/rollout-store';
+import { deleteLockWaiter, findDeploymentWatch, getRolloutLock, putDeploymentWatch } from '../store/rollout-store';
 import { sendTaskResult } from './sfn';
-import { readsStages, recordReport } from './progress';
+import { readsStages, recordReport, resultOf } from './progress';
 import { reviewReleaseHolds } from './holds';
-import { rollBackUnwatched, UNWATCHED_ROLLED_BACK } from './unwatched';
+import { settleRelease } from './settle';
 
 /** A step failure with a stable name, which is what the state machine's Catch and the release message show. */
 export class RolloutStepError extends Error {
@@ -54,10 +50,6 @@ const recordProgress = (rollout: RolloutInput, progress: Partial<RolloutProgress
   mutateRelease(rollout.appId, rollout.version, (release) =>
     isSettled(release) ? null : { rollout: mergeProgress(release.rollout, progress) },
   );
-
-/** ECS's verdict on a deployment, or null while it is still rolling. */
-const resultOf = (deployment: DeploymentProgress): DeploymentResult | null =>
-  deployment.rolloutState === 'IN_PROGRESS' ? null : { outcome: deployment.rolloutState, reason: deployment.reason };
 
 /** The config version a release runs with; one it names but that cannot be found fails the step (retried, then salvaged). */
 const releaseConfig = async ({ app, version, config_version }: Release): Promise<ConfigVars | null> => {
@@ -215,78 +207,12 @@ const onDeploymentStateChange = async (event: DeploymentStateChange): Promise<'i
   return resumed ? 'resumed' : 'recorded';
 };
 
-const OUTCOME_METRIC = {
-  succeeded: METRIC_NAMES.releasesSucceeded,
-  failed: METRIC_NAMES.releasesFailed,
-  unknown: METRIC_NAMES.releasesUnknown,
-} as const;
-
 /**
- * Says how the rollout ended, once, when it settled: a failed release logs at ERROR and an unknown one at
- * WARN (each is also an alarm's metric), so neither hides among the INFO lines of a healthy service.
- */
-const reportOutcome = (rollout: RolloutInput, release: Release): void => {
-  const facts = { app: rollout.appName, releaseId: release.id, releaseVersion: release.version, reason: release.rollout?.message ?? null };
-  if (release.status === 'failed') logger.error('release failed', facts);
-  else if (release.status === 'unknown') logger.warn('release outcome unknown', facts);
-  else logger.info('release succeeded', facts);
-  if (release.status === 'succeeded' || release.status === 'failed' || release.status === 'unknown') {
-    recordMetric(OUTCOME_METRIC[release.status], rollout.appName);
-  }
-  if (release.started_at && release.finished_at) {
-    recordMetric(METRIC_NAMES.rolloutDuration, rollout.appName, Date.parse(release.finished_at) - Date.parse(release.started_at), 'Milliseconds');
-  }
-};
-
-/**
- * The last word on a deployment that ended: why Slipway had it rolled back (a gate's check, an operator's abort),
- * or a gate that timed out while waiting, over ECS's own words for it.
- */
-const outcomeMessage = (release: Release, result: DeploymentResult): string | null => {
-  if (result.outcome !== 'FAILED') return result.reason ?? null;
-  const stopped = release.rollout?.stop_reason;
-  if (stopped) return stopped;
-  const gate = release.rollout?.gate;
-  if (gate) return `The gate timed out waiting for ${gate.waiting_for.join(', ')}: ECS rolled the release back.`;
-  return result.reason ?? null;
-};
-
-const stateOf = (release: Release): CheckState =>
-  aggregateState(Object.values(release.checks ?? {}).map((check) => check.state));
-
-/**
- * The Finish step, and the Salvage step every Catch leads to: settles the release (`succeeded` becomes
- * current; `failed` leaves the previous release current; `unknown` past the deadline or after an error
- * once ECS was told to deploy, except that a deployment shifting traffic is then rolled back and the release
- * failed: see rollBackUnwatched), folds its status checks into `state`, and passes the lock on. Safe to
- * run again: a settled release is left as it is and the lock is only passed on by its holder.
+ * The Finish step, and the Salvage step every Catch leads to: settles the release (see settleRelease) and passes
+ * the lock on. Safe to run again: a settled release is left as it is and the lock is only passed on by its holder.
  */
 export const finishRollout = async ({ rollout, stateMachineArn, result, error }: FinishStepInput): Promise<Release> => {
-  const finishedAt = new Date().toISOString();
-  // Announced before the status write, so no reader sees the release succeeded and not current.
-  const announced = result !== undefined && statusAfterDeployment(result.outcome) === 'succeeded';
-  if (announced) await markSucceeding(rollout.appName, rollout.version);
-  const withoutVerdict = result === undefined || result.outcome === 'DEADLINE';
-  const unwatched = withoutVerdict ? await findReleaseByVersion(rollout.appId, rollout.version) : undefined;
-  const rolledBack = !!unwatched && (await rollBackUnwatched(unwatched));
-  let settledNow = false;
-  const release = await mutateRelease(rollout.appId, rollout.version, (current) => {
-    settledNow = !isSettled(current);
-    if (!settledNow) return null;
-    const ended = result ? outcomeMessage(current, result) : describeFailure(error ?? {});
-    const message = rolledBack ? [ended, UNWATCHED_ROLLED_BACK].filter(Boolean).join(' ') : ended;
-    return {
-      status: rolledBack ? 'failed' : result ? statusAfterDeployment(result.outcome) : statusAfterError(current),
-      finished_at: finishedAt,
-      state: stateOf(current),
-      rollout: mergeProgress(current.rollout, message ? { message } : {}),
-    };
-  });
-  if (settledNow) reportOutcome(rollout, release);
-  if (release.status === 'succeeded') await advanceCurrentRelease(rollout.appName, release, finishedAt);
-  else if (announced) await clearSucceeding(rollout.appName, rollout.version);
-  const deploymentId = release.rollout?.deployment_id;
-  if (deploymentId) await deleteDeploymentWatch(deploymentId);
+  const release = await settleRelease({ rollout, result, error });
   await passLockOn(rollout.appId, stateMachineArn, rollout.deadlineSeconds, {
     releaseId: rollout.releaseId,
     version: rollout.version,

@@ -1,8 +1,11 @@
 import type { Release } from '../domain/model';
 import { shiftsTraffic } from '../domain/deployment-strategy';
 import { settingsOf } from '../domain/rollout';
-import { currentServiceDeploymentOf, stopServiceDeployment } from '../ecs/ecs-adapter';
+import { currentServiceDeploymentOf, describeDeployment, stopServiceDeployment } from '../ecs/ecs-adapter';
+import { DomainError } from '../domain/errors';
 import { findAppById } from '../store/apps-store';
+import type { DeploymentResult } from './contract';
+import { readsStages, resultOf } from './progress';
 
 /** What a release rolled back this way says. */
 export const UNWATCHED_ROLLED_BACK = 'ECS was told to roll it back, so no traffic stays on a revision nothing watches.';
@@ -26,4 +29,30 @@ export const rollBackUnwatched = async (release: Release): Promise<boolean> => {
 const currentDeploymentOf = async (release: Release, taskDefinitionArn: string): Promise<string | undefined> => {
   const app = await findAppById(release.app.id);
   return app ? currentServiceDeploymentOf({ cluster: app.cluster, service: app.service }, taskDefinitionArn) : undefined;
+};
+
+/**
+ * ECS's verdict on the deployment of a release still rolling out whose execution is gone: it completed or failed
+ * meanwhile (in AWS, ECS goes on whatever becomes of the execution), so the release can be settled by it. Null while
+ * it is in progress, or when the release never recorded it.
+ */
+export const verdictOnUnwatched = async (release: Release): Promise<DeploymentResult | null> => {
+  const deploymentId = release.rollout?.deployment_id;
+  const app = release.status === 'pending' && deploymentId ? await findAppById(release.app.id) : undefined;
+  if (!app || !deploymentId) return null;
+  try {
+    return resultOf(
+      await describeDeployment({
+        cluster: app.cluster,
+        service: app.service,
+        deploymentId,
+        serviceDeploymentArn: release.rollout?.service_deployment_arn,
+        shiftsTraffic: readsStages(release),
+      }),
+    );
+  } catch (error) {
+    // The service is gone: nothing to read a verdict from.
+    if (error instanceof DomainError && error.kind === 'not_found') return null;
+    throw error;
+  }
 };

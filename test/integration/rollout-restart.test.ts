@@ -20,16 +20,18 @@ describe('a restart during a rollout', () => {
   it('settles the interrupted release as unknown and rolls out the queued one', async () => {
     // Batches far apart: the first deployment is still under way when the server stops.
     const first = await startTestSlipway({ dataDir, rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 600_000 } } });
-    const { app, builds } = await seedApp(first, 'restarted', 2);
-    const interrupted = (await first.call<Release>('POST', '/apps/restarted/releases', { body: { slug: builds[0] } })).body;
+    const { app, builds } = await seedApp(first, 'restarted', 1);
+    // A slow image: ECS (whose state the data dir keeps) is still deploying it after the restart.
+    const slow = (await first.call('POST', '/apps/restarted/builds', { body: { image: 'registry.local/restarted:v1-slow' } })).body.id;
+    const interrupted = (await first.call<Release>('POST', '/apps/restarted/releases', { body: { slug: slow } })).body;
     await expect
       .poll(async () => (await first.call<Release>('GET', `/apps/restarted/releases/${interrupted.id}`)).body.rollout?.deployment_id)
       .toEqual(expect.any(String));
-    const queued = (await first.call<Release>('POST', '/apps/restarted/releases', { body: { slug: builds[1] } })).body;
+    const queued = (await first.call<Release>('POST', '/apps/restarted/releases', { body: { slug: builds[0] } })).body;
     expect(queued.status).toBe('queued');
     await first.close();
 
-    const second = await startLocalSlipway({ dataDir, rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5 } } });
+    const second = await startLocalSlipway({ dataDir, rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5, slowBatchIntervalMs: 600_000 } } });
     try {
       const execution = second.rollouts?.stepFunctions.execution(queued.id);
       expect(execution).toBeDefined();

@@ -13,11 +13,6 @@ import { until } from '../support/until';
 const DEADLINE_SECONDS = 8;
 let slipway: SlipwayWithEcs;
 
-beforeAll(async () => {
-  slipway = await startSlipwayWithEcs({ minuteMs: 300 }, { deadlineSeconds: DEADLINE_SECONDS });
-});
-afterAll(() => slipway?.close());
-
 type Release = {
   id: string;
   version: number;
@@ -29,8 +24,8 @@ type Release = {
 
 const LONG_CANARY = { strategy: 'canary', canary_percent: 10, canary_bake_minutes: 1440 };
 
-const releaseOn = async (app: string) => {
-  expect((await slipway.call('POST', '/apps', { body: { name: app, cluster: 'local', service: `${app}-svc`, deployment: LONG_CANARY } })).status).toBe(201);
+const releaseOn = async (app: string, deployment: unknown = LONG_CANARY) => {
+  expect((await slipway.call('POST', '/apps', { body: { name: app, cluster: 'local', service: `${app}-svc`, deployment } })).status).toBe(201);
   const build = await slipway.call('POST', `/apps/${app}/builds`, { body: { image: `registry.local/${app}:v2`, sha: 'abcdef1' } });
   return (await slipway.call<Release>('POST', `/apps/${app}/releases`, { body: { slug: build.body.id } })).body;
 };
@@ -46,16 +41,25 @@ const settled = (app: string, id: string) =>
     return release.status !== 'pending' ? release : undefined;
   });
 const trafficOn = (app: string) => rolloutsOf(slipway).ecs.trafficOf('local', `${app}-svc`)?.map((share) => share.percent);
+const stopExecution = async (releaseId: string) => {
+  const executions = rolloutsOf(slipway).stepFunctions;
+  const sfn = new SFNClient({ endpoint: executions.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await sfn.send(new StopExecutionCommand({ executionArn: executions.execution(releaseId)?.executionArn }));
+  await executions.finished(releaseId);
+  sfn.destroy();
+};
 
 describe('a canary whose rollout ends without ECS having settled it', () => {
+  beforeAll(async () => {
+    slipway = await startSlipwayWithEcs({ minuteMs: 300 }, { deadlineSeconds: DEADLINE_SECONDS });
+  });
+  afterAll(() => slipway?.close());
+
   it('is rolled back when its execution was lost before it recorded its service deployment', async () => {
     const release = await releaseOn('unrecorded');
     await atCanary('unrecorded', release.id);
     expect(trafficOn('unrecorded')).toEqual([90, 10]);
-    const executions = rolloutsOf(slipway).stepFunctions;
-    const sfn = new SFNClient({ endpoint: executions.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    await sfn.send(new StopExecutionCommand({ executionArn: executions.execution(release.id)?.executionArn }));
-    await executions.finished(release.id);
+    await stopExecution(release.id);
     // What a crash between UpdateService and the wait step leaves: ECS deploys, the release knows nothing of it yet.
     await mutateRelease(release.app.id, release.version, (current) => ({
       rollout: current.rollout && { ...current.rollout, deployment_id: null, service_deployment_arn: null },
@@ -77,5 +81,29 @@ describe('a canary whose rollout ends without ECS having settled it', () => {
       `The deployment did not finish within ${DEADLINE_SECONDS} s. ECS was told to roll it back, so no traffic stays on a revision nothing watches.`,
     );
     expect(trafficOn('overdue')).toEqual([100]);
+  });
+});
+
+describe('a canary whose deployment ECS settled after its execution was lost', () => {
+  // The reconciler's periodic pass (every 5 minutes, scaled) kept out of the way: it would roll the canary back first.
+  beforeAll(async () => {
+    slipway = await startSlipwayWithEcs({ minuteMs: 300 }, { timeScale: 0.2 });
+  });
+  afterAll(() => slipway?.close());
+
+  it('is settled as ECS says when its deployment ended after its execution was lost: a canary that completed succeeded', async () => {
+    const release = await releaseOn('completed', { strategy: 'canary', canary_percent: 10, canary_bake_minutes: 3 });
+    const atTen = await atCanary('completed', release.id);
+    await stopExecution(release.id);
+    // ECS goes on by itself: the bake's hold times out (CONTINUE), all traffic shifts, the deployment completes.
+    const newRevision = (atTen.rollout as { task_definition_arn?: string }).task_definition_arn;
+    await until('ECS completed the canary', async () => {
+      const traffic = rolloutsOf(slipway).ecs.trafficOf('local', 'completed-svc');
+      return traffic?.length === 1 && traffic[0]?.taskDefinitionArn === newRevision ? true : undefined;
+    });
+    expect((await read('completed', release.id)).status).toBe('pending');
+
+    await reconcileQueues({}, lambdaContext('rollout-reconcile'));
+    expect(await settled('completed', release.id)).toMatchObject({ status: 'succeeded', current: true, rollout: { traffic_percent: 100 } });
   });
 });
