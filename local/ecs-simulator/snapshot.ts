@@ -8,8 +8,8 @@ import type { EcsModel } from './model';
  * task definitions, alarms. The model is written whole, generically (every field it holds, Maps, Sets and Dates
  * included, timers left out: the engine sets them again from the model), so a field added to it is carried too.
  *
- * Written synchronously, and atomically (a temp file renamed over the last snapshot), before every answer the
- * simulator gives and after every batch of a deployment: a change nobody was told of may be lost with a crash, as
+ * Written synchronously, and atomically (a temp file renamed over the last snapshot), before the simulator answers
+ * any request that may change it and after every batch of a deployment: a change nobody was told of may be lost with a crash, as
  * if ECS had not got the request, but nothing an answer or an ECS event (delivered after the batch that caused it)
  * reported is ever forgotten, which ECS could not forget either.
  */
