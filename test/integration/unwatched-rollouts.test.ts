@@ -82,6 +82,17 @@ describe('a canary whose rollout ends without ECS having settled it', () => {
     );
     expect(trafficOn('overdue')).toEqual([100]);
   });
+
+  it('is rolled back when a step fails for good (Salvage) while it bakes', async () => {
+    const release = await releaseOn('salvaged');
+    await atCanary('salvaged', release.id);
+    // ECS refuses the wait step's DescribeServices: it fails, is retried, then the rollout goes to Salvage.
+    rolloutsOf(slipway).ecs.injectFault({ operation: 'DescribeServices', error: 'ClientException', message: 'Injected refusal.', times: 1000 });
+    const failed = await settled('salvaged', release.id);
+    expect(failed).toMatchObject({ status: 'failed', current: false, rollout: { traffic_percent: 0 } });
+    expect(failed.rollout?.message).toMatch(/Injected refusal\. ECS was told to roll it back, so no traffic stays on a revision nothing watches\.$/);
+    expect(trafficOn('salvaged')).toEqual([100]);
+  });
 });
 
 describe('a canary whose deployment ECS settled after its execution was lost', () => {
