@@ -39,13 +39,19 @@ const matchesRule = (event: EcsEvent): boolean =>
  * store in place (it resumes the queues the data directory holds).
  */
 export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Promise<LocalRollouts> => {
+  // Deployments the simulator carries on from the data dir may send events at once; they wait (in order, as
+  // EventBridge keeps them for a target) until the handlers can reach the local Step Functions API.
+  let consumersReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (consumersReady = resolve));
+  let closing = false;
   const ecs = await startEcsSimulator({
     // A service the simulator creates on first reference gets the container its app names.
     initialContainerName: async (ref) =>
       (await listApps()).find((app) => app.cluster === ref.cluster && app.service === ref.service)?.container,
     ...options.ecs,
     onDeploymentEvent: async (event) => {
-      if (matchesRule(event)) await deploymentEventsHandler(event);
+      await ready;
+      if (!closing && matchesRule(event)) await deploymentEventsHandler(event);
     },
   });
   useEcsClient(createEcsClient({ endpoint: ecs.endpoint }));
@@ -63,6 +69,7 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
     stateMachineArn: stepFunctions.stateMachineArn,
     ...(options.deadlineSeconds === undefined ? {} : { rolloutDeadlineSeconds: options.deadlineSeconds }),
   });
+  consumersReady();
   // Executions live in this process only: whatever was rolling out when it last stopped is settled, promotions cut
   // short are carried on, and queues resume.
   await reconcileQueues({}, lambdaContext('rollout-reconcile'));
@@ -76,6 +83,7 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
     stepFunctions,
     ecs,
     close: async () => {
+      closing = true;
       clearInterval(reconciler);
       // ECS first: its queued events are dropped instead of resuming executions that are being stopped.
       await ecs.close();

@@ -80,4 +80,35 @@ describe('a restart during a rollout', () => {
       await rm(heldDir, { recursive: true, force: true });
     }
   });
+
+  it('settles a canary as ECS says when ECS completed it while the server was down: succeeded and current', async () => {
+    const canaryDir = await mkdtemp(join(tmpdir(), 'slipway-rollout-restart-canary-'));
+    const rollouts = { timeScale: 0.002, ecs: { batchIntervalMs: 5, minuteMs: 300 } };
+    try {
+      const first = await startTestSlipway({ dataDir: canaryDir, rollouts });
+      const deployment = { strategy: 'canary', canary_percent: 10, canary_bake_minutes: 3 };
+      expect((await first.call('POST', '/apps', { body: { name: 'baked', cluster: 'local', service: 'baked-svc', deployment } })).status).toBe(201);
+      const build = await first.call('POST', '/apps/baked/builds', { body: { image: 'registry.local/baked:v2' } });
+      const release = (await first.call<Release>('POST', '/apps/baked/releases', { body: { slug: build.body.id } })).body;
+      await expect
+        .poll(async () => (await first.call<Release & { rollout: { phase: string | null } }>('GET', `/apps/baked/releases/${release.id}`)).body.rollout?.phase)
+        .toBe('canary');
+      await first.close();
+      // Down for longer than the bake (3 simulated minutes of 300 ms): ECS lets the canary go on as soon as it runs again.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+
+      const second = await startLocalSlipway({ dataDir: canaryDir, rollouts });
+      try {
+        const read = async (): Promise<Release> =>
+          (await (await fetch(`${second.url}/apps/baked/releases/${release.id}`, { headers: { authorization: `Bearer ${first.adminKey}` } })).json()) as Release;
+        await expect.poll(async () => (await read()).status).not.toBe('pending');
+        expect(await read()).toMatchObject({ status: 'succeeded', current: true });
+        expect(second.rollouts?.ecs.trafficOf('local', 'baked-svc')).toEqual([{ taskDefinitionArn: expect.stringContaining('baked-svc:2'), percent: 100 }]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(canaryDir, { recursive: true, force: true });
+    }
+  });
 });
