@@ -4,6 +4,7 @@ import { settingsOf } from '../domain/rollout';
 import { currentServiceDeploymentOf, describeDeployment, stopServiceDeployment } from '../ecs/ecs-adapter';
 import { DomainError } from '../domain/errors';
 import { findAppById } from '../store/apps-store';
+import { logger } from '../observability/logger';
 import type { DeploymentResult } from './contract';
 import { readsStages, resultOf } from './progress';
 
@@ -51,8 +52,9 @@ export const verdictOnUnwatched = async (release: Release): Promise<DeploymentRe
       }),
     );
   } catch (error) {
-    // The service is gone: nothing to read a verdict from.
-    if (error instanceof DomainError && error.kind === 'not_found') return null;
-    throw error;
+    // No verdict to be had (the service is gone, ECS does not answer): the release is settled without one.
+    const gone = error instanceof DomainError && error.kind === 'not_found';
+    if (!gone) logger.warn('no verdict from ECS on a deployment nothing watches', { deploymentId, error: error as Error });
+    return null;
   }
 };
