@@ -112,18 +112,19 @@ const RESUME_STEP = [call('states:SendTaskSuccess', 'any')];
  */
 const STOP_DEPLOYMENT = [call('ecs:StopServiceDeployment', 'ecs-service-deployment')];
 
-/**
- * passLockOn (shared/rollout/lock.ts): starts the next release's execution (or a rerun), asks whether a
- * holder's execution still runs, and wakes a parked Lock step or ends a superseded release's wait (stopping
- * its deployment). Whoever records a rollback does this at once (overtakeQueue), as do the Lock and Finish
- * steps and the reconciler.
- */
-const MOVE_QUEUE = [...START_ROLLOUT, call('states:DescribeExecution', 'rollout-execution'), ...RESUME_STEP, ...STOP_DEPLOYMENT];
-
 /** shared/ecs/ecs-adapter.ts describeDeployment: where a deployment of the app's service stands. */
 const DESCRIBE_SERVICE = [call('ecs:DescribeServices', 'ecs-service')];
 /** … and, for blue/green, linear and canary, its lifecycle stage, alarms and rollback (DescribeServiceDeployments). */
 const DESCRIBE_DEPLOYMENT = [...DESCRIBE_SERVICE, call('ecs:DescribeServiceDeployments', 'ecs-service-deployment')];
+
+/**
+ * passLockOn (shared/rollout/lock.ts): starts the next release's execution (or a rerun), asks whether a
+ * holder's execution still runs, and wakes a parked Lock step or ends a superseded release's wait (stopping
+ * its deployment). A holder whose execution is gone is settled as ECS says its deployment ended, or has its
+ * traffic-shifting deployment stopped (shared/rollout/unwatched.ts). Whoever records a rollback does this at once
+ * (overtakeQueue), as do the Lock and Finish steps and the reconciler.
+ */
+const MOVE_QUEUE = [...START_ROLLOUT, call('states:DescribeExecution', 'rollout-execution'), ...RESUME_STEP, ...STOP_DEPLOYMENT, ...DESCRIBE_DEPLOYMENT];
 
 /**
  * shared/rollout/holds.ts reviewReleaseHolds: where the deployment stands and which PAUSE hooks hold it, then a
@@ -188,7 +189,8 @@ export const FUNCTION_CALLS = {
   'rollout-deploy': [...ROLLOUT_STEP, ...REGISTER_REVISION],
   // Reconciles with ECS; resumes its own wait when the deployment ended, or, superseded on its way to ECS, stops it first.
   'rollout-await': [...ROLLOUT_STEP, ...DESCRIBE_DEPLOYMENT, ...RESUME_STEP, ...STOP_DEPLOYMENT, ...ANSWER_HOLDS],
-  // Passes the lock on; a release that ended unknown on an auto_rollback app is rolled back from here.
+  // Passes the lock on; a release that ended unknown on an auto_rollback app is rolled back from here. A canary,
+  // linear or blue/green deployment that ended without ECS's verdict (deadline, Salvage) is stopped (unwatched.ts).
   'rollout-finish': [...ROLLOUT_STEP, ...MOVE_QUEUE],
   'ecs-deployment-events': [...ROLLOUT_STEP, ...DESCRIBE_DEPLOYMENT, ...RESUME_STEP, ...ANSWER_HOLDS, ...ASYNC_DEAD_LETTERS],
   // Promotions cut short, every app's queue, then the outbox sweep (gsi3).

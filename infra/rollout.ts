@@ -463,7 +463,8 @@ export class Rollout extends Construct {
 
   /**
    * May move an app's rollout queue (passLockOn in shared/rollout/lock.ts): start the next release's
-   * execution, ask whether a holder's execution still runs, and resume a parked step. A rollback's creator
+   * execution, ask whether a holder's execution still runs, and resume a parked step; settle a holder whose
+   * execution is gone by what ECS says of its deployment, or stop it. A rollback's creator
    * does this at once to overtake the queue, or the rescue waits for the reconciler.
    */
   grantQueueMoves(grantee: IGrantable): void {
@@ -486,7 +487,8 @@ export class Rollout extends Construct {
         ],
       }),
       resumeStepStatement(),
-      ...(this.stopServiceDeployments ? [this.stopServiceDeployments] : []),
+      // A holder whose execution is gone is settled as ECS says its deployment ended, or has it stopped (shared/rollout/unwatched.ts).
+      ...[this.readServices, this.readServiceDeployments, this.stopServiceDeployments].filter((statement) => statement !== undefined),
     ];
   }
 
