@@ -80,8 +80,8 @@ const KEYS: readonly {
   },
 ];
 
-/** Buckets end now, not at midnight, so each is named by its start to the minute. */
-const bucketLabel = (from: string) => `${from.slice(0, 10)} ${from.slice(11, 16)}`;
+/** Buckets start at midnight UTC (hours on the hour): a day or a week is named by its date, an hour by its time too. */
+const bucketLabel = (from: string, period: Period) => (period.step === '1h' ? `${from.slice(0, 10)} ${from.slice(11, 16)}` : from.slice(0, 10));
 
 const ScopePicker = (props: { scope: MetricsScope; apps: string[]; pipelines: string[] }) => (
   <label>
@@ -166,7 +166,7 @@ const SeriesTable = ({ series, period }: { series: NonNullable<MetricsResponse['
     <tbody>
       {[...series].reverse().map((bucket) => (
         <tr key={bucket.from} data-from={bucket.from}>
-          <th scope="row">{bucketLabel(bucket.from)}</th>
+          <th scope="row">{bucketLabel(bucket.from, period)}</th>
           {KEYS.map((key) => (
             <td key={key.name}>{orDash(key.value(bucket), key.show)}</td>
           ))}
