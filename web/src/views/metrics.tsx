@@ -150,7 +150,9 @@ const Charts = ({ series }: { series: NonNullable<MetricsResponse['series']> }) 
   );
 };
 
+/** Scrolls sideways inside itself on a narrow screen (a region a keyboard can scroll), never the page. */
 const SeriesTable = ({ series, period }: { series: NonNullable<MetricsResponse['series']>; period: Period }) => (
+  <div class="table-scroll" role="region" tabIndex={0} aria-label="The four keys by bucket">
   <table class="series">
     <caption>The four keys by {period.step === '1h' ? 'hour' : period.step === '1d' ? 'day' : 'week'}, newest first</caption>
     <thead>
@@ -174,6 +176,7 @@ const SeriesTable = ({ series, period }: { series: NonNullable<MetricsResponse['
       ))}
     </tbody>
   </table>
+  </div>
 );
 
 const ScopeMetrics = ({ api, scope, period }: { api: Api; scope: MetricsScope; period: Period }) => {
@@ -219,7 +222,7 @@ export const MetricsView = ({ api, scope }: { api: Api; scope: MetricsScope | un
       <h1 id="metrics-title">Delivery metrics{shown ? `: ${shown.name}` : ''}</h1>
       <Problem error={names.error} />
       {!names.data ? (
-        <Loading />
+        <Loading failed={names.error} />
       ) : !shown ? (
         <p>This key sees no apps or pipelines yet.</p>
       ) : (

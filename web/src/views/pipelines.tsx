@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { STAGES } from '../../../shared/domain/pipeline';
 import { roleMay } from '../../../shared/domain/access';
 import { ApiError, type Api, type AppDetailResponse, type CouplingResponse, type ReleaseResponse, type ReleaseStatusesResponse, type WhoamiResponse } from '../api';
-import { Badge, Loading, Problem } from '../components';
+import { Badge, ChecksBadge, Loading, Problem } from '../components';
 import { BUSY_POLL_MS, IDLE_POLL_MS, usePolled } from '../poll';
 import { notYetPromoted } from '../promotion-backlog';
 import { appHref, metricsHref, pipelineHref } from '../route';
@@ -14,7 +14,7 @@ export const PipelinesView = ({ api }: { api: Api }) => {
       <h1 id="pipelines-title">Pipelines</h1>
       <Problem error={error} />
       {!data ? (
-        <Loading />
+        <Loading failed={error} />
       ) : data.length === 0 ? (
         <p>No pipelines yet.</p>
       ) : (
@@ -136,7 +136,7 @@ const AppCard = (props: { api: Api; pipeline: string; entry: CoupledApp; targets
       <p>
         {current ? (
           <>
-            <strong>v{current.version}</strong> <Badge value={current.status} /> <span class="muted">checks</span> <Badge value={current.state} />
+            <strong>v{current.version}</strong> <Badge value={current.status} /> <span class="muted">checks</span> <ChecksBadge release={current} />
           </>
         ) : (
           <span class="muted">no current release</span>
@@ -192,7 +192,7 @@ export const PipelineView = ({ api, who, pipeline }: { api: Api; who: WhoamiResp
       </p>
       <Problem error={error} />
       {!data ? (
-        <Loading />
+        <Loading failed={error} />
       ) : (
         <div class="stages">
           {STAGES.map((stage) => {
