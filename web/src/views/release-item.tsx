@@ -54,7 +54,7 @@ const Commit = ({ build }: { build: BuildResponse | undefined }) => {
 };
 
 /** Why a settled release failed (or ended unknown), where the timeline shows it: not only while it rolled out. */
-const Outcome = ({ release }: { release: ReleaseResponse }) => {
+const WhyItEnded = ({ release }: { release: ReleaseResponse }) => {
   const reason = inFlight(release) ? null : whyReleaseEnded(release);
   return reason ? (
     <p class="reason">
@@ -97,7 +97,7 @@ export const ReleaseItem = (props: {
         </span>
       </div>
       {release.description ? <p class="description">{release.description}</p> : null}
-      <Outcome release={release} />
+      <WhyItEnded release={release} />
       <Notes release={release} />
       <Commit build={props.build} />
       <Commits release={release} />
