@@ -5,6 +5,7 @@ import { EXIT, usageError } from '../exit-codes';
 import { age, paint, paintStatus, printFields, printJson, printLine, printTable } from '../output';
 import { currentRelease, parseReleaseRef, rollbackTarget, versionLabel } from '../release-ref';
 import type { Session } from '../session';
+import { whyReleaseEnded } from '../../shared/domain/release-outcome';
 import { exitCodeOf, waitForRelease } from '../wait';
 
 const withBuildOptions = <T>(argv: Argv<T>) =>
@@ -42,20 +43,16 @@ const release = async (
   return args.wait ? exitCodeOf(final) : EXIT.succeeded;
 };
 
-/** Why a release ended failed or unknown: its rollout's last word, else the rollback that overtook it. */
-const whyItEnded = (release: ReleaseResponse): string | null => {
-  if (release.status !== 'failed' && release.status !== 'unknown') return null;
-  if (release.rollout?.message) return release.rollout.message;
-  if (release.superseded_by) return `Superseded by rollback v${release.superseded_by.version}.`;
-  return 'Slipway recorded no reason.';
-};
+/** A release's checks: their combined state, or none when none was posted (its `pending` would say they are running). */
+const checksOf = (release: ReleaseResponse, posted: (count: number) => string = () => '') =>
+  release.checks_posted === 0 ? paint('gray', 'none') : `${paintStatus(release.state)}${posted(release.checks_posted)}`;
 
 /** The last column, whole (its end is often the point: "tasks failed to start"), on the row's one line. */
 const oneLine = (text: string) => text.replace(/\s+/g, ' ');
 
 const describeRelease = (release: ReleaseResponse) => {
   const rollout = release.rollout;
-  const reason = whyItEnded(release);
+  const reason = whyReleaseEnded(release);
   printLine(`=== ${release.app.name} ${versionLabel(release)}${release.current ? paint('green', ' (current)') : ''}`);
   printFields([
     ['Id', release.id],
@@ -63,7 +60,7 @@ const describeRelease = (release: ReleaseResponse) => {
     ['Status', paintStatus(release.status)],
     ...(reason ? ([['Reason', reason]] as [string, string][]) : []),
     ...(release.superseded_by ? ([['Superseded by', `${versionLabel(release.superseded_by)} (${release.superseded_by.id})`]] as [string, string][]) : []),
-    ['Checks', paintStatus(release.state)],
+    ['Checks', checksOf(release, (count) => ` (${count} posted)`)],
     ['Trigger', release.trigger],
     ['Build', release.slug.id],
     ['By', release.user.email],
@@ -134,11 +131,11 @@ const releases = defineCommand({
       list.map((item) => [
         `${versionLabel(item)}${item.current ? '*' : ''}`,
         paintStatus(item.status),
-        paintStatus(item.state),
+        checksOf(item),
         item.description,
         item.user.email,
         age(item.created_at),
-        oneLine(whyItEnded(item) ?? ''),
+        oneLine(whyReleaseEnded(item) ?? ''),
       ]),
       'No releases yet: `slipway deploy IMAGE` makes the first.',
     );

@@ -3,7 +3,7 @@ import { CHECK_STATES, RELEASE_STATUSES, RELEASE_TRIGGERS } from '../domain/mode
 import { DEFAULT_BAKE_WINDOW_SECONDS } from '../domain/rollback';
 import { ECS_BOUNDS, isTenth, MAX_DEPLOYMENT_ALARMS, type Bound } from '../domain/deployment-strategy';
 import { AppName, NamedRef, Timestamp, Uuid } from './common';
-import { RolloutResponse } from './releases';
+import { ChecksPosted, RolloutResponse } from './releases';
 
 const ResourceName = z.string().min(1).max(255).regex(/^[A-Za-z0-9][A-Za-z0-9_./:-]*$/, 'must be an ECS name or ARN');
 
@@ -164,6 +164,7 @@ const CurrentReleaseResponse = z
     image: z.string(),
     status: z.enum(RELEASE_STATUSES),
     state: z.enum(CHECK_STATES).meta({ description: 'Its combined status checks' }),
+    checks_posted: ChecksPosted,
     trigger: z.enum(RELEASE_TRIGGERS),
     started_at: Timestamp.nullable(),
     finished_at: Timestamp.nullable(),

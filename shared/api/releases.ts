@@ -195,6 +195,13 @@ export const RolloutResponse = z
   })
   .meta({ id: 'Rollout' });
 
+/** Beside `state`, which is pending both while checks run and when none was ever posted. */
+export const ChecksPosted = z
+  .number()
+  .int()
+  .nonnegative()
+  .meta({ description: 'How many status checks were posted on the release; 0: none, and its state is pending only because none came.' });
+
 export const ReleaseRefResponse = z
   .object({ id: Uuid, version: z.number().int().positive() })
   .meta({ id: 'ReleaseRef' });
@@ -208,6 +215,7 @@ export const ReleaseResponse = z
     description: z.string(),
     status: z.enum(RELEASE_STATUSES),
     state: z.enum(CHECK_STATES),
+    checks_posted: ChecksPosted,
     current: z.boolean(),
     user: z.object({ id: z.string(), email: z.string() }),
     created_at: Timestamp,

@@ -57,6 +57,8 @@ describe('on a terminal', () => {
 
   it('lines the releases table up under its header in colour, as it does in a pipe', async () => {
     expect((await cli('deploy', 'registry.local/cli-tty:v2-unhealthy', '-a', 'cli-tty', '--wait')).code).toBe(1);
+    const v1 = (await slipway.call<{ id: string }>('GET', '/apps/cli-tty/releases/1')).body;
+    await slipway.call('POST', `/apps/cli-tty/releases/${v1.id}/statuses`, { body: { context: 'ci/unit', name: 'Unit tests', state: 'success' } });
     const { NO_COLOR: _noColor, ...colourEnv } = env;
     const run = await runCliOnTerminal(['releases', '-a', 'cli-tty'], colourEnv);
     expect(run.code).toBe(0);
@@ -68,9 +70,12 @@ describe('on a terminal', () => {
     const columnOf = (name: string) => header.indexOf(name);
     const cellAt = (row: string, column: number) => stripVTControlCharacters(row).slice(column).split(/\s{2,}/)[0];
     expect(rows.map((row) => [cellAt(row, 0), cellAt(row, columnOf('STATUS')), cellAt(row, columnOf('CHECKS')), cellAt(row, columnOf('BY'))])).toEqual([
-      ['v2', 'failed', 'pending', expect.stringContaining('@')],
-      ['v1*', 'succeeded', 'pending', expect.stringContaining('@')],
+      // No check was posted on v2: none, not a pending that would say checks are running.
+      ['v2', 'failed', 'none', expect.stringContaining('@')],
+      ['v1*', 'succeeded', 'success', expect.stringContaining('@')],
     ]);
+    const info = stripVTControlCharacters((await runCliOnTerminal(['releases:info', 'v1', '-a', 'cli-tty'], colourEnv)).stdout);
+    expect(info).toMatch(/Checks: +success \(1 posted\)/);
   });
 });
 
