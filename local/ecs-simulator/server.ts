@@ -6,16 +6,24 @@ import { config } from '../../shared/config/config';
 import { ownEntry } from '../../shared/domain/own-entries';
 import { logger } from '../../shared/observability/logger';
 import { EcsApi, type EcsInput } from './api';
-import { EcsApiError, type BatchSnapshot, type DeploymentStateChangeEvent, type SimulatedServiceRef } from './model';
+import {
+  EcsApiError,
+  type BatchSnapshot,
+  type DeploymentStateChangeEvent,
+  type EcsEvent,
+  type SimulatedServiceRef,
+  type TaskStateChangeEvent,
+} from './model';
 
-export type { BatchSnapshot, DeploymentStateChangeEvent } from './model';
+export type { BatchSnapshot, DeploymentStateChangeEvent, TaskStateChangeEvent } from './model';
 
 /**
  * The ECS SIMULATOR: an HTTP server speaking ECS's JSON 1.1 protocol on loopback so the unmodified
  * @aws-sdk/client-ecs (and so Slipway's real ECS adapter) can be pointed at it with ECS_ENDPOINT.
  * It simulates services rolling their tasks over in batches, blue/green, linear and canary deployments
  * shifting weighted traffic behind a simulated load balancer, health checks, the deployment circuit breaker
- * and CloudWatch alarms with rollback, and "ECS Deployment State Change" events; it runs no containers.
+ * and CloudWatch alarms with rollback, "ECS Deployment State Change" events, and "ECS Task State Change"
+ * events as each task comes up or stops; it runs no containers.
  *
  * Besides the ECS API (POST / with X-Amz-Target), it answers control routes for demos and tests:
  *   POST /simulator/services/{cluster}/{service}/health  {"healthy": false}  new tasks fail health checks
@@ -45,6 +53,8 @@ export type EcsSimulatorOptions = {
   /** Tasks a service gets when it is created on first reference. */
   defaultDesiredCount?: number;
   onDeploymentEvent?: (event: DeploymentStateChangeEvent) => void | Promise<void>;
+  /** Each task's state changes; handled as they come, side by side, as a Lambda target's invocations are. */
+  onTaskEvent?: (event: TaskStateChangeEvent) => void | Promise<void>;
   /** Called after every replacement batch with the task counts it left. */
   onBatch?: (snapshot: BatchSnapshot) => void;
   /** false: unknown services are missing, as in ECS, instead of being created on first reference. */
@@ -107,15 +117,25 @@ const sendError = (response: ServerResponse, error: EcsApiError) =>
 
 export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Promise<EcsSimulator> => {
   let deliveries: Promise<void> = Promise.resolve();
+  const taskDeliveries = new Set<Promise<void>>();
   let closed = false;
-  const deliver = (event: DeploymentStateChangeEvent) => {
+  const failed = (error: unknown) => logger.error('ECS SIMULATOR: event handler failed', { error: String(error) });
+  const deliver = (event: EcsEvent) => {
+    if (event['detail-type'] === 'ECS Task State Change') {
+      const handler = options.onTaskEvent;
+      if (!handler || closed) return;
+      const delivery = Promise.resolve()
+        .then(() => handler(event))
+        .catch(failed);
+      taskDeliveries.add(delivery);
+      void delivery.finally(() => taskDeliveries.delete(delivery));
+      return;
+    }
     const handler = options.onDeploymentEvent;
     if (!handler) return;
     // In order, one at a time, as a consumer of an EventBridge rule sees them; a failing consumer is logged, not fatal.
     // Events still queued at close() are dropped, so closing never waits on consumers that are shutting down too.
-    deliveries = deliveries
-      .then(() => (closed ? undefined : handler(event)))
-      .catch((error: unknown) => logger.error('ECS SIMULATOR: deployment event handler failed', { error: String(error) }));
+    deliveries = deliveries.then(() => (closed ? undefined : handler(event))).catch(failed);
   };
   const minuteMs = options.minuteMs ?? config().ecsSimulatorMinuteMs;
   const api = new EcsApi({
@@ -224,7 +244,7 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
       api.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await deliveries;
+      await Promise.all([deliveries, ...taskDeliveries]);
     },
     setServiceHealth: (cluster, service, healthy) => api.setServiceHealth({ cluster, service }, healthy),
     ensureService: async (cluster, service, shape) => {
