@@ -44,7 +44,7 @@ export type EcsFault = {
 };
 
 export type EcsSimulatorOptions = {
-  /** Time between two replacement batches of a deployment. */
+  /** Time between two replacement batches of a deployment (default: ECS_SIMULATOR_BATCH_MS, or 300 ms). */
   batchIntervalMs?: number;
   /** A simulated minute, in which bake times are counted (default: ECS_SIMULATOR_MINUTE_MS, or 2 s). */
   minuteMs?: number;
@@ -138,12 +138,13 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
     deliveries = deliveries.then(() => (closed ? undefined : handler(event))).catch(failed);
   };
   const minuteMs = options.minuteMs ?? config().ecsSimulatorMinuteMs;
+  const batchIntervalMs = options.batchIntervalMs ?? config().ecsSimulatorBatchMs;
   const api = new EcsApi({
     region: options.region ?? process.env.AWS_REGION ?? 'local',
     account: ACCOUNT,
     minuteMs,
-    batchIntervalMs: options.batchIntervalMs ?? 300,
-    slowBatchIntervalMs: options.slowBatchIntervalMs ?? (options.batchIntervalMs ?? 300) * 10,
+    batchIntervalMs,
+    slowBatchIntervalMs: options.slowBatchIntervalMs ?? batchIntervalMs * 10,
     defaultDesiredCount: options.defaultDesiredCount ?? 3,
     autoCreateServices: options.autoCreateServices ?? true,
     initialContainerName: options.initialContainerName,
