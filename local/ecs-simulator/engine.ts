@@ -165,6 +165,8 @@ export class DeploymentEngine {
       addEvent(service, `has started ${start} tasks: ${launched.map((t) => `(task ${t.id})`).join(' ')}.`, now);
     }
     this.tasks.launched(service, launched, now, this.batchIntervalOf(service));
+    // As in ECS, the tasks' changes are told before the deployment they complete.
+    this.tasks.report(service);
 
     const desired = service.desiredCount;
     const live = service.tasks.filter(isLive);
@@ -174,7 +176,6 @@ export class DeploymentEngine {
     if (primary.rolloutState === 'IN_PROGRESS' && runningNew === desired && pendingNew === 0 && runningOld === 0 && !primary.sourceId) {
       this.completeDeployment(service, primary, now);
     }
-    this.tasks.report(service);
     this.pruneStoppedTasks(service);
     this.options.onBatch?.({
       ...service.ref,
