@@ -191,6 +191,9 @@ export const FUNCTION_CALLS = {
   // Passes the lock on; a release that ended unknown on an auto_rollback app is rolled back from here.
   'rollout-finish': [...ROLLOUT_STEP, ...MOVE_QUEUE],
   'ecs-deployment-events': [...ROLLOUT_STEP, ...DESCRIBE_DEPLOYMENT, ...RESUME_STEP, ...ANSWER_HOLDS, ...ASYNC_DEAD_LETTERS],
+  // Paces progress reads on the service's watch item (a conditional update) and records them on the release; a
+  // progress write that moves the rollout to another phase announces it (release.phase_changed), relayed at once.
+  'ecs-task-events': [...ROLLOUT_STEP, ...DESCRIBE_DEPLOYMENT, ...ASYNC_DEAD_LETTERS],
   // Promotions cut short, every app's queue, then the outbox sweep (gsi3).
   'rollout-reconcile': [...ROLLOUT_STEP, ...MOVE_QUEUE, ...ASYNC_DEAD_LETTERS],
   'hook-delivery': [...LAMBDA_RUNTIME, ...STORE, ...DELIVER_HOOKS, ...CONSUME_DELIVERIES],

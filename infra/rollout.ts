@@ -27,6 +27,7 @@ import { DEFAULT_DEADLINE_SECONDS } from '../shared/domain/rollout';
 import { DEPLOYMENT_EVENT_PATTERN, PERMANENT_STEP_ERRORS } from '../shared/rollout/contract';
 import { slipwayFunction } from './slipway-function';
 import { grantTableData } from './slipway-table';
+import { addTaskProgress } from './task-progress';
 
 /** The rollout's step Lambdas, by the name the local Step Functions emulator maps them back with. */
 export const ROLLOUT_STEP_ENTRIES = {
@@ -115,11 +116,11 @@ export const ROLLOUT_CONTEXT = {
 } as const;
 
 /**
- * Concurrent executions each rollout function (the four steps, the ECS event handler, the reconciler) keeps
- * for itself, so a burst of API traffic cannot take the account's concurrency from the functions that carry
- * a rescue out. It also caps each of them: a throttled step is retried by its state's backoff, and the
- * function's Throttles alarm fires. Lambda keeps 100 of the account's concurrency unreserved, so the six
- * need an account limit of at least 100 + 6 × this; `-c slipway:rolloutConcurrency=0` reserves none.
+ * Concurrent executions each rollout function (the four steps, the ECS deployment and task event handlers, the
+ * reconciler) keeps for itself, so a burst of API traffic cannot take the account's concurrency from the functions
+ * that carry a rescue out. It also caps each of them: a throttled step is retried by its state's backoff, and the
+ * function's Throttles alarm fires. Lambda keeps 100 of the account's concurrency unreserved, so the seven
+ * need an account limit of at least 100 + 7 × this; `-c slipway:rolloutConcurrency=0` reserves none.
  */
 export const DEFAULT_ROLLOUT_CONCURRENCY = 10;
 
@@ -171,6 +172,8 @@ export class Rollout extends Construct {
   readonly stateMachine: StateMachine;
   readonly steps: Readonly<Record<RolloutStep, NodejsFunction>>;
   readonly deploymentEvents: NodejsFunction;
+  /** Live progress: ECS task state changes of deploying services (infra/task-progress.ts). */
+  readonly taskEvents: NodejsFunction;
   /** DescribeServices on the services Slipway may deploy (the clusters named in context), set by grantEcs. */
   /** Scheduled safety net: starts queued releases nothing else will start (see functions/rollout-reconcile.ts). */
   readonly queueReconciler: NodejsFunction;
@@ -237,6 +240,8 @@ export class Rollout extends Construct {
         }),
       ],
     });
+
+    this.taskEvents = addTaskProgress(this, { stack, table: props.table, clusters, deadLetterQueue: this.deadLetterQueue, reservedConcurrentExecutions });
 
     this.queueReconciler = slipwayFunction(this, 'QueueReconciler', {
       entry: 'functions/rollout-reconcile.ts',
@@ -409,7 +414,7 @@ export class Rollout extends Construct {
       );
     }
     for (const statement of deployStatements) this.steps.deploy.addToRolePolicy(statement);
-    for (const grantee of [this.steps.await, this.deploymentEvents]) {
+    for (const grantee of [this.steps.await, this.deploymentEvents, this.taskEvents]) {
       grantee.addToRolePolicy(readService);
       grantee.addToRolePolicy(readServiceDeployments);
     }

@@ -2,6 +2,7 @@ import { handler as apps } from '../functions/apps';
 import { handler as builds } from '../functions/builds';
 import { handler as configVars } from '../functions/config-vars';
 import { handler as ecsDeploymentEvents } from '../functions/ecs-deployment-events';
+import { handler as ecsTaskEvents } from '../functions/ecs-task-events';
 import { handler as hooks } from '../functions/hooks';
 import { handler as keys } from '../functions/keys';
 import { handler as openapi } from '../functions/openapi';
@@ -47,3 +48,6 @@ export const rolloutStepHandlers: Record<RolloutStep, (event: unknown) => Promis
 /** The target of the EventBridge rule for ECS deployment state changes. */
 export const deploymentEventsHandler = (event: unknown): Promise<unknown> =>
   ecsDeploymentEvents(event, lambdaContext('ecs-deployment-events'));
+
+/** The target of the EventBridge rule for ECS task state changes. */
+export const taskEventsHandler = (event: unknown): Promise<unknown> => ecsTaskEvents(event, lambdaContext('ecs-task-events'));

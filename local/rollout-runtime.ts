@@ -1,11 +1,13 @@
 import { createEcsClient, useEcsClient } from '../shared/ecs/ecs-client';
-import { DEPLOYMENT_EVENT_PATTERN } from '../shared/rollout/contract';
+import { DEPLOYMENT_EVENT_PATTERN, TASK_EVENT_PATTERN } from '../shared/rollout/contract';
+import { cutPausesShort } from '../shared/runtime/pause';
+import { matchesPattern } from './event-pattern';
 import { handler as reconcileQueues } from '../functions/rollout-reconcile';
 import { logger } from '../shared/observability/logger';
 import { listApps } from '../shared/store/apps-store';
 import { createSfnClient, useSfnClient } from '../shared/rollout/sfn';
-import { startEcsSimulator, type EcsEvent, type EcsSimulator, type EcsSimulatorOptions } from './ecs-simulator/server';
-import { deploymentEventsHandler, rolloutStepHandlers } from './handlers';
+import { startEcsSimulator, type EcsSimulator, type EcsSimulatorOptions } from './ecs-simulator/server';
+import { deploymentEventsHandler, rolloutStepHandlers, taskEventsHandler } from './handlers';
 import { lambdaContext } from './lambda-context';
 import { startStepFunctionsEmulator, type StepFunctionsEmulator } from './step-functions';
 import { configure } from '../shared/config/config';
@@ -15,7 +17,7 @@ export type LocalRolloutOptions = {
   timeScale?: number;
   /** ROLLOUT_DEADLINE_SECONDS for releases started by this server (default: the environment's). */
   deadlineSeconds?: number;
-  ecs?: Omit<EcsSimulatorOptions, 'onDeploymentEvent'>;
+  ecs?: Omit<EcsSimulatorOptions, 'onDeploymentEvent' | 'onTaskEvent'>;
 };
 
 export type LocalRollouts = {
@@ -27,14 +29,9 @@ export type LocalRollouts = {
 /** Matches the rate of the reconcile schedule in infra/rollout.ts. */
 const RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
 
-/** What the EventBridge rule lets through to its target. */
-const matchesRule = (event: EcsEvent): boolean =>
-  (DEPLOYMENT_EVENT_PATTERN.source as readonly string[]).includes(event.source) &&
-  (DEPLOYMENT_EVENT_PATTERN.detailType as readonly string[]).includes(event['detail-type']);
-
 /**
- * Rollouts on a laptop: the ECS SIMULATOR (its deployment events routed to the deployment-events
- * handler as the EventBridge rule routes them in AWS) and the local Step Functions API running the
+ * Rollouts on a laptop: the ECS SIMULATOR (its deployment and task events routed to their handlers
+ * through the patterns of the EventBridge rules that route them in AWS) and the local Step Functions API running the
  * synthesized rollout state machine; every adapter in this process is pointed at them. Needs the
  * store in place (it resumes the queues the data directory holds).
  */
@@ -45,7 +42,10 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
       (await listApps()).find((app) => app.cluster === ref.cluster && app.service === ref.service)?.container,
     ...options.ecs,
     onDeploymentEvent: async (event) => {
-      if (matchesRule(event)) await deploymentEventsHandler(event);
+      if (matchesPattern(DEPLOYMENT_EVENT_PATTERN, event)) await deploymentEventsHandler(event);
+    },
+    onTaskEvent: async (event) => {
+      if (matchesPattern(TASK_EVENT_PATTERN, event)) await taskEventsHandler(event);
     },
   });
   useEcsClient(createEcsClient({ endpoint: ecs.endpoint }));
@@ -77,7 +77,9 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
     ecs,
     close: async () => {
       clearInterval(reconciler);
-      // ECS first: its queued events are dropped instead of resuming executions that are being stopped.
+      // ECS first: its queued events are dropped instead of resuming executions that are being stopped, and
+      // task event handlers waiting to read progress give up.
+      cutPausesShort();
       await ecs.close();
       await stepFunctions.close();
       disableLocalRollouts();

@@ -6,16 +6,24 @@ import { config } from '../../shared/config/config';
 import { ownEntry } from '../../shared/domain/own-entries';
 import { logger } from '../../shared/observability/logger';
 import { EcsApi, type EcsInput } from './api';
-import { EcsApiError, type BatchSnapshot, type EcsEvent, type SimulatedServiceRef } from './model';
+import {
+  EcsApiError,
+  type BatchSnapshot,
+  type DeploymentStateChangeEvent,
+  type EcsEvent,
+  type SimulatedServiceRef,
+  type TaskStateChangeEvent,
+} from './model';
 
-export type { BatchSnapshot, DeploymentStateChangeEvent, EcsEvent } from './model';
+export type { BatchSnapshot, DeploymentStateChangeEvent, EcsEvent, TaskStateChangeEvent } from './model';
 
 /**
  * The ECS SIMULATOR: an HTTP server speaking ECS's JSON 1.1 protocol on loopback so the unmodified
  * @aws-sdk/client-ecs (and so Slipway's real ECS adapter) can be pointed at it with ECS_ENDPOINT.
  * It simulates services rolling their tasks over in batches, blue/green, linear and canary deployments
  * shifting weighted traffic behind a simulated load balancer, health checks, the deployment circuit breaker
- * and CloudWatch alarms with rollback, and "ECS Deployment State Change" events; it runs no containers.
+ * and CloudWatch alarms with rollback, "ECS Deployment State Change" events, and "ECS Task State Change"
+ * events as each task comes up or stops; it runs no containers.
  *
  * Besides the ECS API (POST / with X-Amz-Target), it answers control routes for demos and tests:
  *   POST /simulator/services/{cluster}/{service}/health  {"healthy": false}  new tasks fail health checks
@@ -36,7 +44,7 @@ export type EcsFault = {
 };
 
 export type EcsSimulatorOptions = {
-  /** Time between two replacement batches of a deployment. */
+  /** Time between two replacement batches of a deployment (default: ECS_SIMULATOR_BATCH_MS, or 300 ms). */
   batchIntervalMs?: number;
   /** A simulated minute, in which bake times are counted (default: ECS_SIMULATOR_MINUTE_MS, or 2 s). */
   minuteMs?: number;
@@ -44,7 +52,10 @@ export type EcsSimulatorOptions = {
   slowBatchIntervalMs?: number;
   /** Tasks a service gets when it is created on first reference. */
   defaultDesiredCount?: number;
-  onDeploymentEvent?: (event: EcsEvent) => void | Promise<void>;
+  /** Deployment and hook state changes, in order, one at a time. */
+  onDeploymentEvent?: (event: Exclude<EcsEvent, TaskStateChangeEvent>) => void | Promise<void>;
+  /** Each task's state changes; handled as they come, side by side, as a Lambda target's invocations are. */
+  onTaskEvent?: (event: TaskStateChangeEvent) => void | Promise<void>;
   /** Called after every replacement batch with the task counts it left. */
   onBatch?: (snapshot: BatchSnapshot) => void;
   /** false: unknown services are missing, as in ECS, instead of being created on first reference. */
@@ -107,23 +118,34 @@ const sendError = (response: ServerResponse, error: EcsApiError) =>
 
 export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Promise<EcsSimulator> => {
   let deliveries: Promise<void> = Promise.resolve();
+  const taskDeliveries = new Set<Promise<void>>();
   let closed = false;
+  const failed = (error: unknown) => logger.error('ECS SIMULATOR: event handler failed', { error: String(error) });
   const deliver = (event: EcsEvent) => {
+    if (event['detail-type'] === 'ECS Task State Change') {
+      const handler = options.onTaskEvent;
+      if (!handler || closed) return;
+      const delivery = Promise.resolve()
+        .then(() => handler(event))
+        .catch(failed);
+      taskDeliveries.add(delivery);
+      void delivery.finally(() => taskDeliveries.delete(delivery));
+      return;
+    }
     const handler = options.onDeploymentEvent;
     if (!handler) return;
     // In order, one at a time, as a consumer of an EventBridge rule sees them; a failing consumer is logged, not fatal.
     // Events still queued at close() are dropped, so closing never waits on consumers that are shutting down too.
-    deliveries = deliveries
-      .then(() => (closed ? undefined : handler(event)))
-      .catch((error: unknown) => logger.error('ECS SIMULATOR: deployment event handler failed', { error: String(error) }));
+    deliveries = deliveries.then(() => (closed ? undefined : handler(event))).catch(failed);
   };
   const minuteMs = options.minuteMs ?? config().ecsSimulatorMinuteMs;
+  const batchIntervalMs = options.batchIntervalMs ?? config().ecsSimulatorBatchMs;
   const api = new EcsApi({
     region: options.region ?? process.env.AWS_REGION ?? 'local',
     account: ACCOUNT,
     minuteMs,
-    batchIntervalMs: options.batchIntervalMs ?? 300,
-    slowBatchIntervalMs: options.slowBatchIntervalMs ?? (options.batchIntervalMs ?? 300) * 10,
+    batchIntervalMs,
+    slowBatchIntervalMs: options.slowBatchIntervalMs ?? batchIntervalMs * 10,
     defaultDesiredCount: options.defaultDesiredCount ?? 3,
     autoCreateServices: options.autoCreateServices ?? true,
     initialContainerName: options.initialContainerName,
@@ -225,7 +247,7 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
       api.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await deliveries;
+      await Promise.all([deliveries, ...taskDeliveries]);
     },
     setServiceHealth: (cluster, service, healthy) => api.setServiceHealth({ cluster, service }, healthy),
     ensureService: async (cluster, service, shape) => {

@@ -20,6 +20,8 @@ const Environment = z.object({
   HOOK_KMS_KEY_ID: Optional,
   /** The length of the ECS simulator's minute (every bake time is counted in it); local runs only. */
   ECS_SIMULATOR_MINUTE_MS: z.coerce.number().int().positive().optional(),
+  /** The ECS simulator's time between two batches of a deployment, in which a batch's new tasks come up; local runs only. */
+  ECS_SIMULATOR_BATCH_MS: z.coerce.number().int().positive().optional(),
   VITEST: Optional,
 });
 
@@ -51,10 +53,14 @@ export type Config = {
    */
   ecsMinuteMs: number;
   ecsSimulatorMinuteMs: number;
+  ecsSimulatorBatchMs: number;
 };
 
 /** A simulated minute unless ECS_SIMULATOR_MINUTE_MS says otherwise: short enough for a demo, long enough to watch. */
 export const DEFAULT_SIMULATOR_MINUTE_MS = 2000;
+
+/** A simulated deployment batch unless ECS_SIMULATOR_BATCH_MS says otherwise: a demo's rollout ends in a second or two. */
+export const DEFAULT_SIMULATOR_BATCH_MS = 300;
 
 /** Reads and validates an environment; a value Slipway cannot use stops it at start rather than at its first use. */
 export const configFromEnvironment = (environment: Readonly<Record<string, string | undefined>>): Config => {
@@ -79,6 +85,7 @@ export const configFromEnvironment = (environment: Readonly<Record<string, strin
     hookKmsKeyId: env.HOOK_KMS_KEY_ID,
     ecsMinuteMs: 60_000,
     ecsSimulatorMinuteMs: env.ECS_SIMULATOR_MINUTE_MS ?? DEFAULT_SIMULATOR_MINUTE_MS,
+    ecsSimulatorBatchMs: env.ECS_SIMULATOR_BATCH_MS ?? DEFAULT_SIMULATOR_BATCH_MS,
   };
 };
 

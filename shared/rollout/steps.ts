@@ -35,7 +35,14 @@ import {
   type RolloutInput,
 } from './contract';
 import { passLockOn, supersede } from './lock';
-import { deleteDeploymentWatch, deleteLockWaiter, findDeploymentWatch, getRolloutLock, putDeploymentWatch } from '../store/rollout-store';
+import {
+  deleteDeploymentWatch,
+  deleteLockWaiter,
+  findDeploymentWatch,
+  getRolloutLock,
+  putDeploymentWatch,
+  type DeploymentWatch,
+} from '../store/rollout-store';
 import { sendTaskResult } from './sfn';
 import { readsStages, recordReport } from './progress';
 import { reviewReleaseHolds } from './holds';
@@ -186,6 +193,13 @@ const onHookStateChange = async (event: HookStateChange): Promise<'ignored' | 'r
   return (await reviewReleaseHolds(watch, watch.appId, watch.version)) ? 'recorded' : 'ignored';
 };
 
+/** Reads the watched deployment in ECS and shows where it stands on its release (unless the release settled). */
+export const recordDeploymentProgress = async (watch: DeploymentWatch): Promise<void> => {
+  const release = await findReleaseByVersion(watch.appId, watch.version);
+  const serviceDeploymentArn = release?.rollout?.service_deployment_arn;
+  await recordReport(watch, await describeDeployment({ ...watch, serviceDeploymentArn, shiftsTraffic: readsStages(release) }));
+};
+
 const OUTCOME_OF_EVENT: Record<string, DeploymentResult['outcome']> = {
   SERVICE_DEPLOYMENT_COMPLETED: 'COMPLETED',
   SERVICE_DEPLOYMENT_FAILED: 'FAILED',
@@ -199,11 +213,8 @@ const OUTCOME_OF_EVENT: Record<string, DeploymentResult['outcome']> = {
 const onDeploymentStateChange = async (event: DeploymentStateChange): Promise<'ignored' | 'recorded' | 'resumed'> => {
   const watch = await findDeploymentWatch(event.detail.deploymentId);
   if (!watch) return 'ignored';
-  const rollout = { appId: watch.appId, version: watch.version };
   try {
-    const release = await findReleaseByVersion(watch.appId, watch.version);
-    const serviceDeploymentArn = release?.rollout?.service_deployment_arn;
-    await recordReport(rollout, await describeDeployment({ ...watch, serviceDeploymentArn, shiftsTraffic: readsStages(release) }));
+    await recordDeploymentProgress(watch);
   } catch (error) {
     // Progress is a courtesy; the outcome below is what the rollout waits for.
     logger.warn('deployment progress not recorded', { deploymentId: watch.deploymentId, error: error as Error });

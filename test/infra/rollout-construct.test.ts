@@ -8,8 +8,13 @@ const synthesize = (context: Record<string, unknown>) =>
   Template.fromStack(createSlipwayApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } }).stack);
 
 describe('the rollout construct', () => {
+  const patternOf = (template: Template, detailType: string) =>
+    Object.values(template.findResources('AWS::Events::Rule')).find((rule) => rule.Properties.EventPattern?.['detail-type']?.includes(detailType))
+      ?.Properties.EventPattern;
+
   it('hears deployment events of every service, or of the named clusters only', () => {
-    const anyCluster = Object.values(synthesize({}).findResources('AWS::Events::Rule'))[0]?.Properties.EventPattern;
+    const anyCluster = patternOf(synthesize({}), 'ECS Deployment State Change');
+    expect(anyCluster).toBeDefined();
     expect(anyCluster.resources).toBeUndefined();
     // Deployments' state changes resume a rollout; hooks awaiting action (bakes, gates) are answered at once.
     expect(anyCluster['detail-type']).toEqual(['ECS Deployment State Change', 'ECS Hook State Change']);
@@ -23,6 +28,34 @@ describe('the rollout construct', () => {
         ],
       }),
     });
+  });
+
+  it('hears the task state changes of services (not one-off tasks) that move a deployment, scoped like the deployment rule', () => {
+    const template = synthesize({});
+    expect(patternOf(template, 'ECS Task State Change')).toEqual({
+      source: ['aws.ecs'],
+      'detail-type': ['ECS Task State Change'],
+      detail: { group: [{ prefix: 'service:' }], lastStatus: ['RUNNING', 'STOPPED'] },
+    });
+    const handler = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, fn]) =>
+      String(fn.Properties.Description).startsWith('Rollout progress'),
+    );
+    expect(handler).toBeDefined();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ 'detail-type': ['ECS Task State Change'] }),
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [handler?.[0], 'Arn'] },
+          DeadLetterConfig: { Arn: Match.anyValue() },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 },
+        }),
+      ],
+    });
+
+    const scoped = patternOf(synthesize({ 'slipway:clusters': 'prod,staging' }), 'ECS Task State Change');
+    expect(scoped.detail.group).toEqual([{ prefix: 'service:' }]);
+    expect(scoped.detail.clusterArn).toHaveLength(2);
+    expect(JSON.stringify(scoped.detail.clusterArn)).toMatch(/:cluster\/prod".*:cluster\/staging"/);
   });
 
   it('times an execution out a little after the rollout deadline, so a stuck one ends and its alarm can fire', () => {
