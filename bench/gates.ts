@@ -74,3 +74,19 @@ export const measureGateDecisions = async (rounds: number): Promise<GateFigures>
     await slipway.close();
   }
 };
+
+export const renderGates = (figures: GateFigures): string => {
+  const worst = Math.max(...figures.decisionMs);
+  return `## Gate decisions
+
+A canary held at its gate (its 1-minute bake over, ${MINUTE_MS} ms a simulated minute) for one status check, ${figures.rounds}
+rounds: the check's POST answers once ECS was told to continue (ContinueServiceDeployment on the gate's PAUSE hook),
+so its round trip bounds Slipway's overhead per gate decision; each round checks the hook no longer awaits action
+when the POST answered. Target: ≤ ${GATE_DECISION_TARGET_MS} ms.
+
+| measure | value | target |
+|---|---|---|
+| check POST → ECS told, per round | ${figures.decisionMs.map((ms) => `${ms} ms`).join(', ')} | worst ${worst} ms: ${worst <= GATE_DECISION_TARGET_MS ? 'met' : 'missed'} |
+| state transitions, gated canary | ${figures.canaryTransitions} | as many as a rolling release (${figures.rollingTransitions}): holds add no state |
+`;
+};
