@@ -16,6 +16,7 @@ import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
 import { createRelease, findRecordedRelease, listReleases, reportRecordedStatusOf, requireRelease } from '../shared/operations/releases';
 import { relayNotedEventsInBackground } from '../shared/events/relay';
+import { releasePhaseOutput } from '../shared/operations/release-phase-output';
 
 export const handler = httpFunction<'releases'>({
   'POST /apps/{app}/releases': async (http) => {
@@ -60,6 +61,13 @@ export const handler = httpFunction<'releases'>({
     const release = await requireRelease(app, params.release ?? '');
     annotate({ releaseId: release.id, releaseVersion: release.version });
     return { status: 200, body: presentRelease(release, app, (await runningCountsOf(app, [release]))(release)) };
+  },
+  'GET /apps/{app}/releases/{release}/release-phase/output': async ({ params, principal, annotate, pathApp }) => {
+    const app = await pathApp();
+    authorize(principal, 'read', app.name);
+    const release = await requireRelease(app, params.release ?? '');
+    annotate({ releaseId: release.id, releaseVersion: release.version });
+    return { status: 200, body: await releasePhaseOutput(release) };
   },
   'PATCH /apps/{app}/releases/{release}': async ({ params, body, principal, annotate, pathApp }) => {
     const app = await pathApp();

@@ -26,13 +26,14 @@ import { grantApiKeyItems, grantTableData } from './slipway-table';
 export type TableAccess = 'none' | 'api-keys' | 'all-but-api-keys';
 export type RolloutAccess = 'none' | 'starts' | 'moves-queue';
 export const FUNCTION_ACCESS: Readonly<
-  Record<FunctionName, { table: TableAccess; rollouts: RolloutAccess; writesSecrets?: true; readsServices?: true }>
+  Record<FunctionName, { table: TableAccess; rollouts: RolloutAccess; writesSecrets?: true; readsServices?: true; readsReleasePhaseOutput?: true }>
 > = {
   // Both tell how many tasks run a release now (the app's current one; each listed one); apps also reads the app's
   // ECS service when it is given a strategy that shifts traffic (does it have the load balancer for it?).
   apps: { table: 'all-but-api-keys', rollouts: 'none', readsServices: true },
   builds: { table: 'all-but-api-keys', rollouts: 'starts' },
-  releases: { table: 'all-but-api-keys', rollouts: 'moves-queue', readsServices: true },
+  // … and releases reads a release phase's output from CloudWatch Logs.
+  releases: { table: 'all-but-api-keys', rollouts: 'moves-queue', readsServices: true, readsReleasePhaseOutput: true },
   // Config changes (PATCH /apps/{app}/config-vars) store secret values and release the new config.
   'config-vars': { table: 'all-but-api-keys', rollouts: 'starts', writesSecrets: true },
   statuses: { table: 'all-but-api-keys', rollouts: 'moves-queue' },
@@ -49,7 +50,7 @@ export const FUNCTION_FILES: Partial<Record<FunctionName, (outputDir: string) =>
 };
 
 /** What the HTTP API needs of the rollout: its state machine and the rights on it. */
-export type RolloutGrants = Pick<Rollout, 'stateMachine' | 'grantStartRollouts' | 'grantQueueMoves' | 'grantReadServices'>;
+export type RolloutGrants = Pick<Rollout, 'stateMachine' | 'grantStartRollouts' | 'grantQueueMoves' | 'grantReadServices' | 'grantReadReleasePhaseOutput'>;
 
 const ROLLOUT_GRANTS: Record<RolloutAccess, (fn: NodejsFunction, rollout: RolloutGrants) => void> = {
   none: () => {},
@@ -120,6 +121,7 @@ export class SlipwayHttpApi extends Construct {
         TABLE_GRANTS[access.table](fn, props.table);
         ROLLOUT_GRANTS[access.rollouts](fn, props.rollout);
         if (access.readsServices) props.rollout.grantReadServices(fn);
+        if (access.readsReleasePhaseOutput) props.rollout.grantReadReleasePhaseOutput(fn);
         grantSecretParameters(fn, { writes: access.writesSecrets === true });
         return [name, fn] as const;
       }),

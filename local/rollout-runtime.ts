@@ -4,8 +4,9 @@ import { handler as reconcileQueues } from '../functions/rollout-reconcile';
 import { logger } from '../shared/observability/logger';
 import { listApps } from '../shared/store/apps-store';
 import { createSfnClient, useSfnClient } from '../shared/rollout/sfn';
-import { startEcsSimulator, type DeploymentStateChangeEvent, type EcsSimulator, type EcsSimulatorOptions } from './ecs-simulator/server';
-import { deploymentEventsHandler, rolloutStepHandlers } from './handlers';
+import { startEcsSimulator, type DeploymentStateChangeEvent, type EcsSimulator, type EcsSimulatorOptions, type TaskStateChangeEvent } from './ecs-simulator/server';
+import { deploymentEventsHandler, rolloutStepHandlers, taskEventsHandler } from './handlers';
+import { TASK_EVENT_PATTERN, releasePhaseTaskEventMatches } from '../shared/rollout/release-phase';
 import { lambdaContext } from './lambda-context';
 import { startStepFunctionsEmulator, type StepFunctionsEmulator } from './step-functions';
 import { configure } from '../shared/config/config';
@@ -15,7 +16,7 @@ export type LocalRolloutOptions = {
   timeScale?: number;
   /** ROLLOUT_DEADLINE_SECONDS for releases started by this server (default: the environment's). */
   deadlineSeconds?: number;
-  ecs?: Omit<EcsSimulatorOptions, 'onDeploymentEvent'>;
+  ecs?: Omit<EcsSimulatorOptions, 'onDeploymentEvent' | 'onTaskEvent'>;
 };
 
 export type LocalRollouts = {
@@ -27,10 +28,11 @@ export type LocalRollouts = {
 /** Matches the rate of the reconcile schedule in infra/rollout.ts. */
 const RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
 
-/** What the EventBridge rule lets through to its target. */
-const matchesRule = (event: DeploymentStateChangeEvent): boolean =>
-  (DEPLOYMENT_EVENT_PATTERN.source as readonly string[]).includes(event.source) &&
-  (DEPLOYMENT_EVENT_PATTERN.detailType as readonly string[]).includes(event['detail-type']);
+/** What an EventBridge rule of this pattern lets through to its target. */
+const matchesRule = (
+  pattern: { source: readonly string[]; detailType: readonly string[] },
+  event: DeploymentStateChangeEvent | TaskStateChangeEvent,
+): boolean => pattern.source.includes(event.source) && pattern.detailType.includes(event['detail-type']);
 
 /**
  * Rollouts on a laptop: the ECS SIMULATOR (its deployment events routed to the deployment-events
@@ -45,7 +47,10 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
       (await listApps()).find((app) => app.cluster === ref.cluster && app.service === ref.service)?.container,
     ...options.ecs,
     onDeploymentEvent: async (event) => {
-      if (matchesRule(event)) await deploymentEventsHandler(event);
+      if (matchesRule(DEPLOYMENT_EVENT_PATTERN, event)) await deploymentEventsHandler(event);
+    },
+    onTaskEvent: async (event) => {
+      if (matchesRule(TASK_EVENT_PATTERN, event) && releasePhaseTaskEventMatches(event.detail)) await taskEventsHandler(event);
     },
   });
   useEcsClient(createEcsClient({ endpoint: ecs.endpoint }));
@@ -57,6 +62,8 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
   useSfnClient(createSfnClient(stepFunctions.endpoint));
   const { rolloutDeadlineSeconds } = configure({
     ecsEndpoint: ecs.endpoint,
+    // The simulator serves the CloudWatch Logs its one-off tasks write.
+    logsEndpoint: ecs.endpoint,
     // Bake times are counted in the simulator's minutes, and so are the ends of the phases releases show.
     ecsMinuteMs: ecs.minuteMs,
     sfnEndpoint: stepFunctions.endpoint,
@@ -88,5 +95,5 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
 
 /** Without a state machine configured, a recorded release simply stays `queued`. */
 export const disableLocalRollouts = (): void => {
-  configure({ ecsEndpoint: undefined, sfnEndpoint: undefined, stateMachineArn: undefined });
+  configure({ ecsEndpoint: undefined, logsEndpoint: undefined, sfnEndpoint: undefined, stateMachineArn: undefined });
 };

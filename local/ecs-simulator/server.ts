@@ -6,14 +6,17 @@ import { config } from '../../shared/config/config';
 import { ownEntry } from '../../shared/domain/own-entries';
 import { logger } from '../../shared/observability/logger';
 import { EcsApi, type EcsInput } from './api';
+import type { TaskStateChangeEvent } from './one-off-tasks';
 import { EcsApiError, type BatchSnapshot, type DeploymentStateChangeEvent, type SimulatedServiceRef } from './model';
 
 export type { BatchSnapshot, DeploymentStateChangeEvent } from './model';
+export type { TaskStateChangeEvent } from './one-off-tasks';
 
 /**
  * The ECS SIMULATOR: an HTTP server speaking ECS's JSON 1.1 protocol on loopback so the unmodified
  * @aws-sdk/client-ecs (and so Slipway's real ECS adapter) can be pointed at it with ECS_ENDPOINT.
- * It simulates services rolling their tasks over in batches, blue/green, linear and canary deployments
+ * It simulates services rolling their tasks over in batches, one-off tasks (RunTask, with the CloudWatch Logs
+ * their awslogs driver writes, see one-off-tasks.ts), blue/green, linear and canary deployments
  * shifting weighted traffic behind a simulated load balancer, health checks, the deployment circuit breaker
  * and CloudWatch alarms with rollback, and "ECS Deployment State Change" events; it runs no containers.
  *
@@ -45,6 +48,10 @@ export type EcsSimulatorOptions = {
   /** Tasks a service gets when it is created on first reference. */
   defaultDesiredCount?: number;
   onDeploymentEvent?: (event: DeploymentStateChangeEvent) => void | Promise<void>;
+  /** One-off tasks' "ECS Task State Change" events (see one-off-tasks.ts). */
+  onTaskEvent?: (event: TaskStateChangeEvent) => void | Promise<void>;
+  /** Where one-off tasks are kept, so they outlive a restart as ECS tasks outlive a crash of Slipway; none: in memory. */
+  oneOffTaskFile?: string;
   /** Called after every replacement batch with the task counts it left. */
   onBatch?: (snapshot: BatchSnapshot) => void;
   /** false: unknown services are missing, as in ECS, instead of being created on first reference. */
@@ -71,6 +78,7 @@ export type EcsSimulator = {
 };
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
+const LOGS_TARGET_PREFIX = 'Logs_20140328.';
 const ACCOUNT = '000000000000';
 const SERVER_ERRORS = new Set(['ServerException', 'ServiceUnavailableException', 'InternalFailure']);
 const SERVICE_ROUTE = /^\/simulator\/services\/([^/]+)\/([^/]+)(\/health)?$/;
@@ -108,8 +116,7 @@ const sendError = (response: ServerResponse, error: EcsApiError) =>
 export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Promise<EcsSimulator> => {
   let deliveries: Promise<void> = Promise.resolve();
   let closed = false;
-  const deliver = (event: DeploymentStateChangeEvent) => {
-    const handler = options.onDeploymentEvent;
+  const deliverTo = <Event>(handler: ((event: Event) => void | Promise<void>) | undefined) => (event: Event) => {
     if (!handler) return;
     // In order, one at a time, as a consumer of an EventBridge rule sees them; a failing consumer is logged, not fatal.
     // Events still queued at close() are dropped, so closing never waits on consumers that are shutting down too.
@@ -127,7 +134,14 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
     defaultDesiredCount: options.defaultDesiredCount ?? 3,
     autoCreateServices: options.autoCreateServices ?? true,
     initialContainerName: options.initialContainerName,
-    emit: deliver,
+    emit: deliverTo(options.onDeploymentEvent),
+    oneOffTasks: {
+      tickMs: options.batchIntervalMs ?? 300,
+      stateFile: options.oneOffTaskFile,
+      // Both kinds of events go out in one order, as one consumer of EventBridge would see them.
+      emit: deliverTo(options.onTaskEvent),
+      log: (message) => logger.info(message),
+    },
     onBatch: options.onBatch,
     log: (message) => logger.info(message),
   });
@@ -141,6 +155,12 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
     DescribeTasks: (input) => api.describeTasks(input),
     DescribeServiceDeployments: (input) => api.describeServiceDeployments(input),
     StopServiceDeployment: (input) => api.stopServiceDeployment(input),
+    RunTask: (input) => api.oneOffTasks.runTask(input),
+    StopTask: (input) => api.oneOffTasks.stopTask(input),
+  };
+  /** CloudWatch Logs (JSON 1.1, target Logs_20140328.*), for what the one-off tasks' awslogs drivers wrote. */
+  const logOperations: Record<string, (input: EcsInput) => unknown> = {
+    GetLogEvents: (input) => api.oneOffTasks.getLogEvents(input),
   };
 
   const faults: Required<EcsFault>[] = [];
@@ -165,8 +185,9 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
 
   const handleEcs = async (request: IncomingMessage, response: ServerResponse) => {
     const target = request.headers['x-amz-target'];
-    const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    const run = ownEntry(operations, operation);
+    const [prefix, table] = typeof target === 'string' && target.startsWith(LOGS_TARGET_PREFIX) ? [LOGS_TARGET_PREFIX, logOperations] : [TARGET_PREFIX, operations];
+    const operation = typeof target === 'string' && target.startsWith(prefix) ? target.slice(prefix.length) : '';
+    const run = ownEntry(table, operation);
     if (!run) {
       const named = typeof target === 'string' ? `'${target}'` : 'a request without X-Amz-Target';
       throw new EcsApiError('UnknownOperationException', `The ECS simulator does not implement ${named}.`);

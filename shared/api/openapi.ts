@@ -19,6 +19,7 @@ import {
   PromotionResponse,
 } from './pipelines';
 import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse, UpdateReleaseRequest } from './releases';
+import { ReleasePhaseOutputResponse } from './release-phase';
 import { ConfigDiffQuery, ConfigDiffResponse, ConfigVarsResponse, UpdateConfigVarsRequest } from './config-vars';
 import {
   CreateHookRequest,
@@ -174,6 +175,16 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     'The release',
     ReleaseResponse,
     { body: UpdateReleaseRequest, also: { 409: 'release_not_recorded: the release is one Slipway rolls out', 422: 'Invalid body, or finished_at before the release started' } },
+  ),
+  'GET /apps/{app}/releases/{release}/release-phase/output': answers(
+    "What a release's release phase printed, from the CloudWatch Logs stream its container's awslogs driver writes (poll it while the phase runs)",
+    'Its lines, oldest first, and whether that is all of them',
+    ReleasePhaseOutputResponse,
+    {
+      also: {
+        404: 'No such release; release_phase_not_run: it ran no release phase (none declared, or a rollback that skipped it); release_phase_output_unreadable: its container logs nowhere Slipway can read (no awslogs driver with a stream prefix, or a log group not named in slipway:releasePhaseLogGroups)',
+      },
+    },
   ),
   'POST /v1/signals/releases': creates(
     "Declare a release as Echoes' releases API takes it: one recorded release per deliverable (an external app), all under one id; the same payload from the same key is the same release, however often and however long after",

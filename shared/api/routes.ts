@@ -22,6 +22,7 @@ export const ROUTES = [
   { method: 'GET', path: '/apps/{app}/releases', fn: 'releases' },
   { method: 'GET', path: '/apps/{app}/releases/{release}', fn: 'releases' },
   { method: 'PATCH', path: '/apps/{app}/releases/{release}', fn: 'releases' },
+  { method: 'GET', path: '/apps/{app}/releases/{release}/release-phase/output', fn: 'releases' },
   { method: 'POST', path: '/v1/signals/releases', fn: 'releases' },
   { method: 'GET', path: '/v1/signals/releases/{signal}', fn: 'releases' },
   { method: 'PATCH', path: '/v1/signals/releases/{signal}', fn: 'releases' },

@@ -37,6 +37,7 @@ import {
 import { passLockOn, supersede } from './lock';
 import { deleteDeploymentWatch, deleteLockWaiter, findDeploymentWatch, getRolloutLock, putDeploymentWatch } from '../store/rollout-store';
 import { sendTaskResult } from './sfn';
+import { planReleasePhase } from '../domain/release-phase';
 
 /** A step failure with a stable name, which is what the state machine's Catch and the release message show. */
 export class RolloutStepError extends Error {
@@ -97,6 +98,10 @@ const releaseConfig = async ({ app, version, config_version }: Release): Promise
   return found.vars;
 };
 
+/** The longest the release's release phase may hold its deployment back, in seconds. */
+const releasePhaseSeconds = ({ release_phase: run }: Release): number =>
+  run?.status === 'running' ? (run.timeout_minutes * config().ecsMinuteMs) / 1000 : 0;
+
 /**
  * The Deploy step: marks the release `pending`, then registers the task definition revision it deploys
  * (the service's current one with the release's image, its config and SLIPWAY_RELEASE_* environment).
@@ -116,6 +121,7 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
       ? {
           status: 'pending',
           started_at: now.toISOString(),
+          release_phase: planReleasePhase(found?.release_phase, current, now.toISOString()),
           rollout: mergeProgress(current.rollout, {
             strategy: settings.strategy,
             deployment: settings,
@@ -156,7 +162,9 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
       engine !== 'ROLLING' && !configuration.strategy ? { ...configuration, strategy: 'ROLLING' } : configuration,
     ) as Record<string, unknown>,
     shiftsTraffic: strategy.deployment.engine !== 'ROLLING',
-    deadlineAt: deadlineAt(release.started_at ?? now.toISOString(), rollout.deadlineSeconds),
+    releasePhase: release.release_phase?.status === 'running',
+    // A release phase comes first: the deployment's time is counted after the longest it may take.
+    deadlineAt: deadlineAt(release.started_at ?? now.toISOString(), rollout.deadlineSeconds + releasePhaseSeconds(release)),
   };
 };
 

@@ -52,6 +52,7 @@ export const waiterKey = (appId: string, version: number) => ({
   sk: `ROLLOUT_WAITER#${versionSortKey(version)}`,
 });
 export const deploymentKey = (deploymentId: string) => ({ pk: `ECSDEPLOY#${deploymentId}`, sk: 'ROLLOUT' });
+export const releasePhaseTaskKey = (taskArn: string) => ({ pk: `ECSTASK#${taskArn}`, sk: 'RELEASE_PHASE' });
 
 export const autoReleaseMarkerKey = (appId: string, buildId: string) => ({ pk: appPartition(appId), sk: `AUTOREL#${buildId}` });
 

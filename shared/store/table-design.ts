@@ -44,6 +44,8 @@
  *   APP#{appId}        ROLLOUT_WAITER#{version}    task token of a queued release's parked Lock step
  *   ECSDEPLOY#{id}     ROLLOUT                     an ECS deployment's release and the task token waiting
  *                                                  for it to end, for the ECS event handler
+ *   ECSTASK#{taskArn}  RELEASE_PHASE               a release phase's one-off task: its release and the task
+ *                                                  token waiting for it to stop, for the ECS task event handler
  *   APP#{appId}        COUPLING                    the app's pipeline coupling: keyed by the app, so "one
  *                                                  pipeline per app" is a conditional put; gsi2pk
  *                                                  PIPELINE#{pipelineId}, gsi2sk COUPLING#{stage index}#{app}

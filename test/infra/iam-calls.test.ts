@@ -21,6 +21,7 @@ import { synthesizeSlipway } from './synthesize';
  */
 
 const TASK_ROLE = `arn:aws:iam::${ACCOUNT}:role/web-task`;
+const RELEASE_PHASE_LOG_GROUP = '/ecs/web';
 const arnIn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
 
 type Checked = { stack: SlipwayStack; template: Template; resolved: ResolvedTemplate; withTaskRoles: boolean };
@@ -68,6 +69,8 @@ const arnOf = ({ stack, resolved }: Checked, target: CallTarget, fn: NodejsFunct
     'ecs-service-deployment': () => arnIn('ecs', 'service-deployment/prod/web/r9i43YFjvgF_xlg7m2eJ1r'),
     'task-definition': () => arnIn('ecs', 'task-definition/web:42'),
     'task-role': () => TASK_ROLE,
+    'ecs-task': () => arnIn('ecs', 'task/prod/0f1e2d3c4b5a69788796a5b4c3d2e1f0'),
+    'release-phase-log-stream': () => arnIn('logs', `log-group:${RELEASE_PHASE_LOG_GROUP}:log-stream:ecs/web/0f1e2d3c4b5a69788796a5b4c3d2e1f0`),
     'own-log-group': () => arnIn('logs', `log-group:${deployed(own('log group', fn?.logGroup).logGroupName)}:log-stream:2025/01/01/[$LATEST]0f1e2d3c`),
     'own-dead-letter-queue': () => deployed(own('dead-letter queue', fn?.deadLetterQueue).queueArn),
   };
@@ -82,7 +85,8 @@ type Identity = { roleId: string; fn?: NodejsFunction };
 const deniedCalls = async (checked: Checked, identity: Identity, calls: readonly AwsCall[], policies = checked.resolved.rolePolicies(identity.roleId)) => {
   const verdicts = await Promise.all(
     calls
-      .filter((call) => checked.withTaskRoles || !call.onlyWithTaskRoles)
+      // The second configuration names the task roles and the release phase's log groups alike.
+      .filter((call) => checked.withTaskRoles || (!call.onlyWithTaskRoles && !call.onlyWithLogGroups))
       .map(async (call) => {
         const resource = arnOf(checked, call.on, identity.fn);
         const verdict = await evaluate({
@@ -105,7 +109,10 @@ const configurations = [
   ['as deployed without context', check({}, false)],
   [
     'with named clusters and task roles',
-    check({ [ROLLOUT_CONTEXT.clusters]: 'prod,staging', [ROLLOUT_CONTEXT.taskRoles]: TASK_ROLE }, true),
+    check(
+      { [ROLLOUT_CONTEXT.clusters]: 'prod,staging', [ROLLOUT_CONTEXT.taskRoles]: TASK_ROLE, [ROLLOUT_CONTEXT.releasePhaseLogGroups]: RELEASE_PHASE_LOG_GROUP },
+      true,
+    ),
   ],
 ] as const;
 
