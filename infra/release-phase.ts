@@ -1,8 +1,8 @@
-import { Annotations, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Match, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -37,6 +37,7 @@ export class ReleasePhaseInfra extends Construct {
   /** StopTask on the clusters' tasks: the step's timeout, and whoever supersedes a release during its release phase. */
   readonly stopTasks: PolicyStatement;
   private readonly readOutput: PolicyStatement | undefined;
+  private readonly logGroups: readonly string[];
 
   constructor(scope: Construct, id: string, props: ReleasePhaseProps) {
     super(scope, id);
@@ -93,6 +94,7 @@ export class ReleasePhaseInfra extends Construct {
     statements.push(new PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }));
     for (const statement of statements) props.step.addToRolePolicy(statement);
 
+    this.logGroups = props.logGroups;
     this.readOutput =
       props.logGroups.length > 0
         ? new PolicyStatement({
@@ -111,7 +113,14 @@ export class ReleasePhaseInfra extends Construct {
   }
 
   /** May read a release phase's output (GET /apps/{app}/releases/{release}/release-phase/output). */
-  grantReadOutput(grantee: IGrantable): void {
-    if (this.readOutput) grantee.grantPrincipal.addToPrincipalPolicy(this.readOutput);
+  grantReadOutput(fn: NodejsFunction): void {
+    if (!this.readOutput || !fn.role) return;
+    fn.addToRolePolicy(this.readOutput);
+    for (const group of this.logGroups) {
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:${group}:*]`,
+        reason: 'A release phase task writes a stream of its own (prefix/container/task id, unknown in advance) in a log group the operator named; only GetLogEvents and FilterLogEvents are granted on it.',
+      });
+    }
   }
 }

@@ -129,11 +129,11 @@ export const ROLLOUT_CONTEXT = {
 } as const;
 
 /**
- * Concurrent executions each rollout function (the four steps, the ECS event handler, the reconciler) keeps
+ * Concurrent executions each rollout function (the five steps, the two ECS event handlers, the reconciler) keeps
  * for itself, so a burst of API traffic cannot take the account's concurrency from the functions that carry
  * a rescue out. It also caps each of them: a throttled step is retried by its state's backoff, and the
- * function's Throttles alarm fires. Lambda keeps 100 of the account's concurrency unreserved, so the six
- * need an account limit of at least 100 + 6 × this; `-c slipway:rolloutConcurrency=0` reserves none.
+ * function's Throttles alarm fires. Lambda keeps 100 of the account's concurrency unreserved, so the eight
+ * need an account limit of at least 100 + 8 × this; `-c slipway:rolloutConcurrency=0` reserves none.
  */
 export const DEFAULT_ROLLOUT_CONCURRENCY = 10;
 
@@ -482,8 +482,8 @@ export class Rollout extends Construct {
   }
 
   /** May read a release phase's output from the log groups named in context (shared/operations/release-phase-output.ts). */
-  grantReadReleasePhaseOutput(grantee: IGrantable): void {
-    this.releasePhase.grantReadOutput(grantee);
+  grantReadReleasePhaseOutput(fn: NodejsFunction): void {
+    this.releasePhase.grantReadOutput(fn);
   }
 
   /** May start a recorded release's execution (shared/rollout/start-rollout.ts). */

@@ -199,6 +199,7 @@ const SERVICE_OF_PACKAGE: Readonly<Record<string, string>> = {
   'client-sfn': 'states',
   'client-ecs': 'ecs',
   'client-eventbridge': 'events',
+  'client-cloudwatch-logs': 'logs',
   'client-kms': 'kms',
   'client-sqs': 'sqs',
   'client-ssm': 'ssm',
