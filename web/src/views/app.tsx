@@ -7,6 +7,7 @@ import { PageBuilds } from '../page-builds';
 import { BUSY_POLL_MS, IDLE_POLL_MS, usePolled } from '../poll';
 import { metricsHref } from '../route';
 import { Commits, Metadata, Notes } from './release-record';
+import { ReleasePhase } from './release-phase';
 
 /** Releases in the first page, and in each page "Load older releases" adds. */
 const PAGE = 50;
@@ -94,6 +95,7 @@ const ReleaseItem = (props: {
       <Commit build={props.build} />
       <Commits release={release} />
       <Metadata release={release} />
+      <ReleasePhase api={props.api} app={props.app} release={release} />
       {inFlight(release) ? <RolloutProgress release={release} /> : null}
       <div class="actions">
         <button type="button" aria-expanded={showChecks} onClick={() => setShowChecks(!showChecks)}>
