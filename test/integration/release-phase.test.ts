@@ -32,6 +32,7 @@ type Release = {
   status: string;
   current: boolean;
   rollout: { message: string | null; phase: string | null; task_definition_arn: string | null } | null;
+  superseded_by: { id: string; version: number } | null;
   release_phase: ReleasePhase | null;
 };
 
@@ -165,6 +166,25 @@ describe('a release with a release phase', () => {
     const { tasks } = await slipway.ecs.send(new DescribeTasksCommand({ cluster: 'local', tasks: [timedOut.release_phase?.task_arn ?? ''] }));
     expect(tasks?.[0]?.lastStatus).toBe('STOPPED');
     expect(tasks?.[0]?.stoppedReason).toContain('timed out');
+  });
+
+  it('never holds a rescue back: a rollback overtaking a release in its release phase stops its task and deploys', async () => {
+    const builds = await appWith('rp-rescue', ['v1', 'release-slow'], { command: MIGRATE, timeout_minutes: 120 });
+    const v1 = await settled('rp-rescue', (await deploy('rp-rescue', builds.v1)).id);
+    const stuck = await deploy('rp-rescue', builds['release-slow']);
+    const running = await until('the release phase to run', async () => {
+      const release = await read('rp-rescue', stuck.id);
+      return release.release_phase?.task_arn ? release : undefined;
+    }, POLL);
+    const rollback = await slipway.call<Release>('POST', '/apps/rp-rescue/releases', { body: { release: v1.version } });
+    expect(rollback.status).toBe(201);
+    const rescued = await settled('rp-rescue', rollback.body.id);
+    expect(rescued).toMatchObject({ status: 'succeeded', current: true, release_phase: { status: 'skipped' } });
+    const overtaken = await settled('rp-rescue', stuck.id);
+    expect(overtaken).toMatchObject({ status: 'failed', superseded_by: { id: rollback.body.id }, release_phase: { status: 'failed', exit_code: null } });
+    const { tasks } = await slipway.ecs.send(new DescribeTasksCommand({ cluster: 'local', tasks: [running.release_phase?.task_arn ?? ''] }));
+    expect(tasks?.[0]).toMatchObject({ lastStatus: 'STOPPED', stoppedReason: 'Slipway: a rollback overtook this release' });
+    expect(await rolloutsOf(slipway).stepFunctions.finished(stuck.id)).toMatchObject({ status: 'SUCCEEDED' });
   });
 
   it('is skipped by a rollback unless the app asks rollbacks to run it', async () => {
