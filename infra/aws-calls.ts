@@ -159,7 +159,7 @@ const RUN_RELEASE_PHASE: AwsCall[] = [
   { ...call('iam:PassRole', 'task-role', { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' }), onlyWithTaskRoles: true as const },
 ];
 
-/** shared/logs/log-reader.ts: a release phase's output, from the stream its awslogs driver wrote. */
+/** shared/ecs/task-logs.ts: a release phase's output, from the stream its awslogs driver wrote. */
 const READ_RELEASE_PHASE_OUTPUT: AwsCall[] = [{ ...call('logs:GetLogEvents', 'release-phase-log-stream'), onlyWithLogGroups: true as const }];
 
 /** shared/secrets/secret-store.ts: a secret config value, as a new SecureString parameter (never overwritten). */

@@ -1,6 +1,3 @@
-import type { Release } from './model';
-import { isRollback } from './rollback';
-
 /**
  * Rules of a release phase (Heroku's name): a command an app declares once, run as a one-off task of each new
  * release's own task definition revision before any of its tasks serves, whose exit code decides whether the
@@ -56,11 +53,11 @@ export type ReleasePhaseRun = {
  */
 export const planReleasePhase = (
   settings: ReleasePhaseSettings | null | undefined,
-  release: Pick<Release, 'trigger'>,
+  release: { isRollback: boolean },
   now: string,
 ): ReleasePhaseRun | null => {
   if (!settings) return null;
-  const skipped = isRollback(release) && !settings.on_rollback;
+  const skipped = release.isRollback && !settings.on_rollback;
   return {
     status: skipped ? 'skipped' : 'running',
     command: settings.command,
@@ -76,7 +73,7 @@ export const planReleasePhase = (
 };
 
 /** Whether a release's rollout still has its release phase to run or to wait for (so no deployment has started). */
-export const isInReleasePhase = (release: Pick<Release, 'status'> & { release_phase?: ReleasePhaseRun | null }): boolean =>
+export const isInReleasePhase = (release: { status: string; release_phase?: ReleasePhaseRun | null | undefined }): boolean =>
   release.status === 'pending' && release.release_phase?.status === 'running';
 
 /** The part of a stopped (or still running) one-off task that decides the release phase's outcome. */

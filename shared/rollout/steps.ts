@@ -38,6 +38,7 @@ import { passLockOn, supersede } from './lock';
 import { deleteDeploymentWatch, deleteLockWaiter, findDeploymentWatch, getRolloutLock, putDeploymentWatch } from '../store/rollout-store';
 import { sendTaskResult } from './sfn';
 import { planReleasePhase } from '../domain/release-phase';
+import { isRollback } from '../domain/rollback';
 
 /** A step failure with a stable name, which is what the state machine's Catch and the release message show. */
 export class RolloutStepError extends Error {
@@ -121,7 +122,7 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
       ? {
           status: 'pending',
           started_at: now.toISOString(),
-          release_phase: planReleasePhase(found?.release_phase, current, now.toISOString()),
+          release_phase: planReleasePhase(found?.release_phase, { isRollback: isRollback(current) }, now.toISOString()),
           rollout: mergeProgress(current.rollout, {
             strategy: settings.strategy,
             deployment: settings,

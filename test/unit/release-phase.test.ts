@@ -14,18 +14,14 @@ const NOW = '2026-12-07T00:00:00.000Z';
 
 describe('the release phase a rollout runs', () => {
   it('is none without settings, skipped by a rollback unless on_rollback, and running (not started) otherwise', () => {
-    expect(planReleasePhase(null, { trigger: 'deploy' }, NOW)).toBeNull();
-    for (const trigger of ['deploy', 'promotion', 'auto', 'config'] as const) {
-      expect(planReleasePhase(SETTINGS, { trigger }, NOW)).toMatchObject({ status: 'running', task_arn: null, started_at: null, command: SETTINGS.command });
-    }
-    for (const trigger of ['rollback', 'auto_rollback'] as const) {
-      expect(planReleasePhase(SETTINGS, { trigger }, NOW)).toMatchObject({ status: 'skipped', finished_at: NOW });
-      expect(planReleasePhase({ ...SETTINGS, on_rollback: true }, { trigger }, NOW)?.status).toBe('running');
-    }
+    expect(planReleasePhase(null, { isRollback: false }, NOW)).toBeNull();
+    expect(planReleasePhase(SETTINGS, { isRollback: false }, NOW)).toMatchObject({ status: 'running', task_arn: null, started_at: null, command: SETTINGS.command });
+    expect(planReleasePhase(SETTINGS, { isRollback: true }, NOW)).toMatchObject({ status: 'skipped', finished_at: NOW });
+    expect(planReleasePhase({ ...SETTINGS, on_rollback: true }, { isRollback: true }, NOW)?.status).toBe('running');
   });
 
   it('holds a release back from ECS only while it runs', () => {
-    const run = planReleasePhase(SETTINGS, { trigger: 'deploy' }, NOW);
+    const run = planReleasePhase(SETTINGS, { isRollback: false }, NOW);
     expect(isInReleasePhase({ status: 'pending', release_phase: run })).toBe(true);
     expect(isInReleasePhase({ status: 'queued', release_phase: run })).toBe(false);
     expect(isInReleasePhase({ status: 'pending', release_phase: run && { ...run, status: 'succeeded' } })).toBe(false);

@@ -1,7 +1,8 @@
 import { CloudWatchLogsClient, GetLogEventsCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch-logs';
 import { createAwsClient } from '../aws/aws-client';
 import { config } from '../config/config';
-import type { LogStream } from '../domain/release-phase';
+import { DomainError } from '../domain/errors';
+import { isOutputComplete, type LogStream, type ReleasePhaseRun } from '../domain/release-phase';
 
 /**
  * Reads the lines a container wrote to CloudWatch Logs through the awslogs driver. LOGS_ENDPOINT points the client
@@ -49,5 +50,26 @@ export const readLogLines = async (stream: LogStream): Promise<{ lines: LogLine[
     // GetLogEvents answers the same forward token once the stream's end is reached.
     if (!page.nextForwardToken || page.nextForwardToken === token || (page.events ?? []).length === 0) return { lines, truncated: false };
     token = page.nextForwardToken;
+  }
+};
+
+/**
+ * What a release phase's task printed so far, and whether that is all of it. A task not started yet has printed
+ * nothing; a log group Slipway may not read is a clear 404 naming it.
+ */
+export const readReleasePhaseOutput = async (run: ReleasePhaseRun & { log: LogStream }): Promise<{ lines: LogLine[]; complete: boolean }> => {
+  const complete = isOutputComplete(run, new Date(), config().ecsMinuteMs);
+  try {
+    return { lines: (await readLogLines(run.log)).lines, complete };
+  } catch (error) {
+    if (error instanceof Error && error.name === 'AccessDeniedException') {
+      throw new DomainError(
+        'not_found',
+        'release_phase_output_unreadable',
+        `The release phase output cannot be read: Slipway may not read log group ${run.log.group} (name it in -c slipway:releasePhaseLogGroups).`,
+        { log_group: run.log.group, task_arn: run.task_arn },
+      );
+    }
+    throw error;
   }
 };
