@@ -65,6 +65,7 @@ type OneOffTask = {
 const PENDING_AT = 1;
 const RUNNING_AT = 2;
 const LINES_BEFORE_EXIT: Record<Exclude<Script, 'slow'>, number> = { succeeds: 4, fails: 3 };
+const MAX_KEPT_STOPPED_TASKS = 100;
 /** ECS answers a StopTask with SIGTERM; a container that exits on it reports 143. */
 const STOPPED_BY_SIGNAL_EXIT_CODE = 143;
 
@@ -173,6 +174,7 @@ export class OneOffTasks {
       stopped: null,
     };
     this.tasks.set(id, task);
+    this.forgetOldStoppedTasks();
     this.save();
     this.options.log(`ECS SIMULATOR: one-off task ${id} of ${nameOf(task.taskDefinitionArn)} started (${task.command.join(' ')})`);
     this.emit(task);
@@ -214,6 +216,12 @@ export class OneOffTasks {
       nextForwardToken: next,
       nextBackwardToken: `b/${from}`,
     };
+  }
+
+  /** ECS forgets stopped tasks after a while; the simulator keeps the newest few, so its state file stays small. */
+  private forgetOldStoppedTasks(): void {
+    const stopped = [...this.tasks.values()].filter((task) => this.snapshot(task).lastStatus === 'STOPPED');
+    for (const task of stopped.slice(0, Math.max(0, stopped.length - MAX_KEPT_STOPPED_TASKS))) this.tasks.delete(task.id);
   }
 
   /** Where the task stands now, from when it was created (and stopped). */
