@@ -114,6 +114,13 @@ export const finishedRun = (run: ReleasePhaseRun, outcome: ReleasePhaseOutcome, 
 });
 
 /**
+ * A release settled while its release phase still counted as running (a step that failed for good, an execution
+ * that ended): the run ends failed with the release's reason, so the two never disagree.
+ */
+export const endedWithRelease = (run: ReleasePhaseRun | null | undefined, reason: string | null, at: string): ReleasePhaseRun | undefined =>
+  run?.status === 'running' ? finishedRun(run, { status: 'failed', exit_code: null, reason }, at) : undefined;
+
+/**
  * ECS's `startedBy` for a release's one-off task (letters, digits, `-`, `/`, `_`; at most 128): names the release,
  * so the task is found again, and marks the task as a release phase for the EventBridge rule's filter.
  */

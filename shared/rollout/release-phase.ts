@@ -126,6 +126,12 @@ export const watchReleasePhase = async ({ rollout, deploy, taskToken }: ReleaseP
             rollout: mergeProgress(latest.rollout, { phase: 'release_phase', message: `Running the release phase: ${current.command.join(' ')}` }),
           },
     );
+    if (recorded.release_phase?.task_arn !== started.taskArn && isSettled(recorded)) {
+      // A rollback overtook the release while RunTask was on its way: its task must not run on unwatched.
+      await stopOneOffTask({ cluster: deploy.cluster, taskArn: started.taskArn, reason: 'Slipway: a rollback overtook this release' });
+      await sendTaskResult(taskToken, resultOf(recorded));
+      return;
+    }
     run = recorded.release_phase ?? run;
     // The lock outlives the phase and the deployment after it (it is freed long before, by the Finish step).
     const phaseEnds = releasePhaseDeadline(run, config().ecsMinuteMs) ?? now;

@@ -37,7 +37,7 @@ import {
 import { passLockOn, supersede } from './lock';
 import { deleteDeploymentWatch, deleteLockWaiter, findDeploymentWatch, getRolloutLock, putDeploymentWatch } from '../store/rollout-store';
 import { sendTaskResult } from './sfn';
-import { planReleasePhase } from '../domain/release-phase';
+import { endedWithRelease, planReleasePhase } from '../domain/release-phase';
 import { isRollback } from '../domain/rollback';
 
 /** A step failure with a stable name, which is what the state machine's Catch and the release message show. */
@@ -288,6 +288,7 @@ export const finishRollout = async ({ rollout, stateMachineArn, result, error }:
       finished_at: finishedAt,
       state: stateOf(current),
       rollout: mergeProgress(current.rollout, message ? { message } : {}),
+      release_phase: endedWithRelease(current.release_phase, message, finishedAt),
     };
   });
   if (settledNow) reportOutcome(rollout, release);

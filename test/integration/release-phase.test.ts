@@ -225,4 +225,16 @@ describe('a release with a release phase', () => {
     const transitions = async (id: string) => (await rolloutsOf(slipway).stepFunctions.finished(id)).transitions;
     expect((await transitions(phased.id)) - (await transitions(plain.id))).toBe(2);
   });
+
+  it('fails the release, service untouched, when ECS keeps refusing to run the task', async () => {
+    const builds = await appWith('rp-refused-task', ['v1', 'v2']);
+    await settled('rp-refused-task', (await deploy('rp-refused-task', builds.v1)).id);
+    const before = await primaryTaskDefinition('rp-refused-task');
+    // Each of the step's six attempts (the first and its five retries) is refused: the release fails, nothing is left over.
+    rolloutsOf(slipway).ecs.injectFault({ operation: 'RunTask', error: 'InvalidParameterException', message: 'No Container Instances were found in your cluster.', times: 6 });
+    const refused = await settled('rp-refused-task', (await deploy('rp-refused-task', builds.v2)).id);
+    expect(refused).toMatchObject({ status: 'failed', release_phase: { status: 'failed', task_arn: null } });
+    expect(refused.rollout?.message).toContain('No Container Instances were found in your cluster.');
+    expect(await primaryTaskDefinition('rp-refused-task')).toBe(before);
+  });
 });
