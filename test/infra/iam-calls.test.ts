@@ -173,6 +173,23 @@ describe('the IAM check', () => {
     expect(await deniedCalls(checked, apps, [writeKey])).toEqual(['dynamodb:PutItem on table: ExplicitlyDenied']);
   });
 
+  it('keeps a release phase to the named clusters, roles and log groups', async () => {
+    const [, scoped] = configurations[1];
+    const step = functionIdentity(scoped, functionsOf(scoped.stack).find((fn) => entryNameOf(fn) === 'rollout-release-phase')!);
+    const releases = functionIdentity(scoped, functionsOf(scoped.stack).find((fn) => entryNameOf(fn) === 'releases')!);
+    const elsewhere = [{ action: 'ecs:RunTask', on: 'task-definition', context: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:123456789012:cluster/other' } }] as const;
+    expect(await deniedCalls(scoped, step, elsewhere)).toEqual(['ecs:RunTask on task-definition: ImplicitlyDenied']);
+    // Until the task roles are named, the step may pass none (a task definition that names one then fails to run).
+    const passRole = [{ action: 'iam:PassRole', on: 'task-role', context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }] as const;
+    expect(await deniedCalls(checked, functionIdentity(checked, fnOf('rollout-release-phase')), passRole)).toEqual(['iam:PassRole on task-role: ImplicitlyDenied']);
+    // Without log groups named, the releases function may read no release phase output at all.
+    const readOutput = [{ action: 'logs:GetLogEvents', on: 'release-phase-log-stream' }] as const;
+    expect(await deniedCalls(scoped, releases, readOutput)).toEqual([]);
+    expect(await deniedCalls(checked, functionIdentity(checked, fnOf('releases')), readOutput)).toEqual([
+      'logs:GetLogEvents on release-phase-log-stream: ImplicitlyDenied',
+    ]);
+  });
+
   it('finds a function deployed without a list of its calls', () => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Unlisted');
     // Any module will do: nothing is bundled. bench/run.ts is no function, so no list names it.
