@@ -140,6 +140,7 @@ export const watchReleasePhase = async ({ rollout, deploy, taskToken }: ReleaseP
   const taskArn = run.task_arn;
   const cluster = run.cluster ?? deploy.cluster;
   if (!taskArn) {
+    // Its record left `running` without a task (settled meanwhile): the rollout goes on as the release now says.
     await sendTaskResult(taskToken, resultOf(await findReleaseByVersion(rollout.appId, rollout.version) ?? release));
     return;
   }
