@@ -12,6 +12,7 @@ import {
 } from '../shared/api/pipelines';
 import { MAX_PAGE_SIZE } from '../shared/domain/requests';
 import { ReleaseResponse, type CreateReleaseBody } from '../shared/api/releases';
+import { ReleasePhaseOutputResponse } from '../shared/api/release-phase';
 import type { ReleaseStatus } from '../shared/domain/model';
 import { ReleaseStatusesResponse, StatusResponse, type CreateStatusRequest } from '../shared/api/statuses';
 import { ConfigVarsResponse, type UpdateConfigVarsRequest } from '../shared/api/config-vars';
@@ -54,6 +55,9 @@ export class SlipwayApi {
   /** `release` is an id or a version number. */
   release = (app: string, release: string) =>
     this.http.request('GET', `/apps/${segment(app)}/releases/${segment(release)}`, ReleaseResponse);
+  /** What the release's release phase printed so far (404 when it ran none, or logs nowhere Slipway can read). */
+  releasePhaseOutput = (app: string, release: string) =>
+    this.http.request('GET', `/apps/${segment(app)}/releases/${segment(release)}/release-phase/output`, ReleasePhaseOutputResponse);
   createRelease = (app: string, body: CreateReleaseBody, idempotencyKey: string) =>
     this.http.request('POST', `/apps/${segment(app)}/releases`, ReleaseResponse, { body, idempotencyKey });
 

@@ -46,6 +46,9 @@ const STATUS_STYLES: Record<string, Style> = {
   unknown: 'yellow',
   pending: 'cyan',
   queued: 'gray',
+  running: 'cyan',
+  timed_out: 'red',
+  skipped: 'gray',
 };
 
 export const paintStatus = (status: string, stream: NodeJS.WriteStream = process.stdout) =>

@@ -6,6 +6,8 @@ import { versionLabel } from './release-ref';
 /** How a wait shows a release as it rolls out: redrawn in place on a terminal, a line per change elsewhere. */
 export type ProgressView = {
   update: (release: ReleaseResponse) => void;
+  /** Lines the release phase printed, shown above the progress as they come. */
+  output: (lines: readonly string[]) => void;
   end: (release: ReleaseResponse | null) => void;
 };
 
@@ -15,6 +17,9 @@ const REDRAW_MS = 100;
 const HIDE_CURSOR = '\u001b[?25l';
 const SHOW_CURSOR = '\u001b[?25h';
 const CLEAR_LINE = '\r\u001b[2K';
+
+/** Marks the release phase's own lines among the rollout's. */
+const RELEASE_PHASE_PREFIX = 'release phase | ';
 
 const seconds = (milliseconds: number) => `${(milliseconds / 1000).toFixed(1)}s`;
 const labelOf = (release: ReleaseResponse) => `${release.app.name} ${versionLabel(release)}`;
@@ -76,6 +81,10 @@ const liveView = (stream: NodeJS.WriteStream): ProgressView => {
       latest = release;
       draw();
     },
+    output: (lines) => {
+      for (const line of lines) stream.write(`${CLEAR_LINE}${paint('gray', RELEASE_PHASE_PREFIX, stream)}${line}\n`);
+      if (lines.length > 0) draw();
+    },
     end: (release) => {
       clearInterval(timer);
       const final = release ?? latest;
@@ -93,6 +102,9 @@ const lineView = (stream: NodeJS.WriteStream): ProgressView => {
   let last = '';
   const print = (text: string) => stream.write(`${new Date().toISOString()} ${text}\n`);
   return {
+    output: (lines) => {
+      for (const line of lines) print(`${RELEASE_PHASE_PREFIX}${line}`);
+    },
     update: (release) => {
       const counts = taskCounts(release);
       const message = release.rollout?.message;

@@ -7,7 +7,8 @@ import { logger } from '../shared/observability/logger';
 import { listApps } from '../shared/store/apps-store';
 import { createSfnClient, useSfnClient } from '../shared/rollout/sfn';
 import { startEcsSimulator, type EcsSimulator, type EcsSimulatorOptions } from './ecs-simulator/server';
-import { deploymentEventsHandler, rolloutStepHandlers, taskEventsHandler } from './handlers';
+import { deploymentEventsHandler, releasePhaseEventsHandler, rolloutStepHandlers, taskEventsHandler } from './handlers';
+import { RELEASE_PHASE_TASK_EVENT_PATTERN, releasePhaseTaskEventMatches } from '../shared/rollout/release-phase';
 import { lambdaContext } from './lambda-context';
 import { startStepFunctionsEmulator, type StepFunctionsEmulator } from './step-functions';
 import { configure } from '../shared/config/config';
@@ -44,8 +45,11 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
     onDeploymentEvent: async (event) => {
       if (matchesPattern(DEPLOYMENT_EVENT_PATTERN, event)) await deploymentEventsHandler(event);
     },
+    // Two rules take task state changes, as in AWS: a service's tasks move a rollout's progress; a stopped
+    // release phase task settles its phase.
     onTaskEvent: async (event) => {
       if (matchesPattern(TASK_EVENT_PATTERN, event)) await taskEventsHandler(event);
+      if (matchesPattern(RELEASE_PHASE_TASK_EVENT_PATTERN, event) && releasePhaseTaskEventMatches(event.detail)) await releasePhaseEventsHandler(event);
     },
   });
   useEcsClient(createEcsClient({ endpoint: ecs.endpoint }));
@@ -57,6 +61,8 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
   useSfnClient(createSfnClient(stepFunctions.endpoint));
   const { rolloutDeadlineSeconds } = configure({
     ecsEndpoint: ecs.endpoint,
+    // The simulator serves the CloudWatch Logs its one-off tasks write.
+    logsEndpoint: ecs.endpoint,
     // Bake times are counted in the simulator's minutes, and so are the ends of the phases releases show.
     ecsMinuteMs: ecs.minuteMs,
     sfnEndpoint: stepFunctions.endpoint,
@@ -90,5 +96,5 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
 
 /** Without a state machine configured, a recorded release simply stays `queued`. */
 export const disableLocalRollouts = (): void => {
-  configure({ ecsEndpoint: undefined, sfnEndpoint: undefined, stateMachineArn: undefined });
+  configure({ ecsEndpoint: undefined, logsEndpoint: undefined, sfnEndpoint: undefined, stateMachineArn: undefined });
 };

@@ -66,7 +66,10 @@ export const startLocalSlipway = async (options: {
     await ensureTable(store);
     stops.push(await startLocalHooks(dataDir, options.hooks));
     if (options.rollouts === false) disableLocalRollouts();
-    const rollouts = options.rollouts === false ? null : await startLocalRollouts(options.rollouts);
+    // One-off tasks (release phases) are kept in the data dir: they outlive a restart, as ECS tasks outlive a crash of Slipway.
+    const oneOffTaskFile = dataDir ? join(dataDir, 'ecs-one-off-tasks.json') : undefined;
+    const rollouts =
+      options.rollouts === false ? null : await startLocalRollouts({ ...options.rollouts, ecs: { oneOffTaskFile, ...options.rollouts?.ecs } });
     if (rollouts) stops.push(rollouts.close);
 
     const server = createApiGateway({ handlers: httpHandlers });

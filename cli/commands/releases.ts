@@ -50,6 +50,9 @@ const checksOf = (release: ReleaseResponse, posted: (count: number) => string = 
 /** The last column, whole (its end is often the point: "tasks failed to start"), on the row's one line. */
 const oneLine = (text: string) => text.replace(/\s+/g, ' ');
 
+const releasePhaseSummary = (run: NonNullable<ReleaseResponse['release_phase']>) =>
+  `${paintStatus(run.status)}${run.exit_code === null ? '' : ` (exit code ${run.exit_code})`}${run.output_url ? ' - `slipway releases:output` prints it' : ''}`;
+
 const describeRelease = (release: ReleaseResponse) => {
   const rollout = release.rollout;
   const reason = whyReleaseEnded(release);
@@ -67,6 +70,7 @@ const describeRelease = (release: ReleaseResponse) => {
     ['Created', `${release.created_at} (${age(release.created_at)})`],
     ['Finished', release.finished_at ?? '-'],
     ['Tasks', rollout ? `${rollout.running_new}/${rollout.desired} new, ${rollout.failed_tasks} failed` : '-'],
+    ...(release.release_phase ? ([['Release phase', releasePhaseSummary(release.release_phase)]] as [string, string][]) : []),
     ...(rollout?.message && !reason ? ([['Message', rollout.message]] as [string, string][]) : []),
   ]);
 };
@@ -204,6 +208,22 @@ const rollback = defineCommand({
   },
 });
 
+const releasesOutput = defineCommand({
+  command: 'releases:output [release]',
+  describe: "print what a release's release phase printed (default: the newest release)",
+  examples: [['$0 releases:output v4 -a web', "v4's release phase output, line by line"]],
+  builder: (argv) => withApp(argv).positional('release', { type: 'string', describe: 'version (v3) or release id' }),
+  run: async (args, { api, json }) => {
+    const app = requireApp(args);
+    const [target] = args.release ? [await api.release(app, parseReleaseRef(args.release))] : await api.newestReleases(app, 1);
+    if (!target) throw usageError(`${app} has no releases`);
+    const output = await api.releasePhaseOutput(app, target.id);
+    if (json) return printJson(output);
+    for (const line of output.lines) printLine(line.text);
+    if (!output.complete) printLine(paint('gray', `(${versionLabel(target)}'s release phase is still running: run this again for more)`));
+  },
+});
+
 const releasesWait = defineCommand({
   command: 'releases:wait [release]',
   describe: 'follow a release until its rollout settles (default: the newest release)',
@@ -220,4 +240,4 @@ const releasesWait = defineCommand({
   },
 });
 
-export const releaseCommands = [builds, buildsCreate, releases, releasesInfo, releasesCreate, deploy, rollback, releasesWait];
+export const releaseCommands = [builds, buildsCreate, releases, releasesInfo, releasesOutput, releasesCreate, deploy, rollback, releasesWait];

@@ -1,5 +1,6 @@
 import type { ContainerDefinition, Deployment, Failure, Service, Tag, Task, TaskDefinition } from '@aws-sdk/client-ecs';
 import { DeploymentEngine, HookNotAwaiting, simulatedStrategy, type EngineOptions } from './engine';
+import { OneOffTasks, type OneOffTaskOptions } from './one-off-tasks';
 import {
   EcsApiError,
   EcsModel,
@@ -26,6 +27,7 @@ import {
 export type EcsInput = Record<string, unknown>;
 
 export type EcsApiOptions = EngineOptions & {
+  oneOffTasks: Omit<OneOffTaskOptions, 'region' | 'account'>;
   defaultDesiredCount: number;
   autoCreateServices: boolean;
   initialContainerName?: ((ref: SimulatedServiceRef) => Promise<string | null | undefined> | string | null | undefined) | undefined;
@@ -142,14 +144,18 @@ const mergeConfiguration = (current: ServiceDeploymentConfiguration, requested: 
 export class EcsApi {
   private readonly model: EcsModel;
   private readonly engine: DeploymentEngine;
+  /** RunTask, StopTask and the logs of the tasks they run (see one-off-tasks.ts). */
+  readonly oneOffTasks: OneOffTasks;
 
   constructor(private readonly options: EcsApiOptions) {
     this.model = new EcsModel(options);
     this.engine = new DeploymentEngine(this.model, options);
+    this.oneOffTasks = new OneOffTasks(this.model, { ...options.oneOffTasks, region: options.region, account: options.account });
   }
 
   close(): void {
     this.engine.close();
+    this.oneOffTasks.close();
   }
 
   /** See EcsModel.setServiceHealth. */
@@ -397,7 +403,9 @@ export class EcsApi {
     const failures: Failure[] = [];
     for (const reference of stringList(input, 'tasks')) {
       const found = owned.find(({ task }) => task.id === nameOf(reference));
+      const oneOff = found ? undefined : this.oneOffTasks.describe(cluster, reference);
       if (found) tasks.push(this.taskOutput(found.service, found.task));
+      else if (oneOff) tasks.push(oneOff);
       else failures.push({ arn: reference, reason: 'MISSING' });
     }
     return { tasks, failures };

@@ -361,7 +361,17 @@ export class EcsModel {
           cpu: '256',
           memory: '512',
           containerDefinitions: [
-            { name: shape.container, image: shape.image ?? `simulator.local/${ref.service}:initial`, essential: true, environment: [] },
+            {
+              name: shape.container,
+              image: shape.image ?? `simulator.local/${ref.service}:initial`,
+              essential: true,
+              environment: [],
+              // As a typical Fargate service logs: what a one-off task of it prints is read back from these streams.
+              logConfiguration: {
+                logDriver: 'awslogs',
+                options: { 'awslogs-group': `/ecs/${family}`, 'awslogs-region': this.place.region, 'awslogs-stream-prefix': 'ecs' },
+              },
+            },
           ],
         },
         [],

@@ -6,6 +6,7 @@ import { config } from '../../shared/config/config';
 import { ownEntry } from '../../shared/domain/own-entries';
 import { logger } from '../../shared/observability/logger';
 import { EcsApi, type EcsInput } from './api';
+import type { OneOffTaskStateChangeEvent } from './one-off-tasks';
 import {
   EcsApiError,
   type BatchSnapshot,
@@ -16,11 +17,13 @@ import {
 } from './model';
 
 export type { BatchSnapshot, DeploymentStateChangeEvent, EcsEvent, TaskStateChangeEvent } from './model';
+export type { OneOffTaskStateChangeEvent } from './one-off-tasks';
 
 /**
  * The ECS SIMULATOR: an HTTP server speaking ECS's JSON 1.1 protocol on loopback so the unmodified
  * @aws-sdk/client-ecs (and so Slipway's real ECS adapter) can be pointed at it with ECS_ENDPOINT.
- * It simulates services rolling their tasks over in batches, blue/green, linear and canary deployments
+ * It simulates services rolling their tasks over in batches, one-off tasks (RunTask, with the CloudWatch Logs
+ * their awslogs driver writes, see one-off-tasks.ts), blue/green, linear and canary deployments
  * shifting weighted traffic behind a simulated load balancer, health checks, the deployment circuit breaker
  * and CloudWatch alarms with rollback, "ECS Deployment State Change" events, and "ECS Task State Change"
  * events as each task comes up or stops; it runs no containers.
@@ -54,8 +57,10 @@ export type EcsSimulatorOptions = {
   defaultDesiredCount?: number;
   /** Deployment and hook state changes, in order, one at a time. */
   onDeploymentEvent?: (event: Exclude<EcsEvent, TaskStateChangeEvent>) => void | Promise<void>;
-  /** Each task's state changes; handled as they come, side by side, as a Lambda target's invocations are. */
-  onTaskEvent?: (event: TaskStateChangeEvent) => void | Promise<void>;
+  /** Each task's state changes, a service's or a one-off task's; handled as they come, side by side, as a Lambda target's invocations are. */
+  onTaskEvent?: (event: TaskStateChangeEvent | OneOffTaskStateChangeEvent) => void | Promise<void>;
+  /** Where one-off tasks are kept, so they outlive a restart as ECS tasks outlive a crash of Slipway; none: in memory. */
+  oneOffTaskFile?: string;
   /** Called after every replacement batch with the task counts it left. */
   onBatch?: (snapshot: BatchSnapshot) => void;
   /** false: unknown services are missing, as in ECS, instead of being created on first reference. */
@@ -82,6 +87,7 @@ export type EcsSimulator = {
 };
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
+const LOGS_TARGET_PREFIX = 'Logs_20140328.';
 const ACCOUNT = '000000000000';
 const SERVER_ERRORS = new Set(['ServerException', 'ServiceUnavailableException', 'InternalFailure']);
 const SERVICE_ROUTE = /^\/simulator\/services\/([^/]+)\/([^/]+)(\/health)?$/;
@@ -121,7 +127,7 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
   const taskDeliveries = new Set<Promise<void>>();
   let closed = false;
   const failed = (error: unknown) => logger.error('ECS SIMULATOR: event handler failed', { error: String(error) });
-  const deliver = (event: EcsEvent) => {
+  const deliver = (event: EcsEvent | OneOffTaskStateChangeEvent) => {
     if (event['detail-type'] === 'ECS Task State Change') {
       const handler = options.onTaskEvent;
       if (!handler || closed) return;
@@ -150,6 +156,12 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
     autoCreateServices: options.autoCreateServices ?? true,
     initialContainerName: options.initialContainerName,
     emit: deliver,
+    oneOffTasks: {
+      tickMs: batchIntervalMs,
+      stateFile: options.oneOffTaskFile,
+      emit: deliver,
+      log: (message) => logger.info(message),
+    },
     onBatch: options.onBatch,
     log: (message) => logger.info(message),
   });
@@ -164,6 +176,12 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
     DescribeServiceDeployments: (input) => api.describeServiceDeployments(input),
     StopServiceDeployment: (input) => api.stopServiceDeployment(input),
     ContinueServiceDeployment: (input) => api.continueServiceDeployment(input),
+    RunTask: (input) => api.oneOffTasks.runTask(input),
+    StopTask: (input) => api.oneOffTasks.stopTask(input),
+  };
+  /** CloudWatch Logs (JSON 1.1, target Logs_20140328.*), for what the one-off tasks' awslogs drivers wrote. */
+  const logOperations: Record<string, (input: EcsInput) => unknown> = {
+    GetLogEvents: (input) => api.oneOffTasks.getLogEvents(input),
   };
 
   const faults: Required<EcsFault>[] = [];
@@ -188,8 +206,9 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
 
   const handleEcs = async (request: IncomingMessage, response: ServerResponse) => {
     const target = request.headers['x-amz-target'];
-    const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    const run = ownEntry(operations, operation);
+    const [prefix, table] = typeof target === 'string' && target.startsWith(LOGS_TARGET_PREFIX) ? [LOGS_TARGET_PREFIX, logOperations] : [TARGET_PREFIX, operations];
+    const operation = typeof target === 'string' && target.startsWith(prefix) ? target.slice(prefix.length) : '';
+    const run = ownEntry(table, operation);
     if (!run) {
       const named = typeof target === 'string' ? `'${target}'` : 'a request without X-Amz-Target';
       throw new EcsApiError('UnknownOperationException', `The ECS simulator does not implement ${named}.`);

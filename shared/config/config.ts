@@ -8,6 +8,7 @@ const Environment = z.object({
   SLIPWAY_TABLE: Optional,
   DYNAMODB_ENDPOINT: Optional,
   ECS_ENDPOINT: Optional,
+  LOGS_ENDPOINT: Optional,
   SFN_ENDPOINT: Optional,
   ROLLOUT_STATE_MACHINE_ARN: Optional,
   SLIPWAY_EVENT_BUS: Optional,
@@ -32,6 +33,8 @@ export type Config = {
   /** Endpoints of local stand-ins (dynalite, the ECS simulator, the local Step Functions API); unset in AWS. */
   dynamodbEndpoint: string | undefined;
   ecsEndpoint: string | undefined;
+  /** CloudWatch Logs (a release phase's output); locally the ECS simulator answers for it. */
+  logsEndpoint: string | undefined;
   sfnEndpoint: string | undefined;
   /** Unset: releases stay `queued`, as no rollout can start. */
   stateMachineArn: string | undefined;
@@ -74,6 +77,7 @@ export const configFromEnvironment = (environment: Readonly<Record<string, strin
     tableName: env.SLIPWAY_TABLE,
     dynamodbEndpoint: env.DYNAMODB_ENDPOINT,
     ecsEndpoint: env.ECS_ENDPOINT,
+    logsEndpoint: env.LOGS_ENDPOINT,
     sfnEndpoint: env.SFN_ENDPOINT,
     stateMachineArn: env.ROLLOUT_STATE_MACHINE_ARN,
     eventBusName: env.SLIPWAY_EVENT_BUS,

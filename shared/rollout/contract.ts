@@ -48,6 +48,8 @@ export const DeployPlan = z.object({
   deploymentConfiguration: z.record(z.string(), z.unknown()),
   /** Blue/green, linear and canary: the rollout reads their lifecycle stages off DescribeServiceDeployments. */
   shiftsTraffic: z.boolean().default(false),
+  /** The release runs its app's release phase (a one-off task) before UpdateService; its deadline is counted after it. */
+  releasePhase: z.boolean().default(false),
   deadlineAt: z.iso.datetime(),
 });
 export type DeployPlan = z.infer<typeof DeployPlan>;

@@ -18,6 +18,7 @@ import { aggregateState } from '../domain/state-aggregation';
 import { describeDeployment, registerReleaseTaskDefinition, type DeploymentProgress } from '../ecs/ecs-adapter';
 import { logger } from '../observability/logger';
 import type { ConfigVars } from '../domain/config-vars';
+import { config } from '../config/config';
 import { findConfigVersion } from '../store/config-store';
 import { METRIC_NAMES, recordMetric } from '../observability/metrics';
 import { findReleaseByVersion, mutateRelease } from '../store/releases-store';
@@ -46,6 +47,8 @@ import {
 import { sendTaskResult } from './sfn';
 import { readsStages, recordReport } from './progress';
 import { reviewReleaseHolds } from './holds';
+import { endedWithRelease, planReleasePhase } from '../domain/release-phase';
+import { isRollback } from '../domain/rollback';
 
 /** A step failure with a stable name, which is what the state machine's Catch and the release message show. */
 export class RolloutStepError extends Error {
@@ -73,6 +76,10 @@ const releaseConfig = async ({ app, version, config_version }: Release): Promise
   return found.vars;
 };
 
+/** The longest the release's release phase may hold its deployment back, in seconds. */
+const releasePhaseSeconds = ({ release_phase: run }: Release): number =>
+  run?.status === 'running' ? (run.timeout_minutes * config().ecsMinuteMs) / 1000 : 0;
+
 /**
  * The Deploy step: marks the release `pending`, then registers the task definition revision it deploys
  * (the service's current one with the release's image, its config and SLIPWAY_RELEASE_* environment).
@@ -92,6 +99,7 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
       ? {
           status: 'pending',
           started_at: now.toISOString(),
+          release_phase: planReleasePhase(found?.release_phase, { isRollback: isRollback(current) }, now.toISOString()),
           rollout: mergeProgress(current.rollout, {
             strategy: settings.strategy,
             deployment: settings,
@@ -132,7 +140,9 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
       engine !== 'ROLLING' && !configuration.strategy ? { ...configuration, strategy: 'ROLLING' } : configuration,
     ) as Record<string, unknown>,
     shiftsTraffic: strategy.deployment.engine !== 'ROLLING',
-    deadlineAt: deadlineAt(release.started_at ?? now.toISOString(), rollout.deadlineSeconds),
+    releasePhase: release.release_phase?.status === 'running',
+    // A release phase comes first: the deployment's time is counted after the longest it may take.
+    deadlineAt: deadlineAt(release.started_at ?? now.toISOString(), rollout.deadlineSeconds + releasePhaseSeconds(release)),
   };
 };
 
@@ -285,6 +295,7 @@ export const finishRollout = async ({ rollout, stateMachineArn, result, error }:
       finished_at: finishedAt,
       state: stateOf(current),
       rollout: mergeProgress(current.rollout, message ? { message } : {}),
+      release_phase: endedWithRelease(current.release_phase, message, finishedAt),
     };
   });
   if (settledNow) reportOutcome(rollout, release);

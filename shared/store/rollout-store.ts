@@ -98,6 +98,17 @@ export const handLockTo = async (
     },
   });
 
+/**
+ * Lets the holder keep the lock until `expiresAt` (a release phase makes its rollout longer than a deployment's
+ * deadline); never shortens a hold, and only while `releaseId` holds it.
+ */
+export const extendLockHold = (appId: string, releaseId: string, expiresAt: string): Promise<boolean> =>
+  updateLockIf(appId, {
+    UpdateExpression: 'SET expires_at = :expires',
+    ConditionExpression: 'holder_release_id = :id AND expires_at < :expires',
+    ExpressionAttributeValues: { ':id': releaseId, ':expires': expiresAt },
+  });
+
 /** Frees the lock if `holder` still holds it. The item stays: it remembers how far the queue has settled. */
 export const freeLock = (appId: string, holder: string, settledThrough: number): Promise<boolean> =>
   updateLockIf(appId, {

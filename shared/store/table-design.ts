@@ -50,6 +50,8 @@
  *                                                  planned (epoch ms), which a conditional update moves on, so
  *                                                  a burst of task events makes at most one read a second; left
  *                                                  in place when the rollout ends (the next one overwrites it)
+ *   ECSTASK#{taskArn}  RELEASE_PHASE               a release phase's one-off task: its release and the task
+ *                                                  token waiting for it to stop, for the ECS task event handler
  *   APP#{appId}        COUPLING                    the app's pipeline coupling: keyed by the app, so "one
  *                                                  pipeline per app" is a conditional put; gsi2pk
  *                                                  PIPELINE#{pipelineId}, gsi2sk COUPLING#{stage index}#{app}

@@ -332,6 +332,32 @@ describe('release records', () => {
   });
 });
 
+describe('a release phase', () => {
+  it("shows each release's release phase and, on demand, what it printed", async () => {
+    expect((await slipway.call('POST', '/apps', { body: { name: 'migrating', cluster: 'local', service: 'migrating-svc', release_phase: { command: ['npm', 'run', 'migrate'] } } })).status).toBe(201);
+    for (const image of ['registry.local/migrating:v1', 'registry.local/migrating:release-fails']) {
+      const build = (await slipway.call<{ id: string }>('POST', '/apps/migrating/builds', { body: { image } })).body.id;
+      await settled('migrating', (await release('migrating', { slug: build })).id);
+    }
+    const tab = await openTab();
+    const { page } = tab;
+    await signIn(page, await slipway.keyFor('developer', ['migrating']), '#/apps/migrating');
+    await page.waitForSelector('li[data-version="2"] .release-phase');
+    expect(await textIn(page, 'li[data-version="1"] .release-phase')).toMatch(/release phase\s+succeeded\s+exit code 0/);
+    expect(await textIn(page, 'li[data-version="2"] .release-phase')).toMatch(/release phase\s+failed\s+exit code 1/);
+    await page.click('li[data-version="2"] .release-phase button');
+    await page.waitForSelector('li[data-version="2"] .release-phase-output');
+    await waitForText(page, 'Error: the release phase failed');
+    expect(await textIn(page, 'li[data-version="2"] .release-phase-output')).toBe(
+      'Running npm run migrate in registry.local/migrating:release-fails\nStep 1 of 1 done\nError: the release phase failed',
+    );
+    expect(await page.$eval('li[data-version="2"] .release-phase button', (button) => button.getAttribute('aria-expanded'))).toBe('true');
+    await screenshot(page, 'app-release-phase');
+    await expectNothingBad(tab);
+    await page.close();
+  });
+});
+
 describe('a long history', () => {
   it('arrives newest page first, and older pages only when asked for, by keyboard', async () => {
     const { app, builds: [build] } = await seedApp(slipway, 'deep', 1);

@@ -40,6 +40,33 @@ describe('deploy --wait', () => {
   });
 });
 
+describe('a release phase', () => {
+  it('streams its output while deploy --wait follows it, fails the deploy with its exit code, and releases:output prints it again', async () => {
+    expect((await cli('apps:create', 'cli-phase', '--cluster', 'local', '--service', 'cli-phase')).code).toBe(0);
+    expect((await slipway.call('PATCH', '/apps/cli-phase', { body: { release_phase: { command: ['npm', 'run', 'migrate'] } } })).status).toBe(200);
+    const passed = await cli('deploy', 'registry.local/cli-phase:v1', '-a', 'cli-phase', '--wait');
+    expect(passed.code).toBe(0);
+    expect(passed.stdout).toMatch(/^\S+Z release phase \| Running npm run migrate in registry\.local\/cli-phase:v1$/m);
+    expect(passed.stdout).toMatch(/^\S+Z release phase \| Done$/m);
+
+    const failed = await cli('deploy', 'registry.local/cli-phase:release-fails', '-a', 'cli-phase', '--wait');
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/cli-phase v2 failed after [\d.]+s: release phase exited 1$/m);
+
+    const printed = await cli('releases:output', 'v2', '-a', 'cli-phase');
+    expect(printed.code).toBe(0);
+    expect(printed.stdout.trim().split('\n')).toEqual(['Running npm run migrate in registry.local/cli-phase:release-fails', 'Step 1 of 1 done', 'Error: the release phase failed']);
+    const info = await cli('releases:info', 'v2', '-a', 'cli-phase');
+    expect(info.stdout).toMatch(/^Release phase: failed \(exit code 1\)/m);
+
+    await slipway.call('PATCH', '/apps/cli-phase', { body: { release_phase: null } });
+    expect((await cli('deploy', 'registry.local/cli-phase:v3', '-a', 'cli-phase', '--wait')).code).toBe(0);
+    const none = await cli('releases:output', '-a', 'cli-phase');
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toContain('ran no release phase');
+  });
+});
+
 describe('on a terminal', () => {
   it('draws the rollout live in colour on one redrawn line, then leaves one clean summary line', async () => {
     await createApp('cli-tty');

@@ -41,7 +41,8 @@ const simulate = async (options: EcsSimulatorOptions = {}) => {
     ...options,
     onBatch: (batch) => batches.push(batch),
     onTaskEvent: (event) => {
-      taskEvents.push(event);
+      // A service's tasks only: one-off tasks (RunTask) have a test of their own.
+      if ('version' in event.detail) taskEvents.push(event as TaskStateChangeEvent);
     },
     onDeploymentEvent: (event) => {
       if (event['detail-type'] !== 'ECS Deployment State Change') return;

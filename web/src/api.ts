@@ -5,10 +5,12 @@ import type { DeliveryResponse, HookResponse } from '../../shared/api/hook-respo
 import type { CouplingResponse, CreatePromotionRequest, PipelineResponse, PromotionResponse } from '../../shared/api/pipelines';
 import type { MetricsResponse } from '../../shared/api/metrics';
 import type { ReleaseResponse } from '../../shared/api/releases';
+import type { ReleasePhaseOutputResponse } from '../../shared/api/release-phase';
 import type { ReleaseStatusesResponse } from '../../shared/api/statuses';
 import type { input } from 'zod';
 import type { MetricsScope } from './route';
 
+export type { ReleasePhaseOutputResponse };
 export type { AppDetailResponse, AppResponse, BuildResponse, DeliveryResponse, HookResponse, MetricsResponse, CouplingResponse, PipelineResponse, PromotionResponse, ReleaseResponse, ReleaseStatusesResponse, WhoamiResponse };
 export type PromotionRequest = input<typeof CreatePromotionRequest>;
 
@@ -74,6 +76,8 @@ export const createApi = (key: string, onUnauthorized: () => void = () => {}) =>
     },
     appDetail: (app: string) => get<AppDetailResponse>(`/apps/${segment(app)}`),
     build: (app: string, build: string) => get<BuildResponse>(`/apps/${segment(app)}/builds/${segment(build)}`),
+    releasePhaseOutput: (app: string, release: string) =>
+      get<ReleasePhaseOutputResponse>(`/apps/${segment(app)}/releases/${segment(release)}/release-phase/output`),
     statuses: (app: string, release: string) => get<ReleaseStatusesResponse>(`/apps/${segment(app)}/releases/${segment(release)}/statuses`),
     release: (app: string, version: number) => get<ReleaseResponse>(`/apps/${segment(app)}/releases/${version}`),
     /** `force`: to a release that never succeeded, which the API refuses without it. */

@@ -7,6 +7,7 @@ import { inFlight, safeHref, when } from '../format';
 import { IDLE_POLL_MS, usePolled } from '../poll';
 import { releaseHref } from '../route';
 import { Commits, Metadata, Notes } from './release-record';
+import { ReleasePhase } from './release-phase';
 
 const Checks = ({ api, app, release }: { api: Api; app: string; release: ReleaseResponse }) => {
   const { data, error } = usePolled(
@@ -102,6 +103,7 @@ export const ReleaseItem = (props: {
       <Commit build={props.build} />
       <Commits release={release} />
       <Metadata release={release} />
+      <ReleasePhase api={props.api} app={props.app} release={release} />
       {inFlight(release) ? <RolloutProgress release={release} /> : null}
       <div class="actions">
         <button type="button" aria-expanded={showChecks} onClick={() => setShowChecks(!showChecks)}>
