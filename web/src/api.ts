@@ -22,6 +22,9 @@ export class ApiError extends Error {
   }
 }
 
+/** What `POST …/releases/{release}/actions/{action}` takes (shared/domain/release-actions.ts, a module the page cannot load). */
+export type ReleaseAction = 'approve' | 'promote' | 'abort';
+
 /** The release list's filters the dashboard uses. */
 export type ReleaseFilter = { status?: ReleaseResponse['status']; current?: true };
 
@@ -76,6 +79,9 @@ export const createApi = (key: string, onUnauthorized: () => void = () => {}) =>
     statuses: (app: string, release: string) => get<ReleaseStatusesResponse>(`/apps/${segment(app)}/releases/${segment(release)}/statuses`),
     rollBack: async (app: string, release: string) =>
       (await request<ReleaseResponse>('POST', `/apps/${segment(app)}/releases`, { release })).body,
+    /** An operator's approve, promote or abort of a release held at its bakes or gate. */
+    actOnRelease: async (app: string, release: string, action: ReleaseAction) =>
+      (await request<ReleaseResponse>('POST', `/apps/${segment(app)}/releases/${segment(release)}/actions/${action}`)).body,
     pipelines: () => get<PipelineResponse[]>('/pipelines'),
     couplings: (pipeline: string) => get<CouplingResponse[]>(`/pipelines/${segment(pipeline)}/pipeline-couplings`),
     /** DORA's four keys over `window` ending now, and the window in buckets of `step`: one request. */

@@ -7,6 +7,7 @@ import { PageBuilds } from '../page-builds';
 import { BUSY_POLL_MS, IDLE_POLL_MS, usePolled } from '../poll';
 import { metricsHref } from '../route';
 import { Commits, Metadata, Notes } from './release-record';
+import { RolloutPanel } from './rollout-panel';
 
 /** Releases in the first page, and in each page "Load older releases" adds. */
 const PAGE = 50;
@@ -157,6 +158,7 @@ export const AppView = ({ api, who, app }: { api: Api; who: WhoamiResponse; app:
         </p>
       ) : null}
       <Problem error={outcome.error ?? timeline.error} />
+      {timeline.data ? <RolloutPanel api={api} app={app} who={who} releases={timeline.data.releases} current={current} onActed={timeline.reload} /> : null}
       <h2>Releases, newest first</h2>
       {!timeline.data ? (
         <Loading />
