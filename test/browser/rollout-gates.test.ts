@@ -72,6 +72,10 @@ describe('a gated canary in the app view', () => {
     const buttons = await page.$$eval('section.traffic button', (all) => all.map((button) => button.textContent));
     expect(buttons).toEqual(['Approve v2', 'Promote v2', 'Abort v2']);
     await page.screenshot({ path: `${SCREENSHOTS}app-canary-gate.png`, fullPage: true });
+    await page.setViewport({ width: 390, height: 844 });
+    expect(await page.$eval('section.traffic', (panel) => panel.scrollWidth <= panel.clientWidth)).toBe(true);
+    await page.screenshot({ path: `${SCREENSHOTS}app-canary-gate-390.png`, fullPage: true });
+    await page.setViewport({ width: 1280, height: 860 });
 
     const [, , abort] = await page.$$('section.traffic button');
     await abort?.click();

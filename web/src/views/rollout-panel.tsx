@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { gateWords, isTrafficShifting, PHASE_WORDS } from '../../../shared/api/rollout-words';
+import { gateWords, isTrafficShifting, PHASE_WORDS, rolloutDeadlines } from '../../../shared/api/rollout-words';
 import { roleMay } from '../../../shared/domain/access';
 import { APPROVAL } from '../../../shared/domain/deployment-strategy/holds';
 import type { Api, AppDetailResponse, ReleaseAction, ReleaseResponse, WhoamiResponse } from '../api';
@@ -85,8 +85,7 @@ export const RolloutPanel = (props: {
 
   const version = `v${release.version}`;
   const waiting = gateWords(rollout.gate);
-  const gateUntil = rollout.gate?.until ?? null;
-  const phaseEnds = rollout.phase_ends_at && !(waiting && rollout.phase_ends_at === gateUntil) ? rollout.phase_ends_at : null;
+  const { phaseEndsAt, gateUntil } = rolloutDeadlines(rollout);
   const mayAct = roleMay(props.who.role, 'releases:rollback');
   const offered: ReleaseAction[] = [...(rollout.gate?.waiting_for.includes(APPROVAL) ? (['approve'] as const) : []), 'promote', 'abort'];
 
@@ -112,7 +111,7 @@ export const RolloutPanel = (props: {
       <TrafficSplit release={release} previous={props.current ? `v${props.current.version}` : 'previous revision'} />
       <p>
         Phase: <strong>{PHASE_WORDS[rollout.phase]}</strong>
-        {phaseEnds ? <span> until {clock(phaseEnds)}</span> : null}
+        {phaseEndsAt ? <span> until {clock(phaseEndsAt)}</span> : null}
       </p>
       {waiting ? (
         <p class="gate">
