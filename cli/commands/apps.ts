@@ -1,6 +1,6 @@
 import type { ReleaseResponse } from '../../shared/api/releases';
-import type { SlipwayApi } from '../api';
 import { rolloutStage } from '../../shared/api/rollout-words';
+import type { SlipwayApi } from '../api';
 import { defineCommand, requireApp, withApp } from '../command';
 import { deploymentOf, withDeploymentOptions } from '../deployment-options';
 import { ApiRefusal } from '../exit-codes';
