@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { ReleaseResponse } from '../shared/api/releases';
-import { paint, paintStatus } from './output';
+import { isTrafficShifting, rolloutStage } from '../shared/api/rollout-words';
+import { clockTime, paint, paintStatus } from './output';
 import { versionLabel } from './release-ref';
 
 /** How a wait shows a release as it rolls out: redrawn in place on a terminal, a line per change elsewhere. */
@@ -29,20 +30,30 @@ const taskCounts = (release: ReleaseResponse) => {
   return rollout ? `${rollout.running_new}/${rollout.desired} new, ${rollout.failed_tasks} failed` : '';
 };
 
+/** Where the rollout stands: its phase, traffic share and gate where it shifts traffic, else its tasks. */
+const progressOf = (release: ReleaseResponse) => rolloutStage(release.rollout, clockTime) ?? taskCounts(release);
+
 const outcome = (release: ReleaseResponse | null, elapsedMs: number) => {
   if (!release) return `stopped waiting after ${seconds(elapsedMs)}`;
   const message = release.rollout?.message;
   return `${release.status} after ${seconds(elapsedMs)}${release.status !== 'succeeded' && message ? `: ${message}` : ''}`;
 };
 
-/** New tasks green, failed ones red, the rest still to replace grey. */
+/**
+ * The new revision's share of production traffic green, the old one's grey, where the strategy shifts traffic;
+ * otherwise new tasks green, failed ones red, the rest still to replace grey.
+ */
 const bar = (release: ReleaseResponse, stream: NodeJS.WriteStream) => {
   const rollout = release.rollout;
+  const segment = (style: Parameters<typeof paint>[0], glyph: string, count: number) =>
+    count > 0 ? paint(style, glyph.repeat(count), stream) : '';
+  if (isTrafficShifting(rollout)) {
+    const shifted = Math.round(((rollout.traffic_percent ?? 0) / 100) * BAR_WIDTH);
+    return segment('green', '█', shifted) + segment('gray', '░', BAR_WIDTH - shifted);
+  }
   const cells = (count: number) => (rollout && rollout.desired > 0 ? Math.round((count / rollout.desired) * BAR_WIDTH) : 0);
   const done = Math.min(BAR_WIDTH, cells(rollout?.running_new ?? 0));
   const failed = Math.min(BAR_WIDTH - done, cells(rollout?.failed_tasks ?? 0));
-  const segment = (style: Parameters<typeof paint>[0], glyph: string, count: number) =>
-    count > 0 ? paint(style, glyph.repeat(count), stream) : '';
   return segment('green', '█', done) + segment('red', '█', failed) + segment('gray', '░', BAR_WIDTH - done - failed);
 };
 
@@ -65,7 +76,7 @@ const liveView = (stream: NodeJS.WriteStream): ProgressView => {
       labelOf(latest),
       paintStatus(latest.status, stream),
       bar(latest, stream),
-      taskCounts(latest),
+      progressOf(latest),
       paint('gray', seconds(Date.now() - startedAt), stream) + message,
     ]
       .filter(Boolean)
@@ -106,9 +117,9 @@ const lineView = (stream: NodeJS.WriteStream): ProgressView => {
       for (const line of lines) print(`${RELEASE_PHASE_PREFIX}${line}`);
     },
     update: (release) => {
-      const counts = taskCounts(release);
+      const progress = progressOf(release);
       const message = release.rollout?.message;
-      const text = `${labelOf(release)} ${release.status}${counts ? ` ${counts}` : ''}${message ? `: ${message}` : ''}`;
+      const text = `${labelOf(release)} ${release.status}${progress ? ` ${progress}` : ''}${message ? `: ${message}` : ''}`;
       if (text !== last) print(text);
       last = text;
     },

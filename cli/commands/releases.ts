@@ -2,7 +2,8 @@ import type { Argv } from 'yargs';
 import type { CreateReleaseBody, ReleaseResponse } from '../../shared/api/releases';
 import { defineCommand, requireApp, waitOptions, withApp, withTimeout, withWait } from '../command';
 import { EXIT, usageError } from '../exit-codes';
-import { age, paint, paintStatus, printFields, printJson, printLine, printTable } from '../output';
+import { rolloutStage } from '../../shared/api/rollout-words';
+import { age, clockTime, paint, paintStatus, printFields, printJson, printLine, printTable } from '../output';
 import { currentRelease, parseReleaseRef, rollbackTarget, versionLabel } from '../release-ref';
 import type { Session } from '../session';
 import { whyReleaseEnded } from '../../shared/domain/release-outcome';
@@ -53,9 +54,20 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ');
 const releasePhaseSummary = (run: NonNullable<ReleaseResponse['release_phase']>) =>
   `${paintStatus(run.status)}${run.exit_code === null ? '' : ` (exit code ${run.exit_code})`}${run.output_url ? ' - `slipway releases:output` prints it' : ''}`;
 
+/** Who approved, promoted or aborted the release at its gate or bakes, and when. */
+const operatorActions = (rollout: ReleaseResponse['rollout']): [string, string][] =>
+  (
+    [
+      ['Approved by', rollout?.approved_by],
+      ['Promoted by', rollout?.promoted_by],
+      ['Aborted by', rollout?.aborted_by],
+    ] as const
+  ).flatMap(([label, action]) => (action ? [[label, `${action.actor} at ${action.at}`] as [string, string]] : []));
+
 const describeRelease = (release: ReleaseResponse) => {
   const rollout = release.rollout;
   const reason = whyReleaseEnded(release);
+  const stage = rolloutStage(rollout, clockTime);
   printLine(`=== ${release.app.name} ${versionLabel(release)}${release.current ? paint('green', ' (current)') : ''}`);
   printFields([
     ['Id', release.id],
@@ -71,6 +83,8 @@ const describeRelease = (release: ReleaseResponse) => {
     ['Finished', release.finished_at ?? '-'],
     ['Tasks', rollout ? `${rollout.running_new}/${rollout.desired} new, ${rollout.failed_tasks} failed` : '-'],
     ...(release.release_phase ? ([['Release phase', releasePhaseSummary(release.release_phase)]] as [string, string][]) : []),
+    ...(stage ? ([['Rollout', stage]] as [string, string][]) : []),
+    ...operatorActions(rollout),
     ...(rollout?.message && !reason ? ([['Message', rollout.message]] as [string, string][]) : []),
   ]);
 };

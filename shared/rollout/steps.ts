@@ -260,14 +260,15 @@ const reportOutcome = (rollout: RolloutInput, release: Release): void => {
 
 /**
  * The last word on a deployment that ended: why Slipway had it rolled back (a gate's check, an operator's abort),
- * or a gate that timed out while waiting, over ECS's own words for it.
+ * or a gate that timed out while waiting, over ECS's own words for it. A gate still within its time did not end
+ * the deployment: something else failed it while the gate waited (an alarm, the circuit breaker), in ECS's words.
  */
-const outcomeMessage = (release: Release, result: DeploymentResult): string | null => {
+const outcomeMessage = (release: Release, result: DeploymentResult, finishedAt: string): string | null => {
   if (result.outcome !== 'FAILED') return result.reason ?? null;
   const stopped = release.rollout?.stop_reason;
   if (stopped) return stopped;
   const gate = release.rollout?.gate;
-  if (gate) return `The gate timed out waiting for ${gate.waiting_for.join(', ')}: ECS rolled the release back.`;
+  if (gate && (gate.until === null || Date.parse(gate.until) <= Date.parse(finishedAt))) return `The gate timed out waiting for ${gate.waiting_for.join(', ')}: ECS rolled the release back.`;
   return result.reason ?? null;
 };
 
@@ -289,7 +290,7 @@ export const finishRollout = async ({ rollout, stateMachineArn, result, error }:
   const release = await mutateRelease(rollout.appId, rollout.version, (current) => {
     settledNow = !isSettled(current);
     if (!settledNow) return null;
-    const message = result ? outcomeMessage(current, result) : describeFailure(error ?? {});
+    const message = result ? outcomeMessage(current, result, finishedAt) : describeFailure(error ?? {});
     return {
       status: result ? statusAfterDeployment(result.outcome) : statusAfterError(current),
       finished_at: finishedAt,

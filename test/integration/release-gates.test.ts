@@ -110,6 +110,19 @@ describe('a canary gated on a status check and an approval', () => {
     expect(trafficOn('redgate')).toEqual([100]);
   });
 
+  it('rolls back at 10 % when an alarm goes off while the gate waits, in the alarm\'s words, not as a timed-out gate', async () => {
+    const gate = { checks: ['ci/smoke'], approval: true, timeout_minutes: 600 };
+    const release = await releaseOn('alarmed', { strategy: 'canary', canary_percent: 10, canary_bake_minutes: 600, alarms: ['alarmed-5xx'], gate });
+    await reaching('alarmed', release.id, 'the canary bake', (r) => r.rollout?.phase === 'canary' && r.rollout.gate !== null);
+    expect(trafficOn('alarmed')).toEqual([90, 10]);
+    const alarm = await fetch(`${rolloutsOf(slipway).ecs.endpoint}/simulator/alarms/alarmed-5xx`, { method: 'POST', body: JSON.stringify({ state: 'ALARM' }) });
+    expect(alarm.status).toBe(200);
+    const failed = await settled('alarmed', release.id);
+    expect(failed).toMatchObject({ status: 'failed', current: false, rollout: { phase: 'rolling_back', traffic_percent: 0 } });
+    expect(failed.rollout?.message).toMatch(/CloudWatch alarm alarmed-5xx went into ALARM/);
+    expect(trafficOn('alarmed')).toEqual([100]);
+  });
+
   it('rolls back when the gate times out, saying what it waited for', async () => {
     const release = await releaseOn('slowgate', { strategy: 'blue_green', gate: { checks: ['qa/signoff'], timeout_minutes: 5 } });
     const failed = await settled('slowgate', release.id);

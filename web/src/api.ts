@@ -25,6 +25,9 @@ export class ApiError extends Error {
   }
 }
 
+/** What `POST …/releases/{release}/actions/{action}` takes (shared/domain/release-actions.ts, a module the page cannot load). */
+export type ReleaseAction = 'approve' | 'promote' | 'abort';
+
 /** The release list's filters the dashboard uses. */
 export type ReleaseFilter = { status?: ReleaseResponse['status']; current?: true };
 
@@ -89,6 +92,9 @@ export const createApi = (key: string, onUnauthorized: () => void = () => {}) =>
       get<DeliveryResponse[]>(`/apps/${segment(app)}/hooks/${segment(hook)}/deliveries?limit=${limit}`),
     redeliver: async (app: string, hook: string, delivery: string) =>
       (await request<DeliveryResponse>('POST', `/apps/${segment(app)}/hooks/${segment(hook)}/deliveries/${segment(delivery)}/redeliver`)).body,
+    /** An operator's approve, promote or abort of a release held at its bakes or gate. */
+    actOnRelease: async (app: string, release: string, action: ReleaseAction) =>
+      (await request<ReleaseResponse>('POST', `/apps/${segment(app)}/releases/${segment(release)}/actions/${action}`)).body,
     pipelines: () => get<PipelineResponse[]>('/pipelines'),
     couplings: (pipeline: string) => get<CouplingResponse[]>(`/pipelines/${segment(pipeline)}/pipeline-couplings`),
     /** DORA's four keys over `window` ending now, and the window in buckets of `step`: one request. */

@@ -8,6 +8,7 @@ import { BUSY_POLL_MS, IDLE_POLL_MS, usePolled } from '../poll';
 import { AppNav } from './app-nav';
 import { ReleaseItem } from './release-item';
 import { RollbackButton, rollbackOffer, useRollback } from './rollback';
+import { RolloutPanel } from './rollout-panel';
 
 /** Releases in the first page, and in each page "Load older releases" adds. */
 const PAGE = 50;
@@ -43,6 +44,7 @@ export const AppView = ({ api, who, app }: { api: Api; who: WhoamiResponse; app:
       {timeline.data ? <p class="muted">{current ? `Current release: v${current.version}` : 'No release has succeeded yet.'}</p> : null}
       <OutcomeNote outcome={rollback.outcome} />
       <Problem error={timeline.error} />
+      {timeline.data ? <RolloutPanel api={api} app={app} who={who} releases={timeline.data.releases} current={current} onActed={timeline.reload} /> : null}
       {!timeline.data ? (
         <Loading failed={timeline.error} />
       ) : timeline.data.releases.length === 0 ? (
