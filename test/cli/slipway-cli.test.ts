@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
 import { startAnswerDroppingProxy } from './answer-dropping-proxy';
 import { CLI_ENTRY, freshConfigHome, runCli, runCliOnTerminal } from './run-cli';
+import { until } from '../support/until';
 
 /** The `slipway` CLI as a separate process against a real local Slipway with (shortened) rollouts. */
 let slipway: TestSlipway;
@@ -132,6 +133,8 @@ describe('rollback', () => {
 
 describe('--json', () => {
   it("prints the API's objects unchanged, as one document (releases newest first)", async () => {
+    // The rollback made above may still be rolling out: both reads must see the same, settled, releases.
+    await until('v5 settled', async () => ((await slipway.call<{ status: string }>('GET', '/apps/cli-web/releases/5')).body.status === 'pending' ? undefined : true));
     const run = await cli('releases', '-a', 'cli-web', '-n', '2', '--json');
     expect(run.code).toBe(0);
     const newest = (await slipway.call<{ version: number }[]>('GET', '/apps/cli-web/releases?order=desc&limit=2')).body;
