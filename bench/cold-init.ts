@@ -139,6 +139,13 @@ export const rolloutEvent = (fn: string, identity: BenchIdentity): unknown => {
       resources: [],
       detail: { eventName: 'SERVICE_DEPLOYMENT_COMPLETED', deploymentId: 'ecs-svc/cold-init' },
     },
+    'ecs-task-events': {
+      source: 'aws.ecs',
+      'detail-type': 'ECS Task State Change',
+      time: new Date().toISOString(),
+      resources: [],
+      detail: { clusterArn: 'arn:aws:ecs:local:000000000000:cluster/bench', group: 'service:cold-init', lastStatus: 'RUNNING' },
+    },
   };
   return events[fn];
 };

@@ -17,7 +17,7 @@ export const PRICES = {
   dynamoPerReadUnit: 0.125 / 1e6,
   /** HTTP APIs, first 300 million a month. */
   apiGatewayPerRequest: 1.0 / 1e6,
-  /** ECS deployment state changes are AWS service events: delivered to a rule's targets at no charge. */
+  /** ECS deployment and task state changes are AWS service events: delivered to a rule's targets at no charge. */
   eventBridgePerServiceEvent: 0,
 } as const;
 
@@ -58,6 +58,7 @@ export const costPer1000Releases = (
   const apiInvocations = requests.reduce((sum, request) => sum + request.invocations, 0);
   const rolloutInvocations = Object.values(census.rollout.invocations).reduce((sum, count) => sum + count, 0);
   const deploymentEvents = census.rollout.invocations['ecs-deployment-events'] ?? 0;
+  const taskEvents = census.rollout.invocations['ecs-task-events'] ?? 0;
   const readUnits = requests.reduce((sum, request) => sum + request.readUnits, 0) + census.rollout.readUnits;
   const writeUnits = requests.reduce((sum, request) => sum + request.writeUnits, 0) + census.rollout.writeUnits;
   const gbSeconds = (invocations: number) => (invocations * measured.coldInvocationMs * MEMORY_GB) / 1000;
@@ -74,14 +75,15 @@ export const costPer1000Releases = (
     line('DynamoDB writes', writeUnits, 'WRU', PRICES.dynamoPerWriteUnit),
   ];
   const polls = POLLING.deploymentSeconds / POLLING.intervalSeconds;
-  // Polling replaces the await step and the deployment events' function with a Wait/Describe/Choice loop.
-  const pollingInvocations = apiInvocations + rolloutInvocations - deploymentEvents - 1 + polls;
+  // Polling replaces the await step and the deployment and task events' functions with a Wait/Describe/Choice loop.
+  const pollingInvocations = apiInvocations + rolloutInvocations - deploymentEvents - taskEvents - 1 + polls;
   const pollingTransitions = measured.transitionsPerRelease - 1 + polls * POLLING.transitionsPerPoll;
   return [
     perThousand(
       [
         ...shared(apiInvocations + rolloutInvocations, measured.transitionsPerRelease),
         line('EventBridge ECS deployment events', deploymentEvents, 'events', PRICES.eventBridgePerServiceEvent),
+        line('EventBridge ECS task state change events', taskEvents, 'events', PRICES.eventBridgePerServiceEvent),
       ],
       'Slipway: ECS deployment events resume the rollout',
     ),

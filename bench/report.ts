@@ -369,10 +369,11 @@ ${table(
 
 ## Dashboard
 
-The page's assets as \`web/build.ts\` builds them (Preact, uPlot, the page's own code; esbuild, minified ES module):
+The page's assets as \`web/build.ts\` builds them (Preact, uPlot, the page's own code; esbuild, minified ES modules):
 JavaScript ${kb(results.dashboard.jsBytes)} (${kb(results.dashboard.jsGzipBytes)} gzipped at level 9), CSS
-${kb(results.dashboard.cssBytes)} (${kb(results.dashboard.cssGzipBytes)} gzipped). The HTTP API sends them
-uncompressed, so a browser downloads the uncompressed size once; hashed names let it keep them for good.
+${kb(results.dashboard.cssBytes)} (${kb(results.dashboard.cssGzipBytes)} gzipped). The JavaScript is the page's
+module with the chunk it shares, loaded at start, and the metrics view with uPlot, loaded when that view opens. The
+HTTP API sends them compressed as the browser accepts (br or gzip), once; hashed names let it keep them for good.
 
 ## Cold init
 

@@ -16,6 +16,7 @@ import { measureCalls, type CallCensus } from './calls';
 import { CLI_START_TARGET_RATIO, measureCliStart, renderCliStart } from './cli-start';
 import { costPer1000Releases } from './cost-model';
 import { measureTransitions } from './transitions';
+import { GATE_DECISION_TARGET_MS, measureGateDecisions, renderGates } from './gates';
 
 /**
  * `npm run bench`: bundle sizes, cold init, HTTP latency and throughput against a bare node:http
@@ -23,7 +24,7 @@ import { measureTransitions } from './transitions';
  * `npm run bench -- --only floor,calls` runs only the sections named (see SECTIONS) and prints their
  * figures; bench/results.md, which needs them all, is then left as it is.
  */
-const SECTIONS = ['bundles', 'dashboard', 'http', 'floor', 'burst', 'history', 'calls', 'cold-init', 'transitions', 'rescue', 'hooks', 'cli'] as const;
+const SECTIONS = ['bundles', 'dashboard', 'http', 'floor', 'burst', 'history', 'calls', 'cold-init', 'transitions', 'rescue', 'gates', 'hooks', 'cli'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const onlyOf = (argv: readonly string[]): ReadonlySet<Section> | undefined => {
@@ -53,6 +54,7 @@ const FLOOR_TIMING = { seconds: 4, warmUpSeconds: 1 };
 const RESCUE_ROUNDS = 5;
 const RESCUE_QUEUED = 2;
 const CLI_START_PAIRS = 15;
+const GATE_ROUNDS = 5;
 
 const started = Date.now();
 const loadBefore = loadavg()[0] ?? Number.NaN;
@@ -215,6 +217,13 @@ if (rescue) {
 }
 await rm(outDir, { recursive: true, force: true });
 
+const gates = runs('gates') ? await measureGateDecisions(GATE_ROUNDS) : undefined;
+if (gates) {
+  section(`gate decisions (a canary at its gate, the check that completes it posted, ${GATE_ROUNDS} rounds)`);
+  console.log(`  check POST → ECS told: ${gates.decisionMs.join(', ')} ms (target ≤ ${GATE_DECISION_TARGET_MS} ms)`);
+  console.log(`  state transitions: gated canary ${gates.canaryTransitions}, rolling ${gates.rollingTransitions}`);
+}
+
 const hooks = runs('hooks') ? await measureHooks() : undefined;
 if (hooks) {
   section('webhook delivery (loopback, in-process worker)');
@@ -233,7 +242,7 @@ if (only) {
   console.log(`\nran ${[...only].join(', ')} only, 1-minute load average ${loadBefore.toFixed(1)} at the start and ${(loadavg()[0] ?? Number.NaN).toFixed(1)} now; bench/results.md left as it is`);
   process.exit(0);
 }
-if (!census || !measured || !dashboard || !history || !rescue || !hooks || !cliStart) throw new Error('a section of the full bench did not run');
+if (!census || !measured || !dashboard || !history || !rescue || !gates || !hooks || !cliStart) throw new Error('a section of the full bench did not run');
 const { transitions, overhead } = measured;
 const costs = costPer1000Releases(census, {
   transitionsPerRelease: transitions[0]?.median ?? Number.NaN,
@@ -264,5 +273,5 @@ const markdown = renderResults({
   costs,
   durationSeconds: (Date.now() - started) / 1000,
 });
-await writeFile(join(PROJECT_ROOT, 'bench', 'results.md'), `${markdown}\n${renderHooks(hooks)}\n${renderCliStart(cliStart)}`);
+await writeFile(join(PROJECT_ROOT, 'bench', 'results.md'), `${markdown}\n${renderGates(gates)}\n${renderHooks(hooks)}\n${renderCliStart(cliStart)}`);
 console.log(`\nwrote bench/results.md in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ApiKeyResponse, CreatedApiKeyResponse, WhoamiResponse, type CreateApiKeyRequest } from '../shared/api/api-keys';
-import { AppDetailResponse, AppResponse, type CreateAppRequest } from '../shared/api/apps';
+import { AppDetailResponse, AppResponse, type CreateAppRequest, type UpdateAppRequest } from '../shared/api/apps';
 import { BuildResponse, type CreateBuildRequest } from '../shared/api/builds';
 import {
   CouplingResponse,
@@ -12,7 +12,9 @@ import {
 } from '../shared/api/pipelines';
 import { MAX_PAGE_SIZE } from '../shared/domain/requests';
 import { ReleaseResponse, type CreateReleaseBody } from '../shared/api/releases';
+import { ReleasePhaseOutputResponse } from '../shared/api/release-phase';
 import type { ReleaseStatus } from '../shared/domain/model';
+import type { ReleaseAction } from '../shared/domain/release-actions';
 import { ReleaseStatusesResponse, StatusResponse, type CreateStatusRequest } from '../shared/api/statuses';
 import { ConfigVarsResponse, type UpdateConfigVarsRequest } from '../shared/api/config-vars';
 import { DeliveryResponse, HookResponse } from '../shared/api/hooks';
@@ -27,6 +29,7 @@ export class SlipwayApi {
   apps = () => this.http.request('GET', '/apps', z.array(AppResponse));
   app = (app: string) => this.http.request('GET', `/apps/${segment(app)}`, AppDetailResponse);
   createApp = (body: z.input<typeof CreateAppRequest>) => this.http.request('POST', '/apps', AppResponse, { body });
+  updateApp = (app: string, body: z.input<typeof UpdateAppRequest>) => this.http.request('PATCH', `/apps/${segment(app)}`, AppResponse, { body });
 
   builds = (app: string, limit?: number) =>
     this.http.request('GET', `/apps/${segment(app)}/builds`, z.array(BuildResponse), { query: { limit } });
@@ -54,8 +57,14 @@ export class SlipwayApi {
   /** `release` is an id or a version number. */
   release = (app: string, release: string) =>
     this.http.request('GET', `/apps/${segment(app)}/releases/${segment(release)}`, ReleaseResponse);
+  /** What the release's release phase printed so far (404 when it ran none, or logs nowhere Slipway can read). */
+  releasePhaseOutput = (app: string, release: string) =>
+    this.http.request('GET', `/apps/${segment(app)}/releases/${segment(release)}/release-phase/output`, ReleasePhaseOutputResponse);
   createRelease = (app: string, body: CreateReleaseBody, idempotencyKey: string) =>
     this.http.request('POST', `/apps/${segment(app)}/releases`, ReleaseResponse, { body, idempotencyKey });
+  /** An operator's action on a release held at its bakes or gate; answers the release as ECS was told. */
+  actOnRelease = (app: string, release: string, action: ReleaseAction, idempotencyKey: string) =>
+    this.http.request('POST', `/apps/${segment(app)}/releases/${segment(release)}/actions/${action}`, ReleaseResponse, { idempotencyKey });
 
   configVars = (app: string) => this.http.request('GET', `/apps/${segment(app)}/config-vars`, ConfigVarsResponse);
   /** The new config, and the release it made: its answer's Location (none while the app has no current release). */

@@ -1,12 +1,14 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { GlobalArgs } from './command';
+import { appDeploymentCommands } from './commands/app-deployment';
 import { appCommands } from './commands/apps';
 import { configCommands } from './commands/config';
 import { hookCommands } from './commands/hooks';
 import { keyCommands } from './commands/keys';
 import { login, logout, whoami } from './commands/login';
 import { pipelineCommands } from './commands/pipelines';
+import { releaseActionCommands } from './commands/release-actions';
 import { releaseCommands } from './commands/releases';
 import { statusCommands } from './commands/statuses';
 import { ApiRefusal, CliError, EXIT, EXIT_CODES_HELP, usageError } from './exit-codes';
@@ -18,7 +20,9 @@ declare const SLIPWAY_VERSION: string;
 const commands = [
   whoami,
   ...appCommands,
+  ...appDeploymentCommands,
   ...releaseCommands,
+  ...releaseActionCommands,
   ...configCommands,
   ...statusCommands,
   ...pipelineCommands,

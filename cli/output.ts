@@ -46,10 +46,20 @@ const STATUS_STYLES: Record<string, Style> = {
   unknown: 'yellow',
   pending: 'cyan',
   queued: 'gray',
+  running: 'cyan',
+  timed_out: 'red',
+  skipped: 'gray',
 };
 
 export const paintStatus = (status: string, stream: NodeJS.WriteStream = process.stdout) =>
   paint(STATUS_STYLES[status] ?? 'reset', status, stream);
+
+/** `12:40:05` in the reader's time zone, the date first when it is not today (a gate may wait a day). */
+export const clockTime = (timestamp: string, now = new Date()) => {
+  const at = new Date(timestamp);
+  const time = at.toLocaleTimeString('en-GB', { hour12: false });
+  return at.toDateString() === now.toDateString() ? time : `${at.toLocaleDateString('sv-SE')} ${time}`;
+};
 
 /** "3 minutes ago"-style ages read better in a table than ISO timestamps. */
 export const age = (timestamp: string, now = Date.now()) => {

@@ -4,6 +4,7 @@ import { FINAL_RELEASE_STATUSES } from '../shared/domain/model';
 import type { SlipwayApi } from './api';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 import { progressView } from './rollout-progress';
+import { releasePhaseFollower } from './release-phase-output';
 
 export type WaitOptions = {
   timeoutSeconds: number;
@@ -22,6 +23,7 @@ export const exitCodeOf = (release: ReleaseResponse): ExitCode =>
 /** Polls the release until its rollout settles, showing it as it goes; throws exit 3 when the wait times out. */
 export const waitForRelease = async (api: SlipwayApi, app: string, id: string, options: WaitOptions) => {
   const view = progressView(options.stream);
+  const releasePhaseLines = releasePhaseFollower(api, app);
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   const followAgain = `\`slipway releases:wait ${id} -a ${app}\` follows it again`;
   // Ctrl-C stops the watching, not the rollout; the view still ends on a clean line with the cursor back.
@@ -34,6 +36,7 @@ export const waitForRelease = async (api: SlipwayApi, app: string, id: string, o
   try {
     for (;;) {
       const release = await api.release(app, id);
+      view.output(await releasePhaseLines(release));
       view.update(release);
       if (FINAL_RELEASE_STATUSES.includes(release.status)) {
         view.end(release);

@@ -6,10 +6,9 @@ import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
 import { createApp, findLiveState, getApps, requireAppWithPublicBadge, updateApp } from '../shared/operations/apps';
 import { renderBadge } from '../shared/api/badge';
-import { MetricsQuery, windowSecondsOf } from '../shared/api/metrics';
+import { MetricsQuery, metricsWindowOf } from '../shared/api/metrics';
 import { presentMetrics } from '../shared/api/presenters';
 import { PROMETHEUS_CONTENT_TYPE, appExposition } from '../shared/api/prometheus';
-import { windowEndingNow } from '../shared/domain/delivery-metrics';
 import { appDeliveryMetrics, badgeFiguresOf } from '../shared/operations/metrics';
 
 /** Badges are read by README renderers and image proxies: a minute of caching, and no script in them can ever run. */
@@ -51,8 +50,9 @@ export const handler = httpFunction<'apps'>({
   'GET /apps/{app}/metrics': async ({ query, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'read', app.name);
-    const { window, step, format } = parseInput(MetricsQuery, query, 'query');
-    const report = await appDeliveryMetrics(app, windowEndingNow(window, windowSecondsOf(window)), step === undefined ? undefined : windowSecondsOf(step));
+    const { format, ...asked } = parseInput(MetricsQuery, query, 'query');
+    const { window, stepSeconds } = metricsWindowOf(asked);
+    const report = await appDeliveryMetrics(app, window, stepSeconds);
     if (format === 'json') return { status: 200, body: presentMetrics(report, null) };
     return { status: 200, text: appExposition(report, await badgeFiguresOf(app)), headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } };
   },

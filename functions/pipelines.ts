@@ -1,5 +1,5 @@
 import { CreateCouplingRequest, CreatePipelineRequest, CreatePromotionRequest } from '../shared/api/pipelines';
-import { MetricsQuery, windowSecondsOf } from '../shared/api/metrics';
+import { MetricsQuery, metricsWindowOf } from '../shared/api/metrics';
 import { presentCoupling, presentMetrics, presentPipeline, presentPromotion } from '../shared/api/presenters';
 import { PROMETHEUS_CONTENT_TYPE, pipelineExposition } from '../shared/api/prometheus';
 import { actorOf, authorize, mayAccessApp, onlyAccessibleApps } from '../shared/domain/access';
@@ -21,7 +21,6 @@ import {
   requirePipeline,
   uncoupleApp,
 } from '../shared/operations/pipelines';
-import { windowEndingNow } from '../shared/domain/delivery-metrics';
 import { pipelineDeliveryMetrics } from '../shared/operations/metrics';
 import { promote, resumePromotion } from '../shared/operations/promotions';
 import { relayNotedEventsInBackground } from '../shared/events/relay';
@@ -43,8 +42,9 @@ export const handler = httpFunction<'pipelines', PipelinesCaller>({
   'GET /pipelines/{pipeline}/metrics': async ({ query, principal, pathPipeline }) => {
     authorize(principal, 'read');
     const pipeline = await pathPipeline();
-    const { window, step, format } = parseInput(MetricsQuery, query, 'query');
-    const report = await pipelineDeliveryMetrics(pipeline, principal, windowEndingNow(window, windowSecondsOf(window)), step === undefined ? undefined : windowSecondsOf(step));
+    const { format, ...asked } = parseInput(MetricsQuery, query, 'query');
+    const { window, stepSeconds } = metricsWindowOf(asked);
+    const report = await pipelineDeliveryMetrics(pipeline, principal, window, stepSeconds);
     if (format === 'json') return { status: 200, body: presentMetrics(report, pipeline) };
     return { status: 200, text: pipelineExposition(report, pipeline.name), headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } };
   },

@@ -18,6 +18,7 @@ import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';
 import { createRelease, findRecordedRelease, listReleases, reportRecordedStatusOf, requireRelease } from '../shared/operations/releases';
 import { relayNotedEventsInBackground } from '../shared/events/relay';
+import { releasePhaseOutput } from '../shared/operations/release-phase-output';
 
 /** An operator's action on a release at its bakes or gate; a retry under the same Idempotency-Key answers as the first did. */
 const releaseAction = (action: ReleaseAction) => async (http: HttpRequest) => {
@@ -83,6 +84,13 @@ export const handler = httpFunction<'releases'>({
   'POST /apps/{app}/releases/{release}/actions/approve': releaseAction('approve'),
   'POST /apps/{app}/releases/{release}/actions/promote': releaseAction('promote'),
   'POST /apps/{app}/releases/{release}/actions/abort': releaseAction('abort'),
+  'GET /apps/{app}/releases/{release}/release-phase/output': async ({ params, principal, annotate, pathApp }) => {
+    const app = await pathApp();
+    authorize(principal, 'read', app.name);
+    const release = await requireRelease(app, params.release ?? '');
+    annotate({ releaseId: release.id, releaseVersion: release.version });
+    return { status: 200, body: await releasePhaseOutput(release) };
+  },
   'PATCH /apps/{app}/releases/{release}': async ({ params, body, principal, annotate, pathApp }) => {
     const app = await pathApp();
     const report = parseInput(UpdateReleaseRequest, body, 'body');

@@ -42,6 +42,10 @@ export type CallTarget =
   | 'task-definition'
   /** A task or execution role a copied revision names. */
   | 'task-role'
+  /** A one-off task (a release phase) in an app's cluster. */
+  | 'ecs-task'
+  /** The log stream a release phase's container writes with awslogs, in a log group named in context. */
+  | 'release-phase-log-stream'
   /** The calling function's own log group, and its own dead-letter queue for asynchronous invocations. */
   | 'own-log-group'
   | 'own-dead-letter-queue';
@@ -53,6 +57,8 @@ export type AwsCall = {
   context?: Readonly<Record<string, string | readonly string[]>>;
   /** Allowed only once `-c slipway:taskRoleArns` names the roles; until then it is denied on purpose. */
   onlyWithTaskRoles?: true;
+  /** Allowed only once `-c slipway:releasePhaseLogGroups` names the log groups; until then it is denied on purpose. */
+  onlyWithLogGroups?: true;
 };
 
 const call = (action: string, on: CallTarget, context?: AwsCall['context']): AwsCall => ({ action, on, ...(context ? { context } : {}) });
@@ -112,6 +118,9 @@ const RESUME_STEP = [call('states:SendTaskSuccess', 'any')];
  */
 const STOP_DEPLOYMENT = [call('ecs:StopServiceDeployment', 'ecs-service-deployment')];
 
+/** … and a superseded release's release phase task, so the rescue is not held back by it (abandonReleasePhase). */
+const STOP_RELEASE_PHASE = [call('ecs:StopTask', 'ecs-task')];
+
 /** shared/ecs/ecs-adapter.ts describeDeployment: where a deployment of the app's service stands. */
 const DESCRIBE_SERVICE = [call('ecs:DescribeServices', 'ecs-service')];
 /** … and, for blue/green, linear and canary, its lifecycle stage, alarms and rollback (DescribeServiceDeployments). */
@@ -120,11 +129,18 @@ const DESCRIBE_DEPLOYMENT = [...DESCRIBE_SERVICE, call('ecs:DescribeServiceDeplo
 /**
  * passLockOn (shared/rollout/lock.ts): starts the next release's execution (or a rerun), asks whether a
  * holder's execution still runs, and wakes a parked Lock step or ends a superseded release's wait (stopping
- * its deployment). A holder whose execution is gone is settled as ECS says its deployment ended, or has its
+ * its deployment and its release phase task). A holder whose execution is gone is settled as ECS says its deployment ended, or has its
  * traffic-shifting deployment stopped (shared/rollout/unwatched.ts). Whoever records a rollback does this at once
  * (overtakeQueue), as do the Lock and Finish steps and the reconciler.
  */
-const MOVE_QUEUE = [...START_ROLLOUT, call('states:DescribeExecution', 'rollout-execution'), ...RESUME_STEP, ...STOP_DEPLOYMENT, ...DESCRIBE_DEPLOYMENT];
+const MOVE_QUEUE = [
+  ...START_ROLLOUT,
+  call('states:DescribeExecution', 'rollout-execution'),
+  ...RESUME_STEP,
+  ...STOP_DEPLOYMENT,
+  ...STOP_RELEASE_PHASE,
+  ...DESCRIBE_DEPLOYMENT,
+];
 
 /**
  * shared/rollout/holds.ts reviewReleaseHolds: where the deployment stands and which PAUSE hooks hold it, then a
@@ -144,6 +160,23 @@ const REGISTER_REVISION: AwsCall[] = [
   call('ecs:TagResource', 'task-definition', { 'ecs:CreateAction': 'RegisterTaskDefinition' }),
   { ...call('iam:PassRole', 'task-role', { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' }), onlyWithTaskRoles: true as const },
 ];
+
+/**
+ * shared/ecs/one-off-task.ts: the release phase's task, of the revision the Deploy step registered, where the service
+ * runs (its network and capacity from DescribeServices): RunTask in the app's cluster, the roles it names passed on,
+ * then DescribeTasks, and StopTask once it ran past its timeout.
+ */
+const RUN_RELEASE_PHASE: AwsCall[] = [
+  ...DESCRIBE_SERVICE,
+  call('ecs:DescribeTaskDefinition', 'any'),
+  call('ecs:RunTask', 'task-definition', { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:123456789012:cluster/prod' }),
+  call('ecs:DescribeTasks', 'ecs-task'),
+  ...STOP_RELEASE_PHASE,
+  { ...call('iam:PassRole', 'task-role', { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' }), onlyWithTaskRoles: true as const },
+];
+
+/** shared/ecs/task-logs.ts: a release phase's output, from the stream its awslogs driver wrote. */
+const READ_RELEASE_PHASE_OUTPUT: AwsCall[] = [{ ...call('logs:GetLogEvents', 'release-phase-log-stream'), onlyWithLogGroups: true as const }];
 
 /** shared/secrets/secret-store.ts: a secret config value, as a new SecureString parameter (never overwritten). */
 const STORE_SECRETS = [call('ssm:PutParameter', 'secret-parameter')];
@@ -172,8 +205,9 @@ export const FUNCTION_CALLS = {
   builds: [...HTTP_WRITER, ...START_ROLLOUT],
   // A rollback (POST with `release`, or its Idempotency-Key replay) overtakes the queue.
   // Lists and gets tell how many tasks run each release (running-counts.ts).
-  // Operators' actions at a release's holds are told to ECS at once (release-actions.ts).
-  releases: [...HTTP_WRITER, ...MOVE_QUEUE, ...DESCRIBE_SERVICE, ...ANSWER_HOLDS],
+  // Operators' actions at a release's holds are told to ECS at once (release-actions.ts); a release phase's output is
+  // read from CloudWatch Logs (GET …/release-phase/output).
+  releases: [...HTTP_WRITER, ...MOVE_QUEUE, ...DESCRIBE_SERVICE, ...ANSWER_HOLDS, ...READ_RELEASE_PHASE_OUTPUT],
   'config-vars': [...HTTP_WRITER, ...START_ROLLOUT, ...STORE_SECRETS],
   // A required check failing on the live release of an auto_rollback app records a rollback, which overtakes.
   // A check a gate waits for is told to ECS at once (reviewGateOnCheck).
@@ -187,12 +221,19 @@ export const FUNCTION_CALLS = {
   dashboard: LAMBDA_RUNTIME,
   'rollout-lock': [...ROLLOUT_STEP, ...MOVE_QUEUE],
   'rollout-deploy': [...ROLLOUT_STEP, ...REGISTER_REVISION],
+  // Starts the release phase's task once, reads it, stops it past its timeout; resumes its own wait once it ended.
+  'rollout-release-phase': [...ROLLOUT_STEP, ...RUN_RELEASE_PHASE, ...RESUME_STEP],
   // Reconciles with ECS; resumes its own wait when the deployment ended, or, superseded on its way to ECS, stops it first.
   'rollout-await': [...ROLLOUT_STEP, ...DESCRIBE_DEPLOYMENT, ...RESUME_STEP, ...STOP_DEPLOYMENT, ...ANSWER_HOLDS],
   // Passes the lock on; a release that ended unknown on an auto_rollback app is rolled back from here. A canary,
   // linear or blue/green deployment that ended without ECS's verdict (deadline, Salvage) is stopped (unwatched.ts).
   'rollout-finish': [...ROLLOUT_STEP, ...MOVE_QUEUE],
   'ecs-deployment-events': [...ROLLOUT_STEP, ...DESCRIBE_DEPLOYMENT, ...RESUME_STEP, ...ANSWER_HOLDS, ...ASYNC_DEAD_LETTERS],
+  // Paces progress reads on the service's watch item (a conditional update) and records them on the release; a
+  // progress write that moves the rollout to another phase announces it (release.phase_changed), relayed at once.
+  'ecs-task-events': [...ROLLOUT_STEP, ...DESCRIBE_DEPLOYMENT, ...ASYNC_DEAD_LETTERS],
+  // A stopped release phase task: its outcome is in the event; records it and resumes the wait.
+  'release-phase-events': [...ROLLOUT_STEP, ...RESUME_STEP, ...ASYNC_DEAD_LETTERS],
   // Promotions cut short, every app's queue, then the outbox sweep (gsi3).
   'rollout-reconcile': [...ROLLOUT_STEP, ...MOVE_QUEUE, ...ASYNC_DEAD_LETTERS],
   'hook-delivery': [...LAMBDA_RUNTIME, ...STORE, ...DELIVER_HOOKS, ...CONSUME_DELIVERIES],
@@ -206,7 +247,7 @@ export type FunctionEntry = keyof typeof FUNCTION_CALLS;
  * Logs vended-log delivery) and for X-Ray tracing.
  */
 export const STATE_MACHINE_CALLS: readonly AwsCall[] = [
-  ...(['lock', 'deploy', 'await', 'finish'] as const).map((step) => call('lambda:InvokeFunction', `rollout-step:${step}`)),
+  ...(['lock', 'deploy', 'release-phase', 'await', 'finish'] as const).map((step) => call('lambda:InvokeFunction', `rollout-step:${step}`)),
   call('ecs:UpdateService', 'ecs-service', { [`aws:ResourceTag/${MANAGED_SERVICE_TAG.key}`]: MANAGED_SERVICE_TAG.value }),
   ...['CreateLogDelivery', 'GetLogDelivery', 'UpdateLogDelivery', 'DeleteLogDelivery', 'ListLogDeliveries', 'PutResourcePolicy', 'DescribeResourcePolicies', 'DescribeLogGroups'].map(
     (action) => call(`logs:${action}`, 'any'),

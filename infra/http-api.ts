@@ -26,14 +26,15 @@ import { grantApiKeyItems, grantTableData } from './slipway-table';
 export type TableAccess = 'none' | 'api-keys' | 'all-but-api-keys';
 export type RolloutAccess = 'none' | 'starts' | 'moves-queue';
 export const FUNCTION_ACCESS: Readonly<
-  Record<FunctionName, { table: TableAccess; rollouts: RolloutAccess; writesSecrets?: true; readsServices?: true; answersHolds?: true }>
+  Record<FunctionName, { table: TableAccess; rollouts: RolloutAccess; writesSecrets?: true; readsServices?: true; answersHolds?: true; readsReleasePhaseOutput?: true }>
 > = {
   // Both tell how many tasks run a release now (the app's current one; each listed one); apps also reads the app's
   // ECS service when it is given a strategy that shifts traffic (does it have the load balancer for it?).
   apps: { table: 'all-but-api-keys', rollouts: 'none', readsServices: true },
   builds: { table: 'all-but-api-keys', rollouts: 'starts' },
-  // Operators approve, promote and abort releases at their holds; a status check a gate waits for is answered at once.
-  releases: { table: 'all-but-api-keys', rollouts: 'moves-queue', readsServices: true, answersHolds: true },
+  // Operators approve, promote and abort releases at their holds (a status check a gate waits for is answered at
+  // once); releases reads a release phase's output from CloudWatch Logs.
+  releases: { table: 'all-but-api-keys', rollouts: 'moves-queue', readsServices: true, answersHolds: true, readsReleasePhaseOutput: true },
   // Config changes (PATCH /apps/{app}/config-vars) store secret values and release the new config.
   'config-vars': { table: 'all-but-api-keys', rollouts: 'starts', writesSecrets: true },
   statuses: { table: 'all-but-api-keys', rollouts: 'moves-queue', answersHolds: true },
@@ -50,7 +51,10 @@ export const FUNCTION_FILES: Partial<Record<FunctionName, (outputDir: string) =>
 };
 
 /** What the HTTP API needs of the rollout: its state machine and the rights on it. */
-export type RolloutGrants = Pick<Rollout, 'stateMachine' | 'grantStartRollouts' | 'grantQueueMoves' | 'grantReadServices' | 'grantAnswerHolds'>;
+export type RolloutGrants = Pick<
+  Rollout,
+  'stateMachine' | 'grantStartRollouts' | 'grantQueueMoves' | 'grantReadServices' | 'grantAnswerHolds' | 'grantReadReleasePhaseOutput'
+>;
 
 const ROLLOUT_GRANTS: Record<RolloutAccess, (fn: NodejsFunction, rollout: RolloutGrants) => void> = {
   none: () => {},
@@ -122,6 +126,7 @@ export class SlipwayHttpApi extends Construct {
         ROLLOUT_GRANTS[access.rollouts](fn, props.rollout);
         if (access.readsServices) props.rollout.grantReadServices(fn);
         if (access.answersHolds) props.rollout.grantAnswerHolds(fn);
+        if (access.readsReleasePhaseOutput) props.rollout.grantReadReleasePhaseOutput(fn);
         grantSecretParameters(fn, { writes: access.writesSecrets === true });
         return [name, fn] as const;
       }),

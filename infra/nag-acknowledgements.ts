@@ -82,6 +82,23 @@ export const acknowledgeNagFindings = (
     'ecs:TagResource is allowed only while registering a task definition (condition ecs:CreateAction), so ' +
       'the new revision keeps the tags of the one it copies; revision ARNs are not known in advance.',
   );
+  // A release phase's one-off tasks: run from the revisions the Deploy step registers, in the same clusters.
+  for (const cluster of rolloutClusters(stack)) {
+    for (const scope of [rollout, ...movesQueues]) {
+      acknowledge(
+        scope,
+        arnFinding('ecs', `task/${cluster}/*`),
+        "A release phase's one-off task gets its id from ECS at RunTask, under cluster/id: DescribeTasks (the step) and " +
+          'StopTask (its timeout, or a rollback superseding its release) are granted on the tasks of the same clusters as the services.',
+      );
+    }
+  }
+  acknowledge(
+    rollout.steps['release-phase'].role,
+    arnFinding('ecs', 'task-definition/*'),
+    'ecs:RunTask runs the revision the Deploy step registered for the release (its ARN unknown in advance), only in ' +
+      'the clusters named in -c slipway:clusters (condition ecs:cluster); ecs:DescribeTaskDefinition supports no resource.',
+  );
   acknowledge(
     rollout.steps.deploy.role,
     'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]',

@@ -7,6 +7,8 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import {
+  Choice,
+  Condition,
   CustomState,
   DefinitionBody,
   Errors,
@@ -25,13 +27,17 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { DEFAULT_DEADLINE_SECONDS } from '../shared/domain/rollout';
 import { DEPLOYMENT_EVENT_PATTERN, PERMANENT_STEP_ERRORS } from '../shared/rollout/contract';
+import { RELEASE_PHASE_BOUNDS } from '../shared/domain/release-phase';
+import { ReleasePhaseInfra } from './release-phase';
 import { slipwayFunction } from './slipway-function';
 import { grantTableData } from './slipway-table';
+import { addTaskProgress } from './task-progress';
 
 /** The rollout's step Lambdas, by the name the local Step Functions emulator maps them back with. */
 export const ROLLOUT_STEP_ENTRIES = {
   lock: 'functions/rollout-lock.ts',
   deploy: 'functions/rollout-deploy.ts',
+  'release-phase': 'functions/rollout-release-phase.ts',
   await: 'functions/rollout-await.ts',
   finish: 'functions/rollout-finish.ts',
 } as const;
@@ -41,6 +47,9 @@ export type RolloutStep = keyof typeof ROLLOUT_STEP_ENTRIES;
 export const ROLLOUT_STATES = {
   lock: 'Lock',
   deploy: 'Deploy',
+  hasReleasePhase: 'HasReleasePhase',
+  releasePhase: 'ReleasePhase',
+  releasePhasePassed: 'ReleasePhasePassed',
   updateService: 'UpdateService',
   await: 'AwaitDeployment',
   finish: 'Finish',
@@ -102,7 +111,12 @@ const ECS_TASK_TRANSIENT_ERRORS = [...ECS_TRANSIENT_ERRORS.map((name) => `Ecs.${
  * Room above the rollout deadline for the steps around the deployment (lock handover, task definition,
  * ECS retries, settling), so an execution that outlives it is stuck for real and its TimedOut alarm fires.
  */
-export const EXECUTION_TIMEOUT = Duration.seconds(DEFAULT_DEADLINE_SECONDS).plus(Duration.minutes(15));
+export const EXECUTION_TIMEOUT = Duration.seconds(DEFAULT_DEADLINE_SECONDS)
+  .plus(Duration.minutes(RELEASE_PHASE_BOUNDS.timeoutMinutes.max))
+  .plus(Duration.minutes(15));
+
+/** How often a release phase's task is looked at when no ECS event resumed the wait: bounds how late a timeout is noticed. */
+const RELEASE_PHASE_RECONCILE = Duration.minutes(1);
 
 /**
  * Context keys of the rollout: what it may touch in ECS (`npx cdk deploy -c slipway:clusters=a,b`), and
@@ -112,14 +126,16 @@ export const ROLLOUT_CONTEXT = {
   clusters: 'slipway:clusters',
   taskRoles: 'slipway:taskRoleArns',
   concurrency: 'slipway:rolloutConcurrency',
+  releasePhaseLogGroups: 'slipway:releasePhaseLogGroups',
 } as const;
 
 /**
- * Concurrent executions each rollout function (the four steps, the ECS event handler, the reconciler) keeps
- * for itself, so a burst of API traffic cannot take the account's concurrency from the functions that carry
- * a rescue out. It also caps each of them: a throttled step is retried by its state's backoff, and the
- * function's Throttles alarm fires. Lambda keeps 100 of the account's concurrency unreserved, so the six
- * need an account limit of at least 100 + 6 × this; `-c slipway:rolloutConcurrency=0` reserves none.
+ * Concurrent executions each rollout function (the five steps, the three ECS event handlers: deployments, task
+ * progress, release phase tasks; the reconciler) keeps for itself, so a burst of API traffic cannot take the
+ * account's concurrency from the functions that carry a rescue out. It also caps each of them: a throttled step is
+ * retried by its state's backoff, and the function's Throttles alarm fires. Lambda keeps 100 of the account's
+ * concurrency unreserved, so the nine need an account limit of at least 100 + 9 × this;
+ * `-c slipway:rolloutConcurrency=0` reserves none.
  */
 export const DEFAULT_ROLLOUT_CONCURRENCY = 10;
 
@@ -162,19 +178,25 @@ export type RolloutProps = { table: ITableV2 };
  * Deploys releases: one Standard state machine per release execution (named after the release), its
  * step Lambdas, and the EventBridge rule that resumes a rollout when ECS reports its deployment ended.
  *
- *   Lock (wait for task token) -> Deploy -> UpdateService (aws-sdk:ecs) -> AwaitDeployment (wait for
+ *   Lock (wait for task token) -> Deploy -> HasReleasePhase -> [ReleasePhase (wait for task token; ECS task
+ *   event or reconcile) -> ReleasePhasePassed -> ] UpdateService (aws-sdk:ecs) -> AwaitDeployment (wait for
  *   task token; ECS event or reconcile) -> Finish;   any failure -> Salvage.
  *
- * An uncontended release takes five state transitions; each lock poll or deployment reconcile adds one.
+ * An uncontended release takes six state transitions (eight with a release phase); each lock poll, release
+ * phase or deployment reconcile adds one.
  */
 export class Rollout extends Construct {
   readonly stateMachine: StateMachine;
   readonly steps: Readonly<Record<RolloutStep, NodejsFunction>>;
   readonly deploymentEvents: NodejsFunction;
+  /** Live progress: ECS task state changes of deploying services (infra/task-progress.ts). */
+  readonly taskEvents: NodejsFunction;
   /** DescribeServices on the services Slipway may deploy (the clusters named in context), set by grantEcs. */
   /** Scheduled safety net: starts queued releases nothing else will start (see functions/rollout-reconcile.ts). */
   readonly queueReconciler: NodejsFunction;
   readonly deadLetterQueue: Queue;
+  /** The release phase's event handler and ECS rights, and who may read its output. */
+  readonly releasePhase: ReleasePhaseInfra;
 
   constructor(scope: Construct, id: string, props: RolloutProps) {
     super(scope, id);
@@ -187,6 +209,7 @@ export class Rollout extends Construct {
     this.steps = {
       lock: fn('LockStep', ROLLOUT_STEP_ENTRIES.lock, 'Rollout: take the app lock or park until handed it'),
       deploy: fn('DeployStep', ROLLOUT_STEP_ENTRIES.deploy, 'Rollout: mark pending, register the task definition'),
+      'release-phase': fn('ReleasePhaseStep', ROLLOUT_STEP_ENTRIES['release-phase'], 'Rollout: run the release phase task once, park for its ECS events'),
       await: fn('AwaitStep', ROLLOUT_STEP_ENTRIES.await, 'Rollout: park for ECS events, reconcile the deployment'),
       finish: fn('FinishStep', ROLLOUT_STEP_ENTRIES.finish, 'Rollout: settle the release, pass the lock on'),
     };
@@ -238,6 +261,8 @@ export class Rollout extends Construct {
       ],
     });
 
+    this.taskEvents = addTaskProgress(this, { stack, table: props.table, clusters, deadLetterQueue: this.deadLetterQueue, reservedConcurrentExecutions });
+
     this.queueReconciler = slipwayFunction(this, 'QueueReconciler', {
       entry: 'functions/rollout-reconcile.ts',
       environment: { ...environment, ROLLOUT_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
@@ -254,6 +279,16 @@ export class Rollout extends Construct {
     });
 
     this.grantEcs(stack, clusters);
+    this.releasePhase = new ReleasePhaseInfra(this, 'ReleasePhaseTasks', {
+      table: props.table,
+      step: this.steps['release-phase'],
+      clusters,
+      taskRoles: listContext(this, ROLLOUT_CONTEXT.taskRoles),
+      logGroups: listContext(this, ROLLOUT_CONTEXT.releasePhaseLogGroups),
+      deadLetterQueue: this.deadLetterQueue,
+      reservedConcurrentExecutions,
+      readServices: this.readServices,
+    });
     this.grantCallbacks();
   }
 
@@ -345,6 +380,14 @@ export class Rollout extends Construct {
       DEPLOYMENT_RECONCILE,
       '$.result',
     );
+    const releasePhase = park(
+      ROLLOUT_STATES.releasePhase,
+      'release-phase',
+      "Run the app's release phase as a one-off task of the new revision once; park for its ECS event, reconcile each minute",
+      { deploy: JsonPath.objectAt('$.deploy') },
+      RELEASE_PHASE_RECONCILE,
+      '$.result',
+    );
     const finish = call(
       ROLLOUT_STATES.finish,
       'finish',
@@ -352,9 +395,17 @@ export class Rollout extends Construct {
       { rollout, stateMachineArn, result: JsonPath.objectAt('$.result') },
     );
 
-    for (const state of [lock, deploy, awaitDeployment, finish]) retry(state).addCatch(salvage, onFailure);
+    for (const state of [lock, deploy, releasePhase, awaitDeployment, finish]) retry(state).addCatch(salvage, onFailure);
     updateService.addCatch(salvage, onFailure);
-    return lock.next(deploy).next(updateService).next(awaitDeployment).next(finish);
+    updateService.next(awaitDeployment).next(finish);
+    // Only an app with a release phase pays for these states; its failure settles the release before ECS is touched.
+    const passed = new Choice(this, ROLLOUT_STATES.releasePhasePassed, { comment: 'Exit code 0 deploys; anything else settles the release failed' })
+      .when(Condition.stringEquals('$.result.outcome', 'COMPLETED'), updateService)
+      .otherwise(finish);
+    const hasReleasePhase = new Choice(this, ROLLOUT_STATES.hasReleasePhase, { comment: 'Whether the release runs its app\'s release phase first' })
+      .when(Condition.booleanEquals('$.deploy.releasePhase', true), releasePhase.next(passed))
+      .otherwise(updateService);
+    return lock.next(deploy).next(hasReleasePhase);
   }
 
   /**
@@ -409,7 +460,7 @@ export class Rollout extends Construct {
       );
     }
     for (const statement of deployStatements) this.steps.deploy.addToRolePolicy(statement);
-    for (const grantee of [this.steps.await, this.deploymentEvents]) {
+    for (const grantee of [this.steps.await, this.deploymentEvents, this.taskEvents]) {
       grantee.addToRolePolicy(readService);
       grantee.addToRolePolicy(readServiceDeployments);
     }
@@ -456,6 +507,11 @@ export class Rollout extends Construct {
     if (this.readServices) grantee.grantPrincipal.addToPrincipalPolicy(this.readServices);
   }
 
+  /** May read a release phase's output from the log groups named in context (shared/operations/release-phase-output.ts). */
+  grantReadReleasePhaseOutput(fn: NodejsFunction): void {
+    this.releasePhase.grantReadOutput(fn);
+  }
+
   /** May start a recorded release's execution (shared/rollout/start-rollout.ts). */
   grantStartRollouts(grantee: IGrantable): void {
     this.stateMachine.grantStartExecution(grantee);
@@ -489,6 +545,7 @@ export class Rollout extends Construct {
       resumeStepStatement(),
       // A holder whose execution is gone is settled as ECS says its deployment ended, or has it stopped (shared/rollout/unwatched.ts).
       ...[this.readServices, this.readServiceDeployments, this.stopServiceDeployments].filter((statement) => statement !== undefined),
+      this.releasePhase.stopTasks,
     ];
   }
 
@@ -501,7 +558,7 @@ export class Rollout extends Construct {
       for (const fn of functions) if (fn.role) policy.attachToRole(fn.role);
     };
     const callbacks = new Policy(this, 'StepCallbacks', { statements: [resumeStepStatement()] });
-    attach(callbacks, [this.steps.await, this.deploymentEvents]);
+    attach(callbacks, [this.steps.await, this.steps['release-phase'], this.deploymentEvents, this.releasePhase.phaseEvents]);
     const queueMoves = new Policy(this, 'QueueMoves', { statements: this.queueMoveStatements() });
     attach(queueMoves, [this.steps.lock, this.steps.finish, this.queueReconciler]);
     for (const policy of [callbacks, queueMoves]) {

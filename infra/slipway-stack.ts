@@ -45,7 +45,7 @@ export class SlipwayStack extends Stack {
     // this stack but the webhook delivery queue is a dead-letter queue.
     const all = this.node.findAll();
     const writers = [...this.httpApi.functions].filter(([name]) => FUNCTION_ACCESS[name].table === 'all-but-api-keys').map(([, fn]) => fn);
-    for (const fn of [...writers, ...Object.values(this.rollout.steps), this.rollout.deploymentEvents, this.rollout.queueReconciler]) {
+    for (const fn of [...writers, ...Object.values(this.rollout.steps), this.rollout.deploymentEvents, this.rollout.taskEvents, this.rollout.releasePhase.phaseEvents, this.rollout.queueReconciler]) {
       this.events.publishFrom(fn);
     }
     this.alarms = new SlipwayAlarms(this, 'Alarms', {

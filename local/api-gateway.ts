@@ -143,7 +143,8 @@ export const createApiGateway = (options: { handlers: Record<FunctionName, HttpH
       };
       const result = await options.handlers[route.fn](event, lambdaContext(route.fn, requestId));
       response.writeHead(result.statusCode ?? 200, { 'apigw-requestid': requestId, ...(result.headers as Record<string, string>) });
-      response.end(result.body ?? '');
+      // As API Gateway does: a base64 body (a compressed answer) goes out as its bytes.
+      response.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
     } catch (error) {
       // The handlers map every fault to a response; reaching here means the local gateway itself broke.
       console.error('local API gateway failure', error);

@@ -2,6 +2,8 @@ import { handler as apps } from '../functions/apps';
 import { handler as builds } from '../functions/builds';
 import { handler as configVars } from '../functions/config-vars';
 import { handler as ecsDeploymentEvents } from '../functions/ecs-deployment-events';
+import { handler as ecsTaskEvents } from '../functions/ecs-task-events';
+import { handler as releasePhaseEvents } from '../functions/release-phase-events';
 import { handler as hooks } from '../functions/hooks';
 import { handler as keys } from '../functions/keys';
 import { handler as openapi } from '../functions/openapi';
@@ -11,6 +13,7 @@ import { handler as rolloutAwait } from '../functions/rollout-await';
 import { handler as rolloutDeploy } from '../functions/rollout-deploy';
 import { handler as rolloutFinish } from '../functions/rollout-finish';
 import { handler as rolloutLock } from '../functions/rollout-lock';
+import { handler as rolloutReleasePhase } from '../functions/rollout-release-phase';
 import { handler as statuses } from '../functions/statuses';
 import { dashboardFunction } from '../shared/http/dashboard';
 import { buildDashboard } from '../web/build';
@@ -40,10 +43,17 @@ export const httpHandlers: Record<FunctionName, HttpHandler> = {
 export const rolloutStepHandlers: Record<RolloutStep, (event: unknown) => Promise<unknown>> = {
   lock: (event) => rolloutLock(event, lambdaContext('rollout-lock')),
   deploy: (event) => rolloutDeploy(event, lambdaContext('rollout-deploy')),
+  'release-phase': (event) => rolloutReleasePhase(event, lambdaContext('rollout-release-phase')),
   await: (event) => rolloutAwait(event, lambdaContext('rollout-await')),
   finish: (event) => rolloutFinish(event, lambdaContext('rollout-finish')),
 };
 
+/** The target of the EventBridge rule for stopped release phase tasks. */
+export const releasePhaseEventsHandler = (event: unknown): Promise<unknown> => releasePhaseEvents(event, lambdaContext('release-phase-events'));
+
 /** The target of the EventBridge rule for ECS deployment state changes. */
 export const deploymentEventsHandler = (event: unknown): Promise<unknown> =>
   ecsDeploymentEvents(event, lambdaContext('ecs-deployment-events'));
+
+/** The target of the EventBridge rule for ECS task state changes. */
+export const taskEventsHandler = (event: unknown): Promise<unknown> => ecsTaskEvents(event, lambdaContext('ecs-task-events'));

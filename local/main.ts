@@ -23,7 +23,10 @@ const slipway = await startLocalSlipway({ port, dataDir }).catch((error: unknown
   return reason === undefined ? Promise.reject(error) : refuseToStart(reason);
 });
 console.log(`Slipway is listening on ${slipway.url} (data in ${dataDir})`);
-if (slipway.rollouts) console.log(`The ECS simulator answers on ${slipway.rollouts.ecs.endpoint} ($ECS in the README)`);
+if (slipway.rollouts) {
+  const { endpoint, minuteMs } = slipway.rollouts.ecs;
+  console.log(`ECS simulator on ${endpoint} (a simulated minute lasts ${minuteMs} ms: ECS_SIMULATOR_MINUTE_MS)`);
+}
 if (slipway.bootstrapAdminKey) {
   console.log(`First start: an admin API key was created. It is shown only this once:\n\n  ${slipway.bootstrapAdminKey}\n`);
   console.log('Use it as "Authorization: Bearer <key>"; mint more with `npm run keys -- create --role developer`.');

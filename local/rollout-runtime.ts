@@ -1,11 +1,14 @@
 import { createEcsClient, useEcsClient } from '../shared/ecs/ecs-client';
-import { DEPLOYMENT_EVENT_PATTERN } from '../shared/rollout/contract';
+import { DEPLOYMENT_EVENT_PATTERN, TASK_EVENT_PATTERN } from '../shared/rollout/contract';
+import { cutPausesShort } from '../shared/runtime/pause';
+import { matchesPattern } from './event-pattern';
 import { handler as reconcileQueues } from '../functions/rollout-reconcile';
 import { logger } from '../shared/observability/logger';
 import { listApps } from '../shared/store/apps-store';
 import { createSfnClient, useSfnClient } from '../shared/rollout/sfn';
-import { startEcsSimulator, type EcsEvent, type EcsSimulator, type EcsSimulatorOptions } from './ecs-simulator/server';
-import { deploymentEventsHandler, rolloutStepHandlers } from './handlers';
+import { startEcsSimulator, type EcsSimulator, type EcsSimulatorOptions } from './ecs-simulator/server';
+import { deploymentEventsHandler, releasePhaseEventsHandler, rolloutStepHandlers, taskEventsHandler } from './handlers';
+import { RELEASE_PHASE_TASK_EVENT_PATTERN, releasePhaseTaskEventMatches } from '../shared/rollout/release-phase';
 import { lambdaContext } from './lambda-context';
 import { startStepFunctionsEmulator, type StepFunctionsEmulator } from './step-functions';
 import { configure } from '../shared/config/config';
@@ -15,7 +18,7 @@ export type LocalRolloutOptions = {
   timeScale?: number;
   /** ROLLOUT_DEADLINE_SECONDS for releases started by this server (default: the environment's). */
   deadlineSeconds?: number;
-  ecs?: Omit<EcsSimulatorOptions, 'onDeploymentEvent'>;
+  ecs?: Omit<EcsSimulatorOptions, 'onDeploymentEvent' | 'onTaskEvent'>;
 };
 
 export type LocalRollouts = {
@@ -27,14 +30,9 @@ export type LocalRollouts = {
 /** Matches the rate of the reconcile schedule in infra/rollout.ts. */
 const RECONCILE_INTERVAL_MS = 5 * 60 * 1000;
 
-/** What the EventBridge rule lets through to its target. */
-const matchesRule = (event: EcsEvent): boolean =>
-  (DEPLOYMENT_EVENT_PATTERN.source as readonly string[]).includes(event.source) &&
-  (DEPLOYMENT_EVENT_PATTERN.detailType as readonly string[]).includes(event['detail-type']);
-
 /**
- * Rollouts on a laptop: the ECS SIMULATOR (its deployment events routed to the deployment-events
- * handler as the EventBridge rule routes them in AWS) and the local Step Functions API running the
+ * Rollouts on a laptop: the ECS SIMULATOR (its deployment and task events routed to their handlers
+ * through the patterns of the EventBridge rules that route them in AWS) and the local Step Functions API running the
  * synthesized rollout state machine; every adapter in this process is pointed at them. Needs the
  * store in place (it resumes the queues the data directory holds).
  */
@@ -51,7 +49,15 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
     ...options.ecs,
     onDeploymentEvent: async (event) => {
       await ready;
-      if (!closing && matchesRule(event)) await deploymentEventsHandler(event);
+      if (!closing && matchesPattern(DEPLOYMENT_EVENT_PATTERN, event)) await deploymentEventsHandler(event);
+    },
+    // Two rules take task state changes, as in AWS: a service's tasks move a rollout's progress; a stopped
+    // release phase task settles its phase.
+    onTaskEvent: async (event) => {
+      await ready;
+      if (closing) return;
+      if (matchesPattern(TASK_EVENT_PATTERN, event)) await taskEventsHandler(event);
+      if (matchesPattern(RELEASE_PHASE_TASK_EVENT_PATTERN, event) && releasePhaseTaskEventMatches(event.detail)) await releasePhaseEventsHandler(event);
     },
   });
   useEcsClient(createEcsClient({ endpoint: ecs.endpoint }));
@@ -63,6 +69,8 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
   useSfnClient(createSfnClient(stepFunctions.endpoint));
   const { rolloutDeadlineSeconds } = configure({
     ecsEndpoint: ecs.endpoint,
+    // The simulator serves the CloudWatch Logs its one-off tasks write.
+    logsEndpoint: ecs.endpoint,
     // Bake times are counted in the simulator's minutes, and so are the ends of the phases releases show.
     ecsMinuteMs: ecs.minuteMs,
     sfnEndpoint: stepFunctions.endpoint,
@@ -85,7 +93,9 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
     close: async () => {
       closing = true;
       clearInterval(reconciler);
-      // ECS first: its queued events are dropped instead of resuming executions that are being stopped.
+      // ECS first: its queued events are dropped instead of resuming executions that are being stopped, and
+      // task event handlers waiting to read progress give up.
+      cutPausesShort();
       await ecs.close();
       await stepFunctions.close();
       disableLocalRollouts();
@@ -96,5 +106,5 @@ export const startLocalRollouts = async (options: LocalRolloutOptions = {}): Pro
 
 /** Without a state machine configured, a recorded release simply stays `queued`. */
 export const disableLocalRollouts = (): void => {
-  configure({ ecsEndpoint: undefined, sfnEndpoint: undefined, stateMachineArn: undefined });
+  configure({ ecsEndpoint: undefined, logsEndpoint: undefined, sfnEndpoint: undefined, stateMachineArn: undefined });
 };

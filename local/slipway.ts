@@ -23,9 +23,17 @@ import { localSecretStore, useSecretStore } from '../shared/secrets/secret-store
 /** The LOCAL SECRET STORE's folder under the data dir: secret config values, one 0600 file each. */
 const LOCAL_SECRET_STORE_DIR = 'local-secret-store';
 
-/** With a data dir, the ECS simulator keeps its state there: ECS outlives a crash of this process, as it does in AWS. */
+/**
+ * With a data dir, the ECS simulator keeps its state there, its services and deployments as its one-off tasks (release
+ * phases): ECS outlives a crash of this process, as it does in AWS.
+ */
 const withEcsState = (rollouts: LocalRolloutOptions | undefined, dataDir: string | undefined): LocalRolloutOptions | undefined =>
-  dataDir ? { ...rollouts, ecs: { stateFile: join(dataDir, ECS_SIMULATOR_STATE_FILE), ...rollouts?.ecs } } : rollouts;
+  dataDir
+    ? {
+        ...rollouts,
+        ecs: { stateFile: join(dataDir, ECS_SIMULATOR_STATE_FILE), oneOffTaskFile: join(dataDir, 'ecs-one-off-tasks.json'), ...rollouts?.ecs },
+      }
+    : rollouts;
 
 export type LocalSlipway = {
   url: string;

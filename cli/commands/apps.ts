@@ -1,8 +1,10 @@
 import type { ReleaseResponse } from '../../shared/api/releases';
+import { rolloutStage } from '../../shared/api/rollout-words';
 import type { SlipwayApi } from '../api';
 import { defineCommand, requireApp, withApp } from '../command';
+import { deploymentOf, withDeploymentOptions } from '../deployment-options';
 import { ApiRefusal } from '../exit-codes';
-import { age, paintStatus, printFields, printJson, printLine, printTable } from '../output';
+import { age, clockTime, paintStatus, printFields, printJson, printLine, printTable } from '../output';
 import { versionLabel } from '../release-ref';
 import { nextStageCouplings } from './pipelines';
 
@@ -54,6 +56,8 @@ const appsInfo = defineCommand({
     const checks = current ? await checksOf(api, app.name, current) : '-';
     printLine(`=== ${app.name}`);
     const rollout = current?.rollout;
+    const inFlight = app.rollout_in_flight;
+    const stage = inFlight ? rolloutStage(inFlight.rollout, clockTime) : null;
     printFields([
       ['Cluster', app.cluster ?? '(external: releases are recorded, never deployed)'],
       ['Service', app.service ?? '-'],
@@ -63,7 +67,8 @@ const appsInfo = defineCommand({
       ['Status', current ? paintStatus(current.status) : '-'],
       ['Checks', checks],
       ['Tasks', rollout ? `${rollout.running_new}/${rollout.desired} running` : '-'],
-      ['Rolling out', app.rollout_in_flight ? `${versionLabel(app.rollout_in_flight)} (${paintStatus(app.rollout_in_flight.status)})` : '-'],
+      ['Rolling out', inFlight ? `${versionLabel(inFlight)} (${paintStatus(inFlight.status)}${stage ? `, ${stage}` : ''})` : '-'],
+      ['Deployment', `${app.deployment.strategy} (\`slipway apps:deployment -a ${app.name}\` tells more)`],
       ['Auto rollback', app.auto_rollback ? `yes, within ${app.bake_window_seconds} s of going live` : 'no'],
     ]);
   },
@@ -75,9 +80,13 @@ const appsCreate = defineCommand({
   examples: [
     ['$0 apps:create web --cluster prod --service web', 'an app deploying to the web service of cluster prod'],
     ['$0 apps:create mobile-app', 'an external app: its releases are recorded, never deployed'],
+    [
+      '$0 apps:create shop --cluster prod --service shop --strategy canary --canary-percent 10 --canary-bake 5 --gate-checks ci/smoke --gate-approval',
+      'releases take 10% of traffic for 5 minutes, then wait for ci/smoke and an approval',
+    ],
   ],
   builder: (argv) =>
-    argv
+    withDeploymentOptions(argv, { required: false })
       .positional('name', { type: 'string', demandOption: true, describe: 'app name (lowercase letters, digits, dashes)' })
       .option('cluster', { type: 'string', describe: 'ECS cluster name or ARN (omit with --service for an external app)' })
       .option('service', { type: 'string', describe: 'ECS service name or ARN (omit with --cluster for an external app)' })
@@ -90,9 +99,14 @@ const appsCreate = defineCommand({
       service: args.service,
       container: args.container,
       auto_release: args.autoRelease,
+      deployment: deploymentOf(args),
     });
     if (json) return printJson(app);
-    printLine(app.external ? `Created ${app.name} (external: Slipway records its releases and never deploys them).` : `Created ${app.name} (${app.cluster}/${app.service}).`);
+    printLine(
+      app.external
+        ? `Created ${app.name} (external: Slipway records its releases and never deploys them).`
+        : `Created ${app.name} (${app.cluster}/${app.service}, ${app.deployment.strategy} deployments).`,
+    );
   },
 });
 

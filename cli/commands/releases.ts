@@ -2,9 +2,11 @@ import type { Argv } from 'yargs';
 import type { CreateReleaseBody, ReleaseResponse } from '../../shared/api/releases';
 import { defineCommand, requireApp, waitOptions, withApp, withTimeout, withWait } from '../command';
 import { EXIT, usageError } from '../exit-codes';
-import { age, paint, paintStatus, printFields, printJson, printLine, printTable } from '../output';
+import { rolloutStage } from '../../shared/api/rollout-words';
+import { age, clockTime, paint, paintStatus, printFields, printJson, printLine, printTable } from '../output';
 import { currentRelease, parseReleaseRef, rollbackTarget, versionLabel } from '../release-ref';
 import type { Session } from '../session';
+import { whyReleaseEnded } from '../../shared/domain/release-outcome';
 import { exitCodeOf, waitForRelease } from '../wait';
 
 const withBuildOptions = <T>(argv: Argv<T>) =>
@@ -42,20 +44,30 @@ const release = async (
   return args.wait ? exitCodeOf(final) : EXIT.succeeded;
 };
 
-/** Why a release ended failed or unknown: its rollout's last word, else the rollback that overtook it. */
-const whyItEnded = (release: ReleaseResponse): string | null => {
-  if (release.status !== 'failed' && release.status !== 'unknown') return null;
-  if (release.rollout?.message) return release.rollout.message;
-  if (release.superseded_by) return `Superseded by rollback v${release.superseded_by.version}.`;
-  return 'Slipway recorded no reason.';
-};
+/** A release's checks: their combined state, or none when none was posted (its `pending` would say they are running). */
+const checksOf = (release: ReleaseResponse, posted: (count: number) => string = () => '') =>
+  release.checks_posted === 0 ? paint('gray', 'none') : `${paintStatus(release.state)}${posted(release.checks_posted)}`;
 
 /** The last column, whole (its end is often the point: "tasks failed to start"), on the row's one line. */
 const oneLine = (text: string) => text.replace(/\s+/g, ' ');
 
+const releasePhaseSummary = (run: NonNullable<ReleaseResponse['release_phase']>) =>
+  `${paintStatus(run.status)}${run.exit_code === null ? '' : ` (exit code ${run.exit_code})`}${run.output_url ? ' - `slipway releases:output` prints it' : ''}`;
+
+/** Who approved, promoted or aborted the release at its gate or bakes, and when. */
+const operatorActions = (rollout: ReleaseResponse['rollout']): [string, string][] =>
+  (
+    [
+      ['Approved by', rollout?.approved_by],
+      ['Promoted by', rollout?.promoted_by],
+      ['Aborted by', rollout?.aborted_by],
+    ] as const
+  ).flatMap(([label, action]) => (action ? [[label, `${action.actor} at ${action.at}`] as [string, string]] : []));
+
 const describeRelease = (release: ReleaseResponse) => {
   const rollout = release.rollout;
-  const reason = whyItEnded(release);
+  const reason = whyReleaseEnded(release);
+  const stage = rolloutStage(rollout, clockTime);
   printLine(`=== ${release.app.name} ${versionLabel(release)}${release.current ? paint('green', ' (current)') : ''}`);
   printFields([
     ['Id', release.id],
@@ -63,13 +75,16 @@ const describeRelease = (release: ReleaseResponse) => {
     ['Status', paintStatus(release.status)],
     ...(reason ? ([['Reason', reason]] as [string, string][]) : []),
     ...(release.superseded_by ? ([['Superseded by', `${versionLabel(release.superseded_by)} (${release.superseded_by.id})`]] as [string, string][]) : []),
-    ['Checks', paintStatus(release.state)],
+    ['Checks', checksOf(release, (count) => ` (${count} posted)`)],
     ['Trigger', release.trigger],
     ['Build', release.slug.id],
     ['By', release.user.email],
     ['Created', `${release.created_at} (${age(release.created_at)})`],
     ['Finished', release.finished_at ?? '-'],
     ['Tasks', rollout ? `${rollout.running_new}/${rollout.desired} new, ${rollout.failed_tasks} failed` : '-'],
+    ...(release.release_phase ? ([['Release phase', releasePhaseSummary(release.release_phase)]] as [string, string][]) : []),
+    ...(stage ? ([['Rollout', stage]] as [string, string][]) : []),
+    ...operatorActions(rollout),
     ...(rollout?.message && !reason ? ([['Message', rollout.message]] as [string, string][]) : []),
   ]);
 };
@@ -134,11 +149,11 @@ const releases = defineCommand({
       list.map((item) => [
         `${versionLabel(item)}${item.current ? '*' : ''}`,
         paintStatus(item.status),
-        paintStatus(item.state),
+        checksOf(item),
         item.description,
         item.user.email,
         age(item.created_at),
-        oneLine(whyItEnded(item) ?? ''),
+        oneLine(whyReleaseEnded(item) ?? ''),
       ]),
       'No releases yet: `slipway deploy IMAGE` makes the first.',
     );
@@ -207,6 +222,22 @@ const rollback = defineCommand({
   },
 });
 
+const releasesOutput = defineCommand({
+  command: 'releases:output [release]',
+  describe: "print what a release's release phase printed (default: the newest release)",
+  examples: [['$0 releases:output v4 -a web', "v4's release phase output, line by line"]],
+  builder: (argv) => withApp(argv).positional('release', { type: 'string', describe: 'version (v3) or release id' }),
+  run: async (args, { api, json }) => {
+    const app = requireApp(args);
+    const [target] = args.release ? [await api.release(app, parseReleaseRef(args.release))] : await api.newestReleases(app, 1);
+    if (!target) throw usageError(`${app} has no releases`);
+    const output = await api.releasePhaseOutput(app, target.id);
+    if (json) return printJson(output);
+    for (const line of output.lines) printLine(line.text);
+    if (!output.complete) printLine(paint('gray', `(${versionLabel(target)}'s release phase is still running: run this again for more)`));
+  },
+});
+
 const releasesWait = defineCommand({
   command: 'releases:wait [release]',
   describe: 'follow a release until its rollout settles (default: the newest release)',
@@ -223,4 +254,4 @@ const releasesWait = defineCommand({
   },
 });
 
-export const releaseCommands = [builds, buildsCreate, releases, releasesInfo, releasesCreate, deploy, rollback, releasesWait];
+export const releaseCommands = [builds, buildsCreate, releases, releasesInfo, releasesOutput, releasesCreate, deploy, rollback, releasesWait];

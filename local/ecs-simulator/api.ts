@@ -1,8 +1,11 @@
 import type { ContainerDefinition, Deployment, Failure, Service, Tag, Task, TaskDefinition } from '@aws-sdk/client-ecs';
 import { DeploymentEngine, HookNotAwaiting, simulatedStrategy, type EngineOptions } from './engine';
+import { OneOffTasks, type OneOffTaskOptions } from './one-off-tasks';
 import {
   EcsApiError,
   EcsModel,
+  desiredStatusOf,
+  groupOf,
   isLive,
   nameOf,
   primaryOf,
@@ -24,6 +27,7 @@ import {
 export type EcsInput = Record<string, unknown>;
 
 export type EcsApiOptions = EngineOptions & {
+  oneOffTasks: Omit<OneOffTaskOptions, 'region' | 'account'>;
   defaultDesiredCount: number;
   autoCreateServices: boolean;
   initialContainerName?: ((ref: SimulatedServiceRef) => Promise<string | null | undefined> | string | null | undefined) | undefined;
@@ -140,14 +144,18 @@ const mergeConfiguration = (current: ServiceDeploymentConfiguration, requested: 
 export class EcsApi {
   private readonly model: EcsModel;
   private readonly engine: DeploymentEngine;
+  /** RunTask, StopTask and the logs of the tasks they run (see one-off-tasks.ts). */
+  readonly oneOffTasks: OneOffTasks;
 
   constructor(private readonly options: EcsApiOptions) {
     this.model = new EcsModel(options);
     this.engine = new DeploymentEngine(this.model, options);
+    this.oneOffTasks = new OneOffTasks(this.model, { ...options.oneOffTasks, region: options.region, account: options.account });
   }
 
   close(): void {
     this.engine.close();
+    this.oneOffTasks.close();
   }
 
   /** The model, for the simulator's snapshots (snapshot.ts). */
@@ -405,7 +413,9 @@ export class EcsApi {
     const failures: Failure[] = [];
     for (const reference of stringList(input, 'tasks')) {
       const found = owned.find(({ task }) => task.id === nameOf(reference));
+      const oneOff = found ? undefined : this.oneOffTasks.describe(cluster, reference);
       if (found) tasks.push(this.taskOutput(found.service, found.task));
+      else if (oneOff) tasks.push(oneOff);
       else failures.push({ arn: reference, reason: 'MISSING' });
     }
     return { tasks, failures };
@@ -494,11 +504,11 @@ export class EcsApi {
       taskArn: task.arn,
       clusterArn: service.clusterArn,
       taskDefinitionArn: task.taskDefinitionArn,
-      group: `service:${service.ref.service}`,
+      group: groupOf(service),
       startedBy: task.deploymentId,
       launchType: 'FARGATE',
       lastStatus: task.lastStatus,
-      desiredStatus: isLive(task) ? 'RUNNING' : 'STOPPED',
+      desiredStatus: desiredStatusOf(task),
       healthStatus: task.healthStatus,
       createdAt: task.createdAt,
       startedAt: task.startedAt,

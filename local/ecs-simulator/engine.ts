@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   addEvent,
   isLive,
-  markRunning,
   nameOf,
   newDeploymentId,
   primaryOf,
@@ -22,6 +21,7 @@ import { blueGreen } from './strategies/blue-green';
 import { canary } from './strategies/canary';
 import { linear } from './strategies/linear';
 import { rolling } from './strategies/rolling';
+import { TaskLifecycle } from './task-lifecycle';
 import type { EcsLifecycleStage } from '../../shared/domain/deployment-strategy';
 
 /**
@@ -66,14 +66,18 @@ const failureThreshold = (desiredCount: number): number =>
 
 export class DeploymentEngine {
   private closed = false;
+  private readonly tasks: TaskLifecycle;
 
   constructor(
     private readonly model: EcsModel,
     private readonly options: EngineOptions,
-  ) {}
+  ) {
+    this.tasks = new TaskLifecycle(model, options);
+  }
 
   close(): void {
     this.closed = true;
+    this.tasks.close();
     for (const service of this.model.allServices()) clearTimeout(service.timer);
   }
 
@@ -106,13 +110,18 @@ export class DeploymentEngine {
     service.timer = undefined;
     this.options.log(`ECS SIMULATOR: ${serviceKey(service.ref)} deployment ${id} of ${taskDefinitionArn} started`);
     this.emit(service, deployment, 'SERVICE_DEPLOYMENT_IN_PROGRESS');
+    this.tasks.report(service);
     return deployment;
   }
 
   schedule(service: SimService): void {
     if (this.closed || service.timer || !this.needsBatch(service)) return;
+    service.timer = setTimeout(() => this.runBatch(service), this.batchIntervalOf(service));
+  }
+
+  private batchIntervalOf(service: SimService): number {
     const slow = this.model.imagesOf(primaryOf(service).taskDefinitionArn).some((image) => image.includes('slow'));
-    service.timer = setTimeout(() => this.runBatch(service), slow ? this.options.slowBatchIntervalMs : this.options.batchIntervalMs);
+    return slow ? this.options.slowBatchIntervalMs : this.options.batchIntervalMs;
   }
 
   private needsBatch(service: SimService): boolean {
@@ -124,27 +133,16 @@ export class DeploymentEngine {
   }
 
   /**
-   * One batch, as ECS paces it: tasks started by the previous batch pass or fail their health checks; the
-   * circuit breaker may fail the deployment; then the strategy stops and starts tasks, unless the
-   * deployment failed without a rollback, which leaves the old tasks serving.
+   * One batch, as ECS paces it: tasks started by the previous batch have passed or failed their health checks
+   * (each at its own moment, the last ones now); the circuit breaker may fail the deployment; then the
+   * strategy stops and starts tasks, unless the deployment failed without a rollback, which leaves the old
+   * tasks serving.
    */
   private runBatch(service: SimService): void {
     service.timer = undefined;
     if (this.closed) return;
     const now = new Date();
-    const deploymentsById = new Map(service.deployments.map((deployment) => [deployment.id, deployment]));
-    let failed = 0;
-    for (const task of service.tasks.filter((candidate) => candidate.lastStatus === 'PENDING')) {
-      if (this.model.passesHealthChecks(service, task)) {
-        markRunning(task, now);
-        continue;
-      }
-      task.healthStatus = 'UNHEALTHY';
-      stopTask(task, 'Task failed container health checks', now);
-      const owner = deploymentsById.get(task.deploymentId);
-      if (owner) owner.failedTasks++;
-      failed++;
-    }
+    const failed = this.tasks.settleAll(service, now);
 
     let primary = primaryOf(service);
     const breaker = service.configuration.deploymentCircuitBreaker;
@@ -174,6 +172,9 @@ export class DeploymentEngine {
     if (start > 0) {
       addEvent(service, `has started ${start} tasks: ${launched.map((t) => `(task ${t.id})`).join(' ')}.`, now);
     }
+    this.tasks.launched(service, launched, now, this.batchIntervalOf(service));
+    // As in ECS, the tasks' changes are told before the deployment they complete.
+    this.tasks.report(service);
 
     const desired = service.desiredCount;
     const live = service.tasks.filter(isLive);
@@ -364,6 +365,7 @@ export class DeploymentEngine {
   stopDeployment(service: SimService, deployment: SimDeployment): void {
     if (deployment.rolloutState !== 'IN_PROGRESS') return;
     this.failDeployment(service, deployment, new Date(), `ECS deployment ${deployment.id} was stopped (StopServiceDeployment ROLLBACK).`, true);
+    this.tasks.report(service);
     this.schedule(service);
   }
 

@@ -61,8 +61,40 @@ export type HookStateChangeEvent = Omit<DeploymentStateChangeEvent, 'detail-type
   };
 };
 
-/** Every event the simulator sends the way EventBridge would. */
-export type EcsEvent = DeploymentStateChangeEvent | HookStateChangeEvent;
+/**
+ * What EventBridge delivers for ECS's "ECS Task State Change" events (the fields Slipway and the simulator use;
+ * ECS sends more). A service's tasks carry `group` `service:<name>` and `startedBy` the id of the deployment that
+ * started them; `version` grows with every change of the task, so duplicates and stale events can be told apart.
+ */
+export type TaskStateChangeEvent = {
+  version: '0';
+  id: string;
+  'detail-type': 'ECS Task State Change';
+  source: 'aws.ecs';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: {
+    clusterArn: string;
+    taskArn: string;
+    taskDefinitionArn: string;
+    group: string;
+    startedBy: string;
+    launchType: 'FARGATE';
+    lastStatus: SimTask['lastStatus'];
+    desiredStatus: 'RUNNING' | 'STOPPED';
+    createdAt: string;
+    startedAt?: string;
+    stoppedAt?: string;
+    stoppedReason?: string;
+    updatedAt: string;
+    version: number;
+  };
+};
+
+/** Every event the simulator sends, as ECS sends them to EventBridge. */
+export type EcsEvent = DeploymentStateChangeEvent | HookStateChangeEvent | TaskStateChangeEvent;
 
 export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
 
@@ -110,6 +142,13 @@ export type SimTask = {
   startedAt?: Date;
   stoppedAt?: Date;
   stoppedReason?: string;
+  /** Grows with every change, as the `version` of ECS's task state change events. */
+  version: number;
+  updatedAt: Date;
+  /** The version last sent in a task state change event. */
+  reportedVersion: number;
+  /** While PENDING: when it passes or fails its health checks. */
+  readyAt?: Date | undefined;
 };
 
 /** A service deployment's status, as DescribeServiceDeployments reports it. */
@@ -230,17 +269,31 @@ export const serviceKey = ({ cluster, service }: SimulatedServiceRef) => `${clus
 
 export const isLive = (task: SimTask) => task.lastStatus !== 'STOPPED';
 
+const changed = (task: SimTask, at: Date): void => {
+  task.version += 1;
+  task.updatedAt = at;
+};
+
 export const markRunning = (task: SimTask, at: Date): void => {
   task.lastStatus = 'RUNNING';
   task.healthStatus = 'HEALTHY';
   task.startedAt = at;
+  task.readyAt = undefined;
+  changed(task, at);
 };
 
 export const stopTask = (task: SimTask, reason: string, at: Date): void => {
   task.lastStatus = 'STOPPED';
   task.stoppedAt = at;
   task.stoppedReason = reason;
+  task.readyAt = undefined;
+  changed(task, at);
 };
+
+/** The task group ECS gives a service's tasks. */
+export const groupOf = (service: SimService): string => `service:${service.ref.service}`;
+
+export const desiredStatusOf = (task: SimTask): 'RUNNING' | 'STOPPED' => (isLive(task) ? 'RUNNING' : 'STOPPED');
 
 export const addEvent = (service: SimService, message: string, at: Date): void => {
   service.events.unshift({ id: randomUUID(), createdAt: at, message: `(service ${service.ref.service}) ${message}` });
@@ -308,7 +361,17 @@ export class EcsModel {
           cpu: '256',
           memory: '512',
           containerDefinitions: [
-            { name: shape.container, image: shape.image ?? `simulator.local/${ref.service}:initial`, essential: true, environment: [] },
+            {
+              name: shape.container,
+              image: shape.image ?? `simulator.local/${ref.service}:initial`,
+              essential: true,
+              environment: [],
+              // As a typical Fargate service logs: what a one-off task of it prints is read back from these streams.
+              logConfiguration: {
+                logDriver: 'awslogs',
+                options: { 'awslogs-group': `/ecs/${family}`, 'awslogs-region': this.place.region, 'awslogs-stream-prefix': 'ecs' },
+              },
+            },
           ],
         },
         [],
@@ -342,7 +405,12 @@ export class EcsModel {
       loadBalancer: shape.loadBalancer === false ? null : this.loadBalancerFor(ref, shape.container),
       shift: null,
     };
-    for (let index = 0; index < service.desiredCount; index++) markRunning(this.newTask(service, deployment, now), now);
+    for (let index = 0; index < service.desiredCount; index++) {
+      const task = this.newTask(service, deployment, now);
+      markRunning(task, now);
+      // Tasks that were running before anyone watched: no events for them.
+      task.reportedVersion = task.version;
+    }
     this.services.set(serviceKey(ref), service);
     return service;
   }
@@ -422,6 +490,9 @@ export class EcsModel {
       lastStatus: 'PENDING',
       healthStatus: 'UNKNOWN',
       createdAt: at,
+      version: 1,
+      updatedAt: at,
+      reportedVersion: 0,
     };
     service.tasks.push(task);
     return task;

@@ -6,17 +6,27 @@ import { config } from '../../shared/config/config';
 import { ownEntry } from '../../shared/domain/own-entries';
 import { logger } from '../../shared/observability/logger';
 import { EcsApi, type EcsInput } from './api';
-import { EcsApiError, type BatchSnapshot, type EcsEvent, type SimulatedServiceRef } from './model';
+import type { OneOffTaskStateChangeEvent } from './one-off-tasks';
+import {
+  EcsApiError,
+  type BatchSnapshot,
+  type EcsEvent,
+  type SimulatedServiceRef,
+  type TaskStateChangeEvent,
+} from './model';
 import { modelSnapshots } from './snapshot';
 
-export type { BatchSnapshot, DeploymentStateChangeEvent, EcsEvent } from './model';
+export type { BatchSnapshot, DeploymentStateChangeEvent, TaskStateChangeEvent } from './model';
+export type { OneOffTaskStateChangeEvent } from './one-off-tasks';
 
 /**
  * The ECS SIMULATOR: an HTTP server speaking ECS's JSON 1.1 protocol on loopback so the unmodified
  * @aws-sdk/client-ecs (and so Slipway's real ECS adapter) can be pointed at it with ECS_ENDPOINT.
- * It simulates services rolling their tasks over in batches, blue/green, linear and canary deployments
+ * It simulates services rolling their tasks over in batches, one-off tasks (RunTask, with the CloudWatch Logs
+ * their awslogs driver writes, see one-off-tasks.ts), blue/green, linear and canary deployments
  * shifting weighted traffic behind a simulated load balancer, health checks, the deployment circuit breaker
- * and CloudWatch alarms with rollback, and "ECS Deployment State Change" events; it runs no containers.
+ * and CloudWatch alarms with rollback, "ECS Deployment State Change" events, and "ECS Task State Change"
+ * events as each task comes up or stops; it runs no containers.
  *
  * Besides the ECS API (POST / with X-Amz-Target), it answers control routes for demos and tests:
  *   POST /simulator/services/{cluster}/{service}/health  {"healthy": false}  new tasks fail health checks
@@ -26,7 +36,7 @@ export type { BatchSnapshot, DeploymentStateChangeEvent, EcsEvent } from './mode
  *   POST /simulator/faults  {"operation": "UpdateService" | "*", "error": "ThrottlingException", "times"?: 1}
  */
 
-export type EcsFault = {
+type EcsFault = {
   /** An ECS operation name such as `UpdateService`, or `*` for any. */
   operation: string;
   /** The AWS error code returned, e.g. ThrottlingException, ServerException, ClientException. */
@@ -37,7 +47,7 @@ export type EcsFault = {
 };
 
 export type EcsSimulatorOptions = {
-  /** Time between two replacement batches of a deployment. */
+  /** Time between two replacement batches of a deployment (default: ECS_SIMULATOR_BATCH_MS, or 300 ms). */
   batchIntervalMs?: number;
   /** A simulated minute, in which bake times are counted (default: ECS_SIMULATOR_MINUTE_MS, or 2 s). */
   minuteMs?: number;
@@ -45,7 +55,12 @@ export type EcsSimulatorOptions = {
   slowBatchIntervalMs?: number;
   /** Tasks a service gets when it is created on first reference. */
   defaultDesiredCount?: number;
-  onDeploymentEvent?: (event: EcsEvent) => void | Promise<void>;
+  /** Deployment and hook state changes, in order, one at a time. */
+  onDeploymentEvent?: (event: Exclude<EcsEvent, TaskStateChangeEvent>) => void | Promise<void>;
+  /** Each task's state changes, a service's or a one-off task's; handled as they come, side by side, as a Lambda target's invocations are. */
+  onTaskEvent?: (event: TaskStateChangeEvent | OneOffTaskStateChangeEvent) => void | Promise<void>;
+  /** Where one-off tasks are kept, so they outlive a restart as ECS tasks outlive a crash of Slipway; none: in memory. */
+  oneOffTaskFile?: string;
   /** Called after every replacement batch with the task counts it left. */
   onBatch?: (snapshot: BatchSnapshot) => void;
   /** false: unknown services are missing, as in ECS, instead of being created on first reference. */
@@ -77,12 +92,20 @@ export type EcsSimulator = {
 };
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
+const LOGS_TARGET_PREFIX = 'Logs_20140328.';
 const ACCOUNT = '000000000000';
 const SERVER_ERRORS = new Set(['ServerException', 'ServiceUnavailableException', 'InternalFailure']);
 const SERVICE_ROUTE = /^\/simulator\/services\/([^/]+)\/([^/]+)(\/health)?$/;
 const ALARM_ROUTE = /^\/simulator\/alarms\/([^/]+)$/;
 /** Operations after which the state is not saved again (it costs a whole snapshot's encoding, ~20 ms for 1 000 task definitions). */
-const READ_ONLY_OPERATIONS = new Set(['DescribeServices', 'DescribeTaskDefinition', 'ListTasks', 'DescribeTasks', 'DescribeServiceDeployments']);
+const READ_ONLY_OPERATIONS = new Set([
+  'DescribeServices',
+  'DescribeTaskDefinition',
+  'ListTasks',
+  'DescribeTasks',
+  'DescribeServiceDeployments',
+  'GetLogEvents',
+]);
 
 /** The AWS JSON protocols carry timestamps as epoch seconds. */
 const toWireJson = (body: unknown): string =>
@@ -115,34 +138,63 @@ const sendError = (response: ServerResponse, error: EcsApiError) =>
 
 export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Promise<EcsSimulator> => {
   let deliveries: Promise<void> = Promise.resolve();
+  const taskDeliveries = new Set<Promise<void>>();
   let closed = false;
-  const deliver = (event: EcsEvent) => {
+  const failed = (error: unknown) => logger.error('ECS SIMULATOR: event handler failed', { error: String(error) });
+  // An event reaches its consumer only once the change it tells of is saved (one save for a burst of events).
+  let saving = false;
+  const saveBeforeDelivery = () => {
+    if (saving) return;
+    saving = true;
+    queueMicrotask(() => {
+      saving = false;
+      persist();
+    });
+  };
+  const deliver = (event: EcsEvent | OneOffTaskStateChangeEvent) => {
+    saveBeforeDelivery();
+    if (event['detail-type'] === 'ECS Task State Change') {
+      const handler = options.onTaskEvent;
+      if (!handler || closed) return;
+      const delivery = Promise.resolve()
+        .then(() => handler(event))
+        .catch(failed);
+      taskDeliveries.add(delivery);
+      void delivery.finally(() => taskDeliveries.delete(delivery));
+      return;
+    }
     const handler = options.onDeploymentEvent;
     if (!handler) return;
     // In order, one at a time, as a consumer of an EventBridge rule sees them; a failing consumer is logged, not fatal.
     // Events still queued at close() are dropped, so closing never waits on consumers that are shutting down too.
-    deliveries = deliveries
-      .then(() => (closed ? undefined : handler(event)))
-      .catch((error: unknown) => logger.error('ECS SIMULATOR: deployment event handler failed', { error: String(error) }));
+    deliveries = deliveries.then(() => (closed ? undefined : handler(event))).catch(failed);
   };
   const minuteMs = options.minuteMs ?? config().ecsSimulatorMinuteMs;
+  const batchIntervalMs = options.batchIntervalMs ?? config().ecsSimulatorBatchMs;
   const api = new EcsApi({
     region: options.region ?? process.env.AWS_REGION ?? 'local',
     account: ACCOUNT,
     minuteMs,
-    batchIntervalMs: options.batchIntervalMs ?? 300,
-    slowBatchIntervalMs: options.slowBatchIntervalMs ?? (options.batchIntervalMs ?? 300) * 10,
+    batchIntervalMs,
+    slowBatchIntervalMs: options.slowBatchIntervalMs ?? batchIntervalMs * 10,
     defaultDesiredCount: options.defaultDesiredCount ?? 3,
     autoCreateServices: options.autoCreateServices ?? true,
     initialContainerName: options.initialContainerName,
     emit: deliver,
+    oneOffTasks: {
+      tickMs: batchIntervalMs,
+      stateFile: options.oneOffTaskFile,
+      emit: deliver,
+      log: (message) => logger.info(message),
+    },
     onBatch: (batch) => {
       persist();
       options.onBatch?.(batch);
     },
     log: (message) => logger.info(message),
   });
-  // Saved before answering a change and after every batch; whatever changes the model outside both must save it too.
+  // Saved before answering a change, before delivering an event and after every batch; whatever changes the model
+  // otherwise must save it too.
   const snapshots = options.stateFile ? modelSnapshots(options.stateFile) : undefined;
   const persist = () => snapshots?.save(api.state);
   if (snapshots?.load(api.state)) api.resume();
@@ -157,6 +209,12 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
     DescribeServiceDeployments: (input) => api.describeServiceDeployments(input),
     StopServiceDeployment: (input) => api.stopServiceDeployment(input),
     ContinueServiceDeployment: (input) => api.continueServiceDeployment(input),
+    RunTask: (input) => api.oneOffTasks.runTask(input),
+    StopTask: (input) => api.oneOffTasks.stopTask(input),
+  };
+  /** CloudWatch Logs (JSON 1.1, target Logs_20140328.*), for what the one-off tasks' awslogs drivers wrote. */
+  const logOperations: Record<string, (input: EcsInput) => unknown> = {
+    GetLogEvents: (input) => api.oneOffTasks.getLogEvents(input),
   };
 
   const faults: Required<EcsFault>[] = [];
@@ -181,8 +239,9 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
 
   const handleEcs = async (request: IncomingMessage, response: ServerResponse) => {
     const target = request.headers['x-amz-target'];
-    const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
-    const run = ownEntry(operations, operation);
+    const [prefix, table] = typeof target === 'string' && target.startsWith(LOGS_TARGET_PREFIX) ? [LOGS_TARGET_PREFIX, logOperations] : [TARGET_PREFIX, operations];
+    const operation = typeof target === 'string' && target.startsWith(prefix) ? target.slice(prefix.length) : '';
+    const run = ownEntry(table, operation);
     if (!run) {
       const named = typeof target === 'string' ? `'${target}'` : 'a request without X-Amz-Target';
       throw new EcsApiError('UnknownOperationException', `The ECS simulator does not implement ${named}.`);
@@ -245,7 +304,7 @@ export const startEcsSimulator = async (options: EcsSimulatorOptions = {}): Prom
       api.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await deliveries;
+      await Promise.all([deliveries, ...taskDeliveries]);
     },
     setServiceHealth: (cluster, service, healthy) => api.setServiceHealth({ cluster, service }, healthy),
     ensureService: async (cluster, service, shape) => {

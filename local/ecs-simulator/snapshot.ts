@@ -9,9 +9,9 @@ import type { EcsModel } from './model';
  * included, timers left out: the engine sets them again from the model), so a field added to it is carried too.
  *
  * Written synchronously, and atomically (a temp file renamed over the last snapshot), before the simulator answers
- * any request that may change it and after every batch of a deployment: a change nobody was told of may be lost
- * with a crash, as if ECS had not got the request, but nothing an answer or an ECS event (delivered after the batch
- * that caused it) reported is ever forgotten, which ECS could not forget either. No debounce, so no such loss.
+ * any request that may change it, before it delivers an event and after every batch of a deployment: a change
+ * nobody was told of may be lost with a crash, as if ECS had not got the request, but nothing an answer or an ECS
+ * event reported is ever forgotten, which ECS could not forget either. One-off tasks keep a file of their own.
  */
 
 /** The snapshot's file, in the data dir. */

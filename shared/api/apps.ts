@@ -3,7 +3,8 @@ import { CHECK_STATES, RELEASE_STATUSES, RELEASE_TRIGGERS } from '../domain/mode
 import { DEFAULT_BAKE_WINDOW_SECONDS } from '../domain/rollback';
 import { ECS_BOUNDS, isTenth, MAX_DEPLOYMENT_ALARMS, type Bound } from '../domain/deployment-strategy';
 import { AppName, NamedRef, Timestamp, Uuid } from './common';
-import { RolloutResponse } from './releases';
+import { ChecksPosted, RolloutResponse } from './releases';
+import { ReleasePhaseSettingsSchema } from './release-phase';
 
 const ResourceName = z.string().min(1).max(255).regex(/^[A-Za-z0-9][A-Za-z0-9_./:-]*$/, 'must be an ECS name or ARN');
 
@@ -101,6 +102,7 @@ export const CreateAppRequest = z
     bake_window_seconds: BakeWindowSeconds.default(DEFAULT_BAKE_WINDOW_SECONDS),
     public_badge: z.boolean().default(false).meta({ description: 'Let anyone read the app\'s badge (GET /apps/{app}/badge.svg) without a key.' }),
     deployment: DeploymentSettingsSchema.optional(),
+    release_phase: ReleasePhaseSettingsSchema.nullable().optional(),
   })
   .superRefine((request, context) => {
     if ((request.cluster === undefined) === (request.service === undefined)) return;
@@ -110,9 +112,9 @@ export const CreateAppRequest = z
   .refine(
     (request) =>
       request.cluster !== undefined ||
-      !(request.container !== undefined || request.auto_release || request.auto_rollback || request.deployment !== undefined),
+      !(request.container !== undefined || request.auto_release || request.auto_rollback || request.deployment !== undefined || request.release_phase),
     {
-    message: 'an external app (no cluster and service) is never deployed: it takes no container, auto_release, auto_rollback or deployment',
+    message: 'an external app (no cluster and service) is never deployed: it takes no container, auto_release, auto_rollback, deployment or release_phase',
     path: ['cluster'],
   })
   .meta({
@@ -127,8 +129,11 @@ export const UpdateAppRequest = z
     bake_window_seconds: BakeWindowSeconds.optional(),
     public_badge: z.boolean().optional().meta({ description: "Let anyone read the app's badge without a key (true) or not (false); admin only." }),
     deployment: DeploymentSettingsSchema.optional(),
+    release_phase: ReleasePhaseSettingsSchema.nullable().optional().meta({ description: "The app's release phase; null turns it off." }),
   })
-  .refine((request) => Object.keys(request).length > 0, { message: 'Give auto_rollback, bake_window_seconds, public_badge, deployment or any of them together.' })
+  .refine((request) => Object.keys(request).length > 0, {
+    message: 'Give auto_rollback, bake_window_seconds, public_badge, deployment, release_phase or any of them together.',
+  })
   .meta({ id: 'UpdateAppRequest' });
 export type UpdateAppRequest = z.infer<typeof UpdateAppRequest>;
 
@@ -145,6 +150,7 @@ export const AppResponse = z
     bake_window_seconds: z.number().int(),
     public_badge: z.boolean(),
     deployment: DeploymentSettingsSchema,
+    release_phase: ReleasePhaseSettingsSchema.nullable().meta({ description: 'The one-off command each release runs before it takes traffic; null: none.' }),
     created_at: Timestamp,
     updated_at: Timestamp,
     description: z.string().meta({ description: 'Akkeris compatibility: which ECS service the app is (or that it is external).' }),
@@ -164,6 +170,7 @@ const CurrentReleaseResponse = z
     image: z.string(),
     status: z.enum(RELEASE_STATUSES),
     state: z.enum(CHECK_STATES).meta({ description: 'Its combined status checks' }),
+    checks_posted: ChecksPosted,
     trigger: z.enum(RELEASE_TRIGGERS),
     started_at: Timestamp.nullable(),
     finished_at: Timestamp.nullable(),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { windowEndingNow, windowInSteps, type MetricsWindow as Window } from '../domain/delivery-metrics';
 import { AppRef, Timestamp, Uuid } from './common';
 
 const UNIT_SECONDS = { h: 3600, d: 86_400, w: 604_800 } as const;
@@ -38,11 +39,19 @@ export const MetricsQuery = z
   });
 export type MetricsQuery = z.infer<typeof MetricsQuery>;
 
+/** The window a query asks for: ending now, or with `step` in buckets that start on the hour, at midnight UTC or on Monday. */
+export const metricsWindowOf = ({ window, step }: Pick<MetricsQuery, 'window' | 'step'>, now = Date.now()): { window: Window; stepSeconds: number | undefined } => {
+  const seconds = windowSecondsOf(window);
+  if (step === undefined) return { window: windowEndingNow(window, seconds, now), stepSeconds: undefined };
+  const stepSeconds = windowSecondsOf(step);
+  return { window: windowInSteps(window, seconds, stepSeconds, now), stepSeconds };
+};
+
 const Band = z.enum(['elite', 'high', 'medium', 'low']);
 const RestsOn = z.number().int().meta({ description: 'How many releases the figure rests on.' });
 
 const Keys = {
-  deployment_frequency: z.object({ per_day: z.number(), band: Band, releases: RestsOn }),
+  deployment_frequency: z.object({ per_day: z.number(), band: Band.nullable(), releases: RestsOn }),
   lead_time: z.object({
     p50_seconds: z.number().nullable(),
     p90_seconds: z.number().nullable(),

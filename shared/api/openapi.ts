@@ -19,6 +19,7 @@ import {
   PromotionResponse,
 } from './pipelines';
 import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse, UpdateReleaseRequest } from './releases';
+import { ReleasePhaseOutputResponse } from './release-phase';
 import { ConfigDiffQuery, ConfigDiffResponse, ConfigVarsResponse, UpdateConfigVarsRequest } from './config-vars';
 import {
   CreateHookRequest,
@@ -187,6 +188,16 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   ...releaseAction('approve', 'Approve a release held at its gate (operator): with every gate check success, the deployment moves on at once'),
   ...releaseAction('promote', 'Promote a release (operator): skip the rest of its bakes and its gate, and shift all production traffic now'),
   ...releaseAction('abort', 'Abort a release (operator): ECS rolls its deployment back now and the release ends failed, saying who aborted it'),
+  'GET /apps/{app}/releases/{release}/release-phase/output': answers(
+    "What a release's release phase printed, from the CloudWatch Logs stream its container's awslogs driver writes (poll it while the phase runs)",
+    'Its lines, oldest first, and whether that is all of them',
+    ReleasePhaseOutputResponse,
+    {
+      also: {
+        404: 'No such release; release_phase_not_run: it ran no release phase (none declared, or a rollback that skipped it); release_phase_output_unreadable: its container logs nowhere Slipway can read (no awslogs driver with a stream prefix, or a log group not named in slipway:releasePhaseLogGroups)',
+      },
+    },
+  ),
   'POST /v1/signals/releases': creates(
     "Declare a release as Echoes' releases API takes it: one recorded release per deliverable (an external app), all under one id; the same payload from the same key is the same release, however often and however long after",
     SignalReleaseRequest,

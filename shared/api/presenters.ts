@@ -16,6 +16,7 @@ import type { CouplingResponse, PipelineResponse, PromotionResponse } from './pi
 import type { MetricsReport } from '../domain/delivery-metrics';
 import type { MetricsResponse } from './metrics';
 import type { ReleaseResponse } from './releases';
+import { releasePhaseOutputPath, type ReleasePhaseResponse } from './release-phase';
 import { resultOfStatus, type DeploymentResponse } from './deployments';
 import type { SignalReleaseResponse } from './signals';
 import { signalStatusOf, type SignalRelease } from '../domain/signal-releases';
@@ -36,6 +37,7 @@ export const presentApp = (app: App): AppResponse => ({
   bake_window_seconds: app.bake_window_seconds,
   public_badge: app.public_badge ?? false,
   deployment: deploymentOf(app),
+  release_phase: app.release_phase ?? null,
   created_at: app.created_at,
   updated_at: app.updated_at,
   description: app.external ? 'External app: Slipway records its releases and never deploys them' : `ECS service ${app.service} in cluster ${app.cluster}`,
@@ -69,6 +71,7 @@ const presentReleaseSummary = (release: Release, runningCount: number | null): C
   image: release.image,
   status: release.status,
   state: release.state,
+  checks_posted: Object.keys(release.checks).length,
   trigger: release.trigger,
   started_at: release.started_at,
   finished_at: release.finished_at,
@@ -105,6 +108,7 @@ export const presentRelease = (release: Release, app: App, runningCount: number 
   description: release.description,
   status: release.status,
   state: release.state,
+  checks_posted: Object.keys(release.checks).length,
   current: currentVersionAmong(app.current_release_version, [release]) === release.version,
   user: release.user,
   created_at: release.created_at,
@@ -113,6 +117,7 @@ export const presentRelease = (release: Release, app: App, runningCount: number 
   finished_at: release.finished_at,
   trigger: release.trigger,
   rollout: shownRollout(release),
+  release_phase: presentReleasePhase(release),
   superseded_by: release.superseded_by ?? null,
   config_version: release.config_version ?? null,
   notes: release.notes ?? null,
@@ -131,6 +136,19 @@ export const presentRelease = (release: Release, app: App, runningCount: number 
     reason: release.changes?.reason ?? 'cannot tell: recorded before Slipway kept commits',
   },
 });
+
+const presentReleasePhase = (release: Release): ReleasePhaseResponse | null => {
+  const run = release.release_phase;
+  if (!run) return null;
+  return {
+    status: run.status,
+    exit_code: run.exit_code,
+    started_at: run.started_at,
+    finished_at: run.finished_at,
+    task_arn: run.task_arn,
+    output_url: run.task_arn && run.log ? releasePhaseOutputPath(release) : null,
+  };
+};
 
 const NO_BUILD_LABELS = { version: null, commit: null, tag: null, branch: null, ci_build_id: null } as const;
 

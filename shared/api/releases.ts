@@ -3,6 +3,7 @@ import { ROLLOUT_PHASES, STRATEGY_NAMES } from '../domain/deployment-strategy';
 import { CHECK_STATES, RECORDED_STATUSES, RELEASE_STATUSES, RELEASE_TRIGGERS, type ReleaseStatus, type ReleaseTrigger } from '../domain/model';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery } from '../domain/requests';
 import { ReleaseDeploymentResponse } from './deployments';
+import { ReleasePhaseResponse } from './release-phase';
 import { AppRef, ClientTime, CommitId, CommitResponse, HttpUrl, Timestamp, Uuid, metadataOf, shortText } from './common';
 
 export const MAX_NOTES_BYTES = 16 * 1024;
@@ -195,6 +196,13 @@ export const RolloutResponse = z
   })
   .meta({ id: 'Rollout' });
 
+/** Beside `state`, which is pending both while checks run and when none was ever posted. */
+export const ChecksPosted = z
+  .number()
+  .int()
+  .nonnegative()
+  .meta({ description: 'How many status checks were posted on the release; 0: none, and its state is pending only because none came.' });
+
 export const ReleaseRefResponse = z
   .object({ id: Uuid, version: z.number().int().positive() })
   .meta({ id: 'ReleaseRef' });
@@ -208,6 +216,7 @@ export const ReleaseResponse = z
     description: z.string(),
     status: z.enum(RELEASE_STATUSES),
     state: z.enum(CHECK_STATES),
+    checks_posted: ChecksPosted,
     current: z.boolean(),
     user: z.object({ id: z.string(), email: z.string() }),
     created_at: Timestamp,
@@ -216,6 +225,9 @@ export const ReleaseResponse = z
     finished_at: Timestamp.nullable(),
     trigger: z.enum(RELEASE_TRIGGERS),
     rollout: RolloutResponse.nullable(),
+    release_phase: ReleasePhaseResponse.nullable().meta({
+      description: "Its run of the app's release phase, once its rollout began; null when the app had none (and while it is queued).",
+    }),
     superseded_by: ReleaseRefResponse.nullable().meta({
       description: 'The rollback that overtook this release before it became current (the release then ends failed); null otherwise.',
     }),

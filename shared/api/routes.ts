@@ -25,6 +25,7 @@ export const ROUTES = [
   { method: 'POST', path: '/apps/{app}/releases/{release}/actions/approve', fn: 'releases' },
   { method: 'POST', path: '/apps/{app}/releases/{release}/actions/promote', fn: 'releases' },
   { method: 'POST', path: '/apps/{app}/releases/{release}/actions/abort', fn: 'releases' },
+  { method: 'GET', path: '/apps/{app}/releases/{release}/release-phase/output', fn: 'releases' },
   { method: 'POST', path: '/v1/signals/releases', fn: 'releases' },
   { method: 'GET', path: '/v1/signals/releases/{signal}', fn: 'releases' },
   { method: 'PATCH', path: '/v1/signals/releases/{signal}', fn: 'releases' },

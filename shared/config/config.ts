@@ -8,6 +8,7 @@ const Environment = z.object({
   SLIPWAY_TABLE: Optional,
   DYNAMODB_ENDPOINT: Optional,
   ECS_ENDPOINT: Optional,
+  LOGS_ENDPOINT: Optional,
   SFN_ENDPOINT: Optional,
   ROLLOUT_STATE_MACHINE_ARN: Optional,
   SLIPWAY_EVENT_BUS: Optional,
@@ -20,6 +21,8 @@ const Environment = z.object({
   HOOK_KMS_KEY_ID: Optional,
   /** The length of the ECS simulator's minute (every bake time is counted in it); local runs only. */
   ECS_SIMULATOR_MINUTE_MS: z.coerce.number().int().positive().optional(),
+  /** The ECS simulator's time between two batches of a deployment, in which a batch's new tasks come up; local runs only. */
+  ECS_SIMULATOR_BATCH_MS: z.coerce.number().int().positive().optional(),
   VITEST: Optional,
 });
 
@@ -30,6 +33,8 @@ export type Config = {
   /** Endpoints of local stand-ins (dynalite, the ECS simulator, the local Step Functions API); unset in AWS. */
   dynamodbEndpoint: string | undefined;
   ecsEndpoint: string | undefined;
+  /** CloudWatch Logs (a release phase's output); locally the ECS simulator answers for it. */
+  logsEndpoint: string | undefined;
   sfnEndpoint: string | undefined;
   /** Unset: releases stay `queued`, as no rollout can start. */
   stateMachineArn: string | undefined;
@@ -51,10 +56,14 @@ export type Config = {
    */
   ecsMinuteMs: number;
   ecsSimulatorMinuteMs: number;
+  ecsSimulatorBatchMs: number;
 };
 
 /** A simulated minute unless ECS_SIMULATOR_MINUTE_MS says otherwise: short enough for a demo, long enough to watch. */
 export const DEFAULT_SIMULATOR_MINUTE_MS = 2000;
+
+/** A simulated deployment batch unless ECS_SIMULATOR_BATCH_MS says otherwise: a demo's rollout ends in a second or two. */
+export const DEFAULT_SIMULATOR_BATCH_MS = 300;
 
 /** Reads and validates an environment; a value Slipway cannot use stops it at start rather than at its first use. */
 export const configFromEnvironment = (environment: Readonly<Record<string, string | undefined>>): Config => {
@@ -68,6 +77,7 @@ export const configFromEnvironment = (environment: Readonly<Record<string, strin
     tableName: env.SLIPWAY_TABLE,
     dynamodbEndpoint: env.DYNAMODB_ENDPOINT,
     ecsEndpoint: env.ECS_ENDPOINT,
+    logsEndpoint: env.LOGS_ENDPOINT,
     sfnEndpoint: env.SFN_ENDPOINT,
     stateMachineArn: env.ROLLOUT_STATE_MACHINE_ARN,
     eventBusName: env.SLIPWAY_EVENT_BUS,
@@ -79,6 +89,7 @@ export const configFromEnvironment = (environment: Readonly<Record<string, strin
     hookKmsKeyId: env.HOOK_KMS_KEY_ID,
     ecsMinuteMs: 60_000,
     ecsSimulatorMinuteMs: env.ECS_SIMULATOR_MINUTE_MS ?? DEFAULT_SIMULATOR_MINUTE_MS,
+    ecsSimulatorBatchMs: env.ECS_SIMULATOR_BATCH_MS ?? DEFAULT_SIMULATOR_BATCH_MS,
   };
 };
 

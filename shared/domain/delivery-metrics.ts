@@ -8,7 +8,7 @@ import { isRollback } from './rollback';
  * - a *change* is such a release that is not a rollback (by hand or automatic) and has settled (succeeded, failed or unknown);
  * - a change *failed* when it ended failed or unknown, or succeeded and was rolled back: the next release
  *   of its app to succeed after it is a rollback (by hand or automatic) to another build than its own;
- * - deployment frequency: succeeded changes per day of the window;
+ * - deployment frequency: succeeded changes per day of the window (no band without any: nothing to measure);
  * - lead time: for every commit of a succeeded change whose commits Slipway could tell (commits_since
  *   complete), from its commit time to the change's finish; p50 and p90 (nearest rank) over those commits;
  * - change failure rate: failed changes / changes;
@@ -30,8 +30,23 @@ export const windowEndingNow = (label: string, seconds: number, now = Date.now()
   seconds,
 });
 
+/** Hours start on the hour, days at midnight UTC, weeks on Monday as ISO weeks do: 1970-01-05 was a Monday. */
+const BUCKET_ORIGIN_MS = Date.UTC(1970, 0, 5);
+
+/**
+ * A window cut into buckets of `stepSeconds` that start where people count from (see BUCKET_ORIGIN_MS): the
+ * last bucket is the one now falls in, from its start to now, and the window reaches back a whole number of
+ * steps from that bucket's end. `seconds` stays the window's length (`30d`: thirty days, today's included), so
+ * a rate per day reads the same as over a window ending now.
+ */
+export const windowInSteps = (label: string, seconds: number, stepSeconds: number, now = Date.now()): MetricsWindow => {
+  const stepMs = stepSeconds * 1000;
+  const currentStart = now - ((now - BUCKET_ORIGIN_MS) % stepMs);
+  return { label, from: new Date(currentStart + stepMs - seconds * 1000).toISOString(), to: new Date(now).toISOString(), seconds };
+};
+
 export type DeliveryMetrics = {
-  deployment_frequency: { per_day: number; band: Band; releases: number };
+  deployment_frequency: { per_day: number; band: Band | null; releases: number };
   lead_time: { p50_seconds: number | null; p90_seconds: number | null; commits: number; band: Band | null; releases: number };
   change_failure_rate: { rate: number | null; failures: number; band: Band | null; releases: number };
   time_to_restore: { p50_seconds: number | null; unrestored: number; band: Band | null; releases: number };
@@ -133,7 +148,7 @@ const keysOf = (changes: readonly Release[], failures: readonly Failure[], spanS
   return {
     deployment_frequency: {
       per_day: perDay,
-      band: atLeast(perDay, BANDS.deployment_frequency),
+      band: deployments.length === 0 ? null : atLeast(perDay, BANDS.deployment_frequency),
       releases: deployments.length,
     },
     lead_time: {

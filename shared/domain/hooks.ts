@@ -3,9 +3,12 @@
  * Pure rules; sending, signing and storing live in shared/hooks and shared/store.
  */
 import { randomUUID } from 'node:crypto';
+import { ATTEMPT_LOG_LIMITS, type AttemptReason, type DeliveryOutcome, type HookKind } from './hook-vocabulary';
 import { unprocessable } from './errors';
 import { EVENT_SPEC_VERSION, EVENT_TYPES, type EventType } from './events';
 import { SECRET_KEY_BYTES, SECRET_PREFIX, isStandardSecret } from './webhook-signature';
+
+export * from './hook-vocabulary';
 
 /**
  * The event envelope as a delivery keeps it: the shape of shared/api/events.ts's SlipwayEvent, loosened
@@ -25,8 +28,6 @@ export type HookEvent = {
  * How a hook shapes the event: `webhook` posts the envelope itself, signed; the others speak a vendor's API
  * (shared/hooks/integrations.ts) and authenticate with the hook's secret as that vendor expects.
  */
-export const HOOK_KINDS = ['webhook', 'grafana', 'sentry', 'slack', 'newrelic', 'bugsnag'] as const;
-export type HookKind = (typeof HOOK_KINDS)[number];
 
 export type Hook = {
   id: string;
@@ -131,15 +132,6 @@ export const REQUIRED_OPTIONS: Record<HookKind, readonly string[]> = {
   bugsnag: [],
 };
 
-export const DELIVERY_OUTCOMES = ['pending', 'retrying', 'delivered', 'gave_up'] as const;
-export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
-
-/**
- * Why an attempt is made: its turn came (the first attempt or a scheduled retry), someone asked for it again
- * (a redelivery, whatever the outcome so far), or it is a ping, tried once and never again by itself.
- */
-export const ATTEMPT_REASONS = ['scheduled', 'redelivery', 'ping'] as const;
-export type AttemptReason = (typeof ATTEMPT_REASONS)[number];
 
 export type DeliveryAttempt = {
   at: string;
@@ -153,11 +145,6 @@ export type DeliveryAttempt = {
   reason: AttemptReason;
 };
 
-/**
- * A delivery keeps its newest attempts, each with at most a KiB of answer and a KiB of error: at most
- * about 20 × 2 KiB beside the event, whatever the receiver sends or however often it is retried.
- */
-export const ATTEMPT_LOG_LIMITS = { attempts: 20, textBytes: 1024 } as const;
 
 /** `text` cut to at most `bytes` bytes of UTF-8, never within a character. */
 export const truncatedUtf8 = (text: string, bytes: number): string => {

@@ -1,4 +1,5 @@
 import type { DeploymentSettings, EcsLifecycleStage, HoldActions, RolloutPhase, StrategyName } from './deployment-strategy';
+import type { ReleasePhaseRun, ReleasePhaseSettings } from './release-phase';
 
 /** Slipway's entities as the domain sees them; storage and wire shapes are derived from these. */
 
@@ -25,6 +26,8 @@ export type App = {
   public_badge?: boolean;
   /** How its releases roll out; absent on apps that never chose (rolling). */
   deployment?: DeploymentSettings;
+  /** A one-off command each release runs before it takes traffic (see domain/release-phase.ts); null or absent: none. */
+  release_phase?: ReleasePhaseSettings | null;
   created_at: string;
   updated_at: string;
   /** Version of the newest succeeded release; it alone is `current`. */
@@ -191,6 +194,8 @@ export type Release = {
   min_version?: string | null;
   /** Where a recorded release runs, as ReleaseBits clients report it: the latest report of each host and stage. */
   deployments?: Deployment[];
+  /** Its run of the app's release phase, from when its rollout began; null or absent: the app had none. */
+  release_phase?: ReleasePhaseRun | null;
 };
 
 /** One version of an external app on one host at one stage, as a ReleaseBits client reports it. */

@@ -1,4 +1,5 @@
 import type { DeploymentSettings } from './deployment-strategy';
+import type { ReleasePhaseSettings } from './release-phase';
 import type { Stage } from './pipeline';
 import type { Commit, Metadata, ReleaseStatus } from './model';
 import type { ReleaseFilter } from './release-filter';
@@ -21,6 +22,7 @@ export type NewApp = {
   bake_window_seconds: number;
   public_badge: boolean;
   deployment?: DeploymentSettings | undefined;
+  release_phase?: ReleasePhaseSettings | null | undefined;
 };
 
 /** `PATCH /apps/{app}`: the app's settings that may change after it is created. */
@@ -29,6 +31,8 @@ export type AppSettings = {
   bake_window_seconds?: number | undefined;
   public_badge?: boolean | undefined;
   deployment?: DeploymentSettings | undefined;
+  /** null turns it off. */
+  release_phase?: ReleasePhaseSettings | null | undefined;
 };
 
 export type NewBuild = {

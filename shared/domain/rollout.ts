@@ -147,7 +147,7 @@ export type ShownRollout = Omit<RolloutProgress, InternalProgress> & {
  * with all traffic; a failed one none, rolled back if its deployment had reached ECS (by the circuit breaker,
  * or replaced by the rollback that overtook it).
  */
-export const shownRollout = ({ status, rollout }: Pick<Release, 'status' | 'rollout'>): ShownRollout | null => {
+export const shownRollout = ({ status, rollout }: Pick<Release, 'status' | 'rollout'>, now = new Date()): ShownRollout | null => {
   if (!rollout) return null;
   const { deployment: _settings, service_deployment_arn: _arn, lifecycle_stage: _stage, stage_since: _since, stop_reason: _stop, ...shownFields } = rollout;
   const strategy = strategyOf(rollout);
@@ -159,7 +159,7 @@ export const shownRollout = ({ status, rollout }: Pick<Release, 'status' | 'roll
         ? { phase: 'completed', traffic_percent: 100, phase_ends_at: null, gate: null }
         : status === 'failed'
           ? { phase: rollout.deployment_id ? 'rolling_back' : null, traffic_percent: 0, phase_ends_at: null, gate: null }
-          : { ...reported, gate: rollout.gate ?? null };
+          : { ...heldAtGate(reported, rollout.gate ?? null, now), gate: rollout.gate ?? null };
   return {
     ...shownFields,
     strategy,
@@ -169,6 +169,19 @@ export const shownRollout = ({ status, rollout }: Pick<Release, 'status' | 'roll
     aborted_by: rollout.aborted_by ?? null,
   };
 };
+
+/**
+ * A bake whose end has passed while the gate still waits: ECS continued the bake's hook by itself (it says
+ * nothing when it does), so the release now awaits its gate, until the gate's own end.
+ */
+const heldAtGate = (
+  reported: Pick<ShownRollout, 'phase' | 'traffic_percent' | 'phase_ends_at'>,
+  gate: GateProgress | null,
+  now: Date,
+): Pick<ShownRollout, 'phase' | 'traffic_percent' | 'phase_ends_at'> =>
+  gate && reported.phase_ends_at && Date.parse(reported.phase_ends_at) <= now.getTime() && (reported.phase === 'canary' || reported.phase === 'shifting')
+    ? { ...reported, phase: 'awaiting_approval', phase_ends_at: gate.until }
+    : reported;
 
 /**
  * ECS reasons and step errors come from outside: bounded (in UTF-8 bytes) so the rollout's writes to its

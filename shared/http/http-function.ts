@@ -8,6 +8,7 @@ import { DomainError, type ErrorKind } from '../domain/errors';
 import { isId } from '../domain/ids';
 import { logger, logsDebug, type RequestLogFacts } from '../observability/logger';
 import { runBeforeDeadline } from '../runtime/deadline';
+import { compressAnswers } from './compression';
 import { HttpError, type HttpErrorKind } from './http-error';
 import { bearerTokenOf, bodyOf } from './request';
 import { matchRoute, type FunctionName, type RouteKey, type RouteKeyOf } from '../api/routes';
@@ -150,6 +151,7 @@ export const httpFunction = <F extends FunctionName, C extends Caller = Caller>(
   } = {},
 ) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(compressAnswers())
     .before(async (request) => {
       logger.addContext(request.context);
     })

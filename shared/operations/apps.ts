@@ -32,6 +32,7 @@ export const createApp = async (request: NewApp): Promise<App> => {
     bake_window_seconds: request.bake_window_seconds,
     public_badge: request.public_badge,
     ...(request.deployment ? { deployment: request.deployment } : {}),
+    ...(request.release_phase ? { release_phase: request.release_phase } : {}),
     created_at: at,
     updated_at: at,
     current_release_version: null,
@@ -87,6 +88,7 @@ export const getApps = (): Promise<App[]> => listApps();
 export const updateApp = async (app: App, request: AppSettings): Promise<App> => {
   if (request.auto_rollback === true) assertDeployable(app, 'automatic rollback');
   if (request.deployment !== undefined) assertDeployable(app, 'deployment strategy');
+  if (request.release_phase) assertDeployable(app, 'release phase');
   await ensureStrategyFits(app, request.deployment);
   const updated = await updateAppSettings(app.name, request, new Date().toISOString());
   if (!updated) throw notFound('app', app.name);

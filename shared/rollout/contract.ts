@@ -48,6 +48,8 @@ export const DeployPlan = z.object({
   deploymentConfiguration: z.record(z.string(), z.unknown()),
   /** Blue/green, linear and canary: the rollout reads their lifecycle stages off DescribeServiceDeployments. */
   shiftsTraffic: z.boolean().default(false),
+  /** The release runs its app's release phase (a one-off task) before UpdateService; its deadline is counted after it. */
+  releasePhase: z.boolean().default(false),
   deadlineAt: z.iso.datetime(),
 });
 export type DeployPlan = z.infer<typeof DeployPlan>;
@@ -111,3 +113,29 @@ export type HookStateChange = z.infer<typeof HookStateChange>;
 /** Every event the rule routes to the deployment-events handler. */
 export const EcsRolloutEvent = z.discriminatedUnion('detail-type', [DeploymentStateChange, HookStateChange]);
 export type EcsRolloutEvent = z.infer<typeof EcsRolloutEvent>;
+
+/**
+ * The EventBridge rule for ECS's task state changes (the local ECS simulator's go through the same filter): tasks
+ * of a service (group `service:<name>`; RunTask's one-off tasks are in other groups) that turned RUNNING or STOPPED,
+ * the two changes that move a deployment's running and failed counts and the share of running tasks it has.
+ */
+export const TASK_EVENT_PATTERN = {
+  source: ['aws.ecs'],
+  detailType: ['ECS Task State Change'],
+  detail: { group: [{ prefix: 'service:' }], lastStatus: ['RUNNING', 'STOPPED'] },
+} as const;
+
+/** What the task event handler reads of one; ECS sends much more. */
+export const TaskStateChange = z.object({
+  source: z.literal('aws.ecs'),
+  'detail-type': z.literal('ECS Task State Change'),
+  /** To the second; `detail.updatedAt`, when there, to the millisecond. */
+  time: z.iso.datetime({ offset: true }),
+  detail: z.object({
+    clusterArn: z.string().min(1),
+    group: z.string().optional(),
+    lastStatus: z.string(),
+    updatedAt: z.iso.datetime({ offset: true }).optional(),
+  }),
+});
+export type TaskStateChange = z.infer<typeof TaskStateChange>;

@@ -1,5 +1,5 @@
 import type { GateProgress, Release } from '../domain/model';
-import { reviewHolds, shiftsTraffic, type AwaitingHold, type HoldVerdict } from '../domain/deployment-strategy';
+import { reviewHolds, shiftsTraffic, strategyFor, type AwaitingHold, type HoldVerdict } from '../domain/deployment-strategy';
 import { mergeProgress, settingsOf } from '../domain/rollout';
 import {
   continueServiceDeployment,
@@ -47,7 +47,7 @@ const verdictOn = (release: Release, deployment: DeploymentProgress): HoldVerdic
   return reviewHolds({
     gate: 'gate' in settings ? settings.gate : undefined,
     trafficMoved: (deployment.productionPercent ?? 0) > 0,
-    gatesFirstShift: settings.strategy === 'blue_green',
+    holdsFirstShift: strategyFor(settings).holdsFirstShift,
     awaiting: deployment.holds ?? [],
     checks: Object.fromEntries(Object.values(release.checks ?? {}).map((check) => [check.context, check.state])),
     actions: release.rollout ?? {},

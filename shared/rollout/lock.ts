@@ -34,6 +34,8 @@ import { isWriterGoneSince } from '../runtime/lease-holder';
 import { stopServiceDeployment } from '../ecs/ecs-adapter';
 import { rollBackUnwatched, UNWATCHED_ROLLED_BACK, verdictOnUnwatched } from './unwatched';
 import { settleRelease } from './settle';
+import { isInReleasePhase } from '../domain/release-phase';
+import { abandonReleasePhase } from './release-phase';
 
 /** Bounds one pass along the queue; each hop past a dead release settles that release for good. */
 const MAX_HANDOFFS = 20;
@@ -97,13 +99,16 @@ const trafficBack = (rollout: Release['rollout']): Partial<RolloutProgress> =>
 export const supersede = async (release: Pick<Release, 'app' | 'version'>, rescue: ReleaseRef): Promise<boolean> => {
   const now = new Date().toISOString();
   let wasDeploying = false;
+  let wasInReleasePhase = false;
   const settled = await mutateRelease(release.app.id, release.version, (current) => {
     if (isSettled(current)) return null;
     wasDeploying = current.status === 'pending';
+    wasInReleasePhase = isInReleasePhase(current);
     const { message, ...changes } = supersededChanges(rescue, now, wasDeploying);
     return { ...changes, rollout: mergeProgress(current.rollout, { message, ...(wasDeploying ? trafficBack(current.rollout) : {}) }) };
   });
   if (settled.superseded_by?.id !== rescue.id) return false;
+  if (wasInReleasePhase || isInReleasePhase({ status: 'pending', release_phase: settled.release_phase })) await abandonReleasePhase(settled);
   const deploymentId = settled.rollout?.deployment_id;
   if (!wasDeploying && !deploymentId) {
     const token = await findLockWaiterToken(release.app.id, release.version);
@@ -137,7 +142,8 @@ const overtakeHolder = async (
     if (release.superseded_by?.id === rescue.id) await supersede(release, rescue);
     return true;
   }
-  const deploying = release.status === 'pending' && !release.rollout?.deployment_id;
+  // In its release phase it has not reached ECS's service yet: its task is stopped and it is superseded now.
+  const deploying = release.status === 'pending' && !release.rollout?.deployment_id && !isInReleasePhase(release);
   if (deploying && (await isRolloutRunning(stateMachineArn, holder.execution))) return false;
   await supersede(release, rescue);
   return true;
@@ -241,7 +247,9 @@ export const passLockOn = async (
       // The holder's execution is gone (stopped by hand, or lost with a local restart). Never deployed: it
       // runs again. Cut short mid-deployment: it is settled (unknown) and the lock passes on.
       const stranded = await requeueLostRescue(await findReleaseByVersion(appId, lock.holder.version));
-      if (stranded?.status === 'queued' && (await rerun(stranded, lock.holder.execution, stateMachineArn))) return;
+      // In its release phase it has not deployed either: the rerun finds its task (and its outcome), never starts another.
+      const rerunnable = stranded?.status === 'queued' || (stranded !== undefined && isInReleasePhase(stranded));
+      if (stranded && rerunnable && (await rerun(stranded, lock.holder.execution, stateMachineArn))) return;
       await abandon(appId, lock.holder.version);
       from = { releaseId: lock.holder.release_id, version: lock.holder.version };
       continue;

@@ -1,6 +1,7 @@
 import type { CheckState, Release } from '../domain/model';
 import { describeFailure, isSettled, mergeProgress, statusAfterDeployment, statusAfterError } from '../domain/rollout';
 import { aggregateState } from '../domain/state-aggregation';
+import { endedWithRelease } from '../domain/release-phase';
 import { logger } from '../observability/logger';
 import { METRIC_NAMES, recordMetric } from '../observability/metrics';
 import { findReleaseByVersion, mutateRelease } from '../store/releases-store';
@@ -34,14 +35,15 @@ const reportOutcome = (rollout: RolloutInput, release: Release): void => {
 
 /**
  * The last word on a deployment that ended: why Slipway had it rolled back (a gate's check, an operator's abort),
- * or a gate that timed out while waiting, over ECS's own words for it.
+ * or a gate that timed out while waiting, over ECS's own words for it. A gate still within its time did not end
+ * the deployment: something else failed it while the gate waited (an alarm, the circuit breaker), in ECS's words.
  */
-const outcomeMessage = (release: Release, result: DeploymentResult): string | null => {
+const outcomeMessage = (release: Release, result: DeploymentResult, finishedAt: string): string | null => {
   if (result.outcome !== 'FAILED') return result.reason ?? null;
   const stopped = release.rollout?.stop_reason;
   if (stopped) return stopped;
   const gate = release.rollout?.gate;
-  if (gate) return `The gate timed out waiting for ${gate.waiting_for.join(', ')}: ECS rolled the release back.`;
+  if (gate && (gate.until === null || Date.parse(gate.until) <= Date.parse(finishedAt))) return `The gate timed out waiting for ${gate.waiting_for.join(', ')}: ECS rolled the release back.`;
   return result.reason ?? null;
 };
 
@@ -66,13 +68,14 @@ export const settleRelease = async ({ rollout, result, error }: Pick<FinishStepI
   const release = await mutateRelease(rollout.appId, rollout.version, (current) => {
     settledNow = !isSettled(current);
     if (!settledNow) return null;
-    const ended = result ? outcomeMessage(current, result) : describeFailure(error ?? {});
+    const ended = result ? outcomeMessage(current, result, finishedAt) : describeFailure(error ?? {});
     const message = rolledBack ? [ended, UNWATCHED_ROLLED_BACK].filter(Boolean).join(' ') : ended;
     return {
       status: rolledBack ? 'failed' : result ? statusAfterDeployment(result.outcome) : statusAfterError(current),
       finished_at: finishedAt,
       state: stateOf(current),
       rollout: mergeProgress(current.rollout, message ? { message } : {}),
+      release_phase: endedWithRelease(current.release_phase, message, finishedAt),
     };
   });
   if (settledNow) reportOutcome(rollout, release);

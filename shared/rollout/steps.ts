@@ -14,6 +14,7 @@ import { toStepFunctionsCase } from '../ecs/step-functions-casing';
 import { describeDeployment, registerReleaseTaskDefinition } from '../ecs/ecs-adapter';
 import { logger } from '../observability/logger';
 import type { ConfigVars } from '../domain/config-vars';
+import { config } from '../config/config';
 import { findConfigVersion } from '../store/config-store';
 import { METRIC_NAMES, recordMetric } from '../observability/metrics';
 import { findReleaseByVersion, mutateRelease } from '../store/releases-store';
@@ -31,11 +32,19 @@ import {
   type RolloutInput,
 } from './contract';
 import { passLockOn, supersede } from './lock';
-import { deleteLockWaiter, findDeploymentWatch, getRolloutLock, putDeploymentWatch } from '../store/rollout-store';
+import {
+  deleteLockWaiter,
+  findDeploymentWatch,
+  getRolloutLock,
+  putDeploymentWatch,
+  type DeploymentWatch,
+} from '../store/rollout-store';
 import { sendTaskResult } from './sfn';
 import { readsStages, recordReport, resultOf } from './progress';
 import { reviewReleaseHolds } from './holds';
 import { settleRelease } from './settle';
+import { planReleasePhase } from '../domain/release-phase';
+import { isRollback } from '../domain/rollback';
 
 /** A step failure with a stable name, which is what the state machine's Catch and the release message show. */
 export class RolloutStepError extends Error {
@@ -59,6 +68,10 @@ const releaseConfig = async ({ app, version, config_version }: Release): Promise
   return found.vars;
 };
 
+/** The longest the release's release phase may hold its deployment back, in seconds. */
+const releasePhaseSeconds = ({ release_phase: run }: Release): number =>
+  run?.status === 'running' ? (run.timeout_minutes * config().ecsMinuteMs) / 1000 : 0;
+
 /**
  * The Deploy step: marks the release `pending`, then registers the task definition revision it deploys
  * (the service's current one with the release's image, its config and SLIPWAY_RELEASE_* environment).
@@ -78,6 +91,7 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
       ? {
           status: 'pending',
           started_at: now.toISOString(),
+          release_phase: planReleasePhase(found?.release_phase, { isRollback: isRollback(current) }, now.toISOString()),
           rollout: mergeProgress(current.rollout, {
             strategy: settings.strategy,
             deployment: settings,
@@ -118,7 +132,9 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
       engine !== 'ROLLING' && !configuration.strategy ? { ...configuration, strategy: 'ROLLING' } : configuration,
     ) as Record<string, unknown>,
     shiftsTraffic: strategy.deployment.engine !== 'ROLLING',
-    deadlineAt: deadlineAt(release.started_at ?? now.toISOString(), rollout.deadlineSeconds),
+    releasePhase: release.release_phase?.status === 'running',
+    // A release phase comes first: the deployment's time is counted after the longest it may take.
+    deadlineAt: deadlineAt(release.started_at ?? now.toISOString(), rollout.deadlineSeconds + releasePhaseSeconds(release)),
   };
 };
 
@@ -179,6 +195,13 @@ const onHookStateChange = async (event: HookStateChange): Promise<'ignored' | 'r
   return (await reviewReleaseHolds(watch, watch.appId, watch.version)) ? 'recorded' : 'ignored';
 };
 
+/** Reads the watched deployment in ECS and shows where it stands on its release (unless the release settled). */
+export const recordDeploymentProgress = async (watch: DeploymentWatch): Promise<void> => {
+  const release = await findReleaseByVersion(watch.appId, watch.version);
+  const serviceDeploymentArn = release?.rollout?.service_deployment_arn;
+  await recordReport(watch, await describeDeployment({ ...watch, serviceDeploymentArn, shiftsTraffic: readsStages(release) }));
+};
+
 const OUTCOME_OF_EVENT: Record<string, DeploymentResult['outcome']> = {
   SERVICE_DEPLOYMENT_COMPLETED: 'COMPLETED',
   SERVICE_DEPLOYMENT_FAILED: 'FAILED',
@@ -192,11 +215,8 @@ const OUTCOME_OF_EVENT: Record<string, DeploymentResult['outcome']> = {
 const onDeploymentStateChange = async (event: DeploymentStateChange): Promise<'ignored' | 'recorded' | 'resumed'> => {
   const watch = await findDeploymentWatch(event.detail.deploymentId);
   if (!watch) return 'ignored';
-  const rollout = { appId: watch.appId, version: watch.version };
   try {
-    const release = await findReleaseByVersion(watch.appId, watch.version);
-    const serviceDeploymentArn = release?.rollout?.service_deployment_arn;
-    await recordReport(rollout, await describeDeployment({ ...watch, serviceDeploymentArn, shiftsTraffic: readsStages(release) }));
+    await recordDeploymentProgress(watch);
   } catch (error) {
     // Progress is a courtesy; the outcome below is what the rollout waits for.
     logger.warn('deployment progress not recorded', { deploymentId: watch.deploymentId, error: error as Error });

@@ -39,7 +39,7 @@ export const findAppById = async (id: string): Promise<App | undefined> => {
 /** Changes an app's settings (rollback, badge, deployment); the updated app, or undefined if it is gone. */
 export const updateAppSettings = async (
   appName: string,
-  changes: Partial<Pick<App, 'auto_rollback' | 'bake_window_seconds' | 'public_badge' | 'deployment'>>,
+  changes: Partial<Pick<App, 'auto_rollback' | 'bake_window_seconds' | 'public_badge' | 'deployment' | 'release_phase'>>,
   at: string,
 ): Promise<App | undefined> => {
   const { client, tableName } = getStore();

@@ -52,6 +52,9 @@ export const waiterKey = (appId: string, version: number) => ({
   sk: `ROLLOUT_WAITER#${versionSortKey(version)}`,
 });
 export const deploymentKey = (deploymentId: string) => ({ pk: `ECSDEPLOY#${deploymentId}`, sk: 'ROLLOUT' });
+/** The deployment of an ECS service a rollout watches, by the cluster and service names ECS's task events carry. */
+export const serviceWatchKey = (cluster: string, service: string) => ({ pk: `ECSSERVICE#${cluster}/${service}`, sk: 'ROLLOUT' });
+export const releasePhaseTaskKey = (taskArn: string) => ({ pk: `ECSTASK#${taskArn}`, sk: 'RELEASE_PHASE' });
 
 export const autoReleaseMarkerKey = (appId: string, buildId: string) => ({ pk: appPartition(appId), sk: `AUTOREL#${buildId}` });
 

@@ -121,7 +121,9 @@ export const listReleasePage = async (appId: string, request: ReleasePageRequest
 };
 
 /** Fields of a release that change after it is created. */
-export type ReleaseChanges = Partial<Pick<Release, 'status' | 'state' | 'started_at' | 'finished_at' | 'rollout' | 'checks' | 'superseded_by' | 'deployments'>>;
+export type ReleaseChanges = Partial<
+  Pick<Release, 'status' | 'state' | 'started_at' | 'finished_at' | 'rollout' | 'checks' | 'superseded_by' | 'deployments' | 'release_phase'>
+>;
 
 /**
  * Applies `changes` only if the release is still at `expectedRevision`, bumping the revision. Returns the

@@ -3,7 +3,8 @@ import type { ReleaseRef } from '../domain/model';
 import { FREE_LOCK, type RolloutLock } from '../domain/rollout';
 import type { ItemRead } from './batch-get';
 import { getStore, whenConditionHolds } from './client';
-import { deploymentKey, lockKey, waiterKey } from './keys';
+import { ecsNameOf } from '../domain/task-progress';
+import { deploymentKey, lockKey, serviceWatchKey, waiterKey } from './keys';
 
 /**
  * The rollout's own items (see table-design.ts): an app's lock, the task tokens of releases waiting
@@ -97,6 +98,17 @@ export const handLockTo = async (
     },
   });
 
+/**
+ * Lets the holder keep the lock until `expiresAt` (a release phase makes its rollout longer than a deployment's
+ * deadline); never shortens a hold, and only while `releaseId` holds it.
+ */
+export const extendLockHold = (appId: string, releaseId: string, expiresAt: string): Promise<boolean> =>
+  updateLockIf(appId, {
+    UpdateExpression: 'SET expires_at = :expires',
+    ConditionExpression: 'holder_release_id = :id AND expires_at < :expires',
+    ExpressionAttributeValues: { ':id': releaseId, ':expires': expiresAt },
+  });
+
 /** Frees the lock if `holder` still holds it. The item stays: it remembers how far the queue has settled. */
 export const freeLock = (appId: string, holder: string, settledThrough: number): Promise<boolean> =>
   updateLockIf(appId, {
@@ -160,23 +172,72 @@ export type DeploymentWatch = {
   taskToken: string;
 };
 
+/** The watch, and beside it which deployment of its service is watched, for the events of the service's tasks. */
 export const putDeploymentWatch = async (watch: DeploymentWatch): Promise<void> => {
   const { client, tableName } = getStore();
-  await client.send(
-    new PutCommand({
-      TableName: tableName,
-      Item: {
-        ...deploymentKey(watch.deploymentId),
-        type: 'rollout_deployment',
-        deployment_id: watch.deploymentId,
-        app_id: watch.appId,
-        version: watch.version,
-        release_id: watch.releaseId,
-        cluster: watch.cluster,
-        service: watch.service,
-        task_token: watch.taskToken,
-      },
-    }),
+  const cluster = ecsNameOf(watch.cluster);
+  const service = ecsNameOf(watch.service);
+  await Promise.all([
+    client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          ...deploymentKey(watch.deploymentId),
+          type: 'rollout_deployment',
+          deployment_id: watch.deploymentId,
+          app_id: watch.appId,
+          version: watch.version,
+          release_id: watch.releaseId,
+          cluster: watch.cluster,
+          service: watch.service,
+          task_token: watch.taskToken,
+        },
+      }),
+    ),
+    // An update, not a put: the AwaitDeployment step parks again every few minutes, and the pace of progress reads
+    // (progress_read_at) outlasts that.
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: serviceWatchKey(cluster, service),
+        UpdateExpression: 'SET #type = :type, #cluster = :cluster, #service = :service, deployment_id = :deployment',
+        ExpressionAttributeNames: { '#type': 'type', '#cluster': 'cluster', '#service': 'service' },
+        ExpressionAttributeValues: { ':type': 'rollout_service_watch', ':cluster': cluster, ':service': service, ':deployment': watch.deploymentId },
+      }),
+    ),
+  ]);
+};
+
+/** The deployment a rollout last watched on a service, and the latest progress read planned for it (epoch ms). */
+export type ServiceWatch = { deploymentId: string; progressReadAt: number | null };
+
+export const findServiceWatch = async (cluster: string, service: string): Promise<ServiceWatch | undefined> => {
+  const { client, tableName } = getStore();
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: serviceWatchKey(cluster, service), ConsistentRead: true }));
+  if (typeof Item?.deployment_id !== 'string') return undefined;
+  return { deploymentId: Item.deployment_id, progressReadAt: typeof Item.progress_read_at === 'number' ? Item.progress_read_at : null };
+};
+
+/**
+ * Plans the next progress read of the service's watched deployment at `at`, if the watch still names that
+ * deployment and no one planned another read since `seen` was read. False when either changed.
+ */
+export const planProgressRead = async (cluster: string, service: string, seen: ServiceWatch, at: number): Promise<boolean> => {
+  const { client, tableName } = getStore();
+  return whenConditionHolds(() =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: serviceWatchKey(cluster, service),
+        UpdateExpression: 'SET progress_read_at = :at',
+        ConditionExpression: `deployment_id = :deployment AND ${seen.progressReadAt === null ? 'attribute_not_exists(progress_read_at)' : 'progress_read_at = :seen'}`,
+        ExpressionAttributeValues: {
+          ':at': at,
+          ':deployment': seen.deploymentId,
+          ...(seen.progressReadAt === null ? {} : { ':seen': seen.progressReadAt }),
+        },
+      }),
+    ),
   );
 };
 

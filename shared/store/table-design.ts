@@ -44,6 +44,14 @@
  *   APP#{appId}        ROLLOUT_WAITER#{version}    task token of a queued release's parked Lock step
  *   ECSDEPLOY#{id}     ROLLOUT                     an ECS deployment's release and the task token waiting
  *                                                  for it to end, for the ECS event handler
+ *   ECSSERVICE#{c}/{s} ROLLOUT                     the deployment a rollout last watched on cluster c's service s
+ *                                                  (both as names), written with its ECSDEPLOY item, for the task
+ *                                                  event handler; progress_read_at: the latest read of its progress
+ *                                                  planned (epoch ms), which a conditional update moves on, so
+ *                                                  a burst of task events makes at most one read a second; left
+ *                                                  in place when the rollout ends (the next one overwrites it)
+ *   ECSTASK#{taskArn}  RELEASE_PHASE               a release phase's one-off task: its release and the task
+ *                                                  token waiting for it to stop, for the ECS task event handler
  *   APP#{appId}        COUPLING                    the app's pipeline coupling: keyed by the app, so "one
  *                                                  pipeline per app" is a conditional put; gsi2pk
  *                                                  PIPELINE#{pipelineId}, gsi2sk COUPLING#{stage index}#{app}

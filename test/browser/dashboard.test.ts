@@ -8,6 +8,7 @@ import { advanceCurrentRelease } from '../../shared/store/apps-store';
 import { getStore } from '../../shared/store/client';
 import { IDLE_POLL_MS } from '../../web/src/poll';
 import { launchBrowser } from '../support/browser';
+import { expectNothingBad, openTab as openTabIn, SHOWS_MS, signIn as signInAt, textIn, waitForText } from '../support/dashboard-tabs';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /**
@@ -63,49 +64,8 @@ afterAll(async () => {
   await slipway?.close();
 });
 
-type Watched = { page: Page; problems: string[] };
-
-/** A fresh tab that records anything that should never happen: dialogs, script errors, CSP violations. */
-const openTab = async (on: Browser = browser): Promise<Watched> => {
-  const page = await on.newPage();
-  await page.setViewport({ width: 1280, height: 860 });
-  const problems: string[] = [];
-  page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${String(error)}`));
-  await page.evaluateOnNewDocument(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      const seen = ((window as unknown as { __csp?: string[] }).__csp ??= []);
-      seen.push(`${event.violatedDirective} ${event.blockedURI}`);
-    });
-  });
-  return { page, problems };
-};
-
-const textIn = (page: Page, selector = 'body') => page.$eval(selector, (element) => (element as HTMLElement).innerText);
-
-/** How long the page may take to show what a poll or a rollout brings, however busy the machine. */
-const SHOWS_MS = 60_000;
-
-const waitForText = (page: Page, text: string, timeout = SHOWS_MS) =>
-  page.waitForFunction((wanted: string) => document.body.innerText.includes(wanted), { timeout, polling: 100 }, text);
-
-const signIn = async (page: Page, key: string, hash = '#/apps') => {
-  await page.goto(`${slipway.url}/${hash}`);
-  await page.waitForSelector('#api-key');
-  await page.type('#api-key', key);
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('header.top');
-};
-
-const cspViolations = (page: Page) => page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
-
-const expectNothingBad = async ({ page, problems }: Watched) => {
-  expect(problems).toEqual([]);
-  expect(await cspViolations(page)).toEqual([]);
-};
+const signIn = (page: Page, key: string, hash = '#/apps') => signInAt(page, slipway.url, key, hash);
+const openTab = (on: Browser = browser) => openTabIn(on);
 
 const screenshot = (page: Page, name: string) => page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
 
@@ -367,6 +327,32 @@ describe('release records', () => {
     expect(await textIn(page, 'li[data-version="3"] .since')).toMatch(/^Not known what ships since v2: cannot tell: .+\.$/);
     expect(await textIn(page, 'main')).not.toContain('Roll back');
     await screenshot(page, 'app-release-records');
+    await expectNothingBad(tab);
+    await page.close();
+  });
+});
+
+describe('a release phase', () => {
+  it("shows each release's release phase and, on demand, what it printed", async () => {
+    expect((await slipway.call('POST', '/apps', { body: { name: 'migrating', cluster: 'local', service: 'migrating-svc', release_phase: { command: ['npm', 'run', 'migrate'] } } })).status).toBe(201);
+    for (const image of ['registry.local/migrating:v1', 'registry.local/migrating:release-fails']) {
+      const build = (await slipway.call<{ id: string }>('POST', '/apps/migrating/builds', { body: { image } })).body.id;
+      await settled('migrating', (await release('migrating', { slug: build })).id);
+    }
+    const tab = await openTab();
+    const { page } = tab;
+    await signIn(page, await slipway.keyFor('developer', ['migrating']), '#/apps/migrating');
+    await page.waitForSelector('li[data-version="2"] .release-phase');
+    expect(await textIn(page, 'li[data-version="1"] .release-phase')).toMatch(/release phase\s+succeeded\s+exit code 0/);
+    expect(await textIn(page, 'li[data-version="2"] .release-phase')).toMatch(/release phase\s+failed\s+exit code 1/);
+    await page.click('li[data-version="2"] .release-phase button');
+    await page.waitForSelector('li[data-version="2"] .release-phase-output');
+    await waitForText(page, 'Error: the release phase failed');
+    expect(await textIn(page, 'li[data-version="2"] .release-phase-output')).toBe(
+      'Running npm run migrate in registry.local/migrating:release-fails\nStep 1 of 1 done\nError: the release phase failed',
+    );
+    expect(await page.$eval('li[data-version="2"] .release-phase button', (button) => button.getAttribute('aria-expanded'))).toBe('true');
+    await screenshot(page, 'app-release-phase');
     await expectNothingBad(tab);
     await page.close();
   });

@@ -36,11 +36,22 @@ export type RunPlace = { cwd?: string; entry?: string };
 export const runCli = (args: string[], env: Record<string, string>, stdin = '', { cwd, entry = CLI_ENTRY }: RunPlace = {}) =>
   outcomeOf(spawn(process.execPath, [entry, ...args], { env: cliEnv(env), cwd }), stdin);
 
-/**
- * Runs `slipway ...args` on a pseudo-terminal (util-linux `script`), so it sees a TTY as on a person's
- * screen; returns everything it drew, escape sequences included.
- */
-export const runCliOnTerminal = (args: string[], env: Record<string, string>) => {
+/** `slipway ...args` on a pseudo-terminal (util-linux `script`), so it sees a TTY as on a person's screen. */
+const spawnOnTerminal = (args: string[], env: Record<string, string>) => {
   const command = [process.execPath, CLI_ENTRY, ...args].map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(' ');
-  return outcomeOf(spawn('script', ['-qfec', command, '/dev/null'], { env: { ...cliEnv(env), TERM: 'xterm-256color' } }), '');
+  return spawn('script', ['-qfec', command, '/dev/null'], { env: { ...cliEnv(env), TERM: 'xterm-256color' } });
+};
+
+/** Runs `slipway ...args` on a pseudo-terminal; returns everything it drew, escape sequences included. */
+export const runCliOnTerminal = (args: string[], env: Record<string, string>) => outcomeOf(spawnOnTerminal(args, env), '');
+
+/**
+ * Starts `slipway ...args` on a pseudo-terminal and lets a test read the screen while it runs: `drawn()` is
+ * everything drawn so far; `ended` settles as runCliOnTerminal's answer does.
+ */
+export const startCliOnTerminal = (args: string[], env: Record<string, string>) => {
+  const child = spawnOnTerminal(args, env);
+  let drawn = '';
+  child.stdout.on('data', (chunk: Buffer) => (drawn += chunk.toString()));
+  return { drawn: () => drawn, ended: outcomeOf(child, ''), stop: () => child.kill() };
 };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
 import { startAnswerDroppingProxy } from './answer-dropping-proxy';
 import { CLI_ENTRY, freshConfigHome, runCli, runCliOnTerminal } from './run-cli';
+import { until } from '../support/until';
 
 /** The `slipway` CLI as a separate process against a real local Slipway with (shortened) rollouts. */
 let slipway: TestSlipway;
@@ -40,6 +41,33 @@ describe('deploy --wait', () => {
   });
 });
 
+describe('a release phase', () => {
+  it('streams its output while deploy --wait follows it, fails the deploy with its exit code, and releases:output prints it again', async () => {
+    expect((await cli('apps:create', 'cli-phase', '--cluster', 'local', '--service', 'cli-phase')).code).toBe(0);
+    expect((await slipway.call('PATCH', '/apps/cli-phase', { body: { release_phase: { command: ['npm', 'run', 'migrate'] } } })).status).toBe(200);
+    const passed = await cli('deploy', 'registry.local/cli-phase:v1', '-a', 'cli-phase', '--wait');
+    expect(passed.code).toBe(0);
+    expect(passed.stdout).toMatch(/^\S+Z release phase \| Running npm run migrate in registry\.local\/cli-phase:v1$/m);
+    expect(passed.stdout).toMatch(/^\S+Z release phase \| Done$/m);
+
+    const failed = await cli('deploy', 'registry.local/cli-phase:release-fails', '-a', 'cli-phase', '--wait');
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/cli-phase v2 failed after [\d.]+s: release phase exited 1$/m);
+
+    const printed = await cli('releases:output', 'v2', '-a', 'cli-phase');
+    expect(printed.code).toBe(0);
+    expect(printed.stdout.trim().split('\n')).toEqual(['Running npm run migrate in registry.local/cli-phase:release-fails', 'Step 1 of 1 done', 'Error: the release phase failed']);
+    const info = await cli('releases:info', 'v2', '-a', 'cli-phase');
+    expect(info.stdout).toMatch(/^Release phase: failed \(exit code 1\)/m);
+
+    await slipway.call('PATCH', '/apps/cli-phase', { body: { release_phase: null } });
+    expect((await cli('deploy', 'registry.local/cli-phase:v3', '-a', 'cli-phase', '--wait')).code).toBe(0);
+    const none = await cli('releases:output', '-a', 'cli-phase');
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toContain('ran no release phase');
+  });
+});
+
 describe('on a terminal', () => {
   it('draws the rollout live in colour on one redrawn line, then leaves one clean summary line', async () => {
     await createApp('cli-tty');
@@ -57,6 +85,8 @@ describe('on a terminal', () => {
 
   it('lines the releases table up under its header in colour, as it does in a pipe', async () => {
     expect((await cli('deploy', 'registry.local/cli-tty:v2-unhealthy', '-a', 'cli-tty', '--wait')).code).toBe(1);
+    const v1 = (await slipway.call<{ id: string }>('GET', '/apps/cli-tty/releases/1')).body;
+    await slipway.call('POST', `/apps/cli-tty/releases/${v1.id}/statuses`, { body: { context: 'ci/unit', name: 'Unit tests', state: 'success' } });
     const { NO_COLOR: _noColor, ...colourEnv } = env;
     const run = await runCliOnTerminal(['releases', '-a', 'cli-tty'], colourEnv);
     expect(run.code).toBe(0);
@@ -68,9 +98,12 @@ describe('on a terminal', () => {
     const columnOf = (name: string) => header.indexOf(name);
     const cellAt = (row: string, column: number) => stripVTControlCharacters(row).slice(column).split(/\s{2,}/)[0];
     expect(rows.map((row) => [cellAt(row, 0), cellAt(row, columnOf('STATUS')), cellAt(row, columnOf('CHECKS')), cellAt(row, columnOf('BY'))])).toEqual([
-      ['v2', 'failed', 'pending', expect.stringContaining('@')],
-      ['v1*', 'succeeded', 'pending', expect.stringContaining('@')],
+      // No check was posted on v2: none, not a pending that would say checks are running.
+      ['v2', 'failed', 'none', expect.stringContaining('@')],
+      ['v1*', 'succeeded', 'success', expect.stringContaining('@')],
     ]);
+    const info = stripVTControlCharacters((await runCliOnTerminal(['releases:info', 'v1', '-a', 'cli-tty'], colourEnv)).stdout);
+    expect(info).toMatch(/Checks: +success \(1 posted\)/);
   });
 });
 
@@ -100,6 +133,8 @@ describe('rollback', () => {
 
 describe('--json', () => {
   it("prints the API's objects unchanged, as one document (releases newest first)", async () => {
+    // The rollback made above may still be rolling out: both reads must see the same, settled, releases.
+    await until('v5 settled', async () => ((await slipway.call<{ status: string }>('GET', '/apps/cli-web/releases/5')).body.status === 'pending' ? undefined : true));
     const run = await cli('releases', '-a', 'cli-web', '-n', '2', '--json');
     expect(run.code).toBe(0);
     const newest = (await slipway.call<{ version: number }[]>('GET', '/apps/cli-web/releases?order=desc&limit=2')).body;

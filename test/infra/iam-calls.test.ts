@@ -21,6 +21,7 @@ import { synthesizeSlipway } from './synthesize';
  */
 
 const TASK_ROLE = `arn:aws:iam::${ACCOUNT}:role/web-task`;
+const RELEASE_PHASE_LOG_GROUP = '/ecs/web';
 const arnIn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
 
 type Checked = { stack: SlipwayStack; template: Template; resolved: ResolvedTemplate; withTaskRoles: boolean };
@@ -68,6 +69,8 @@ const arnOf = ({ stack, resolved }: Checked, target: CallTarget, fn: NodejsFunct
     'ecs-service-deployment': () => arnIn('ecs', 'service-deployment/prod/web/r9i43YFjvgF_xlg7m2eJ1r'),
     'task-definition': () => arnIn('ecs', 'task-definition/web:42'),
     'task-role': () => TASK_ROLE,
+    'ecs-task': () => arnIn('ecs', 'task/prod/0f1e2d3c4b5a69788796a5b4c3d2e1f0'),
+    'release-phase-log-stream': () => arnIn('logs', `log-group:${RELEASE_PHASE_LOG_GROUP}:log-stream:ecs/web/0f1e2d3c4b5a69788796a5b4c3d2e1f0`),
     'own-log-group': () => arnIn('logs', `log-group:${deployed(own('log group', fn?.logGroup).logGroupName)}:log-stream:2025/01/01/[$LATEST]0f1e2d3c`),
     'own-dead-letter-queue': () => deployed(own('dead-letter queue', fn?.deadLetterQueue).queueArn),
   };
@@ -82,7 +85,8 @@ type Identity = { roleId: string; fn?: NodejsFunction };
 const deniedCalls = async (checked: Checked, identity: Identity, calls: readonly AwsCall[], policies = checked.resolved.rolePolicies(identity.roleId)) => {
   const verdicts = await Promise.all(
     calls
-      .filter((call) => checked.withTaskRoles || !call.onlyWithTaskRoles)
+      // The second configuration names the task roles and the release phase's log groups alike.
+      .filter((call) => checked.withTaskRoles || (!call.onlyWithTaskRoles && !call.onlyWithLogGroups))
       .map(async (call) => {
         const resource = arnOf(checked, call.on, identity.fn);
         const verdict = await evaluate({
@@ -105,7 +109,10 @@ const configurations = [
   ['as deployed without context', check({}, false)],
   [
     'with named clusters and task roles',
-    check({ [ROLLOUT_CONTEXT.clusters]: 'prod,staging', [ROLLOUT_CONTEXT.taskRoles]: TASK_ROLE }, true),
+    check(
+      { [ROLLOUT_CONTEXT.clusters]: 'prod,staging', [ROLLOUT_CONTEXT.taskRoles]: TASK_ROLE, [ROLLOUT_CONTEXT.releasePhaseLogGroups]: RELEASE_PHASE_LOG_GROUP },
+      true,
+    ),
   ],
 ] as const;
 
@@ -166,6 +173,23 @@ describe('the IAM check', () => {
     expect(await deniedCalls(checked, apps, [writeKey])).toEqual(['dynamodb:PutItem on table: ExplicitlyDenied']);
   });
 
+  it('keeps a release phase to the named clusters, roles and log groups', async () => {
+    const [, scoped] = configurations[1];
+    const step = functionIdentity(scoped, functionsOf(scoped.stack).find((fn) => entryNameOf(fn) === 'rollout-release-phase')!);
+    const releases = functionIdentity(scoped, functionsOf(scoped.stack).find((fn) => entryNameOf(fn) === 'releases')!);
+    const elsewhere = [{ action: 'ecs:RunTask', on: 'task-definition', context: { 'ecs:cluster': 'arn:aws:ecs:eu-west-1:123456789012:cluster/other' } }] as const;
+    expect(await deniedCalls(scoped, step, elsewhere)).toEqual(['ecs:RunTask on task-definition: ImplicitlyDenied']);
+    // Until the task roles are named, the step may pass none (a task definition that names one then fails to run).
+    const passRole = [{ action: 'iam:PassRole', on: 'task-role', context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }] as const;
+    expect(await deniedCalls(checked, functionIdentity(checked, fnOf('rollout-release-phase')), passRole)).toEqual(['iam:PassRole on task-role: ImplicitlyDenied']);
+    // Without log groups named, the releases function may read no release phase output at all.
+    const readOutput = [{ action: 'logs:GetLogEvents', on: 'release-phase-log-stream' }] as const;
+    expect(await deniedCalls(scoped, releases, readOutput)).toEqual([]);
+    expect(await deniedCalls(checked, functionIdentity(checked, fnOf('releases')), readOutput)).toEqual([
+      'logs:GetLogEvents on release-phase-log-stream: ImplicitlyDenied',
+    ]);
+  });
+
   it('finds a function deployed without a list of its calls', () => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Unlisted');
     // Any module will do: nothing is bundled. bench/run.ts is no function, so no list names it.
@@ -192,6 +216,7 @@ const SERVICE_OF_PACKAGE: Readonly<Record<string, string>> = {
   'client-sfn': 'states',
   'client-ecs': 'ecs',
   'client-eventbridge': 'events',
+  'client-cloudwatch-logs': 'logs',
   'client-kms': 'kms',
   'client-sqs': 'sqs',
   'client-ssm': 'ssm',

@@ -14,7 +14,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { strategyFor, type CanarySettings } from '../../shared/domain/deployment-strategy';
 import { ecsDeploymentConfiguration, registerReleaseTaskDefinition } from '../../shared/ecs/ecs-adapter';
 import { createEcsClient } from '../../shared/ecs/ecs-client';
-import { startEcsSimulator, type EcsEvent, type EcsSimulator } from '../../local/ecs-simulator/server';
+import type { EcsEvent } from '../../local/ecs-simulator/model';
+import { startEcsSimulator, type EcsSimulator } from '../../local/ecs-simulator/server';
 import { ECS_SIMULATOR_STATE_FILE } from '../../local/ecs-simulator/snapshot';
 import { until } from '../support/until';
 

@@ -20,6 +20,7 @@ import {
   type DeploymentStateChangeEvent,
   type EcsSimulator,
   type EcsSimulatorOptions,
+  type TaskStateChangeEvent,
 } from '../../local/ecs-simulator/server';
 
 type EventName = DeploymentStateChangeEvent['detail']['eventName'];
@@ -32,12 +33,17 @@ afterEach(async () => {
 /** A simulator with fast batches, recording every event and batch so tests can await them. */
 const simulate = async (options: EcsSimulatorOptions = {}) => {
   const events: DeploymentStateChangeEvent[] = [];
+  const taskEvents: TaskStateChangeEvent[] = [];
   const batches: BatchSnapshot[] = [];
   const waiting: { matches: (event: DeploymentStateChangeEvent) => boolean; resolve: (event: DeploymentStateChangeEvent) => void }[] = [];
   const simulator = await startEcsSimulator({
     batchIntervalMs: 10,
     ...options,
     onBatch: (batch) => batches.push(batch),
+    onTaskEvent: (event) => {
+      // A service's tasks only: one-off tasks (RunTask) have a test of their own.
+      if ('version' in event.detail) taskEvents.push(event as TaskStateChangeEvent);
+    },
     onDeploymentEvent: (event) => {
       if (event['detail-type'] !== 'ECS Deployment State Change') return;
       events.push(event);
@@ -64,7 +70,7 @@ const simulate = async (options: EcsSimulatorOptions = {}) => {
       if (seen) resolve(seen);
       else waiting.push({ matches, resolve });
     });
-  return { simulator, client, events, batches, reached, followedBy };
+  return { simulator, client, events, taskEvents, batches, reached, followedBy };
 };
 
 const describeService = async (client: ECSClient, cluster: string, service: string) => {
@@ -210,6 +216,46 @@ describe('the ECS simulator', () => {
       [0, 2],
     ]);
     expect(await runningImages(client, 'local', 'api')).toEqual(Array(4).fill('RUNNING api:v2'));
+  });
+
+  it('brings the new tasks of a batch up one by one, each with its own ECS Task State Change events', async () => {
+    const { simulator, client, taskEvents, reached } = await simulate({ batchIntervalMs: 240 });
+    await simulator.ensureService('local', 'fleet', { desiredCount: 12, container: 'app' });
+    const deploymentId = await deployWith(client, 'fleet', { name: 'app', image: 'fleet:v2' }, { minimumHealthyPercent: 100, maximumPercent: 200 });
+    await reached(deploymentId, 'SERVICE_DEPLOYMENT_COMPLETED');
+
+    const ofNewTasks = taskEvents.filter((event) => event.detail.startedBy === deploymentId);
+    const running = ofNewTasks.filter((event) => event.detail.lastStatus === 'RUNNING');
+    expect(running).toHaveLength(12);
+    // The twelve turned RUNNING one by one over the batch interval, not all at once (a busy event loop may let two
+    // share a moment).
+    const startedAt = running.map((event) => Date.parse(event.detail.startedAt ?? ''));
+    expect(new Set(startedAt).size).toBeGreaterThanOrEqual(6);
+    expect(Math.max(...startedAt) - Math.min(...startedAt)).toBeGreaterThanOrEqual(100);
+    expect(running[0]).toMatchObject({
+      version: '0',
+      'detail-type': 'ECS Task State Change',
+      source: 'aws.ecs',
+      region: 'local',
+      resources: [running[0]?.detail.taskArn],
+      detail: {
+        clusterArn: 'arn:aws:ecs:local:000000000000:cluster/local',
+        group: 'service:fleet',
+        lastStatus: 'RUNNING',
+        desiredStatus: 'RUNNING',
+        launchType: 'FARGATE',
+        version: 2,
+      },
+    });
+    // Each new task was reported PENDING first; each old one STOPPED once replaced, under its own deployment's id.
+    for (const event of running) {
+      const pending = ofNewTasks.find((candidate) => candidate.detail.taskArn === event.detail.taskArn && candidate.detail.lastStatus === 'PENDING');
+      expect(pending?.detail.version).toBe(1);
+      expect(ofNewTasks.indexOf(pending!)).toBeLessThan(ofNewTasks.indexOf(event));
+    }
+    const stoppedOld = taskEvents.filter((event) => event.detail.startedBy !== deploymentId && event.detail.lastStatus === 'STOPPED');
+    expect(stoppedOld).toHaveLength(12);
+    expect(stoppedOld.every((event) => event.detail.desiredStatus === 'STOPPED' && event.detail.group === 'service:fleet')).toBe(true);
   });
 
   it('trips the circuit breaker on an unhealthy image and rolls back to the last completed revision', async () => {

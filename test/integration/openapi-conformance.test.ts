@@ -100,6 +100,9 @@ describe('the OpenAPI document', () => {
     await call('GET /apps/{app}/releases', '/apps/conform-web/releases?cursor=nonsense');
     await call('GET /apps/{app}/releases/{release}', `/apps/conform-web/releases/${release.body.id}`);
     await call('GET /apps/{app}/releases/{release}', '/apps/conform-web/releases/2');
+    await call('GET /apps/{app}/releases/{release}/release-phase/output', '/apps/conform-web/releases/2/release-phase/output');
+    await call('PATCH /apps/{app}', '/apps/conform-web', { body: { release_phase: { command: ['npm', 'run', 'migrate'] } } });
+    await call('PATCH /apps/{app}', '/apps/conform-web', { body: { release_phase: null } });
     await call('POST /apps/{app}/releases', '/apps/conform-web/releases', { body: { release: 'v1' } });
     // A rolling release has no gate or bake to act on: 409 for each operator action.
     await call('POST /apps/{app}/releases/{release}/actions/approve', '/apps/conform-web/releases/1/actions/approve');

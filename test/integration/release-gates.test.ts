@@ -110,6 +110,19 @@ describe('a canary gated on a status check and an approval', () => {
     expect(trafficOn('redgate')).toEqual([100]);
   });
 
+  it('rolls back at 10 % when an alarm goes off while the gate waits, in the alarm\'s words, not as a timed-out gate', async () => {
+    const gate = { checks: ['ci/smoke'], approval: true, timeout_minutes: 600 };
+    const release = await releaseOn('alarmed', { strategy: 'canary', canary_percent: 10, canary_bake_minutes: 600, alarms: ['alarmed-5xx'], gate });
+    await reaching('alarmed', release.id, 'the canary bake', (r) => r.rollout?.phase === 'canary' && r.rollout.gate !== null);
+    expect(trafficOn('alarmed')).toEqual([90, 10]);
+    const alarm = await fetch(`${rolloutsOf(slipway).ecs.endpoint}/simulator/alarms/alarmed-5xx`, { method: 'POST', body: JSON.stringify({ state: 'ALARM' }) });
+    expect(alarm.status).toBe(200);
+    const failed = await settled('alarmed', release.id);
+    expect(failed).toMatchObject({ status: 'failed', current: false, rollout: { phase: 'rolling_back', traffic_percent: 0 } });
+    expect(failed.rollout?.message).toMatch(/CloudWatch alarm alarmed-5xx went into ALARM/);
+    expect(trafficOn('alarmed')).toEqual([100]);
+  });
+
   it('rolls back when the gate times out, saying what it waited for', async () => {
     const release = await releaseOn('slowgate', { strategy: 'blue_green', gate: { checks: ['qa/signoff'], timeout_minutes: 5 } });
     const failed = await settled('slowgate', release.id);
@@ -179,5 +192,29 @@ describe('a canary whose execution is lost mid-bake', () => {
     expect(failed.rollout?.message).toContain('ECS was told to roll it back');
     await until('the traffic back on the old revision', async () => (trafficOn('orphan')?.length === 1 ? true : undefined));
     expect(trafficOn('orphan')).toEqual([100]);
+  });
+});
+
+describe('a canary stopped by its alarm, in the delivery metrics', () => {
+  it('counts as a failed change, and automatic rollback leaves it be: the previous release never stopped serving', async () => {
+    const created = await slipway.call('POST', '/apps', { body: { name: 'metered', cluster: 'local', service: 'metered-svc', auto_rollback: true } });
+    expect(created.status).toBe(201);
+    const first = await slipway.call('POST', '/apps/metered/builds', { body: { image: 'registry.local/metered:v1', sha: 'abcdef1' } });
+    const v1 = (await slipway.call<Release>('POST', '/apps/metered/releases', { body: { slug: first.body.id } })).body;
+    expect(await settled('metered', v1.id)).toMatchObject({ status: 'succeeded' });
+    const canary = { strategy: 'canary', canary_percent: 10, canary_bake_minutes: 600, alarms: ['metered-5xx'] };
+    expect((await slipway.call('PATCH', '/apps/metered', { body: { deployment: canary } })).status).toBe(200);
+    const second = await slipway.call('POST', '/apps/metered/builds', { body: { image: 'registry.local/metered:v2', sha: 'abcdef2' } });
+    const v2 = (await slipway.call<Release>('POST', '/apps/metered/releases', { body: { slug: second.body.id } })).body;
+    await reaching('metered', v2.id, 'the canary bake', (r) => r.rollout?.phase === 'canary');
+    const alarm = await fetch(`${rolloutsOf(slipway).ecs.endpoint}/simulator/alarms/metered-5xx`, { method: 'POST', body: JSON.stringify({ state: 'ALARM' }) });
+    expect(alarm.status).toBe(200);
+    expect(await settled('metered', v2.id)).toMatchObject({ status: 'failed', current: false });
+
+    const metrics = (await slipway.call<{ change_failure_rate: { failures: number; releases: number } }>('GET', '/apps/metered/metrics?window=7d')).body;
+    expect(metrics.change_failure_rate).toMatchObject({ failures: 1, releases: 2 });
+    const releases = (await slipway.call<(Release & { trigger: string })[]>('GET', '/apps/metered/releases')).body;
+    expect(releases.map((release) => release.trigger)).not.toContain('auto_rollback');
+    expect((await read('metered', v1.id)).current).toBe(true);
   });
 });

@@ -109,11 +109,11 @@ describe('a release rolls out', () => {
     });
   });
 
-  it('takes five state transitions when nothing else is rolling out', async () => {
+  it('takes six state transitions when nothing else is rolling out (the release phase choice among them)', async () => {
     const { builds } = await seedApp(slipway, 'counted', 1);
     const created = await release('counted', { slug: builds[0] });
     await settled('counted', created.id);
-    expect(rollouts().stepFunctions.execution(created.id)?.transitions).toBe(5);
+    expect(rollouts().stepFunctions.execution(created.id)?.transitions).toBe(6);
   });
 
   it('fails when its new tasks fail health checks, and the previous release stays current', async () => {
@@ -183,6 +183,6 @@ describe('a release rolls out', () => {
     rollouts().ecs.injectFault({ operation: 'UpdateService', error: 'ThrottlingException', times: 2 });
     const created = await release('throttled', { slug: builds[0] });
     expect(await settled('throttled', created.id)).toMatchObject({ status: 'succeeded', current: true });
-    expect(rollouts().stepFunctions.execution(created.id)?.transitions).toBe(7);
+    expect(rollouts().stepFunctions.execution(created.id)?.transitions).toBe(8);
   });
 });

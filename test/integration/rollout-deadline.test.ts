@@ -43,8 +43,8 @@ describe('a rollout that cannot finish', () => {
     expect(first.release).toMatchObject({ status: 'unknown', current: false });
     expect(first.release.finished_at).not.toBeNull();
     expect(first.release.rollout?.message).toMatch(/did not finish within 0.3 s/);
-    // Lock, Deploy, UpdateService, Finish, and one AwaitDeployment per reconcile (every 240 ms here) until 0.3 s.
-    expect(first.execution.transitions).toBeLessThanOrEqual(9);
+    // Lock, Deploy, HasReleasePhase, UpdateService, Finish, and one AwaitDeployment per reconcile (every 240 ms here) until 0.3 s.
+    expect(first.execution.transitions).toBeLessThanOrEqual(10);
 
     // The lock was passed on: the next release rolls out (and, as slow, ends the same way).
     const second = await settle('slow', builds[1]!);

@@ -14,6 +14,9 @@ import { seedApp, startTestSlipway } from '../support/local-slipway';
 const dataDir = await mkdtemp(join(tmpdir(), 'slipway-rollout-restart-'));
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
+/** Bounded waits that a loaded machine does not trip over. */
+const POLL = { timeout: 30_000, interval: 50 };
+
 type Release = { id: string; version: number; status: string; current: boolean; rollout: { deployment_id: string | null; message: string | null } | null };
 
 describe('a restart during a rollout', () => {
@@ -25,7 +28,7 @@ describe('a restart during a rollout', () => {
     const slow = (await first.call('POST', '/apps/restarted/builds', { body: { image: 'registry.local/restarted:v1-slow' } })).body.id;
     const interrupted = (await first.call<Release>('POST', '/apps/restarted/releases', { body: { slug: slow } })).body;
     await expect
-      .poll(async () => (await first.call<Release>('GET', `/apps/restarted/releases/${interrupted.id}`)).body.rollout?.deployment_id)
+      .poll(async () => (await first.call<Release>('GET', `/apps/restarted/releases/${interrupted.id}`)).body.rollout?.deployment_id, POLL)
       .toEqual(expect.any(String));
     const queued = (await first.call<Release>('POST', '/apps/restarted/releases', { body: { slug: builds[0] } })).body;
     expect(queued.status).toBe('queued');
@@ -91,7 +94,7 @@ describe('a restart during a rollout', () => {
       const build = await first.call('POST', '/apps/baked/builds', { body: { image: 'registry.local/baked:v2' } });
       const release = (await first.call<Release>('POST', '/apps/baked/releases', { body: { slug: build.body.id } })).body;
       await expect
-        .poll(async () => (await first.call<Release & { rollout: { phase: string | null } }>('GET', `/apps/baked/releases/${release.id}`)).body.rollout?.phase)
+        .poll(async () => (await first.call<Release & { rollout: { phase: string | null } }>('GET', `/apps/baked/releases/${release.id}`)).body.rollout?.phase, POLL)
         .toBe('canary');
       await first.close();
       // Down for longer than the bake (3 simulated minutes of 300 ms): ECS lets the canary go on as soon as it runs again.
@@ -101,7 +104,7 @@ describe('a restart during a rollout', () => {
       try {
         const read = async (): Promise<Release> =>
           (await (await fetch(`${second.url}/apps/baked/releases/${release.id}`, { headers: { authorization: `Bearer ${first.adminKey}` } })).json()) as Release;
-        await expect.poll(async () => (await read()).status).not.toBe('pending');
+        await expect.poll(async () => (await read()).status, POLL).not.toBe('pending');
         expect(await read()).toMatchObject({ status: 'succeeded', current: true });
         expect(second.rollouts?.ecs.trafficOf('local', 'baked-svc')).toEqual([{ taskDefinitionArn: expect.stringContaining('baked-svc:2'), percent: 100 }]);
       } finally {

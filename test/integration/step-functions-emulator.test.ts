@@ -25,7 +25,7 @@ describe('the synthesized rollout state machine', () => {
     expect(errorsText('\n')).toBe('');
     expect(isValid).toBe(true);
     expect(Object.keys(definition.States as object).sort()).toEqual(Object.values(ROLLOUT_STATES).sort());
-    expect([...steps.values()].sort()).toEqual(['await', 'deploy', 'finish', 'lock']);
+    expect([...steps.values()].sort()).toEqual(['await', 'deploy', 'finish', 'lock', 'release-phase']);
   });
 });
 
@@ -93,6 +93,7 @@ beforeAll(async () => {
         return { finished: name, ...(event as object) };
       },
       deploy: async () => null,
+      'release-phase': async () => null,
       await: async () => null,
     },
   });

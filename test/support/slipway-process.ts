@@ -51,7 +51,7 @@ export const startSlipwayProcess = async (
   if (options.fresh) await waitFor(() => /slw_\S+/.test(output), child, 'printing its admin key', () => output);
   return {
     url: listening() as string,
-    ecsEndpoint: /ECS simulator answers on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? null,
+    ecsEndpoint: /ECS simulator on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? null,
     adminKey: /slw_\S+/.exec(output)?.[0] ?? null,
     kill9: async () => {
       const exited = once(child, 'exit');

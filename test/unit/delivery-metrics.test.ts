@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryMetrics, deliveryMetricsSeries, percentile, windowEndingNow } from '../../shared/domain/delivery-metrics';
+import { deliveryMetrics, deliveryMetricsSeries, percentile, windowEndingNow, windowInSteps } from '../../shared/domain/delivery-metrics';
 import type { Release, ReleaseStatus, ReleaseTrigger } from '../../shared/domain/model';
 
 const WEEK_SECONDS = 7 * 24 * 3600;
@@ -110,9 +110,9 @@ describe('delivery metrics (DORA four keys)', () => {
     expect(automatic).toEqual(deliveryMetrics(history('rollback'), WEEK_SECONDS));
   });
 
-  it('has no band where there is nothing to measure, and a low frequency for no deployment', () => {
+  it('has no band where there is nothing to measure, deployment frequency with no deployment included', () => {
     expect(deliveryMetrics([], WEEK_SECONDS)).toEqual({
-      deployment_frequency: { per_day: 0, band: 'low', releases: 0 },
+      deployment_frequency: { per_day: 0, band: null, releases: 0 },
       lead_time: { p50_seconds: null, p90_seconds: null, commits: 0, band: null, releases: 0 },
       change_failure_rate: { rate: null, failures: 0, band: null, releases: 0 },
       time_to_restore: { p50_seconds: null, unrestored: 0, band: null, releases: 0 },
@@ -178,11 +178,25 @@ describe('delivery metrics as a series of buckets', () => {
     expect(series.at(-1)?.metrics.deployment_frequency.releases).toBe(1);
   });
 
+  it('starts days at midnight UTC, hours on the hour and weeks on Monday, the last bucket running from its start to now', () => {
+    const now = Date.parse('2026-12-02T15:42:10.500Z');
+    const days = windowInSteps('7d', WEEK_SECONDS, DAY_SECONDS, now);
+    expect(days).toEqual({ label: '7d', from: '2026-11-26T00:00:00.000Z', to: '2026-12-02T15:42:10.500Z', seconds: WEEK_SECONDS });
+    const series = deliveryMetricsSeries([release('m', 1, 'deploy', 'succeeded', '2026-12-02T00:00:00.000Z')], days, DAY_SECONDS);
+    expect(series.map((bucket) => bucket.from.slice(10))).toEqual(Array<string>(7).fill('T00:00:00.000Z'));
+    expect(series.at(-1)).toMatchObject({ from: '2026-12-02T00:00:00.000Z', to: '2026-12-02T15:42:10.500Z' });
+    expect(series.at(-1)?.metrics.deployment_frequency.releases).toBe(1);
+    expect(windowInSteps('24h', DAY_SECONDS, 3600, now).from).toBe('2026-12-01T16:00:00.000Z');
+    // 2026-11-30 is a Monday.
+    expect(windowInSteps('2w', 2 * WEEK_SECONDS, WEEK_SECONDS, now).from).toBe('2026-11-23T00:00:00.000Z');
+    expect(windowInSteps('1d', DAY_SECONDS, DAY_SECONDS, Date.parse('2026-12-02T00:00:00.000Z')).from).toBe('2026-12-02T00:00:00.000Z');
+  });
+
   it('buckets by the hour or the week the same way', () => {
     expect(deliveryMetricsSeries(appA, week, 3600)).toHaveLength(168);
     const weeks = deliveryMetricsSeries(appA, windowEndingNow('2w', 2 * WEEK_SECONDS, Date.parse('2026-11-30T00:00:00.000Z')), WEEK_SECONDS);
     expect(weeks.map((bucket) => bucket.metrics.deployment_frequency)).toEqual([
-      { per_day: 0, band: 'low', releases: 0 },
+      { per_day: 0, band: null, releases: 0 },
       { per_day: 4 / 7, band: 'high', releases: 4 },
     ]);
   });

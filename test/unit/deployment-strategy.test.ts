@@ -145,7 +145,7 @@ describe('the holds of a release (its bakes and its gate)', () => {
     reviewHolds({
       gate,
       trafficMoved: true,
-      gatesFirstShift: false,
+      holdsFirstShift: false,
       awaiting: [held('step_bake', 'bake-hook'), held('gate', 'gate-hook')],
       checks: {},
       actions: {},
@@ -175,7 +175,7 @@ describe('the holds of a release (its bakes and its gate)', () => {
 
   it('holds nothing before a canary or linear deployment first moves production traffic, but gates blue/green there', () => {
     expect(review({ trafficMoved: false })).toEqual({ continue: ['bake-hook', 'gate-hook'], rollback: null, waitingFor: [] });
-    expect(review({ trafficMoved: false, gatesFirstShift: true, awaiting: [held('gate', 'gate-hook')] }).continue).toEqual([]);
+    expect(review({ trafficMoved: false, holdsFirstShift: true, awaiting: [held('gate', 'gate-hook')] }).continue).toEqual([]);
   });
 
   it('does nothing once the deployment ended', () => {

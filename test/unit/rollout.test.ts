@@ -159,3 +159,18 @@ describe('reruns of a lock holder that never deployed', () => {
     expect(rerunExecutionName('r1', `r1-rerun-${MAX_RERUNS}`)).toBeNull();
   });
 });
+
+describe('a release held at its gate once its bake is up', () => {
+  const gate = { waiting_for: ['approval'], since: '2030-01-01T00:00:00.000Z', until: '2030-01-01T01:05:00.000Z' };
+  const baking = mergeProgress(null, { strategy: 'canary', deployment_id: 'd1', phase: 'canary', traffic_percent: 10, phase_ends_at: '2030-01-01T00:05:00.000Z', gate });
+
+  it('shows the canary until the bake ends, then awaiting approval until the gate times out', () => {
+    expect(shownRollout({ status: 'pending', rollout: baking }, new Date('2030-01-01T00:04:00.000Z'))).toMatchObject({ phase: 'canary', phase_ends_at: '2030-01-01T00:05:00.000Z' });
+    expect(shownRollout({ status: 'pending', rollout: baking }, new Date('2030-01-01T00:06:00.000Z'))).toMatchObject({
+      phase: 'awaiting_approval',
+      traffic_percent: 10,
+      phase_ends_at: gate.until,
+      gate,
+    });
+  });
+});

@@ -1,14 +1,17 @@
 import type { AppDetailResponse, AppResponse } from '../../shared/api/apps';
 import type { WhoamiResponse } from '../../shared/api/api-keys';
 import type { BuildResponse } from '../../shared/api/builds';
+import type { DeliveryResponse, HookResponse } from '../../shared/api/hook-responses';
 import type { CouplingResponse, CreatePromotionRequest, PipelineResponse, PromotionResponse } from '../../shared/api/pipelines';
 import type { MetricsResponse } from '../../shared/api/metrics';
 import type { ReleaseResponse } from '../../shared/api/releases';
+import type { ReleasePhaseOutputResponse } from '../../shared/api/release-phase';
 import type { ReleaseStatusesResponse } from '../../shared/api/statuses';
 import type { input } from 'zod';
 import type { MetricsScope } from './route';
 
-export type { AppDetailResponse, AppResponse, BuildResponse, MetricsResponse, CouplingResponse, PipelineResponse, PromotionResponse, ReleaseResponse, ReleaseStatusesResponse, WhoamiResponse };
+export type { ReleasePhaseOutputResponse };
+export type { AppDetailResponse, AppResponse, BuildResponse, DeliveryResponse, HookResponse, MetricsResponse, CouplingResponse, PipelineResponse, PromotionResponse, ReleaseResponse, ReleaseStatusesResponse, WhoamiResponse };
 export type PromotionRequest = input<typeof CreatePromotionRequest>;
 
 /** A refusal from the API, with its stable code and its sentence for people. */
@@ -21,6 +24,9 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/** What `POST …/releases/{release}/actions/{action}` takes (shared/domain/release-actions.ts, a module the page cannot load). */
+export type ReleaseAction = 'approve' | 'promote' | 'abort';
 
 /** The release list's filters the dashboard uses. */
 export type ReleaseFilter = { status?: ReleaseResponse['status']; current?: true };
@@ -73,9 +79,22 @@ export const createApi = (key: string, onUnauthorized: () => void = () => {}) =>
     },
     appDetail: (app: string) => get<AppDetailResponse>(`/apps/${segment(app)}`),
     build: (app: string, build: string) => get<BuildResponse>(`/apps/${segment(app)}/builds/${segment(build)}`),
+    releasePhaseOutput: (app: string, release: string) =>
+      get<ReleasePhaseOutputResponse>(`/apps/${segment(app)}/releases/${segment(release)}/release-phase/output`),
     statuses: (app: string, release: string) => get<ReleaseStatusesResponse>(`/apps/${segment(app)}/releases/${segment(release)}/statuses`),
-    rollBack: async (app: string, release: string) =>
-      (await request<ReleaseResponse>('POST', `/apps/${segment(app)}/releases`, { release })).body,
+    release: (app: string, version: number) => get<ReleaseResponse>(`/apps/${segment(app)}/releases/${version}`),
+    /** `force`: to a release that never succeeded, which the API refuses without it. */
+    rollBack: async (app: string, release: string, force = false) =>
+      (await request<ReleaseResponse>('POST', `/apps/${segment(app)}/releases`, force ? { release, force } : { release })).body,
+    hooks: (app: string) => get<HookResponse[]>(`/apps/${segment(app)}/hooks`),
+    /** The hook's newest `limit` deliveries, newest first. */
+    deliveries: (app: string, hook: string, limit: number) =>
+      get<DeliveryResponse[]>(`/apps/${segment(app)}/hooks/${segment(hook)}/deliveries?limit=${limit}`),
+    redeliver: async (app: string, hook: string, delivery: string) =>
+      (await request<DeliveryResponse>('POST', `/apps/${segment(app)}/hooks/${segment(hook)}/deliveries/${segment(delivery)}/redeliver`)).body,
+    /** An operator's approve, promote or abort of a release held at its bakes or gate. */
+    actOnRelease: async (app: string, release: string, action: ReleaseAction) =>
+      (await request<ReleaseResponse>('POST', `/apps/${segment(app)}/releases/${segment(release)}/actions/${action}`)).body,
     pipelines: () => get<PipelineResponse[]>('/pipelines'),
     couplings: (pipeline: string) => get<CouplingResponse[]>(`/pipelines/${segment(pipeline)}/pipeline-couplings`),
     /** DORA's four keys over `window` ending now, and the window in buckets of `step`: one request. */

@@ -13,7 +13,26 @@ export const Problem = ({ error }: { error: Error | undefined }) =>
     </p>
   ) : null;
 
-export const Loading = () => <p class="muted">Loading…</p>;
+/** Until the first answer; nothing once a read failed (the Problem beside it says why), so a 404 never reads as still loading. */
+export const Loading = ({ failed }: { failed?: Error | undefined }) => (failed ? null : <p class="muted">Loading…</p>);
+
+/** What a change the page made came to: a sentence, or the refusal. */
+export type Outcome = { error?: Error; message?: string };
+
+export const OutcomeNote = ({ outcome }: { outcome: Outcome }) => (
+  <>
+    {outcome.message ? (
+      <p class="notice" role="status">
+        {outcome.message}
+      </p>
+    ) : null}
+    <Problem error={outcome.error} />
+  </>
+);
+
+/** A release's checks: their combined state, or a quiet word when none was posted (`pending` would say they run). */
+export const ChecksBadge = ({ release }: { release: Pick<ReleaseResponse, 'state' | 'checks_posted'> }) =>
+  release.checks_posted === 0 ? <span class="muted checks-none">no checks</span> : <Badge value={release.state} />;
 
 /** What a rollout's progress shows: a release, or the app detail's `rollout_in_flight`. */
 export type RollingRelease = Pick<ReleaseResponse, 'version' | 'status' | 'rollout' | 'started_at' | 'finished_at'>;
@@ -51,6 +70,10 @@ export const Confirm = (props: {
   children: ComponentChildren;
   confirmLabel: string;
   busy: boolean;
+  /** Holds the confirm button back until the question's own control says so. */
+  confirmDisabled?: boolean;
+  /** A confirm button that warns: what it does may not end well. */
+  danger?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) => {
@@ -66,7 +89,7 @@ export const Confirm = (props: {
         <button type="button" onClick={props.onCancel}>
           Cancel
         </button>
-        <button type="button" class="primary" disabled={props.busy} onClick={props.onConfirm}>
+        <button type="button" class={props.danger ? 'primary danger' : 'primary'} disabled={props.busy || props.confirmDisabled === true} onClick={props.onConfirm}>
           {props.confirmLabel}
         </button>
       </div>

@@ -5,15 +5,22 @@ import { forgetKey, storedKey, storeKey } from './session';
 import { useRoute, type Route } from './route';
 import { AppView } from './views/app';
 import { AppsView } from './views/apps';
-import { MetricsView } from './views/metrics';
+import { HooksView } from './views/hooks';
 import { PipelineView, PipelinesView } from './views/pipelines';
+import { ReleaseView } from './views/release';
 import { SignIn } from './views/sign-in';
+// uPlot's own styles ride in the page's one stylesheet: the chunk that draws charts loads later, and alone.
+import 'uplot/dist/uPlot.min.css';
 import './styles.css';
+import { lazyView } from './lazy-view';
 
 type Session = { api: Api; who: WhoamiResponse };
 
+/** The metrics view draws with uPlot, half the dashboard's script: it is fetched when the view is first opened. */
+const MetricsView = lazyView(async () => (await import('./views/metrics')).MetricsView);
+
 const NAV = [
-  { href: '#/apps', label: 'Apps', views: ['apps', 'app'] },
+  { href: '#/apps', label: 'Apps', views: ['apps', 'app', 'release', 'hooks'] },
   { href: '#/pipelines', label: 'Pipelines', views: ['pipelines', 'pipeline'] },
   { href: '#/metrics', label: 'Metrics', views: ['metrics'] },
 ] as const;
@@ -24,6 +31,10 @@ const View = ({ route, session }: { route: Route; session: Session }) => {
       return <AppsView api={session.api} />;
     case 'app':
       return <AppView key={route.app} api={session.api} who={session.who} app={route.app} />;
+    case 'release':
+      return <ReleaseView key={`${route.app}/${route.version}`} api={session.api} who={session.who} app={route.app} version={route.version} />;
+    case 'hooks':
+      return <HooksView key={route.app} api={session.api} who={session.who} app={route.app} />;
     case 'pipelines':
       return <PipelinesView api={session.api} />;
     case 'pipeline':

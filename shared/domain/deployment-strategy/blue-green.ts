@@ -11,5 +11,6 @@ export const blueGreenStrategy = (settings: BlueGreenSettings): DeploymentStrate
   name: 'blue_green',
   summary: `Blue/green: all production traffic at once once the new revision runs, baked ${settings.bake_minutes} min`,
   deployment: shiftingConfiguration('BLUE_GREEN', settings, 0, {}),
+  holdsFirstShift: true,
   phases: shiftingPhases([FULLY_SHIFTED]),
 });

@@ -13,5 +13,6 @@ export const canaryStrategy = (settings: CanarySettings): DeploymentStrategy => 
   deployment: shiftingConfiguration('CANARY', settings, settings.canary_bake_minutes, {
     canary: { percent: settings.canary_percent, bakeMinutes: 0 },
   }),
+  holdsFirstShift: false,
   phases: shiftingPhases([{ name: 'canary', traffic: { percent: settings.canary_percent }, ecsStages: ['PRODUCTION_TRAFFIC_SHIFT'] }, FULLY_SHIFTED]),
 });

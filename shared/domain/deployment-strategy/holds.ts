@@ -75,7 +75,7 @@ export type HoldReview = {
   /** Whether production traffic already moved at the step the holds precede (false before a canary's or linear's first shift). */
   trafficMoved: boolean;
   /** Blue/green gates its only shift, after test traffic; canary and linear gate the shifts after the first. */
-  gatesFirstShift: boolean;
+  holdsFirstShift: boolean;
   awaiting: readonly AwaitingHold[];
   /** Each status check's state by context (pending, success, failure, error). */
   checks: Record<string, string>;
@@ -93,7 +93,7 @@ const failedCheck = (gate: GateSettings | undefined, checks: Record<string, stri
  * gate check that failed rolls back at once, held or not; a gate whose checks all succeeded (and, if it asks,
  * that an operator approved; one approval serves every step) continues; bakes are left to ECS's clock.
  */
-export const reviewHolds = ({ gate, trafficMoved, gatesFirstShift, awaiting, checks, actions, inProgress }: HoldReview): HoldVerdict => {
+export const reviewHolds = ({ gate, trafficMoved, holdsFirstShift, awaiting, checks, actions, inProgress }: HoldReview): HoldVerdict => {
   const all = awaiting.map((hold) => hold.hookId);
   const firstHeld = awaiting[0]?.hookId ?? null;
   const waitingFor = gate
@@ -103,7 +103,7 @@ export const reviewHolds = ({ gate, trafficMoved, gatesFirstShift, awaiting, che
   if (actions.aborted_by) return { continue: [], rollback: { hookId: firstHeld, reason: `Aborted by ${actions.aborted_by.actor}.` }, waitingFor: [] };
   if (actions.promoted_by) return { continue: all, rollback: null, waitingFor: [] };
   const held = awaiting.length > 0;
-  if (held && !trafficMoved && !gatesFirstShift) return { continue: all, rollback: null, waitingFor: [] };
+  if (held && !trafficMoved && !holdsFirstShift) return { continue: all, rollback: null, waitingFor: [] };
   const failed = failedCheck(gate, checks);
   if (failed) {
     return { continue: [], rollback: { hookId: firstHeld, reason: `Status check ${failed} is ${checks[failed]}: the gate rolled the release back.` }, waitingFor };

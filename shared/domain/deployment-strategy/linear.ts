@@ -19,6 +19,7 @@ export const linearStrategy = (settings: LinearSettings): DeploymentStrategy => 
     deployment: shiftingConfiguration('LINEAR', settings, settings.step_bake_minutes, {
       linear: { stepPercent: settings.step_percent, stepBakeMinutes: 0 },
     }),
+    holdsFirstShift: false,
     phases: shiftingPhases([...partial, FULLY_SHIFTED]),
   };
 };

@@ -16,6 +16,7 @@ export const ROLLING = {
     maximumPercent: 200,
     circuitBreaker: { enable: true, rollback: true },
   },
+  holdsFirstShift: false,
   phases: [{ name: 'scaling_up', traffic: 'share_of_running_tasks', ecsStages: [] }],
 } as const satisfies DeploymentStrategy;
 

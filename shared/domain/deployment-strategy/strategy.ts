@@ -96,6 +96,11 @@ export type DeploymentStrategy = {
   /** One line: how the strategy replaces a release's tasks. */
   summary: string;
   deployment: DeploymentConfiguration;
+  /**
+   * Whether its holds wait before production traffic first moves: blue/green's gate follows test traffic; a
+   * canary's or linear rollout's holds wait only once the new revision has taken production traffic to judge.
+   */
+  holdsFirstShift: boolean;
   /** The phases before `completed`, in order; the first is where a deployment ECS reports no stage of stands. */
   phases: readonly [Phase, ...Phase[]];
 };
@@ -143,6 +148,8 @@ export const phaseOf = (strategy: DeploymentStrategy, report: DeploymentReport):
 const heldPhase = (strategy: DeploymentStrategy, report: DeploymentReport): PhaseReading | null => {
   const holds = report.holds ?? [];
   const moved = report.productionPercent ?? 0;
+  // Before the first shift of a canary or linear rollout Slipway lets its holds go at once: nothing waits there.
+  if (moved === 0 && !strategy.holdsFirstShift) return null;
   const finalBake = holds.find((hold) => hold.purpose === 'final_bake');
   if (finalBake) return { phase: 'baking', traffic_percent: 100, phase_ends_at: finalBake.expiresAt };
   const stepBake = holds.find((hold) => hold.purpose === 'step_bake');

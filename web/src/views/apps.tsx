@@ -1,5 +1,5 @@
 import type { Api, AppDetailResponse, ReleaseResponse } from '../api';
-import { Badge, Loading, Problem, RolloutProgress, type RollingRelease } from '../components';
+import { Badge, ChecksBadge, Loading, Problem, RolloutProgress, type RollingRelease } from '../components';
 import { inFlight } from '../format';
 import { BUSY_POLL_MS, IDLE_POLL_MS, usePolled } from '../poll';
 import { appHref } from '../route';
@@ -34,11 +34,11 @@ export const AppsView = ({ api }: { api: Api }) => {
       <h1 id="apps-title">Apps</h1>
       <Problem error={error} />
       {!data ? (
-        <Loading />
+        <Loading failed={error} />
       ) : data.length === 0 ? (
         <p>This key sees no apps yet.</p>
       ) : (
-        <table class="apps">
+        <table class="apps stack">
           <caption class="visually-hidden">Apps with their current release and any rollout in flight</caption>
           <thead>
             <tr>
@@ -66,11 +66,11 @@ export const AppsView = ({ api }: { api: Api }) => {
                       </>
                     ) : null}
                   </th>
-                  <td>{current ? `v${current.version}` : '—'}</td>
-                  <td class="mono">{app.external ? 'not deployed by Slipway' : current ? current.image : '—'}</td>
-                  <td>{latest ? <Badge value={latest.status} /> : 'no releases'}</td>
-                  <td>{current ? <Badge value={current.state} /> : '—'}</td>
-                  <td>{rolling.length > 0 ? rolling.map((release) => <RolloutProgress key={release.version} release={release} />) : '—'}</td>
+                  <td data-label="Current">{current ? `v${current.version}` : '—'}</td>
+                  <td data-label="Image" class="mono">{app.external ? 'not deployed by Slipway' : current ? current.image : '—'}</td>
+                  <td data-label="Latest release">{latest ? <Badge value={latest.status} /> : 'no releases'}</td>
+                  <td data-label="Checks">{current ? <ChecksBadge release={current} /> : '—'}</td>
+                  <td data-label="Rollout in flight">{rolling.length > 0 ? rolling.map((release) => <RolloutProgress key={release.version} release={release} />) : '—'}</td>
                 </tr>
               );
             })}

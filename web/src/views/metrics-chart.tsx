@@ -2,7 +2,6 @@ import { useEffect, useRef } from 'preact/hooks';
 // Before uPlot, which reads navigator.language as it loads: this module makes sure Intl accepts it.
 import '../locale';
 import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
 
 export type Points = { starts: number[]; values: (number | null)[] };
 

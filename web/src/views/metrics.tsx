@@ -80,8 +80,8 @@ const KEYS: readonly {
   },
 ];
 
-/** Buckets end now, not at midnight, so each is named by its start to the minute. */
-const bucketLabel = (from: string) => `${from.slice(0, 10)} ${from.slice(11, 16)}`;
+/** Buckets start at midnight UTC (hours on the hour): a day or a week is named by its date, an hour by its time too. */
+const bucketLabel = (from: string, period: Period) => (period.step === '1h' ? `${from.slice(0, 10)} ${from.slice(11, 16)}` : from.slice(0, 10));
 
 const ScopePicker = (props: { scope: MetricsScope; apps: string[]; pipelines: string[] }) => (
   <label>
@@ -150,7 +150,9 @@ const Charts = ({ series }: { series: NonNullable<MetricsResponse['series']> }) 
   );
 };
 
+/** Scrolls sideways inside itself on a narrow screen (a region a keyboard can scroll), never the page. */
 const SeriesTable = ({ series, period }: { series: NonNullable<MetricsResponse['series']>; period: Period }) => (
+  <div class="table-scroll" role="region" tabIndex={0} aria-label="The four keys by bucket">
   <table class="series">
     <caption>The four keys by {period.step === '1h' ? 'hour' : period.step === '1d' ? 'day' : 'week'}, newest first</caption>
     <thead>
@@ -166,7 +168,7 @@ const SeriesTable = ({ series, period }: { series: NonNullable<MetricsResponse['
     <tbody>
       {[...series].reverse().map((bucket) => (
         <tr key={bucket.from} data-from={bucket.from}>
-          <th scope="row">{bucketLabel(bucket.from)}</th>
+          <th scope="row">{bucketLabel(bucket.from, period)}</th>
           {KEYS.map((key) => (
             <td key={key.name}>{orDash(key.value(bucket), key.show)}</td>
           ))}
@@ -174,6 +176,7 @@ const SeriesTable = ({ series, period }: { series: NonNullable<MetricsResponse['
       ))}
     </tbody>
   </table>
+  </div>
 );
 
 const ScopeMetrics = ({ api, scope, period }: { api: Api; scope: MetricsScope; period: Period }) => {
@@ -219,7 +222,7 @@ export const MetricsView = ({ api, scope }: { api: Api; scope: MetricsScope | un
       <h1 id="metrics-title">Delivery metrics{shown ? `: ${shown.name}` : ''}</h1>
       <Problem error={names.error} />
       {!names.data ? (
-        <Loading />
+        <Loading failed={names.error} />
       ) : !shown ? (
         <p>This key sees no apps or pipelines yet.</p>
       ) : (

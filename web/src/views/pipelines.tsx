@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { STAGES } from '../../../shared/domain/pipeline';
 import { roleMay } from '../../../shared/domain/access';
 import { ApiError, type Api, type AppDetailResponse, type CouplingResponse, type ReleaseResponse, type ReleaseStatusesResponse, type WhoamiResponse } from '../api';
-import { Badge, Loading, Problem } from '../components';
+import { Badge, ChecksBadge, Loading, OutcomeNote, Problem, type Outcome } from '../components';
 import { BUSY_POLL_MS, IDLE_POLL_MS, usePolled } from '../poll';
 import { notYetPromoted } from '../promotion-backlog';
 import { appHref, metricsHref, pipelineHref } from '../route';
@@ -14,7 +14,7 @@ export const PipelinesView = ({ api }: { api: Api }) => {
       <h1 id="pipelines-title">Pipelines</h1>
       <Problem error={error} />
       {!data ? (
-        <Loading />
+        <Loading failed={error} />
       ) : data.length === 0 ? (
         <p>No pipelines yet.</p>
       ) : (
@@ -105,7 +105,7 @@ const AppCard = (props: { api: Api; pipeline: string; entry: CoupledApp; targets
   const waiting = backlogOf(entry, targets);
   const [safe, setSafe] = useState(true);
   const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<{ error?: Error; message?: string }>({});
+  const [outcome, setOutcome] = useState<Outcome>({});
   const rolling = entry.detail.rollout_in_flight;
 
   const promote = async () => {
@@ -136,7 +136,7 @@ const AppCard = (props: { api: Api; pipeline: string; entry: CoupledApp; targets
       <p>
         {current ? (
           <>
-            <strong>v{current.version}</strong> <Badge value={current.status} /> <span class="muted">checks</span> <Badge value={current.state} />
+            <strong>v{current.version}</strong> <Badge value={current.status} /> <span class="muted">checks</span> <ChecksBadge release={current} />
           </>
         ) : (
           <span class="muted">no current release</span>
@@ -167,12 +167,7 @@ const AppCard = (props: { api: Api; pipeline: string; entry: CoupledApp; targets
           ) : null}
         </>
       ) : null}
-      {outcome.message ? (
-        <p class="notice" role="status">
-          {outcome.message}
-        </p>
-      ) : null}
-      <Problem error={outcome.error} />
+      <OutcomeNote outcome={outcome} />
     </li>
   );
 };
@@ -192,7 +187,7 @@ export const PipelineView = ({ api, who, pipeline }: { api: Api; who: WhoamiResp
       </p>
       <Problem error={error} />
       {!data ? (
-        <Loading />
+        <Loading failed={error} />
       ) : (
         <div class="stages">
           {STAGES.map((stage) => {
