@@ -124,7 +124,9 @@ describe('a canary gated on a status check and an approval', () => {
   });
 
   it('rolls back when the gate times out, saying what it waited for', async () => {
-    const release = await releaseOn('slowgate', { strategy: 'blue_green', gate: { checks: ['qa/signoff'], timeout_minutes: 5 } });
+    // Long enough (in 300 ms minutes) for Slipway to see the gate wait on a loaded machine before it times out.
+    const release = await releaseOn('slowgate', { strategy: 'blue_green', gate: { checks: ['qa/signoff'], timeout_minutes: 15 } });
+    await reaching('slowgate', release.id, 'the gate', (r) => r.rollout?.gate !== null && r.rollout?.gate !== undefined);
     const failed = await settled('slowgate', release.id);
     expect(failed).toMatchObject({ status: 'failed', rollout: { phase: 'rolling_back', traffic_percent: 0 } });
     expect(failed.rollout?.message).toBe('The gate timed out waiting for qa/signoff: ECS rolled the release back.');
