@@ -10,7 +10,6 @@ import type { OneOffTaskStateChangeEvent } from './one-off-tasks';
 import {
   EcsApiError,
   type BatchSnapshot,
-  type DeploymentStateChangeEvent,
   type EcsEvent,
   type SimulatedServiceRef,
   type TaskStateChangeEvent,
