@@ -132,15 +132,16 @@ export class SlipwayHttpApi extends Construct {
       }),
     );
 
-    const integrations = new Map(
+    // One per function, built over FUNCTION_NAMES like this.functions, so every function has its key.
+    const integrations = Object.fromEntries(
       [...this.functions].map(([name, fn]) => [name, new HttpLambdaIntegration(`${pascalCase(name)}Integration`, fn)]),
-    );
+    ) as Record<FunctionName, HttpLambdaIntegration>;
     this.api = new HttpApi(this, 'Api', {
       description: 'Slipway release controller API',
       createDefaultStage: false,
       // Requests matching no route get Slipway's JSON 404 (from the public openapi function, which has no
       // such route) instead of API Gateway's bare {"message":"Not Found"}.
-      defaultIntegration: integrations.get('openapi'),
+      defaultIntegration: integrations.openapi,
     });
     Validations.of(this.api.node.findChild('DefaultRoute')).acknowledge({
       id: 'AwsSolutions-APIG4',
@@ -158,7 +159,7 @@ export class SlipwayHttpApi extends Construct {
       const added = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
-        integration: integrations.get(route.fn)!,
+        integration: integrations[route.fn],
       });
       for (const addedRoute of added) {
         Validations.of(addedRoute).acknowledge({

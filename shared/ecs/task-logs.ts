@@ -1,4 +1,4 @@
-import { CloudWatchLogsClient, GetLogEventsCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, GetLogEventsCommand, ResourceNotFoundException, type GetLogEventsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import { createAwsClient } from '../aws/aws-client';
 import { config } from '../config/config';
 import { DomainError } from '../domain/errors';
@@ -34,7 +34,7 @@ export const readLogLines = async (stream: LogStream): Promise<{ lines: LogLine[
   const lines: LogLine[] = [];
   let token: string | undefined;
   for (;;) {
-    let page;
+    let page: GetLogEventsCommandOutput;
     try {
       page = await client.send(
         new GetLogEventsCommand({ logGroupName: stream.group, logStreamName: stream.stream, startFromHead: true, ...(token ? { nextToken: token } : {}) }),

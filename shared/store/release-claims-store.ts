@@ -224,7 +224,7 @@ export const settleClaim = async (appId: string, releaseId: string, version: num
         ReturnValues: 'ALL_NEW',
       }),
     );
-  let answer;
+  let answer: Awaited<ReturnType<typeof settle>>;
   try {
     answer = await settle();
   } catch (error) {

@@ -260,7 +260,7 @@ describe('events', () => {
         expect.objectContaining({ Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [bus, 'Arn'] } }),
       );
       expect(
-        (template.findResources('AWS::Lambda::Function')[logicalIdOf(fn)]?.Properties.Environment.Variables as Record<string, unknown>)
+        (template.findResources('AWS::Lambda::Function')[logicalIdOf(fn)]!.Properties.Environment.Variables as Record<string, unknown>)
           .SLIPWAY_EVENT_BUS,
       ).toEqual({ Ref: bus });
     }

@@ -22,9 +22,9 @@ const OPTION_NAMES = ['__proto__', 'constructor', 'prototype'] as const;
 /** A status context has no `_`: `__proto__` is no context. */
 const CONTEXTS = NAMES.filter((name) => name !== '__proto__');
 
-/** A map of each name to `valueOf(name)`, each an own key (`__proto__` too). Bodies are sent as its JSON. */
-const mapOf = <V>(names: readonly string[], valueOf: (name: string) => V): Record<string, V> =>
-  Object.fromEntries(names.map((name) => [name, valueOf(name)]));
+/** A map of each name to `valueFor(name)`, each an own key (`__proto__` too). Bodies are sent as its JSON. */
+const mapOf = <V>(names: readonly string[], valueFor: (name: string) => V): Record<string, V> =>
+  Object.fromEntries(names.map((name) => [name, valueFor(name)]));
 
 /**
  * Metadata that trips a naive DynamoDB marshaller: `constructor` values shaped like what it tests for
