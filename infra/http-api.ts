@@ -72,7 +72,7 @@ const TABLE_GRANTS: Record<TableAccess, (fn: NodejsFunction, table: ITableV2) =>
  * Stage-wide limits: far above what CI pipelines and operators send, low enough that a runaway client
  * cannot run up the DynamoDB and Lambda bill. Per-account API Gateway quotas still apply on top.
  */
-export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
 /**
  * Access log fields. Only the route key is logged, never the raw path or query string, because an API key

@@ -26,7 +26,7 @@ const clientFor = (region: string | null): CloudWatchLogsClient => {
 export type LogLine = { at: string; text: string };
 
 /** At most this many lines are returned: a release phase's output is for reading, not an archive. */
-export const MAX_OUTPUT_LINES = 10_000;
+const MAX_OUTPUT_LINES = 10_000;
 
 /** The stream's lines, oldest first (none while the stream does not exist yet: the task has not written). */
 export const readLogLines = async (stream: LogStream): Promise<{ lines: LogLine[]; truncated: boolean }> => {
