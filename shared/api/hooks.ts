@@ -7,13 +7,13 @@ import {
   MAX_PREVIOUS_SECRET_SECONDS,
   PING_EVENT_TYPE,
 } from '../domain/hooks';
-
-const MAX_DELIVERY_PAGE = 200;
 import { EVENT_SPEC_VERSION, EVENT_TYPES } from '../domain/events';
 import { AppRef, HttpUrl, Timestamp, Uuid, shortText, userRecord } from './common';
 import { HookKindField } from './hook-responses';
 
 export { CreatedHookResponse, DeliveryResponse, HookResponse } from './hook-responses';
+
+const MAX_DELIVERY_PAGE = 200;
 
 const HookEventName = z.enum([ALL_EVENTS, ...EVENT_TYPES]);
 
