@@ -10,13 +10,12 @@ import type { OneOffTaskStateChangeEvent } from './one-off-tasks';
 import {
   EcsApiError,
   type BatchSnapshot,
-  type DeploymentStateChangeEvent,
   type EcsEvent,
   type SimulatedServiceRef,
   type TaskStateChangeEvent,
 } from './model';
 
-export type { BatchSnapshot, DeploymentStateChangeEvent, EcsEvent, TaskStateChangeEvent } from './model';
+export type { BatchSnapshot, DeploymentStateChangeEvent, TaskStateChangeEvent } from './model';
 export type { OneOffTaskStateChangeEvent } from './one-off-tasks';
 
 /**
@@ -36,7 +35,7 @@ export type { OneOffTaskStateChangeEvent } from './one-off-tasks';
  *   POST /simulator/faults  {"operation": "UpdateService" | "*", "error": "ThrottlingException", "times"?: 1}
  */
 
-export type EcsFault = {
+type EcsFault = {
   /** An ECS operation name such as `UpdateService`, or `*` for any. */
   operation: string;
   /** The AWS error code returned, e.g. ThrottlingException, ServerException, ClientException. */

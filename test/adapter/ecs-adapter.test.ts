@@ -4,7 +4,6 @@ import {
   DescribeTaskDefinitionCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
-  UpdateServiceCommand,
   type Deployment,
   type Service,
 } from '@aws-sdk/client-ecs';
@@ -125,6 +124,8 @@ describe("a strategy's deployment configuration, as ECS takes it", () => {
       canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 },
       // No alarms: ECS is told to watch none, so alarms an app dropped are no longer watched.
       alarms: { alarmNames: [], enable: false, rollback: false },
+      // No holds: ECS is told of no lifecycle hooks, so a gate or bake an app dropped no longer pauses it.
+      lifecycleHooks: [],
     });
     expect(ecsDeploymentConfiguration({ ...common, engine: 'LINEAR', linear: { stepPercent: 25, stepBakeMinutes: 3 } })).toMatchObject({
       strategy: 'LINEAR',
