@@ -27,7 +27,7 @@ const settled = async (census: { inFlight: () => number }): Promise<void> => {
 export type RouteCalls = DynamoTally & { route: string; status: number; invocations: number };
 
 /** What one release costs beyond its create request: the rollout's Lambda invocations and DynamoDB calls. */
-export type RolloutCalls = DynamoTally & { invocations: Record<string, number> };
+type RolloutCalls = DynamoTally & { invocations: Record<string, number> };
 
 export type CallCensus = { routes: RouteCalls[]; rollout: RolloutCalls };
 

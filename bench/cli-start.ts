@@ -10,7 +10,7 @@ const LAUNCHER = join(PROJECT_ROOT, 'cli', 'slipway.mjs');
 /** "Answers like git": `slipway --help` within this many times a Node that does nothing. */
 export const CLI_START_TARGET_RATIO = 3;
 
-export type CliStartPair = { cliMs: number; nodeMs: number; launcherMs: number };
+type CliStartPair = { cliMs: number; nodeMs: number; launcherMs: number };
 export type CliStartFigures = {
   pairs: CliStartPair[];
   cliMedianMs: number;

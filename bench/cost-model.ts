@@ -34,7 +34,7 @@ export const POLLING = { deploymentSeconds: 300, intervalSeconds: 10, transition
 
 const MEMORY_GB = 0.5;
 
-export type CostLine = { item: string; quantity: number; unit: string; dollars: number };
+type CostLine = { item: string; quantity: number; unit: string; dollars: number };
 export type CostModel = { design: string; lines: CostLine[]; total: number };
 
 const line = (item: string, quantity: number, unit: string, price: number): CostLine => ({ item, quantity, unit, dollars: quantity * price });

@@ -212,7 +212,7 @@ if (measured && runs('transitions')) {
 const rescue = runs('rescue') ? await measureRescue(RESCUE_ROUNDS, RESCUE_QUEUED) : undefined;
 if (rescue) {
   section(`time to rescue (a rollback overtaking a slow bad rollout with ${RESCUE_QUEUED} releases queued, ${RESCUE_ROUNDS} rounds)`);
-  rescue.rescueMs.forEach((ms, round) => console.log(`  round ${round + 1}: ${ms} ms to rescue, of which ECS deploying ${rescue.deploymentMs[round]} ms`));
+  for (const [round, ms] of rescue.rescueMs.entries()) console.log(`  round ${round + 1}: ${ms} ms to rescue, of which ECS deploying ${rescue.deploymentMs[round]} ms`);
   console.log(`  the bad rollout alone: ${rescue.badRolloutMs} ms; most state transitions of a release involved: ${rescue.maxTransitions}`);
 }
 await rm(outDir, { recursive: true, force: true });

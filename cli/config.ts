@@ -15,7 +15,7 @@ const Profile = z.object({ url: z.string(), key: z.string() });
 const ConfigFile = z.object({ profiles: userRecord(z.string(), Profile) });
 type ConfigFile = z.infer<typeof ConfigFile>;
 
-export const DEFAULT_PROFILE = 'default';
+const DEFAULT_PROFILE = 'default';
 
 export type Connection = { url: string; key: string };
 

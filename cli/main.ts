@@ -1,6 +1,5 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import type { GlobalArgs } from './command';
 import { appDeploymentCommands } from './commands/app-deployment';
 import { appCommands } from './commands/apps';
 import { configCommands } from './commands/config';

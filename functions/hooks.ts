@@ -35,7 +35,7 @@ const shownTo = (principal: Principal) => (stored: StoredHook) =>
 
 /** Reading hooks needs read on the app; changing them (they carry credentials and send data out) operator or admin. */
 export const handler = httpFunction<'hooks'>({
-  'POST /apps/{app}/hooks': async ({ params, body, principal, pathApp }) => {
+  'POST /apps/{app}/hooks': async ({ body, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'hooks:manage', app.name);
     const request = parseInput(CreateHookRequest, body, 'body');
@@ -46,7 +46,7 @@ export const handler = httpFunction<'hooks'>({
       headers: { location: `/apps/${app.name}/hooks/${stored.hook.id}` },
     };
   },
-  'GET /apps/{app}/hooks': async ({ params, principal, pathApp }) => {
+  'GET /apps/{app}/hooks': async ({ principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'read', app.name);
     return { status: 200, body: (await getHooks(app)).map(shownTo(principal)) };

@@ -239,8 +239,6 @@ export const FUNCTION_CALLS = {
   'hook-delivery': [...LAMBDA_RUNTIME, ...STORE, ...DELIVER_HOOKS, ...CONSUME_DELIVERIES],
 } as const satisfies Record<FunctionName | `rollout-${RolloutStep}`, readonly AwsCall[]> & Record<string, readonly AwsCall[]>;
 
-export type FunctionEntry = keyof typeof FUNCTION_CALLS;
-
 /**
  * The rollout state machine's role: the step Lambdas it invokes, the UpdateService task (aws-sdk:ecs) on
  * managed services only, and what Step Functions itself does with the role for logging ALL (CloudWatch

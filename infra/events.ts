@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../shared/api/events';
 
 /** How long the archive keeps events for replay. */
-export const EVENT_ARCHIVE_RETENTION = Duration.days(365);
+const EVENT_ARCHIVE_RETENTION = Duration.days(365);
 
 /**
  * The Slipway event bus: every event Slipway publishes (source `slipway`, detail-type = event type, detail =

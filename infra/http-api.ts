@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -72,7 +72,7 @@ const TABLE_GRANTS: Record<TableAccess, (fn: NodejsFunction, table: ITableV2) =>
  * Stage-wide limits: far above what CI pipelines and operators send, low enough that a runaway client
  * cannot run up the DynamoDB and Lambda bill. Per-account API Gateway quotas still apply on top.
  */
-export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
 /**
  * Access log fields. Only the route key is logged, never the raw path or query string, because an API key
@@ -132,15 +132,16 @@ export class SlipwayHttpApi extends Construct {
       }),
     );
 
-    const integrations = new Map(
+    // One per function, built over FUNCTION_NAMES like this.functions, so every function has its key.
+    const integrations = Object.fromEntries(
       [...this.functions].map(([name, fn]) => [name, new HttpLambdaIntegration(`${pascalCase(name)}Integration`, fn)]),
-    );
+    ) as Record<FunctionName, HttpLambdaIntegration>;
     this.api = new HttpApi(this, 'Api', {
       description: 'Slipway release controller API',
       createDefaultStage: false,
       // Requests matching no route get Slipway's JSON 404 (from the public openapi function, which has no
       // such route) instead of API Gateway's bare {"message":"Not Found"}.
-      defaultIntegration: integrations.get('openapi'),
+      defaultIntegration: integrations.openapi,
     });
     Validations.of(this.api.node.findChild('DefaultRoute')).acknowledge({
       id: 'AwsSolutions-APIG4',
@@ -158,7 +159,7 @@ export class SlipwayHttpApi extends Construct {
       const added = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
-        integration: integrations.get(route.fn)!,
+        integration: integrations[route.fn],
       });
       for (const addedRoute of added) {
         Validations.of(addedRoute).acknowledge({

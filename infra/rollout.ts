@@ -34,7 +34,7 @@ import { grantTableData } from './slipway-table';
 import { addTaskProgress } from './task-progress';
 
 /** The rollout's step Lambdas, by the name the local Step Functions emulator maps them back with. */
-export const ROLLOUT_STEP_ENTRIES = {
+const ROLLOUT_STEP_ENTRIES = {
   lock: 'functions/rollout-lock.ts',
   deploy: 'functions/rollout-deploy.ts',
   'release-phase': 'functions/rollout-release-phase.ts',
@@ -81,11 +81,11 @@ const BACKOFF: RetryProps = {
  * for a number of attempts, so a burst of throttles or one ServiceUnavailableException never fails a
  * release, while an ECS that stays down does within a few minutes (the deadline would end it anyway).
  */
-export const ECS_TRANSIENT_RETRY_WINDOW = Duration.minutes(5);
+const ECS_TRANSIENT_RETRY_WINDOW = Duration.minutes(5);
 const ECS_TRANSIENT_BACKOFF = { interval: Duration.seconds(1), backoffRate: 2, maxDelay: Duration.seconds(30) };
 
 /** How many retries fit in `window` when each waits at most its backoff delay (capped at `maxDelay`). */
-export const retriesWithin = (window: Duration, backoff: typeof ECS_TRANSIENT_BACKOFF): number => {
+const retriesWithin = (window: Duration, backoff: typeof ECS_TRANSIENT_BACKOFF): number => {
   let retries = 0;
   let waited = 0;
   for (;;) {
@@ -111,7 +111,7 @@ const ECS_TASK_TRANSIENT_ERRORS = [...ECS_TRANSIENT_ERRORS.map((name) => `Ecs.${
  * Room above the rollout deadline for the steps around the deployment (lock handover, task definition,
  * ECS retries, settling), so an execution that outlives it is stuck for real and its TimedOut alarm fires.
  */
-export const EXECUTION_TIMEOUT = Duration.seconds(DEFAULT_DEADLINE_SECONDS)
+const EXECUTION_TIMEOUT = Duration.seconds(DEFAULT_DEADLINE_SECONDS)
   .plus(Duration.minutes(RELEASE_PHASE_BOUNDS.timeoutMinutes.max))
   .plus(Duration.minutes(15));
 

@@ -4,7 +4,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { SECRET_PATH_PREFIX } from '../shared/secrets/secret-store';
 
 /** The Parameter Store parameters Slipway keeps secret config values in (`/slipway/{app id}/{change id}/{NAME}`). */
-export const secretParametersArn = (scope: NodejsFunction): string =>
+const secretParametersArn = (scope: NodejsFunction): string =>
   Stack.of(scope).formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${SECRET_PATH_PREFIX.slice(1)}*` });
 
 /**

@@ -4,7 +4,7 @@ import { ALARM_EMAIL_CONTEXT } from './monitoring';
 import { SlipwayStack } from './slipway-stack';
 
 /** Optional context, e.g. `npx cdk deploy -c slipway:alarmEmail=oncall@example.com`. */
-export const CONTEXT = {
+const CONTEXT = {
   account: 'slipway:account',
   region: 'slipway:region',
   alarmEmail: ALARM_EMAIL_CONTEXT,

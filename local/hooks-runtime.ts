@@ -13,7 +13,7 @@ import { logger } from '../shared/observability/logger';
 export type LocalHooksOptions = { retry?: Partial<RetryPolicy> };
 
 /** The stand-in for KMS: a key file beside the data, named for what it is. */
-export const LOCAL_HOOK_KEY_FILE = 'local-hook-secrets.key';
+const LOCAL_HOOK_KEY_FILE = 'local-hook-secrets.key';
 
 const localKey = async (dataDir: string | undefined): Promise<Buffer> => {
   if (!dataDir) return randomBytes(32);

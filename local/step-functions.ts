@@ -19,7 +19,7 @@ import { LOCAL_ACCOUNT, LOCAL_REGION, synthesizeRolloutDefinition, type Synthesi
  * Functions SDK-integration shim (PascalCase in and out, errors named `Ecs.*`).
  */
 
-export type StepHandler = (event: unknown) => Promise<unknown>;
+type StepHandler = (event: unknown) => Promise<unknown>;
 
 export type StepFunctionsEmulatorOptions = {
   handlers: Record<RolloutStep, StepHandler>;
@@ -33,9 +33,9 @@ export type StepFunctionsEmulatorOptions = {
   definition?: SynthesizedRollout;
 };
 
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
-export type ExecutionRecord = {
+type ExecutionRecord = {
   executionArn: string;
   name: string;
   input: string;

@@ -308,7 +308,7 @@ export class DeploymentEngine {
    */
   continueDeployment(service: SimService, deployment: SimDeployment, hookId: string, action: 'CONTINUE' | 'ROLLBACK'): void {
     const hook = deployment.hooks?.find((candidate) => candidate.hookId === hookId);
-    if (!hook || hook.status !== 'AWAITING_ACTION' || deployment.rolloutState !== 'IN_PROGRESS') throw new HookNotAwaiting(hookId);
+    if (hook?.status !== 'AWAITING_ACTION' || deployment.rolloutState !== 'IN_PROGRESS') throw new HookNotAwaiting(hookId);
     const now = new Date();
     hook.status = action === 'CONTINUE' ? 'SUCCEEDED' : 'FAILED';
     deployment.updatedAt = now;

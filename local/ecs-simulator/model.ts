@@ -49,7 +49,7 @@ export type DeploymentStateChangeEvent = {
 };
 
 /** What EventBridge delivers for ECS's "ECS Hook State Change" events: a PAUSE hook waits for ContinueServiceDeployment. */
-export type HookStateChangeEvent = Omit<DeploymentStateChangeEvent, 'detail-type' | 'detail'> & {
+type HookStateChangeEvent = Omit<DeploymentStateChangeEvent, 'detail-type' | 'detail'> & {
   'detail-type': 'ECS Hook State Change';
   detail: {
     eventName: 'HOOK_AWAITING_ACTION';
@@ -96,7 +96,7 @@ export type TaskStateChangeEvent = {
 /** Every event the simulator sends, as ECS sends them to EventBridge. */
 export type EcsEvent = DeploymentStateChangeEvent | HookStateChangeEvent | TaskStateChangeEvent;
 
-export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
 
 /** The stages around a production traffic shift where a PAUSE hook may hold a deployment (ECS refuses one at the shift itself). */
 export type PauseStage = 'PRE_PRODUCTION_TRAFFIC_SHIFT' | 'POST_PRODUCTION_TRAFFIC_SHIFT';
@@ -109,7 +109,7 @@ export type SimLifecycleHook = {
 };
 
 /** One PAUSE hook holding a deployment (DescribeServiceDeployments' lifecycleHookDetails). */
-export type SimHookDetail = {
+type SimHookDetail = {
   hookId: string;
   targetType: 'PAUSE';
   stage: PauseStage;
@@ -152,7 +152,7 @@ export type SimTask = {
 };
 
 /** A service deployment's status, as DescribeServiceDeployments reports it. */
-export type ServiceDeploymentStatus = 'IN_PROGRESS' | 'SUCCESSFUL' | 'STOPPED' | 'ROLLBACK_SUCCESSFUL';
+type ServiceDeploymentStatus = 'IN_PROGRESS' | 'SUCCESSFUL' | 'STOPPED' | 'ROLLBACK_SUCCESSFUL';
 
 export type SimDeployment = {
   id: string;
@@ -207,7 +207,7 @@ export type SimLoadBalancer = {
 };
 
 /** What a service has until an UpdateService configures its deployments, as with CreateService: circuit breaker off. */
-export const ECS_DEFAULT_CONFIGURATION: ServiceDeploymentConfiguration = {
+const ECS_DEFAULT_CONFIGURATION: ServiceDeploymentConfiguration = {
   strategy: 'ROLLING',
   minimumHealthyPercent: 100,
   maximumPercent: 200,

@@ -22,7 +22,7 @@ import {
  * When each of `count` tasks launched together at `launchedAt` settles: a random moment within its own share
  * of the `withinMs` that follow, so they settle apart and in turn, all before the next batch.
  */
-export const readinessTimes = (count: number, launchedAt: Date, withinMs: number, random: () => number = Math.random): Date[] =>
+const readinessTimes = (count: number, launchedAt: Date, withinMs: number, random: () => number = Math.random): Date[] =>
   Array.from({ length: count }, (_, index) => new Date(launchedAt.getTime() + (withinMs * (index + 0.2 + 0.6 * random())) / count));
 
 export class TaskLifecycle {

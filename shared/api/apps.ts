@@ -187,7 +187,6 @@ export type CurrentReleaseResponse = z.infer<typeof CurrentReleaseResponse>;
 const RolloutInFlightResponse = CurrentReleaseResponse.extend({
   rollout: RolloutResponse.nullable(),
 }).meta({ id: 'RolloutInFlight' });
-export type RolloutInFlightResponse = z.infer<typeof RolloutInFlightResponse>;
 
 /** `GET /apps/{app}` also tells what runs now, as Akkeris' apps:info shows it ("" and null before any release). */
 export const AppDetailResponse = AppResponse.extend({

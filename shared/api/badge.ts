@@ -16,7 +16,7 @@ const labelOf = (release: Release) => {
 };
 
 /** The message and colour: the current version, and what became of a newer release that is not current. */
-export const badgeMessageOf = ({ current, newest }: BadgeFigures): { message: string; color: string } => {
+const badgeMessageOf = ({ current, newest }: BadgeFigures): { message: string; color: string } => {
   const behind = newest && newest.version !== current?.version ? newest : undefined;
   const base = current ? labelOf(current) : 'no release';
   if (!behind) return { message: base, color: current ? COLORS.ok : COLORS.none };

@@ -11,7 +11,7 @@ import {
 import { shortText, userRecord } from './common';
 import { ReleaseReference } from './path-parameters';
 
-export const ConfigVarName = z
+const ConfigVarName = z
   .string()
   .max(MAX_CONFIG_VAR_NAME_BYTES)
   .regex(CONFIG_VAR_NAME_PATTERN, 'must be a POSIX environment variable name: a letter or _, then letters, digits or _')

@@ -7,7 +7,7 @@ import { ClientTime, CommitId, Timestamp, Uuid, metadataOf, shortText } from './
  * ReleaseBits' deployments API under Slipway's base URL: `POST /components/{component}/deployments/` (the
  * component is an external app), its fields sent as JSON, as a form or as query parameters alone.
  */
-export const MAX_DEPLOYMENT_META_BYTES = 1024;
+const MAX_DEPLOYMENT_META_BYTES = 1024;
 
 const DEPLOYMENT_FIELDS = {
   version: shortText(255).min(1).meta({ description: 'The version deployed: all deployments of a version are one release.' }),

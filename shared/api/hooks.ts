@@ -1,22 +1,19 @@
 import * as z from 'zod';
 import {
   ALL_EVENTS,
-  ATTEMPT_LOG_LIMITS,
-  ATTEMPT_REASONS,
   DEFAULT_DELIVERY_PAGE,
   DEFAULT_PREVIOUS_SECRET_SECONDS,
-  DELIVERY_OUTCOMES,
   HOOK_KINDS,
   MAX_PREVIOUS_SECRET_SECONDS,
   PING_EVENT_TYPE,
 } from '../domain/hooks';
-
-const MAX_DELIVERY_PAGE = 200;
 import { EVENT_SPEC_VERSION, EVENT_TYPES } from '../domain/events';
 import { AppRef, HttpUrl, Timestamp, Uuid, shortText, userRecord } from './common';
-import { DeliveryResponse, HookKindField, HookResponse } from './hook-responses';
+import { HookKindField } from './hook-responses';
 
 export { CreatedHookResponse, DeliveryResponse, HookResponse } from './hook-responses';
+
+const MAX_DELIVERY_PAGE = 200;
 
 const HookEventName = z.enum([ALL_EVENTS, ...EVENT_TYPES]);
 

@@ -3,20 +3,20 @@ import { windowEndingNow, windowInSteps, type MetricsWindow as Window } from '..
 import { AppRef, Timestamp, Uuid } from './common';
 
 const UNIT_SECONDS = { h: 3600, d: 86_400, w: 604_800 } as const;
-export const MAX_WINDOW_SECONDS = 366 * 86_400;
-export const DEFAULT_WINDOW = '30d';
+const MAX_WINDOW_SECONDS = 366 * 86_400;
+const DEFAULT_WINDOW = '30d';
 
 /** `30d`, `12h`, `2w`: a whole number of hours, days or weeks, up to a year. */
-export const MetricsWindow = z
+const MetricsWindow = z
   .string()
   .regex(/^[1-9][0-9]{0,3}[hdw]$/, 'must be a number of hours, days or weeks, e.g. 30d, 12h, 2w')
   .refine((window) => windowSecondsOf(window) <= MAX_WINDOW_SECONDS, { message: 'must be at most a year (366d)' });
 
-export const windowSecondsOf = (window: string): number =>
+const windowSecondsOf = (window: string): number =>
   Number(window.slice(0, -1)) * UNIT_SECONDS[window.slice(-1) as keyof typeof UNIT_SECONDS];
 
 /** Buckets a series may have: a year by day. */
-export const MAX_BUCKETS = 366;
+const MAX_BUCKETS = 366;
 
 export const MetricsQuery = z
   .strictObject({

@@ -31,8 +31,8 @@ const PipelineRef = z.object({ id: Uuid, name: AppName }).meta({ id: 'PipelineRe
 const ReleaseRef = z.object({ id: Uuid, version: z.number().int().positive() });
 
 /** Bounded so a coupling, and the promotions that check it, stay small. */
-export const MAX_REQUIRED_CONTEXTS = 20;
-export const MAX_PROMOTION_TARGETS = 20;
+const MAX_REQUIRED_CONTEXTS = 20;
+const MAX_PROMOTION_TARGETS = 20;
 
 export const PipelineStagesResponse = z
   .record(Stage, Stage.nullable())

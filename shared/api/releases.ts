@@ -70,7 +70,7 @@ export const UpdateReleaseRequest = z
   .meta({ id: 'UpdateReleaseRequest' });
 export type UpdateReleaseRequest = z.infer<typeof UpdateReleaseRequest>;
 
-export const MAX_FILTER_VALUES = 20;
+const MAX_FILTER_VALUES = 20;
 
 /** A filter given as repeated parameters (`a[]=x&a[]=y`, joined with commas on the way in) or as `a=x,y`. */
 const listOf = (item: z.ZodType<string, string>, what: string) =>
@@ -203,7 +203,7 @@ export const ChecksPosted = z
   .nonnegative()
   .meta({ description: 'How many status checks were posted on the release; 0: none, and its state is pending only because none came.' });
 
-export const ReleaseRefResponse = z
+const ReleaseRefResponse = z
   .object({ id: Uuid, version: z.number().int().positive() })
   .meta({ id: 'ReleaseRef' });
 

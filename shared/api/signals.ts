@@ -8,7 +8,7 @@ import { AppRef, ClientTime, CommitId, HttpUrl, Timestamp, Uuid, shortText } fro
  * Echoes' releases API, served under Slipway's own base URL so that a CI script written for it works by
  * changing only the endpoint and the key: `POST /v1/signals/releases`, `PATCH /v1/signals/releases/{id}`.
  */
-export const MAX_DELIVERABLES = 20;
+const MAX_DELIVERABLES = 20;
 
 export const SignalReleaseRequest = z
   .strictObject({

@@ -60,10 +60,10 @@ export type Config = {
 };
 
 /** A simulated minute unless ECS_SIMULATOR_MINUTE_MS says otherwise: short enough for a demo, long enough to watch. */
-export const DEFAULT_SIMULATOR_MINUTE_MS = 2000;
+const DEFAULT_SIMULATOR_MINUTE_MS = 2000;
 
 /** A simulated deployment batch unless ECS_SIMULATOR_BATCH_MS says otherwise: a demo's rollout ends in a second or two. */
-export const DEFAULT_SIMULATOR_BATCH_MS = 300;
+const DEFAULT_SIMULATOR_BATCH_MS = 300;
 
 /** Reads and validates an environment; a value Slipway cannot use stops it at start rather than at its first use. */
 export const configFromEnvironment = (environment: Readonly<Record<string, string | undefined>>): Config => {

@@ -17,10 +17,10 @@ export const MAX_CONFIG_VARS = 200;
 /** What the API shows in place of a secret's value. */
 export const SECRET_MASK = '********';
 /** Set by Slipway on every release's container; a config var may not take them over. */
-export const RESERVED_CONFIG_VAR_PREFIX = 'SLIPWAY_RELEASE_';
+const RESERVED_CONFIG_VAR_PREFIX = 'SLIPWAY_RELEASE_';
 
 /** A plain var carries its value; a secret only the reference its store gave it (the task definition's valueFrom). */
-export type ConfigVar = { secret: false; value: string } | { secret: true; value_from: string };
+type ConfigVar = { secret: false; value: string } | { secret: true; value_from: string };
 export type ConfigVars = Record<string, ConfigVar>;
 
 export type ConfigVersion = {
@@ -92,7 +92,7 @@ export const describeConfigChange = (change: ConfigChange): string => {
 };
 
 /** A var as anyone outside the rollout may see it: a secret's value is never shown. */
-export const shownValue = (entry: ConfigVar): string => (entry.secret ? SECRET_MASK : entry.value);
+const shownValue = (entry: ConfigVar): string => (entry.secret ? SECRET_MASK : entry.value);
 
 export const maskedConfig = (vars: ConfigVars): Record<string, string> =>
   Object.fromEntries(Object.entries(vars).map(([name, entry]) => [name, shownValue(entry)]));

@@ -16,7 +16,7 @@ import { isRollback } from './rollback';
  *   its app that succeeded (for a rolled-back change, its rollback); p50 over the failures restored
  *   within the window (the others are counted as unrestored).
  */
-export type Band = 'elite' | 'high' | 'medium' | 'low';
+type Band = 'elite' | 'high' | 'medium' | 'low';
 
 export type MetricsWindow = { label: string; from: string; to: string; seconds: number };
 export type MetricsReport = { apps: AppRef[]; window: MetricsWindow; metrics: DeliveryMetrics; series: MetricsBucket[] | undefined };
@@ -61,7 +61,7 @@ const MONTH = 30 * DAY;
  * The bands of the 2023 Accelerate State of DevOps report, its ranges closed so that every value has
  * one: each band is the best whose threshold the value meets.
  */
-export const BANDS = {
+const BANDS = {
   /** Succeeded changes per day, at least. */
   deployment_frequency: { elite: 1, high: 1 / 7, medium: 1 / 30 },
   /** p50 seconds, below. */

@@ -9,7 +9,7 @@ import type { Deployment, RecordedStatus, Release } from './model';
  */
 
 /** How many (host, stage) pairs one release lists: its item stays well within DynamoDB's 400 KB. */
-export const MAX_DEPLOYMENTS_PER_RELEASE = 100;
+const MAX_DEPLOYMENTS_PER_RELEASE = 100;
 
 /** ReleaseBits' results, in Slipway's statuses. */
 export const DEPLOYMENT_RESULTS = ['success', 'succeeded', 'failure', 'failed', 'error', 'pending', 'started', 'in_progress'] as const;

@@ -31,7 +31,7 @@ export type RecordedReport = {
 const REPORT_FIELDS = ['status', 'started_at', 'finished_at', 'url', 'name'] as const;
 
 /** The report fields a request gave, by name. */
-export const reportedFieldsOf = (report: RecordedReport): string[] => REPORT_FIELDS.filter((field) => report[field] !== undefined);
+const reportedFieldsOf = (report: RecordedReport): string[] => REPORT_FIELDS.filter((field) => report[field] !== undefined);
 
 /** A release Slipway rolls out has its status and times from the rollout: a client cannot report them. */
 export const assertNothingReported = (app: Pick<App, 'name'>, report: RecordedReport): void => {

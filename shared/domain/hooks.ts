@@ -51,7 +51,7 @@ export type Hook = {
 export const ALL_EVENTS = '*';
 
 /** What a key that may not manage hooks is shown in place of the part of a URL it must not see. */
-export const REDACTED_URL_PART = '/…';
+const REDACTED_URL_PART = '/…';
 
 /**
  * A hook's URL as a key that may not manage hooks sees it: its origin (scheme, host and port), then

@@ -44,10 +44,10 @@ export type App = {
   succeeding_release_version?: number | null;
 };
 
-export const BUILD_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+const BUILD_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 export type BuildStatus = (typeof BUILD_STATUSES)[number];
 
-export type SourceBlob = {
+type SourceBlob = {
   image: string;
   commit: string | null;
   branch: string | null;

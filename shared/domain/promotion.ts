@@ -11,7 +11,7 @@ import type { ReleasePlan } from './release-request';
  * could not be released or its rollout did not verifiably succeed (`failed` or `unknown`).
  */
 export const PROMOTION_TARGET_STATUSES = ['pending', 'succeeded', 'failed'] as const;
-export type PromotionTargetStatus = (typeof PROMOTION_TARGET_STATUSES)[number];
+type PromotionTargetStatus = (typeof PROMOTION_TARGET_STATUSES)[number];
 
 /**
  * `pending` while any target is; then `succeeded` (every target reached its stage), `failed` (none did)

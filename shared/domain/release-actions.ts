@@ -4,7 +4,7 @@ import type { Release } from './model';
 import { settingsOf } from './rollout';
 
 /** What an operator may do to a release while its deployment shifts traffic. */
-export const RELEASE_ACTIONS = ['approve', 'promote', 'abort'] as const;
+const RELEASE_ACTIONS = ['approve', 'promote', 'abort'] as const;
 export type ReleaseAction = (typeof RELEASE_ACTIONS)[number];
 
 const WHAT: Record<ReleaseAction, string> = {

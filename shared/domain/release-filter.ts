@@ -18,7 +18,7 @@ export type ReleaseFilter = {
  * driven by one Query per value of the first one its filter names, and the rest are checked on the
  * releases that Query yields.
  */
-export const INDEXED_DIMENSIONS = ['build', 'ci_build', 'revision', 'version', 'trigger', 'status'] as const;
+const INDEXED_DIMENSIONS = ['build', 'ci_build', 'revision', 'version', 'trigger', 'status'] as const;
 export type IndexedDimension = (typeof INDEXED_DIMENSIONS)[number];
 
 const valuesOf = (filter: ReleaseFilter, dimension: IndexedDimension): readonly string[] | undefined =>

@@ -22,7 +22,7 @@ export const RELEASE_PHASE_BOUNDS = {
 } as const;
 
 export const RELEASE_PHASE_STATUSES = ['running', 'succeeded', 'failed', 'timed_out', 'skipped'] as const;
-export type ReleasePhaseStatus = (typeof RELEASE_PHASE_STATUSES)[number];
+type ReleasePhaseStatus = (typeof RELEASE_PHASE_STATUSES)[number];
 
 /** Where the one-off task's container logs, as its task definition's awslogs configuration names it. */
 export type LogStream = { group: string; stream: string; region: string | null };

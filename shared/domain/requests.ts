@@ -1,7 +1,7 @@
 import type { DeploymentSettings } from './deployment-strategy';
 import type { ReleasePhaseSettings } from './release-phase';
 import type { Stage } from './pipeline';
-import type { Commit, Metadata, ReleaseStatus } from './model';
+import type { Commit, Metadata } from './model';
 import type { ReleaseFilter } from './release-filter';
 import type { RollbackTarget } from './release-request';
 import type { RecordedReport } from './external-apps';

@@ -124,7 +124,7 @@ export const mergeProgress = (
 });
 
 /** The strategy a rollout runs with: the one it started with; all rollouts started before Slipway kept it were rolling. */
-export const strategyOf = (rollout: RolloutProgress | null): StrategyName => rollout?.strategy ?? DEFAULT_STRATEGY.name;
+const strategyOf = (rollout: RolloutProgress | null): StrategyName => rollout?.strategy ?? DEFAULT_STRATEGY.name;
 
 /** The deployment settings a rollout runs with: those it started with; rollouts started before Slipway kept them were rolling. */
 export const settingsOf = (rollout: RolloutProgress | null): DeploymentSettings => rollout?.deployment ?? DEFAULT_DEPLOYMENT;

@@ -10,10 +10,10 @@ import { aggregateState } from './state-aggregation';
  * rollout's final writes, which must never be refused for size.
  */
 export const MAX_CHECKS_PER_RELEASE = 50;
-export const MAX_CHECKS_BYTES = 256 * 1024;
+const MAX_CHECKS_BYTES = 256 * 1024;
 
 /** An upper bound of what the checks weigh in the item: their JSON in UTF-8 counts more than DynamoDB does. */
-export const checksBytes = (checks: Record<string, StatusCheck>): number => Buffer.byteLength(JSON.stringify(checks), 'utf8');
+const checksBytes = (checks: Record<string, StatusCheck>): number => Buffer.byteLength(JSON.stringify(checks), 'utf8');
 
 const withinBytes = (checks: Record<string, StatusCheck>, release: Pick<Release, 'version'>): Record<string, StatusCheck> => {
   const bytes = checksBytes(checks);

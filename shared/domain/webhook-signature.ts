@@ -32,7 +32,7 @@ export const newStandardSecret = (): string => `${SECRET_PREFIX}${randomBytes(32
  * before (or a vendor token), whose key is its UTF-8 text, the very key its Slipway-Signature always had. Its
  * Standard Webhooks serialization is therefore `whsec_` + base64 of that text (see standardSecretOf).
  */
-export const SECRET_ENCODINGS = ['standard', 'text'] as const;
+const SECRET_ENCODINGS = ['standard', 'text'] as const;
 export type SecretEncoding = (typeof SECRET_ENCODINGS)[number];
 
 /** A signing secret as it signs: its text (the legacy header's key) and the Standard Webhooks key. */
@@ -48,7 +48,7 @@ export const standardSecretOf = (text: string, encoding: SecretEncoding): string
   `${SECRET_PREFIX}${signingSecretOf(text, encoding).key.toString('base64')}`;
 
 /** `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`. */
-export const standardSignature = (key: Buffer, id: string, timestamp: number, body: string): string =>
+const standardSignature = (key: Buffer, id: string, timestamp: number, body: string): string =>
   `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 
 /**
@@ -67,7 +67,7 @@ export const standardHeaders = (keys: readonly Buffer[], id: string, timestamp: 
  */
 export const SIGNATURE_HEADER = 'slipway-signature';
 
-export const signatureOf = (secret: string, timestamp: number, body: string): string =>
+const signatureOf = (secret: string, timestamp: number, body: string): string =>
   createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 
 export const signatureHeader = (secret: string, timestamp: number, body: string): string =>

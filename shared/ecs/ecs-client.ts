@@ -7,7 +7,7 @@ import { config } from '../config/config';
  * across every call made through this client, so a burst of rollouts backs off together instead of
  * each call retrying blindly.
  */
-export const ECS_MAX_ATTEMPTS = 6;
+const ECS_MAX_ATTEMPTS = 6;
 
 let client: ECSClient | undefined;
 

@@ -8,8 +8,8 @@ import type {
 import type { ConfigVars } from '../domain/config-vars';
 import { unprocessable } from '../domain/errors';
 
-export const RELEASE_ID_ENV = 'SLIPWAY_RELEASE_ID';
-export const RELEASE_VERSION_ENV = 'SLIPWAY_RELEASE_VERSION';
+const RELEASE_ID_ENV = 'SLIPWAY_RELEASE_ID';
+const RELEASE_VERSION_ENV = 'SLIPWAY_RELEASE_VERSION';
 
 export type ReleaseRevision = {
   /** The app's `container`; null lets the task definition's shape decide. */

@@ -1,4 +1,4 @@
-import { CloudWatchLogsClient, GetLogEventsCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, GetLogEventsCommand, ResourceNotFoundException, type GetLogEventsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
 import { createAwsClient } from '../aws/aws-client';
 import { config } from '../config/config';
 import { DomainError } from '../domain/errors';
@@ -26,7 +26,7 @@ const clientFor = (region: string | null): CloudWatchLogsClient => {
 export type LogLine = { at: string; text: string };
 
 /** At most this many lines are returned: a release phase's output is for reading, not an archive. */
-export const MAX_OUTPUT_LINES = 10_000;
+const MAX_OUTPUT_LINES = 10_000;
 
 /** The stream's lines, oldest first (none while the stream does not exist yet: the task has not written). */
 export const readLogLines = async (stream: LogStream): Promise<{ lines: LogLine[]; truncated: boolean }> => {
@@ -34,7 +34,7 @@ export const readLogLines = async (stream: LogStream): Promise<{ lines: LogLine[
   const lines: LogLine[] = [];
   let token: string | undefined;
   for (;;) {
-    let page;
+    let page: GetLogEventsCommandOutput;
     try {
       page = await client.send(
         new GetLogEventsCommand({ logGroupName: stream.group, logStreamName: stream.stream, startFromHead: true, ...(token ? { nextToken: token } : {}) }),

@@ -69,7 +69,7 @@ const envelopeOf = async (item: Record<string, unknown>, event: PendingEvent): P
  * publish leaves them there for the next relay: published at least once, never lost, never invented (only
  * committed changes carry events).
  */
-export const relayOutbox = (key: ItemKey): Promise<number> => {
+const relayOutbox = (key: ItemKey): Promise<number> => {
   // One relay per item at a time in this process, so concurrent requests do not publish the same events twice.
   const id = `${key.pk}\u0000${key.sk}`;
   const next = (relaying.get(id) ?? Promise.resolve(0)).catch(() => 0).then(() => relayNow(key));

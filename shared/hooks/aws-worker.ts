@@ -8,7 +8,7 @@ import type { SecretBox } from './secret-box';
 import type { DeliveryRef, HookWorker } from './worker';
 
 /** SQS delays a message by at most 15 minutes; a later attempt is re-enqueued until it is due. */
-export const MAX_SQS_DELAY_SECONDS = 900;
+const MAX_SQS_DELAY_SECONDS = 900;
 
 /** A retry on the delivery queue: `due` is when to attempt; earlier, the message is delayed again. */
 export type RetryMessage = { retry: DeliveryRef; due: string };

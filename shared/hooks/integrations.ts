@@ -10,7 +10,7 @@ const text = (value: unknown): string => (typeof value === 'string' || typeof va
 const textOrNull = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
 /** "web v12 release.succeeded: Deploy 1a2b3c4" — what a person reads in Slack or on a Grafana panel. */
-export const headline = (event: HookEvent): string => {
+const headline = (event: HookEvent): string => {
   const version = text(event.data.version);
   const subject = [event.app?.name ?? 'slipway', version ? `v${version}` : ''].filter(Boolean).join(' ');
   const description = text(event.data.description);
@@ -31,7 +31,7 @@ const gateBlocks = (event: HookEvent): Record<string, unknown>[] => {
  * Text for a Slack mrkdwn or plain field, as Slack's formatting rules ask: `&`, `<` and `>` are its control
  * characters (links, mentions such as `<!channel>`), so each becomes its HTML entity and shows as itself.
  */
-export const slackEscaped = (value: string): string => value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+const slackEscaped = (value: string): string => value.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 /** Sentry and Bugsnag know releases by a version string; Slipway's is the app's release number. */
 const releaseVersion = (event: HookEvent): string => `${event.app?.name ?? 'slipway'}@v${text(event.data.version)}`;

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 /** Below this an answer goes as it is: compressing it would save a few bytes for a header's worth. */
-export const COMPRESSION_THRESHOLD_BYTES = 1024;
+const COMPRESSION_THRESHOLD_BYTES = 1024;
 
 export type ContentCoding = 'br' | 'gzip';
 

@@ -20,7 +20,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
  * The page talks only to its own origin and runs only its own bundle: no inline script or style, no
  * framing, nothing it could be tricked into loading from elsewhere.
  */
-export const DASHBOARD_CSP = [
+const DASHBOARD_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

@@ -30,7 +30,7 @@ export type RequestBase = {
 export type HttpRequest<C extends Caller = Caller> = RequestBase & C;
 
 /** `body` is sent as JSON; `text` as it is (the dashboard's files, a badge, a metrics exposition), with the content-type in `headers`. */
-export type HttpResult = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
+type HttpResult = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
 export type RouteHandler<C extends Caller = Caller> = (request: HttpRequest<C>) => Promise<HttpResult>;
 export type PublicRouteHandler = (request: RequestBase) => Promise<HttpResult>;
 /** A route anyone may call; a key, when one is sent, must be valid and then counts. */

@@ -4,7 +4,7 @@ import { DomainError } from '../domain/errors';
 import { parseForm } from './form';
 import { HttpError } from './http-error';
 
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 type BodyDecoder = (text: string) => unknown;
 

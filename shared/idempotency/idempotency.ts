@@ -14,7 +14,7 @@ import {
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from '../api/idempotency-key';
 
 /** Who asks and for what: the same key from another caller, route or app is a different key. */
-export type IdempotencyScope = { caller: string; operation: string; resource: string };
+type IdempotencyScope = { caller: string; operation: string; resource: string };
 
 /** `replayed`: an earlier attempt under the key made (or began) the resource; answer 303 to it. */
 export type IdempotentOutcome<T> = { replayed: boolean; value: T };

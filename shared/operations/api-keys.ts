@@ -44,7 +44,7 @@ export const authenticate = async <T>(
   presented: string | undefined,
   named?: ItemRead<T>,
 ): Promise<{ principal: Principal | undefined; named?: Found<T> }> => {
-  if (!presented || !presented.startsWith(KEY_PREFIX) || presented.length > 128) return { principal: undefined };
+  if (!presented?.startsWith(KEY_PREFIX) || presented.length > 128) return { principal: undefined };
   const presentedHash = sha256(presented);
   const { key: record, named: read } =
     named === undefined

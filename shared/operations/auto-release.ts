@@ -15,7 +15,7 @@ import { recordRelease } from './releases';
  * How long a claim is exclusive. API Lambdas time out well before this (API Gateway gives up at 30 s), so
  * once a lease has run out its holder has certainly stopped and another request may roll its work forward.
  */
-export const AUTO_RELEASE_LEASE_MS = 60_000;
+const AUTO_RELEASE_LEASE_MS = 60_000;
 
 /**
  * Gives an auto-release app exactly one release per succeeded build, however often or concurrently the

@@ -12,7 +12,7 @@ import { listHostDeployments } from '../store/hosts-store';
 export type RunningCount = (release: Pick<Release, 'id' | 'rollout'>) => number | null;
 
 /** How long what a service runs is kept per process: a poll costs one DescribeServices per service every few seconds, not one per read. */
-export const RUNNING_TASKS_CACHE_MS = 3_000;
+const RUNNING_TASKS_CACHE_MS = 3_000;
 
 type Cached = { at: number; running: Promise<ReadonlyMap<string, number> | undefined> };
 const services = new Map<string, Cached>();

@@ -67,7 +67,7 @@ export const DeploymentResult = z.object({ outcome: z.enum(DEPLOYMENT_OUTCOMES),
 export type DeploymentResult = z.infer<typeof DeploymentResult>;
 
 /** A Catch's error output, as Step Functions shapes it. */
-export const StepError = z.object({ Error: z.string().optional(), Cause: z.string().optional() });
+const StepError = z.object({ Error: z.string().optional(), Cause: z.string().optional() });
 
 export const FinishStepInput = z.object({
   rollout: RolloutInput,

@@ -21,7 +21,7 @@ import { progressOf } from './progress';
 export const reviewReleaseHolds = async (service: ServiceRef, appId: string, version: number, reported?: DeploymentProgress): Promise<Release | null> => {
   const release = await findReleaseByVersion(appId, version);
   const deploymentId = release?.rollout?.deployment_id;
-  if (!release || release.status !== 'pending' || !deploymentId || !shiftsTraffic(settingsOf(release.rollout))) return null;
+  if (release?.status !== 'pending' || !deploymentId || !shiftsTraffic(settingsOf(release.rollout))) return null;
   const describe = () =>
     describeDeployment({ ...service, deploymentId, serviceDeploymentArn: release.rollout?.service_deployment_arn, shiftsTraffic: true });
   const deployment = reported ?? (await describe());

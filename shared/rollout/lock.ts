@@ -289,7 +289,7 @@ export const overtakeQueue = async (rollback: Release, stateMachineArn: string, 
  * are placed (even while a rollout holds the lock, so they are listed now), a lock held by a dead execution
  * is taken back and the lowest queued release of each app is started.
  */
-export const resumeQueues = async (appIds: readonly string[], stateMachineArn: string, deadlineSeconds: number): Promise<void> => {
+const resumeQueues = async (appIds: readonly string[], stateMachineArn: string, deadlineSeconds: number): Promise<void> => {
   for (const appId of appIds) {
     await placeStaleClaims(appId, isWriterGoneSince);
     await passLockOn(appId, stateMachineArn, deadlineSeconds, null);

@@ -14,7 +14,7 @@ let client: SFNClient | undefined;
  * One Step Functions client per process: SFN_ENDPOINT points it at the local Step Functions API (with
  * dummy credentials); unset, it talks to AWS with the normal credential chain.
  */
-export const getSfnClient = (): SFNClient => {
+const getSfnClient = (): SFNClient => {
   client ??= createSfnClient(config().sfnEndpoint);
   return client;
 };

@@ -47,7 +47,7 @@ import { planReleasePhase } from '../domain/release-phase';
 import { isRollback } from '../domain/rollback';
 
 /** A step failure with a stable name, which is what the state machine's Catch and the release message show. */
-export class RolloutStepError extends Error {
+class RolloutStepError extends Error {
   constructor(name: PermanentStepError, message: string) {
     super(message);
     this.name = name;

@@ -17,11 +17,11 @@ export type SecretStore = {
 export const SECRET_PATH_PREFIX = '/slipway/';
 
 /** One parameter per app, change and var: a rollback's task definition refers to the value it had then. */
-export const secretParameterName = (secret: { appId: string; changeId: string; name: string }): string =>
+const secretParameterName = (secret: { appId: string; changeId: string; name: string }): string =>
   `${SECRET_PATH_PREFIX}${secret.appId}/${secret.changeId}/${secret.name}`;
 
 /** AWS: SSM Parameter Store SecureString (encrypted with the account's aws/ssm key), referenced by name. */
-export const ssmSecretStore = (client = createAwsClient(SSMClient, { maxAttempts: 5, requestTimeoutMs: 5_000 })): SecretStore => ({
+const ssmSecretStore = (client = createAwsClient(SSMClient, { maxAttempts: 5, requestTimeoutMs: 5_000 })): SecretStore => ({
   put: async (secret) => {
     const name = secretParameterName(secret);
     // Overwrite false: a retry of the same change finds its parameter; anything else under the name is refused.
@@ -35,7 +35,7 @@ export const ssmSecretStore = (client = createAwsClient(SSMClient, { maxAttempts
 });
 
 /** The prefix of every local stand-in's reference, so nobody takes a local task definition's secret for AWS's. */
-export const LOCAL_SECRET_REFERENCE_PREFIX = 'local-secret-store:';
+const LOCAL_SECRET_REFERENCE_PREFIX = 'local-secret-store:';
 
 /**
  * The LOCAL SECRET STORE: `npm start`'s stand-in for Parameter Store, one file per secret under the data

@@ -41,7 +41,7 @@ export const sequenceKey = (appId: string) => ({ pk: appPartition(appId), sk: 'R
 export const intentKey = (appId: string, releaseId: string) => ({ pk: appPartition(appId), sk: `RELEASE_INTENT#${releaseId}` });
 
 export const CONFIG_PREFIX = 'CONFIG#';
-export const configVersionSortKey = (version: number) => `${CONFIG_PREFIX}${versionSortKey(version)}`;
+const configVersionSortKey = (version: number) => `${CONFIG_PREFIX}${versionSortKey(version)}`;
 export const configVersionKey = (appId: string, version: number) => ({ pk: appPartition(appId), sk: configVersionSortKey(version) });
 /** lsi1sk of a config version: finds the version a change (a config change, a rollback) made with a consistent read. */
 export const configChangeSortKey = (changeId: string) => `CONFIGCHANGE#${changeId}`;

@@ -64,7 +64,7 @@ const isQuiet = (claims: PendingClaims): boolean => claims.size === 0 && (claims
 export const putReleaseIntent = (release: Release): Promise<boolean> =>
   putIfAbsent({ ...intentKey(release.app.id, release.id), type: 'release_intent', ...release });
 
-export const findReleaseIntent = async (appId: string, releaseId: string): Promise<Release | undefined> => {
+const findReleaseIntent = async (appId: string, releaseId: string): Promise<Release | undefined> => {
   const { client, tableName } = getStore();
   const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: intentKey(appId, releaseId), ConsistentRead: true }));
   return Item ? entityOf<Release>(Item) : undefined;
@@ -224,7 +224,7 @@ export const settleClaim = async (appId: string, releaseId: string, version: num
         ReturnValues: 'ALL_NEW',
       }),
     );
-  let answer;
+  let answer: Awaited<ReturnType<typeof settle>>;
   try {
     answer = await settle();
   } catch (error) {

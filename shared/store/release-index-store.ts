@@ -45,7 +45,7 @@ export const putReleaseIndexRows = async (release: Release): Promise<void> => {
 export type VersionSpan = { from: number; to: number };
 /** A version a Query found; the release itself when the Query returns whole releases. */
 export type Candidate = { version: number; releaseId?: string; release?: Release };
-export type CandidatePage = { candidates: Candidate[]; next: Record<string, unknown> | undefined };
+type CandidatePage = { candidates: Candidate[]; next: Record<string, unknown> | undefined };
 export type CandidateQuery = (limit: number, startKey: Record<string, unknown> | undefined) => Promise<CandidatePage>;
 
 /** One Query over a key range in version order: the app's releases, an index row range, or gsi2 by status. */

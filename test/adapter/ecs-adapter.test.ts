@@ -1,10 +1,12 @@
 import {
   ClusterNotFoundException,
+  ConflictException,
+  ContinueServiceDeploymentCommand,
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
-  UpdateServiceCommand,
   type Deployment,
   type Service,
 } from '@aws-sdk/client-ecs';
@@ -12,7 +14,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ROLLING } from '../../shared/domain/deployment-strategy/rolling';
 import { DomainError } from '../../shared/domain/errors';
-import { describeDeployment, ecsDeploymentConfiguration, registerReleaseTaskDefinition } from '../../shared/ecs/ecs-adapter';
+import { strategyFor } from '../../shared/domain/deployment-strategy';
+import {
+  continueServiceDeployment,
+  describeDeployment,
+  ecsDeploymentConfiguration,
+  registerReleaseTaskDefinition,
+} from '../../shared/ecs/ecs-adapter';
 import { createEcsClient, useEcsClient } from '../../shared/ecs/ecs-client';
 
 const ecs = mockClient(ECSClient);
@@ -125,6 +133,8 @@ describe("a strategy's deployment configuration, as ECS takes it", () => {
       canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 },
       // No alarms: ECS is told to watch none, so alarms an app dropped are no longer watched.
       alarms: { alarmNames: [], enable: false, rollback: false },
+      // No holds: ECS is told of no lifecycle hooks, so a gate or bake an app dropped no longer pauses it.
+      lifecycleHooks: [],
     });
     expect(ecsDeploymentConfiguration({ ...common, engine: 'LINEAR', linear: { stepPercent: 25, stepBakeMinutes: 3 } })).toMatchObject({
       strategy: 'LINEAR',
@@ -235,5 +245,61 @@ describe('describing a deployment', () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     ecs.on(DescribeServicesCommand).rejects(throttled);
     await expect(progressOfDeployment1()).rejects.toMatchObject({ name: 'ThrottlingException' });
+  });
+});
+
+describe('holds: bakes and the gate as PAUSE lifecycle hooks', () => {
+  const gated = strategyFor({
+    strategy: 'canary',
+    canary_percent: 10,
+    canary_bake_minutes: 5,
+    bake_minutes: 15,
+    gate: { checks: ['ci/smoke'], approval: true, timeout_minutes: 60 },
+  });
+
+  it("asks ECS for a PAUSE hook per hold, ECS's own bakes at zero", () => {
+    expect(ecsDeploymentConfiguration(gated.deployment)).toMatchObject({
+      strategy: 'CANARY',
+      bakeTimeInMinutes: 0,
+      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 0 },
+      lifecycleHooks: [
+        { targetType: 'PAUSE', lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'], timeoutConfiguration: { timeoutInMinutes: 5, action: 'CONTINUE' } },
+        { targetType: 'PAUSE', lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'], timeoutConfiguration: { timeoutInMinutes: 65, action: 'ROLLBACK' } },
+        { targetType: 'PAUSE', lifecycleStages: ['POST_PRODUCTION_TRAFFIC_SHIFT'], timeoutConfiguration: { timeoutInMinutes: 15, action: 'CONTINUE' } },
+      ],
+    });
+  });
+
+  it('reads the hooks awaiting action and the production weight off DescribeServiceDeployments', async () => {
+    const arn = 'arn:aws:ecs:eu-west-1:1:service-deployment/prod/web/abc';
+    ecs.on(DescribeServicesCommand).resolves({ services: [service({ deployments: [deployment({})], currentServiceDeployment: arn })] });
+    ecs.on(DescribeServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        {
+          serviceDeploymentArn: arn,
+          status: 'IN_PROGRESS',
+          lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT',
+          targetServiceRevision: { requestedProductionTrafficWeight: 10 },
+          lifecycleHookDetails: [
+            { hookId: 'bake', targetType: 'PAUSE', status: 'SUCCEEDED', timeoutAction: 'CONTINUE', expiresAt: new Date('2030-01-01T00:05:00Z') },
+            { hookId: 'gate', targetType: 'PAUSE', status: 'AWAITING_ACTION', timeoutAction: 'ROLLBACK', expiresAt: new Date('2030-01-01T01:05:00Z') },
+          ],
+        },
+      ],
+    });
+    expect(await describeDeployment({ ...ref, deploymentId: 'ecs-svc/1', shiftsTraffic: true })).toMatchObject({
+      productionPercent: 10,
+      holds: [{ hookId: 'gate', purpose: 'gate', expiresAt: '2030-01-01T01:05:00.000Z' }],
+    });
+  });
+
+  it('answers a hook, and takes a hook that no longer awaits action for no answer', async () => {
+    ecs.on(ContinueServiceDeploymentCommand).resolvesOnce({}).rejectsOnce(new ConflictException({ message: 'not awaiting', $metadata: {} }));
+    expect(await continueServiceDeployment('arn:sd', 'gate', 'CONTINUE')).toBe(true);
+    expect(await continueServiceDeployment('arn:sd', 'gate', 'ROLLBACK')).toBe(false);
+    expect(ecs.commandCalls(ContinueServiceDeploymentCommand).map((call) => call.args[0].input)).toEqual([
+      { serviceDeploymentArn: 'arn:sd', hookId: 'gate', action: 'CONTINUE' },
+      { serviceDeploymentArn: 'arn:sd', hookId: 'gate', action: 'ROLLBACK' },
+    ]);
   });
 });

@@ -11,7 +11,7 @@ export type CliRun = { code: number | null; stdout: string; stderr: string };
 export const freshConfigHome = () => mkdtemp(join(tmpdir(), 'slipway-cli-'));
 
 /** The environment a CLI run sees: only what the test gives, plus PATH and a fast poll. */
-export const cliEnv = (env: Record<string, string>) => ({
+const cliEnv = (env: Record<string, string>) => ({
   PATH: process.env.PATH ?? '',
   HOME: process.env.HOME ?? tmpdir(),
   SLIPWAY_POLL_MS: '50',

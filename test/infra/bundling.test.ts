@@ -66,7 +66,8 @@ describe('the dashboard function bundle', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers?.['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers?.['content-security-policy']).toContain("script-src 'self'");
-    const script = assets.find((name) => name.endsWith('.js'))!;
+    // The entry script (chunks' names are hashes, so the first .js found may be a lazily loaded one the page does not name).
+    const script = assets.find((name) => /^dashboard-\w+\.js$/.test(name))!;
     expect(page.body).toContain(`/assets/${script}`);
     const js = await get(`/assets/${script}`, script);
     expect([js.statusCode, js.headers?.['content-type']]).toEqual([200, 'text/javascript; charset=utf-8']);

@@ -10,7 +10,7 @@ type EventPattern = { 'detail-type'?: string[]; resources?: unknown; detail?: Re
 const patternOf = (template: Template, detailType: string, detailKey?: string): EventPattern | undefined =>
   Object.values(template.findResources('AWS::Events::Rule'))
     .map((rule) => rule.Properties.EventPattern as EventPattern)
-    .find((pattern) => pattern?.['detail-type']?.includes(detailType) && (detailKey === undefined || (pattern.detail ?? {})[detailKey] !== undefined));
+    .find((pattern) => pattern?.['detail-type']?.includes(detailType) && (detailKey === undefined || pattern.detail?.[detailKey] !== undefined));
 
 const synthesize = (context: Record<string, unknown>) =>
   Template.fromStack(createSlipwayApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } }).stack);

@@ -7,7 +7,7 @@ import { FUNCTION_ACCESS } from '../../infra/http-api';
 import { API_P99_LATENCY_ALARM } from '../../infra/monitoring';
 import { DEFAULT_ROLLOUT_CONCURRENCY, ROLLOUT_CONTEXT } from '../../infra/rollout';
 import type { SlipwayStack } from '../../infra/slipway-stack';
-import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf } from '../../shared/api/routes';
+import { FUNCTION_NAMES, ROUTES, routeKeyOf } from '../../shared/api/routes';
 import { TABLE_KEYS } from '../../shared/store/table-design';
 import { actionsOf, identityStatements, resourcesOf, synthesizeSlipway } from './synthesize';
 
@@ -222,13 +222,6 @@ describe('rollout functions', () => {
     synthesized.toJSON().Resources[logicalIdOf(fn)].Properties.ReservedConcurrentExecutions;
 
   it('each keep concurrency of their own, so a burst of API traffic cannot starve a rescue; the API functions keep none', () => {
-  const rolloutFunctions = () => [
-    ...Object.values(stack.rollout.steps),
-    stack.rollout.deploymentEvents,
-    stack.rollout.taskEvents,
-    stack.rollout.releasePhase.phaseEvents,
-    stack.rollout.queueReconciler,
-  ];
     for (const fn of rolloutFunctions()) expect(reserved(template, fn), fn.node.path).toBe(DEFAULT_ROLLOUT_CONCURRENCY);
     for (const fn of stack.httpApi.functions.values()) expect(reserved(template, fn), fn.node.path).toBeUndefined();
   });
@@ -267,7 +260,7 @@ describe('events', () => {
         expect.objectContaining({ Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [bus, 'Arn'] } }),
       );
       expect(
-        (template.findResources('AWS::Lambda::Function')[logicalIdOf(fn)]?.Properties.Environment.Variables as Record<string, unknown>)
+        (template.findResources('AWS::Lambda::Function')[logicalIdOf(fn)]!.Properties.Environment.Variables as Record<string, unknown>)
           .SLIPWAY_EVENT_BUS,
       ).toEqual({ Ref: bus });
     }

@@ -37,8 +37,8 @@ describe('the local store on disk', () => {
       const list = await call(second.url, key, 'GET', '/apps/kept/releases');
       expect(list.status).toBe(200);
       expect(list.body.map((release: { version: number; description: string }) => [release.version, release.description])).toEqual([
-        [1, 'Deploy ' + build.body.id],
-        [2, 'Deploy ' + build.body.id],
+        [1, `Deploy ${build.body.id}`],
+        [2, `Deploy ${build.body.id}`],
         [3, 'Rollback to v1 (its build and config)'],
       ]);
     } finally {

@@ -1,7 +1,7 @@
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rolloutsOf, startSlipwayWithEcs, type SlipwayWithEcs } from '../support/local-slipway';
-import { until } from '../support/until';
+import { appReleases } from '../support/app-releases';
 
 /**
  * Releases rolled out by ECS's own canary, linear and blue/green engines, end to end against the ECS simulator:
@@ -17,24 +17,7 @@ afterAll(() => slipway?.close());
 type Rollout = { strategy: string; phase: string | null; traffic_percent: number | null; phase_ends_at: string | null; message: string | null };
 type Release = { id: string; version: number; status: string; current: boolean; rollout: Rollout | null };
 
-const releaseOn = async (app: string, deployment: unknown, image: string) => {
-  const created = await slipway.call('POST', '/apps', { body: { name: app, cluster: 'local', service: `${app}-svc`, deployment } });
-  expect(created.status).toBe(201);
-  const build = await slipway.call('POST', `/apps/${app}/builds`, { body: { image, sha: 'abcdef1' } });
-  const release = await slipway.call<Release>('POST', `/apps/${app}/releases`, { body: { slug: build.body.id } });
-  expect(release.status).toBe(201);
-  return release.body;
-};
-const read = async (app: string, id: string) => (await slipway.call<Release>('GET', `/apps/${app}/releases/${id}`)).body;
-const settled = async (app: string, id: string) => {
-  await rolloutsOf(slipway).stepFunctions.finished(id);
-  return read(app, id);
-};
-const whileRollingOut = (app: string, id: string, what: string, test: (release: Release) => boolean) =>
-  until(what, async () => {
-    const release = await read(app, id);
-    return test(release) ? release : undefined;
-  });
+const { releaseOn, settled, reaching: whileRollingOut } = appReleases<Release>(() => slipway);
 
 describe('progressive delivery on ECS’s own engine', () => {
   it('holds a canary at 10 % for its bake, showing when the bake ends, then completes with all traffic', async () => {

@@ -22,9 +22,9 @@ const OPTION_NAMES = ['__proto__', 'constructor', 'prototype'] as const;
 /** A status context has no `_`: `__proto__` is no context. */
 const CONTEXTS = NAMES.filter((name) => name !== '__proto__');
 
-/** A map of each name to `valueOf(name)`, each an own key (`__proto__` too). Bodies are sent as its JSON. */
-const mapOf = <V>(names: readonly string[], valueOf: (name: string) => V): Record<string, V> =>
-  Object.fromEntries(names.map((name) => [name, valueOf(name)]));
+/** A map of each name to `valueFor(name)`, each an own key (`__proto__` too). Bodies are sent as its JSON. */
+const mapOf = <V>(names: readonly string[], valueFor: (name: string) => V): Record<string, V> =>
+  Object.fromEntries(names.map((name) => [name, valueFor(name)]));
 
 /**
  * Metadata that trips a naive DynamoDB marshaller: `constructor` values shaped like what it tests for
@@ -35,7 +35,7 @@ const trickyMetadata = (names: readonly string[]) => ({
   nested: mapOf(names, (name) => ({ name: name === 'constructor' ? 'String' : name, list: [mapOf(names, () => 1)] })),
 });
 
-const settled = async (app: string, id: string) => {
+const settled = async (id: string) => {
   const execution = await rolloutsOf(slipway).stepFunctions.finished(id);
   expect(execution.status).toBe('SUCCEEDED');
 };
@@ -51,13 +51,13 @@ describe('names Object.prototype has are keys like any other', () => {
   it('config vars: set, read, released into the container, diffed and unset', async () => {
     const { builds } = await seedApp(slipway, 'proto-cfg', 1);
     const first = await slipway.call('POST', '/apps/proto-cfg/releases', { body: { slug: builds[0] } });
-    await settled('proto-cfg', first.body.id);
+    await settled(first.body.id);
     const set = await slipway.call('PATCH', '/apps/proto-cfg/config-vars', { body: mapOf(NAMES, (name) => `${name}-value`) });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
     expect(set.body).toEqual(mapOf(NAMES, (name) => `${name}-value`));
     expect((await slipway.call('GET', '/apps/proto-cfg/config-vars')).body).toEqual(mapOf(NAMES, (name) => `${name}-value`));
     const released = (set.headers.get('location') ?? '').split('/').pop() ?? '';
-    await settled('proto-cfg', released);
+    await settled(released);
     const environment = await containerEnvironment('proto-cfg-svc');
     for (const name of NAMES) expect(environment).toContainEqual({ name, value: `${name}-value` });
 
@@ -85,7 +85,7 @@ describe('names Object.prototype has are keys like any other', () => {
     const release = await slipway.call('POST', '/apps/proto-meta/releases', { body: { slug: build.body.id, metadata } });
     expect(release.status, JSON.stringify(release.body)).toBe(201);
     expect(release.body.metadata).toEqual(metadata);
-    await settled('proto-meta', release.body.id);
+    await settled(release.body.id);
     const [listed] = (await slipway.call('GET', '/apps/proto-meta/releases')).body;
     expect(listed.metadata).toEqual(metadata);
   });

@@ -6,6 +6,7 @@ import { lambdaContext } from '../../local/lambda-context';
 import { subscribe } from '../../shared/events/bus';
 import { rolloutsOf, startSlipwayWithEcs, type SlipwayWithEcs } from '../support/local-slipway';
 import { until } from '../support/until';
+import { appReleases } from '../support/app-releases';
 
 /**
  * Gates, bakes and operators' actions on canary, linear and blue/green releases, end to end: the ECS simulator
@@ -39,24 +40,7 @@ type Rollout = {
 };
 type Release = { id: string; version: number; status: string; current: boolean; rollout: Rollout | null };
 
-const releaseOn = async (app: string, deployment: unknown) => {
-  const created = await slipway.call('POST', '/apps', { body: { name: app, cluster: 'local', service: `${app}-svc`, deployment } });
-  expect(created.status).toBe(201);
-  const build = await slipway.call('POST', `/apps/${app}/builds`, { body: { image: `registry.local/${app}:v2`, sha: 'abcdef1' } });
-  const release = await slipway.call<Release>('POST', `/apps/${app}/releases`, { body: { slug: build.body.id } });
-  expect(release.status).toBe(201);
-  return release.body;
-};
-const read = async (app: string, id: string) => (await slipway.call<Release>('GET', `/apps/${app}/releases/${id}`)).body;
-const settled = async (app: string, id: string) => {
-  await rolloutsOf(slipway).stepFunctions.finished(id);
-  return read(app, id);
-};
-const reaching = (app: string, id: string, what: string, test: (release: Release) => boolean) =>
-  until(what, async () => {
-    const release = await read(app, id);
-    return test(release) ? release : undefined;
-  });
+const { releaseOn, read, settled, reaching } = appReleases<Release>(() => slipway);
 const act = (app: string, id: string, action: string, options: { key?: string; headers?: Record<string, string> } = {}) =>
   slipway.call<Release & { error?: { code: string; message: string } }>('POST', `/apps/${app}/releases/${id}/actions/${action}`, options);
 const post = (app: string, id: string, context: string, state: string) =>
@@ -124,7 +108,9 @@ describe('a canary gated on a status check and an approval', () => {
   });
 
   it('rolls back when the gate times out, saying what it waited for', async () => {
-    const release = await releaseOn('slowgate', { strategy: 'blue_green', gate: { checks: ['qa/signoff'], timeout_minutes: 5 } });
+    // Long enough (in 300 ms minutes) for Slipway to see the gate wait on a loaded machine before it times out.
+    const release = await releaseOn('slowgate', { strategy: 'blue_green', gate: { checks: ['qa/signoff'], timeout_minutes: 15 } });
+    await reaching('slowgate', release.id, 'the gate', (r) => r.rollout?.gate !== null && r.rollout?.gate !== undefined);
     const failed = await settled('slowgate', release.id);
     expect(failed).toMatchObject({ status: 'failed', rollout: { phase: 'rolling_back', traffic_percent: 0 } });
     expect(failed.rollout?.message).toBe('The gate timed out waiting for qa/signoff: ECS rolled the release back.');

@@ -115,6 +115,7 @@ const ODD_STRINGS = [
   '%00',
   '<script>',
   "' OR 1=1 --",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell probe, sent as it is written
   '${jndi:x}',
   '__proto__',
   'constructor',

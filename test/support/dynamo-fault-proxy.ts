@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * A loopback HTTP proxy in front of dynalite that misbehaves the way DynamoDB does under pressure, so
  * tests can watch Slipway's SDK retries and error mapping against real wire-level faults.
  */
-export type DynamoFault =
+type DynamoFault =
   /** 400 with DynamoDB's own error body; the SDK classifies both names as throttling and retries them. */
   | { kind: 'throttle'; error?: 'ThrottlingException' | 'ProvisionedThroughputExceededException' }
   /** 500 InternalServerError: a server fault the SDK retries. */
@@ -27,7 +27,7 @@ export type DynamoFault =
 /** The parsed request a rule looks at: the operation (`PutItem`, `Query`, ...) and its JSON input. */
 export type DynamoCall = { operation: string; input: Record<string, unknown> };
 
-export type FaultRule = {
+type FaultRule = {
   fault: DynamoFault;
   /** Which calls are eligible; every call when absent. */
   when?: (call: DynamoCall) => boolean;

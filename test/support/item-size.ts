@@ -7,7 +7,7 @@ export const DYNAMODB_ITEM_LIMIT = 400 * 1024;
 
 const utf8 = (value: string) => Buffer.byteLength(value, 'utf8');
 
-export const valueSize = (value: unknown): number => {
+const valueSize = (value: unknown): number => {
   if (typeof value === 'string') return utf8(value);
   if (typeof value === 'number') return Math.ceil(String(Math.abs(value)).replace('.', '').length / 2) + 1;
   if (value === null || value === undefined || typeof value === 'boolean') return 1;

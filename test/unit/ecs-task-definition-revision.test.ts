@@ -1,6 +1,6 @@
 import type { ContainerDefinition, DescribeTaskDefinitionResponse } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../shared/domain/errors';
+import type { DomainError } from '../../shared/domain/errors';
 import { releaseTaskDefinitionInput, targetContainerName } from '../../shared/ecs/task-definition-revision';
 
 const release = { container: null, image: 'registry.local/web@sha256:abc', releaseId: 'rel-7', version: 7, config: null };

@@ -1,7 +1,7 @@
 import type { ReleaseResponse } from './api';
 import { LOCALE } from './locale';
 
-export const IN_FLIGHT: ReadonlySet<ReleaseResponse['status']> = new Set(['queued', 'pending']);
+const IN_FLIGHT: ReadonlySet<ReleaseResponse['status']> = new Set(['queued', 'pending']);
 
 /** A release Slipway is rolling out (or will): a recorded one (an external app's) only waits for its client's report. */
 export const inFlight = (release: Pick<ReleaseResponse, 'status'> & Partial<Pick<ReleaseResponse, 'recorded'>>): boolean =>

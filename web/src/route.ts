@@ -13,7 +13,7 @@ export type Route =
   | { view: 'pipeline'; pipeline: string }
   | { view: 'metrics'; scope: MetricsScope | undefined };
 
-export const parseRoute = (hash: string): Route => {
+const parseRoute = (hash: string): Route => {
   const [view, name, scoped, id] = hash.replace(/^#\/?/, '').split('/').map((part) => decodeURIComponent(part));
   if (view === 'apps' && name) {
     if (scoped === 'hooks') return { view: 'hooks', app: name };

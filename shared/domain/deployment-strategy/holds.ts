@@ -22,7 +22,7 @@ export type GateSettings = {
   timeout_minutes: number;
 };
 
-export type HoldStage = 'PRE_PRODUCTION_TRAFFIC_SHIFT' | 'POST_PRODUCTION_TRAFFIC_SHIFT';
+type HoldStage = 'PRE_PRODUCTION_TRAFFIC_SHIFT' | 'POST_PRODUCTION_TRAFFIC_SHIFT';
 export type HoldPurpose = 'step_bake' | 'gate' | 'final_bake';
 
 /** A PAUSE hook a strategy asks ECS for. */

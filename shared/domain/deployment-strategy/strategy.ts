@@ -34,7 +34,7 @@ export const ROLLOUT_PHASES = [
 export type RolloutPhase = (typeof ROLLOUT_PHASES)[number];
 
 /** The strategies of ECS's deployment engine (its deploymentConfiguration.strategy). */
-export const ECS_DEPLOYMENT_ENGINES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
+const ECS_DEPLOYMENT_ENGINES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
 export type EcsDeploymentEngine = (typeof ECS_DEPLOYMENT_ENGINES)[number];
 
 /** Where ECS says a deployment of a blue/green, linear or canary strategy stands (DescribeServiceDeployments). */

@@ -11,6 +11,7 @@ const Output = ({ api, app, release }: { api: Api; app: string; release: Release
   if (output.error) return <Problem error={output.error} />;
   if (!output.data) return null;
   return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: output that scrolls needs keyboard focus to be scrolled without a mouse
     <pre class="release-phase-output" role="log" tabIndex={0} aria-label={`Release phase output of v${release.version}`}>
       {output.data.lines.length === 0 ? '(nothing printed yet)' : output.data.lines.map((line) => line.text).join('\n')}
     </pre>

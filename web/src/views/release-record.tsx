@@ -12,9 +12,10 @@ const firstLine = (text: string | null): string => (text ?? '').split('\n', 1)[0
  */
 export const Notes = ({ release }: { release: ReleaseResponse }) =>
   release.notes ? (
-    <div class="notes" role="region" tabIndex={0} aria-label={`Release notes of v${release.version}`}>
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls needs keyboard focus to be scrolled without a mouse
+    <section class="notes" tabIndex={0} aria-label={`Release notes of v${release.version}`}>
       {release.notes}
-    </div>
+    </section>
   ) : null;
 
 export const Metadata = ({ release }: { release: ReleaseResponse }) => {
