@@ -4,6 +4,7 @@ import { handler as reconcileQueues } from '../../functions/rollout-reconcile';
 import { lambdaContext } from '../../local/lambda-context';
 import { mutateRelease } from '../../shared/store/releases-store';
 import { rolloutsOf, startSlipwayWithEcs, type SlipwayWithEcs } from '../support/local-slipway';
+import { appReleases } from '../support/app-releases';
 import { until } from '../support/until';
 
 /**
@@ -19,27 +20,22 @@ type Release = {
   app: { id: string };
   status: string;
   current: boolean;
-  rollout: { phase: string | null; traffic_percent: number | null; phase_ends_at: string | null; message: string | null } | null;
+  rollout: {
+    phase: string | null;
+    traffic_percent: number | null;
+    phase_ends_at: string | null;
+    message: string | null;
+    task_definition_arn?: string | null;
+  } | null;
 };
 
 const LONG_CANARY = { strategy: 'canary', canary_percent: 10, canary_bake_minutes: 1440 };
 
-const releaseOn = async (app: string, deployment: unknown = LONG_CANARY) => {
-  expect((await slipway.call('POST', '/apps', { body: { name: app, cluster: 'local', service: `${app}-svc`, deployment } })).status).toBe(201);
-  const build = await slipway.call('POST', `/apps/${app}/builds`, { body: { image: `registry.local/${app}:v2`, sha: 'abcdef1' } });
-  return (await slipway.call<Release>('POST', `/apps/${app}/releases`, { body: { slug: build.body.id } })).body;
-};
-const read = async (app: string, id: string) => (await slipway.call<Release>('GET', `/apps/${app}/releases/${id}`)).body;
+const { releaseOn, read, reaching } = appReleases<Release>(() => slipway);
 const atCanary = (app: string, id: string) =>
-  until(`${app} at 10 %`, async () => {
-    const release = await read(app, id);
-    return release.rollout?.phase === 'canary' && release.rollout.phase_ends_at !== null ? release : undefined;
-  });
-const settled = (app: string, id: string) =>
-  until(`${app} settled`, async () => {
-    const release = await read(app, id);
-    return release.status !== 'pending' ? release : undefined;
-  });
+  reaching(app, id, `${app} at 10 %`, (release) => release.rollout?.phase === 'canary' && release.rollout.phase_ends_at !== null);
+/** Settled by whoever settles it (here not always its execution: a decider of its queue). */
+const settled = (app: string, id: string) => reaching(app, id, `${app} settled`, (release) => release.status !== 'pending');
 const trafficOn = (app: string) => rolloutsOf(slipway).ecs.trafficOf('local', `${app}-svc`)?.map((share) => share.percent);
 const stopExecution = async (releaseId: string) => {
   const executions = rolloutsOf(slipway).stepFunctions;
@@ -56,7 +52,7 @@ describe('a canary whose rollout ends without ECS having settled it', () => {
   afterAll(() => slipway?.close());
 
   it('is rolled back when its execution was lost before it recorded its service deployment', async () => {
-    const release = await releaseOn('unrecorded');
+    const release = await releaseOn('unrecorded', LONG_CANARY);
     await atCanary('unrecorded', release.id);
     expect(trafficOn('unrecorded')).toEqual([90, 10]);
     await stopExecution(release.id);
@@ -73,7 +69,7 @@ describe('a canary whose rollout ends without ECS having settled it', () => {
   });
 
   it('is rolled back when its bake outlives the rollout deadline, and the release failed saying so', async () => {
-    const release = await releaseOn('overdue');
+    const release = await releaseOn('overdue', LONG_CANARY);
     await atCanary('overdue', release.id);
     const failed = await settled('overdue', release.id);
     expect(failed).toMatchObject({ status: 'failed', current: false, rollout: { phase: 'rolling_back', traffic_percent: 0 } });
@@ -84,7 +80,7 @@ describe('a canary whose rollout ends without ECS having settled it', () => {
   });
 
   it('is rolled back when a step fails for good (Salvage) while it bakes', async () => {
-    const release = await releaseOn('salvaged');
+    const release = await releaseOn('salvaged', LONG_CANARY);
     await atCanary('salvaged', release.id);
     // ECS refuses the wait step's DescribeServices: it fails, is retried, then the rollout goes to Salvage.
     rolloutsOf(slipway).ecs.injectFault({ operation: 'DescribeServices', error: 'ClientException', message: 'Injected refusal.', times: 1000 });
@@ -107,7 +103,7 @@ describe('a canary whose deployment ECS settled after its execution was lost', (
     const atTen = await atCanary('completed', release.id);
     await stopExecution(release.id);
     // ECS goes on by itself: the bake's hold times out (CONTINUE), all traffic shifts, the deployment completes.
-    const newRevision = (atTen.rollout as { task_definition_arn?: string }).task_definition_arn;
+    const newRevision = atTen.rollout?.task_definition_arn;
     await until('ECS completed the canary', async () => {
       const traffic = rolloutsOf(slipway).ecs.trafficOf('local', 'completed-svc');
       return traffic?.length === 1 && traffic[0]?.taskDefinitionArn === newRevision ? true : undefined;
