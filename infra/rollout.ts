@@ -26,6 +26,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { DEFAULT_DEADLINE_SECONDS } from '../shared/domain/rollout';
+import { MAX_HOLD_MINUTES } from '../shared/domain/deployment-strategy';
 import { DEPLOYMENT_EVENT_PATTERN, PERMANENT_STEP_ERRORS } from '../shared/rollout/contract';
 import { RELEASE_PHASE_BOUNDS } from '../shared/domain/release-phase';
 import { ReleasePhaseInfra } from './release-phase';
@@ -108,11 +109,14 @@ const ECS_TRANSIENT_ERRORS = ['ThrottlingException', 'ServerException', 'Service
 const ECS_TASK_TRANSIENT_ERRORS = [...ECS_TRANSIENT_ERRORS.map((name) => `Ecs.${name}`), 'Ecs.EcsException', 'Ecs.SdkClientException'];
 
 /**
- * Room above the rollout deadline for the steps around the deployment (lock handover, task definition,
- * ECS retries, settling), so an execution that outlives it is stuck for real and its TimedOut alarm fires.
+ * The longest an execution may take: the rollout deadline, plus the longest release phase and the longest its bakes
+ * and gates may hold it (each release's own deadline adds only what its app's settings take), plus room for the steps
+ * around the deployment (lock handover, task definition, ECS retries, settling), so an execution that outlives it is
+ * stuck for real and its TimedOut alarm fires.
  */
 const EXECUTION_TIMEOUT = Duration.seconds(DEFAULT_DEADLINE_SECONDS)
   .plus(Duration.minutes(RELEASE_PHASE_BOUNDS.timeoutMinutes.max))
+  .plus(Duration.minutes(MAX_HOLD_MINUTES))
   .plus(Duration.minutes(15));
 
 /** How often a release phase's task is looked at when no ECS event resumed the wait: bounds how late a timeout is noticed. */

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { CHECK_STATES, RELEASE_STATUSES, RELEASE_TRIGGERS } from '../domain/model';
 import { DEFAULT_BAKE_WINDOW_SECONDS } from '../domain/rollback';
-import { ECS_BOUNDS, isTenth, MAX_DEPLOYMENT_ALARMS, type Bound } from '../domain/deployment-strategy';
+import { ECS_BOUNDS, holdMinutesOf, isTenth, MAX_DEPLOYMENT_ALARMS, MAX_HOLD_MINUTES, type Bound } from '../domain/deployment-strategy';
 import { AppName, NamedRef, Timestamp, Uuid } from './common';
 import { ChecksPosted, RolloutResponse } from './releases';
 import { ReleasePhaseSettingsSchema } from './release-phase';
@@ -89,6 +89,11 @@ export const DeploymentSettingsSchema = z
       description: 'The new revision starts in full beside the old one, then takes all production traffic at once.',
     }),
   ])
+  .refine((settings) => holdMinutesOf(settings) <= MAX_HOLD_MINUTES, {
+    message: `Its bakes and gate may hold a rollout at most ${MAX_HOLD_MINUTES} minutes in all (every bake, and the gate timing out, at each step they hold): shorten them, or take fewer steps.`,
+    // Only settings valid field by field are added up.
+    when: (payload) => payload.issues.length === 0,
+  })
   .meta({ id: 'DeploymentSettings' });
 
 export const CreateAppRequest = z

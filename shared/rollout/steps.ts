@@ -5,10 +5,11 @@ import {
   isOvertaken,
   isPastDeadline,
   isSettled,
+  lockExpiry,
   mergeProgress,
   settingsOf,
 } from '../domain/rollout';
-import { deploymentOf, strategyFor, type DeploymentSettings } from '../domain/deployment-strategy';
+import { deploymentOf, holdMinutesOf, strategyFor, type DeploymentSettings } from '../domain/deployment-strategy';
 import { ecsDeploymentConfiguration } from '../ecs/ecs-adapter';
 import { toStepFunctionsCase } from '../ecs/step-functions-casing';
 import { describeDeployment, registerReleaseTaskDefinition } from '../ecs/ecs-adapter';
@@ -34,6 +35,7 @@ import {
 import { passLockOn, supersede } from './lock';
 import {
   deleteLockWaiter,
+  extendLockHold,
   findDeploymentWatch,
   getRolloutLock,
   putDeploymentWatch,
@@ -122,6 +124,9 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
   await recordProgress(rollout, { task_definition_arn: taskDefinitionArn, message: 'Updating the ECS service' });
   // The settings the rollout began with (a rerun keeps them), sent in full each time: ECS keeps a service's last ones.
   const strategy = strategyFor(settingsOf(release.rollout));
+  // Its bakes and gate may hold the deployment that much longer: the deadline and the lock allow for it.
+  const waitSeconds = releasePhaseSeconds(release) + (holdMinutesOf(settingsOf(release.rollout)) * config().ecsMinuteMs) / 1000;
+  await extendLockHold(rollout.appId, rollout.releaseId, lockExpiry(new Date(now.getTime() + waitSeconds * 1000), rollout.deadlineSeconds));
   const configuration = ecsDeploymentConfiguration(strategy.deployment);
   return {
     cluster: app.cluster,
@@ -133,8 +138,8 @@ export const prepareDeployment = async (rollout: RolloutInput): Promise<DeployPl
     ) as Record<string, unknown>,
     shiftsTraffic: strategy.deployment.engine !== 'ROLLING',
     releasePhase: release.release_phase?.status === 'running',
-    // A release phase comes first: the deployment's time is counted after the longest it may take.
-    deadlineAt: deadlineAt(release.started_at ?? now.toISOString(), rollout.deadlineSeconds + releasePhaseSeconds(release)),
+    // A release phase comes first, the holds wait within the deployment: its time is counted on top of the longest they may take.
+    deadlineAt: deadlineAt(release.started_at ?? now.toISOString(), rollout.deadlineSeconds + waitSeconds),
   };
 };
 

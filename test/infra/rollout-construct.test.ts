@@ -4,6 +4,7 @@ import { createSlipwayApp } from '../../infra/slipway-app';
 import { synthesizeRolloutDefinition } from '../../local/rollout-definition';
 import { DEFAULT_DEADLINE_SECONDS } from '../../shared/domain/rollout';
 import { RELEASE_PHASE_BOUNDS } from '../../shared/domain/release-phase';
+import { MAX_HOLD_MINUTES } from '../../shared/domain/deployment-strategy';
 
 type EventPattern = { 'detail-type'?: string[]; resources?: unknown; detail?: Record<string, unknown> };
 /** The pattern of the rule that takes `detailType` and, of two such rules, the one whose detail names `detailKey`. */
@@ -71,9 +72,9 @@ describe('the rollout construct', () => {
     expect(JSON.stringify(scoped?.detail?.clusterArn)).toContain(':cluster/staging');
   });
 
-  it('times an execution out a little after the longest release phase and the rollout deadline, so a stuck one ends and its alarm can fire', () => {
+  it('times an execution out a little after the rollout deadline, the longest release phase and the longest holds, so a stuck one ends and its alarm can fire', () => {
     const definition = synthesizeRolloutDefinition().definition as { TimeoutSeconds?: number; States: Record<string, { Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[] }> };
-    const longest = DEFAULT_DEADLINE_SECONDS + RELEASE_PHASE_BOUNDS.timeoutMinutes.max * 60;
+    const longest = DEFAULT_DEADLINE_SECONDS + RELEASE_PHASE_BOUNDS.timeoutMinutes.max * 60 + MAX_HOLD_MINUTES * 60;
     expect(definition.TimeoutSeconds).toBeGreaterThan(longest);
     expect(definition.TimeoutSeconds).toBeLessThanOrEqual(longest + 30 * 60);
     const throttleRetry = definition.States.UpdateService?.Retry?.find((retrier) => retrier.ErrorEquals.includes('Ecs.ThrottlingException'));

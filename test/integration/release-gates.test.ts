@@ -133,7 +133,7 @@ describe("operators' actions", () => {
   });
 
   it('abort rolls a linear release back mid-step: it fails saying who aborted it', async () => {
-    const release = await releaseOn('stop', { strategy: 'linear', step_percent: 25, step_bake_minutes: 600 });
+    const release = await releaseOn('stop', { strategy: 'linear', step_percent: 25, step_bake_minutes: 400 });
     await reaching('stop', release.id, 'the first step', (r) => r.rollout?.phase === 'shifting' && r.rollout.traffic_percent === 25);
     const aborted = await act('stop', release.id, 'abort');
     expect(aborted.status).toBe(200);

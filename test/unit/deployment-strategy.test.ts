@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_STRATEGY,
+  holdMinutesOf,
   phaseOf,
   reviewHolds,
   STRATEGY_NAMES,
@@ -183,6 +184,18 @@ describe('the holds of a release (its bakes and its gate)', () => {
   });
 });
 
+describe("the longest a rollout's holds may wait", () => {
+  const gate = { checks: ['ci'], approval: false, timeout_minutes: 60 };
+  it('counts each held shift at its longest hold (bake and gate side by side), then the final bake', () => {
+    expect(holdMinutesOf({ strategy: 'rolling' })).toBe(0);
+    expect(holdMinutesOf({ strategy: 'canary', canary_percent: 10, canary_bake_minutes: 5, bake_minutes: 15 })).toBe(20);
+    expect(holdMinutesOf({ strategy: 'canary', canary_percent: 10, canary_bake_minutes: 5, bake_minutes: 15, gate })).toBe(80);
+    // 4 shifts of 25 %: the last three each wait for their step's bake and the gate.
+    expect(holdMinutesOf({ strategy: 'linear', step_percent: 25, step_bake_minutes: 2, bake_minutes: 0, gate })).toBe(3 * 62);
+    expect(holdMinutesOf({ strategy: 'blue_green', bake_minutes: 10, gate })).toBe(70);
+  });
+});
+
 describe('deployment settings, validated as ECS validates them', () => {
   const parse = (input: unknown) => DeploymentSettingsSchema.safeParse(input);
 
@@ -207,6 +220,7 @@ describe('deployment settings, validated as ECS validates them', () => {
     ['a bake on rolling, which keeps no two revisions', { strategy: 'rolling', bake_minutes: 5 }],
     ['a gate on rolling, which shifts no traffic to hold', { strategy: 'rolling', gate: { checks: ['ci'] } }],
     ['a gate that waits for nothing', { strategy: 'canary', gate: { checks: [] } }],
+    ['holds that could keep a rollout waiting more than a day', { strategy: 'linear', step_percent: 10, step_bake_minutes: 60, gate: { checks: ['ci'], timeout_minutes: 120 } }],
     ['a gate whose wait and bake pass ECS\'s 1440-minute hook limit', { strategy: 'canary', canary_bake_minutes: 500, gate: { checks: ['ci'], timeout_minutes: 1000 } }],
     ['an empty alarm name', { strategy: 'rolling', alarms: [''] }],
     ['an unknown strategy', { strategy: 'big_bang' }],

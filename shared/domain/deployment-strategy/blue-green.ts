@@ -12,5 +12,6 @@ export const blueGreenStrategy = (settings: BlueGreenSettings): DeploymentStrate
   summary: `Blue/green: all production traffic at once once the new revision runs, baked ${settings.bake_minutes} min`,
   deployment: shiftingConfiguration('BLUE_GREEN', settings, 0, {}),
   holdsFirstShift: true,
+  heldShifts: 1,
   phases: shiftingPhases([FULLY_SHIFTED]),
 });

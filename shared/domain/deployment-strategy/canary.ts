@@ -14,5 +14,6 @@ export const canaryStrategy = (settings: CanarySettings): DeploymentStrategy => 
     canary: { percent: settings.canary_percent, bakeMinutes: 0 },
   }),
   holdsFirstShift: false,
+  heldShifts: 1,
   phases: shiftingPhases([{ name: 'canary', traffic: { percent: settings.canary_percent }, ecsStages: ['PRODUCTION_TRAFFIC_SHIFT'] }, FULLY_SHIFTED]),
 });

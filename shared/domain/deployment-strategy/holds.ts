@@ -42,6 +42,19 @@ export const holdsFor = (stepBakeMinutes: number, bakeMinutes: number, gate: Gat
 ];
 
 /**
+ * The longest a rollout's holds may keep its deployment waiting, in ECS minutes: at each of the `heldShifts` shifts
+ * its holds precede, as long as the longest of them (a step's bake and the gate wait side by side), then the final bake.
+ */
+export const longestHoldMinutes = (holds: readonly Hold[], heldShifts: number): number => {
+  const beforeShift = Math.max(0, ...holds.filter((hold) => hold.stage === 'PRE_PRODUCTION_TRAFFIC_SHIFT').map((hold) => hold.timeoutMinutes));
+  const afterShift = holds.filter((hold) => hold.stage === 'POST_PRODUCTION_TRAFFIC_SHIFT').reduce((total, hold) => total + hold.timeoutMinutes, 0);
+  return heldShifts * beforeShift + afterShift;
+};
+
+/** Slipway's bound on it: a rollout's bakes and gates hold it a day at most in all (its execution's timeout allows for that). */
+export const MAX_HOLD_MINUTES = 1440;
+
+/**
  * Which hold a PAUSE hook ECS reports is, from where the deployment stands and what the hook does on timeout
  * (ECS reports hooks by id, not by the configuration they came from): at most one of each is configured per stage.
  */

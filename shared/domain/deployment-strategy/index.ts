@@ -4,6 +4,7 @@ import { linearStrategy } from './linear';
 import { ROLLING, rollingStrategy } from './rolling';
 import { DEFAULT_DEPLOYMENT, type DeploymentSettings, type StrategyName } from './settings';
 import type { DeploymentStrategy } from './strategy';
+import { longestHoldMinutes } from './holds';
 
 export * from './holds';
 export * from './settings';
@@ -29,6 +30,12 @@ export const strategyFor = (settings: DeploymentSettings): DeploymentStrategy =>
 /** The settings an app rolls out with: its own, or the default for an app that never chose. */
 export const deploymentOf = (app: { deployment?: DeploymentSettings | null | undefined }): DeploymentSettings =>
   app.deployment ?? DEFAULT_DEPLOYMENT;
+
+/** The longest an app's bakes and gates may hold one of its rollouts, in ECS minutes. */
+export const holdMinutesOf = (settings: DeploymentSettings): number => {
+  const strategy = strategyFor(settings);
+  return longestHoldMinutes(strategy.deployment.holds ?? [], strategy.heldShifts);
+};
 
 /** Whether ECS shifts traffic between target groups for it: the service needs a load balancer set up for that. */
 export const shiftsTraffic = (settings: DeploymentSettings): boolean => strategyFor(settings).deployment.engine !== 'ROLLING';

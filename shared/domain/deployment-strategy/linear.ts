@@ -20,6 +20,8 @@ export const linearStrategy = (settings: LinearSettings): DeploymentStrategy => 
       linear: { stepPercent: settings.step_percent, stepBakeMinutes: 0 },
     }),
     holdsFirstShift: false,
+    // Every shift after the first waits for its step's bake and the gate.
+    heldShifts: steps - 1,
     phases: shiftingPhases([...partial, FULLY_SHIFTED]),
   };
 };

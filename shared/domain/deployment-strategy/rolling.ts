@@ -17,6 +17,7 @@ export const ROLLING = {
     circuitBreaker: { enable: true, rollback: true },
   },
   holdsFirstShift: false,
+  heldShifts: 0,
   phases: [{ name: 'scaling_up', traffic: 'share_of_running_tasks', ecsStages: [] }],
 } as const satisfies DeploymentStrategy;
 

@@ -101,6 +101,8 @@ export type DeploymentStrategy = {
    * canary's or linear rollout's holds wait only once the new revision has taken production traffic to judge.
    */
   holdsFirstShift: boolean;
+  /** How many production traffic shifts its holds (a step's bake, the gate) wait before. */
+  heldShifts: number;
   /** The phases before `completed`, in order; the first is where a deployment ECS reports no stage of stands. */
   phases: readonly [Phase, ...Phase[]];
 };
