@@ -43,7 +43,7 @@ export const LAMBDA_ENVIRONMENT: Record<string, string> = {
 
 export type ColdInit = { importMs: number; firstEventMs: number; totalMs: number; outcome: string };
 
-const probeOnce = async (bundle: string, event: unknown, env: Record<string, string>): Promise<ColdInit> => {
+export const probeOnce = async (bundle: string, event: unknown, env: Record<string, string>): Promise<ColdInit> => {
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', PROBE, pathToFileURL(bundle).href, JSON.stringify(event)], {
     env: { PATH: process.env.PATH ?? '', ...env },
     maxBuffer: 16 * 1024 * 1024,
@@ -118,11 +118,18 @@ export const httpEvent = (fn: string, identity: BenchIdentity) => {
 export const rolloutEvent = (fn: string, identity: BenchIdentity): unknown => {
   const rollout = { appId: identity.appId, appName: 'bench', releaseId: 'cold-init', version: 999_999, deadlineSeconds: 1800 };
   const stateMachineArn = 'arn:aws:states:local:000000000000:stateMachine:SlipwayRollout';
-  const deploy = { cluster: 'bench', service: 'bench-svc', taskDefinitionArn: 'arn:aws:ecs:local:000000000000:task-definition/bench:1', deadlineAt: new Date().toISOString() };
+  const deploy = {
+    cluster: 'bench',
+    service: 'bench-svc',
+    taskDefinitionArn: 'arn:aws:ecs:local:000000000000:task-definition/bench:1',
+    deploymentConfiguration: {},
+    deadlineAt: new Date().toISOString(),
+  };
   const events: Record<string, unknown> = {
     'rollout-lock': { rollout, stateMachineArn, taskToken: 'cold-init' },
     'rollout-deploy': { rollout },
     'rollout-await': { rollout, deploy, deploymentId: 'ecs-svc/cold-init', taskToken: 'cold-init' },
+    'rollout-release-phase': { rollout, deploy, taskToken: 'cold-init' },
     'rollout-finish': { rollout, stateMachineArn, result: { outcome: 'COMPLETED', reason: null } },
     'rollout-reconcile': {
       version: '0',
@@ -138,6 +145,21 @@ export const rolloutEvent = (fn: string, identity: BenchIdentity): unknown => {
       'detail-type': 'ECS Deployment State Change',
       resources: [],
       detail: { eventName: 'SERVICE_DEPLOYMENT_COMPLETED', deploymentId: 'ecs-svc/cold-init' },
+    },
+    'release-phase-events': {
+      source: 'aws.ecs',
+      'detail-type': 'ECS Task State Change',
+      resources: [],
+      detail: { taskArn: 'arn:aws:ecs:local:000000000000:task/bench/cold-init', lastStatus: 'STOPPED', startedBy: 'slipway/release-phase/cold-init', containers: [] },
+    },
+    // A delivery's retry that is due, of a hook that does not exist: the worker reads it and drops the message.
+    'hook-delivery': {
+      Records: [
+        {
+          messageId: 'cold-init',
+          body: JSON.stringify({ retry: { app_id: identity.appId, hook_id: 'cold-init', event_id: 'cold-init' }, due: new Date(0).toISOString() }),
+        },
+      ],
     },
     'ecs-task-events': {
       source: 'aws.ecs',

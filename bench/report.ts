@@ -2,7 +2,7 @@ import type { BundleFigures } from './bundles';
 import type { BurstFigures } from './burst';
 import type { CallCensus } from './calls';
 import { POLLING, PRICES, RELEASE_REQUESTS, type CostModel } from './cost-model';
-import type { ColdInit } from './cold-init';
+import { coldFloorTarget, renderColdFloors, worstFloorRatio, type FloorPair } from './cold-floor';
 import type { DashboardFigures } from './dashboard';
 import type { FilteredTiming, PageTiming } from './deep-history';
 import { LOAD_SETUP, type LoadFigures } from './http-load';
@@ -33,7 +33,7 @@ export type BenchResults = {
   dashboard: DashboardFigures;
   http: LoadFigures[];
   bursts: BurstFigures[];
-  coldInits: (ColdInit & { name: string })[];
+  coldInits: FloorPair[];
   history: { seedSeconds: number; pages: PageTiming[]; filtered: FilteredTiming[] };
   transitions: TransitionFigures[];
   rescue: RescueFigures;
@@ -91,10 +91,10 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   400-570 KB with the Tracer: under 250 KB would take DynamoDB over signed fetch calls instead of the SDK
   client (a rewrite of every adapter) and tracing without the X-Ray SDK, not tuning.`);
   }
-  if (headline.slowest >= TARGETS.coldInitMs) {
-    const slowest = results.coldInits.reduce((slow, cold) => (cold.totalMs > slow.totalMs ? cold : slow));
-    notes.push(`- **Cold init** (slowest ${slowest.name}: import ${slowest.importMs.toFixed(0)} ms + first event
-  ${slowest.firstEventMs.toFixed(0)} ms). Measured with Lambda's environment (metrics and the X-Ray SDK load as there). The import is mostly V8 parsing and compiling the bundle (about half of it
+  const worstCold = worstFloorRatio(results.coldInits);
+  if (coldFloorTarget(results.coldInits)[2] !== 'met' && worstCold) {
+    notes.push(`- **Cold init against the floor** (worst ${worstCold.name}: ${worstCold.slipway.totalMs.toFixed(0)} ms against its floor's
+  ${worstCold.floor.totalMs.toFixed(0)} ms). Measured with Lambda's environment (metrics and the X-Ray SDK load as there). Measured with Lambda's environment (metrics and the X-Ray SDK load as there). The import is mostly V8 parsing and compiling the bundle (about half of it
   \`compileSourceTextModule\`), so it scales with the bytes above; the first event adds the first DynamoDB round
   trip with its connection setup. On a quiet machine the 584 KB releases bundle imported in ~90 ms; on a
   loaded one every figure here doubles. Smaller bundles are the lever (see above).`);
@@ -149,7 +149,7 @@ export const renderResults = (results: BenchResults): string => {
     ratio: Number.NEGATIVE_INFINITY,
   } as { pair: FilteredTiming | undefined; ratio: number });
   const biggest = Math.max(...results.bundles.map((bundle) => bundle.bytes));
-  const slowest = Math.max(...results.coldInits.map((cold) => cold.totalMs));
+  const slowest = Math.max(...results.coldInits.map((cold) => cold.slipway.totalMs));
   const burstP99 = results.bursts.find((burst) => burst.inFlight === TARGETS.burstInFlight)?.p99Ms ?? Number.NaN;
 
   return `# Slipway benchmark
@@ -167,7 +167,8 @@ ${table(
   ['target', 'measured', 'verdict'],
   [
     [`each bundle < ${kb(TARGETS.bundleBytes)}`, `largest ${kb(biggest)}`, verdict(biggest < TARGETS.bundleBytes)],
-    [`cold init < ${TARGETS.coldInitMs} ms`, `slowest ${slowest.toFixed(0)} ms`, verdict(slowest < TARGETS.coldInitMs)],
+    coldFloorTarget(results.coldInits),
+    [`cold init < ${TARGETS.coldInitMs} ms (absolute, the former target; the ratio above replaces it)`, `slowest ${slowest.toFixed(0)} ms`, 'reported'],
     [
       `Lambda invocations per API request = ${TARGETS.invocationsPerRequest}, every route`,
       `${fewestInvocations}-${mostInvocations} over ${results.census.routes.length} routes`,
@@ -375,26 +376,7 @@ ${kb(results.dashboard.cssBytes)} (${kb(results.dashboard.cssGzipBytes)} gzipped
 module with the chunk it shares, loaded at start, and the metrics view with uPlot, loaded when that view opens. The
 HTTP API sends them compressed as the browser accepts (br or gzip), once; hashed names let it keep them for good.
 
-## Cold init
-
-A fresh \`node\` process per sample (median of 5) with a deployed function's environment (credentials in
-variables, endpoints of a local Slipway's dynalite, Step Functions and ECS simulator): \`import()\` of the
-bundle, then the first event: an HTTP function's first GET route with a real admin key, a rollout step
-naming a release version that does not exist (so it answers after its first reads and changes nothing),
-or the reconciler's scheduled event.
-
-${table(
-  ['function', 'import ms', 'first event ms', 'total ms', 'answer', 'verdict'],
-  results.coldInits.map((cold) => [
-    cold.name,
-    cold.importMs.toFixed(1),
-    cold.firstEventMs.toFixed(1),
-    cold.totalMs.toFixed(1),
-    cold.outcome,
-    verdict(cold.totalMs < TARGETS.coldInitMs),
-  ]),
-)}
-
+${renderColdFloors(results.coldInits)}
 ## Listing a long history
 
 Release items written straight into dynalite with BatchWriteItem (seeded in ${results.history.seedSeconds.toFixed(0)} s), then each

@@ -5,7 +5,8 @@ import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
 import { bundleFunction, functionEntries, PROJECT_ROOT, type BundleFigures } from './bundles';
 import { measureDashboard } from './dashboard';
 import { startChild } from './child';
-import { httpEvent, LAMBDA_ENVIRONMENT, measureColdInit, rolloutEvent, type ColdInit } from './cold-init';
+import { httpEvent, LAMBDA_ENVIRONMENT, rolloutEvent } from './cold-init';
+import { COLD_FLOOR_TARGET_RATIO, measureAgainstFloor, type FloorPair } from './cold-floor';
 import { measureBurst, type BurstFigures } from './burst';
 import { measureDeepHistory } from './deep-history';
 import { apiClient, load, type LoadFigures } from './http-load';
@@ -174,7 +175,7 @@ if (runs('http', 'floor', 'burst', 'history')) {
   await server.stop();
 }
 
-const coldInits: (ColdInit & { name: string })[] = [];
+const coldInits: FloorPair[] = [];
 let census: CallCensus | undefined;
 // Calls and cold init need the local Slipway with rollouts that the transitions bench starts; run alone, they get it with one release.
 const transitionCounts = runs('transitions') ? { sequential: SEQUENTIAL_RELEASES, burst: BURST_RELEASES } : { sequential: 1, burst: 1 };
@@ -188,18 +189,23 @@ const measured = !runs('calls', 'cold-init', 'transitions') ? undefined : await 
   }
 
   if (!runs('cold-init')) return;
-  section('cold init (fresh node process: import + first event, median of 5)');
+  section(`cold init against each function's floor (fresh node processes: import + first event, 5 pairs, Slipway then floor)`);
   for (const bundle of bundles) {
     const event = httpEvent(bundle.name, environment) ?? rolloutEvent(bundle.name, environment);
     if (!event) {
       console.log(`  ${bundle.name}: no first event known for this function; skipped`);
       continue;
     }
-    const figures = await measureColdInit(bundle.file, event, { ...environment.env, ...LAMBDA_ENVIRONMENT, SLIPWAY_LOG_LEVEL: 'INFO' });
+    // The hooks' queue and key, as deployed: the delivery function needs them to start; its first event calls neither.
+    const hooks = { HOOK_QUEUE_URL: 'https://sqs.local.amazonaws.com/000000000000/slipway-hooks', HOOK_KMS_KEY_ID: 'alias/slipway-hooks' };
+    const pair = await measureAgainstFloor(bundle, event, { ...environment.env, ...LAMBDA_ENVIRONMENT, ...hooks, SLIPWAY_LOG_LEVEL: 'INFO' }, outDir);
+    const { slipway, floor } = pair;
     console.log(
-      `  ${bundle.name}: import ${figures.importMs.toFixed(1)} ms + first event ${figures.firstEventMs.toFixed(1)} ms = ${figures.totalMs.toFixed(1)} ms (${figures.outcome})`,
+      `  ${bundle.name}: ${slipway.importMs.toFixed(0)} + ${slipway.firstEventMs.toFixed(0)} = ${slipway.totalMs.toFixed(0)} ms (${slipway.outcome}, ${pair.slipwayCalls} AWS call(s)); ` +
+        `floor ${floor.importMs.toFixed(0)} + ${floor.firstEventMs.toFixed(0)} = ${floor.totalMs.toFixed(0)} ms (${pair.firstCall}); ` +
+        `${pair.ratio.toFixed(2)}× (target ≤ ${COLD_FLOOR_TARGET_RATIO}×); ${(bundle.bytes / 1024).toFixed(0)} KB vs ${(pair.floorBundle.bytes / 1024).toFixed(0)} KB`,
     );
-    coldInits.push({ name: bundle.name, ...figures });
+    coldInits.push(pair);
   }
 });
 if (measured && runs('transitions')) {
@@ -246,7 +252,7 @@ if (!census || !measured || !dashboard || !history || !rescue || !gates || !hook
 const { transitions, overhead } = measured;
 const costs = costPer1000Releases(census, {
   transitionsPerRelease: transitions[0]?.median ?? Number.NaN,
-  coldInvocationMs: Math.max(...coldInits.map((init) => init.totalMs)),
+  coldInvocationMs: Math.max(...coldInits.map((init) => init.slipway.totalMs)),
 });
 
 const markdown = renderResults({
