@@ -145,7 +145,8 @@ if (runs('http', 'floor', 'burst', 'history')) {
       });
     }
     const ratios = floorPairs.map((pair) => pair.slipway.requestsPerSecond / pair.floor.requestsPerSecond);
-    console.log(`  ratios ${ratios.map((ratio) => `${(ratio * 100).toFixed(0)}%`).join(', ')}; 1-minute load average now ${(loadavg()[0] ?? Number.NaN).toFixed(1)}`);
+    const p99Ratios = floorPairs.map((pair) => pair.slipway.p99Ms / pair.floor.p99Ms);
+    console.log(`  throughput ratios ${ratios.map((ratio) => `${(ratio * 100).toFixed(0)}%`).join(', ')}; p99 ratios ${p99Ratios.map((ratio) => `${ratio.toFixed(2)}×`).join(', ')}; 1-minute load average now ${(loadavg()[0] ?? Number.NaN).toFixed(1)}`);
   }
 
   if (runs('burst')) {
