@@ -2,6 +2,7 @@ import type { BundleFigures } from './bundles';
 import type { BurstFigures } from './burst';
 import type { CallCensus } from './calls';
 import { POLLING, PRICES, RELEASE_REQUESTS, type CostModel } from './cost-model';
+import { createFloorRow, renderCreateCensus } from './create-census';
 import { coldFloorTarget, renderColdFloors, worstFloorRatio, type FloorPair } from './cold-floor';
 import type { DashboardFigures } from './dashboard';
 import type { FilteredTiming, PageTiming } from './deep-history';
@@ -40,6 +41,7 @@ export type BenchResults = {
   transitions: TransitionFigures[];
   rescue: RescueFigures;
   floorPairs: { slipway: LoadFigures; floor: LoadFigures }[];
+  createPairs: { slipway: LoadFigures; floor: LoadFigures }[];
   census: CallCensus;
   overhead: RolloutOverhead;
   costs: CostModel[];
@@ -193,6 +195,7 @@ ${table(
       `${p99Ratio.toFixed(2)}× (pairs: ${p99Ratios.map((value) => `${value.toFixed(2)}×`).join(', ')})`,
       verdict(p99Ratio <= TARGETS.getP99ToFloorRatio),
     ],
+    createFloorRow(results.createPairs),
     [
       'rollout overhead (create to succeeded minus the ECS deployment), reported',
       `p50 ${results.overhead.p50Ms.toFixed(0)} ms, p99 ${results.overhead.p99Ms.toFixed(0)} ms over ${results.overhead.releases} releases`,
@@ -387,6 +390,7 @@ module with the chunk it shares, loaded at start, and the metrics view with uPlo
 HTTP API sends them compressed as the browser accepts (br or gzip), once; hashed names let it keep them for good.
 
 ${renderColdFloors(results.coldInits)}
+${renderCreateCensus(results.census, results.createPairs)}
 ## Listing a long history
 
 Release items written straight into dynalite with BatchWriteItem (seeded in ${results.history.seedSeconds.toFixed(0)} s), then each

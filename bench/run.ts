@@ -52,9 +52,12 @@ const BURST_RELEASES = 5;
 /** Paired runs against the floor: Slipway then floor, this many times, each this long after a warm-up. */
 const FLOOR_PAIRS = 4;
 const FLOOR_TIMING = { seconds: 4, warmUpSeconds: 1 };
+const CREATE_FLOOR_PAIRS = 2;
 const RESCUE_ROUNDS = 5;
 const RESCUE_QUEUED = 2;
 const CLI_START_PAIRS = 15;
+/** Writes whose every DynamoDB call the census lists, each with why it is there (bench/create-census.ts). */
+const CENSUSED_WRITES: ReadonlySet<string> = new Set(['POST /apps/{app}/releases', 'POST /pipeline-promotions']);
 const GATE_ROUNDS = 5;
 
 const started = Date.now();
@@ -80,6 +83,7 @@ if (dashboard) {
 
 const http: LoadFigures[] = [];
 const floorPairs: { slipway: LoadFigures; floor: LoadFigures }[] = [];
+const createPairs: { slipway: LoadFigures; floor: LoadFigures }[] = [];
 const bursts: BurstFigures[] = [];
 let history: Awaited<ReturnType<typeof measureDeepHistory>> | undefined;
 if (runs('http', 'floor', 'burst', 'history')) {
@@ -145,6 +149,29 @@ if (runs('http', 'floor', 'burst', 'history')) {
       });
     }
     const ratios = floorPairs.map((pair) => pair.slipway.requestsPerSecond / pair.floor.requestsPerSecond);
+    section(`create release against the floor doing only a release's writes (${CREATE_FLOOR_PAIRS} pairs, round-robin over ${SPREAD_APPS} apps)`);
+    const roundRobin = (base: string, body: (target: { name: string; slug: string }) => unknown) => {
+      let next = 0;
+      return {
+        url: base,
+        requests: [
+          {
+            method: 'POST' as const,
+            headers: json,
+            setupRequest: (request: Record<string, unknown>) => {
+              const target = spread[next++ % spread.length] ?? { name: 'bench', slug: build.id };
+              return { ...request, path: `/apps/${target.name}/releases`, body: JSON.stringify(body(target)) };
+            },
+          },
+        ],
+      };
+    };
+    for (let pair = 0; pair < CREATE_FLOOR_PAIRS; pair++) {
+      createPairs.push({
+        slipway: await load('create release (Slipway)', roundRobin(url, (target) => ({ slug: target.slug })), FLOOR_TIMING),
+        floor: await load('create release (floor)', roundRobin(floorUrl, () => ({})), FLOOR_TIMING),
+      });
+    }
     const p99Ratios = floorPairs.map((pair) => pair.slipway.p99Ms / pair.floor.p99Ms);
     console.log(`  throughput ratios ${ratios.map((ratio) => `${(ratio * 100).toFixed(0)}%`).join(', ')}; p99 ratios ${p99Ratios.map((ratio) => `${ratio.toFixed(2)}×`).join(', ')}; 1-minute load average now ${(loadavg()[0] ?? Number.NaN).toFixed(1)}`);
   }
@@ -186,6 +213,7 @@ const measured = !runs('calls', 'cold-init', 'transitions') ? undefined : await 
     census = await measureCalls(environment);
     for (const row of census.routes) {
       console.log(`  ${row.route}: ${row.status}, ${row.invocations} invocation(s), ${row.reads} read(s) ${row.readUnits} RCU, ${row.writes} write(s) ${row.writeUnits} WCU (${row.commands.join(', ')})`);
+      if (CENSUSED_WRITES.has(row.route)) row.calls.forEach((call, index) => console.log(`    ${index + 1}. ${call}`));
     }
   }
 
@@ -275,6 +303,7 @@ const markdown = renderResults({
   transitions,
   rescue,
   floorPairs,
+  createPairs,
   census,
   overhead,
   costs,
