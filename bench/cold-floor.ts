@@ -102,6 +102,11 @@ export type FloorPair = {
   floor: ColdInit;
   /** Median over the pairs of Slipway's total over the floor's. */
   ratio: number;
+  /** The same of CPU times. */
+  cpuRatio: number;
+  /** Slipway deployed with AWS SDK calls traced (`-c slipway:traceAwsCalls=true`), in the same pairs, and its ratio. */
+  traced: ColdInit;
+  tracedRatio: number;
   /** The floor's call (`DynamoDB_20120810.BatchGetItem`), or none; and how many AWS calls Slipway's first event made. */
   firstCall: string;
   slipwayCalls: number;
@@ -118,6 +123,7 @@ const medianInit = (samples: ColdInit[]): ColdInit => ({
   importMs: median(samples.map((sample) => sample.importMs)),
   firstEventMs: median(samples.map((sample) => sample.firstEventMs)),
   totalMs: median(samples.map((sample) => sample.totalMs)),
+  cpuMs: median(samples.map((sample) => sample.cpuMs)),
   outcome: samples.at(-1)?.outcome ?? '',
 });
 
@@ -138,15 +144,22 @@ export const measureAgainstFloor = async (
   const floorBundle = await bundleFunction(`floor-${slipwayBundle.name}`, { source: floorSource(packages, first) }, outDir);
   const slipway: ColdInit[] = [];
   const floor: ColdInit[] = [];
+  const traced: ColdInit[] = [];
   for (let index = 0; index < runs; index++) {
     slipway.push(await probeOnce(slipwayBundle.file, event, env));
     floor.push(await probeOnce(floorBundle.file, event, env));
+    traced.push(await probeOnce(slipwayBundle.file, event, { ...env, SLIPWAY_TRACE_AWS_CALLS: 'true' }));
   }
+  const ratioOf = (samples: ColdInit[], of: (sample: ColdInit) => number) =>
+    median(samples.map((sample, index) => of(sample) / of(floor[index] ?? { importMs: 0, firstEventMs: 0, totalMs: Number.NaN, cpuMs: Number.NaN, outcome: '' })));
   return {
     name: slipwayBundle.name,
     slipway: medianInit(slipway),
     floor: medianInit(floor),
-    ratio: median(slipway.map((sample, index) => sample.totalMs / (floor[index]?.totalMs ?? Number.NaN))),
+    ratio: ratioOf(slipway, (sample) => sample.totalMs),
+    cpuRatio: ratioOf(slipway, (sample) => sample.cpuMs),
+    traced: medianInit(traced),
+    tracedRatio: ratioOf(traced, (sample) => sample.totalMs),
     firstCall: first ? `${first.target}.${first.action}` : 'none',
     slipwayCalls: calls.length,
     slipwayBundle,
@@ -197,17 +210,21 @@ Functions and ECS simulator): \`import()\` of the bundle, then the first event (
 route with a real admin key; a rollout step naming a release version that does not exist, so it answers after
 its first reads and changes nothing; the reconciler's schedule; an ECS event nobody waits for; a hook delivery's
 due retry of a hook that does not exist). Five pairs, Slipway then its floor back to back; the ratio is the
-median of the pairs' ratios of totals. A function whose first event makes no AWS call (the dashboard's page,
+median of the pairs' ratios of totals. CPU time (user + system of the probe's process, import and first event)
+is beside it: on a loaded machine it moves far less than wall time. Each pair has a third probe, Slipway deployed
+with \`-c slipway:traceAwsCalls=true\` (the default before it became an option): the X-Ray lever's before/after. A function whose first event makes no AWS call (the dashboard's page,
 the OpenAPI document) has an empty floor: its whole cold init is Slipway's own.
 
 ${table(
-  ['function', 'Slipway import + first event ms', 'floor import + first event ms', 'ratio', 'verdict', 'first call (Slipway\'s calls)', 'bytes Slipway / floor', 'beyond the floor, by package'],
+  ['function', 'Slipway import + first event ms', 'floor import + first event ms', 'ratio', 'verdict', 'CPU ms Slipway / floor (ratio)', 'with SDK calls traced: ms (ratio)', 'first call (Slipway\'s calls)', 'bytes Slipway / floor', 'beyond the floor, by package'],
   pairs.map((pair) => [
     pair.name,
     `${pair.slipway.importMs.toFixed(0)} + ${pair.slipway.firstEventMs.toFixed(0)} = ${pair.slipway.totalMs.toFixed(0)}`,
     `${pair.floor.importMs.toFixed(0)} + ${pair.floor.firstEventMs.toFixed(0)} = ${pair.floor.totalMs.toFixed(0)}`,
     `${pair.ratio.toFixed(2)}×`,
     pair.ratio <= COLD_FLOOR_TARGET_RATIO ? 'met' : '**missed**',
+    `${pair.slipway.cpuMs.toFixed(0)} / ${pair.floor.cpuMs.toFixed(0)} (${pair.cpuRatio.toFixed(2)}×)`,
+    `${pair.traced.totalMs.toFixed(0)} (${pair.tracedRatio.toFixed(2)}×)`,
     `${pair.firstCall.replace(/^[A-Za-z0-9_]+\./, '')} (${pair.slipwayCalls}; ${pair.slipway.outcome})`,
     `${kb(pair.slipwayBundle.bytes)} / ${kb(pair.floorBundle.bytes)}`,
     beyondFloor(pair),

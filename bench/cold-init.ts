@@ -11,6 +11,7 @@ const run = promisify(execFile);
  */
 const PROBE = `
 const started = performance.now();
+const cpuAtStart = process.cpuUsage();
 const { handler } = await import(process.argv[1]);
 const imported = performance.now();
 let outcome;
@@ -26,12 +27,13 @@ try {
   outcome = 'threw ' + (error && error.name);
 }
 const answered = performance.now();
-console.log('COLD_INIT ' + JSON.stringify({ importMs: imported - started, firstEventMs: answered - imported, outcome }));
+const cpu = process.cpuUsage(cpuAtStart);
+console.log('COLD_INIT ' + JSON.stringify({ importMs: imported - started, firstEventMs: answered - imported, cpuMs: (cpu.user + cpu.system) / 1000, outcome }));
 `;
 
 /**
- * What Lambda sets that changes what a function does at init: its name turns on metrics and X-Ray capture
- * (the X-Ray SDK is loaded only then), the task root and a trace header give X-Ray its invocation segment.
+ * What Lambda sets that changes what a function does at init: its name turns on metrics and, where the
+ * deployment asks (SLIPWAY_TRACE_AWS_CALLS), X-Ray capture (the X-Ray SDK is loaded only then), the task root and a trace header give X-Ray its invocation segment.
  * Segments go by UDP to the default daemon address, where nothing listens: sending costs the same.
  */
 export const LAMBDA_ENVIRONMENT: Record<string, string> = {
@@ -41,7 +43,8 @@ export const LAMBDA_ENVIRONMENT: Record<string, string> = {
   _X_AMZN_TRACE_ID: 'Root=1-6750a1b2-0123456789abcdef01234567;Parent=0123456789abcdef;Sampled=1',
 };
 
-export type ColdInit = { importMs: number; firstEventMs: number; totalMs: number; outcome: string };
+/** Wall times, and the CPU time of the whole (import and first event): steadier than wall time on a loaded machine. */
+export type ColdInit = { importMs: number; firstEventMs: number; totalMs: number; cpuMs: number; outcome: string };
 
 export const probeOnce = async (bundle: string, event: unknown, env: Record<string, string>): Promise<ColdInit> => {
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', PROBE, pathToFileURL(bundle).href, JSON.stringify(event)], {
@@ -53,23 +56,6 @@ export const probeOnce = async (bundle: string, event: unknown, env: Record<stri
   if (!line) throw new Error(`cold init probe of ${bundle} printed no result:\n${stdout}`);
   const figures = JSON.parse(line.slice('COLD_INIT '.length)) as Omit<ColdInit, 'totalMs'>;
   return { ...figures, totalMs: figures.importMs + figures.firstEventMs };
-};
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
-
-/** The median of `runs` fresh processes, each a true cold start of the bundle. */
-export const measureColdInit = async (bundle: string, event: unknown, env: Record<string, string>, runs = 5): Promise<ColdInit> => {
-  const samples: ColdInit[] = [];
-  for (let index = 0; index < runs; index++) samples.push(await probeOnce(bundle, event, env));
-  return {
-    importMs: median(samples.map((sample) => sample.importMs)),
-    firstEventMs: median(samples.map((sample) => sample.firstEventMs)),
-    totalMs: median(samples.map((sample) => sample.totalMs)),
-    outcome: samples.at(-1)?.outcome ?? '',
-  };
 };
 
 export type BenchIdentity = { adminKey: string; appId: string; params: Record<string, string> };

@@ -218,7 +218,7 @@ const measured = !runs('calls', 'cold-init', 'transitions') ? undefined : await 
   }
 
   if (!runs('cold-init')) return;
-  section(`cold init against each function's floor (fresh node processes: import + first event, 5 pairs, Slipway then floor)`);
+  section(`cold init against each function's floor (fresh node processes: import + first event, 5 rounds of Slipway, its floor, Slipway with SDK calls traced)`);
   for (const bundle of bundles) {
     const event = httpEvent(bundle.name, environment) ?? rolloutEvent(bundle.name, environment);
     if (!event) {
@@ -232,7 +232,8 @@ const measured = !runs('calls', 'cold-init', 'transitions') ? undefined : await 
     console.log(
       `  ${bundle.name}: ${slipway.importMs.toFixed(0)} + ${slipway.firstEventMs.toFixed(0)} = ${slipway.totalMs.toFixed(0)} ms (${slipway.outcome}, ${pair.slipwayCalls} AWS call(s)); ` +
         `floor ${floor.importMs.toFixed(0)} + ${floor.firstEventMs.toFixed(0)} = ${floor.totalMs.toFixed(0)} ms (${pair.firstCall}); ` +
-        `${pair.ratio.toFixed(2)}× (target ≤ ${COLD_FLOOR_TARGET_RATIO}×); ${(bundle.bytes / 1024).toFixed(0)} KB vs ${(pair.floorBundle.bytes / 1024).toFixed(0)} KB`,
+        `${pair.ratio.toFixed(2)}× (target ≤ ${COLD_FLOOR_TARGET_RATIO}×), CPU ${slipway.cpuMs.toFixed(0)}/${floor.cpuMs.toFixed(0)} ms ${pair.cpuRatio.toFixed(2)}×; ` +
+        `SDK calls traced ${pair.traced.totalMs.toFixed(0)} ms ${pair.tracedRatio.toFixed(2)}×; ${(bundle.bytes / 1024).toFixed(0)} KB vs ${(pair.floorBundle.bytes / 1024).toFixed(0)} KB`,
     );
     coldInits.push(pair);
   }
