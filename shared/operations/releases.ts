@@ -184,10 +184,11 @@ export const recordRelease = async (
 };
 
 /**
- * `recordRelease` for an id no attempt has recorded a release under: a fresh one, or one its caller has just
- * looked up (an Idempotency-Key's earlier attempt, which runOnce's resume reads first), so it is not read again.
+ * `recordRelease` for an id no attempt has recorded a release under: a fresh one, one its caller has just looked
+ * up (an Idempotency-Key's earlier attempt, which runOnce's resume reads first), or a target's of a promotion
+ * just inserted, so it is not read again.
  */
-const recordNewRelease = async (app: App, plan: ReleasePlan, actor: Actor, id: string): Promise<Release> => {
+export const recordNewRelease = async (app: App, plan: ReleasePlan, actor: Actor, id: string): Promise<Release> => {
   // An external app's releases are recorded as reported, never rolled out: nothing else may release to it.
   if (!plan.recorded) assertDeployable(app, plan.trigger === 'promotion' ? 'promotion' : `${plan.trigger} release`);
   // Before the version is claimed, as a config change writes its config: see newestConfigVersion.
