@@ -98,10 +98,16 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   const worstCold = worstFloorRatio(results.coldInits);
   if (coldFloorTarget(results.coldInits)[2] !== 'met' && worstCold) {
     notes.push(`- **Cold init against the floor** (worst ${worstCold.name}: ${worstCold.slipway.totalMs.toFixed(0)} ms against its floor's
-  ${worstCold.floor.totalMs.toFixed(0)} ms). Measured with Lambda's environment (metrics and the X-Ray SDK load as there). The import is mostly V8 parsing and compiling the bundle (about half of it
-  \`compileSourceTextModule\`), so it scales with the bytes above; the first event adds the first DynamoDB round
-  trip with its connection setup. On a quiet machine the 584 KB releases bundle imported in ~90 ms; on a
-  loaded one every figure here doubles. Smaller bundles are the lever (see above).`);
+  ${worstCold.floor.totalMs.toFixed(0)} ms; see the section below for every function). Measured with Lambda's environment. The
+  floors carry the same SDK clients and make the same first call, so the gap is Slipway's own import and the
+  extra calls its first event makes. Where the import goes (CPU time of importing each piece alone, bundled
+  with these options, 2026-12-07, loaded machine): the SDK clients of the releases function ~70 ms (its floor);
+  the API schemas it imports ~37 ms, of which zod itself ~11 and building the schemas at import ~25; Powertools
+  Logger and Metrics ~16; the X-Ray SDK with the Tracer ~14 (now loaded only with \`-c slipway:traceAwsCalls=true\`:
+  compare the traced column); middy ~3; the rest is Slipway's own modules. The levers left, in order of
+  effect: building the schemas (and zod/mini instead of classic zod, ~70 KB less) when a route first needs them
+  rather than at import, which touches every shared/api module; Logger and Metrics made at the first event; the
+  openapi function's document built at bundle time rather than at its first request (its floor makes no call).`);
   }
   if (headline.floorRatio < TARGETS.getToFloorRatio) {
     notes.push(`- **Against the floor.** Both make two DynamoDB calls through the same SDK, which is a third of the
