@@ -181,16 +181,22 @@ const beyondFloor = (pair: FloorPair): string => {
     .join(', ');
 };
 
+/** The worst ratio among functions whose first event makes an AWS call (an empty floor makes any ratio huge). */
 export const worstFloorRatio = (pairs: readonly FloorPair[]): FloorPair | undefined =>
-  pairs.reduce<FloorPair | undefined>((worst, pair) => (!worst || pair.ratio > worst.ratio ? pair : worst), undefined);
+  pairs
+    .filter((pair) => pair.firstCall !== 'none')
+    .reduce<FloorPair | undefined>((worst, pair) => (!worst || pair.ratio > worst.ratio ? pair : worst), undefined);
 
 /** The Targets table's row: every function's cold init within the target ratio of its floor's. */
 export const coldFloorTarget = (pairs: readonly FloorPair[]): [string, string, string] => {
   const over = pairs.filter((pair) => !(pair.ratio <= COLD_FLOOR_TARGET_RATIO));
   const worst = worstFloorRatio(pairs);
+  const best = pairs.reduce<FloorPair | undefined>((low, pair) => (!low || pair.ratio < low.ratio ? pair : low), undefined);
+  const empty = pairs.filter((pair) => pair.firstCall === 'none');
   return [
     `cold init ≤ ${COLD_FLOOR_TARGET_RATIO}× its floor's (same SDK clients and first call, same esbuild options), every function`,
-    `worst ${worst?.name ?? '?'} ${worst?.ratio.toFixed(2) ?? '?'}×; ${pairs.length - over.length} of ${pairs.length} within`,
+    `${pairs.length - over.length} of ${pairs.length} within; best ${best?.name ?? '?'} ${best?.ratio.toFixed(2) ?? '?'}×, worst ${worst?.name ?? '?'} ${worst?.ratio.toFixed(2) ?? '?'}×` +
+      (empty.length > 0 ? `; no AWS call, so an empty floor: ${empty.map((pair) => `${pair.name} ${pair.slipway.totalMs.toFixed(0)} ms`).join(', ')}` : ''),
     over.length === 0 && pairs.length > 0 ? 'met' : '**missed**',
   ];
 };
