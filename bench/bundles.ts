@@ -18,6 +18,8 @@ export type BundleFigures = {
   gzipBytes: number;
   /** The largest inputs by bytes they contribute to the bundle, to explain a size. */
   heaviest: { path: string; bytes: number }[];
+  /** Every package's bytes in the bundle (Slipway's own code as `slipway`), largest first. */
+  packages: { path: string; bytes: number }[];
   /** Every source file that contributed to the bundle. */
   inputs: string[];
 };
@@ -29,7 +31,7 @@ export const functionEntries = async (): Promise<{ name: string; entry: string }
     .sort()
     .map((file) => ({ name: basename(file, '.ts'), entry: join(FUNCTIONS_DIR, file) }));
 
-const heaviestPackages = (metafile: Metafile, output: string): BundleFigures['heaviest'] => {
+const bytesByPackage = (metafile: Metafile, output: string): BundleFigures['packages'] => {
   const byPackage = new Map<string, number>();
   for (const [path, input] of Object.entries(metafile.outputs[output]?.inputs ?? {})) {
     const match = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
@@ -38,18 +40,18 @@ const heaviestPackages = (metafile: Metafile, output: string): BundleFigures['he
   }
   return [...byPackage]
     .map(([path, bytes]) => ({ path, bytes }))
-    .sort((a, b) => b.bytes - a.bytes)
-    .slice(0, 5);
+    .sort((a, b) => b.bytes - a.bytes);
 };
 
 /**
  * Bundles one function the way `NodejsFunction` does with SLIPWAY_BUNDLING (esbuild, platform node,
  * everything bundled including the AWS SDK) and measures the `index.mjs` Lambda would load.
  */
-export const bundleFunction = async (name: string, entry: string, outDir: string): Promise<BundleFigures> => {
+export const bundleFunction = async (name: string, entry: string | { source: string }, outDir: string): Promise<BundleFigures> => {
   const outfile = join(outDir, name, 'index.mjs');
   const result = await build({
-    entryPoints: [entry],
+    // A generated entry (a cold-start floor) resolves its imports from the project, as functions/ do.
+    ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.source, resolveDir: PROJECT_ROOT, loader: 'ts' as const } }),
     outfile,
     bundle: true,
     platform: 'node',
@@ -71,7 +73,8 @@ export const bundleFunction = async (name: string, entry: string, outDir: string
     file: outfile,
     bytes: (await stat(outfile)).size,
     gzipBytes: gzipSync(await readFile(outfile), { level: 9 }).byteLength,
-    heaviest: heaviestPackages(result.metafile, output),
+    heaviest: bytesByPackage(result.metafile, output).slice(0, 5),
+    packages: bytesByPackage(result.metafile, output),
     inputs: Object.keys(result.metafile.outputs[output]?.inputs ?? {}),
   };
 };

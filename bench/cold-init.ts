@@ -11,6 +11,7 @@ const run = promisify(execFile);
  */
 const PROBE = `
 const started = performance.now();
+const cpuAtStart = process.cpuUsage();
 const { handler } = await import(process.argv[1]);
 const imported = performance.now();
 let outcome;
@@ -26,12 +27,13 @@ try {
   outcome = 'threw ' + (error && error.name);
 }
 const answered = performance.now();
-console.log('COLD_INIT ' + JSON.stringify({ importMs: imported - started, firstEventMs: answered - imported, outcome }));
+const cpu = process.cpuUsage(cpuAtStart);
+console.log('COLD_INIT ' + JSON.stringify({ importMs: imported - started, firstEventMs: answered - imported, cpuMs: (cpu.user + cpu.system) / 1000, outcome }));
 `;
 
 /**
- * What Lambda sets that changes what a function does at init: its name turns on metrics and X-Ray capture
- * (the X-Ray SDK is loaded only then), the task root and a trace header give X-Ray its invocation segment.
+ * What Lambda sets that changes what a function does at init: its name turns on metrics and, where the
+ * deployment asks (SLIPWAY_TRACE_AWS_CALLS), X-Ray capture (the X-Ray SDK is loaded only then), the task root and a trace header give X-Ray its invocation segment.
  * Segments go by UDP to the default daemon address, where nothing listens: sending costs the same.
  */
 export const LAMBDA_ENVIRONMENT: Record<string, string> = {
@@ -41,9 +43,10 @@ export const LAMBDA_ENVIRONMENT: Record<string, string> = {
   _X_AMZN_TRACE_ID: 'Root=1-6750a1b2-0123456789abcdef01234567;Parent=0123456789abcdef;Sampled=1',
 };
 
-export type ColdInit = { importMs: number; firstEventMs: number; totalMs: number; outcome: string };
+/** Wall times, and the CPU time of the whole (import and first event): steadier than wall time on a loaded machine. */
+export type ColdInit = { importMs: number; firstEventMs: number; totalMs: number; cpuMs: number; outcome: string };
 
-const probeOnce = async (bundle: string, event: unknown, env: Record<string, string>): Promise<ColdInit> => {
+export const probeOnce = async (bundle: string, event: unknown, env: Record<string, string>): Promise<ColdInit> => {
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', PROBE, pathToFileURL(bundle).href, JSON.stringify(event)], {
     env: { PATH: process.env.PATH ?? '', ...env },
     maxBuffer: 16 * 1024 * 1024,
@@ -53,23 +56,6 @@ const probeOnce = async (bundle: string, event: unknown, env: Record<string, str
   if (!line) throw new Error(`cold init probe of ${bundle} printed no result:\n${stdout}`);
   const figures = JSON.parse(line.slice('COLD_INIT '.length)) as Omit<ColdInit, 'totalMs'>;
   return { ...figures, totalMs: figures.importMs + figures.firstEventMs };
-};
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
-
-/** The median of `runs` fresh processes, each a true cold start of the bundle. */
-export const measureColdInit = async (bundle: string, event: unknown, env: Record<string, string>, runs = 5): Promise<ColdInit> => {
-  const samples: ColdInit[] = [];
-  for (let index = 0; index < runs; index++) samples.push(await probeOnce(bundle, event, env));
-  return {
-    importMs: median(samples.map((sample) => sample.importMs)),
-    firstEventMs: median(samples.map((sample) => sample.firstEventMs)),
-    totalMs: median(samples.map((sample) => sample.totalMs)),
-    outcome: samples.at(-1)?.outcome ?? '',
-  };
 };
 
 export type BenchIdentity = { adminKey: string; appId: string; params: Record<string, string> };
@@ -118,11 +104,18 @@ export const httpEvent = (fn: string, identity: BenchIdentity) => {
 export const rolloutEvent = (fn: string, identity: BenchIdentity): unknown => {
   const rollout = { appId: identity.appId, appName: 'bench', releaseId: 'cold-init', version: 999_999, deadlineSeconds: 1800 };
   const stateMachineArn = 'arn:aws:states:local:000000000000:stateMachine:SlipwayRollout';
-  const deploy = { cluster: 'bench', service: 'bench-svc', taskDefinitionArn: 'arn:aws:ecs:local:000000000000:task-definition/bench:1', deadlineAt: new Date().toISOString() };
+  const deploy = {
+    cluster: 'bench',
+    service: 'bench-svc',
+    taskDefinitionArn: 'arn:aws:ecs:local:000000000000:task-definition/bench:1',
+    deploymentConfiguration: {},
+    deadlineAt: new Date().toISOString(),
+  };
   const events: Record<string, unknown> = {
     'rollout-lock': { rollout, stateMachineArn, taskToken: 'cold-init' },
     'rollout-deploy': { rollout },
     'rollout-await': { rollout, deploy, deploymentId: 'ecs-svc/cold-init', taskToken: 'cold-init' },
+    'rollout-release-phase': { rollout, deploy, taskToken: 'cold-init' },
     'rollout-finish': { rollout, stateMachineArn, result: { outcome: 'COMPLETED', reason: null } },
     'rollout-reconcile': {
       version: '0',
@@ -138,6 +131,21 @@ export const rolloutEvent = (fn: string, identity: BenchIdentity): unknown => {
       'detail-type': 'ECS Deployment State Change',
       resources: [],
       detail: { eventName: 'SERVICE_DEPLOYMENT_COMPLETED', deploymentId: 'ecs-svc/cold-init' },
+    },
+    'release-phase-events': {
+      source: 'aws.ecs',
+      'detail-type': 'ECS Task State Change',
+      resources: [],
+      detail: { taskArn: 'arn:aws:ecs:local:000000000000:task/bench/cold-init', lastStatus: 'STOPPED', startedBy: 'slipway/release-phase/cold-init', containers: [] },
+    },
+    // A delivery's retry that is due, of a hook that does not exist: the worker reads it and drops the message.
+    'hook-delivery': {
+      Records: [
+        {
+          messageId: 'cold-init',
+          body: JSON.stringify({ retry: { app_id: identity.appId, hook_id: 'cold-init', event_id: 'cold-init' }, due: new Date(0).toISOString() }),
+        },
+      ],
     },
     'ecs-task-events': {
       source: 'aws.ecs',

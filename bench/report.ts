@@ -2,7 +2,8 @@ import type { BundleFigures } from './bundles';
 import type { BurstFigures } from './burst';
 import type { CallCensus } from './calls';
 import { POLLING, PRICES, RELEASE_REQUESTS, type CostModel } from './cost-model';
-import type { ColdInit } from './cold-init';
+import { createFloorRow, renderCreateCensus } from './create-census';
+import { coldFloorTarget, renderColdFloors, worstFloorRatio, type FloorPair } from './cold-floor';
 import type { DashboardFigures } from './dashboard';
 import type { FilteredTiming, PageTiming } from './deep-history';
 import { LOAD_SETUP, type LoadFigures } from './http-load';
@@ -14,6 +15,8 @@ export const TARGETS = {
   coldInitMs: 100,
   /** Get-release throughput over the floor's, median of the paired runs. */
   getToFloorRatio: 0.9,
+  /** Get-release p99 over the floor's, median of the paired runs. */
+  getP99ToFloorRatio: 1.2,
   invocationsPerRequest: 1,
   readsPerRequest: 2,
   transitionsPerRelease: 6,
@@ -33,11 +36,12 @@ export type BenchResults = {
   dashboard: DashboardFigures;
   http: LoadFigures[];
   bursts: BurstFigures[];
-  coldInits: (ColdInit & { name: string })[];
+  coldInits: FloorPair[];
   history: { seedSeconds: number; pages: PageTiming[]; filtered: FilteredTiming[] };
   transitions: TransitionFigures[];
   rescue: RescueFigures;
   floorPairs: { slipway: LoadFigures; floor: LoadFigures }[];
+  createPairs: { slipway: LoadFigures; floor: LoadFigures }[];
   census: CallCensus;
   overhead: RolloutOverhead;
   costs: CostModel[];
@@ -91,13 +95,19 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   400-570 KB with the Tracer: under 250 KB would take DynamoDB over signed fetch calls instead of the SDK
   client (a rewrite of every adapter) and tracing without the X-Ray SDK, not tuning.`);
   }
-  if (headline.slowest >= TARGETS.coldInitMs) {
-    const slowest = results.coldInits.reduce((slow, cold) => (cold.totalMs > slow.totalMs ? cold : slow));
-    notes.push(`- **Cold init** (slowest ${slowest.name}: import ${slowest.importMs.toFixed(0)} ms + first event
-  ${slowest.firstEventMs.toFixed(0)} ms). Measured with Lambda's environment (metrics and the X-Ray SDK load as there). The import is mostly V8 parsing and compiling the bundle (about half of it
-  \`compileSourceTextModule\`), so it scales with the bytes above; the first event adds the first DynamoDB round
-  trip with its connection setup. On a quiet machine the 584 KB releases bundle imported in ~90 ms; on a
-  loaded one every figure here doubles. Smaller bundles are the lever (see above).`);
+  const worstCold = worstFloorRatio(results.coldInits);
+  if (coldFloorTarget(results.coldInits)[2] !== 'met' && worstCold) {
+    notes.push(`- **Cold init against the floor** (worst ${worstCold.name}: ${worstCold.slipway.totalMs.toFixed(0)} ms against its floor's
+  ${worstCold.floor.totalMs.toFixed(0)} ms; see the section below for every function). Measured with Lambda's environment. The
+  floors carry the same SDK clients and make the same first call, so the gap is Slipway's own import and the
+  extra calls its first event makes. Where the import goes (CPU time of importing each piece alone, bundled
+  with these options, 2026-12-07, loaded machine): the SDK clients of the releases function ~70 ms (its floor);
+  the API schemas it imports ~37 ms, of which zod itself ~11 and building the schemas at import ~25; Powertools
+  Logger and Metrics ~16; the X-Ray SDK with the Tracer ~14 (now loaded only with \`-c slipway:traceAwsCalls=true\`:
+  compare the traced column); middy ~3; the rest is Slipway's own modules. The levers left, in order of
+  effect: building the schemas (and zod/mini instead of classic zod, ~70 KB less) when a route first needs them
+  rather than at import, which touches every shared/api module; Logger and Metrics made at the first event; the
+  openapi function's document built at bundle time rather than at its first request (its floor makes no call).`);
   }
   if (headline.floorRatio < TARGETS.getToFloorRatio) {
     notes.push(`- **Against the floor.** Both make two DynamoDB calls through the same SDK, which is a third of the
@@ -132,6 +142,8 @@ export const renderResults = (results: BenchResults): string => {
   const ratio = bare && get ? get.requestsPerSecond / bare.requestsPerSecond : Number.NaN;
   const floorRatios = results.floorPairs.map((pair) => pair.slipway.requestsPerSecond / pair.floor.requestsPerSecond);
   const floorRatio = median(floorRatios);
+  const p99Ratios = results.floorPairs.map((pair) => pair.slipway.p99Ms / pair.floor.p99Ms);
+  const p99Ratio = median(p99Ratios);
   const mostInvocations = Math.max(...results.census.routes.map((row) => row.invocations));
   const fewestInvocations = Math.min(...results.census.routes.map((row) => row.invocations));
   const getRoutes = results.census.routes.filter((row) => row.route.startsWith('GET '));
@@ -149,7 +161,7 @@ export const renderResults = (results: BenchResults): string => {
     ratio: Number.NEGATIVE_INFINITY,
   } as { pair: FilteredTiming | undefined; ratio: number });
   const biggest = Math.max(...results.bundles.map((bundle) => bundle.bytes));
-  const slowest = Math.max(...results.coldInits.map((cold) => cold.totalMs));
+  const slowest = Math.max(...results.coldInits.map((cold) => cold.slipway.totalMs));
   const burstP99 = results.bursts.find((burst) => burst.inFlight === TARGETS.burstInFlight)?.p99Ms ?? Number.NaN;
 
   return `# Slipway benchmark
@@ -167,7 +179,8 @@ ${table(
   ['target', 'measured', 'verdict'],
   [
     [`each bundle < ${kb(TARGETS.bundleBytes)}`, `largest ${kb(biggest)}`, verdict(biggest < TARGETS.bundleBytes)],
-    [`cold init < ${TARGETS.coldInitMs} ms`, `slowest ${slowest.toFixed(0)} ms`, verdict(slowest < TARGETS.coldInitMs)],
+    coldFloorTarget(results.coldInits),
+    [`cold init < ${TARGETS.coldInitMs} ms (absolute, the former target; the ratio above replaces it)`, `slowest ${slowest.toFixed(0)} ms`, 'reported'],
     [
       `Lambda invocations per API request = ${TARGETS.invocationsPerRequest}, every route`,
       `${fewestInvocations}-${mostInvocations} over ${results.census.routes.length} routes`,
@@ -183,6 +196,12 @@ ${table(
       `${(floorRatio * 100).toFixed(0)}% (pairs: ${floorRatios.map((value) => `${(value * 100).toFixed(0)}%`).join(', ')})`,
       verdict(floorRatio >= TARGETS.getToFloorRatio),
     ],
+    [
+      `get-release p99 ≤ ${TARGETS.getP99ToFloorRatio}× the floor's (median of ${p99Ratios.length} paired runs)`,
+      `${p99Ratio.toFixed(2)}× (pairs: ${p99Ratios.map((value) => `${value.toFixed(2)}×`).join(', ')})`,
+      verdict(p99Ratio <= TARGETS.getP99ToFloorRatio),
+    ],
+    createFloorRow(results.createPairs),
     [
       'rollout overhead (create to succeeded minus the ECS deployment), reported',
       `p50 ${results.overhead.p50Ms.toFixed(0)} ms, p99 ${results.overhead.p99Ms.toFixed(0)} ms over ${results.overhead.releases} releases`,
@@ -251,8 +270,9 @@ ${table(
 
 ## Against the floor
 
-The floor (bench/floor-server.ts) runs in the Slipway server's process on the same in-memory dynalite: node:http
-and the bare DynamoDB client, a GetItem on the key's hash and the Query for the release, no framework, no
+The floor (bench/floor-server.ts) runs in the Slipway server's process on the same in-memory dynalite, behind
+the same local API Gateway emulation (local/api-gateway.ts: route match, payload-v2 event, Lambda context), so
+the gateway's cost, which AWS's gateway carries, falls on both sides: a Lambda handler with the bare DynamoDB client, a GetItem on the key's hash and the Query for the release, no framework, no
 validation, the item answered as DynamoDB returns it (it takes the app's id in the path, so it reads no app).
 Slipway's get-release makes two calls as well: the key and the app in one BatchGetItem, then the release.
 Runs alternate, Slipway then floor, each after a short warm-up; the verdict is on the median of the pairs' ratios.
@@ -375,26 +395,8 @@ ${kb(results.dashboard.cssBytes)} (${kb(results.dashboard.cssGzipBytes)} gzipped
 module with the chunk it shares, loaded at start, and the metrics view with uPlot, loaded when that view opens. The
 HTTP API sends them compressed as the browser accepts (br or gzip), once; hashed names let it keep them for good.
 
-## Cold init
-
-A fresh \`node\` process per sample (median of 5) with a deployed function's environment (credentials in
-variables, endpoints of a local Slipway's dynalite, Step Functions and ECS simulator): \`import()\` of the
-bundle, then the first event: an HTTP function's first GET route with a real admin key, a rollout step
-naming a release version that does not exist (so it answers after its first reads and changes nothing),
-or the reconciler's scheduled event.
-
-${table(
-  ['function', 'import ms', 'first event ms', 'total ms', 'answer', 'verdict'],
-  results.coldInits.map((cold) => [
-    cold.name,
-    cold.importMs.toFixed(1),
-    cold.firstEventMs.toFixed(1),
-    cold.totalMs.toFixed(1),
-    cold.outcome,
-    verdict(cold.totalMs < TARGETS.coldInitMs),
-  ]),
-)}
-
+${renderColdFloors(results.coldInits)}
+${renderCreateCensus(results.census, results.createPairs)}
 ## Listing a long history
 
 Release items written straight into dynalite with BatchWriteItem (seeded in ${results.history.seedSeconds.toFixed(0)} s), then each

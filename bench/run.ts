@@ -5,7 +5,8 @@ import { DEFAULT_TABLE_NAME } from '../shared/store/table-design';
 import { bundleFunction, functionEntries, PROJECT_ROOT, type BundleFigures } from './bundles';
 import { measureDashboard } from './dashboard';
 import { startChild } from './child';
-import { httpEvent, LAMBDA_ENVIRONMENT, measureColdInit, rolloutEvent, type ColdInit } from './cold-init';
+import { httpEvent, LAMBDA_ENVIRONMENT, rolloutEvent } from './cold-init';
+import { COLD_FLOOR_TARGET_RATIO, measureAgainstFloor, type FloorPair } from './cold-floor';
 import { measureBurst, type BurstFigures } from './burst';
 import { measureDeepHistory } from './deep-history';
 import { apiClient, load, type LoadFigures } from './http-load';
@@ -51,9 +52,12 @@ const BURST_RELEASES = 5;
 /** Paired runs against the floor: Slipway then floor, this many times, each this long after a warm-up. */
 const FLOOR_PAIRS = 4;
 const FLOOR_TIMING = { seconds: 4, warmUpSeconds: 1 };
+const CREATE_FLOOR_PAIRS = 2;
 const RESCUE_ROUNDS = 5;
 const RESCUE_QUEUED = 2;
 const CLI_START_PAIRS = 15;
+/** Writes whose every DynamoDB call the census lists, each with why it is there (bench/create-census.ts). */
+const CENSUSED_WRITES: ReadonlySet<string> = new Set(['POST /apps/{app}/releases', 'POST /pipeline-promotions']);
 const GATE_ROUNDS = 5;
 
 const started = Date.now();
@@ -79,6 +83,7 @@ if (dashboard) {
 
 const http: LoadFigures[] = [];
 const floorPairs: { slipway: LoadFigures; floor: LoadFigures }[] = [];
+const createPairs: { slipway: LoadFigures; floor: LoadFigures }[] = [];
 const bursts: BurstFigures[] = [];
 let history: Awaited<ReturnType<typeof measureDeepHistory>> | undefined;
 if (runs('http', 'floor', 'burst', 'history')) {
@@ -144,7 +149,31 @@ if (runs('http', 'floor', 'burst', 'history')) {
       });
     }
     const ratios = floorPairs.map((pair) => pair.slipway.requestsPerSecond / pair.floor.requestsPerSecond);
-    console.log(`  ratios ${ratios.map((ratio) => `${(ratio * 100).toFixed(0)}%`).join(', ')}; 1-minute load average now ${(loadavg()[0] ?? Number.NaN).toFixed(1)}`);
+    section(`create release against the floor doing only a release's writes (${CREATE_FLOOR_PAIRS} pairs, round-robin over ${SPREAD_APPS} apps)`);
+    const roundRobin = (base: string, body: (target: { name: string; slug: string }) => unknown) => {
+      let next = 0;
+      return {
+        url: base,
+        requests: [
+          {
+            method: 'POST' as const,
+            headers: json,
+            setupRequest: (request: Record<string, unknown>) => {
+              const target = spread[next++ % spread.length] ?? { name: 'bench', slug: build.id };
+              return { ...request, path: `/apps/${target.name}/releases`, body: JSON.stringify(body(target)) };
+            },
+          },
+        ],
+      };
+    };
+    for (let pair = 0; pair < CREATE_FLOOR_PAIRS; pair++) {
+      createPairs.push({
+        slipway: await load('create release (Slipway)', roundRobin(url, (target) => ({ slug: target.slug })), FLOOR_TIMING),
+        floor: await load('create release (floor)', roundRobin(floorUrl, () => ({})), FLOOR_TIMING),
+      });
+    }
+    const p99Ratios = floorPairs.map((pair) => pair.slipway.p99Ms / pair.floor.p99Ms);
+    console.log(`  throughput ratios ${ratios.map((ratio) => `${(ratio * 100).toFixed(0)}%`).join(', ')}; p99 ratios ${p99Ratios.map((ratio) => `${ratio.toFixed(2)}×`).join(', ')}; 1-minute load average now ${(loadavg()[0] ?? Number.NaN).toFixed(1)}`);
   }
 
   if (runs('burst')) {
@@ -174,7 +203,7 @@ if (runs('http', 'floor', 'burst', 'history')) {
   await server.stop();
 }
 
-const coldInits: (ColdInit & { name: string })[] = [];
+const coldInits: FloorPair[] = [];
 let census: CallCensus | undefined;
 // Calls and cold init need the local Slipway with rollouts that the transitions bench starts; run alone, they get it with one release.
 const transitionCounts = runs('transitions') ? { sequential: SEQUENTIAL_RELEASES, burst: BURST_RELEASES } : { sequential: 1, burst: 1 };
@@ -184,22 +213,29 @@ const measured = !runs('calls', 'cold-init', 'transitions') ? undefined : await 
     census = await measureCalls(environment);
     for (const row of census.routes) {
       console.log(`  ${row.route}: ${row.status}, ${row.invocations} invocation(s), ${row.reads} read(s) ${row.readUnits} RCU, ${row.writes} write(s) ${row.writeUnits} WCU (${row.commands.join(', ')})`);
+      if (CENSUSED_WRITES.has(row.route)) for (const [index, call] of row.calls.entries()) console.log(`    ${index + 1}. ${call}`);
     }
   }
 
   if (!runs('cold-init')) return;
-  section('cold init (fresh node process: import + first event, median of 5)');
+  section(`cold init against each function's floor (fresh node processes: import + first event, 5 rounds of Slipway, its floor, Slipway with SDK calls traced)`);
   for (const bundle of bundles) {
     const event = httpEvent(bundle.name, environment) ?? rolloutEvent(bundle.name, environment);
     if (!event) {
       console.log(`  ${bundle.name}: no first event known for this function; skipped`);
       continue;
     }
-    const figures = await measureColdInit(bundle.file, event, { ...environment.env, ...LAMBDA_ENVIRONMENT, SLIPWAY_LOG_LEVEL: 'INFO' });
+    // The hooks' queue and key, as deployed: the delivery function needs them to start; its first event calls neither.
+    const hooks = { HOOK_QUEUE_URL: 'https://sqs.local.amazonaws.com/000000000000/slipway-hooks', HOOK_KMS_KEY_ID: 'alias/slipway-hooks' };
+    const pair = await measureAgainstFloor(bundle, event, { ...environment.env, ...LAMBDA_ENVIRONMENT, ...hooks, SLIPWAY_LOG_LEVEL: 'INFO' }, outDir);
+    const { slipway, floor } = pair;
     console.log(
-      `  ${bundle.name}: import ${figures.importMs.toFixed(1)} ms + first event ${figures.firstEventMs.toFixed(1)} ms = ${figures.totalMs.toFixed(1)} ms (${figures.outcome})`,
+      `  ${bundle.name}: ${slipway.importMs.toFixed(0)} + ${slipway.firstEventMs.toFixed(0)} = ${slipway.totalMs.toFixed(0)} ms (${slipway.outcome}, ${pair.slipwayCalls} AWS call(s)); ` +
+        `floor ${floor.importMs.toFixed(0)} + ${floor.firstEventMs.toFixed(0)} = ${floor.totalMs.toFixed(0)} ms (${pair.firstCall}); ` +
+        `${pair.ratio.toFixed(2)}× (target ≤ ${COLD_FLOOR_TARGET_RATIO}×), CPU ${slipway.cpuMs.toFixed(0)}/${floor.cpuMs.toFixed(0)} ms ${pair.cpuRatio.toFixed(2)}×; ` +
+        `SDK calls traced ${pair.traced.totalMs.toFixed(0)} ms ${pair.tracedRatio.toFixed(2)}×; ${(bundle.bytes / 1024).toFixed(0)} KB vs ${(pair.floorBundle.bytes / 1024).toFixed(0)} KB`,
     );
-    coldInits.push({ name: bundle.name, ...figures });
+    coldInits.push(pair);
   }
 });
 if (measured && runs('transitions')) {
@@ -246,7 +282,7 @@ if (!census || !measured || !dashboard || !history || !rescue || !gates || !hook
 const { transitions, overhead } = measured;
 const costs = costPer1000Releases(census, {
   transitionsPerRelease: transitions[0]?.median ?? Number.NaN,
-  coldInvocationMs: Math.max(...coldInits.map((init) => init.totalMs)),
+  coldInvocationMs: Math.max(...coldInits.map((init) => init.slipway.totalMs)),
 });
 
 const markdown = renderResults({
@@ -268,6 +304,7 @@ const markdown = renderResults({
   transitions,
   rescue,
   floorPairs,
+  createPairs,
   census,
   overhead,
   costs,

@@ -44,6 +44,13 @@ const addFilesHook = (addFiles: (outputDir: string) => void): ICommandHooks => (
 const entries = new WeakMap<NodejsFunction, string>();
 
 /**
+ * `-c slipway:traceAwsCalls=true`: each AWS SDK call becomes an X-Ray subsegment (the X-Ray SDK loaded and its
+ * promise hook installed in every function). Off by default: Lambda's active tracing still traces every
+ * invocation (its init, duration and errors), which is what a release controller's traces are mostly read for.
+ */
+export const TRACE_AWS_CALLS_CONTEXT = 'slipway:traceAwsCalls';
+
+/**
  * The functions/ module a Slipway function runs, without folder or extension ('releases', 'rollout-lock'):
  * the name infra/aws-calls.ts lists the function's AWS calls under.
  */
@@ -83,7 +90,11 @@ export const slipwayFunction = (
     description: props.description,
     deadLetterQueue: props.deadLetterQueue,
     reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-    environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+    environment: {
+      NODE_OPTIONS: '--enable-source-maps',
+      ...(scope.node.tryGetContext(TRACE_AWS_CALLS_CONTEXT) === 'true' ? { SLIPWAY_TRACE_AWS_CALLS: 'true' } : {}),
+      ...props.environment,
+    },
     bundling: props.addFiles ? { ...SLIPWAY_BUNDLING, commandHooks: addFilesHook(props.addFiles) } : SLIPWAY_BUNDLING,
     logGroup,
     role,

@@ -13,6 +13,8 @@ const Environment = z.object({
   ROLLOUT_STATE_MACHINE_ARN: Optional,
   SLIPWAY_EVENT_BUS: Optional,
   AWS_LAMBDA_FUNCTION_NAME: Optional,
+  /** 'true': every AWS SDK call is an X-Ray subsegment (deployment option `slipway:traceAwsCalls`); Lambda only. */
+  SLIPWAY_TRACE_AWS_CALLS: z.enum(['true', 'false']).optional(),
   /** Fractions allowed, for tests. */
   ROLLOUT_DEADLINE_SECONDS: z.coerce.number().positive().optional(),
   SLIPWAY_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).optional(),
@@ -42,7 +44,10 @@ export type Config = {
   eventBusName: string | undefined;
   /** CloudWatch EMF metrics: in Lambda only, where CloudWatch reads them from the log. */
   emitMetrics: boolean;
-  /** X-Ray subsegments for AWS SDK calls: in Lambda only, the one place with a daemon to receive them. */
+  /**
+   * X-Ray subsegments for AWS SDK calls: in Lambda only (the one place with a daemon to receive them), and
+   * only where the deployment asks (SLIPWAY_TRACE_AWS_CALLS): the invocation is traced by Lambda either way.
+   */
   traceAwsCalls: boolean;
   /** Unset: the default rollout deadline. */
   rolloutDeadlineSeconds: number | undefined;
@@ -82,7 +87,7 @@ export const configFromEnvironment = (environment: Readonly<Record<string, strin
     stateMachineArn: env.ROLLOUT_STATE_MACHINE_ARN,
     eventBusName: env.SLIPWAY_EVENT_BUS,
     emitMetrics: env.AWS_LAMBDA_FUNCTION_NAME !== undefined,
-    traceAwsCalls: env.AWS_LAMBDA_FUNCTION_NAME !== undefined,
+    traceAwsCalls: env.AWS_LAMBDA_FUNCTION_NAME !== undefined && env.SLIPWAY_TRACE_AWS_CALLS === 'true',
     rolloutDeadlineSeconds: env.ROLLOUT_DEADLINE_SECONDS,
     logLevel: env.SLIPWAY_LOG_LEVEL ?? (env.VITEST ? 'SILENT' : 'INFO'),
     hookQueueUrl: env.HOOK_QUEUE_URL,

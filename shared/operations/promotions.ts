@@ -33,7 +33,7 @@ import { isLeaseLiveNow, leaseForThisProcess } from '../runtime/lease-holder';
 import type { Found } from './api-keys';
 import { requireApp } from './apps';
 import { findAppCoupling, getPipelineCouplings, requirePipeline } from './pipelines';
-import { recordRelease, requireRelease, requireReleaseById } from './releases';
+import { recordNewRelease, recordRelease, requireRelease, requireReleaseById } from './releases';
 import { assertDeployable } from '../domain/external-apps';
 
 const appRef = (app: App) => ({ id: app.id, name: app.name });
@@ -99,7 +99,7 @@ export const promote = async (
   };
   await insertPromotion(record);
   recordMetric(METRIC_NAMES.promotions, sourceApp.name);
-  return finishIfSettled(await dispatchTargets(record, sourceRelease));
+  return finishIfSettled(await dispatchTargets(record, sourceRelease, targetApps));
 };
 
 type OpenPromotion = PromotionRecord & { lease: Lease };
@@ -109,14 +109,24 @@ type OpenPromotion = PromotionRecord & { lease: Lease };
  * of each. A refusal (a domain error, nothing written) is the target's final word; any other failure
  * leaves the target to whoever carries the promotion on next, with the lease lapsed so they may at once.
  */
-const dispatchTargets = async (record: OpenPromotion, source: Release): Promise<PromotionRecord> => {
+const dispatchTargets = async (
+  record: OpenPromotion,
+  source: Release,
+  /**
+   * The target apps as `promote` has just read them, in the record's order, on the first dispatch of a promotion
+   * it has just inserted: no target can have a release under its id yet, so neither the app nor the release is
+   * looked up again. Whoever carries a promotion on later passes none.
+   */
+  insertedWith?: readonly App[],
+): Promise<PromotionRecord> => {
   const plan = planPromotion(source, record.id);
   const outcomes = await Promise.allSettled(
-    record.targets.map(async (target) => {
+    record.targets.map(async (target, index) => {
       if (isDispatched(target)) return target;
-      const app = await findAppById(target.app.id);
+      const app = insertedWith?.[index] ?? (await findAppById(target.app.id));
       if (!app) throw notFound('app', target.app.name);
-      const release = await recordRelease(app, plan, record.user, targetReleaseIdOf(record.id, app.id));
+      const id = targetReleaseIdOf(record.id, app.id);
+      const release = insertedWith ? await recordNewRelease(app, plan, record.user, id) : await recordRelease(app, plan, record.user, id);
       return { ...target, release: { id: release.id, version: release.version } };
     }),
   );

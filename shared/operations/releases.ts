@@ -45,7 +45,7 @@ export const createRelease = async (
   app: App,
   request: ReleaseRequest,
   actor: Actor,
-  /** Fixed by an Idempotency-Key, so every attempt under the key makes this one release. */
+  /** Fixed by an Idempotency-Key (runOnce), so every attempt under the key makes this one release. */
   id?: string,
 ): Promise<Release> => {
   const source = releaseSourceOf(request);
@@ -59,7 +59,9 @@ export const createRelease = async (
       : isExternal(app)
         ? planRecordedRelease(app, await requireSlugForRelease(app, source.slugId), recordedOutcomeOf(request, new Date().toISOString()), request.description)
         : planBuildRelease(app, await requireSlugForRelease(app, source.slugId), 'deploy', request.description);
-  return recordRelease(app, { ...plan, notes: request.notes, metadata: request.metadata, min_version: request.min_version }, actor, id);
+  const planned = { ...plan, notes: request.notes, metadata: request.metadata, min_version: request.min_version };
+  // An id from runOnce is new or was looked up by its resume already (see recordNewRelease).
+  return id === undefined ? recordRelease(app, planned, actor) : recordNewRelease(app, planned, actor, id);
 };
 
 /**
@@ -178,9 +180,17 @@ export const recordRelease = async (
 ): Promise<Release> => {
   const recorded = fixedId === undefined ? undefined : await findRecordedRelease(app, fixedId);
   if (recorded) return recorded;
+  return recordNewRelease(app, plan, actor, fixedId ?? randomUUID());
+};
+
+/**
+ * `recordRelease` for an id no attempt has recorded a release under: a fresh one, one its caller has just looked
+ * up (an Idempotency-Key's earlier attempt, which runOnce's resume reads first), or a target's of a promotion
+ * just inserted, so it is not read again.
+ */
+export const recordNewRelease = async (app: App, plan: ReleasePlan, actor: Actor, id: string): Promise<Release> => {
   // An external app's releases are recorded as reported, never rolled out: nothing else may release to it.
   if (!plan.recorded) assertDeployable(app, plan.trigger === 'promotion' ? 'promotion' : `${plan.trigger} release`);
-  const id = fixedId ?? randomUUID();
   // Before the version is claimed, as a config change writes its config: see newestConfigVersion.
   const restored = plan.restoresConfig && (await restoreConfig(app, plan.restoresConfig.version, actor, id));
   const { labels, changes } = await recordOfShipment(app, plan);

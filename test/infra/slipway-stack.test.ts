@@ -7,6 +7,7 @@ import { FUNCTION_ACCESS } from '../../infra/http-api';
 import { API_P99_LATENCY_ALARM } from '../../infra/monitoring';
 import { DEFAULT_ROLLOUT_CONCURRENCY, ROLLOUT_CONTEXT } from '../../infra/rollout';
 import type { SlipwayStack } from '../../infra/slipway-stack';
+import { TRACE_AWS_CALLS_CONTEXT } from '../../infra/slipway-function';
 import { FUNCTION_NAMES, ROUTES, routeKeyOf } from '../../shared/api/routes';
 import { TABLE_KEYS } from '../../shared/store/table-design';
 import { actionsOf, identityStatements, resourcesOf, synthesizeSlipway } from './synthesize';
@@ -60,6 +61,16 @@ describe('Lambda functions', () => {
         expect(Object.keys(variables), name).toEqual(['NODE_OPTIONS']);
       }
     }
+  });
+
+  it("trace each AWS SDK call to X-Ray only when the deployment asks (-c slipway:traceAwsCalls=true); the invocations are traced either way", () => {
+    const variablesOf = (synthesized: Template) =>
+      Object.values(synthesized.findResources('AWS::Lambda::Function')).map((fn) => (fn.Properties.Environment?.Variables ?? {}) as Record<string, unknown>);
+    expect(variablesOf(template).filter((variables) => 'SLIPWAY_TRACE_AWS_CALLS' in variables)).toEqual([]);
+    // Slipway's functions (NODE_OPTIONS is set on each), not the CDK's own custom resource handlers.
+    const traced = variablesOf(synthesizeSlipway({ [TRACE_AWS_CALLS_CONTEXT]: 'true' }).template).filter((variables) => 'NODE_OPTIONS' in variables);
+    expect(traced.length).toBeGreaterThan(FUNCTION_NAMES.length);
+    for (const variables of traced) expect(variables.SLIPWAY_TRACE_AWS_CALLS).toBe('true');
   });
 });
 

@@ -18,8 +18,10 @@ afterEach(() => {
 });
 
 describe('AWS SDK clients', () => {
-  it('are traced in Lambda only, as the environment says', () => {
-    expect(configFromEnvironment({ AWS_LAMBDA_FUNCTION_NAME: 'slipway-releases' }).traceAwsCalls).toBe(true);
+  it('are traced in Lambda only, and only where the deployment asks for it', () => {
+    expect(configFromEnvironment({ AWS_LAMBDA_FUNCTION_NAME: 'slipway-releases', SLIPWAY_TRACE_AWS_CALLS: 'true' }).traceAwsCalls).toBe(true);
+    expect(configFromEnvironment({ AWS_LAMBDA_FUNCTION_NAME: 'slipway-releases' }).traceAwsCalls).toBe(false);
+    expect(configFromEnvironment({ SLIPWAY_TRACE_AWS_CALLS: 'true' }).traceAwsCalls).toBe(false);
     expect(configFromEnvironment({}).traceAwsCalls).toBe(false);
   });
 
@@ -31,6 +33,7 @@ describe('AWS SDK clients', () => {
   it('show each call in X-Ray in Lambda, the document client through the DynamoDB client it is built on', async () => {
     vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'slipway-releases');
     vi.stubEnv('AWS_EXECUTION_ENV', 'AWS_Lambda_nodejs24.x');
+    vi.stubEnv('SLIPWAY_TRACE_AWS_CALLS', 'true');
     vi.resetModules();
     const inLambda = await import('../../shared/aws/aws-client');
     expect(tracedCalls(inLambda.createAwsClient(SFNClient, options))).toHaveLength(1);

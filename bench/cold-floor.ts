@@ -1,0 +1,239 @@
+import { execFile } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { bundleFunction, type BundleFigures } from './bundles';
+import { probeOnce, type ColdInit } from './cold-init';
+
+const run = promisify(execFile);
+
+/** A cold init must take at most this many times its floor's (median of the pairs' ratios). */
+export const COLD_FLOOR_TARGET_RATIO = 1.3;
+
+/** One AWS call as it went over the wire: the service's JSON target, the action and the request body. */
+type WireCall = { target: string; action: string; body: string };
+
+/**
+ * Runs a bundle once as the cold-init probe does (fresh `node`, import, first event) and records, through
+ * Node's HTTP client diagnostics channel, every AWS call its first event made: the floor replays the first.
+ * Not timed: the recording wraps each request's body.
+ */
+const RECORDER = `
+import diagnostics from 'node:diagnostics_channel';
+const calls = [];
+let importing = true;
+diagnostics.subscribe('http.client.request.created', ({ request }) => {
+  if (importing) return;
+  const [target, action] = String(request.getHeader('x-amz-target') ?? '').split('.');
+  const call = { target: target ?? '', action: action ?? '', body: '' };
+  calls.push(call);
+  const text = (chunk) => (chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : typeof chunk === 'string' ? chunk : '');
+  const { write, end } = request;
+  request.write = function (chunk, ...rest) { call.body += text(chunk); return write.call(this, chunk, ...rest); };
+  request.end = function (chunk, ...rest) { call.body += text(chunk); return end.call(this, chunk, ...rest); };
+});
+const { handler } = await import(process.argv[1]);
+importing = false;
+try {
+  await handler(JSON.parse(process.argv[2]), {
+    functionName: 'bench', awsRequestId: 'cold-init', getRemainingTimeInMillis: () => 30000,
+    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:bench', memoryLimitInMB: '512',
+  });
+} catch {}
+console.log('WIRE_CALLS ' + JSON.stringify(calls));
+`;
+
+const recordWireCalls = async (bundle: string, event: unknown, env: Record<string, string>): Promise<WireCall[]> => {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', RECORDER, pathToFileURL(bundle).href, JSON.stringify(event)], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    maxBuffer: 16 * 1024 * 1024,
+    timeout: 60_000,
+  });
+  const line = stdout.split('\n').find((candidate) => candidate.startsWith('WIRE_CALLS '));
+  if (!line) throw new Error(`recording the calls of ${bundle} printed nothing:\n${stdout}`);
+  return JSON.parse(line.slice('WIRE_CALLS '.length)) as WireCall[];
+};
+
+/**
+ * The SDK clients Slipway makes, by package: the class, the JSON target its calls carry, and the variable
+ * that points it at a local stand-in (as shared/config/config.ts reads it).
+ */
+const CLIENTS: Record<string, { className: string; target: string; endpointVariable?: string }> = {
+  '@aws-sdk/client-dynamodb': { className: 'DynamoDBClient', target: 'DynamoDB_20120810', endpointVariable: 'DYNAMODB_ENDPOINT' },
+  '@aws-sdk/client-ecs': { className: 'ECSClient', target: 'AmazonEC2ContainerServiceV20141113', endpointVariable: 'ECS_ENDPOINT' },
+  '@aws-sdk/client-sfn': { className: 'SFNClient', target: 'AWSStepFunctions', endpointVariable: 'SFN_ENDPOINT' },
+  '@aws-sdk/client-cloudwatch-logs': { className: 'CloudWatchLogsClient', target: 'Logs_20140328', endpointVariable: 'LOGS_ENDPOINT' },
+  '@aws-sdk/client-eventbridge': { className: 'EventBridgeClient', target: 'AWSEvents' },
+  '@aws-sdk/client-ssm': { className: 'SSMClient', target: 'AmazonSSM' },
+  '@aws-sdk/client-kms': { className: 'KMSClient', target: 'TrentService' },
+  '@aws-sdk/client-sqs': { className: 'SQSClient', target: 'AmazonSQS' },
+};
+
+/**
+ * A bare function: the SDK clients the Slipway bundle carries (and the document client if it does), each
+ * constructed as Slipway's are, and a handler that sends the Slipway function's first call with the very
+ * input it sent, then answers. No framework, no validation, no logging, no tracing, nothing else.
+ */
+const floorSource = (packages: readonly string[], first: WireCall | undefined): string => {
+  const clients = Object.entries(CLIENTS).filter(([name, client]) => packages.includes(name) || client.target === first?.target);
+  const lines = [
+    "const configOf = (endpoint: string | undefined) => ({ maxAttempts: 5, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true }, ...(endpoint ? { endpoint, region: process.env.AWS_REGION ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) });",
+  ];
+  const imports: string[] = [];
+  let send = '';
+  clients.forEach(([name, client], index) => {
+    const isFirst = client.target === first?.target;
+    const command = `${first?.action}Command`;
+    imports.push(`import { ${client.className}${isFirst ? `, ${command}` : ''} } from '${name}';`);
+    const endpoint = client.endpointVariable ? `process.env.${client.endpointVariable}` : 'undefined';
+    lines.push(`const client${index} = new ${client.className}(configOf(${endpoint}));`);
+    if (isFirst) send = `await client${index}.send(new ${command}(${first?.body || '{}'}));`;
+    if (name === '@aws-sdk/client-dynamodb' && packages.includes('@aws-sdk/lib-dynamodb')) {
+      imports.push("import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';");
+      lines.push(`export const documents = DynamoDBDocumentClient.from(client${index});`);
+    }
+  });
+  lines.push(`export const handler = async () => { ${send} return { statusCode: 200 }; };`);
+  return [...imports, ...lines].join('\n');
+};
+
+export type FloorPair = {
+  name: string;
+  slipway: ColdInit;
+  floor: ColdInit;
+  /** Median over the pairs of Slipway's total over the floor's. */
+  ratio: number;
+  /** The same of CPU times. */
+  cpuRatio: number;
+  /** Slipway deployed with AWS SDK calls traced (`-c slipway:traceAwsCalls=true`), in the same pairs, and its ratio. */
+  traced: ColdInit;
+  tracedRatio: number;
+  /** The floor's call (`DynamoDB_20120810.BatchGetItem`), or none; and how many AWS calls Slipway's first event made. */
+  firstCall: string;
+  slipwayCalls: number;
+  slipwayBundle: BundleFigures;
+  floorBundle: BundleFigures;
+};
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+const medianInit = (samples: ColdInit[]): ColdInit => ({
+  importMs: median(samples.map((sample) => sample.importMs)),
+  firstEventMs: median(samples.map((sample) => sample.firstEventMs)),
+  totalMs: median(samples.map((sample) => sample.totalMs)),
+  cpuMs: median(samples.map((sample) => sample.cpuMs)),
+  outcome: samples.at(-1)?.outcome ?? '',
+});
+
+/**
+ * The function's floor, bundled with the same options, then `runs` pairs of fresh processes (Slipway then
+ * its floor, back to back) so load on the machine weighs on both sides of each ratio alike.
+ */
+export const measureAgainstFloor = async (
+  slipwayBundle: BundleFigures,
+  event: unknown,
+  env: Record<string, string>,
+  outDir: string,
+  runs = 5,
+): Promise<FloorPair> => {
+  const calls = await recordWireCalls(slipwayBundle.file, event, env);
+  const first = calls[0];
+  const packages = slipwayBundle.packages.map((entry) => entry.path);
+  const floorBundle = await bundleFunction(`floor-${slipwayBundle.name}`, { source: floorSource(packages, first) }, outDir);
+  const slipway: ColdInit[] = [];
+  const floor: ColdInit[] = [];
+  const traced: ColdInit[] = [];
+  for (let index = 0; index < runs; index++) {
+    slipway.push(await probeOnce(slipwayBundle.file, event, env));
+    floor.push(await probeOnce(floorBundle.file, event, env));
+    traced.push(await probeOnce(slipwayBundle.file, event, { ...env, SLIPWAY_TRACE_AWS_CALLS: 'true' }));
+  }
+  const ratioOf = (samples: ColdInit[], of: (sample: ColdInit) => number) =>
+    median(samples.map((sample, index) => of(sample) / of(floor[index] ?? { importMs: 0, firstEventMs: 0, totalMs: Number.NaN, cpuMs: Number.NaN, outcome: '' })));
+  return {
+    name: slipwayBundle.name,
+    slipway: medianInit(slipway),
+    floor: medianInit(floor),
+    ratio: ratioOf(slipway, (sample) => sample.totalMs),
+    cpuRatio: ratioOf(slipway, (sample) => sample.cpuMs),
+    traced: medianInit(traced),
+    tracedRatio: ratioOf(traced, (sample) => sample.totalMs),
+    firstCall: first ? `${first.target}.${first.action}` : 'none',
+    slipwayCalls: calls.length,
+    slipwayBundle,
+    floorBundle,
+  };
+};
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+
+/** The packages Slipway's bundle carries beyond its floor's, largest first: where its extra import time comes from. */
+const beyondFloor = (pair: FloorPair): string => {
+  const floorBytes = new Map(pair.floorBundle.packages.map((entry) => [entry.path, entry.bytes]));
+  return pair.slipwayBundle.packages
+    .map((entry) => ({ path: entry.path, bytes: entry.bytes - (floorBytes.get(entry.path) ?? 0) }))
+    .filter((entry) => entry.bytes >= 4 * 1024)
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 6)
+    .map((entry) => `${entry.path} ${kb(entry.bytes)}`)
+    .join(', ');
+};
+
+/** The worst ratio among functions whose first event makes an AWS call (an empty floor makes any ratio huge). */
+export const worstFloorRatio = (pairs: readonly FloorPair[]): FloorPair | undefined =>
+  pairs
+    .filter((pair) => pair.firstCall !== 'none')
+    .reduce<FloorPair | undefined>((worst, pair) => (!worst || pair.ratio > worst.ratio ? pair : worst), undefined);
+
+/** The Targets table's row: every function's cold init within the target ratio of its floor's. */
+export const coldFloorTarget = (pairs: readonly FloorPair[]): [string, string, string] => {
+  const over = pairs.filter((pair) => !(pair.ratio <= COLD_FLOOR_TARGET_RATIO));
+  const worst = worstFloorRatio(pairs);
+  const best = pairs.reduce<FloorPair | undefined>((low, pair) => (!low || pair.ratio < low.ratio ? pair : low), undefined);
+  const empty = pairs.filter((pair) => pair.firstCall === 'none');
+  return [
+    `cold init ≤ ${COLD_FLOOR_TARGET_RATIO}× its floor's (same SDK clients and first call, same esbuild options), every function`,
+    `${pairs.length - over.length} of ${pairs.length} within; best ${best?.name ?? '?'} ${best?.ratio.toFixed(2) ?? '?'}×, worst ${worst?.name ?? '?'} ${worst?.ratio.toFixed(2) ?? '?'}×` +
+      (empty.length > 0 ? `; no AWS call, so an empty floor: ${empty.map((pair) => `${pair.name} ${pair.slipway.totalMs.toFixed(0)} ms`).join(', ')}` : ''),
+    over.length === 0 && pairs.length > 0 ? 'met' : '**missed**',
+  ];
+};
+
+const table = (header: string[], rows: string[][]) =>
+  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+
+export const renderColdFloors = (pairs: readonly FloorPair[]): string => `## Cold init against each function's floor
+
+Each function's floor is a bare function bundled with the same esbuild options (bench/cold-floor.ts): it imports
+the AWS SDK clients the function's bundle carries (and the document client where it does), constructs them as
+Slipway does, and in its handler sends the function's first AWS call of the same first event with the very input
+the function sent (recorded off the wire in an untimed run), nothing else: no framework, validation, logging,
+metrics or tracing. Both run in a fresh \`node\` per sample with a deployed function's environment (Lambda's
+variables, so metrics and the X-Ray SDK load as in Lambda; endpoints of a local Slipway's dynalite, Step
+Functions and ECS simulator): \`import()\` of the bundle, then the first event (an HTTP function's first GET
+route with a real admin key; a rollout step naming a release version that does not exist, so it answers after
+its first reads and changes nothing; the reconciler's schedule; an ECS event nobody waits for; a hook delivery's
+due retry of a hook that does not exist). Five pairs, Slipway then its floor back to back; the ratio is the
+median of the pairs' ratios of totals. CPU time (user + system of the probe's process, import and first event)
+is beside it: on a loaded machine it moves far less than wall time. Each pair has a third probe, Slipway deployed
+with \`-c slipway:traceAwsCalls=true\` (the default before it became an option): the X-Ray lever's before/after. A function whose first event makes no AWS call (the dashboard's page,
+the OpenAPI document) has an empty floor: its whole cold init is Slipway's own.
+
+${table(
+  ['function', 'Slipway import + first event ms', 'floor import + first event ms', 'ratio', 'verdict', 'CPU ms Slipway / floor (ratio)', 'with SDK calls traced: ms (ratio)', 'first call (Slipway\'s calls)', 'bytes Slipway / floor', 'beyond the floor, by package'],
+  pairs.map((pair) => [
+    pair.name,
+    `${pair.slipway.importMs.toFixed(0)} + ${pair.slipway.firstEventMs.toFixed(0)} = ${pair.slipway.totalMs.toFixed(0)}`,
+    `${pair.floor.importMs.toFixed(0)} + ${pair.floor.firstEventMs.toFixed(0)} = ${pair.floor.totalMs.toFixed(0)}`,
+    `${pair.ratio.toFixed(2)}×`,
+    pair.ratio <= COLD_FLOOR_TARGET_RATIO ? 'met' : '**missed**',
+    `${pair.slipway.cpuMs.toFixed(0)} / ${pair.floor.cpuMs.toFixed(0)} (${pair.cpuRatio.toFixed(2)}×)`,
+    `${pair.traced.totalMs.toFixed(0)} (${pair.tracedRatio.toFixed(2)}×)`,
+    `${pair.firstCall.replace(/^[A-Za-z0-9_]+\./, '')} (${pair.slipwayCalls}; ${pair.slipway.outcome})`,
+    `${kb(pair.slipwayBundle.bytes)} / ${kb(pair.floorBundle.bytes)}`,
+    beyondFloor(pair),
+  ]),
+)}
+`;
