@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   addEvent,
+  ecsEvent,
   isLive,
   nameOf,
   newDeploymentId,
@@ -423,45 +424,40 @@ export class DeploymentEngine {
   }
 
   private emitHook(service: SimService, deployment: SimDeployment, hookId: string, stage: PauseStage, expiresAt: Date): void {
-    const time = deployment.updatedAt.toISOString();
-    this.options.emit({
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'ECS Hook State Change',
-      source: 'aws.ecs',
-      account: this.options.account,
-      time,
-      region: this.options.region,
-      resources: [service.arn],
-      detail: {
-        eventName: 'HOOK_AWAITING_ACTION',
-        hookId,
-        lifecycleStage: stage,
-        deploymentId: deployment.id,
-        serviceDeploymentArn: deployment.serviceDeploymentArn,
-        expiresAt: expiresAt.toISOString(),
-      },
-    });
+    this.options.emit(
+      ecsEvent(
+        'ECS Hook State Change',
+        this.options,
+        [service.arn],
+        {
+          eventName: 'HOOK_AWAITING_ACTION',
+          hookId,
+          lifecycleStage: stage,
+          deploymentId: deployment.id,
+          serviceDeploymentArn: deployment.serviceDeploymentArn,
+          expiresAt: expiresAt.toISOString(),
+        },
+        deployment.updatedAt.toISOString(),
+      ),
+    );
   }
 
   private emit(service: SimService, deployment: SimDeployment, eventName: DeploymentEventName): void {
     const time = deployment.updatedAt.toISOString();
-    this.options.emit({
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'ECS Deployment State Change',
-      source: 'aws.ecs',
-      account: this.options.account,
-      time,
-      region: this.options.region,
-      resources: [service.arn],
-      detail: {
-        eventType: eventName === 'SERVICE_DEPLOYMENT_FAILED' ? 'ERROR' : 'INFO',
-        eventName,
-        deploymentId: deployment.id,
-        updatedAt: time,
-        reason: deployment.rolloutStateReason,
-      },
-    });
+    this.options.emit(
+      ecsEvent(
+        'ECS Deployment State Change',
+        this.options,
+        [service.arn],
+        {
+          eventType: eventName === 'SERVICE_DEPLOYMENT_FAILED' ? 'ERROR' : 'INFO',
+          eventName,
+          deploymentId: deployment.id,
+          updatedAt: time,
+          reason: deployment.rolloutStateReason,
+        },
+        time,
+      ),
+    );
   }
 }

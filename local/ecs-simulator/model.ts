@@ -29,53 +29,71 @@ export type DeploymentEventName =
   | 'SERVICE_DEPLOYMENT_COMPLETED'
   | 'SERVICE_DEPLOYMENT_FAILED';
 
-/** What EventBridge delivers for ECS's "ECS Deployment State Change" events. */
-export type DeploymentStateChangeEvent = {
+/** The envelope EventBridge puts around each event ECS sends, with the event's own `detail`. */
+export type EcsEventEnvelope<DetailType extends string, Detail> = {
   version: '0';
   id: string;
-  'detail-type': 'ECS Deployment State Change';
+  'detail-type': DetailType;
   source: 'aws.ecs';
   account: string;
   time: string;
   region: string;
   resources: string[];
-  detail: {
+  detail: Detail;
+};
+
+/** An event as EventBridge would deliver it, sent now (or at `time`) from `place` about `resources`. */
+export const ecsEvent = <DetailType extends string, Detail>(
+  detailType: DetailType,
+  place: { account: string; region: string },
+  resources: string[],
+  detail: Detail,
+  time = new Date().toISOString(),
+): EcsEventEnvelope<DetailType, Detail> => ({
+  version: '0',
+  id: randomUUID(),
+  'detail-type': detailType,
+  source: 'aws.ecs',
+  account: place.account,
+  time,
+  region: place.region,
+  resources,
+  detail,
+});
+
+/** What EventBridge delivers for ECS's "ECS Deployment State Change" events. */
+export type DeploymentStateChangeEvent = EcsEventEnvelope<
+  'ECS Deployment State Change',
+  {
     eventType: 'INFO' | 'ERROR';
     eventName: DeploymentEventName;
     deploymentId: string;
     updatedAt: string;
     reason: string;
-  };
-};
+  }
+>;
 
 /** What EventBridge delivers for ECS's "ECS Hook State Change" events: a PAUSE hook waits for ContinueServiceDeployment. */
-type HookStateChangeEvent = Omit<DeploymentStateChangeEvent, 'detail-type' | 'detail'> & {
-  'detail-type': 'ECS Hook State Change';
-  detail: {
+type HookStateChangeEvent = EcsEventEnvelope<
+  'ECS Hook State Change',
+  {
     eventName: 'HOOK_AWAITING_ACTION';
     hookId: string;
     lifecycleStage: PauseStage;
     deploymentId: string;
     serviceDeploymentArn: string;
     expiresAt: string;
-  };
-};
+  }
+>;
 
 /**
  * What EventBridge delivers for ECS's "ECS Task State Change" events (the fields Slipway and the simulator use;
  * ECS sends more). A service's tasks carry `group` `service:<name>` and `startedBy` the id of the deployment that
  * started them; `version` grows with every change of the task, so duplicates and stale events can be told apart.
  */
-export type TaskStateChangeEvent = {
-  version: '0';
-  id: string;
-  'detail-type': 'ECS Task State Change';
-  source: 'aws.ecs';
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: {
+export type TaskStateChangeEvent = EcsEventEnvelope<
+  'ECS Task State Change',
+  {
     clusterArn: string;
     taskArn: string;
     taskDefinitionArn: string;
@@ -90,8 +108,8 @@ export type TaskStateChangeEvent = {
     stoppedReason?: string;
     updatedAt: string;
     version: number;
-  };
-};
+  }
+>;
 
 /** Every event the simulator sends, as ECS sends them to EventBridge. */
 export type EcsEvent = DeploymentStateChangeEvent | HookStateChangeEvent | TaskStateChangeEvent;

@@ -1,7 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { ContainerDefinition, Failure, Task, TaskOverride } from '@aws-sdk/client-ecs';
-import { EcsApiError, nameOf, type EcsModel } from './model';
+import { EcsApiError, ecsEvent, nameOf, type EcsEventEnvelope, type EcsModel } from './model';
 
 /**
  * The ECS SIMULATOR's one-off tasks (RunTask, DescribeTasks, StopTask and their "ECS Task State Change" events),
@@ -15,16 +15,9 @@ import { EcsApiError, nameOf, type EcsModel } from './model';
  * crash of Slipway) and go on where they were.
  */
 
-export type OneOffTaskStateChangeEvent = {
-  version: '0';
-  id: string;
-  'detail-type': 'ECS Task State Change';
-  source: 'aws.ecs';
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: {
+export type OneOffTaskStateChangeEvent = EcsEventEnvelope<
+  'ECS Task State Change',
+  {
     taskArn: string;
     clusterArn: string;
     taskDefinitionArn: string;
@@ -37,8 +30,8 @@ export type OneOffTaskStateChangeEvent = {
     containers: { name: string; lastStatus: string; exitCode?: number | undefined; reason?: string | undefined }[];
     overrides: TaskOverride;
     updatedAt: string;
-  };
-};
+  }
+>;
 
 type Script = 'succeeds' | 'fails' | 'slow';
 
@@ -315,34 +308,32 @@ export class OneOffTasks {
   private emit(task: OneOffTask): void {
     const output = this.taskOutput(task);
     const time = new Date().toISOString();
-    this.options.emit({
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'ECS Task State Change',
-      source: 'aws.ecs',
-      account: this.options.account,
-      time,
-      region: this.options.region,
-      resources: [task.arn],
-      detail: {
-        taskArn: task.arn,
-        clusterArn: this.clusterArn(task),
-        taskDefinitionArn: task.taskDefinitionArn,
-        lastStatus: output.lastStatus ?? 'PROVISIONING',
-        desiredStatus: output.desiredStatus ?? 'RUNNING',
-        startedBy: task.startedBy,
-        group: output.group ?? '',
-        stoppedReason: output.stoppedReason,
-        stopCode: output.stopCode,
-        containers: (output.containers ?? []).map((container) => ({
-          name: container.name ?? '',
-          lastStatus: container.lastStatus ?? '',
-          exitCode: container.exitCode,
-        })),
-        overrides: task.overrides,
-        updatedAt: time,
-      },
-    });
+    this.options.emit(
+      ecsEvent(
+        'ECS Task State Change',
+        this.options,
+        [task.arn],
+        {
+          taskArn: task.arn,
+          clusterArn: this.clusterArn(task),
+          taskDefinitionArn: task.taskDefinitionArn,
+          lastStatus: output.lastStatus ?? 'PROVISIONING',
+          desiredStatus: output.desiredStatus ?? 'RUNNING',
+          startedBy: task.startedBy,
+          group: output.group ?? '',
+          stoppedReason: output.stoppedReason,
+          stopCode: output.stopCode,
+          containers: (output.containers ?? []).map((container) => ({
+            name: container.name ?? '',
+            lastStatus: container.lastStatus ?? '',
+            exitCode: container.exitCode,
+          })),
+          overrides: task.overrides,
+          updatedAt: time,
+        },
+        time,
+      ),
+    );
   }
 
   private load(): OneOffTask[] {

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import {
   desiredStatusOf,
+  ecsEvent,
   groupOf,
   markRunning,
   stopTask,
@@ -102,16 +102,11 @@ export class TaskLifecycle {
 
   private eventOf(service: SimService, task: SimTask): TaskStateChangeEvent {
     const time = task.updatedAt.toISOString();
-    return {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'ECS Task State Change',
-      source: 'aws.ecs',
-      account: this.options.account,
-      time,
-      region: this.options.region,
-      resources: [task.arn],
-      detail: {
+    return ecsEvent(
+      'ECS Task State Change',
+      this.options,
+      [task.arn],
+      {
         clusterArn: service.clusterArn,
         taskArn: task.arn,
         taskDefinitionArn: task.taskDefinitionArn,
@@ -127,6 +122,7 @@ export class TaskLifecycle {
         updatedAt: time,
         version: task.version,
       },
-    };
+      time,
+    );
   }
 }
