@@ -35,7 +35,8 @@ export const reviewReleaseHolds = async (service: ServiceRef, appId: string, ver
       : {
           rollout: mergeProgress(current.rollout, {
             ...progressOf(current, latest),
-            gate: gateOf(current.rollout?.gate ?? null, gateHold, acted ? [] : verdict.waitingFor),
+            // Once the deployment ended, the gate keeps its last word: it tells a gate that timed out from other failures.
+            ...(latest.rolloutState === 'IN_PROGRESS' ? { gate: gateOf(current.rollout?.gate ?? null, gateHold, acted ? [] : verdict.waitingFor) } : {}),
             ...(verdict.rollback ? { message: verdict.rollback.reason, stop_reason: verdict.rollback.reason } : {}),
           }),
         },
