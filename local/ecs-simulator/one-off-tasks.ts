@@ -265,7 +265,8 @@ export class OneOffTasks {
       task.id,
       setTimeout(() => {
         if (this.closed) return;
-        this.emit(task);
+        // A timer may fire a millisecond before the clock says the status changed: it tells of nothing new then.
+        if (this.snapshot(task).lastStatus !== lastStatus) this.emit(task);
         this.scheduleNext(task);
       }, Math.max(0, nextAt - Date.now())),
     );
