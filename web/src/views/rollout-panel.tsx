@@ -3,7 +3,7 @@ import { gateWords, isTrafficShifting, PHASE_WORDS, rolloutDeadlines } from '../
 import { roleMay } from '../../../shared/domain/access';
 import { APPROVAL } from '../../../shared/domain/deployment-strategy/holds';
 import type { Api, AppDetailResponse, ReleaseAction, ReleaseResponse, WhoamiResponse } from '../api';
-import { Confirm, Problem } from '../components';
+import { Confirm, OutcomeNote, type Outcome } from '../components';
 import { inFlight } from '../format';
 import { LOCALE } from '../locale';
 import '../rollout-panel.css';
@@ -68,19 +68,10 @@ export const RolloutPanel = (props: {
   const { api, app } = props;
   const [asking, setAsking] = useState<ReleaseAction | undefined>(undefined);
   const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<{ error?: Error; message?: string }>({});
+  const [outcome, setOutcome] = useState<Outcome>({});
   const release = props.releases.find((candidate) => inFlight(candidate) && isTrafficShifting(candidate.rollout));
   const rollout = release?.rollout ?? null;
-  const notices = (
-    <>
-      {outcome.message ? (
-        <p class="notice" role="status">
-          {outcome.message}
-        </p>
-      ) : null}
-      <Problem error={outcome.error} />
-    </>
-  );
+  const notices = <OutcomeNote outcome={outcome} />;
   if (!release || !isTrafficShifting(rollout)) return notices;
 
   const version = `v${release.version}`;
