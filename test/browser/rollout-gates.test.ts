@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser';
-import { openWatchedTab, signInTo, SHOWS_MS, textIn, waitForText } from '../support/dashboard-page';
+import { expectNothingBad, openTab, SHOWS_MS, signIn, textIn, waitForText } from '../support/dashboard-tabs';
 import { rolloutsOf, startSlipwayWithEcs, type SlipwayWithEcs } from '../support/local-slipway';
 import { until } from '../support/until';
 
@@ -50,8 +50,8 @@ afterAll(async () => {
 
 describe('a gated canary in the app view', () => {
   it('shows a developer the 90/10 split and what the gate waits for, and no buttons', async () => {
-    const tab = await openWatchedTab(browser);
-    await signInTo(tab.page, slipway.url, await slipway.keyFor('developer', ['shop']), '#/apps/shop');
+    const tab = await openTab(browser);
+    await signIn(tab.page, slipway.url, await slipway.keyFor('developer', ['shop']), '#/apps/shop');
     await waitForText(tab.page, 'waiting for approval');
     const panel = await textIn(tab.page, 'section.traffic');
     expect(panel).toContain('Rolling out v2: canary');
@@ -60,14 +60,14 @@ describe('a gated canary in the app view', () => {
     expect(panel).toMatch(/Gate: waiting for approval until [^,\n]+, then it rolls back/);
     expect(await tab.page.$eval('section.traffic [role=img]', (bar) => bar.getAttribute('aria-label'))).toBe('Production traffic: v1 90%, v2 10%');
     expect(await tab.page.$$('section.traffic button')).toHaveLength(0);
-    expect(await tab.problems()).toEqual([]);
+    await expectNothingBad(tab);
     await tab.page.close();
   });
 
   it('lets an operator approve after a confirmation naming the version, and the release completes', async () => {
-    const tab = await openWatchedTab(browser);
+    const tab = await openTab(browser);
     const { page } = tab;
-    await signInTo(page, slipway.url, await slipway.keyFor('operator', ['shop']), '#/apps/shop');
+    await signIn(page, slipway.url, await slipway.keyFor('operator', ['shop']), '#/apps/shop');
     await waitForText(page, 'waiting for approval');
     const buttons = await page.$$eval('section.traffic button', (all) => all.map((button) => button.textContent));
     expect(buttons).toEqual(['Approve v2', 'Promote v2', 'Abort v2']);
@@ -96,7 +96,7 @@ describe('a gated canary in the app view', () => {
 
     const release = (await slipway.call<Release>('GET', `/apps/shop/releases/${gated.id}`)).body;
     expect(release).toMatchObject({ status: 'succeeded', rollout: { phase: 'completed', approved_by: { actor: expect.any(String) } } });
-    expect(await tab.problems()).toEqual([]);
+    await expectNothingBad(tab);
     await page.close();
   });
 });
