@@ -76,13 +76,14 @@ class ServiceUnavailable extends Error {
 }
 
 /**
- * Faults of our dependencies that a client should simply retry: throttling, timeouts, dropped connections
- * and any server-side fault an AWS service reports (the SDK marks those `$fault: 'server'`).
+ * Faults of our dependencies that a client should simply retry: throttling, timeouts, dropped connections,
+ * calls cut short at the invocation's deadline, and any server-side fault an AWS service reports (the SDK
+ * marks those `$fault: 'server'`).
  */
 const isTransientFault = (error: unknown): boolean =>
   error instanceof Error &&
   ((error as { $fault?: string }).$fault === 'server' ||
-    /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|ServiceUnavailable|InternalServerError|TimeoutError|ECONNRESET|ECONNREFUSED|socket hang up/.test(
+    /Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded|ServiceUnavailable|InternalServerError|TimeoutError|AbortError|ECONNRESET|ECONNREFUSED|socket hang up/.test(
       `${error.name} ${error.message}`,
     ));
 
@@ -122,6 +123,17 @@ const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayPr
   });
 };
 
+/**
+ * What middy answers when the handler is still running this close to Lambda's timeout (deep work is bounded by
+ * the deadline, but a store call already on the wire is not): a JSON 503 instead of the runtime's bare 500. It
+ * cannot say whether the change landed; a retry with the same Idempotency-Key finds out and makes it once.
+ */
+const TIMEOUT_RESERVE_MS = 200;
+const answerAtTimeout = (): APIGatewayProxyStructuredResultV2 => ({
+  ...errorResult(503, 'request_timed_out', 'Slipway could not finish this request in time. Retry it; a change sent with an Idempotency-Key is made once however often it is retried.'),
+  headers: { ...JSON_HEADERS, 'retry-after': RETRY_AFTER_SECONDS },
+});
+
 /** A JSON body's content-type unless the route sets its own; the shared constant when it adds none. */
 const responseHeadersOf = (result: HttpResult): Record<string, string> => {
   const base = result.body === undefined ? {} : JSON_HEADERS;
@@ -150,7 +162,10 @@ export const httpFunction = <F extends FunctionName, C extends Caller = Caller>(
     afterRequest?: () => Promise<unknown>;
   } = {},
 ) =>
-  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>({
+    timeoutEarlyInMillis: TIMEOUT_RESERVE_MS,
+    timeoutEarlyResponse: answerAtTimeout,
+  })
     .use(compressAnswers())
     .before(async (request) => {
       logger.addContext(request.context);

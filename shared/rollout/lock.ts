@@ -28,7 +28,7 @@ import {
   putLockWaiter,
   switchHolderExecution,
 } from '../store/rollout-store';
-import { isRolloutRunning, sendTaskResult, startRolloutExecution } from './sfn';
+import { isRolloutRunning, rolloutExecutionState, sendTaskResult, startRolloutExecution } from './sfn';
 import { rolloutInputOf } from './rollout-input';
 import { isWriterGoneSince } from '../runtime/lease-holder';
 import { stopServiceDeployment } from '../ecs/ecs-adapter';
@@ -243,10 +243,19 @@ export const passLockOn = async (
       continue;
     }
     if (owner === null && lock.holder && !isLockFree(lock, now)) {
-      if (await isRolloutRunning(stateMachineArn, lock.holder.execution)) return;
+      const execution = await rolloutExecutionState(stateMachineArn, lock.holder.execution);
+      if (execution === 'running') return;
+      const holder = await findReleaseByVersion(appId, lock.holder.version);
+      // Handed the lock, its execution not started: the decider that handed it over is about to start it (or died
+      // first). Started here under the very name the lock gives it, so whichever start lands first runs it, once;
+      // a rerun under a new name would run beside the one on its way.
+      if (execution === 'absent' && holder?.status === 'queued') {
+        await startRolloutExecution(stateMachineArn, rolloutInputOf(holder), lock.holder.execution);
+        return;
+      }
       // The holder's execution is gone (stopped by hand, or lost with a local restart). Never deployed: it
       // runs again. Cut short mid-deployment: it is settled (unknown) and the lock passes on.
-      const stranded = await requeueLostRescue(await findReleaseByVersion(appId, lock.holder.version));
+      const stranded = await requeueLostRescue(holder);
       // In its release phase it has not deployed either: the rerun finds its task (and its outcome), never starts another.
       const rerunnable = stranded?.status === 'queued' || (stranded !== undefined && isInReleasePhase(stranded));
       if (stranded && rerunnable && (await rerun(stranded, lock.holder.execution, stateMachineArn))) return;

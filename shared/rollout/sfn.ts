@@ -52,18 +52,21 @@ export const startRolloutExecution = async (
 const executionArnOf = (stateMachineArn: string, name: string): string =>
   `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
-/** Whether a rollout execution, by name, is still running (false also when it never existed). */
-export const isRolloutRunning = async (stateMachineArn: string, executionName: string): Promise<boolean> => {
+/** A rollout execution, by name: running, ended (however it ended), or absent (never started, or lost with a local restart). */
+export const rolloutExecutionState = async (stateMachineArn: string, executionName: string): Promise<'running' | 'ended' | 'absent'> => {
   try {
     const { status } = await getSfnClient().send(
       new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, executionName) }),
     );
-    return status === 'RUNNING';
+    return status === 'RUNNING' ? 'running' : 'ended';
   } catch (error) {
-    if (isNamed(error, 'ExecutionDoesNotExist')) return false;
+    if (isNamed(error, 'ExecutionDoesNotExist')) return 'absent';
     throw error;
   }
 };
+
+export const isRolloutRunning = async (stateMachineArn: string, executionName: string): Promise<boolean> =>
+  (await rolloutExecutionState(stateMachineArn, executionName)) === 'running';
 
 /**
  * Resumes a waiting step. Returns false when the token no longer waits (its wait timed out and the

@@ -5,6 +5,7 @@ import { DEFAULT_TABLE_NAME, KEY_ATTRIBUTES, OUTBOX_ATTRIBUTE } from './table-de
 import { appPartition, idIndexPartition } from './keys';
 import { escapeMapKeys, unescapeMapKeys } from './map-keys';
 import { config } from '../config/config';
+import { deadlineSignal } from '../runtime/deadline';
 
 export type Store = { client: DynamoDBDocumentClient; tableName: string };
 
@@ -36,6 +37,18 @@ export const createStore = (options: { tableName: string; endpoint?: string | un
       return { ...result, output: unescapeMapKeys(result.output) };
     },
     { step: 'initialize', name: 'slipwayMapKeys' },
+  );
+  // A call made under a deadline (an HTTP invocation's, a step's that must leave time for what follows) stops
+  // retrying when it passes: the SDK's retry middleware races its backoff and its next attempt against this signal.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      // Where the SDK keeps a call's own options (@smithy/types' SMITHY_CONTEXT_KEY).
+      const smithy = context.__smithy_context;
+      const abortSignal = smithy?.abortSignal === undefined ? deadlineSignal() : undefined;
+      if (smithy && abortSignal) smithy.abortSignal = abortSignal;
+      return next(args);
+    },
+    { step: 'initialize', name: 'slipwayDeadline' },
   );
   return { client, tableName: options.tableName };
 };

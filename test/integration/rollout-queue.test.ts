@@ -3,8 +3,10 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as reconcileQueues } from '../../functions/rollout-reconcile';
 import { lambdaContext } from '../../local/lambda-context';
-import { getRolloutLock } from '../../shared/store/rollout-store';
-import { createSfnClient } from '../../shared/rollout/sfn';
+import { createSfnClient, startRolloutExecution } from '../../shared/rollout/sfn';
+import { rolloutInputOf } from '../../shared/rollout/rollout-input';
+import { getRolloutLock, handLockTo } from '../../shared/store/rollout-store';
+import { lockExpiry } from '../../shared/domain/rollout';
 import { claimReleaseVersion } from '../../shared/store/releases-store';
 import { releaseFixture } from '../../shared/fixtures/model';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
@@ -61,6 +63,21 @@ describe('the rollout queue', () => {
     expect((await rollouts().stepFunctions.finished(stranded.id)).status).toBe('SUCCEEDED');
     expect(await read('lonely', stranded.id)).toMatchObject({ status: 'succeeded', current: true });
     expect((await getRolloutLock(app.id)).holder).toBeNull();
+  });
+
+  it('runs a release handed the lock once, when the reconciler finds it before the decider that handed it over started it', async () => {
+    const { app, builds } = await seedApp(slipway, 'handed', 1);
+    const handed = await strandedRelease(app, builds[0]!);
+    const now = new Date();
+    expect(await handLockTo(app.id, { releaseId: handed.id, version: handed.version, expiresAt: lockExpiry(now, 1800) }, null, 0, now)).toBe(true);
+
+    // The reconciler's pass comes between the hand-over and the StartExecution of the decider that made it.
+    await reconcileQueues({}, lambdaContext('rollout-reconcile'));
+    await startRolloutExecution(rollouts().stepFunctions.stateMachineArn, rolloutInputOf(handed));
+
+    expect((await rollouts().stepFunctions.finished(handed.id)).status).toBe('SUCCEEDED');
+    expect(rollouts().stepFunctions.execution(`${handed.id}-rerun-1`)).toBeUndefined();
+    expect(await read('handed', handed.id)).toMatchObject({ status: 'succeeded', current: true });
   });
 
   it('runs again, as a new execution, a queued release whose execution ended without running it', async () => {

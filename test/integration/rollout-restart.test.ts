@@ -56,7 +56,7 @@ describe('a restart during a rollout', () => {
     }
   });
 
-  it('runs the release that held the lock but had not deployed yet again, under a new execution', async () => {
+  it('starts the release that held the lock but whose execution is gone before it deployed, under the name the lock gives it', async () => {
     const heldDir = await mkdtemp(join(tmpdir(), 'slipway-rollout-restart-held-'));
     try {
       // No rollouts in the first run: the release stays queued, as if its execution died right after taking the lock.
@@ -71,8 +71,8 @@ describe('a restart during a rollout', () => {
 
       const second = await startLocalSlipway({ dataDir: heldDir, rollouts: { timeScale: 0.002, ecs: { batchIntervalMs: 5 } } });
       try {
-        const rerun = await second.rollouts?.stepFunctions.finished(`${holder.id}-rerun-1`);
-        expect(rerun?.status).toBe('SUCCEEDED');
+        const started = await second.rollouts?.stepFunctions.finished(holder.id);
+        expect(started?.status).toBe('SUCCEEDED');
         const read = await fetch(`${second.url}/apps/held/releases/${holder.id}`, { headers: { authorization: `Bearer ${first.adminKey}` } });
         expect(await read.json()).toMatchObject({ status: 'succeeded', current: true });
         expect((await getRolloutLock(app.id)).holder).toBeNull();
