@@ -16,7 +16,8 @@ const LAYERS: Record<string, readonly string[]> = {
   'shared/aws': ['shared/config'],
   'shared/runtime': ['shared/domain'],
   'shared/api': ['shared/domain', 'shared/config'],
-  'shared/store': ['shared/domain', 'shared/config', 'shared/aws', 'shared/observability'],
+  // The store stops at the invocation's deadline (shared/runtime/deadline.ts).
+  'shared/store': ['shared/domain', 'shared/config', 'shared/aws', 'shared/observability', 'shared/runtime'],
   'shared/ecs': ['shared/domain', 'shared/config', 'shared/aws'],
   'shared/secrets': ['shared/aws'],
   'shared/rollout': [
