@@ -5,13 +5,14 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import type { FunctionName } from '../shared/api/routes';
 import { FUNCTION_FILES } from '../infra/http-api';
-import { LAMBDA_ALIASES, SLIPWAY_BUNDLING } from '../infra/slipway-function';
+import { LAMBDA_ALIASES, SLIPWAY_BUNDLING, TRACED_BUNDLING } from '../infra/slipway-function';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FUNCTIONS_DIR = join(PROJECT_ROOT, 'functions');
 
 export type BundleFigures = {
   name: string;
+  entry: string | { source: string };
   file: string;
   bytes: number;
   /** Gzip size: about what the function's deployment zip carries, for comparison only (the target is on `bytes`). */
@@ -47,7 +48,14 @@ const bytesByPackage = (metafile: Metafile, output: string): BundleFigures['pack
  * Bundles one function the way `NodejsFunction` does with SLIPWAY_BUNDLING (esbuild, platform node,
  * everything bundled including the AWS SDK) and measures the `index.mjs` Lambda would load.
  */
-export const bundleFunction = async (name: string, entry: string | { source: string }, outDir: string): Promise<BundleFigures> => {
+export const bundleFunction = async (
+  name: string,
+  entry: string | { source: string },
+  outDir: string,
+  /** Bundled for a deployment that traces each AWS SDK call (TRACED_BUNDLING): with the X-Ray SDK. */
+  options: { traced?: boolean } = {},
+): Promise<BundleFigures> => {
+  const bundling = options.traced ? TRACED_BUNDLING : SLIPWAY_BUNDLING;
   const outfile = join(outDir, name, 'index.mjs');
   const result = await build({
     // A generated entry (a cold-start floor) resolves its imports from the project, as functions/ do.
@@ -55,13 +63,14 @@ export const bundleFunction = async (name: string, entry: string | { source: str
     outfile,
     bundle: true,
     platform: 'node',
-    format: SLIPWAY_BUNDLING.format === 'esm' ? 'esm' : 'cjs',
-    target: SLIPWAY_BUNDLING.target,
-    minify: SLIPWAY_BUNDLING.minify,
-    sourcemap: SLIPWAY_BUNDLING.sourceMap,
-    mainFields: [...SLIPWAY_BUNDLING.mainFields],
-    banner: { js: SLIPWAY_BUNDLING.banner },
+    format: bundling.format === 'esm' ? 'esm' : 'cjs',
+    target: bundling.target,
+    minify: bundling.minify,
+    sourcemap: bundling.sourceMap,
+    mainFields: [...bundling.mainFields],
+    banner: { js: bundling.banner },
     alias: { ...LAMBDA_ALIASES },
+    define: { ...bundling.define },
     metafile: true,
     logLevel: 'error',
   });
@@ -70,6 +79,7 @@ export const bundleFunction = async (name: string, entry: string | { source: str
   const output = Object.keys(result.metafile.outputs).find((path) => path.endsWith('index.mjs')) ?? '';
   return {
     name,
+    entry,
     file: outfile,
     bytes: (await stat(outfile)).size,
     gzipBytes: gzipSync(await readFile(outfile), { level: 9 }).byteLength,

@@ -142,13 +142,14 @@ export const measureAgainstFloor = async (
   const first = calls[0];
   const packages = slipwayBundle.packages.map((entry) => entry.path);
   const floorBundle = await bundleFunction(`floor-${slipwayBundle.name}`, { source: floorSource(packages, first) }, outDir);
+  const tracedBundle = await bundleFunction(`traced-${slipwayBundle.name}`, slipwayBundle.entry, outDir, { traced: true });
   const slipway: ColdInit[] = [];
   const floor: ColdInit[] = [];
   const traced: ColdInit[] = [];
   for (let index = 0; index < runs; index++) {
     slipway.push(await probeOnce(slipwayBundle.file, event, env));
     floor.push(await probeOnce(floorBundle.file, event, env));
-    traced.push(await probeOnce(slipwayBundle.file, event, { ...env, SLIPWAY_TRACE_AWS_CALLS: 'true' }));
+    traced.push(await probeOnce(tracedBundle.file, event, { ...env, SLIPWAY_TRACE_AWS_CALLS: 'true' }));
   }
   const ratioOf = (samples: ColdInit[], of: (sample: ColdInit) => number) =>
     median(samples.map((sample, index) => of(sample) / of(floor[index] ?? { importMs: 0, firstEventMs: 0, totalMs: Number.NaN, cpuMs: Number.NaN, outcome: '' })));

@@ -14,6 +14,13 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': `${projectRoot}shared/aws/lambda-credentials.ts`,
 };
 
+/**
+ * Whether the bundle carries the X-Ray SDK at all (shared/aws/aws-client.ts reads it): folded by esbuild, so a
+ * function deployed without SDK-call tracing neither contains nor loads it. Loading it costs more than its own
+ * code: the Tracer's ESM import of node:http makes Node build that module's every export, which loads undici.
+ */
+const bundlesXray = (traced: boolean) => ({ 'process.env.SLIPWAY_BUNDLES_XRAY': JSON.stringify(String(traced)) });
+
 /** How every function is bundled; exported so `npm run bench` measures exactly what `cdk deploy` ships. */
 export const SLIPWAY_BUNDLING = {
   format: OutputFormat.ESM,
@@ -26,7 +33,11 @@ export const SLIPWAY_BUNDLING = {
   banner: "import { createRequire as slipwayCreateRequire } from 'module'; const require = slipwayCreateRequire(import.meta.url);",
   mainFields: ['module', 'main'],
   esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_ALIASES).map(([module, path]) => [`--alias:${module}`, path])),
+  define: bundlesXray(false),
 } satisfies BundlingOptions;
+
+/** The same, for a deployment that traces each AWS SDK call (TRACE_AWS_CALLS_CONTEXT). */
+export const TRACED_BUNDLING = { ...SLIPWAY_BUNDLING, define: bundlesXray(true) } satisfies BundlingOptions;
 
 /**
  * Bundling hooks return shell commands; writing the files from Node instead, when CDK asks for the
@@ -77,6 +88,8 @@ export const slipwayFunction = (
   const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.THREE_MONTHS });
   const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
   logGroup.grantWrite(role);
+  const traced = scope.node.tryGetContext(TRACE_AWS_CALLS_CONTEXT) === 'true';
+  const bundling = traced ? TRACED_BUNDLING : SLIPWAY_BUNDLING;
   const fn = new NodejsFunction(scope, id, {
     entry: `${projectRoot}${props.entry}`,
     handler: 'handler',
@@ -92,10 +105,10 @@ export const slipwayFunction = (
     reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
-      ...(scope.node.tryGetContext(TRACE_AWS_CALLS_CONTEXT) === 'true' ? { SLIPWAY_TRACE_AWS_CALLS: 'true' } : {}),
+      ...(traced ? { SLIPWAY_TRACE_AWS_CALLS: 'true' } : {}),
       ...props.environment,
     },
-    bundling: props.addFiles ? { ...SLIPWAY_BUNDLING, commandHooks: addFilesHook(props.addFiles) } : SLIPWAY_BUNDLING,
+    bundling: props.addFiles ? { ...bundling, commandHooks: addFilesHook(props.addFiles) } : bundling,
     logGroup,
     role,
   });

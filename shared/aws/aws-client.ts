@@ -28,9 +28,11 @@ const awsClientConfig = (options: AwsClientOptions) => ({
  * In Lambda each call becomes an X-Ray subsegment of the invocation. Elsewhere clients are left as they
  * are: the local runtime and tests have no X-Ray daemon, and the X-Ray SDK is not even loaded there,
  * because importing it hooks every promise of the process (awaits measured 13 times slower). Decided once,
- * when this module loads: a Lambda's configuration is fixed for its life.
+ * when this module loads: a Lambda's configuration is fixed for its life. A function bundled for a deployment
+ * that does not trace SDK calls has SLIPWAY_BUNDLES_XRAY folded to 'false' (infra/slipway-function.ts), so
+ * esbuild leaves the X-Ray SDK out of it.
  */
-const xray = config().traceAwsCalls ? await import('./xray-capture') : undefined;
+const xray = process.env.SLIPWAY_BUNDLES_XRAY !== 'false' && config().traceAwsCalls ? await import('./xray-capture') : undefined;
 
 const traced = <C>(client: C): C => (xray ? xray.captureAwsClient(client) : client);
 

@@ -32,6 +32,14 @@ describe('function bundles', () => {
     }
   });
 
+  it('leave the X-Ray SDK out unless the deployment traces AWS SDK calls, and carry it when it does', async () => {
+    const carriesXray = (bundle: BundleFigures) => bundle.inputs.some((input) => input.includes('node_modules/aws-xray-sdk-core/'));
+    for (const bundle of bundles) expect(carriesXray(bundle), bundle.name).toBe(false);
+    const releases = bundles.find((bundle) => bundle.name === 'releases');
+    if (!releases) throw new Error('no releases bundle');
+    expect(carriesXray(await bundleFunction('traced-releases', releases.entry, outDir, { traced: true }))).toBe(true);
+  });
+
   it("tree-shake zod: no locale but the default English one is bundled (a named `import { z }` defeats that)", () => {
     for (const bundle of bundles) {
       const locales = bundle.inputs.filter((input) => /zod\/v4\/locales\/(?!en\.js)/.test(input));
