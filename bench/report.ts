@@ -86,14 +86,15 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   (~50 KB from every HTTP function; forms are parsed by qs-esm, qs without those dependencies, 6 KB) and the SSM client (76 KB), which
   only the config-vars function carries now (config vars moved out of the releases function: releases went
   from 584 to 448 KB). Powertools Tracer (issue 10) then added ~120 KB to every function that makes an AWS
-  client (aws-xray-sdk-core 68 KB, semver 28, cls-hooked and the Tracer itself: releases 448 → 569 KB).
+  client (aws-xray-sdk-core 68 KB, semver 28, cls-hooked and the Tracer itself: releases 448 → 569 KB); since
+  2026-12-07 only a deployment that traces each SDK call (\`-c slipway:traceAwsCalls=true\`) carries it (releases 700 → 577 KB).
   Marking \`@aws-sdk/*\` external (the runtime's SDK) makes releases 266 KB but its import ~150 ms instead of
   ~90 ms (the SDK then loads as unminified CommonJS), so it is not a win. The next lever is
   zod/mini: the same schemas measure 92.5 KB with classic zod and 22.3 KB with zod/mini (esbuild, these
   options), ~70 KB less in every function; it needs the OpenAPI document built without
   \`@asteasolutions/zod-to-openapi\`, which requires classic zod. Even then the table functions stay at
-  400-570 KB with the Tracer: under 250 KB would take DynamoDB over signed fetch calls instead of the SDK
-  client (a rewrite of every adapter) and tracing without the X-Ray SDK, not tuning.`);
+  370-600 KB: under 250 KB would take DynamoDB over signed fetch calls instead of the SDK client (a rewrite
+  of every adapter), not tuning.`);
   }
   const worstCold = worstFloorRatio(results.coldInits);
   if (coldFloorTarget(results.coldInits)[2] !== 'met' && worstCold) {
@@ -104,7 +105,12 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   with these options, 2026-12-07, loaded machine): the SDK clients of the releases function ~70 ms (its floor);
   the API schemas it imports ~37 ms, of which zod itself ~11 and building the schemas at import ~25; Powertools
   Logger and Metrics ~16; the X-Ray SDK with the Tracer ~14 (now loaded only with \`-c slipway:traceAwsCalls=true\`:
-  compare the traced column); middy ~3; the rest is Slipway's own modules. The levers left, in order of
+  compare the traced column); middy ~3; the rest is Slipway's own modules. Carried but not loaded, the Tracer still
+  cost ~10-15 ms: esbuild hoists its ESM \`import http from 'node:http'\` to the bundle's top, and Node then builds
+  every export of node:http, which loads undici (CPU profile, 2026-12-07); so a function deployed without SDK-call
+  tracing is now bundled without the X-Ray SDK at all. Re-checked with the schemas (releases' alone, 2026-12-07,
+  quiet machine): ~42 ms, zod ~11 of it. Compiling the bundle is part of every figure: Slipway's are 1.6-2.2
+  times its floor's bytes. The levers left, in order of
   effect: building the schemas (and zod/mini instead of classic zod, ~70 KB less) when a route first needs them
   rather than at import, which touches every shared/api module; Logger and Metrics made at the first event; the
   openapi function's document built at bundle time rather than at its first request (its floor makes no call).`);
