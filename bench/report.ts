@@ -109,7 +109,7 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   cost ~10-15 ms: esbuild hoists its ESM \`import http from 'node:http'\` to the bundle's top, and Node then builds
   every export of node:http, which loads undici (CPU profile, 2026-12-07); so a function deployed without SDK-call
   tracing is now bundled without the X-Ray SDK at all. Re-checked with the schemas (releases' alone, 2026-12-07,
-  quiet machine): ~42 ms, zod ~11 of it. Compiling the bundle is part of every figure: Slipway's are 1.6-2.2
+  quiet machine): ~42 ms, zod ~11 of it. Compiling the bundle is part of every figure: Slipway's are 1.7-2.1
   times its floor's bytes. The levers left, in order of
   effect: building the schemas (and zod/mini instead of classic zod, ~70 KB less) when a route first needs them
   rather than at import, which touches every shared/api module; Logger and Metrics made at the first event; the
