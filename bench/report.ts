@@ -278,9 +278,14 @@ ${table(
 
 The floor (bench/floor-server.ts) runs in the Slipway server's process on the same in-memory dynalite, behind
 the same local API Gateway emulation (local/api-gateway.ts: route match, payload-v2 event, Lambda context), so
-the gateway's cost, which AWS's gateway carries, falls on both sides: a Lambda handler with the bare DynamoDB client, a GetItem on the key's hash and the Query for the release, no framework, no
-validation, the item answered as DynamoDB returns it (it takes the app's id in the path, so it reads no app).
-Slipway's get-release makes two calls as well: the key and the app in one BatchGetItem, then the release.
+the gateway's cost, which AWS's gateway carries, falls on both sides: a Lambda handler with the bare DynamoDB client
+making Slipway's own two calls (the key by its hash and the app by the name in the path in one consistent
+BatchGetItem, then the Query for the release by id), no framework, no validation, the item answered as DynamoDB
+returns it. Until 2026-12-07 the floor read the key alone with a GetItem and took the app's id in the path: it
+made other, cheaper calls than Slipway, and Slipway measured 70-85% of it. A CPU profile of both under load
+(2026-12-07) put most of that gap in the app item Slipway must read (its paths name apps by name) and in
+dynalite's BatchGetItem, not in Slipway's code (zod, middy, the document client and Slipway's own modules:
+~0.3 ms of ~3.1 ms a request).
 Runs alternate, Slipway then floor, each after a short warm-up; the verdict is on the median of the pairs' ratios.
 
 ${table(

@@ -92,7 +92,7 @@ if (runs('http', 'floor', 'burst', 'history')) {
   const api = apiClient(url, adminKey);
   const auth = { authorization: `Bearer ${adminKey}` };
 
-  const benchApp = await api<{ id: string }>('POST', '/apps', { name: 'bench', cluster: 'bench', service: 'bench-svc' });
+  await api('POST', '/apps', { name: 'bench', cluster: 'bench', service: 'bench-svc' });
   const build = await api<{ id: string }>('POST', '/apps/bench/builds', { image: 'registry.local/bench:v1' });
   const release = await api<{ id: string }>('POST', '/apps/bench/releases', { slug: build.id });
   await api('POST', '/apps', { name: 'bench-list', cluster: 'bench', service: 'bench-list-svc' });
@@ -145,7 +145,7 @@ if (runs('http', 'floor', 'burst', 'history')) {
     for (let pair = 0; pair < FLOOR_PAIRS; pair++) {
       floorPairs.push({
         slipway: await load('get release (Slipway)', { url: `${url}/apps/bench/releases/${release.id}`, headers: auth }, FLOOR_TIMING),
-        floor: await load('get release (floor)', { url: `${floorUrl}/apps/${benchApp.id}/releases/${release.id}`, headers: auth }, FLOOR_TIMING),
+        floor: await load('get release (floor)', { url: `${floorUrl}/apps/bench/releases/${release.id}`, headers: auth }, FLOOR_TIMING),
       });
     }
     const ratios = floorPairs.map((pair) => pair.slipway.requestsPerSecond / pair.floor.requestsPerSecond);
