@@ -1,6 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorResponse } from '../../shared/api/common';
+import { releaseFixture } from '../../shared/fixtures/model';
+import { runBeforeDeadline } from '../../shared/runtime/deadline';
+import { claimReleaseVersion } from '../../shared/store/releases-store';
 import { touchesKey, type DynamoCall } from '../support/dynamo-fault-proxy';
 import { startFaultySlipway, type FaultySlipway } from '../support/faulty-slipway';
 import { seedApp } from '../support/local-slipway';
@@ -87,6 +90,20 @@ describe('DynamoDB throttling', () => {
     const retried = await slipway.call('POST', '/apps/throttled-slot/releases', { body: { slug: builds[0] } });
     expect(retried.body.version).toBe(2);
     expect(releaseIntegrityProblems(await storedReleasesOf('throttled-slot'))).toEqual([]);
+  });
+});
+
+describe('the invocation deadline', () => {
+  it("stops the SDK retrying a throttled write once it passes, rather than after the SDK's five attempts", async () => {
+    const { app, builds } = await seedApp(slipway, 'deadline-bound', 1);
+    slipway.faults.inject({ fault: { kind: 'throttle' }, when: releaseWrite });
+    const release = releaseFixture({ id: randomUUID(), app: { id: app.id, name: app.name }, version: 1, slug: { id: builds[0] as string } });
+
+    const outcome = await runBeforeDeadline(200, () => claimReleaseVersion(release)).catch((error: unknown) => error);
+
+    expect(outcome).toBeInstanceOf(Error);
+    expect(slipway.faults.injected().PutItem).toBeLessThan(5);
+    expect(await storedReleasesOf('deadline-bound')).toEqual([]);
   });
 });
 
