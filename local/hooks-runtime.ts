@@ -9,6 +9,7 @@ import { localSecretBox } from '../shared/hooks/secret-box';
 import { listUnfinishedDeliveries } from '../shared/store/hooks-store';
 import { attemptDelivery, recordDeliveries, type DeliveryRef, type HookWorker } from '../shared/hooks/worker';
 import { logger } from '../shared/observability/logger';
+import { apartFromInvocation } from '../shared/runtime/deadline';
 
 export type LocalHooksOptions = { retry?: Partial<RetryPolicy> };
 
@@ -63,16 +64,22 @@ export const startLocalHooks = async (dataDir: string | undefined, options: Loca
   };
   const later = (ref: DeliveryRef, at: Date) => {
     if (stopped) return;
+    // In AWS each attempt is an invocation of its own: a retry set by a request's attempt (a redelivery) does not
+    // run out of that request's time.
     const timer = setTimeout(() => {
       timers.delete(timer);
-      attempt(ref);
+      apartFromInvocation(() => attempt(ref));
     }, Math.max(0, at.getTime() - Date.now()));
     timers.add(timer);
   };
   useHookWorker(worker);
-  const unsubscribe = subscribe(async (event) => {
-    for (const ref of await recordDeliveries(worker, event)) later(ref, new Date());
-  });
+  // Published by a request, an event reaches the hook worker as EventBridge and SQS would hand it over: in an
+  // invocation of its own, not within the publishing request's time.
+  const unsubscribe = subscribe((event) =>
+    apartFromInvocation(async () => {
+      for (const ref of await recordDeliveries(worker, event)) later(ref, new Date());
+    }),
+  );
   for (const delivery of await listUnfinishedDeliveries()) {
     const appId = delivery.event.app?.id;
     if (appId) later({ app_id: appId, hook_id: delivery.hook_id, event_id: delivery.event_id }, new Date(delivery.next_attempt_at ?? Date.now()));

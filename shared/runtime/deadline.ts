@@ -30,3 +30,9 @@ export const deadlineSignal = (): AbortSignal | undefined => {
   deadline.signal ??= AbortSignal.timeout(Math.max(0, deadline.at - Date.now()));
   return deadline.signal;
 };
+
+/**
+ * Runs `work` under no deadline: for work a request sets going that AWS runs apart from it (a webhook delivery and
+ * its retries, in their own invocations), when the local server runs it in the request's process.
+ */
+export const apartFromInvocation = <T>(work: () => T): T => currentDeadline.exit(work);

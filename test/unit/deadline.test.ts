@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { publicHttpFunction } from '../../shared/http/http-function';
-import { deadlineSignal, remainingMs, runBeforeDeadline } from '../../shared/runtime/deadline';
+import { apartFromInvocation, deadlineSignal, remainingMs, runBeforeDeadline } from '../../shared/runtime/deadline';
 
 const openApiEvent = {
   version: '2.0',
@@ -30,6 +30,11 @@ describe('the invocation deadline', () => {
       await runBeforeDeadline(60_000, async () => expect(remainingMs()).toBeLessThanOrEqual(1_000));
       await runBeforeDeadline(100, async () => expect(remainingMs()).toBeLessThanOrEqual(100));
     });
+  });
+
+  it('does not bound work a request sets going that AWS runs in invocations of its own', async () => {
+    const later = await runBeforeDeadline(5, () => new Promise<number>((resolve) => setTimeout(() => resolve(apartFromInvocation(remainingMs)), 20)));
+    expect(later).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('aborts what still runs when it passes', async () => {
