@@ -6,7 +6,7 @@ import { DeploymentRequest } from '../shared/api/deployments';
 import { presentDeployment } from '../shared/api/presenters';
 import { parseForm } from '../shared/http/form';
 import { listDeployments, recordDeployment } from '../shared/operations/recorded-releases';
-import { describeRunningTasksEarly, runningCountsOf } from '../shared/operations/running-counts';
+import { runningCountsOf } from '../shared/operations/running-counts';
 import { declareSignalRelease, reportSignalStatus, requireSignalRelease, resumeSignalRelease } from '../shared/operations/signal-releases';
 import { actorOf, authorize } from '../shared/domain/access';
 import { withCurrentAmong } from '../shared/domain/current-release';
@@ -62,7 +62,6 @@ export const handler = httpFunction<'releases'>({
     authorize(principal, 'read', app.name);
     const { cursor, ...request } = releaseListRequestOf(parseInput(ListReleasesQuery, query, 'query'));
     const afterVersion = cursor === undefined ? undefined : decodeCursor(cursor);
-    describeRunningTasksEarly(app);
     const list = await listReleases(app, { ...request, afterVersion }, headers.range);
     const shown = withCurrentAmong(app, list.releases);
     const running = await runningCountsOf(app, list.releases);
@@ -78,7 +77,6 @@ export const handler = httpFunction<'releases'>({
   'GET /apps/{app}/releases/{release}': async ({ params, principal, annotate, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'read', app.name);
-    describeRunningTasksEarly(app);
     const release = await requireRelease(app, params.release ?? '');
     annotate({ releaseId: release.id, releaseVersion: release.version });
     return { status: 200, body: presentRelease(release, app, (await runningCountsOf(app, [release]))(release)) };

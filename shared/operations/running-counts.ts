@@ -32,15 +32,6 @@ const runningTasksOf = (app: App, now: number): Promise<ReadonlyMap<string, numb
 };
 
 /**
- * Starts describing the app's service before the releases to count are read, when they will most likely need it
- * (the app has a current release, which registered a revision): a read then waits for the slower of its two
- * calls rather than for both in turn, and runningCountsOf takes the answer from the cache.
- */
-export const describeRunningTasksEarly = (app: App): void => {
-  if (!isExternal(app) && app.current_release_version !== null) void runningTasksOf(app, Date.now());
-};
-
-/**
  * The running count of each of `releases` (those about to be shown). An ECS service is described only when
  * one of them registered a revision (a release that never reached ECS runs nothing), at most once per
  * service every few seconds.
