@@ -60,6 +60,12 @@ const errorResult = (status: number, code: string, message: string, details: Rec
   body: JSON.stringify(errorBodyOf(code, message, details)),
 });
 
+/** A fault the caller should simply retry: 503 with Retry-After. */
+const retryLaterResult = (code: string, message: string): APIGatewayProxyStructuredResultV2 => ({
+  ...errorResult(503, code, message),
+  headers: { ...JSON_HEADERS, 'retry-after': RETRY_AFTER_SECONDS },
+});
+
 /** What API Gateway's $default route (and the local server's) answers for a request no route takes. */
 const unroutedError = (method: string, path: string): DomainError | HttpError => {
   const found = matchRoute(method, path);
@@ -115,7 +121,7 @@ const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayPr
   }
   if (isTransientFault(error)) {
     logger.warn('dependency fault', { requestId: event.requestContext.requestId, routeKey: event.routeKey, error: error as Error });
-    return { ...errorResult(503, 'service_unavailable', 'Slipway is briefly unable to serve this; retry shortly.'), headers: { ...JSON_HEADERS, 'retry-after': RETRY_AFTER_SECONDS } };
+    return retryLaterResult('service_unavailable', 'Slipway is briefly unable to serve this; retry shortly.');
   }
   logger.error('unhandled error', { requestId: event.requestContext.requestId, routeKey: event.routeKey, error: error as Error });
   return errorResult(500, 'internal_error', 'Slipway failed to handle this request.', {
@@ -129,10 +135,8 @@ const toResponse = (error: unknown, event: APIGatewayProxyEventV2): APIGatewayPr
  * cannot say whether the change landed; a retry with the same Idempotency-Key finds out and makes it once.
  */
 const TIMEOUT_RESERVE_MS = 200;
-const answerAtTimeout = (): APIGatewayProxyStructuredResultV2 => ({
-  ...errorResult(503, 'request_timed_out', 'Slipway could not finish this request in time. Retry it; a change sent with an Idempotency-Key is made once however often it is retried.'),
-  headers: { ...JSON_HEADERS, 'retry-after': RETRY_AFTER_SECONDS },
-});
+const answerAtTimeout = (): APIGatewayProxyStructuredResultV2 =>
+  retryLaterResult('request_timed_out', 'Slipway could not finish this request in time. Retry it; a change sent with an Idempotency-Key is made once however often it is retried.');
 
 /** A JSON body's content-type unless the route sets its own; the shared constant when it adds none. */
 const responseHeadersOf = (result: HttpResult): Record<string, string> => {
