@@ -4,8 +4,7 @@ import { OneOffTasks, type OneOffTaskOptions } from './one-off-tasks';
 import {
   EcsApiError,
   EcsModel,
-  desiredStatusOf,
-  groupOf,
+  taskIdentityOf,
   isLive,
   nameOf,
   primaryOf,
@@ -501,14 +500,7 @@ export class EcsApi {
   private taskOutput(service: SimService, task: SimTask): Task {
     const { definition } = this.model.resolveTaskDefinition(task.taskDefinitionArn);
     return {
-      taskArn: task.arn,
-      clusterArn: service.clusterArn,
-      taskDefinitionArn: task.taskDefinitionArn,
-      group: groupOf(service),
-      startedBy: task.deploymentId,
-      launchType: 'FARGATE',
-      lastStatus: task.lastStatus,
-      desiredStatus: desiredStatusOf(task),
+      ...taskIdentityOf(service, task),
       healthStatus: task.healthStatus,
       createdAt: task.createdAt,
       startedAt: task.startedAt,

@@ -309,9 +309,21 @@ export const stopTask = (task: SimTask, reason: string, at: Date): void => {
 };
 
 /** The task group ECS gives a service's tasks. */
-export const groupOf = (service: SimService): string => `service:${service.ref.service}`;
+const groupOf = (service: SimService): string => `service:${service.ref.service}`;
 
-export const desiredStatusOf = (task: SimTask): 'RUNNING' | 'STOPPED' => (isLive(task) ? 'RUNNING' : 'STOPPED');
+const desiredStatusOf = (task: SimTask): 'RUNNING' | 'STOPPED' => (isLive(task) ? 'RUNNING' : 'STOPPED');
+
+/** What a service's task says of itself wherever ECS shows it: in DescribeTasks and in its state change events. */
+export const taskIdentityOf = (service: SimService, task: SimTask) => ({
+  taskArn: task.arn,
+  clusterArn: service.clusterArn,
+  taskDefinitionArn: task.taskDefinitionArn,
+  group: groupOf(service),
+  startedBy: task.deploymentId,
+  launchType: 'FARGATE' as const,
+  lastStatus: task.lastStatus,
+  desiredStatus: desiredStatusOf(task),
+});
 
 export const addEvent = (service: SimService, message: string, at: Date): void => {
   service.events.unshift({ id: randomUUID(), createdAt: at, message: `(service ${service.ref.service}) ${message}` });
