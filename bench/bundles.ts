@@ -67,6 +67,7 @@ export const bundleFunction = async (
     target: bundling.target,
     minify: bundling.minify,
     sourcemap: bundling.sourceMap,
+    sourcesContent: bundling.sourcesContent,
     mainFields: [...bundling.mainFields],
     banner: { js: bundling.banner },
     alias: { ...LAMBDA_ALIASES },

@@ -21,11 +21,19 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
  */
 const bundlesXray = (traced: boolean) => ({ 'process.env.SLIPWAY_BUNDLES_XRAY': JSON.stringify(String(traced)) });
 
+/**
+ * Stack traces in the logs name the TypeScript sources. Node parses a bundle's source map when it loads the bundle,
+ * so this is part of every cold start, and `npm run bench` measures with it.
+ */
+export const DEPLOYED_NODE_OPTIONS = { NODE_OPTIONS: '--enable-source-maps' } as const;
+
 /** How every function is bundled; exported so `npm run bench` measures exactly what `cdk deploy` ships. */
 export const SLIPWAY_BUNDLING = {
   format: OutputFormat.ESM,
   minify: true,
   sourceMap: true,
+  // Stack traces need only the mappings; the sources themselves would make every cold start parse megabytes.
+  sourcesContent: false,
   target: 'node24',
   forceDockerBundling: false,
   bundleAwsSDK: true,
@@ -104,7 +112,7 @@ export const slipwayFunction = (
     deadLetterQueue: props.deadLetterQueue,
     reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     environment: {
-      NODE_OPTIONS: '--enable-source-maps',
+      ...DEPLOYED_NODE_OPTIONS,
       ...(traced ? { SLIPWAY_TRACE_AWS_CALLS: 'true' } : {}),
       ...props.environment,
     },

@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleFunction, functionEntries, type BundleFigures } from '../../bench/bundles';
 import { measureDashboard } from '../../bench/dashboard';
 import { TARGETS } from '../../bench/report';
+import { DEPLOYED_NODE_OPTIONS } from '../../infra/slipway-function';
 import { buildDashboard } from '../../web/build';
 
 /**
@@ -45,6 +48,30 @@ describe('function bundles', () => {
       const locales = bundle.inputs.filter((input) => /zod\/v4\/locales\/(?!en\.js)/.test(input));
       expect(locales, bundle.name).toEqual([]);
     }
+  });
+});
+
+describe('stack traces of a deployed function', () => {
+  it('name the TypeScript sources, from a source map that leaves the sources out (a cold start parses less)', async () => {
+    // A function deployed with an environment it cannot use: the error an operator meets in the logs first.
+    const probe = await bundleFunction(
+      'stack-trace-probe',
+      { source: "import { configFromEnvironment } from './shared/config/config';\nexport const handler = () => configFromEnvironment({ SLIPWAY_LOG_LEVEL: 'LOUD' });" },
+      outDir,
+    );
+    const map = JSON.parse(await readFile(`${probe.file}.map`, 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+    expect(map.sources.some((source) => source.endsWith('shared/config/config.ts'))).toBe(true);
+    expect(map.sourcesContent).toBeUndefined();
+    const run = promisify(execFile);
+    const failed = await run(process.execPath, ['--input-type=module', '-e', `(await import(${JSON.stringify(probe.file)})).handler()`], {
+      env: { PATH: process.env.PATH ?? '', ...DEPLOYED_NODE_OPTIONS },
+    }).then(
+      () => undefined,
+      (error: { stderr: string }) => error.stderr,
+    );
+    expect(failed).toMatch(/Slipway's environment is not usable/);
+    expect(failed).toMatch(/\n {4}at \S+ \(\S*shared\/config\/config\.ts:\d+:\d+\)/);
+    expect(failed).not.toMatch(/index\.mjs:\d+/);
   });
 });
 
