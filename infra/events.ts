@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { EventBus, type CfnArchive } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { EVENT_SOURCE } from '../shared/api/events';
+import { EVENT_SOURCE } from '../shared/domain/events';
 
 /** How long the archive keeps events for replay. */
 const EVENT_ARCHIVE_RETENTION = Duration.days(365);

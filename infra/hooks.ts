@@ -7,7 +7,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVENT_SOURCE } from '../shared/api/events';
+import { EVENT_SOURCE } from '../shared/domain/events';
 import { slipwayFunction } from './slipway-function';
 import { grantTableData } from './slipway-table';
 

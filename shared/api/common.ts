@@ -16,6 +16,11 @@ export const IdOrName = z
   });
 export const AppRef = z.object({ id: Uuid, name: AppName }).meta({ id: 'AppRef' });
 export const NamedRef = z.object({ name: z.string() }).meta({ id: 'NamedRef' });
+/** A status check's key on its release, e.g. `ci/unit` or `qa+smoke`. */
+export const StatusContext = z
+  .string()
+  .regex(/^[./\\+\-A-Za-z0-9]{3,63}$/, 'must be 3-63 characters of letters, digits and . / \\ + -')
+  .meta({ id: 'StatusContext', example: 'ci/unit' });
 /** Bounds count UTF-8 bytes, which is what DynamoDB's item limit counts, not characters. */
 const utf8 = new TextEncoder();
 export const utf8Bytes = (value: string): number => utf8.encode(value).byteLength;

@@ -41,10 +41,6 @@ export const DeploymentQuery = z.object({
 
 export const DeploymentCreatedResponse = z.object({ id: Uuid }).meta({ id: 'DeploymentCreated' });
 
-/** ReleaseBits' words for how a deployment went. */
-export const resultOfStatus = (status: (typeof RECORDED_STATUSES)[number]): 'success' | 'failure' | 'pending' =>
-  status === 'succeeded' ? 'success' : status === 'failed' ? 'failure' : 'pending';
-
 export const DeploymentResponse = z
   .object({
     id: Uuid,

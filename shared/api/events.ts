@@ -63,6 +63,3 @@ export const SlipwayEvent = z
   ])
   .meta({ id: 'SlipwayEvent' });
 export type SlipwayEvent = z.infer<typeof SlipwayEvent>;
-
-/** EventBridge: every Slipway event has this source; its detail-type is the event's type. */
-export const EVENT_SOURCE = 'slipway';

@@ -1,8 +1,7 @@
 import * as z from 'zod';
 import { notFound, type DomainError } from '../domain/errors';
 import type { Route } from './routes';
-import { IdOrName, Uuid } from './common';
-import { StatusContext } from './statuses';
+import { IdOrName, StatusContext, Uuid } from './common';
 
 /** The dashboard bundle's file names: `name-HASH.ext`, nothing that could climb out of it. */
 const DashboardAssetName = z.string().regex(/^[A-Za-z0-9_-]{1,64}\.(?:js|css|svg)$/);

@@ -2,8 +2,7 @@ import * as z from 'zod';
 import { PROMOTION_STATUSES, PROMOTION_TARGET_STATUSES } from '../domain/promotion';
 import type { NamedPair } from '../domain/requests';
 import { STAGES } from '../domain/pipeline';
-import { AppName, AppRef, IdOrName, NamedRef, Timestamp, Uuid, shortText } from './common';
-import { StatusContext } from './statuses';
+import { AppName, AppRef, IdOrName, NamedRef, StatusContext, Timestamp, Uuid, shortText } from './common';
 
 /**
  * `{id}`, `{name}` or both, as Akkeris clients send the `{id, name}` pairs they read from Slipway; `id` also

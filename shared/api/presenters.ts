@@ -16,8 +16,9 @@ import type { CouplingResponse, PipelineResponse, PromotionResponse } from './pi
 import type { MetricsReport } from '../domain/delivery-metrics';
 import type { MetricsResponse } from './metrics';
 import type { ReleaseResponse } from './releases';
-import { releasePhaseOutputPath, type ReleasePhaseResponse } from './release-phase';
-import { resultOfStatus, type DeploymentResponse } from './deployments';
+import type { ReleasePhaseResponse } from './release-phase';
+import type { DeploymentResponse } from './deployments';
+import { resultOfStatus } from '../domain/deployments';
 import type { SignalReleaseResponse } from './signals';
 import { signalStatusOf, type SignalRelease } from '../domain/signal-releases';
 import type { ConfigDiffResponse } from './config-vars';
@@ -136,6 +137,10 @@ export const presentRelease = (release: Release, app: App, runningCount: number 
     reason: release.changes?.reason ?? 'cannot tell: recorded before Slipway kept commits',
   },
 });
+
+/** Where a release's release phase output is read. */
+const releasePhaseOutputPath = (release: Release): string =>
+  `/apps/${encodeURIComponent(release.app.name)}/releases/${release.id}/release-phase/output`;
 
 const presentReleasePhase = (release: Release): ReleasePhaseResponse | null => {
   const run = release.release_phase;

@@ -56,7 +56,3 @@ export const ReleasePhaseOutputResponse = z
   })
   .meta({ id: 'ReleasePhaseOutput' });
 export type ReleasePhaseOutputResponse = z.infer<typeof ReleasePhaseOutputResponse>;
-
-/** Where a release's release phase output is read. */
-export const releasePhaseOutputPath = (release: { app: { name: string }; id: string }): string =>
-  `/apps/${encodeURIComponent(release.app.name)}/releases/${release.id}/release-phase/output`;

@@ -1,13 +1,7 @@
 import * as z from 'zod';
 import { CHECK_STATES } from '../domain/model';
-import { HttpUrl, Timestamp, Uuid, shortText } from './common';
+import { HttpUrl, StatusContext, Timestamp, Uuid, shortText } from './common';
 import { ReleaseResponse } from './releases';
-
-/** A status check's key on its release, e.g. `ci/unit` or `qa+smoke`. */
-export const StatusContext = z
-  .string()
-  .regex(/^[./\\+\-A-Za-z0-9]{3,63}$/, 'must be 3-63 characters of letters, digits and . / \\ + -')
-  .meta({ id: 'StatusContext', example: 'ci/unit' });
 
 const CheckState = z.enum(CHECK_STATES);
 

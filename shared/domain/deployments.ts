@@ -18,6 +18,10 @@ export type DeploymentResult = (typeof DEPLOYMENT_RESULTS)[number];
 export const statusOfResult = (result: DeploymentResult): RecordedStatus =>
   result === 'success' || result === 'succeeded' ? 'succeeded' : result === 'pending' || result === 'started' || result === 'in_progress' ? 'pending' : 'failed';
 
+/** ReleaseBits' words for how a deployment went. */
+export const resultOfStatus = (status: RecordedStatus): 'success' | 'failure' | 'pending' =>
+  status === 'succeeded' ? 'success' : status === 'failed' ? 'failure' : 'pending';
+
 /** The one release (and its build) of a version of an app, whichever host reports it first: derived, so concurrent reports meet. */
 export const versionReleaseIds = (appId: string, version: string) => ({
   releaseId: uuidv5(`release:${version}`, appId),

@@ -28,6 +28,9 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** EventBridge: every Slipway event has this source; its detail-type is the event's type. */
+export const EVENT_SOURCE = 'slipway';
+
 /** Bumped only on a breaking change of the envelope. */
 export const EVENT_SPEC_VERSION = 1;
 

@@ -1,6 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EVENT_SOURCE, type SlipwayEvent } from '../api/events';
+import type { SlipwayEvent } from '../api/events';
+import { EVENT_SOURCE } from '../domain/events';
 import { createAwsClient } from '../aws/aws-client';
 
 /** PutEvents takes at most 10 entries per call. */

@@ -43,6 +43,16 @@ describe('function bundles', () => {
     expect(carriesXray(await bundleFunction('traced-releases', releases.entry, outDir, { traced: true }))).toBe(true);
   });
 
+  it("build only the API schemas their routes need: none in the rollout's and events' functions, no release's in the keys function", () => {
+    const apiModulesOf = (bundle: BundleFigures) => bundle.inputs.filter((input) => input.startsWith('shared/api/'));
+    const routeless = bundles.filter((bundle) => /^(rollout-|ecs-|release-phase-events$)/.test(bundle.name));
+    expect(routeless.length).toBeGreaterThanOrEqual(9);
+    // The presenters shape events as the API does, but import the API's schemas as types only.
+    for (const bundle of routeless) expect(apiModulesOf(bundle), bundle.name).toEqual(['shared/api/presenters.ts']);
+    const keys = bundles.find((bundle) => bundle.name === 'keys');
+    expect(keys && apiModulesOf(keys)).not.toContain('shared/api/releases.ts');
+  });
+
   it("tree-shake zod: no locale but the default English one is bundled (a named `import { z }` defeats that)", () => {
     for (const bundle of bundles) {
       const locales = bundle.inputs.filter((input) => /zod\/v4\/locales\/(?!en\.js)/.test(input));
