@@ -1,6 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
-const Optional = z.string().min(1).optional();
+const Optional = z.optional(z.string().check(z.minLength(1)));
 
 /** The environment Slipway runs in, as its functions and the local server are given it. */
 const Environment = z.object({
@@ -14,17 +14,17 @@ const Environment = z.object({
   SLIPWAY_EVENT_BUS: Optional,
   AWS_LAMBDA_FUNCTION_NAME: Optional,
   /** 'true': every AWS SDK call is an X-Ray subsegment (deployment option `slipway:traceAwsCalls`); Lambda only. */
-  SLIPWAY_TRACE_AWS_CALLS: z.enum(['true', 'false']).optional(),
+  SLIPWAY_TRACE_AWS_CALLS: z.optional(z.enum(['true', 'false'])),
   /** Fractions allowed, for tests. */
-  ROLLOUT_DEADLINE_SECONDS: z.coerce.number().positive().optional(),
-  SLIPWAY_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).optional(),
+  ROLLOUT_DEADLINE_SECONDS: z.optional(z.coerce.number().check(z.positive())),
+  SLIPWAY_LOG_LEVEL: z.optional(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'])),
   /** The webhook delivery queue (retries are re-enqueued on it) and the KMS key that seals hook secrets. */
   HOOK_QUEUE_URL: Optional,
   HOOK_KMS_KEY_ID: Optional,
   /** The length of the ECS simulator's minute (every bake time is counted in it); local runs only. */
-  ECS_SIMULATOR_MINUTE_MS: z.coerce.number().int().positive().optional(),
+  ECS_SIMULATOR_MINUTE_MS: z.optional(z.coerce.number().check(z.int(), z.positive())),
   /** The ECS simulator's time between two batches of a deployment, in which a batch's new tasks come up; local runs only. */
-  ECS_SIMULATOR_BATCH_MS: z.coerce.number().int().positive().optional(),
+  ECS_SIMULATOR_BATCH_MS: z.optional(z.coerce.number().check(z.int(), z.positive())),
   VITEST: Optional,
 });
 

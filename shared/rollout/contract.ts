@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DEPLOYMENT_OUTCOMES } from '../domain/rollout';
 
 /**
@@ -19,20 +19,18 @@ export type PermanentStepError = (typeof PERMANENT_STEP_ERRORS)[keyof typeof PER
  */
 
 /** The execution input: one release of one app. */
-export const RolloutInput = z
-  .object({
-    appId: z.string().min(1),
-    appName: z.string().min(1),
-    releaseId: z.string().min(1),
-    version: z.number().int().positive(),
-    /** Budget for the deployment once UpdateService ran; past it the release ends `unknown`. */
-    deadlineSeconds: z.number().positive(),
-  })
-  .meta({ id: 'RolloutInput' });
+export const RolloutInput = z.object({
+  appId: z.string().check(z.minLength(1)),
+  appName: z.string().check(z.minLength(1)),
+  releaseId: z.string().check(z.minLength(1)),
+  version: z.int().check(z.positive()),
+  /** Budget for the deployment once UpdateService ran; past it the release ends `unknown`. */
+  deadlineSeconds: z.number().check(z.positive()),
+});
 export type RolloutInput = z.infer<typeof RolloutInput>;
 
-const TaskToken = z.string().min(1);
-const StateMachineArn = z.string().min(1);
+const TaskToken = z.string().check(z.minLength(1));
+const StateMachineArn = z.string().check(z.minLength(1));
 
 export const LockStepInput = z.object({ rollout: RolloutInput, stateMachineArn: StateMachineArn, taskToken: TaskToken });
 export type LockStepInput = z.infer<typeof LockStepInput>;
@@ -41,15 +39,15 @@ export const DeployStepInput = z.object({ rollout: RolloutInput });
 
 /** The Deploy step's result: what UpdateService and the wait need. */
 export const DeployPlan = z.object({
-  cluster: z.string().min(1),
-  service: z.string().min(1),
-  taskDefinitionArn: z.string().min(1),
+  cluster: z.string().check(z.minLength(1)),
+  service: z.string().check(z.minLength(1)),
+  taskDefinitionArn: z.string().check(z.minLength(1)),
   /** UpdateService's deploymentConfiguration for the app's strategy, as the direct ECS integration spells it (PascalCase). */
   deploymentConfiguration: z.record(z.string(), z.unknown()),
   /** Blue/green, linear and canary: the rollout reads their lifecycle stages off DescribeServiceDeployments. */
-  shiftsTraffic: z.boolean().default(false),
+  shiftsTraffic: z._default(z.boolean(), false),
   /** The release runs its app's release phase (a one-off task) before UpdateService; its deadline is counted after it. */
-  releasePhase: z.boolean().default(false),
+  releasePhase: z._default(z.boolean(), false),
   deadlineAt: z.iso.datetime(),
 });
 export type DeployPlan = z.infer<typeof DeployPlan>;
@@ -57,23 +55,23 @@ export type DeployPlan = z.infer<typeof DeployPlan>;
 export const AwaitStepInput = z.object({
   rollout: RolloutInput,
   deploy: DeployPlan,
-  deploymentId: z.string().min(1),
+  deploymentId: z.string().check(z.minLength(1)),
   taskToken: TaskToken,
 });
 export type AwaitStepInput = z.infer<typeof AwaitStepInput>;
 
 /** What resumes the wait for a deployment: how it ended, and why. */
-export const DeploymentResult = z.object({ outcome: z.enum(DEPLOYMENT_OUTCOMES), reason: z.string().nullable() });
+export const DeploymentResult = z.object({ outcome: z.enum(DEPLOYMENT_OUTCOMES), reason: z.nullable(z.string()) });
 export type DeploymentResult = z.infer<typeof DeploymentResult>;
 
 /** A Catch's error output, as Step Functions shapes it. */
-const StepError = z.object({ Error: z.string().optional(), Cause: z.string().optional() });
+const StepError = z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) });
 
 export const FinishStepInput = z.object({
   rollout: RolloutInput,
   stateMachineArn: StateMachineArn,
-  result: DeploymentResult.optional(),
-  error: StepError.optional(),
+  result: z.optional(DeploymentResult),
+  error: z.optional(StepError),
 });
 export type FinishStepInput = z.infer<typeof FinishStepInput>;
 
@@ -83,11 +81,11 @@ export const DEPLOYMENT_EVENT_PATTERN = { source: ['aws.ecs'], detailType: ['ECS
 export const DeploymentStateChange = z.object({
   source: z.literal('aws.ecs'),
   'detail-type': z.literal('ECS Deployment State Change'),
-  resources: z.array(z.string()).default([]),
+  resources: z._default(z.array(z.string()), []),
   detail: z.object({
     eventName: z.string(),
-    deploymentId: z.string().min(1),
-    reason: z.string().optional(),
+    deploymentId: z.string().check(z.minLength(1)),
+    reason: z.optional(z.string()),
   }),
 });
 export type DeploymentStateChange = z.infer<typeof DeploymentStateChange>;
@@ -100,11 +98,11 @@ export type DeploymentStateChange = z.infer<typeof DeploymentStateChange>;
 export const HookStateChange = z.object({
   source: z.literal('aws.ecs'),
   'detail-type': z.literal('ECS Hook State Change'),
-  resources: z.array(z.string()).default([]),
+  resources: z._default(z.array(z.string()), []),
   detail: z.looseObject({
     eventName: z.string(),
-    deploymentId: z.string().min(1).optional(),
-    hookId: z.string().optional(),
+    deploymentId: z.optional(z.string().check(z.minLength(1))),
+    hookId: z.optional(z.string()),
   }),
 });
 
@@ -132,10 +130,10 @@ export const TaskStateChange = z.object({
   /** To the second; `detail.updatedAt`, when there, to the millisecond. */
   time: z.iso.datetime({ offset: true }),
   detail: z.object({
-    clusterArn: z.string().min(1),
-    group: z.string().optional(),
+    clusterArn: z.string().check(z.minLength(1)),
+    group: z.optional(z.string()),
     lastStatus: z.string(),
-    updatedAt: z.iso.datetime({ offset: true }).optional(),
+    updatedAt: z.optional(z.iso.datetime({ offset: true })),
   }),
 });
 export type TaskStateChange = z.infer<typeof TaskStateChange>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { config } from '../config/config';
 import type { Release } from '../domain/model';
 import {
@@ -27,7 +27,7 @@ import { sendTaskResult } from './sfn';
  * again (a poll, a retry, a rerun after a crash), the step finds the task and its outcome instead of starting another.
  */
 
-export const ReleasePhaseStepInput = z.object({ rollout: RolloutInput, deploy: DeployPlan, taskToken: z.string().min(1) });
+export const ReleasePhaseStepInput = z.object({ rollout: RolloutInput, deploy: DeployPlan, taskToken: z.string().check(z.minLength(1)) });
 export type ReleasePhaseStepInput = z.infer<typeof ReleasePhaseStepInput>;
 
 /** The EventBridge rule's pattern: only stopped tasks Slipway started as release phases (see startedByOf). */
@@ -44,11 +44,11 @@ export const ReleasePhaseTaskStopped = z.object({
   source: z.literal('aws.ecs'),
   'detail-type': z.literal('ECS Task State Change'),
   detail: z.object({
-    taskArn: z.string().min(1),
+    taskArn: z.string().check(z.minLength(1)),
     lastStatus: z.string(),
-    stoppedReason: z.string().optional(),
-    containers: z.array(z.object({ name: z.string(), exitCode: z.number().int().optional(), reason: z.string().optional() })).default([]),
-    overrides: z.object({ containerOverrides: z.array(z.object({ name: z.string().optional(), command: z.array(z.string()).optional() })).optional() }).optional(),
+    stoppedReason: z.optional(z.string()),
+    containers: z._default(z.array(z.object({ name: z.string(), exitCode: z.optional(z.int()), reason: z.optional(z.string()) })), []),
+    overrides: z.optional(z.object({ containerOverrides: z.optional(z.array(z.object({ name: z.optional(z.string()), command: z.optional(z.array(z.string())) }))) })),
   }),
 });
 export type ReleasePhaseTaskStopped = z.infer<typeof ReleasePhaseTaskStopped>;

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { relayNotedEvents } from '../events/relay';
 import { logger } from '../observability/logger';
 
@@ -10,7 +10,7 @@ import { logger } from '../observability/logger';
  * between concurrent steps.
  */
 export const rolloutStep =
-  <Schema extends z.ZodType, Result>(step: string, schema: Schema, run: (input: z.infer<Schema>) => Promise<Result>) =>
+  <Schema extends z.ZodMiniType, Result>(step: string, schema: Schema, run: (input: z.infer<Schema>) => Promise<Result>) =>
   async (event: unknown, context?: Context): Promise<Result> => {
     if (context) logger.addContext(context);
     const input = schema.parse(event);
