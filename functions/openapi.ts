@@ -1,14 +1,5 @@
-import { buildOpenApiDocument } from '../shared/api/openapi';
-import { publicHttpFunction } from '../shared/http/http-function';
+import { fileURLToPath } from 'node:url';
+import { openApiFunction, readOpenApiDocument } from '../shared/http/openapi-function';
 
-let document: ReturnType<typeof buildOpenApiDocument> | undefined;
-
-export const handler = publicHttpFunction<'openapi'>({
-  'GET /openapi.json': {
-    // Generated once per container: the schemas cannot change while it runs.
-    public: async () => {
-      document ??= buildOpenApiDocument();
-      return { status: 200, body: document, headers: { 'cache-control': 'public, max-age=300' } };
-    },
-  },
-});
+/** The OpenAPI document; the CDK stack writes it beside this bundle from the API's schemas. */
+export const handler = openApiFunction(() => readOpenApiDocument(fileURLToPath(new URL('.', import.meta.url))));

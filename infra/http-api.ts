@@ -6,8 +6,11 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openApiDocumentText } from '../shared/api/openapi';
 import { FUNCTION_NAMES, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName } from '../shared/api/routes';
+import { OPENAPI_DOCUMENT_FILE } from '../shared/http/openapi-function';
 import { writeDashboard } from '../web/build';
 import type { Rollout } from './rollout';
 import { grantSecretParameters } from './secret-grants';
@@ -45,9 +48,13 @@ export const FUNCTION_ACCESS: Readonly<
   dashboard: { table: 'none', rollouts: 'none' },
 };
 
-/** Files a function's bundle carries beside its code: the dashboard's page and assets, built from web/. */
+/**
+ * Files a function's bundle carries beside its code: the dashboard's page and assets, built from web/, and the
+ * OpenAPI document, built from the API's schemas (so the openapi function builds none at a cold start).
+ */
 export const FUNCTION_FILES: Partial<Record<FunctionName, (outputDir: string) => void>> = {
   dashboard: (outputDir) => writeDashboard(join(outputDir, 'dashboard')),
+  openapi: (outputDir) => writeFileSync(join(outputDir, OPENAPI_DOCUMENT_FILE), openApiDocumentText()),
 };
 
 /** What the HTTP API needs of the rollout: its state machine and the rights on it. */

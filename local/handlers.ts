@@ -6,7 +6,6 @@ import { handler as ecsTaskEvents } from '../functions/ecs-task-events';
 import { handler as releasePhaseEvents } from '../functions/release-phase-events';
 import { handler as hooks } from '../functions/hooks';
 import { handler as keys } from '../functions/keys';
-import { handler as openapi } from '../functions/openapi';
 import { handler as pipelines } from '../functions/pipelines';
 import { handler as releases } from '../functions/releases';
 import { handler as rolloutAwait } from '../functions/rollout-await';
@@ -15,7 +14,9 @@ import { handler as rolloutFinish } from '../functions/rollout-finish';
 import { handler as rolloutLock } from '../functions/rollout-lock';
 import { handler as rolloutReleasePhase } from '../functions/rollout-release-phase';
 import { handler as statuses } from '../functions/statuses';
+import { openApiDocumentText } from '../shared/api/openapi';
 import { dashboardFunction } from '../shared/http/dashboard';
+import { openApiFunction } from '../shared/http/openapi-function';
 import { buildDashboard } from '../web/build';
 import type { RolloutStep } from '../infra/rollout';
 import type { FunctionName } from '../shared/api/routes';
@@ -23,8 +24,8 @@ import type { HttpHandler } from './api-gateway';
 import { lambdaContext } from './lambda-context';
 
 /**
- * The very Lambda handlers the CDK stack deploys, by function name. Only the dashboard's files differ in
- * origin: built from web/ in-process at the first request, where the Lambda reads those built at synth.
+ * The very Lambda handlers the CDK stack deploys, by function name. Only the dashboard's files and the OpenAPI
+ * document differ in origin: built in-process at the first request, where the Lambda reads those built at synth.
  */
 export const httpHandlers: Record<FunctionName, HttpHandler> = {
   apps,
@@ -35,7 +36,7 @@ export const httpHandlers: Record<FunctionName, HttpHandler> = {
   pipelines,
   keys,
   hooks,
-  openapi,
+  openapi: openApiFunction(async () => openApiDocumentText()),
   dashboard: dashboardFunction(async () => buildDashboard()),
 };
 

@@ -487,7 +487,7 @@ const routeConfigOf = (route: Route, operation: Operation): RouteConfig => {
   };
 };
 
-export const buildOpenApiDocument = () => {
+const buildOpenApiDocument = () => {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -543,3 +543,6 @@ export const buildOpenApiDocument = () => {
     security: [{ bearer: [] }, { access_token: [] }],
   });
 };
+
+/** The document as the openapi function serves it: compact JSON text. */
+export const openApiDocumentText = (): string => JSON.stringify(buildOpenApiDocument());

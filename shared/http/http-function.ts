@@ -50,7 +50,7 @@ const STATUS_OF: Record<ErrorKind | HttpErrorKind, number> = {
   unavailable: 503,
 };
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+export const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const;
 const RETRY_AFTER_SECONDS = '1';
 const ANSWER_RESERVE_MS = 500;
 

@@ -8,6 +8,7 @@ import { bundleFunction, functionEntries, type BundleFigures } from '../../bench
 import { measureDashboard } from '../../bench/dashboard';
 import { TARGETS } from '../../bench/report';
 import { DEPLOYED_NODE_OPTIONS } from '../../infra/slipway-function';
+import { openApiDocumentText } from '../../shared/api/openapi';
 import { buildDashboard } from '../../web/build';
 
 /**
@@ -61,6 +62,23 @@ describe('function bundles', () => {
   });
 });
 
+describe('the openapi function', () => {
+  it("serves the document written beside its bundle, the one the API's schemas make, and builds no schema itself", async () => {
+    const openapi = bundles.find((bundle) => bundle.name === 'openapi');
+    if (!openapi) throw new Error('no openapi bundle');
+    expect(openapi.inputs.filter((input) => input.startsWith('shared/api/'))).not.toContain('shared/api/openapi.ts');
+    const event = { version: '2.0', routeKey: 'GET /openapi.json', rawPath: '/openapi.json', rawQueryString: '', headers: {}, requestContext: { http: { method: 'GET', path: '/openapi.json' }, requestId: 'bundle-proof' }, isBase64Encoded: false };
+    const probe = `const { handler } = await import(${JSON.stringify(openapi.file)});
+const answer = await handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 10000, awsRequestId: 'bundle-proof' });
+process.stdout.write(JSON.stringify(answer));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], { env: { PATH: process.env.PATH ?? '', SLIPWAY_LOG_LEVEL: 'SILENT' } });
+    const answer = JSON.parse(stdout) as { statusCode: number; body: string; headers: Record<string, string> };
+    expect(answer.statusCode).toBe(200);
+    expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(answer.body).toBe(openApiDocumentText());
+  });
+});
+
 describe('stack traces of a deployed function', () => {
   it('name the TypeScript sources, from a source map that leaves the sources out (a cold start parses less)', async () => {
     // A function deployed with an environment it cannot use: the error an operator meets in the logs first.
@@ -72,8 +90,7 @@ describe('stack traces of a deployed function', () => {
     const map = JSON.parse(await readFile(`${probe.file}.map`, 'utf8')) as { sources: string[]; sourcesContent?: unknown };
     expect(map.sources.some((source) => source.endsWith('shared/config/config.ts'))).toBe(true);
     expect(map.sourcesContent).toBeUndefined();
-    const run = promisify(execFile);
-    const failed = await run(process.execPath, ['--input-type=module', '-e', `(await import(${JSON.stringify(probe.file)})).handler()`], {
+    const failed = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', `(await import(${JSON.stringify(probe.file)})).handler()`], {
       env: { PATH: process.env.PATH ?? '', ...DEPLOYED_NODE_OPTIONS },
     }).then(
       () => undefined,
