@@ -51,15 +51,19 @@ export const createRelease = async (
   const source = releaseSourceOf(request);
   if (isExternal(app) && source.kind === 'rollback') assertDeployable(app, 'rollback');
   if (!isExternal(app)) assertNothingReported(app, request);
-  const refusal = await directReleaseRefusalFor(app);
-  if (refusal) throw refusal;
-  const plan =
+  const planOf = async (): Promise<ReleasePlan> =>
     source.kind === 'rollback'
       ? planRollback(app, await requireRollbackTarget(app, source.target), { force: source.force, reason: request.description })
       : isExternal(app)
         ? planRecordedRelease(app, await requireSlugForRelease(app, source.slugId), recordedOutcomeOf(request, new Date().toISOString()), request.description)
         : planBuildRelease(app, await requireSlugForRelease(app, source.slugId), 'deploy', request.description);
-  const planned = { ...plan, notes: request.notes, metadata: request.metadata, min_version: request.min_version };
+  // The pipeline's refusal and the release's source are read side by side (one round trip less), and the refusal
+  // still wins: a downstream app answers 422 whatever the slug or release it was sent.
+  const [refusal, plan] = await Promise.allSettled([directReleaseRefusalFor(app), planOf()]);
+  if (refusal.status === 'rejected') throw refusal.reason;
+  if (refusal.value) throw refusal.value;
+  if (plan.status === 'rejected') throw plan.reason;
+  const planned = { ...plan.value, notes: request.notes, metadata: request.metadata, min_version: request.min_version };
   // An id from runOnce is new or was looked up by its resume already (see recordNewRelease).
   return id === undefined ? recordRelease(app, planned, actor) : recordNewRelease(app, planned, actor, id);
 };

@@ -181,7 +181,10 @@ describe('the 422 rule for downstream apps', () => {
 
     const deploy = await slipway.call('POST', `/apps/${staging}/releases`, { body: { slug: builds[0] } });
     const rollback = await slipway.call('POST', `/apps/${staging}/releases`, { body: { release: before.body.id } });
-    for (const response of [deploy, rollback]) {
+    // The stage is the answer whatever was sent: a slug or release that does not exist is refused the same way.
+    const unknownSlug = await slipway.call('POST', `/apps/${staging}/releases`, { body: { slug: randomUUID() } });
+    const unknownRelease = await slipway.call('POST', `/apps/${staging}/releases`, { body: { release: randomUUID() } });
+    for (const response of [deploy, rollback, unknownSlug, unknownRelease]) {
       expect(response.status).toBe(422);
       expect(response.body.error.code).toBe('downstream_pipeline_app');
       expect(response.body.error.message).toContain(pipeline.name);
