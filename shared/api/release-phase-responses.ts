@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { RELEASE_PHASE_STATUSES } from '../domain/release-phase';
 import { Timestamp } from './common';
 
-/** What the API answers about releases' release phases, apart from the requests (release-phase.ts: an app's settings): the functions that parse those construct none of this at a cold start. */
+/** What the API answers about releases' release phases, apart from an app's settings (release-phase.ts): the apps function, which parses those, constructs none of this at a cold start. */
 
 /** A release's run of its app's release phase. */
 export const ReleasePhaseResponse = z
