@@ -1,23 +1,23 @@
 import * as z from 'zod';
-import { ApiKeyResponse, CreatedApiKeyResponse, WhoamiResponse, type CreateApiKeyRequest } from '../shared/api/api-keys';
-import { AppDetailResponse, AppResponse, type CreateAppRequest, type UpdateAppRequest } from '../shared/api/apps';
-import { BuildResponse, type CreateBuildRequest } from '../shared/api/builds';
-import {
-  CouplingResponse,
-  PipelineResponse,
-  PromotionResponse,
-  type CreateCouplingRequest,
-  type CreatePipelineRequest,
-  type CreatePromotionRequest,
-} from '../shared/api/pipelines';
+import type { CreateApiKeyRequest } from '../shared/api/api-keys';
+import { ApiKeyResponse, CreatedApiKeyResponse, WhoamiResponse } from '../shared/api/api-key-responses';
+import type { CreateAppRequest, UpdateAppRequest } from '../shared/api/apps';
+import { AppDetailResponse, AppResponse } from '../shared/api/app-responses';
+import type { CreateBuildRequest } from '../shared/api/builds';
+import { BuildResponse } from '../shared/api/build-responses';
+import type { CreateCouplingRequest, CreatePipelineRequest, CreatePromotionRequest } from '../shared/api/pipelines';
+import { CouplingResponse, PipelineResponse, PromotionResponse } from '../shared/api/pipeline-responses';
 import { MAX_PAGE_SIZE } from '../shared/domain/requests';
-import { ReleaseResponse, type CreateReleaseBody } from '../shared/api/releases';
-import { ReleasePhaseOutputResponse } from '../shared/api/release-phase';
+import type { CreateReleaseBody } from '../shared/api/releases';
+import { ReleaseResponse } from '../shared/api/release-responses';
+import { ReleasePhaseOutputResponse } from '../shared/api/release-phase-responses';
 import type { ReleaseStatus } from '../shared/domain/model';
 import type { ReleaseAction } from '../shared/domain/release-actions';
-import { ReleaseStatusesResponse, StatusResponse, type CreateStatusRequest } from '../shared/api/statuses';
-import { ConfigVarsResponse, type UpdateConfigVarsRequest } from '../shared/api/config-vars';
-import { DeliveryResponse, HookResponse } from '../shared/api/hooks';
+import type { CreateStatusRequest } from '../shared/api/statuses';
+import { ReleaseStatusesResponse, StatusResponse } from '../shared/api/status-responses';
+import type { UpdateConfigVarsRequest } from '../shared/api/config-vars';
+import { ConfigVarsResponse } from '../shared/api/config-var-responses';
+import { DeliveryResponse, HookResponse } from '../shared/api/hook-responses';
 import type { HttpClient } from './http-client';
 
 const segment = encodeURIComponent;

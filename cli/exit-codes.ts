@@ -1,4 +1,4 @@
-import type { ErrorResponse } from '../shared/api/common';
+import type { ErrorResponse } from '../shared/api/error-responses';
 
 /** What a CI job can branch on; `--help` and the README list the same table. */
 export const EXIT = {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type * as z from 'zod';
-import { ErrorResponse } from '../shared/api/common';
+import { ErrorResponse } from '../shared/api/error-responses';
 import { ApiRefusal, CliError, EXIT } from './exit-codes';
 import type { Connection } from './config';
 

@@ -1,4 +1,4 @@
-import type { ReleaseResponse } from '../shared/api/releases';
+import type { ReleaseResponse } from '../shared/api/release-responses';
 import type { SlipwayApi } from './api';
 
 /**

@@ -1,5 +1,5 @@
 import { validate as isUuid } from 'uuid';
-import type { ReleaseResponse } from '../shared/api/releases';
+import type { ReleaseResponse } from '../shared/api/release-responses';
 import type { SlipwayApi } from './api';
 import { usageError } from './exit-codes';
 

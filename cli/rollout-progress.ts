@@ -1,5 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
-import type { ReleaseResponse } from '../shared/api/releases';
+import type { ReleaseResponse } from '../shared/api/release-responses';
 import { isTrafficShifting, rolloutStage } from '../shared/api/rollout-words';
 import { clockTime, paint, paintStatus } from './output';
 import { versionLabel } from './release-ref';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ReleaseResponse } from '../shared/api/releases';
+import type { ReleaseResponse } from '../shared/api/release-responses';
 import { FINAL_RELEASE_STATUSES } from '../shared/domain/model';
 import type { SlipwayApi } from './api';
 import { CliError, EXIT, type ExitCode } from './exit-codes';

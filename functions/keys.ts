@@ -1,4 +1,5 @@
-import { CreateApiKeyRequest, type WhoamiResponse } from '../shared/api/api-keys';
+import { CreateApiKeyRequest } from '../shared/api/api-keys';
+import type { WhoamiResponse } from '../shared/api/api-key-responses';
 import { httpFunction } from '../shared/http/http-function';
 import { authenticateCaller } from '../shared/operations/authentication';
 import { parseInput } from '../shared/http/request';

@@ -1,4 +1,4 @@
-import type { AppResponse } from '../../shared/api/apps';
+import type { AppResponse } from '../../shared/api/app-responses';
 import { defineCommand, requireApp, withApp } from '../command';
 import { deploymentFields, deploymentOf, withDeploymentOptions } from '../deployment-options';
 import { printFields, printJson, printLine } from '../output';

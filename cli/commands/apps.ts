@@ -1,4 +1,4 @@
-import type { ReleaseResponse } from '../../shared/api/releases';
+import type { ReleaseResponse } from '../../shared/api/release-responses';
 import { rolloutStage } from '../../shared/api/rollout-words';
 import type { SlipwayApi } from '../api';
 import { defineCommand, requireApp, withApp } from '../command';

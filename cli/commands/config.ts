@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { CONFIG_VAR_NAME_PATTERN } from '../../shared/domain/config-vars';
 import type { UpdateConfigVarsRequest } from '../../shared/api/config-vars';
-import type { ReleaseResponse } from '../../shared/api/releases';
+import type { ReleaseResponse } from '../../shared/api/release-responses';
 import { defineCommand, requireApp, withApp } from '../command';
 import { usageError } from '../exit-codes';
 import { paintStatus, printJson, printLine, printTable } from '../output';

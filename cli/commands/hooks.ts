@@ -1,6 +1,6 @@
 import { defineCommand, requireApp, withApp } from '../command';
 import { age, paint, printJson, printLine, printTable } from '../output';
-import type { DeliveryResponse } from '../../shared/api/hooks';
+import type { DeliveryResponse } from '../../shared/api/hook-responses';
 
 const OUTCOME_STYLES = { delivered: 'green', gave_up: 'red', retrying: 'yellow', pending: 'gray' } as const satisfies Record<DeliveryResponse['outcome'], string>;
 

@@ -1,4 +1,4 @@
-import type { PromotionResponse } from '../../shared/api/pipelines';
+import type { PromotionResponse } from '../../shared/api/pipeline-responses';
 import type { UnsafeTarget } from '../../shared/domain/promotion';
 import { STAGES, nextStageOf } from '../../shared/domain/pipeline';
 import type { SlipwayApi } from '../api';

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import type { ReleaseResponse } from '../../shared/api/releases';
+import type { ReleaseResponse } from '../../shared/api/release-responses';
 import { gateWords } from '../../shared/api/rollout-words';
 import type { ReleaseAction } from '../../shared/domain/release-actions';
 import type { SlipwayApi } from '../api';

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
-import type { CreateReleaseBody, ReleaseResponse } from '../../shared/api/releases';
+import type { CreateReleaseBody } from '../../shared/api/releases';
+import type { ReleaseResponse } from '../../shared/api/release-responses';
 import { defineCommand, requireApp, waitOptions, withApp, withTimeout, withWait } from '../command';
 import { EXIT, usageError } from '../exit-codes';
 import { rolloutStage } from '../../shared/api/rollout-words';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ROLES } from '../domain/access';
-import { AppName, Timestamp, Uuid, boundedBytes } from './common';
+import { AppName, boundedBytes } from './common';
 
 export const CreateApiKeyRequest = z
   .strictObject({
@@ -10,30 +10,3 @@ export const CreateApiKeyRequest = z
   })
   .meta({ id: 'CreateApiKeyRequest' });
 export type CreateApiKeyRequest = z.infer<typeof CreateApiKeyRequest>;
-
-export const ApiKeyResponse = z
-  .object({
-    id: Uuid,
-    role: z.enum(ROLES),
-    apps: z.array(z.string()).nullable(),
-    email: z.string(),
-    created_at: Timestamp,
-    revoked_at: Timestamp.nullable(),
-  })
-  .meta({ id: 'ApiKey' });
-export type ApiKeyResponse = z.infer<typeof ApiKeyResponse>;
-
-export const CreatedApiKeyResponse = ApiKeyResponse.extend({
-  key: z.string().meta({ description: 'The key itself, shown only in this response; Slipway keeps only its SHA-256.' }),
-}).meta({ id: 'CreatedApiKey' });
-export type CreatedApiKeyResponse = z.infer<typeof CreatedApiKeyResponse>;
-
-export const WhoamiResponse = z
-  .object({
-    key_id: Uuid,
-    role: z.enum(ROLES),
-    apps: z.array(z.string()).nullable().meta({ description: 'The apps the key is limited to; null for all apps.' }),
-    email: z.string(),
-  })
-  .meta({ id: 'Whoami' });
-export type WhoamiResponse = z.infer<typeof WhoamiResponse>;

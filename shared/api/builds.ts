@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_BUILD_PAGE } from '../domain/requests';
-import { AppRef, Commit, CommitId, CommitResponse, Timestamp, Uuid, metadataOf, shortText, utf8Bytes } from './common';
+import { Commit, CommitId, metadataOf, shortText, utf8Bytes } from './common';
 
 /** A container image reference: repository[:tag][@sha256:digest]. */
 const ImageReference = z
@@ -73,28 +73,3 @@ export const ListBuildsQuery = z.object({
     .optional()
     .meta({ description: `The oldest N builds. Without it, the newest ${DEFAULT_BUILD_PAGE}, oldest first.` }),
 });
-
-export const BuildResponse = z
-  .object({
-    id: Uuid,
-    app: AppRef,
-    created_at: Timestamp,
-    updated_at: Timestamp,
-    status: z.enum(['pending', 'succeeded', 'failed']),
-    source_blob: z.object({
-      image: z.string(),
-      commit: z.string().nullable(),
-      branch: z.string().nullable(),
-      repo: z.string().nullable(),
-      version: z.string().nullable(),
-      author: z.string().nullable(),
-      message: z.string().nullable(),
-      tag: z.string().nullable(),
-    }),
-    commits: z.array(CommitResponse).meta({ description: 'Newest first; [] when CI sent none.' }),
-    metadata: z.record(z.string(), z.unknown()),
-    ci_build_id: z.string().nullable().meta({ description: "The CI's own id of the build, if given" }),
-    slug: z.object({ id: Uuid }),
-  })
-  .meta({ id: 'Build' });
-export type BuildResponse = z.infer<typeof BuildResponse>;

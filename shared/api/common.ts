@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { ErrorResponse } from './error-responses';
 
 /** Shapes every resource shares: ids, times, references and the error envelope. */
 export const Uuid = z.uuid();
@@ -31,19 +32,6 @@ export const HttpUrl = boundedBytes(z.string().max(2048), 2048)
   .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
     message: 'must be an http(s) URL',
   });
-
-export const ErrorResponse = z
-  .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      details: z.record(z.string(), z.unknown()),
-    }),
-    id: z.string().meta({ description: 'The same as error.code, where Heroku-style clients look for it.' }),
-    message: z.string().meta({ description: 'The same as error.message, where Heroku-style clients look for it.' }),
-  })
-  .meta({ id: 'Error' });
-export type ErrorResponse = z.infer<typeof ErrorResponse>;
 
 /** The one error shape of every refusal, with the reason also at the top level for Heroku and Akkeris clients. */
 export const errorBodyOf = (code: string, message: string, details: Record<string, unknown> = {}): ErrorResponse => ({
@@ -99,15 +87,6 @@ export const Commit = z
     message: shortText(1024).nullable().default(null),
   })
   .meta({ id: 'Commit' });
-
-export const CommitResponse = z
-  .object({
-    sha: z.string(),
-    author: z.string().nullable(),
-    committed_at: Timestamp.nullable().meta({ description: 'Null for a commit named by its sha alone that no build Slipway knows lists.' }),
-    message: z.string().nullable(),
-  })
-  .meta({ id: 'CommitRecord' });
 
 /**
  * A time as clients send it: ISO 8601 with or without seconds and fractions, `Z` or an offset (`+02:00`,

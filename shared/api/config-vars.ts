@@ -5,13 +5,12 @@ import {
   MAX_CONFIG_VARS,
   MAX_CONFIG_VAR_NAME_BYTES,
   MAX_CONFIG_VAR_VALUE_BYTES,
-  SECRET_MASK,
   type ConfigChange,
 } from '../domain/config-vars';
 import { shortText, userRecord } from './common';
 import { ReleaseReference } from './path-parameters';
 
-const ConfigVarName = z
+export const ConfigVarName = z
   .string()
   .max(MAX_CONFIG_VAR_NAME_BYTES)
   .regex(CONFIG_VAR_NAME_PATTERN, 'must be a POSIX environment variable name: a letter or _, then letters, digits or _')
@@ -44,25 +43,7 @@ export const UpdateConfigVarsRequest = userRecord(
     example: { LOG_LEVEL: 'debug', API_TOKEN: { value: 's3cr3t', secret: true }, OLD_FLAG: null },
   });
 
-export const ConfigVarsResponse = z
-  .record(ConfigVarName, z.string())
-  .meta({ id: 'ConfigVars', description: `The app's config vars; a secret's value reads ${SECRET_MASK}.`, example: { LOG_LEVEL: 'debug', API_TOKEN: SECRET_MASK } });
-export type ConfigVarsResponse = z.infer<typeof ConfigVarsResponse>;
-
 export const ConfigDiffQuery = z.strictObject({
   against: ReleaseReference.meta({ description: 'The release (id or version) to compare with, e.g. the current one before rolling back to {release}.' }),
   access_token: z.string().optional(),
 });
-
-const ReleaseMark = z.object({ id: z.uuid(), version: z.number().int().positive(), config_version: z.number().int().positive().nullable() });
-
-export const ConfigDiffResponse = z
-  .object({
-    release: ReleaseMark,
-    against: ReleaseMark,
-    added: z.record(z.string(), z.string()).meta({ description: 'Vars {release} has and {against} has not.' }),
-    removed: z.record(z.string(), z.string()).meta({ description: 'Vars {against} has and {release} has not.' }),
-    changed: z.record(z.string(), z.object({ from: z.string(), to: z.string() })).meta({ description: 'from: in {against}; to: in {release}.' }),
-  })
-  .meta({ id: 'ConfigDiff', description: `What going from {against} to {release} changes; secret values read ${SECRET_MASK}.` });
-export type ConfigDiffResponse = z.infer<typeof ConfigDiffResponse>;

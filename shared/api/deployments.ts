@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { DEPLOYMENT_RESULTS } from '../domain/deployments';
-import { RECORDED_STATUSES } from '../domain/model';
-import { ClientTime, CommitId, Timestamp, Uuid, metadataOf, shortText } from './common';
+import { ClientTime, CommitId, metadataOf, shortText } from './common';
 
 /**
  * ReleaseBits' deployments API under Slipway's base URL: `POST /components/{component}/deployments/` (the
@@ -38,40 +37,3 @@ export const DeploymentQuery = z.object({
   ...Object.fromEntries(Object.entries(DEPLOYMENT_FIELDS).map(([name, schema]) => [name, schema.optional()])),
   access_token: z.string().optional(),
 });
-
-export const DeploymentCreatedResponse = z.object({ id: Uuid }).meta({ id: 'DeploymentCreated' });
-
-export const DeploymentResponse = z
-  .object({
-    id: Uuid,
-    version: z.string().nullable(),
-    result: z.enum(['success', 'failure', 'pending']),
-    stage: z.string().nullable(),
-    host: z.string().nullable(),
-    code_name: z.string().nullable(),
-    started_at: Timestamp.nullable(),
-    finished_at: Timestamp.nullable(),
-    commit_sha: z.string().nullable(),
-    tag: z.string().nullable(),
-    branch: z.string().nullable(),
-    meta_data: z.record(z.string(), z.unknown()),
-    created_at: Timestamp,
-    release: z.object({ id: Uuid, version: z.number().int().positive() }).meta({ description: 'The recorded release of its version' }),
-  })
-  .meta({ id: 'Deployment' });
-export type DeploymentResponse = z.infer<typeof DeploymentResponse>;
-
-/** A deployment as a release lists it. */
-export const ReleaseDeploymentResponse = z
-  .object({
-    id: Uuid,
-    host: z.string().nullable(),
-    stage: z.string().nullable(),
-    status: z.enum(RECORDED_STATUSES),
-    started_at: Timestamp.nullable(),
-    finished_at: Timestamp.nullable(),
-    code_name: z.string().nullable(),
-    meta_data: z.record(z.string(), z.unknown()),
-    created_at: Timestamp,
-  })
-  .meta({ id: 'ReleaseDeployment' });

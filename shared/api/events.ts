@@ -1,10 +1,11 @@
 import * as z from 'zod';
 import { EVENT_SPEC_VERSION, type EventType } from '../domain/events';
-import { BuildResponse } from './builds';
+import { HOOK_KINDS, PING_EVENT_TYPE } from '../domain/hooks';
+import { BuildResponse } from './build-responses';
 import { AppRef, Timestamp, Uuid } from './common';
-import { CouplingResponse, PromotionResponse } from './pipelines';
-import { ReleaseResponse } from './releases';
-import { ReleaseStatusesResponse, StatusResponse } from './statuses';
+import { CouplingResponse, PromotionResponse } from './pipeline-responses';
+import { ReleaseResponse } from './release-responses';
+import { ReleaseStatusesResponse, StatusResponse } from './status-responses';
 
 /** A status check as the API returns it, with the release it is posted on. */
 const StatusEventData = StatusResponse.extend({ release: z.object({ id: Uuid, version: z.number().int().positive() }) }).meta({
@@ -63,3 +64,16 @@ export const SlipwayEvent = z
   ])
   .meta({ id: 'SlipwayEvent' });
 export type SlipwayEvent = z.infer<typeof SlipwayEvent>;
+
+/** What `POST …/hooks/{hook}/ping` sends: an envelope like any event's, naming the hook pinged. */
+export const HookPingEvent = z
+  .object({
+    id: Uuid.meta({ description: 'Unique per ping; also its delivery id.' }),
+    specversion: z.literal(EVENT_SPEC_VERSION),
+    type: z.literal(PING_EVENT_TYPE),
+    time: Timestamp,
+    app: AppRef,
+    actor: z.object({ id: z.string(), email: z.string() }).meta({ description: 'The API key that asked for the ping.' }),
+    data: z.object({ hook: z.object({ id: Uuid, kind: z.enum(HOOK_KINDS), events: z.array(z.string()) }) }),
+  })
+  .meta({ id: 'HookPingEvent', description: 'Sent by POST /apps/{app}/hooks/{hook}/ping to test a receiver; never published as an event.' });

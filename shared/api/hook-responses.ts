@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { ATTEMPT_LOG_LIMITS, ATTEMPT_REASONS, DELIVERY_OUTCOMES, HOOK_KINDS } from '../domain/hook-vocabulary';
+import { ATTEMPT_LOG_LIMITS, ATTEMPT_REASONS, DELIVERY_OUTCOMES } from '../domain/hook-vocabulary';
 import { Timestamp, Uuid } from './common';
+import { HookKindField } from './hook-kind';
 
-/** What the API answers about hooks and their deliveries, apart from the requests (hooks.ts), so the dashboard can take their types. */
-export const HookKindField = z.enum(HOOK_KINDS).meta({ description: 'webhook: the signed event envelope; the others speak a vendor API (see README).' });
+/** What the API answers about hooks and their deliveries, apart from the requests (hooks.ts): the hooks function constructs none of this at a cold start, and the dashboard takes these types without Node's crypto. */
 
 export const HookResponse = z
   .object({

@@ -1,17 +1,8 @@
 import * as z from 'zod';
-import {
-  ALL_EVENTS,
-  DEFAULT_DELIVERY_PAGE,
-  DEFAULT_PREVIOUS_SECRET_SECONDS,
-  HOOK_KINDS,
-  MAX_PREVIOUS_SECRET_SECONDS,
-  PING_EVENT_TYPE,
-} from '../domain/hooks';
-import { EVENT_SPEC_VERSION, EVENT_TYPES } from '../domain/events';
-import { AppRef, HttpUrl, Timestamp, Uuid, shortText, userRecord } from './common';
-import { HookKindField } from './hook-responses';
-
-export { CreatedHookResponse, DeliveryResponse, HookResponse } from './hook-responses';
+import { ALL_EVENTS, DEFAULT_DELIVERY_PAGE, DEFAULT_PREVIOUS_SECRET_SECONDS, MAX_PREVIOUS_SECRET_SECONDS } from '../domain/hooks';
+import { EVENT_TYPES } from '../domain/events';
+import { HttpUrl, shortText, userRecord } from './common';
+import { HookKindField } from './hook-kind';
 
 const MAX_DELIVERY_PAGE = 200;
 
@@ -82,7 +73,6 @@ export const RotateHookSecretRequest = z
   })
   .meta({ id: 'RotateHookSecretRequest' });
 
-
 export const ListDeliveriesQuery = z.object({
   limit: z.coerce
     .number()
@@ -93,19 +83,6 @@ export const ListDeliveriesQuery = z.object({
     .meta({ description: `Deliveries a page (default ${DEFAULT_DELIVERY_PAGE}, at most ${MAX_DELIVERY_PAGE}), newest first.` }),
   cursor: z.string().max(512).optional().meta({ description: 'The Next-Cursor of the previous page.' }),
 });
-
-/** What `POST …/hooks/{hook}/ping` sends: an envelope like any event's, naming the hook pinged. */
-export const HookPingEvent = z
-  .object({
-    id: Uuid.meta({ description: 'Unique per ping; also its delivery id.' }),
-    specversion: z.literal(EVENT_SPEC_VERSION),
-    type: z.literal(PING_EVENT_TYPE),
-    time: Timestamp,
-    app: AppRef,
-    actor: z.object({ id: z.string(), email: z.string() }).meta({ description: 'The API key that asked for the ping.' }),
-    data: z.object({ hook: z.object({ id: Uuid, kind: z.enum(HOOK_KINDS), events: z.array(z.string()) }) }),
-  })
-  .meta({ id: 'HookPingEvent', description: 'Sent by POST /apps/{app}/hooks/{hook}/ping to test a receiver; never published as an event.' });
 
 export type CreateHookRequest = z.infer<typeof CreateHookRequest>;
 export type UpdateHookRequest = z.infer<typeof UpdateHookRequest>;

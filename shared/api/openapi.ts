@@ -2,39 +2,33 @@ import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteaso
 import * as z from 'zod';
 import { FUNCTION_NAMES, OPTIONAL_KEY_ROUTE_KEYS, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type Route, type RouteKey } from './routes';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from './idempotency-key';
-import { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse, WhoamiResponse } from './api-keys';
-import { AppDetailResponse, AppFeatureResponse, AppResponse, CreateAppRequest, UpdateAppRequest } from './apps';
-import { BuildResponse, CreateBuildRequest, ListBuildsQuery, UpdateBuildRequest } from './builds';
-import { MetricsQuery, MetricsResponse } from './metrics';
-import { ErrorResponse } from './common';
-import { SlipwayEvent } from './events';
+import { CreateApiKeyRequest } from './api-keys';
+import { ApiKeyResponse, CreatedApiKeyResponse, WhoamiResponse } from './api-key-responses';
+import { CreateAppRequest, UpdateAppRequest } from './apps';
+import { AppDetailResponse, AppFeatureResponse, AppResponse } from './app-responses';
+import { CreateBuildRequest, ListBuildsQuery, UpdateBuildRequest } from './builds';
+import { BuildResponse } from './build-responses';
+import { MetricsQuery } from './metrics';
+import { MetricsResponse } from './metrics-responses';
+import { ErrorResponse } from './error-responses';
+import { HookPingEvent, SlipwayEvent } from './events';
 import { PATH_PARAMETERS, type PathParameterName } from './path-parameters';
-import {
-  CouplingResponse,
-  CreateCouplingRequest,
-  CreatePipelineRequest,
-  CreatePromotionRequest,
-  PipelineResponse,
-  PipelineStagesResponse,
-  PromotionResponse,
-} from './pipelines';
-import { CreateReleaseRequest, ListReleasesQuery, ReleaseResponse, UpdateReleaseRequest } from './releases';
-import { ReleasePhaseOutputResponse } from './release-phase';
-import { ConfigDiffQuery, ConfigDiffResponse, ConfigVarsResponse, UpdateConfigVarsRequest } from './config-vars';
-import {
-  CreateHookRequest,
-  CreatedHookResponse,
-  DeliveryResponse,
-  HookPingEvent,
-  HookResponse,
-  ListDeliveriesQuery,
-  RotateHookSecretRequest,
-  UpdateHookRequest,
-} from './hooks';
-import { DeploymentCreatedResponse, DeploymentQuery, DeploymentRequest, DeploymentResponse } from './deployments';
-import { SignalReleaseRequest, SignalReleaseResponse, SignalStatusRequest } from './signals';
+import { CreateCouplingRequest, CreatePipelineRequest, CreatePromotionRequest } from './pipelines';
+import { CouplingResponse, PipelineResponse, PipelineStagesResponse, PromotionResponse } from './pipeline-responses';
+import { CreateReleaseRequest, ListReleasesQuery, UpdateReleaseRequest } from './releases';
+import { ReleaseResponse } from './release-responses';
+import { ReleasePhaseOutputResponse } from './release-phase-responses';
+import { ConfigDiffQuery, UpdateConfigVarsRequest } from './config-vars';
+import { ConfigDiffResponse, ConfigVarsResponse } from './config-var-responses';
+import { CreateHookRequest, ListDeliveriesQuery, RotateHookSecretRequest, UpdateHookRequest } from './hooks';
+import { CreatedHookResponse, DeliveryResponse, HookResponse } from './hook-responses';
+import { DeploymentQuery, DeploymentRequest } from './deployments';
+import { DeploymentCreatedResponse, DeploymentResponse } from './deployment-responses';
+import { SignalReleaseRequest, SignalStatusRequest } from './signals';
+import { SignalReleaseResponse } from './signal-responses';
 import type { ReleaseAction } from '../domain/release-actions';
-import { CreateStatusRequest, ReleaseStatusesResponse, StatusResponse, UpdateStatusRequest } from './statuses';
+import { CreateStatusRequest, UpdateStatusRequest } from './statuses';
+import { ReleaseStatusesResponse, StatusResponse } from './status-responses';
 
 /**
  * The OpenAPI 3.1 document of the whole API, generated from the same zod schemas the handlers validate

@@ -1,8 +1,7 @@
 import * as z from 'zod';
-import { PROMOTION_STATUSES, PROMOTION_TARGET_STATUSES } from '../domain/promotion';
 import type { NamedPair } from '../domain/requests';
 import { STAGES } from '../domain/pipeline';
-import { AppName, AppRef, IdOrName, NamedRef, StatusContext, Timestamp, Uuid, shortText } from './common';
+import { AppName, IdOrName, StatusContext, Uuid, shortText } from './common';
 
 /**
  * `{id}`, `{name}` or both, as Akkeris clients send the `{id, name}` pairs they read from Slipway; `id` also
@@ -25,27 +24,16 @@ const namedPairOf = (kind: NamedPair['kind'], reference: { id?: string | undefin
 
 const ReleaseId = z.strictObject({ id: Uuid });
 
-const Stage = z.enum(STAGES);
-const PipelineRef = z.object({ id: Uuid, name: AppName }).meta({ id: 'PipelineRef' });
-const ReleaseRef = z.object({ id: Uuid, version: z.number().int().positive() });
+export const Stage = z.enum(STAGES);
 
 /** Bounded so a coupling, and the promotions that check it, stay small. */
 const MAX_REQUIRED_CONTEXTS = 20;
 const MAX_PROMOTION_TARGETS = 20;
 
-export const PipelineStagesResponse = z
-  .record(Stage, Stage.nullable())
-  .meta({ id: 'PipelineStages', description: 'Each stage and the stage after it (null after the last).' });
-
 export const CreatePipelineRequest = z
   .strictObject({ name: AppName, description: shortText(1024).optional() })
   .meta({ id: 'CreatePipelineRequest' });
 export type CreatePipelineRequest = z.infer<typeof CreatePipelineRequest>;
-
-export const PipelineResponse = z
-  .object({ id: Uuid, name: AppName, description: z.string().nullable(), created_at: Timestamp, updated_at: Timestamp })
-  .meta({ id: 'Pipeline' });
-export type PipelineResponse = z.infer<typeof PipelineResponse>;
 
 const RequiredStatusChecks = z.strictObject({
   contexts: z
@@ -63,19 +51,6 @@ export const CreateCouplingRequest = z
   })
   .meta({ id: 'CreatePipelineCouplingRequest' });
 export type CreateCouplingRequest = z.infer<typeof CreateCouplingRequest>;
-
-export const CouplingResponse = z
-  .object({
-    id: Uuid,
-    pipeline: PipelineRef,
-    app: AppRef,
-    stage: Stage,
-    required_status_checks: z.object({ contexts: z.array(z.string()) }),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  })
-  .meta({ id: 'PipelineCoupling' });
-export type CouplingResponse = z.infer<typeof CouplingResponse>;
 
 /**
  * Akkeris' CLI puts a chosen release inside the source app (`source.app.release`); it is taken like
@@ -112,32 +87,3 @@ export const CreatePromotionRequest = z
   })
   .meta({ id: 'CreatePipelinePromotionRequest' });
 export type CreatePromotionRequest = z.infer<typeof CreatePromotionRequest>;
-
-export const PromotionResponse = z
-  .object({
-    id: Uuid,
-    pipeline: PipelineRef,
-    source: z.object({
-      app: AppRef,
-      release: ReleaseRef,
-      space: NamedRef.meta({ description: "Akkeris compatibility: the source app's ECS cluster." }),
-    }),
-    targets: z.array(
-      z.object({
-        app: AppRef,
-        release: ReleaseRef.nullable(),
-        status: z.enum(PROMOTION_TARGET_STATUSES).meta({
-          description: 'pending until its release has rolled out; failed if it got no release or its rollout did not succeed',
-        }),
-        error_message: z.string().nullable().meta({ description: 'Why the target failed' }),
-      }),
-    ),
-    status: z.enum(PROMOTION_STATUSES).meta({
-      description: 'pending while any target is; then succeeded (every target), partially_failed (some) or failed (none)',
-    }),
-    safe: z.boolean(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  })
-  .meta({ id: 'PipelinePromotion' });
-export type PromotionResponse = z.infer<typeof PromotionResponse>;

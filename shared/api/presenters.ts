@@ -1,5 +1,5 @@
 import { redactedHookUrl, type Delivery, type Hook } from '../domain/hooks';
-import type { DeliveryResponse, HookResponse } from './hooks';
+import type { DeliveryResponse, HookResponse } from './hook-responses';
 import { config } from '../config/config';
 import type { ApiKeyRecord } from '../domain/access';
 import { currentVersionAmong } from '../domain/current-release';
@@ -9,21 +9,21 @@ import type { App, Build, Deployment, Release, StatusCheck } from '../domain/mod
 import type { Pipeline, PipelineCoupling } from '../domain/pipeline';
 import type { Promotion } from '../domain/promotion';
 import { listStatusChecks } from '../domain/status-checks';
-import type { ApiKeyResponse } from './api-keys';
-import type { AppDetailResponse, AppFeatureResponse, AppResponse, CurrentReleaseResponse } from './apps';
-import type { BuildResponse } from './builds';
-import type { CouplingResponse, PipelineResponse, PromotionResponse } from './pipelines';
+import type { ApiKeyResponse } from './api-key-responses';
+import type { AppDetailResponse, AppFeatureResponse, AppResponse, CurrentReleaseResponse } from './app-responses';
+import type { BuildResponse } from './build-responses';
+import type { CouplingResponse, PipelineResponse, PromotionResponse } from './pipeline-responses';
 import type { MetricsReport } from '../domain/delivery-metrics';
-import type { MetricsResponse } from './metrics';
-import type { ReleaseResponse } from './releases';
-import type { ReleasePhaseResponse } from './release-phase';
-import type { DeploymentResponse } from './deployments';
+import type { MetricsResponse } from './metrics-responses';
+import type { ReleaseResponse } from './release-responses';
+import type { ReleasePhaseResponse } from './release-phase-responses';
+import type { DeploymentResponse } from './deployment-responses';
 import { resultOfStatus } from '../domain/deployments';
-import type { SignalReleaseResponse } from './signals';
+import type { SignalReleaseResponse } from './signal-responses';
 import { signalStatusOf, type SignalRelease } from '../domain/signal-releases';
-import type { ConfigDiffResponse } from './config-vars';
+import type { ConfigDiffResponse } from './config-var-responses';
 import type { ConfigDiff } from '../domain/config-vars';
-import type { ReleaseStatusesResponse, StatusResponse } from './statuses';
+import type { ReleaseStatusesResponse, StatusResponse } from './status-responses';
 
 /** Domain entities to their wire shapes; storage-only fields never leave the service. */
 export const presentApp = (app: App): AppResponse => ({

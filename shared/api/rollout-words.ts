@@ -1,5 +1,5 @@
 import type { RolloutPhase } from '../domain/deployment-strategy';
-import type { ReleaseResponse } from './releases';
+import type { ReleaseResponse } from './release-responses';
 
 /** How people read a rollout's phase: the CLI and the dashboard say it alike. */
 export const PHASE_WORDS: Record<RolloutPhase, string> = {

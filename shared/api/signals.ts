@@ -1,8 +1,7 @@
 import * as z from 'zod';
-import { RELEASE_STATUSES } from '../domain/model';
 import { SIGNAL_STATUSES } from '../domain/signal-releases';
 import { MAX_BUILD_COMMITS } from './builds';
-import { AppRef, ClientTime, CommitId, HttpUrl, Timestamp, Uuid, shortText } from './common';
+import { ClientTime, CommitId, HttpUrl, shortText } from './common';
 
 /**
  * Echoes' releases API, served under Slipway's own base URL so that a CI script written for it works by
@@ -35,29 +34,3 @@ export const SignalStatusRequest = z
   .strictObject({ status: z.enum(SIGNAL_STATUSES).meta({ description: 'How the release went on every deliverable.' }) })
   .meta({ id: 'SignalStatusRequest' });
 export type SignalStatusRequest = z.infer<typeof SignalStatusRequest>;
-
-export const SignalReleaseResponse = z
-  .object({
-    id: Uuid,
-    version: z.string(),
-    name: z.string().nullable(),
-    ref: z.string().nullable(),
-    date: Timestamp,
-    url: z.string().nullable(),
-    commits: z.array(z.string()),
-    deliverables: z.array(z.string()),
-    status: z.enum(['pending', ...SIGNAL_STATUSES]).meta({ description: 'failure once any deliverable failed, success once all succeeded' }),
-    releases: z
-      .array(
-        z.object({
-          app: AppRef,
-          id: Uuid,
-          version: z.number().int().positive().nullable().meta({ description: 'Null only while the release is still being recorded' }),
-          status: z.enum(RELEASE_STATUSES).nullable(),
-        }),
-      )
-      .meta({ description: 'The recorded release of each deliverable, on its app (GET /apps/{app}/releases/{id})' }),
-    created_at: Timestamp,
-  })
-  .meta({ id: 'SignalRelease' });
-export type SignalReleaseResponse = z.infer<typeof SignalReleaseResponse>;

@@ -1,9 +1,8 @@
 import * as z from 'zod';
 import { CHECK_STATES } from '../domain/model';
-import { HttpUrl, StatusContext, Timestamp, Uuid, shortText } from './common';
-import { ReleaseResponse } from './releases';
+import { HttpUrl, StatusContext, shortText } from './common';
 
-const CheckState = z.enum(CHECK_STATES);
+export const CheckState = z.enum(CHECK_STATES);
 
 export const CreateStatusRequest = z
   .strictObject({
@@ -24,24 +23,3 @@ export const UpdateStatusRequest = CreateStatusRequest.omit({ context: true })
   })
   .meta({ id: 'UpdateStatusRequest' });
 export type UpdateStatusRequest = z.infer<typeof UpdateStatusRequest>;
-
-export const StatusResponse = z
-  .object({
-    id: Uuid,
-    context: z.string(),
-    name: z.string(),
-    state: CheckState,
-    description: z.string().nullable(),
-    target_url: z.string().nullable(),
-    image_url: z.string().nullable(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  })
-  .meta({ id: 'Status' });
-export type StatusResponse = z.infer<typeof StatusResponse>;
-
-/** `state` is the release's aggregate: error > failure > pending (or no statuses) > success. */
-export const ReleaseStatusesResponse = z
-  .object({ state: CheckState, release: ReleaseResponse, statuses: z.array(StatusResponse) })
-  .meta({ id: 'ReleaseStatuses' });
-export type ReleaseStatusesResponse = z.infer<typeof ReleaseStatusesResponse>;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricsResponse } from '../../shared/api/metrics';
-import type { ReleaseResponse } from '../../shared/api/releases';
+import type { MetricsResponse } from '../../shared/api/metrics-responses';
+import type { ReleaseResponse } from '../../shared/api/release-responses';
 import { settleRollout, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 let slipway: TestSlipway;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReleaseResponse } from '../../shared/api/releases';
+import type { ReleaseResponse } from '../../shared/api/release-responses';
 import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /**

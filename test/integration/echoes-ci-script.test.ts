@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReleaseResponse } from '../../shared/api/releases';
+import type { ReleaseResponse } from '../../shared/api/release-responses';
 import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /**

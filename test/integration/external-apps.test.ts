@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppDetailResponse, AppResponse } from '../../shared/api/apps';
-import type { ReleaseResponse } from '../../shared/api/releases';
+import type { AppDetailResponse, AppResponse } from '../../shared/api/app-responses';
+import type { ReleaseResponse } from '../../shared/api/release-responses';
 import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /**

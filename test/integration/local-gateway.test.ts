@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorResponse } from '../../shared/api/common';
+import { ErrorResponse } from '../../shared/api/error-responses';
 import { seedApp, settleAsSucceeded, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /** Limits and media types as a client meets them, and the keep-alive connection surviving each refusal. */

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReleaseResponse } from '../../shared/api/releases';
+import type { ReleaseResponse } from '../../shared/api/release-responses';
 import { releaseFixture } from '../../shared/fixtures/model';
 import { indexReleasesOfEveryApp } from '../../shared/operations/release-index';
 import { putIfAbsent } from '../../shared/store/client';

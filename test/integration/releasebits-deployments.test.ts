@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeploymentResponse } from '../../shared/api/deployments';
-import type { ReleaseResponse } from '../../shared/api/releases';
+import type { DeploymentResponse } from '../../shared/api/deployment-responses';
+import type { ReleaseResponse } from '../../shared/api/release-responses';
 import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /**

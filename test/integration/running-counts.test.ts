@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppDetailResponse } from '../../shared/api/apps';
-import type { ReleaseResponse } from '../../shared/api/releases';
+import type { AppDetailResponse } from '../../shared/api/app-responses';
+import type { ReleaseResponse } from '../../shared/api/release-responses';
 import { seedApp, startSlipwayWithEcs, type SlipwayWithEcs } from '../support/local-slipway';
 import { until } from '../support/until';
 

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReleaseResponse } from '../../shared/api/releases';
-import type { SignalReleaseResponse } from '../../shared/api/signals';
+import type { ReleaseResponse } from '../../shared/api/release-responses';
+import type { SignalReleaseResponse } from '../../shared/api/signal-responses';
 import { startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
 /** Echoes' releases API under Slipway's base URL: `POST /v1/signals/releases`, `PATCH /v1/signals/releases/{id}`. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorResponse } from '../../shared/api/common';
+import { ErrorResponse } from '../../shared/api/error-responses';
 import { releaseFixture } from '../../shared/fixtures/model';
 import { claimNextVersion, placeInSlot, putReleaseIntent, settleClaim } from '../../shared/store/release-claims-store';
 import { handler as reconcile } from '../../functions/rollout-reconcile';

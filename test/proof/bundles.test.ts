@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleFunction, functionEntries, type BundleFigures } from '../../bench/bundles';
+import { PROJECT_ROOT, bundleFunction, functionEntries, type BundleFigures } from '../../bench/bundles';
 import { measureDashboard } from '../../bench/dashboard';
 import { TARGETS } from '../../bench/report';
 import { DEPLOYED_NODE_OPTIONS } from '../../infra/slipway-function';
@@ -52,6 +52,20 @@ describe('function bundles', () => {
     for (const bundle of routeless) expect(apiModulesOf(bundle), bundle.name).toEqual(['shared/api/presenters.ts']);
     const keys = bundles.find((bundle) => bundle.name === 'keys');
     expect(keys && apiModulesOf(keys)).not.toContain('shared/api/releases.ts');
+  });
+
+  it("build no response schema but in the OpenAPI document's and the hook deliveries' functions: the others' API modules hold requests only", async () => {
+    // A module that exports an answer's or an event's schema constructs it at import, whatever its importer uses.
+    const exportsResponseSchema = async (input: string) =>
+      Object.keys(await import(join(PROJECT_ROOT, input))).some((name) => /Response$|Event$/.test(name));
+    const apiModules = [...new Set(bundles.flatMap((bundle) => bundle.inputs.filter((input) => input.startsWith('shared/api/'))))];
+    const responseModules = new Set<string>();
+    for (const input of apiModules) if (await exportsResponseSchema(input)) responseModules.add(input);
+    for (const bundle of bundles) {
+      const carried = bundle.inputs.filter((input) => responseModules.has(input));
+      if (bundle.name === 'openapi' || bundle.name === 'hook-delivery') expect(carried, bundle.name).toContain('shared/api/release-responses.ts');
+      else expect(carried, bundle.name).toEqual([]);
+    }
   });
 
   it("tree-shake zod: no locale but the default English one is bundled (a named `import { z }` defeats that)", () => {

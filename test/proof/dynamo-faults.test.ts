@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorResponse } from '../../shared/api/common';
+import { ErrorResponse } from '../../shared/api/error-responses';
 import { releaseFixture } from '../../shared/fixtures/model';
 import { runBeforeDeadline } from '../../shared/runtime/deadline';
 import { claimReleaseVersion } from '../../shared/store/releases-store';

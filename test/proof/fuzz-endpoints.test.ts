@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorResponse } from '../../shared/api/common';
+import { ErrorResponse } from '../../shared/api/error-responses';
 import type { Release } from '../../shared/domain/model';
 import { ROUTES, routeKeyOf, type Route } from '../../shared/api/routes';
 import { seedApp, settleAsSucceeded, startTestSlipway, type TestSlipway } from '../support/local-slipway';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReleaseResponse } from '../../shared/api/releases';
+import type { ReleaseResponse } from '../../shared/api/release-responses';
 import { rolloutStage } from '../../shared/api/rollout-words';
 
 type Rollout = NonNullable<ReleaseResponse['rollout']>;

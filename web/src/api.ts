@@ -1,12 +1,13 @@
-import type { AppDetailResponse, AppResponse } from '../../shared/api/apps';
-import type { WhoamiResponse } from '../../shared/api/api-keys';
-import type { BuildResponse } from '../../shared/api/builds';
+import type { AppDetailResponse, AppResponse } from '../../shared/api/app-responses';
+import type { WhoamiResponse } from '../../shared/api/api-key-responses';
+import type { BuildResponse } from '../../shared/api/build-responses';
 import type { DeliveryResponse, HookResponse } from '../../shared/api/hook-responses';
-import type { CouplingResponse, CreatePromotionRequest, PipelineResponse, PromotionResponse } from '../../shared/api/pipelines';
-import type { MetricsResponse } from '../../shared/api/metrics';
-import type { ReleaseResponse } from '../../shared/api/releases';
-import type { ReleasePhaseOutputResponse } from '../../shared/api/release-phase';
-import type { ReleaseStatusesResponse } from '../../shared/api/statuses';
+import type { CreatePromotionRequest } from '../../shared/api/pipelines';
+import type { CouplingResponse, PipelineResponse, PromotionResponse } from '../../shared/api/pipeline-responses';
+import type { MetricsResponse } from '../../shared/api/metrics-responses';
+import type { ReleaseResponse } from '../../shared/api/release-responses';
+import type { ReleasePhaseOutputResponse } from '../../shared/api/release-phase-responses';
+import type { ReleaseStatusesResponse } from '../../shared/api/status-responses';
 import type { input } from 'zod';
 import type { MetricsScope } from './route';
 

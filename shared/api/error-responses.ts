@@ -1,0 +1,15 @@
+import * as z from 'zod';
+
+/** What every refusal answers (common.ts's errorBodyOf makes it): apart, so that no function constructs it at a cold start. */
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()),
+    }),
+    id: z.string().meta({ description: 'The same as error.code, where Heroku-style clients look for it.' }),
+    message: z.string().meta({ description: 'The same as error.message, where Heroku-style clients look for it.' }),
+  })
+  .meta({ id: 'Error' });
+export type ErrorResponse = z.infer<typeof ErrorResponse>;

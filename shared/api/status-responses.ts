@@ -1,0 +1,27 @@
+import * as z from 'zod';
+import { Timestamp, Uuid } from './common';
+import { ReleaseResponse } from './release-responses';
+import { CheckState } from './statuses';
+
+/** What the API answers about status checks, apart from the requests (statuses.ts): the functions that parse those construct none of this at a cold start. */
+
+export const StatusResponse = z
+  .object({
+    id: Uuid,
+    context: z.string(),
+    name: z.string(),
+    state: CheckState,
+    description: z.string().nullable(),
+    target_url: z.string().nullable(),
+    image_url: z.string().nullable(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .meta({ id: 'Status' });
+export type StatusResponse = z.infer<typeof StatusResponse>;
+
+/** `state` is the release's aggregate: error > failure > pending (or no statuses) > success. */
+export const ReleaseStatusesResponse = z
+  .object({ state: CheckState, release: ReleaseResponse, statuses: z.array(StatusResponse) })
+  .meta({ id: 'ReleaseStatuses' });
+export type ReleaseStatusesResponse = z.infer<typeof ReleaseStatusesResponse>;
