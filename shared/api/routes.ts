@@ -1,3 +1,6 @@
+/** The OpenAPI document's file beside the openapi function's code, written when the function is bundled (infra/http-api.ts). */
+export const OPENAPI_DOCUMENT_FILE = 'openapi.json';
+
 /**
  * Every HTTP route and the Lambda function that serves it. The CDK stack creates one API Gateway route
  * per entry and the local server matches requests against the same list, so the two cannot disagree.

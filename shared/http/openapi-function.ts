@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { OPENAPI_DOCUMENT_FILE } from '../api/routes';
 import { JSON_HEADERS, publicHttpFunction } from './http-function';
-
-/** The document beside the openapi function's code, written when the function is bundled (infra/http-api.ts). */
-export const OPENAPI_DOCUMENT_FILE = 'openapi.json';
 
 /**
  * Serves the OpenAPI document, as JSON text, that `load` gives once per container. The Lambda reads the file written

@@ -1,8 +1,9 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { handler } from '../../functions/openapi';
+import { openApiDocumentText } from '../../shared/api/openapi';
 import { compressedAnswer, preferredCoding } from '../../shared/http/compression';
+import { openApiFunction } from '../../shared/http/openapi-function';
 
 /** What API Gateway's HTTP API hands a function (payload 2.0: header names lower-cased). */
 const openApiRequest = (headers: Record<string, string>) =>
@@ -15,6 +16,9 @@ const openApiRequest = (headers: Record<string, string>) =>
     isBase64Encoded: false,
     requestContext: { requestId: 'r1', routeKey: 'GET /openapi.json', http: { method: 'GET', path: '/openapi.json' } },
   }) as unknown as APIGatewayProxyEventV2;
+
+/** The openapi function as `npm start` serves it: a large JSON answer. */
+const handler = openApiFunction(async () => openApiDocumentText());
 
 const context = { awsRequestId: 'r1', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 
