@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_BUILD_PAGE } from '../domain/requests';
+import { MAX_BUILD_COMMITS } from '../domain/shipped-commits';
 import { Commit, CommitId, metadataOf, shortText, utf8Bytes } from './common';
 
 /** A container image reference: repository[:tag][@sha256:digest]. */
@@ -11,7 +12,6 @@ const ImageReference = z
     'must be a container image reference such as registry/repo:tag or registry/repo@sha256:<digest>',
   );
 
-export const MAX_BUILD_COMMITS = 100;
 /** Commits are copied onto each release of the build, so their total is bounded too (see test/proof/item-size). */
 export const MAX_COMMITS_BYTES = 16 * 1024;
 export const MAX_BUILD_METADATA_BYTES = 8 * 1024;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { SIGNAL_STATUSES } from '../domain/signal-releases';
-import { MAX_BUILD_COMMITS } from './builds';
+import { MAX_BUILD_COMMITS } from '../domain/shipped-commits';
 import { ClientTime, CommitId, HttpUrl, shortText } from './common';
 
 /**

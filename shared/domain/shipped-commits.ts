@@ -1,5 +1,8 @@
 import type { Build, BuildLabels, Commit, ShippedCommits } from './model';
 
+/** How many commits a build lists (a shipment names at most as many): they are copied onto each of its releases. */
+export const MAX_BUILD_COMMITS = 100;
+
 /** The commit a build deploys: its `sha`, else the newest of the commits it lists. */
 export const headCommitOf = (build: Pick<Build, 'source_blob' | 'commits'>): string | null =>
   build.source_blob.commit ?? build.commits?.[0]?.sha ?? null;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BUILD_COMMITS, MAX_BUILD_METADATA_BYTES, MAX_COMMITS_BYTES } from '../../shared/api/builds';
+import { MAX_BUILD_METADATA_BYTES, MAX_COMMITS_BYTES } from '../../shared/api/builds';
+import { MAX_BUILD_COMMITS } from '../../shared/domain/shipped-commits';
 import { MAX_NOTES_BYTES, MAX_RELEASE_METADATA_BYTES } from '../../shared/api/releases';
 import { MAX_PROGRESS_MESSAGE_BYTES, mergeProgress } from '../../shared/domain/rollout';
 import { DYNAMODB_ITEM_LIMIT, itemSize } from '../support/item-size';
