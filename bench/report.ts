@@ -89,11 +89,13 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   client (aws-xray-sdk-core 68 KB, semver 28, cls-hooked and the Tracer itself: releases 448 → 569 KB); since
   2026-12-07 only a deployment that traces each SDK call (\`-c slipway:traceAwsCalls=true\`) carries it (releases 700 → 577 KB).
   Marking \`@aws-sdk/*\` external (the runtime's SDK) makes releases 266 KB but its import ~150 ms instead of
-  ~90 ms (the SDK then loads as unminified CommonJS), so it is not a win. The next lever is
-  zod/mini: the same schemas measure 92.5 KB with classic zod and 22.3 KB with zod/mini (esbuild, these
-  options), ~70 KB less in every function; it needs the OpenAPI document built without
-  \`@asteasolutions/zod-to-openapi\`, which requires classic zod. Even then the table functions stay at
-  370-600 KB: under 250 KB would take DynamoDB over signed fetch calls instead of the SDK client (a rewrite
+  ~90 ms (the SDK then loads as unminified CommonJS), so it is not a win. Since 2026-12-07 the functions that
+  serve no route (the rollout's steps, the ECS events', the reconciler) check their contracts with zod/mini (30 KB
+  instead of classic zod's 100: 355-407 KB instead of 447-499), and the openapi function serves a document written
+  when it is bundled (242 → 137 KB). The API's schemas are still classic zod, which the OpenAPI document is made
+  from (\`@asteasolutions/zod-to-openapi\`, now only at bundle time); zod/mini there would take ~70 KB off each HTTP
+  function. Even then the table functions stay at 350-600 KB: under 250 KB would take DynamoDB over signed fetch
+  calls instead of the SDK client (a rewrite
   of every adapter), not tuning.`);
   }
   const worstCold = worstFloorRatio(results.coldInits);
@@ -101,19 +103,20 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
     notes.push(`- **Cold init against the floor** (worst ${worstCold.name}: ${worstCold.slipway.totalMs.toFixed(0)} ms against its floor's
   ${worstCold.floor.totalMs.toFixed(0)} ms; see the section below for every function). Measured with Lambda's environment. The
   floors carry the same SDK clients and make the same first call, so the gap is Slipway's own import and the
-  extra calls its first event makes. Where the import goes (CPU time of importing each piece alone, bundled
-  with these options, 2026-12-07, loaded machine): the SDK clients of the releases function ~70 ms (its floor);
-  the API schemas it imports ~37 ms, of which zod itself ~11 and building the schemas at import ~25; Powertools
-  Logger and Metrics ~16; the X-Ray SDK with the Tracer ~14 (now loaded only with \`-c slipway:traceAwsCalls=true\`:
-  compare the traced column); middy ~3; the rest is Slipway's own modules. Carried but not loaded, the Tracer still
-  cost ~10-15 ms: esbuild hoists its ESM \`import http from 'node:http'\` to the bundle's top, and Node then builds
-  every export of node:http, which loads undici (CPU profile, 2026-12-07); so a function deployed without SDK-call
-  tracing is now bundled without the X-Ray SDK at all. Re-checked with the schemas (releases' alone, 2026-12-07,
-  quiet machine): ~42 ms, zod ~11 of it. Compiling the bundle is part of every figure: Slipway's are 1.7-2.1
-  times its floor's bytes. The levers left, in order of
-  effect: building the schemas (and zod/mini instead of classic zod, ~70 KB less) when a route first needs them
-  rather than at import, which touches every shared/api module; Logger and Metrics made at the first event; the
-  openapi function's document built at bundle time rather than at its first request (its floor makes no call).`);
+  extra calls its first event makes. Levers taken on 2026-12-07, each measured alone (paired fresh processes):
+  the X-Ray SDK bundled only where SDK calls are traced (releases' import ~10%); source maps without the sources'
+  text (the deployed \`--enable-source-maps\` parses the map at import: releases' 3.2 MB map cost ~19% of its import,
+  0.95 MB now; the bench measures with the deployed NODE_OPTIONS, which it had left out); each function builds only
+  the API schemas its routes need (constants and helpers out of schema modules, answers' schemas in modules of their
+  own: rollout-deploy's import -15%, keys' -9%, apps' and statuses' -5%); zod/mini for the contracts of the functions
+  that serve no route (rollout-deploy's import 0.77× of the morning's); the OpenAPI document written at bundle time
+  (openapi's cold init 283 → 93 ms; its floor is empty all the same). What is left between an HTTP function and its
+  floor (CPU profile of releases' cold init, 2026-12-07): classic zod and the request schemas built at import
+  (~25 ms), compiling Slipway's extra bytes (1.8-2× its floor's), Powertools Logger (~15 ms alone, partly Node
+  modules the SDK loads anyway), and the first event's further calls (releases: the Query of the page and the ECS
+  DescribeServices of its running counts; the floor makes only the first call). The next lever is zod/mini for the
+  API's schemas with the OpenAPI document made from \`z.toJSONSchema\` (the document is built at bundle time now, so
+  only its generator stands in the way), then request schemas built when their route is first taken.`);
   }
   if (headline.floorRatio < TARGETS.getToFloorRatio) {
     notes.push(`- **Against the floor.** Both make the same two DynamoDB calls through the same SDK, which with dynalite is most
