@@ -1,3 +1,4 @@
+import { notFound } from '../domain/errors';
 import type { Release, ReleaseRef, RolloutProgress } from '../domain/model';
 import { shiftsTraffic } from '../domain/deployment-strategy';
 import { isRollback, redeploysAfterLostExecution, supersededChanges } from '../domain/rollback';
@@ -10,7 +11,6 @@ import {
   mergeProgress,
   rerunExecutionName,
   settingsOf,
-  statusAfterError,
   type RolloutLock,
 } from '../domain/rollout';
 import { lowestPendingVersion, placeStaleClaims } from '../store/release-claims-store';
@@ -32,7 +32,7 @@ import { isRolloutRunning, rolloutExecutionState, sendTaskResult, startRolloutEx
 import { rolloutInputOf } from './rollout-input';
 import { isWriterGoneSince } from '../runtime/lease-holder';
 import { stopServiceDeployment } from '../ecs/ecs-adapter';
-import { rollBackUnwatched, UNWATCHED_ROLLED_BACK, verdictOnUnwatched } from './unwatched';
+import { verdictOnUnwatched } from './unwatched';
 import { settleRelease } from './settle';
 import { isInReleasePhase } from '../domain/release-phase';
 import { abandonReleasePhase } from './release-phase';
@@ -191,31 +191,20 @@ const requeueLostRescue = async (release: Release | undefined): Promise<Release 
     : release;
 
 /**
- * Settles a release whose execution is gone: never run (reruns spent), it failed; cut short mid-deployment, as ECS
- * says if its deployment ended meanwhile, else unknown, unless its deployment shifts traffic: nothing would watch
- * its bakes and gate any more, so ECS is told to roll it back (see rollBackUnwatched), and the release failed.
+ * Settles a release whose execution is gone, as a rollout that ended settles it (settleRelease: its checks folded
+ * into `state`, its outcome logged and counted, so the alarms see it): never run (reruns spent), it failed; cut
+ * short mid-deployment, as ECS says if its deployment ended meanwhile, else unknown, unless its deployment shifts
+ * traffic: nothing would watch its bakes and gate any more, so ECS is told to roll it back (see rollBackUnwatched),
+ * and the release failed.
  */
 const abandon = async (appId: string, version: number): Promise<Release> => {
   const release = await findReleaseByVersion(appId, version);
-  const verdict = release ? await verdictOnUnwatched(release) : null;
-  if (release && verdict) return settleRelease({ rollout: rolloutInputOf(release), result: verdict });
-  const rolledBack = !!release && (await rollBackUnwatched(release));
-  return mutateRelease(appId, version, (current) =>
-    isSettled(current)
-      ? null
-      : {
-          status: current.status === 'queued' || rolledBack ? 'failed' : statusAfterError(current),
-          finished_at: new Date().toISOString(),
-          rollout: mergeProgress(current.rollout, {
-            message:
-              current.status === 'queued'
-                ? 'Its rollout execution ended before it could run.'
-                : rolledBack
-                  ? `Its rollout execution ended mid-deployment: ${UNWATCHED_ROLLED_BACK}`
-                  : 'Its rollout execution ended before the release was settled.',
-          }),
-        },
-  );
+  if (!release) throw notFound('release', `v${version}`);
+  const rollout = rolloutInputOf(release);
+  const verdict = await verdictOnUnwatched(release);
+  if (verdict) return settleRelease({ rollout, result: verdict });
+  const cause = release.status === 'queued' ? 'Its rollout execution ended before it could run.' : 'Its rollout execution ended before the release was settled.';
+  return settleRelease({ rollout, error: { Cause: cause } });
 };
 
 /**

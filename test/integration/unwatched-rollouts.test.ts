@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { handler as reconcileQueues } from '../../functions/rollout-reconcile';
 import { lambdaContext } from '../../local/lambda-context';
+import { config } from '../../shared/config/config';
+import { logger } from '../../shared/observability/logger';
 import { mutateRelease } from '../../shared/store/releases-store';
 import { rolloutsOf, startSlipwayWithEcs, type SlipwayWithEcs } from '../support/local-slipway';
 import { appReleases } from '../support/app-releases';
@@ -56,16 +58,32 @@ describe('a canary whose rollout ends without ECS having settled it', () => {
     const release = await releaseOn('unrecorded', LONG_CANARY);
     await atCanary('unrecorded', release.id);
     expect(trafficOn('unrecorded')).toEqual([90, 10]);
-    await stopExecution(release.id);
-    // What a crash between UpdateService and the wait step leaves: ECS deploys, the release knows nothing of it yet.
-    await mutateRelease(release.app.id, release.version, (current) => ({
-      rollout: current.rollout && { ...current.rollout, deployment_id: null, service_deployment_arn: null },
-    }));
-
-    await reconcileQueues({}, lambdaContext('rollout-reconcile'));
+    // Settled as any ended rollout is, by whichever pass of the reconciler comes first: its failure logged (and
+    // counted, in Lambda), for the alarms to see.
+    const lines: string[] = [];
+    // Powertools writes ERROR lines with console.error: to stderr.
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
+    logger.setLogLevel('ERROR');
+    try {
+      await stopExecution(release.id);
+      // What a crash between UpdateService and the wait step leaves: ECS deploys, the release knows nothing of it yet.
+      await mutateRelease(release.app.id, release.version, (current) => ({
+        rollout: current.rollout && { ...current.rollout, deployment_id: null, service_deployment_arn: null },
+      }));
+      await reconcileQueues({}, lambdaContext('rollout-reconcile'));
+      await settled('unrecorded', release.id);
+    } finally {
+      logger.setLogLevel(config().logLevel);
+      stderr.mockRestore();
+    }
     const failed = await settled('unrecorded', release.id);
     expect(failed).toMatchObject({ status: 'failed', current: false, rollout: { traffic_percent: 0 } });
-    expect(failed.rollout?.message).toContain('ECS was told to roll it back');
+    expect(failed.rollout?.message).toBe(
+      'Its rollout execution ended before the release was settled. ECS was told to roll it back, so no traffic stays on a revision nothing watches.',
+    );
+    expect(lines.flatMap((line) => line.split('\n')).filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({ level: 'ERROR', message: 'release failed', releaseId: release.id, app: 'unrecorded' }),
+    );
     expect(trafficOn('unrecorded')).toEqual([100]);
   });
 
