@@ -95,8 +95,7 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   when it is bundled (242 → 137 KB). The API's schemas are still classic zod, which the OpenAPI document is made
   from (\`@asteasolutions/zod-to-openapi\`, now only at bundle time); zod/mini there would take ~70 KB off each HTTP
   function. Even then the table functions stay at 350-600 KB: under 250 KB would take DynamoDB over signed fetch
-  calls instead of the SDK client (a rewrite
-  of every adapter), not tuning.`);
+  calls instead of the SDK client (a rewrite of every adapter), not tuning.`);
   }
   const worstCold = worstFloorRatio(results.coldInits);
   if (coldFloorTarget(results.coldInits)[2] !== 'met' && worstCold) {
