@@ -115,7 +115,9 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   modules the SDK loads anyway), and the first event's further calls (releases: the Query of the page and the ECS
   DescribeServices of its running counts; the floor makes only the first call). The next lever is zod/mini for the
   API's schemas with the OpenAPI document made from \`z.toJSONSchema\` (the document is built at bundle time now, so
-  only its generator stands in the way), then request schemas built when their route is first taken.`);
+  only its generator stands in the way), then request schemas built when their route is first taken; and stack traces mapped
+  at the first error rather than at load (with the deployed \`--enable-source-maps\`, releases' 0.95 MB map still costs
+  ~13% of its import and 10 MiB, farm-bench, 30 pairs, 2026-12-07).`);
   }
   if (headline.floorRatio < TARGETS.getToFloorRatio) {
     notes.push(`- **Against the floor.** Both make the same two DynamoDB calls through the same SDK, which with dynalite is most
