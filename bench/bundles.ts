@@ -68,6 +68,7 @@ export const bundleFunction = async (
     minify: bundling.minify,
     sourcemap: bundling.sourceMap,
     sourcesContent: bundling.sourcesContent,
+    inject: [...bundling.inject],
     mainFields: [...bundling.mainFields],
     banner: { js: bundling.banner },
     alias: { ...LAMBDA_ALIASES },

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { DEPLOYED_NODE_OPTIONS } from '../infra/slipway-function';
 import { ROUTES, routeKeyOf } from '../shared/api/routes';
 
 const run = promisify(execFile);
@@ -36,10 +35,8 @@ console.log('COLD_INIT ' + JSON.stringify({ importMs: imported - started, firstE
  * What Lambda sets that changes what a function does at init: its name turns on metrics and, where the
  * deployment asks (SLIPWAY_TRACE_AWS_CALLS), X-Ray capture (the X-Ray SDK is loaded only then), the task root and a trace header give X-Ray its invocation segment.
  * Segments go by UDP to the default daemon address, where nothing listens: sending costs the same.
- * The deployment's NODE_OPTIONS too: with source maps on, Node parses the bundle's map at import.
  */
 export const LAMBDA_ENVIRONMENT: Record<string, string> = {
-  ...DEPLOYED_NODE_OPTIONS,
   AWS_LAMBDA_FUNCTION_NAME: 'slipway-bench',
   AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
   LAMBDA_TASK_ROOT: '/var/task',

@@ -103,9 +103,11 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   ${worstCold.floor.totalMs.toFixed(0)} ms; see the section below for every function). Measured with Lambda's environment. The
   floors carry the same SDK clients and make the same first call, so the gap is Slipway's own import and the
   extra calls its first event makes. Levers taken on 2026-12-07, each measured alone (paired fresh processes):
-  the X-Ray SDK bundled only where SDK calls are traced (releases' import ~10%); source maps without the sources'
-  text (the deployed \`--enable-source-maps\` parses the map at import: releases' 3.2 MB map cost ~19% of its import,
-  0.95 MB now; the bench measures with the deployed NODE_OPTIONS, which it had left out); each function builds only
+  the X-Ray SDK bundled only where SDK calls are traced (releases' import ~10%); source maps read at the first error
+  rather than at load (Node's \`--enable-source-maps\`, which the functions were deployed with and the bench had left
+  out, parsed releases' 3.2 MB map at every cold start, ~19% of its import: the map is 0.95 MB now, without the
+  sources' text, and \`shared/runtime/stack-traces.ts\`, injected at the top of every bundle, maps a stack when one is
+  first formatted; releases' import -11% and 10 MiB against the 0.95 MB map parsed at load); each function builds only
   the API schemas its routes need (constants and helpers out of schema modules, answers' schemas in modules of their
   own: rollout-deploy's import -15%, keys' -9%, apps' and statuses' -5%); zod/mini for the contracts of the functions
   that serve no route (rollout-deploy's import 0.77× of the morning's); the OpenAPI document written at bundle time
@@ -115,9 +117,7 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   modules the SDK loads anyway), and the first event's further calls (releases: the Query of the page and the ECS
   DescribeServices of its running counts; the floor makes only the first call). The next lever is zod/mini for the
   API's schemas with the OpenAPI document made from \`z.toJSONSchema\` (the document is built at bundle time now, so
-  only its generator stands in the way), then request schemas built when their route is first taken; and stack traces mapped
-  at the first error rather than at load (with the deployed \`--enable-source-maps\`, releases' 0.95 MB map still costs
-  ~13% of its import and 10 MiB, farm-bench, 30 pairs, 2026-12-07).`);
+  only its generator stands in the way), then request schemas built when their route is first taken.`);
   }
   if (headline.floorRatio < TARGETS.getToFloorRatio) {
     notes.push(`- **Against the floor.** Both make the same two DynamoDB calls through the same SDK, which with dynalite is most

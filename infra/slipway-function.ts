@@ -21,19 +21,15 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
  */
 const bundlesXray = (traced: boolean) => ({ 'process.env.SLIPWAY_BUNDLES_XRAY': JSON.stringify(String(traced)) });
 
-/**
- * Stack traces in the logs name the TypeScript sources. Node parses a bundle's source map when it loads the bundle,
- * so this is part of every cold start, and `npm run bench` measures with it.
- */
-export const DEPLOYED_NODE_OPTIONS = { NODE_OPTIONS: '--enable-source-maps' } as const;
-
 /** How every function is bundled; exported so `npm run bench` measures exactly what `cdk deploy` ships. */
 export const SLIPWAY_BUNDLING = {
   format: OutputFormat.ESM,
   minify: true,
+  // Stack traces in the logs name the TypeScript sources: shared/runtime/stack-traces.ts reads the map at the first
+  // stack formatted (Node's --enable-source-maps would parse it at every cold start). The mappings are all it needs.
   sourceMap: true,
-  // Stack traces need only the mappings; the sources themselves would make every cold start parse megabytes.
   sourcesContent: false,
+  inject: [`${projectRoot}shared/runtime/stack-traces.ts`],
   target: 'node24',
   forceDockerBundling: false,
   bundleAwsSDK: true,
@@ -112,7 +108,6 @@ export const slipwayFunction = (
     deadLetterQueue: props.deadLetterQueue,
     reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     environment: {
-      ...DEPLOYED_NODE_OPTIONS,
       ...(traced ? { SLIPWAY_TRACE_AWS_CALLS: 'true' } : {}),
       ...props.environment,
     },

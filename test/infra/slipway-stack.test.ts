@@ -1,13 +1,13 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_ACCESS } from '../../infra/http-api';
 import { API_P99_LATENCY_ALARM } from '../../infra/monitoring';
 import { DEFAULT_ROLLOUT_CONCURRENCY, ROLLOUT_CONTEXT } from '../../infra/rollout';
 import type { SlipwayStack } from '../../infra/slipway-stack';
-import { TRACE_AWS_CALLS_CONTEXT } from '../../infra/slipway-function';
+import { entryNameOf, TRACE_AWS_CALLS_CONTEXT } from '../../infra/slipway-function';
 import { FUNCTION_NAMES, ROUTES, routeKeyOf } from '../../shared/api/routes';
 import { TABLE_KEYS } from '../../shared/store/table-design';
 import { actionsOf, identityStatements, resourcesOf, synthesizeSlipway } from './synthesize';
@@ -51,24 +51,30 @@ describe('Lambda functions', () => {
   it('serve every HTTP handler; those that use the table get it and the rollout state machine in their environment', () => {
     expect([...stack.httpApi.functions.keys()].sort()).toEqual([...FUNCTION_NAMES].sort());
     for (const [name, fn] of stack.httpApi.functions) {
-      const variables = template.toJSON().Resources[logicalIdOf(fn)].Properties.Environment.Variables;
+      const variables = template.toJSON().Resources[logicalIdOf(fn)].Properties.Environment?.Variables ?? {};
       if (FUNCTION_ACCESS[name].table !== 'none') {
         expect(variables, name).toMatchObject({
           SLIPWAY_TABLE: ref(stack.table),
           ROLLOUT_STATE_MACHINE_ARN: ref(stack.rollout.stateMachine),
         });
       } else {
-        expect(Object.keys(variables), name).toEqual(['NODE_OPTIONS']);
+        expect(variables, name).toEqual({});
       }
     }
   });
 
   it("trace each AWS SDK call to X-Ray only when the deployment asks (-c slipway:traceAwsCalls=true); the invocations are traced either way", () => {
-    const variablesOf = (synthesized: Template) =>
-      Object.values(synthesized.findResources('AWS::Lambda::Function')).map((fn) => (fn.Properties.Environment?.Variables ?? {}) as Record<string, unknown>);
-    expect(variablesOf(template).filter((variables) => 'SLIPWAY_TRACE_AWS_CALLS' in variables)).toEqual([]);
-    // Slipway's functions (NODE_OPTIONS is set on each), not the CDK's own custom resource handlers.
-    const traced = variablesOf(synthesizeSlipway({ [TRACE_AWS_CALLS_CONTEXT]: 'true' }).template).filter((variables) => 'NODE_OPTIONS' in variables);
+    // Slipway's functions (those slipwayFunction made), not the CDK's own custom resource handlers.
+    const variablesOf = (synthesized: { stack: SlipwayStack; template: Template }) =>
+      synthesized.stack.node
+        .findAll()
+        .filter((construct): construct is NodejsFunction => construct instanceof NodejsFunction && entryNameOf(construct) !== undefined)
+        .map((fn) => {
+          const logicalId = synthesized.stack.getLogicalId(fn.node.defaultChild as CfnElement);
+          return (synthesized.template.toJSON().Resources[logicalId].Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
+        });
+    expect(variablesOf({ stack, template }).filter((variables) => 'SLIPWAY_TRACE_AWS_CALLS' in variables)).toEqual([]);
+    const traced = variablesOf(synthesizeSlipway({ [TRACE_AWS_CALLS_CONTEXT]: 'true' }));
     expect(traced.length).toBeGreaterThan(FUNCTION_NAMES.length);
     for (const variables of traced) expect(variables.SLIPWAY_TRACE_AWS_CALLS).toBe('true');
   });

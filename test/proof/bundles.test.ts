@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, bundleFunction, functionEntries, type BundleFigures } from '../../bench/bundles';
 import { measureDashboard } from '../../bench/dashboard';
 import { TARGETS } from '../../bench/report';
-import { DEPLOYED_NODE_OPTIONS } from '../../infra/slipway-function';
 import { openApiDocumentText } from '../../shared/api/openapi';
 import { buildDashboard } from '../../web/build';
 
@@ -94,25 +93,42 @@ process.stdout.write(JSON.stringify(answer));`;
 });
 
 describe('stack traces of a deployed function', () => {
-  it('name the TypeScript sources, from a source map that leaves the sources out (a cold start parses less)', async () => {
-    // A function deployed with an environment it cannot use: the error an operator meets in the logs first.
-    const probe = await bundleFunction(
-      'stack-trace-probe',
-      { source: "import { configFromEnvironment } from './shared/config/config';\nexport const handler = () => configFromEnvironment({ SLIPWAY_LOG_LEVEL: 'LOUD' });" },
-      outDir,
-    );
-    const map = JSON.parse(await readFile(`${probe.file}.map`, 'utf8')) as { sources: string[]; sourcesContent?: unknown };
-    expect(map.sources.some((source) => source.endsWith('shared/config/config.ts'))).toBe(true);
-    expect(map.sourcesContent).toBeUndefined();
-    const failed = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', `(await import(${JSON.stringify(probe.file)})).handler()`], {
-      env: { PATH: process.env.PATH ?? '', ...DEPLOYED_NODE_OPTIONS },
-    }).then(
-      () => undefined,
+  /** Runs `code` in a fresh node as Lambda would (no NODE_OPTIONS: no source maps parsed at load); what it printed when it threw. */
+  const stderrOfFailing = (code: string, env: Record<string, string> = {}) =>
+    promisify(execFile)(process.execPath, ['--input-type=module', '-e', code], { env: { PATH: process.env.PATH ?? '', ...env } }).then(
+      () => {
+        throw new Error('expected the probe to throw');
+      },
       (error: { stderr: string }) => error.stderr,
     );
-    expect(failed).toMatch(/Slipway's environment is not usable/);
-    expect(failed).toMatch(/\n {4}at \S+ \(\S*shared\/config\/config\.ts:\d+:\d+\)/);
-    expect(failed).not.toMatch(/index\.mjs:\d+/);
+  /** The stack's frames (Node also prints the line an uncaught error was thrown at; in Lambda its runtime reports the stack). */
+  const framesOf = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('    at '));
+  const namesConfigSource = (stderr: string) => {
+    expect(stderr).toMatch(/Slipway's environment is not usable/);
+    const frames = framesOf(stderr);
+    expect(frames[0]).toMatch(/^ {4}at \S+ \(\S*shared\/config\/config\.ts:\d+:\d+\)$/);
+    expect(frames.filter((frame) => frame.includes('index.mjs'))).toEqual([]);
+  };
+
+  it('name the TypeScript sources, read from a source map without the sources at the first stack formatted', async () => {
+    const releases = bundles.find((bundle) => bundle.name === 'releases');
+    if (!releases) throw new Error('no releases bundle');
+    const map = JSON.parse(await readFile(`${releases.file}.map`, 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+    expect(map.sources.some((source) => source.endsWith('shared/config/config.ts'))).toBe(true);
+    expect(map.sourcesContent).toBeUndefined();
+    // A function deployed with an environment it cannot use fails as it loads: the error an operator meets first.
+    namesConfigSource(await stderrOfFailing(`await import(${JSON.stringify(releases.file)});`, { SLIPWAY_LOG_LEVEL: 'LOUD' }));
+  });
+
+  it('name them for an error thrown while a request is served, and leave frames outside the bundle as Node writes them', async () => {
+    const probe = await bundleFunction(
+      'stack-trace-probe',
+      { source: "import { configFromEnvironment } from './shared/config/config';\nexport const handler = async () => configFromEnvironment({ SLIPWAY_LOG_LEVEL: 'LOUD' });" },
+      outDir,
+    );
+    const stderr = await stderrOfFailing(`await (await import(${JSON.stringify(probe.file)})).handler();`);
+    namesConfigSource(stderr);
+    expect(framesOf(stderr)).toContainEqual(expect.stringMatching(/^ {4}at (async )?file:\/\/\S*\[eval1\]:\d+:\d+$/));
   });
 });
 
