@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { releaseFixture } from '../shared/fixtures/model';
 import { createApiGateway, type HttpHandler } from '../local/api-gateway';
 import { FUNCTION_NAMES, type FunctionName } from '../shared/api/routes';
-import { APPS_PARTITION } from '../shared/store/keys';
+import { APPS_PARTITION, appKey } from '../shared/store/keys';
 
 /**
  * The floors Slipway's reads and creates are measured against, each as a Lambda handler behind the same
@@ -29,13 +29,14 @@ const getReleaseFloor = (client: DynamoDBClient, tableName: string): HttpHandler
     const key = event.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (!appName || !releaseId || !key) return answer(404, { error: 'not found' });
     const hash = createHash('sha256').update(key, 'utf8').digest('hex');
+    const app = appKey(appName);
     const { Responses } = await client.send(
       new BatchGetItemCommand({
         RequestItems: {
           [tableName]: {
             Keys: [
               { pk: { S: `APIKEY#${hash}` }, sk: { S: 'APIKEY' } },
-              { pk: { S: APPS_PARTITION }, sk: { S: `APP#${appName}` } },
+              { pk: { S: app.pk }, sk: { S: app.sk } },
             ],
             ConsistentRead: true,
           },
