@@ -17,6 +17,10 @@ import { buildDashboard } from '../../web/build';
 let outDir: string;
 const bundles: BundleFigures[] = [];
 
+/** Runs an ES module's `code` in a fresh node, as Lambda starts one, with nothing of this process's environment but PATH. */
+const runInFreshNode = (code: string, env: Record<string, string>) =>
+  promisify(execFile)(process.execPath, ['--input-type=module', '-e', code], { env: { PATH: process.env.PATH ?? '', ...env } });
+
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'slipway-bundles-'));
   for (const { name, entry } of await functionEntries()) bundles.push(await bundleFunction(name, entry, outDir));
@@ -84,7 +88,7 @@ describe('the openapi function', () => {
     const probe = `const { handler } = await import(${JSON.stringify(openapi.file)});
 const answer = await handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 10000, awsRequestId: 'bundle-proof' });
 process.stdout.write(JSON.stringify(answer));`;
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', probe], { env: { PATH: process.env.PATH ?? '', SLIPWAY_LOG_LEVEL: 'SILENT' } });
+    const { stdout } = await runInFreshNode(probe, { SLIPWAY_LOG_LEVEL: 'SILENT' });
     const answer = JSON.parse(stdout) as { statusCode: number; body: string; headers: Record<string, string> };
     expect(answer.statusCode).toBe(200);
     expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -93,9 +97,9 @@ process.stdout.write(JSON.stringify(answer));`;
 });
 
 describe('stack traces of a deployed function', () => {
-  /** Runs `code` in a fresh node as Lambda would (no NODE_OPTIONS: no source maps parsed at load); what it printed when it threw. */
+  /** What a fresh node (no NODE_OPTIONS: no source maps parsed at load) printed when `code` threw. */
   const stderrOfFailing = (code: string, env: Record<string, string> = {}) =>
-    promisify(execFile)(process.execPath, ['--input-type=module', '-e', code], { env: { PATH: process.env.PATH ?? '', ...env } }).then(
+    runInFreshNode(code, env).then(
       () => {
         throw new Error('expected the probe to throw');
       },
