@@ -16,7 +16,7 @@ export const IdOrName = z
     message: 'must be an id (UUID) or a name',
   });
 export const AppRef = z.object({ id: Uuid, name: AppName }).meta({ id: 'AppRef' });
-export const NamedRef = z.object({ name: z.string() }).meta({ id: 'NamedRef' });
+export const NamedRef = z.object({ name: z.string() });
 /** A status check's key on its release, e.g. `ci/unit` or `qa+smoke`. */
 export const StatusContext = z
   .string()
@@ -63,7 +63,8 @@ export const userRecord = <K extends z.ZodType<string, string>, V extends z.ZodT
         return others;
       }
       return { ...others, [carried]: entry };
-    }, z.record(z.union([key, z.symbol()]), value))
+      // The carried symbol is no key a client can send (JSON and forms have none): the document allows it none.
+    }, z.record(z.union([key, z.symbol().meta({ override: { not: {} } })]), value))
     .transform((parsed): Record<z.output<K>, z.output<V>> => {
       if (!Object.hasOwn(parsed, carried)) return parsed as Record<z.output<K>, z.output<V>>;
       const { [carried]: entry, ...others } = parsed as Record<string | symbol, z.output<V>>;

@@ -1,5 +1,5 @@
-import { OpenApiGeneratorV31, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import * as z from 'zod';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import * as z from 'zod/mini';
 import { FUNCTION_NAMES, OPTIONAL_KEY_ROUTE_KEYS, PUBLIC_ROUTE_KEYS, ROUTES, routeKeyOf, type FunctionName, type Route, type RouteKey } from './routes';
 import { IDEMPOTENCY_HEADER, IDEMPOTENCY_WINDOW_SECONDS, IdempotencyKey } from './idempotency-key';
 import { CreateApiKeyRequest } from './api-keys';
@@ -36,22 +36,22 @@ import { ReleaseStatusesResponse, StatusResponse } from './status-responses';
  */
 type Operation = {
   summary: string;
-  body?: z.ZodType;
+  body?: z.core.$ZodType;
   /** The body may be left out (every field has a default, or the fields may come as query parameters instead). */
   bodyOptional?: boolean;
-  query?: z.ZodObject;
-  headers?: z.ZodObject;
+  query?: z.core.$ZodObject;
+  headers?: z.core.$ZodObject;
   success: {
     status: number;
     description: string;
-    schema?: z.ZodType;
+    schema?: z.core.$ZodType;
     location?: boolean;
-    headers?: z.ZodObject;
+    headers?: z.core.$ZodObject;
     /** Answers in other media types than JSON (an SVG, a text exposition), beside `schema`'s JSON if any. */
-    otherMediaTypes?: Record<string, z.ZodType>;
+    otherMediaTypes?: Record<string, z.core.$ZodType>;
   };
   /** A 206 Partial Content answer (a Range request with more to come), with these headers. */
-  partial?: { description: string; headers: z.ZodObject };
+  partial?: { description: string; headers: z.core.$ZodObject };
   /** More answers than the ones every route of its kind has (see `commonErrors`). */
   also?: Record<number, string>;
 };
@@ -59,18 +59,18 @@ type Operation = {
 type Extras = Omit<Operation, 'summary' | 'success'>;
 
 /** A route that answers 200 with one JSON document. */
-const answers = (summary: string, description: string, schema: z.ZodType, extras: Extras = {}): Operation => ({
+const answers = (summary: string, description: string, schema: z.core.$ZodType, extras: Extras = {}): Operation => ({
   summary,
   ...extras,
   success: { status: 200, description, schema },
 });
 
 /** A route that answers 200 with a JSON array of `item`. */
-const lists = (summary: string, description: string, item: z.ZodType, extras: Extras = {}): Operation =>
+const lists = (summary: string, description: string, item: z.core.$ZodType, extras: Extras = {}): Operation =>
   answers(summary, description, z.array(item), extras);
 
 /** A route that creates what its body describes: 201 with it, and its path in Location. */
-const creates = (summary: string, body: z.ZodType, description: string, schema: z.ZodType, extras: Extras = {}): Operation => ({
+const creates = (summary: string, body: z.core.$ZodType, description: string, schema: z.core.$ZodType, extras: Extras = {}): Operation => ({
   summary,
   body,
   ...extras,
@@ -78,21 +78,22 @@ const creates = (summary: string, body: z.ZodType, description: string, schema: 
 });
 
 const IdempotencyHeaders = z.object({
-  [IDEMPOTENCY_HEADER]: IdempotencyKey.optional().meta({
-    description: `Makes the request safe to retry for ${IDEMPOTENCY_WINDOW_SECONDS / 3600} h: the same key and body answer what the first request made (a create: 303 with its Location).`,
-  }),
+  [IDEMPOTENCY_HEADER]: z.optional(IdempotencyKey).check(
+    z.meta({
+      description: `Makes the request safe to retry for ${IDEMPOTENCY_WINDOW_SECONDS / 3600} h: the same key and body answer what the first request made (a create: 303 with its Location).`,
+    }),
+  ),
 });
 
 const ListHeaders = z.object({
   range: z
-    .string()
-    .optional()
-    .meta({ description: 'Heroku list range, e.g. `version ..; order=desc, max=10` (instead of limit/cursor).', example: 'version ..; order=desc, max=10' }),
+    .optional(z.string())
+    .check(z.meta({ description: 'Heroku list range, e.g. `version ..; order=desc, max=10` (instead of limit/cursor).', example: 'version ..; order=desc, max=10' })),
 });
 
-const PROMETHEUS_TEXT = z.string().meta({ description: 'Prometheus text exposition format 0.0.4, with format=prometheus' });
+const PROMETHEUS_TEXT = z.string().check(z.meta({ description: 'Prometheus text exposition format 0.0.4, with format=prometheus' }));
 
-const NEXT_RANGE = z.string().meta({ description: 'The Range that asks for the rest (answered 206 when sent as Range).' });
+const NEXT_RANGE = z.string().check(z.meta({ description: 'The Range that asks for the rest (answered 206 when sent as Range).' }));
 
 /** An operator's action on a release whose deployment shifts traffic (shared/domain/release-actions.ts). */
 const releaseAction = (action: ReleaseAction, summary: string): Partial<Record<RouteKey, Operation>> => ({
@@ -130,7 +131,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     success: {
       status: 200,
       description: 'An SVG image (Cache-Control: max-age=60)',
-      otherMediaTypes: { 'image/svg+xml': z.string().meta({ description: 'SVG; every text in it is escaped' }) },
+      otherMediaTypes: { 'image/svg+xml': z.string().check(z.meta({ description: 'SVG; every text in it is escaped' })) },
     },
   },
   'POST /apps/{app}/builds': creates('Register a build (a container image made by CI)', CreateBuildRequest, 'The build', BuildResponse),
@@ -165,8 +166,8 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
       description: 'Releases, ascending by version unless a Range asks for order=desc',
       schema: z.array(ReleaseResponse),
       headers: z.object({
-        'next-cursor': z.string().optional().meta({ description: 'Present when more (newer) releases follow a limit/cursor page.' }),
-        'next-range': NEXT_RANGE.optional(),
+        'next-cursor': z.optional(z.string()).check(z.meta({ description: 'Present when more (newer) releases follow a limit/cursor page.' })),
+        'next-range': z.optional(NEXT_RANGE),
       }),
     },
     partial: { description: 'A page of a Range request with more to come', headers: z.object({ 'next-range': NEXT_RANGE }) },
@@ -240,7 +241,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
       status: 200,
       description: "The app's config vars after the change (secret values masked); Location names the release it made, if the app had a current release",
       schema: ConfigVarsResponse,
-      headers: z.object({ location: z.string().optional().meta({ description: 'Path of the release the change made' }) }),
+      headers: z.object({ location: z.optional(z.string()).check(z.meta({ description: 'Path of the release the change made' })) }),
     },
     also: {
       409: 'A request with this Idempotency-Key is still in flight (Retry-After)',
@@ -284,7 +285,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
       status: 200,
       description: 'Deliveries, newest first',
       schema: z.array(DeliveryResponse),
-      headers: z.object({ 'next-cursor': z.string().optional().meta({ description: 'Present when older deliveries follow: pass it back as cursor.' }) }),
+      headers: z.object({ 'next-cursor': z.optional(z.string()).check(z.meta({ description: 'Present when older deliveries follow: pass it back as cursor.' })) }),
     },
     also: { 400: 'invalid_cursor: the cursor is not one this API issued' },
   },
@@ -362,17 +363,17 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   'GET /assets/{asset}': { summary: "A file of the dashboard's bundle (JavaScript, CSS)", success: { status: 200, description: 'The file' } },
 };
 
-const pathParametersOf = (path: string): z.ZodObject | undefined => {
+const pathParametersOf = (path: string): z.ZodMiniObject | undefined => {
   const names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as PathParameterName);
   if (names.length === 0) return undefined;
   return z.object(
-    Object.fromEntries(names.map((name) => [name, PATH_PARAMETERS[name].schema.meta({ description: PATH_PARAMETERS[name].description })])),
+    Object.fromEntries(names.map((name) => [name, PATH_PARAMETERS[name].schema.check(z.meta({ description: PATH_PARAMETERS[name].description }))])),
   );
 };
 
-const ERROR_HEADERS: Record<number, z.ZodObject> = {
-  405: z.object({ allow: z.string().meta({ description: 'The methods this path takes' }) }),
-  503: z.object({ 'retry-after': z.string().meta({ description: 'Seconds to wait before retrying' }) }),
+const ERROR_HEADERS: Record<number, z.core.$ZodObject> = {
+  405: z.object({ allow: z.string().check(z.meta({ description: 'The methods this path takes' })) }),
+  503: z.object({ 'retry-after': z.string().check(z.meta({ description: 'Seconds to wait before retrying' })) }),
 };
 
 const errorResponse = (status: number, description: string) => ({
@@ -402,7 +403,7 @@ const commonErrors = (route: Route, operation: Operation): Record<number, string
   return Object.fromEntries(Object.entries(errors).map(([status, descriptions]) => [status, descriptions.join('; ')]));
 };
 
-const LOCATION_HEADER = z.object({ location: z.string().meta({ description: 'Path of the resource' }) });
+const LOCATION_HEADER = z.object({ location: z.string().check(z.meta({ description: 'Path of the resource' })) });
 
 /** URL-safe and stable: `GET /apps/{app}/releases` is `getAppsAppReleases`. */
 const operationIdOf = (route: Route): string =>
@@ -426,37 +427,35 @@ const TAG_DESCRIPTIONS: Record<FunctionName, string> = {
   dashboard: 'The dashboard: a web page that is a client of this API',
 };
 
-const routeConfigOf = (route: Route, operation: Operation): RouteConfig => {
+const operationOf = (route: Route, operation: Operation): ZodOpenApiOperationObject => {
   const params = pathParametersOf(route.path);
   const { success, partial } = operation;
   const { 303: redirect, ...refusals } = { ...commonErrors(route, operation), ...operation.also };
-  const successHeaders = success.location ? LOCATION_HEADER.extend(success.headers?.shape ?? {}) : success.headers;
+  const successHeaders = success.location ? z.extend(LOCATION_HEADER, success.headers?._zod.def.shape ?? {}) : success.headers;
   return {
-    method: route.method.toLowerCase() as RouteConfig['method'],
-    path: route.path,
     operationId: operationIdOf(route),
     summary: operation.summary,
     description: `${operation.summary}. Served by the ${route.fn} function; refusals are JSON errors (see Error).`,
     tags: [route.fn],
     ...(PUBLIC_ROUTE_KEYS.has(routeKeyOf(route)) ? { security: [] } : {}),
     ...(OPTIONAL_KEY_ROUTE_KEYS.has(routeKeyOf(route)) ? { security: [{ bearer: [] }, { access_token: [] }, {}] } : {}),
-    request: {
-      ...(params ? { params } : {}),
+    requestParams: {
+      ...(params ? { path: params } : {}),
       ...(operation.query ? { query: operation.query } : {}),
-      ...(operation.headers ? { headers: operation.headers } : {}),
-      ...(operation.body
-        ? {
-            body: {
-              required: operation.bodyOptional !== true,
-              content: {
-                'application/json': { schema: operation.body },
-                // Bracket keys nest (`source[app][name]=web`), `[]` keys repeat into arrays, true/false are booleans.
-                'application/x-www-form-urlencoded': { schema: operation.body },
-              },
-            },
-          }
-        : {}),
+      ...(operation.headers ? { header: operation.headers } : {}),
     },
+    ...(operation.body
+      ? {
+          requestBody: {
+            required: operation.bodyOptional !== true,
+            content: {
+              'application/json': { schema: operation.body },
+              // Bracket keys nest (`source[app][name]=web`), `[]` keys repeat into arrays, true/false are booleans.
+              'application/x-www-form-urlencoded': { schema: operation.body },
+            },
+          },
+        }
+      : {}),
     responses: {
       [success.status]: {
         description: success.description,
@@ -481,44 +480,17 @@ const routeConfigOf = (route: Route, operation: Operation): RouteConfig => {
   };
 };
 
-const buildOpenApiDocument = () => {
-  const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'An API key from `npm run keys -- create`, as `Authorization: Bearer <key>`.',
-  });
-  registry.registerComponent('securitySchemes', 'access_token', { type: 'apiKey', in: 'query', name: 'access_token' });
+const pathsOf = (): ZodOpenApiPathsObject => {
+  const paths: ZodOpenApiPathsObject = {};
   for (const route of ROUTES) {
     const operation = OPERATIONS[routeKeyOf(route)];
-    if (operation) registry.registerPath(routeConfigOf(route, operation));
+    if (operation) paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operationOf(route, operation) };
   }
-  // Events are sent, not served: the document's `webhooks` describes what a receiver gets (a `webhook` hook: signed).
-  registry.registerWebhook({
-    method: 'post',
-    path: 'slipwayEvent',
-    operationId: 'receiveSlipwayEvent',
-    summary: 'A Slipway event',
-    description:
-      'One event as EventBridge (its detail) and webhook hooks deliver it (or a HookPingEvent, sent by the ping route); dedupe by id (also webhook-id). A webhook hook signs it as Standard Webhooks (standardwebhooks.com) say: webhook-signature is `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">` keyed with the base64-decoded `whsec_` secret, so any Standard Webhooks library verifies it; answer 2xx, or the delivery is retried with backoff for up to 24 h. See docs/api.md.',
-    tags: ['events'],
-    security: [],
-    request: {
-      headers: z.object({
-        'webhook-id': z.string().meta({ description: "The event's id: the same on every attempt, to dedupe by" }),
-        'webhook-timestamp': z.string().meta({ description: 'When this attempt was signed, in Unix seconds; refuse one more than 5 minutes off' }),
-        'webhook-signature': z.string().meta({
-          description: 'Space-separated `v1,<base64>` signatures: one per secret, two while a rotated secret still signs',
-        }),
-        'slipway-signature': z.string().optional().meta({ description: 'Legacy hooks only (legacy_signature): t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> keyed with the secret text' }),
-        'slipway-event': z.string().optional().meta({ description: 'Legacy hooks only: the event type' }),
-        'slipway-event-id': z.string().optional().meta({ description: 'Legacy hooks only: the event id' }),
-      }),
-      body: { required: true, content: { 'application/json': { schema: z.union([SlipwayEvent, HookPingEvent]) } } },
-    },
-    responses: { 200: { description: 'The receiver took the event (any 2xx)' } },
-  });
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  return paths;
+};
+
+const buildOpenApiDocument = () =>
+  createDocument({
     openapi: '3.1.0',
     info: {
       title: 'Slipway',
@@ -535,8 +507,51 @@ const buildOpenApiDocument = () => {
       { name: 'events', description: 'What Slipway publishes when something changes' },
     ],
     security: [{ bearer: [] }, { access_token: [] }],
-  });
-};
+    paths: pathsOf(),
+    // Events are sent, not served: the document's `webhooks` describes what a receiver gets (a `webhook` hook: signed).
+    webhooks: {
+      slipwayEvent: {
+        post: {
+          operationId: 'receiveSlipwayEvent',
+          summary: 'A Slipway event',
+          description:
+            'One event as EventBridge (its detail) and webhook hooks deliver it (or a HookPingEvent, sent by the ping route); dedupe by id (also webhook-id). A webhook hook signs it as Standard Webhooks (standardwebhooks.com) say: webhook-signature is `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">` keyed with the base64-decoded `whsec_` secret, so any Standard Webhooks library verifies it; answer 2xx, or the delivery is retried with backoff for up to 24 h. See docs/api.md.',
+          tags: ['events'],
+          security: [],
+          requestParams: {
+            header: z.object({
+              'webhook-id': z.string().check(z.meta({ description: "The event's id: the same on every attempt, to dedupe by" })),
+              'webhook-timestamp': z.string().check(z.meta({ description: 'When this attempt was signed, in Unix seconds; refuse one more than 5 minutes off' })),
+              'webhook-signature': z.string().check(
+                z.meta({ description: 'Space-separated `v1,<base64>` signatures: one per secret, two while a rotated secret still signs' }),
+              ),
+              'slipway-signature': z.optional(z.string()).check(z.meta({ description: 'Legacy hooks only (legacy_signature): t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> keyed with the secret text' })),
+              'slipway-event': z.optional(z.string()).check(z.meta({ description: 'Legacy hooks only: the event type' })),
+              'slipway-event-id': z.optional(z.string()).check(z.meta({ description: 'Legacy hooks only: the event id' })),
+            }),
+          },
+          requestBody: { required: true, content: { 'application/json': { schema: z.union([SlipwayEvent, HookPingEvent]) } } },
+          responses: { 200: { description: 'The receiver took the event (any 2xx)' } },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key from `npm run keys -- create`, as `Authorization: Bearer <key>`.' },
+        access_token: { type: 'apiKey', in: 'query', name: 'access_token' },
+      },
+    },
+  },
+    {
+      // A user record's carried symbol key (userRecord in common.ts) renders as its override says.
+      allowEmptySchema: { symbol: true },
+      // An answer may gain fields: only a strict object (z.strictObject) is documented as closed to others.
+      override: ({ jsonSchema, zodSchema, io }) => {
+        const { def } = zodSchema._zod;
+        if (io === 'output' && def.type === 'object' && def.catchall === undefined) delete jsonSchema.additionalProperties;
+      },
+    },
+  );
 
 /** The document as the openapi function serves it: compact JSON text. */
 export const openApiDocumentText = (): string => JSON.stringify(buildOpenApiDocument());

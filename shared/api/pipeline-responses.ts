@@ -8,8 +8,9 @@ import { Stage } from './pipelines';
 const PipelineRef = z.object({ id: Uuid, name: AppName }).meta({ id: 'PipelineRef' });
 const ReleaseRef = z.object({ id: Uuid, version: z.number().int().positive() });
 
+// An object of every stage (a record keyed by an enum is one), spelled out so the document lists each.
 export const PipelineStagesResponse = z
-  .record(Stage, Stage.nullable())
+  .object(Object.fromEntries(Stage.options.map((stage) => [stage, Stage.nullable()])) as Record<z.infer<typeof Stage>, z.ZodNullable<typeof Stage>>)
   .meta({ id: 'PipelineStages', description: 'Each stage and the stage after it (null after the last).' });
 
 export const PipelineResponse = z

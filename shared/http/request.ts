@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { DomainError } from '../domain/errors';
 import { parseForm } from './form';
 import { HttpError } from './http-error';
@@ -63,8 +63,8 @@ export const bearerTokenOf = (
 ): string | undefined => headers.authorization?.match(/^(?:Bearer\s+)?(\S+)$/i)?.[1] ?? query.access_token;
 
 /** Validates input against its zod schema, turning every issue into one 422 the caller can act on. */
-export const parseInput = <S extends z.ZodType>(schema: S, input: unknown, where: 'body' | 'query'): z.output<S> => {
-  const result = schema.safeParse(input);
+export const parseInput = <S extends z.core.$ZodType>(schema: S, input: unknown, where: 'body' | 'query'): z.output<S> => {
+  const result = z.safeParse(schema, input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({
     // A symbol in a path (what userRecord carries `__proto__` under) reads as its description.
