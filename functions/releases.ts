@@ -6,7 +6,7 @@ import { DeploymentRequest } from '../shared/api/deployments';
 import { presentDeployment } from '../shared/api/presenters';
 import { parseForm } from '../shared/http/form';
 import { listDeployments, recordDeployment } from '../shared/operations/recorded-releases';
-import { runningCountsOf } from '../shared/operations/running-counts';
+import { describeServiceAhead, runningCountsOf } from '../shared/operations/running-counts';
 import { declareSignalRelease, reportSignalStatus, requireSignalRelease, resumeSignalRelease } from '../shared/operations/signal-releases';
 import { actorOf, authorize } from '../shared/domain/access';
 import { withCurrentAmong } from '../shared/domain/current-release';
@@ -61,6 +61,7 @@ export const handler = httpFunction<'releases'>({
     const app = await pathApp();
     authorize(principal, 'read', app.name);
     const { cursor, ...request } = releaseListRequestOf(parseInput(ListReleasesQuery, query, 'query'));
+    describeServiceAhead(app);
     const afterVersion = cursor === undefined ? undefined : decodeCursor(cursor);
     const list = await listReleases(app, { ...request, afterVersion }, headers.range);
     const shown = withCurrentAmong(app, list.releases);
@@ -77,6 +78,7 @@ export const handler = httpFunction<'releases'>({
   'GET /apps/{app}/releases/{release}': async ({ params, principal, annotate, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'read', app.name);
+    describeServiceAhead(app);
     const release = await requireRelease(app, params.release ?? '');
     annotate({ releaseId: release.id, releaseVersion: release.version });
     return { status: 200, body: presentRelease(release, app, (await runningCountsOf(app, [release]))(release)) };

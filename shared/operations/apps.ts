@@ -13,7 +13,7 @@ import type { RolloutLock } from '../domain/rollout';
 import { withCurrentAmong } from '../domain/current-release';
 import { assertDeployable } from '../domain/external-apps';
 import { ensureStrategyFits } from '../rollout/strategy-fit';
-import { runningCountsOf, type RunningCount } from './running-counts';
+import { describeServiceAhead, runningCountsOf, type RunningCount } from './running-counts';
 
 export const createApp = async (request: NewApp): Promise<App> => {
   // An external app takes no strategy (its request schema refuses one): only an ECS app's service is checked.
@@ -115,6 +115,7 @@ export type LiveState = {
 export const findLiveState = async (app: App): Promise<LiveState> => {
   const version = app.current_release_version;
   const buildId = app.current_release_build_id;
+  describeServiceAhead(app);
   const [lock, release, build] = await readTogether<[RolloutLock, Release, Build]>([
     rolloutLockOf(app.id),
     version === null ? undefined : releaseAt(app.id, version),

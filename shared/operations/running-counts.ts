@@ -32,6 +32,15 @@ const runningTasksOf = (app: App, now: number): Promise<ReadonlyMap<string, numb
 };
 
 /**
+ * Starts describing the app's service beside the reads that find the releases to show, rather than after
+ * them, where one of those surely reached ECS (the app has a current release): the answer is then at hand
+ * when `runningCountsOf` asks, as its cache keeps it.
+ */
+export const describeServiceAhead = (app: App): void => {
+  if (!isExternal(app) && app.current_release_version !== null) void runningTasksOf(app, Date.now());
+};
+
+/**
  * The running count of each of `releases` (those about to be shown). An ECS service is described only when
  * one of them registered a revision (a release that never reached ECS runs nothing), at most once per
  * service every few seconds.

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { appFixture, releaseFixture } from '../../shared/fixtures/model';
 import { createEcsClient, useEcsClient } from '../../shared/ecs/ecs-client';
-import { runningCountsOf } from '../../shared/operations/running-counts';
+import { describeServiceAhead, runningCountsOf } from '../../shared/operations/running-counts';
 
 const ecs = mockClient(ECSClient);
 const V1 = 'arn:aws:ecs:eu-west-1:1:task-definition/web:7';
@@ -45,6 +45,28 @@ describe('running counts of an ECS app', () => {
     expect((await runningCountsOf(app, [v1]))(v1)).toBeNull();
     const queued = releaseFixture({ id: 'r9' });
     expect((await runningCountsOf(appFixture({ cluster: 'prod', service: 'web-new' }), [queued]))(queued)).toBe(0);
+    expect(ecs.commandCalls(DescribeServicesCommand)).toHaveLength(1);
+  });
+
+  it('describes the service ahead, while the releases are still being read, only for an app with a current release; the count then uses that answer', async () => {
+    let answer: (() => void) | undefined;
+    ecs.on(DescribeServicesCommand).callsFake(
+      () =>
+        new Promise((resolve) => {
+          answer = () => resolve({ services: [{ status: 'ACTIVE', deployments: [{ taskDefinition: V1, runningCount: 2 }] }] });
+        }),
+    );
+    describeServiceAhead(appFixture({ cluster: 'prod', service: 'web-never-released', current_release_version: null }));
+    describeServiceAhead(appFixture({ cluster: '', service: '', external: true, current_release_version: 3 }));
+    expect(ecs.commandCalls(DescribeServicesCommand)).toHaveLength(0);
+
+    const app = appFixture({ cluster: 'prod', service: 'web-ahead', current_release_version: 1 });
+    describeServiceAhead(app);
+    await expect.poll(() => ecs.commandCalls(DescribeServicesCommand).length).toBe(1);
+    const v1 = rolledOut('r1', V1);
+    const counting = runningCountsOf(app, [v1]);
+    answer?.();
+    expect((await counting)(v1)).toBe(2);
     expect(ecs.commandCalls(DescribeServicesCommand)).toHaveLength(1);
   });
 });
