@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CHECK_STATES, RELEASE_STATUSES, RELEASE_TRIGGERS } from '../domain/model';
 import { DeploymentSettingsSchema } from './apps';
 import { AppName, NamedRef, Timestamp, Uuid } from './common';
@@ -7,66 +7,73 @@ import { ChecksPosted, RolloutResponse } from './release-responses';
 
 /** What the API answers about apps, apart from the requests (apps.ts): the functions that parse those construct none of this at a cold start. */
 
-export const AppResponse = z
-  .object({
-    id: Uuid,
-    name: AppName,
-    cluster: z.string().nullable().meta({ description: 'The ECS cluster; null for an external app.' }),
-    service: z.string().nullable().meta({ description: 'The ECS service; null for an external app.' }),
-    container: z.string().nullable(),
-    external: z.boolean().meta({ description: 'An external app: Slipway records its releases as its clients report them and never deploys them.' }),
-    auto_release: z.boolean(),
-    auto_rollback: z.boolean(),
-    bake_window_seconds: z.number().int(),
-    public_badge: z.boolean(),
-    deployment: DeploymentSettingsSchema,
-    release_phase: ReleasePhaseSettingsSchema.nullable().meta({ description: 'The one-off command each release runs before it takes traffic; null: none.' }),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-    description: z.string().meta({ description: 'Akkeris compatibility: which ECS service the app is (or that it is external).' }),
-    web_url: z.string().meta({ description: 'Akkeris compatibility: Slipway does not know an app\'s URL; always "".' }),
-    simple_name: AppName.meta({ description: 'Akkeris compatibility: the same as name.' }),
-    space: NamedRef.meta({ description: "Akkeris compatibility: Slipway's nearest thing to a space is the app's ECS cluster (\"external\" for an external app)." }),
-    organization: NamedRef.meta({ description: 'Akkeris compatibility: Slipway has no organizations; always "slipway".' }),
-    region: NamedRef.meta({ description: 'Akkeris compatibility: the AWS region Slipway runs in ("local" under npm start).' }),
-  })
-  .meta({ id: 'App' });
+/**
+ * The fields of an app, without its metadata: AppDetail extends these. A `z.meta` check stays in the schema's
+ * checks and is attached again to every schema made from it, so extending `AppResponse` would register the
+ * `App` id on AppDetail's schema too (classic `.meta()` registered a clone and left the checks alone).
+ */
+const AppFields = z.object({
+  id: Uuid,
+  name: AppName,
+  cluster: z.nullable(z.string()).check(z.meta({ description: 'The ECS cluster; null for an external app.' })),
+  service: z.nullable(z.string()).check(z.meta({ description: 'The ECS service; null for an external app.' })),
+  container: z.nullable(z.string()),
+  external: z.boolean().check(z.meta({ description: 'An external app: Slipway records its releases as its clients report them and never deploys them.' })),
+  auto_release: z.boolean(),
+  auto_rollback: z.boolean(),
+  bake_window_seconds: z.int(),
+  public_badge: z.boolean(),
+  deployment: DeploymentSettingsSchema,
+  release_phase: z.nullable(ReleasePhaseSettingsSchema).check(z.meta({ description: 'The one-off command each release runs before it takes traffic; null: none.' })),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+  description: z.string().check(z.meta({ description: 'Akkeris compatibility: which ECS service the app is (or that it is external).' })),
+  web_url: z.string().check(z.meta({ description: 'Akkeris compatibility: Slipway does not know an app\'s URL; always "".' })),
+  simple_name: AppName.check(z.meta({ description: 'Akkeris compatibility: the same as name.' })),
+  space: NamedRef.check(z.meta({ description: "Akkeris compatibility: Slipway's nearest thing to a space is the app's ECS cluster (\"external\" for an external app)." })),
+  organization: NamedRef.check(z.meta({ description: 'Akkeris compatibility: Slipway has no organizations; always "slipway".' })),
+  region: NamedRef.check(z.meta({ description: 'Akkeris compatibility: the AWS region Slipway runs in ("local" under npm start).' })),
+});
+
+export const AppResponse = AppFields.check(z.meta({ id: 'App' }));
 export type AppResponse = z.infer<typeof AppResponse>;
 
-const CurrentReleaseResponse = z
-  .object({
-    id: Uuid,
-    version: z.number().int().positive(),
-    image: z.string(),
-    status: z.enum(RELEASE_STATUSES),
-    state: z.enum(CHECK_STATES).meta({ description: 'Its combined status checks' }),
-    checks_posted: ChecksPosted,
-    trigger: z.enum(RELEASE_TRIGGERS),
-    started_at: Timestamp.nullable(),
-    finished_at: Timestamp.nullable(),
-    running_count: z
-      .number()
-      .int()
-      .nonnegative()
-      .nullable()
-      .meta({ description: "The ECS tasks running it now, or an external app's hosts running it; null when ECS cannot be read" }),
-  })
-  .meta({ id: 'CurrentRelease' });
+/** The fields of the current release, without its metadata: RolloutInFlight extends these (see AppFields). */
+const CurrentReleaseFields = z.object({
+  id: Uuid,
+  version: z.int().check(z.positive()),
+  image: z.string(),
+  status: z.enum(RELEASE_STATUSES),
+  state: z.enum(CHECK_STATES).check(z.meta({ description: 'Its combined status checks' })),
+  checks_posted: ChecksPosted,
+  trigger: z.enum(RELEASE_TRIGGERS),
+  started_at: z.nullable(Timestamp),
+  finished_at: z.nullable(Timestamp),
+  running_count: z
+    .nullable(z.int().check(z.nonnegative()))
+    .check(z.meta({ description: "The ECS tasks running it now, or an external app's hosts running it; null when ECS cannot be read" })),
+});
+
+const CurrentReleaseResponse = CurrentReleaseFields.check(z.meta({ id: 'CurrentRelease' }));
 export type CurrentReleaseResponse = z.infer<typeof CurrentReleaseResponse>;
 
-const RolloutInFlightResponse = CurrentReleaseResponse.extend({
-  rollout: RolloutResponse.nullable(),
-}).meta({ id: 'RolloutInFlight' });
+const RolloutInFlightResponse = z
+  .extend(CurrentReleaseFields, {
+    rollout: z.nullable(RolloutResponse),
+  })
+  .check(z.meta({ id: 'RolloutInFlight' }));
 
 /** `GET /apps/{app}` also tells what runs now, as Akkeris' apps:info shows it ("" and null before any release). */
-export const AppDetailResponse = AppResponse.extend({
-  image: z.string().meta({ description: "The current release's image" }),
-  git_url: z.string().meta({ description: "The repo of the current release's build" }),
-  git_branch: z.string().meta({ description: "The branch of the current release's build" }),
-  released_at: Timestamp.nullable().meta({ description: 'When the current release finished rolling out' }),
-  current_release: CurrentReleaseResponse.nullable().meta({ description: 'What is live: the current release; null before any succeeded' }),
-  rollout_in_flight: RolloutInFlightResponse.nullable().meta({ description: 'The release rolling out now, if any' }),
-}).meta({ id: 'AppDetail' });
+export const AppDetailResponse = z
+  .extend(AppFields, {
+    image: z.string().check(z.meta({ description: "The current release's image" })),
+    git_url: z.string().check(z.meta({ description: "The repo of the current release's build" })),
+    git_branch: z.string().check(z.meta({ description: "The branch of the current release's build" })),
+    released_at: z.nullable(Timestamp).check(z.meta({ description: 'When the current release finished rolling out' })),
+    current_release: z.nullable(CurrentReleaseResponse).check(z.meta({ description: 'What is live: the current release; null before any succeeded' })),
+    rollout_in_flight: z.nullable(RolloutInFlightResponse).check(z.meta({ description: 'The release rolling out now, if any' })),
+  })
+  .check(z.meta({ id: 'AppDetail' }));
 export type AppDetailResponse = z.infer<typeof AppDetailResponse>;
 
 /** Akkeris' app features; Slipway has one, `auto-release`, mirroring the app's auto_release flag. */
@@ -76,5 +83,5 @@ export const AppFeatureResponse = z
     description: z.string(),
     enabled: z.boolean(),
   })
-  .meta({ id: 'AppFeature' });
+  .check(z.meta({ id: 'AppFeature' }));
 export type AppFeatureResponse = z.infer<typeof AppFeatureResponse>;

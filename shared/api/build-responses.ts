@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppRef, Timestamp, Uuid } from './common';
 
 /** What the API answers about builds, apart from the requests (builds.ts): the functions that parse those construct none of this at a cold start. */
@@ -7,11 +7,11 @@ import { AppRef, Timestamp, Uuid } from './common';
 export const CommitResponse = z
   .object({
     sha: z.string(),
-    author: z.string().nullable(),
-    committed_at: Timestamp.nullable().meta({ description: 'Null for a commit named by its sha alone that no build Slipway knows lists.' }),
-    message: z.string().nullable(),
+    author: z.nullable(z.string()),
+    committed_at: z.nullable(Timestamp).check(z.meta({ description: 'Null for a commit named by its sha alone that no build Slipway knows lists.' })),
+    message: z.nullable(z.string()),
   })
-  .meta({ id: 'CommitRecord' });
+  .check(z.meta({ id: 'CommitRecord' }));
 
 export const BuildResponse = z
   .object({
@@ -22,18 +22,18 @@ export const BuildResponse = z
     status: z.enum(['pending', 'succeeded', 'failed']),
     source_blob: z.object({
       image: z.string(),
-      commit: z.string().nullable(),
-      branch: z.string().nullable(),
-      repo: z.string().nullable(),
-      version: z.string().nullable(),
-      author: z.string().nullable(),
-      message: z.string().nullable(),
-      tag: z.string().nullable(),
+      commit: z.nullable(z.string()),
+      branch: z.nullable(z.string()),
+      repo: z.nullable(z.string()),
+      version: z.nullable(z.string()),
+      author: z.nullable(z.string()),
+      message: z.nullable(z.string()),
+      tag: z.nullable(z.string()),
     }),
-    commits: z.array(CommitResponse).meta({ description: 'Newest first; [] when CI sent none.' }),
+    commits: z.array(CommitResponse).check(z.meta({ description: 'Newest first; [] when CI sent none.' })),
     metadata: z.record(z.string(), z.unknown()),
-    ci_build_id: z.string().nullable().meta({ description: "The CI's own id of the build, if given" }),
+    ci_build_id: z.nullable(z.string()).check(z.meta({ description: "The CI's own id of the build, if given" })),
     slug: z.object({ id: Uuid }),
   })
-  .meta({ id: 'Build' });
+  .check(z.meta({ id: 'Build' }));
 export type BuildResponse = z.infer<typeof BuildResponse>;

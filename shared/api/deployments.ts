@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DEPLOYMENT_RESULTS } from '../domain/deployments';
 import { ClientTime, CommitId, metadataOf, shortText } from './common';
 
@@ -9,31 +9,32 @@ import { ClientTime, CommitId, metadataOf, shortText } from './common';
 const MAX_DEPLOYMENT_META_BYTES = 1024;
 
 const DEPLOYMENT_FIELDS = {
-  version: shortText(255).min(1).meta({ description: 'The version deployed: all deployments of a version are one release.' }),
+  version: shortText(255).check(z.minLength(1), z.meta({ description: 'The version deployed: all deployments of a version are one release.' })),
   result: z
-    .enum(DEPLOYMENT_RESULTS)
-    .optional()
-    .meta({ description: 'How it went: success/succeeded, failure/failed/error, or pending/started/in_progress; default success.' }),
-  stage: shortText(255).optional().meta({ description: 'The stage (environment) deployed to.' }),
-  host: shortText(255).optional().meta({ description: 'The host deployed to; a host and stage are listed once, by their latest deployment.' }),
-  code_name: shortText(255).optional().meta({ description: "The version's code name: its release's name." }),
-  started_at: ClientTime.optional(),
-  finished_at: ClientTime.optional().meta({ description: 'Default: when the deployment is reported (unless pending).' }),
-  commit_sha: CommitId.optional().meta({ description: "The commit deployed: the build's commit." }),
-  tag: shortText(255).optional(),
-  branch: shortText(255).optional(),
+    .optional(z.enum(DEPLOYMENT_RESULTS))
+    .check(z.meta({ description: 'How it went: success/succeeded, failure/failed/error, or pending/started/in_progress; default success.' })),
+  stage: z.optional(shortText(255)).check(z.meta({ description: 'The stage (environment) deployed to.' })),
+  host: z.optional(shortText(255)).check(z.meta({ description: 'The host deployed to; a host and stage are listed once, by their latest deployment.' })),
+  code_name: z.optional(shortText(255)).check(z.meta({ description: "The version's code name: its release's name." })),
+  started_at: z.optional(ClientTime),
+  finished_at: z.optional(ClientTime).check(z.meta({ description: 'Default: when the deployment is reported (unless pending).' })),
+  commit_sha: z.optional(CommitId).check(z.meta({ description: "The commit deployed: the build's commit." })),
+  tag: z.optional(shortText(255)),
+  branch: z.optional(shortText(255)),
 };
 
 export const DeploymentRequest = z
   .strictObject({
     ...DEPLOYMENT_FIELDS,
-    meta_data: metadataOf(MAX_DEPLOYMENT_META_BYTES).optional().meta({ description: `Free JSON (a form or query: meta_data[key]=value), at most ${MAX_DEPLOYMENT_META_BYTES} bytes.` }),
+    meta_data: z
+      .optional(metadataOf(MAX_DEPLOYMENT_META_BYTES))
+      .check(z.meta({ description: `Free JSON (a form or query: meta_data[key]=value), at most ${MAX_DEPLOYMENT_META_BYTES} bytes.` })),
   })
-  .meta({ id: 'DeploymentRequest' });
+  .check(z.meta({ id: 'DeploymentRequest' }));
 export type DeploymentRequest = z.infer<typeof DeploymentRequest>;
 
 /** What the query may carry instead of a body, for the document (meta_data[key]=value too, and the key as access_token). */
 export const DeploymentQuery = z.object({
-  ...Object.fromEntries(Object.entries(DEPLOYMENT_FIELDS).map(([name, schema]) => [name, schema.optional()])),
-  access_token: z.string().optional(),
+  ...Object.fromEntries(Object.entries(DEPLOYMENT_FIELDS).map(([name, schema]) => [name, z.optional(schema)])),
+  access_token: z.optional(z.string()),
 });

@@ -22,7 +22,7 @@ const pascalCase = (type: string) =>
     .map((word) => `${word.charAt(0).toUpperCase()}${word.slice(1)}`)
     .join('');
 
-const envelope = <T extends EventType, D extends z.ZodType>(type: T, data: D, description: string) =>
+const envelope = <T extends EventType, D extends z.core.$ZodType>(type: T, data: D, description: string) =>
   z
     .object({
       id: Uuid.meta({ description: 'Unique per event: delivery is at least once, so consumers dedupe by it.' }),

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { RELEASE_PHASE_STATUSES } from '../domain/release-phase';
 import { Timestamp } from './common';
 
@@ -7,26 +7,27 @@ import { Timestamp } from './common';
 /** A release's run of its app's release phase. */
 export const ReleasePhaseResponse = z
   .object({
-    status: z.enum(RELEASE_PHASE_STATUSES).meta({
-      description: 'running (also before its task started), succeeded (exit code 0), failed (another exit code, or stopped without one), timed_out, or skipped (a rollback, unless the app sets on_rollback)',
-    }),
-    exit_code: z.number().int().nullable().meta({ description: "The app container's exit code; null while it runs, when it timed out or stopped without one." }),
-    started_at: Timestamp.nullable(),
-    finished_at: Timestamp.nullable(),
-    task_arn: z.string().nullable().meta({ description: 'The one-off ECS task; null until RunTask started it, and when skipped.' }),
+    status: z.enum(RELEASE_PHASE_STATUSES).check(
+      z.meta({
+        description: 'running (also before its task started), succeeded (exit code 0), failed (another exit code, or stopped without one), timed_out, or skipped (a rollback, unless the app sets on_rollback)',
+      }),
+    ),
+    exit_code: z.nullable(z.int()).check(z.meta({ description: "The app container's exit code; null while it runs, when it timed out or stopped without one." })),
+    started_at: z.nullable(Timestamp),
+    finished_at: z.nullable(Timestamp),
+    task_arn: z.nullable(z.string()).check(z.meta({ description: 'The one-off ECS task; null until RunTask started it, and when skipped.' })),
     output_url: z
-      .string()
-      .nullable()
-      .meta({ description: "Where its output is read (GET …/release-phase/output); null when its container logs nowhere Slipway can read, or no task ran." }),
+      .nullable(z.string())
+      .check(z.meta({ description: "Where its output is read (GET …/release-phase/output); null when its container logs nowhere Slipway can read, or no task ran." })),
   })
-  .meta({ id: 'ReleasePhase' });
+  .check(z.meta({ id: 'ReleasePhase' }));
 export type ReleasePhaseResponse = z.infer<typeof ReleasePhaseResponse>;
 
 /** GET /apps/{app}/releases/{release}/release-phase/output */
 export const ReleasePhaseOutputResponse = z
   .object({
-    lines: z.array(z.object({ at: Timestamp, text: z.string() })).meta({ description: 'What the task printed, oldest first.' }),
-    complete: z.boolean().meta({ description: 'true once the release phase has ended: no line will follow.' }),
+    lines: z.array(z.object({ at: Timestamp, text: z.string() })).check(z.meta({ description: 'What the task printed, oldest first.' })),
+    complete: z.boolean().check(z.meta({ description: 'true once the release phase has ended: no line will follow.' })),
   })
-  .meta({ id: 'ReleasePhaseOutput' });
+  .check(z.meta({ id: 'ReleasePhaseOutput' }));
 export type ReleasePhaseOutputResponse = z.infer<typeof ReleasePhaseOutputResponse>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { RELEASE_PHASE_BOUNDS } from '../domain/release-phase';
 
 const { timeoutMinutes, commandParts, commandPartLength } = RELEASE_PHASE_BOUNDS;
@@ -7,24 +7,23 @@ const { timeoutMinutes, commandParts, commandPartLength } = RELEASE_PHASE_BOUNDS
 export const ReleasePhaseSettingsSchema = z
   .strictObject({
     command: z
-      .array(z.string().min(1).max(commandPartLength))
-      .min(commandParts.min)
-      .max(commandParts.max)
-      .meta({ description: 'The app container\'s command in the one-off task, as an argv (["npm", "run", "migrate"]); for a shell line, ["sh", "-c", "…"].' }),
+      .array(z.string().check(z.minLength(1), z.maxLength(commandPartLength)))
+      .check(
+        z.minLength(commandParts.min),
+        z.maxLength(commandParts.max),
+        z.meta({ description: 'The app container\'s command in the one-off task, as an argv (["npm", "run", "migrate"]); for a shell line, ["sh", "-c", "…"].' }),
+      ),
     timeout_minutes: z
-      .number()
-      .int()
-      .min(timeoutMinutes.min)
-      .max(timeoutMinutes.max)
-      .default(timeoutMinutes.default)
-      .meta({ description: `Past this the task is stopped and the release fails (${timeoutMinutes.min}-${timeoutMinutes.max}, default ${timeoutMinutes.default}).` }),
+      ._default(z.int().check(z.gte(timeoutMinutes.min), z.lte(timeoutMinutes.max)), timeoutMinutes.default)
+      .check(z.meta({ description: `Past this the task is stopped and the release fails (${timeoutMinutes.min}-${timeoutMinutes.max}, default ${timeoutMinutes.default}).` })),
     on_rollback: z
-      .boolean()
-      .default(false)
-      .meta({ description: 'Rollbacks run it too (default false: a rescue is not held back by a migration; their release phase shows skipped).' }),
+      ._default(z.boolean(), false)
+      .check(z.meta({ description: 'Rollbacks run it too (default false: a rescue is not held back by a migration; their release phase shows skipped).' })),
   })
-  .meta({
-    id: 'ReleasePhaseSettings',
-    description:
-      "A command each deploy, promotion, auto-release and config change runs as a one-off ECS task of the release's own task definition revision, before its deployment: exit code 0 deploys it; anything else fails it and leaves the service untouched.",
-  });
+  .check(
+    z.meta({
+      id: 'ReleasePhaseSettings',
+      description:
+        "A command each deploy, promotion, auto-release and config change runs as a one-off ECS task of the release's own task definition revision, before its deployment: exit code 0 deploys it; anything else fails it and leaves the service untouched.",
+    }),
+  );
