@@ -38,6 +38,7 @@ export class HttpClient {
     return new CliError(EXIT.timedOutOrUnknown, `Slipway at ${this.connection.url} did not answer: ${detail}`);
   }
 
+  // Any zod schema: the API's are zod/mini, the CLI's own classic, so typed by zod's core and parsed with z.safeParse.
   async request<S extends z.core.$ZodType>(method: string, path: string, schema: S, options: RequestOptions = {}): Promise<z.infer<S>> {
     return (await this.exchange(method, path, schema, options)).body;
   }

@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { SlipwayEvent } from '../shared/api/events';
 import { awsHookWorker } from '../shared/hooks/aws-worker';
 import { useHookWorker } from '../shared/hooks/runtime';

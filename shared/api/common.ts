@@ -50,15 +50,16 @@ export const shortText = (maxBytes: number) => boundedBytes(z.string().max(maxBy
  * to the object it builds would set the prototype), so a var or option named `__proto__` would vanish
  * without a word. Here its key is checked against `key` and its value carried through the record under a
  * symbol (zod keeps symbol keys; JSON and forms cannot send one), where `value` checks it as any other, then
- * put back as an own key, after the others. The OpenAPI document shows the record.
+ * put back as an own key, after the others. The OpenAPI document shows the record. Typed by zod's core, so
+ * that zod/mini schemas (hooks.ts's option names) fit as well as classic ones.
  */
-export const userRecord = <K extends z.ZodType<string, string>, V extends z.ZodType>(key: K, value: V) => {
+export const userRecord = <K extends z.core.$ZodType<string, string>, V extends z.core.$ZodType>(key: K, value: V) => {
   const carried = Symbol('__proto__');
   return z
     .preprocess((input, context) => {
       if (typeof input !== 'object' || input === null || !Object.hasOwn(input, '__proto__')) return input;
       const { ['__proto__']: entry, ...others } = input as Record<string, unknown>;
-      if (!key.safeParse('__proto__').success) {
+      if (!z.safeParse(key, '__proto__').success) {
         context.addIssue({ code: 'custom', message: 'Invalid key in record', path: ['__proto__'], input });
         return others;
       }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { EVENT_SPEC_VERSION, type EventType } from '../domain/events';
 import { HOOK_KINDS, PING_EVENT_TYPE } from '../domain/hooks';
 import { BuildResponse } from './build-responses';
@@ -7,14 +7,17 @@ import { CouplingResponse, PromotionResponse } from './pipeline-responses';
 import { ReleaseResponse } from './release-responses';
 import { ReleaseStatusesResponse, StatusResponse } from './status-responses';
 
-/** A status check as the API returns it, with the release it is posted on. */
-const StatusEventData = StatusResponse.extend({ release: z.object({ id: Uuid, version: z.number().int().positive() }) }).meta({
-  id: 'StatusEventData',
-});
+/**
+ * A status check as the API returns it, with the release it is posted on. Its shape is spread, not z.extend'ed:
+ * that would carry StatusResponse's `z.meta` check, and so its id, onto a second schema (a duplicate id).
+ */
+const StatusEventData = z
+  .object({ ...StatusResponse.shape, release: z.object({ id: Uuid, version: z.int().check(z.positive()) }) })
+  .check(z.meta({ id: 'StatusEventData' }));
 
 const Actor = z
   .object({ id: z.string(), email: z.string() })
-  .meta({ id: 'EventActor', description: "The API key (its id and email) whose request caused the change; null for Slipway's own steps." });
+  .check(z.meta({ id: 'EventActor', description: "The API key (its id and email) whose request caused the change; null for Slipway's own steps." }));
 
 const pascalCase = (type: string) =>
   type
@@ -25,15 +28,15 @@ const pascalCase = (type: string) =>
 const envelope = <T extends EventType, D extends z.core.$ZodType>(type: T, data: D, description: string) =>
   z
     .object({
-      id: Uuid.meta({ description: 'Unique per event: delivery is at least once, so consumers dedupe by it.' }),
+      id: Uuid.check(z.meta({ description: 'Unique per event: delivery is at least once, so consumers dedupe by it.' })),
       specversion: z.literal(EVENT_SPEC_VERSION),
       type: z.literal(type),
-      time: Timestamp.meta({ description: 'When the change was committed.' }),
-      app: AppRef.nullable(),
-      actor: Actor.nullable(),
+      time: Timestamp.check(z.meta({ description: 'When the change was committed.' })),
+      app: z.nullable(AppRef),
+      actor: z.nullable(Actor),
       data,
     })
-    .meta({ id: `${pascalCase(type)}Event`, description });
+    .check(z.meta({ id: `${pascalCase(type)}Event`, description }));
 
 /**
  * The envelope of every Slipway event, one variant per type; `data` is the object as the API returns it.
@@ -62,18 +65,20 @@ export const SlipwayEvent = z
     envelope('pipeline.coupled', CouplingResponse, 'An app was coupled to a pipeline stage.'),
     envelope('pipeline.uncoupled', CouplingResponse, 'An app was uncoupled from its pipeline.'),
   ])
-  .meta({ id: 'SlipwayEvent' });
+  .check(z.meta({ id: 'SlipwayEvent' }));
 export type SlipwayEvent = z.infer<typeof SlipwayEvent>;
 
 /** What `POST …/hooks/{hook}/ping` sends: an envelope like any event's, naming the hook pinged. */
 export const HookPingEvent = z
   .object({
-    id: Uuid.meta({ description: 'Unique per ping; also its delivery id.' }),
+    id: Uuid.check(z.meta({ description: 'Unique per ping; also its delivery id.' })),
     specversion: z.literal(EVENT_SPEC_VERSION),
     type: z.literal(PING_EVENT_TYPE),
     time: Timestamp,
     app: AppRef,
-    actor: z.object({ id: z.string(), email: z.string() }).meta({ description: 'The API key that asked for the ping.' }),
+    actor: z.object({ id: z.string(), email: z.string() }).check(z.meta({ description: 'The API key that asked for the ping.' })),
     data: z.object({ hook: z.object({ id: Uuid, kind: z.enum(HOOK_KINDS), events: z.array(z.string()) }) }),
   })
-  .meta({ id: 'HookPingEvent', description: 'Sent by POST /apps/{app}/hooks/{hook}/ping to test a receiver; never published as an event.' });
+  .check(
+    z.meta({ id: 'HookPingEvent', description: 'Sent by POST /apps/{app}/hooks/{hook}/ping to test a receiver; never published as an event.' }),
+  );

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ATTEMPT_LOG_LIMITS, ATTEMPT_REASONS, DELIVERY_OUTCOMES } from '../domain/hook-vocabulary';
 import { Timestamp, Uuid } from './common';
 import { HookKindField } from './hook-kind';
@@ -10,61 +10,77 @@ export const HookResponse = z
     id: Uuid,
     app: z.object({ id: Uuid }),
     kind: HookKindField,
-    url: z.string().meta({
-      description:
-        'The whole URL for a key that may manage hooks (operator, admin). Any other key sees only its origin, then /… when it had more ' +
-        '(https://hooks.slack.com/…): a Slack URL is itself the credential, and any URL may carry a token in its path or query.',
-    }),
-    url_redacted: z.boolean().meta({ description: 'True when `url` is shown as its origin only (see url).' }),
+    url: z.string().check(
+      z.meta({
+        description:
+          'The whole URL for a key that may manage hooks (operator, admin). Any other key sees only its origin, then /… when it had more ' +
+          '(https://hooks.slack.com/…): a Slack URL is itself the credential, and any URL may carry a token in its path or query.',
+      }),
+    ),
+    url_redacted: z.boolean().check(z.meta({ description: 'True when `url` is shown as its origin only (see url).' })),
     events: z.array(z.string()),
     active: z.boolean(),
     options: z.record(z.string(), z.string()),
     has_secret: z.boolean(),
-    legacy_signature: z.boolean().meta({
-      description:
-        'True for a webhook made before Slipway signed with Standard Webhooks: its deliveries also carry Slipway-Signature, Slipway-Event and Slipway-Event-Id (PATCH false to stop them). False for every hook made since.',
-    }),
-    previous_secret_expires_at: Timestamp.nullable().meta({
-      description: 'After a rotation: until when the previous secret still signs each delivery (a second v1 signature); null otherwise.',
-    }),
+    legacy_signature: z.boolean().check(
+      z.meta({
+        description:
+          'True for a webhook made before Slipway signed with Standard Webhooks: its deliveries also carry Slipway-Signature, Slipway-Event and Slipway-Event-Id (PATCH false to stop them). False for every hook made since.',
+      }),
+    ),
+    previous_secret_expires_at: z.nullable(Timestamp).check(
+      z.meta({
+        description: 'After a rotation: until when the previous secret still signs each delivery (a second v1 signature); null otherwise.',
+      }),
+    ),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
-  .meta({ id: 'Hook' });
+  .check(z.meta({ id: 'Hook' }));
 
-export const CreatedHookResponse = HookResponse.extend({
-  secret: z.string().nullable().meta({ description: 'Shown in this answer only: store it now.' }),
-}).meta({ id: 'CreatedHook' });
+// HookResponse's shape spread, not z.extend'ed: that would carry its `z.meta` check, and so its id, onto a second schema (a duplicate id).
+export const CreatedHookResponse = z
+  .object({
+    ...HookResponse.shape,
+    secret: z.nullable(z.string()).check(z.meta({ description: 'Shown in this answer only: store it now.' })),
+  })
+  .check(z.meta({ id: 'CreatedHook' }));
 
 const DeliveryAttemptResponse = z
   .object({
     at: Timestamp,
-    status_code: z.number().int().nullable().meta({ description: "The receiver's status; null when no answer came (see error)." }),
-    error: z.string().nullable().meta({ description: 'Why no answer came (refused: …, a timeout, a connection reset), else null. At most 1 KiB.' }),
-    duration_ms: z.number().int().nonnegative(),
-    response_excerpt: z.string().meta({ description: 'The first KiB of the answer ("" without one).' }),
-    reason: z.enum(ATTEMPT_REASONS).meta({ description: 'scheduled: the first attempt or a retry; redelivery: asked for by redeliver; ping: a ping.' }),
+    status_code: z.nullable(z.int()).check(z.meta({ description: "The receiver's status; null when no answer came (see error)." })),
+    error: z
+      .nullable(z.string())
+      .check(z.meta({ description: 'Why no answer came (refused: …, a timeout, a connection reset), else null. At most 1 KiB.' })),
+    duration_ms: z.int().check(z.nonnegative()),
+    response_excerpt: z.string().check(z.meta({ description: 'The first KiB of the answer ("" without one).' })),
+    reason: z
+      .enum(ATTEMPT_REASONS)
+      .check(z.meta({ description: 'scheduled: the first attempt or a retry; redelivery: asked for by redeliver; ping: a ping.' })),
   })
-  .meta({ id: 'HookDeliveryAttempt' });
+  .check(z.meta({ id: 'HookDeliveryAttempt' }));
 
 export const DeliveryResponse = z
   .object({
-    id: z.string().meta({ description: "The event's id: a hook has one delivery per event." }),
+    id: z.string().check(z.meta({ description: "The event's id: a hook has one delivery per event." })),
     hook: z.object({ id: Uuid }),
     event: z.object({ id: z.string(), type: z.string() }),
-    attempts: z.number().int().nonnegative().meta({ description: 'Every attempt made, redeliveries included.' }),
+    attempts: z.int().check(z.nonnegative(), z.meta({ description: 'Every attempt made, redeliveries included.' })),
     outcome: z.enum(DELIVERY_OUTCOMES),
-    status_code: z.number().int().nullable().meta({ description: "The newest attempt's (see attempt_log)." }),
-    duration_ms: z.number().int().nullable(),
-    response_excerpt: z.string().nullable().meta({ description: "The newest attempt's answer, or why none came." }),
-    last_attempt_at: Timestamp.nullable(),
-    next_attempt_at: Timestamp.nullable(),
-    attempt_log: z.array(DeliveryAttemptResponse).meta({
-      description: `The newest ${ATTEMPT_LOG_LIMITS.attempts} attempts, newest first: when, the status or the error, how long, the answer.`,
-    }),
+    status_code: z.nullable(z.int()).check(z.meta({ description: "The newest attempt's (see attempt_log)." })),
+    duration_ms: z.nullable(z.int()),
+    response_excerpt: z.nullable(z.string()).check(z.meta({ description: "The newest attempt's answer, or why none came." })),
+    last_attempt_at: z.nullable(Timestamp),
+    next_attempt_at: z.nullable(Timestamp),
+    attempt_log: z.array(DeliveryAttemptResponse).check(
+      z.meta({
+        description: `The newest ${ATTEMPT_LOG_LIMITS.attempts} attempts, newest first: when, the status or the error, how long, the answer.`,
+      }),
+    ),
     created_at: Timestamp,
   })
-  .meta({ id: 'HookDelivery' });
+  .check(z.meta({ id: 'HookDelivery' }));
 
 export type HookResponse = z.infer<typeof HookResponse>;
 export type DeliveryResponse = z.infer<typeof DeliveryResponse>;

@@ -1,21 +1,21 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PROMOTION_STATUSES, PROMOTION_TARGET_STATUSES } from '../domain/promotion';
 import { AppName, AppRef, NamedRef, Timestamp, Uuid } from './common';
 import { Stage } from './pipelines';
 
 /** What the API answers about pipelines, their couplings and promotions, apart from the requests (pipelines.ts): the functions that parse those construct none of this at a cold start. */
 
-const PipelineRef = z.object({ id: Uuid, name: AppName }).meta({ id: 'PipelineRef' });
-const ReleaseRef = z.object({ id: Uuid, version: z.number().int().positive() });
+const PipelineRef = z.object({ id: Uuid, name: AppName }).check(z.meta({ id: 'PipelineRef' }));
+const ReleaseRef = z.object({ id: Uuid, version: z.int().check(z.positive()) });
 
 // An object of every stage (a record keyed by an enum is one), spelled out so the document lists each.
 export const PipelineStagesResponse = z
-  .object(Object.fromEntries(Stage.options.map((stage) => [stage, Stage.nullable()])) as Record<z.infer<typeof Stage>, z.ZodNullable<typeof Stage>>)
-  .meta({ id: 'PipelineStages', description: 'Each stage and the stage after it (null after the last).' });
+  .object(Object.fromEntries(Stage.options.map((stage) => [stage, z.nullable(Stage)])) as Record<z.infer<typeof Stage>, z.ZodMiniNullable<typeof Stage>>)
+  .check(z.meta({ id: 'PipelineStages', description: 'Each stage and the stage after it (null after the last).' }));
 
 export const PipelineResponse = z
-  .object({ id: Uuid, name: AppName, description: z.string().nullable(), created_at: Timestamp, updated_at: Timestamp })
-  .meta({ id: 'Pipeline' });
+  .object({ id: Uuid, name: AppName, description: z.nullable(z.string()), created_at: Timestamp, updated_at: Timestamp })
+  .check(z.meta({ id: 'Pipeline' }));
 export type PipelineResponse = z.infer<typeof PipelineResponse>;
 
 export const CouplingResponse = z
@@ -28,7 +28,7 @@ export const CouplingResponse = z
     created_at: Timestamp,
     updated_at: Timestamp,
   })
-  .meta({ id: 'PipelineCoupling' });
+  .check(z.meta({ id: 'PipelineCoupling' }));
 export type CouplingResponse = z.infer<typeof CouplingResponse>;
 
 export const PromotionResponse = z
@@ -38,24 +38,28 @@ export const PromotionResponse = z
     source: z.object({
       app: AppRef,
       release: ReleaseRef,
-      space: NamedRef.meta({ description: "Akkeris compatibility: the source app's ECS cluster." }),
+      space: NamedRef.check(z.meta({ description: "Akkeris compatibility: the source app's ECS cluster." })),
     }),
     targets: z.array(
       z.object({
         app: AppRef,
-        release: ReleaseRef.nullable(),
-        status: z.enum(PROMOTION_TARGET_STATUSES).meta({
-          description: 'pending until its release has rolled out; failed if it got no release or its rollout did not succeed',
-        }),
-        error_message: z.string().nullable().meta({ description: 'Why the target failed' }),
+        release: z.nullable(ReleaseRef),
+        status: z.enum(PROMOTION_TARGET_STATUSES).check(
+          z.meta({
+            description: 'pending until its release has rolled out; failed if it got no release or its rollout did not succeed',
+          }),
+        ),
+        error_message: z.nullable(z.string()).check(z.meta({ description: 'Why the target failed' })),
       }),
     ),
-    status: z.enum(PROMOTION_STATUSES).meta({
-      description: 'pending while any target is; then succeeded (every target), partially_failed (some) or failed (none)',
-    }),
+    status: z.enum(PROMOTION_STATUSES).check(
+      z.meta({
+        description: 'pending while any target is; then succeeded (every target), partially_failed (some) or failed (none)',
+      }),
+    ),
     safe: z.boolean(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
-  .meta({ id: 'PipelinePromotion' });
+  .check(z.meta({ id: 'PipelinePromotion' }));
 export type PromotionResponse = z.infer<typeof PromotionResponse>;

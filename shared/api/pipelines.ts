@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { NamedPair } from '../domain/requests';
 import { STAGES } from '../domain/pipeline';
 import { AppName, IdOrName, StatusContext, Uuid, shortText } from './common';
@@ -8,14 +8,14 @@ import { AppName, IdOrName, StatusContext, Uuid, shortText } from './common';
  * accepts a name, as `/apps/{app}` does. When both are given they must name the same thing: a name in `id`
  * is compared here, a UUID in `id` by `assertNamedPairsAgree` against the stored name.
  */
-const ReferenceFields = z
-  .strictObject({ id: IdOrName.optional(), name: AppName.optional() })
-  .refine((reference) => reference.id !== undefined || reference.name !== undefined, { message: 'give id or name' })
-  .refine(
+const ReferenceFields = z.strictObject({ id: z.optional(IdOrName), name: z.optional(AppName) }).check(
+  z.refine((reference) => reference.id !== undefined || reference.name !== undefined, { message: 'give id or name' }),
+  z.refine(
     (reference) =>
       reference.id === undefined || reference.name === undefined || Uuid.safeParse(reference.id).success || reference.id === reference.name,
     { message: 'id and name name different things' },
-  );
+  ),
+);
 
 const keyOf = (reference: { id?: string | undefined; name?: string | undefined }) => (reference.id ?? reference.name) as string;
 
@@ -31,15 +31,17 @@ const MAX_REQUIRED_CONTEXTS = 20;
 const MAX_PROMOTION_TARGETS = 20;
 
 export const CreatePipelineRequest = z
-  .strictObject({ name: AppName, description: shortText(1024).optional() })
-  .meta({ id: 'CreatePipelineRequest' });
+  .strictObject({ name: AppName, description: z.optional(shortText(1024)) })
+  .check(z.meta({ id: 'CreatePipelineRequest' }));
 export type CreatePipelineRequest = z.infer<typeof CreatePipelineRequest>;
 
 const RequiredStatusChecks = z.strictObject({
   contexts: z
     .array(StatusContext)
-    .max(MAX_REQUIRED_CONTEXTS)
-    .refine((contexts) => new Set(contexts).size === contexts.length, { message: 'contexts must not repeat' }),
+    .check(
+      z.maxLength(MAX_REQUIRED_CONTEXTS),
+      z.refine((contexts) => new Set(contexts).size === contexts.length, { message: 'contexts must not repeat' }),
+    ),
 });
 
 export const CreateCouplingRequest = z
@@ -47,9 +49,9 @@ export const CreateCouplingRequest = z
     pipeline: IdOrName,
     app: IdOrName,
     stage: Stage,
-    required_status_checks: RequiredStatusChecks.default({ contexts: [] }),
+    required_status_checks: z._default(RequiredStatusChecks, { contexts: [] }),
   })
-  .meta({ id: 'CreatePipelineCouplingRequest' });
+  .check(z.meta({ id: 'CreatePipelineCouplingRequest' }));
 export type CreateCouplingRequest = z.infer<typeof CreateCouplingRequest>;
 
 /**
@@ -57,33 +59,38 @@ export type CreateCouplingRequest = z.infer<typeof CreateCouplingRequest>;
  * `source.release`, and refused when both are given and differ.
  */
 export const CreatePromotionRequest = z
-  .strictObject({
-    pipeline: ReferenceFields,
-    source: z.strictObject({
-      app: ReferenceFields.safeExtend({ release: ReleaseId.optional() }),
-      release: ReleaseId.optional(),
+  .pipe(
+    z
+      .strictObject({
+        pipeline: ReferenceFields,
+        source: z.strictObject({
+          app: z.safeExtend(ReferenceFields, { release: z.optional(ReleaseId) }),
+          release: z.optional(ReleaseId),
+        }),
+        targets: z.array(z.strictObject({ app: ReferenceFields })).check(z.minLength(1), z.maxLength(MAX_PROMOTION_TARGETS)),
+        safe: z._default(z.boolean(), true),
+      })
+      .check(
+        z.refine(({ source }) => !source.release || !source.app.release || source.release.id === source.app.release.id, {
+          message: 'source.release and source.app.release name different releases',
+          path: ['source', 'release'],
+        }),
+      ),
+    z.transform(({ pipeline, source, targets, safe }) => {
+      const release = source.release ?? source.app.release;
+      return {
+        pipeline: keyOf(pipeline),
+        source: { app: keyOf(source.app), ...(release ? { release } : {}) },
+        targets: targets.map((target) => ({ app: keyOf(target.app) })),
+        safe,
+        /** `{id, name}` pairs whose id is a UUID, to be checked against the stored names. */
+        named_pairs: [
+          ...namedPairOf('pipeline', pipeline),
+          ...namedPairOf('app', source.app),
+          ...targets.flatMap((target) => namedPairOf('app', target.app)),
+        ],
+      };
     }),
-    targets: z.array(z.strictObject({ app: ReferenceFields })).min(1).max(MAX_PROMOTION_TARGETS),
-    safe: z.boolean().default(true),
-  })
-  .refine(({ source }) => !source.release || !source.app.release || source.release.id === source.app.release.id, {
-    message: 'source.release and source.app.release name different releases',
-    path: ['source', 'release'],
-  })
-  .transform(({ pipeline, source, targets, safe }) => {
-    const release = source.release ?? source.app.release;
-    return {
-      pipeline: keyOf(pipeline),
-      source: { app: keyOf(source.app), ...(release ? { release } : {}) },
-      targets: targets.map((target) => ({ app: keyOf(target.app) })),
-      safe,
-      /** `{id, name}` pairs whose id is a UUID, to be checked against the stored names. */
-      named_pairs: [
-        ...namedPairOf('pipeline', pipeline),
-        ...namedPairOf('app', source.app),
-        ...targets.flatMap((target) => namedPairOf('app', target.app)),
-      ],
-    };
-  })
-  .meta({ id: 'CreatePipelinePromotionRequest' });
+  )
+  .check(z.meta({ id: 'CreatePipelinePromotionRequest' }));
 export type CreatePromotionRequest = z.infer<typeof CreatePromotionRequest>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { RELEASE_STATUSES } from '../domain/model';
 import { SIGNAL_STATUSES } from '../domain/signal-releases';
 import { AppRef, Timestamp, Uuid } from './common';
@@ -9,24 +9,24 @@ export const SignalReleaseResponse = z
   .object({
     id: Uuid,
     version: z.string(),
-    name: z.string().nullable(),
-    ref: z.string().nullable(),
+    name: z.nullable(z.string()),
+    ref: z.nullable(z.string()),
     date: Timestamp,
-    url: z.string().nullable(),
+    url: z.nullable(z.string()),
     commits: z.array(z.string()),
     deliverables: z.array(z.string()),
-    status: z.enum(['pending', ...SIGNAL_STATUSES]).meta({ description: 'failure once any deliverable failed, success once all succeeded' }),
+    status: z.enum(['pending', ...SIGNAL_STATUSES]).check(z.meta({ description: 'failure once any deliverable failed, success once all succeeded' })),
     releases: z
       .array(
         z.object({
           app: AppRef,
           id: Uuid,
-          version: z.number().int().positive().nullable().meta({ description: 'Null only while the release is still being recorded' }),
-          status: z.enum(RELEASE_STATUSES).nullable(),
+          version: z.nullable(z.int().check(z.positive())).check(z.meta({ description: 'Null only while the release is still being recorded' })),
+          status: z.nullable(z.enum(RELEASE_STATUSES)),
         }),
       )
-      .meta({ description: 'The recorded release of each deliverable, on its app (GET /apps/{app}/releases/{id})' }),
+      .check(z.meta({ description: 'The recorded release of each deliverable, on its app (GET /apps/{app}/releases/{id})' })),
     created_at: Timestamp,
   })
-  .meta({ id: 'SignalRelease' });
+  .check(z.meta({ id: 'SignalRelease' }));
 export type SignalReleaseResponse = z.infer<typeof SignalReleaseResponse>;

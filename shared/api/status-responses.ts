@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Timestamp, Uuid } from './common';
 import { ReleaseResponse } from './release-responses';
 import { CheckState } from './statuses';
@@ -11,17 +11,17 @@ export const StatusResponse = z
     context: z.string(),
     name: z.string(),
     state: CheckState,
-    description: z.string().nullable(),
-    target_url: z.string().nullable(),
-    image_url: z.string().nullable(),
+    description: z.nullable(z.string()),
+    target_url: z.nullable(z.string()),
+    image_url: z.nullable(z.string()),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
-  .meta({ id: 'Status' });
+  .check(z.meta({ id: 'Status' }));
 export type StatusResponse = z.infer<typeof StatusResponse>;
 
 /** `state` is the release's aggregate: error > failure > pending (or no statuses) > success. */
 export const ReleaseStatusesResponse = z
   .object({ state: CheckState, release: ReleaseResponse, statuses: z.array(StatusResponse) })
-  .meta({ id: 'ReleaseStatuses' });
+  .check(z.meta({ id: 'ReleaseStatuses' }));
 export type ReleaseStatusesResponse = z.infer<typeof ReleaseStatusesResponse>;

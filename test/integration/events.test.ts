@@ -177,7 +177,8 @@ describe('events of a release lifecycle', () => {
   });
 
   it('delivers every event type of the schema to the catch-all webhooks, each in the documented envelope', async () => {
-    const types = SlipwayEvent.options.map((variant) => variant.shape.type.value);
+    // zod/mini keeps a union's variants and a literal's values on their defs (one value per variant's type).
+    const types = SlipwayEvent.def.options.flatMap((variant) => variant.shape.type.def.values);
     const delivered = () => receiver.received.map((request) => ({ request, event: SlipwayEvent.parse(JSON.parse(request.body)) }));
     const missing = (await waitFor(
       async () => types.filter((type) => !delivered().some(({ event }) => event.type === type)),
