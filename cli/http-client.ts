@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type * as z from 'zod';
+import * as z from 'zod';
 import { ErrorResponse } from '../shared/api/error-responses';
 import { ApiRefusal, CliError, EXIT } from './exit-codes';
 import type { Connection } from './config';
@@ -38,18 +38,18 @@ export class HttpClient {
     return new CliError(EXIT.timedOutOrUnknown, `Slipway at ${this.connection.url} did not answer: ${detail}`);
   }
 
-  async request<S extends z.ZodType>(method: string, path: string, schema: S, options: RequestOptions = {}): Promise<z.infer<S>> {
+  async request<S extends z.core.$ZodType>(method: string, path: string, schema: S, options: RequestOptions = {}): Promise<z.infer<S>> {
     return (await this.exchange(method, path, schema, options)).body;
   }
 
   /** A GET of one page of a list, with the cursor of the next page when there is one. */
-  async page<S extends z.ZodType>(path: string, schema: S, query: RequestOptions['query']) {
+  async page<S extends z.core.$ZodType>(path: string, schema: S, query: RequestOptions['query']) {
     const { body, headers } = await this.exchange('GET', path, schema, { query });
     return { items: body, nextCursor: headers.get('next-cursor') ?? undefined };
   }
 
   /** The answer's body with its headers, for the calls whose answer says more there (Next-Cursor, Location). */
-  async exchange<S extends z.ZodType>(method: string, path: string, schema: S, options: RequestOptions) {
+  async exchange<S extends z.core.$ZodType>(method: string, path: string, schema: S, options: RequestOptions) {
     const retryable = method === 'GET' || options.idempotencyKey !== undefined;
     for (let attempt = 0; ; attempt++) {
       const delay = RETRY_DELAYS_MS[attempt];
@@ -97,11 +97,11 @@ export class HttpClient {
 
   /**
    * Checks the answer against the API's schema but returns it as sent: the schemas strip fields they do not
-   * know, and `--json` promises the API's objects unchanged.
+   * know, and `--json` promises the API's objects unchanged. Any zod schema: the API's are zod/mini (small Lambda bundles), the CLI's own classic.
    */
-  private accept<S extends z.ZodType>(status: number, body: unknown, schema: S, call: string): z.infer<S> {
+  private accept<S extends z.core.$ZodType>(status: number, body: unknown, schema: S, call: string): z.infer<S> {
     if (status >= 200 && status < 300) {
-      const parsed = schema.safeParse(body);
+      const parsed = z.safeParse(schema, body);
       if (!parsed.success) throw this.unreachable(`${call} answered ${status} with an unexpected body`);
       return body as z.infer<S>;
     }

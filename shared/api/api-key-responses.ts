@@ -1,32 +1,36 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ROLES } from '../domain/access';
 import { Timestamp, Uuid } from './common';
 
 /** What the API answers about API keys, apart from the requests (api-keys.ts): the functions that parse those construct none of this at a cold start. */
 
-export const ApiKeyResponse = z
-  .object({
-    id: Uuid,
-    role: z.enum(ROLES),
-    apps: z.array(z.string()).nullable(),
-    email: z.string(),
-    created_at: Timestamp,
-    revoked_at: Timestamp.nullable(),
-  })
-  .meta({ id: 'ApiKey' });
+// One shape, and CreatedApiKey spreads it: z.extend(ApiKeyResponse) would carry ApiKey's meta check (its id) into the clone.
+const apiKeyShape = {
+  id: Uuid,
+  role: z.enum(ROLES),
+  apps: z.nullable(z.array(z.string())),
+  email: z.string(),
+  created_at: Timestamp,
+  revoked_at: z.nullable(Timestamp),
+};
+
+export const ApiKeyResponse = z.object(apiKeyShape).check(z.meta({ id: 'ApiKey' }));
 export type ApiKeyResponse = z.infer<typeof ApiKeyResponse>;
 
-export const CreatedApiKeyResponse = ApiKeyResponse.extend({
-  key: z.string().meta({ description: 'The key itself, shown only in this response; Slipway keeps only its SHA-256.' }),
-}).meta({ id: 'CreatedApiKey' });
+export const CreatedApiKeyResponse = z
+  .object({
+    ...apiKeyShape,
+    key: z.string().check(z.meta({ description: 'The key itself, shown only in this response; Slipway keeps only its SHA-256.' })),
+  })
+  .check(z.meta({ id: 'CreatedApiKey' }));
 export type CreatedApiKeyResponse = z.infer<typeof CreatedApiKeyResponse>;
 
 export const WhoamiResponse = z
   .object({
     key_id: Uuid,
     role: z.enum(ROLES),
-    apps: z.array(z.string()).nullable().meta({ description: 'The apps the key is limited to; null for all apps.' }),
+    apps: z.nullable(z.array(z.string())).check(z.meta({ description: 'The apps the key is limited to; null for all apps.' })),
     email: z.string(),
   })
-  .meta({ id: 'Whoami' });
+  .check(z.meta({ id: 'Whoami' }));
 export type WhoamiResponse = z.infer<typeof WhoamiResponse>;

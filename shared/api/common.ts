@@ -25,8 +25,9 @@ export const StatusContext = z
 /** Bounds count UTF-8 bytes, which is what DynamoDB's item limit counts, not characters. */
 const utf8 = new TextEncoder();
 export const utf8Bytes = (value: string): number => utf8.encode(value).byteLength;
-export const boundedBytes = <T extends z.ZodType<string>>(schema: T, maxBytes: number) =>
-  schema.refine((value) => utf8Bytes(value) <= maxBytes, { message: `must be at most ${maxBytes} bytes of UTF-8` });
+// A check, not `.refine`, and any schema with `.check`: the schema may be a zod/mini one (api-keys.ts's email), which has no `.refine`.
+export const boundedBytes = <T extends z.core.$ZodType<string> & { check(...checks: z.core.$ZodCheck<string>[]): T }>(schema: T, maxBytes: number): T =>
+  schema.check(z.refine((value: string) => utf8Bytes(value) <= maxBytes, { message: `must be at most ${maxBytes} bytes of UTF-8` }));
 
 export const HttpUrl = boundedBytes(z.string().max(2048), 2048)
   .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
@@ -52,13 +53,14 @@ export const shortText = (maxBytes: number) => boundedBytes(z.string().max(maxBy
  * symbol (zod keeps symbol keys; JSON and forms cannot send one), where `value` checks it as any other, then
  * put back as an own key, after the others. The OpenAPI document shows the record.
  */
-export const userRecord = <K extends z.ZodType<string, string>, V extends z.ZodType>(key: K, value: V) => {
+export const userRecord = <K extends z.core.$ZodType<string, string>, V extends z.core.$ZodType>(key: K, value: V) => {
   const carried = Symbol('__proto__');
   return z
     .preprocess((input, context) => {
       if (typeof input !== 'object' || input === null || !Object.hasOwn(input, '__proto__')) return input;
       const { ['__proto__']: entry, ...others } = input as Record<string, unknown>;
-      if (!key.safeParse('__proto__').success) {
+      // z.safeParse, not a method: `key` may be a zod/mini schema (config-vars.ts's), typed without one.
+      if (!z.safeParse(key, '__proto__').success) {
         context.addIssue({ code: 'custom', message: 'Invalid key in record', path: ['__proto__'], input });
         return others;
       }
