@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ROLES } from '../domain/access';
 import { Timestamp, Uuid } from './common';
 
@@ -8,25 +8,27 @@ export const ApiKeyResponse = z
   .object({
     id: Uuid,
     role: z.enum(ROLES),
-    apps: z.array(z.string()).nullable(),
+    apps: z.nullable(z.array(z.string())),
     email: z.string(),
     created_at: Timestamp,
-    revoked_at: Timestamp.nullable(),
+    revoked_at: z.nullable(Timestamp),
   })
-  .meta({ id: 'ApiKey' });
+  .register(z.globalRegistry, { id: 'ApiKey' });
 export type ApiKeyResponse = z.infer<typeof ApiKeyResponse>;
 
-export const CreatedApiKeyResponse = ApiKeyResponse.extend({
-  key: z.string().meta({ description: 'The key itself, shown only in this response; Slipway keeps only its SHA-256.' }),
-}).meta({ id: 'CreatedApiKey' });
+export const CreatedApiKeyResponse = z
+  .extend(ApiKeyResponse, {
+    key: z.string().check(z.meta({ description: 'The key itself, shown only in this response; Slipway keeps only its SHA-256.' })),
+  })
+  .register(z.globalRegistry, { id: 'CreatedApiKey' });
 export type CreatedApiKeyResponse = z.infer<typeof CreatedApiKeyResponse>;
 
 export const WhoamiResponse = z
   .object({
     key_id: Uuid,
     role: z.enum(ROLES),
-    apps: z.array(z.string()).nullable().meta({ description: 'The apps the key is limited to; null for all apps.' }),
+    apps: z.nullable(z.array(z.string())).check(z.meta({ description: 'The apps the key is limited to; null for all apps.' })),
     email: z.string(),
   })
-  .meta({ id: 'Whoami' });
+  .register(z.globalRegistry, { id: 'Whoami' });
 export type WhoamiResponse = z.infer<typeof WhoamiResponse>;

@@ -1,12 +1,12 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ROLES } from '../domain/access';
 import { AppName, boundedBytes } from './common';
 
 export const CreateApiKeyRequest = z
   .strictObject({
     role: z.enum(ROLES),
-    apps: z.array(AppName).min(1).max(100).optional().meta({ description: 'Limit the key to these apps; omit for all apps.' }),
-    email: boundedBytes(z.email(), 254).optional().meta({ description: 'Who holds the key; recorded as the user of what it does.' }),
+    apps: z.optional(z.array(AppName).check(z.minLength(1), z.maxLength(100))).check(z.meta({ description: 'Limit the key to these apps; omit for all apps.' })),
+    email: z.optional(boundedBytes(z.email(), 254)).check(z.meta({ description: 'Who holds the key; recorded as the user of what it does.' })),
   })
-  .meta({ id: 'CreateApiKeyRequest' });
+  .register(z.globalRegistry, { id: 'CreateApiKeyRequest' });
 export type CreateApiKeyRequest = z.infer<typeof CreateApiKeyRequest>;

@@ -7,12 +7,8 @@ import { ChecksPosted, RolloutResponse } from './release-responses';
 
 /** What the API answers about apps, apart from the requests (apps.ts): the functions that parse those construct none of this at a cold start. */
 
-/**
- * The fields of an app, without its metadata: AppDetail extends these. A `z.meta` check stays in the schema's
- * checks and is attached again to every schema made from it, so extending `AppResponse` would register the
- * `App` id on AppDetail's schema too (classic `.meta()` registered a clone and left the checks alone).
- */
-const AppFields = z.object({
+export const AppResponse = z
+  .object({
   id: Uuid,
   name: AppName,
   cluster: z.nullable(z.string()).check(z.meta({ description: 'The ECS cluster; null for an external app.' })),
@@ -33,13 +29,12 @@ const AppFields = z.object({
   space: NamedRef.check(z.meta({ description: "Akkeris compatibility: Slipway's nearest thing to a space is the app's ECS cluster (\"external\" for an external app)." })),
   organization: NamedRef.check(z.meta({ description: 'Akkeris compatibility: Slipway has no organizations; always "slipway".' })),
   region: NamedRef.check(z.meta({ description: 'Akkeris compatibility: the AWS region Slipway runs in ("local" under npm start).' })),
-});
-
-export const AppResponse = AppFields.check(z.meta({ id: 'App' }));
+  })
+  .register(z.globalRegistry, { id: 'App' });
 export type AppResponse = z.infer<typeof AppResponse>;
 
-/** The fields of the current release, without its metadata: RolloutInFlight extends these (see AppFields). */
-const CurrentReleaseFields = z.object({
+const CurrentReleaseResponse = z
+  .object({
   id: Uuid,
   version: z.int().check(z.positive()),
   image: z.string(),
@@ -52,20 +47,19 @@ const CurrentReleaseFields = z.object({
   running_count: z
     .nullable(z.int().check(z.nonnegative()))
     .check(z.meta({ description: "The ECS tasks running it now, or an external app's hosts running it; null when ECS cannot be read" })),
-});
-
-const CurrentReleaseResponse = CurrentReleaseFields.check(z.meta({ id: 'CurrentRelease' }));
+  })
+  .register(z.globalRegistry, { id: 'CurrentRelease' });
 export type CurrentReleaseResponse = z.infer<typeof CurrentReleaseResponse>;
 
 const RolloutInFlightResponse = z
-  .extend(CurrentReleaseFields, {
+  .extend(CurrentReleaseResponse, {
     rollout: z.nullable(RolloutResponse),
   })
-  .check(z.meta({ id: 'RolloutInFlight' }));
+  .register(z.globalRegistry, { id: 'RolloutInFlight' });
 
 /** `GET /apps/{app}` also tells what runs now, as Akkeris' apps:info shows it ("" and null before any release). */
 export const AppDetailResponse = z
-  .extend(AppFields, {
+  .extend(AppResponse, {
     image: z.string().check(z.meta({ description: "The current release's image" })),
     git_url: z.string().check(z.meta({ description: "The repo of the current release's build" })),
     git_branch: z.string().check(z.meta({ description: "The branch of the current release's build" })),
@@ -73,7 +67,7 @@ export const AppDetailResponse = z
     current_release: z.nullable(CurrentReleaseResponse).check(z.meta({ description: 'What is live: the current release; null before any succeeded' })),
     rollout_in_flight: z.nullable(RolloutInFlightResponse).check(z.meta({ description: 'The release rolling out now, if any' })),
   })
-  .check(z.meta({ id: 'AppDetail' }));
+  .register(z.globalRegistry, { id: 'AppDetail' });
 export type AppDetailResponse = z.infer<typeof AppDetailResponse>;
 
 /** Akkeris' app features; Slipway has one, `auto-release`, mirroring the app's auto_release flag. */
@@ -83,5 +77,5 @@ export const AppFeatureResponse = z
     description: z.string(),
     enabled: z.boolean(),
   })
-  .check(z.meta({ id: 'AppFeature' }));
+  .register(z.globalRegistry, { id: 'AppFeature' });
 export type AppFeatureResponse = z.infer<typeof AppFeatureResponse>;

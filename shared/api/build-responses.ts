@@ -11,7 +11,7 @@ export const CommitResponse = z
     committed_at: z.nullable(Timestamp).check(z.meta({ description: 'Null for a commit named by its sha alone that no build Slipway knows lists.' })),
     message: z.nullable(z.string()),
   })
-  .check(z.meta({ id: 'CommitRecord' }));
+  .register(z.globalRegistry, { id: 'CommitRecord' });
 
 export const BuildResponse = z
   .object({
@@ -35,5 +35,5 @@ export const BuildResponse = z
     ci_build_id: z.nullable(z.string()).check(z.meta({ description: "The CI's own id of the build, if given" })),
     slug: z.object({ id: Uuid }),
   })
-  .check(z.meta({ id: 'Build' }));
+  .register(z.globalRegistry, { id: 'Build' });
 export type BuildResponse = z.infer<typeof BuildResponse>;

@@ -64,10 +64,10 @@ export const CreateBuildRequest = z
       ...(sha ? { sha } : {}),
     })),
   )
-  .check(z.meta({ id: 'CreateBuildRequest' }));
+  .register(z.globalRegistry, { id: 'CreateBuildRequest' });
 export type CreateBuildRequest = z.infer<typeof CreateBuildRequest>;
 
-export const UpdateBuildRequest = z.strictObject({ status: z.enum(['succeeded', 'failed']) }).check(z.meta({ id: 'UpdateBuildRequest' }));
+export const UpdateBuildRequest = z.strictObject({ status: z.enum(['succeeded', 'failed']) }).register(z.globalRegistry, { id: 'UpdateBuildRequest' });
 export type UpdateBuildRequest = z.infer<typeof UpdateBuildRequest>;
 
 export const ListBuildsQuery = z.object({

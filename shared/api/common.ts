@@ -1,37 +1,40 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ErrorResponse } from './error-responses';
 
 /** Shapes every resource shares: ids, times, references and the error envelope. */
 export const Uuid = z.uuid();
-export const Timestamp = z.iso.datetime({ precision: 3 }).meta({ example: '2026-11-24T19:03:07.123Z' });
+export const Timestamp = z.iso.datetime({ precision: 3 }).check(z.meta({ example: '2026-11-24T19:03:07.123Z' }));
 /** Apps and pipelines are addressed by name or id alike, so a name must never parse as an id. */
 export const AppName = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{2,62}$/, 'must be 3-63 characters: a lowercase letter, then lowercase letters, digits or dashes')
-  .refine((value) => !z.guid().safeParse(value).success, { message: 'must not look like a UUID (names and ids share one path segment)' });
+  .check(z.regex(/^[a-z][a-z0-9-]{2,62}$/, 'must be 3-63 characters: a lowercase letter, then lowercase letters, digits or dashes'))
+  .check(z.refine((value) => !z.guid().safeParse(value).success, { message: 'must not look like a UUID (names and ids share one path segment)' }));
 /** What `/apps/{app}` and `/pipelines/{pipeline}` take: an id (UUID) or a name. */
-export const IdOrName = z
-  .string()
-  .refine((value) => Uuid.safeParse(value).success || AppName.safeParse(value).success, {
+export const IdOrName = z.string().check(
+  z.refine((value) => Uuid.safeParse(value).success || AppName.safeParse(value).success, {
     message: 'must be an id (UUID) or a name',
-  });
-export const AppRef = z.object({ id: Uuid, name: AppName }).meta({ id: 'AppRef' });
+  }),
+);
+// A component of the document is named by registering the schema itself: a `z.meta` check would travel into
+// every schema made from it (a description added at a use, an extension) and name those the same.
+export const AppRef = z.object({ id: Uuid, name: AppName }).register(z.globalRegistry, { id: 'AppRef' });
 export const NamedRef = z.object({ name: z.string() });
 /** A status check's key on its release, e.g. `ci/unit` or `qa+smoke`. */
 export const StatusContext = z
   .string()
-  .regex(/^[./\\+\-A-Za-z0-9]{3,63}$/, 'must be 3-63 characters of letters, digits and . / \\ + -')
-  .meta({ id: 'StatusContext', example: 'ci/unit' });
+  .check(z.regex(/^[./\\+\-A-Za-z0-9]{3,63}$/, 'must be 3-63 characters of letters, digits and . / \\ + -'))
+  .register(z.globalRegistry, { id: 'StatusContext', example: 'ci/unit' });
 /** Bounds count UTF-8 bytes, which is what DynamoDB's item limit counts, not characters. */
 const utf8 = new TextEncoder();
 export const utf8Bytes = (value: string): number => utf8.encode(value).byteLength;
-export const boundedBytes = <T extends z.ZodType<string>>(schema: T, maxBytes: number) =>
-  schema.refine((value) => utf8Bytes(value) <= maxBytes, { message: `must be at most ${maxBytes} bytes of UTF-8` });
+export const boundedBytes = <T extends z.ZodMiniType<string>>(schema: T, maxBytes: number) =>
+  schema.check(z.refine((value) => utf8Bytes(value) <= maxBytes, { message: `must be at most ${maxBytes} bytes of UTF-8` }));
 
-export const HttpUrl = boundedBytes(z.string().max(2048), 2048)
-  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+export const HttpUrl = boundedBytes(z.string().check(z.maxLength(2048)), 2048).check(
+  z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
     message: 'must be an http(s) URL',
-  });
+  }),
+);
 
 /** The one error shape of every refusal, with the reason also at the top level for Heroku and Akkeris clients. */
 export const errorBodyOf = (code: string, message: string, details: Record<string, unknown> = {}): ErrorResponse => ({
@@ -41,8 +44,8 @@ export const errorBodyOf = (code: string, message: string, details: Record<strin
 });
 
 /** Short free text (names, descriptions, commit messages) with a ceiling in UTF-8 bytes so one item stays small. */
-// `.max` too, so the OpenAPI document shows a length bound: UTF-16 units never outnumber UTF-8 bytes.
-export const shortText = (maxBytes: number) => boundedBytes(z.string().max(maxBytes), maxBytes);
+// A length bound too, so the OpenAPI document shows one: UTF-16 units never outnumber UTF-8 bytes.
+export const shortText = (maxBytes: number) => boundedBytes(z.string().check(z.maxLength(maxBytes)), maxBytes);
 
 /**
  * An object whose keys users name (config vars, metadata, hook options): z.record(key, value), except that
@@ -50,45 +53,53 @@ export const shortText = (maxBytes: number) => boundedBytes(z.string().max(maxBy
  * to the object it builds would set the prototype), so a var or option named `__proto__` would vanish
  * without a word. Here its key is checked against `key` and its value carried through the record under a
  * symbol (zod keeps symbol keys; JSON and forms cannot send one), where `value` checks it as any other, then
- * put back as an own key, after the others. The OpenAPI document shows the record. Typed by zod's core, so
- * that zod/mini schemas (hooks.ts's option names) fit as well as classic ones.
+ * put back as an own key, after the others. The OpenAPI document shows the record.
  */
 export const userRecord = <K extends z.core.$ZodType<string, string>, V extends z.core.$ZodType>(key: K, value: V) => {
   const carried = Symbol('__proto__');
-  return z
-    .preprocess((input, context) => {
-      if (typeof input !== 'object' || input === null || !Object.hasOwn(input, '__proto__')) return input;
-      const { ['__proto__']: entry, ...others } = input as Record<string, unknown>;
-      if (!z.safeParse(key, '__proto__').success) {
-        context.addIssue({ code: 'custom', message: 'Invalid key in record', path: ['__proto__'], input });
-        return others;
-      }
-      return { ...others, [carried]: entry };
+  return z.pipe(
+    z.pipe(
+      z.transform((input: unknown, context) => {
+        if (typeof input !== 'object' || input === null || !Object.hasOwn(input, '__proto__')) return input;
+        const { ['__proto__']: entry, ...others } = input as Record<string, unknown>;
+        if (!z.safeParse(key, '__proto__').success) {
+          context.issues.push({ code: 'custom', message: 'Invalid key in record', path: ['__proto__'], input });
+          return others;
+        }
+        return { ...others, [carried]: entry };
+      }),
       // The carried symbol is no key a client can send (JSON and forms have none): the document allows it none.
-    }, z.record(z.union([key, z.symbol().meta({ override: { not: {} } })]), value))
-    .transform((parsed): Record<z.output<K>, z.output<V>> => {
+      z.record(z.union([key, z.symbol().check(z.meta({ override: { not: {} } }))]), value),
+    ),
+    z.transform((parsed): Record<z.output<K>, z.output<V>> => {
       if (!Object.hasOwn(parsed, carried)) return parsed as Record<z.output<K>, z.output<V>>;
       const { [carried]: entry, ...others } = parsed as Record<string | symbol, z.output<V>>;
       return Object.fromEntries([...Object.entries(others), ['__proto__', entry]]) as Record<z.output<K>, z.output<V>>;
-    });
+    }),
+  );
 };
 
 /** Free JSON (an object) bounded in UTF-8 bytes of its JSON text, so it cannot crowd an item out of DynamoDB. */
 export const metadataOf = (maxBytes: number) =>
   userRecord(z.string(), z.unknown())
-    .refine((value) => utf8Bytes(JSON.stringify(value)) <= maxBytes, { message: `must be at most ${maxBytes} bytes of JSON` })
-    .meta({ description: `Free JSON object, at most ${maxBytes} bytes as JSON text. Every key, at any depth, is kept as given (__proto__ and constructor too).` });
+    .check(z.refine((value) => utf8Bytes(JSON.stringify(value)) <= maxBytes, { message: `must be at most ${maxBytes} bytes of JSON` }))
+    .check(
+      z.meta({ description: `Free JSON object, at most ${maxBytes} bytes as JSON text. Every key, at any depth, is kept as given (__proto__ and constructor too).` }),
+    );
 
-export const CommitId = z.string().regex(/^[0-9a-f]{7,64}$/, 'must be a hex commit id');
+export const CommitId = z.string().check(z.regex(/^[0-9a-f]{7,64}$/, 'must be a hex commit id'));
 
 export const Commit = z
   .strictObject({
     sha: CommitId,
-    author: shortText(255).nullable().default(null),
-    committed_at: z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString()),
-    message: shortText(1024).nullable().default(null),
+    author: z._default(z.nullable(shortText(255)), null),
+    committed_at: z.pipe(
+      z.iso.datetime({ offset: true }),
+      z.transform((value: string) => new Date(value).toISOString()),
+    ),
+    message: z._default(z.nullable(shortText(1024)), null),
   })
-  .meta({ id: 'Commit' });
+  .register(z.globalRegistry, { id: 'Commit' });
 
 /**
  * A time as clients send it: ISO 8601 with or without seconds and fractions, `Z` or an offset (`+02:00`,
@@ -96,18 +107,30 @@ export const Commit = z
  * 1970-9999 are refused, so every time Slipway stores reads back in the one form it answers with.
  */
 export const ClientTime = z
-  .string()
-  .max(40)
-  .regex(
-    /^(?:[+-]\d{6}|\d{4})-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/,
-    'must be an ISO 8601 time with Z or an offset, e.g. 2026-11-24T19:03:07Z',
+  .pipe(
+    z
+      .string()
+      .check(
+        z.maxLength(40),
+        z.regex(
+          /^(?:[+-]\d{6}|\d{4})-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/,
+          'must be an ISO 8601 time with Z or an offset, e.g. 2026-11-24T19:03:07Z',
+        ),
+      )
+      .check(
+        z.refine(
+          (value) => {
+            const at = Date.parse(value);
+            return Number.isFinite(at) && at >= 0 && at < Date.UTC(10_000, 0, 1);
+          },
+          { message: 'must be a real time between 1970 and 9999' },
+        ),
+      ),
+    z.transform((value: string) => new Date(value).toISOString()),
   )
-  .refine(
-    (value) => {
-      const at = Date.parse(value);
-      return Number.isFinite(at) && at >= 0 && at < Date.UTC(10_000, 0, 1);
-    },
-    { message: 'must be a real time between 1970 and 9999' },
-  )
-  .transform((value) => new Date(value).toISOString())
-  .meta({ description: 'ISO 8601: with or without milliseconds, Z or an offset, YYYY or ±YYYYYY years; answered as UTC with milliseconds.', example: '2026-11-24T19:03:07Z' });
+  .check(
+    z.meta({
+      description: 'ISO 8601: with or without milliseconds, Z or an offset, YYYY or ±YYYYYY years; answered as UTC with milliseconds.',
+      example: '2026-11-24T19:03:07Z',
+    }),
+  );

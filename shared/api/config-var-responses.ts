@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { SECRET_MASK } from '../domain/config-vars';
 import { ConfigVarName } from './config-vars';
 
@@ -6,18 +6,18 @@ import { ConfigVarName } from './config-vars';
 
 export const ConfigVarsResponse = z
   .record(ConfigVarName, z.string())
-  .meta({ id: 'ConfigVars', description: `The app's config vars; a secret's value reads ${SECRET_MASK}.`, example: { LOG_LEVEL: 'debug', API_TOKEN: SECRET_MASK } });
+  .register(z.globalRegistry, { id: 'ConfigVars', description: `The app's config vars; a secret's value reads ${SECRET_MASK}.`, example: { LOG_LEVEL: 'debug', API_TOKEN: SECRET_MASK } });
 export type ConfigVarsResponse = z.infer<typeof ConfigVarsResponse>;
 
-const ReleaseMark = z.object({ id: z.uuid(), version: z.number().int().positive(), config_version: z.number().int().positive().nullable() });
+const ReleaseMark = z.object({ id: z.uuid(), version: z.int().check(z.positive()), config_version: z.nullable(z.int().check(z.positive())) });
 
 export const ConfigDiffResponse = z
   .object({
     release: ReleaseMark,
     against: ReleaseMark,
-    added: z.record(z.string(), z.string()).meta({ description: 'Vars {release} has and {against} has not.' }),
-    removed: z.record(z.string(), z.string()).meta({ description: 'Vars {against} has and {release} has not.' }),
-    changed: z.record(z.string(), z.object({ from: z.string(), to: z.string() })).meta({ description: 'from: in {against}; to: in {release}.' }),
+    added: z.record(z.string(), z.string()).check(z.meta({ description: 'Vars {release} has and {against} has not.' })),
+    removed: z.record(z.string(), z.string()).check(z.meta({ description: 'Vars {against} has and {release} has not.' })),
+    changed: z.record(z.string(), z.object({ from: z.string(), to: z.string() })).check(z.meta({ description: 'from: in {against}; to: in {release}.' })),
   })
-  .meta({ id: 'ConfigDiff', description: `What going from {against} to {release} changes; secret values read ${SECRET_MASK}.` });
+  .register(z.globalRegistry, { id: 'ConfigDiff', description: `What going from {against} to {release} changes; secret values read ${SECRET_MASK}.` });
 export type ConfigDiffResponse = z.infer<typeof ConfigDiffResponse>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   CONFIG_VAR_NAME_PATTERN,
   MAX_CONFIG_BYTES,
@@ -12,38 +12,47 @@ import { ReleaseReference } from './path-parameters';
 
 export const ConfigVarName = z
   .string()
-  .max(MAX_CONFIG_VAR_NAME_BYTES)
-  .regex(CONFIG_VAR_NAME_PATTERN, 'must be a POSIX environment variable name: a letter or _, then letters, digits or _')
-  .meta({ id: 'ConfigVarName', example: 'DATABASE_URL' });
+  .check(
+    z.maxLength(MAX_CONFIG_VAR_NAME_BYTES),
+    z.regex(CONFIG_VAR_NAME_PATTERN, 'must be a POSIX environment variable name: a letter or _, then letters, digits or _'),
+    z.meta({ id: 'ConfigVarName', example: 'DATABASE_URL' }),
+  );
 
 const ConfigVarValue = shortText(MAX_CONFIG_VAR_VALUE_BYTES);
 
-export const UpdateConfigVarsRequest = userRecord(
+const ConfigVarsBody = userRecord(
   ConfigVarName,
   z.union([
-    ConfigVarValue.meta({ description: 'Set this plain value (shown to anyone who may read the app).' }),
-    z.null().meta({ description: 'Unset the var.' }),
+    ConfigVarValue.check(z.meta({ description: 'Set this plain value (shown to anyone who may read the app).' })),
+    z.null().check(z.meta({ description: 'Unset the var.' })),
     z
       .strictObject({ value: ConfigVarValue, secret: z.boolean() })
-      .meta({ description: 'Set a value; `secret: true` keeps it in the secret store and never shows it again.' }),
+      .check(z.meta({ description: 'Set a value; `secret: true` keeps it in the secret store and never shows it again.' })),
   ]),
-)
-  .transform(
-    (body): ConfigChange =>
-      Object.fromEntries(
-        Object.entries(body).map(([name, entry]) => [
-          name,
-          entry === null ? null : typeof entry === 'string' ? { value: entry, secret: false } : entry,
-        ]),
-      ),
+);
+
+export const UpdateConfigVarsRequest = z
+  .pipe(
+    ConfigVarsBody,
+    z.transform(
+      (body: z.output<typeof ConfigVarsBody>): ConfigChange =>
+        Object.fromEntries(
+          Object.entries(body).map(([name, entry]) => [
+            name,
+            entry === null ? null : typeof entry === 'string' ? { value: entry, secret: false } : entry,
+          ]),
+        ),
+    ),
   )
-  .meta({
-    id: 'UpdateConfigVarsRequest',
-    description: `Vars to set (a value) and unset (null), ${MAX_CONFIG_VARS} vars and ${MAX_CONFIG_BYTES} bytes of UTF-8 at most in all. Any POSIX name is a var, __proto__ and constructor too.`,
-    example: { LOG_LEVEL: 'debug', API_TOKEN: { value: 's3cr3t', secret: true }, OLD_FLAG: null },
-  });
+  .check(
+    z.meta({
+      id: 'UpdateConfigVarsRequest',
+      description: `Vars to set (a value) and unset (null), ${MAX_CONFIG_VARS} vars and ${MAX_CONFIG_BYTES} bytes of UTF-8 at most in all. Any POSIX name is a var, __proto__ and constructor too.`,
+      example: { LOG_LEVEL: 'debug', API_TOKEN: { value: 's3cr3t', secret: true }, OLD_FLAG: null },
+    }),
+  );
 
 export const ConfigDiffQuery = z.strictObject({
-  against: ReleaseReference.meta({ description: 'The release (id or version) to compare with, e.g. the current one before rolling back to {release}.' }),
-  access_token: z.string().optional(),
+  against: ReleaseReference.check(z.meta({ description: 'The release (id or version) to compare with, e.g. the current one before rolling back to {release}.' })),
+  access_token: z.optional(z.string()),
 });

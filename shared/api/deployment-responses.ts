@@ -4,7 +4,7 @@ import { Timestamp, Uuid } from './common';
 
 /** What the API answers about deployments (ReleaseBits), apart from the requests (deployments.ts): the functions that parse those construct none of this at a cold start. */
 
-export const DeploymentCreatedResponse = z.object({ id: Uuid }).check(z.meta({ id: 'DeploymentCreated' }));
+export const DeploymentCreatedResponse = z.object({ id: Uuid }).register(z.globalRegistry, { id: 'DeploymentCreated' });
 
 export const DeploymentResponse = z
   .object({
@@ -23,7 +23,7 @@ export const DeploymentResponse = z
     created_at: Timestamp,
     release: z.object({ id: Uuid, version: z.int().check(z.positive()) }).check(z.meta({ description: 'The recorded release of its version' })),
   })
-  .check(z.meta({ id: 'Deployment' }));
+  .register(z.globalRegistry, { id: 'Deployment' });
 export type DeploymentResponse = z.infer<typeof DeploymentResponse>;
 
 /** A deployment as a release lists it. */
@@ -39,4 +39,4 @@ export const ReleaseDeploymentResponse = z
     meta_data: z.record(z.string(), z.unknown()),
     created_at: Timestamp,
   })
-  .check(z.meta({ id: 'ReleaseDeployment' }));
+  .register(z.globalRegistry, { id: 'ReleaseDeployment' });

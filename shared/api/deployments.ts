@@ -30,7 +30,7 @@ export const DeploymentRequest = z
       .optional(metadataOf(MAX_DEPLOYMENT_META_BYTES))
       .check(z.meta({ description: `Free JSON (a form or query: meta_data[key]=value), at most ${MAX_DEPLOYMENT_META_BYTES} bytes.` })),
   })
-  .check(z.meta({ id: 'DeploymentRequest' }));
+  .register(z.globalRegistry, { id: 'DeploymentRequest' });
 export type DeploymentRequest = z.infer<typeof DeploymentRequest>;
 
 /** What the query may carry instead of a body, for the document (meta_data[key]=value too, and the key as access_token). */

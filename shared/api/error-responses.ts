@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** What every refusal answers (common.ts's errorBodyOf makes it): apart, so that no function constructs it at a cold start. */
 export const ErrorResponse = z
@@ -8,8 +8,8 @@ export const ErrorResponse = z
       message: z.string(),
       details: z.record(z.string(), z.unknown()),
     }),
-    id: z.string().meta({ description: 'The same as error.code, where Heroku-style clients look for it.' }),
-    message: z.string().meta({ description: 'The same as error.message, where Heroku-style clients look for it.' }),
+    id: z.string().check(z.meta({ description: 'The same as error.code, where Heroku-style clients look for it.' })),
+    message: z.string().check(z.meta({ description: 'The same as error.message, where Heroku-style clients look for it.' })),
   })
-  .meta({ id: 'Error' });
+  .register(z.globalRegistry, { id: 'Error' });
 export type ErrorResponse = z.infer<typeof ErrorResponse>;

@@ -7,17 +7,14 @@ import { CouplingResponse, PromotionResponse } from './pipeline-responses';
 import { ReleaseResponse } from './release-responses';
 import { ReleaseStatusesResponse, StatusResponse } from './status-responses';
 
-/**
- * A status check as the API returns it, with the release it is posted on. Its shape is spread, not z.extend'ed:
- * that would carry StatusResponse's `z.meta` check, and so its id, onto a second schema (a duplicate id).
- */
+/** A status check as the API returns it, with the release it is posted on. */
 const StatusEventData = z
-  .object({ ...StatusResponse.shape, release: z.object({ id: Uuid, version: z.int().check(z.positive()) }) })
-  .check(z.meta({ id: 'StatusEventData' }));
+  .extend(StatusResponse, { release: z.object({ id: Uuid, version: z.int().check(z.positive()) }) })
+  .register(z.globalRegistry, { id: 'StatusEventData' });
 
 const Actor = z
   .object({ id: z.string(), email: z.string() })
-  .check(z.meta({ id: 'EventActor', description: "The API key (its id and email) whose request caused the change; null for Slipway's own steps." }));
+  .register(z.globalRegistry, { id: 'EventActor', description: "The API key (its id and email) whose request caused the change; null for Slipway's own steps." });
 
 const pascalCase = (type: string) =>
   type
@@ -36,7 +33,7 @@ const envelope = <T extends EventType, D extends z.core.$ZodType>(type: T, data:
       actor: z.nullable(Actor),
       data,
     })
-    .check(z.meta({ id: `${pascalCase(type)}Event`, description }));
+    .register(z.globalRegistry, { id: `${pascalCase(type)}Event`, description });
 
 /**
  * The envelope of every Slipway event, one variant per type; `data` is the object as the API returns it.
@@ -65,7 +62,7 @@ export const SlipwayEvent = z
     envelope('pipeline.coupled', CouplingResponse, 'An app was coupled to a pipeline stage.'),
     envelope('pipeline.uncoupled', CouplingResponse, 'An app was uncoupled from its pipeline.'),
   ])
-  .check(z.meta({ id: 'SlipwayEvent' }));
+  .register(z.globalRegistry, { id: 'SlipwayEvent' });
 export type SlipwayEvent = z.infer<typeof SlipwayEvent>;
 
 /** What `POST …/hooks/{hook}/ping` sends: an envelope like any event's, naming the hook pinged. */

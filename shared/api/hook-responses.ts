@@ -36,15 +36,13 @@ export const HookResponse = z
     created_at: Timestamp,
     updated_at: Timestamp,
   })
-  .check(z.meta({ id: 'Hook' }));
+  .register(z.globalRegistry, { id: 'Hook' });
 
-// HookResponse's shape spread, not z.extend'ed: that would carry its `z.meta` check, and so its id, onto a second schema (a duplicate id).
 export const CreatedHookResponse = z
-  .object({
-    ...HookResponse.shape,
+  .extend(HookResponse, {
     secret: z.nullable(z.string()).check(z.meta({ description: 'Shown in this answer only: store it now.' })),
   })
-  .check(z.meta({ id: 'CreatedHook' }));
+  .register(z.globalRegistry, { id: 'CreatedHook' });
 
 const DeliveryAttemptResponse = z
   .object({
@@ -59,7 +57,7 @@ const DeliveryAttemptResponse = z
       .enum(ATTEMPT_REASONS)
       .check(z.meta({ description: 'scheduled: the first attempt or a retry; redelivery: asked for by redeliver; ping: a ping.' })),
   })
-  .check(z.meta({ id: 'HookDeliveryAttempt' }));
+  .register(z.globalRegistry, { id: 'HookDeliveryAttempt' });
 
 export const DeliveryResponse = z
   .object({
@@ -80,7 +78,7 @@ export const DeliveryResponse = z
     ),
     created_at: Timestamp,
   })
-  .check(z.meta({ id: 'HookDelivery' }));
+  .register(z.globalRegistry, { id: 'HookDelivery' });
 
 export type HookResponse = z.infer<typeof HookResponse>;
 export type DeliveryResponse = z.infer<typeof DeliveryResponse>;

@@ -47,7 +47,7 @@ export const CreateHookRequest = z
     secret: z.optional(HookFields.secret),
     options: z._default(HookFields.options, {}),
   })
-  .check(z.meta({ id: 'CreateHookRequest' }));
+  .register(z.globalRegistry, { id: 'CreateHookRequest' });
 
 export const UpdateHookRequest = z
   .strictObject({
@@ -87,7 +87,7 @@ export const RotateHookSecretRequest = z
       }),
     ),
   })
-  .check(z.meta({ id: 'RotateHookSecretRequest' }));
+  .register(z.globalRegistry, { id: 'RotateHookSecretRequest' });
 
 export const ListDeliveriesQuery = z.object({
   limit: z

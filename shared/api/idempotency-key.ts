@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The `Idempotency-Key` contract on its own, free of the store, so the OpenAPI document can describe it
@@ -9,6 +9,4 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
 export const IdempotencyKey = z
   .string()
-  .min(1)
-  .max(255)
-  .regex(/^[\x21-\x7e]+$/, 'must be 1-255 printable ASCII characters without spaces');
+  .check(z.minLength(1), z.maxLength(255), z.regex(/^[\x21-\x7e]+$/, 'must be 1-255 printable ASCII characters without spaces'));

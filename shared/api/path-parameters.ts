@@ -1,22 +1,22 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { notFound, type DomainError } from '../domain/errors';
 import type { Route } from './routes';
 import { IdOrName, StatusContext, Uuid } from './common';
 
 /** The dashboard bundle's file names: `name-HASH.ext`, nothing that could climb out of it. */
-const DashboardAssetName = z.string().regex(/^[A-Za-z0-9_-]{1,64}\.(?:js|css|svg)$/);
+const DashboardAssetName = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}\.(?:js|css|svg)$/));
 
 type ParametersIn<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}` ? Name | ParametersIn<Rest> : never;
 export type PathParameterName = ParametersIn<Route['path']>;
 
 /** `/releases/{release}` takes a release id or its version number. */
-export const ReleaseReference = z.union([Uuid, z.string().regex(/^[1-9][0-9]{0,9}$/)]);
+export const ReleaseReference = z.union([Uuid, z.string().check(z.regex(/^[1-9][0-9]{0,9}$/))]);
 
 /**
  * Every path parameter of every route, with the resource it names. A value its schema refuses names
  * nothing that could exist, so it is answered 404 like an unknown one before any store call.
  */
-export const PATH_PARAMETERS: Record<PathParameterName, { schema: z.ZodType<string>; resource: string; description: string }> = {
+export const PATH_PARAMETERS: Record<PathParameterName, { schema: z.ZodMiniType<string>; resource: string; description: string }> = {
   app: { schema: IdOrName, resource: 'app', description: 'App name or id' },
   build: { schema: Uuid, resource: 'build', description: 'Build id' },
   slug: { schema: Uuid, resource: 'slug', description: 'Slug (build) id' },

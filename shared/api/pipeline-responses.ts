@@ -5,17 +5,17 @@ import { Stage } from './pipelines';
 
 /** What the API answers about pipelines, their couplings and promotions, apart from the requests (pipelines.ts): the functions that parse those construct none of this at a cold start. */
 
-const PipelineRef = z.object({ id: Uuid, name: AppName }).check(z.meta({ id: 'PipelineRef' }));
+const PipelineRef = z.object({ id: Uuid, name: AppName }).register(z.globalRegistry, { id: 'PipelineRef' });
 const ReleaseRef = z.object({ id: Uuid, version: z.int().check(z.positive()) });
 
 // An object of every stage (a record keyed by an enum is one), spelled out so the document lists each.
 export const PipelineStagesResponse = z
   .object(Object.fromEntries(Stage.options.map((stage) => [stage, z.nullable(Stage)])) as Record<z.infer<typeof Stage>, z.ZodMiniNullable<typeof Stage>>)
-  .check(z.meta({ id: 'PipelineStages', description: 'Each stage and the stage after it (null after the last).' }));
+  .register(z.globalRegistry, { id: 'PipelineStages', description: 'Each stage and the stage after it (null after the last).' });
 
 export const PipelineResponse = z
   .object({ id: Uuid, name: AppName, description: z.nullable(z.string()), created_at: Timestamp, updated_at: Timestamp })
-  .check(z.meta({ id: 'Pipeline' }));
+  .register(z.globalRegistry, { id: 'Pipeline' });
 export type PipelineResponse = z.infer<typeof PipelineResponse>;
 
 export const CouplingResponse = z
@@ -28,7 +28,7 @@ export const CouplingResponse = z
     created_at: Timestamp,
     updated_at: Timestamp,
   })
-  .check(z.meta({ id: 'PipelineCoupling' }));
+  .register(z.globalRegistry, { id: 'PipelineCoupling' });
 export type CouplingResponse = z.infer<typeof CouplingResponse>;
 
 export const PromotionResponse = z
@@ -61,5 +61,5 @@ export const PromotionResponse = z
     created_at: Timestamp,
     updated_at: Timestamp,
   })
-  .check(z.meta({ id: 'PipelinePromotion' }));
+  .register(z.globalRegistry, { id: 'PipelinePromotion' });
 export type PromotionResponse = z.infer<typeof PromotionResponse>;

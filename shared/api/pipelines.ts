@@ -32,7 +32,7 @@ const MAX_PROMOTION_TARGETS = 20;
 
 export const CreatePipelineRequest = z
   .strictObject({ name: AppName, description: z.optional(shortText(1024)) })
-  .check(z.meta({ id: 'CreatePipelineRequest' }));
+  .register(z.globalRegistry, { id: 'CreatePipelineRequest' });
 export type CreatePipelineRequest = z.infer<typeof CreatePipelineRequest>;
 
 const RequiredStatusChecks = z.strictObject({
@@ -51,7 +51,7 @@ export const CreateCouplingRequest = z
     stage: Stage,
     required_status_checks: z._default(RequiredStatusChecks, { contexts: [] }),
   })
-  .check(z.meta({ id: 'CreatePipelineCouplingRequest' }));
+  .register(z.globalRegistry, { id: 'CreatePipelineCouplingRequest' });
 export type CreateCouplingRequest = z.infer<typeof CreateCouplingRequest>;
 
 /**
@@ -92,5 +92,5 @@ export const CreatePromotionRequest = z
       };
     }),
   )
-  .check(z.meta({ id: 'CreatePipelinePromotionRequest' }));
+  .register(z.globalRegistry, { id: 'CreatePipelinePromotionRequest' });
 export type CreatePromotionRequest = z.infer<typeof CreatePromotionRequest>;

@@ -20,7 +20,7 @@ export const ReleasePhaseResponse = z
       .nullable(z.string())
       .check(z.meta({ description: "Where its output is read (GET …/release-phase/output); null when its container logs nowhere Slipway can read, or no task ran." })),
   })
-  .check(z.meta({ id: 'ReleasePhase' }));
+  .register(z.globalRegistry, { id: 'ReleasePhase' });
 export type ReleasePhaseResponse = z.infer<typeof ReleasePhaseResponse>;
 
 /** GET /apps/{app}/releases/{release}/release-phase/output */
@@ -29,5 +29,5 @@ export const ReleasePhaseOutputResponse = z
     lines: z.array(z.object({ at: Timestamp, text: z.string() })).check(z.meta({ description: 'What the task printed, oldest first.' })),
     complete: z.boolean().check(z.meta({ description: 'true once the release phase has ended: no line will follow.' })),
   })
-  .check(z.meta({ id: 'ReleasePhaseOutput' }));
+  .register(z.globalRegistry, { id: 'ReleasePhaseOutput' });
 export type ReleasePhaseOutputResponse = z.infer<typeof ReleasePhaseOutputResponse>;

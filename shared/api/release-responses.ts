@@ -49,12 +49,12 @@ export const RolloutResponse = z
           until: z.nullable(Timestamp).check(z.meta({ description: 'When the gate times out and the release rolls back.' })),
         }),
       )
-      .check(z.meta({ id: 'Gate', description: "What the app's gate holds the deployment for; null when nothing holds it (and once the release settled)." })),
+      .register(z.globalRegistry, { id: 'Gate', description: "What the app's gate holds the deployment for; null when nothing holds it (and once the release settled)." }),
     approved_by: OperatorAction.check(z.meta({ description: 'Who approved the release at its gate, and when.' })),
     promoted_by: OperatorAction.check(z.meta({ description: 'Who promoted the release (skipped its bakes and gate), and when.' })),
     aborted_by: OperatorAction.check(z.meta({ description: 'Who aborted the release (rolled it back), and when.' })),
   })
-  .check(z.meta({ id: 'Rollout' }));
+  .register(z.globalRegistry, { id: 'Rollout' });
 
 /** Beside `state`, which is pending both while checks run and when none was ever posted. */
 export const ChecksPosted = z
@@ -64,7 +64,7 @@ export const ChecksPosted = z
     z.meta({ description: 'How many status checks were posted on the release; 0: none, and its state is pending only because none came.' }),
   );
 
-const ReleaseRefResponse = z.object({ id: Uuid, version: z.int().check(z.positive()) }).check(z.meta({ id: 'ReleaseRef' }));
+const ReleaseRefResponse = z.object({ id: Uuid, version: z.int().check(z.positive()) }).register(z.globalRegistry, { id: 'ReleaseRef' });
 
 export const ReleaseResponse = z
   .object({
@@ -111,7 +111,7 @@ export const ReleaseResponse = z
         branch: z.nullable(z.string()),
         ci_build_id: z.nullable(z.string()),
       })
-      .check(z.meta({ id: 'ReleaseBuild', description: "The labels of the release's build: version label, head commit, tag, branch, the CI's build id." })),
+      .register(z.globalRegistry, { id: 'ReleaseBuild', description: "The labels of the release's build: version label, head commit, tag, branch, the CI's build id." }),
     min_version: z.nullable(z.string()).check(z.meta({ description: 'The oldest version a device may update to this release from, if given.' })),
     commits: z.array(CommitResponse).check(z.meta({ description: 'What this release ships since commits_since.version, newest first.' })),
     recorded: z.boolean().check(z.meta({ description: 'A release of an external app, recorded as its client reported it; Slipway did not run it.' })),
@@ -134,7 +134,7 @@ export const ReleaseResponse = z
         complete: z.boolean().check(z.meta({ description: 'False when Slipway cannot tell: commits is then what the build lists.' })),
         reason: z.string(),
       })
-      .check(z.meta({ id: 'CommitsSince' })),
+      .register(z.globalRegistry, { id: 'CommitsSince' }),
   })
-  .check(z.meta({ id: 'Release' }));
+  .register(z.globalRegistry, { id: 'Release' });
 export type ReleaseResponse = z.infer<typeof ReleaseResponse>;

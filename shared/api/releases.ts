@@ -52,7 +52,7 @@ export const CreateReleaseRequest = z
     }),
     z.transform(({ version, ...request }) => ({ ...request, description: request.description ?? version })),
   )
-  .check(z.meta({ id: 'CreateReleaseRequest' }));
+  .register(z.globalRegistry, { id: 'CreateReleaseRequest' });
 export type CreateReleaseRequest = z.infer<typeof CreateReleaseRequest>;
 /** What a client sends (before the Akkeris `version` label is folded into the description). */
 export type CreateReleaseBody = z.input<typeof CreateReleaseRequest>;
@@ -63,7 +63,7 @@ export const UpdateReleaseRequest = z
     status: z.enum(['succeeded', 'failed']).check(z.meta({ description: 'How the release went; a failure reported after success counts as a failed change.' })),
     finished_at: z.optional(ClientTime).check(z.meta({ description: 'When it finished (default: now, or the time already recorded for the same status).' })),
   })
-  .check(z.meta({ id: 'UpdateReleaseRequest' }));
+  .register(z.globalRegistry, { id: 'UpdateReleaseRequest' });
 export type UpdateReleaseRequest = z.infer<typeof UpdateReleaseRequest>;
 
 const MAX_FILTER_VALUES = 20;

@@ -28,5 +28,5 @@ export const SignalReleaseResponse = z
       .check(z.meta({ description: 'The recorded release of each deliverable, on its app (GET /apps/{app}/releases/{id})' })),
     created_at: Timestamp,
   })
-  .check(z.meta({ id: 'SignalRelease' }));
+  .register(z.globalRegistry, { id: 'SignalRelease' });
 export type SignalReleaseResponse = z.infer<typeof SignalReleaseResponse>;

@@ -34,10 +34,10 @@ export const SignalReleaseRequest = z
       ),
     url: z.optional(HttpUrl).check(z.meta({ description: 'Where the release can be seen.' })),
   })
-  .check(z.meta({ id: 'SignalReleaseRequest' }));
+  .register(z.globalRegistry, { id: 'SignalReleaseRequest' });
 export type SignalReleaseRequest = z.infer<typeof SignalReleaseRequest>;
 
 export const SignalStatusRequest = z
   .strictObject({ status: z.enum(SIGNAL_STATUSES).check(z.meta({ description: 'How the release went on every deliverable.' })) })
-  .check(z.meta({ id: 'SignalStatusRequest' }));
+  .register(z.globalRegistry, { id: 'SignalStatusRequest' });
 export type SignalStatusRequest = z.infer<typeof SignalStatusRequest>;

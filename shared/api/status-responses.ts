@@ -17,11 +17,11 @@ export const StatusResponse = z
     created_at: Timestamp,
     updated_at: Timestamp,
   })
-  .check(z.meta({ id: 'Status' }));
+  .register(z.globalRegistry, { id: 'Status' });
 export type StatusResponse = z.infer<typeof StatusResponse>;
 
 /** `state` is the release's aggregate: error > failure > pending (or no statuses) > success. */
 export const ReleaseStatusesResponse = z
   .object({ state: CheckState, release: ReleaseResponse, statuses: z.array(StatusResponse) })
-  .check(z.meta({ id: 'ReleaseStatuses' }));
+  .register(z.globalRegistry, { id: 'ReleaseStatuses' });
 export type ReleaseStatusesResponse = z.infer<typeof ReleaseStatusesResponse>;
