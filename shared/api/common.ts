@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { ErrorResponse } from './error-responses';
+import '../config/english-messages';
 
 /** Shapes every resource shares: ids, times, references and the error envelope. */
 export const Uuid = z.uuid();

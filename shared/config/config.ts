@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import './english-messages';
 
 const Optional = z.optional(z.string().check(z.minLength(1)));
 
