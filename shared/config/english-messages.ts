@@ -1,4 +1,4 @@
-import { en } from 'zod/locales';
+import english from 'zod/v4/locales/en.js';
 import * as z from 'zod/mini';
 
 /**
@@ -7,4 +7,4 @@ import * as z from 'zod/mini';
  * set once for the process. The configuration and the API's shared shapes import this module, so every process
  * that parses anything has it before its first parse.
  */
-z.config(en());
+z.config(english());

@@ -71,6 +71,12 @@ describe('function bundles', () => {
     }
   });
 
+  it('carry no classic zod: every schema a Lambda builds is zod/mini (classic zod is 70 KB more and attaches its methods to each schema)', () => {
+    for (const bundle of bundles) {
+      expect(bundle.inputs.filter((input) => input.includes('node_modules/zod/v4/classic/')), bundle.name).toEqual([]);
+    }
+  });
+
   it("tree-shake zod: no locale but the default English one is bundled (a named `import { z }` defeats that)", () => {
     for (const bundle of bundles) {
       const locales = bundle.inputs.filter((input) => /zod\/v4\/locales\/(?!en\.js)/.test(input));
