@@ -92,10 +92,10 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   ~90 ms (the SDK then loads as unminified CommonJS), so it is not a win. Since 2026-12-07 the functions that
   serve no route (the rollout's steps, the ECS events', the reconciler) check their contracts with zod/mini (30 KB
   instead of classic zod's 100: 355-407 KB instead of 447-499), and the openapi function serves a document written
-  when it is bundled (242 → 137 KB). The API's schemas are still classic zod, which the OpenAPI document is made
-  from (\`@asteasolutions/zod-to-openapi\`, now only at bundle time); zod/mini there would take ~70 KB off each HTTP
-  function. Even then the table functions stay at 350-600 KB: under 250 KB would take DynamoDB over signed fetch
-  calls instead of the SDK client (a rewrite of every adapter), not tuning.`);
+  when it is bundled (242 → 137 KB); since the same day the API's schemas are zod/mini too (the OpenAPI document is
+  made from them by zod-openapi), which took 60-70 KB off each HTTP function (releases 568 → 503 KB). The table
+  functions stay at 300-530 KB: under 250 KB would take DynamoDB over signed fetch calls instead of the SDK client
+  (a rewrite of every adapter), not tuning.`);
   }
   const worstCold = worstFloorRatio(results.coldInits);
   if (coldFloorTarget(results.coldInits)[2] !== 'met' && worstCold) {
@@ -111,13 +111,13 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   the API schemas its routes need (constants and helpers out of schema modules, answers' schemas in modules of their
   own: rollout-deploy's import -15%, keys' -9%, apps' and statuses' -5%); zod/mini for the contracts of the functions
   that serve no route (rollout-deploy's import 0.77× of the morning's); the OpenAPI document written at bundle time
-  (openapi's cold init 283 → 93 ms; its floor is empty all the same). What is left between an HTTP function and its
-  floor (CPU profile of releases' cold init, 2026-12-07): classic zod and the request schemas built at import
-  (~25 ms), compiling Slipway's extra bytes (1.8-2× its floor's), Powertools Logger (~15 ms alone, partly Node
-  modules the SDK loads anyway), and the first event's further calls (releases: the Query of the page and the ECS
-  DescribeServices of its running counts; the floor makes only the first call). The next lever is zod/mini for the
-  API's schemas with the OpenAPI document made from \`z.toJSONSchema\` (the document is built at bundle time now, so
-  only its generator stands in the way), then request schemas built when their route is first taken.`);
+  (openapi's cold init 283 → 93 ms; its floor is empty all the same); zod/mini for every API schema too, the document
+  made by zod-openapi from zod's own JSON Schema (no Lambda carries classic zod: HTTP functions 60-70 KB smaller,
+  releases 186 → 157 ms and 1.86 → 1.58× in the full runs before and after); reads describe the app's ECS service
+  beside their DynamoDB reads rather than after them. What is left between an HTTP function and its floor:
+  compiling and running Slipway's own code (the bundles are 1.5-1.8× their floors' bytes), Powertools Logger and
+  Metrics, and the first event's further calls (releases: the Query of the page and the ECS DescribeServices of its
+  running counts, the ECS client's first call included; the floor makes only the first call).`);
   }
   if (headline.floorRatio < TARGETS.getToFloorRatio) {
     notes.push(`- **Against the floor.** Both make the same two DynamoDB calls through the same SDK, which with dynalite is most
