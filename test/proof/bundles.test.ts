@@ -77,6 +77,21 @@ describe('function bundles', () => {
     }
   });
 
+  it("load no undici at import: no bundle imports node:http as an ES module, whose every export Node reads (its WebSocket getter loads undici)", async () => {
+    const probe = `const loaded = [];
+for (const [name, file] of ${JSON.stringify(bundles.map((bundle) => [bundle.name, bundle.file]))}) {
+  await import(file);
+  if (process.moduleLoadList.some((module) => module.includes('undici'))) { loaded.push(name); break; }
+}
+process.stdout.write(JSON.stringify(loaded));`;
+    const { stdout } = await runInFreshNode(probe, {
+      SLIPWAY_LOG_LEVEL: 'SILENT',
+      HOOK_QUEUE_URL: 'https://sqs.local.amazonaws.com/000000000000/slipway-hooks',
+      HOOK_KMS_KEY_ID: 'alias/slipway-hooks',
+    });
+    expect(JSON.parse(stdout)).toEqual([]);
+  });
+
   it("tree-shake zod: no locale but the default English one is bundled (a named `import { z }` defeats that)", () => {
     for (const bundle of bundles) {
       const locales = bundle.inputs.filter((input) => /zod\/v4\/locales\/(?!en\.js)/.test(input));
