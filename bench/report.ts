@@ -114,7 +114,10 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   (openapi's cold init 283 → 93 ms; its floor is empty all the same); zod/mini for every API schema too, the document
   made by zod-openapi from zod's own JSON Schema (no Lambda carries classic zod: HTTP functions 60-70 KB smaller,
   releases 186 → 157 ms and 1.86 → 1.58× in the full runs before and after); reads describe the app's ECS service
-  beside their DynamoDB reads rather than after them. What is left between an HTTP function and its floor:
+  beside their DynamoDB reads rather than after them; the hook sender takes node:http from \`process.getBuiltinModule\`
+  (its ES module import made Node read every export, and node:http's WebSocket getter loaded undici: the hook
+  functions' import ~15% faster; here the SDK's first call to the local http:// endpoints loads it all the same, in
+  AWS's https:// nothing does). What is left between an HTTP function and its floor:
   compiling and running Slipway's own code (the bundles are 1.5-1.8× their floors' bytes), Powertools Logger and
   Metrics, and the first event's further calls (releases: the Query of the page and the ECS DescribeServices of its
   running counts, the ECS client's first call included; the floor makes only the first call).`);
