@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import { notFound } from '../domain/errors';
 import type { Release, ReleaseRef, RolloutProgress } from '../domain/model';
 import { shiftsTraffic } from '../domain/deployment-strategy';
@@ -44,6 +45,9 @@ type Holder = { releaseId: string; version: number };
 
 /** Bounds the re-reads of the version sequence in one search: each is owed to a version claimed meanwhile. */
 const MAX_SEQUENCE_READS = 5;
+
+/** Apps whose queues the reconciler resumes at once: its sweep's calls stay well inside DynamoDB's and Step Functions' rates. */
+const QUEUES_RESUMED_AT_ONCE = 8;
 
 /**
  * The release the lock goes to next: the lowest-version queued one that no rescue rollback overtakes
@@ -288,10 +292,20 @@ export const overtakeQueue = async (rollback: Release, stateMachineArn: string, 
  * is taken back and the lowest queued release of each app is started.
  */
 const resumeQueues = async (appIds: readonly string[], stateMachineArn: string, deadlineSeconds: number): Promise<void> => {
-  for (const appId of appIds) {
-    await placeStaleClaims(appId, isWriterGoneSince);
-    await passLockOn(appId, stateMachineArn, deadlineSeconds, null);
-  }
+  // Apps' queues are independent, and every hand-over is a conditional write that races live requests anyway: a few
+  // at a time keeps the sweep short as apps grow, and one app's failure (thrown at the end, all of them) stops no other.
+  await pMap(
+    appIds,
+    async (appId) => {
+      try {
+        await placeStaleClaims(appId, isWriterGoneSince);
+        await passLockOn(appId, stateMachineArn, deadlineSeconds, null);
+      } catch (cause) {
+        throw new Error(`the rollout queue of app ${appId} was not resumed`, { cause });
+      }
+    },
+    { concurrency: QUEUES_RESUMED_AT_ONCE, stopOnError: false },
+  );
 };
 
 /**

@@ -8,6 +8,7 @@ import { rolloutInputOf } from '../../shared/rollout/rollout-input';
 import { getRolloutLock, handLockTo } from '../../shared/store/rollout-store';
 import { lockExpiry } from '../../shared/domain/rollout';
 import { claimReleaseVersion } from '../../shared/store/releases-store';
+import { getStore } from '../../shared/store/client';
 import { releaseFixture } from '../../shared/fixtures/model';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
@@ -97,5 +98,47 @@ describe('the rollout queue', () => {
     expect(await read('orphaned', orphan.id)).toMatchObject({ status: 'succeeded', current: false });
     expect(await read('orphaned', next.id)).toMatchObject({ status: 'succeeded', current: true });
     expect((await getRolloutLock(app.id)).holder).toBeNull();
+  });
+
+  it('resumes the queues of many apps at once, and one app it cannot read holds up none of the others', async () => {
+    const seeded = await Promise.all(['sweep-a', 'sweep-b', 'sweep-c', 'sweep-broken'].map((name) => seedApp(slipway, name, 1)));
+    const stranded = await Promise.all(seeded.map(({ app, builds }) => strandedRelease(app, builds[0]!)));
+    const [broken, ...healthy] = seeded.map(({ app }) => app.id).reverse();
+    // Which apps have a DynamoDB call in flight at each moment of the sweep; every call about the broken app fails.
+    const inFlight = new Map<string, number>();
+    let mostAppsAtOnce = 0;
+    const name = `sweep-${randomUUID()}`;
+    const { middlewareStack } = getStore().client;
+    middlewareStack.add(
+      (next) => async (args) => {
+        const input = JSON.stringify(args.input);
+        if (broken && input.includes(broken)) throw new Error('the broken app cannot be read');
+        const appId = healthy.find((id) => input.includes(id));
+        if (!appId) return next(args);
+        inFlight.set(appId, (inFlight.get(appId) ?? 0) + 1);
+        mostAppsAtOnce = Math.max(mostAppsAtOnce, [...inFlight.values()].filter((calls) => calls > 0).length);
+        try {
+          return await next(args);
+        } finally {
+          inFlight.set(appId, (inFlight.get(appId) ?? 1) - 1);
+        }
+      },
+      { step: 'initialize', name, priority: 'high' },
+    );
+    const failure = await reconcileQueues({}, lambdaContext('rollout-reconcile')).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    middlewareStack.remove(name);
+
+    // The sweep fails, naming the one app it could not resume; the local runtime's next sweep will find it again.
+    expect(failure).toBeInstanceOf(AggregateError);
+    expect((failure as AggregateError).errors.map((error: Error) => error.message)).toEqual([`the rollout queue of app ${broken} was not resumed`]);
+
+    expect(mostAppsAtOnce).toBeGreaterThan(1);
+    for (const [index, release] of stranded.slice(0, 3).entries()) {
+      expect((await rollouts().stepFunctions.finished(release.id)).status).toBe('SUCCEEDED');
+      expect(await read(seeded[index]!.app.name, release.id)).toMatchObject({ status: 'succeeded', current: true });
+    }
   });
 });
