@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { bundleFunction, type BundleFigures } from './bundles';
-import { probeOnce, type ColdInit } from './cold-init';
+import { compileOnce, probeOnce, type ColdInit } from './cold-init';
 
 const run = promisify(execFile);
 
@@ -112,6 +112,8 @@ export type FloorPair = {
   slipwayCalls: number;
   slipwayBundle: BundleFigures;
   floorBundle: BundleFigures;
+  /** Medians of compiling each bundle alone (no evaluation): the share of the import its bytes cost. */
+  compileMs: { slipway: number; floor: number };
 };
 
 const median = (values: number[]): number => {
@@ -146,10 +148,13 @@ export const measureAgainstFloor = async (
   const slipway: ColdInit[] = [];
   const floor: ColdInit[] = [];
   const traced: ColdInit[] = [];
+  const compiled = { slipway: [] as number[], floor: [] as number[] };
   for (let index = 0; index < runs; index++) {
     slipway.push(await probeOnce(slipwayBundle.file, event, env));
     floor.push(await probeOnce(floorBundle.file, event, env));
     traced.push(await probeOnce(tracedBundle.file, event, { ...env, SLIPWAY_TRACE_AWS_CALLS: 'true' }));
+    compiled.slipway.push(await compileOnce(slipwayBundle.file));
+    compiled.floor.push(await compileOnce(floorBundle.file));
   }
   const ratioOf = (samples: ColdInit[], of: (sample: ColdInit) => number) =>
     median(samples.map((sample, index) => of(sample) / of(floor[index] ?? { importMs: 0, firstEventMs: 0, totalMs: Number.NaN, cpuMs: Number.NaN, outcome: '' })));
@@ -165,6 +170,7 @@ export const measureAgainstFloor = async (
     slipwayCalls: calls.length,
     slipwayBundle,
     floorBundle,
+    compileMs: { slipway: median(compiled.slipway), floor: median(compiled.floor) },
   };
 };
 
@@ -219,11 +225,13 @@ its first reads and changes nothing; the reconciler's schedule; an ECS event nob
 due retry of a hook that does not exist). Five pairs, Slipway then its floor back to back; the ratio is the
 median of the pairs' ratios of totals. CPU time (user + system of the probe's process, import and first event)
 is beside it: on a loaded machine it moves far less than wall time. Each pair has a third probe, Slipway deployed
-with \`-c slipway:traceAwsCalls=true\` (the default before it became an option): the X-Ray lever's before/after. A function whose first event makes no AWS call (the dashboard's page,
+with \`-c slipway:traceAwsCalls=true\` (the default before it became an option): the X-Ray lever's before/after, and
+two more fresh processes that only compile each bundle (\`vm.SourceTextModule\`: V8 parses the whole text and compiles
+its top-level code, nothing runs), the part of each import that grows with the bundle's bytes. A function whose first event makes no AWS call (the dashboard's page,
 the OpenAPI document) has an empty floor: its whole cold init is Slipway's own.
 
 ${table(
-  ['function', 'Slipway import + first event ms', 'floor import + first event ms', 'ratio', 'verdict', 'CPU ms Slipway / floor (ratio)', 'with SDK calls traced: ms (ratio)', 'first call (Slipway\'s calls)', 'bytes Slipway / floor', 'beyond the floor, by package'],
+  ['function', 'Slipway import + first event ms', 'floor import + first event ms', 'ratio', 'verdict', 'CPU ms Slipway / floor (ratio)', 'of the imports, compiling ms Slipway / floor', 'with SDK calls traced: ms (ratio)', 'first call (Slipway\'s calls)', 'bytes Slipway / floor', 'beyond the floor, by package'],
   pairs.map((pair) => [
     pair.name,
     `${pair.slipway.importMs.toFixed(0)} + ${pair.slipway.firstEventMs.toFixed(0)} = ${pair.slipway.totalMs.toFixed(0)}`,
@@ -231,6 +239,7 @@ ${table(
     `${pair.ratio.toFixed(2)}×`,
     pair.ratio <= COLD_FLOOR_TARGET_RATIO ? 'met' : '**missed**',
     `${pair.slipway.cpuMs.toFixed(0)} / ${pair.floor.cpuMs.toFixed(0)} (${pair.cpuRatio.toFixed(2)}×)`,
+    `${pair.compileMs.slipway.toFixed(0)} / ${pair.compileMs.floor.toFixed(0)}`,
     `${pair.traced.totalMs.toFixed(0)} (${pair.tracedRatio.toFixed(2)}×)`,
     `${pair.firstCall.replace(/^[A-Za-z0-9_]+\./, '')} (${pair.slipwayCalls}; ${pair.slipway.outcome})`,
     `${kb(pair.slipwayBundle.bytes)} / ${kb(pair.floorBundle.bytes)}`,

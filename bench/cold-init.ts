@@ -58,6 +58,29 @@ export const probeOnce = async (bundle: string, event: unknown, env: Record<stri
   return { ...figures, totalMs: figures.importMs + figures.firstEventMs };
 };
 
+/**
+ * The part of an import that is V8 compiling the bundle's text (parsing it whole, compiling its top-level code),
+ * before any of it runs: a fresh `node` builds the bundle as a module and evaluates nothing.
+ */
+const COMPILE_PROBE = `
+import { SourceTextModule } from 'node:vm';
+import { readFileSync } from 'node:fs';
+const text = readFileSync(process.argv[1], 'utf8');
+const started = performance.now();
+new SourceTextModule(text);
+console.log('COMPILE ' + (performance.now() - started));
+`;
+
+export const compileOnce = async (bundle: string): Promise<number> => {
+  const { stdout } = await run(process.execPath, ['--experimental-vm-modules', '--no-warnings', '--input-type=module', '-e', COMPILE_PROBE, bundle], {
+    env: { PATH: process.env.PATH ?? '' },
+    timeout: 60_000,
+  });
+  const line = stdout.split('\n').find((candidate) => candidate.startsWith('COMPILE '));
+  if (!line) throw new Error(`compiling ${bundle} printed no result:\n${stdout}`);
+  return Number(line.slice('COMPILE '.length));
+};
+
 export type BenchIdentity = { adminKey: string; appId: string; params: Record<string, string> };
 
 /**

@@ -298,8 +298,8 @@ const resumeQueues = async (appIds: readonly string[], stateMachineArn: string, 
     appIds,
     async (appId) => {
       try {
-        await placeStaleClaims(appId, isWriterGoneSince);
-        await passLockOn(appId, stateMachineArn, deadlineSeconds, null);
+        // Side by side: passing the lock on reads the claims again after its own read of the lock.
+        await Promise.all([placeStaleClaims(appId, isWriterGoneSince), passLockOn(appId, stateMachineArn, deadlineSeconds, null)]);
       } catch (cause) {
         throw new Error(`the rollout queue of app ${appId} was not resumed`, { cause });
       }
