@@ -9,8 +9,11 @@ const run = promisify(execFile);
 /** A cold init must take at most this many times its floor's (median of the pairs' ratios). */
 export const COLD_FLOOR_TARGET_RATIO = 1.3;
 
-/** One AWS call as it went over the wire: the service's JSON target, the action and the request body. */
-type WireCall = { target: string; action: string; body: string };
+/**
+ * One AWS call as it went over the wire: the service's JSON target, the action and the request body, and when
+ * it was sent and answered (ms since the first event began), which tells the calls Slipway made side by side.
+ */
+type WireCall = { target: string; action: string; body: string; sentAt: number; answeredAt: number };
 
 /**
  * Runs a bundle once as the cold-init probe does (fresh `node`, import, first event) and records, through
@@ -20,12 +23,19 @@ type WireCall = { target: string; action: string; body: string };
 const RECORDER = `
 import diagnostics from 'node:diagnostics_channel';
 const calls = [];
+const answers = new WeakMap();
 let importing = true;
+let eventStarted = 0;
+diagnostics.subscribe('http.client.response.finish', ({ request }) => {
+  const call = answers.get(request);
+  if (call) call.answeredAt = performance.now() - eventStarted;
+});
 diagnostics.subscribe('http.client.request.created', ({ request }) => {
   if (importing) return;
   const [target, action] = String(request.getHeader('x-amz-target') ?? '').split('.');
-  const call = { target: target ?? '', action: action ?? '', body: '' };
+  const call = { target: target ?? '', action: action ?? '', body: '', sentAt: performance.now() - eventStarted, answeredAt: Number.NaN };
   calls.push(call);
+  answers.set(request, call);
   const text = (chunk) => (chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : typeof chunk === 'string' ? chunk : '');
   const { write, end } = request;
   request.write = function (chunk, ...rest) { call.body += text(chunk); return write.call(this, chunk, ...rest); };
@@ -33,6 +43,7 @@ diagnostics.subscribe('http.client.request.created', ({ request }) => {
 });
 const { handler } = await import(process.argv[1]);
 importing = false;
+eventStarted = performance.now();
 try {
   await handler(JSON.parse(process.argv[2]), {
     functionName: 'bench', awsRequestId: 'cold-init', getRemainingTimeInMillis: () => 30000,
@@ -68,30 +79,53 @@ const CLIENTS: Record<string, { className: string; target: string; endpointVaria
   '@aws-sdk/client-sqs': { className: 'SQSClient', target: 'AmazonSQS' },
 };
 
+/** The calls in rounds: a call sent before every call of the round so far was answered goes beside them. */
+const roundsOf = (calls: readonly WireCall[]): WireCall[][] => {
+  const rounds: WireCall[][] = [];
+  let roundAnsweredAt = Number.NEGATIVE_INFINITY;
+  for (const call of [...calls].sort((a, b) => a.sentAt - b.sentAt)) {
+    const round = rounds.at(-1);
+    if (round && call.sentAt < roundAnsweredAt) {
+      round.push(call);
+      roundAnsweredAt = Math.max(roundAnsweredAt, call.answeredAt);
+    } else {
+      rounds.push([call]);
+      roundAnsweredAt = call.answeredAt;
+    }
+  }
+  return rounds;
+};
+
 /**
  * A bare function: the SDK clients the Slipway bundle carries (and the document client if it does), each
- * constructed as Slipway's are, and a handler that sends the Slipway function's first call with the very
- * input it sent, then answers. No framework, no validation, no logging, no tracing, nothing else.
+ * constructed as Slipway's are, and a handler that sends calls of the Slipway function's first event with the
+ * very inputs it sent (round after round, a round's calls side by side), then answers. No framework, no
+ * validation, no logging, no tracing, nothing else.
  */
-const floorSource = (packages: readonly string[], first: WireCall | undefined): string => {
-  const clients = Object.entries(CLIENTS).filter(([name, client]) => packages.includes(name) || client.target === first?.target);
+const floorSource = (packages: readonly string[], rounds: readonly (readonly WireCall[])[]): string => {
+  const calls = rounds.flat();
+  const clients = Object.entries(CLIENTS).filter(([name, client]) => packages.includes(name) || calls.some((call) => call.target === client.target));
   const lines = [
     "const configOf = (endpoint: string | undefined) => ({ maxAttempts: 5, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true }, ...(endpoint ? { endpoint, region: process.env.AWS_REGION ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) });",
   ];
   const imports: string[] = [];
-  let send = '';
+  const clientOf = new Map<string, string>();
   clients.forEach(([name, client], index) => {
-    const isFirst = client.target === first?.target;
-    const command = `${first?.action}Command`;
-    imports.push(`import { ${client.className}${isFirst ? `, ${command}` : ''} } from '${name}';`);
+    const commands = [...new Set(calls.filter((call) => call.target === client.target).map((call) => `${call.action}Command`))];
+    imports.push(`import { ${[client.className, ...commands].join(', ')} } from '${name}';`);
     const endpoint = client.endpointVariable ? `process.env.${client.endpointVariable}` : 'undefined';
     lines.push(`const client${index} = new ${client.className}(configOf(${endpoint}));`);
-    if (isFirst) send = `await client${index}.send(new ${command}(${first?.body || '{}'}));`;
+    clientOf.set(client.target, `client${index}`);
     if (name === '@aws-sdk/client-dynamodb' && packages.includes('@aws-sdk/lib-dynamodb')) {
       imports.push("import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';");
       lines.push(`export const documents = DynamoDBDocumentClient.from(client${index});`);
     }
   });
+  // A refused call (a task token that was never issued) is answered all the same; the floor goes on as Slipway does.
+  const sendOf = (call: WireCall) => `${clientOf.get(call.target)}.send(new ${call.action}Command(${call.body || '{}'}))`;
+  const send = rounds
+    .map((round) => (round.length === 1 && round[0] ? `await ${sendOf(round[0])}.catch(() => undefined);` : `await Promise.all([${round.map((call) => `${sendOf(call)}.catch(() => undefined)`).join(', ')}]);`))
+    .join(' ');
   lines.push(`export const handler = async () => { ${send} return { statusCode: 200 }; };`);
   return [...imports, ...lines].join('\n');
 };
@@ -107,6 +141,9 @@ export type FloorPair = {
   /** Slipway deployed with AWS SDK calls traced (`-c slipway:traceAwsCalls=true`), in the same pairs, and its ratio. */
   traced: ColdInit;
   tracedRatio: number;
+  /** A floor making every call Slipway's first event made (rounds side by side as Slipway's were), and Slipway's ratio to it. */
+  everyCall: ColdInit;
+  everyCallRatio: number;
   /** The floor's call (`DynamoDB_20120810.BatchGetItem`), or none; and how many AWS calls Slipway's first event made. */
   firstCall: string;
   slipwayCalls: number;
@@ -143,21 +180,26 @@ export const measureAgainstFloor = async (
   const calls = await recordWireCalls(slipwayBundle.file, event, env);
   const first = calls[0];
   const packages = slipwayBundle.packages.map((entry) => entry.path);
-  const floorBundle = await bundleFunction(`floor-${slipwayBundle.name}`, { source: floorSource(packages, first) }, outDir);
+  const floorBundle = await bundleFunction(`floor-${slipwayBundle.name}`, { source: floorSource(packages, first ? [[first]] : []) }, outDir);
+  // Context, not the target: the same bare function making every call Slipway's first event made, as it made them.
+  const everyCallBundle =
+    calls.length > 1 ? await bundleFunction(`every-call-${slipwayBundle.name}`, { source: floorSource(packages, roundsOf(calls)) }, outDir) : floorBundle;
   const tracedBundle = await bundleFunction(`traced-${slipwayBundle.name}`, slipwayBundle.entry, outDir, { traced: true });
   const slipway: ColdInit[] = [];
   const floor: ColdInit[] = [];
   const traced: ColdInit[] = [];
+  const everyCall: ColdInit[] = [];
   const compiled = { slipway: [] as number[], floor: [] as number[] };
   for (let index = 0; index < runs; index++) {
     slipway.push(await probeOnce(slipwayBundle.file, event, env));
     floor.push(await probeOnce(floorBundle.file, event, env));
     traced.push(await probeOnce(tracedBundle.file, event, { ...env, SLIPWAY_TRACE_AWS_CALLS: 'true' }));
+    everyCall.push(everyCallBundle === floorBundle ? (floor.at(-1) as ColdInit) : await probeOnce(everyCallBundle.file, event, env));
     compiled.slipway.push(await compileOnce(slipwayBundle.file));
     compiled.floor.push(await compileOnce(floorBundle.file));
   }
-  const ratioOf = (samples: ColdInit[], of: (sample: ColdInit) => number) =>
-    median(samples.map((sample, index) => of(sample) / of(floor[index] ?? { importMs: 0, firstEventMs: 0, totalMs: Number.NaN, cpuMs: Number.NaN, outcome: '' })));
+  const ratioOf = (samples: ColdInit[], of: (sample: ColdInit) => number, to = floor) =>
+    median(samples.map((sample, index) => of(sample) / of(to[index] ?? { importMs: 0, firstEventMs: 0, totalMs: Number.NaN, cpuMs: Number.NaN, outcome: '' })));
   return {
     name: slipwayBundle.name,
     slipway: medianInit(slipway),
@@ -166,6 +208,8 @@ export const measureAgainstFloor = async (
     cpuRatio: ratioOf(slipway, (sample) => sample.cpuMs),
     traced: medianInit(traced),
     tracedRatio: ratioOf(traced, (sample) => sample.totalMs),
+    everyCall: medianInit(everyCall),
+    everyCallRatio: ratioOf(slipway, (sample) => sample.totalMs, everyCall),
     firstCall: first ? `${first.target}.${first.action}` : 'none',
     slipwayCalls: calls.length,
     slipwayBundle,
@@ -227,11 +271,14 @@ median of the pairs' ratios of totals. CPU time (user + system of the probe's pr
 is beside it: on a loaded machine it moves far less than wall time. Each pair has a third probe, Slipway deployed
 with \`-c slipway:traceAwsCalls=true\` (the default before it became an option): the X-Ray lever's before/after, and
 two more fresh processes that only compile each bundle (\`vm.SourceTextModule\`: V8 parses the whole text and compiles
-its top-level code, nothing runs), the part of each import that grows with the bundle's bytes. A function whose first event makes no AWS call (the dashboard's page,
+its top-level code, nothing runs), the part of each import that grows with the bundle's bytes. For context only (the
+target stays on the first call), a fourth probe: the floor making every AWS call Slipway's first event made, with
+the recorded inputs, calls Slipway had in flight together sent together; Slipway's ratio to it is what its own code,
+schemas and tooling add beyond the calls its route needs. A function whose first event makes no AWS call (the dashboard's page,
 the OpenAPI document) has an empty floor: its whole cold init is Slipway's own.
 
 ${table(
-  ['function', 'Slipway import + first event ms', 'floor import + first event ms', 'ratio', 'verdict', 'CPU ms Slipway / floor (ratio)', 'of the imports, compiling ms Slipway / floor', 'with SDK calls traced: ms (ratio)', 'first call (Slipway\'s calls)', 'bytes Slipway / floor', 'beyond the floor, by package'],
+  ['function', 'Slipway import + first event ms', 'floor import + first event ms', 'ratio', 'verdict', 'CPU ms Slipway / floor (ratio)', 'of the imports, compiling ms Slipway / floor', 'with SDK calls traced: ms (ratio)', 'context: a floor making all of Slipway\'s calls, ms (Slipway\'s ratio)', 'first call (Slipway\'s calls)', 'bytes Slipway / floor', 'beyond the floor, by package'],
   pairs.map((pair) => [
     pair.name,
     `${pair.slipway.importMs.toFixed(0)} + ${pair.slipway.firstEventMs.toFixed(0)} = ${pair.slipway.totalMs.toFixed(0)}`,
@@ -241,6 +288,7 @@ ${table(
     `${pair.slipway.cpuMs.toFixed(0)} / ${pair.floor.cpuMs.toFixed(0)} (${pair.cpuRatio.toFixed(2)}×)`,
     `${pair.compileMs.slipway.toFixed(0)} / ${pair.compileMs.floor.toFixed(0)}`,
     `${pair.traced.totalMs.toFixed(0)} (${pair.tracedRatio.toFixed(2)}×)`,
+    pair.slipwayCalls > 1 ? `${pair.everyCall.totalMs.toFixed(0)} (${pair.everyCallRatio.toFixed(2)}×)` : 'its floor',
     `${pair.firstCall.replace(/^[A-Za-z0-9_]+\./, '')} (${pair.slipwayCalls}; ${pair.slipway.outcome})`,
     `${kb(pair.slipwayBundle.bytes)} / ${kb(pair.floorBundle.bytes)}`,
     beyondFloor(pair),

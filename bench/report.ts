@@ -3,7 +3,7 @@ import type { BurstFigures } from './burst';
 import type { CallCensus } from './calls';
 import { POLLING, PRICES, RELEASE_REQUESTS, type CostModel } from './cost-model';
 import { createFloorRow, renderCreateCensus } from './create-census';
-import { coldFloorTarget, renderColdFloors, worstFloorRatio, type FloorPair } from './cold-floor';
+import { COLD_FLOOR_TARGET_RATIO, coldFloorTarget, renderColdFloors, worstFloorRatio, type FloorPair } from './cold-floor';
 import type { DashboardFigures } from './dashboard';
 import type { FilteredTiming, PageTiming } from './deep-history';
 import { LOAD_SETUP, type LoadFigures } from './http-load';
@@ -67,6 +67,25 @@ const dollars = (value: number) => `$${value.toFixed(value < 0.01 ? 5 : 3)}`;
 
 const packagesOf = (bundle: BundleFigures) => bundle.heaviest.map((input) => `${input.path} ${kb(input.bytes)}`).join(', ');
 
+/** What separates the functions with a floor from it, in this run: compiling their bytes, and the calls beyond the first. */
+const leftOver = (pairs: readonly FloorPair[]): string => {
+  const withFloor = pairs.filter((pair) => pair.firstCall !== 'none');
+  const compileGaps = withFloor.map((pair) => pair.compileMs.slipway - pair.compileMs.floor);
+  const releases = withFloor.find((pair) => pair.name === 'releases');
+  const withinEveryCall = withFloor.filter((pair) => pair.everyCallRatio <= COLD_FLOOR_TARGET_RATIO).length;
+  return (
+    `compiling each bundle (V8 parsing its text and compiling its top-level code, before any of it runs) took ` +
+    `${Math.min(...compileGaps).toFixed(0)}-${Math.max(...compileGaps).toFixed(0)} ms more than its floor's` +
+    (releases ? ` (releases ${releases.compileMs.slipway.toFixed(0)} against ${releases.compileMs.floor.toFixed(0)} ms)` : '') +
+    `: Slipway's own code is 25-120 KB of a bundle, zod/mini 30-40 KB, Powertools 20-30 KB. Then the first event's ` +
+    `further calls: against a floor making every call Slipway's first event made, ${withinEveryCall} of ${withFloor.length} functions are ` +
+    `within ${COLD_FLOOR_TARGET_RATIO}×` +
+    (releases ? ` (releases ${releases.everyCallRatio.toFixed(2)}×: its list also reads the page and describes the app's ECS service for running counts)` : '') +
+    `. Last, running Slipway's code: zod building the schemas a function carries at import (releases ~590, ~7 ms in a ` +
+    `profile), Powertools Logger and Metrics, middy.`
+  );
+};
+
 /**
  * Why each missed target is missed, as far as the bench and its profiling could tell. Figures the bench
  * measures are taken from this run; the others say when and how they were measured.
@@ -117,10 +136,12 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   beside their DynamoDB reads rather than after them; the hook sender takes node:http from \`process.getBuiltinModule\`
   (its ES module import made Node read every export, and node:http's WebSocket getter loaded undici: the hook
   functions' import ~15% faster; here the SDK's first call to the local http:// endpoints loads it all the same, in
-  AWS's https:// nothing does). What is left between an HTTP function and its floor:
-  compiling and running Slipway's own code (the bundles are 1.5-1.8× their floors' bytes), Powertools Logger and
-  Metrics, and the first event's further calls (releases: the Query of the page and the ECS DescribeServices of its
-  running counts, the ECS client's first call included; the floor makes only the first call).`);
+  AWS's https:// nothing does); the reconciler resumes apps' queues eight at a time, beside its promotions and its
+  outbox sweep (its critical path is five calls in a row for up to eight apps, where it was three plus five per app;
+  its first event took 93 ms with three apps in the last full run before). What is left, as this run measured it (the section below): ${leftOver(results.coldInits)}
+  The lever left is splitting each HTTP function per route: a releases bundle with only its list route (2026-12-07)
+  compiled in 26 ms instead of 35 and imported with ~15 ms less CPU. It needs a bundling of our own (CDK's
+  NodejsFunction writes one file) and each route's code in a module of its own.`);
   }
   if (headline.floorRatio < TARGETS.getToFloorRatio) {
     notes.push(`- **Against the floor.** Both make the same two DynamoDB calls through the same SDK, which with dynalite is most
