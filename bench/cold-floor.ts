@@ -167,8 +167,8 @@ const medianInit = (samples: ColdInit[]): ColdInit => ({
 });
 
 /**
- * The function's floor, bundled with the same options, then `runs` pairs of fresh processes (Slipway then
- * its floor, back to back) so load on the machine weighs on both sides of each ratio alike.
+ * The function's floor, bundled with the same options, then `runs` pairs of fresh processes (Slipway and its
+ * floor back to back, first in turn) so load on the machine weighs on both sides of each ratio alike.
  */
 export const measureAgainstFloor = async (
   slipwayBundle: BundleFigures,
@@ -191,8 +191,10 @@ export const measureAgainstFloor = async (
   const everyCall: ColdInit[] = [];
   const compiled = { slipway: [] as number[], floor: [] as number[] };
   for (let index = 0; index < runs; index++) {
-    slipway.push(await probeOnce(slipwayBundle.file, event, env));
+    // Who goes first alternates, so neither side always finds the local services the other has just warmed.
+    if (index % 2 === 0) slipway.push(await probeOnce(slipwayBundle.file, event, env));
     floor.push(await probeOnce(floorBundle.file, event, env));
+    if (index % 2 === 1) slipway.push(await probeOnce(slipwayBundle.file, event, env));
     traced.push(await probeOnce(tracedBundle.file, event, { ...env, SLIPWAY_TRACE_AWS_CALLS: 'true' }));
     everyCall.push(everyCallBundle === floorBundle ? (floor.at(-1) as ColdInit) : await probeOnce(everyCallBundle.file, event, env));
     compiled.slipway.push(await compileOnce(slipwayBundle.file));
@@ -266,7 +268,7 @@ variables, so metrics and the X-Ray SDK load as in Lambda; endpoints of a local 
 Functions and ECS simulator): \`import()\` of the bundle, then the first event (an HTTP function's first GET
 route with a real admin key; a rollout step naming a release version that does not exist, so it answers after
 its first reads and changes nothing; the reconciler's schedule; an ECS event nobody waits for; a hook delivery's
-due retry of a hook that does not exist). Five pairs, Slipway then its floor back to back; the ratio is the
+due retry of a hook that does not exist). Five pairs, Slipway and its floor back to back, first in turn; the ratio is the
 median of the pairs' ratios of totals. CPU time (user + system of the probe's process, import and first event)
 is beside it: on a loaded machine it moves far less than wall time. Each pair has a third probe, Slipway deployed
 with \`-c slipway:traceAwsCalls=true\` (the default before it became an option): the X-Ray lever's before/after, and

@@ -312,7 +312,8 @@ made other, cheaper calls than Slipway, and Slipway measured 70-85% of it. A CPU
 (2026-12-07) put most of that gap in the app item Slipway must read (its paths name apps by name) and in
 dynalite's BatchGetItem, not in Slipway's code (zod, middy, the document client and Slipway's own modules:
 ~0.3 ms of ~3.1 ms a request).
-Runs alternate, Slipway then floor, each after a short warm-up; the verdict is on the median of the pairs' ratios.
+Each pair runs both, each after a short warm-up, Slipway first in odd pairs and the floor first in even ones; the verdict is on
+the median of the pairs' ratios.
 
 ${table(
   ['pair', 'Slipway req/s', 'floor req/s', 'ratio', 'Slipway p50/p99 ms', 'floor p50/p99 ms'],
