@@ -139,9 +139,11 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   AWS's https:// nothing does); the reconciler resumes apps' queues eight at a time, beside its promotions and its
   outbox sweep (its critical path is five calls in a row for up to eight apps, where it was three plus five per app;
   its first event took 93 ms with three apps in the last full run before). What is left, as this run measured it (the section below): ${leftOver(results.coldInits)}
-  The lever left is splitting each HTTP function per route: a releases bundle with only its list route (2026-12-07)
-  compiled in 26 ms instead of 35 and imported with ~15 ms less CPU. It needs a bundling of our own (CDK's
-  NodejsFunction writes one file) and each route's code in a module of its own.`);
+  Measured and not taken (2026-12-07): splitting an HTTP function per route. A releases bundle of its list route
+  alone compiles in 26 ms instead of 35; split for real (esbuild's code splitting, its two read routes in a chunk
+  imported when first taken), importing the function and that chunk took 5% less wall time and 3% less CPU than
+  the whole bundle (20 paired processes): a few ms of its gap, for a bundling of our own (CDK's NodejsFunction writes
+  one file) and every route's code moved into modules of its own.`);
   }
   if (headline.floorRatio < TARGETS.getToFloorRatio) {
     notes.push(`- **Against the floor.** Both make the same two DynamoDB calls through the same SDK, which with dynalite is most
