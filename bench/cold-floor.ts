@@ -79,6 +79,12 @@ const CLIENTS: Record<string, { className: string; target: string; endpointVaria
   '@aws-sdk/client-sqs': { className: 'SQSClient', target: 'AmazonSQS' },
 };
 
+const countedActions = (calls: readonly WireCall[]): string => {
+  const counts = new Map<string, number>();
+  for (const call of calls) counts.set(call.action, (counts.get(call.action) ?? 0) + 1);
+  return [...counts].map(([action, count]) => (count > 1 ? `${action} ×${count}` : action)).join(', ');
+};
+
 /** The calls in rounds: a call sent before every call of the round so far was answered goes beside them. */
 const roundsOf = (calls: readonly WireCall[]): WireCall[][] => {
   const rounds: WireCall[][] = [];
@@ -147,6 +153,8 @@ export type FloorPair = {
   /** The floor's call (`DynamoDB_20120810.BatchGetItem`), or none; and how many AWS calls Slipway's first event made. */
   firstCall: string;
   slipwayCalls: number;
+  /** Slipway's calls by action, in the order first made: `Query ×7, GetItem ×9`. */
+  slipwayCallActions: string;
   slipwayBundle: BundleFigures;
   floorBundle: BundleFigures;
   /** Medians of compiling each bundle alone (no evaluation): the share of the import its bytes cost. */
@@ -214,6 +222,7 @@ export const measureAgainstFloor = async (
     everyCallRatio: ratioOf(slipway, (sample) => sample.totalMs, everyCall),
     firstCall: first ? `${first.target}.${first.action}` : 'none',
     slipwayCalls: calls.length,
+    slipwayCallActions: countedActions(calls),
     slipwayBundle,
     floorBundle,
     compileMs: { slipway: median(compiled.slipway), floor: median(compiled.floor) },
@@ -280,7 +289,7 @@ schemas and tooling add beyond the calls its route needs. A function whose first
 the OpenAPI document) has an empty floor: its whole cold init is Slipway's own.
 
 ${table(
-  ['function', 'Slipway import + first event ms', 'floor import + first event ms', 'ratio', 'verdict', 'CPU ms Slipway / floor (ratio)', 'of the imports, compiling ms Slipway / floor', 'with SDK calls traced: ms (ratio)', 'context: a floor making all of Slipway\'s calls, ms (Slipway\'s ratio)', 'first call (Slipway\'s calls)', 'bytes Slipway / floor', 'beyond the floor, by package'],
+  ['function', 'Slipway import + first event ms', 'floor import + first event ms', 'ratio', 'verdict', 'CPU ms Slipway / floor (ratio)', 'of the imports, compiling ms Slipway / floor', 'with SDK calls traced: ms (ratio)', 'context: a floor making all of Slipway\'s calls, ms (Slipway\'s ratio)', 'first call (Slipway\'s calls: how many, which)', 'bytes Slipway / floor', 'beyond the floor, by package'],
   pairs.map((pair) => [
     pair.name,
     `${pair.slipway.importMs.toFixed(0)} + ${pair.slipway.firstEventMs.toFixed(0)} = ${pair.slipway.totalMs.toFixed(0)}`,
@@ -291,7 +300,7 @@ ${table(
     `${pair.compileMs.slipway.toFixed(0)} / ${pair.compileMs.floor.toFixed(0)}`,
     `${pair.traced.totalMs.toFixed(0)} (${pair.tracedRatio.toFixed(2)}×)`,
     pair.slipwayCalls > 1 ? `${pair.everyCall.totalMs.toFixed(0)} (${pair.everyCallRatio.toFixed(2)}×)` : 'its floor',
-    `${pair.firstCall.replace(/^[A-Za-z0-9_]+\./, '')} (${pair.slipwayCalls}; ${pair.slipway.outcome})`,
+    `${pair.firstCall.replace(/^[A-Za-z0-9_]+\./, '')} (${pair.slipwayCalls}: ${pair.slipwayCallActions || 'none'}; ${pair.slipway.outcome})`,
     `${kb(pair.slipwayBundle.bytes)} / ${kb(pair.floorBundle.bytes)}`,
     beyondFloor(pair),
   ]),
