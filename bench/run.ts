@@ -54,7 +54,7 @@ const BURST_RELEASES = 5;
  * to pair, so neither side is always the one that finds the shared dynalite warmed (or the machine busier).
  */
 const FLOOR_PAIRS = 6;
-const FLOOR_TIMING = { seconds: 4, warmUpSeconds: 1 };
+const FLOOR_TIMING = { seconds: 6, warmUpSeconds: 1 };
 const CREATE_FLOOR_PAIRS = 2;
 const RESCUE_ROUNDS = 5;
 const RESCUE_QUEUED = 2;
