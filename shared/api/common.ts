@@ -9,7 +9,7 @@ export const Timestamp = z.iso.datetime({ precision: 3 }).check(z.meta({ example
 export const AppName = z
   .string()
   .check(z.regex(/^[a-z][a-z0-9-]{2,62}$/, 'must be 3-63 characters: a lowercase letter, then lowercase letters, digits or dashes'))
-  .check(z.refine((value) => !z.guid().safeParse(value).success, { message: 'must not look like a UUID (names and ids share one path segment)' }));
+  .check(z.refine((value) => !z.regexes.guid.test(value), { message: 'must not look like a UUID (names and ids share one path segment)' }));
 /** What `/apps/{app}` and `/pipelines/{pipeline}` take: an id (UUID) or a name. */
 export const IdOrName = z.string().check(
   z.refine((value) => Uuid.safeParse(value).success || AppName.safeParse(value).success, {
