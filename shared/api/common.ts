@@ -5,11 +5,13 @@ import '../config/english-messages';
 /** Shapes every resource shares: ids, times, references and the error envelope. */
 export const Uuid = z.uuid();
 export const Timestamp = z.iso.datetime({ precision: 3 }).check(z.meta({ example: '2026-11-24T19:03:07.123Z' }));
+/** Any UUID's shape, whatever its version or variant (zod's `guid`): 8-4-4-4-12 hex digits. */
+const UUID_SHAPED = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /** Apps and pipelines are addressed by name or id alike, so a name must never parse as an id. */
 export const AppName = z
   .string()
   .check(z.regex(/^[a-z][a-z0-9-]{2,62}$/, 'must be 3-63 characters: a lowercase letter, then lowercase letters, digits or dashes'))
-  .check(z.refine((value) => !z.regexes.guid.test(value), { message: 'must not look like a UUID (names and ids share one path segment)' }));
+  .check(z.refine((value) => !UUID_SHAPED.test(value), { message: 'must not look like a UUID (names and ids share one path segment)' }));
 /** What `/apps/{app}` and `/pipelines/{pipeline}` take: an id (UUID) or a name. */
 export const IdOrName = z.string().check(
   z.refine((value) => Uuid.safeParse(value).success || AppName.safeParse(value).success, {

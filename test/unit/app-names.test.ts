@@ -18,6 +18,6 @@ describe('app and pipeline names', () => {
     expect(z.safeParse(IdOrName, 'billing-api').success).toBe(true);
     expect(z.safeParse(IdOrName, 'Billing API').success).toBe(false);
     expect(checkPathParameters({ app: 'Billing API' }).refusal?.kind).toBe('not_found');
-    expect(checkPathParameters({ app: 'billing-api' }).params).toEqual({ app: 'billing-api' });
+    expect(checkPathParameters({ app: 'billing-api' })).toEqual({ params: { app: 'billing-api' } });
   });
 });
