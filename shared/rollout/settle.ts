@@ -1,4 +1,5 @@
 import type { CheckState, Release } from '../domain/model';
+import { DomainError } from '../domain/errors';
 import { describeFailure, isSettled, mergeProgress, statusAfterDeployment, statusAfterError } from '../domain/rollout';
 import { aggregateState } from '../domain/state-aggregation';
 import { endedWithRelease } from '../domain/release-phase';
@@ -77,6 +78,10 @@ export const settleRelease = async ({ rollout, result, error }: Pick<FinishStepI
       rollout: mergeProgress(current.rollout, message ? { message } : {}),
       release_phase: endedWithRelease(current.release_phase, message, finishedAt),
     };
+  }).catch(async (error: unknown) => {
+    // No such release: nothing will ever succeed under the announcement, and every read of the app would look it up.
+    if (announced && error instanceof DomainError && error.kind === 'not_found') await clearSucceeding(rollout.appName, rollout.version);
+    throw error;
   });
   if (settledNow) reportOutcome(rollout, release);
   if (release.status === 'succeeded') await advanceCurrentRelease(rollout.appName, release, finishedAt);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler as finishRollout } from '../../functions/rollout-finish';
 import { handler as reconcileQueues } from '../../functions/rollout-reconcile';
 import { lambdaContext } from '../../local/lambda-context';
 import { createSfnClient, startRolloutExecution } from '../../shared/rollout/sfn';
@@ -9,6 +10,7 @@ import { getRolloutLock, handLockTo } from '../../shared/store/rollout-store';
 import { lockExpiry } from '../../shared/domain/rollout';
 import { claimReleaseVersion } from '../../shared/store/releases-store';
 import { getStore } from '../../shared/store/client';
+import { findAppByName } from '../../shared/store/apps-store';
 import { releaseFixture } from '../../shared/fixtures/model';
 import { seedApp, startTestSlipway, type TestSlipway } from '../support/local-slipway';
 
@@ -140,5 +142,18 @@ describe('the rollout queue', () => {
       expect((await rollouts().stepFunctions.finished(release.id)).status).toBe('SUCCEEDED');
       expect(await read(seeded[index]!.app.name, release.id)).toMatchObject({ status: 'succeeded', current: true });
     }
+  });
+
+  it('leaves no announcement of a release that is not there when its Finish step is told it succeeded', async () => {
+    const { app } = await seedApp(slipway, 'phantom', 1);
+    const rollout = { appId: app.id, appName: app.name, releaseId: randomUUID(), version: 999_999, deadlineSeconds: 1800 };
+    const finish = finishRollout(
+      { rollout, stateMachineArn: rollouts().stepFunctions.stateMachineArn, result: { outcome: 'COMPLETED', reason: null } },
+      lambdaContext('rollout-finish'),
+    );
+
+    await expect(finish).rejects.toMatchObject({ kind: 'not_found' });
+    // Announced, the app would send every read of it after the missing release first.
+    expect((await findAppByName('phantom'))?.succeeding_release_version ?? null).toBeNull();
   });
 });
