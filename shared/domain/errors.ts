@@ -44,6 +44,9 @@ export const notFound = (resource: string, reference: string): DomainError =>
     [resource]: reference,
   });
 
+/** Whether `error` is a refusal for something that does not exist (rather than any other failure). */
+export const isNotFound = (error: unknown): error is DomainError => error instanceof DomainError && error.kind === 'not_found';
+
 export const conflict = (
   code: string,
   message: string,

@@ -21,7 +21,7 @@ import {
   type EcsLifecycleStage,
   type EcsRolloutState,
 } from '../domain/deployment-strategy';
-import { DomainError } from '../domain/errors';
+import { DomainError, isNotFound } from '../domain/errors';
 import { getEcsClient } from './ecs-client';
 import { releaseTaskDefinitionInput, type ReleaseRevision } from './task-definition-revision';
 
@@ -276,7 +276,7 @@ export const currentServiceDeploymentOf = async (
   client: ECSClient = getEcsClient(),
 ): Promise<string | undefined> => {
   const service = await describeService(client, ref).catch((error: unknown) => {
-    if (error instanceof DomainError && error.kind === 'not_found') return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   });
   const primary = service?.deployments?.find((deployment) => deployment.status === 'PRIMARY');

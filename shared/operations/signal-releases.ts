@@ -1,5 +1,5 @@
 import { actorOf, authorize, mayAccessApp, type Principal } from '../domain/access';
-import { DomainError, notFound, unprocessable } from '../domain/errors';
+import { isNotFound, notFound, unprocessable } from '../domain/errors';
 import type { App, Release } from '../domain/model';
 import { releaseStatusOfSignal, signalDeliverableIds, type SignalRelease, type SignalStatus } from '../domain/signal-releases';
 import { findAppById } from '../store/apps-store';
@@ -59,7 +59,7 @@ export const resumeSignalRelease = async (id: string): Promise<SignalView | unde
 
 const deliverableApp = async (name: string, principal: Principal): Promise<App> => {
   const app = await requireApp(name, principal).catch((error: unknown) => {
-    if (error instanceof DomainError && error.kind === 'not_found') {
+    if (isNotFound(error)) {
       throw unprocessable('unknown_deliverable', `No app named '${name}': each deliverable names an external app.`, { deliverable: name });
     }
     throw error;

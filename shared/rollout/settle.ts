@@ -1,5 +1,5 @@
 import type { CheckState, Release } from '../domain/model';
-import { DomainError } from '../domain/errors';
+import { isNotFound } from '../domain/errors';
 import { describeFailure, isSettled, mergeProgress, statusAfterDeployment, statusAfterError } from '../domain/rollout';
 import { aggregateState } from '../domain/state-aggregation';
 import { endedWithRelease } from '../domain/release-phase';
@@ -80,7 +80,7 @@ export const settleRelease = async ({ rollout, result, error }: Pick<FinishStepI
     };
   }).catch(async (error: unknown) => {
     // No such release: nothing will ever succeed under the announcement, and every read of the app would look it up.
-    if (announced && error instanceof DomainError && error.kind === 'not_found') await clearSucceeding(rollout.appName, rollout.version);
+    if (announced && isNotFound(error)) await clearSucceeding(rollout.appName, rollout.version);
     throw error;
   });
   if (settledNow) reportOutcome(rollout, release);

@@ -2,7 +2,7 @@ import type { Release } from '../domain/model';
 import { shiftsTraffic } from '../domain/deployment-strategy';
 import { settingsOf } from '../domain/rollout';
 import { currentServiceDeploymentOf, describeDeployment, stopServiceDeployment } from '../ecs/ecs-adapter';
-import { DomainError } from '../domain/errors';
+import { isNotFound } from '../domain/errors';
 import { findAppById } from '../store/apps-store';
 import { logger } from '../observability/logger';
 import type { DeploymentResult } from './contract';
@@ -53,7 +53,7 @@ export const verdictOnUnwatched = async (release: Release): Promise<DeploymentRe
     );
   } catch (error) {
     // No verdict to be had (the service is gone, ECS does not answer): the release is settled without one.
-    const gone = error instanceof DomainError && error.kind === 'not_found';
+    const gone = isNotFound(error);
     if (!gone) logger.warn('no verdict from ECS on a deployment nothing watches', { deploymentId, error: error as Error });
     return null;
   }
