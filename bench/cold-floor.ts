@@ -1,10 +1,6 @@
-import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { bundleFunction, type BundleFigures } from './bundles';
-import { compileOnce, probeOnce, type ColdInit } from './cold-init';
-
-const run = promisify(execFile);
+import { compileOnce, printedAfter, probeOnce, type ColdInit } from './cold-init';
 
 /** A cold init must take at most this many times its floor's (median of the pairs' ratios). */
 export const COLD_FLOOR_TARGET_RATIO = 1.3;
@@ -53,16 +49,8 @@ try {
 console.log('WIRE_CALLS ' + JSON.stringify(calls));
 `;
 
-const recordWireCalls = async (bundle: string, event: unknown, env: Record<string, string>): Promise<WireCall[]> => {
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', RECORDER, pathToFileURL(bundle).href, JSON.stringify(event)], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    maxBuffer: 16 * 1024 * 1024,
-    timeout: 60_000,
-  });
-  const line = stdout.split('\n').find((candidate) => candidate.startsWith('WIRE_CALLS '));
-  if (!line) throw new Error(`recording the calls of ${bundle} printed nothing:\n${stdout}`);
-  return JSON.parse(line.slice('WIRE_CALLS '.length)) as WireCall[];
-};
+const recordWireCalls = async (bundle: string, event: unknown, env: Record<string, string>): Promise<WireCall[]> =>
+  JSON.parse(await printedAfter('WIRE_CALLS', RECORDER, [pathToFileURL(bundle).href, JSON.stringify(event)], env)) as WireCall[];
 
 /**
  * The SDK clients Slipway makes, by package: the class, the JSON target its calls carry, and the variable

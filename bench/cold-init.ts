@@ -46,15 +46,30 @@ export const LAMBDA_ENVIRONMENT: Record<string, string> = {
 /** Wall times, and the CPU time of the whole (import and first event): steadier than wall time on a loaded machine. */
 export type ColdInit = { importMs: number; firstEventMs: number; totalMs: number; cpuMs: number; outcome: string };
 
-export const probeOnce = async (bundle: string, event: unknown, env: Record<string, string>): Promise<ColdInit> => {
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', PROBE, pathToFileURL(bundle).href, JSON.stringify(event)], {
+/**
+ * Runs `script` as an ES module in a fresh `node` (`flags` before it, `args` after it, nothing preloaded) and
+ * returns what it printed after `marker` on its line: the probes print their figures so, beside the bundle's logs.
+ */
+export const printedAfter = async (
+  marker: string,
+  script: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+  flags: readonly string[] = [],
+): Promise<string> => {
+  const { stdout } = await run(process.execPath, [...flags, '--input-type=module', '-e', script, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     maxBuffer: 16 * 1024 * 1024,
     timeout: 60_000,
   });
-  const line = stdout.split('\n').find((candidate) => candidate.startsWith('COLD_INIT '));
-  if (!line) throw new Error(`cold init probe of ${bundle} printed no result:\n${stdout}`);
-  const figures = JSON.parse(line.slice('COLD_INIT '.length)) as Omit<ColdInit, 'totalMs'>;
+  const line = stdout.split('\n').find((candidate) => candidate.startsWith(`${marker} `));
+  if (line === undefined) throw new Error(`the ${marker} probe of ${args[0] ?? '?'} printed no result:\n${stdout}`);
+  return line.slice(marker.length + 1);
+};
+
+export const probeOnce = async (bundle: string, event: unknown, env: Record<string, string>): Promise<ColdInit> => {
+  const printed = await printedAfter('COLD_INIT', PROBE, [pathToFileURL(bundle).href, JSON.stringify(event)], env);
+  const figures = JSON.parse(printed) as Omit<ColdInit, 'totalMs'>;
   return { ...figures, totalMs: figures.importMs + figures.firstEventMs };
 };
 
@@ -71,15 +86,8 @@ new SourceTextModule(text);
 console.log('COMPILE ' + (performance.now() - started));
 `;
 
-export const compileOnce = async (bundle: string): Promise<number> => {
-  const { stdout } = await run(process.execPath, ['--experimental-vm-modules', '--no-warnings', '--input-type=module', '-e', COMPILE_PROBE, bundle], {
-    env: { PATH: process.env.PATH ?? '' },
-    timeout: 60_000,
-  });
-  const line = stdout.split('\n').find((candidate) => candidate.startsWith('COMPILE '));
-  if (!line) throw new Error(`compiling ${bundle} printed no result:\n${stdout}`);
-  return Number(line.slice('COMPILE '.length));
-};
+export const compileOnce = async (bundle: string): Promise<number> =>
+  Number(await printedAfter('COMPILE', COMPILE_PROBE, [bundle], {}, ['--experimental-vm-modules', '--no-warnings']));
 
 export type BenchIdentity = { adminKey: string; appId: string; params: Record<string, string> };
 
