@@ -28,14 +28,14 @@ export class SlipwayApi {
 
   apps = () => this.http.request('GET', '/apps', z.array(AppResponse));
   app = (app: string) => this.http.request('GET', `/apps/${segment(app)}`, AppDetailResponse);
-  createApp = (body: z.input<typeof CreateAppRequest>) => this.http.request('POST', '/apps', AppResponse, { body });
-  updateApp = (app: string, body: z.input<typeof UpdateAppRequest>) => this.http.request('PATCH', `/apps/${segment(app)}`, AppResponse, { body });
+  createApp = (body: z.input<ReturnType<typeof CreateAppRequest>>) => this.http.request('POST', '/apps', AppResponse, { body });
+  updateApp = (app: string, body: z.input<ReturnType<typeof UpdateAppRequest>>) => this.http.request('PATCH', `/apps/${segment(app)}`, AppResponse, { body });
 
   builds = (app: string, limit?: number) =>
     this.http.request('GET', `/apps/${segment(app)}/builds`, z.array(BuildResponse), { query: { limit } });
   /** A build by id whatever app registered it: a promoted release runs a build of the app upstream. */
   slug = (id: string) => this.http.request('GET', `/slugs/${segment(id)}`, BuildResponse);
-  createBuild = (app: string, body: z.input<typeof CreateBuildRequest>) =>
+  createBuild = (app: string, body: z.input<ReturnType<typeof CreateBuildRequest>>) =>
     this.http.request('POST', `/apps/${segment(app)}/builds`, BuildResponse, { body });
 
   /** The app's `count` newest releases (optionally of one status), newest first: pages of `order=desc`. */
@@ -68,7 +68,7 @@ export class SlipwayApi {
 
   configVars = (app: string) => this.http.request('GET', `/apps/${segment(app)}/config-vars`, ConfigVarsResponse);
   /** The new config, and the release it made: its answer's Location (none while the app has no current release). */
-  changeConfigVars = async (app: string, body: z.input<typeof UpdateConfigVarsRequest>, idempotencyKey: string) => {
+  changeConfigVars = async (app: string, body: z.input<ReturnType<typeof UpdateConfigVarsRequest>>, idempotencyKey: string) => {
     const answer = await this.http.exchange('PATCH', `/apps/${segment(app)}/config-vars`, ConfigVarsResponse, { body, idempotencyKey });
     const releaseId = answer.headers.get('location')?.split('/').at(-1);
     return { config: answer.body, release: releaseId ? await this.release(app, decodeURIComponent(releaseId)) : null };
@@ -76,7 +76,7 @@ export class SlipwayApi {
 
   statuses = (app: string, release: string) =>
     this.http.request('GET', `/apps/${segment(app)}/releases/${segment(release)}/statuses`, ReleaseStatusesResponse);
-  postStatus = (app: string, release: string, body: z.input<typeof CreateStatusRequest>) =>
+  postStatus = (app: string, release: string, body: z.input<ReturnType<typeof CreateStatusRequest>>) =>
     this.http.request('POST', `/apps/${segment(app)}/releases/${segment(release)}/statuses`, StatusResponse, { body });
 
   pipelines = () => this.http.request('GET', '/pipelines', z.array(PipelineResponse));
@@ -85,10 +85,10 @@ export class SlipwayApi {
   pipelineCouplings = (pipeline: string) =>
     this.http.request('GET', `/pipelines/${segment(pipeline)}/pipeline-couplings`, z.array(CouplingResponse));
   appCoupling = (app: string) => this.http.request('GET', `/apps/${segment(app)}/pipeline-couplings`, CouplingResponse);
-  couple = (body: z.input<typeof CreateCouplingRequest>) =>
+  couple = (body: z.input<ReturnType<typeof CreateCouplingRequest>>) =>
     this.http.request('POST', '/pipeline-couplings', CouplingResponse, { body });
   uncouple = (id: string) => this.http.request('DELETE', `/pipeline-couplings/${segment(id)}`, CouplingResponse);
-  promote = (body: z.input<typeof CreatePromotionRequest>, idempotencyKey: string) =>
+  promote = (body: z.input<ReturnType<typeof CreatePromotionRequest>>, idempotencyKey: string) =>
     this.http.request('POST', '/pipeline-promotions', PromotionResponse, { body, idempotencyKey });
   promotion = (id: string) => this.http.request('GET', `/pipeline-promotions/${segment(id)}`, PromotionResponse);
 

@@ -5,7 +5,7 @@ import { DEPLOYMENT_STRATEGY_NAMES, ECS_BOUNDS, type DeploymentSettings, type St
 import { commaList } from './command';
 import { usageError } from './exit-codes';
 
-export type DeploymentRequest = z.input<typeof DeploymentSettingsSchema>;
+export type DeploymentRequest = z.input<ReturnType<typeof DeploymentSettingsSchema>>;
 
 const GROUP = 'Deployment (how releases roll out):';
 const SHIFTING: StrategyName[] = ['canary', 'linear', 'blue_green'];

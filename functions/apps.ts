@@ -21,7 +21,7 @@ const BADGE_HEADERS = {
 export const handler = httpFunction<'apps'>({
   'POST /apps': async ({ body, principal }) => {
     authorize(principal, 'apps:manage');
-    const app = await createApp(parseInput(CreateAppRequest, body, 'body'));
+    const app = await createApp(parseInput(CreateAppRequest(), body, 'body'));
     return { status: 201, body: presentApp(app), headers: { location: `/apps/${app.name}` } };
   },
   'GET /apps': async ({ principal }) => {
@@ -36,7 +36,7 @@ export const handler = httpFunction<'apps'>({
   },
   'PATCH /apps/{app}': async ({ body, principal, pathApp }) => {
     const app = await pathApp();
-    const settings = parseInput(UpdateAppRequest, body, 'body');
+    const settings = parseInput(UpdateAppRequest(), body, 'body');
     // Who may read the badge without a key is an admin's call; the rollback settings an operator's.
     authorize(principal, settings.public_badge === undefined ? 'releases:rollback' : 'apps:manage', app.name);
     const updated = await updateApp(app, settings);
@@ -50,7 +50,7 @@ export const handler = httpFunction<'apps'>({
   'GET /apps/{app}/metrics': async ({ query, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'read', app.name);
-    const { format, ...asked } = parseInput(MetricsQuery, query, 'query');
+    const { format, ...asked } = parseInput(MetricsQuery(), query, 'query');
     const { window, stepSeconds } = metricsWindowOf(asked);
     const report = await appDeliveryMetrics(app, window, stepSeconds);
     if (format === 'json') return { status: 200, body: presentMetrics(report, null) };

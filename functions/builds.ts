@@ -12,14 +12,14 @@ export const handler = httpFunction<'builds'>({
   'POST /apps/{app}/builds': async ({ body, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'builds:write', app.name);
-    const { build } = await registerBuild(app, parseInput(CreateBuildRequest, body, 'body'), actorOf(principal));
+    const { build } = await registerBuild(app, parseInput(CreateBuildRequest(), body, 'body'), actorOf(principal));
     await ensureAutoRelease(app, build, actorOf(principal));
     return { status: 201, body: presentBuild(build), headers: { location: `/apps/${app.name}/builds/${build.id}` } };
   },
   'GET /apps/{app}/builds': async ({ query, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'read', app.name);
-    const { limit } = parseInput(ListBuildsQuery, query, 'query');
+    const { limit } = parseInput(ListBuildsQuery(), query, 'query');
     return { status: 200, body: (await getBuilds(app, limit)).map(presentBuild) };
   },
   'GET /apps/{app}/builds/{build}': async ({ params, principal, pathApp }) => {
@@ -30,7 +30,7 @@ export const handler = httpFunction<'builds'>({
   'PATCH /apps/{app}/builds/{build}': async ({ params, body, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'builds:write', app.name);
-    const { build } = await updateBuildStatus(app, params.build ?? '', parseInput(UpdateBuildRequest, body, 'body'), actorOf(principal));
+    const { build } = await updateBuildStatus(app, params.build ?? '', parseInput(UpdateBuildRequest(), body, 'body'), actorOf(principal));
     // Also on a repeated report of success, so a retry finishes an auto-release a crashed request began.
     await ensureAutoRelease(app, build, actorOf(principal));
     return { status: 200, body: presentBuild(build) };

@@ -23,7 +23,7 @@ export const handler = httpFunction<'config-vars'>({
     const { body, principal, annotate, pathApp } = http;
     const app = await pathApp();
     authorize(principal, 'releases:deploy', app.name);
-    const change = parseInput(UpdateConfigVarsRequest, body, 'body');
+    const change = parseInput(UpdateConfigVarsRequest(), body, 'body');
     const { value: outcome } = await createOnce(http, {
       operation: 'PATCH /apps/{app}/config-vars',
       resource: app.id,
@@ -42,7 +42,7 @@ export const handler = httpFunction<'config-vars'>({
   'GET /apps/{app}/releases/{release}/config-diff': async ({ params, query, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'read', app.name);
-    const { against } = parseInput(ConfigDiffQuery, query, 'query');
+    const { against } = parseInput(ConfigDiffQuery(), query, 'query');
     const compared = await releaseConfigDiff(app, params.release ?? '', against);
     return { status: 200, body: presentConfigDiff(compared.release, compared.against, compared.diff) };
   },

@@ -38,7 +38,7 @@ export const handler = httpFunction<'hooks'>({
   'POST /apps/{app}/hooks': async ({ body, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'hooks:manage', app.name);
-    const request = parseInput(CreateHookRequest, body, 'body');
+    const request = parseInput(CreateHookRequest(), body, 'body');
     const { stored, secret } = await createHook(app, { ...request, events: request.events, secret: request.secret });
     return {
       status: 201,
@@ -60,7 +60,7 @@ export const handler = httpFunction<'hooks'>({
   'PATCH /apps/{app}/hooks/{hook}': async ({ params, body, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'hooks:manage', app.name);
-    const stored = await updateHook(app, params.hook ?? '', parseInput(UpdateHookRequest, body, 'body'));
+    const stored = await updateHook(app, params.hook ?? '', parseInput(UpdateHookRequest(), body, 'body'));
     return { status: 200, body: shownTo(principal)(stored) };
   },
   'DELETE /apps/{app}/hooks/{hook}': async ({ params, principal, pathApp }) => {
@@ -72,7 +72,7 @@ export const handler = httpFunction<'hooks'>({
   'GET /apps/{app}/hooks/{hook}/deliveries': async ({ params, query, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'read', app.name);
-    const { limit, cursor } = parseInput(ListDeliveriesQuery, query, 'query');
+    const { limit, cursor } = parseInput(ListDeliveriesQuery(), query, 'query');
     const page = await getDeliveries(app, params.hook ?? '', { limit, after: cursor === undefined ? null : decodeDeliveryCursor(cursor) });
     return {
       status: 200,
@@ -88,7 +88,7 @@ export const handler = httpFunction<'hooks'>({
   'POST /apps/{app}/hooks/{hook}/rotate-secret': async ({ params, body, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'hooks:manage', app.name);
-    const request = parseInput(RotateHookSecretRequest, body, 'body');
+    const request = parseInput(RotateHookSecretRequest(), body, 'body');
     const { stored, secret } = await rotateHookSecret(app, params.hook ?? '', {
       secret: request.secret,
       previousValidSeconds: request.previous_secret_valid_seconds,

@@ -10,7 +10,7 @@ import { createApiKey, listApiKeys, requireKeyManager, revokeApiKey } from '../s
 export const handler = httpFunction<'keys'>({
   'POST /api-keys': async ({ body, principal }) => {
     requireKeyManager(principal);
-    const { key, record } = await createApiKey(parseInput(CreateApiKeyRequest, body, 'body'));
+    const { key, record } = await createApiKey(parseInput(CreateApiKeyRequest(), body, 'body'));
     return {
       status: 201,
       body: { ...presentApiKey(record), key },

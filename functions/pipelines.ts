@@ -28,7 +28,7 @@ import { relayNotedEventsInBackground } from '../shared/events/relay';
 export const handler = httpFunction<'pipelines', PipelinesCaller>({
   'POST /pipelines': async ({ body, principal }) => {
     authorize(principal, 'pipelines:manage');
-    const pipeline = await createPipeline(parseInput(CreatePipelineRequest, body, 'body'));
+    const pipeline = await createPipeline(parseInput(CreatePipelineRequest(), body, 'body'));
     return { status: 201, body: presentPipeline(pipeline), headers: { location: `/pipelines/${pipeline.id}` } };
   },
   'GET /pipelines': async ({ principal }) => {
@@ -42,7 +42,7 @@ export const handler = httpFunction<'pipelines', PipelinesCaller>({
   'GET /pipelines/{pipeline}/metrics': async ({ query, principal, pathPipeline }) => {
     authorize(principal, 'read');
     const pipeline = await pathPipeline();
-    const { format, ...asked } = parseInput(MetricsQuery, query, 'query');
+    const { format, ...asked } = parseInput(MetricsQuery(), query, 'query');
     const { window, stepSeconds } = metricsWindowOf(asked);
     const report = await pipelineDeliveryMetrics(pipeline, principal, window, stepSeconds);
     if (format === 'json') return { status: 200, body: presentMetrics(report, pipeline) };
@@ -55,7 +55,7 @@ export const handler = httpFunction<'pipelines', PipelinesCaller>({
   },
   'POST /pipeline-couplings': async ({ body, principal }) => {
     authorize(principal, 'pipelines:manage');
-    const request = parseInput(CreateCouplingRequest, body, 'body');
+    const request = parseInput(CreateCouplingRequest(), body, 'body');
     const [pipeline, app] = await Promise.all([requirePipeline(request.pipeline), requireApp(request.app, principal)]);
     const coupling = await coupleApp(pipeline, app, request, actorOf(principal));
     return { status: 201, body: presentCoupling(coupling), headers: { location: `/apps/${app.name}/pipeline-couplings` } };
@@ -73,7 +73,7 @@ export const handler = httpFunction<'pipelines', PipelinesCaller>({
   },
   'POST /pipeline-promotions': async (http) => {
     const { body, principal, context } = http;
-    const request = parseInput(CreatePromotionRequest, body, 'body');
+    const request = parseInput(CreatePromotionRequest(), body, 'body');
     await assertNamedPairsAgree(request.named_pairs, principal);
     // Pipeline tooling retries; a retried promotion must not release every target a second time.
     const { status, value: promotion } = await createOnce(http, {

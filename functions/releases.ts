@@ -41,7 +41,7 @@ export const handler = httpFunction<'releases'>({
   'POST /apps/{app}/releases': async (http) => {
     const { body, principal, annotate, pathApp } = http;
     const app = await pathApp();
-    const request = parseInput(CreateReleaseRequest, body, 'body');
+    const request = parseInput(CreateReleaseRequest(), body, 'body');
     authorize(principal, request.release === undefined ? 'releases:deploy' : 'releases:rollback', app.name);
     const { status, value: release } = await createOnce(http, {
       operation: 'POST /apps/{app}/releases',
@@ -60,7 +60,7 @@ export const handler = httpFunction<'releases'>({
   'GET /apps/{app}/releases': async ({ query, headers, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'read', app.name);
-    const { cursor, ...request } = releaseListRequestOf(parseInput(ListReleasesQuery, query, 'query'));
+    const { cursor, ...request } = releaseListRequestOf(parseInput(ListReleasesQuery(), query, 'query'));
     describeServiceAhead(app);
     const afterVersion = cursor === undefined ? undefined : decodeCursor(cursor);
     const list = await listReleases(app, { ...request, afterVersion }, headers.range);
@@ -95,7 +95,7 @@ export const handler = httpFunction<'releases'>({
   },
   'PATCH /apps/{app}/releases/{release}': async ({ params, body, principal, annotate, pathApp }) => {
     const app = await pathApp();
-    const report = parseInput(UpdateReleaseRequest, body, 'body');
+    const report = parseInput(UpdateReleaseRequest(), body, 'body');
     authorize(principal, 'releases:deploy', app.name);
     const { release, app: after } = await reportRecordedStatusOf(app, params.release ?? '', report, actorOf(principal));
     annotate({ releaseId: release.id, releaseVersion: release.version });
@@ -104,7 +104,7 @@ export const handler = httpFunction<'releases'>({
   // Echoes' releases API: the payload is its own idempotency key, kept for good (303 to the one declaration).
   'POST /v1/signals/releases': async (http) => {
     const { body, principal } = http;
-    const declaration = parseInput(SignalReleaseRequest, body, 'body');
+    const declaration = parseInput(SignalReleaseRequest(), body, 'body');
     authorize(principal, 'releases:deploy');
     const { status, value } = await createOnce(http, {
       operation: 'POST /v1/signals/releases',
@@ -121,7 +121,7 @@ export const handler = httpFunction<'releases'>({
     body: presentSignalRelease(await requireSignalRelease(params.signal ?? '', principal)),
   }),
   'PATCH /v1/signals/releases/{signal}': async ({ params, body, principal }) => {
-    const { status } = parseInput(SignalStatusRequest, body, 'body');
+    const { status } = parseInput(SignalStatusRequest(), body, 'body');
     return { status: 200, body: presentSignalRelease(await reportSignalStatus(params.signal ?? '', status, principal)) };
   },
   // ReleaseBits' deployments API: the fields as JSON, as a form, or as query parameters alone (meta_data[key]=value).
@@ -129,7 +129,7 @@ export const handler = httpFunction<'releases'>({
     const app = await pathApp();
     const { access_token: _key, ...fromQuery } = parseForm(event.rawQueryString ?? '');
     const input = typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...fromQuery, ...body } : body;
-    const request = parseInput(DeploymentRequest, input, 'body');
+    const request = parseInput(DeploymentRequest(), input, 'body');
     authorize(principal, 'releases:deploy', app.name);
     const { deployment, release } = await recordDeployment(app, request, actorOf(principal));
     annotate({ releaseId: release.id, releaseVersion: release.version });

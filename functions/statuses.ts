@@ -15,7 +15,7 @@ export const handler = httpFunction<'statuses'>({
   'POST /apps/{app}/releases/{release}/statuses': async ({ params, body, principal, pathApp }) => {
     const app = await pathApp();
     authorize(principal, 'statuses:write', app.name);
-    const request = parseInput(CreateStatusRequest, body, 'body');
+    const request = parseInput(CreateStatusRequest(), body, 'body');
     const { release, status } = await postStatus(await requireRelease(app, params.release ?? ''), request, actorOf(principal));
     await reviewGateOnCheck(app, release, status);
     await autoRollBackOnCheck(app, release, status);
@@ -35,7 +35,7 @@ export const handler = httpFunction<'statuses'>({
     const app = await pathApp();
     authorize(principal, 'statuses:write', app.name);
     const context = params.context ?? '';
-    const request = parseInput(UpdateStatusRequest, body, 'body');
+    const request = parseInput(UpdateStatusRequest(), body, 'body');
     const { release, status } = await patchStatus(await requireRelease(app, params.release ?? ''), context, request, actorOf(principal));
     await reviewGateOnCheck(app, release, status);
     await autoRollBackOnCheck(app, release, status);

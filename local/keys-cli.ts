@@ -51,7 +51,7 @@ export const parseKeysCommand = (argv: readonly string[]): KeysCommand => {
   const [command, ...rest] = argv;
   const { values, positionals } = parseFlags(rest);
   if (command === 'create' && positionals.length === 0) {
-    const options = CreateApiKeyRequest.safeParse({
+    const options = CreateApiKeyRequest().safeParse({
       role: values.role,
       apps: values.apps?.split(',').map((app) => app.trim()).filter(Boolean),
       email: values.email,

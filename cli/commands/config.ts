@@ -7,7 +7,7 @@ import { usageError } from '../exit-codes';
 import { paintStatus, printJson, printLine, printTable } from '../output';
 import { versionLabel } from '../release-ref';
 
-type ConfigChangeBody = z.input<typeof UpdateConfigVarsRequest>;
+type ConfigChangeBody = z.input<ReturnType<typeof UpdateConfigVarsRequest>>;
 
 const printConfig = (app: string, config: Record<string, string>, json: boolean) => {
   if (json) return printJson(config);

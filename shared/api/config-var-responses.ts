@@ -5,7 +5,7 @@ import { ConfigVarName } from './config-vars';
 /** What the API answers about config vars, apart from the requests (config-vars.ts): the functions that parse those construct none of this at a cold start. */
 
 export const ConfigVarsResponse = z
-  .record(ConfigVarName, z.string())
+  .record(ConfigVarName(), z.string())
   .register(z.globalRegistry, { id: 'ConfigVars', description: `The app's config vars; a secret's value reads ${SECRET_MASK}.`, example: { LOG_LEVEL: 'debug', API_TOKEN: SECRET_MASK } });
 export type ConfigVarsResponse = z.infer<typeof ConfigVarsResponse>;
 

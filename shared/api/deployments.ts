@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { builtOnFirstUse } from './built-on-first-use';
 import { DEPLOYMENT_RESULTS } from '../domain/deployments';
 import { ClientTime, CommitId, metadataOf, shortText } from './common';
 
@@ -8,7 +9,7 @@ import { ClientTime, CommitId, metadataOf, shortText } from './common';
  */
 const MAX_DEPLOYMENT_META_BYTES = 1024;
 
-const DEPLOYMENT_FIELDS = {
+const DEPLOYMENT_FIELDS = builtOnFirstUse(() => ({
   version: shortText(255).check(z.minLength(1), z.meta({ description: 'The version deployed: all deployments of a version are one release.' })),
   result: z
     .optional(z.enum(DEPLOYMENT_RESULTS))
@@ -21,20 +22,24 @@ const DEPLOYMENT_FIELDS = {
   commit_sha: z.optional(CommitId).check(z.meta({ description: "The commit deployed: the build's commit." })),
   tag: z.optional(shortText(255)),
   branch: z.optional(shortText(255)),
-};
+}));
 
-export const DeploymentRequest = z
-  .strictObject({
-    ...DEPLOYMENT_FIELDS,
-    meta_data: z
-      .optional(metadataOf(MAX_DEPLOYMENT_META_BYTES))
-      .check(z.meta({ description: `Free JSON (a form or query: meta_data[key]=value), at most ${MAX_DEPLOYMENT_META_BYTES} bytes.` })),
-  })
-  .register(z.globalRegistry, { id: 'DeploymentRequest' });
-export type DeploymentRequest = z.infer<typeof DeploymentRequest>;
+export const DeploymentRequest = builtOnFirstUse(() =>
+  z
+    .strictObject({
+      ...DEPLOYMENT_FIELDS(),
+      meta_data: z
+        .optional(metadataOf(MAX_DEPLOYMENT_META_BYTES))
+        .check(z.meta({ description: `Free JSON (a form or query: meta_data[key]=value), at most ${MAX_DEPLOYMENT_META_BYTES} bytes.` })),
+    })
+    .register(z.globalRegistry, { id: 'DeploymentRequest' }),
+);
+export type DeploymentRequest = z.infer<ReturnType<typeof DeploymentRequest>>;
 
 /** What the query may carry instead of a body, for the document (meta_data[key]=value too, and the key as access_token). */
-export const DeploymentQuery = z.object({
-  ...Object.fromEntries(Object.entries(DEPLOYMENT_FIELDS).map(([name, schema]) => [name, z.optional(schema)])),
-  access_token: z.optional(z.string()),
-});
+export const DeploymentQuery = builtOnFirstUse(() =>
+  z.object({
+    ...Object.fromEntries(Object.entries(DEPLOYMENT_FIELDS()).map(([name, schema]) => [name, z.optional(schema)])),
+    access_token: z.optional(z.string()),
+  }),
+);

@@ -104,7 +104,7 @@ const releaseAction = (action: ReleaseAction, summary: string): Partial<Record<R
 });
 
 export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
-  'POST /apps': creates('Register an app: an ECS service, or without cluster and service an external app whose releases are recorded', CreateAppRequest, 'The app', AppResponse, {
+  'POST /apps': creates('Register an app: an ECS service, or without cluster and service an external app whose releases are recorded', CreateAppRequest(), 'The app', AppResponse, {
     also: { 409: 'An app with this name exists' },
   }),
   'GET /apps': lists('List the apps this key may see', 'Apps', AppResponse),
@@ -113,12 +113,12 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     "Change an app's settings: automatic rollback (operator), whether its badge is public (admin)",
     'The app, with what it runs now',
     AppDetailResponse,
-    { body: UpdateAppRequest },
+    { body: UpdateAppRequest() },
   ),
   'GET /apps/{app}/features': lists("An app's features (Akkeris compatibility: auto-release)", 'Features', AppFeatureResponse),
   'GET /apps/{app}/metrics': {
     summary: "The app's delivery metrics (DORA's four keys) over a window, as JSON or a Prometheus exposition",
-    query: MetricsQuery,
+    query: MetricsQuery(),
     success: {
       status: 200,
       description: 'Each key with its DORA band and the number of releases it rests on',
@@ -134,17 +134,17 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
       otherMediaTypes: { 'image/svg+xml': z.string().check(z.meta({ description: 'SVG; every text in it is escaped' })) },
     },
   },
-  'POST /apps/{app}/builds': creates('Register a build (a container image made by CI)', CreateBuildRequest, 'The build', BuildResponse),
-  'GET /apps/{app}/builds': lists("List an app's builds", 'Builds', BuildResponse, { query: ListBuildsQuery }),
+  'POST /apps/{app}/builds': creates('Register a build (a container image made by CI)', CreateBuildRequest(), 'The build', BuildResponse),
+  'GET /apps/{app}/builds': lists("List an app's builds", 'Builds', BuildResponse, { query: ListBuildsQuery() }),
   'GET /apps/{app}/builds/{build}': answers('Get a build', 'The build', BuildResponse),
   'PATCH /apps/{app}/builds/{build}': answers("Set a build's outcome (succeeded may release it automatically)", 'The build', BuildResponse, {
-    body: UpdateBuildRequest,
+    body: UpdateBuildRequest(),
     also: { 409: 'The build already has an outcome' },
   }),
   'GET /slugs/{slug}': answers('Get a build by its slug id', 'The build', BuildResponse),
   'POST /apps/{app}/releases': creates(
     "Deploy a build (slug) or roll back to an earlier release (release); a rollback restores its build and config (the app's config becomes the target's) and overtakes the rollout in flight and the queue. On an external app, record a release of a build as its client reports it (status, times, url, name)",
-    CreateReleaseRequest,
+    CreateReleaseRequest(),
     'The new release: queued for rollout, or on an external app recorded as reported',
     ReleaseResponse,
     {
@@ -159,7 +159,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   ),
   'GET /apps/{app}/releases': {
     summary: "List an app's releases: pages by limit/cursor or Range; without either, the newest page",
-    query: ListReleasesQuery,
+    query: ListReleasesQuery(),
     headers: ListHeaders,
     success: {
       status: 200,
@@ -178,7 +178,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     "Report how a recorded release of an external app went (succeeded or failed); Slipway sets its own releases' status itself",
     'The release',
     ReleaseResponse,
-    { body: UpdateReleaseRequest, also: { 409: 'release_not_recorded: the release is one Slipway rolls out', 422: 'Invalid body, or finished_at before the release started' } },
+    { body: UpdateReleaseRequest(), also: { 409: 'release_not_recorded: the release is one Slipway rolls out', 422: 'Invalid body, or finished_at before the release started' } },
   ),
   ...releaseAction('approve', 'Approve a release held at its gate (operator): with every gate check success, the deployment moves on at once'),
   ...releaseAction('promote', 'Promote a release (operator): skip the rest of its bakes and its gate, and shift all production traffic now'),
@@ -195,7 +195,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   ),
   'POST /v1/signals/releases': creates(
     "Declare a release as Echoes' releases API takes it: one recorded release per deliverable (an external app), all under one id; the same payload from the same key is the same release, however often and however long after",
-    SignalReleaseRequest,
+    SignalReleaseRequest(),
     'The declaration and the release recorded for each deliverable',
     SignalReleaseResponse,
     {
@@ -210,14 +210,14 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     "Report how a declared release went (Echoes: success or failure), on every deliverable's recorded release",
     'The declaration',
     SignalReleaseResponse,
-    { body: SignalStatusRequest },
+    { body: SignalStatusRequest() },
   ),
   'POST /components/{app}/deployments': {
     summary:
       "Report a deployment as ReleaseBits' deployments API takes it (the component is an external app; a trailing / is fine): the fields as JSON, a form, or query parameters alone (meta_data[key]=value); the key as a Bearer token, the bare Authorization header, or access_token",
-    body: DeploymentRequest,
+    body: DeploymentRequest(),
     bodyOptional: true,
-    query: DeploymentQuery,
+    query: DeploymentQuery(),
     success: { status: 201, description: "The deployment's id; its version's recorded release lists it", schema: DeploymentCreatedResponse },
     also: { 422: 'Invalid fields, an app Slipway deploys (not_an_external_app), too many hosts and stages on one release, or the app takes releases only by promotion' },
   },
@@ -230,12 +230,12 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     "What a release's config changes against another release's (e.g. what rolling back to it would change)",
     'Added, removed and changed vars; secret values masked',
     ConfigDiffResponse,
-    { query: ConfigDiffQuery },
+    { query: ConfigDiffQuery() },
   ),
   'GET /apps/{app}/config-vars': answers("An app's config vars (secret values masked)", 'The config vars', ConfigVarsResponse),
   'PATCH /apps/{app}/config-vars': {
     summary: 'Set and unset config vars: a new config version, released with the current build',
-    body: UpdateConfigVarsRequest,
+    body: UpdateConfigVarsRequest(),
     headers: IdempotencyHeaders,
     success: {
       status: 200,
@@ -249,7 +249,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
       422: 'Invalid names or values, nothing to change, a SLIPWAY_RELEASE_* name, Idempotency-Key reused with another body, or the app only takes pipeline promotions',
     },
   },
-  'POST /apps/{app}/releases/{release}/statuses': creates('Report a status check on a release', CreateStatusRequest, 'The status', StatusResponse, {
+  'POST /apps/{app}/releases/{release}/statuses': creates('Report a status check on a release', CreateStatusRequest(), 'The status', StatusResponse, {
     also: {
       409: 'This context exists on the release (use PATCH)',
       413: 'The body is over 64 KiB, or the release\'s statuses would pass 256 KiB of UTF-8 together',
@@ -259,12 +259,12 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   'GET /apps/{app}/releases/{release}/statuses': answers("A release's status checks and their combined state", 'Statuses and state', ReleaseStatusesResponse),
   'GET /apps/{app}/releases/{release}/statuses/{context}': answers('Get one status check by its context', 'The status', StatusResponse),
   'PATCH /apps/{app}/releases/{release}/statuses/{context}': answers('Update a status check', 'The status', StatusResponse, {
-    body: UpdateStatusRequest,
+    body: UpdateStatusRequest(),
     also: { 413: 'The body is over 64 KiB, or the release\'s statuses would pass 256 KiB of UTF-8 together' },
   }),
   'POST /apps/{app}/hooks': creates(
     'Add a webhook or integration to an app (operator or admin)',
-    CreateHookRequest,
+    CreateHookRequest(),
     'The hook, with its secret this once',
     CreatedHookResponse,
     { also: { 422: 'Invalid body: a URL the delivery policy refuses, or an option the kind needs is missing' } },
@@ -272,7 +272,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   'GET /apps/{app}/hooks': lists("List an app's hooks", 'Hooks', HookResponse),
   'GET /apps/{app}/hooks/{hook}': answers('Get a hook', 'The hook', HookResponse),
   'PATCH /apps/{app}/hooks/{hook}': answers('Change a hook (operator or admin)', 'The hook', HookResponse, {
-    body: UpdateHookRequest,
+    body: UpdateHookRequest(),
     also: {
       422: 'Invalid body: a URL the delivery policy refuses, an option the kind needs is missing, or a new url without the secret sent again (hook_secret_required)',
     },
@@ -280,7 +280,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   'DELETE /apps/{app}/hooks/{hook}': answers('Remove a hook (operator or admin)', 'The removed hook', HookResponse),
   'GET /apps/{app}/hooks/{hook}/deliveries': {
     summary: "A hook's delivery log, newest first, a page at a time, each delivery with its attempts",
-    query: ListDeliveriesQuery,
+    query: ListDeliveriesQuery(),
     success: {
       status: 200,
       description: 'Deliveries, newest first',
@@ -299,7 +299,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     'The hook, with its new secret this once and until when the previous one signs',
     CreatedHookResponse,
     {
-      body: RotateHookSecretRequest,
+      body: RotateHookSecretRequest(),
       bodyOptional: true,
       also: { 422: 'Invalid body, a secret that is not a Standard Webhooks secret (hook_secret_invalid), or a hook whose secret is a vendor token (hook_secret_not_rotatable)' },
     },
@@ -310,7 +310,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
     DeliveryResponse,
     { also: { 422: 'The hook is of a kind whose vendor has no place for a test message (hook_ping_unsupported)' } },
   ),
-  'POST /pipelines': creates('Create a pipeline', CreatePipelineRequest, 'The pipeline', PipelineResponse, {
+  'POST /pipelines': creates('Create a pipeline', CreatePipelineRequest(), 'The pipeline', PipelineResponse, {
     also: { 409: 'A pipeline with this name exists' },
   }),
   'GET /pipelines': lists('List pipelines', 'Pipelines', PipelineResponse),
@@ -318,7 +318,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   'GET /pipelines/{pipeline}/pipeline-couplings': lists("List a pipeline's couplings", 'Couplings', CouplingResponse),
   'GET /pipelines/{pipeline}/metrics': {
     summary: "The delivery metrics (DORA's four keys) of the pipeline's production stage over a window",
-    query: MetricsQuery,
+    query: MetricsQuery(),
     success: {
       status: 200,
       description: "The production stage's apps (those the key covers) summed",
@@ -326,12 +326,12 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
       otherMediaTypes: { 'text/plain': PROMETHEUS_TEXT },
     },
   },
-  'POST /pipeline-couplings': creates('Couple an app to a pipeline stage', CreateCouplingRequest, 'The coupling', CouplingResponse, {
+  'POST /pipeline-couplings': creates('Couple an app to a pipeline stage', CreateCouplingRequest(), 'The coupling', CouplingResponse, {
     also: { 409: 'The app is already in a pipeline' },
   }),
   'DELETE /pipeline-couplings/{coupling}': answers('Remove an app from its pipeline', 'The removed coupling', CouplingResponse),
   'GET /apps/{app}/pipeline-couplings': answers("An app's pipeline coupling", 'The coupling', CouplingResponse),
-  'POST /pipeline-promotions': creates("Promote a release to the next stage's apps", CreatePromotionRequest, 'The promotion', PromotionResponse, {
+  'POST /pipeline-promotions': creates("Promote a release to the next stage's apps", CreatePromotionRequest(), 'The promotion', PromotionResponse, {
     headers: IdempotencyHeaders,
     also: {
       303: 'A retry with this Idempotency-Key (of an answered request, or of one cut short, which it completes): the promotion at Location',
@@ -347,7 +347,7 @@ export const OPERATIONS: Partial<Record<RouteKey, Operation>> = {
   'GET /pipeline-stages': answers('Each pipeline stage and the one after it (Akkeris compatibility)', 'Stages', PipelineStagesResponse),
   'POST /api-keys': creates(
     'Mint an API key (admin for all apps only); the key is in this response and nowhere else',
-    CreateApiKeyRequest,
+    CreateApiKeyRequest(),
     'The key and its grants',
     CreatedApiKeyResponse,
   ),

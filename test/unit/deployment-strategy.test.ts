@@ -197,7 +197,7 @@ describe("the longest a rollout's holds may wait", () => {
 });
 
 describe('deployment settings, validated as ECS validates them', () => {
-  const parse = (input: unknown) => DeploymentSettingsSchema.safeParse(input);
+  const parse = (input: unknown) => DeploymentSettingsSchema().safeParse(input);
 
   it('lists every strategy', () => {
     expect(STRATEGY_NAMES).toEqual(['rolling', 'canary', 'linear', 'blue_green']);

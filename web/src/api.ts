@@ -13,7 +13,7 @@ import type { MetricsScope } from './route';
 
 export type { ReleasePhaseOutputResponse };
 export type { AppDetailResponse, AppResponse, BuildResponse, DeliveryResponse, HookResponse, MetricsResponse, CouplingResponse, PipelineResponse, PromotionResponse, ReleaseResponse, ReleaseStatusesResponse, WhoamiResponse };
-export type PromotionRequest = input<typeof CreatePromotionRequest>;
+export type PromotionRequest = input<ReturnType<typeof CreatePromotionRequest>>;
 
 /** A refusal from the API, with its stable code and its sentence for people. */
 export class ApiError extends Error {
