@@ -2,4 +2,4 @@ import { ReleasePhaseTaskStopped, onReleasePhaseTaskStopped } from '../shared/ro
 import { rolloutStep } from '../shared/rollout/step-handler';
 
 /** Target of the EventBridge rule for stopped release phase tasks ("ECS Task State Change"): resumes the rollout waiting on it. */
-export const handler = rolloutStep('release-phase-event', ReleasePhaseTaskStopped, onReleasePhaseTaskStopped);
+export const handler = rolloutStep('release-phase-event', ReleasePhaseTaskStopped(), onReleasePhaseTaskStopped);

@@ -3,4 +3,4 @@ import { rolloutStep } from '../shared/rollout/step-handler';
 import { watchDeployment } from '../shared/rollout/steps';
 
 /** Step "AwaitDeployment": park the task token for ECS's events and reconcile with ECS. */
-export const handler = rolloutStep('await-deployment', AwaitStepInput, watchDeployment);
+export const handler = rolloutStep('await-deployment', AwaitStepInput(), watchDeployment);

@@ -3,4 +3,4 @@ import { rolloutStep } from '../shared/rollout/step-handler';
 import { prepareDeployment } from '../shared/rollout/steps';
 
 /** Step "Deploy": mark the release pending and register its task definition revision. */
-export const handler = rolloutStep('deploy', DeployStepInput, ({ rollout }) => prepareDeployment(rollout));
+export const handler = rolloutStep('deploy', DeployStepInput(), ({ rollout }) => prepareDeployment(rollout));

@@ -9,7 +9,7 @@ import { finishRollout } from '../shared/rollout/steps';
  * the release is finished if this was its last target to settle, and on an app with auto_rollback a release
  * that ended unknown is rolled back (once: a retried step finds its rollback made).
  */
-export const handler = rolloutStep('finish', FinishStepInput, async (input) => {
+export const handler = rolloutStep('finish', FinishStepInput(), async (input) => {
   const release = await finishRollout(input);
   await finishPromotionOf(release);
   await autoRollBackAfterRollout(release);

@@ -2,4 +2,4 @@ import { ReleasePhaseStepInput, watchReleasePhase } from '../shared/rollout/rele
 import { rolloutStep } from '../shared/rollout/step-handler';
 
 /** Step "ReleasePhase": start the release's one-off task once, park the task token for its ECS events, reconcile. */
-export const handler = rolloutStep('release-phase', ReleasePhaseStepInput, watchReleasePhase);
+export const handler = rolloutStep('release-phase', ReleasePhaseStepInput(), watchReleasePhase);

@@ -10,8 +10,8 @@ export const ApiKeyResponse = z
     role: z.enum(ROLES),
     apps: z.nullable(z.array(z.string())),
     email: z.string(),
-    created_at: Timestamp,
-    revoked_at: z.nullable(Timestamp),
+    created_at: Timestamp(),
+    revoked_at: z.nullable(Timestamp()),
   })
   .register(z.globalRegistry, { id: 'ApiKey' });
 export type ApiKeyResponse = z.infer<typeof ApiKeyResponse>;

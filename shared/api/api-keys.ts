@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { builtOnFirstUse } from './built-on-first-use';
+import { builtOnFirstUse } from '../runtime/built-on-first-use';
 import { ROLES } from '../domain/access';
 import { AppName, boundedBytes } from './common';
 

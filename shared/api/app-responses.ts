@@ -21,14 +21,14 @@ export const AppResponse = z
   public_badge: z.boolean(),
   deployment: DeploymentSettingsSchema(),
   release_phase: z.nullable(ReleasePhaseSettingsSchema()).check(z.meta({ description: 'The one-off command each release runs before it takes traffic; null: none.' })),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  created_at: Timestamp(),
+  updated_at: Timestamp(),
   description: z.string().check(z.meta({ description: 'Akkeris compatibility: which ECS service the app is (or that it is external).' })),
   web_url: z.string().check(z.meta({ description: 'Akkeris compatibility: Slipway does not know an app\'s URL; always "".' })),
   simple_name: AppName.check(z.meta({ description: 'Akkeris compatibility: the same as name.' })),
-  space: NamedRef.check(z.meta({ description: "Akkeris compatibility: Slipway's nearest thing to a space is the app's ECS cluster (\"external\" for an external app)." })),
-  organization: NamedRef.check(z.meta({ description: 'Akkeris compatibility: Slipway has no organizations; always "slipway".' })),
-  region: NamedRef.check(z.meta({ description: 'Akkeris compatibility: the AWS region Slipway runs in ("local" under npm start).' })),
+  space: NamedRef().check(z.meta({ description: "Akkeris compatibility: Slipway's nearest thing to a space is the app's ECS cluster (\"external\" for an external app)." })),
+  organization: NamedRef().check(z.meta({ description: 'Akkeris compatibility: Slipway has no organizations; always "slipway".' })),
+  region: NamedRef().check(z.meta({ description: 'Akkeris compatibility: the AWS region Slipway runs in ("local" under npm start).' })),
   })
   .register(z.globalRegistry, { id: 'App' });
 export type AppResponse = z.infer<typeof AppResponse>;
@@ -42,8 +42,8 @@ const CurrentReleaseResponse = z
   state: z.enum(CHECK_STATES).check(z.meta({ description: 'Its combined status checks' })),
   checks_posted: ChecksPosted,
   trigger: z.enum(RELEASE_TRIGGERS),
-  started_at: z.nullable(Timestamp),
-  finished_at: z.nullable(Timestamp),
+  started_at: z.nullable(Timestamp()),
+  finished_at: z.nullable(Timestamp()),
   running_count: z
     .nullable(z.int().check(z.nonnegative()))
     .check(z.meta({ description: "The ECS tasks running it now, or an external app's hosts running it; null when ECS cannot be read" })),
@@ -63,7 +63,7 @@ export const AppDetailResponse = z
     image: z.string().check(z.meta({ description: "The current release's image" })),
     git_url: z.string().check(z.meta({ description: "The repo of the current release's build" })),
     git_branch: z.string().check(z.meta({ description: "The branch of the current release's build" })),
-    released_at: z.nullable(Timestamp).check(z.meta({ description: 'When the current release finished rolling out' })),
+    released_at: z.nullable(Timestamp()).check(z.meta({ description: 'When the current release finished rolling out' })),
     current_release: z.nullable(CurrentReleaseResponse).check(z.meta({ description: 'What is live: the current release; null before any succeeded' })),
     rollout_in_flight: z.nullable(RolloutInFlightResponse).check(z.meta({ description: 'The release rolling out now, if any' })),
   })

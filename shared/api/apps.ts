@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { builtOnFirstUse } from './built-on-first-use';
+import { builtOnFirstUse } from '../runtime/built-on-first-use';
 import { DEFAULT_BAKE_WINDOW_SECONDS } from '../domain/rollback';
 import { ECS_BOUNDS, holdMinutesOf, isTenth, MAX_DEPLOYMENT_ALARMS, MAX_HOLD_MINUTES, type Bound } from '../domain/deployment-strategy';
 import { AppName } from './common';

@@ -8,7 +8,7 @@ export const CommitResponse = z
   .object({
     sha: z.string(),
     author: z.nullable(z.string()),
-    committed_at: z.nullable(Timestamp).check(z.meta({ description: 'Null for a commit named by its sha alone that no build Slipway knows lists.' })),
+    committed_at: z.nullable(Timestamp()).check(z.meta({ description: 'Null for a commit named by its sha alone that no build Slipway knows lists.' })),
     message: z.nullable(z.string()),
   })
   .register(z.globalRegistry, { id: 'CommitRecord' });
@@ -16,9 +16,9 @@ export const CommitResponse = z
 export const BuildResponse = z
   .object({
     id: Uuid,
-    app: AppRef,
-    created_at: Timestamp,
-    updated_at: Timestamp,
+    app: AppRef(),
+    created_at: Timestamp(),
+    updated_at: Timestamp(),
     status: z.enum(['pending', 'succeeded', 'failed']),
     source_blob: z.object({
       image: z.string(),

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { builtOnFirstUse } from './built-on-first-use';
+import { builtOnFirstUse } from '../runtime/built-on-first-use';
 import { DEFAULT_BUILD_PAGE } from '../domain/requests';
 import { MAX_BUILD_COMMITS } from '../domain/shipped-commits';
 import { Commit, CommitId, metadataOf, shortText, utf8Bytes } from './common';
@@ -33,7 +33,7 @@ export const CreateBuildRequest = builtOnFirstUse(() =>
           image: z.optional(ImageReference()).check(z.meta({ description: 'The container image; required (or url) unless the app is external.' })),
           url: z.optional(ImageReference()).check(z.meta({ description: 'Akkeris alias of image.' })),
           checksum: z.optional(z.literal('')).check(z.meta({ description: 'Akkeris sends an empty checksum for an image; only "" is accepted.' })),
-          sha: z.optional(z.union([CommitId, z.literal('')])).check(z.meta({ description: 'Commit id; "" means none.' })),
+          sha: z.optional(z.union([CommitId(), z.literal('')])).check(z.meta({ description: 'Commit id; "" means none.' })),
           branch: z.optional(shortText(255)),
           repo: z.optional(shortText(1024)),
           version: z.optional(shortText(255)),
@@ -42,7 +42,7 @@ export const CreateBuildRequest = builtOnFirstUse(() =>
           tag: z.optional(shortText(255)),
           commits: z
             .optional(
-              z.array(Commit).check(
+              z.array(Commit()).check(
                 z.maxLength(MAX_BUILD_COMMITS),
                 z.refine((commits) => utf8Bytes(JSON.stringify(commits)) <= MAX_COMMITS_BYTES, {
                   message: `must be at most ${MAX_COMMITS_BYTES} bytes as JSON`,

@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
+import { builtOnFirstUse } from '../runtime/built-on-first-use';
 import type { ErrorResponse } from './error-responses';
 import '../config/english-messages';
 
 /** Shapes every resource shares: ids, times, references and the error envelope. */
 export const Uuid = z.uuid();
-export const Timestamp = z.iso.datetime({ precision: 3 }).check(z.meta({ example: '2026-11-24T19:03:07.123Z' }));
+export const Timestamp = builtOnFirstUse(() => z.iso.datetime({ precision: 3 }).check(z.meta({ example: '2026-11-24T19:03:07.123Z' })));
 /** Any UUID's shape, whatever its version or variant (zod's `guid`): 8-4-4-4-12 hex digits. */
 const UUID_SHAPED = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /** Apps and pipelines are addressed by name or id alike, so a name must never parse as an id. */
@@ -20,8 +21,8 @@ export const IdOrName = z.string().check(
 );
 // A component of the document is named by registering the schema itself: a `z.meta` check would travel into
 // every schema made from it (a description added at a use, an extension) and name those the same.
-export const AppRef = z.object({ id: Uuid, name: AppName }).register(z.globalRegistry, { id: 'AppRef' });
-export const NamedRef = z.object({ name: z.string() });
+export const AppRef = builtOnFirstUse(() => z.object({ id: Uuid, name: AppName }).register(z.globalRegistry, { id: 'AppRef' }));
+export const NamedRef = builtOnFirstUse(() => z.object({ name: z.string() }));
 /** A status check's key on its release, e.g. `ci/unit` or `qa+smoke`. */
 export const StatusContext = z
   .string()
@@ -33,10 +34,12 @@ export const utf8Bytes = (value: string): number => utf8.encode(value).byteLengt
 export const boundedBytes = <T extends z.ZodMiniType<string>>(schema: T, maxBytes: number) =>
   schema.check(z.refine((value) => utf8Bytes(value) <= maxBytes, { message: `must be at most ${maxBytes} bytes of UTF-8` }));
 
-export const HttpUrl = boundedBytes(z.string().check(z.maxLength(2048)), 2048).check(
-  z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
-    message: 'must be an http(s) URL',
-  }),
+export const HttpUrl = builtOnFirstUse(() =>
+  boundedBytes(z.string().check(z.maxLength(2048)), 2048).check(
+    z.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+      message: 'must be an http(s) URL',
+    }),
+  ),
 );
 
 /** The one error shape of every refusal, with the reason also at the top level for Heroku and Akkeris clients. */
@@ -90,50 +93,54 @@ export const metadataOf = (maxBytes: number) =>
       z.meta({ description: `Free JSON object, at most ${maxBytes} bytes as JSON text. Every key, at any depth, is kept as given (__proto__ and constructor too).` }),
     );
 
-export const CommitId = z.string().check(z.regex(/^[0-9a-f]{7,64}$/, 'must be a hex commit id'));
+export const CommitId = builtOnFirstUse(() => z.string().check(z.regex(/^[0-9a-f]{7,64}$/, 'must be a hex commit id')));
 
-export const Commit = z
-  .strictObject({
-    sha: CommitId,
-    author: z._default(z.nullable(shortText(255)), null),
-    committed_at: z.pipe(
-      z.iso.datetime({ offset: true }),
-      z.transform((value: string) => new Date(value).toISOString()),
-    ),
-    message: z._default(z.nullable(shortText(1024)), null),
-  })
-  .register(z.globalRegistry, { id: 'Commit' });
+export const Commit = builtOnFirstUse(() =>
+  z
+    .strictObject({
+      sha: CommitId(),
+      author: z._default(z.nullable(shortText(255)), null),
+      committed_at: z.pipe(
+        z.iso.datetime({ offset: true }),
+        z.transform((value: string) => new Date(value).toISOString()),
+      ),
+      message: z._default(z.nullable(shortText(1024)), null),
+    })
+    .register(z.globalRegistry, { id: 'Commit' }),
+);
 
 /**
  * A time as clients send it: ISO 8601 with or without seconds and fractions, `Z` or an offset (`+02:00`,
  * `+0200`), the year as YYYY or in the expanded ±YYYYYY form; kept as UTC with milliseconds. Years outside
  * 1970-9999 are refused, so every time Slipway stores reads back in the one form it answers with.
  */
-export const ClientTime = z
-  .pipe(
-    z
-      .string()
-      .check(
-        z.maxLength(40),
-        z.regex(
-          /^(?:[+-]\d{6}|\d{4})-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/,
-          'must be an ISO 8601 time with Z or an offset, e.g. 2026-11-24T19:03:07Z',
+export const ClientTime = builtOnFirstUse(() =>
+  z
+    .pipe(
+      z
+        .string()
+        .check(
+          z.maxLength(40),
+          z.regex(
+            /^(?:[+-]\d{6}|\d{4})-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/,
+            'must be an ISO 8601 time with Z or an offset, e.g. 2026-11-24T19:03:07Z',
+          ),
+        )
+        .check(
+          z.refine(
+            (value) => {
+              const at = Date.parse(value);
+              return Number.isFinite(at) && at >= 0 && at < Date.UTC(10_000, 0, 1);
+            },
+            { message: 'must be a real time between 1970 and 9999' },
+          ),
         ),
-      )
-      .check(
-        z.refine(
-          (value) => {
-            const at = Date.parse(value);
-            return Number.isFinite(at) && at >= 0 && at < Date.UTC(10_000, 0, 1);
-          },
-          { message: 'must be a real time between 1970 and 9999' },
-        ),
-      ),
-    z.transform((value: string) => new Date(value).toISOString()),
-  )
-  .check(
-    z.meta({
-      description: 'ISO 8601: with or without milliseconds, Z or an offset, YYYY or ±YYYYYY years; answered as UTC with milliseconds.',
-      example: '2026-11-24T19:03:07Z',
-    }),
-  );
+      z.transform((value: string) => new Date(value).toISOString()),
+    )
+    .check(
+      z.meta({
+        description: 'ISO 8601: with or without milliseconds, Z or an offset, YYYY or ±YYYYYY years; answered as UTC with milliseconds.',
+        example: '2026-11-24T19:03:07Z',
+      }),
+    ),
+);

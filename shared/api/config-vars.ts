@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { builtOnFirstUse } from './built-on-first-use';
+import { builtOnFirstUse } from '../runtime/built-on-first-use';
 import {
   CONFIG_VAR_NAME_PATTERN,
   MAX_CONFIG_BYTES,

@@ -14,13 +14,13 @@ export const DeploymentResponse = z
     stage: z.nullable(z.string()),
     host: z.nullable(z.string()),
     code_name: z.nullable(z.string()),
-    started_at: z.nullable(Timestamp),
-    finished_at: z.nullable(Timestamp),
+    started_at: z.nullable(Timestamp()),
+    finished_at: z.nullable(Timestamp()),
     commit_sha: z.nullable(z.string()),
     tag: z.nullable(z.string()),
     branch: z.nullable(z.string()),
     meta_data: z.record(z.string(), z.unknown()),
-    created_at: Timestamp,
+    created_at: Timestamp(),
     release: z.object({ id: Uuid, version: z.int().check(z.positive()) }).check(z.meta({ description: 'The recorded release of its version' })),
   })
   .register(z.globalRegistry, { id: 'Deployment' });
@@ -33,10 +33,10 @@ export const ReleaseDeploymentResponse = z
     host: z.nullable(z.string()),
     stage: z.nullable(z.string()),
     status: z.enum(RECORDED_STATUSES),
-    started_at: z.nullable(Timestamp),
-    finished_at: z.nullable(Timestamp),
+    started_at: z.nullable(Timestamp()),
+    finished_at: z.nullable(Timestamp()),
     code_name: z.nullable(z.string()),
     meta_data: z.record(z.string(), z.unknown()),
-    created_at: Timestamp,
+    created_at: Timestamp(),
   })
   .register(z.globalRegistry, { id: 'ReleaseDeployment' });

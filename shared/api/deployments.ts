@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { builtOnFirstUse } from './built-on-first-use';
+import { builtOnFirstUse } from '../runtime/built-on-first-use';
 import { DEPLOYMENT_RESULTS } from '../domain/deployments';
 import { ClientTime, CommitId, metadataOf, shortText } from './common';
 
@@ -17,9 +17,9 @@ const DEPLOYMENT_FIELDS = builtOnFirstUse(() => ({
   stage: z.optional(shortText(255)).check(z.meta({ description: 'The stage (environment) deployed to.' })),
   host: z.optional(shortText(255)).check(z.meta({ description: 'The host deployed to; a host and stage are listed once, by their latest deployment.' })),
   code_name: z.optional(shortText(255)).check(z.meta({ description: "The version's code name: its release's name." })),
-  started_at: z.optional(ClientTime),
-  finished_at: z.optional(ClientTime).check(z.meta({ description: 'Default: when the deployment is reported (unless pending).' })),
-  commit_sha: z.optional(CommitId).check(z.meta({ description: "The commit deployed: the build's commit." })),
+  started_at: z.optional(ClientTime()),
+  finished_at: z.optional(ClientTime()).check(z.meta({ description: 'Default: when the deployment is reported (unless pending).' })),
+  commit_sha: z.optional(CommitId()).check(z.meta({ description: "The commit deployed: the build's commit." })),
   tag: z.optional(shortText(255)),
   branch: z.optional(shortText(255)),
 }));

@@ -28,8 +28,8 @@ const envelope = <T extends EventType, D extends z.core.$ZodType>(type: T, data:
       id: Uuid.check(z.meta({ description: 'Unique per event: delivery is at least once, so consumers dedupe by it.' })),
       specversion: z.literal(EVENT_SPEC_VERSION),
       type: z.literal(type),
-      time: Timestamp.check(z.meta({ description: 'When the change was committed.' })),
-      app: z.nullable(AppRef),
+      time: Timestamp().check(z.meta({ description: 'When the change was committed.' })),
+      app: z.nullable(AppRef()),
       actor: z.nullable(Actor),
       data,
     })
@@ -71,8 +71,8 @@ export const HookPingEvent = z
     id: Uuid.check(z.meta({ description: 'Unique per ping; also its delivery id.' })),
     specversion: z.literal(EVENT_SPEC_VERSION),
     type: z.literal(PING_EVENT_TYPE),
-    time: Timestamp,
-    app: AppRef,
+    time: Timestamp(),
+    app: AppRef(),
     actor: z.object({ id: z.string(), email: z.string() }).check(z.meta({ description: 'The API key that asked for the ping.' })),
     data: z.object({ hook: z.object({ id: Uuid, kind: z.enum(HOOK_KINDS), events: z.array(z.string()) }) }),
   })

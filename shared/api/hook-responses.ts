@@ -28,13 +28,13 @@ export const HookResponse = z
           'True for a webhook made before Slipway signed with Standard Webhooks: its deliveries also carry Slipway-Signature, Slipway-Event and Slipway-Event-Id (PATCH false to stop them). False for every hook made since.',
       }),
     ),
-    previous_secret_expires_at: z.nullable(Timestamp).check(
+    previous_secret_expires_at: z.nullable(Timestamp()).check(
       z.meta({
         description: 'After a rotation: until when the previous secret still signs each delivery (a second v1 signature); null otherwise.',
       }),
     ),
-    created_at: Timestamp,
-    updated_at: Timestamp,
+    created_at: Timestamp(),
+    updated_at: Timestamp(),
   })
   .register(z.globalRegistry, { id: 'Hook' });
 
@@ -46,7 +46,7 @@ export const CreatedHookResponse = z
 
 const DeliveryAttemptResponse = z
   .object({
-    at: Timestamp,
+    at: Timestamp(),
     status_code: z.nullable(z.int()).check(z.meta({ description: "The receiver's status; null when no answer came (see error)." })),
     error: z
       .nullable(z.string())
@@ -69,14 +69,14 @@ export const DeliveryResponse = z
     status_code: z.nullable(z.int()).check(z.meta({ description: "The newest attempt's (see attempt_log)." })),
     duration_ms: z.nullable(z.int()),
     response_excerpt: z.nullable(z.string()).check(z.meta({ description: "The newest attempt's answer, or why none came." })),
-    last_attempt_at: z.nullable(Timestamp),
-    next_attempt_at: z.nullable(Timestamp),
+    last_attempt_at: z.nullable(Timestamp()),
+    next_attempt_at: z.nullable(Timestamp()),
     attempt_log: z.array(DeliveryAttemptResponse).check(
       z.meta({
         description: `The newest ${ATTEMPT_LOG_LIMITS.attempts} attempts, newest first: when, the status or the error, how long, the answer.`,
       }),
     ),
-    created_at: Timestamp,
+    created_at: Timestamp(),
   })
   .register(z.globalRegistry, { id: 'HookDelivery' });
 

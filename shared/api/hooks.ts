@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { builtOnFirstUse } from './built-on-first-use';
+import { builtOnFirstUse } from '../runtime/built-on-first-use';
 import { ALL_EVENTS, DEFAULT_DELIVERY_PAGE, DEFAULT_PREVIOUS_SECRET_SECONDS, MAX_PREVIOUS_SECRET_SECONDS } from '../domain/hooks';
 import { EVENT_TYPES } from '../domain/events';
 import { HttpUrl, shortText, userRecord } from './common';
@@ -11,7 +11,7 @@ const HookEventName = builtOnFirstUse(() => z.enum([ALL_EVENTS, ...EVENT_TYPES])
 
 const HookFields = builtOnFirstUse(() => ({
   kind: HookKindField,
-  url: HttpUrl.check(
+  url: HttpUrl().check(
     z.meta({ description: 'Where to send: the receiver (webhook, Slack) or the vendor API root (Grafana, Sentry organization, New Relic, Bugsnag).' }),
   ),
   events: z.array(HookEventName()).check(

@@ -20,14 +20,14 @@ const Keys = {
 };
 
 const MetricsBucket = z
-  .object({ from: Timestamp, to: Timestamp, ...Keys })
+  .object({ from: Timestamp(), to: Timestamp(), ...Keys })
   .register(z.globalRegistry, { id: 'DeliveryMetricsBucket', description: 'The four keys of the changes created within [from, to), judged against every release of the window.' });
 
 export const MetricsResponse = z
   .object({
     pipeline: z.nullable(z.object({ id: Uuid, name: z.string() })).check(z.meta({ description: 'For a pipeline: the pipeline (its production stage apps are `apps`).' })),
-    apps: z.array(AppRef).check(z.meta({ description: 'The apps whose releases are counted.' })),
-    window: z.object({ label: z.string(), from: Timestamp, to: Timestamp }),
+    apps: z.array(AppRef()).check(z.meta({ description: 'The apps whose releases are counted.' })),
+    window: z.object({ label: z.string(), from: Timestamp(), to: Timestamp() }),
     ...Keys,
     series: z.optional(z.array(MetricsBucket)).check(z.meta({ description: 'With `step`: the window in buckets, oldest first.' })),
   })

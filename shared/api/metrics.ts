@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { builtOnFirstUse } from './built-on-first-use';
+import { builtOnFirstUse } from '../runtime/built-on-first-use';
 import { windowEndingNow, windowInSteps, type MetricsWindow as Window } from '../domain/delivery-metrics';
 
 const UNIT_SECONDS = { h: 3600, d: 86_400, w: 604_800 } as const;

@@ -14,7 +14,7 @@ export const PipelineStagesResponse = z
   .register(z.globalRegistry, { id: 'PipelineStages', description: 'Each stage and the stage after it (null after the last).' });
 
 export const PipelineResponse = z
-  .object({ id: Uuid, name: AppName, description: z.nullable(z.string()), created_at: Timestamp, updated_at: Timestamp })
+  .object({ id: Uuid, name: AppName, description: z.nullable(z.string()), created_at: Timestamp(), updated_at: Timestamp() })
   .register(z.globalRegistry, { id: 'Pipeline' });
 export type PipelineResponse = z.infer<typeof PipelineResponse>;
 
@@ -22,11 +22,11 @@ export const CouplingResponse = z
   .object({
     id: Uuid,
     pipeline: PipelineRef,
-    app: AppRef,
+    app: AppRef(),
     stage: Stage,
     required_status_checks: z.object({ contexts: z.array(z.string()) }),
-    created_at: Timestamp,
-    updated_at: Timestamp,
+    created_at: Timestamp(),
+    updated_at: Timestamp(),
   })
   .register(z.globalRegistry, { id: 'PipelineCoupling' });
 export type CouplingResponse = z.infer<typeof CouplingResponse>;
@@ -36,13 +36,13 @@ export const PromotionResponse = z
     id: Uuid,
     pipeline: PipelineRef,
     source: z.object({
-      app: AppRef,
+      app: AppRef(),
       release: ReleaseRef,
-      space: NamedRef.check(z.meta({ description: "Akkeris compatibility: the source app's ECS cluster." })),
+      space: NamedRef().check(z.meta({ description: "Akkeris compatibility: the source app's ECS cluster." })),
     }),
     targets: z.array(
       z.object({
-        app: AppRef,
+        app: AppRef(),
         release: z.nullable(ReleaseRef),
         status: z.enum(PROMOTION_TARGET_STATUSES).check(
           z.meta({
@@ -58,8 +58,8 @@ export const PromotionResponse = z
       }),
     ),
     safe: z.boolean(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
+    created_at: Timestamp(),
+    updated_at: Timestamp(),
   })
   .register(z.globalRegistry, { id: 'PipelinePromotion' });
 export type PromotionResponse = z.infer<typeof PromotionResponse>;

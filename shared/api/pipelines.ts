@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { builtOnFirstUse } from './built-on-first-use';
+import { builtOnFirstUse } from '../runtime/built-on-first-use';
 import type { NamedPair } from '../domain/requests';
 import { STAGES } from '../domain/pipeline';
 import { AppName, IdOrName, StatusContext, Uuid, shortText } from './common';

@@ -13,8 +13,8 @@ export const ReleasePhaseResponse = z
       }),
     ),
     exit_code: z.nullable(z.int()).check(z.meta({ description: "The app container's exit code; null while it runs, when it timed out or stopped without one." })),
-    started_at: z.nullable(Timestamp),
-    finished_at: z.nullable(Timestamp),
+    started_at: z.nullable(Timestamp()),
+    finished_at: z.nullable(Timestamp()),
     task_arn: z.nullable(z.string()).check(z.meta({ description: 'The one-off ECS task; null until RunTask started it, and when skipped.' })),
     output_url: z
       .nullable(z.string())
@@ -26,7 +26,7 @@ export type ReleasePhaseResponse = z.infer<typeof ReleasePhaseResponse>;
 /** GET /apps/{app}/releases/{release}/release-phase/output */
 export const ReleasePhaseOutputResponse = z
   .object({
-    lines: z.array(z.object({ at: Timestamp, text: z.string() })).check(z.meta({ description: 'What the task printed, oldest first.' })),
+    lines: z.array(z.object({ at: Timestamp(), text: z.string() })).check(z.meta({ description: 'What the task printed, oldest first.' })),
     complete: z.boolean().check(z.meta({ description: 'true once the release phase has ended: no line will follow.' })),
   })
   .register(z.globalRegistry, { id: 'ReleasePhaseOutput' });

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { builtOnFirstUse } from './built-on-first-use';
+import { builtOnFirstUse } from '../runtime/built-on-first-use';
 import { RELEASE_PHASE_BOUNDS } from '../domain/release-phase';
 
 const { timeoutMinutes, commandParts, commandPartLength } = RELEASE_PHASE_BOUNDS;

@@ -8,7 +8,7 @@ import { ReleasePhaseResponse } from './release-phase-responses';
 
 /** What the API answers about releases, apart from the requests (releases.ts): the functions that parse those construct none of this at a cold start. */
 
-const OperatorAction = z.nullable(z.object({ actor: z.string(), at: Timestamp }));
+const OperatorAction = z.nullable(z.object({ actor: z.string(), at: Timestamp() }));
 
 export const RolloutResponse = z
   .object({
@@ -34,7 +34,7 @@ export const RolloutResponse = z
           "new tasks' share of the service's running tasks; for canary and linear, the share ECS has shifted by then. Null while queued and until ECS reported on its deployment.",
       }),
     ),
-    phase_ends_at: z.nullable(Timestamp).check(
+    phase_ends_at: z.nullable(Timestamp()).check(
       z.meta({
         description:
           "When the current phase ends by itself: a canary's or linear step's bake or the final bake (when ECS continues the deployment), " +
@@ -45,8 +45,8 @@ export const RolloutResponse = z
       .nullable(
         z.object({
           waiting_for: z.array(z.string()).check(z.meta({ description: 'The check contexts not yet success, and "approval" while an operator has yet to approve.' })),
-          since: Timestamp,
-          until: z.nullable(Timestamp).check(z.meta({ description: 'When the gate times out and the release rolls back.' })),
+          since: Timestamp(),
+          until: z.nullable(Timestamp()).check(z.meta({ description: 'When the gate times out and the release rolls back.' })),
         }),
       )
       .register(z.globalRegistry, { id: 'Gate', description: "What the app's gate holds the deployment for; null when nothing holds it (and once the release settled)." }),
@@ -69,7 +69,7 @@ const ReleaseRefResponse = z.object({ id: Uuid, version: z.int().check(z.positiv
 export const ReleaseResponse = z
   .object({
     id: Uuid,
-    app: AppRef,
+    app: AppRef(),
     version: z.int().check(z.positive()),
     slug: z.object({ id: Uuid }),
     description: z.string(),
@@ -78,10 +78,10 @@ export const ReleaseResponse = z
     checks_posted: ChecksPosted,
     current: z.boolean(),
     user: z.object({ id: z.string(), email: z.string() }),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-    started_at: z.nullable(Timestamp),
-    finished_at: z.nullable(Timestamp),
+    created_at: Timestamp(),
+    updated_at: Timestamp(),
+    started_at: z.nullable(Timestamp()),
+    finished_at: z.nullable(Timestamp()),
     trigger: z.enum(RELEASE_TRIGGERS),
     rollout: z.nullable(RolloutResponse),
     release_phase: z.nullable(ReleasePhaseResponse).check(

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { builtOnFirstUse } from './built-on-first-use';
+import { builtOnFirstUse } from '../runtime/built-on-first-use';
 import { RECORDED_STATUSES, RELEASE_STATUSES, RELEASE_TRIGGERS, type ReleaseStatus, type ReleaseTrigger } from '../domain/model';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ReleaseListQuery } from '../domain/requests';
 import { ClientTime, CommitId, HttpUrl, Uuid, metadataOf, shortText } from './common';
@@ -26,9 +26,9 @@ const RECORDED_FIELDS = builtOnFirstUse(() => ({
   status: z
     .optional(z.enum(RECORDED_STATUSES))
     .check(z.meta({ description: 'External apps only: how the release went, as its client reports it (default pending, until PATCHed).' })),
-  started_at: z.optional(ClientTime).check(z.meta({ description: 'External apps only: when the client started the release.' })),
-  finished_at: z.optional(ClientTime).check(z.meta({ description: 'External apps only: when it finished (default: when a settled status is reported).' })),
-  url: z.optional(HttpUrl).check(z.meta({ description: 'External apps only: where the release can be seen (a store page, a CI run).' })),
+  started_at: z.optional(ClientTime()).check(z.meta({ description: 'External apps only: when the client started the release.' })),
+  finished_at: z.optional(ClientTime()).check(z.meta({ description: 'External apps only: when it finished (default: when a settled status is reported).' })),
+  url: z.optional(HttpUrl()).check(z.meta({ description: 'External apps only: where the release can be seen (a store page, a CI run).' })),
   name: z.optional(shortText(255)).check(z.meta({ description: "External apps only: the release's name or code name." })),
 }));
 
@@ -67,7 +67,7 @@ export const UpdateReleaseRequest = builtOnFirstUse(() =>
   z
     .strictObject({
       status: z.enum(['succeeded', 'failed']).check(z.meta({ description: 'How the release went; a failure reported after success counts as a failed change.' })),
-      finished_at: z.optional(ClientTime).check(z.meta({ description: 'When it finished (default: now, or the time already recorded for the same status).' })),
+      finished_at: z.optional(ClientTime()).check(z.meta({ description: 'When it finished (default: now, or the time already recorded for the same status).' })),
     })
     .register(z.globalRegistry, { id: 'UpdateReleaseRequest' }),
 );
@@ -88,7 +88,7 @@ const listOf = (item: z.core.$ZodType<string, string>, what: string) =>
 
 const FILTERS = builtOnFirstUse(() => ({
   version: listOf(shortText(255).check(z.minLength(1)), "The build's version label"),
-  revision: listOf(CommitId, "The build's commit (its sha, or the newest commit it lists)"),
+  revision: listOf(CommitId(), "The build's commit (its sha, or the newest commit it lists)"),
   build: listOf(Uuid, 'The build (slug) id'),
   build_id: listOf(shortText(255).check(z.minLength(1)), "The build's CI id (its ci_build_id)"),
   status: listOf(z.enum(RELEASE_STATUSES), 'The release status'),

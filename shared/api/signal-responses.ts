@@ -11,7 +11,7 @@ export const SignalReleaseResponse = z
     version: z.string(),
     name: z.nullable(z.string()),
     ref: z.nullable(z.string()),
-    date: Timestamp,
+    date: Timestamp(),
     url: z.nullable(z.string()),
     commits: z.array(z.string()),
     deliverables: z.array(z.string()),
@@ -19,14 +19,14 @@ export const SignalReleaseResponse = z
     releases: z
       .array(
         z.object({
-          app: AppRef,
+          app: AppRef(),
           id: Uuid,
           version: z.nullable(z.int().check(z.positive())).check(z.meta({ description: 'Null only while the release is still being recorded' })),
           status: z.nullable(z.enum(RELEASE_STATUSES)),
         }),
       )
       .check(z.meta({ description: 'The recorded release of each deliverable, on its app (GET /apps/{app}/releases/{id})' })),
-    created_at: Timestamp,
+    created_at: Timestamp(),
   })
   .register(z.globalRegistry, { id: 'SignalRelease' });
 export type SignalReleaseResponse = z.infer<typeof SignalReleaseResponse>;

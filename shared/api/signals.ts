@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { builtOnFirstUse } from './built-on-first-use';
+import { builtOnFirstUse } from '../runtime/built-on-first-use';
 import { SIGNAL_STATUSES } from '../domain/signal-releases';
 import { MAX_BUILD_COMMITS } from '../domain/shipped-commits';
 import { ClientTime, CommitId, HttpUrl, shortText } from './common';
@@ -18,14 +18,14 @@ export const SignalReleaseRequest = builtOnFirstUse(() =>
         z.meta({ description: "The release's version; each deliverable's build gets it as its version label." }),
       ),
       commits: z
-        .array(CommitId)
+        .array(CommitId())
         .check(
           z.maxLength(MAX_BUILD_COMMITS),
           z.meta({ description: `The shas the release ships (at most ${MAX_BUILD_COMMITS}); those a recent build of the app lists get its author, time and message.` }),
         ),
       name: z.optional(shortText(255)).check(z.meta({ description: "The release's name." })),
       ref: z.optional(shortText(255)).check(z.meta({ description: "The release's tag (its commit sha, or its name): each build's tag label." })),
-      date: z.optional(ClientTime).check(z.meta({ description: 'When the release happened (default: when it is declared): each release\'s started_at.' })),
+      date: z.optional(ClientTime()).check(z.meta({ description: 'When the release happened (default: when it is declared): each release\'s started_at.' })),
       deliverables: z
         .array(shortText(255).check(z.minLength(1)))
         .check(
@@ -34,7 +34,7 @@ export const SignalReleaseRequest = builtOnFirstUse(() =>
           z.refine((names) => new Set(names).size === names.length, { message: 'must not name an app twice' }),
           z.meta({ description: 'The external apps the release is of: one recorded release each, all under the one id answered.' }),
         ),
-      url: z.optional(HttpUrl).check(z.meta({ description: 'Where the release can be seen.' })),
+      url: z.optional(HttpUrl()).check(z.meta({ description: 'Where the release can be seen.' })),
     })
     .register(z.globalRegistry, { id: 'SignalReleaseRequest' }),
 );

@@ -14,8 +14,8 @@ export const StatusResponse = z
     description: z.nullable(z.string()),
     target_url: z.nullable(z.string()),
     image_url: z.nullable(z.string()),
-    created_at: Timestamp,
-    updated_at: Timestamp,
+    created_at: Timestamp(),
+    updated_at: Timestamp(),
   })
   .register(z.globalRegistry, { id: 'Status' });
 export type StatusResponse = z.infer<typeof StatusResponse>;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { builtOnFirstUse } from './built-on-first-use';
+import { builtOnFirstUse } from '../runtime/built-on-first-use';
 import { CHECK_STATES } from '../domain/model';
 import { HttpUrl, StatusContext, shortText } from './common';
 
@@ -12,8 +12,8 @@ export const CreateStatusRequest = builtOnFirstUse(() =>
     name: shortText(255).check(z.minLength(1)),
     state: CheckState,
     description: z.optional(shortText(1024)),
-    target_url: z.optional(HttpUrl),
-    image_url: z.optional(HttpUrl),
+    target_url: z.optional(HttpUrl()),
+    image_url: z.optional(HttpUrl()),
     })
     .register(z.globalRegistry, { id: 'CreateStatusRequest' }),
 );

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { builtOnFirstUse } from '../runtime/built-on-first-use';
 import { config } from '../config/config';
 import type { Release } from '../domain/model';
 import {
@@ -27,8 +28,10 @@ import { sendTaskResult } from './sfn';
  * again (a poll, a retry, a rerun after a crash), the step finds the task and its outcome instead of starting another.
  */
 
-export const ReleasePhaseStepInput = z.object({ rollout: RolloutInput, deploy: DeployPlan, taskToken: z.string().check(z.minLength(1)) });
-export type ReleasePhaseStepInput = z.infer<typeof ReleasePhaseStepInput>;
+export const ReleasePhaseStepInput = builtOnFirstUse(() =>
+  z.object({ rollout: RolloutInput(), deploy: DeployPlan(), taskToken: z.string().check(z.minLength(1)) }),
+);
+export type ReleasePhaseStepInput = z.infer<ReturnType<typeof ReleasePhaseStepInput>>;
 
 /** The EventBridge rule's pattern: only stopped tasks Slipway started as release phases (see startedByOf). */
 export const RELEASE_PHASE_TASK_EVENT_PATTERN = { source: ['aws.ecs'], detailType: ['ECS Task State Change'] } as const;
@@ -40,18 +43,20 @@ export const releasePhaseTaskEventMatches = (detail: { lastStatus?: unknown; sta
   typeof detail.startedBy === 'string' &&
   detail.startedBy.startsWith(RELEASE_PHASE_TASK_DETAIL.startedByPrefix);
 
-export const ReleasePhaseTaskStopped = z.object({
-  source: z.literal('aws.ecs'),
-  'detail-type': z.literal('ECS Task State Change'),
-  detail: z.object({
-    taskArn: z.string().check(z.minLength(1)),
-    lastStatus: z.string(),
-    stoppedReason: z.optional(z.string()),
-    containers: z._default(z.array(z.object({ name: z.string(), exitCode: z.optional(z.int()), reason: z.optional(z.string()) })), []),
-    overrides: z.optional(z.object({ containerOverrides: z.optional(z.array(z.object({ name: z.optional(z.string()), command: z.optional(z.array(z.string())) }))) })),
+export const ReleasePhaseTaskStopped = builtOnFirstUse(() =>
+  z.object({
+    source: z.literal('aws.ecs'),
+    'detail-type': z.literal('ECS Task State Change'),
+    detail: z.object({
+      taskArn: z.string().check(z.minLength(1)),
+      lastStatus: z.string(),
+      stoppedReason: z.optional(z.string()),
+      containers: z._default(z.array(z.object({ name: z.string(), exitCode: z.optional(z.int()), reason: z.optional(z.string()) })), []),
+      overrides: z.optional(z.object({ containerOverrides: z.optional(z.array(z.object({ name: z.optional(z.string()), command: z.optional(z.array(z.string())) }))) })),
+    }),
   }),
-});
-export type ReleasePhaseTaskStopped = z.infer<typeof ReleasePhaseTaskStopped>;
+);
+export type ReleasePhaseTaskStopped = z.infer<ReturnType<typeof ReleasePhaseTaskStopped>>;
 
 /** What the ReleasePhase state's Choice reads: COMPLETED deploys, FAILED settles the release with the reason. */
 const resultOf = (release: Release): DeploymentResult => {

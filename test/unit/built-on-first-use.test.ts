@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { builtOnFirstUse } from '../../shared/api/built-on-first-use';
+import { builtOnFirstUse } from '../../shared/runtime/built-on-first-use';
 
 describe('a schema built on first use', () => {
   it('is not built until asked for, then built once and kept', () => {

@@ -15,7 +15,7 @@ const LAYERS: Record<string, readonly string[]> = {
   'shared/observability': ['shared/config'],
   'shared/aws': ['shared/config'],
   'shared/runtime': ['shared/domain'],
-  'shared/api': ['shared/domain', 'shared/config'],
+  'shared/api': ['shared/domain', 'shared/config', 'shared/runtime'],
   // The store stops at the invocation's deadline (shared/runtime/deadline.ts).
   'shared/store': ['shared/domain', 'shared/config', 'shared/aws', 'shared/observability', 'shared/runtime'],
   'shared/ecs': ['shared/domain', 'shared/config', 'shared/aws'],
