@@ -4,6 +4,11 @@ import { compileOnce, printedAfter, probeOnce, type ColdInit } from './cold-init
 
 /** A cold init must take at most this many times its floor's (median of the pairs' ratios). */
 export const COLD_FLOOR_TARGET_RATIO = 1.3;
+/**
+ * Pairs of fresh processes per function. Ratios moved by ±0.15 between runs of five pairs on this two-CPU machine,
+ * around a target most functions sit near: nine make each median steadier, on both sides alike.
+ */
+export const COLD_INIT_PAIRS = 9;
 
 /**
  * One AWS call as it went over the wire: the service's JSON target, the action and the request body, and when
@@ -171,7 +176,7 @@ export const measureAgainstFloor = async (
   event: unknown,
   env: Record<string, string>,
   outDir: string,
-  runs = 5,
+  runs = COLD_INIT_PAIRS,
 ): Promise<FloorPair> => {
   const calls = await recordWireCalls(slipwayBundle.file, event, env);
   const first = calls[0];
@@ -265,7 +270,7 @@ variables, so metrics and the X-Ray SDK load as in Lambda; endpoints of a local 
 Functions and ECS simulator): \`import()\` of the bundle, then the first event (an HTTP function's first GET
 route with a real admin key; a rollout step naming a release version that does not exist, so it answers after
 its first reads and changes nothing; the reconciler's schedule; an ECS event nobody waits for; a hook delivery's
-due retry of a hook that does not exist). Five pairs, Slipway and its floor back to back, first in turn; the ratio is the
+due retry of a hook that does not exist). ${COLD_INIT_PAIRS} pairs, Slipway and its floor back to back, first in turn; the ratio is the
 median of the pairs' ratios of totals. CPU time (user + system of the probe's process, import and first event)
 is beside it: on a loaded machine it moves far less than wall time. Each pair has a third probe, Slipway deployed
 with \`-c slipway:traceAwsCalls=true\` (the default before it became an option): the X-Ray lever's before/after, and

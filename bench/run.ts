@@ -6,7 +6,7 @@ import { bundleFunction, functionEntries, PROJECT_ROOT, type BundleFigures } fro
 import { measureDashboard } from './dashboard';
 import { startChild } from './child';
 import { httpEvent, LAMBDA_ENVIRONMENT, rolloutEvent } from './cold-init';
-import { COLD_FLOOR_TARGET_RATIO, measureAgainstFloor, type FloorPair } from './cold-floor';
+import { COLD_FLOOR_TARGET_RATIO, COLD_INIT_PAIRS, measureAgainstFloor, type FloorPair } from './cold-floor';
 import { measureBurst, type BurstFigures } from './burst';
 import { measureDeepHistory } from './deep-history';
 import { apiClient, load, type LoadFigures } from './http-load';
@@ -226,7 +226,7 @@ const measured = !runs('calls', 'cold-init', 'transitions') ? undefined : await 
   }
 
   if (!runs('cold-init')) return;
-  section(`cold init against each function's floor (fresh node processes: import + first event, 5 rounds of Slipway and its floor first in turn, Slipway with SDK calls traced, a floor making every call, compiling each bundle)`);
+  section(`cold init against each function's floor (fresh node processes: import + first event, ${COLD_INIT_PAIRS} rounds of Slipway and its floor first in turn, Slipway with SDK calls traced, a floor making every call, compiling each bundle)`);
   for (const bundle of bundles) {
     const event = httpEvent(bundle.name, environment) ?? rolloutEvent(bundle.name, environment);
     if (!event) {
