@@ -99,9 +99,10 @@ const roundsOf = (calls: readonly WireCall[]): WireCall[][] => {
  * A bare function: the SDK clients the Slipway bundle carries (and the document client if it does), each
  * constructed as Slipway's are, and a handler that sends calls of the Slipway function's first event with the
  * very inputs it sent (round after round, a round's calls side by side), then answers. No framework, no
- * validation, no logging, no tracing, nothing else.
+ * validation, no tracing, nothing else; no logging either, unless `logs` asks for the one line every Slipway
+ * function writes per request, with the Powertools Logger Slipway's logger is.
  */
-const floorSource = (packages: readonly string[], rounds: readonly (readonly WireCall[])[]): string => {
+const floorSource = (packages: readonly string[], rounds: readonly (readonly WireCall[])[], logs = false): string => {
   const calls = rounds.flat();
   const clients = Object.entries(CLIENTS).filter(([name, client]) => packages.includes(name) || calls.some((call) => call.target === client.target));
   const lines = [
@@ -125,7 +126,12 @@ const floorSource = (packages: readonly string[], rounds: readonly (readonly Wir
   const send = rounds
     .map((round) => (round.length === 1 && round[0] ? `await ${sendOf(round[0])}.catch(() => undefined);` : `await Promise.all([${round.map((call) => `${sendOf(call)}.catch(() => undefined)`).join(', ')}]);`))
     .join(' ');
-  lines.push(`export const handler = async () => { ${send} return { statusCode: 200 }; };`);
+  if (logs) {
+    imports.push("import { Logger } from '@aws-lambda-powertools/logger';");
+    lines.push("const logger = new Logger({ serviceName: 'slipway' });");
+  }
+  const log = logs ? "logger.info('served', { statusCode: 200 });" : '';
+  lines.push(`export const handler = async () => { ${send} ${log} return { statusCode: 200 }; };`);
   return [...imports, ...lines].join('\n');
 };
 
@@ -183,8 +189,13 @@ export const measureAgainstFloor = async (
   const packages = slipwayBundle.packages.map((entry) => entry.path);
   const floorBundle = await bundleFunction(`floor-${slipwayBundle.name}`, { source: floorSource(packages, first ? [[first]] : []) }, outDir);
   // Context, not the target: the same bare function making every call Slipway's first event made, as it made them.
+  // With no call to make, the context is the least any Slipway function does: log its one line.
   const everyCallBundle =
-    calls.length > 1 ? await bundleFunction(`every-call-${slipwayBundle.name}`, { source: floorSource(packages, roundsOf(calls)) }, outDir) : floorBundle;
+    calls.length > 1
+      ? await bundleFunction(`every-call-${slipwayBundle.name}`, { source: floorSource(packages, roundsOf(calls)) }, outDir)
+      : calls.length === 0
+        ? await bundleFunction(`logging-${slipwayBundle.name}`, { source: floorSource(packages, [], true) }, outDir)
+        : floorBundle;
   const tracedBundle = await bundleFunction(`traced-${slipwayBundle.name}`, slipwayBundle.entry, outDir, { traced: true });
   const slipway: ColdInit[] = [];
   const floor: ColdInit[] = [];
@@ -251,7 +262,11 @@ export const coldFloorTarget = (pairs: readonly FloorPair[]): [string, string, s
   return [
     `cold init ≤ ${COLD_FLOOR_TARGET_RATIO}× its floor's (same SDK clients and first call, same esbuild options), every function`,
     `${pairs.length - over.length} of ${pairs.length} within; best ${best?.name ?? '?'} ${best?.ratio.toFixed(2) ?? '?'}×, worst ${worst?.name ?? '?'} ${worst?.ratio.toFixed(2) ?? '?'}×` +
-      (empty.length > 0 ? `; no AWS call, so an empty floor: ${empty.map((pair) => `${pair.name} ${pair.slipway.totalMs.toFixed(0)} ms`).join(', ')}` : ''),
+      (empty.length > 0
+        ? `; no AWS call, so an empty floor: ${empty
+            .map((pair) => `${pair.name} ${pair.slipway.totalMs.toFixed(0)} ms (${pair.everyCallRatio.toFixed(2)}× a bare function that only logs one line)`)
+            .join(', ')}`
+        : ''),
     over.length === 0 && pairs.length > 0 ? 'met' : '**missed**',
   ];
 };
@@ -279,10 +294,12 @@ its top-level code, nothing runs), the part of each import that grows with the b
 target stays on the first call), a fourth probe: the floor making every AWS call Slipway's first event made, with
 the recorded inputs, calls Slipway had in flight together sent together; Slipway's ratio to it is what its own code,
 schemas and tooling add beyond the calls its route needs. A function whose first event makes no AWS call (the dashboard's page,
-the OpenAPI document) has an empty floor: its whole cold init is Slipway's own.
+the OpenAPI document) has an empty floor: its whole cold init is Slipway's own. Its context is instead a bare function
+that logs one line with the Powertools Logger, as every Slipway function logs each request: no function that logs can come
+within ${COLD_FLOOR_TARGET_RATIO}× of an empty one, and this shows how far.
 
 ${table(
-  ['function', 'Slipway import + first event ms', 'floor import + first event ms', 'ratio', 'verdict', 'CPU ms Slipway / floor (ratio)', 'of the imports, compiling ms Slipway / floor', 'with SDK calls traced: ms (ratio)', 'context: a floor making all of Slipway\'s calls, ms (Slipway\'s ratio)', 'first call (Slipway\'s calls: how many, which)', 'bytes Slipway / floor', 'beyond the floor, by package'],
+  ['function', 'Slipway import + first event ms', 'floor import + first event ms', 'ratio', 'verdict', 'CPU ms Slipway / floor (ratio)', 'of the imports, compiling ms Slipway / floor', 'with SDK calls traced: ms (ratio)', 'context: a floor making all of Slipway\'s calls (with none, logging one line), ms (Slipway\'s ratio)', 'first call (Slipway\'s calls: how many, which)', 'bytes Slipway / floor', 'beyond the floor, by package'],
   pairs.map((pair) => [
     pair.name,
     `${pair.slipway.importMs.toFixed(0)} + ${pair.slipway.firstEventMs.toFixed(0)} = ${pair.slipway.totalMs.toFixed(0)}`,
@@ -292,7 +309,7 @@ ${table(
     `${pair.slipway.cpuMs.toFixed(0)} / ${pair.floor.cpuMs.toFixed(0)} (${pair.cpuRatio.toFixed(2)}×)`,
     `${pair.compileMs.slipway.toFixed(0)} / ${pair.compileMs.floor.toFixed(0)}`,
     `${pair.traced.totalMs.toFixed(0)} (${pair.tracedRatio.toFixed(2)}×)`,
-    pair.slipwayCalls > 1 ? `${pair.everyCall.totalMs.toFixed(0)} (${pair.everyCallRatio.toFixed(2)}×)` : 'its floor',
+    pair.slipwayCalls === 1 ? 'its floor' : `${pair.everyCall.totalMs.toFixed(0)} (${pair.everyCallRatio.toFixed(2)}×)${pair.slipwayCalls === 0 ? ', logging one line' : ''}`,
     `${pair.firstCall.replace(/^[A-Za-z0-9_]+\./, '')} (${pair.slipwayCalls}: ${pair.slipwayCallActions || 'none'}; ${pair.slipway.outcome})`,
     `${kb(pair.slipwayBundle.bytes)} / ${kb(pair.floorBundle.bytes)}`,
     beyondFloor(pair),

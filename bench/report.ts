@@ -81,8 +81,21 @@ const leftOver = (pairs: readonly FloorPair[]): string => {
     `further calls: against a floor making every call Slipway's first event made, ${withinEveryCall} of ${withFloor.length} functions are ` +
     `within ${COLD_FLOOR_TARGET_RATIO}×` +
     (releases ? ` (releases ${releases.everyCallRatio.toFixed(2)}×: its list also reads the page and describes the app's ECS service for running counts)` : '') +
-    `. Last, running Slipway's code: zod building the schemas a function carries at import (releases ~590, ~7 ms in a ` +
-    `profile), Powertools Logger and Metrics, middy.`
+    `. Last, running Slipway's code: zod building at import the schemas every request needs (the path parameters', ` +
+    `the configuration's; a route's body and query schemas are built at its first use), Powertools Logger and Metrics, middy.`
+  );
+};
+
+/** The functions that make no AWS call: measured against an empty function, where a function that only logs is already far over. */
+const noCallFloors = (pairs: readonly FloorPair[]): string => {
+  const empty = pairs.filter((pair) => pair.firstCall === 'none');
+  if (empty.length === 0) return '';
+  return (
+    ` ${empty.map((pair) => pair.name).join(' and ')} make no AWS call, so their floor is an empty function: a bare function that ` +
+    `does nothing but log one line with the Powertools Logger (as every Slipway function logs each request) took ` +
+    `${empty.map((pair) => `${(pair.everyCall.totalMs / pair.floor.totalMs).toFixed(1)}×`).join(' and ')} the empty one's time ` +
+    `beside them, so no function that logs can come within ${COLD_FLOOR_TARGET_RATIO}× of it; against that logging function they took ` +
+    `${empty.map((pair) => `${pair.everyCallRatio.toFixed(2)}×`).join(' and ')}.`
   );
 };
 
@@ -142,7 +155,7 @@ const whyMissed = (results: BenchResults, headline: Headline): string => {
   (\`shared/runtime/built-on-first-use.ts\`: a request body's or a query's schema, the rollout's contracts and the
   request-only shapes of \`shared/api/common.ts\`), so a cold function answering a read builds none of its writes'
   schemas (import and first event, 20 paired processes against the code before: apps 0.93×, builds 0.90×, releases
-  0.89×, statuses 0.91×; a rollout step now builds only its own contract, within that comparison's noise). What is left, as this run measured it (the section below): ${leftOver(results.coldInits)}
+  0.89×, statuses 0.91×; a rollout step now builds only its own contract, within that comparison's noise). What is left, as this run measured it (the section below): ${leftOver(results.coldInits)}${noCallFloors(results.coldInits)}
   Measured and not taken (2026-12-07): splitting an HTTP function per route. A releases bundle of its list route
   alone compiles in 26 ms instead of 35; split for real (esbuild's code splitting, its two read routes in a chunk
   imported when first taken), importing the function and that chunk took 5% less wall time and 3% less CPU than
