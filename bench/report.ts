@@ -91,7 +91,7 @@ const noCallFloors = (pairs: readonly FloorPair[]): string => {
   const empty = pairs.filter((pair) => pair.firstCall === 'none');
   if (empty.length === 0) return '';
   return (
-    ` ${empty.map((pair) => pair.name).join(' and ')} make no AWS call, so their floor is an empty function: a bare function that ` +
+    ` The ${empty.map((pair) => pair.name).join(' and ')} functions make no AWS call, so their floor is an empty function: a bare function that ` +
     `does nothing but log one line with the Powertools Logger (as every Slipway function logs each request) took ` +
     `${empty.map((pair) => `${(pair.everyCall.totalMs / pair.floor.totalMs).toFixed(1)}×`).join(' and ')} the empty one's time ` +
     `beside them, so no function that logs can come within ${COLD_FLOOR_TARGET_RATIO}× of it; against that logging function they took ` +
