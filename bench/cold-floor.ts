@@ -146,9 +146,12 @@ export type FloorPair = {
   /** Slipway deployed with AWS SDK calls traced (`-c slipway:traceAwsCalls=true`), in the same pairs, and its ratio. */
   traced: ColdInit;
   tracedRatio: number;
-  /** A floor making every call Slipway's first event made (rounds side by side as Slipway's were), and Slipway's ratio to it. */
-  everyCall: ColdInit;
-  everyCallRatio: number;
+  /**
+   * Context, not the target: a floor making every call Slipway's first event made (rounds side by side as Slipway's
+   * were), or, where it made none, one that only logs a line; with one call, the floor itself. And Slipway's ratio to it.
+   */
+  context: ColdInit;
+  contextRatio: number;
   /** The floor's call (`DynamoDB_20120810.BatchGetItem`), or none; and how many AWS calls Slipway's first event made. */
   firstCall: string;
   slipwayCalls: number;
@@ -190,7 +193,7 @@ export const measureAgainstFloor = async (
   const floorBundle = await bundleFunction(`floor-${slipwayBundle.name}`, { source: floorSource(packages, first ? [[first]] : []) }, outDir);
   // Context, not the target: the same bare function making every call Slipway's first event made, as it made them.
   // With no call to make, the context is the least any Slipway function does: log its one line.
-  const everyCallBundle =
+  const contextBundle =
     calls.length > 1
       ? await bundleFunction(`every-call-${slipwayBundle.name}`, { source: floorSource(packages, roundsOf(calls)) }, outDir)
       : calls.length === 0
@@ -200,7 +203,7 @@ export const measureAgainstFloor = async (
   const slipway: ColdInit[] = [];
   const floor: ColdInit[] = [];
   const traced: ColdInit[] = [];
-  const everyCall: ColdInit[] = [];
+  const context: ColdInit[] = [];
   const compiled = { slipway: [] as number[], floor: [] as number[] };
   for (let index = 0; index < runs; index++) {
     // Who goes first alternates, so neither side always finds the local services the other has just warmed.
@@ -208,7 +211,7 @@ export const measureAgainstFloor = async (
     floor.push(await probeOnce(floorBundle.file, event, env));
     if (index % 2 === 1) slipway.push(await probeOnce(slipwayBundle.file, event, env));
     traced.push(await probeOnce(tracedBundle.file, event, { ...env, SLIPWAY_TRACE_AWS_CALLS: 'true' }));
-    everyCall.push(everyCallBundle === floorBundle ? (floor.at(-1) as ColdInit) : await probeOnce(everyCallBundle.file, event, env));
+    context.push(contextBundle === floorBundle ? (floor.at(-1) as ColdInit) : await probeOnce(contextBundle.file, event, env));
     compiled.slipway.push(await compileOnce(slipwayBundle.file));
     compiled.floor.push(await compileOnce(floorBundle.file));
   }
@@ -222,8 +225,8 @@ export const measureAgainstFloor = async (
     cpuRatio: ratioOf(slipway, (sample) => sample.cpuMs),
     traced: medianInit(traced),
     tracedRatio: ratioOf(traced, (sample) => sample.totalMs),
-    everyCall: medianInit(everyCall),
-    everyCallRatio: ratioOf(slipway, (sample) => sample.totalMs, everyCall),
+    context: medianInit(context),
+    contextRatio: ratioOf(slipway, (sample) => sample.totalMs, context),
     firstCall: first ? `${first.target}.${first.action}` : 'none',
     slipwayCalls: calls.length,
     slipwayCallActions: countedActions(calls),
@@ -264,7 +267,7 @@ export const coldFloorTarget = (pairs: readonly FloorPair[]): [string, string, s
     `${pairs.length - over.length} of ${pairs.length} within; best ${best?.name ?? '?'} ${best?.ratio.toFixed(2) ?? '?'}×, worst ${worst?.name ?? '?'} ${worst?.ratio.toFixed(2) ?? '?'}×` +
       (empty.length > 0
         ? `; no AWS call, so an empty floor: ${empty
-            .map((pair) => `${pair.name} ${pair.slipway.totalMs.toFixed(0)} ms (${pair.everyCallRatio.toFixed(2)}× a bare function that only logs one line)`)
+            .map((pair) => `${pair.name} ${pair.slipway.totalMs.toFixed(0)} ms (${pair.contextRatio.toFixed(2)}× a bare function that only logs one line)`)
             .join(', ')}`
         : ''),
     over.length === 0 && pairs.length > 0 ? 'met' : '**missed**',
@@ -309,7 +312,7 @@ ${table(
     `${pair.slipway.cpuMs.toFixed(0)} / ${pair.floor.cpuMs.toFixed(0)} (${pair.cpuRatio.toFixed(2)}×)`,
     `${pair.compileMs.slipway.toFixed(0)} / ${pair.compileMs.floor.toFixed(0)}`,
     `${pair.traced.totalMs.toFixed(0)} (${pair.tracedRatio.toFixed(2)}×)`,
-    pair.slipwayCalls === 1 ? 'its floor' : `${pair.everyCall.totalMs.toFixed(0)} (${pair.everyCallRatio.toFixed(2)}×)${pair.slipwayCalls === 0 ? ', logging one line' : ''}`,
+    pair.slipwayCalls === 1 ? 'its floor' : `${pair.context.totalMs.toFixed(0)} (${pair.contextRatio.toFixed(2)}×)${pair.slipwayCalls === 0 ? ', logging one line' : ''}`,
     `${pair.firstCall.replace(/^[A-Za-z0-9_]+\./, '')} (${pair.slipwayCalls}: ${pair.slipwayCallActions || 'none'}; ${pair.slipway.outcome})`,
     `${kb(pair.slipwayBundle.bytes)} / ${kb(pair.floorBundle.bytes)}`,
     beyondFloor(pair),

@@ -72,7 +72,7 @@ const leftOver = (pairs: readonly FloorPair[]): string => {
   const withFloor = pairs.filter((pair) => pair.firstCall !== 'none');
   const compileGaps = withFloor.map((pair) => pair.compileMs.slipway - pair.compileMs.floor);
   const releases = withFloor.find((pair) => pair.name === 'releases');
-  const withinEveryCall = withFloor.filter((pair) => pair.everyCallRatio <= COLD_FLOOR_TARGET_RATIO).length;
+  const withinEveryCall = withFloor.filter((pair) => pair.contextRatio <= COLD_FLOOR_TARGET_RATIO).length;
   return (
     `compiling each bundle (V8 parsing its text and compiling its top-level code, before any of it runs) took ` +
     `${Math.min(...compileGaps).toFixed(0)}-${Math.max(...compileGaps).toFixed(0)} ms more than its floor's` +
@@ -80,7 +80,7 @@ const leftOver = (pairs: readonly FloorPair[]): string => {
     `: Slipway's own code is 25-120 KB of a bundle, zod/mini 30-40 KB, Powertools 20-30 KB. Then the first event's ` +
     `further calls: against a floor making every call Slipway's first event made, ${withinEveryCall} of ${withFloor.length} functions are ` +
     `within ${COLD_FLOOR_TARGET_RATIO}×` +
-    (releases ? ` (releases ${releases.everyCallRatio.toFixed(2)}×: its list also reads the page and describes the app's ECS service for running counts)` : '') +
+    (releases ? ` (releases ${releases.contextRatio.toFixed(2)}×: its list also reads the page and describes the app's ECS service for running counts)` : '') +
     `. Last, running Slipway's code: zod building at import the schemas every request needs (the path parameters', ` +
     `the configuration's; a route's body and query schemas are built at its first use), Powertools Logger and Metrics, middy.`
   );
@@ -93,9 +93,9 @@ const noCallFloors = (pairs: readonly FloorPair[]): string => {
   return (
     ` The ${empty.map((pair) => pair.name).join(' and ')} functions make no AWS call, so their floor is an empty function: a bare function that ` +
     `does nothing but log one line with the Powertools Logger (as every Slipway function logs each request) took ` +
-    `${empty.map((pair) => `${(pair.everyCall.totalMs / pair.floor.totalMs).toFixed(1)}×`).join(' and ')} the empty one's time ` +
+    `${empty.map((pair) => `${(pair.context.totalMs / pair.floor.totalMs).toFixed(1)}×`).join(' and ')} the empty one's time ` +
     `beside them, so no function that logs can come within ${COLD_FLOOR_TARGET_RATIO}× of it; against that logging function they took ` +
-    `${empty.map((pair) => `${pair.everyCallRatio.toFixed(2)}×`).join(' and ')}.`
+    `${empty.map((pair) => `${pair.contextRatio.toFixed(2)}×`).join(' and ')}.`
   );
 };
 

@@ -241,7 +241,7 @@ const measured = !runs('calls', 'cold-init', 'transitions') ? undefined : await 
       `  ${bundle.name}: ${slipway.importMs.toFixed(0)} + ${slipway.firstEventMs.toFixed(0)} = ${slipway.totalMs.toFixed(0)} ms (${slipway.outcome}, ${pair.slipwayCalls} AWS call(s): ${pair.slipwayCallActions || 'none'}); ` +
         `floor ${floor.importMs.toFixed(0)} + ${floor.firstEventMs.toFixed(0)} = ${floor.totalMs.toFixed(0)} ms (${pair.firstCall}); ` +
         `${pair.ratio.toFixed(2)}× (target ≤ ${COLD_FLOOR_TARGET_RATIO}×), CPU ${slipway.cpuMs.toFixed(0)}/${floor.cpuMs.toFixed(0)} ms ${pair.cpuRatio.toFixed(2)}×; ` +
-        `SDK calls traced ${pair.traced.totalMs.toFixed(0)} ms ${pair.tracedRatio.toFixed(2)}×; every call ${pair.everyCall.totalMs.toFixed(0)} ms ${pair.everyCallRatio.toFixed(2)}×; ` +
+        `SDK calls traced ${pair.traced.totalMs.toFixed(0)} ms ${pair.tracedRatio.toFixed(2)}×; context ${pair.context.totalMs.toFixed(0)} ms ${pair.contextRatio.toFixed(2)}×; ` +
         `compiling ${pair.compileMs.slipway.toFixed(0)}/${pair.compileMs.floor.toFixed(0)} ms; ${(bundle.bytes / 1024).toFixed(0)} KB vs ${(pair.floorBundle.bytes / 1024).toFixed(0)} KB`,
     );
     coldInits.push(pair);
