@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { bundleFunction, type BundleFigures } from './bundles';
 import { compileOnce, printedAfter, probeOnce, type ColdInit } from './cold-init';
+import { inTurn } from './in-turn';
 
 /** A cold init must take at most this many times its floor's (median of the pairs' ratios). */
 export const COLD_FLOOR_TARGET_RATIO = 1.3;
@@ -206,12 +207,15 @@ export const measureAgainstFloor = async (
   const context: ColdInit[] = [];
   const compiled = { slipway: [] as number[], floor: [] as number[] };
   for (let index = 0; index < runs; index++) {
-    // Who goes first alternates, so neither side always finds the local services the other has just warmed.
-    if (index % 2 === 0) slipway.push(await probeOnce(slipwayBundle.file, event, env));
-    floor.push(await probeOnce(floorBundle.file, event, env));
-    if (index % 2 === 1) slipway.push(await probeOnce(slipwayBundle.file, event, env));
+    const [slipwaySample, floorSample] = await inTurn(
+      index,
+      () => probeOnce(slipwayBundle.file, event, env),
+      () => probeOnce(floorBundle.file, event, env),
+    );
+    slipway.push(slipwaySample);
+    floor.push(floorSample);
     traced.push(await probeOnce(tracedBundle.file, event, { ...env, SLIPWAY_TRACE_AWS_CALLS: 'true' }));
-    context.push(contextBundle === floorBundle ? (floor.at(-1) as ColdInit) : await probeOnce(contextBundle.file, event, env));
+    context.push(contextBundle === floorBundle ? floorSample : await probeOnce(contextBundle.file, event, env));
     compiled.slipway.push(await compileOnce(slipwayBundle.file));
     compiled.floor.push(await compileOnce(floorBundle.file));
   }

@@ -10,6 +10,7 @@ import { COLD_FLOOR_TARGET_RATIO, COLD_INIT_PAIRS, measureAgainstFloor, type Flo
 import { measureBurst, type BurstFigures } from './burst';
 import { measureDeepHistory } from './deep-history';
 import { apiClient, load, type LoadFigures } from './http-load';
+import { inTurn } from './in-turn';
 import { measureHooks, renderHooks } from './hooks';
 import { renderResults } from './report';
 import { measureRescue } from './rescue';
@@ -148,13 +149,8 @@ if (runs('http', 'floor', 'burst', 'history')) {
     const getRelease = (side: 'Slipway' | 'floor') =>
       load(`get release (${side})`, { url: `${side === 'Slipway' ? url : floorUrl}/apps/bench/releases/${release.id}`, headers: auth }, FLOOR_TIMING);
     for (let pair = 0; pair < FLOOR_PAIRS; pair++) {
-      if (pair % 2 === 0) {
-        const slipway = await getRelease('Slipway');
-        floorPairs.push({ slipway, floor: await getRelease('floor') });
-      } else {
-        const floor = await getRelease('floor');
-        floorPairs.push({ slipway: await getRelease('Slipway'), floor });
-      }
+      const [slipway, floor] = await inTurn(pair, () => getRelease('Slipway'), () => getRelease('floor'));
+      floorPairs.push({ slipway, floor });
     }
     const ratios = floorPairs.map((pair) => pair.slipway.requestsPerSecond / pair.floor.requestsPerSecond);
     section(`create release against the floor doing only a release's writes (${CREATE_FLOOR_PAIRS} pairs, round-robin over ${SPREAD_APPS} apps)`);
